@@ -1,0 +1,64 @@
+/** @jsxImportSource react */
+import { Body, Container, Head, Hr, Html, Preview, Section, Text } from "@react-email/components";
+import type { ReactNode } from "react";
+import { type EmailLang, emailStrings } from "../strings";
+
+export interface EmailLayoutProps {
+  lang: EmailLang;
+  preview: string;
+  children: ReactNode;
+  /** Extra footer lines (an unsubscribe link, for instance). */
+  footer?: ReactNode;
+}
+
+const fontStack =
+  "-apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Naskh Arabic', Tahoma, Arial, sans-serif";
+
+export function EmailLayout({ lang, preview, children, footer }: EmailLayoutProps) {
+  const dir = lang === "ar" ? "rtl" : "ltr";
+  return (
+    <Html lang={lang} dir={dir}>
+      <Head />
+      <Preview>{preview}</Preview>
+      <Body
+        style={{ backgroundColor: "#f4f4f5", fontFamily: fontStack, margin: 0, padding: "24px 0" }}
+      >
+        <Container
+          style={{
+            backgroundColor: "#ffffff",
+            borderRadius: 8,
+            padding: "32px",
+            maxWidth: 560,
+            textAlign: dir === "rtl" ? "right" : "left",
+          }}
+          dir={dir}
+        >
+          {children}
+          <Hr style={{ borderColor: "#e4e4e7", margin: "32px 0 16px" }} />
+          <Section>
+            <Text style={{ color: "#71717a", fontSize: 12, lineHeight: "18px", margin: 0 }}>
+              {emailStrings[lang].footer}
+            </Text>
+            {footer}
+          </Section>
+        </Container>
+      </Body>
+    </Html>
+  );
+}
+
+export const styles = {
+  heading: { fontSize: 22, lineHeight: "30px", margin: "0 0 16px", color: "#18181b" },
+  text: { fontSize: 15, lineHeight: "24px", color: "#27272a", margin: "0 0 16px" },
+  small: { fontSize: 13, lineHeight: "20px", color: "#52525b", margin: "16px 0 0" },
+  button: {
+    backgroundColor: "#1d4ed8",
+    borderRadius: 6,
+    color: "#ffffff",
+    display: "inline-block",
+    fontSize: 15,
+    fontWeight: 600,
+    padding: "12px 20px",
+    textDecoration: "none",
+  },
+} as const;

@@ -1,0 +1,33 @@
+/** @jsxImportSource react */
+import { Button, Heading, Text } from "@react-email/components";
+import { EmailLayout, styles } from "./components/layout";
+import { type EmailLang, emailStrings } from "./strings";
+
+export interface SignInEmailProps {
+  lang: EmailLang;
+  name: string;
+  url: string;
+}
+
+export function SignInEmail({ lang, name, url }: SignInEmailProps) {
+  const t = emailStrings[lang];
+  return (
+    <EmailLayout lang={lang} preview={t.signInSubject}>
+      <Heading style={styles.heading}>{t.signInHeading}</Heading>
+      <Text style={styles.text}>{t.signInIntro(name)}</Text>
+      <Button href={url} style={styles.button}>
+        {t.signInButton}
+      </Button>
+      <Text style={styles.small}>{t.signInExpiry}</Text>
+      <Text style={styles.small}>{url}</Text>
+    </EmailLayout>
+  );
+}
+
+SignInEmail.PreviewProps = {
+  lang: "en",
+  name: "Leila",
+  url: "http://localhost:8787/admin/sign-in/preview-token",
+} satisfies SignInEmailProps;
+
+export default SignInEmail;

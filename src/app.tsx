@@ -1,0 +1,74 @@
+// Builds the Hono app: middleware in order, then each feature's routes and pages.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Hono } from "hono";
+import { csrf } from "hono/csrf";
+import { homePages } from "./home/pages";
+import { ApiReference } from "./http/api-docs";
+import type { AppEnv } from "./http/context";
+import { onError, onNotFound } from "./http/errors";
+import { bodyLimits, requestContext, requireContentType, securityHeaders } from "./http/middleware";
+import { mailPages } from "./mail/pages";
+import { mailApi } from "./mail/routes";
+import { authenticate } from "./organisers/auth";
+import { organiserPages } from "./organisers/pages";
+import { organiserApi } from "./organisers/routes";
+import { APP_CSS } from "./ui/assets";
+
+const OPENAPI_CONFIG = {
+  openapi: "3.1.0",
+  info: {
+    title: "Workshops API",
+    version: "1.0.0",
+    description:
+      "Organiser endpoints take `Authorization: Bearer <token>` (ADMIN_TOKEN or an organiser API token) or a session cookie. Errors are RFC 9457 problem JSON.",
+  },
+  servers: [{ url: "/" }],
+};
+
+/** Content types each API path accepts for a body. */
+function acceptedBodyTypes(_path: string): string[] {
+  return ["application/json"];
+}
+
+export function createApp() {
+  const api = new OpenAPIHono<AppEnv>().basePath("/api/v1");
+  api.route("/", organiserApi);
+  api.route("/", mailApi);
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+  });
+  api.openAPIRegistry.registerComponent("securitySchemes", "sessionCookie", {
+    type: "apiKey",
+    in: "cookie",
+    name: "__Host-session",
+  });
+  api.doc31("/openapi.json", OPENAPI_CONFIG);
+  api.get("/docs", (c) =>
+    c.html(<ApiReference c={c} doc={api.getOpenAPI31Document(OPENAPI_CONFIG) as never} />),
+  );
+
+  const app = new Hono<AppEnv>();
+  app.use("*", requestContext);
+  app.use("*", securityHeaders);
+  app.use("*", bodyLimits);
+  app.use("/api/*", requireContentType(acceptedBodyTypes));
+  // Cookie-authenticated form posts must come from our own pages.
+  app.use("/admin/*", csrf());
+  app.use("/admin/*", authenticate);
+  app.use("/api/*", authenticate);
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/assets/app.css", (c) => {
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.body(APP_CSS, 200, { "Content-Type": "text/css; charset=utf-8" });
+  });
+  app.route("/", homePages);
+  app.route("/", organiserPages);
+  app.route("/", mailPages);
+  app.route("/", api);
+
+  app.notFound(onNotFound);
+  app.onError(onError);
+  return app;
+}

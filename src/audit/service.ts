@@ -1,0 +1,31 @@
+// The audit log: who did what to which thing, with counts, never personal data.
+import type { Db } from "../db/client";
+import { auditLog } from "../db/schema";
+import { newId } from "../lib/tokens";
+import type { Actor } from "../organisers/roles";
+
+export interface AuditEntry {
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  detail?: Record<string, unknown>;
+}
+
+export function actorRef(actor: Actor | null): {
+  actorType: "admin_token" | "organiser" | "api_token" | "system";
+  actorId: string | null;
+} {
+  if (!actor) return { actorType: "system", actorId: null };
+  if (actor.via === "api_token") return { actorType: "api_token", actorId: actor.tokenId ?? null };
+  if (actor.organiserId) return { actorType: "organiser", actorId: actor.organiserId };
+  return { actorType: "admin_token", actorId: null };
+}
+
+/** The insert, for callers that batch it with the change it records. */
+export function auditInsert(db: Db, actor: Actor | null, entry: AuditEntry) {
+  return db.insert(auditLog).values({ id: newId("aud"), ...actorRef(actor), ...entry });
+}
+
+export async function audit(db: Db, actor: Actor | null, entry: AuditEntry): Promise<void> {
+  await auditInsert(db, actor, entry);
+}

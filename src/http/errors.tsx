@@ -1,0 +1,69 @@
+// One place that turns failures into answers: problem JSON under /api/, an explained HTML
+// page elsewhere. Unexpected errors are logged and never shown to the client.
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { AppError, type AppErrorKind, type FieldError } from "../lib/errors";
+import { DEFAULT_LANG } from "../lib/i18n";
+import { Page } from "../ui/layout";
+import { stringsFor } from "../ui/strings";
+import type { AppEnv } from "./context";
+import { problem, titleFor } from "./problem";
+
+const STATUS_OF: Record<AppErrorKind, ContentfulStatusCode> = {
+  invalid: 422,
+  not_found: 404,
+  conflict: 409,
+  unauthenticated: 401,
+  forbidden: 403,
+  rate_limited: 429,
+};
+
+export function isApiRequest(c: Context): boolean {
+  return c.req.path.startsWith("/api/");
+}
+
+export function errorResponse(
+  c: Context<AppEnv>,
+  status: ContentfulStatusCode,
+  detail?: string,
+  errors?: FieldError[],
+): Response | Promise<Response> {
+  if (isApiRequest(c)) return problem(c, status, detail, errors);
+  const lang = c.get("lang") ?? DEFAULT_LANG;
+  const t = stringsFor(lang);
+  const title = status === 404 ? t.notFoundTitle : status >= 500 ? t.errorTitle : titleFor(status);
+  const text =
+    status === 404 ? t.notFoundText : status >= 500 ? t.errorText : (detail ?? t.errorText);
+  const admin = c.req.path.startsWith("/admin");
+  return c.html(
+    <Page lang={lang} title={title} area={admin ? "admin" : "public"} actor={c.get("actor")}>
+      <h1>{title}</h1>
+      <p>{text}</p>
+      {status === 401 && admin ? (
+        <p>
+          <a href="/admin/sign-in">Sign in</a>
+        </p>
+      ) : (
+        <p>
+          <a href={admin ? "/admin" : "/"}>{admin ? "Back to the dashboard" : t.backHome}</a>
+        </p>
+      )}
+    </Page>,
+    status,
+  );
+}
+
+export const onError: ErrorHandler<AppEnv> = (error, c) => {
+  if (error instanceof AppError)
+    return errorResponse(c, STATUS_OF[error.kind], error.message, error.errors);
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    return errorResponse(c, status, error.message || undefined);
+  }
+  console.error("unhandled error", c.req.method, c.req.path, error);
+  return errorResponse(c, 500);
+};
+
+export const onNotFound: NotFoundHandler<AppEnv> = (c) =>
+  errorResponse(c, 404, isApiRequest(c) ? `No route for ${c.req.method} ${c.req.path}` : undefined);

@@ -1,0 +1,46 @@
+// Cron: each trigger runs its jobs, each job on its own so one failure does not stop the
+// others. Every job is idempotent, because triggers can overlap or fire twice.
+import { createDb, type Db } from "../db/client";
+import type { Env } from "../env";
+import { resumeStalledEmails } from "../mail/outbox";
+import { purgeExpiredCredentials } from "../organisers/service";
+
+export interface JobContext {
+  db: Db;
+  env: Env;
+  now: Date;
+}
+
+type Job = { name: string; run: (ctx: JobContext) => Promise<unknown> };
+
+export const FREQUENT = "*/5 * * * *";
+export const DAILY = "30 3 * * *";
+
+/** Which jobs each cron expression in wrangler.toml runs. */
+export const SCHEDULE: Record<string, Job[]> = {
+  [FREQUENT]: [
+    {
+      name: "resume-stalled-emails",
+      run: ({ db, env, now }) => resumeStalledEmails(db, env.MAIL_QUEUE, now.getTime()),
+    },
+  ],
+  [DAILY]: [
+    { name: "purge-expired-credentials", run: ({ db, now }) => purgeExpiredCredentials(db, now) },
+  ],
+};
+
+export async function runScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const jobs = SCHEDULE[controller.cron];
+  if (!jobs) {
+    console.warn("no jobs for cron", controller.cron);
+    return;
+  }
+  const ctx: JobContext = { db: createDb(env.DB), env, now: new Date(controller.scheduledTime) };
+  const results = await Promise.allSettled(jobs.map((job) => job.run(ctx)));
+  results.forEach((result, i) => {
+    if (result.status === "rejected")
+      console.error("cron job failed", jobs[i]!.name, result.reason);
+  });
+  const failed = results.filter((r) => r.status === "rejected").length;
+  if (failed > 0) throw new Error(`${failed} cron job(s) failed`);
+}

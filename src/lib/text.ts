@@ -1,0 +1,18 @@
+// Text that people type: NFC-normalised, without the bidi embedding/override/isolate
+// controls that can reorder surrounding text (U+202A–U+202E, U+2066–U+2069). The
+// directional marks real Arabic text relies on (LRM U+200E, RLM U+200F, ALM U+061C) stay.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+export function cleanText(value: string): string {
+  return value.normalize("NFC").replace(BIDI_CONTROLS, "").trim();
+}
+
+/** For values that end up in a mail header: no CR/LF (header injection), no controls. */
+export function headerSafe(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping controls is the point
+  return cleanText(value).replace(/[\r\n\u0000-\u001F\u007F]+/g, " ");
+}
+
+export function normaliseEmail(value: string): string {
+  return value.trim().toLowerCase();
+}

@@ -1,0 +1,123 @@
+// The queue consumer: turns outbox rows into sent mail. Each message is acked or retried on
+// its own. Safe against redelivery: a row already `sent` is skipped, and a crash between
+// the provider call and the status update is covered by the idempotency key, which makes
+// the provider (or the dev mailbox) return the first result instead of sending again.
+import { and, eq } from "drizzle-orm";
+import { createDb, type Db } from "../db/client";
+import { emails } from "../db/schema";
+import type { Env } from "../env";
+import type { MailQueueMessage } from "./messages";
+import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "./retry";
+import type { MailTransport } from "./transport";
+import { transportFor } from "./transports";
+
+export const DEAD_LETTER_SUFFIX = "-dlq";
+
+export type Verdict = { action: "ack" } | { action: "retry"; delaySeconds: number };
+
+export function emailIdempotencyKey(emailId: string): string {
+  return `email/${emailId}`;
+}
+
+/** One delivery attempt of one outbox email. `attempt` counts from 1. */
+export async function deliverEmail(
+  db: Db,
+  transport: MailTransport,
+  from: string,
+  emailId: string,
+  attempt: number,
+): Promise<Verdict> {
+  const email = await db.query.emails.findFirst({ where: eq(emails.id, emailId) });
+  if (email?.status !== "queued") return { action: "ack" };
+
+  const outcome = await transport.send(
+    {
+      from,
+      to: email.to,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      headers: email.headers,
+      attachments: email.attachments,
+    },
+    emailIdempotencyKey(email.id),
+  );
+  const stillQueued = and(eq(emails.id, email.id), eq(emails.status, "queued"));
+
+  if (outcome.ok) {
+    await db
+      .update(emails)
+      .set({
+        status: "sent",
+        sentAt: new Date(),
+        providerId: outcome.providerId,
+        attempts: attempt,
+        lastError: null,
+      })
+      .where(stillQueued);
+    return { action: "ack" };
+  }
+  if (!outcome.retryable) {
+    await db
+      .update(emails)
+      .set({ status: "failed", attempts: attempt, lastError: outcome.error })
+      .where(stillQueued);
+    return { action: "ack" };
+  }
+  const delaySeconds = retryDelaySeconds(attempt, outcome.retryAfterSeconds);
+  if (attempt >= MAIL_MAX_ATTEMPTS) {
+    // Recorded here; retrying past max_retries hands the message to the dead-letter queue.
+    await db
+      .update(emails)
+      .set({ status: "failed", attempts: attempt, lastError: outcome.error })
+      .where(stillQueued);
+    return { action: "retry", delaySeconds };
+  }
+  await db
+    .update(emails)
+    .set({
+      attempts: attempt,
+      lastError: outcome.error,
+      nextAttemptAt: new Date(Date.now() + delaySeconds * 1000),
+    })
+    .where(stillQueued);
+  return { action: "retry", delaySeconds };
+}
+
+/** Messages that reached the dead-letter queue: make sure their failure is on record. */
+async function recordDeadLetters(db: Db, batch: MessageBatch<MailQueueMessage>): Promise<void> {
+  for (const message of batch.messages) {
+    await db
+      .update(emails)
+      .set({ status: "failed", lastError: "dead-lettered after the last retry" })
+      .where(and(eq(emails.id, message.body.emailId), eq(emails.status, "queued")));
+    message.ack();
+  }
+}
+
+export async function handleMailBatch(
+  batch: MessageBatch<MailQueueMessage>,
+  env: Env,
+): Promise<void> {
+  const db = createDb(env.DB);
+  if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return recordDeadLetters(db, batch);
+
+  const transport = transportFor(env, db);
+  for (const message of batch.messages) {
+    try {
+      const verdict = await deliverEmail(
+        db,
+        transport,
+        env.MAIL_FROM,
+        message.body.emailId,
+        message.attempts,
+      );
+      if (verdict.action === "ack") message.ack();
+      else message.retry({ delaySeconds: verdict.delaySeconds });
+    } catch (error) {
+      // D1 or rendering trouble: not the provider's fault, so back off and try again.
+      console.error("mail delivery failed", message.body, error);
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+}

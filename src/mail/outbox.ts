@@ -1,0 +1,105 @@
+// The outbox: an email is first a row in D1, then a queue message carrying its id.
+// A request never waits on the provider; the consumer does the sending.
+import { and, eq, lt } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { emails, type StoredAttachment } from "../db/schema";
+import { headerSafe } from "../lib/text";
+import { newId } from "../lib/tokens";
+import type { MailQueueMessage } from "./messages";
+
+/** Email status machine, as data. `queued` may stay `queued` between retries. */
+export const EMAIL_TRANSITIONS = {
+  queued: ["sent", "failed"],
+  sent: [],
+  failed: [],
+} as const satisfies Record<string, readonly string[]>;
+
+export type EmailStatus = keyof typeof EMAIL_TRANSITIONS;
+
+export interface EmailToSend {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** What it is for: `sign-in`, `registration-confirmed`, … */
+  kind: string;
+  headers?: Record<string, string>;
+  attachments?: StoredAttachment[];
+}
+
+/** After this long without progress, a queued email's message is presumed lost. */
+export const STALL_AFTER_MS = 5 * 60 * 1000;
+
+export class Mailer {
+  constructor(
+    private readonly db: Db,
+    private readonly queue: Queue<MailQueueMessage>,
+  ) {}
+
+  /**
+   * The insert for one email, to run inside the caller's own `db.batch` so the email is
+   * recorded atomically with whatever caused it. Call `enqueue` with the id afterwards.
+   */
+  outboxInsert(email: EmailToSend) {
+    const id = newId("eml");
+    const headers = Object.fromEntries(
+      Object.entries(email.headers ?? {}).map(([name, value]) => [
+        headerSafe(name),
+        headerSafe(value),
+      ]),
+    );
+    const query = this.db.insert(emails).values({
+      id,
+      to: headerSafe(email.to),
+      subject: headerSafe(email.subject),
+      html: email.html,
+      text: email.text,
+      headers,
+      attachments: email.attachments ?? [],
+      kind: email.kind,
+      status: "queued",
+      nextAttemptAt: new Date(),
+    });
+    return { id, query };
+  }
+
+  /**
+   * Hands emails to the queue. If this fails after the rows were written, the sweeper
+   * (jobs) picks the rows up within STALL_AFTER_MS, so the email is late, not lost.
+   */
+  async enqueue(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.queue.sendBatch(ids.map((emailId) => ({ body: { kind: "email", emailId } })));
+  }
+
+  /** Records and enqueues one email. */
+  async send(email: EmailToSend): Promise<string> {
+    const { id, query } = this.outboxInsert(email);
+    await query;
+    await this.enqueue([id]);
+    return id;
+  }
+}
+
+/** Queued emails whose message seems lost (a crash, a restart): enqueue them again. */
+export async function resumeStalledEmails(
+  db: Db,
+  queue: Queue<MailQueueMessage>,
+  now = Date.now(),
+): Promise<number> {
+  const stalled = await db
+    .update(emails)
+    .set({ nextAttemptAt: new Date(now) })
+    .where(
+      and(eq(emails.status, "queued"), lt(emails.nextAttemptAt, new Date(now - STALL_AFTER_MS))),
+    )
+    .returning({ id: emails.id });
+  for (let i = 0; i < stalled.length; i += 100) {
+    await queue.sendBatch(
+      stalled
+        .slice(i, i + 100)
+        .map(({ id }) => ({ body: { kind: "email" as const, emailId: id } })),
+    );
+  }
+  return stalled.length;
+}

@@ -1,0 +1,166 @@
+// The dev mailbox in the admin area: list, one message (headers, text, rendered HTML).
+import { Hono } from "hono";
+import type { AppEnv } from "../http/context";
+import { notFound } from "../lib/errors";
+import { requirePermission } from "../organisers/auth";
+import { Notice } from "../ui/forms";
+import { Page } from "../ui/layout";
+import { getMailboxMessage, listMailbox } from "./mailbox";
+import { usesDevMailbox } from "./transports";
+
+export const mailPages = new Hono<AppEnv>();
+
+mailPages.use("/admin/mailbox", requirePermission("mailbox.read"));
+mailPages.use("/admin/mailbox/*", requirePermission("mailbox.read"));
+
+mailPages.get("/admin/mailbox", async (c) => {
+  const actor = c.get("actor");
+  if (!usesDevMailbox(c.env)) {
+    return c.html(
+      <Page lang="en" title="Mailbox" area="admin" actor={actor} path="/admin/mailbox">
+        <h1>Mailbox</h1>
+        <Notice>
+          Mail goes through Resend here, so there is no dev mailbox. Delivery status is in Resend's
+          dashboard.
+        </Notice>
+      </Page>,
+    );
+  }
+  const to = c.req.query("to") || undefined;
+  const page = await listMailbox(c.get("db"), {
+    to,
+    limit: 50,
+    cursor: c.req.query("cursor") || undefined,
+  });
+  return c.html(
+    <Page lang="en" title="Mailbox" area="admin" actor={actor} path="/admin/mailbox">
+      <h1>Dev mailbox</h1>
+      <p class="muted">
+        Without RESEND_API_KEY, every email the app sends lands here instead of being delivered.
+      </p>
+      <search>
+        <form method="get" class="row">
+          <label for="mailbox-to" class="hint">
+            Recipient
+          </label>
+          <input id="mailbox-to" type="search" name="to" value={to ?? ""} />
+          <button type="submit" class="secondary">
+            Filter
+          </button>
+        </form>
+      </search>
+      {page.data.length === 0 ? (
+        <p>No email yet.</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">To</th>
+                <th scope="col">Subject</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.data.map((m) => (
+                <tr>
+                  <td>{m.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+                  <td class="mono">{m.to}</td>
+                  <td>
+                    <a href={`/admin/mailbox/${m.id}`}>
+                      <bdi>{m.subject}</bdi>
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {page.nextCursor ? (
+        <p>
+          <a
+            href={`/admin/mailbox?${new URLSearchParams({ ...(to ? { to } : {}), cursor: page.nextCursor })}`}
+          >
+            Older
+          </a>
+        </p>
+      ) : null}
+    </Page>,
+  );
+});
+
+mailPages.get("/admin/mailbox/:id", async (c) => {
+  const message = await getMailboxMessage(c.get("db"), c.req.param("id"));
+  if (!message) throw notFound("No such message.");
+  return c.html(
+    <Page
+      lang="en"
+      title={message.subject}
+      area="admin"
+      actor={c.get("actor")}
+      path="/admin/mailbox"
+    >
+      <p>
+        <a href="/admin/mailbox">← Mailbox</a>
+      </p>
+      <h1>
+        <bdi>{message.subject}</bdi>
+      </h1>
+      <table>
+        <tbody>
+          <tr>
+            <th scope="row">From</th>
+            <td class="mono">{message.from}</td>
+          </tr>
+          <tr>
+            <th scope="row">To</th>
+            <td class="mono">{message.to}</td>
+          </tr>
+          <tr>
+            <th scope="row">Sent</th>
+            <td>{message.createdAt.toISOString()}</td>
+          </tr>
+          {Object.entries(message.headers).map(([name, value]) => (
+            <tr>
+              <th scope="row">{name}</th>
+              <td class="mono">{value}</td>
+            </tr>
+          ))}
+          {message.attachments.map((a) => (
+            <tr>
+              <th scope="row">Attachment</th>
+              <td class="mono">
+                {a.filename} ({a.contentType})
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>HTML</h2>
+      <iframe
+        class="preview"
+        title="Rendered email"
+        src={`/admin/mailbox/${message.id}/html`}
+        sandbox=""
+      />
+      <h2>Plain text</h2>
+      <pre class="text" dir="auto">
+        {message.text}
+      </pre>
+    </Page>,
+  );
+});
+
+// The email's own HTML, framed by the page above. Email HTML relies on inline styles, so it
+// gets its own policy: inline styles yes, scripts, forms and remote loads no.
+mailPages.get("/admin/mailbox/:id/html", async (c) => {
+  const message = await getMailboxMessage(c.get("db"), c.req.param("id"));
+  if (!message) throw notFound("No such message.");
+  c.header(
+    "Content-Security-Policy",
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox",
+  );
+  c.header("X-Frame-Options", "SAMEORIGIN");
+  return c.html(message.html);
+});

@@ -1,0 +1,73 @@
+// GET /api/v1/mailbox: the dev mailbox as JSON (404 when Resend is configured).
+import { createRoute, z } from "@hono/zod-openapi";
+import { apiRouter, bearerSecurity, problemResponses } from "../http/openapi";
+import { notFound } from "../lib/errors";
+import { requirePermission } from "../organisers/auth";
+import { listMailbox } from "./mailbox";
+import { usesDevMailbox } from "./transports";
+
+const MailboxMessage = z
+  .object({
+    id: z.string(),
+    to: z.string(),
+    from: z.string(),
+    subject: z.string(),
+    html: z.string(),
+    text: z.string(),
+    headers: z.record(z.string(), z.string()),
+    attachments: z.array(z.object({ filename: z.string(), contentType: z.string() })),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("MailboxMessage");
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().optional(),
+});
+
+export const mailApi = apiRouter();
+
+mailApi.use("/mailbox", requirePermission("mailbox.read"));
+
+mailApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/mailbox",
+    tags: ["Development"],
+    summary: "Emails the dev mailbox received, newest first (only without RESEND_API_KEY)",
+    security: bearerSecurity,
+    request: { query: ListQuery.extend({ to: z.string().optional() }) },
+    responses: {
+      200: {
+        description: "Messages",
+        content: {
+          "application/json": {
+            schema: z.object({ data: z.array(MailboxMessage), nextCursor: z.string().nullable() }),
+          },
+        },
+      },
+      ...problemResponses(401, 403, 404, 422),
+    },
+  }),
+  async (c) => {
+    if (!usesDevMailbox(c.env)) throw notFound("The dev mailbox is off: mail goes through Resend.");
+    const page = await listMailbox(c.get("db"), c.req.valid("query"));
+    return c.json(
+      {
+        data: page.data.map((m) => ({
+          id: m.id,
+          to: m.to,
+          from: m.from,
+          subject: m.subject,
+          html: m.html,
+          text: m.text,
+          headers: m.headers,
+          attachments: m.attachments,
+          createdAt: m.createdAt.toISOString(),
+        })),
+        nextCursor: page.nextCursor,
+      },
+      200,
+    );
+  },
+);

@@ -1,0 +1,30 @@
+// The one seam between the app and whoever delivers mail. Two transports implement it:
+// the dev mailbox (D1) and Resend. Both deduplicate on the idempotency key, which is what
+// makes queue redelivery safe.
+import type { StoredAttachment } from "../db/schema";
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+  attachments: StoredAttachment[];
+}
+
+export type SendOutcome =
+  | { ok: true; providerId: string | null }
+  | {
+      ok: false;
+      /** 429, 5xx, timeouts and lost answers are worth retrying; other 4xx are not. */
+      retryable: boolean;
+      /** From the provider's `retry-after`, when it said. */
+      retryAfterSeconds?: number;
+      error: string;
+    };
+
+export interface MailTransport {
+  readonly name: "dev-mailbox" | "resend";
+  send(email: OutgoingEmail, idempotencyKey: string): Promise<SendOutcome>;
+}

@@ -1,0 +1,470 @@
+// Admin pages: sign-in and sign-out, dashboard, organisers, API tokens.
+import { z } from "@hono/zod-openapi";
+import { count } from "drizzle-orm";
+import { type Context, Hono } from "hono";
+import { emails, organisers } from "../db/schema";
+import type { AppEnv } from "../http/context";
+import { AppError } from "../lib/errors";
+import { usesDevMailbox } from "../mail/transports";
+import { Field, Notice, parseForm, SelectField } from "../ui/forms";
+import { Page } from "../ui/layout";
+import { clearSessionCookie, requirePermission, setSessionCookie } from "./auth";
+import { can, ROLES } from "./roles";
+import {
+  createApiToken,
+  createOrganiser,
+  listApiTokens,
+  listOrganisers,
+  redeemSignInLink,
+  requestSignInLink,
+  revokeApiToken,
+  signInLinkIsUsable,
+  signInWithAdminToken,
+  signOut,
+  updateOrganiser,
+} from "./service";
+
+export const organiserPages = new Hono<AppEnv>();
+
+/** Only same-site relative paths, so `next` cannot send people elsewhere after sign-in. */
+function safeNext(value: unknown): string {
+  return typeof value === "string" && value.startsWith("/admin") && !value.startsWith("//")
+    ? value
+    : "/admin";
+}
+
+function SignInForms({ next, error, sent }: { next: string; error?: string; sent?: boolean }) {
+  return (
+    <>
+      <h1>Sign in</h1>
+      {sent ? (
+        <Notice kind="ok">
+          If an active organiser account uses that address, a sign-in link is on its way. It works
+          once, for 15 minutes.
+        </Notice>
+      ) : null}
+      <form method="post" action="/admin/sign-in" class="stack">
+        <input type="hidden" name="next" value={next} />
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          autocomplete="email"
+          required
+          error={error}
+        />
+        <div>
+          <button type="submit">Email me a sign-in link</button>
+        </div>
+      </form>
+      <h2>Or use the admin token</h2>
+      <p class="muted">
+        The owner-level ADMIN_TOKEN from the Worker's secrets (in development, from .dev.vars).
+      </p>
+      <form method="post" action="/admin/token-sign-in" class="stack">
+        <input type="hidden" name="next" value={next} />
+        <Field name="token" label="Admin token" type="password" autocomplete="off" required />
+        <div>
+          <button type="submit" class="secondary">
+            Sign in with the token
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+organiserPages.get("/admin/sign-in", (c) =>
+  c.html(
+    <Page lang="en" title="Sign in" area="admin">
+      <SignInForms next={safeNext(c.req.query("next"))} sent={c.req.query("sent") === "1"} />
+    </Page>,
+  ),
+);
+
+organiserPages.post("/admin/sign-in", async (c) => {
+  const body = await c.req.parseBody();
+  const parsed = parseForm(z.object({ email: z.email("Enter an email address.") }), body);
+  const next = safeNext(body.next);
+  if (!parsed.ok) {
+    return c.html(
+      <Page lang="en" title="Sign in" area="admin">
+        <SignInForms next={next} error={parsed.errors.email} />
+      </Page>,
+      422,
+    );
+  }
+  await requestSignInLink(c.get("db"), c.get("mailer"), c.env.APP_URL, parsed.data.email);
+  return c.redirect(`/admin/sign-in?sent=1&next=${encodeURIComponent(next)}`, 303);
+});
+
+organiserPages.post("/admin/token-sign-in", async (c) => {
+  const body = await c.req.parseBody();
+  const token = await signInWithAdminToken(
+    c.get("db"),
+    c.env.ADMIN_TOKEN,
+    String(body.token ?? ""),
+  );
+  if (!token) {
+    return c.html(
+      <Page lang="en" title="Sign in" area="admin">
+        <Notice kind="error">That is not the admin token.</Notice>
+        <SignInForms next={safeNext(body.next)} />
+      </Page>,
+      401,
+    );
+  }
+  setSessionCookie(c, token);
+  return c.redirect(safeNext(body.next), 303);
+});
+
+// The link in the email opens this page; only its button (a POST) uses the link, so mail
+// scanners that open links cannot spend it.
+organiserPages.get("/admin/sign-in/:token", async (c) => {
+  const usable = await signInLinkIsUsable(c.get("db"), c.req.param("token"));
+  return c.html(
+    <Page lang="en" title="Sign in" area="admin">
+      <h1>Sign in</h1>
+      {usable ? (
+        <form method="post" class="stack">
+          <p>Continue to the organisers' area.</p>
+          <div>
+            <button type="submit">Sign in</button>
+          </div>
+        </form>
+      ) : (
+        <>
+          <Notice kind="error">This sign-in link has expired or was already used.</Notice>
+          <p>
+            <a href="/admin/sign-in">Ask for a new link</a>
+          </p>
+        </>
+      )}
+    </Page>,
+    usable ? 200 : 410,
+  );
+});
+
+organiserPages.post("/admin/sign-in/:token", async (c) => {
+  const result = await redeemSignInLink(c.get("db"), c.req.param("token"));
+  if (!result) {
+    return c.html(
+      <Page lang="en" title="Sign in" area="admin">
+        <h1>Sign in</h1>
+        <Notice kind="error">This sign-in link has expired or was already used.</Notice>
+        <p>
+          <a href="/admin/sign-in">Ask for a new link</a>
+        </p>
+      </Page>,
+      410,
+    );
+  }
+  setSessionCookie(c, result.sessionToken);
+  return c.redirect("/admin", 303);
+});
+
+organiserPages.post("/admin/sign-out", async (c) => {
+  const actor = c.get("actor");
+  if (actor) await signOut(c.get("db"), actor);
+  clearSessionCookie(c);
+  return c.redirect("/admin/sign-in", 303);
+});
+
+organiserPages.get("/admin", requirePermission("dashboard.view"), async (c) => {
+  const db = c.get("db");
+  const actor = c.get("actor")!;
+  const mail = await db
+    .select({ status: emails.status, n: count() })
+    .from(emails)
+    .groupBy(emails.status);
+  const mailCount = (status: string) => mail.find((m) => m.status === status)?.n ?? 0;
+  const [organiserCount] = await db.select({ n: count() }).from(organisers);
+  return c.html(
+    <Page lang="en" title="Dashboard" area="admin" actor={actor} path="/admin">
+      <h1>Dashboard</h1>
+      <p>
+        Signed in as <bdi>{actor.name}</bdi> ({actor.role}).
+      </p>
+      <ul class="cards">
+        <li class="card">
+          <h3>Email</h3>
+          <p>
+            {mailCount("queued")} queued · {mailCount("sent")} sent · {mailCount("failed")} failed
+          </p>
+          <p class="muted">
+            {usesDevMailbox(c.env)
+              ? "Development: mail goes to the dev mailbox."
+              : "Mail goes through Resend."}
+          </p>
+        </li>
+        {can(actor.role, "organisers.manage") ? (
+          <li class="card">
+            <h3>Organisers</h3>
+            <p>{organiserCount?.n ?? 0} accounts</p>
+            <a href="/admin/organisers">Manage organisers</a>
+          </li>
+        ) : null}
+        <li class="card">
+          <h3>API</h3>
+          <p>
+            <a href="/admin/tokens">API tokens</a> · <a href="/api/v1/docs">Reference</a>
+          </p>
+        </li>
+      </ul>
+    </Page>,
+  );
+});
+
+const NewOrganiser = z.object({
+  email: z.email("Enter an email address."),
+  name: z.string().trim().min(1, "Enter a name.").max(200),
+  role: z.enum(ROLES, "Pick a role."),
+});
+
+async function organisersPage(
+  c: Context<AppEnv>,
+  state: { errors?: Record<string, string>; values?: Record<string, string>; notice?: string } = {},
+  status: 200 | 409 | 422 = 200,
+) {
+  const rows = await listOrganisers(c.get("db"));
+  const roleOptions = ROLES.map((r) => ({ value: r, label: r }));
+  return c.html(
+    <Page lang="en" title="Organisers" area="admin" actor={c.get("actor")} path="/admin/organisers">
+      <h1>Organisers</h1>
+      {state.notice ? <Notice kind="error">{state.notice}</Notice> : null}
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((o) => (
+              <tr>
+                <td>
+                  <bdi>{o.name}</bdi>
+                </td>
+                <td class="mono">{o.email}</td>
+                <td>{o.role}</td>
+                <td>
+                  {o.disabledAt ? (
+                    <span class="badge danger">disabled</span>
+                  ) : (
+                    <span class="badge ok">active</span>
+                  )}
+                </td>
+                <td>
+                  <form method="post" action={`/admin/organisers/${o.id}`} class="row">
+                    <label class="hint" for={`role-${o.id}`}>
+                      Role
+                    </label>
+                    <select id={`role-${o.id}`} name="role">
+                      {ROLES.map((r) => (
+                        <option value={r} selected={r === o.role}>
+                          {r}
+                        </option>
+                      ))}
+                    </select>
+                    <button type="submit" class="secondary">
+                      Save
+                    </button>
+                    <button
+                      type="submit"
+                      name="disabled"
+                      value={o.disabledAt ? "false" : "true"}
+                      class="secondary"
+                    >
+                      {o.disabledAt ? "Enable" : "Disable"}
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>Add an organiser</h2>
+      <form method="post" action="/admin/organisers" class="stack">
+        <Field
+          name="name"
+          label="Name"
+          required
+          value={state.values?.name}
+          error={state.errors?.name}
+          dir="auto"
+        />
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          required
+          value={state.values?.email}
+          error={state.errors?.email}
+        />
+        <SelectField
+          name="role"
+          label="Role"
+          options={roleOptions}
+          value={state.values?.role ?? "organiser"}
+          error={state.errors?.role}
+        />
+        <p class="hint">
+          Owners manage organisers and tokens. Organisers run workshops. Door staff only check
+          people in.
+        </p>
+        <div>
+          <button type="submit">Add organiser</button>
+        </div>
+      </form>
+    </Page>,
+    status,
+  );
+}
+
+organiserPages.get("/admin/organisers", requirePermission("organisers.manage"), (c) =>
+  organisersPage(c),
+);
+
+organiserPages.post("/admin/organisers", requirePermission("organisers.manage"), async (c) => {
+  const body = (await c.req.parseBody()) as Record<string, string>;
+  const parsed = parseForm(NewOrganiser, body);
+  if (!parsed.ok) return organisersPage(c, { errors: parsed.errors, values: body }, 422);
+  try {
+    await createOrganiser(c.get("db"), c.get("actor")!, parsed.data);
+  } catch (error) {
+    if (error instanceof AppError)
+      return organisersPage(c, { errors: { email: error.message }, values: body }, 409);
+    throw error;
+  }
+  return c.redirect("/admin/organisers", 303);
+});
+
+organiserPages.post("/admin/organisers/:id", requirePermission("organisers.manage"), async (c) => {
+  const body = (await c.req.parseBody()) as Record<string, string>;
+  const parsed = parseForm(
+    z.object({ role: z.enum(ROLES).optional(), disabled: z.enum(["true", "false"]).optional() }),
+    body,
+  );
+  if (!parsed.ok) return organisersPage(c, { notice: "That change is not valid." }, 422);
+  try {
+    await updateOrganiser(c.get("db"), c.get("actor")!, c.req.param("id"), {
+      role: parsed.data.disabled ? undefined : parsed.data.role,
+      disabled: parsed.data.disabled === undefined ? undefined : parsed.data.disabled === "true",
+    });
+  } catch (error) {
+    if (error instanceof AppError) return organisersPage(c, { notice: error.message }, 409);
+    throw error;
+  }
+  return c.redirect("/admin/organisers", 303);
+});
+
+async function tokensPage(
+  c: Context<AppEnv>,
+  created?: { name: string; token: string },
+  error?: string,
+) {
+  const actor = c.get("actor")!;
+  const all = can(actor.role, "tokens.all");
+  const rows = await listApiTokens(c.get("db"), actor, all);
+  return c.html(
+    <Page lang="en" title="API tokens" area="admin" actor={actor} path="/admin/tokens">
+      <h1>API tokens</h1>
+      {created ? (
+        <Notice kind="ok">
+          <p>
+            Token “<bdi>{created.name}</bdi>” created. Copy it now: it will not be shown again.
+          </p>
+          <p>
+            <code>{created.token}</code>
+          </p>
+        </Notice>
+      ) : null}
+      <p class="muted">
+        Send a token as <code>Authorization: Bearer …</code>. It acts with its owner's role.
+      </p>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Starts with</th>
+              {all ? <th scope="col">Owner</th> : null}
+              <th scope="col">Last used</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span class="hint">Action</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((t) => (
+              <tr>
+                <td>
+                  <bdi>{t.name}</bdi>
+                </td>
+                <td class="mono">{t.hint}…</td>
+                {all ? <td class="mono">{t.organiser?.email ?? "admin token"}</td> : null}
+                <td>{t.lastUsedAt ? t.lastUsedAt.toISOString() : "never"}</td>
+                <td>
+                  {t.revokedAt ? (
+                    <span class="badge danger">revoked</span>
+                  ) : (
+                    <span class="badge ok">active</span>
+                  )}
+                </td>
+                <td>
+                  {t.revokedAt ? null : (
+                    <form method="post" action={`/admin/tokens/${t.id}/revoke`}>
+                      <button type="submit" class="danger">
+                        Revoke
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>Create a token</h2>
+      <form method="post" action="/admin/tokens" class="stack">
+        <Field
+          name="name"
+          label="Name"
+          hint="What the token is for, e.g. “CRM sync”."
+          required
+          error={error}
+          dir="auto"
+        />
+        <div>
+          <button type="submit">Create token</button>
+        </div>
+      </form>
+    </Page>,
+    error ? 422 : 200,
+  );
+}
+
+organiserPages.get("/admin/tokens", requirePermission("tokens.own"), (c) => tokensPage(c));
+
+organiserPages.post("/admin/tokens", requirePermission("tokens.own"), async (c) => {
+  const parsed = parseForm(
+    z.object({ name: z.string().trim().min(1, "Give the token a name.").max(100) }),
+    await c.req.parseBody(),
+  );
+  if (!parsed.ok) return tokensPage(c, undefined, parsed.errors.name);
+  const created = await createApiToken(c.get("db"), c.get("actor")!, parsed.data.name);
+  // Shown in this response only: no redirect, so the secret never sits in a URL or history.
+  return tokensPage(c, created);
+});
+
+organiserPages.post("/admin/tokens/:id/revoke", requirePermission("tokens.own"), async (c) => {
+  const actor = c.get("actor")!;
+  await revokeApiToken(c.get("db"), actor, c.req.param("id"), can(actor.role, "tokens.all"));
+  return c.redirect("/admin/tokens", 303);
+});

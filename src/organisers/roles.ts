@@ -1,0 +1,37 @@
+// Roles and what each may do, as data. Every permission check in the app reads this table.
+export const ROLES = ["owner", "organiser", "door"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = {
+  /** Add organisers, change roles, disable accounts, read the audit log. */
+  "organisers.manage": ["owner"],
+  /** Create and revoke one's own API tokens. */
+  "tokens.own": ["owner", "organiser", "door"],
+  /** See and revoke everybody's API tokens. */
+  "tokens.all": ["owner"],
+  "mailbox.read": ["owner", "organiser"],
+  "workshops.manage": ["owner", "organiser"],
+  /** Attendee names, emails, affiliations: lists and exports. */
+  "attendees.read": ["owner", "organiser"],
+  /** Find a registration at the door and check it in. */
+  checkin: ["owner", "organiser", "door"],
+  "dashboard.view": ["owner", "organiser", "door"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/** Who is acting: resolved once per request from a bearer token or the session cookie. */
+export interface Actor {
+  via: "admin_token" | "api_token" | "session";
+  role: Role;
+  /** null for the built-in owner behind ADMIN_TOKEN. */
+  organiserId: string | null;
+  name: string;
+  email: string | null;
+  sessionId?: string;
+  tokenId?: string;
+}

@@ -1,0 +1,381 @@
+// Organiser accounts, sign-in links, sessions and API tokens. No HTTP here: callers pass
+// the database, the mailer and plain values, and get plain values or AppErrors back.
+import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
+import { createElement } from "react";
+import SignInEmail from "../../emails/sign-in";
+import { emailStrings } from "../../emails/strings";
+import { auditInsert } from "../audit/service";
+import type { Db } from "../db/client";
+import { apiTokens, organisers, sessions, signInLinks } from "../db/schema";
+import { conflict, notFound } from "../lib/errors";
+import { cleanText, normaliseEmail } from "../lib/text";
+import { newId, newSecret, secretsEqual, sha256Hex } from "../lib/tokens";
+import type { Mailer } from "../mail/outbox";
+import { renderEmail } from "../mail/render";
+import type { Actor, Role } from "./roles";
+
+export const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+export const API_TOKEN_PREFIX = "wk_";
+
+export const BUILT_IN_OWNER: Actor = {
+  via: "admin_token",
+  role: "owner",
+  organiserId: null,
+  name: "Administrator",
+  email: null,
+};
+
+type OrganiserRow = typeof organisers.$inferSelect;
+
+function organiserActor(row: OrganiserRow, via: Actor["via"], extra: Partial<Actor> = {}): Actor {
+  return { via, role: row.role, organiserId: row.id, name: row.name, email: row.email, ...extra };
+}
+
+// ---------------------------------------------------------------- accounts
+
+export function listOrganisers(db: Db) {
+  return db.query.organisers.findMany({ orderBy: [organisers.name] });
+}
+
+export async function createOrganiser(
+  db: Db,
+  actor: Actor,
+  input: { email: string; name: string; role: Role },
+) {
+  const id = newId("org");
+  const email = normaliseEmail(input.email);
+  const taken = () => conflict("An organiser with that email already exists.");
+  if (
+    await db.query.organisers.findFirst({
+      where: eq(organisers.email, email),
+      columns: { id: true },
+    })
+  )
+    throw taken();
+  try {
+    // One batch: a concurrent create with the same email fails the unique index and rolls
+    // back the audit entry with it.
+    const [inserted] = await db.batch([
+      db
+        .insert(organisers)
+        .values({ id, email, name: cleanText(input.name), role: input.role })
+        .returning(),
+      auditInsert(db, actor, {
+        action: "organiser.create",
+        targetType: "organiser",
+        targetId: id,
+        detail: { role: input.role },
+      }),
+    ]);
+    return inserted[0]!;
+  } catch (error) {
+    if (String(error).includes("UNIQUE")) throw taken();
+    throw error;
+  }
+}
+
+export async function updateOrganiser(
+  db: Db,
+  actor: Actor,
+  id: string,
+  change: { role?: Role; name?: string; disabled?: boolean },
+) {
+  const current = await db.query.organisers.findFirst({ where: eq(organisers.id, id) });
+  if (!current) throw notFound("No such organiser.");
+  if (actor.organiserId === id && (change.disabled || (change.role && change.role !== "owner"))) {
+    throw conflict(
+      "You cannot disable yourself or give up your own owner role; ask another owner.",
+    );
+  }
+  const set: Partial<OrganiserRow> = {};
+  if (change.role) set.role = change.role;
+  if (change.name) set.name = cleanText(change.name);
+  if (change.disabled !== undefined) set.disabledAt = change.disabled ? new Date() : null;
+  const audits = [];
+  if (change.role && change.role !== current.role) {
+    audits.push(
+      auditInsert(db, actor, {
+        action: "organiser.role_change",
+        targetType: "organiser",
+        targetId: id,
+        detail: { from: current.role, to: change.role },
+      }),
+    );
+  }
+  if (change.disabled !== undefined) {
+    audits.push(
+      auditInsert(db, actor, {
+        action: change.disabled ? "organiser.disable" : "organiser.enable",
+        targetType: "organiser",
+        targetId: id,
+      }),
+    );
+  }
+  // Disabling someone also ends their sessions and tokens: access stops now, not at expiry.
+  const revocations =
+    change.disabled === true
+      ? [
+          db
+            .update(sessions)
+            .set({ revokedAt: new Date() })
+            .where(and(eq(sessions.organiserId, id), isNull(sessions.revokedAt))),
+          db
+            .update(apiTokens)
+            .set({ revokedAt: new Date() })
+            .where(and(eq(apiTokens.organiserId, id), isNull(apiTokens.revokedAt))),
+        ]
+      : [];
+  const [updated] = await db.batch([
+    db.update(organisers).set(set).where(eq(organisers.id, id)).returning(),
+    ...audits,
+    ...revocations,
+  ]);
+  return updated[0]!;
+}
+
+// ---------------------------------------------------------------- sign-in links
+
+/**
+ * Emails a single-use sign-in link if the address belongs to an active organiser. Says
+ * nothing either way, so the form cannot be used to find out who organises.
+ */
+export async function requestSignInLink(
+  db: Db,
+  mailer: Mailer,
+  appUrl: string,
+  email: string,
+): Promise<void> {
+  const organiser = await db.query.organisers.findFirst({
+    where: and(eq(organisers.email, normaliseEmail(email)), isNull(organisers.disabledAt)),
+  });
+  if (!organiser) return;
+  const token = newSecret();
+  const url = `${appUrl.replace(/\/$/, "")}/admin/sign-in/${token}`;
+  const lang = "en";
+  const rendered = await renderEmail(
+    createElement(SignInEmail, { lang, name: organiser.name, url }),
+  );
+  const outbox = mailer.outboxInsert({
+    to: organiser.email,
+    subject: emailStrings[lang].signInSubject,
+    kind: "sign-in",
+    ...rendered,
+  });
+  await db.batch([
+    db.insert(signInLinks).values({
+      id: newId("sil"),
+      organiserId: organiser.id,
+      tokenHash: await sha256Hex(token),
+      expiresAt: new Date(Date.now() + SIGN_IN_LINK_TTL_MS),
+    }),
+    outbox.query,
+  ]);
+  await mailer.enqueue([outbox.id]);
+}
+
+/** Whether a link is still usable, for the page the link opens. Reading changes nothing. */
+export async function signInLinkIsUsable(
+  db: Db,
+  token: string,
+  now = new Date(),
+): Promise<boolean> {
+  const link = await db.query.signInLinks.findFirst({
+    where: and(
+      eq(signInLinks.tokenHash, await sha256Hex(token)),
+      isNull(signInLinks.usedAt),
+      gt(signInLinks.expiresAt, now),
+    ),
+  });
+  return Boolean(link);
+}
+
+/**
+ * Consumes a link and opens a session. The consuming UPDATE is conditional, so two
+ * simultaneous posts of one link cannot both succeed.
+ */
+export async function redeemSignInLink(
+  db: Db,
+  token: string,
+  now = new Date(),
+): Promise<{ sessionToken: string; actor: Actor } | null> {
+  const [used] = await db
+    .update(signInLinks)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(signInLinks.tokenHash, await sha256Hex(token)),
+        isNull(signInLinks.usedAt),
+        gt(signInLinks.expiresAt, now),
+      ),
+    )
+    .returning({ organiserId: signInLinks.organiserId });
+  if (!used) return null;
+  const organiser = await db.query.organisers.findFirst({
+    where: and(eq(organisers.id, used.organiserId), isNull(organisers.disabledAt)),
+  });
+  if (!organiser) return null;
+  const actor = organiserActor(organiser, "session");
+  const sessionToken = await openSession(db, actor, now, [
+    db.update(organisers).set({ lastSignInAt: now }).where(eq(organisers.id, organiser.id)),
+  ]);
+  return { sessionToken, actor };
+}
+
+/** Sign-in with the owner-level ADMIN_TOKEN (first sign-in, and when no mail works). */
+export async function signInWithAdminToken(
+  db: Db,
+  adminToken: string,
+  given: string,
+): Promise<string | null> {
+  if (!(await secretsEqual(given, adminToken))) return null;
+  return openSession(db, BUILT_IN_OWNER);
+}
+
+// ---------------------------------------------------------------- sessions
+
+async function openSession(
+  db: Db,
+  actor: Actor,
+  now = new Date(),
+  alongside: Parameters<Db["batch"]>[0][number][] = [],
+): Promise<string> {
+  const token = newSecret();
+  const id = newId("ses");
+  await db.batch([
+    db.insert(sessions).values({
+      id,
+      tokenHash: await sha256Hex(token),
+      organiserId: actor.organiserId,
+      expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
+    }),
+    auditInsert(db, actor, {
+      action: "session.sign_in",
+      targetType: "session",
+      targetId: id,
+      detail: { via: actor.via },
+    }),
+    ...alongside,
+  ]);
+  return token;
+}
+
+export async function resolveSession(
+  db: Db,
+  token: string,
+  now = new Date(),
+): Promise<Actor | null> {
+  const session = await db.query.sessions.findFirst({
+    where: and(
+      eq(sessions.tokenHash, await sha256Hex(token)),
+      isNull(sessions.revokedAt),
+      gt(sessions.expiresAt, now),
+    ),
+    with: { organiser: true },
+  });
+  if (!session) return null;
+  if (!session.organiserId) return { ...BUILT_IN_OWNER, via: "session", sessionId: session.id };
+  if (!session.organiser || session.organiser.disabledAt) return null;
+  return organiserActor(session.organiser, "session", { sessionId: session.id });
+}
+
+export async function signOut(db: Db, actor: Actor): Promise<void> {
+  if (!actor.sessionId) return;
+  await db.batch([
+    db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, actor.sessionId)),
+    auditInsert(db, actor, {
+      action: "session.sign_out",
+      targetType: "session",
+      targetId: actor.sessionId,
+    }),
+  ]);
+}
+
+// ---------------------------------------------------------------- API tokens
+
+export async function createApiToken(db: Db, actor: Actor, name: string) {
+  const token = newSecret(API_TOKEN_PREFIX);
+  const id = newId("tok");
+  const row = {
+    id,
+    organiserId: actor.organiserId,
+    name: cleanText(name),
+    tokenHash: await sha256Hex(token),
+    hint: token.slice(0, API_TOKEN_PREFIX.length + 4),
+  };
+  await db.batch([
+    db.insert(apiTokens).values(row),
+    auditInsert(db, actor, { action: "api_token.create", targetType: "api_token", targetId: id }),
+  ]);
+  // The secret is returned this once and never stored.
+  return { id, name: row.name, hint: row.hint, token, createdAt: new Date() };
+}
+
+export function listApiTokens(db: Db, actor: Actor, all: boolean) {
+  const own = actor.organiserId
+    ? eq(apiTokens.organiserId, actor.organiserId)
+    : isNull(apiTokens.organiserId);
+  return db.query.apiTokens.findMany({
+    where: all ? undefined : own,
+    orderBy: [desc(apiTokens.createdAt)],
+    columns: { tokenHash: false },
+    with: { organiser: { columns: { name: true, email: true } } },
+  });
+}
+
+export async function revokeApiToken(
+  db: Db,
+  actor: Actor,
+  id: string,
+  all: boolean,
+): Promise<void> {
+  const own = actor.organiserId
+    ? eq(apiTokens.organiserId, actor.organiserId)
+    : isNull(apiTokens.organiserId);
+  const [revoked] = await db.batch([
+    db
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt), all ? undefined : own))
+      .returning({ id: apiTokens.id }),
+    auditInsert(db, actor, { action: "api_token.revoke", targetType: "api_token", targetId: id }),
+  ]);
+  if (revoked.length === 0) throw notFound("No such active token.");
+}
+
+/** Bearer authentication: the ADMIN_TOKEN, or an organiser's API token. */
+export async function resolveBearer(
+  db: Db,
+  adminToken: string,
+  bearer: string,
+  now = new Date(),
+): Promise<Actor | null> {
+  if (!bearer.startsWith(API_TOKEN_PREFIX)) {
+    return (await secretsEqual(bearer, adminToken)) ? BUILT_IN_OWNER : null;
+  }
+  // Looking a token up by its hash leaks nothing useful through timing: the hash of a
+  // guess says nothing about the hash of the real token.
+  const [token] = await db
+    .update(apiTokens)
+    .set({ lastUsedAt: now })
+    .where(and(eq(apiTokens.tokenHash, await sha256Hex(bearer)), isNull(apiTokens.revokedAt)))
+    .returning();
+  if (!token) return null;
+  if (!token.organiserId)
+    return { ...BUILT_IN_OWNER, via: "api_token", tokenId: token.id, name: token.name };
+  const organiser = await db.query.organisers.findFirst({
+    where: and(eq(organisers.id, token.organiserId), isNull(organisers.disabledAt)),
+  });
+  return organiser ? organiserActor(organiser, "api_token", { tokenId: token.id }) : null;
+}
+
+/** Housekeeping for the cron: expired sign-in links and sessions serve nobody. */
+export async function purgeExpiredCredentials(db: Db, now = new Date()): Promise<void> {
+  const dayAgo = new Date(now.getTime() - 24 * 60 * 60 * 1000);
+  await db.batch([
+    db
+      .delete(signInLinks)
+      .where(or(lt(signInLinks.expiresAt, dayAgo), lt(signInLinks.usedAt, dayAgo))),
+    db.delete(sessions).where(or(lt(sessions.expiresAt, dayAgo), lt(sessions.revokedAt, dayAgo))),
+  ]);
+}

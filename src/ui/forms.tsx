@@ -1,0 +1,132 @@
+// Form fields with their error next to them, and parsing of posted forms through zod so
+// HTML forms get the same rules as the API, explained in place.
+import type { z } from "@hono/zod-openapi";
+import type { Child } from "hono/jsx";
+
+export type FormErrors = Record<string, string>;
+
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  body: Record<string, unknown>,
+): { ok: true; data: z.infer<S> } | { ok: false; errors: FormErrors } {
+  const result = schema.safeParse(body);
+  if (result.success) return { ok: true, data: result.data };
+  const errors: FormErrors = {};
+  for (const issue of result.error.issues) {
+    const key = issue.path.map(String).join(".") || "_form";
+    errors[key] ??= issue.message;
+  }
+  return { ok: false, errors };
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  type?: string;
+  value?: string;
+  error?: string;
+  hint?: string;
+  required?: boolean;
+  autocomplete?: string;
+  dir?: "auto" | "ltr" | "rtl";
+}
+
+export function Field({
+  name,
+  label,
+  type = "text",
+  value,
+  error,
+  hint,
+  required,
+  autocomplete,
+  dir,
+}: FieldProps) {
+  const id = `f-${name}`;
+  const described =
+    [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
+  return (
+    <div>
+      <label for={id}>
+        {label}
+        {required ? <span aria-hidden="true"> *</span> : null}
+      </label>
+      {hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        name={name}
+        type={type}
+        value={value ?? ""}
+        required={required}
+        autocomplete={autocomplete}
+        dir={dir}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={described}
+      />
+      {error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function SelectField({
+  name,
+  label,
+  options,
+  value,
+  error,
+}: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  value?: string;
+  error?: string;
+}) {
+  const id = `f-${name}`;
+  return (
+    <div>
+      <label for={id}>{label}</label>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      >
+        {options.map((o) => (
+          <option value={o.value} selected={o.value === value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Notice({
+  kind = "info",
+  children,
+}: {
+  kind?: "info" | "ok" | "error";
+  children: Child;
+}) {
+  return (
+    <div
+      class={`notice ${kind === "info" ? "" : kind}`}
+      role={kind === "error" ? "alert" : "status"}
+    >
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import type { Child } from "hono/jsx";
+import { dirOf, type Lang } from "../lib/i18n";
+import type { Actor } from "../organisers/roles";
+import { stringsFor } from "./strings";
+
+export interface PageProps {
+  lang: Lang;
+  title: string;
+  children: Child;
+  /** Which navigation to show. Admin pages get the organisers' menu. */
+  area?: "public" | "admin";
+  actor?: Actor | null;
+  /** The current path, to mark the current menu item. */
+  path?: string;
+  /** Path of this page in the other language, for the language switch (public pages). */
+  otherLangHref?: string;
+}
+
+const ADMIN_MENU: { href: string; label: string; roles?: Actor["role"][] }[] = [
+  { href: "/admin", label: "Dashboard" },
+  { href: "/admin/organisers", label: "Organisers", roles: ["owner"] },
+  { href: "/admin/tokens", label: "API tokens" },
+  { href: "/admin/mailbox", label: "Mailbox", roles: ["owner", "organiser"] },
+  { href: "/api/v1/docs", label: "API reference" },
+];
+
+function MenuLink({ href, label, path }: { href: string; label: string; path?: string }) {
+  return (
+    <li>
+      <a href={href} aria-current={path === href ? "page" : undefined}>
+        {label}
+      </a>
+    </li>
+  );
+}
+
+export function Page({
+  lang,
+  title,
+  children,
+  area = "public",
+  actor,
+  path,
+  otherLangHref,
+}: PageProps) {
+  const t = stringsFor(lang);
+  const siteName = area === "admin" ? "Workshops · Organisers" : t.siteName;
+  return (
+    <html lang={lang} dir={dirOf(lang)}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{`${title} · ${siteName}`}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {t.skipToContent}
+        </a>
+        <header class="site">
+          <div class="bar">
+            <a class="brand" href={area === "admin" ? "/admin" : "/"}>
+              {siteName}
+            </a>
+            <nav aria-label={area === "admin" ? "Organisers" : t.home}>
+              <ul>
+                {area === "admin" && actor
+                  ? ADMIN_MENU.filter((item) => !item.roles || item.roles.includes(actor.role)).map(
+                      (item) => <MenuLink href={item.href} label={item.label} path={path} />,
+                    )
+                  : null}
+                {area === "public" ? (
+                  <MenuLink href={`/?lang=${lang}`} label={t.home} path={path} />
+                ) : null}
+                {area === "public" && otherLangHref ? (
+                  <li>
+                    <a
+                      href={otherLangHref}
+                      lang={lang === "ar" ? "en" : "ar"}
+                      hreflang={lang === "ar" ? "en" : "ar"}
+                    >
+                      {t.switchTo}
+                    </a>
+                  </li>
+                ) : null}
+                {area === "admin" && actor ? (
+                  <li>
+                    <form method="post" action="/admin/sign-out" class="inline">
+                      <button type="submit" class="link">
+                        Sign out ({actor.name})
+                      </button>
+                    </form>
+                  </li>
+                ) : null}
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="main" tabindex={-1}>
+          {children}
+        </main>
+        <footer class="site">{area === "admin" ? "Organisers' area" : t.footer}</footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,222 @@
+// A fake Resend API, for tests (as an auxiliary worker that receives the app's outbound
+// fetches) and for benchmarks (wrapped in a Node HTTP server by bench/fake-resend-server.mjs).
+// Web-standard Request/Response only, so it runs in workerd and in Node alike.
+//
+// It behaves like Resend where our code depends on it: POST /emails and /emails/batch
+// (≤ 100), Idempotency-Key (same key + same body → the first answer again, without sending;
+// same key + other body → 409), and faults injected on demand:
+//   { status: 429, retryAfter: 2 }   refuse, with retry-after and ratelimit-* headers
+//   { status: 500 }                  refuse with a server error
+//   { sendThenStatus: 500 }          send, then answer an error (the answer is "lost")
+//   { delayMs: 2000 }                send, then answer late (past the client's timeout)
+//
+// State is kept per namespace, the first path segment of the base URL
+// (`http://fake-resend.test/<ns>/emails`), so test files running at once do not collide.
+// Control: POST /__control/<ns>/faults {faults, rateLimitPerSecond?} · GET /__control/<ns>/state
+// · POST /__control/<ns>/reset.
+
+function newNamespace() {
+  return {
+    faults: [],
+    rateLimitPerSecond: 0,
+    windowStart: 0,
+    windowCount: 0,
+    calls: [], // every API request: {path, idempotencyKey, recipients, status, replay}
+    delivered: [], // every email actually "sent": {to, subject, idempotencyKey, html, text, headers}
+    idempotency: new Map(), // key -> {body, status, response}
+    nextId: 1,
+  };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function json(body, status = 200, headers = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+export function createFakeResend() {
+  const namespaces = new Map();
+  const ns = (name) => {
+    if (!namespaces.has(name)) namespaces.set(name, newNamespace());
+    return namespaces.get(name);
+  };
+
+  function deliver(state, emails, key) {
+    const ids = [];
+    for (const email of emails) {
+      const id = `fake_${state.nextId++}`;
+      const recipients = Array.isArray(email.to) ? email.to : [email.to];
+      for (const to of recipients) {
+        state.delivered.push({
+          id,
+          to,
+          subject: email.subject,
+          idempotencyKey: key,
+          html: email.html,
+          text: email.text,
+          headers: email.headers ?? {},
+          attachments: (email.attachments ?? []).map((a) => a.filename),
+        });
+      }
+      ids.push({ id });
+    }
+    return ids;
+  }
+
+  async function api(state, path, request) {
+    if (!(request.headers.get("authorization") ?? "").startsWith("Bearer ")) {
+      return json({ name: "missing_api_key", message: "Missing API key", statusCode: 401 }, 401);
+    }
+    const raw = await request.text();
+    let body;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return json({ name: "validation_error", message: "Invalid JSON", statusCode: 422 }, 422);
+    }
+    const batch = path === "/emails/batch";
+    const emails = batch ? body : [body];
+    const key = request.headers.get("idempotency-key");
+    const recipients = emails.flatMap((e) => (Array.isArray(e.to) ? e.to : [e.to]));
+    const call = {
+      path,
+      idempotencyKey: key,
+      recipients,
+      status: 0,
+      replay: false,
+      at: Date.now(),
+    };
+    state.calls.push(call);
+
+    if (batch && (!Array.isArray(body) || body.length === 0 || body.length > 100)) {
+      call.status = 422;
+      return json(
+        { name: "validation_error", message: "A batch holds 1 to 100 emails", statusCode: 422 },
+        422,
+      );
+    }
+
+    if (state.rateLimitPerSecond > 0) {
+      const now = Date.now();
+      if (now - state.windowStart >= 1000) {
+        state.windowStart = now;
+        state.windowCount = 0;
+      }
+      if (state.windowCount >= state.rateLimitPerSecond) {
+        call.status = 429;
+        const wait = Math.max(1, Math.ceil((state.windowStart + 1000 - now) / 1000));
+        return json(
+          { name: "rate_limit_exceeded", message: "Too many requests", statusCode: 429 },
+          429,
+          {
+            "retry-after": String(wait),
+            "ratelimit-limit": String(state.rateLimitPerSecond),
+            "ratelimit-remaining": "0",
+            "ratelimit-reset": String(wait),
+          },
+        );
+      }
+      state.windowCount++;
+    }
+
+    const fault = state.faults.shift();
+    if (fault?.status) {
+      call.status = fault.status;
+      const headers =
+        fault.retryAfter !== undefined
+          ? { "retry-after": String(fault.retryAfter), "ratelimit-remaining": "0" }
+          : {};
+      const name = fault.status === 429 ? "rate_limit_exceeded" : "internal_server_error";
+      return json(
+        { name, message: `injected ${fault.status}`, statusCode: fault.status },
+        fault.status,
+        headers,
+      );
+    }
+
+    if (key) {
+      const previous = state.idempotency.get(key);
+      if (previous) {
+        if (previous.body !== raw) {
+          call.status = 409;
+          return json(
+            {
+              name: "invalid_idempotent_request",
+              message: "Same key, different payload",
+              statusCode: 409,
+            },
+            409,
+          );
+        }
+        call.status = 200;
+        call.replay = true;
+        return json(previous.response, 200);
+      }
+    }
+
+    const ids = deliver(state, emails, key);
+    const response = batch ? { data: ids } : ids[0];
+    if (key) state.idempotency.set(key, { body: raw, response });
+
+    if (fault?.sendThenStatus) {
+      call.status = fault.sendThenStatus;
+      return json(
+        { name: "internal_server_error", message: "answer lost", statusCode: fault.sendThenStatus },
+        fault.sendThenStatus,
+      );
+    }
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    call.status = 200;
+    return json(response, 200);
+  }
+
+  async function fetch(request) {
+    const url = new URL(request.url);
+    const parts = url.pathname.split("/").filter(Boolean);
+    if (parts[0] === "__control" && parts[1]) {
+      const state = ns(parts[1]);
+      if (parts[2] === "faults" && request.method === "POST") {
+        const body = await request.json();
+        state.faults.push(...(body.faults ?? []));
+        if (body.rateLimitPerSecond !== undefined)
+          state.rateLimitPerSecond = body.rateLimitPerSecond;
+        return json({ ok: true });
+      }
+      if (parts[2] === "reset") {
+        namespaces.delete(parts[1]);
+        return json({ ok: true });
+      }
+      if (parts[2] === "state") {
+        return json({
+          calls: state.calls,
+          delivered: state.delivered,
+          pendingFaults: state.faults.length,
+        });
+      }
+    }
+    if (request.method === "POST" && parts.length >= 2) {
+      const path = `/${parts.slice(1).join("/")}`;
+      if (path === "/emails" || path === "/emails/batch") return api(ns(parts[0]), path, request);
+    }
+    return json(
+      {
+        name: "not_found",
+        message: `fake resend: no route ${request.method} ${url.pathname}`,
+        statusCode: 404,
+      },
+      404,
+    );
+  }
+
+  return { fetch };
+}
+
+const instance = createFakeResend();
+
+/** As an auxiliary worker: every outbound fetch of the app under test lands here. */
+export default {
+  fetch: (request) => instance.fetch(request),
+};

@@ -1,0 +1,96 @@
+// Small helpers for tests that talk to the Worker as a client would.
+import { env, exports as workerExports } from "cloudflare:workers";
+import { createDb } from "../../src/db/client";
+import type { Role } from "../../src/organisers/roles";
+import {
+  BUILT_IN_OWNER,
+  createOrganiser,
+  signInWithAdminToken,
+} from "../../src/organisers/service";
+
+export const ORIGIN = "https://workshops.test";
+export const ADMIN = { Authorization: `Bearer ${env.ADMIN_TOKEN}` };
+
+export const db = () => createDb(env.DB);
+
+/** A request to the Worker's fetch handler, as a browser or script would send it. */
+export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  return workerExports.default.fetch(
+    new Request(new URL(path, ORIGIN), { redirect: "manual", ...init }),
+  );
+}
+
+export function json(
+  path: string,
+  method: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return call(path, {
+    method,
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+/** A same-origin HTML form post, with a session cookie when given. */
+export function form(
+  path: string,
+  fields: Record<string, string>,
+  cookie?: string,
+): Promise<Response> {
+  return call(path, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      Origin: ORIGIN,
+      "Sec-Fetch-Site": "same-origin",
+      ...(cookie ? { Cookie: cookie } : {}),
+    },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+/** The `name=value` part of the session cookie a response set. */
+export function sessionCookieFrom(response: Response): string {
+  const setCookie = response.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("__Host-session=") || c.startsWith("session="));
+  if (!setCookie) throw new Error("no session cookie set");
+  return setCookie.split(";")[0]!;
+}
+
+let counter = 0;
+export function uniqueEmail(prefix = "person"): string {
+  counter += 1;
+  return `${prefix}.${counter}.${Math.random().toString(36).slice(2, 8)}@example.org`;
+}
+
+/** Creates an organiser with a role and returns it. */
+export async function organiserWithRole(role: Role) {
+  return createOrganiser(db(), BUILT_IN_OWNER, {
+    email: uniqueEmail(role),
+    name: `Test ${role}`,
+    role,
+  });
+}
+
+/** A session cookie for the built-in owner (ADMIN_TOKEN sign-in). */
+export async function ownerCookie(): Promise<string> {
+  const token = await signInWithAdminToken(db(), env.ADMIN_TOKEN, env.ADMIN_TOKEN);
+  return `__Host-session=${token}`;
+}
+
+/** Polls until `check` returns a value, for work the real queue consumer does in the background. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

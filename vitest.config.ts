@@ -1,0 +1,38 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./migrations");
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            APP_URL: "https://workshops.test",
+            ADMIN_TOKEN: "test-admin-token-0123456789",
+            TOKEN_SECRET: "test-token-secret-0123456789",
+          },
+          // The outside world: every outbound fetch goes to a fake Resend (and later a fake
+          // Turnstile), a small worker of its own rather than patched internals.
+          outboundService: "fake-outside",
+          workers: [
+            {
+              name: "fake-outside",
+              modules: true,
+              scriptPath: "./test/support/fake-resend.mjs",
+              compatibilityDate: "2026-11-01",
+            },
+          ],
+        },
+      }),
+    ],
+    test: {
+      include: ["test/**/*.test.ts"],
+      setupFiles: ["./test/setup.ts"],
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+    },
+  };
+});
