@@ -21,8 +21,8 @@ export default defineConfig(async () => {
             {
               name: "fake-outside",
               modules: true,
-              scriptPath: "./test/support/fake-resend.mjs",
-              compatibilityDate: "2026-11-01",
+              scriptPath: "./test/support/fake-outside.mjs",
+              compatibilityDate: "2026-08-01",
             },
           ],
         },

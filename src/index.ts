@@ -9,6 +9,6 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => handleMailBatch(batch, env),
-  scheduled: (controller, env) => runScheduled(controller, env),
+  queue: (batch, env, _ctx) => handleMailBatch(batch, env),
+  scheduled: (controller, env, _ctx) => runScheduled(controller, env),
 } satisfies ExportedHandler<Env, MailQueueMessage>;

@@ -12,7 +12,6 @@ export interface AppEnv {
     mailer: Mailer;
     lang: Lang;
     actor: Actor | null;
-    /** Per-request nonce for the rare inline script (none yet; kept for the CSP). */
     requestId: string;
   };
 }

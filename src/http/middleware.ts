@@ -31,6 +31,7 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
 /**
  * Strict headers on every response. Pages load only from the Worker itself; no inline
  * script; `no-referrer` because many of our URLs carry tokens (/r/…, /i/…, /u/…).
+ * A handler that sets one of these headers itself keeps its value (the framed email preview).
  */
 export const securityHeaders = secureHeaders({
   contentSecurityPolicy: {
@@ -50,6 +51,7 @@ export const securityHeaders = secureHeaders({
   crossOriginResourcePolicy: "same-origin",
   crossOriginOpenerPolicy: "same-origin",
   permissionsPolicy: { camera: ["self"], microphone: [], geolocation: [] },
+  overwrite: false,
 });
 
 /** 1 MiB for JSON and forms, 20 MiB for CSV imports; a larger body gets 413. */

@@ -1,3 +1,4 @@
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { dirOf, type Lang } from "../lib/i18n";
 import type { Actor } from "../organisers/roles";
@@ -46,62 +47,65 @@ export function Page({
   const t = stringsFor(lang);
   const siteName = area === "admin" ? "Workshops · Organisers" : t.siteName;
   return (
-    <html lang={lang} dir={dirOf(lang)}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
-        <title>{`${title} · ${siteName}`}</title>
-        <link rel="stylesheet" href="/assets/app.css" />
-      </head>
-      <body>
-        <a class="skip" href="#main">
-          {t.skipToContent}
-        </a>
-        <header class="site">
-          <div class="bar">
-            <a class="brand" href={area === "admin" ? "/admin" : "/"}>
-              {siteName}
-            </a>
-            <nav aria-label={area === "admin" ? "Organisers" : t.home}>
-              <ul>
-                {area === "admin" && actor
-                  ? ADMIN_MENU.filter((item) => !item.roles || item.roles.includes(actor.role)).map(
-                      (item) => <MenuLink href={item.href} label={item.label} path={path} />,
-                    )
-                  : null}
-                {area === "public" ? (
-                  <MenuLink href={`/?lang=${lang}`} label={t.home} path={path} />
-                ) : null}
-                {area === "public" && otherLangHref ? (
-                  <li>
-                    <a
-                      href={otherLangHref}
-                      lang={lang === "ar" ? "en" : "ar"}
-                      hreflang={lang === "ar" ? "en" : "ar"}
-                    >
-                      {t.switchTo}
-                    </a>
-                  </li>
-                ) : null}
-                {area === "admin" && actor ? (
-                  <li>
-                    <form method="post" action="/admin/sign-out" class="inline">
-                      <button type="submit" class="link">
-                        Sign out ({actor.name})
-                      </button>
-                    </form>
-                  </li>
-                ) : null}
-              </ul>
-            </nav>
-          </div>
-        </header>
-        <main id="main" tabindex={-1}>
-          {children}
-        </main>
-        <footer class="site">{area === "admin" ? "Organisers' area" : t.footer}</footer>
-      </body>
-    </html>
+    <>
+      {raw("<!DOCTYPE html>")}
+      <html lang={lang} dir={dirOf(lang)}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="referrer" content="no-referrer" />
+          <title>{`${title} · ${siteName}`}</title>
+          <link rel="stylesheet" href="/assets/app.css" />
+        </head>
+        <body>
+          <a class="skip" href="#main">
+            {t.skipToContent}
+          </a>
+          <header class="site">
+            <div class="bar">
+              <a class="brand" href={area === "admin" ? "/admin" : "/"}>
+                {siteName}
+              </a>
+              <nav aria-label={area === "admin" ? "Organisers" : t.home}>
+                <ul>
+                  {area === "admin" && actor
+                    ? ADMIN_MENU.filter(
+                        (item) => !item.roles || item.roles.includes(actor.role),
+                      ).map((item) => <MenuLink href={item.href} label={item.label} path={path} />)
+                    : null}
+                  {area === "public" ? (
+                    <MenuLink href={`/?lang=${lang}`} label={t.home} path={path} />
+                  ) : null}
+                  {area === "public" && otherLangHref ? (
+                    <li>
+                      <a
+                        href={otherLangHref}
+                        lang={lang === "ar" ? "en" : "ar"}
+                        hreflang={lang === "ar" ? "en" : "ar"}
+                      >
+                        {t.switchTo}
+                      </a>
+                    </li>
+                  ) : null}
+                  {area === "admin" && actor ? (
+                    <li>
+                      <form method="post" action="/admin/sign-out" class="inline">
+                        <button type="submit" class="link">
+                          Sign out ({actor.name})
+                        </button>
+                      </form>
+                    </li>
+                  ) : null}
+                </ul>
+              </nav>
+            </div>
+          </header>
+          <main id="main" tabindex={-1}>
+            {children}
+          </main>
+          <footer class="site">{area === "admin" ? "Organisers' area" : t.footer}</footer>
+        </body>
+      </html>
+    </>
   );
 }

@@ -1,6 +1,8 @@
 // Small helpers for tests that talk to the Worker as a client would.
 import { env, exports as workerExports } from "cloudflare:workers";
 import { createDb } from "../../src/db/client";
+import { sessions } from "../../src/db/schema";
+import { newId, newSecret, sha256Hex } from "../../src/lib/tokens";
 import type { Role } from "../../src/organisers/roles";
 import {
   BUILT_IN_OWNER,
@@ -93,4 +95,18 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A session cookie for an organiser, as if they had signed in through a link. */
+export async function cookieFor(organiserId: string): Promise<string> {
+  const token = newSecret();
+  await db()
+    .insert(sessions)
+    .values({
+      id: newId("ses"),
+      tokenHash: await sha256Hex(token),
+      organiserId,
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+  return `__Host-session=${token}`;
 }

@@ -1,0 +1,94 @@
+// Builds the app and the baseline with wrangler (the same bundle `wrangler deploy` would
+// upload) and runs each in its own Miniflare/workerd, without wrangler dev's proxy, so a
+// benchmark measures the Worker and not the dev tooling.
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { Miniflare } from "miniflare";
+
+const WRANGLER = "node_modules/wrangler/bin/wrangler.js";
+
+/** Bundles a Worker; returns the path of its entry module (named after `main`). */
+function bundle(configPath, outdir, main) {
+  const out = resolve(outdir);
+  const result = spawnSync(
+    process.execPath,
+    [WRANGLER, "deploy", "--dry-run", "--config", configPath, "--outdir", out],
+    {
+      encoding: "utf8",
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    },
+  );
+  if (result.status !== 0)
+    throw new Error(`bundling ${configPath} failed:\n${result.stdout}\n${result.stderr}`);
+  return `${out}/${basename(main).replace(/\.tsx?$/, ".js")}`;
+}
+
+export const APP_BINDINGS = {
+  APP_URL: "http://127.0.0.1",
+  MAIL_FROM: "Workshops <events@example.org>",
+  ADMIN_TOKEN: "bench-admin-token",
+  TOKEN_SECRET: "bench-token-secret",
+  THROTTLE: "off",
+};
+
+/** SQL statements of every migration, in order. */
+function migrationStatements() {
+  return readdirSync("migrations")
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(`migrations/${f}`, "utf8")
+        .split("--> statement-breakpoint")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+}
+
+/** Starts the app with a fresh in-memory D1 (migrated) and its mail queue. */
+export async function startApp({ bindings = {}, queueConsumer = true, outboundService } = {}) {
+  const scriptPath = bundle("wrangler.toml", "bench/.build/app", "index.ts");
+  const mf = new Miniflare({
+    workers: [
+      {
+        name: "app",
+        scriptPath,
+        modules: true,
+        compatibilityDate: "2026-08-01",
+        compatibilityFlags: ["nodejs_compat"],
+        d1Databases: { DB: "bench-db" },
+        queueProducers: { MAIL_QUEUE: { queueName: "workshops-mail" } },
+        queueConsumers: queueConsumer
+          ? { "workshops-mail": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 5 } }
+          : {},
+        bindings: { ...APP_BINDINGS, ...bindings },
+        ...(outboundService ? { outboundService } : {}),
+      },
+    ],
+    port: 0,
+    host: "127.0.0.1",
+  });
+  const url = await mf.ready;
+  const db = await mf.getD1Database("DB");
+  for (const statement of migrationStatements()) await db.prepare(statement).run();
+  return { mf, url: url.toString().replace(/\/$/, ""), db };
+}
+
+export async function startBaseline() {
+  const scriptPath = bundle("bench/baseline/wrangler.toml", "bench/.build/baseline", "hello.ts");
+  const mf = new Miniflare({
+    workers: [
+      {
+        name: "baseline",
+        scriptPath,
+        modules: true,
+        compatibilityDate: "2026-08-01",
+        compatibilityFlags: ["nodejs_compat"],
+      },
+    ],
+    port: 0,
+    host: "127.0.0.1",
+  });
+  const url = await mf.ready;
+  return { mf, url: url.toString().replace(/\/$/, "") };
+}

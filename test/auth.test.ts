@@ -1,0 +1,310 @@
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { apiTokens, auditLog, emails, sessions, signInLinks } from "../src/db/schema";
+import { sha256Hex } from "../src/lib/tokens";
+import { createApiToken } from "../src/organisers/service";
+import {
+  ADMIN,
+  call,
+  cookieFor,
+  db,
+  form,
+  json,
+  organiserWithRole,
+  ownerCookie,
+  sessionCookieFrom,
+} from "./support/helpers";
+
+/** Asks for a sign-in link through the form and returns the URL the email carries. */
+async function requestLink(email: string): Promise<string> {
+  const res = await form("/admin/sign-in", { email });
+  expect(res.status).toBe(303);
+  const sent = await db().query.emails.findFirst({
+    where: and(eq(emails.to, email), eq(emails.kind, "sign-in")),
+  });
+  expect(sent, "sign-in email recorded in the outbox").toBeDefined();
+  const url = sent!.text.match(/https:\/\/workshops\.test\/admin\/sign-in\/[A-Za-z0-9_-]+/)?.[0];
+  expect(url).toBeDefined();
+  return url!;
+}
+
+describe("sign-in links", () => {
+  it("are emailed, survive a GET, and work exactly once", async () => {
+    const organiser = await organiserWithRole("organiser");
+    const url = await requestLink(organiser.email);
+    const path = new URL(url).pathname;
+
+    // A mail scanner opening the link sees a page with a button and spends nothing.
+    for (let i = 0; i < 3; i++) {
+      const page = await call(path);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<form method="post"');
+    }
+    const token = path.split("/").pop()!;
+    const link = await db().query.signInLinks.findFirst({
+      where: eq(signInLinks.tokenHash, await sha256Hex(token)),
+    });
+    expect(link?.usedAt).toBeNull();
+
+    const first = await form(path, {});
+    expect(first.status).toBe(303);
+    expect(first.headers.get("location")).toBe("/admin");
+    const cookie = sessionCookieFrom(first);
+    expect((await call("/admin", { headers: { Cookie: cookie } })).status).toBe(200);
+
+    const second = await form(path, {});
+    expect(second.status).toBe(410);
+    expect(second.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("are stored only as a hash", async () => {
+    const organiser = await organiserWithRole("organiser");
+    const token = new URL(await requestLink(organiser.email)).pathname.split("/").pop()!;
+    const rows = await db()
+      .select()
+      .from(signInLinks)
+      .where(eq(signInLinks.organiserId, organiser.id));
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(token);
+    expect(rows[0]!.tokenHash).toBe(await sha256Hex(token));
+  });
+
+  it("expire after 15 minutes", async () => {
+    const organiser = await organiserWithRole("organiser");
+    const path = new URL(await requestLink(organiser.email)).pathname;
+    const link = await db().query.signInLinks.findFirst({
+      where: eq(signInLinks.organiserId, organiser.id),
+    });
+    expect(link!.expiresAt.getTime() - link!.createdAt.getTime()).toBeLessThanOrEqual(
+      15 * 60 * 1000 + 1000,
+    );
+    await db()
+      .update(signInLinks)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(signInLinks.id, link!.id));
+
+    expect((await call(path)).status).toBe(410);
+    const res = await form(path, {});
+    expect(res.status).toBe(410);
+    expect(await res.text()).toContain("expired or was already used");
+  });
+
+  it("give nothing away about unknown addresses", async () => {
+    const res = await form("/admin/sign-in", { email: "nobody@example.org" });
+    expect(res.status).toBe(303);
+    expect(
+      await db().query.emails.findFirst({ where: eq(emails.to, "nobody@example.org") }),
+    ).toBeUndefined();
+  });
+
+  it("cannot be redeemed twice by simultaneous posts", async () => {
+    const organiser = await organiserWithRole("organiser");
+    const path = new URL(await requestLink(organiser.email)).pathname;
+    const results = await Promise.all(Array.from({ length: 5 }, () => form(path, {})));
+    expect(results.filter((r) => r.status === 303)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 410)).toHaveLength(4);
+  });
+});
+
+describe("sessions", () => {
+  it("set a HttpOnly, Secure, SameSite=Lax cookie that expires", async () => {
+    const res = await form("/admin/token-sign-in", { token: env.ADMIN_TOKEN });
+    expect(res.status).toBe(303);
+    const setCookie = res.headers.getSetCookie()[0]!;
+    expect(setCookie).toMatch(/^__Host-session=/);
+    expect(setCookie).toContain("HttpOnly");
+    expect(setCookie).toContain("Secure");
+    expect(setCookie).toContain("SameSite=Lax");
+    expect(setCookie).toContain("Path=/");
+    expect(setCookie).toMatch(/Max-Age=\d+/);
+  });
+
+  it("refuse a wrong admin token", async () => {
+    const res = await form("/admin/token-sign-in", { token: "guess" });
+    expect(res.status).toBe(401);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("stop working when they expire", async () => {
+    const cookie = await ownerCookie();
+    expect((await call("/admin", { headers: { Cookie: cookie } })).status).toBe(200);
+    const hash = await sha256Hex(cookie.split("=")[1]!);
+    await db()
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1) })
+      .where(eq(sessions.tokenHash, hash));
+    const res = await call("/admin", { headers: { Cookie: cookie } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toMatch(/^\/admin\/sign-in/);
+    expect((await call("/api/v1/me", { headers: { Cookie: cookie } })).status).toBe(401);
+  });
+
+  it("end on sign-out, server-side", async () => {
+    const cookie = await ownerCookie();
+    const out = await form("/admin/sign-out", {}, cookie);
+    expect(out.status).toBe(303);
+    expect(out.headers.getSetCookie()[0]).toMatch(/Max-Age=0/);
+    // The old cookie is dead even if a browser (or an attacker) kept it.
+    expect((await call("/api/v1/me", { headers: { Cookie: cookie } })).status).toBe(401);
+  });
+});
+
+describe("API tokens", () => {
+  it("authenticate until revoked, record last use, and are stored hashed", async () => {
+    const created = await json("/api/v1/tokens", "POST", { name: "CRM sync" }, ADMIN);
+    expect(created.status).toBe(201);
+    const { id, token } = (await created.json()) as { id: string; token: string };
+    expect(token).toMatch(/^wk_[A-Za-z0-9_-]{43}$/);
+
+    const row = await db().query.apiTokens.findFirst({ where: eq(apiTokens.id, id) });
+    expect(JSON.stringify(row)).not.toContain(token);
+    expect(row!.lastUsedAt).toBeNull();
+
+    const me = await call("/api/v1/me", { headers: { Authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ role: "owner", via: "api_token" });
+    expect(
+      (await db().query.apiTokens.findFirst({ where: eq(apiTokens.id, id) }))!.lastUsedAt,
+    ).not.toBeNull();
+
+    const list = (await (await call("/api/v1/tokens", { headers: ADMIN })).json()) as {
+      data: { id: string }[];
+    };
+    expect(JSON.stringify(list)).not.toContain(token);
+
+    expect((await call(`/api/v1/tokens/${id}`, { method: "DELETE", headers: ADMIN })).status).toBe(
+      204,
+    );
+    const after = await call("/api/v1/me", { headers: { Authorization: `Bearer ${token}` } });
+    expect(after.status).toBe(401);
+    expect(after.headers.get("content-type")).toContain("application/problem+json");
+  });
+
+  it("act with their organiser's role, and stop when the organiser is disabled", async () => {
+    const door = await organiserWithRole("door");
+    const { token } = await createApiToken(
+      db(),
+      { via: "session", role: "door", organiserId: door.id, name: door.name, email: door.email },
+      "scanner",
+    );
+    const headers = { Authorization: `Bearer ${token}` };
+    expect(await (await call("/api/v1/me", { headers })).json()).toMatchObject({ role: "door" });
+    expect((await call("/api/v1/organisers", { headers })).status).toBe(403);
+
+    expect(
+      (await json(`/api/v1/organisers/${door.id}`, "PATCH", { disabled: true }, ADMIN)).status,
+    ).toBe(200);
+    expect((await call("/api/v1/me", { headers })).status).toBe(401);
+  });
+
+  it("reject a wrong bearer", async () => {
+    expect(
+      (await call("/api/v1/me", { headers: { Authorization: "Bearer wk_nope" } })).status,
+    ).toBe(401);
+    expect(
+      (await call("/api/v1/me", { headers: { Authorization: "Bearer not-the-admin-token" } }))
+        .status,
+    ).toBe(401);
+    expect((await call("/api/v1/me")).status).toBe(401);
+  });
+});
+
+describe("roles", () => {
+  it("keep door staff out of organiser management, in the API and the pages", async () => {
+    const door = await organiserWithRole("door");
+    const cookie = await cookieFor(door.id);
+
+    expect((await call("/api/v1/organisers", { headers: { Cookie: cookie } })).status).toBe(403);
+    const post = await form(
+      "/admin/organisers",
+      { email: "new@example.org", name: "New", role: "owner" },
+      cookie,
+    );
+    expect(post.status).toBe(403);
+    expect((await call("/admin/organisers", { headers: { Cookie: cookie } })).status).toBe(403);
+    expect((await call("/admin/mailbox", { headers: { Cookie: cookie } })).status).toBe(403);
+    // What door staff may do still works.
+    expect((await call("/admin", { headers: { Cookie: cookie } })).status).toBe(200);
+  });
+
+  it("let owners add organisers and change roles, with an audit trail", async () => {
+    const cookie = await ownerCookie();
+    const add = await form(
+      "/admin/organisers",
+      { email: "Rana@Example.org", name: "Rana", role: "organiser" },
+      cookie,
+    );
+    expect(add.status).toBe(303);
+    const list = (await (await call("/api/v1/organisers", { headers: ADMIN })).json()) as {
+      data: { id: string; email: string; role: string }[];
+    };
+    const rana = list.data.find((o) => o.email === "rana@example.org")!;
+    expect(rana.role).toBe("organiser");
+
+    const change = await json(`/api/v1/organisers/${rana.id}`, "PATCH", { role: "door" }, ADMIN);
+    expect(await change.json()).toMatchObject({ role: "door" });
+
+    const entries = await db().select().from(auditLog).where(eq(auditLog.targetId, rana.id));
+    expect(entries.map((e) => e.action).sort()).toEqual([
+      "organiser.create",
+      "organiser.role_change",
+    ]);
+    expect(entries.find((e) => e.action === "organiser.role_change")!.detail).toEqual({
+      from: "organiser",
+      to: "door",
+    });
+    expect(JSON.stringify(entries)).not.toContain("rana@example.org");
+
+    const duplicate = await json(
+      "/api/v1/organisers",
+      "POST",
+      { email: "rana@example.org", name: "Again", role: "owner" },
+      ADMIN,
+    );
+    expect(duplicate.status).toBe(409);
+  });
+
+  it("records sign-ins and token creation in the audit log", async () => {
+    const before = await db().select().from(auditLog);
+    await ownerCookie();
+    await json("/api/v1/tokens", "POST", { name: "audited" }, ADMIN);
+    const after = await db().select().from(auditLog);
+    const added = after.filter((a) => !before.some((b) => b.id === a.id)).map((a) => a.action);
+    expect(added).toEqual(expect.arrayContaining(["session.sign_in", "api_token.create"]));
+  });
+});
+
+describe("cross-site requests", () => {
+  it("refuse a form post from another origin, even with a valid session", async () => {
+    const cookie = await ownerCookie();
+    const res = await call("/admin/organisers", {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "https://evil.example",
+        "Sec-Fetch-Site": "cross-site",
+        Cookie: cookie,
+      },
+      body: new URLSearchParams({
+        email: "mallory@example.org",
+        name: "Mallory",
+        role: "owner",
+      }).toString(),
+    });
+    expect(res.status).toBe(403);
+    const list = (await (await call("/api/v1/organisers", { headers: ADMIN })).json()) as {
+      data: { email: string }[];
+    };
+    expect(list.data.map((o) => o.email)).not.toContain("mallory@example.org");
+  });
+
+  it("accept the same post from our own origin", async () => {
+    const res = await form(
+      "/admin/organisers",
+      { email: "ok@example.org", name: "Ok", role: "door" },
+      await ownerCookie(),
+    );
+    expect(res.status).toBe(303);
+  });
+});

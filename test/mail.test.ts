@@ -1,0 +1,355 @@
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+} from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { emails, mailboxMessages } from "../src/db/schema";
+import type { Env } from "../src/env";
+import worker from "../src/index";
+import { FREQUENT } from "../src/jobs/scheduled";
+import { deliverEmail } from "../src/mail/consumer";
+import type { MailQueueMessage } from "../src/mail/messages";
+import { Mailer } from "../src/mail/outbox";
+import { ResendTransport } from "../src/mail/resend";
+import { MAIL_MAX_ATTEMPTS } from "../src/mail/retry";
+import { fakeResend } from "./support/fake-resend";
+import { ADMIN, call, db, eventually, uniqueEmail } from "./support/helpers";
+
+/** Records an email in the outbox without enqueueing it, so only the test delivers it. */
+async function outboxEmail(overrides: Partial<Parameters<Mailer["outboxInsert"]>[0]> = {}) {
+  const mailer = new Mailer(db(), env.MAIL_QUEUE);
+  const { id, query } = mailer.outboxInsert({
+    to: uniqueEmail("rcpt"),
+    subject: "Your registration",
+    html: "<p>Hello <strong>there</strong></p>",
+    text: "Hello there",
+    kind: "test",
+    headers: {
+      "List-Unsubscribe": "<https://workshops.test/u/abc>",
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    },
+    attachments: [
+      { filename: "invite.ics", contentType: "text/calendar", content: btoa("BEGIN:VCALENDAR") },
+    ],
+    ...overrides,
+  });
+  await query;
+  return id;
+}
+
+/**
+ * Runs the real queue handler on a batch, as the queue would deliver it. getQueueResult
+ * does not report retry delays in this plugin version, so the delay each message is
+ * retried with is read off its retry() call.
+ */
+async function deliver(
+  messages: { id: string; emailId: string; attempts: number }[],
+  workerEnv: Env = env,
+  queue = "workshops-mail",
+) {
+  const batch = createMessageBatch<MailQueueMessage>(
+    queue,
+    messages.map((m) => ({
+      id: m.id,
+      timestamp: new Date(),
+      attempts: m.attempts,
+      body: { kind: "email", emailId: m.emailId },
+    })),
+  );
+  const delays = new Map<string, number | undefined>();
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    message.retry = (options) => {
+      delays.set(message.id, options?.delaySeconds);
+      retry(options);
+    };
+  }
+  const ctx = createExecutionContext();
+  await worker.queue(batch, workerEnv, ctx);
+  const result = await getQueueResult(batch, ctx);
+  return {
+    ...result,
+    retryMessages: result.retryMessages.map((r) => ({ ...r, delaySeconds: delays.get(r.msgId) })),
+  };
+}
+
+const emailRow = async (id: string) =>
+  (await db().query.emails.findFirst({ where: eq(emails.id, id) }))!;
+
+describe("dev mailbox", () => {
+  it("keeps the HTML, text, headers and attachment names of each email, and serves them", async () => {
+    const id = await outboxEmail();
+    const result = await deliver([{ id: "m1", emailId: id, attempts: 1 }]);
+    expect(result.explicitAcks).toEqual(["m1"]);
+    const row = await emailRow(id);
+    expect(row.status).toBe("sent");
+
+    const res = await call(`/api/v1/mailbox?to=${encodeURIComponent(row.to)}`, { headers: ADMIN });
+    expect(res.status).toBe(200);
+    const { data } = (await res.json()) as {
+      data: {
+        html: string;
+        text: string;
+        headers: Record<string, string>;
+        attachments: unknown[];
+        subject: string;
+      }[];
+    };
+    expect(data).toHaveLength(1);
+    expect(data[0]).toMatchObject({
+      subject: "Your registration",
+      html: "<p>Hello <strong>there</strong></p>",
+      text: "Hello there",
+      headers: {
+        "List-Unsubscribe": "<https://workshops.test/u/abc>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+      },
+      attachments: [{ filename: "invite.ics", contentType: "text/calendar" }],
+    });
+  });
+
+  it("needs sign-in, and is 404 when Resend is configured", async () => {
+    expect((await call("/api/v1/mailbox")).status).toBe(401);
+    const { app } = await import("./support/app");
+    const res = await app.request(
+      "/api/v1/mailbox",
+      { headers: ADMIN },
+      { ...env, RESEND_API_KEY: "re_x" },
+    );
+    expect(res.status).toBe(404);
+  });
+
+  it("shows messages on the admin page with a sandboxed preview", async () => {
+    const id = await outboxEmail({ subject: "Preview me" });
+    await deliver([{ id: "m1", emailId: id, attempts: 1 }]);
+    const message = (await db().query.mailboxMessages.findFirst({
+      where: eq(mailboxMessages.subject, "Preview me"),
+    }))!;
+    const { ownerCookie } = await import("./support/helpers");
+    const cookie = await ownerCookie();
+    const list = await call("/admin/mailbox", { headers: { Cookie: cookie } });
+    expect(await list.text()).toContain("Preview me");
+    const page = await call(`/admin/mailbox/${message.id}`, { headers: { Cookie: cookie } });
+    expect(await page.text()).toContain(`src="/admin/mailbox/${message.id}/html" sandbox=""`);
+    const html = await call(`/admin/mailbox/${message.id}/html`, { headers: { Cookie: cookie } });
+    expect(html.headers.get("content-security-policy")).toContain("sandbox");
+    expect(html.headers.get("content-security-policy")).toContain("frame-ancestors 'self'");
+    expect(html.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    // Every other page keeps the strict policy.
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(await html.text()).toBe("<p>Hello <strong>there</strong></p>");
+  });
+
+  it("strips CR/LF from subjects and header values", async () => {
+    const id = await outboxEmail({
+      subject: "Hi\r\nBcc: victim@example.org",
+      headers: { "X-Name": "Ali\nBcc: x@example.org" },
+    });
+    const row = await emailRow(id);
+    expect(row.subject).toBe("Hi Bcc: victim@example.org");
+    expect(row.headers["X-Name"]).toBe("Ali Bcc: x@example.org");
+  });
+
+  it("delivers a redelivered message once", async () => {
+    const id = await outboxEmail();
+    await deliver([
+      { id: "a", emailId: id, attempts: 1 },
+      { id: "b", emailId: id, attempts: 1 },
+    ]);
+    await deliver([{ id: "a", emailId: id, attempts: 2 }]);
+    const copies = await db()
+      .select()
+      .from(mailboxMessages)
+      .where(eq(mailboxMessages.to, (await emailRow(id)).to));
+    expect(copies).toHaveLength(1);
+  });
+
+  it("goes end to end through the real queue consumer", async () => {
+    const to = uniqueEmail("e2e");
+    await new Mailer(db(), env.MAIL_QUEUE).send({
+      to,
+      subject: "Through the queue",
+      html: "<p>x</p>",
+      text: "x",
+      kind: "test",
+    });
+    const message = await eventually(() =>
+      db().query.mailboxMessages.findFirst({ where: eq(mailboxMessages.to, to) }),
+    );
+    expect(message.subject).toBe("Through the queue");
+  });
+});
+
+describe("Resend transport through the consumer", () => {
+  it("sends with an Idempotency-Key and records the provider id", async () => {
+    const fake = fakeResend();
+    const id = await outboxEmail();
+    const result = await deliver([{ id: "m", emailId: id, attempts: 1 }], fake.env);
+    expect(result.explicitAcks).toEqual(["m"]);
+    const state = await fake.state();
+    expect(state.calls).toHaveLength(1);
+    expect(state.calls[0]).toMatchObject({
+      path: "/emails",
+      idempotencyKey: `email/${id}`,
+      status: 200,
+    });
+    expect(state.delivered[0]).toMatchObject({
+      headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+      attachments: ["invite.ics"],
+    });
+    expect((await emailRow(id)).providerId).toMatch(/^fake_/);
+  });
+
+  it("never sends a redelivered message twice", async () => {
+    const fake = fakeResend();
+    const id = await outboxEmail();
+    await deliver([{ id: "m", emailId: id, attempts: 1 }], fake.env);
+    await deliver([{ id: "m", emailId: id, attempts: 2 }], fake.env);
+    const state = await fake.state();
+    expect(state.delivered).toHaveLength(1);
+  });
+
+  it("survives a crash between the provider call and the status update: no duplicate, no loss", async () => {
+    const fake = fakeResend();
+    const id = await outboxEmail();
+    // The provider sends but its answer is lost: we cannot know it went out.
+    await fake.inject({ sendThenStatus: 500 });
+    const first = await deliver([{ id: "m", emailId: id, attempts: 1 }], fake.env);
+    expect(first.retryMessages).toHaveLength(1);
+    expect((await emailRow(id)).status).toBe("queued");
+    const second = await deliver([{ id: "m", emailId: id, attempts: 2 }], fake.env);
+    expect(second.explicitAcks).toEqual(["m"]);
+    const state = await fake.state();
+    expect(state.delivered).toHaveLength(1);
+    expect(state.calls.map((c) => c.replay)).toEqual([false, true]);
+    expect((await emailRow(id)).status).toBe("sent");
+  });
+
+  it("retries a 429 no sooner than its retry-after", async () => {
+    const fake = fakeResend();
+    const id = await outboxEmail();
+    await fake.inject({ status: 429, retryAfter: 120 });
+    const before = Date.now();
+    const result = await deliver([{ id: "m", emailId: id, attempts: 1 }], fake.env);
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages).toHaveLength(1);
+    expect(result.retryMessages[0]!.delaySeconds).toBeGreaterThanOrEqual(120);
+    const row = await emailRow(id);
+    expect(row).toMatchObject({ status: "queued", attempts: 1 });
+    expect(row.lastError).toContain("429");
+    expect(row.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(before + 120_000);
+  });
+
+  it("retries 5xx with growing backoff, then dead-letters with the failure recorded", async () => {
+    const fake = fakeResend();
+    const id = await outboxEmail();
+    await fake.inject(...Array.from({ length: MAIL_MAX_ATTEMPTS }, () => ({ status: 503 })));
+    const delays: number[] = [];
+    for (let attempt = 1; attempt < MAIL_MAX_ATTEMPTS; attempt++) {
+      const result = await deliver([{ id: "m", emailId: id, attempts: attempt }], fake.env);
+      expect(result.retryMessages).toHaveLength(1);
+      delays.push(result.retryMessages[0]!.delaySeconds!);
+      expect((await emailRow(id)).status).toBe("queued");
+    }
+    // Backoff grows: each delay's floor is the previous one's ceiling.
+    for (let i = 1; i < delays.length; i++)
+      expect(delays[i]!).toBeGreaterThanOrEqual(delays[i - 1]!);
+    expect(delays[0]!).toBeGreaterThanOrEqual(15);
+
+    // The last attempt fails too: recorded as failed, and retried once more so the queue
+    // moves it to the dead-letter queue (max_retries exceeded).
+    const last = await deliver([{ id: "m", emailId: id, attempts: MAIL_MAX_ATTEMPTS }], fake.env);
+    expect(last.retryMessages).toHaveLength(1);
+    const row = await emailRow(id);
+    expect(row).toMatchObject({ status: "failed", attempts: MAIL_MAX_ATTEMPTS });
+    expect(row.lastError).toContain("503");
+
+    // The dead-letter consumer acks it and leaves the failure on record.
+    const dlq = await deliver(
+      [{ id: "m", emailId: id, attempts: 1 }],
+      fake.env,
+      "workshops-mail-dlq",
+    );
+    expect(dlq.explicitAcks).toEqual(["m"]);
+    expect((await emailRow(id)).status).toBe("failed");
+    expect((await fake.state()).delivered).toHaveLength(0);
+  });
+
+  it("marks a message the dead-letter queue received while still queued as failed", async () => {
+    const id = await outboxEmail();
+    await deliver([{ id: "d", emailId: id, attempts: 1 }], env, "workshops-mail-dlq");
+    expect(await emailRow(id)).toMatchObject({
+      status: "failed",
+      lastError: "dead-lettered after the last retry",
+    });
+  });
+
+  it("fails at once, without retrying, on a permanent 4xx", async () => {
+    const fake = fakeResend();
+    const id = await outboxEmail();
+    await fake.inject({ status: 422 });
+    const result = await deliver([{ id: "m", emailId: id, attempts: 1 }], fake.env);
+    expect(result.explicitAcks).toEqual(["m"]);
+    expect(result.retryMessages).toEqual([]);
+    expect((await emailRow(id)).status).toBe("failed");
+  });
+
+  it("abandons a call that hangs and retries it with the same key, sending once", async () => {
+    const fake = fakeResend();
+    const id = await outboxEmail();
+    await fake.inject({ delayMs: 1500 });
+    const transport = new ResendTransport("re_test", fake.baseUrl, 200);
+    const first = await deliverEmail(db(), transport, env.MAIL_FROM, id, 1);
+    expect(first.action).toBe("retry");
+    const second = await deliverEmail(db(), transport, env.MAIL_FROM, id, 2);
+    expect(second.action).toBe("ack");
+    const state = await fake.state();
+    expect(state.delivered).toHaveLength(1);
+    expect(state.calls.every((c) => c.idempotencyKey === `email/${id}`)).toBe(true);
+    expect((await emailRow(id)).status).toBe("sent");
+  });
+});
+
+describe("sweeper", () => {
+  it("re-enqueues emails whose queue message was lost, and they get delivered", async () => {
+    const id = await outboxEmail();
+    await db()
+      .update(emails)
+      .set({ nextAttemptAt: new Date(Date.now() - 10 * 60 * 1000) })
+      .where(eq(emails.id, id));
+    const ctx = createExecutionContext();
+    await worker.scheduled(
+      createScheduledController({ cron: FREQUENT, scheduledTime: Date.now() }),
+      env,
+      ctx,
+    );
+    const to = (await emailRow(id)).to;
+    await eventually(() =>
+      db().query.mailboxMessages.findFirst({ where: eq(mailboxMessages.to, to) }),
+    );
+    expect(
+      (await eventually(async () => (await emailRow(id)).status === "sent" && (await emailRow(id))))
+        .status,
+    ).toBe("sent");
+  });
+
+  it("leaves emails that are merely waiting for a retry alone", async () => {
+    const id = await outboxEmail();
+    await db()
+      .update(emails)
+      .set({ nextAttemptAt: new Date(Date.now() + 10 * 60 * 1000) })
+      .where(eq(emails.id, id));
+    const ctx = createExecutionContext();
+    await worker.scheduled(
+      createScheduledController({ cron: FREQUENT, scheduledTime: Date.now() }),
+      env,
+      ctx,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await emailRow(id)).status).toBe("queued");
+  });
+});

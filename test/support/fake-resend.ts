@@ -1,0 +1,42 @@
+// Talks to the fake Resend worker (test/support/fake-outside.mjs) from inside tests.
+import { env } from "cloudflare:workers";
+import type { Env } from "../../src/env";
+
+export interface FakeState {
+  calls: {
+    path: string;
+    idempotencyKey: string | null;
+    recipients: string[];
+    status: number;
+    replay: boolean;
+  }[];
+  delivered: {
+    to: string;
+    subject: string;
+    idempotencyKey: string;
+    headers: Record<string, string>;
+    attachments: string[];
+  }[];
+  pendingFaults: number;
+}
+
+export type Fault =
+  | { status: number; retryAfter?: number }
+  | { sendThenStatus: number }
+  | { delayMs: number };
+
+/** A fresh namespace of the fake, and an Env whose mail goes there through Resend. */
+export function fakeResend(name = `ns${Math.random().toString(36).slice(2, 10)}`) {
+  const base = `http://fake-resend.test/${name}`;
+  const control = `http://fake-resend.test/__control/${name}`;
+  return {
+    env: { ...env, RESEND_API_KEY: "re_test_key", RESEND_BASE_URL: base } as Env,
+    baseUrl: base,
+    async inject(...faults: Fault[]) {
+      await fetch(`${control}/faults`, { method: "POST", body: JSON.stringify({ faults }) });
+    },
+    async state(): Promise<FakeState> {
+      return (await fetch(`${control}/state`)).json();
+    },
+  };
+}
