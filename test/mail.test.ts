@@ -353,3 +353,58 @@ describe("sweeper", () => {
     expect((await emailRow(id)).status).toBe("queued");
   });
 });
+
+describe("batch sends", () => {
+  const emailsFor = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      from: env.MAIL_FROM,
+      to: `batch${i}@example.org`,
+      subject: `Report ${i}`,
+      html: "<p>r</p>",
+      text: "r",
+      headers: { "List-Unsubscribe": `<https://workshops.test/u/t${i}>` },
+      attachments: [],
+    }));
+
+  it("go to Resend's batch endpoint in one call with the idempotency key, once even when retried", async () => {
+    const fake = fakeResend();
+    const transport = new ResendTransport("re_test", fake.baseUrl);
+    const batch = emailsFor(100);
+    expect(await transport.sendBatch(batch, "dist/d1/chunk/0")).toEqual({
+      ok: true,
+      providerId: null,
+    });
+    expect(await transport.sendBatch(batch, "dist/d1/chunk/0")).toEqual({
+      ok: true,
+      providerId: null,
+    });
+    const state = await fake.state();
+    expect(
+      state.calls.map((c) => [c.path, c.idempotencyKey, c.recipients.length, c.replay]),
+    ).toEqual([
+      ["/emails/batch", "dist/d1/chunk/0", 100, false],
+      ["/emails/batch", "dist/d1/chunk/0", 100, true],
+    ]);
+    expect(state.delivered).toHaveLength(100);
+  });
+
+  it("classify a batch 429 as retryable with its retry-after", async () => {
+    const fake = fakeResend();
+    await fake.inject({ status: 429, retryAfter: 7 });
+    const outcome = await new ResendTransport("re_test", fake.baseUrl).sendBatch(emailsFor(2), "k");
+    expect(outcome).toMatchObject({ ok: false, retryable: true, retryAfterSeconds: 7 });
+  });
+
+  it("land in the dev mailbox once per recipient, whatever the retries", async () => {
+    const { DevMailboxTransport } = await import("../src/mail/dev-mailbox");
+    const transport = new DevMailboxTransport(db());
+    const batch = emailsFor(30).map((e) => ({ ...e, to: `dev-${e.to}` }));
+    await transport.sendBatch(batch, "dist/x/chunk/0");
+    await transport.sendBatch(batch, "dist/x/chunk/0");
+    const rows = await db()
+      .select()
+      .from(mailboxMessages)
+      .where(eq(mailboxMessages.idempotencyKey, "dist/x/chunk/0"));
+    expect(rows).toHaveLength(30);
+  });
+});

@@ -1,7 +1,7 @@
 // Production transport: Resend through its SDK. The SDK never throws on HTTP errors and has
 // no timeout of its own, so each call gets an AbortSignal and its answer is classified here.
 import { Resend } from "resend";
-import type { MailTransport, OutgoingEmail, SendOutcome } from "./transport";
+import { MAX_BATCH, type MailTransport, type OutgoingEmail, type SendOutcome } from "./transport";
 
 export const RESEND_DEFAULT_BASE_URL = "https://api.resend.com";
 /** A provider call that takes longer than this is abandoned and retried with the same key. */
@@ -45,6 +45,18 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
+/** The fields both endpoints take. Batch sends carry no attachments (Resend refuses them). */
+function payload(email: OutgoingEmail) {
+  return {
+    from: email.from,
+    to: email.to,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    headers: email.headers,
+  };
+}
+
 export class ResendTransport implements MailTransport {
   readonly name = "resend" as const;
   private readonly client: Resend;
@@ -61,12 +73,7 @@ export class ResendTransport implements MailTransport {
   async send(email: OutgoingEmail, idempotencyKey: string): Promise<SendOutcome> {
     const { data, error, headers } = await this.client.emails.send(
       {
-        from: email.from,
-        to: email.to,
-        subject: email.subject,
-        html: email.html,
-        text: email.text,
-        headers: email.headers,
+        ...payload(email),
         attachments: email.attachments.map((a) => ({
           filename: a.filename,
           content: a.content,
@@ -77,5 +84,15 @@ export class ResendTransport implements MailTransport {
     );
     if (error) return classifyResendFailure(error, headers);
     return { ok: true, providerId: data?.id ?? null };
+  }
+
+  async sendBatch(emails: OutgoingEmail[], idempotencyKey: string): Promise<SendOutcome> {
+    if (emails.length > MAX_BATCH) throw new Error(`a batch holds at most ${MAX_BATCH} emails`);
+    const { error, headers } = await this.client.batch.send(emails.map(payload), {
+      idempotencyKey,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (error) return classifyResendFailure(error, headers);
+    return { ok: true, providerId: null };
   }
 }

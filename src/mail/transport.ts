@@ -24,7 +24,15 @@ export type SendOutcome =
       error: string;
     };
 
+/** The provider accepts at most this many emails in one batch call. */
+export const MAX_BATCH = 100;
+
 export interface MailTransport {
   readonly name: "dev-mailbox" | "resend";
   send(email: OutgoingEmail, idempotencyKey: string): Promise<SendOutcome>;
+  /**
+   * Sends up to MAX_BATCH emails (no attachments) in one call, all or nothing. A retry of
+   * the same chunk must pass the same emails in the same order with the same key.
+   */
+  sendBatch(emails: OutgoingEmail[], idempotencyKey: string): Promise<SendOutcome>;
 }
