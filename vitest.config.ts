@@ -13,6 +13,8 @@ export default defineConfig(async () => {
             APP_URL: "https://workshops.test",
             ADMIN_TOKEN: "test-admin-token-0123456789",
             TOKEN_SECRET: "test-token-secret-0123456789",
+            // Concurrency tests send hundreds of public posts; throttling has its own test.
+            THROTTLE: "off",
           },
           // The outside world: every outbound fetch goes to a fake Resend (and later a fake
           // Turnstile), a small worker of its own rather than patched internals.

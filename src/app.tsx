@@ -12,7 +12,12 @@ import { mailApi } from "./mail/routes";
 import { authenticate } from "./organisers/auth";
 import { organiserPages } from "./organisers/pages";
 import { organiserApi } from "./organisers/routes";
+import { registrationPages } from "./registrations/pages";
+import { registrationApi } from "./registrations/routes";
 import { APP_CSS } from "./ui/assets";
+import { APP_JS } from "./ui/local-time";
+import { workshopPages } from "./workshops/pages";
+import { workshopApi } from "./workshops/routes";
 
 const OPENAPI_CONFIG = {
   openapi: "3.1.0",
@@ -33,6 +38,8 @@ function acceptedBodyTypes(_path: string): string[] {
 export function createApp() {
   const api = new OpenAPIHono<AppEnv>().basePath("/api/v1");
   api.route("/", organiserApi);
+  api.route("/", workshopApi);
+  api.route("/", registrationApi);
   api.route("/", mailApi);
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -63,7 +70,13 @@ export function createApp() {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(APP_CSS, 200, { "Content-Type": "text/css; charset=utf-8" });
   });
+  app.get("/assets/app.js", (c) => {
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.body(APP_JS, 200, { "Content-Type": "text/javascript; charset=utf-8" });
+  });
   app.route("/", homePages);
+  app.route("/", workshopPages);
+  app.route("/", registrationPages);
   app.route("/", organiserPages);
   app.route("/", mailPages);
   app.route("/", api);

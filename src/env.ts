@@ -4,6 +4,7 @@ import type { MailQueueMessage } from "./mail/messages";
 export interface Env {
   DB: D1Database;
   MAIL_QUEUE: Queue<MailQueueMessage>;
+  PUBLIC_LIMITER: RateLimit;
 
   APP_URL: string;
   MAIL_FROM: string;

@@ -145,6 +145,177 @@ export const mailboxMessages = sqliteTable(
   ],
 );
 
+// ---------------------------------------------------------------- workshops
+
+export interface WorkshopQuestion {
+  id: string;
+  label: string;
+  type: "text" | "choice" | "checkbox";
+  required: boolean;
+  /** For `choice`: the options offered. */
+  options?: string[];
+}
+
+export const workshops = sqliteTable(
+  "workshops",
+  {
+    id: text("id").primaryKey(),
+    slug: text("slug").notNull().unique(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    startsAt: integer("starts_at", { mode: "timestamp_ms" }).notNull(),
+    endsAt: integer("ends_at", { mode: "timestamp_ms" }).notNull(),
+    timezone: text("timezone").notNull(),
+    venueName: text("venue_name"),
+    venueAddress: text("venue_address"),
+    venueCity: text("venue_city"),
+    onlineUrl: text("online_url"),
+    /** Venue details and the online link only for confirmed participants. */
+    locationPrivate: integer("location_private", { mode: "boolean" }).notNull().default(false),
+    /** null: unlimited. */
+    capacity: integer("capacity"),
+    waitlist: integer("waitlist", { mode: "boolean" }).notNull().default(true),
+    registrationMode: text("registration_mode", {
+      enum: ["open", "approval", "invitation"],
+    }).notNull(),
+    requireVerification: integer("require_verification", { mode: "boolean" })
+      .notNull()
+      .default(true),
+    registrationOpensAt: integer("registration_opens_at", { mode: "timestamp_ms" }),
+    registrationClosesAt: integer("registration_closes_at", { mode: "timestamp_ms" }),
+    language: text("language", { enum: ["en", "ar"] })
+      .notNull()
+      .default("en"),
+    questions: text("questions", { mode: "json" }).$type<WorkshopQuestion[]>().notNull(),
+    /** Days after the workshop ends before its personal data is erased. */
+    retentionDays: integer("retention_days").notNull().default(365),
+    /** Hours before the start when confirmed participants get a reminder; null: none. */
+    reminderHours: integer("reminder_hours").default(24),
+    /** Days after an invitation is sent when unanswered invitees are reminded, e.g. [3, 7]. */
+    invitationReminderDays: text("invitation_reminder_days", { mode: "json" })
+      .$type<number[]>()
+      .notNull(),
+    status: text("status", { enum: ["draft", "published", "cancelled"] }).notNull(),
+    /** Seats taken (confirmed + attended), kept in step in the same batch as every seat change. */
+    confirmedCount: integer("confirmed_count").notNull().default(0),
+    /** Last waitlist position handed out; positions come from here, never from timestamps. */
+    waitlistSeq: integer("waitlist_seq").notNull().default(0),
+    /** Bumped on every change that calendar files show (SEQUENCE in .ics). */
+    calendarSequence: integer("calendar_sequence").notNull().default(0),
+    purgedAt: integer("purged_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("workshops_status_starts").on(t.status, t.startsAt)],
+);
+
+export const REGISTRATION_STATUSES = [
+  "pending_verification",
+  "pending_approval",
+  "confirmed",
+  "waitlisted",
+  "attended",
+  "cancelled",
+  "rejected",
+] as const;
+
+export const PARTICIPANT_ROLES = [
+  "participant",
+  "speaker",
+  "moderator",
+  "press",
+  "observer",
+  "staff",
+] as const;
+
+export const registrations = sqliteTable(
+  "registrations",
+  {
+    id: text("id").primaryKey(),
+    workshopId: text("workshop_id")
+      .notNull()
+      .references(() => workshops.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    affiliation: text("affiliation"),
+    answers: text("answers", { mode: "json" }).$type<Record<string, string | boolean>>().notNull(),
+    language: text("language", { enum: ["en", "ar"] }).notNull(),
+    receiveReport: integer("receive_report", { mode: "boolean" }).notNull().default(true),
+    status: text("status", { enum: REGISTRATION_STATUSES }).notNull(),
+    /** The status before the last change: lets one batch adjust the seat counter. */
+    previousStatus: text("previous_status", { enum: REGISTRATION_STATUSES }),
+    /** Marks the rows one seat operation changed, so the counter update can find them. */
+    seatOp: text("seat_op"),
+    role: text("role", { enum: PARTICIPANT_ROLES }).notNull().default("participant"),
+    notes: text("notes"),
+    source: text("source", { enum: ["public", "invitation", "organiser"] }).notNull(),
+    waitlistPosition: integer("waitlist_position"),
+    verifiedAt: integer("verified_at", { mode: "timestamp_ms" }),
+    promotedAt: integer("promoted_at", { mode: "timestamp_ms" }),
+    checkedInAt: integer("checked_in_at", { mode: "timestamp_ms" }),
+    reminderSentAt: integer("reminder_sent_at", { mode: "timestamp_ms" }),
+    /** Last time an "already registered" email went out: at most one per 10 minutes. */
+    linkResentAt: integer("link_resent_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("registrations_workshop_email").on(t.workshopId, t.email),
+    index("registrations_workshop_status_position").on(t.workshopId, t.status, t.waitlistPosition),
+    index("registrations_seat_op").on(t.seatOp),
+  ],
+);
+
+export const INVITATION_STATUSES = [
+  "pending",
+  "sent",
+  "accepted",
+  "declined",
+  "revoked",
+  "expired",
+] as const;
+
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    workshopId: text("workshop_id")
+      .notNull()
+      .references(() => workshops.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    name: text("name"),
+    affiliation: text("affiliation"),
+    role: text("role", { enum: PARTICIPANT_ROLES }).notNull().default("participant"),
+    status: text("status", { enum: INVITATION_STATUSES }).notNull(),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    respondedAt: integer("responded_at", { mode: "timestamp_ms" }),
+    remindersSent: integer("reminders_sent").notNull().default(0),
+    registrationId: text("registration_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("invitations_workshop_email").on(t.workshopId, t.email),
+    index("invitations_status_sent").on(t.status, t.sentAt),
+  ],
+);
+
+/**
+ * Every link token that grants access: registration pages, check-in codes, RSVP links.
+ * 256-bit random, stored only as a SHA-256 hash, with an expiry. A new one is minted for
+ * each email that carries a link, so links can be re-sent without storing any secret.
+ */
+export const accessTokens = sqliteTable(
+  "access_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    purpose: text("purpose", { enum: ["registration", "checkin", "invitation"] }).notNull(),
+    subjectId: text("subject_id").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("access_tokens_subject").on(t.subjectId)],
+);
+
 // ---------------------------------------------------------------- relations (for db.query)
 
 export const sessionsRelations = relations(sessions, ({ one }) => ({
@@ -153,4 +324,12 @@ export const sessionsRelations = relations(sessions, ({ one }) => ({
 
 export const apiTokensRelations = relations(apiTokens, ({ one }) => ({
   organiser: one(organisers, { fields: [apiTokens.organiserId], references: [organisers.id] }),
+}));
+
+export const registrationsRelations = relations(registrations, ({ one }) => ({
+  workshop: one(workshops, { fields: [registrations.workshopId], references: [workshops.id] }),
+}));
+
+export const invitationsRelations = relations(invitations, ({ one }) => ({
+  workshop: one(workshops, { fields: [invitations.workshopId], references: [workshops.id] }),
 }));

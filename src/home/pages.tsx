@@ -4,6 +4,8 @@ import type { AppEnv } from "../http/context";
 import type { Lang } from "../lib/i18n";
 import { Page } from "../ui/layout";
 import { stringsFor } from "../ui/strings";
+import { SeatBadge, WhenWhere } from "../workshops/components";
+import { listUpcoming } from "../workshops/service";
 
 export const homePages = new Hono<AppEnv>();
 
@@ -11,9 +13,10 @@ export function otherLang(lang: Lang): Lang {
   return lang === "ar" ? "en" : "ar";
 }
 
-homePages.get("/", (c) => {
+homePages.get("/", async (c) => {
   const lang = c.get("lang");
   const t = stringsFor(lang);
+  const upcoming = await listUpcoming(c.get("db"), new Date(), 20);
   return c.html(
     <Page
       lang={lang}
@@ -25,7 +28,21 @@ homePages.get("/", (c) => {
       <p class="lead">{t.homeIntro}</p>
       <section aria-labelledby="upcoming">
         <h2 id="upcoming">{t.upcoming}</h2>
-        <p class="muted">{t.noUpcoming}</p>
+        {upcoming.length === 0 ? (
+          <p class="muted">{t.noUpcoming}</p>
+        ) : (
+          <ul class="cards">
+            {upcoming.map((w) => (
+              <li class="card">
+                <h3 dir="auto">
+                  <a href={`/workshops/${w.slug}?lang=${lang}`}>{w.title}</a>
+                </h3>
+                <WhenWhere workshop={w} lang={lang} showLocation={!w.locationPrivate} />
+                <SeatBadge workshop={w} lang={lang} />
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
       <section aria-labelledby="reports">
         <h2 id="reports">{t.latestReports}</h2>

@@ -68,3 +68,9 @@ export const bearerSecurity: Record<string, string[]>[] = [
   { bearerAuth: [] },
   { sessionCookie: [] },
 ];
+
+/** `?limit=&cursor=` of every list (limit 1–100, default 50). */
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().optional(),
+});

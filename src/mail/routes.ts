@@ -1,6 +1,6 @@
 // GET /api/v1/mailbox: the dev mailbox as JSON (404 when Resend is configured).
 import { createRoute, z } from "@hono/zod-openapi";
-import { apiRouter, bearerSecurity, problemResponses } from "../http/openapi";
+import { apiRouter, bearerSecurity, ListQuery, problemResponses } from "../http/openapi";
 import { notFound } from "../lib/errors";
 import { requirePermission } from "../organisers/auth";
 import { listMailbox } from "./mailbox";
@@ -19,11 +19,6 @@ const MailboxMessage = z
     createdAt: z.iso.datetime(),
   })
   .openapi("MailboxMessage");
-
-export const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().optional(),
-});
 
 export const mailApi = apiRouter();
 

@@ -53,5 +53,14 @@ pre.text{white-space:pre-wrap;background:var(--card);border:1px solid var(--line
 .api-op{margin:1rem 0;padding:1rem;background:var(--card);border:1px solid var(--line);border-radius:var(--radius)}
 .api-op h3{margin:0 0 .5rem;font-size:1rem}
 .method{font-family:ui-monospace,monospace;font-weight:700;text-transform:uppercase;margin-inline-end:.5rem}
+.block{display:block}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:1rem 0}
+dl.facts dt{font-weight:600;color:var(--muted)}
+dl.facts dd{margin:0}
+fieldset{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem}
+legend{font-weight:600;padding:0 .25rem}
+label.check{display:flex;gap:.5rem;align-items:baseline;font-weight:400;margin:.25rem 0}
+.prose{max-width:46rem}
+.prose h1,.prose h2,.prose h3{margin-top:1.5rem}
 @media (max-width:40rem){h1{font-size:1.45rem}main{padding:1rem .75rem 2rem}}
 `;

@@ -56,6 +56,7 @@ export function Page({
           <meta name="referrer" content="no-referrer" />
           <title>{`${title} · ${siteName}`}</title>
           <link rel="stylesheet" href="/assets/app.css" />
+          <script src="/assets/app.js" defer />
         </head>
         <body>
           <a class="skip" href="#main">

@@ -110,3 +110,26 @@ export async function cookieFor(organiserId: string): Promise<string> {
     });
   return `__Host-session=${token}`;
 }
+
+/** The newest outbox email to an address (optionally of one kind). */
+export async function latestEmail(to: string, kind?: string) {
+  const { emails } = await import("../../src/db/schema");
+  const { and, desc, eq } = await import("drizzle-orm");
+  return db().query.emails.findFirst({
+    where: and(eq(emails.to, to), kind ? eq(emails.kind, kind) : undefined),
+    orderBy: [desc(emails.createdAt)],
+  });
+}
+
+/** The token of the first `/{prefix}/{token}` link in the newest email of that kind. */
+export async function tokenFromEmail(
+  to: string,
+  kind: string,
+  prefix: "r" | "i" | "s" | "u" = "r",
+): Promise<string> {
+  const email = await latestEmail(to, kind);
+  if (!email) throw new Error(`no ${kind} email to ${to}`);
+  const match = email.text.match(new RegExp(`/${prefix}/([A-Za-z0-9_-]{20,})`));
+  if (!match) throw new Error(`no /${prefix}/ link in the ${kind} email to ${to}`);
+  return match[1]!;
+}

@@ -1,0 +1,118 @@
+/** @jsxImportSource react */
+// One template for every workshop email (verification, confirmation, waitlist, invitation,
+// reminders, cancellation, organiser messages): the wording comes from the caller, so each
+// notice is a set of strings, not a template of its own.
+import { Button, Heading, Section, Text } from "@react-email/components";
+import { EmailLayout, styles } from "./components/layout";
+import type { EmailLang } from "./strings";
+
+export interface NoticeEmailProps {
+  lang: EmailLang;
+  preview: string;
+  heading: string;
+  paragraphs: string[];
+  action?: { label: string; url: string };
+  /** Label/value rows: date, place, status. */
+  details?: { label: string; value: string }[];
+  /** A QR code as a module matrix, drawn as a table (no image for clients to block). */
+  qr?: { matrix: boolean[][]; caption: string };
+  footnote?: string;
+}
+
+function QrTable({ matrix }: { matrix: boolean[][] }) {
+  const cell = 4;
+  return (
+    <table
+      cellPadding={0}
+      cellSpacing={0}
+      role="presentation"
+      style={{ borderCollapse: "collapse", margin: "8px 0" }}
+    >
+      <tbody>
+        {matrix.map((row, y) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a QR row has no identity but its place
+          <tr key={y}>
+            {row.map((dark, x) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: likewise for a module
+              <td
+                key={x}
+                style={{
+                  width: cell,
+                  height: cell,
+                  padding: 0,
+                  backgroundColor: dark ? "#000000" : "#ffffff",
+                }}
+              />
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function NoticeEmail({
+  lang,
+  preview,
+  heading,
+  paragraphs,
+  action,
+  details,
+  qr,
+  footnote,
+}: NoticeEmailProps) {
+  return (
+    <EmailLayout lang={lang} preview={preview}>
+      <Heading style={styles.heading}>{heading}</Heading>
+      {paragraphs.map((p) => (
+        <Text key={p} style={styles.text}>
+          {p}
+        </Text>
+      ))}
+      {details?.length ? (
+        <Section style={{ margin: "0 0 16px" }}>
+          {details.map((d) => (
+            <Text key={d.label} style={{ ...styles.text, margin: "0 0 4px" }}>
+              <strong>{d.label}:</strong> {d.value}
+            </Text>
+          ))}
+        </Section>
+      ) : null}
+      {action ? (
+        <Button href={action.url} style={styles.button}>
+          {action.label}
+        </Button>
+      ) : null}
+      {qr ? (
+        <Section style={{ margin: "24px 0 0" }}>
+          <Text style={styles.small}>{qr.caption}</Text>
+          <QrTable matrix={qr.matrix} />
+        </Section>
+      ) : null}
+      {action ? <Text style={styles.small}>{action.url}</Text> : null}
+      {footnote ? <Text style={styles.small}>{footnote}</Text> : null}
+    </EmailLayout>
+  );
+}
+
+NoticeEmail.PreviewProps = {
+  lang: "ar",
+  preview: "تم تأكيد تسجيلك",
+  heading: "تم تأكيد تسجيلك",
+  paragraphs: ["مرحباً ليلى، مكانك في الورشة محجوز."],
+  action: { label: "إدارة التسجيل", url: "http://localhost:8787/r/preview" },
+  details: [
+    { label: "الموعد", value: "الأربعاء 3 أيار 2027، 10:00 – 16:30 (Europe/Istanbul)" },
+    { label: "المكان", value: "إسطنبول" },
+  ],
+  qr: {
+    matrix: [
+      [true, false, true],
+      [false, true, false],
+      [true, false, true],
+    ],
+    caption: "أظهر هذا الرمز عند الدخول.",
+  },
+} satisfies NoticeEmailProps;
+
+export default NoticeEmail;

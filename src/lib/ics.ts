@@ -1,0 +1,44 @@
+// RFC 5545 calendar files through ical-generator. The UID is stable per registration, and
+// SEQUENCE follows the workshop's calendarSequence, so calendars replace the event when it
+// is rescheduled and remove it when it is cancelled.
+import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
+
+export interface CalendarEvent {
+  uid: string;
+  sequence: number;
+  title: string;
+  description?: string;
+  start: Date;
+  end: Date;
+  location?: string | null;
+  url?: string;
+  cancelled?: boolean;
+}
+
+export function calendarFile(
+  events: CalendarEvent[],
+  options: { name?: string; method?: "publish" | "request" | "cancel" } = {},
+): string {
+  const calendar = ical({
+    name: options.name ?? "Workshops",
+    prodId: { company: "workshops", product: "workshops", language: "EN" },
+  });
+  if (options.method === "request") calendar.method(ICalCalendarMethod.REQUEST);
+  else if (options.method === "cancel") calendar.method(ICalCalendarMethod.CANCEL);
+  else calendar.method(ICalCalendarMethod.PUBLISH);
+  for (const event of events) {
+    calendar.createEvent({
+      id: event.uid,
+      sequence: event.sequence,
+      start: event.start,
+      end: event.end,
+      summary: event.title,
+      description: event.description,
+      location: event.location ?? undefined,
+      url: event.url,
+      status: event.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+      stamp: new Date(),
+    });
+  }
+  return calendar.toString();
+}

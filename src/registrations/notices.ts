@@ -1,0 +1,182 @@
+// Builds the email for a notice: wording in the recipient's language, a freshly minted link
+// token (hashed in access_tokens), a check-in QR code and a calendar file where they belong.
+// Returns the statements to run in the caller's batch, so the email and its token are
+// written together with the change they announce.
+import { createElement } from "react";
+import NoticeEmail from "../../emails/notice";
+import type { Db } from "../db/client";
+import type { workshops } from "../db/schema";
+import type { Lang } from "../lib/i18n";
+import { calendarFile } from "../lib/ics";
+import { qrMatrix } from "../lib/qr";
+import { formatRange } from "../lib/time";
+import type { Mailer } from "../mail/outbox";
+import { renderEmail } from "../mail/render";
+import { fill, type NoticeKind, noticeStrings } from "./notice-strings";
+import { checkinTokenExpiry, mintToken, registrationTokenExpiry } from "./tokens";
+
+export type Workshop = typeof workshops.$inferSelect;
+
+export interface Recipient {
+  /** Registration id, or invitation id for invitation notices. */
+  id: string;
+  email: string;
+  name: string;
+  language: Lang;
+}
+
+const WITH_CHECKIN: readonly NoticeKind[] = ["confirmed", "promoted", "reminder"];
+const WITH_CALENDAR: readonly NoticeKind[] = ["confirmed", "promoted", "workshop_updated"];
+const WITH_CANCEL_CALENDAR: readonly NoticeKind[] = ["cancelled", "workshop_cancelled"];
+const INVITATION_KINDS: readonly NoticeKind[] = ["invitation", "invitation_reminder"];
+const NO_LINK: readonly NoticeKind[] = [
+  "rejected",
+  "cancelled",
+  "workshop_cancelled",
+  "invitation_cancelled",
+];
+
+export function locationText(workshop: Workshop): string | null {
+  const venue = [workshop.venueName, workshop.venueAddress, workshop.venueCity]
+    .filter(Boolean)
+    .join(", ");
+  return venue || null;
+}
+
+/** Whether this recipient may see venue details and the online link. */
+function showsLocation(workshop: Workshop, kind: NoticeKind): boolean {
+  return !workshop.locationPrivate || WITH_CHECKIN.includes(kind) || kind === "workshop_updated";
+}
+
+export function registrationCalendar(
+  workshop: Workshop,
+  registrationId: string,
+  appUrl: string,
+  options: { cancelled?: boolean; withLocation: boolean; manageUrl?: string },
+) {
+  const location = options.withLocation
+    ? [locationText(workshop), workshop.onlineUrl].filter(Boolean).join(" · ")
+    : null;
+  return calendarFile(
+    [
+      {
+        uid: `${registrationId}@${new URL(appUrl).host}`,
+        sequence: workshop.calendarSequence,
+        title: workshop.title,
+        description: options.manageUrl ? `${options.manageUrl}` : undefined,
+        start: workshop.startsAt,
+        end: workshop.endsAt,
+        location,
+        url: options.manageUrl,
+        cancelled: options.cancelled || workshop.status === "cancelled",
+      },
+    ],
+    { method: options.cancelled ? "cancel" : "publish" },
+  );
+}
+
+export interface BuiltNotice {
+  emailId: string;
+  statements: Parameters<Db["batch"]>[0][number][];
+}
+
+export async function buildNotice(
+  db: Db,
+  mailer: Mailer,
+  appUrl: string,
+  workshop: Workshop,
+  recipient: Recipient,
+  kind: NoticeKind,
+  now = new Date(),
+): Promise<BuiltNotice> {
+  const base = appUrl.replace(/\/$/, "");
+  const strings = noticeStrings[recipient.language];
+  const wording = strings[kind];
+  const values = { name: recipient.name || recipient.email, title: workshop.title };
+  const statements: BuiltNotice["statements"] = [];
+
+  let url: string | undefined;
+  if (!NO_LINK.includes(kind)) {
+    const invitation = INVITATION_KINDS.includes(kind);
+    const expiry = invitation
+      ? new Date(
+          Math.min(
+            workshop.registrationClosesAt?.getTime() ?? workshop.startsAt.getTime(),
+            workshop.startsAt.getTime(),
+          ),
+        )
+      : registrationTokenExpiry(workshop.endsAt, now);
+    const minted = await mintToken(
+      db,
+      invitation ? "invitation" : "registration",
+      recipient.id,
+      expiry,
+    );
+    statements.push(minted.query);
+    url = `${base}/${invitation ? "i" : "r"}/${minted.token}`;
+  }
+
+  let qr: { matrix: boolean[][]; caption: string } | undefined;
+  if (WITH_CHECKIN.includes(kind)) {
+    const checkin = await mintToken(
+      db,
+      "checkin",
+      recipient.id,
+      checkinTokenExpiry(workshop.endsAt),
+    );
+    statements.push(checkin.query);
+    qr = {
+      matrix: qrMatrix(`${base}/admin/check-in/${checkin.token}`),
+      caption: strings.labels.qr,
+    };
+  }
+
+  const withLocation = showsLocation(workshop, kind);
+  const details = [
+    {
+      label: strings.labels.when,
+      value: formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, recipient.language),
+    },
+  ];
+  const where = locationText(workshop);
+  if (withLocation && where) details.push({ label: strings.labels.where, value: where });
+  if (withLocation && workshop.onlineUrl)
+    details.push({ label: strings.labels.online, value: workshop.onlineUrl });
+
+  const attachments = [];
+  if (WITH_CALENDAR.includes(kind) || WITH_CANCEL_CALENDAR.includes(kind)) {
+    const ics = registrationCalendar(workshop, recipient.id, base, {
+      cancelled: WITH_CANCEL_CALENDAR.includes(kind),
+      withLocation,
+      manageUrl: url,
+    });
+    attachments.push({
+      filename: "workshop.ics",
+      contentType: "text/calendar",
+      content: btoa(String.fromCharCode(...new TextEncoder().encode(ics))),
+    });
+  }
+
+  const subject = fill(wording.subject, values);
+  const rendered = await renderEmail(
+    createElement(NoticeEmail, {
+      lang: recipient.language,
+      preview: subject,
+      heading: wording.heading,
+      paragraphs: wording.paragraphs.map((p) => fill(p, values)),
+      action: url && wording.action ? { label: wording.action, url } : undefined,
+      details,
+      qr,
+      footnote: kind === "verify" ? strings.labels.ignore : undefined,
+    }),
+  );
+  const outbox = mailer.outboxInsert({
+    to: recipient.email,
+    subject,
+    kind: `workshop:${kind}`,
+    attachments,
+    ...rendered,
+  });
+  statements.push(outbox.query);
+  return { emailId: outbox.id, statements };
+}

@@ -1,0 +1,149 @@
+// The participant's own page (/r/{token}): status, details, confirm, cancel, calendar.
+// GET never changes anything (mail scanners open links); the buttons POST.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { throttlePublicPosts } from "../http/abuse";
+import type { AppEnv } from "../http/context";
+import { AppError } from "../lib/errors";
+import type { Lang } from "../lib/i18n";
+import { Notice } from "../ui/forms";
+import { Page } from "../ui/layout";
+import { fillIn, stringsFor, type UiStrings } from "../ui/strings";
+import { WhenWhere } from "../workshops/components";
+import { registrationCalendar } from "./notices";
+import { cancelByToken, findByToken, type Registration, verify } from "./service";
+
+export const registrationPages = new Hono<AppEnv>();
+registrationPages.use("/r/:token/*", throttlePublicPosts);
+
+export function statusText(
+  t: UiStrings,
+  registration: Pick<Registration, "status" | "waitlistPosition">,
+): string {
+  const key =
+    `status${registration.status[0]!.toUpperCase()}${registration.status.slice(1)}` as keyof UiStrings;
+  return fillIn(t[key], { n: registration.waitlistPosition ?? "" });
+}
+
+const seated = (r: Registration) => r.status === "confirmed" || r.status === "attended";
+
+function InvalidLink({ lang }: { lang: Lang }) {
+  const t = stringsFor(lang);
+  return (
+    <Page lang={lang} title={t.linkInvalidTitle}>
+      <h1>{t.linkInvalidTitle}</h1>
+      <p>{t.linkInvalid}</p>
+    </Page>
+  );
+}
+
+async function registrationPage(
+  c: Context<AppEnv>,
+  token: string,
+  notice?: { kind: "ok" | "error"; text: string },
+  status: 200 | 409 = 200,
+) {
+  const found = await findByToken(c.get("db"), token);
+  const queryLang = c.req.query("lang");
+  if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
+  const { registration, workshop } = found;
+  const lang: Lang = queryLang === "en" || queryLang === "ar" ? queryLang : registration.language;
+  const t = stringsFor(lang);
+  const canCancel = [
+    "pending_verification",
+    "pending_approval",
+    "waitlisted",
+    "confirmed",
+  ].includes(registration.status);
+  return c.html(
+    <Page
+      lang={lang}
+      title={t.registrationTitle}
+      otherLangHref={`/r/${token}?lang=${lang === "ar" ? "en" : "ar"}`}
+    >
+      <h1>{t.registrationTitle}</h1>
+      <p class="lead" dir="auto">
+        <a href={`/workshops/${workshop.slug}?lang=${lang}`}>{workshop.title}</a>
+      </p>
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      {workshop.status === "cancelled" ? <Notice kind="error">{t.workshopCancelled}</Notice> : null}
+      <dl class="facts">
+        <dt>{t.name}</dt>
+        <dd>
+          <bdi>{registration.name}</bdi>
+        </dd>
+        <dt>{t.status}</dt>
+        <dd>
+          <strong>{statusText(t, registration)}</strong>
+        </dd>
+      </dl>
+      <WhenWhere
+        workshop={workshop}
+        lang={lang}
+        showLocation={seated(registration) || !workshop.locationPrivate}
+      />
+      {registration.status === "pending_verification" && workshop.status !== "cancelled" ? (
+        <form method="post" action={`/r/${token}/verify?lang=${lang}`} class="stack">
+          <p>{t.confirmHelp}</p>
+          <div>
+            <button type="submit">{t.confirmButton}</button>
+          </div>
+        </form>
+      ) : null}
+      {seated(registration) ? (
+        <p>
+          <a class="button secondary" href={`/r/${token}/calendar.ics`}>
+            {t.addToCalendar}
+          </a>
+        </p>
+      ) : null}
+      {canCancel && workshop.status !== "cancelled" ? (
+        <form method="post" action={`/r/${token}/cancel?lang=${lang}`} class="stack">
+          <p class="muted">{t.cancelHelp}</p>
+          <div>
+            <button type="submit" class="danger">
+              {registration.status === "waitlisted" ? t.leaveWaitlist : t.cancelButton}
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </Page>,
+    status,
+  );
+}
+
+registrationPages.get("/r/:token", (c) => registrationPage(c, c.req.param("token")));
+
+registrationPages.get("/r/:token/calendar.ics", async (c) => {
+  const found = await findByToken(c.get("db"), c.req.param("token"));
+  if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
+  const { registration, workshop } = found;
+  const ics = registrationCalendar(workshop, registration.id, c.env.APP_URL, {
+    withLocation: seated(registration) || !workshop.locationPrivate,
+    cancelled: workshop.status === "cancelled" || registration.status === "cancelled",
+  });
+  return c.body(ics, 200, {
+    "Content-Type": "text/calendar; charset=utf-8",
+    "Content-Disposition": `attachment; filename="${workshop.slug}.ics"`,
+  });
+});
+
+async function act(c: Context<AppEnv>, action: typeof verify) {
+  const token = c.req.param("token")!;
+  try {
+    await action(c.get("db"), { mailer: c.get("mailer"), appUrl: c.env.APP_URL }, token);
+    return c.redirect(
+      `/r/${token}${c.req.query("lang") ? `?lang=${c.req.query("lang")}` : ""}`,
+      303,
+    );
+  } catch (error) {
+    if (error instanceof AppError && error.kind === "not_found")
+      return c.html(<InvalidLink lang={c.get("lang")} />, 404);
+    if (error instanceof AppError && error.kind === "conflict")
+      return registrationPage(c, token, { kind: "error", text: error.message }, 409);
+    throw error;
+  }
+}
+
+registrationPages.post("/r/:token/verify", (c) => act(c, verify));
+registrationPages.post("/r/:token/cancel", (c) => act(c, cancelByToken));

@@ -1,0 +1,527 @@
+// JSON API for registrations: organiser lists, exports and decisions; door check-in;
+// and the public registration flow.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { audit } from "../audit/service";
+import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
+import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
+import type { AppEnv } from "../http/context";
+import { apiRouter, bearerSecurity, ListQuery, problemResponses } from "../http/openapi";
+import { toCsv } from "../lib/csv";
+import { notFound } from "../lib/errors";
+import { requirePermission } from "../organisers/auth";
+import { getPublishedBySlug, getWorkshop } from "../workshops/service";
+import { locationText, type Workshop } from "./notices";
+import {
+  addRegistration,
+  cancelByToken,
+  changeRegistration,
+  checkIn,
+  checkInByToken,
+  findByToken,
+  listRegistrations,
+  register,
+  registrationJson,
+  verify,
+} from "./service";
+
+const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+const RegistrationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    affiliation: z.string().nullable(),
+    status: z.enum(REGISTRATION_STATUSES),
+    role: z.enum(PARTICIPANT_ROLES),
+    checkedInAt: z.string().nullable(),
+  })
+  .passthrough()
+  .openapi("Registration");
+const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
+const TokenParam = z.object({
+  token: z.string().openapi({ param: { name: "token", in: "path" } }),
+});
+const mailOf = (c: Context<AppEnv>) => ({ mailer: c.get("mailer"), appUrl: c.env.APP_URL });
+const nameField = z.string().trim().min(1, "Enter your name.").max(200);
+
+export const registrationApi = apiRouter();
+registrationApi.use("/workshops/:id/registrations", async (c, next) =>
+  requirePermission(c.req.method === "GET" ? "attendees.read" : "workshops.manage")(c, next),
+);
+registrationApi.use("/workshops/:id/registrations.csv", requirePermission("attendees.read"));
+registrationApi.use("/workshops/:id/check-in", requirePermission("checkin"));
+registrationApi.use("/registrations/:id", requirePermission("workshops.manage"));
+registrationApi.use("/registrations/:id/check-in", requirePermission("checkin"));
+registrationApi.use("/check-in", requirePermission("checkin"));
+registrationApi.use("/public/*", throttlePublicPosts);
+
+// ---------------------------------------------------------------- organisers
+
+registrationApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/workshops/{id}/registrations",
+    tags: ["Registrations"],
+    summary:
+      "Registrations of a workshop, filtered by status and searched by name, email or affiliation (logged in the audit log)",
+    security: bearerSecurity,
+    request: {
+      params: IdParam,
+      query: ListQuery.extend({
+        status: z.enum(REGISTRATION_STATUSES).optional(),
+        q: z.string().max(100).optional(),
+      }),
+    },
+    responses: {
+      200: {
+        description: "Registrations",
+        ...json(z.object({ data: z.array(RegistrationSchema), nextCursor: z.string().nullable() })),
+      },
+      ...problemResponses(401, 403, 404, 422),
+    },
+  }),
+  async (c) => {
+    const db = c.get("db");
+    const { id } = c.req.valid("param");
+    await getWorkshop(db, id);
+    const query = c.req.valid("query");
+    const page = await listRegistrations(db, id, query);
+    await audit(db, c.get("actor"), {
+      action: "attendees.view",
+      targetType: "workshop",
+      targetId: id,
+      detail: { rows: page.data.length, status: query.status ?? null, searched: Boolean(query.q) },
+    });
+    return c.json({ data: page.data.map(registrationJson), nextCursor: page.nextCursor }, 200);
+  },
+);
+
+registrationApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/workshops/{id}/registrations.csv",
+    tags: ["Registrations"],
+    summary: "All registrations as CSV (RFC 4180, formula-safe; logged in the audit log)",
+    security: bearerSecurity,
+    request: {
+      params: IdParam,
+      query: z.object({ status: z.enum(REGISTRATION_STATUSES).optional() }),
+    },
+    responses: {
+      200: { description: "CSV", content: { "text/csv": { schema: z.string() } } },
+      ...problemResponses(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const db = c.get("db");
+    const { id } = c.req.valid("param");
+    const workshop = await getWorkshop(db, id);
+    const { status } = c.req.valid("query");
+    const rows = [];
+    // Purged workshops export nothing: their personal data is gone by design.
+    for (let cursor: string | undefined, more = !workshop.purgedAt; more; ) {
+      const page = await listRegistrations(db, id, { status, limit: 100, cursor });
+      rows.push(...page.data);
+      cursor = page.nextCursor ?? undefined;
+      more = Boolean(page.nextCursor);
+    }
+    const questions = workshop.questions;
+    const csv = toCsv(
+      [
+        "id",
+        "name",
+        "email",
+        "affiliation",
+        "status",
+        "role",
+        "checked_in_at",
+        "registered_at",
+        "receive_report",
+        ...questions.map((q) => q.label),
+      ],
+      rows.map((r) => [
+        r.id,
+        r.name,
+        r.email,
+        r.affiliation,
+        r.status,
+        r.role,
+        r.checkedInAt?.toISOString(),
+        r.createdAt.toISOString(),
+        r.receiveReport,
+        ...questions.map((q) => r.answers[q.id] as string | boolean | undefined),
+      ]),
+    );
+    await audit(db, c.get("actor"), {
+      action: "attendees.export",
+      targetType: "workshop",
+      targetId: id,
+      detail: { rows: rows.length, format: "csv", status: status ?? null },
+    });
+    return c.body(csv, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${workshop.slug}-registrations.csv"`,
+    });
+  },
+);
+
+registrationApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/workshops/{id}/registrations",
+    tags: ["Registrations"],
+    summary:
+      "Add a person directly: no verification or approval; a seat if one is free, else the waitlist",
+    security: bearerSecurity,
+    request: {
+      params: IdParam,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z
+              .object({
+                name: nameField,
+                email: z.email(),
+                affiliation: z.string().trim().max(200).optional(),
+                role: z.enum(PARTICIPANT_ROLES).optional(),
+                language: z.enum(["en", "ar"]).optional(),
+                notify: z.boolean().optional(),
+              })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      201: { description: "Added", ...json(RegistrationSchema) },
+      ...problemResponses(400, 401, 403, 404, 409, 415, 422),
+    },
+  }),
+  async (c) =>
+    c.json(
+      registrationJson(
+        await addRegistration(
+          c.get("db"),
+          mailOf(c),
+          c.get("actor")!,
+          c.req.valid("param").id,
+          c.req.valid("json"),
+        ),
+      ),
+      201,
+    ),
+);
+
+registrationApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/registrations/{id}",
+    tags: ["Registrations"],
+    summary:
+      "Approve (confirmed), reject, waitlist, cancel or re-confirm; set role and private notes. 409 when no seat is left or the status machine does not allow it.",
+    security: bearerSecurity,
+    request: {
+      params: IdParam,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z
+              .object({
+                status: z.enum(REGISTRATION_STATUSES).optional(),
+                role: z.enum(PARTICIPANT_ROLES).optional(),
+                notes: z.string().max(5000).nullable().optional(),
+              })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: "Updated", ...json(RegistrationSchema) },
+      ...problemResponses(400, 401, 403, 404, 409, 415, 422),
+    },
+  }),
+  async (c) =>
+    c.json(
+      registrationJson(
+        await changeRegistration(
+          c.get("db"),
+          mailOf(c),
+          c.get("actor")!,
+          c.req.valid("param").id,
+          c.req.valid("json"),
+        ),
+      ),
+      200,
+    ),
+);
+
+const CheckInSchema = z
+  .object({ registration: RegistrationSchema, alreadyCheckedIn: z.boolean() })
+  .openapi("CheckIn");
+
+registrationApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/registrations/{id}/check-in",
+    tags: ["Check-in"],
+    summary: "Check a confirmed participant in; a second check-in changes nothing and says so",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      200: { description: "Checked in", ...json(CheckInSchema) },
+      ...problemResponses(401, 403, 404, 409),
+    },
+  }),
+  async (c) => {
+    const result = await checkIn(c.get("db"), c.get("actor")!, c.req.valid("param").id);
+    return c.json(
+      { registration: doorJson(result.registration), alreadyCheckedIn: result.alreadyCheckedIn },
+      200,
+    );
+  },
+);
+
+registrationApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/check-in",
+    tags: ["Check-in"],
+    summary: "Check in by the code in the participant's QR",
+    security: bearerSecurity,
+    request: {
+      body: {
+        required: true,
+        content: {
+          "application/json": { schema: z.object({ token: z.string().min(1).max(100) }).strict() },
+        },
+      },
+    },
+    responses: {
+      200: { description: "Checked in", ...json(CheckInSchema) },
+      ...problemResponses(400, 401, 403, 404, 409, 422),
+    },
+  }),
+  async (c) => {
+    const result = await checkInByToken(c.get("db"), c.get("actor")!, c.req.valid("json").token);
+    return c.json(
+      { registration: doorJson(result.registration), alreadyCheckedIn: result.alreadyCheckedIn },
+      200,
+    );
+  },
+);
+
+/** What door staff see: enough to find and check in a person, no email or notes. */
+export function doorJson(r: {
+  id: string;
+  name: string;
+  affiliation: string | null;
+  status: string;
+  role: string;
+  checkedInAt: Date | null;
+}) {
+  return {
+    id: r.id,
+    name: r.name,
+    affiliation: r.affiliation,
+    status: r.status,
+    role: r.role,
+    checkedInAt: r.checkedInAt?.toISOString() ?? null,
+  };
+}
+
+registrationApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/workshops/{id}/check-in",
+    tags: ["Check-in"],
+    summary: "Door search: confirmed and checked-in people by name (no emails)",
+    security: bearerSecurity,
+    request: { params: IdParam, query: z.object({ q: z.string().max(100).optional() }) },
+    responses: {
+      200: {
+        description: "People",
+        ...json(
+          z.object({
+            data: z.array(
+              z.object({ id: z.string(), name: z.string(), status: z.string() }).passthrough(),
+            ),
+          }),
+        ),
+      },
+      ...problemResponses(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const db = c.get("db");
+    const { id } = c.req.valid("param");
+    await getWorkshop(db, id);
+    const q = c.req.valid("query").q;
+    const [confirmed, attended] = await Promise.all([
+      listRegistrations(db, id, { status: "confirmed", q, limit: 50 }),
+      listRegistrations(db, id, { status: "attended", q, limit: 50 }),
+    ]);
+    const data = [...confirmed.data, ...attended.data]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map(doorJson);
+    await audit(db, c.get("actor"), {
+      action: "attendees.view",
+      targetType: "workshop",
+      targetId: id,
+      detail: { rows: data.length, view: "door" },
+    });
+    return c.json({ data }, 200);
+  },
+);
+
+// ---------------------------------------------------------------- public
+
+/** What a participant may see of the workshop: the place only when allowed. */
+export function publicWorkshopJson(w: Workshop, showLocation: boolean) {
+  return {
+    title: w.title,
+    slug: w.slug,
+    startsAt: w.startsAt.toISOString(),
+    endsAt: w.endsAt.toISOString(),
+    timezone: w.timezone,
+    status: w.status,
+    venue:
+      showLocation && w.venueName
+        ? { name: w.venueName, address: w.venueAddress, city: w.venueCity }
+        : null,
+    location: showLocation ? locationText(w) : null,
+    onlineUrl: showLocation ? w.onlineUrl : null,
+  };
+}
+
+export const PublicRegistrationSchema = z
+  .object({
+    name: nameField,
+    email: z.email("Enter a valid email address."),
+    affiliation: z.string().trim().max(200).optional(),
+    answers: z.record(z.string(), z.union([z.string().max(2000), z.boolean()])).optional(),
+    language: z.enum(["en", "ar"]).optional(),
+    receiveReport: z.boolean().optional(),
+    subscribe: z.boolean().optional(),
+    [TURNSTILE_FIELD]: z.string().max(4096).optional(),
+  })
+  // Unknown fields (status, role, …) are dropped, never applied: no mass assignment.
+  .strip()
+  .openapi("PublicRegistration");
+
+registrationApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/public/workshops/{slug}/registrations",
+    tags: ["Public"],
+    summary:
+      "Register. With verification: 202 {status: pending_verification} whoever the address belongs to (the email tells the rest); otherwise 201 {status}.",
+    request: {
+      params: z.object({ slug: z.string().openapi({ param: { name: "slug", in: "path" } }) }),
+      body: {
+        required: true,
+        content: { "application/json": { schema: PublicRegistrationSchema } },
+      },
+    },
+    responses: {
+      201: {
+        description: "Registered",
+        ...json(z.object({ status: z.enum(REGISTRATION_STATUSES) })),
+      },
+      202: {
+        description: "Check your email",
+        ...json(z.object({ status: z.literal("pending_verification") })),
+      },
+      ...problemResponses(400, 404, 409, 415, 422, 429),
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    await requireHuman(c, body[TURNSTILE_FIELD] ?? c.req.header(TURNSTILE_FIELD));
+    const workshop = await getPublishedBySlug(c.get("db"), c.req.valid("param").slug);
+    const outcome = await register(c.get("db"), mailOf(c), workshop, body);
+    if (outcome.verification) return c.json({ status: "pending_verification" as const }, 202);
+    return c.json({ status: outcome.status }, 201);
+  },
+);
+
+registrationApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/public/registrations/{token}",
+    tags: ["Public"],
+    summary: "A registration, by the token from its email",
+    request: { params: TokenParam },
+    responses: {
+      200: {
+        description: "Registration",
+        ...json(
+          z.object({ status: z.string(), name: z.string(), workshop: z.object({}).passthrough() }),
+        ),
+      },
+      ...problemResponses(404),
+    },
+  }),
+  async (c) => {
+    const found = await findByToken(c.get("db"), c.req.valid("param").token);
+    if (!found) throw notFound("This link is not valid, or has expired.");
+    const { registration, workshop } = found;
+    const confirmed = registration.status === "confirmed" || registration.status === "attended";
+    return c.json(
+      {
+        status: registration.status,
+        name: registration.name,
+        workshop: publicWorkshopJson(workshop, confirmed || !workshop.locationPrivate),
+      },
+      200,
+    );
+  },
+);
+
+registrationApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/public/registrations/{token}/verify",
+    tags: ["Public"],
+    summary:
+      "Confirm the email address: the registration becomes confirmed, waitlisted or pending_approval",
+    request: { params: TokenParam },
+    responses: {
+      200: {
+        description: "Verified",
+        ...json(z.object({ status: z.enum(REGISTRATION_STATUSES) })),
+      },
+      ...problemResponses(404, 409, 429),
+    },
+  }),
+  async (c) =>
+    c.json({ status: await verify(c.get("db"), mailOf(c), c.req.valid("param").token) }, 200),
+);
+
+registrationApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/public/registrations/{token}/cancel",
+    tags: ["Public"],
+    summary: "Cancel, or leave the waitlist; the seat passes to the first on the waitlist",
+    request: { params: TokenParam },
+    responses: {
+      200: { description: "Cancelled", ...json(z.object({ status: z.literal("cancelled") })) },
+      ...problemResponses(404, 409, 429),
+    },
+  }),
+  async (c) =>
+    c.json(
+      {
+        status: (await cancelByToken(
+          c.get("db"),
+          mailOf(c),
+          c.req.valid("param").token,
+        )) as "cancelled",
+      },
+      200,
+    ),
+);

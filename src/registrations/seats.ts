@@ -1,0 +1,165 @@
+// Seat accounting. D1 has no interactive transactions, so every seat change is one batch
+// (one transaction) of statements whose later steps read what the earlier ones did:
+//
+//   1. move:    change one registration's status, but only from an allowed status and, when
+//               the new status holds a seat, only while workshops.confirmed_count < capacity;
+//               the row is stamped with this operation's id (seat_op) and its previous status;
+//   2. count:   adjust workshops.confirmed_count (and waitlist_seq) by what the rows stamped
+//               with this operation changed;
+//   3. promote: give free seats to the earliest waitlisted, by waitlist position, stamped
+//               with a second operation id, and count those.
+//
+// No read happens in one call and the write in another, so no interleaving of requests can
+// put more people in seats than there are seats, or promote anyone twice.
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { allInBatch, runInBatch } from "../db/raw";
+import { newId } from "../lib/tokens";
+import { type RegistrationStatus, SEAT_HOLDING } from "./status";
+
+const seatList = sql.raw(SEAT_HOLDING.map((s) => `'${s}'`).join(", "));
+const inList = (statuses: readonly string[]) =>
+  sql.join(
+    statuses.map((s) => sql`${s}`),
+    sql`, `,
+  );
+
+/** Where a move goes: a fixed status, or "a seat if free, else the waitlist". */
+export type Target =
+  | { to: RegistrationStatus }
+  /** Verification and invitation acceptance: approval first if asked, else seat or waitlist. */
+  | { seatOrWaitlist: true; approvalFirst: boolean };
+
+export interface Move {
+  registrationId: string;
+  from: readonly RegistrationStatus[];
+  target: Target;
+  now: Date;
+  /** Extra columns to set in the same statement (timestamps, role, …). */
+  set?: SQL;
+}
+
+const seatFree = (alias: string) =>
+  sql.raw(`(${alias}.capacity IS NULL OR ${alias}.confirmed_count < ${alias}.capacity)`);
+
+function targetStatus(target: Target): SQL {
+  if ("to" in target) return sql`${target.to}`;
+  return sql`(SELECT CASE
+      WHEN ${target.approvalFirst ? 1 : 0} = 1 THEN 'pending_approval'
+      WHEN ${seatFree("w")} THEN 'confirmed'
+      WHEN w.waitlist = 1 THEN 'waitlisted'
+      ELSE 'rejected' END
+    FROM workshops w WHERE w.id = registrations.workshop_id)`;
+}
+
+function goesToWaitlist(target: Target): SQL {
+  if ("to" in target) return sql`${target.to === "waitlisted" ? 1 : 0} = 1`;
+  return sql`(SELECT ${target.approvalFirst ? 0 : 1} = 1 AND NOT ${seatFree("w")} AND w.waitlist = 1
+    FROM workshops w WHERE w.id = registrations.workshop_id)`;
+}
+
+function moveStatement(db: Db, move: Move, op: string) {
+  const { target } = move;
+  const needsSeat =
+    "to" in target && SEAT_HOLDING.includes(target.to)
+      ? sql`AND (status IN (${seatList}) OR (SELECT ${seatFree("w")} FROM workshops w WHERE w.id = registrations.workshop_id))`
+      : sql``;
+  return allInBatch<{
+    id: string;
+    status: RegistrationStatus;
+    previous_status: RegistrationStatus;
+    workshop_id: string;
+  }>(
+    db,
+    sql`
+    UPDATE registrations SET
+      previous_status = status,
+      status = ${targetStatus(target)},
+      seat_op = ${op},
+      updated_at = ${move.now.getTime()},
+      waitlist_position = CASE WHEN ${goesToWaitlist(target)}
+        THEN (SELECT w.waitlist_seq + 1 FROM workshops w WHERE w.id = registrations.workshop_id)
+        ELSE waitlist_position END
+      ${move.set ? sql`, ${move.set}` : sql``}
+    WHERE id = ${move.registrationId} AND status IN (${inList(move.from)}) ${needsSeat}
+    RETURNING id, status, previous_status, workshop_id`,
+  );
+}
+
+/** Brings the workshop's counters in line with what operation `op` changed. */
+function countStatement(db: Db, workshopId: string, op: string) {
+  return runInBatch(
+    db,
+    sql`
+    UPDATE workshops SET
+      confirmed_count = confirmed_count + COALESCE((
+        SELECT SUM((CASE WHEN status IN (${seatList}) THEN 1 ELSE 0 END)
+                 - (CASE WHEN previous_status IN (${seatList}) THEN 1 ELSE 0 END))
+        FROM registrations WHERE seat_op = ${op}), 0),
+      waitlist_seq = waitlist_seq + COALESCE((
+        SELECT COUNT(*) FROM registrations
+        WHERE seat_op = ${op} AND status = 'waitlisted' AND previous_status IS NOT 'waitlisted'), 0)
+    WHERE id = ${workshopId}`,
+  );
+}
+
+/** Gives every free seat to the earliest waitlisted people, each at most once. */
+function promoteStatement(db: Db, workshopId: string, op: string, now: Date) {
+  return allInBatch<{ id: string }>(
+    db,
+    sql`
+    UPDATE registrations SET previous_status = status, status = 'confirmed', seat_op = ${op},
+      promoted_at = ${now.getTime()}, updated_at = ${now.getTime()}
+    WHERE id IN (
+      SELECT id FROM registrations
+      WHERE workshop_id = ${workshopId} AND status = 'waitlisted' AND promoted_at IS NULL
+      ORDER BY waitlist_position
+      LIMIT (SELECT CASE WHEN capacity IS NULL THEN -1 ELSE MAX(0, capacity - confirmed_count) END
+             FROM workshops WHERE id = ${workshopId}))
+    RETURNING id`,
+  );
+}
+
+export interface SeatResult {
+  /** The moved registration, or null when the move did not apply (wrong status, no seat). */
+  moved: { id: string; status: RegistrationStatus; previousStatus: RegistrationStatus } | null;
+  /** Waitlisted registrations that got a seat in the same transaction. */
+  promoted: string[];
+}
+
+/**
+ * Runs statements that must happen with a move (an insert before it, an audit entry) and
+ * then the move, the counters and promotions, as one transaction.
+ */
+export async function applyMove(
+  db: Db,
+  workshopId: string,
+  move: Move | null,
+  before: Parameters<Db["batch"]>[0][number][] = [],
+): Promise<SeatResult> {
+  const op = newId("op");
+  const promoteOp = newId("op");
+  const statements = [
+    ...before,
+    ...(move ? [moveStatement(db, move, op), countStatement(db, workshopId, op)] : []),
+    promoteStatement(db, workshopId, promoteOp, move?.now ?? new Date()),
+    countStatement(db, workshopId, promoteOp),
+  ];
+  const results = (await db.batch(statements as never)) as unknown[];
+  const offset = before.length;
+  const movedRows = move
+    ? (results[offset] as {
+        id: string;
+        status: RegistrationStatus;
+        previous_status: RegistrationStatus;
+      }[])
+    : [];
+  const promotedRows = results[offset + (move ? 2 : 0)] as { id: string }[];
+  const moved = movedRows[0];
+  return {
+    moved: moved
+      ? { id: moved.id, status: moved.status, previousStatus: moved.previous_status }
+      : null,
+    promoted: promotedRows.map((r) => r.id),
+  };
+}

@@ -1,0 +1,31 @@
+// Sends one kind of notice to many recipients: emails and tokens written in batches, then
+// enqueued. Used for workshop-wide notices (cancellation, rescheduling, reminders, promotions).
+import type { Db } from "../db/client";
+import type { Mailer } from "../mail/outbox";
+import type { NoticeKind } from "./notice-strings";
+import { buildNotice, type Recipient, type Workshop } from "./notices";
+
+/** Statements per D1 batch: each notice is two to three; stay well inside the limits. */
+const NOTICES_PER_BATCH = 25;
+
+export async function sendNotices(
+  db: Db,
+  mailer: Mailer,
+  appUrl: string,
+  workshop: Workshop,
+  recipients: Recipient[],
+  kind: NoticeKind,
+  alongside: (recipient: Recipient) => Parameters<Db["batch"]>[0][number][] = () => [],
+): Promise<number> {
+  for (let i = 0; i < recipients.length; i += NOTICES_PER_BATCH) {
+    const chunk = recipients.slice(i, i + NOTICES_PER_BATCH);
+    const built = await Promise.all(
+      chunk.map((r) => buildNotice(db, mailer, appUrl, workshop, r, kind)),
+    );
+    const statements = built.flatMap((b, j) => [...alongside(chunk[j]!), ...b.statements]);
+    const [first, ...rest] = statements;
+    if (first) await db.batch([first, ...rest]);
+    await mailer.enqueue(built.map((b) => b.emailId));
+  }
+  return recipients.length;
+}

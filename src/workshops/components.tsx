@@ -1,0 +1,102 @@
+// Pieces of the public workshop pages: when, where, and how many places.
+import type { Lang } from "../lib/i18n";
+import { formatRange } from "../lib/time";
+import { locationText } from "../registrations/notices";
+import { fillIn, stringsFor } from "../ui/strings";
+import { type SeatState, seatState, type Workshop } from "./service";
+
+export function seatLabel(
+  state: SeatState,
+  lang: Lang,
+  workshop: Workshop,
+): { text: string; tone: "ok" | "warn" | "danger" } {
+  const t = stringsFor(lang);
+  switch (state.kind) {
+    case "places_left":
+      return {
+        text: state.left === null ? t.seatsOpen : fillIn(t.seatsLeft, { n: state.left }),
+        tone: "ok",
+      };
+    case "waitlist_open":
+      return { text: t.waitlistOpen, tone: "warn" };
+    case "full":
+      return { text: t.full, tone: "danger" };
+    case "closed": {
+      const text = {
+        cancelled: t.cancelled,
+        invitation_only: t.invitationOnly,
+        closed: t.closed,
+        not_yet_open: fillIn(t.notYetOpen, {
+          date: workshop.registrationOpensAt
+            ? formatRange(
+                workshop.registrationOpensAt,
+                workshop.registrationOpensAt,
+                workshop.timezone,
+                lang,
+              ).split(" – ")[0]!
+            : "",
+        }),
+      }[state.reason];
+      return { text, tone: state.reason === "cancelled" ? "danger" : "warn" };
+    }
+  }
+}
+
+export function WhenWhere({
+  workshop,
+  lang,
+  showLocation,
+}: {
+  workshop: Workshop;
+  lang: Lang;
+  showLocation: boolean;
+}) {
+  const t = stringsFor(lang);
+  const place = locationText(workshop);
+  return (
+    <dl class="facts">
+      <dt>{t.when}</dt>
+      <dd>
+        <time datetime={workshop.startsAt.toISOString()}>
+          {formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, lang)}
+        </time>
+        <span
+          class="muted block"
+          hidden
+          data-local-time=""
+          data-start={workshop.startsAt.toISOString()}
+          data-end={workshop.endsAt.toISOString()}
+          data-zone={workshop.timezone}
+          data-label={t.yourTime}
+        />
+      </dd>
+      {place || workshop.onlineUrl ? (
+        <>
+          <dt>{t.where}</dt>
+          <dd>
+            {showLocation ? (
+              <>
+                {place ? <span class="block">{place}</span> : null}
+                {workshop.onlineUrl ? (
+                  <span class="block">
+                    {t.online}: <a href={workshop.onlineUrl}>{workshop.onlineUrl}</a>
+                  </span>
+                ) : null}
+              </>
+            ) : (
+              <>
+                {workshop.venueCity ? <span class="block">{workshop.venueCity}</span> : null}
+                <span class="muted block">{t.locationPrivate}</span>
+              </>
+            )}
+          </dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+export function SeatBadge({ workshop, lang, now }: { workshop: Workshop; lang: Lang; now?: Date }) {
+  const label = seatLabel(seatState(workshop, now), lang, workshop);
+  return <span class={`badge ${label.tone}`}>{label.text}</span>;
+}

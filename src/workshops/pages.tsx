@@ -1,0 +1,304 @@
+// Public workshop pages: the workshop and its registration form, in English or Arabic.
+
+import { z } from "@hono/zod-openapi";
+import { Hono } from "hono";
+import { raw } from "hono/html";
+import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
+import type { AppEnv } from "../http/context";
+import { AppError } from "../lib/errors";
+import type { Lang } from "../lib/i18n";
+import { renderMarkdown } from "../lib/markdown";
+import { register } from "../registrations/service";
+import { type FormErrors, Notice, parseForm } from "../ui/forms";
+import { Page } from "../ui/layout";
+import { fillIn, stringsFor } from "../ui/strings";
+import { SeatBadge, WhenWhere } from "./components";
+import { getPublishedBySlug, seatState, type Workshop } from "./service";
+
+export const workshopPages = new Hono<AppEnv>();
+workshopPages.use("/workshops/:slug/register", throttlePublicPosts);
+
+const other = (lang: Lang): Lang => (lang === "ar" ? "en" : "ar");
+
+function RegistrationForm({
+  workshop,
+  lang,
+  errors = {},
+  values = {},
+  siteKey,
+}: {
+  workshop: Workshop;
+  lang: Lang;
+  errors?: FormErrors;
+  values?: Record<string, string>;
+  siteKey?: string;
+}) {
+  const t = stringsFor(lang);
+  const field = (
+    name: string,
+    label: string,
+    options: { type?: string; required?: boolean; autocomplete?: string } = {},
+  ) => {
+    const id = `f-${name}`;
+    const error = errors[name];
+    return (
+      <div>
+        <label for={id}>
+          {label} {options.required ? null : <span class="hint">({t.optional})</span>}
+        </label>
+        <input
+          id={id}
+          name={name}
+          type={options.type ?? "text"}
+          value={values[name] ?? ""}
+          required={options.required}
+          autocomplete={options.autocomplete}
+          dir={options.type === "email" ? "ltr" : "auto"}
+          aria-invalid={error ? "true" : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+        />
+        {error ? (
+          <p class="field-error" id={`${id}-error`}>
+            {error}
+          </p>
+        ) : null}
+      </div>
+    );
+  };
+  const hasErrors = Object.keys(errors).length > 0;
+  return (
+    <form
+      method="post"
+      action={`/workshops/${workshop.slug}/register?lang=${lang}`}
+      class="stack"
+      novalidate
+    >
+      {hasErrors ? <Notice kind="error">{errors._form ?? t.fixErrors}</Notice> : null}
+      <input type="hidden" name="language" value={lang} />
+      {field("name", t.name, { required: true, autocomplete: "name" })}
+      {field("email", t.email, { type: "email", required: true, autocomplete: "email" })}
+      {field("affiliation", t.affiliation, { autocomplete: "organization" })}
+      {workshop.questions.map((q) => {
+        const name = `answers.${q.id}`;
+        const id = `f-q-${q.id}`;
+        const error = errors[name];
+        const described = error ? `${id}-error` : undefined;
+        const errorText = error ? (
+          <p class="field-error" id={`${id}-error`}>
+            {error}
+          </p>
+        ) : null;
+        if (q.type === "checkbox") {
+          return (
+            <div>
+              <label class="check">
+                <input
+                  type="checkbox"
+                  id={id}
+                  name={name}
+                  value="true"
+                  checked={values[name] === "true"}
+                  aria-invalid={error ? "true" : undefined}
+                  aria-describedby={described}
+                />{" "}
+                {q.label}
+                {q.required ? null : <span class="hint"> ({t.optional})</span>}
+              </label>
+              {errorText}
+            </div>
+          );
+        }
+        if (q.type === "choice") {
+          return (
+            <fieldset aria-describedby={described}>
+              <legend>
+                {q.label} {q.required ? null : <span class="hint">({t.optional})</span>}
+              </legend>
+              {(q.options ?? []).map((option, i) => (
+                <label class="check" for={`${id}-${i}`}>
+                  <input
+                    type="radio"
+                    id={`${id}-${i}`}
+                    name={name}
+                    value={option}
+                    checked={values[name] === option}
+                  />{" "}
+                  {option}
+                </label>
+              ))}
+              {errorText}
+            </fieldset>
+          );
+        }
+        return (
+          <div>
+            <label for={id}>
+              {q.label} {q.required ? null : <span class="hint">({t.optional})</span>}
+            </label>
+            <textarea
+              id={id}
+              name={name}
+              dir="auto"
+              rows={3}
+              aria-invalid={error ? "true" : undefined}
+              aria-describedby={described}
+            >
+              {values[name] ?? ""}
+            </textarea>
+            {errorText}
+          </div>
+        );
+      })}
+      <div>
+        <label class="check">
+          <input
+            type="checkbox"
+            name="receiveReport"
+            value="true"
+            checked={values.receiveReport !== "false"}
+          />{" "}
+          {t.receiveReport}
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            name="subscribe"
+            value="true"
+            checked={values.subscribe === "true"}
+          />{" "}
+          {t.subscribe}
+        </label>
+      </div>
+      {siteKey ? <div class="cf-turnstile" data-sitekey={siteKey} /> : null}
+      <div>
+        <button type="submit">{t.submit}</button>
+      </div>
+    </form>
+  );
+}
+
+function WorkshopPage({
+  workshop,
+  lang,
+  form,
+}: {
+  workshop: Workshop;
+  lang: Lang;
+  form?: { errors: FormErrors; values: Record<string, string> };
+  siteKey?: string;
+}) {
+  const t = stringsFor(lang);
+  const state = seatState(workshop);
+  const open = state.kind === "places_left" || state.kind === "waitlist_open";
+  return (
+    <Page
+      lang={lang}
+      title={workshop.title}
+      otherLangHref={`/workshops/${workshop.slug}?lang=${other(lang)}`}
+    >
+      <article>
+        <h1 dir="auto">{workshop.title}</h1>
+        <p>
+          <SeatBadge workshop={workshop} lang={lang} />
+        </p>
+        {workshop.status === "cancelled" ? (
+          <Notice kind="error">{t.workshopCancelled}</Notice>
+        ) : null}
+        <WhenWhere workshop={workshop} lang={lang} showLocation={!workshop.locationPrivate} />
+        <div class="prose" dir="auto">
+          {raw(renderMarkdown(workshop.description))}
+        </div>
+      </article>
+      {open ? (
+        <section aria-labelledby="register">
+          <h2 id="register">{t.registerTitle}</h2>
+          <RegistrationForm
+            workshop={workshop}
+            lang={lang}
+            errors={form?.errors}
+            values={form?.values}
+          />
+        </section>
+      ) : null}
+    </Page>
+  );
+}
+
+workshopPages.get("/workshops/:slug", async (c) => {
+  const workshop = await getPublishedBySlug(c.get("db"), c.req.param("slug"));
+  return c.html(<WorkshopPage workshop={workshop} lang={c.get("lang")} />);
+});
+
+const RegistrationFormSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email(),
+  affiliation: z.string().trim().max(200).optional(),
+});
+
+workshopPages.post("/workshops/:slug/register", async (c) => {
+  const db = c.get("db");
+  const lang = c.get("lang");
+  const t = stringsFor(lang);
+  const workshop = await getPublishedBySlug(db, c.req.param("slug"));
+  const body = (await c.req.parseBody()) as Record<string, string>;
+  const values = Object.fromEntries(
+    Object.entries(body).filter(([, v]) => typeof v === "string"),
+  ) as Record<string, string>;
+  if (!values.receiveReport) values.receiveReport = "false";
+  const parsed = parseForm(RegistrationFormSchema, {
+    ...values,
+    affiliation: values.affiliation || undefined,
+  });
+  const errors: FormErrors = {};
+  if (!parsed.ok) {
+    if (parsed.errors.name) errors.name = lang === "ar" ? "يرجى كتابة اسمك." : "Enter your name.";
+    if (parsed.errors.email)
+      errors.email =
+        lang === "ar" ? "يرجى كتابة بريد إلكتروني صحيح." : "Enter a valid email address.";
+    if (parsed.errors.affiliation) errors.affiliation = parsed.errors.affiliation;
+  }
+  const answers = Object.fromEntries(
+    Object.entries(values)
+      .filter(([k]) => k.startsWith("answers."))
+      .map(([k, v]) => [k.slice(8), v]),
+  );
+  const explain = (status: 409 | 422 | 403) =>
+    c.html(<WorkshopPage workshop={workshop} lang={lang} form={{ errors, values }} />, status);
+  if (Object.keys(errors).length > 0) return explain(422);
+  try {
+    await requireHuman(c, values[TURNSTILE_FIELD]);
+    const data = parsed.ok ? parsed.data : { name: "", email: "" };
+    const outcome = await register(
+      db,
+      { mailer: c.get("mailer"), appUrl: c.env.APP_URL },
+      workshop,
+      {
+        ...data,
+        answers,
+        language: lang,
+        receiveReport: values.receiveReport === "true",
+      },
+    );
+    const title = outcome.verification ? t.checkEmailTitle : t.registeredTitle;
+    return c.html(
+      <Page lang={lang} title={title}>
+        <h1>{title}</h1>
+        <Notice kind="ok">
+          {outcome.verification
+            ? fillIn(t.checkEmail, { email: data.email })
+            : fillIn(t.checkEmail, { email: data.email })}
+        </Notice>
+        <p>
+          <a href={`/workshops/${workshop.slug}?lang=${lang}`}>{t.backToWorkshop}</a>
+        </p>
+      </Page>,
+      outcome.verification ? 202 : 201,
+    );
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    for (const e of error.errors ?? [])
+      errors[e.path] = lang === "ar" ? "هذا الحقل مطلوب أو غير صالح." : e.message;
+    if (!error.errors?.length) errors._form = error.message;
+    return explain(error.kind === "conflict" ? 409 : error.kind === "forbidden" ? 403 : 422);
+  }
+});

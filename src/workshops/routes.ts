@@ -1,0 +1,263 @@
+// JSON API for workshops (organisers), plus the schedule exports.
+import { createRoute, z } from "@hono/zod-openapi";
+import { desc } from "drizzle-orm";
+import { workshops } from "../db/schema";
+import { apiRouter, bearerSecurity, ListQuery, problemResponses } from "../http/openapi";
+import { toCsv } from "../lib/csv";
+import { calendarFile } from "../lib/ics";
+import { requirePermission } from "../organisers/auth";
+import { locationText } from "../registrations/notices";
+import { CreateWorkshopSchema, UpdateWorkshopSchema } from "./schemas";
+import {
+  cancelWorkshop,
+  createWorkshop,
+  getWorkshop,
+  listWorkshops,
+  publishWorkshop,
+  updateWorkshop,
+  workshopJson,
+} from "./service";
+
+const WorkshopSchema = z
+  .object({ id: z.string(), slug: z.string(), status: z.enum(["draft", "published", "cancelled"]) })
+  .passthrough()
+  .openapi("Workshop");
+const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
+const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+
+export const workshopApi = apiRouter();
+workshopApi.use("/workshops", requirePermission("workshops.manage"));
+workshopApi.use("/workshops/:id", requirePermission("workshops.manage"));
+workshopApi.use("/workshops/:id/publish", requirePermission("workshops.manage"));
+workshopApi.use("/workshops/:id/cancel", requirePermission("workshops.manage"));
+
+const mailOf = (c: {
+  get: (k: "mailer") => import("../mail/outbox").Mailer;
+  env: { APP_URL: string };
+}) => ({ mailer: c.get("mailer"), appUrl: c.env.APP_URL });
+
+workshopApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/workshops/schedule.ics",
+    tags: ["Workshops"],
+    summary: "Every workshop as a calendar (iCalendar)",
+    security: bearerSecurity,
+    responses: {
+      200: { description: "text/calendar", content: { "text/calendar": { schema: z.string() } } },
+      ...problemResponses(401, 403),
+    },
+  }),
+  async (c) => {
+    const rows = await c
+      .get("db")
+      .query.workshops.findMany({ orderBy: [desc(workshops.startsAt)], limit: 1000 });
+    const host = new URL(c.env.APP_URL).host;
+    const ics = calendarFile(
+      rows.map((w) => ({
+        uid: `${w.id}@${host}`,
+        sequence: w.calendarSequence,
+        title: w.title,
+        start: w.startsAt,
+        end: w.endsAt,
+        location: [locationText(w), w.onlineUrl].filter(Boolean).join(" · ") || null,
+        url: `${c.env.APP_URL}/workshops/${w.slug}`,
+        cancelled: w.status === "cancelled",
+      })),
+      { name: "Workshops schedule" },
+    );
+    return c.body(ics, 200, {
+      "Content-Type": "text/calendar; charset=utf-8",
+      "Content-Disposition": 'attachment; filename="schedule.ics"',
+    });
+  },
+);
+
+workshopApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/workshops/schedule.csv",
+    tags: ["Workshops"],
+    summary: "Every workshop as CSV",
+    security: bearerSecurity,
+    responses: {
+      200: { description: "text/csv", content: { "text/csv": { schema: z.string() } } },
+      ...problemResponses(401, 403),
+    },
+  }),
+  async (c) => {
+    const rows = await c
+      .get("db")
+      .query.workshops.findMany({ orderBy: [desc(workshops.startsAt)], limit: 5000 });
+    const csv = toCsv(
+      [
+        "id",
+        "slug",
+        "title",
+        "status",
+        "starts_at",
+        "ends_at",
+        "timezone",
+        "venue",
+        "online_url",
+        "capacity",
+        "confirmed",
+        "registration_mode",
+      ],
+      rows.map((w) => [
+        w.id,
+        w.slug,
+        w.title,
+        w.status,
+        w.startsAt.toISOString(),
+        w.endsAt.toISOString(),
+        w.timezone,
+        locationText(w),
+        w.onlineUrl,
+        w.capacity,
+        w.confirmedCount,
+        w.registrationMode,
+      ]),
+    );
+    return c.body(csv, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": 'attachment; filename="schedule.csv"',
+    });
+  },
+);
+
+workshopApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/workshops",
+    tags: ["Workshops"],
+    summary: "Create a workshop (as a draft)",
+    security: bearerSecurity,
+    request: {
+      body: { required: true, content: { "application/json": { schema: CreateWorkshopSchema } } },
+    },
+    responses: {
+      201: { description: "Created", ...json(WorkshopSchema) },
+      ...problemResponses(400, 401, 403, 409, 415, 422),
+    },
+  }),
+  async (c) =>
+    c.json(
+      workshopJson(await createWorkshop(c.get("db"), c.get("actor")!, c.req.valid("json"))),
+      201,
+    ),
+);
+
+workshopApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/workshops",
+    tags: ["Workshops"],
+    summary: "List workshops, latest start first",
+    security: bearerSecurity,
+    request: {
+      query: ListQuery.extend({ status: z.enum(["draft", "published", "cancelled"]).optional() }),
+    },
+    responses: {
+      200: {
+        description: "Workshops",
+        ...json(z.object({ data: z.array(WorkshopSchema), nextCursor: z.string().nullable() })),
+      },
+      ...problemResponses(401, 403, 422),
+    },
+  }),
+  async (c) => {
+    const page = await listWorkshops(c.get("db"), c.req.valid("query"));
+    return c.json({ data: page.data.map(workshopJson), nextCursor: page.nextCursor }, 200);
+  },
+);
+
+workshopApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/workshops/{id}",
+    tags: ["Workshops"],
+    summary: "Read a workshop",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      200: { description: "Workshop", ...json(WorkshopSchema) },
+      ...problemResponses(401, 403, 404),
+    },
+  }),
+  async (c) => c.json(workshopJson(await getWorkshop(c.get("db"), c.req.valid("param").id)), 200),
+);
+
+workshopApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/workshops/{id}",
+    tags: ["Workshops"],
+    summary:
+      "Change a workshop. Raising the capacity promotes from the waitlist; a new time or place notifies participants with an updated calendar file.",
+    security: bearerSecurity,
+    request: {
+      params: IdParam,
+      body: { required: true, content: { "application/json": { schema: UpdateWorkshopSchema } } },
+    },
+    responses: {
+      200: { description: "Updated", ...json(WorkshopSchema) },
+      ...problemResponses(400, 401, 403, 404, 409, 415, 422),
+    },
+  }),
+  async (c) =>
+    c.json(
+      workshopJson(
+        await updateWorkshop(
+          c.get("db"),
+          mailOf(c),
+          c.get("actor")!,
+          c.req.valid("param").id,
+          c.req.valid("json"),
+        ),
+      ),
+      200,
+    ),
+);
+
+workshopApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/workshops/{id}/publish",
+    tags: ["Workshops"],
+    summary: "Publish a draft",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      200: { description: "Published", ...json(WorkshopSchema) },
+      ...problemResponses(401, 403, 404, 409),
+    },
+  }),
+  async (c) =>
+    c.json(
+      workshopJson(await publishWorkshop(c.get("db"), c.get("actor")!, c.req.valid("param").id)),
+      200,
+    ),
+);
+
+workshopApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/workshops/{id}/cancel",
+    tags: ["Workshops"],
+    summary: "Cancel; everyone registered or invited is emailed (with a calendar cancellation)",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      200: { description: "Cancelled", ...json(WorkshopSchema) },
+      ...problemResponses(401, 403, 404),
+    },
+  }),
+  async (c) =>
+    c.json(
+      workshopJson(
+        await cancelWorkshop(c.get("db"), mailOf(c), c.get("actor")!, c.req.valid("param").id),
+      ),
+      200,
+    ),
+);

@@ -1,0 +1,87 @@
+// Workshop input, shared by the JSON API and the admin forms.
+import { z } from "@hono/zod-openapi";
+import { isTimeZone } from "../lib/time";
+
+const text = (max: number) => z.string().trim().max(max);
+
+export const QuestionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_-]{1,40}$/, "Use 1–40 lowercase letters, digits, - or _."),
+    label: text(300).min(1),
+    type: z.enum(["text", "choice", "checkbox"]),
+    required: z.boolean().default(false),
+    options: z.array(text(200).min(1)).max(30).optional(),
+  })
+  .refine((q) => q.type !== "choice" || (q.options?.length ?? 0) >= 2, {
+    message: "A choice needs at least two options.",
+    path: ["options"],
+  })
+  .openapi("WorkshopQuestion");
+
+const instant = z.iso.datetime({
+  offset: true,
+  message: "Use ISO 8601 with an offset, e.g. 2027-05-03T10:00:00+03:00.",
+});
+
+const fields = {
+  title: text(200).min(1, "Give the workshop a title."),
+  slug: z
+    .string()
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Lowercase letters, digits and single dashes.")
+    .max(80)
+    .optional(),
+  description: text(20_000).optional(),
+  startsAt: instant,
+  endsAt: instant,
+  timezone: z.string().refine(isTimeZone, "Use an IANA time zone such as Europe/Istanbul."),
+  venue: z
+    .object({ name: text(200).min(1), address: text(300).optional(), city: text(100).optional() })
+    .nullable()
+    .optional(),
+  onlineUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .nullable()
+    .optional(),
+  locationPrivate: z.boolean().optional(),
+  capacity: z.number().int().min(1).max(100_000).nullable(),
+  registrationMode: z.enum(["open", "approval", "invitation"]),
+  waitlist: z.boolean().optional(),
+  requireVerification: z.boolean().optional(),
+  registrationOpensAt: instant.nullable().optional(),
+  registrationClosesAt: instant.nullable().optional(),
+  language: z.enum(["en", "ar"]).optional(),
+  questions: z.array(QuestionSchema).max(20).optional(),
+  retentionDays: z.number().int().min(1).max(3650).optional(),
+  reminderHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 14)
+    .nullable()
+    .optional(),
+  invitationReminderDays: z.array(z.number().int().min(1).max(60)).max(5).optional(),
+};
+
+const ordered = <T extends { startsAt?: string; endsAt?: string }>(w: T) =>
+  !w.startsAt || !w.endsAt || Date.parse(w.endsAt) > Date.parse(w.startsAt);
+
+export const CreateWorkshopSchema = z
+  .object(fields)
+  .strict()
+  .refine(ordered, { message: "The end must come after the start.", path: ["endsAt"] })
+  .openapi("CreateWorkshop");
+
+export const UpdateWorkshopSchema = z
+  .object({
+    ...fields,
+    capacity: fields.capacity.optional(),
+    registrationMode: fields.registrationMode.optional(),
+  })
+  .partial()
+  .strict()
+  .refine(ordered, { message: "The end must come after the start.", path: ["endsAt"] })
+  .openapi("UpdateWorkshop");
+
+export type CreateWorkshopInput = z.infer<typeof CreateWorkshopSchema>;
+export type UpdateWorkshopInput = z.infer<typeof UpdateWorkshopSchema>;

@@ -1,0 +1,385 @@
+// Workshops: create, change, publish, cancel; the public views of them. Seat changes caused
+// by a capacity change go through the seat engine (registrations/seats.ts).
+import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import { auditInsert } from "../audit/service";
+import type { Db } from "../db/client";
+import { invitations, registrations, workshops } from "../db/schema";
+import { conflict, invalid, notFound } from "../lib/errors";
+import { cleanText } from "../lib/text";
+import { newId } from "../lib/tokens";
+import type { Mailer } from "../mail/outbox";
+import type { Actor } from "../organisers/roles";
+import type { Recipient, Workshop } from "../registrations/notices";
+import { applyMove } from "../registrations/seats";
+import { sendNotices } from "../registrations/send";
+import type { CreateWorkshopInput, UpdateWorkshopInput } from "./schemas";
+
+export type { Workshop };
+
+export function slugify(title: string): string {
+  return title
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60)
+    .replace(/-+$/, "");
+}
+
+const optionalText = (value: string | undefined | null) => (value ? cleanText(value) : null);
+const toDate = (value: string | null | undefined) =>
+  value ? new Date(value) : value === null ? null : undefined;
+
+function columnsFrom(input: UpdateWorkshopInput) {
+  const set: Partial<typeof workshops.$inferInsert> = {};
+  if (input.title !== undefined) set.title = cleanText(input.title);
+  if (input.slug !== undefined) set.slug = input.slug;
+  if (input.description !== undefined) set.description = cleanText(input.description);
+  if (input.startsAt !== undefined) set.startsAt = new Date(input.startsAt);
+  if (input.endsAt !== undefined) set.endsAt = new Date(input.endsAt);
+  if (input.timezone !== undefined) set.timezone = input.timezone;
+  if (input.venue !== undefined) {
+    set.venueName = optionalText(input.venue?.name);
+    set.venueAddress = optionalText(input.venue?.address);
+    set.venueCity = optionalText(input.venue?.city);
+  }
+  if (input.onlineUrl !== undefined) set.onlineUrl = input.onlineUrl ?? null;
+  if (input.locationPrivate !== undefined) set.locationPrivate = input.locationPrivate;
+  if (input.capacity !== undefined) set.capacity = input.capacity;
+  if (input.registrationMode !== undefined) set.registrationMode = input.registrationMode;
+  if (input.waitlist !== undefined) set.waitlist = input.waitlist;
+  if (input.requireVerification !== undefined) set.requireVerification = input.requireVerification;
+  if (input.registrationOpensAt !== undefined)
+    set.registrationOpensAt = toDate(input.registrationOpensAt);
+  if (input.registrationClosesAt !== undefined)
+    set.registrationClosesAt = toDate(input.registrationClosesAt);
+  if (input.language !== undefined) set.language = input.language;
+  if (input.questions !== undefined)
+    set.questions = input.questions.map((q) => ({ ...q, label: cleanText(q.label) }));
+  if (input.retentionDays !== undefined) set.retentionDays = input.retentionDays;
+  if (input.reminderHours !== undefined) set.reminderHours = input.reminderHours;
+  if (input.invitationReminderDays !== undefined)
+    set.invitationReminderDays = [...new Set(input.invitationReminderDays)].sort((a, b) => a - b);
+  return set;
+}
+
+export async function createWorkshop(
+  db: Db,
+  actor: Actor,
+  input: CreateWorkshopInput,
+): Promise<Workshop> {
+  const id = newId("wks");
+  const base = input.slug ?? (slugify(input.title) || `workshop-${id.slice(-6)}`);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const slug = attempt === 0 ? base : `${base}-${attempt + 1}`;
+    try {
+      const [rows] = await db.batch([
+        db
+          .insert(workshops)
+          .values({
+            requireVerification: true,
+            ...(columnsFrom(input) as Omit<typeof workshops.$inferInsert, "id" | "status">),
+            questions: columnsFrom(input).questions ?? [],
+            invitationReminderDays: columnsFrom(input).invitationReminderDays ?? [],
+            id,
+            status: "draft",
+            slug,
+          })
+          .returning(),
+        auditInsert(db, actor, { action: "workshop.create", targetType: "workshop", targetId: id }),
+      ]);
+      return rows[0]!;
+    } catch (error) {
+      const slugTaken = String(error).includes("UNIQUE");
+      if (slugTaken && input.slug) throw conflict("Another workshop uses that slug.");
+      if (!slugTaken) throw error;
+    }
+  }
+  throw conflict("Could not find a free slug; give one explicitly.");
+}
+
+export async function getWorkshop(db: Db, id: string): Promise<Workshop> {
+  const workshop = await db.query.workshops.findFirst({ where: eq(workshops.id, id) });
+  if (!workshop) throw notFound("No such workshop.");
+  return workshop;
+}
+
+export async function listWorkshops(
+  db: Db,
+  query: { limit: number; cursor?: string; status?: Workshop["status"] },
+) {
+  const after = query.cursor
+    ? await db.query.workshops.findFirst({ where: eq(workshops.id, query.cursor) })
+    : undefined;
+  const rows = await db.query.workshops.findMany({
+    where: and(
+      query.status ? eq(workshops.status, query.status) : undefined,
+      after
+        ? or(
+            lt(workshops.startsAt, after.startsAt),
+            and(eq(workshops.startsAt, after.startsAt), lt(workshops.id, after.id)),
+          )
+        : undefined,
+    ),
+    orderBy: [desc(workshops.startsAt), desc(workshops.id)],
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  return { data: page, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+/** Published workshops that have not ended, soonest first (the public home page). */
+export function listUpcoming(db: Db, now: Date, limit = 20) {
+  return db.query.workshops.findMany({
+    where: and(eq(workshops.status, "published"), gt(workshops.endsAt, now)),
+    orderBy: [asc(workshops.startsAt)],
+    limit,
+  });
+}
+
+export async function getPublishedBySlug(db: Db, slug: string): Promise<Workshop> {
+  const workshop = await db.query.workshops.findFirst({ where: eq(workshops.slug, slug) });
+  if (!workshop || workshop.status === "draft") throw notFound("No such workshop.");
+  return workshop;
+}
+
+export type SeatState =
+  | { kind: "places_left"; left: number | null }
+  | { kind: "waitlist_open" }
+  | { kind: "full" }
+  | { kind: "closed"; reason: "not_yet_open" | "closed" | "cancelled" | "invitation_only" };
+
+export function seatState(workshop: Workshop, now = new Date()): SeatState {
+  if (workshop.status === "cancelled") return { kind: "closed", reason: "cancelled" };
+  if (workshop.registrationMode === "invitation")
+    return { kind: "closed", reason: "invitation_only" };
+  if (workshop.registrationOpensAt && workshop.registrationOpensAt > now)
+    return { kind: "closed", reason: "not_yet_open" };
+  const closes = workshop.registrationClosesAt ?? workshop.startsAt;
+  if (closes <= now) return { kind: "closed", reason: "closed" };
+  if (workshop.capacity === null) return { kind: "places_left", left: null };
+  if (workshop.confirmedCount < workshop.capacity)
+    return { kind: "places_left", left: workshop.capacity - workshop.confirmedCount };
+  return workshop.waitlist ? { kind: "waitlist_open" } : { kind: "full" };
+}
+
+const ACTIVE_FOR_NOTICES = ["pending_approval", "confirmed", "waitlisted"] as const;
+
+function recipientsOf(
+  rows: { id: string; email: string; name: string; language: "en" | "ar" }[],
+): Recipient[] {
+  return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, language: r.language }));
+}
+
+async function registrationsWithStatus(
+  db: Db,
+  workshopId: string,
+  statuses: readonly (typeof registrations.$inferSelect)["status"][],
+) {
+  return db
+    .select({
+      id: registrations.id,
+      email: registrations.email,
+      name: registrations.name,
+      language: registrations.language,
+    })
+    .from(registrations)
+    .where(
+      and(eq(registrations.workshopId, workshopId), inArray(registrations.status, [...statuses])),
+    );
+}
+
+export interface MailContext {
+  mailer: Mailer;
+  appUrl: string;
+}
+
+export async function updateWorkshop(
+  db: Db,
+  mail: MailContext,
+  actor: Actor,
+  id: string,
+  input: UpdateWorkshopInput,
+): Promise<Workshop> {
+  const current = await getWorkshop(db, id);
+  if (current.status === "cancelled") throw conflict("A cancelled workshop cannot be changed.");
+  const set = columnsFrom(input);
+  const startsAt = set.startsAt ?? current.startsAt;
+  const endsAt = set.endsAt ?? current.endsAt;
+  if (endsAt <= startsAt)
+    throw invalid("The end must come after the start.", [
+      { path: "endsAt", message: "The end must come after the start." },
+    ]);
+  const rescheduled =
+    (set.startsAt && set.startsAt.getTime() !== current.startsAt.getTime()) ||
+    (set.endsAt && set.endsAt.getTime() !== current.endsAt.getTime()) ||
+    (input.venue !== undefined &&
+      (set.venueName !== current.venueName ||
+        set.venueAddress !== current.venueAddress ||
+        set.venueCity !== current.venueCity)) ||
+    (set.onlineUrl !== undefined && set.onlineUrl !== current.onlineUrl);
+
+  const capacity = set.capacity;
+  // The capacity may not drop below the seats already taken: checked in the same statement
+  // that changes it, so a seat taken meanwhile cannot slip past.
+  const update = db
+    .update(workshops)
+    .set({
+      ...set,
+      updatedAt: new Date(),
+      ...(rescheduled ? { calendarSequence: sql`${workshops.calendarSequence} + 1` } : {}),
+    })
+    .where(
+      and(
+        eq(workshops.id, id),
+        capacity === undefined || capacity === null
+          ? undefined
+          : sql`${workshops.confirmedCount} <= ${capacity}`,
+      ),
+    )
+    .returning({ id: workshops.id });
+  let result: Awaited<ReturnType<typeof applyMove>>;
+  try {
+    result = await applyMove(db, id, null, [
+      update,
+      auditInsert(db, actor, { action: "workshop.update", targetType: "workshop", targetId: id }),
+    ]);
+  } catch (error) {
+    if (String(error).includes("UNIQUE")) throw conflict("Another workshop uses that slug.");
+    throw error;
+  }
+  const updated = await getWorkshop(db, id);
+  if (capacity !== undefined && capacity !== null && updated.capacity !== capacity) {
+    throw conflict(
+      `The capacity cannot be lower than the ${updated.confirmedCount} seats already confirmed.`,
+    );
+  }
+  if (result.promoted.length > 0) {
+    const promoted = await db
+      .select({
+        id: registrations.id,
+        email: registrations.email,
+        name: registrations.name,
+        language: registrations.language,
+      })
+      .from(registrations)
+      .where(inArray(registrations.id, result.promoted));
+    await sendNotices(db, mail.mailer, mail.appUrl, updated, recipientsOf(promoted), "promoted");
+  }
+  if (rescheduled && updated.status === "published") {
+    const people = await registrationsWithStatus(db, id, ACTIVE_FOR_NOTICES);
+    await sendNotices(
+      db,
+      mail.mailer,
+      mail.appUrl,
+      updated,
+      recipientsOf(people),
+      "workshop_updated",
+    );
+  }
+  return updated;
+}
+
+export async function publishWorkshop(db: Db, actor: Actor, id: string): Promise<Workshop> {
+  const current = await getWorkshop(db, id);
+  if (current.status === "cancelled") throw conflict("A cancelled workshop cannot be published.");
+  if (current.status === "published") return current;
+  await db.batch([
+    db
+      .update(workshops)
+      .set({ status: "published", updatedAt: new Date() })
+      .where(and(eq(workshops.id, id), eq(workshops.status, "draft"))),
+    auditInsert(db, actor, { action: "workshop.publish", targetType: "workshop", targetId: id }),
+  ]);
+  return getWorkshop(db, id);
+}
+
+/** Cancels once; everyone registered or invited is told, with a calendar cancellation. */
+export async function cancelWorkshop(
+  db: Db,
+  mail: MailContext,
+  actor: Actor,
+  id: string,
+): Promise<Workshop> {
+  await getWorkshop(db, id);
+  const [changed] = await db.batch([
+    db
+      .update(workshops)
+      .set({
+        status: "cancelled",
+        updatedAt: new Date(),
+        calendarSequence: sql`${workshops.calendarSequence} + 1`,
+      })
+      .where(and(eq(workshops.id, id), sql`${workshops.status} <> 'cancelled'`))
+      .returning({ id: workshops.id }),
+    auditInsert(db, actor, { action: "workshop.cancel", targetType: "workshop", targetId: id }),
+  ]);
+  const workshop = await getWorkshop(db, id);
+  if (changed.length === 0) return workshop;
+  const people = await registrationsWithStatus(db, id, [
+    "pending_verification",
+    ...ACTIVE_FOR_NOTICES,
+  ]);
+  await sendNotices(
+    db,
+    mail.mailer,
+    mail.appUrl,
+    workshop,
+    recipientsOf(people),
+    "workshop_cancelled",
+  );
+  const invited = await db
+    .select({ id: invitations.id, email: invitations.email, name: invitations.name })
+    .from(invitations)
+    .where(and(eq(invitations.workshopId, id), inArray(invitations.status, ["pending", "sent"])));
+  await sendNotices(
+    db,
+    mail.mailer,
+    mail.appUrl,
+    workshop,
+    invited.map((i) => ({
+      id: i.id,
+      email: i.email,
+      name: i.name ?? "",
+      language: workshop.language,
+    })),
+    "invitation_cancelled",
+  );
+  return workshop;
+}
+
+/** The API shape of a workshop (organisers). */
+export function workshopJson(w: Workshop) {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return {
+    id: w.id,
+    slug: w.slug,
+    title: w.title,
+    description: w.description,
+    startsAt: w.startsAt.toISOString(),
+    endsAt: w.endsAt.toISOString(),
+    timezone: w.timezone,
+    venue: w.venueName ? { name: w.venueName, address: w.venueAddress, city: w.venueCity } : null,
+    onlineUrl: w.onlineUrl,
+    locationPrivate: w.locationPrivate,
+    capacity: w.capacity,
+    waitlist: w.waitlist,
+    registrationMode: w.registrationMode,
+    requireVerification: w.requireVerification,
+    registrationOpensAt: iso(w.registrationOpensAt),
+    registrationClosesAt: iso(w.registrationClosesAt),
+    language: w.language,
+    questions: w.questions,
+    retentionDays: w.retentionDays,
+    reminderHours: w.reminderHours,
+    invitationReminderDays: w.invitationReminderDays,
+    status: w.status,
+    seats: {
+      confirmed: w.confirmedCount,
+      capacity: w.capacity,
+      available: w.capacity === null ? null : Math.max(0, w.capacity - w.confirmedCount),
+    },
+    createdAt: w.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,182 @@
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { accessTokens, emails, registrations, workshops } from "../src/db/schema";
+import { sha256Hex } from "../src/lib/tokens";
+import { ADMIN, call, db, json, tokenFromEmail, uniqueEmail } from "./support/helpers";
+import { createWorkshop } from "./support/workshops";
+
+const register = (
+  slug: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) => json(`/api/v1/public/workshops/${slug}/registrations`, "POST", body, headers);
+
+async function registerAndGetToken(slug: string, name = "Participant") {
+  const email = uniqueEmail("p");
+  const res = await register(slug, { name, email });
+  expect(res.status).toBe(202);
+  return { email, token: await tokenFromEmail(email, "workshop:verify") };
+}
+
+const statusesOf = async (workshopId: string) =>
+  await db()
+    .select({ status: registrations.status, position: registrations.waitlistPosition })
+    .from(registrations)
+    .where(eq(registrations.workshopId, workshopId));
+
+const workshopRow = async (id: string) =>
+  (await db().query.workshops.findFirst({ where: eq(workshops.id, id) }))!;
+
+describe("capacity under concurrency", () => {
+  it("200 concurrent verifications for 10 seats leave exactly 10 confirmed and 190 waitlisted, no 5xx", async () => {
+    const workshop = await createWorkshop({ capacity: 10 });
+    const people = [];
+    for (let i = 0; i < 200; i++)
+      people.push(await registerAndGetToken(workshop.slug, `Person ${i}`));
+
+    const answers = await Promise.all(
+      people.map((p) => call(`/api/v1/public/registrations/${p.token}/verify`, { method: "POST" })),
+    );
+    expect(answers.filter((r) => r.status >= 500)).toHaveLength(0);
+    const bodies = (await Promise.all(answers.map((r) => r.json()))) as { status: string }[];
+    expect(bodies.filter((b) => b.status === "confirmed")).toHaveLength(10);
+    expect(bodies.filter((b) => b.status === "waitlisted")).toHaveLength(190);
+
+    const rows = await statusesOf(workshop.id);
+    expect(rows.filter((r) => r.status === "confirmed")).toHaveLength(10);
+    const positions = rows.filter((r) => r.status === "waitlisted").map((r) => r.position);
+    expect(new Set(positions).size).toBe(190);
+    expect(Math.min(...(positions as number[]))).toBe(1);
+    expect(Math.max(...(positions as number[]))).toBe(190);
+    expect((await workshopRow(workshop.id)).confirmedCount).toBe(10);
+  });
+
+  it("concurrent cancellations and promotions never exceed capacity nor promote anyone twice", async () => {
+    const workshop = await createWorkshop({ capacity: 5 });
+    const people = [];
+    for (let i = 0; i < 25; i++) people.push(await registerAndGetToken(workshop.slug));
+    for (const p of people)
+      await call(`/api/v1/public/registrations/${p.token}/verify`, { method: "POST" });
+
+    // The five confirmed cancel at once, while organisers approve, the waitlisted re-verify
+    // and the capacity is raised and lowered.
+    const confirmed = people.slice(0, 5);
+    const ops: Promise<Response>[] = [
+      ...confirmed.map((p) =>
+        call(`/api/v1/public/registrations/${p.token}/cancel`, { method: "POST" }),
+      ),
+      ...people
+        .slice(5)
+        .map((p) => call(`/api/v1/public/registrations/${p.token}/verify`, { method: "POST" })),
+      json(`/api/v1/workshops/${workshop.id}`, "PATCH", { capacity: 7 }, ADMIN),
+      json(`/api/v1/workshops/${workshop.id}`, "PATCH", { capacity: 6 }, ADMIN),
+    ];
+    const results = await Promise.all(ops);
+    expect(results.filter((r) => r.status >= 500)).toHaveLength(0);
+
+    const row = await workshopRow(workshop.id);
+    const rows = await db()
+      .select()
+      .from(registrations)
+      .where(eq(registrations.workshopId, workshop.id));
+    const seated = rows.filter((r) => r.status === "confirmed" || r.status === "attended");
+    expect(seated.length).toBe(row.confirmedCount);
+    expect(seated.length).toBeLessThanOrEqual(row.capacity!);
+    // Seats freed are given away: nobody waits while a seat is free.
+    expect(seated.length).toBe(Math.min(row.capacity!, 20));
+    // Each promotion is one person, once: promoted people are distinct and were waitlisted.
+    const promoted = rows.filter((r) => r.promotedAt);
+    expect(new Set(promoted.map((r) => r.id)).size).toBe(promoted.length);
+    const promotionEmails = await db()
+      .select()
+      .from(emails)
+      .where(eq(emails.kind, "workshop:promoted"));
+    const promotedAddresses = promotionEmails
+      .map((e) => e.to)
+      .filter((to) => rows.some((r) => r.email === to));
+    expect(new Set(promotedAddresses).size).toBe(promotedAddresses.length);
+    expect(promotedAddresses.length).toBe(promoted.length);
+  });
+
+  it("20 simultaneous registrations with one email create one registration, with identical answers", async () => {
+    const workshop = await createWorkshop({ capacity: 10 });
+    const email = uniqueEmail("same");
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => register(workshop.slug, { name: "Same Person", email })),
+    );
+    const bodies = await Promise.all(answers.map((r) => r.text()));
+    expect(new Set(answers.map((r) => r.status))).toEqual(new Set([202]));
+    expect(new Set(bodies).size).toBe(1);
+    const rows = await db()
+      .select()
+      .from(registrations)
+      .where(and(eq(registrations.workshopId, workshop.id), eq(registrations.email, email)));
+    expect(rows).toHaveLength(1);
+    const sent = await db().select().from(emails).where(eq(emails.to, email));
+    expect(sent.filter((e) => e.kind === "workshop:verify")).toHaveLength(1);
+    // The "already registered" email goes out, but not nineteen times.
+    expect(sent.filter((e) => e.kind === "workshop:already_registered")).toHaveLength(1);
+  });
+
+  it("answers the same for a known and an unknown address", async () => {
+    const workshop = await createWorkshop();
+    const email = uniqueEmail("known");
+    const first = await register(workshop.slug, { name: "Known", email });
+    const again = await register(workshop.slug, { name: "Known", email });
+    const fresh = await register(workshop.slug, { name: "New", email: uniqueEmail("new") });
+    expect([first.status, again.status, fresh.status]).toEqual([202, 202, 202]);
+    expect(new Set([await first.text(), await again.text(), await fresh.text()]).size).toBe(1);
+  });
+});
+
+describe("tokens", () => {
+  it("are 256-bit random, URL-safe and stored only as a hash", async () => {
+    const workshop = await createWorkshop();
+    const { token } = await registerAndGetToken(workshop.slug);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url
+    const stored = await db().query.accessTokens.findFirst({
+      where: eq(accessTokens.tokenHash, await sha256Hex(token)),
+    });
+    expect(stored?.purpose).toBe("registration");
+    const everything = JSON.stringify([
+      await db().select().from(accessTokens),
+      await db().select().from(registrations),
+    ]);
+    expect(everything).not.toContain(token);
+  });
+
+  it("GET on /r/… changes nothing", async () => {
+    const workshop = await createWorkshop();
+    const { token, email } = await registerAndGetToken(workshop.slug);
+    const before = await db().select().from(registrations).where(eq(registrations.email, email));
+    for (let i = 0; i < 3; i++) expect((await call(`/r/${token}`)).status).toBe(200);
+    expect((await call(`/api/v1/public/registrations/${token}`)).status).toBe(200);
+    expect(await db().select().from(registrations).where(eq(registrations.email, email))).toEqual(
+      before,
+    );
+  });
+});
+
+describe("mass assignment", () => {
+  it("ignores status, role and other extra fields in the public body", async () => {
+    const workshop = await createWorkshop({ requireVerification: false });
+    const email = uniqueEmail("sneaky");
+    const res = await register(workshop.slug, {
+      name: "Sneaky",
+      email,
+      status: "attended",
+      role: "speaker",
+      notes: "vip",
+      waitlistPosition: 0,
+    });
+    expect(res.status).toBe(201);
+    const row = (await db().query.registrations.findFirst({
+      where: eq(registrations.email, email),
+    }))!;
+    expect(row.status).toBe("confirmed");
+    expect(row.role).toBe("participant");
+    expect(row.notes).toBeNull();
+    expect(env.APP_URL).toBe("https://workshops.test");
+  });
+});
