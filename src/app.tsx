@@ -2,11 +2,14 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { csrf } from "hono/csrf";
+import { attendeeApi } from "./attendees/routes";
 import { homePages } from "./home/pages";
 import { ApiReference } from "./http/api-docs";
 import type { AppEnv } from "./http/context";
 import { onError, onNotFound } from "./http/errors";
 import { bodyLimits, requestContext, requireContentType, securityHeaders } from "./http/middleware";
+import { invitationPages } from "./invitations/pages";
+import { invitationApi } from "./invitations/routes";
 import { mailPages } from "./mail/pages";
 import { mailApi } from "./mail/routes";
 import { authenticate } from "./organisers/auth";
@@ -31,8 +34,10 @@ const OPENAPI_CONFIG = {
 };
 
 /** Content types each API path accepts for a body. */
-function acceptedBodyTypes(_path: string): string[] {
-  return ["application/json"];
+function acceptedBodyTypes(path: string): string[] {
+  return /^\/api\/v1\/workshops\/[^/]+\/invitations$/.test(path)
+    ? ["application/json", "text/csv"]
+    : ["application/json"];
 }
 
 export function createApp() {
@@ -40,6 +45,8 @@ export function createApp() {
   api.route("/", organiserApi);
   api.route("/", workshopApi);
   api.route("/", registrationApi);
+  api.route("/", invitationApi);
+  api.route("/", attendeeApi);
   api.route("/", mailApi);
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -77,6 +84,7 @@ export function createApp() {
   app.route("/", homePages);
   app.route("/", workshopPages);
   app.route("/", registrationPages);
+  app.route("/", invitationPages);
   app.route("/", organiserPages);
   app.route("/", mailPages);
   app.route("/", api);

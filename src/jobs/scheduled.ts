@@ -1,9 +1,13 @@
 // Cron: each trigger runs its jobs, each job on its own so one failure does not stop the
 // others. Every job is idempotent, because triggers can overlap or fire twice.
+
+import { purgeExpiredPersonalData, purgeOldEmails } from "../attendees/retention";
 import { createDb, type Db } from "../db/client";
 import type { Env } from "../env";
-import { resumeStalledEmails } from "../mail/outbox";
+import { expireInvitations, sendInvitationReminders } from "../invitations/reminders";
+import { Mailer, resumeStalledEmails } from "../mail/outbox";
 import { purgeExpiredCredentials } from "../organisers/service";
+import { sendEventReminders } from "../registrations/reminders";
 
 export interface JobContext {
   db: Db;

@@ -1,0 +1,89 @@
+// Organisers email the participants of a workshop by status, through the mail pipeline.
+import { and, eq, inArray } from "drizzle-orm";
+import { createElement } from "react";
+import NoticeEmail from "../../emails/notice";
+import { auditInsert } from "../audit/service";
+import type { Db } from "../db/client";
+import { type REGISTRATION_STATUSES, registrations } from "../db/schema";
+import { cleanText } from "../lib/text";
+import type { Mailer } from "../mail/outbox";
+import { renderEmail } from "../mail/render";
+import type { Actor } from "../organisers/roles";
+import { getWorkshop } from "../workshops/service";
+
+export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
+
+const PER_BATCH = 50;
+
+/**
+ * Each language is rendered once with a {name} placeholder, then personalised by
+ * substitution per recipient: no per-recipient rendering.
+ */
+export async function messageParticipants(
+  db: Db,
+  mailer: Mailer,
+  actor: Actor,
+  workshopId: string,
+  message: { subject: string; body: string; statuses: RegistrationStatus[] },
+): Promise<number> {
+  const workshop = await getWorkshop(db, workshopId);
+  const people = await db
+    .select({
+      email: registrations.email,
+      name: registrations.name,
+      language: registrations.language,
+    })
+    .from(registrations)
+    .where(
+      and(
+        eq(registrations.workshopId, workshopId),
+        inArray(registrations.status, message.statuses),
+      ),
+    );
+  const subject = cleanText(message.subject);
+  const paragraphs = cleanText(message.body)
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const rendered = new Map<string, Awaited<ReturnType<typeof renderEmail>>>();
+  for (const lang of new Set(people.map((p) => p.language))) {
+    rendered.set(
+      lang,
+      await renderEmail(
+        createElement(NoticeEmail, {
+          lang,
+          preview: subject,
+          heading: workshop.title,
+          paragraphs: [NAME_SLOT, ...paragraphs],
+        }),
+      ),
+    );
+  }
+  const ids: string[] = [];
+  for (let i = 0; i < people.length; i += PER_BATCH) {
+    const chunk = people.slice(i, i + PER_BATCH).map((p) => {
+      const base = rendered.get(p.language)!;
+      const greeting = (p.language === "ar" ? "مرحباً " : "Hello ") + (p.name || p.email);
+      const html = base.html.replace(NAME_SLOT, escapeHtml(greeting));
+      const text = base.text.replace(NAME_SLOT, greeting);
+      return mailer.outboxInsert({ to: p.email, subject, html, text, kind: "workshop:message" });
+    });
+    const [first, ...rest] = chunk.map((c) => c.query);
+    if (first) await db.batch([first, ...rest]);
+    ids.push(...chunk.map((c) => c.id));
+  }
+  await auditInsert(db, actor, {
+    action: "attendees.message",
+    targetType: "workshop",
+    targetId: workshopId,
+    detail: { recipients: people.length, statuses: message.statuses },
+  });
+  for (let i = 0; i < ids.length; i += 100) await mailer.enqueue(ids.slice(i, i + 100));
+  return people.length;
+}
+
+const NAME_SLOT = "\u2063NAME\u2063";
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}

@@ -1,0 +1,81 @@
+// Retention: once a workshop's retention period after its end has passed, the personal
+// data of its registrations and invitations is erased. Rows (and so counts by status) stay;
+// names, addresses, affiliations, answers and notes go, and so do their link tokens and the
+// emails still stored for those addresses. Guarded by purged_at, so it runs once.
+import { and, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { auditInsert } from "../audit/service";
+import type { Db } from "../db/client";
+import { accessTokens, emails, invitations, registrations, workshops } from "../db/schema";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export async function purgeExpiredPersonalData(db: Db, now: Date): Promise<number> {
+  const due = await db.query.workshops.findMany({
+    where: and(
+      isNull(workshops.purgedAt),
+      lte(sql`${workshops.endsAt} + ${workshops.retentionDays} * ${DAY}`, now.getTime()),
+    ),
+    columns: { id: true },
+  });
+  for (const { id } of due) {
+    const regIds = db
+      .select({ id: registrations.id })
+      .from(registrations)
+      .where(eq(registrations.workshopId, id));
+    const invIds = db
+      .select({ id: invitations.id })
+      .from(invitations)
+      .where(eq(invitations.workshopId, id));
+    const addresses = db
+      .select({ email: registrations.email })
+      .from(registrations)
+      .where(eq(registrations.workshopId, id))
+      .union(
+        db
+          .select({ email: invitations.email })
+          .from(invitations)
+          .where(eq(invitations.workshopId, id)),
+      );
+    await db.batch([
+      db
+        .update(workshops)
+        .set({ purgedAt: now })
+        .where(and(eq(workshops.id, id), isNull(workshops.purgedAt)))
+        .returning({ id: workshops.id }),
+      db
+        .delete(accessTokens)
+        .where(
+          or(inArray(accessTokens.subjectId, regIds), inArray(accessTokens.subjectId, invIds)),
+        ),
+      db.delete(emails).where(inArray(emails.to, addresses)),
+      db
+        .update(registrations)
+        .set({
+          email: sql`'purged:' || ${registrations.id}`,
+          name: "",
+          affiliation: null,
+          answers: {},
+          notes: null,
+        })
+        .where(eq(registrations.workshopId, id)),
+      db
+        .update(invitations)
+        .set({ email: sql`'purged:' || ${invitations.id}`, name: null, affiliation: null })
+        .where(eq(invitations.workshopId, id)),
+      auditInsert(db, null, { action: "workshop.purge", targetType: "workshop", targetId: id }),
+    ]);
+  }
+  return due.length;
+}
+
+/** Sent and failed emails keep names and links; they are not kept past 30 days. */
+export async function purgeOldEmails(db: Db, now: Date): Promise<void> {
+  await db
+    .delete(emails)
+    .where(
+      and(
+        inArray(emails.status, ["sent", "failed"]),
+        lte(emails.createdAt, new Date(now.getTime() - 30 * DAY)),
+      ),
+    );
+}

@@ -1,0 +1,189 @@
+// JSON API for invitations, and the public RSVP answer.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { throttlePublicPosts } from "../http/abuse";
+import type { AppEnv } from "../http/context";
+import { apiRouter, bearerSecurity, problemResponses } from "../http/openapi";
+import { invalid } from "../lib/errors";
+import { requirePermission } from "../organisers/auth";
+import { getWorkshop } from "../workshops/service";
+import { inviteesFromCsv, validateInvitees } from "./import";
+import {
+  addInvitations,
+  invitationJson,
+  listInvitations,
+  resendInvitation,
+  respond,
+  revokeInvitation,
+} from "./service";
+
+const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
+const mailOf = (c: Context<AppEnv>) => ({ mailer: c.get("mailer"), appUrl: c.env.APP_URL });
+const InvitationSchema = z
+  .object({ id: z.string(), email: z.string(), status: z.string() })
+  .passthrough()
+  .openapi("Invitation");
+
+export const invitationApi = apiRouter();
+invitationApi.use("/workshops/:id/invitations", requirePermission("workshops.manage"));
+invitationApi.use("/invitations/*", requirePermission("workshops.manage"));
+invitationApi.use("/public/invitations/*", throttlePublicPosts);
+
+invitationApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/workshops/{id}/invitations",
+    tags: ["Invitations"],
+    summary:
+      "Invite people: JSON {invitees, send?}, or text/csv with header email,name,affiliation,role (and ?send=true). All rows are checked first; one invalid row imports nothing.",
+    security: bearerSecurity,
+    request: {
+      params: IdParam,
+      query: z.object({ send: z.enum(["true", "false"]).optional() }),
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z
+              .object({ invitees: z.array(z.unknown()).min(1), send: z.boolean().optional() })
+              .strict(),
+          },
+          "text/csv": { schema: z.string() },
+        },
+      },
+    },
+    responses: {
+      201: {
+        description: "Counts",
+        ...json(z.object({ created: z.number().int(), skipped: z.number().int() })),
+      },
+      ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const isCsv = (c.req.header("content-type") ?? "").startsWith("text/csv");
+    let result: ReturnType<typeof validateInvitees>;
+    let send: boolean;
+    if (isCsv) {
+      result = inviteesFromCsv(await c.req.text());
+      send = c.req.valid("query").send === "true";
+    } else {
+      // Two content types: the JSON validator ran only when the body is JSON.
+      const body = c.req.valid("json") as { invitees: unknown[]; send?: boolean };
+      result = validateInvitees(body.invitees, "invitees");
+      send = body.send ?? false;
+    }
+    if (result.errors.length)
+      throw invalid("Some invitees are invalid; nothing was imported.", result.errors);
+    if (result.invitees.length === 0)
+      throw invalid("No invitees found.", [
+        { path: isCsv ? "csv" : "invitees", message: "Add at least one row." },
+      ]);
+    const counts = await addInvitations(
+      c.get("db"),
+      mailOf(c),
+      c.get("actor")!,
+      c.req.valid("param").id,
+      result.invitees,
+      send,
+    );
+    return c.json(counts, 201);
+  },
+);
+
+invitationApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/workshops/{id}/invitations",
+    tags: ["Invitations"],
+    summary: "Invitations of a workshop with their status",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      200: {
+        description: "Invitations",
+        ...json(z.object({ data: z.array(InvitationSchema), nextCursor: z.null() })),
+      },
+      ...problemResponses(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    await getWorkshop(c.get("db"), c.req.valid("param").id);
+    const rows = await listInvitations(c.get("db"), c.req.valid("param").id);
+    return c.json({ data: rows.map(invitationJson), nextCursor: null }, 200);
+  },
+);
+
+invitationApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/invitations/{id}/send",
+    tags: ["Invitations"],
+    summary:
+      "Send, or send again, the RSVP email (a new link; earlier links keep working until they expire)",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      200: { description: "Sent", ...json(InvitationSchema) },
+      ...problemResponses(401, 403, 404, 409),
+    },
+  }),
+  async (c) =>
+    c.json(
+      invitationJson(
+        await resendInvitation(c.get("db"), mailOf(c), c.get("actor")!, c.req.valid("param").id),
+      ),
+      200,
+    ),
+);
+
+invitationApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/invitations/{id}/revoke",
+    tags: ["Invitations"],
+    summary: "Revoke: the RSVP link stops working",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      200: { description: "Revoked", ...json(InvitationSchema) },
+      ...problemResponses(401, 403, 404, 409),
+    },
+  }),
+  async (c) =>
+    c.json(
+      invitationJson(await revokeInvitation(c.get("db"), c.get("actor")!, c.req.valid("param").id)),
+      200,
+    ),
+);
+
+export const RsvpSchema = z
+  .object({
+    response: z.enum(["accept", "decline"]),
+    name: z.string().trim().max(200).optional(),
+    answers: z.record(z.string(), z.union([z.string().max(2000), z.boolean()])).optional(),
+    language: z.enum(["en", "ar"]).optional(),
+  })
+  .strip()
+  .openapi("Rsvp");
+
+invitationApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/public/invitations/{token}",
+    tags: ["Public"],
+    summary:
+      "Answer an invitation: accept → the registration's status (confirmed or waitlisted); decline → declined",
+    request: {
+      params: z.object({ token: z.string().openapi({ param: { name: "token", in: "path" } }) }),
+      body: { required: true, content: { "application/json": { schema: RsvpSchema } } },
+    },
+    responses: {
+      200: { description: "Answered", ...json(z.object({ status: z.string() })) },
+      ...problemResponses(400, 404, 409, 415, 422, 429),
+    },
+  }),
+  async (c) =>
+    c.json(await respond(c.get("db"), mailOf(c), c.req.param("token"), c.req.valid("json")), 200),
+);

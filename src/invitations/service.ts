@@ -1,0 +1,308 @@
+// Invitations: organisers invite by address; each invitee gets a personal RSVP link locked
+// to that address. Accepting skips approval and verification but not capacity.
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { auditInsert } from "../audit/service";
+import type { Db } from "../db/client";
+import {
+  type INVITATION_STATUSES,
+  invitations,
+  type PARTICIPANT_ROLES,
+  registrations,
+} from "../db/schema";
+import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
+import type { Lang } from "../lib/i18n";
+import { cleanText, normaliseEmail } from "../lib/text";
+import { newId } from "../lib/tokens";
+import type { Actor } from "../organisers/roles";
+import { buildNotice, type Recipient } from "../registrations/notices";
+import { applyMove } from "../registrations/seats";
+import { sendNotices } from "../registrations/send";
+import { type MailContext, validateAnswers } from "../registrations/service";
+import type { RegistrationStatus } from "../registrations/status";
+import { resolveToken } from "../registrations/tokens";
+import { getWorkshop, type Workshop } from "../workshops/service";
+
+export type Invitation = typeof invitations.$inferSelect;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
+/** Invitation status machine, as data. */
+export const INVITATION_TRANSITIONS: Record<InvitationStatus, readonly InvitationStatus[]> = {
+  pending: ["sent", "accepted", "declined", "revoked", "expired"],
+  sent: ["sent", "accepted", "declined", "revoked", "expired"],
+  accepted: [],
+  declined: [],
+  revoked: [],
+  expired: [],
+};
+
+export interface Invitee {
+  email: string;
+  name?: string;
+  affiliation?: string;
+  role?: (typeof PARTICIPANT_ROLES)[number];
+}
+
+const INSERTS_PER_BATCH = 50;
+
+/**
+ * Adds invitees; an address already invited is skipped. Validation happens before this
+ * (all rows or none), so nothing is half-imported.
+ */
+export async function addInvitations(
+  db: Db,
+  mail: MailContext,
+  actor: Actor,
+  workshopId: string,
+  invitees: Invitee[],
+  send: boolean,
+) {
+  const workshop = await getWorkshop(db, workshopId);
+  if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
+  const unique = [...new Map(invitees.map((i) => [normaliseEmail(i.email), i])).entries()];
+  const created: string[] = [];
+  for (let i = 0; i < unique.length; i += INSERTS_PER_BATCH) {
+    const chunk = unique.slice(i, i + INSERTS_PER_BATCH);
+    const inserts = chunk.map(([email, invitee]) =>
+      db
+        .insert(invitations)
+        .values({
+          id: newId("inv"),
+          workshopId,
+          email,
+          name: invitee.name ? cleanText(invitee.name) : null,
+          affiliation: invitee.affiliation ? cleanText(invitee.affiliation) : null,
+          role: invitee.role ?? "participant",
+          status: "pending",
+        })
+        .onConflictDoNothing()
+        .returning({ id: invitations.id }),
+    );
+    const results = await db.batch([inserts[0]!, ...inserts.slice(1)]);
+    created.push(...results.flatMap((rows) => rows.map((r) => r.id)));
+  }
+  await auditInsert(db, actor, {
+    action: "invitations.add",
+    targetType: "workshop",
+    targetId: workshopId,
+    detail: { created: created.length, skipped: invitees.length - created.length },
+  });
+  if (send && created.length > 0) await sendInvitations(db, mail, workshop, created);
+  return { created: created.length, skipped: invitees.length - created.length };
+}
+
+function recipientOf(workshop: Workshop, invitation: Invitation): Recipient {
+  return {
+    id: invitation.id,
+    email: invitation.email,
+    name: invitation.name ?? "",
+    language: workshop.language,
+  };
+}
+
+/** Sends (or re-sends) the RSVP email to pending or sent invitations. */
+export async function sendInvitations(
+  db: Db,
+  mail: MailContext,
+  workshop: Workshop,
+  ids: string[],
+): Promise<number> {
+  const rows = await db.query.invitations.findMany({
+    where: and(
+      eq(invitations.workshopId, workshop.id),
+      inArray(invitations.id, ids),
+      inArray(invitations.status, ["pending", "sent"]),
+    ),
+  });
+  const now = new Date();
+  await sendNotices(
+    db,
+    mail.mailer,
+    mail.appUrl,
+    workshop,
+    rows.map((r) => recipientOf(workshop, r)),
+    "invitation",
+    (r) => [
+      db
+        .update(invitations)
+        .set({ status: "sent", sentAt: now })
+        .where(and(eq(invitations.id, r.id), inArray(invitations.status, ["pending", "sent"]))),
+    ],
+  );
+  return rows.length;
+}
+
+export async function getInvitation(db: Db, id: string): Promise<Invitation> {
+  const row = await db.query.invitations.findFirst({ where: eq(invitations.id, id) });
+  if (!row) throw notFound("No such invitation.");
+  return row;
+}
+
+export async function resendInvitation(db: Db, mail: MailContext, actor: Actor, id: string) {
+  const invitation = await getInvitation(db, id);
+  if (!["pending", "sent"].includes(invitation.status))
+    throw conflict(`An invitation that is ${invitation.status} cannot be sent.`);
+  const workshop = await getWorkshop(db, invitation.workshopId);
+  if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
+  await sendInvitations(db, mail, workshop, [id]);
+  await auditInsert(db, actor, {
+    action: "invitation.send",
+    targetType: "invitation",
+    targetId: id,
+  });
+  return getInvitation(db, id);
+}
+
+export async function revokeInvitation(db: Db, actor: Actor, id: string) {
+  const invitation = await getInvitation(db, id);
+  if (invitation.status === "revoked") return invitation;
+  const [changed] = await db.batch([
+    db
+      .update(invitations)
+      .set({ status: "revoked" })
+      .where(and(eq(invitations.id, id), inArray(invitations.status, ["pending", "sent"])))
+      .returning({ id: invitations.id }),
+    auditInsert(db, actor, { action: "invitation.revoke", targetType: "invitation", targetId: id }),
+  ]);
+  if (changed.length === 0)
+    throw conflict(`An invitation that is ${invitation.status} cannot be revoked.`);
+  return getInvitation(db, id);
+}
+
+export function listInvitations(db: Db, workshopId: string) {
+  return db.query.invitations.findMany({
+    where: eq(invitations.workshopId, workshopId),
+    orderBy: [desc(invitations.createdAt)],
+  });
+}
+
+export async function findInvitationByToken(db: Db, token: string) {
+  const id = await resolveToken(db, "invitation", token);
+  if (!id) return null;
+  const invitation = await db.query.invitations.findFirst({
+    where: eq(invitations.id, id),
+    with: { workshop: true },
+  });
+  if (!invitation) return null;
+  const { workshop, ...rest } = invitation;
+  return { invitation: rest, workshop };
+}
+
+export type RsvpOutcome = { status: RegistrationStatus | "declined" };
+
+/**
+ * The invitee's answer. Accepting registers the invited address (never another one) and
+ * takes a seat if one is free, else a waitlist place. Answering twice changes nothing.
+ */
+export async function respond(
+  db: Db,
+  mail: MailContext,
+  token: string,
+  answer: {
+    response: "accept" | "decline";
+    name?: string;
+    answers?: Record<string, unknown>;
+    language?: Lang;
+  },
+  now = new Date(),
+): Promise<RsvpOutcome> {
+  const found = await findInvitationByToken(db, token);
+  if (!found) throw notFound("This invitation link is not valid, or has expired.");
+  const { invitation, workshop } = found;
+  const existing = () =>
+    db.query.registrations.findFirst({
+      where: and(
+        eq(registrations.workshopId, workshop.id),
+        eq(registrations.email, invitation.email),
+      ),
+    });
+
+  if (invitation.status === "accepted")
+    return { status: (await existing())?.status ?? "confirmed" };
+  if (invitation.status === "declined") return { status: "declined" };
+  if (invitation.status === "revoked" || invitation.status === "expired")
+    throw conflict("This invitation can no longer be answered.");
+  if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
+
+  const open = and(
+    eq(invitations.id, invitation.id),
+    inArray(invitations.status, ["pending", "sent"]),
+  );
+  if (answer.response === "decline") {
+    await db.update(invitations).set({ status: "declined", respondedAt: now }).where(open);
+    return { status: "declined" };
+  }
+
+  // Invitees were chosen by the organisers: questions are asked of them, but an RSVP
+  // without answers (the email's one-click accept) is not refused for it.
+  const { clean, errors } = validateAnswers(workshop.questions, answer.answers);
+  if (answer.answers && errors.length)
+    throw invalid("Some answers are missing or invalid.", errors as FieldError[]);
+  const id = newId("reg");
+  const name = cleanText(answer.name || invitation.name || "") || invitation.email;
+  const result = await applyMove(
+    db,
+    workshop.id,
+    {
+      registrationId: id,
+      from: ["pending_verification"],
+      target: { seatOrWaitlist: true, approvalFirst: false },
+      now,
+      set: sql`verified_at = ${now.getTime()}`,
+    },
+    [
+      db
+        .insert(registrations)
+        .values({
+          id,
+          workshopId: workshop.id,
+          email: invitation.email,
+          name,
+          affiliation: invitation.affiliation,
+          answers: clean,
+          language: answer.language ?? workshop.language,
+          role: invitation.role,
+          status: "pending_verification",
+          source: "invitation",
+        })
+        .onConflictDoNothing(),
+      db
+        .update(invitations)
+        .set({ status: "accepted", respondedAt: now, registrationId: id })
+        .where(open),
+    ],
+  );
+  const registration = await existing();
+  if (!registration) throw conflict("The answer could not be recorded; try again.");
+  if (
+    result.moved &&
+    (registration.status === "confirmed" || registration.status === "waitlisted")
+  ) {
+    const notice = await buildNotice(
+      db,
+      mail.mailer,
+      mail.appUrl,
+      workshop,
+      registration,
+      registration.status,
+    );
+    await db.batch([notice.statements[0]!, ...notice.statements.slice(1)]);
+    await mail.mailer.enqueue([notice.emailId]);
+  }
+  return { status: registration.status };
+}
+
+/** The API shape of an invitation. */
+export function invitationJson(i: Invitation) {
+  return {
+    id: i.id,
+    email: i.email,
+    name: i.name,
+    affiliation: i.affiliation,
+    role: i.role,
+    status: i.status,
+    sentAt: i.sentAt?.toISOString() ?? null,
+    respondedAt: i.respondedAt?.toISOString() ?? null,
+    remindersSent: i.remindersSent,
+    createdAt: i.createdAt.toISOString(),
+  };
+}

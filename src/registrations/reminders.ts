@@ -1,0 +1,45 @@
+// Event reminders: confirmed participants hear from us `reminderHours` before the start,
+// once. Each registration is claimed by a conditional update before its email is written,
+// so a cron that fires twice (or overlaps itself) sends nothing twice.
+import { and, eq, gt, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { registrations, workshops } from "../db/schema";
+import type { Mailer } from "../mail/outbox";
+import { sendNotices } from "./send";
+
+export async function sendEventReminders(
+  db: Db,
+  mailer: Mailer,
+  appUrl: string,
+  now: Date,
+): Promise<number> {
+  const due = await db.query.workshops.findMany({
+    where: and(
+      eq(workshops.status, "published"),
+      isNotNull(workshops.reminderHours),
+      gt(workshops.startsAt, now),
+      lte(workshops.startsAt, sql`${now.getTime()} + ${workshops.reminderHours} * 3600000`),
+    ),
+  });
+  let sent = 0;
+  for (const workshop of due) {
+    const claimed = await db
+      .update(registrations)
+      .set({ reminderSentAt: now })
+      .where(
+        and(
+          eq(registrations.workshopId, workshop.id),
+          eq(registrations.status, "confirmed"),
+          isNull(registrations.reminderSentAt),
+        ),
+      )
+      .returning({
+        id: registrations.id,
+        email: registrations.email,
+        name: registrations.name,
+        language: registrations.language,
+      });
+    sent += await sendNotices(db, mailer, appUrl, workshop, claimed, "reminder");
+  }
+  return sent;
+}
