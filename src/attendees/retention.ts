@@ -1,11 +1,12 @@
 // Retention: once a workshop's retention period after its end has passed, the personal
 // data of its registrations and invitations is erased. Rows (and so counts by status) stay;
 // names, addresses, affiliations, answers and notes go, and so do their link tokens and the
-// emails still stored for those addresses. Guarded by purged_at, so it runs once.
+// emails still stored for those addresses.
 import { and, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import { auditInsert } from "../audit/service";
 import type { Db } from "../db/client";
+import { runInBatch } from "../db/raw";
 import { accessTokens, emails, invitations, registrations, workshops } from "../db/schema";
+import { newId } from "../lib/tokens";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -36,12 +37,20 @@ export async function purgeExpiredPersonalData(db: Db, now: Date): Promise<numbe
           .from(invitations)
           .where(eq(invitations.workshopId, id)),
       );
+    // One transaction. The audit entry is written only while the workshop is unclaimed,
+    // just before the claim, so of two overlapping runs only the first records a purge;
+    // the erasing statements are idempotent.
     await db.batch([
+      runInBatch(
+        db,
+        sql`INSERT INTO audit_log (id, actor_type, action, target_type, target_id)
+            SELECT ${newId("aud")}, 'system', 'workshop.purge', 'workshop', id FROM workshops
+            WHERE id = ${id} AND purged_at IS NULL`,
+      ),
       db
         .update(workshops)
         .set({ purgedAt: now })
-        .where(and(eq(workshops.id, id), isNull(workshops.purgedAt)))
-        .returning({ id: workshops.id }),
+        .where(and(eq(workshops.id, id), isNull(workshops.purgedAt))),
       db
         .delete(accessTokens)
         .where(
@@ -62,7 +71,6 @@ export async function purgeExpiredPersonalData(db: Db, now: Date): Promise<numbe
         .update(invitations)
         .set({ email: sql`'purged:' || ${invitations.id}`, name: null, affiliation: null })
         .where(eq(invitations.workshopId, id)),
-      auditInsert(db, null, { action: "workshop.purge", targetType: "workshop", targetId: id }),
     ]);
   }
   return due.length;

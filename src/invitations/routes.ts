@@ -41,8 +41,10 @@ invitationApi.openapi(
     request: {
       params: IdParam,
       query: z.object({ send: z.enum(["true", "false"]).optional() }),
+      // Not "required": with two content types the JSON validator would also judge CSV
+      // bodies. A JSON body is still validated; an empty one fails below.
       body: {
-        required: true,
+        required: false,
         content: {
           "application/json": {
             schema: z

@@ -1,6 +1,5 @@
 // Cron: each trigger runs its jobs, each job on its own so one failure does not stop the
 // others. Every job is idempotent, because triggers can overlap or fire twice.
-
 import { purgeExpiredPersonalData, purgeOldEmails } from "../attendees/retention";
 import { createDb, type Db } from "../db/client";
 import type { Env } from "../env";
@@ -12,6 +11,7 @@ import { sendEventReminders } from "../registrations/reminders";
 export interface JobContext {
   db: Db;
   env: Env;
+  mailer: Mailer;
   now: Date;
 }
 
@@ -27,9 +27,20 @@ export const SCHEDULE: Record<string, Job[]> = {
       name: "resume-stalled-emails",
       run: ({ db, env, now }) => resumeStalledEmails(db, env.MAIL_QUEUE, now.getTime()),
     },
+    {
+      name: "event-reminders",
+      run: ({ db, env, mailer, now }) => sendEventReminders(db, mailer, env.APP_URL, now),
+    },
+    {
+      name: "invitation-reminders",
+      run: ({ db, env, mailer, now }) => sendInvitationReminders(db, mailer, env.APP_URL, now),
+    },
+    { name: "expire-invitations", run: ({ db, now }) => expireInvitations(db, now) },
   ],
   [DAILY]: [
     { name: "purge-expired-credentials", run: ({ db, now }) => purgeExpiredCredentials(db, now) },
+    { name: "purge-personal-data", run: ({ db, now }) => purgeExpiredPersonalData(db, now) },
+    { name: "purge-old-emails", run: ({ db, now }) => purgeOldEmails(db, now) },
   ],
 };
 
@@ -39,7 +50,13 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
     console.warn("no jobs for cron", controller.cron);
     return;
   }
-  const ctx: JobContext = { db: createDb(env.DB), env, now: new Date(controller.scheduledTime) };
+  const db = createDb(env.DB);
+  const ctx: JobContext = {
+    db,
+    env,
+    mailer: new Mailer(db, env.MAIL_QUEUE),
+    now: new Date(controller.scheduledTime),
+  };
   const results = await Promise.allSettled(jobs.map((job) => job.run(ctx)));
   results.forEach((result, i) => {
     if (result.status === "rejected")

@@ -139,11 +139,22 @@ export async function applyMove(
 ): Promise<SeatResult> {
   const op = newId("op");
   const promoteOp = newId("op");
+  // Promotion follows a freed seat (a cancel, a reject, a capacity change), not every
+  // move: an organiser who waitlists someone while seats are free means it.
+  const mayFreeSeat =
+    !move ||
+    ("to" in move.target &&
+      !SEAT_HOLDING.includes(move.target.to) &&
+      move.from.some((s) => SEAT_HOLDING.includes(s)));
   const statements = [
     ...before,
     ...(move ? [moveStatement(db, move, op), countStatement(db, workshopId, op)] : []),
-    promoteStatement(db, workshopId, promoteOp, move?.now ?? new Date()),
-    countStatement(db, workshopId, promoteOp),
+    ...(mayFreeSeat
+      ? [
+          promoteStatement(db, workshopId, promoteOp, move?.now ?? new Date()),
+          countStatement(db, workshopId, promoteOp),
+        ]
+      : []),
   ];
   const results = (await db.batch(statements as never)) as unknown[];
   const offset = before.length;
@@ -154,7 +165,7 @@ export async function applyMove(
         previous_status: RegistrationStatus;
       }[])
     : [];
-  const promotedRows = results[offset + (move ? 2 : 0)] as { id: string }[];
+  const promotedRows = mayFreeSeat ? (results[offset + (move ? 2 : 0)] as { id: string }[]) : [];
   const moved = movedRows[0];
   return {
     moved: moved

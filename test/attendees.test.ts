@@ -1,0 +1,480 @@
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import ICAL from "ical.js";
+import { describe, expect, it } from "vitest";
+import {
+  accessTokens,
+  auditLog,
+  emails,
+  REGISTRATION_STATUSES,
+  registrations,
+  workshops,
+} from "../src/db/schema";
+import worker from "../src/index";
+import { DAILY, FREQUENT } from "../src/jobs/scheduled";
+import { parseCsv, toCsv } from "../src/lib/csv";
+import { REGISTRATION_TRANSITIONS } from "../src/registrations/status";
+import { app } from "./support/app";
+import {
+  ADMIN,
+  call,
+  cookieFor,
+  db,
+  json,
+  organiserWithRole,
+  tokenFromEmail,
+  uniqueEmail,
+} from "./support/helpers";
+import { createWorkshop } from "./support/workshops";
+
+const cron = (expression: string) =>
+  worker.scheduled(
+    createScheduledController({ cron: expression, scheduledTime: Date.now() }),
+    env,
+    createExecutionContext(),
+  );
+
+async function addPerson(workshopId: string, extra: Record<string, unknown> = {}) {
+  const res = await json(
+    `/api/v1/workshops/${workshopId}/registrations`,
+    "POST",
+    { name: "Added Person", email: uniqueEmail("add"), ...extra },
+    ADMIN,
+  );
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as { id: string; status: string; email: string };
+}
+
+/** A registration in the given status, reached through the real API. */
+async function inStatus(status: (typeof REGISTRATION_STATUSES)[number]) {
+  const w = await createWorkshop({
+    capacity: 50,
+    registrationMode: status === "pending_approval" ? "approval" : "open",
+  });
+  if (status === "pending_verification" || status === "pending_approval") {
+    const email = uniqueEmail("s");
+    await json(`/api/v1/public/workshops/${w.slug}/registrations`, "POST", { name: "S", email });
+    if (status === "pending_approval")
+      await call(
+        `/api/v1/public/registrations/${await tokenFromEmail(email, "workshop:verify")}/verify`,
+        { method: "POST" },
+      );
+    return (await db().query.registrations.findFirst({ where: eq(registrations.email, email) }))!;
+  }
+  const person = await addPerson(w.id);
+  const move = (to: string) =>
+    json(`/api/v1/registrations/${person.id}`, "PATCH", { status: to }, ADMIN);
+  if (status === "waitlisted") {
+    await db()
+      .update(registrations)
+      .set({ status: "waitlisted", waitlistPosition: 1 })
+      .where(eq(registrations.id, person.id));
+    await db().update(workshops).set({ confirmedCount: 0 }).where(eq(workshops.id, w.id));
+  }
+  if (status === "attended") expect((await move("attended")).status).toBe(200);
+  if (status === "cancelled") expect((await move("cancelled")).status).toBe(200);
+  if (status === "rejected") expect((await move("rejected")).status).toBe(200);
+  return (await db().query.registrations.findFirst({ where: eq(registrations.id, person.id) }))!;
+}
+
+describe("registration status machine", () => {
+  for (const from of REGISTRATION_STATUSES) {
+    for (const to of REGISTRATION_STATUSES) {
+      if (from === to) continue;
+      const legal = REGISTRATION_TRANSITIONS[from].includes(to);
+      it(`${from} → ${to} is ${legal ? "allowed" : "refused with 409"}`, async () => {
+        const registration = await inStatus(from);
+        expect(registration.status).toBe(from);
+        const res = await json(
+          `/api/v1/registrations/${registration.id}`,
+          "PATCH",
+          { status: to },
+          ADMIN,
+        );
+        expect(res.status, await res.clone().text()).toBe(legal ? 200 : 409);
+        const after = (await db().query.registrations.findFirst({
+          where: eq(registrations.id, registration.id),
+        }))!;
+        expect(after.status).toBe(legal ? to : from);
+        const workshop = (await db().query.workshops.findFirst({
+          where: eq(workshops.id, after.workshopId),
+        }))!;
+        const seated = await db()
+          .select()
+          .from(registrations)
+          .where(and(eq(registrations.workshopId, workshop.id)));
+        expect(workshop.confirmedCount).toBe(
+          seated.filter((r) => r.status === "confirmed" || r.status === "attended").length,
+        );
+      });
+    }
+  }
+
+  it("approving takes a seat atomically and answers 409 when none is left", async () => {
+    const w = await createWorkshop({
+      capacity: 1,
+      registrationMode: "approval",
+      requireVerification: false,
+    });
+    const ids = [];
+    for (let i = 0; i < 3; i++) {
+      const email = uniqueEmail("appr");
+      expect(
+        (
+          await json(`/api/v1/public/workshops/${w.slug}/registrations`, "POST", {
+            name: "A",
+            email,
+          })
+        ).status,
+      ).toBe(201);
+      ids.push(
+        (await db().query.registrations.findFirst({ where: eq(registrations.email, email) }))!.id,
+      );
+    }
+    const answers = await Promise.all(
+      ids.map((id) => json(`/api/v1/registrations/${id}`, "PATCH", { status: "confirmed" }, ADMIN)),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+  });
+});
+
+describe("check-in", () => {
+  it("is reported, not double-counted, and refused for people not confirmed", async () => {
+    const w = await createWorkshop();
+    const person = await addPerson(w.id);
+    const first = await json(`/api/v1/registrations/${person.id}/check-in`, "POST", {}, ADMIN);
+    expect(await first.json()).toMatchObject({
+      alreadyCheckedIn: false,
+      registration: { status: "attended" },
+    });
+    const second = await json(`/api/v1/registrations/${person.id}/check-in`, "POST", {}, ADMIN);
+    expect(await second.json()).toMatchObject({
+      alreadyCheckedIn: true,
+      registration: { status: "attended" },
+    });
+    expect(
+      (await db().query.workshops.findFirst({ where: eq(workshops.id, w.id) }))!.confirmedCount,
+    ).toBe(1);
+
+    const waiting = await inStatus("pending_verification");
+    expect(
+      (await json(`/api/v1/registrations/${waiting.id}/check-in`, "POST", {}, ADMIN)).status,
+    ).toBe(409);
+  });
+
+  it("works from the QR code in the confirmation email, which is not the manage token", async () => {
+    const w = await createWorkshop();
+    const person = await addPerson(w.id);
+    const email = (await db().query.emails.findFirst({
+      where: and(eq(emails.to, person.email), eq(emails.kind, "workshop:confirmed")),
+    }))!;
+    expect(email.attachments.map((a) => a.filename)).toEqual(["workshop.ics"]);
+    const manage = await tokenFromEmail(person.email, "workshop:confirmed");
+    const checkins = await db()
+      .select()
+      .from(accessTokens)
+      .where(and(eq(accessTokens.subjectId, person.id), eq(accessTokens.purpose, "checkin")));
+    expect(checkins).toHaveLength(1);
+    // The QR is drawn as a table of cells in the HTML part.
+    expect(email.html).toContain("background-color:#000000");
+    expect((await json("/api/v1/check-in", "POST", { token: manage }, ADMIN)).status).toBe(404);
+  });
+});
+
+describe("CSV export", () => {
+  it("neutralises formula cells and round-trips RFC 4180", async () => {
+    const w = await createWorkshop();
+    const tricky = [
+      '=HYPERLINK("http://evil")',
+      "+1 555",
+      "-2+3",
+      "@SUM(A1)",
+      'Quote "Me", Comma',
+      "Line\nBreak",
+      "عبد الله",
+    ];
+    for (const name of tricky) await addPerson(w.id, { name });
+    const res = await call(`/api/v1/workshops/${w.id}/registrations.csv`, { headers: ADMIN });
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    const text = await res.text();
+    const parsed = parseCsv(text);
+    const names = parsed.rows.map((r) => r.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        '\'=HYPERLINK("http://evil")',
+        "'+1 555",
+        "'-2+3",
+        "'@SUM(A1)",
+        'Quote "Me", Comma',
+        "Line\nBreak",
+        "عبد الله",
+      ]),
+    );
+    expect(parsed.errors).toEqual([]);
+    // Round trip of the serializer itself.
+    const rows = [["a,b", 'c"d', "e\r\nf", ""]];
+    expect(parseCsv(toCsv(["x", "y", "z", "w"], rows)).rows).toEqual([
+      { x: "a,b", y: 'c"d', z: "e\r\nf", w: "" },
+    ]);
+  });
+
+  it("is logged in the audit log with a row count and no personal data", async () => {
+    const w = await createWorkshop();
+    const person = await addPerson(w.id, { name: "Secret Name" });
+    await call(`/api/v1/workshops/${w.id}/registrations.csv`, { headers: ADMIN });
+    await call(`/api/v1/workshops/${w.id}/registrations`, { headers: ADMIN });
+    const entries = await db().select().from(auditLog).where(eq(auditLog.targetId, w.id));
+    const actions = entries.map((e) => [e.action, (e.detail as { rows?: number } | null)?.rows]);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        ["attendees.export", 1],
+        ["attendees.view", 1],
+      ]),
+    );
+    expect(JSON.stringify(entries)).not.toContain("Secret Name");
+    expect(JSON.stringify(entries)).not.toContain(person.email);
+  });
+});
+
+describe("names", () => {
+  it("strip bidi overrides, keep the RLM of Arabic text, and render isolated", async () => {
+    const w = await createWorkshop({ requireVerification: false });
+    const spoof = "Evil\u202Egnp.exe";
+    const arabic = "محمد\u200F الأحمد";
+    const spoofEmail = uniqueEmail("bidi");
+    const arabicEmail = uniqueEmail("ar");
+    await json(`/api/v1/public/workshops/${w.slug}/registrations`, "POST", {
+      name: spoof,
+      email: spoofEmail,
+    });
+    await json(`/api/v1/public/workshops/${w.slug}/registrations`, "POST", {
+      name: arabic.normalize("NFD"),
+      email: arabicEmail,
+    });
+    const a = (await db().query.registrations.findFirst({
+      where: eq(registrations.email, spoofEmail),
+    }))!;
+    const b = (await db().query.registrations.findFirst({
+      where: eq(registrations.email, arabicEmail),
+    }))!;
+    expect(a.name).toBe("Evilgnp.exe");
+    expect(b.name).toBe(arabic.normalize("NFC"));
+    expect(b.name).toContain("\u200F");
+    const page = await call(`/r/${await tokenFromEmail(arabicEmail, "workshop:confirmed")}`);
+    expect(await page.text()).toContain(`<bdi>${arabic}</bdi>`);
+  });
+});
+
+describe("who sees what", () => {
+  it("public pages never reveal who registered", async () => {
+    const w = await createWorkshop();
+    const person = await addPerson(w.id, { name: "Hidden Participant", affiliation: "Hidden Org" });
+    for (const path of [`/workshops/${w.slug}`, `/workshops/${w.slug}?lang=ar`, "/", "/?lang=ar"]) {
+      const html = await (await call(path)).text();
+      expect(html).not.toContain("Hidden Participant");
+      expect(html).not.toContain(person.email);
+      expect(html).not.toContain("Hidden Org");
+    }
+  });
+
+  it("door staff search by name without emails; organisers see lists; nobody else does", async () => {
+    const w = await createWorkshop();
+    await addPerson(w.id, { name: "Door Findable" });
+    const door = await cookieFor((await organiserWithRole("door")).id);
+    const organiser = await cookieFor((await organiserWithRole("organiser")).id);
+
+    const doorSearch = await call(`/api/v1/workshops/${w.id}/check-in?q=Findable`, {
+      headers: { Cookie: door },
+    });
+    const found = (await doorSearch.json()) as { data: Record<string, unknown>[] };
+    expect(found.data).toHaveLength(1);
+    expect(found.data[0]).not.toHaveProperty("email");
+    expect(
+      (await call(`/api/v1/workshops/${w.id}/registrations`, { headers: { Cookie: door } })).status,
+    ).toBe(403);
+    expect(
+      (await call(`/api/v1/workshops/${w.id}/registrations.csv`, { headers: { Cookie: door } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await json(`/api/v1/workshops/${w.id}`, "PATCH", { capacity: 99 }, { Cookie: door })).status,
+    ).toBe(403);
+
+    expect(
+      (await call(`/api/v1/workshops/${w.id}/registrations`, { headers: { Cookie: organiser } }))
+        .status,
+    ).toBe(200);
+    expect((await call(`/api/v1/workshops/${w.id}/registrations`)).status).toBe(401);
+    expect((await call(`/api/v1/workshops/${w.id}/check-in`)).status).toBe(401);
+  });
+});
+
+describe("calendar files", () => {
+  it("parse with ical.js, with the workshop's times and a stable UID", async () => {
+    const start = "2027-05-03T10:00:00+03:00";
+    const w = await createWorkshop({ startsAt: start, endsAt: "2027-05-03T16:30:00+03:00" });
+    const person = await addPerson(w.id);
+    const token = await tokenFromEmail(person.email, "workshop:confirmed");
+    const res = await call(`/r/${token}/calendar.ics`);
+    expect(res.headers.get("content-type")).toContain("text/calendar");
+    const text = await res.text();
+    const event = new ICAL.Event(
+      new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent("vevent")!,
+    );
+    expect(event.startDate.toJSDate().toISOString()).toBe(new Date(start).toISOString());
+    expect(event.endDate.toJSDate().toISOString()).toBe("2027-05-03T13:30:00.000Z");
+    expect(event.uid).toBe(`${person.id}@workshops.test`);
+    expect(event.summary).toContain("Regional dialogue");
+    // The same UID again, with a higher SEQUENCE, after rescheduling.
+    expect(
+      (
+        await json(
+          `/api/v1/workshops/${w.id}`,
+          "PATCH",
+          { startsAt: "2027-05-04T10:00:00+03:00", endsAt: "2027-05-04T16:00:00+03:00" },
+          ADMIN,
+        )
+      ).status,
+    ).toBe(200);
+    const updated = new ICAL.Event(
+      new ICAL.Component(
+        ICAL.parse(await (await call(`/r/${token}/calendar.ics`)).text()),
+      ).getFirstSubcomponent("vevent")!,
+    );
+    expect(updated.uid).toBe(event.uid);
+    expect(updated.sequence).toBeGreaterThan(event.sequence);
+    expect(updated.startDate.toJSDate().toISOString()).toBe("2027-05-04T07:00:00.000Z");
+    // And the participant was sent the update with a calendar file.
+    const notice = (await db().query.emails.findFirst({
+      where: and(eq(emails.to, person.email), eq(emails.kind, "workshop:workshop_updated")),
+    }))!;
+    expect(notice.attachments[0]!.contentType).toBe("text/calendar");
+  });
+});
+
+describe("cron", () => {
+  it("sends each event reminder once, even when the cron runs twice at once", async () => {
+    const soon = new Date(Date.now() + 3 * 3600_000);
+    const w = await createWorkshop({
+      startsAt: soon.toISOString(),
+      endsAt: new Date(soon.getTime() + 3600_000).toISOString(),
+      reminderHours: 24,
+    });
+    const a = await addPerson(w.id);
+    const b = await addPerson(w.id);
+    await Promise.all([cron(FREQUENT), cron(FREQUENT)]);
+    await cron(FREQUENT);
+    const reminders = await db().select().from(emails).where(eq(emails.kind, "workshop:reminder"));
+    expect(reminders.map((r) => r.to).sort()).toEqual([a.email, b.email].sort());
+  });
+
+  it("purges personal data after the retention period, once, keeping counts; exports are then empty", async () => {
+    const past = new Date(Date.now() - 40 * 86_400_000);
+    const w = await createWorkshop(
+      {
+        startsAt: past.toISOString(),
+        endsAt: new Date(past.getTime() + 3600_000).toISOString(),
+        retentionDays: 30,
+      },
+      false,
+    );
+    const person = await addPerson(w.id, { name: "To Be Forgotten", affiliation: "Somewhere" });
+    await json(
+      `/api/v1/workshops/${w.id}/invitations`,
+      "POST",
+      { invitees: [{ email: uniqueEmail("gone"), name: "Invitee Gone" }] },
+      ADMIN,
+    );
+    await Promise.all([cron(DAILY), cron(DAILY)]);
+    const rows = await db().select().from(registrations).where(eq(registrations.workshopId, w.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ name: "", affiliation: null, status: "confirmed" });
+    expect(rows[0]!.email).toBe(`purged:${person.id}`);
+    expect(
+      await db().select().from(accessTokens).where(eq(accessTokens.subjectId, person.id)),
+    ).toHaveLength(0);
+    expect(await db().select().from(emails).where(eq(emails.to, person.email))).toHaveLength(0);
+    const purges = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, w.id), eq(auditLog.action, "workshop.purge")));
+    expect(purges).toHaveLength(1);
+    const csv = await (
+      await call(`/api/v1/workshops/${w.id}/registrations.csv`, { headers: ADMIN })
+    ).text();
+    expect(csv.trim().split("\r\n")).toHaveLength(1);
+    expect(
+      (await db().query.workshops.findFirst({ where: eq(workshops.id, w.id) }))!.confirmedCount,
+    ).toBe(1);
+  });
+});
+
+describe("abuse protection", () => {
+  it("throttles public posts per client when THROTTLE is on", async () => {
+    const w = await createWorkshop({ capacity: 500 });
+    const on = { ...env, THROTTLE: "on" };
+    const statuses = [];
+    for (let i = 0; i < 25; i++) {
+      const res = await app.request(
+        `/api/v1/public/workshops/${w.slug}/registrations`,
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "CF-Connecting-IP": "203.0.113.9" },
+          body: JSON.stringify({ name: "T", email: uniqueEmail("t") }),
+        },
+        on,
+        createExecutionContext(),
+      );
+      statuses.push(res.status);
+    }
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s === 202).length).toBeGreaterThan(0);
+  });
+
+  it("requires Turnstile when configured, and fails closed", async () => {
+    const w = await createWorkshop();
+    const withTurnstile = { ...env, TURNSTILE_SITE_KEY: "site", TURNSTILE_SECRET_KEY: "secret" };
+    const post = (body: Record<string, unknown>) =>
+      app.request(
+        `/api/v1/public/workshops/${w.slug}/registrations`,
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+        },
+        withTurnstile,
+        createExecutionContext(),
+      );
+    // No token: refused. A token, but siteverify is unreachable here (the fake answers 404): refused.
+    expect((await post({ name: "T", email: uniqueEmail("ts") })).status).toBe(403);
+    expect(
+      (await post({ name: "T", email: uniqueEmail("ts"), "cf-turnstile-response": "token" }))
+        .status,
+    ).toBe(403);
+  });
+});
+
+describe("messages", () => {
+  it("reach every participant of the chosen statuses, personalised", async () => {
+    const w = await createWorkshop();
+    const a = await addPerson(w.id, { name: "Alpha" });
+    const b = await addPerson(w.id, { name: "Beta" });
+    await json(`/api/v1/registrations/${b.id}`, "PATCH", { status: "cancelled" }, ADMIN);
+    const res = await json(
+      `/api/v1/workshops/${w.id}/messages`,
+      "POST",
+      {
+        subject: "Room change",
+        body: "We moved to Hall C.\n\nSee you there.",
+        statuses: ["confirmed"],
+      },
+      ADMIN,
+    );
+    expect(await res.json()).toEqual({ recipients: 1 });
+    const sent = await db().select().from(emails).where(eq(emails.kind, "workshop:message"));
+    expect(sent.map((e) => e.to)).toEqual([a.email]);
+    expect(sent[0]!.text).toContain("Hello Alpha");
+    expect(sent[0]!.text).toContain("We moved to Hall C.");
+  });
+});
