@@ -2,6 +2,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { csrf } from "hono/csrf";
+import { doorPages } from "./attendees/door-pages";
 import { attendeeApi } from "./attendees/routes";
 import { homePages } from "./home/pages";
 import { ApiReference } from "./http/api-docs";
@@ -18,7 +19,9 @@ import { organiserApi } from "./organisers/routes";
 import { registrationPages } from "./registrations/pages";
 import { registrationApi } from "./registrations/routes";
 import { APP_CSS } from "./ui/assets";
+import { DOOR_JS } from "./ui/door-script";
 import { APP_JS } from "./ui/local-time";
+import { workshopAdminPages } from "./workshops/admin-pages";
 import { workshopPages } from "./workshops/pages";
 import { workshopApi } from "./workshops/routes";
 
@@ -81,10 +84,16 @@ export function createApp() {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(APP_JS, 200, { "Content-Type": "text/javascript; charset=utf-8" });
   });
+  app.get("/assets/door.js", (c) => {
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.body(DOOR_JS, 200, { "Content-Type": "text/javascript; charset=utf-8" });
+  });
   app.route("/", homePages);
   app.route("/", workshopPages);
   app.route("/", registrationPages);
   app.route("/", invitationPages);
+  app.route("/", workshopAdminPages);
+  app.route("/", doorPages);
   app.route("/", organiserPages);
   app.route("/", mailPages);
   app.route("/", api);

@@ -33,3 +33,45 @@ export function formatRange(start: Date, end: Date, timeZone: string, lang: Lang
     : `${day.format(start)} ${time.format(start)} – ${day.format(end)} ${time.format(end)}`;
   return `${range} (${timeZone})`;
 }
+
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    })
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** "2027-05-03T10:00" as wall-clock time in `timeZone` → the UTC instant (DST-aware). */
+export function zonedLocalToUtc(local: string, timeZone: string): Date | null {
+  const m = local.match(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/);
+  if (!m) return null;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  let guess = wall - zoneOffsetMs(wall, timeZone);
+  guess = wall - zoneOffsetMs(guess, timeZone);
+  return new Date(guess);
+}
+
+/** The instant as "YYYY-MM-DDTHH:mm" wall-clock time in `timeZone`, for datetime-local inputs. */
+export function utcToZonedLocal(instant: Date, timeZone: string): string {
+  const shifted = new Date(instant.getTime() + zoneOffsetMs(instant.getTime(), timeZone));
+  return shifted.toISOString().slice(0, 16);
+}

@@ -5,9 +5,11 @@ import { type Context, Hono } from "hono";
 import { emails, organisers } from "../db/schema";
 import type { AppEnv } from "../http/context";
 import { AppError } from "../lib/errors";
+import { formatRange } from "../lib/time";
 import { usesDevMailbox } from "../mail/transports";
 import { Field, Notice, parseForm, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { listUpcoming } from "../workshops/service";
 import { clearSessionCookie, requirePermission, setSessionCookie } from "./auth";
 import { can, ROLES } from "./roles";
 import {
@@ -179,12 +181,29 @@ organiserPages.get("/admin", requirePermission("dashboard.view"), async (c) => {
     .groupBy(emails.status);
   const mailCount = (status: string) => mail.find((m) => m.status === status)?.n ?? 0;
   const [organiserCount] = await db.select({ n: count() }).from(organisers);
+  const upcoming = await listUpcoming(db, new Date(), 10);
+  const manages = can(actor.role, "workshops.manage");
   return c.html(
     <Page lang="en" title="Dashboard" area="admin" actor={actor} path="/admin">
       <h1>Dashboard</h1>
       <p>
         Signed in as <bdi>{actor.name}</bdi> ({actor.role}).
       </p>
+      <h2>Upcoming workshops</h2>
+      {upcoming.length === 0 ? (
+        <p class="muted">No published workshops coming up.</p>
+      ) : (
+        <ul>
+          {upcoming.map((w) => (
+            <li>
+              <span dir="auto">{w.title}</span> ·{" "}
+              {formatRange(w.startsAt, w.endsAt, w.timezone, "en")} ·{" "}
+              {manages ? <a href={`/admin/workshops/${w.id}`}>Manage</a> : null}{" "}
+              {manages ? "·" : null} <a href={`/admin/workshops/${w.id}/door`}>Door</a>
+            </li>
+          ))}
+        </ul>
+      )}
       <ul class="cards">
         <li class="card">
           <h3>Email</h3>

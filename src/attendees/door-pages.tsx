@@ -1,0 +1,204 @@
+// Door staff pages: find a confirmed participant by name (or scan their QR code) and check
+// them in. Door staff see names, affiliations and statuses only.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { audit } from "../audit/service";
+import type { AppEnv } from "../http/context";
+import { AppError } from "../lib/errors";
+import { requirePermission } from "../organisers/auth";
+import { checkIn, checkInByToken, listRegistrations } from "../registrations/service";
+import { resolveToken } from "../registrations/tokens";
+import { Notice } from "../ui/forms";
+import { Page } from "../ui/layout";
+import { getWorkshop } from "../workshops/service";
+
+export const doorPages = new Hono<AppEnv>();
+doorPages.use("/admin/workshops/:id/door", requirePermission("checkin"));
+doorPages.use("/admin/check-in/*", requirePermission("checkin"));
+
+const time = (d: Date | null) => (d ? d.toISOString().slice(11, 16) : "");
+
+doorPages.get("/admin/workshops/:id/door", async (c) => {
+  const db = c.get("db");
+  const workshop = await getWorkshop(db, c.req.param("id"));
+  const q = c.req.query("q")?.trim() || undefined;
+  const [confirmed, attended] = q
+    ? await Promise.all([
+        listRegistrations(db, workshop.id, { status: "confirmed", q, limit: 30 }),
+        listRegistrations(db, workshop.id, { status: "attended", q, limit: 30 }),
+      ])
+    : [{ data: [] }, { data: [] }];
+  const people = [...confirmed.data, ...attended.data].sort((a, b) => a.name.localeCompare(b.name));
+  if (q)
+    await audit(db, c.get("actor"), {
+      action: "attendees.view",
+      targetType: "workshop",
+      targetId: workshop.id,
+      detail: { rows: people.length, view: "door" },
+    });
+  const notice = c.req.query("notice");
+  return c.html(
+    <Page lang="en" title={`Door: ${workshop.title}`} area="admin" actor={c.get("actor")}>
+      <h1>
+        Door · <span dir="auto">{workshop.title}</span>
+      </h1>
+      {notice ? (
+        <Notice kind={c.req.query("kind") === "error" ? "error" : "ok"}>{notice}</Notice>
+      ) : null}
+      <p>{workshop.confirmedCount} seats taken.</p>
+      <section aria-labelledby="scan-heading">
+        <h2 id="scan-heading">Scan a code</h2>
+        <p
+          id="scan-status"
+          class="muted"
+          data-unsupported="This browser cannot scan codes: search by name instead."
+          data-denied="The camera is not available: search by name instead."
+          aria-live="polite"
+        />
+        <button type="button" id="scan" hidden>
+          Start the camera
+        </button>
+        <video id="camera" hidden playsinline muted aria-label="Camera" />
+      </section>
+      <section aria-labelledby="search-heading">
+        <h2 id="search-heading">Find by name</h2>
+        <search>
+          <form method="get" class="row">
+            <label for="door-q">Name or affiliation</label>
+            <input id="door-q" name="q" type="search" value={q ?? ""} autocomplete="off" />
+            <button type="submit">Search</button>
+          </form>
+        </search>
+        {q && people.length === 0 ? <p>Nobody confirmed matches “{q}”.</p> : null}
+        {people.length ? (
+          <ul class="cards">
+            {people.map((p) => (
+              <li class="card">
+                <h3>
+                  <bdi>{p.name}</bdi>
+                </h3>
+                {p.affiliation ? (
+                  <p class="muted">
+                    <bdi>{p.affiliation}</bdi>
+                  </p>
+                ) : null}
+                {p.status === "attended" ? (
+                  <p>
+                    <span class="badge ok">Checked in {time(p.checkedInAt)}</span>
+                  </p>
+                ) : (
+                  <form method="post" action={`/admin/check-in/registrations/${p.id}`}>
+                    <input
+                      type="hidden"
+                      name="back"
+                      value={`/admin/workshops/${workshop.id}/door?q=${encodeURIComponent(q ?? "")}`}
+                    />
+                    <button type="submit">
+                      Check in <bdi>{p.name}</bdi>
+                    </button>
+                  </form>
+                )}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+      <script src="/assets/door.js" defer />
+    </Page>,
+  );
+});
+
+function checkedInMessage(name: string, already: boolean, at: Date | null) {
+  return already ? `${name} was already checked in at ${time(at)} UTC.` : `${name} is checked in.`;
+}
+
+doorPages.post("/admin/check-in/registrations/:id", async (c) => {
+  const body = (await c.req.parseBody()) as Record<string, string>;
+  const backTo = body.back?.startsWith("/admin/") ? body.back : "/admin";
+  const sep = backTo.includes("?") ? "&" : "?";
+  try {
+    const result = await checkIn(c.get("db"), c.get("actor")!, c.req.param("id"));
+    const text = checkedInMessage(
+      result.registration.name,
+      result.alreadyCheckedIn,
+      result.registration.checkedInAt,
+    );
+    return c.redirect(
+      `${backTo}${sep}${new URLSearchParams({ notice: text, kind: result.alreadyCheckedIn ? "error" : "ok" })}`,
+      303,
+    );
+  } catch (error) {
+    if (error instanceof AppError)
+      return c.redirect(
+        `${backTo}${sep}${new URLSearchParams({ notice: error.message, kind: "error" })}`,
+        303,
+      );
+    throw error;
+  }
+});
+
+async function tokenPage(
+  c: Context<AppEnv>,
+  token: string,
+  notice?: { kind: "ok" | "error"; text: string },
+) {
+  const db = c.get("db");
+  const id = await resolveToken(db, "checkin", token);
+  const registration = id
+    ? await db.query.registrations.findFirst({
+        where: (r, { eq }) => eq(r.id, id),
+        with: { workshop: true },
+      })
+    : undefined;
+  if (!registration) {
+    return c.html(
+      <Page lang="en" title="Check-in" area="admin" actor={c.get("actor")}>
+        <h1>Check-in</h1>
+        <Notice kind="error">This code is not valid, or has expired.</Notice>
+      </Page>,
+      404,
+    );
+  }
+  return c.html(
+    <Page lang="en" title="Check-in" area="admin" actor={c.get("actor")}>
+      <h1>
+        <bdi>{registration.name}</bdi>
+      </h1>
+      <p dir="auto">{registration.workshop.title}</p>
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      <p>
+        Status: <strong>{registration.status.replace("_", " ")}</strong>
+      </p>
+      {registration.status === "confirmed" ? (
+        <form method="post">
+          <button type="submit">Check in</button>
+        </form>
+      ) : null}
+      <p>
+        <a href={`/admin/workshops/${registration.workshopId}/door`}>Back to the door</a>
+      </p>
+    </Page>,
+  );
+}
+
+// The QR code opens this page; the button checks in (a GET never does).
+doorPages.get("/admin/check-in/:token", (c) => tokenPage(c, c.req.param("token")));
+
+doorPages.post("/admin/check-in/:token", async (c) => {
+  const token = c.req.param("token");
+  try {
+    const result = await checkInByToken(c.get("db"), c.get("actor")!, token);
+    return tokenPage(c, token, {
+      kind: result.alreadyCheckedIn ? "error" : "ok",
+      text: checkedInMessage(
+        result.registration.name,
+        result.alreadyCheckedIn,
+        result.registration.checkedInAt,
+      ),
+    });
+  } catch (error) {
+    if (error instanceof AppError)
+      return tokenPage(c, token, { kind: "error", text: error.message });
+    throw error;
+  }
+});

@@ -1,0 +1,810 @@
+// Organisers' workshop pages: list, create, edit, publish, cancel, and each workshop's
+// registrations, invitations, messages and exports.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { messageParticipants } from "../attendees/messages";
+import { audit } from "../audit/service";
+import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
+import type { AppEnv } from "../http/context";
+import { inviteesFromCsv } from "../invitations/import";
+import {
+  addInvitations,
+  listInvitations,
+  resendInvitation,
+  revokeInvitation,
+} from "../invitations/service";
+import { AppError } from "../lib/errors";
+import { formatRange } from "../lib/time";
+import { requirePermission } from "../organisers/auth";
+import { can } from "../organisers/roles";
+import { addRegistration, changeRegistration, listRegistrations } from "../registrations/service";
+import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "../registrations/status";
+import { Field, Notice, SelectField } from "../ui/forms";
+import { Page } from "../ui/layout";
+import { type FormValues, fromForm, NEW_WORKSHOP_DEFAULTS, toForm } from "./form";
+import {
+  cancelWorkshop,
+  createWorkshop,
+  getWorkshop,
+  listWorkshops,
+  publishWorkshop,
+  updateWorkshop,
+  type Workshop,
+} from "./service";
+
+export const workshopAdminPages = new Hono<AppEnv>();
+workshopAdminPages.use("/admin/workshops", requirePermission("workshops.manage"));
+workshopAdminPages.use("/admin/workshops/*", async (c, next) =>
+  requirePermission(c.req.path.endsWith("/door") ? "checkin" : "workshops.manage")(c, next),
+);
+workshopAdminPages.use("/admin/registrations/*", requirePermission("workshops.manage"));
+workshopAdminPages.use("/admin/invitations/*", requirePermission("workshops.manage"));
+
+const mailOf = (c: Context<AppEnv>) => ({ mailer: c.get("mailer"), appUrl: c.env.APP_URL });
+
+/** Back to a page with a one-line message (our own text, escaped when shown). */
+function back(c: Context<AppEnv>, path: string, message?: string, kind: "ok" | "error" = "ok") {
+  const query = message
+    ? `${path.includes("?") ? "&" : "?"}${new URLSearchParams({ notice: message, kind })}`
+    : "";
+  return c.redirect(`${path}${query}`, 303);
+}
+
+function FlashNotice({ c }: { c: Context<AppEnv> }) {
+  const text = c.req.query("notice");
+  if (!text) return null;
+  return <Notice kind={c.req.query("kind") === "error" ? "error" : "ok"}>{text}</Notice>;
+}
+
+const STATUS_BADGE: Record<string, string> = {
+  published: "ok",
+  draft: "warn",
+  cancelled: "danger",
+};
+
+workshopAdminPages.get("/admin/workshops", async (c) => {
+  const page = await listWorkshops(c.get("db"), {
+    limit: 50,
+    cursor: c.req.query("cursor") || undefined,
+  });
+  return c.html(
+    <Page lang="en" title="Workshops" area="admin" actor={c.get("actor")} path="/admin/workshops">
+      <h1>Workshops</h1>
+      <FlashNotice c={c} />
+      <p class="row">
+        <a class="button" href="/admin/workshops/new">
+          New workshop
+        </a>
+        <a class="button secondary" href="/api/v1/workshops/schedule.ics">
+          Schedule (.ics)
+        </a>
+        <a class="button secondary" href="/api/v1/workshops/schedule.csv">
+          Schedule (CSV)
+        </a>
+      </p>
+      {page.data.length === 0 ? (
+        <p>No workshops yet.</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Title</th>
+                <th scope="col">When</th>
+                <th scope="col">Status</th>
+                <th scope="col">Seats</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.data.map((w) => (
+                <tr>
+                  <td>
+                    <a href={`/admin/workshops/${w.id}`} dir="auto">
+                      {w.title}
+                    </a>
+                  </td>
+                  <td>{formatRange(w.startsAt, w.endsAt, w.timezone, "en")}</td>
+                  <td>
+                    <span class={`badge ${STATUS_BADGE[w.status]}`}>{w.status}</span>
+                  </td>
+                  <td>
+                    {w.confirmedCount} / {w.capacity ?? "∞"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {page.nextCursor ? (
+        <p>
+          <a href={`/admin/workshops?cursor=${page.nextCursor}`}>Older</a>
+        </p>
+      ) : null}
+    </Page>,
+  );
+});
+
+function Checkbox({ name, label, values }: { name: string; label: string; values: FormValues }) {
+  return (
+    <label class="check">
+      <input type="checkbox" name={name} value="true" checked={values[name] === "true"} /> {label}
+    </label>
+  );
+}
+
+function WorkshopForm({
+  action,
+  values,
+  errors = {},
+  submit,
+}: {
+  action: string;
+  values: FormValues;
+  errors?: Record<string, string>;
+  submit: string;
+}) {
+  const f = (
+    name: string,
+    label: string,
+    extra: { type?: string; hint?: string; required?: boolean } = {},
+  ) => (
+    <Field
+      name={name}
+      label={label}
+      type={extra.type}
+      hint={extra.hint}
+      required={extra.required}
+      value={values[name]}
+      error={errors[name]}
+      dir={extra.type ? undefined : "auto"}
+    />
+  );
+  return (
+    <form method="post" action={action} class="stack">
+      {Object.keys(errors).length ? (
+        <Notice kind="error">{errors._form ?? "Please correct the fields marked below."}</Notice>
+      ) : null}
+      {f("title", "Title", { required: true })}
+      {f("slug", "Address (slug)", {
+        hint: "Lowercase letters, digits and dashes; made from the title when empty.",
+      })}
+      <div>
+        <label for="f-description">Description</label>
+        <p class="hint" id="f-description-hint">
+          Markdown. Shown on the public page.
+        </p>
+        <textarea
+          id="f-description"
+          name="description"
+          rows={8}
+          dir="auto"
+          aria-describedby="f-description-hint"
+        >
+          {values.description ?? ""}
+        </textarea>
+      </div>
+      {f("timezone", "Time zone", {
+        hint: "IANA name, e.g. Europe/Istanbul. Times below are in this zone.",
+        required: true,
+      })}
+      {f("startsAt", "Starts", { type: "datetime-local", required: true })}
+      {f("endsAt", "Ends", { type: "datetime-local", required: true })}
+      {f("venueName", "Venue")}
+      {f("venueAddress", "Address")}
+      {f("venueCity", "City")}
+      {f("onlineUrl", "Online link", { type: "url" })}
+      <Checkbox
+        name="locationPrivate"
+        label="Show the venue and the online link only to confirmed participants"
+        values={values}
+      />
+      {f("capacity", "Capacity", { type: "number", hint: "Empty for unlimited." })}
+      <SelectField
+        name="registrationMode"
+        label="Registration"
+        value={values.registrationMode}
+        error={errors.registrationMode}
+        options={[
+          { value: "open", label: "Open: first come, first served" },
+          { value: "approval", label: "Approval: organisers decide" },
+          { value: "invitation", label: "Invitation only" },
+        ]}
+      />
+      <Checkbox name="waitlist" label="Waitlist when full" values={values} />
+      <Checkbox
+        name="requireVerification"
+        label="Registrants confirm their email address"
+        values={values}
+      />
+      {f("registrationOpensAt", "Registration opens", {
+        type: "datetime-local",
+        hint: "Empty: now.",
+      })}
+      {f("registrationClosesAt", "Registration closes", {
+        type: "datetime-local",
+        hint: "Empty: at the start.",
+      })}
+      <SelectField
+        name="language"
+        label="Language"
+        value={values.language}
+        options={[
+          { value: "en", label: "English" },
+          { value: "ar", label: "Arabic" },
+        ]}
+      />
+      <div>
+        <label for="f-questions">Questions</label>
+        <p class="hint" id="f-questions-hint">
+          One per line: <code>type: label</code>, <code>*</code> for required, <code>= a | b</code>{" "}
+          for choices. Types: text, choice, checkbox. Example:{" "}
+          <code>choice: Dietary needs * = None | Vegetarian</code>
+        </p>
+        <textarea
+          id="f-questions"
+          name="questions"
+          rows={4}
+          dir="auto"
+          aria-describedby="f-questions-hint"
+          aria-invalid={errors.questions ? "true" : undefined}
+        >
+          {values.questions ?? ""}
+        </textarea>
+        {errors.questions ? <p class="field-error">{errors.questions}</p> : null}
+      </div>
+      {f("reminderHours", "Reminder (hours before the start)", {
+        type: "number",
+        hint: "Empty: no reminder.",
+      })}
+      {f("invitationReminderDays", "Invitation reminders (days after sending)", {
+        hint: "For example: 3, 7",
+      })}
+      {f("retentionDays", "Keep personal data for (days after the end)", { type: "number" })}
+      <div>
+        <button type="submit">{submit}</button>
+      </div>
+    </form>
+  );
+}
+
+workshopAdminPages.get("/admin/workshops/new", (c) =>
+  c.html(
+    <Page
+      lang="en"
+      title="New workshop"
+      area="admin"
+      actor={c.get("actor")}
+      path="/admin/workshops"
+    >
+      <h1>New workshop</h1>
+      <WorkshopForm
+        action="/admin/workshops"
+        values={NEW_WORKSHOP_DEFAULTS}
+        submit="Create draft"
+      />
+    </Page>,
+  ),
+);
+
+workshopAdminPages.post("/admin/workshops", async (c) => {
+  const values = (await c.req.parseBody()) as FormValues;
+  const parsed = fromForm(values);
+  const again = (errors: Record<string, string>, status: 409 | 422) =>
+    c.html(
+      <Page
+        lang="en"
+        title="New workshop"
+        area="admin"
+        actor={c.get("actor")}
+        path="/admin/workshops"
+      >
+        <h1>New workshop</h1>
+        <WorkshopForm
+          action="/admin/workshops"
+          values={values}
+          errors={errors}
+          submit="Create draft"
+        />
+      </Page>,
+      status,
+    );
+  if (!parsed.ok) return again(parsed.errors, 422);
+  try {
+    const created = await createWorkshop(c.get("db"), c.get("actor")!, parsed.input);
+    return back(c, `/admin/workshops/${created.id}`, "Draft created. Publish it when it is ready.");
+  } catch (error) {
+    if (error instanceof AppError) return again({ slug: error.message }, 409);
+    throw error;
+  }
+});
+
+workshopAdminPages.get("/admin/workshops/:id/edit", async (c) => {
+  const workshop = await getWorkshop(c.get("db"), c.req.param("id"));
+  return c.html(
+    <Page
+      lang="en"
+      title={`Edit ${workshop.title}`}
+      area="admin"
+      actor={c.get("actor")}
+      path="/admin/workshops"
+    >
+      <h1>Edit workshop</h1>
+      <WorkshopForm
+        action={`/admin/workshops/${workshop.id}`}
+        values={toForm(workshop)}
+        submit="Save"
+      />
+    </Page>,
+  );
+});
+
+workshopAdminPages.post("/admin/workshops/:id", async (c) => {
+  const id = c.req.param("id");
+  const values = (await c.req.parseBody()) as FormValues;
+  const parsed = fromForm(values);
+  const again = (errors: Record<string, string>, status: 409 | 422) =>
+    c.html(
+      <Page
+        lang="en"
+        title="Edit workshop"
+        area="admin"
+        actor={c.get("actor")}
+        path="/admin/workshops"
+      >
+        <h1>Edit workshop</h1>
+        <WorkshopForm
+          action={`/admin/workshops/${id}`}
+          values={values}
+          errors={errors}
+          submit="Save"
+        />
+      </Page>,
+      status,
+    );
+  if (!parsed.ok) return again(parsed.errors, 422);
+  try {
+    await updateWorkshop(c.get("db"), mailOf(c), c.get("actor")!, id, parsed.input);
+  } catch (error) {
+    if (error instanceof AppError && error.kind !== "not_found")
+      return again({ _form: error.message }, 409);
+    throw error;
+  }
+  return back(c, `/admin/workshops/${id}`, "Saved.");
+});
+
+workshopAdminPages.post("/admin/workshops/:id/publish", async (c) => {
+  try {
+    await publishWorkshop(c.get("db"), c.get("actor")!, c.req.param("id"));
+    return back(c, `/admin/workshops/${c.req.param("id")}`, "Published.");
+  } catch (error) {
+    if (error instanceof AppError && error.kind === "conflict")
+      return back(c, `/admin/workshops/${c.req.param("id")}`, error.message, "error");
+    throw error;
+  }
+});
+
+workshopAdminPages.post("/admin/workshops/:id/cancel", async (c) => {
+  await cancelWorkshop(c.get("db"), mailOf(c), c.get("actor")!, c.req.param("id"));
+  return back(
+    c,
+    `/admin/workshops/${c.req.param("id")}`,
+    "Cancelled. Everyone registered or invited is being emailed.",
+  );
+});
+
+const STATUS_OPTIONS = REGISTRATION_STATUSES.map((s) => ({ value: s, label: s.replace("_", " ") }));
+
+function RegistrationRow({
+  r,
+}: {
+  r: Awaited<ReturnType<typeof listRegistrations>>["data"][number];
+}) {
+  const next = REGISTRATION_TRANSITIONS[r.status as RegistrationStatus];
+  return (
+    <tr>
+      <td>
+        <bdi>{r.name}</bdi>
+        <span class="block muted mono">{r.email}</span>
+      </td>
+      <td>
+        <bdi>{r.affiliation ?? ""}</bdi>
+      </td>
+      <td>
+        {r.status.replace("_", " ")}
+        {r.status === "waitlisted" ? ` #${r.waitlistPosition}` : ""}
+      </td>
+      <td>
+        <form method="post" action={`/admin/registrations/${r.id}`} class="row">
+          <label class="hint" for={`st-${r.id}`}>
+            Status
+          </label>
+          <select id={`st-${r.id}`} name="status">
+            <option value="">—</option>
+            {next.map((s) => (
+              <option value={s}>{s.replace("_", " ")}</option>
+            ))}
+          </select>
+          <label class="hint" for={`ro-${r.id}`}>
+            Role
+          </label>
+          <select id={`ro-${r.id}`} name="role">
+            {PARTICIPANT_ROLES.map((role) => (
+              <option value={role} selected={role === r.role}>
+                {role}
+              </option>
+            ))}
+          </select>
+          <label class="hint" for={`no-${r.id}`}>
+            Notes
+          </label>
+          <input id={`no-${r.id}`} name="notes" type="text" value={r.notes ?? ""} dir="auto" />
+          <button type="submit" class="secondary">
+            Save
+          </button>
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+workshopAdminPages.get("/admin/workshops/:id", async (c) => {
+  const db = c.get("db");
+  const actor = c.get("actor")!;
+  const workshop: Workshop = await getWorkshop(db, c.req.param("id"));
+  const status = REGISTRATION_STATUSES.find((s) => s === c.req.query("status"));
+  const q = c.req.query("q") || undefined;
+  const page = await listRegistrations(db, workshop.id, {
+    status,
+    q,
+    limit: 50,
+    cursor: c.req.query("cursor") || undefined,
+  });
+  const invites = await listInvitations(db, workshop.id);
+  await audit(db, actor, {
+    action: "attendees.view",
+    targetType: "workshop",
+    targetId: workshop.id,
+    detail: { rows: page.data.length + invites.length, view: "admin" },
+  });
+  const base = `/admin/workshops/${workshop.id}`;
+  return c.html(
+    <Page lang="en" title={workshop.title} area="admin" actor={actor} path="/admin/workshops">
+      <p>
+        <a href="/admin/workshops">← Workshops</a>
+      </p>
+      <h1 dir="auto">{workshop.title}</h1>
+      <FlashNotice c={c} />
+      <p>
+        <span class={`badge ${STATUS_BADGE[workshop.status]}`}>{workshop.status}</span> ·{" "}
+        {formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, "en")} ·{" "}
+        {workshop.confirmedCount} / {workshop.capacity ?? "∞"} seats · {workshop.registrationMode}
+      </p>
+      <div class="row">
+        <a class="button secondary" href={`${base}/edit`}>
+          Edit
+        </a>
+        {workshop.status === "draft" ? (
+          <form method="post" action={`${base}/publish`} class="inline">
+            <button type="submit">Publish</button>
+          </form>
+        ) : null}
+        {workshop.status === "published" ? (
+          <a class="button secondary" href={`/workshops/${workshop.slug}`}>
+            Public page
+          </a>
+        ) : null}
+        <a class="button secondary" href={`${base}/door`}>
+          Door
+        </a>
+        {can(actor.role, "attendees.read") ? (
+          <a class="button secondary" href={`/api/v1/workshops/${workshop.id}/registrations.csv`}>
+            Export CSV
+          </a>
+        ) : null}
+        {workshop.status !== "cancelled" ? (
+          <form method="post" action={`${base}/cancel`} class="inline">
+            <button type="submit" class="danger">
+              Cancel workshop
+            </button>
+          </form>
+        ) : null}
+      </div>
+
+      <h2 id="registrations">Registrations</h2>
+      <search>
+        <form method="get" action={`${base}#registrations`} class="row">
+          <label for="filter-status" class="hint">
+            Status
+          </label>
+          <select id="filter-status" name="status">
+            <option value="">all</option>
+            {STATUS_OPTIONS.map((o) => (
+              <option value={o.value} selected={o.value === status}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+          <label for="filter-q" class="hint">
+            Name, email or affiliation
+          </label>
+          <input id="filter-q" type="search" name="q" value={q ?? ""} />
+          <button type="submit" class="secondary">
+            Filter
+          </button>
+        </form>
+      </search>
+      {page.data.length === 0 ? (
+        <p>No registrations{status || q ? " match" : " yet"}.</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Affiliation</th>
+                <th scope="col">Status</th>
+                <th scope="col">Change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.data.map((r) => (
+                <RegistrationRow r={r} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {page.nextCursor ? (
+        <p>
+          <a
+            href={`${base}?${new URLSearchParams({ ...(status ? { status } : {}), ...(q ? { q } : {}), cursor: page.nextCursor })}#registrations`}
+          >
+            More
+          </a>
+        </p>
+      ) : null}
+
+      <h3>Add a person</h3>
+      <form method="post" action={`${base}/registrations`} class="stack">
+        <Field name="name" label="Name" required dir="auto" />
+        <Field name="email" label="Email" type="email" required />
+        <Field name="affiliation" label="Affiliation" dir="auto" />
+        <SelectField
+          name="role"
+          label="Role"
+          value="participant"
+          options={PARTICIPANT_ROLES.map((r) => ({ value: r, label: r }))}
+        />
+        <div>
+          <button type="submit">Add (a seat if free, else the waitlist)</button>
+        </div>
+      </form>
+
+      <h2 id="invitations">Invitations</h2>
+      {invites.length === 0 ? (
+        <p>No invitations yet.</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Invitee</th>
+                <th scope="col">Status</th>
+                <th scope="col">Reminders</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {invites.map((i) => (
+                <tr>
+                  <td>
+                    <bdi>{i.name ?? ""}</bdi> <span class="mono">{i.email}</span>
+                  </td>
+                  <td>{i.status}</td>
+                  <td>{i.remindersSent}</td>
+                  <td class="row">
+                    {i.status === "pending" || i.status === "sent" ? (
+                      <>
+                        <form
+                          method="post"
+                          action={`/admin/invitations/${i.id}/send`}
+                          class="inline"
+                        >
+                          <button type="submit" class="secondary">
+                            {i.status === "pending" ? "Send" : "Resend"}
+                          </button>
+                        </form>
+                        <form
+                          method="post"
+                          action={`/admin/invitations/${i.id}/revoke`}
+                          class="inline"
+                        >
+                          <button type="submit" class="danger">
+                            Revoke
+                          </button>
+                        </form>
+                      </>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h3>Invite people</h3>
+      <form
+        method="post"
+        action={`${base}/invitations`}
+        class="stack"
+        enctype="multipart/form-data"
+      >
+        <div>
+          <label for="f-csv">Paste CSV</label>
+          <p class="hint" id="f-csv-hint">
+            A header line, then one invitee per line: <code>email,name,affiliation,role</code> (only
+            email is required). Invalid rows are reported and nothing is imported.
+          </p>
+          <textarea
+            id="f-csv"
+            name="csv"
+            rows={5}
+            aria-describedby="f-csv-hint"
+            placeholder="email,name,affiliation"
+          />
+        </div>
+        <div>
+          <label for="f-file">Or upload a CSV file</label>
+          <input id="f-file" name="file" type="file" accept=".csv,text/csv" />
+        </div>
+        <label class="check">
+          <input type="checkbox" name="send" value="true" checked /> Send the invitations now
+        </label>
+        <div>
+          <button type="submit">Add invitees</button>
+        </div>
+      </form>
+
+      <h2 id="message">Message participants</h2>
+      <form method="post" action={`${base}/messages`} class="stack">
+        <Field name="subject" label="Subject" required dir="auto" />
+        <div>
+          <label for="f-body">Message</label>
+          <textarea id="f-body" name="body" rows={6} required dir="auto" />
+        </div>
+        <fieldset>
+          <legend>Send to</legend>
+          {(["confirmed", "waitlisted", "pending_approval", "attended"] as const).map((s) => (
+            <label class="check">
+              <input type="checkbox" name="statuses" value={s} checked={s === "confirmed"} />{" "}
+              {s.replace("_", " ")}
+            </label>
+          ))}
+        </fieldset>
+        <div>
+          <button type="submit">Send message</button>
+        </div>
+      </form>
+    </Page>,
+  );
+});
+
+workshopAdminPages.post("/admin/workshops/:id/registrations", async (c) => {
+  const id = c.req.param("id");
+  const body = (await c.req.parseBody()) as Record<string, string>;
+  if (!body.name?.trim() || !/^[^@\s]+@[^@\s]+$/.test(body.email ?? ""))
+    return back(c, `/admin/workshops/${id}`, "Enter a name and a valid email address.", "error");
+  try {
+    const r = await addRegistration(c.get("db"), mailOf(c), c.get("actor")!, id, {
+      name: body.name,
+      email: body.email!,
+      affiliation: body.affiliation || undefined,
+      role: PARTICIPANT_ROLES.find((r) => r === body.role),
+    });
+    return back(c, `/admin/workshops/${id}`, `Added as ${r.status}.`);
+  } catch (error) {
+    if (error instanceof AppError) return back(c, `/admin/workshops/${id}`, error.message, "error");
+    throw error;
+  }
+});
+
+workshopAdminPages.post("/admin/registrations/:id", async (c) => {
+  const body = (await c.req.parseBody()) as Record<string, string>;
+  const db = c.get("db");
+  try {
+    const r = await changeRegistration(db, mailOf(c), c.get("actor")!, c.req.param("id"), {
+      status: REGISTRATION_STATUSES.find((s) => s === body.status),
+      role: PARTICIPANT_ROLES.find((r) => r === body.role),
+      notes: body.notes ?? undefined,
+    });
+    return back(c, `/admin/workshops/${r.workshopId}#registrations`, "Saved.");
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const registration = await db.query.registrations.findFirst({
+      where: (t, { eq }) => eq(t.id, c.req.param("id")),
+    });
+    return back(
+      c,
+      registration ? `/admin/workshops/${registration.workshopId}` : "/admin/workshops",
+      error.message,
+      "error",
+    );
+  }
+});
+
+workshopAdminPages.post("/admin/workshops/:id/invitations", async (c) => {
+  const id = c.req.param("id");
+  const body = await c.req.parseBody();
+  const file = body.file instanceof File && body.file.size > 0 ? await body.file.text() : "";
+  const text = file || String(body.csv ?? "");
+  const { invitees, errors } = inviteesFromCsv(text);
+  if (errors.length || invitees.length === 0) {
+    const detail = errors.length
+      ? errors.map((e) => `${e.path}: ${e.message}`).join("; ")
+      : "No invitees found.";
+    return back(c, `/admin/workshops/${id}#invitations`, `Nothing imported. ${detail}`, "error");
+  }
+  const counts = await addInvitations(
+    c.get("db"),
+    mailOf(c),
+    c.get("actor")!,
+    id,
+    invitees,
+    body.send === "true",
+  );
+  return back(
+    c,
+    `/admin/workshops/${id}#invitations`,
+    `${counts.created} invited, ${counts.skipped} already invited.`,
+  );
+});
+
+for (const action of ["send", "revoke"] as const) {
+  workshopAdminPages.post(`/admin/invitations/:id/${action}`, async (c) => {
+    const db = c.get("db");
+    try {
+      const i =
+        action === "send"
+          ? await resendInvitation(db, mailOf(c), c.get("actor")!, c.req.param("id"))
+          : await revokeInvitation(db, c.get("actor")!, c.req.param("id"));
+      return back(
+        c,
+        `/admin/workshops/${i.workshopId}#invitations`,
+        action === "send" ? "Invitation sent." : "Invitation revoked.",
+      );
+    } catch (error) {
+      if (error instanceof AppError) return back(c, "/admin/workshops", error.message, "error");
+      throw error;
+    }
+  });
+}
+
+workshopAdminPages.post("/admin/workshops/:id/messages", async (c) => {
+  const id = c.req.param("id");
+  const body = await c.req.parseBody({ all: true });
+  const statuses = ([] as unknown[])
+    .concat(body.statuses ?? [])
+    .filter((s): s is RegistrationStatus =>
+      REGISTRATION_STATUSES.includes(s as RegistrationStatus),
+    );
+  const subject = String(body.subject ?? "").trim();
+  const text = String(body.body ?? "").trim();
+  if (!subject || !text || statuses.length === 0)
+    return back(
+      c,
+      `/admin/workshops/${id}#message`,
+      "Write a subject and a message, and pick who receives it.",
+      "error",
+    );
+  const n = await messageParticipants(c.get("db"), c.get("mailer"), c.get("actor")!, id, {
+    subject,
+    body: text,
+    statuses,
+  });
+  return back(
+    c,
+    `/admin/workshops/${id}`,
+    `Message queued for ${n} ${n === 1 ? "person" : "people"}.`,
+  );
+});

@@ -1,0 +1,160 @@
+// The admin workshop form ↔ the API's workshop input. The form speaks wall-clock times in
+// the workshop's zone and one question per line; the API and service speak instants and
+// objects. Validation is the API's own schema, its messages mapped back to form fields.
+import type { WorkshopQuestion } from "../db/schema";
+import { utcToZonedLocal, zonedLocalToUtc } from "../lib/time";
+import { CreateWorkshopSchema } from "./schemas";
+import type { Workshop } from "./service";
+
+export type FormValues = Record<string, string>;
+
+/**
+ * One question per line: `type: label` with `*` for required and `= a | b` for choices,
+ * e.g. `choice: Dietary needs * = None | Vegetarian | Vegan`. The type defaults to text.
+ */
+export function parseQuestions(text: string): { questions: WorkshopQuestion[]; error?: string } {
+  const questions: WorkshopQuestion[] = [];
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  for (const [i, line] of lines.entries()) {
+    const m = line.match(/^(?:(text|choice|checkbox)\s*:\s*)?(.+?)(\s\*)?(?:\s*=\s*(.+))?$/);
+    if (!m) return { questions, error: `Line ${i + 1} is not understood.` };
+    const type = (m[1] ?? "text") as WorkshopQuestion["type"];
+    const options = m[4]
+      ?.split("|")
+      .map((o) => o.trim())
+      .filter(Boolean);
+    if (type === "choice" && (options?.length ?? 0) < 2)
+      return {
+        questions,
+        error: `Line ${i + 1}: a choice needs options after "=", separated by "|".`,
+      };
+    questions.push({
+      id: `q${i + 1}`,
+      label: m[2]!.trim(),
+      type,
+      required: Boolean(m[3]),
+      ...(type === "choice" ? { options } : {}),
+    });
+  }
+  return { questions };
+}
+
+export function formatQuestions(questions: WorkshopQuestion[]): string {
+  return questions
+    .map(
+      (q) =>
+        `${q.type}: ${q.label}${q.required ? " *" : ""}${q.options?.length ? ` = ${q.options.join(" | ")}` : ""}`,
+    )
+    .join("\n");
+}
+
+const FIELD_OF: Record<string, string> = {
+  "venue.name": "venueName",
+  "venue.address": "venueAddress",
+  "venue.city": "venueCity",
+};
+
+export function fromForm(values: FormValues) {
+  const errors: Record<string, string> = {};
+  const zone = values.timezone || "UTC";
+  const instant = (name: string, required: boolean) => {
+    const v = values[name]?.trim();
+    if (!v) {
+      if (required) errors[name] = "Enter a date and time.";
+      return undefined;
+    }
+    const d = zonedLocalToUtc(v, zone);
+    if (!d) errors[name] = "Use the date and time picker.";
+    return d?.toISOString();
+  };
+  const number = (name: string) => (values[name]?.trim() ? Number(values[name]) : undefined);
+  const { questions, error } = parseQuestions(values.questions ?? "");
+  if (error) errors.questions = error;
+  const input = {
+    title: values.title ?? "",
+    ...(values.slug?.trim() ? { slug: values.slug.trim() } : {}),
+    description: values.description ?? "",
+    startsAt: instant("startsAt", true),
+    endsAt: instant("endsAt", true),
+    timezone: zone,
+    venue: values.venueName?.trim()
+      ? {
+          name: values.venueName,
+          address: values.venueAddress || undefined,
+          city: values.venueCity || undefined,
+        }
+      : null,
+    onlineUrl: values.onlineUrl?.trim() || null,
+    locationPrivate: values.locationPrivate === "true",
+    capacity: values.capacity?.trim() ? Number(values.capacity) : null,
+    registrationMode: values.registrationMode,
+    waitlist: values.waitlist === "true",
+    requireVerification: values.requireVerification === "true",
+    registrationOpensAt: instant("registrationOpensAt", false) ?? null,
+    registrationClosesAt: instant("registrationClosesAt", false) ?? null,
+    language: values.language,
+    questions,
+    retentionDays: number("retentionDays"),
+    reminderHours: values.reminderHours?.trim() ? Number(values.reminderHours) : null,
+    invitationReminderDays: (values.invitationReminderDays ?? "")
+      .split(/[,\s]+/)
+      .filter(Boolean)
+      .map(Number),
+  };
+  const parsed = CreateWorkshopSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map(String).join(".");
+      const field = FIELD_OF[path] ?? issue.path.map(String)[0] ?? "_form";
+      errors[field] ??= issue.message;
+    }
+  }
+  return parsed.success && Object.keys(errors).length === 0
+    ? { ok: true as const, input: parsed.data }
+    : { ok: false as const, errors };
+}
+
+export function toForm(w: Workshop): FormValues {
+  return {
+    title: w.title,
+    slug: w.slug,
+    description: w.description,
+    startsAt: utcToZonedLocal(w.startsAt, w.timezone),
+    endsAt: utcToZonedLocal(w.endsAt, w.timezone),
+    timezone: w.timezone,
+    venueName: w.venueName ?? "",
+    venueAddress: w.venueAddress ?? "",
+    venueCity: w.venueCity ?? "",
+    onlineUrl: w.onlineUrl ?? "",
+    locationPrivate: String(w.locationPrivate),
+    capacity: w.capacity?.toString() ?? "",
+    registrationMode: w.registrationMode,
+    waitlist: String(w.waitlist),
+    requireVerification: String(w.requireVerification),
+    registrationOpensAt: w.registrationOpensAt
+      ? utcToZonedLocal(w.registrationOpensAt, w.timezone)
+      : "",
+    registrationClosesAt: w.registrationClosesAt
+      ? utcToZonedLocal(w.registrationClosesAt, w.timezone)
+      : "",
+    language: w.language,
+    questions: formatQuestions(w.questions),
+    retentionDays: String(w.retentionDays),
+    reminderHours: w.reminderHours?.toString() ?? "",
+    invitationReminderDays: w.invitationReminderDays.join(", "),
+  };
+}
+
+export const NEW_WORKSHOP_DEFAULTS: FormValues = {
+  timezone: "Europe/Istanbul",
+  registrationMode: "open",
+  waitlist: "true",
+  requireVerification: "true",
+  language: "en",
+  retentionDays: "365",
+  reminderHours: "24",
+  capacity: "40",
+};
