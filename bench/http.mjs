@@ -2,8 +2,8 @@
 // "hello" Worker run the same way (Miniflare/workerd on loopback) in the same run.
 //   npm run bench:http            (BENCH_DURATION=10 BENCH_CONNECTIONS=32 by default)
 import os from "node:os";
+import { startApp, startBaseline } from "../test/support/local-worker.mjs";
 import { CONNECTIONS, DURATION, measure, table } from "./lib/load.mjs";
-import { startApp, startBaseline } from "./lib/workers.mjs";
 
 const baseline = await startBaseline();
 const app = await startApp({ queueConsumer: false });

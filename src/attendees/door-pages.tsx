@@ -10,7 +10,9 @@ import { checkIn, checkInByToken, listRegistrations } from "../registrations/ser
 import { resolveToken } from "../registrations/tokens";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { fillIn } from "../ui/strings";
 import { getWorkshop } from "../workshops/service";
+import { doorStrings } from "./door-strings";
 
 export const doorPages = new Hono<AppEnv>();
 doorPages.use("/admin/workshops/:id/door", requirePermission("checkin"));
@@ -37,39 +39,41 @@ doorPages.get("/admin/workshops/:id/door", async (c) => {
       detail: { rows: people.length, view: "door" },
     });
   const notice = c.req.query("notice");
+  const lang = c.get("lang");
+  const t = doorStrings[lang];
   return c.html(
-    <Page lang="en" title={`Door: ${workshop.title}`} area="admin" actor={c.get("actor")}>
+    <Page lang={lang} title={`${t.door}: ${workshop.title}`} area="admin" actor={c.get("actor")}>
       <h1>
-        Door · <span dir="auto">{workshop.title}</span>
+        {t.door} · <span dir="auto">{workshop.title}</span>
       </h1>
       {notice ? (
         <Notice kind={c.req.query("kind") === "error" ? "error" : "ok"}>{notice}</Notice>
       ) : null}
-      <p>{workshop.confirmedCount} seats taken.</p>
+      <p>{fillIn(t.seatsTaken, { n: workshop.confirmedCount })}</p>
       <section aria-labelledby="scan-heading">
-        <h2 id="scan-heading">Scan a code</h2>
+        <h2 id="scan-heading">{t.scanHeading}</h2>
         <p
           id="scan-status"
           class="muted"
-          data-unsupported="This browser cannot scan codes: search by name instead."
-          data-denied="The camera is not available: search by name instead."
+          data-unsupported={t.unsupported}
+          data-denied={t.denied}
           aria-live="polite"
         />
         <button type="button" id="scan" hidden>
-          Start the camera
+          {t.startCamera}
         </button>
-        <video id="camera" hidden playsinline muted aria-label="Camera" />
+        <video id="camera" hidden playsinline muted aria-label={t.camera} />
       </section>
       <section aria-labelledby="search-heading">
-        <h2 id="search-heading">Find by name</h2>
+        <h2 id="search-heading">{t.findHeading}</h2>
         <search>
           <form method="get" class="row">
-            <label for="door-q">Name or affiliation</label>
+            <label for="door-q">{t.searchLabel}</label>
             <input id="door-q" name="q" type="search" value={q ?? ""} autocomplete="off" />
-            <button type="submit">Search</button>
+            <button type="submit">{t.search}</button>
           </form>
         </search>
-        {q && people.length === 0 ? <p>Nobody confirmed matches “{q}”.</p> : null}
+        {q && people.length === 0 ? <p>{fillIn(t.nobody, { q })}</p> : null}
         {people.length ? (
           <ul class="cards">
             {people.map((p) => (
@@ -84,17 +88,19 @@ doorPages.get("/admin/workshops/:id/door", async (c) => {
                 ) : null}
                 {p.status === "attended" ? (
                   <p>
-                    <span class="badge ok">Checked in {time(p.checkedInAt)}</span>
+                    <span class="badge ok">
+                      {fillIn(t.checkedInAt, { time: time(p.checkedInAt) })}
+                    </span>
                   </p>
                 ) : (
                   <form method="post" action={`/admin/check-in/registrations/${p.id}`}>
                     <input
                       type="hidden"
                       name="back"
-                      value={`/admin/workshops/${workshop.id}/door?q=${encodeURIComponent(q ?? "")}`}
+                      value={`/admin/workshops/${workshop.id}/door?lang=${lang}&q=${encodeURIComponent(q ?? "")}`}
                     />
                     <button type="submit">
-                      Check in <bdi>{p.name}</bdi>
+                      {t.checkIn} <bdi>{p.name}</bdi>
                     </button>
                   </form>
                 )}
@@ -108,8 +114,14 @@ doorPages.get("/admin/workshops/:id/door", async (c) => {
   );
 });
 
-function checkedInMessage(name: string, already: boolean, at: Date | null) {
-  return already ? `${name} was already checked in at ${time(at)} UTC.` : `${name} is checked in.`;
+function checkedInMessage(
+  name: string,
+  already: boolean,
+  at: Date | null,
+  lang: "en" | "ar" = "en",
+) {
+  const t = doorStrings[lang];
+  return fillIn(already ? t.already : t.done, { name, time: time(at) });
 }
 
 doorPages.post("/admin/check-in/registrations/:id", async (c) => {
@@ -122,6 +134,7 @@ doorPages.post("/admin/check-in/registrations/:id", async (c) => {
       result.registration.name,
       result.alreadyCheckedIn,
       result.registration.checkedInAt,
+      backTo.includes("lang=ar") ? "ar" : "en",
     );
     return c.redirect(
       `${backTo}${sep}${new URLSearchParams({ notice: text, kind: result.alreadyCheckedIn ? "error" : "ok" })}`,

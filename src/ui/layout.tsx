@@ -68,7 +68,10 @@ export function Page({
               <a class="brand" href={area === "admin" ? "/admin" : "/"}>
                 {siteName}
               </a>
-              <nav aria-label={area === "admin" ? "Organisers" : t.home}>
+              <nav
+                aria-label={area === "admin" ? "Organisers" : t.home}
+                lang={area === "admin" && lang !== "en" ? "en" : undefined}
+              >
                 <ul>
                   {area === "admin" && actor
                     ? ADMIN_MENU.filter(

@@ -1,6 +1,7 @@
 // Builds the app and the baseline with wrangler (the same bundle `wrangler deploy` would
-// upload) and runs each in its own Miniflare/workerd, without wrangler dev's proxy, so a
-// benchmark measures the Worker and not the dev tooling.
+// upload) and runs each in its own Miniflare/workerd, without wrangler dev's proxy: the
+// benchmarks measure the Worker and not the dev tooling, and the browser tests drive the
+// real bundle.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
@@ -46,7 +47,24 @@ function migrationStatements() {
 }
 
 /** Starts the app with a fresh in-memory D1 (migrated) and its mail queue. */
-export async function startApp({ bindings = {}, queueConsumer = true, outboundService } = {}) {
+/** A free loopback port, so APP_URL (used in every emailed link) can be known up front. */
+export async function freePort() {
+  const { createServer } = await import("node:net");
+  return new Promise((resolvePort) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function startApp({
+  bindings = {},
+  queueConsumer = true,
+  outboundService,
+  port,
+} = {}) {
+  port ??= await freePort();
   const scriptPath = bundle("wrangler.toml", "bench/.build/app", "index.ts");
   const mf = new Miniflare({
     workers: [
@@ -61,11 +79,11 @@ export async function startApp({ bindings = {}, queueConsumer = true, outboundSe
         queueConsumers: queueConsumer
           ? { "workshops-mail": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 5 } }
           : {},
-        bindings: { ...APP_BINDINGS, ...bindings },
+        bindings: { ...APP_BINDINGS, APP_URL: `http://127.0.0.1:${port}`, ...bindings },
         ...(outboundService ? { outboundService } : {}),
       },
     ],
-    port: 0,
+    port,
     host: "127.0.0.1",
   });
   const url = await mf.ready;

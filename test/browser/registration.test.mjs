@@ -1,0 +1,125 @@
+// End to end in headless Chromium: register through the public form, confirm through the
+// link in the dev mailbox, check in from the door page; axe-core on every page on the way,
+// in English and in Arabic.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
+
+let stack;
+let workshop;
+const email = `browser.${Date.now()}@example.org`;
+
+before(async () => {
+  stack = await startStack();
+  const start = new Date(Date.now() + 10 * 86_400_000);
+  workshop = await api(stack.app, "/api/v1/workshops", {
+    method: "POST",
+    body: JSON.stringify({
+      title: "Cross-border trade after the reopening",
+      description:
+        "A closed workshop on **trade routes**, customs and the people who depend on them.",
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + 5 * 3600_000).toISOString(),
+      timezone: "Europe/Istanbul",
+      venue: { name: "Meeting room 3", city: "Istanbul" },
+      capacity: 20,
+      registrationMode: "open",
+      questions: [
+        {
+          id: "focus",
+          label: "Your main focus",
+          type: "choice",
+          required: true,
+          options: ["Customs", "Transport", "Markets"],
+        },
+      ],
+    }),
+  });
+  await api(stack.app, `/api/v1/workshops/${workshop.id}/publish`, { method: "POST" });
+});
+
+after(async () => {
+  await stack?.close();
+});
+
+async function checkedPage(path, lang) {
+  const page = await stack.newPage();
+  const res = await page.goto(
+    `${stack.app.url}${path}${path.includes("?") ? "&" : "?"}lang=${lang}`,
+  );
+  assert.equal(res.status(), 200, `${path} answers 200`);
+  assert.equal(await page.getAttribute("html", "lang"), lang);
+  assert.equal(await page.getAttribute("html", "dir"), lang === "ar" ? "rtl" : "ltr");
+  assert.deepEqual(await axeProblems(page), [], `axe on ${path} (${lang})`);
+  return page;
+}
+
+for (const lang of ["en", "ar"]) {
+  test(`home and workshop pages pass axe (${lang})`, async () => {
+    (await checkedPage("/", lang)).close();
+    (await checkedPage(`/workshops/${workshop.slug}`, lang)).close();
+  });
+}
+
+test("register through the form, confirm from the mailbox, check in at the door", async () => {
+  const page = await stack.newPage();
+  await page.goto(`${stack.app.url}/workshops/${workshop.slug}?lang=en`);
+
+  // A first try without the required answer is explained next to the field.
+  await page.fill("#f-name", "Lina Browser");
+  await page.fill("#f-email", email);
+  await page.click("button[type=submit]");
+  assert.match(await page.textContent("main"), /Please correct the fields marked below/);
+  assert.equal(await page.inputValue("#f-name"), "Lina Browser");
+  assert.deepEqual(await axeProblems(page), [], "axe on the explained form");
+
+  await page.check("text=Transport");
+  await page.click("button[type=submit]");
+  assert.match(await page.textContent("h1"), /Check your email/);
+
+  const verify = await waitForMail(stack.app, email, "Confirm your registration");
+  const link = verify.text.match(/http:\/\/127\.0\.0\.1:\d+\/r\/[A-Za-z0-9_-]+/)?.[0];
+  assert.ok(link, "the verification email carries the /r/ link");
+
+  await page.goto(link);
+  assert.match(await page.textContent("main"), /Waiting for your confirmation/);
+  assert.deepEqual(await axeProblems(page), [], "axe on the registration page (en)");
+  await page.click("text=Confirm my registration");
+  assert.match(await page.textContent("main"), /Confirmed/);
+  const confirmation = await waitForMail(stack.app, email, "You are confirmed");
+  assert.deepEqual(
+    confirmation.attachments.map((a) => a.filename),
+    ["workshop.ics"],
+  );
+
+  await page.goto(`${link}?lang=ar`);
+  assert.equal(await page.getAttribute("html", "dir"), "rtl");
+  assert.match(await page.textContent("main"), /مؤكَّد/);
+  assert.deepEqual(await axeProblems(page), [], "axe on the registration page (ar)");
+
+  // The door: sign in with the admin token, find the person, check them in.
+  const door = await stack.newPage();
+  await door.goto(`${stack.app.url}/admin/sign-in`);
+  await door.fill("#f-token", "bench-admin-token");
+  await door.click("text=Sign in with the token");
+  for (const lang of ["en", "ar"]) {
+    await door.goto(`${stack.app.url}/admin/workshops/${workshop.id}/door?lang=${lang}`);
+    assert.equal(await door.getAttribute("html", "dir"), lang === "ar" ? "rtl" : "ltr");
+    assert.deepEqual(await axeProblems(door), [], `axe on the door page (${lang})`);
+  }
+  await door.goto(`${stack.app.url}/admin/workshops/${workshop.id}/door?lang=en`);
+  await door.fill("#door-q", "Lina");
+  await door.click("form[role=search] button, search button");
+  await door.click("text=Check in Lina Browser");
+  assert.match(await door.textContent("main"), /Lina Browser is checked in/);
+  assert.deepEqual(await axeProblems(door), [], "axe on the door page after a check-in");
+
+  const { data } = await api(
+    stack.app,
+    `/api/v1/workshops/${workshop.id}/registrations?status=attended`,
+  );
+  assert.deepEqual(
+    data.map((r) => r.email),
+    [email],
+  );
+});

@@ -1,0 +1,72 @@
+// Browser-test support: the app in Miniflare (dev mailbox, real queue consumer), Debian's
+// Chromium through playwright-core, and axe-core injected into pages.
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+import { APP_BINDINGS, startApp } from "../support/local-worker.mjs";
+
+const require = createRequire(import.meta.url);
+export const AXE_PATH = require.resolve("axe-core/axe.min.js");
+export const ADMIN = { Authorization: `Bearer ${APP_BINDINGS.ADMIN_TOKEN}` };
+
+export async function startStack() {
+  const app = await startApp();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  // bypassCSP lets the test inject axe-core; the app's own pages still send their strict CSP.
+  const context = await browser.newContext({ bypassCSP: true });
+  return {
+    app,
+    browser,
+    newPage: () => context.newPage(),
+    close: async () => {
+      await browser.close();
+      await app.mf.dispose();
+    },
+  };
+}
+
+export async function api(app, path, init = {}) {
+  const res = await fetch(`${app.url}${path}`, {
+    ...init,
+    headers: { "Content-Type": "application/json", ...ADMIN, ...(init.headers ?? {}) },
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path} → ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** Waits for an email to arrive in the dev mailbox (the queue consumer delivers it). */
+export async function waitForMail(app, to, subjectPart, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { data } = await api(app, `/api/v1/mailbox?to=${encodeURIComponent(to)}`);
+    const found = data.find((m) => m.subject.includes(subjectPart));
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no email "${subjectPart}" to ${to} within ${timeoutMs} ms`);
+}
+
+/** Runs axe on the page; returns serious and critical violations, described. */
+export async function axeProblems(page) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const result = await page.evaluate(async () =>
+    window.axe.run(document, { resultTypes: ["violations"] }),
+  );
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map(
+      (v) =>
+        `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+    );
+}
