@@ -11,6 +11,8 @@ export interface Env {
   ADMIN_TOKEN: string;
   TOKEN_SECRET: string;
   THROTTLE?: string;
+  /** "on": report D1 rows read/written per request in X-D1-* headers (benchmarks only). */
+  D1_METRICS?: string;
 
   RESEND_API_KEY?: string;
   RESEND_BASE_URL?: string;

@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { createDb } from "../db/client";
+import { type D1Meter, meteredD1 } from "../db/metering";
 import { pickLang } from "../lib/i18n";
 import { newId } from "../lib/tokens";
 import { Mailer } from "../mail/outbox";
@@ -16,7 +17,9 @@ export const MAX_CSV_BYTES = 20 * 1024 * 1024;
 
 /** db, mailer, language and request id on the context, for everything downstream. */
 export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const db = createDb(c.env.DB);
+  const meter: D1Meter | null =
+    c.env.D1_METRICS === "on" ? { queries: 0, rowsRead: 0, rowsWritten: 0 } : null;
+  const db = createDb(meter ? meteredD1(c.env.DB, meter) : c.env.DB);
   c.set("db", db);
   c.set("mailer", new Mailer(db, c.env.MAIL_QUEUE));
   c.set(
@@ -26,6 +29,11 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("actor", null);
   c.set("requestId", newId("req"));
   await next();
+  if (meter) {
+    c.res.headers.set("X-D1-Queries", String(meter.queries));
+    c.res.headers.set("X-D1-Rows-Read", String(meter.rowsRead));
+    c.res.headers.set("X-D1-Rows-Written", String(meter.rowsWritten));
+  }
 };
 
 /**

@@ -1,9 +1,22 @@
 // Instants are stored in UTC; each workshop has an IANA time zone for display.
 import type { Lang } from "./i18n";
 
+// Building an Intl.DateTimeFormat costs far more than using one: keep them per isolate.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 export function isTimeZone(value: string): boolean {
   try {
-    new Intl.DateTimeFormat("en", { timeZone: value });
+    formatter("en", { timeZone: value });
     return true;
   } catch {
     return false;
@@ -12,16 +25,16 @@ export function isTimeZone(value: string): boolean {
 
 const LOCALE: Record<Lang, string> = { en: "en-GB", ar: "ar" };
 
-/** "Wednesday 3 May 2023, 10:00 – 16:30 (Europe/Istanbul)" in the workshop's zone. */
+/** "Wednesday, 3 May 2023, 10:00 – 16:30 (Europe/Istanbul)" in the workshop's zone. */
 export function formatRange(start: Date, end: Date, timeZone: string, lang: Lang): string {
-  const day = new Intl.DateTimeFormat(LOCALE[lang], {
+  const day = formatter(LOCALE[lang], {
     timeZone,
     weekday: "long",
     day: "numeric",
     month: "long",
     year: "numeric",
   });
-  const time = new Intl.DateTimeFormat(LOCALE[lang], {
+  const time = formatter(LOCALE[lang], {
     timeZone,
     hour: "2-digit",
     minute: "2-digit",
@@ -36,7 +49,7 @@ export function formatRange(start: Date, end: Date, timeZone: string, lang: Lang
 
 function zoneOffsetMs(instant: number, timeZone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
+    formatter("en-US", {
       timeZone,
       hourCycle: "h23",
       year: "numeric",

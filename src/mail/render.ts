@@ -1,5 +1,6 @@
-// Renders a React Email element to the HTML and plain-text parts every email carries.
-import { render } from "@react-email/render";
+// Renders a React Email element to the HTML and plain-text parts every email carries. The
+// text part is derived from the rendered HTML, so each email costs one React render.
+import { render, toPlainText } from "@react-email/render";
 import type { ReactElement } from "react";
 
 export interface RenderedEmail {
@@ -8,6 +9,6 @@ export interface RenderedEmail {
 }
 
 export async function renderEmail(element: ReactElement): Promise<RenderedEmail> {
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { html, text };
+  const html = await render(element);
+  return { html, text: toPlainText(html) };
 }

@@ -1,0 +1,74 @@
+// D1 cost metering for benchmarks and investigations (D1_METRICS=on, never in production).
+// D1 bills rows read and written; this wraps the binding so one request's statements add up
+// their `meta.rows_read` / `meta.rows_written`, reported in X-D1-* response headers.
+//
+// `raw()` results carry no meta in the D1 API, so the wrapper runs them as `all()` and turns
+// the row objects back into arrays in column order. That is exact for our queries (no
+// duplicate column names), which the benchmarks check by validating every answer.
+
+export interface D1Meter {
+  queries: number;
+  rowsRead: number;
+  rowsWritten: number;
+}
+
+function count(meter: D1Meter, meta: { rows_read?: number; rows_written?: number } | undefined) {
+  meter.queries += 1;
+  meter.rowsRead += meta?.rows_read ?? 0;
+  meter.rowsWritten += meta?.rows_written ?? 0;
+}
+
+const INNER = Symbol("inner statement");
+
+function meteredStatement(statement: D1PreparedStatement, meter: D1Meter): D1PreparedStatement {
+  const wrapped = {
+    [INNER]: statement,
+    bind: (...values: unknown[]) => meteredStatement(statement.bind(...values), meter),
+    async all<T>() {
+      const result = await statement.all<T>();
+      count(meter, result.meta);
+      return result;
+    },
+    async run<T>() {
+      const result = await statement.run<T>();
+      count(meter, result.meta);
+      return result;
+    },
+    async first(column?: string) {
+      const result = await statement.all<Record<string, unknown>>();
+      count(meter, result.meta);
+      const row = result.results[0];
+      if (!row) return null;
+      return column ? row[column] : row;
+    },
+    async raw(options?: { columnNames?: boolean }) {
+      const result = await statement.all<Record<string, unknown>>();
+      count(meter, result.meta);
+      const rows = result.results.map((row) => Object.values(row));
+      if (options?.columnNames) return [Object.keys(result.results[0] ?? {}), ...rows];
+      return rows;
+    },
+  };
+  return wrapped as unknown as D1PreparedStatement;
+}
+
+export function meteredD1(d1: D1Database, meter: D1Meter): D1Database {
+  return new Proxy(d1, {
+    get(target, property) {
+      if (property === "prepare")
+        return (query: string) => meteredStatement(target.prepare(query), meter);
+      if (property === "batch") {
+        return async (statements: D1PreparedStatement[]) => {
+          const inner = statements.map(
+            (s) => (s as unknown as { [INNER]?: D1PreparedStatement })[INNER] ?? s,
+          );
+          const results = await target.batch(inner);
+          for (const r of results) count(meter, r.meta);
+          return results;
+        };
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
