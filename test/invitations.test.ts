@@ -166,3 +166,18 @@ describe("invitations", () => {
     expect(reminders.map((r) => r.to)).toEqual([waiting.email]);
   });
 });
+
+describe("pasted invitee lists", () => {
+  it("work without a header line", async () => {
+    const { inviteesFromCsv } = await import("../src/invitations/import");
+    expect(
+      inviteesFromCsv("amal@example.org,Amal Saleh,Example Institute\nomar@example.org"),
+    ).toEqual({
+      invitees: [
+        { email: "amal@example.org", name: "Amal Saleh", affiliation: "Example Institute" },
+        { email: "omar@example.org" },
+      ],
+      errors: [],
+    });
+  });
+});

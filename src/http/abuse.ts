@@ -5,6 +5,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../lib/errors";
 import type { AppEnv } from "./context";
 import { errorResponse } from "./errors";
+import { cspWith } from "./middleware";
 
 export const TURNSTILE_VERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
 export const TURNSTILE_FIELD = "cf-turnstile-response";
@@ -31,6 +32,26 @@ export const throttlePublicPosts: MiddlewareHandler<AppEnv> = async (c, next) =>
 
 export function turnstileEnabled(env: AppEnv["Bindings"]): boolean {
   return Boolean(env.TURNSTILE_SITE_KEY && env.TURNSTILE_SECRET_KEY);
+}
+
+export const TURNSTILE_SCRIPT = "https://challenges.cloudflare.com/turnstile/v0/api.js";
+const TURNSTILE_ORIGIN = "https://challenges.cloudflare.com";
+
+/**
+ * For a page with a public form: when Turnstile is on, allow its script and frame in this
+ * response's CSP and return the site key for the widget.
+ */
+export function turnstileForPage(c: Context<AppEnv>): string | undefined {
+  if (!turnstileEnabled(c.env)) return undefined;
+  c.header(
+    "Content-Security-Policy",
+    cspWith({
+      scriptSrc: [TURNSTILE_ORIGIN],
+      frameSrc: [TURNSTILE_ORIGIN],
+      connectSrc: [TURNSTILE_ORIGIN],
+    }),
+  );
+  return c.env.TURNSTILE_SITE_KEY;
 }
 
 /** Throws unless Turnstile is off or the token checks out with Cloudflare. */

@@ -41,19 +41,31 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
  * script; `no-referrer` because many of our URLs carry tokens (/r/…, /i/…, /u/…).
  * A handler that sets one of these headers itself keeps its value (the framed email preview).
  */
+export const CSP = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", "data:"],
+  connectSrc: ["'self'"],
+  mediaSrc: ["'self'"],
+  frameSrc: ["'self'"],
+  formAction: ["'self'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
+/** The policy as a header value, with extra sources added to some directives. */
+export function cspWith(extra: Partial<Record<keyof typeof CSP, string[]>>): string {
+  return Object.entries(CSP)
+    .map(([name, sources]) => {
+      const all = [...sources, ...(extra[name as keyof typeof CSP] ?? [])];
+      return `${name.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)} ${all.join(" ")}`;
+    })
+    .join("; ");
+}
+
 export const securityHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'none'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'", "data:"],
-    connectSrc: ["'self'"],
-    mediaSrc: ["'self'"],
-    frameSrc: ["'self'"],
-    formAction: ["'self'"],
-    baseUri: ["'none'"],
-    frameAncestors: ["'none'"],
-  },
+  contentSecurityPolicy: CSP,
   referrerPolicy: "no-referrer",
   xFrameOptions: "DENY",
   crossOriginResourcePolicy: "same-origin",

@@ -39,8 +39,13 @@ export function validateInvitees(
   return { invitees, errors };
 }
 
-/** CSV with a header row: email (required), name, affiliation, role. Rows are numbered from 1. */
+/** CSV: email (required), name, affiliation, role, with or without a header line. Rows are numbered from 1. */
 export function inviteesFromCsv(text: string): { invitees: Invitee[]; errors: FieldError[] } {
+  // A pasted list without a header line ("amal@example.org,Amal Saleh,…") gets the
+  // documented column order.
+  const firstLine = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
+  if (firstLine.includes("@") && !/(^|,)\s*email\s*(,|$)/i.test(firstLine))
+    text = `email,name,affiliation,role\n${text}`;
   const parsed = parseCsv(text);
   if (!parsed.header.includes("email"))
     return {

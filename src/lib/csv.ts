@@ -33,6 +33,9 @@ export function parseCsv(text: string): ParsedCsv {
   return {
     header: result.meta.fields ?? [],
     rows: result.data,
-    errors: result.errors.map((e) => ({ row: (e.row ?? 0) + 1, message: e.message })),
+    // Missing trailing cells are empty optional columns, not errors.
+    errors: result.errors
+      .filter((e) => e.code !== "TooFewFields")
+      .map((e) => ({ row: (e.row ?? 0) + 1, message: e.message })),
   };
 }

@@ -15,6 +15,8 @@ export interface PageProps {
   path?: string;
   /** Path of this page in the other language, for the language switch (public pages). */
   otherLangHref?: string;
+  /** Third-party scripts this page needs (only Turnstile, and only when configured). */
+  externalScripts?: string[];
 }
 
 const ADMIN_MENU: { href: string; label: string; roles?: Actor["role"][] }[] = [
@@ -44,6 +46,7 @@ export function Page({
   actor,
   path,
   otherLangHref,
+  externalScripts,
 }: PageProps) {
   const t = stringsFor(lang);
   const siteName = area === "admin" ? "Workshops · Organisers" : t.siteName;
@@ -58,6 +61,9 @@ export function Page({
           <title>{`${title} · ${siteName}`}</title>
           <link rel="stylesheet" href="/assets/app.css" />
           <script src="/assets/app.js" defer />
+          {externalScripts?.map((src) => (
+            <script src={src} async defer />
+          ))}
         </head>
         <body>
           <a class="skip" href="#main">

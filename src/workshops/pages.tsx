@@ -3,7 +3,13 @@
 import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { raw } from "hono/html";
-import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
+import {
+  requireHuman,
+  TURNSTILE_FIELD,
+  TURNSTILE_SCRIPT,
+  throttlePublicPosts,
+  turnstileForPage,
+} from "../http/abuse";
 import type { AppEnv } from "../http/context";
 import { AppError } from "../lib/errors";
 import type { Lang } from "../lib/i18n";
@@ -181,6 +187,7 @@ function WorkshopPage({
   workshop,
   lang,
   form,
+  siteKey,
 }: {
   workshop: Workshop;
   lang: Lang;
@@ -195,6 +202,7 @@ function WorkshopPage({
       lang={lang}
       title={workshop.title}
       otherLangHref={`/workshops/${workshop.slug}?lang=${other(lang)}`}
+      externalScripts={siteKey ? [TURNSTILE_SCRIPT] : undefined}
     >
       <article>
         <h1 dir="auto">{workshop.title}</h1>
@@ -217,6 +225,7 @@ function WorkshopPage({
             lang={lang}
             errors={form?.errors}
             values={form?.values}
+            siteKey={siteKey}
           />
         </section>
       ) : null}
@@ -226,7 +235,9 @@ function WorkshopPage({
 
 workshopPages.get("/workshops/:slug", async (c) => {
   const workshop = await getPublishedBySlug(c.get("db"), c.req.param("slug"));
-  return c.html(<WorkshopPage workshop={workshop} lang={c.get("lang")} />);
+  return c.html(
+    <WorkshopPage workshop={workshop} lang={c.get("lang")} siteKey={turnstileForPage(c)} />,
+  );
 });
 
 const RegistrationFormSchema = z.object({
@@ -263,7 +274,15 @@ workshopPages.post("/workshops/:slug/register", async (c) => {
       .map(([k, v]) => [k.slice(8), v]),
   );
   const explain = (status: 409 | 422 | 403) =>
-    c.html(<WorkshopPage workshop={workshop} lang={lang} form={{ errors, values }} />, status);
+    c.html(
+      <WorkshopPage
+        workshop={workshop}
+        lang={lang}
+        form={{ errors, values }}
+        siteKey={turnstileForPage(c)}
+      />,
+      status,
+    );
   if (Object.keys(errors).length > 0) return explain(422);
   try {
     await requireHuman(c, values[TURNSTILE_FIELD]);
