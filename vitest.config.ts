@@ -15,6 +15,8 @@ export default defineConfig(async () => {
             TOKEN_SECRET: "test-token-secret-0123456789",
             // Concurrency tests send hundreds of public posts; throttling has its own test.
             THROTTLE: "off",
+            // base64 of "test-webhook-key-0123456789abcdef", in Svix's whsec_ form.
+            RESEND_WEBHOOK_SECRET: "whsec_dGVzdC13ZWJob29rLWtleS0wMTIzNDU2Nzg5YWJjZGVm",
           },
           // The outside world: every outbound fetch goes to a fake Resend (and later a fake
           // Turnstile), a small worker of its own rather than patched internals.

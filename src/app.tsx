@@ -18,9 +18,14 @@ import { organiserPages } from "./organisers/pages";
 import { organiserApi } from "./organisers/routes";
 import { registrationPages } from "./registrations/pages";
 import { registrationApi } from "./registrations/routes";
+import { reportPages } from "./reports/pages";
+import { reportApi } from "./reports/routes";
+import { subscriberPages } from "./subscribers/pages";
+import { subscriberApi } from "./subscribers/routes";
 import { APP_CSS } from "./ui/assets";
 import { DOOR_JS } from "./ui/door-script";
 import { APP_JS } from "./ui/local-time";
+import { webhookApi } from "./webhooks/routes";
 import { workshopAdminPages } from "./workshops/admin-pages";
 import { workshopPages } from "./workshops/pages";
 import { workshopApi } from "./workshops/routes";
@@ -38,9 +43,10 @@ const OPENAPI_CONFIG = {
 
 /** Content types each API path accepts for a body. */
 function acceptedBodyTypes(path: string): string[] {
-  return /^\/api\/v1\/workshops\/[^/]+\/invitations$/.test(path)
-    ? ["application/json", "text/csv"]
-    : ["application/json"];
+  if (/^\/api\/v1\/workshops\/[^/]+\/invitations$/.test(path))
+    return ["application/json", "text/csv"];
+  if (path === "/api/v1/subscribers/import") return ["text/csv"];
+  return ["application/json"];
 }
 
 export function createApp() {
@@ -50,6 +56,9 @@ export function createApp() {
   api.route("/", registrationApi);
   api.route("/", invitationApi);
   api.route("/", attendeeApi);
+  api.route("/", subscriberApi);
+  api.route("/", reportApi);
+  api.route("/", webhookApi);
   api.route("/", mailApi);
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -92,6 +101,8 @@ export function createApp() {
   app.route("/", workshopPages);
   app.route("/", registrationPages);
   app.route("/", invitationPages);
+  app.route("/", subscriberPages);
+  app.route("/", reportPages);
   app.route("/", workshopAdminPages);
   app.route("/", doorPages);
   app.route("/", organiserPages);

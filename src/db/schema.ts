@@ -1,7 +1,14 @@
 // Every table, in one place. Times are UTC instants stored as integer milliseconds
 // (drizzle's timestamp_ms mode gives Date objects). Secrets are stored only as SHA-256 hashes.
 import { relations, sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -118,7 +125,10 @@ export const emails = sqliteTable(
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
   },
-  (t) => [index("emails_status_next_attempt").on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index("emails_status_next_attempt").on(t.status, t.nextAttemptAt),
+    index("emails_provider").on(t.providerId),
+  ],
 );
 
 /** The dev mailbox: what the dev transport "delivered". One row per idempotency key. */
@@ -316,6 +326,204 @@ export const accessTokens = sqliteTable(
   (t) => [index("access_tokens_subject").on(t.subjectId)],
 );
 
+// ---------------------------------------------------------------- subscribers
+
+export const topics = sqliteTable("topics", {
+  id: text("id").primaryKey(),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  nameAr: text("name_ar"),
+  createdAt: createdAt(),
+});
+
+export const SUBSCRIBER_STATUSES = [
+  "pending",
+  "active",
+  "unsubscribed",
+  "bounced",
+  "complained",
+] as const;
+
+export const subscribers = sqliteTable(
+  "subscribers",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull().unique(),
+    name: text("name"),
+    language: text("language", { enum: ["en", "ar"] }).notNull(),
+    status: text("status", { enum: SUBSCRIBER_STATUSES }).notNull(),
+    /** Where consent came from: form, registration, import (the organiser vouches). */
+    consentSource: text("consent_source", { enum: ["form", "registration", "import"] }).notNull(),
+    consentAt: integer("consent_at", { mode: "timestamp_ms" }),
+    confirmedAt: integer("confirmed_at", { mode: "timestamp_ms" }),
+    unsubscribedAt: integer("unsubscribed_at", { mode: "timestamp_ms" }),
+    /** Last "confirm your subscription" email: at most one per 10 minutes. */
+    lastPromptAt: integer("last_prompt_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("subscribers_status").on(t.status, t.id)],
+);
+
+export const subscriberTopics = sqliteTable(
+  "subscriber_topics",
+  {
+    subscriberId: text("subscriber_id")
+      .notNull()
+      .references(() => subscribers.id, { onDelete: "cascade" }),
+    topicId: text("topic_id")
+      .notNull()
+      .references(() => topics.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.subscriberId, t.topicId] }),
+    index("subscriber_topics_topic").on(t.topicId, t.subscriberId),
+  ],
+);
+
+/** Addresses no report may go to: bounces, complaints, manual blocks, erased subscribers. */
+export const suppressions = sqliteTable("suppressions", {
+  email: text("email").primaryKey(),
+  reason: text("reason", { enum: ["bounce", "complaint", "manual", "erased"] }).notNull(),
+  createdAt: createdAt(),
+});
+
+// ---------------------------------------------------------------- reports
+
+export const reports = sqliteTable(
+  "reports",
+  {
+    id: text("id").primaryKey(),
+    workshopId: text("workshop_id").references(() => workshops.id, { onDelete: "set null" }),
+    slug: text("slug").notNull().unique(),
+    defaultLanguage: text("default_language", { enum: ["en", "ar"] }).notNull(),
+    status: text("status", { enum: ["draft", "published"] }).notNull(),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }),
+    /** The public page goes live at this instant; attendees may receive the report before. */
+    embargoUntil: integer("embargo_until", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("reports_status_published").on(t.status, t.publishedAt)],
+);
+
+export const reportVersions = sqliteTable(
+  "report_versions",
+  {
+    reportId: text("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    language: text("language", { enum: ["en", "ar"] }).notNull(),
+    title: text("title").notNull(),
+    summary: text("summary"),
+    body: text("body").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reportId, t.language] })],
+);
+
+// ---------------------------------------------------------------- distributions
+
+export interface DistributionAudience {
+  topics?: string[];
+  attendeesOf?: { workshopId: string; statuses: ("confirmed" | "attended")[] };
+}
+
+export const DISTRIBUTION_STATUSES = [
+  "scheduled",
+  "sending",
+  "completed",
+  "cancelled",
+  "failed",
+] as const;
+
+export const distributions = sqliteTable(
+  "distributions",
+  {
+    id: text("id").primaryKey(),
+    reportId: text("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    status: text("status", { enum: DISTRIBUTION_STATUSES }).notNull(),
+    audience: text("audience", { mode: "json" }).$type<DistributionAudience>().notNull(),
+    scheduledAt: integer("scheduled_at", { mode: "timestamp_ms" }),
+    /** Preparation: "audience" (collecting), "chunks" (numbering), "ready". */
+    stage: text("stage", { enum: ["audience", "chunks", "ready"] })
+      .notNull()
+      .default("audience"),
+    /** Where audience collection has got to, per source, so it resumes after a crash. */
+    cursor: text("cursor", { mode: "json" }).$type<{
+      source: "topics" | "attendees";
+      after: string;
+    }>(),
+    chunkCount: integer("chunk_count").notNull().default(0),
+    total: integer("total").notNull().default(0),
+    sent: integer("sent").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    skipped: integer("skipped").notNull().default(0),
+    delivered: integer("delivered").notNull().default(0),
+    bounced: integer("bounced").notNull().default(0),
+    complained: integer("complained").notNull().default(0),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    completedAt: integer("completed_at", { mode: "timestamp_ms" }),
+    /** Last time work happened; the sweeper resumes distributions idle for too long. */
+    progressAt: integer("progress_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("distributions_status_scheduled").on(t.status, t.scheduledAt)],
+);
+
+/** The rendered email of one language version, with placeholders for personalisation. */
+export const distributionRenders = sqliteTable(
+  "distribution_renders",
+  {
+    distributionId: text("distribution_id")
+      .notNull()
+      .references(() => distributions.id, { onDelete: "cascade" }),
+    language: text("language", { enum: ["en", "ar"] }).notNull(),
+    subject: text("subject").notNull(),
+    html: text("html").notNull(),
+    text: text("text").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.distributionId, t.language] })],
+);
+
+/** The per-recipient ledger: at most one email per address per distribution. */
+export const deliveries = sqliteTable(
+  "deliveries",
+  {
+    id: text("id").primaryKey(),
+    distributionId: text("distribution_id")
+      .notNull()
+      .references(() => distributions.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    name: text("name"),
+    language: text("language", { enum: ["en", "ar"] }).notNull(),
+    subscriberId: text("subscriber_id"),
+    registrationId: text("registration_id"),
+    status: text("status", { enum: ["pending", "sending", "sent", "failed", "skipped"] }).notNull(),
+    skipReason: text("skip_reason"),
+    chunk: integer("chunk"),
+    /** Stamp of the operation that last changed the row, for exact counter updates. */
+    op: text("op"),
+    providerId: text("provider_id"),
+    outcome: text("outcome", { enum: ["delivered", "bounced", "complained"] }),
+    attempts: integer("attempts").notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex("deliveries_distribution_email").on(t.distributionId, t.email),
+    index("deliveries_distribution_chunk").on(t.distributionId, t.chunk),
+    index("deliveries_distribution_status").on(t.distributionId, t.status, t.chunk),
+    index("deliveries_provider").on(t.providerId),
+    index("deliveries_op").on(t.op),
+  ],
+);
+
+/** Webhook deliveries already processed, by svix-id: a redelivered event is a no-op. */
+export const webhookEvents = sqliteTable("webhook_events", {
+  id: text("id").primaryKey(),
+  type: text("type").notNull(),
+  createdAt: createdAt(),
+});
+
 // ---------------------------------------------------------------- relations (for db.query)
 
 export const sessionsRelations = relations(sessions, ({ one }) => ({
@@ -332,4 +540,29 @@ export const registrationsRelations = relations(registrations, ({ one }) => ({
 
 export const invitationsRelations = relations(invitations, ({ one }) => ({
   workshop: one(workshops, { fields: [invitations.workshopId], references: [workshops.id] }),
+}));
+
+export const subscribersRelations = relations(subscribers, ({ many }) => ({
+  topics: many(subscriberTopics),
+}));
+
+export const subscriberTopicsRelations = relations(subscriberTopics, ({ one }) => ({
+  subscriber: one(subscribers, {
+    fields: [subscriberTopics.subscriberId],
+    references: [subscribers.id],
+  }),
+  topic: one(topics, { fields: [subscriberTopics.topicId], references: [topics.id] }),
+}));
+
+export const reportsRelations = relations(reports, ({ many, one }) => ({
+  versions: many(reportVersions),
+  workshop: one(workshops, { fields: [reports.workshopId], references: [workshops.id] }),
+}));
+
+export const reportVersionsRelations = relations(reportVersions, ({ one }) => ({
+  report: one(reports, { fields: [reportVersions.reportId], references: [reports.id] }),
+}));
+
+export const distributionsRelations = relations(distributions, ({ one }) => ({
+  report: one(reports, { fields: [distributions.reportId], references: [reports.id] }),
 }));

@@ -2,6 +2,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
 import type { Lang } from "../lib/i18n";
+import { reportSummaries } from "../reports/pages";
+import { listPublicReports } from "../reports/service";
 import { Page } from "../ui/layout";
 import { stringsFor } from "../ui/strings";
 import { SeatBadge, WhenWhere } from "../workshops/components";
@@ -16,7 +18,11 @@ export function otherLang(lang: Lang): Lang {
 homePages.get("/", async (c) => {
   const lang = c.get("lang");
   const t = stringsFor(lang);
-  const upcoming = await listUpcoming(c.get("db"), new Date(), 20);
+  const now = new Date();
+  const [upcoming, latest] = await Promise.all([
+    listUpcoming(c.get("db"), now, 20),
+    listPublicReports(c.get("db"), now, 6),
+  ]);
   return c.html(
     <Page
       lang={lang}
@@ -46,7 +52,28 @@ homePages.get("/", async (c) => {
       </section>
       <section aria-labelledby="reports">
         <h2 id="reports">{t.latestReports}</h2>
-        <p class="muted">{t.noReports}</p>
+        {latest.length === 0 ? (
+          <p class="muted">{t.noReports}</p>
+        ) : (
+          <ul class="cards">
+            {reportSummaries(latest, lang).map(({ report, version }) => (
+              <li
+                class="card"
+                lang={version.language}
+                dir={version.language === "ar" ? "rtl" : "ltr"}
+              >
+                <h3>
+                  <a href={`/reports/${report.slug}?lang=${version.language}`}>{version.title}</a>
+                </h3>
+                {version.summary ? <p>{version.summary}</p> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p>
+          <a href={`/reports?lang=${lang}`}>{t.allReports}</a> ·{" "}
+          <a href={`/subscribe?lang=${lang}`}>{t.subscribeLink}</a>
+        </p>
       </section>
     </Page>,
   );

@@ -2,6 +2,7 @@
 // others. Every job is idempotent, because triggers can overlap or fire twice.
 import { purgeExpiredPersonalData, purgeOldEmails } from "../attendees/retention";
 import { createDb, type Db } from "../db/client";
+import { sweepDistributions } from "../distributions/service";
 import type { Env } from "../env";
 import { expireInvitations, sendInvitationReminders } from "../invitations/reminders";
 import { Mailer, resumeStalledEmails } from "../mail/outbox";
@@ -17,16 +18,33 @@ export interface JobContext {
 
 type Job = { name: string; run: (ctx: JobContext) => Promise<unknown> };
 
+export const MINUTELY = "* * * * *";
 export const FREQUENT = "*/5 * * * *";
 export const DAILY = "30 3 * * *";
 
 /** Which jobs each cron expression in wrangler.toml runs. */
 export const SCHEDULE: Record<string, Job[]> = {
-  [FREQUENT]: [
+  [MINUTELY]: [
     {
       name: "resume-stalled-emails",
       run: ({ db, env, now }) => resumeStalledEmails(db, env.MAIL_QUEUE, now.getTime()),
     },
+    {
+      name: "distributions",
+      run: ({ db, env, now }) =>
+        sweepDistributions(
+          {
+            db,
+            queue: env.MAIL_QUEUE,
+            appUrl: env.APP_URL,
+            secret: env.TOKEN_SECRET,
+            from: env.MAIL_FROM,
+          },
+          now,
+        ),
+    },
+  ],
+  [FREQUENT]: [
     {
       name: "event-reminders",
       run: ({ db, env, mailer, now }) => sendEventReminders(db, mailer, env.APP_URL, now),

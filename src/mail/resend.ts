@@ -23,6 +23,7 @@ export function classifyResendFailure(
     return {
       ok: false,
       retryable: true,
+      rateLimited: true,
       retryAfterSeconds: parseRetryAfter(headers?.["retry-after"]),
       error: described,
     };
@@ -88,11 +89,11 @@ export class ResendTransport implements MailTransport {
 
   async sendBatch(emails: OutgoingEmail[], idempotencyKey: string): Promise<SendOutcome> {
     if (emails.length > MAX_BATCH) throw new Error(`a batch holds at most ${MAX_BATCH} emails`);
-    const { error, headers } = await this.client.batch.send(emails.map(payload), {
+    const { data, error, headers } = await this.client.batch.send(emails.map(payload), {
       idempotencyKey,
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     if (error) return classifyResendFailure(error, headers);
-    return { ok: true, providerId: null };
+    return { ok: true, providerId: null, providerIds: data?.data.map((d) => d.id) };
   }
 }

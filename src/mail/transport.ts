@@ -14,13 +14,20 @@ export interface OutgoingEmail {
 }
 
 export type SendOutcome =
-  | { ok: true; providerId: string | null }
+  | {
+      ok: true;
+      providerId: string | null;
+      /** For batch sends: the provider's id of each email, in the order sent. */
+      providerIds?: string[];
+    }
   | {
       ok: false;
       /** 429, 5xx, timeouts and lost answers are worth retrying; other 4xx are not. */
       retryable: boolean;
       /** From the provider's `retry-after`, when it said. */
       retryAfterSeconds?: number;
+      /** A 429: slow down, but this is not a failure of the send. */
+      rateLimited?: boolean;
       error: string;
     };
 

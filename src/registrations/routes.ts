@@ -10,6 +10,8 @@ import { apiRouter, bearerSecurity, ListQuery, problemResponses } from "../http/
 import { toCsv } from "../lib/csv";
 import { notFound } from "../lib/errors";
 import { requirePermission } from "../organisers/auth";
+import { subscriberContext } from "../subscribers/routes";
+import { subscribe } from "../subscribers/service";
 import { getPublishedBySlug, getWorkshop } from "../workshops/service";
 import { locationText, type Workshop } from "./notices";
 import {
@@ -443,6 +445,13 @@ registrationApi.openapi(
     await requireHuman(c, body[TURNSTILE_FIELD] ?? c.req.header(TURNSTILE_FIELD));
     const workshop = await getPublishedBySlug(c.get("db"), c.req.valid("param").slug);
     const outcome = await register(c.get("db"), mailOf(c), workshop, body);
+    if (body.subscribe)
+      await subscribe(
+        c.get("db"),
+        subscriberContext(c),
+        { email: body.email, name: body.name, language: body.language ?? workshop.language },
+        "registration",
+      );
     if (outcome.verification) return c.json({ status: "pending_verification" as const }, 202);
     return c.json({ status: outcome.status }, 201);
   },

@@ -17,6 +17,10 @@ export interface PageProps {
   otherLangHref?: string;
   /** Third-party scripts this page needs (only Turnstile, and only when configured). */
   externalScripts?: string[];
+  /** Language versions of this page, for <link rel="alternate" hreflang>. */
+  alternates?: { lang: Lang; href: string }[];
+  /** Feeds to announce in the head. */
+  feeds?: { title: string; href: string }[];
 }
 
 const ADMIN_MENU: { href: string; label: string; roles?: Actor["role"][] }[] = [
@@ -47,6 +51,8 @@ export function Page({
   path,
   otherLangHref,
   externalScripts,
+  alternates,
+  feeds,
 }: PageProps) {
   const t = stringsFor(lang);
   const siteName = area === "admin" ? "Workshops · Organisers" : t.siteName;
@@ -61,6 +67,12 @@ export function Page({
           <title>{`${title} · ${siteName}`}</title>
           <link rel="stylesheet" href="/assets/app.css" />
           <script src="/assets/app.js" defer />
+          {alternates?.map((a) => (
+            <link rel="alternate" hreflang={a.lang} href={a.href} />
+          ))}
+          {feeds?.map((f) => (
+            <link rel="alternate" type="application/atom+xml" title={f.title} href={f.href} />
+          ))}
           {externalScripts?.map((src) => (
             <script src={src} async defer />
           ))}

@@ -1,6 +1,6 @@
 // The one script public pages load (/assets/app.js): shows a workshop's time in the
 // visitor's own zone next to the workshop's zone. Pages work fully without it.
-export const APP_JS = `
+export const LOCAL_TIME_JS = `
 document.querySelectorAll("[data-local-time]").forEach(function (el) {
   try {
     var start = new Date(el.getAttribute("data-start"));
@@ -15,3 +15,26 @@ document.querySelectorAll("[data-local-time]").forEach(function (el) {
   } catch (e) {}
 });
 `;
+
+// Reader's text size on report pages: buttons shown only when this script runs, the choice
+// kept in localStorage.
+export const TEXT_SIZE_JS = `
+(function () {
+  var box = document.getElementById("text-size");
+  if (!box) return;
+  var root = document.documentElement;
+  var scale = Number(localStorage.getItem("text-scale")) || 1;
+  var apply = function () { root.style.setProperty("--text-scale", String(scale)); localStorage.setItem("text-scale", String(scale)); };
+  apply();
+  box.hidden = false;
+  box.querySelectorAll("button[data-step]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var step = Number(b.getAttribute("data-step"));
+      scale = step === 0 ? 1 : Math.min(1.6, Math.max(0.85, Math.round((scale + step) * 100) / 100));
+      apply();
+    });
+  });
+})();
+`;
+
+export const APP_JS = LOCAL_TIME_JS + TEXT_SIZE_JS;

@@ -15,6 +15,8 @@ export const uiStrings = {
     noUpcoming: "No workshops are open for registration at the moment.",
     latestReports: "Latest reports",
     noReports: "No reports have been published yet.",
+    allReports: "All reports",
+    subscribeLink: "Subscribe to the reports",
     notFoundTitle: "Page not found",
     notFoundText:
       "There is nothing at this address. It may have moved, or the link may be incomplete.",
@@ -91,6 +93,8 @@ export const uiStrings = {
     noUpcoming: "لا توجد ورشات مفتوحة للتسجيل حالياً.",
     latestReports: "أحدث التقارير",
     noReports: "لم تُنشر أي تقارير بعد.",
+    allReports: "كل التقارير",
+    subscribeLink: "اشترك في التقارير",
     notFoundTitle: "الصفحة غير موجودة",
     notFoundText: "لا يوجد شيء على هذا العنوان. ربما نُقل أو أن الرابط غير مكتمل.",
     errorTitle: "حدث خطأ",

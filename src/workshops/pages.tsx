@@ -15,6 +15,7 @@ import { AppError } from "../lib/errors";
 import type { Lang } from "../lib/i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { register } from "../registrations/service";
+import { subscribe } from "../subscribers/service";
 import { type FormErrors, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { fillIn, stringsFor } from "../ui/strings";
@@ -298,6 +299,14 @@ workshopPages.post("/workshops/:slug/register", async (c) => {
         receiveReport: values.receiveReport === "true",
       },
     );
+    if (values.subscribe === "true") {
+      await subscribe(
+        db,
+        { mailer: c.get("mailer"), appUrl: c.env.APP_URL, secret: c.env.TOKEN_SECRET },
+        { email: data.email, name: data.name, language: lang },
+        "registration",
+      );
+    }
     const title = outcome.verification ? t.checkEmailTitle : t.registeredTitle;
     return c.html(
       <Page lang={lang} title={title}>

@@ -72,7 +72,8 @@ export async function createWorkshop(
   const id = newId("wks");
   const base = input.slug ?? (slugify(input.title) || `workshop-${id.slice(-6)}`);
   for (let attempt = 0; attempt < 5; attempt++) {
-    const slug = attempt === 0 ? base : `${base}-${attempt + 1}`;
+    const slug =
+      attempt === 0 ? base : attempt < 4 ? `${base}-${attempt + 1}` : `${base}-${id.slice(-6)}`;
     try {
       const [rows] = await db.batch([
         db

@@ -1,0 +1,76 @@
+/** @jsxImportSource react */
+// A report as an email. Rendered once per language with placeholders that distributions
+// replace per recipient (the greeting name and the unsubscribe link): never one render per
+// recipient. No tracking pixel, no rewritten links.
+import { Heading, Link, Text } from "@react-email/components";
+import { EmailLayout, styles } from "./components/layout";
+import type { EmailLang } from "./strings";
+
+export const NAME_SLOT = "%%RECIPIENT_NAME%%";
+export const UNSUBSCRIBE_SLOT = "%%UNSUBSCRIBE_URL%%";
+
+export interface ReportEmailProps {
+  lang: EmailLang;
+  title: string;
+  summary?: string | null;
+  /** The report body, already rendered from Markdown with raw HTML escaped. */
+  bodyHtml: string;
+  webUrl?: string | null;
+}
+
+const words = {
+  en: {
+    hello: "Dear",
+    web: "Read it on the web",
+    unsubscribe: "Unsubscribe",
+    why: "You receive our workshop reports because you subscribed or attended.",
+  },
+  ar: {
+    hello: "عزيزنا",
+    web: "اقرأه على الموقع",
+    unsubscribe: "إلغاء الاشتراك",
+    why: "تصلك تقارير ورشاتنا لأنك مشترك أو حضرت الورشة.",
+  },
+};
+
+export function ReportEmail({ lang, title, summary, bodyHtml, webUrl }: ReportEmailProps) {
+  const t = words[lang];
+  return (
+    <EmailLayout
+      lang={lang}
+      preview={summary ?? title}
+      footer={
+        <Text style={{ color: "#71717a", fontSize: 12, lineHeight: "18px", margin: "8px 0 0" }}>
+          {t.why} <Link href={UNSUBSCRIBE_SLOT}>{t.unsubscribe}</Link>
+        </Text>
+      }
+    >
+      <Text style={styles.text}>
+        {t.hello} {NAME_SLOT},
+      </Text>
+      <Heading style={styles.heading}>{title}</Heading>
+      {summary ? <Text style={{ ...styles.text, fontWeight: 600 }}>{summary}</Text> : null}
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: Markdown rendered with raw HTML disabled and unsafe links refused */}
+      <div
+        style={{ fontSize: 15, lineHeight: "24px", color: "#27272a" }}
+        dangerouslySetInnerHTML={{ __html: bodyHtml }}
+      />
+      {webUrl ? (
+        <Text style={styles.small}>
+          <Link href={webUrl}>{t.web}</Link>
+        </Text>
+      ) : null}
+    </EmailLayout>
+  );
+}
+
+ReportEmail.PreviewProps = {
+  lang: "en",
+  title: "What the participants agreed on",
+  summary: "Three recommendations from a closed workshop.",
+  bodyHtml:
+    "<p>The participants discussed <strong>three options</strong>.</p><ol><li>First</li><li>Second</li></ol>",
+  webUrl: "http://localhost:8787/reports/example",
+} satisfies ReportEmailProps;
+
+export default ReportEmail;

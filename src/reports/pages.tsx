@@ -1,0 +1,194 @@
+// Public report pages: the archive, each report in each language (hreflang alternates,
+// a reader's text-size control), and the Atom feed. Embargoed reports stay hidden until
+// their embargo ends.
+import { Hono } from "hono";
+import { raw } from "hono/html";
+import type { AppEnv } from "../http/context";
+import { isLang, type Lang } from "../lib/i18n";
+import { renderMarkdown } from "../lib/markdown";
+import { Page } from "../ui/layout";
+import { getPublicReport, listPublicReports, type ReportWithVersions, versionFor } from "./service";
+
+export const reportPages = new Hono<AppEnv>();
+
+const words = {
+  en: {
+    archive: "Reports",
+    empty: "No reports have been published yet.",
+    published: "Published",
+    size: "Text size",
+    smaller: "Smaller text",
+    reset: "Default size",
+    larger: "Larger text",
+    also: "Also in",
+    feed: "Reports feed (Atom)",
+  },
+  ar: {
+    archive: "التقارير",
+    empty: "لم تُنشر أي تقارير بعد.",
+    published: "نُشر في",
+    size: "حجم النص",
+    smaller: "تصغير النص",
+    reset: "الحجم الافتراضي",
+    larger: "تكبير النص",
+    also: "متوفر أيضاً بـ",
+    feed: "موجز التقارير (Atom)",
+  },
+};
+const LANGUAGE_NAMES: Record<Lang, string> = { en: "English", ar: "العربية" };
+const dateOf = (d: Date | null, lang: Lang) =>
+  d
+    ? new Intl.DateTimeFormat(lang === "ar" ? "ar" : "en-GB", {
+        dateStyle: "long",
+        timeZone: "UTC",
+      }).format(d)
+    : "";
+
+export function reportSummaries(reports: ReportWithVersions[], lang: Lang) {
+  return reports.map((r) => ({ report: r, version: versionFor(r, lang) }));
+}
+
+reportPages.get("/reports", async (c) => {
+  const lang = c.get("lang");
+  const t = words[lang];
+  const list = reportSummaries(await listPublicReports(c.get("db"), new Date()), lang);
+  return c.html(
+    <Page
+      lang={lang}
+      title={t.archive}
+      otherLangHref={`/reports?lang=${lang === "ar" ? "en" : "ar"}`}
+      feeds={[{ title: t.feed, href: "/reports/feed.xml" }]}
+    >
+      <h1>{t.archive}</h1>
+      {list.length === 0 ? (
+        <p class="muted">{t.empty}</p>
+      ) : (
+        <ul class="cards">
+          {list.map(({ report, version }) => (
+            <li
+              class="card"
+              lang={version.language}
+              dir={version.language === "ar" ? "rtl" : "ltr"}
+            >
+              <h2 class="h3">
+                <a href={`/reports/${report.slug}?lang=${version.language}`}>{version.title}</a>
+              </h2>
+              {version.summary ? <p>{version.summary}</p> : null}
+              <p class="muted">{dateOf(report.publishedAt, lang)}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>
+        <a href="/reports/feed.xml">{t.feed}</a>
+      </p>
+    </Page>,
+  );
+});
+
+const xml = (value: string) =>
+  value.replace(
+    /[<>&'"]/g,
+    (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[ch]!,
+  );
+
+reportPages.get("/reports/feed.xml", async (c) => {
+  const base = c.env.APP_URL.replace(/\/$/, "");
+  const list = await listPublicReports(c.get("db"), new Date(), 30);
+  const updated = (list[0]?.publishedAt ?? new Date(0)).toISOString();
+  const entries = list.flatMap((report) =>
+    report.versions.map((v) => {
+      const url = `${base}/reports/${report.slug}?lang=${v.language}`;
+      return `  <entry xml:lang="${v.language}">
+    <id>${xml(url)}</id>
+    <title>${xml(v.title)}</title>
+    <link rel="alternate" href="${xml(url)}" hreflang="${v.language}"/>
+    <updated>${(report.updatedAt ?? report.publishedAt ?? report.createdAt).toISOString()}</updated>
+    <published>${(report.publishedAt ?? report.createdAt).toISOString()}</published>
+    ${v.summary ? `<summary>${xml(v.summary)}</summary>` : ""}
+    <content type="html">${xml(renderMarkdown(v.body))}</content>
+  </entry>`;
+    }),
+  );
+  const feed = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <id>${xml(`${base}/reports/feed.xml`)}</id>
+  <title>Workshop reports</title>
+  <link rel="self" href="${xml(`${base}/reports/feed.xml`)}"/>
+  <link rel="alternate" href="${xml(`${base}/reports`)}"/>
+  <updated>${updated}</updated>
+  <author><name>Workshops</name></author>
+${entries.join("\n")}
+</feed>
+`;
+  return c.body(feed, 200, { "Content-Type": "application/atom+xml; charset=utf-8" });
+});
+
+export function ReportArticle({
+  report,
+  lang,
+  base,
+}: {
+  report: ReportWithVersions;
+  lang: Lang;
+  base: string;
+}) {
+  const version = versionFor(report, lang);
+  const t = words[version.language];
+  const others = report.versions.filter((v) => v.language !== version.language);
+  return (
+    <article>
+      <h1>{version.title}</h1>
+      <p class="muted">
+        {t.published} {dateOf(report.publishedAt, version.language)}
+        {others.map((o) => (
+          <>
+            {" · "}
+            {t.also}{" "}
+            <a href={`${base}?lang=${o.language}`} hreflang={o.language} lang={o.language}>
+              {LANGUAGE_NAMES[o.language]}
+            </a>
+          </>
+        ))}
+      </p>
+      <fieldset id="text-size" class="row text-size" hidden>
+        <legend class="hint">{t.size}</legend>
+        <button type="button" class="secondary" data-step="-0.1" aria-label={t.smaller}>
+          A−
+        </button>
+        <button type="button" class="secondary" data-step="0" aria-label={t.reset}>
+          A
+        </button>
+        <button type="button" class="secondary" data-step="0.1" aria-label={t.larger}>
+          A+
+        </button>
+      </fieldset>
+      {version.summary ? <p class="lead">{version.summary}</p> : null}
+      <div class="prose">{raw(renderMarkdown(version.body))}</div>
+    </article>
+  );
+}
+
+reportPages.get("/reports/:slug", async (c) => {
+  const report = await getPublicReport(c.get("db"), c.req.param("slug"), new Date());
+  const q = c.req.query("lang");
+  const wanted: Lang = isLang(q) ? q : c.get("lang");
+  const version = versionFor(report, wanted);
+  const path = `/reports/${report.slug}`;
+  const base = c.env.APP_URL.replace(/\/$/, "");
+  const otherVersion = report.versions.find((v) => v.language !== version.language);
+  return c.html(
+    <Page
+      lang={version.language}
+      title={version.title}
+      otherLangHref={otherVersion ? `${path}?lang=${otherVersion.language}` : undefined}
+      alternates={report.versions.map((v) => ({
+        lang: v.language,
+        href: `${base}${path}?lang=${v.language}`,
+      }))}
+      feeds={[{ title: words[version.language].feed, href: "/reports/feed.xml" }]}
+    >
+      <ReportArticle report={report} lang={version.language} base={path} />
+    </Page>,
+  );
+});

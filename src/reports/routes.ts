@@ -1,0 +1,335 @@
+// JSON API: reports and their distributions.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import {
+  cancelDistribution,
+  createDistribution,
+  distributionJson,
+  type EngineContext,
+  getDistribution,
+  testSend,
+} from "../distributions/service";
+import type { AppEnv } from "../http/context";
+import { apiRouter, bearerSecurity, problemResponses } from "../http/openapi";
+import { invalid } from "../lib/errors";
+import { requirePermission } from "../organisers/auth";
+import {
+  createReport,
+  getReport,
+  listReports,
+  publishReport,
+  reportJson,
+  updateReport,
+} from "./service";
+
+const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
+const Version = z
+  .object({
+    language: z.enum(["en", "ar"]),
+    title: z.string().trim().min(1).max(300),
+    summary: z.string().trim().max(2000).optional(),
+    body: z.string().max(200_000),
+  })
+  .strict();
+const ReportBody = z
+  .object({
+    workshopId: z.string().optional(),
+    slug: z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
+      .max(80)
+      .optional(),
+    defaultLanguage: z.enum(["en", "ar"]),
+    versions: z.array(Version).min(1).max(2),
+  })
+  .strict()
+  .openapi("ReportInput");
+const ReportSchema = z
+  .object({ id: z.string(), slug: z.string(), status: z.enum(["draft", "published"]) })
+  .passthrough()
+  .openapi("Report");
+const DistributionSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["scheduled", "sending", "completed", "cancelled", "failed"]),
+    total: z.number(),
+    sent: z.number(),
+    failed: z.number(),
+    skipped: z.number(),
+  })
+  .passthrough()
+  .openapi("Distribution");
+
+export const engineOf = (c: Context<AppEnv>): EngineContext => ({
+  db: c.get("db"),
+  queue: c.env.MAIL_QUEUE,
+  appUrl: c.env.APP_URL,
+  secret: c.env.TOKEN_SECRET,
+  from: c.env.MAIL_FROM,
+});
+
+export const reportApi = apiRouter();
+reportApi.use("/reports", requirePermission("workshops.manage"));
+reportApi.use("/reports/*", requirePermission("workshops.manage"));
+reportApi.use("/distributions/*", requirePermission("workshops.manage"));
+
+reportApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/reports",
+    tags: ["Reports"],
+    summary: "Create a report (draft) with one version per language; bodies are Markdown",
+    security: bearerSecurity,
+    request: { body: { required: true, content: { "application/json": { schema: ReportBody } } } },
+    responses: {
+      201: { description: "Created", ...json(ReportSchema) },
+      ...problemResponses(400, 401, 403, 409, 415, 422),
+    },
+  }),
+  async (c) =>
+    c.json(reportJson(await createReport(c.get("db"), c.get("actor")!, c.req.valid("json"))), 201),
+);
+
+reportApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/reports",
+    tags: ["Reports"],
+    summary: "List reports",
+    security: bearerSecurity,
+    responses: {
+      200: {
+        description: "Reports",
+        ...json(z.object({ data: z.array(ReportSchema), nextCursor: z.null() })),
+      },
+      ...problemResponses(401, 403),
+    },
+  }),
+  async (c) =>
+    c.json({ data: (await listReports(c.get("db"))).map(reportJson), nextCursor: null }, 200),
+);
+
+reportApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/reports/{id}",
+    tags: ["Reports"],
+    summary: "Read a report",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      200: { description: "Report", ...json(ReportSchema) },
+      ...problemResponses(401, 403, 404),
+    },
+  }),
+  async (c) => c.json(reportJson(await getReport(c.get("db"), c.req.valid("param").id)), 200),
+);
+
+reportApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/reports/{id}",
+    tags: ["Reports"],
+    summary: "Change a report (versions are replaced as a whole)",
+    security: bearerSecurity,
+    request: {
+      params: IdParam,
+      body: { required: true, content: { "application/json": { schema: ReportBody.partial() } } },
+    },
+    responses: {
+      200: { description: "Updated", ...json(ReportSchema) },
+      ...problemResponses(400, 401, 403, 404, 409, 415, 422),
+    },
+  }),
+  async (c) =>
+    c.json(
+      reportJson(
+        await updateReport(
+          c.get("db"),
+          c.get("actor")!,
+          c.req.valid("param").id,
+          c.req.valid("json"),
+        ),
+      ),
+      200,
+    ),
+);
+
+reportApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/reports/{id}/publish",
+    tags: ["Reports"],
+    summary:
+      "Publish; with embargoUntil the public page opens then, while distributions can go out now",
+    security: bearerSecurity,
+    request: {
+      params: IdParam,
+      body: {
+        required: false,
+        content: {
+          "application/json": {
+            schema: z
+              .object({ embargoUntil: z.iso.datetime({ offset: true }).optional() })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: "Published", ...json(ReportSchema) },
+      ...problemResponses(401, 403, 404, 422),
+    },
+  }),
+  async (c) => {
+    const body = (
+      (c.req.header("content-type") ?? "").includes("json") ? c.req.valid("json") : {}
+    ) as { embargoUntil?: string };
+    return c.json(
+      reportJson(
+        await publishReport(
+          c.get("db"),
+          c.get("actor")!,
+          c.req.valid("param").id,
+          body.embargoUntil ? new Date(body.embargoUntil) : null,
+        ),
+      ),
+      200,
+    );
+  },
+);
+
+reportApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/reports/{id}/distributions",
+    tags: ["Reports"],
+    summary:
+      "Send a published report: to subscribers of topics (all active subscribers when neither topics nor attendeesOf is given), the attendees of a workshop by status who did not opt out, or both; now or at scheduledAt",
+    security: bearerSecurity,
+    request: {
+      params: IdParam,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z
+              .object({
+                topics: z.array(z.string()).max(50).optional(),
+                attendeesOf: z
+                  .object({
+                    workshopId: z.string(),
+                    statuses: z
+                      .array(z.enum(["confirmed", "attended"]))
+                      .min(1)
+                      .default(["confirmed", "attended"]),
+                  })
+                  .optional(),
+                scheduledAt: z.iso.datetime({ offset: true }).optional(),
+              })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      201: { description: "Created", ...json(DistributionSchema) },
+      ...problemResponses(400, 401, 403, 404, 409, 415, 422),
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const d = await createDistribution(engineOf(c), c.get("actor")!, c.req.valid("param").id, {
+      ...body,
+      scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : null,
+    });
+    return c.json(distributionJson(d), 201);
+  },
+);
+
+reportApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/reports/{id}/test-send",
+    tags: ["Reports"],
+    summary: "Send the report as recipients would get it to one address (default: yours)",
+    security: bearerSecurity,
+    request: {
+      params: IdParam,
+      body: {
+        required: false,
+        content: {
+          "application/json": {
+            schema: z
+              .object({ to: z.email().optional(), language: z.enum(["en", "ar"]).optional() })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      202: { description: "Queued", ...json(z.object({ to: z.string() })) },
+      ...problemResponses(401, 403, 404, 422),
+    },
+  }),
+  async (c) => {
+    const body = (
+      (c.req.header("content-type") ?? "").includes("json") ? c.req.valid("json") : {}
+    ) as { to?: string; language?: "en" | "ar" };
+    const to = body.to ?? c.get("actor")!.email;
+    if (!to)
+      throw invalid("Give an address: the admin token has none.", [
+        { path: "to", message: "Required when signed in with the admin token." },
+      ]);
+    const report = await getReport(c.get("db"), c.req.valid("param").id);
+    await testSend(
+      engineOf(c),
+      c.get("mailer"),
+      report,
+      to,
+      body.language ?? report.defaultLanguage,
+    );
+    return c.json({ to }, 202);
+  },
+);
+
+reportApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/distributions/{id}",
+    tags: ["Reports"],
+    summary:
+      "A distribution's status and counts (total = sent + failed + skipped once completed; delivered, bounced, complained from webhooks)",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      200: { description: "Distribution", ...json(DistributionSchema) },
+      ...problemResponses(401, 403, 404),
+    },
+  }),
+  async (c) =>
+    c.json(distributionJson(await getDistribution(c.get("db"), c.req.valid("param").id)), 200),
+);
+
+reportApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/distributions/{id}/cancel",
+    tags: ["Reports"],
+    summary: "Cancel a scheduled or running distribution: whatever has not gone out stops",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      200: { description: "Cancelled", ...json(DistributionSchema) },
+      ...problemResponses(401, 403, 404, 409),
+    },
+  }),
+  async (c) =>
+    c.json(
+      distributionJson(
+        await cancelDistribution(c.get("db"), c.get("actor")!, c.req.valid("param").id),
+      ),
+      200,
+    ),
+);

@@ -1,0 +1,214 @@
+// Reports: one version per language (title, summary, Markdown body), drafts, publishing
+// with an optional embargo on the public page.
+import { and, desc, eq, isNull, lte, or } from "drizzle-orm";
+import { auditInsert } from "../audit/service";
+import type { Db } from "../db/client";
+import { reports, reportVersions } from "../db/schema";
+import { conflict, invalid, notFound } from "../lib/errors";
+import type { Lang } from "../lib/i18n";
+import { cleanText } from "../lib/text";
+import { newId } from "../lib/tokens";
+import type { Actor } from "../organisers/roles";
+import { slugify } from "../workshops/service";
+
+export type Report = typeof reports.$inferSelect;
+export type ReportVersion = typeof reportVersions.$inferSelect;
+export type ReportWithVersions = Report & { versions: ReportVersion[] };
+
+export interface VersionInput {
+  language: Lang;
+  title: string;
+  summary?: string;
+  body: string;
+}
+
+export interface ReportInput {
+  workshopId?: string;
+  slug?: string;
+  defaultLanguage: Lang;
+  versions: VersionInput[];
+}
+
+function checkVersions(defaultLanguage: Lang, versions: VersionInput[]) {
+  const languages = versions.map((v) => v.language);
+  if (new Set(languages).size !== languages.length)
+    throw invalid("One version per language.", [
+      { path: "versions", message: "A language appears twice." },
+    ]);
+  if (!languages.includes(defaultLanguage))
+    throw invalid("The default language needs a version.", [
+      { path: "defaultLanguage", message: "No version in this language." },
+    ]);
+}
+
+const versionRow = (reportId: string, v: VersionInput) => ({
+  reportId,
+  language: v.language,
+  title: cleanText(v.title),
+  summary: v.summary ? cleanText(v.summary) : null,
+  body: v.body.normalize("NFC"),
+});
+
+export async function createReport(
+  db: Db,
+  actor: Actor,
+  input: ReportInput,
+): Promise<ReportWithVersions> {
+  checkVersions(input.defaultLanguage, input.versions);
+  const id = newId("rep");
+  const main = input.versions.find((v) => v.language === input.defaultLanguage)!;
+  const base = input.slug ?? (slugify(main.title) || `report-${id.slice(-8)}`);
+  // A slug made from the title gets -2, -3… when taken; an explicit one must be free.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const slug =
+      attempt === 0 ? base : attempt < 4 ? `${base}-${attempt + 1}` : `${base}-${id.slice(-6)}`;
+    try {
+      await db.batch([
+        db.insert(reports).values({
+          id,
+          slug,
+          workshopId: input.workshopId ?? null,
+          defaultLanguage: input.defaultLanguage,
+          status: "draft",
+        }),
+        ...input.versions.map((v) => db.insert(reportVersions).values(versionRow(id, v))),
+        auditInsert(db, actor, { action: "report.create", targetType: "report", targetId: id }),
+      ]);
+      return getReport(db, id);
+    } catch (error) {
+      if (String(error).includes("FOREIGN KEY"))
+        throw invalid("No such workshop.", [{ path: "workshopId", message: "No such workshop." }]);
+      if (!String(error).includes("UNIQUE")) throw error;
+      if (input.slug) throw conflict("Another report uses that slug.");
+    }
+  }
+  throw conflict("Could not find a free slug; give one explicitly.");
+}
+
+export async function updateReport(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: Partial<ReportInput>,
+): Promise<ReportWithVersions> {
+  const current = await getReport(db, id);
+  const defaultLanguage = input.defaultLanguage ?? current.defaultLanguage;
+  const versions =
+    input.versions ?? current.versions.map((v) => ({ ...v, summary: v.summary ?? undefined }));
+  checkVersions(defaultLanguage, versions);
+  await db.batch([
+    db
+      .update(reports)
+      .set({
+        defaultLanguage,
+        ...(input.slug ? { slug: input.slug } : {}),
+        ...(input.workshopId !== undefined ? { workshopId: input.workshopId } : {}),
+        updatedAt: new Date(),
+      })
+      .where(eq(reports.id, id)),
+    ...(input.versions
+      ? [
+          db.delete(reportVersions).where(eq(reportVersions.reportId, id)),
+          ...input.versions.map((v) => db.insert(reportVersions).values(versionRow(id, v))),
+        ]
+      : []),
+    auditInsert(db, actor, { action: "report.update", targetType: "report", targetId: id }),
+  ]);
+  return getReport(db, id);
+}
+
+export async function getReport(db: Db, id: string): Promise<ReportWithVersions> {
+  const report = await db.query.reports.findFirst({
+    where: eq(reports.id, id),
+    with: { versions: true },
+  });
+  if (!report) throw notFound("No such report.");
+  return report;
+}
+
+export async function publishReport(
+  db: Db,
+  actor: Actor,
+  id: string,
+  embargoUntil: Date | null,
+  now = new Date(),
+): Promise<ReportWithVersions> {
+  await getReport(db, id);
+  await db.batch([
+    db
+      .update(reports)
+      .set({ status: "published", publishedAt: now, embargoUntil, updatedAt: now })
+      .where(eq(reports.id, id)),
+    auditInsert(db, actor, {
+      action: "report.publish",
+      targetType: "report",
+      targetId: id,
+      detail: { embargo: Boolean(embargoUntil) },
+    }),
+  ]);
+  return getReport(db, id);
+}
+
+export function listReports(db: Db) {
+  return db.query.reports.findMany({
+    with: { versions: true },
+    orderBy: [desc(reports.createdAt)],
+    limit: 200,
+  });
+}
+
+const isPublic = (now: Date) =>
+  and(
+    eq(reports.status, "published"),
+    or(isNull(reports.embargoUntil), lte(reports.embargoUntil, now)),
+  );
+
+/** Published reports whose embargo is over, newest first: archive, feed, home page. */
+export function listPublicReports(db: Db, now: Date, limit = 50) {
+  return db.query.reports.findMany({
+    where: isPublic(now),
+    with: { versions: true },
+    orderBy: [desc(reports.publishedAt)],
+    limit,
+  });
+}
+
+export async function getPublicReport(
+  db: Db,
+  slug: string,
+  now: Date,
+): Promise<ReportWithVersions> {
+  const report = await db.query.reports.findFirst({
+    where: and(eq(reports.slug, slug), isPublic(now)),
+    with: { versions: true },
+  });
+  if (!report) throw notFound("No such report.");
+  return report;
+}
+
+/** The version in a language, falling back to the report's default language. */
+export function versionFor(report: ReportWithVersions, lang: Lang): ReportVersion {
+  return (
+    report.versions.find((v) => v.language === lang) ??
+    report.versions.find((v) => v.language === report.defaultLanguage) ??
+    report.versions[0]!
+  );
+}
+
+export function reportJson(r: ReportWithVersions) {
+  return {
+    id: r.id,
+    slug: r.slug,
+    workshopId: r.workshopId,
+    defaultLanguage: r.defaultLanguage,
+    status: r.status,
+    publishedAt: r.publishedAt?.toISOString() ?? null,
+    embargoUntil: r.embargoUntil?.toISOString() ?? null,
+    versions: r.versions.map((v) => ({
+      language: v.language,
+      title: v.title,
+      summary: v.summary,
+      body: v.body,
+    })),
+  };
+}

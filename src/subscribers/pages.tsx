@@ -1,0 +1,368 @@
+// Public subscriber pages. GET never changes anything (mail scanners open links); every
+// change is a POST. /u/{token} accepts RFC 8058 one-click POSTs from mail providers, with
+// no cookie and no CSRF token.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import {
+  requireHuman,
+  TURNSTILE_FIELD,
+  TURNSTILE_SCRIPT,
+  throttlePublicPosts,
+  turnstileForPage,
+} from "../http/abuse";
+import type { AppEnv } from "../http/context";
+import { AppError } from "../lib/errors";
+import { isLang, type Lang } from "../lib/i18n";
+import { Notice } from "../ui/forms";
+import { Page } from "../ui/layout";
+import { fillIn } from "../ui/strings";
+import { subscriberContext } from "./routes";
+import {
+  confirmSubscription,
+  eraseSubscriber,
+  exportSubscriber,
+  listTopics,
+  subscribe,
+  subscriberByManageToken,
+  unsubscribeByToken,
+  updatePreferences,
+} from "./service";
+import { subscriberStrings } from "./strings";
+import { readManageToken, readUnsubscribeToken, unsubscribeToken } from "./tokens";
+
+export const subscriberPages = new Hono<AppEnv>();
+subscriberPages.use("/subscribe", throttlePublicPosts);
+subscriberPages.use("/s/*", throttlePublicPosts);
+subscriberPages.use("/u/*", throttlePublicPosts);
+
+const other = (lang: Lang): Lang => (lang === "ar" ? "en" : "ar");
+
+async function SubscribeForm({
+  c,
+  lang,
+  error,
+  siteKey,
+}: {
+  c: Context<AppEnv>;
+  lang: Lang;
+  error?: string;
+  siteKey?: string;
+}) {
+  const t = subscriberStrings[lang];
+  const topics = await listTopics(c.get("db"));
+  return (
+    <form method="post" action={`/subscribe?lang=${lang}`} class="stack" novalidate>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <input type="hidden" name="language" value={lang} />
+      <div>
+        <label for="f-email">{t.email}</label>
+        <input
+          id="f-email"
+          name="email"
+          type="email"
+          required
+          autocomplete="email"
+          dir="ltr"
+          aria-invalid={error ? "true" : undefined}
+        />
+      </div>
+      <div>
+        <label for="f-name">
+          {t.name} <span class="hint">({t.optional})</span>
+        </label>
+        <input id="f-name" name="name" type="text" autocomplete="name" dir="auto" />
+      </div>
+      {topics.length ? (
+        <fieldset>
+          <legend>{t.topics}</legend>
+          {topics.map((topic) => (
+            <label class="check">
+              <input type="checkbox" name="topics" value={topic.slug} />{" "}
+              {lang === "ar" && topic.nameAr ? topic.nameAr : topic.name}
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      {siteKey ? <div class="cf-turnstile" data-sitekey={siteKey} /> : null}
+      <div>
+        <button type="submit">{t.subscribe}</button>
+      </div>
+    </form>
+  );
+}
+
+subscriberPages.get("/subscribe", async (c) => {
+  const lang = c.get("lang");
+  const t = subscriberStrings[lang];
+  const siteKey = turnstileForPage(c);
+  return c.html(
+    <Page
+      lang={lang}
+      title={t.subscribeTitle}
+      otherLangHref={`/subscribe?lang=${other(lang)}`}
+      externalScripts={siteKey ? [TURNSTILE_SCRIPT] : undefined}
+    >
+      <h1>{t.subscribeTitle}</h1>
+      <p class="lead">{t.subscribeIntro}</p>
+      <SubscribeForm c={c} lang={lang} siteKey={siteKey} />
+    </Page>,
+  );
+});
+
+subscriberPages.post("/subscribe", async (c) => {
+  const body = await c.req.parseBody({ all: true });
+  const lang: Lang = isLang(body.language) ? body.language : c.get("lang");
+  const t = subscriberStrings[lang];
+  const email = String(body.email ?? "").trim();
+  const again = (error: string, status: 403 | 422) => {
+    const siteKey = turnstileForPage(c);
+    return c.html(
+      <Page
+        lang={lang}
+        title={t.subscribeTitle}
+        externalScripts={siteKey ? [TURNSTILE_SCRIPT] : undefined}
+      >
+        <h1>{t.subscribeTitle}</h1>
+        <SubscribeForm c={c} lang={lang} error={error} siteKey={siteKey} />
+      </Page>,
+      status,
+    );
+  };
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+    return again(
+      lang === "ar" ? "يرجى كتابة بريد إلكتروني صحيح." : "Enter a valid email address.",
+      422,
+    );
+  try {
+    await requireHuman(c, String(body[TURNSTILE_FIELD] ?? ""));
+    const topics = ([] as unknown[]).concat(body.topics ?? []).map(String);
+    await subscribe(
+      c.get("db"),
+      subscriberContext(c),
+      { email, name: String(body.name ?? "") || undefined, language: lang, topics },
+      "form",
+    );
+  } catch (error) {
+    if (error instanceof AppError)
+      return again(error.message, error.kind === "forbidden" ? 403 : 422);
+    throw error;
+  }
+  return c.html(
+    <Page lang={lang} title={t.checkEmailTitle}>
+      <h1>{t.checkEmailTitle}</h1>
+      <Notice kind="ok">{fillIn(t.checkEmail, { email })}</Notice>
+    </Page>,
+    202,
+  );
+});
+
+function Invalid({ lang }: { lang: Lang }) {
+  const t = subscriberStrings[lang];
+  return (
+    <Page lang={lang} title={t.invalidTitle}>
+      <h1>{t.invalidTitle}</h1>
+      <p>{t.invalid}</p>
+    </Page>
+  );
+}
+
+const STATUS_KEY = {
+  pending: "statusPending",
+  active: "statusActive",
+  unsubscribed: "statusUnsubscribed",
+  bounced: "statusBounced",
+  complained: "statusComplained",
+} as const;
+
+async function subscriberPage(c: Context<AppEnv>, token: string, notice?: string) {
+  const subscriber = await subscriberByManageToken(c.get("db"), c.env.TOKEN_SECRET, token);
+  const q = c.req.query("lang");
+  if (!subscriber) return c.html(<Invalid lang={isLang(q) ? q : c.get("lang")} />, 404);
+  const lang: Lang = isLang(q) ? q : subscriber.language;
+  const t = subscriberStrings[lang];
+  const topics = await listTopics(c.get("db"));
+  const mine = new Set(subscriber.topics.map((x) => x.topicId));
+  const base = `/s/${token}`;
+  return c.html(
+    <Page lang={lang} title={t.pageTitle} otherLangHref={`${base}?lang=${other(lang)}`}>
+      <h1>{t.pageTitle}</h1>
+      {notice ? <Notice kind="ok">{notice}</Notice> : null}
+      <dl class="facts">
+        <dt>{t.email}</dt>
+        <dd class="mono">{subscriber.email}</dd>
+        <dt>{t.status}</dt>
+        <dd>
+          <strong>{t[STATUS_KEY[subscriber.status]]}</strong>
+        </dd>
+      </dl>
+      {subscriber.status === "pending" || subscriber.status === "unsubscribed" ? (
+        <form method="post" action={`${base}/confirm?lang=${lang}`}>
+          <button type="submit">{t.confirm}</button>
+        </form>
+      ) : null}
+      {subscriber.status === "active" ? (
+        <>
+          <form method="post" action={`${base}?lang=${lang}`} class="stack">
+            <div>
+              <label for="f-language">{t.language}</label>
+              <select id="f-language" name="language">
+                <option value="en" selected={subscriber.language === "en"}>
+                  English
+                </option>
+                <option value="ar" selected={subscriber.language === "ar"}>
+                  العربية
+                </option>
+              </select>
+            </div>
+            {topics.length ? (
+              <fieldset>
+                <legend>{t.topics}</legend>
+                {topics.map((topic) => (
+                  <label class="check">
+                    <input
+                      type="checkbox"
+                      name="topics"
+                      value={topic.id}
+                      checked={mine.has(topic.id)}
+                    />{" "}
+                    {lang === "ar" && topic.nameAr ? topic.nameAr : topic.name}
+                  </label>
+                ))}
+              </fieldset>
+            ) : null}
+            <div>
+              <button type="submit">{t.save}</button>
+            </div>
+          </form>
+          <form method="post" action={`${base}/unsubscribe?lang=${lang}`} class="stack">
+            <div>
+              <button type="submit" class="secondary">
+                {t.unsubscribeButton}
+              </button>
+            </div>
+          </form>
+        </>
+      ) : null}
+      <h2>{t.exportLink}</h2>
+      <p>
+        <a href={`${base}/export.json`}>{t.exportLink}</a>
+      </p>
+      <h2>{t.eraseButton}</h2>
+      <form method="post" action={`${base}/erase?lang=${lang}`} class="stack">
+        <p class="muted">{t.eraseText}</p>
+        <div>
+          <button type="submit" class="danger">
+            {t.eraseButton}
+          </button>
+        </div>
+      </form>
+    </Page>,
+  );
+}
+
+subscriberPages.get("/s/:token", (c) => subscriberPage(c, c.req.param("token")));
+
+subscriberPages.post("/s/:token/confirm", async (c) => {
+  const token = c.req.param("token");
+  try {
+    await confirmSubscription(c.get("db"), c.env.TOKEN_SECRET, token);
+  } catch (error) {
+    if (error instanceof AppError && error.kind === "not_found")
+      return c.html(<Invalid lang={c.get("lang")} />, 404);
+    throw error;
+  }
+  const lang = c.get("lang");
+  return subscriberPage(c, token, subscriberStrings[lang].confirmed);
+});
+
+subscriberPages.post("/s/:token", async (c) => {
+  const token = c.req.param("token");
+  const id = await readManageToken(c.env.TOKEN_SECRET, token);
+  if (!id) return c.html(<Invalid lang={c.get("lang")} />, 404);
+  const body = await c.req.parseBody({ all: true });
+  const known = new Set((await listTopics(c.get("db"))).map((t) => t.id));
+  const chosen = ([] as unknown[])
+    .concat(body.topics ?? [])
+    .map(String)
+    .filter((t) => known.has(t));
+  await updatePreferences(c.get("db"), id, {
+    language: isLang(body.language) ? body.language : "en",
+    topicIds: chosen,
+  });
+  return subscriberPage(c, token, subscriberStrings[c.get("lang")].saved);
+});
+
+subscriberPages.post("/s/:token/unsubscribe", async (c) => {
+  const token = c.req.param("token");
+  const id = await readManageToken(c.env.TOKEN_SECRET, token);
+  if (!id) return c.html(<Invalid lang={c.get("lang")} />, 404);
+  await unsubscribeByToken(
+    c.get("db"),
+    c.env.TOKEN_SECRET,
+    await unsubscribeToken(c.env.TOKEN_SECRET, { kind: "subscriber", id }),
+  );
+  return subscriberPage(c, token, subscriberStrings[c.get("lang")].unsubscribed);
+});
+
+subscriberPages.get("/s/:token/export.json", async (c) => {
+  const id = await readManageToken(c.env.TOKEN_SECRET, c.req.param("token"));
+  if (!id) return c.html(<Invalid lang={c.get("lang")} />, 404);
+  const data = await exportSubscriber(c.get("db"), id);
+  return c.body(JSON.stringify(data, null, 2), 200, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Disposition": 'attachment; filename="my-subscription.json"',
+  });
+});
+
+subscriberPages.post("/s/:token/erase", async (c) => {
+  const id = await readManageToken(c.env.TOKEN_SECRET, c.req.param("token"));
+  const lang = c.get("lang");
+  if (!id) return c.html(<Invalid lang={lang} />, 404);
+  try {
+    await eraseSubscriber(c.get("db"), null, id);
+  } catch (error) {
+    if (!(error instanceof AppError && error.kind === "not_found")) throw error;
+  }
+  const t = subscriberStrings[lang];
+  return c.html(
+    <Page lang={lang} title={t.eraseButton}>
+      <h1>{t.eraseButton}</h1>
+      <Notice kind="ok">{t.erased}</Notice>
+    </Page>,
+  );
+});
+
+function UnsubscribePage({ lang, token, done }: { lang: Lang; token: string; done: boolean }) {
+  const t = subscriberStrings[lang];
+  return (
+    <Page lang={lang} title={t.unsubscribeTitle} otherLangHref={`/u/${token}?lang=${other(lang)}`}>
+      <h1>{t.unsubscribeTitle}</h1>
+      {done ? (
+        <Notice kind="ok">{t.unsubscribed}</Notice>
+      ) : (
+        <form method="post" action={`/u/${token}?lang=${lang}`} class="stack">
+          <p>{t.unsubscribeText}</p>
+          <div>
+            <button type="submit">{t.unsubscribeButton}</button>
+          </div>
+        </form>
+      )}
+    </Page>
+  );
+}
+
+subscriberPages.get("/u/:token", async (c) => {
+  const token = c.req.param("token");
+  if (!(await readUnsubscribeToken(c.env.TOKEN_SECRET, token)))
+    return c.html(<Invalid lang={c.get("lang")} />, 404);
+  return c.html(<UnsubscribePage lang={c.get("lang")} token={token} done={false} />);
+});
+
+// One click (RFC 8058): mail providers POST `List-Unsubscribe=One-Click`, without cookies,
+// from another origin. The page's own button posts here too.
+subscriberPages.post("/u/:token", async (c) => {
+  const token = c.req.param("token");
+  const done = await unsubscribeByToken(c.get("db"), c.env.TOKEN_SECRET, token);
+  if (!done) return c.html(<Invalid lang={c.get("lang")} />, 404);
+  return c.html(<UnsubscribePage lang={c.get("lang")} token={token} done />, 200);
+});

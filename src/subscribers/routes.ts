@@ -1,0 +1,341 @@
+// JSON API: topics, subscribers (organisers), and public subscription.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { audit } from "../audit/service";
+import { SUBSCRIBER_STATUSES } from "../db/schema";
+import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
+import type { AppEnv } from "../http/context";
+import { apiRouter, bearerSecurity, ListQuery, problemResponses } from "../http/openapi";
+import { parseCsv, toCsv } from "../lib/csv";
+import { requirePermission } from "../organisers/auth";
+import {
+  confirmSubscription,
+  createTopic,
+  eraseSubscriber,
+  importSubscribers,
+  listSubscribers,
+  listTopics,
+  subscribe,
+  subscriberJson,
+} from "./service";
+
+const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+export const subscriberContext = (c: Context<AppEnv>) => ({
+  mailer: c.get("mailer"),
+  appUrl: c.env.APP_URL,
+  secret: c.env.TOKEN_SECRET,
+});
+const Topic = z
+  .object({ id: z.string(), slug: z.string(), name: z.string(), nameAr: z.string().nullable() })
+  .openapi("Topic");
+const SubscriberSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    language: z.string(),
+    status: z.enum(SUBSCRIBER_STATUSES),
+    topics: z.array(z.string()),
+  })
+  .passthrough()
+  .openapi("Subscriber");
+
+export const subscriberApi = apiRouter();
+subscriberApi.use("/topics", async (c, next) => requirePermission("workshops.manage")(c, next));
+subscriberApi.use("/subscribers", requirePermission("attendees.read"));
+subscriberApi.use("/subscribers/*", requirePermission("attendees.read"));
+subscriberApi.use("/subscribers.csv", requirePermission("attendees.read"));
+subscriberApi.use("/public/subscriptions", throttlePublicPosts);
+subscriberApi.use("/public/subscriptions/*", throttlePublicPosts);
+
+subscriberApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/topics",
+    tags: ["Subscribers"],
+    summary: "Create a topic (English name, optional Arabic name)",
+    security: bearerSecurity,
+    request: {
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z
+              .object({
+                slug: z
+                  .string()
+                  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
+                  .max(60),
+                name: z.string().trim().min(1).max(100),
+                nameAr: z.string().trim().max(100).optional(),
+              })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      201: { description: "Created", ...json(Topic) },
+      ...problemResponses(400, 401, 403, 409, 415, 422),
+    },
+  }),
+  async (c) => {
+    const t = await createTopic(c.get("db"), c.get("actor")!, c.req.valid("json"));
+    return c.json({ id: t.id, slug: t.slug, name: t.name, nameAr: t.nameAr }, 201);
+  },
+);
+
+subscriberApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/topics",
+    tags: ["Subscribers"],
+    summary: "List topics",
+    security: bearerSecurity,
+    responses: {
+      200: {
+        description: "Topics",
+        ...json(z.object({ data: z.array(Topic), nextCursor: z.null() })),
+      },
+      ...problemResponses(401, 403),
+    },
+  }),
+  async (c) =>
+    c.json(
+      {
+        data: (await listTopics(c.get("db"))).map((t) => ({
+          id: t.id,
+          slug: t.slug,
+          name: t.name,
+          nameAr: t.nameAr,
+        })),
+        nextCursor: null,
+      },
+      200,
+    ),
+);
+
+subscriberApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/subscribers",
+    tags: ["Subscribers"],
+    summary: "Subscribers, filtered by status and topic (logged in the audit log)",
+    security: bearerSecurity,
+    request: {
+      query: ListQuery.extend({
+        status: z.enum(SUBSCRIBER_STATUSES).optional(),
+        topic: z.string().optional(),
+      }),
+    },
+    responses: {
+      200: {
+        description: "Subscribers",
+        ...json(z.object({ data: z.array(SubscriberSchema), nextCursor: z.string().nullable() })),
+      },
+      ...problemResponses(401, 403, 422),
+    },
+  }),
+  async (c) => {
+    const query = c.req.valid("query");
+    const page = await listSubscribers(c.get("db"), query);
+    await audit(c.get("db"), c.get("actor"), {
+      action: "subscribers.view",
+      detail: { rows: page.data.length },
+    });
+    return c.json({ data: page.data.map(subscriberJson), nextCursor: page.nextCursor }, 200);
+  },
+);
+
+subscriberApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/subscribers.csv",
+    tags: ["Subscribers"],
+    summary: "All subscribers as CSV (formula-safe; logged in the audit log)",
+    security: bearerSecurity,
+    request: {
+      query: z.object({
+        status: z.enum(SUBSCRIBER_STATUSES).optional(),
+        topic: z.string().optional(),
+      }),
+    },
+    responses: {
+      200: { description: "CSV", content: { "text/csv": { schema: z.string() } } },
+      ...problemResponses(401, 403),
+    },
+  }),
+  async (c) => {
+    const db = c.get("db");
+    const rows = [];
+    for (let cursor: string | undefined, more = true; more; ) {
+      const page = await listSubscribers(db, { ...c.req.valid("query"), limit: 100, cursor });
+      rows.push(...page.data.map(subscriberJson));
+      cursor = page.nextCursor ?? undefined;
+      more = Boolean(page.nextCursor);
+    }
+    await audit(db, c.get("actor"), {
+      action: "subscribers.export",
+      detail: { rows: rows.length, format: "csv" },
+    });
+    const csv = toCsv(
+      ["email", "name", "language", "status", "topics", "consent_source", "created_at"],
+      rows.map((s) => [
+        s.email,
+        s.name,
+        s.language,
+        s.status,
+        s.topics.join(";"),
+        s.consentSource,
+        s.createdAt,
+      ]),
+    );
+    return c.body(csv, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": 'attachment; filename="subscribers.csv"',
+    });
+  },
+);
+
+subscriberApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/subscribers/{id}",
+    tags: ["Subscribers"],
+    summary: "Erase a subscriber: only a suppression entry for the address remains",
+    security: bearerSecurity,
+    request: {
+      params: z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) }),
+    },
+    responses: { 204: { description: "Erased" }, ...problemResponses(401, 403, 404) },
+  }),
+  async (c) => {
+    await eraseSubscriber(c.get("db"), c.get("actor"), c.req.valid("param").id);
+    return c.body(null, 204);
+  },
+);
+
+subscriberApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/subscribers/import",
+    tags: ["Subscribers"],
+    summary:
+      "Import text/csv with header email,name,language,topics (topics ;-separated slugs). Valid rows become active (source import); unsubscribed or suppressed addresses are never reactivated; errors by row. ?dryRun=true writes nothing.",
+    security: bearerSecurity,
+    request: {
+      query: z.object({ dryRun: z.enum(["true", "false"]).optional() }),
+      body: { required: false, content: { "text/csv": { schema: z.string() } } },
+    },
+    responses: {
+      200: {
+        description: "Result",
+        ...json(
+          z.object({
+            imported: z.number().int(),
+            skipped: z.number().int(),
+            errors: z.array(z.object({ path: z.string(), message: z.string() })),
+            dryRun: z.boolean(),
+          }),
+        ),
+      },
+      ...problemResponses(401, 403, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const parsed = parseCsv(await c.req.text());
+    if (!parsed.header.includes("email")) {
+      return c.json(
+        {
+          imported: 0,
+          skipped: 0,
+          errors: [
+            { path: "csv", message: "The first line must be a header with an email column." },
+          ],
+          dryRun: true,
+        },
+        200,
+      );
+    }
+    const result = await importSubscribers(
+      c.get("db"),
+      c.get("actor")!,
+      parsed.rows,
+      c.req.valid("query").dryRun === "true",
+    );
+    return c.json(
+      {
+        ...result,
+        errors: [
+          ...parsed.errors.map((e) => ({ path: `rows.${e.row}`, message: e.message })),
+          ...result.errors,
+        ],
+      },
+      200,
+    );
+  },
+);
+
+const SubscribeSchema = z
+  .object({
+    email: z.email("Enter a valid email address."),
+    name: z.string().trim().max(200).optional(),
+    language: z.enum(["en", "ar"]).optional(),
+    topics: z.array(z.string().max(60)).max(50).optional(),
+    [TURNSTILE_FIELD]: z.string().max(4096).optional(),
+  })
+  .strip()
+  .openapi("Subscribe");
+
+subscriberApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/public/subscriptions",
+    tags: ["Public"],
+    summary:
+      "Subscribe (double opt-in): always 202 {status: pending_confirmation}, whatever the address",
+    request: {
+      body: { required: true, content: { "application/json": { schema: SubscribeSchema } } },
+    },
+    responses: {
+      202: {
+        description: "Check your email",
+        ...json(z.object({ status: z.literal("pending_confirmation") })),
+      },
+      ...problemResponses(400, 403, 415, 422, 429),
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    await requireHuman(c, body[TURNSTILE_FIELD] ?? c.req.header(TURNSTILE_FIELD));
+    await subscribe(c.get("db"), subscriberContext(c), body, "form");
+    return c.json({ status: "pending_confirmation" as const }, 202);
+  },
+);
+
+subscriberApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/public/subscriptions/{token}/confirm",
+    tags: ["Public"],
+    summary: "Confirm a subscription from the emailed link",
+    request: {
+      params: z.object({ token: z.string().openapi({ param: { name: "token", in: "path" } }) }),
+    },
+    responses: {
+      200: { description: "Active", ...json(z.object({ status: z.literal("active") })) },
+      ...problemResponses(404, 409, 429),
+    },
+  }),
+  async (c) =>
+    c.json(
+      {
+        status: (await confirmSubscription(
+          c.get("db"),
+          c.env.TOKEN_SECRET,
+          c.req.valid("param").token,
+        )) as "active",
+      },
+      200,
+    ),
+);

@@ -1,0 +1,511 @@
+// Subscribers: double opt-in, topics and language, one-click unsubscribe, export, erasure,
+// organiser import. The answer to "subscribe" never says whether an address is known.
+import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { createElement } from "react";
+import NoticeEmail from "../../emails/notice";
+import { auditInsert } from "../audit/service";
+import type { Db } from "../db/client";
+import {
+  deliveries,
+  emails,
+  mailboxMessages,
+  registrations,
+  type SUBSCRIBER_STATUSES,
+  subscribers,
+  subscriberTopics,
+  suppressions,
+  topics,
+} from "../db/schema";
+import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
+import type { Lang } from "../lib/i18n";
+import { cleanText, normaliseEmail } from "../lib/text";
+import { newId } from "../lib/tokens";
+import type { Mailer } from "../mail/outbox";
+import { renderEmail } from "../mail/render";
+import type { Actor } from "../organisers/roles";
+import { subscriberStrings } from "./strings";
+import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
+
+export type Subscriber = typeof subscribers.$inferSelect;
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+
+/** Subscriber status machine, as data. bounced and complained wait for an organiser. */
+export const SUBSCRIBER_TRANSITIONS: Record<SubscriberStatus, readonly SubscriberStatus[]> = {
+  pending: ["active"],
+  active: ["unsubscribed", "bounced", "complained"],
+  unsubscribed: ["active"],
+  bounced: [],
+  complained: [],
+};
+
+export interface SubscriberContext {
+  mailer: Mailer;
+  appUrl: string;
+  secret: string;
+}
+
+const PROMPT_EVERY_MS = 10 * 60 * 1000;
+
+// ---------------------------------------------------------------- topics
+
+export function listTopics(db: Db) {
+  return db.query.topics.findMany({ orderBy: [asc(topics.slug)] });
+}
+
+export async function createTopic(
+  db: Db,
+  actor: Actor,
+  input: { slug: string; name: string; nameAr?: string },
+) {
+  const id = newId("top");
+  const [rows] = await db.batch([
+    db
+      .insert(topics)
+      .values({
+        id,
+        slug: input.slug,
+        name: cleanText(input.name),
+        nameAr: input.nameAr ? cleanText(input.nameAr) : null,
+      })
+      .onConflictDoNothing()
+      .returning(),
+    auditInsert(db, actor, { action: "topic.create", targetType: "topic", targetId: id }),
+  ]);
+  if (!rows[0]) throw conflict("A topic with that slug exists.");
+  return rows[0];
+}
+
+/** Topic ids for slugs; unknown slugs are reported. */
+export async function topicIds(
+  db: Db,
+  slugs: string[],
+): Promise<{ ids: string[]; unknown: string[] }> {
+  if (slugs.length === 0) return { ids: [], unknown: [] };
+  const rows = await db.query.topics.findMany({ where: inArray(topics.slug, slugs) });
+  return {
+    ids: rows.map((t) => t.id),
+    unknown: slugs.filter((s) => !rows.some((t) => t.slug === s)),
+  };
+}
+
+// ---------------------------------------------------------------- subscribing
+
+async function isSuppressed(db: Db, email: string): Promise<boolean> {
+  return Boolean(await db.query.suppressions.findFirst({ where: eq(suppressions.email, email) }));
+}
+
+async function promptEmail(
+  db: Db,
+  ctx: SubscriberContext,
+  subscriber: Subscriber,
+  kind: "confirm" | "exists",
+) {
+  const t = subscriberStrings[subscriber.language];
+  const url = `${ctx.appUrl.replace(/\/$/, "")}/s/${await manageToken(ctx.secret, subscriber.id)}`;
+  const rendered = await renderEmail(
+    createElement(NoticeEmail, {
+      lang: subscriber.language,
+      preview: kind === "confirm" ? t.confirmSubject : t.existsSubject,
+      heading: kind === "confirm" ? t.confirmHeading : t.existsHeading,
+      paragraphs: [kind === "confirm" ? t.confirmText : t.existsText],
+      action: { label: kind === "confirm" ? t.confirmAction : t.manageAction, url },
+    }),
+  );
+  return ctx.mailer.outboxInsert({
+    to: subscriber.email,
+    subject: kind === "confirm" ? t.confirmSubject : t.existsSubject,
+    kind: `subscriber:${kind}`,
+    ...rendered,
+  });
+}
+
+/** Claims the right to email this subscriber a prompt (at most one per 10 minutes). */
+async function claimPrompt(db: Db, id: string, now: Date): Promise<boolean> {
+  const [row] = await db
+    .update(subscribers)
+    .set({ lastPromptAt: now })
+    .where(
+      and(
+        eq(subscribers.id, id),
+        or(
+          isNull(subscribers.lastPromptAt),
+          lt(subscribers.lastPromptAt, new Date(now.getTime() - PROMPT_EVERY_MS)),
+        ),
+      ),
+    )
+    .returning({ id: subscribers.id });
+  return Boolean(row);
+}
+
+export interface SubscribeInput {
+  email: string;
+  name?: string;
+  language?: Lang;
+  topics?: string[];
+}
+
+/**
+ * Double opt-in. A new address gets a pending record and a confirmation email; a pending
+ * or unsubscribed one a new confirmation; an active one a note with its manage link;
+ * suppressed, bounced or complained addresses get nothing. The caller answers the same.
+ */
+export async function subscribe(
+  db: Db,
+  ctx: SubscriberContext,
+  input: SubscribeInput,
+  source: "form" | "registration",
+  now = new Date(),
+): Promise<void> {
+  const email = normaliseEmail(input.email);
+  if (await isSuppressed(db, email)) return;
+  const { ids, unknown } = await topicIds(db, input.topics ?? []);
+  if (unknown.length)
+    throw invalid(
+      "Unknown topics.",
+      unknown.map((slug) => ({ path: "topics", message: `No topic "${slug}".` })),
+    );
+  const id = newId("sub");
+  const [inserted] = await db
+    .insert(subscribers)
+    .values({
+      id,
+      email,
+      name: input.name ? cleanText(input.name) : null,
+      language: input.language ?? "en",
+      status: "pending",
+      consentSource: source,
+      lastPromptAt: now,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted) {
+    const prompt = await promptEmail(db, ctx, inserted, "confirm");
+    await db.batch([
+      prompt.query,
+      ...ids.map((topicId) =>
+        db.insert(subscriberTopics).values({ subscriberId: id, topicId }).onConflictDoNothing(),
+      ),
+    ]);
+    await ctx.mailer.enqueue([prompt.id]);
+    return;
+  }
+  const existing = await db.query.subscribers.findFirst({ where: eq(subscribers.email, email) });
+  if (!existing || existing.status === "bounced" || existing.status === "complained") return;
+  if (!(await claimPrompt(db, existing.id, now))) return;
+  const prompt = await promptEmail(
+    db,
+    ctx,
+    existing,
+    existing.status === "active" ? "exists" : "confirm",
+  );
+  await prompt.query;
+  await ctx.mailer.enqueue([prompt.id]);
+}
+
+export async function subscriberByManageToken(db: Db, secret: string, token: string) {
+  const id = await readManageToken(secret, token);
+  if (!id) return null;
+  return (
+    db.query.subscribers.findFirst({
+      where: eq(subscribers.id, id),
+      with: { topics: { with: { topic: true } } },
+    }) ?? null
+  );
+}
+
+/** The POST behind the confirmation link: pending (or unsubscribed, re-opting in) → active. */
+export async function confirmSubscription(
+  db: Db,
+  secret: string,
+  token: string,
+  now = new Date(),
+): Promise<SubscriberStatus> {
+  const subscriber = await subscriberByManageToken(db, secret, token);
+  if (!subscriber) throw notFound("This link is not valid, or has expired.");
+  if (subscriber.status === "active") return "active";
+  if (!SUBSCRIBER_TRANSITIONS[subscriber.status].includes("active"))
+    throw conflict("This subscription is paused; the organisers can restore it.");
+  await db
+    .update(subscribers)
+    .set({ status: "active", confirmedAt: now, consentAt: now, unsubscribedAt: null })
+    .where(
+      and(
+        eq(subscribers.id, subscriber.id),
+        inArray(subscribers.status, ["pending", "unsubscribed"]),
+      ),
+    );
+  return "active";
+}
+
+export async function updatePreferences(
+  db: Db,
+  subscriberId: string,
+  prefs: { language: Lang; topicIds: string[] },
+) {
+  await db.batch([
+    db
+      .update(subscribers)
+      .set({ language: prefs.language })
+      .where(eq(subscribers.id, subscriberId)),
+    db.delete(subscriberTopics).where(eq(subscriberTopics.subscriberId, subscriberId)),
+    ...prefs.topicIds.map((topicId) =>
+      db.insert(subscriberTopics).values({ subscriberId, topicId }).onConflictDoNothing(),
+    ),
+  ]);
+}
+
+/**
+ * One-click unsubscribe. A subscriber stops receiving reports; an attendee stops receiving
+ * this workshop's report. Every later send, and every chunk not yet sent, checks this.
+ */
+export async function unsubscribeByToken(
+  db: Db,
+  secret: string,
+  token: string,
+  now = new Date(),
+): Promise<boolean> {
+  const subject = await readUnsubscribeToken(secret, token);
+  if (!subject) return false;
+  if (subject.kind === "subscriber") {
+    await db
+      .update(subscribers)
+      .set({ status: "unsubscribed", unsubscribedAt: now })
+      .where(
+        and(eq(subscribers.id, subject.id), inArray(subscribers.status, ["active", "pending"])),
+      );
+  } else {
+    await db
+      .update(registrations)
+      .set({ receiveReport: false })
+      .where(eq(registrations.id, subject.id));
+  }
+  return true;
+}
+
+export async function exportSubscriber(db: Db, id: string) {
+  const subscriber = await db.query.subscribers.findFirst({
+    where: eq(subscribers.id, id),
+    with: { topics: { with: { topic: true } } },
+  });
+  if (!subscriber) throw notFound("No such subscriber.");
+  const sent = await db
+    .select({
+      distributionId: deliveries.distributionId,
+      status: deliveries.status,
+      outcome: deliveries.outcome,
+    })
+    .from(deliveries)
+    .where(eq(deliveries.subscriberId, id));
+  return {
+    email: subscriber.email,
+    name: subscriber.name,
+    language: subscriber.language,
+    status: subscriber.status,
+    consent: {
+      source: subscriber.consentSource,
+      at: subscriber.consentAt?.toISOString() ?? null,
+      confirmedAt: subscriber.confirmedAt?.toISOString() ?? null,
+    },
+    unsubscribedAt: subscriber.unsubscribedAt?.toISOString() ?? null,
+    subscribedAt: subscriber.createdAt.toISOString(),
+    topics: subscriber.topics.map((t) => t.topic.slug),
+    reportsSent: sent,
+  };
+}
+
+/**
+ * Erasure. Everything about the subscriber goes: the record, its topics, the address and
+ * name in past deliveries (counts stay), stored emails to it. What stays is the address on
+ * the suppression list, so no import or form can add it again.
+ */
+export async function eraseSubscriber(db: Db, actor: Actor | null, id: string): Promise<void> {
+  const subscriber = await db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });
+  if (!subscriber) throw notFound("No such subscriber.");
+  await db.batch([
+    db
+      .insert(suppressions)
+      .values({ email: subscriber.email, reason: "erased" })
+      .onConflictDoNothing(),
+    db
+      .update(deliveries)
+      .set({ email: sql`'erased:' || ${deliveries.id}`, name: null, subscriberId: null })
+      .where(eq(deliveries.subscriberId, id)),
+    db.delete(emails).where(eq(emails.to, subscriber.email)),
+    db.delete(mailboxMessages).where(eq(mailboxMessages.to, subscriber.email)),
+    db.delete(subscribers).where(eq(subscribers.id, id)),
+    auditInsert(db, actor, { action: "subscriber.erase", targetType: "subscriber", targetId: id }),
+  ]);
+}
+
+// ---------------------------------------------------------------- organisers
+
+export async function listSubscribers(
+  db: Db,
+  query: { status?: SubscriberStatus; topic?: string; limit: number; cursor?: string },
+) {
+  const topic = query.topic
+    ? await db.query.topics.findFirst({ where: eq(topics.slug, query.topic) })
+    : undefined;
+  if (query.topic && !topic) return { data: [], nextCursor: null };
+  const rows = await db.query.subscribers.findMany({
+    where: and(
+      query.status ? eq(subscribers.status, query.status) : undefined,
+      topic
+        ? inArray(
+            subscribers.id,
+            db
+              .select({ id: subscriberTopics.subscriberId })
+              .from(subscriberTopics)
+              .where(eq(subscriberTopics.topicId, topic.id)),
+          )
+        : undefined,
+      query.cursor ? gt(subscribers.id, query.cursor) : undefined,
+    ),
+    with: { topics: { with: { topic: true } } },
+    orderBy: [asc(subscribers.id)],
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  return { data: page, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+export function subscriberJson(s: Subscriber & { topics: { topic: { slug: string } }[] }) {
+  return {
+    id: s.id,
+    email: s.email,
+    name: s.name,
+    language: s.language,
+    status: s.status,
+    topics: s.topics.map((t) => t.topic.slug),
+    consentSource: s.consentSource,
+    createdAt: s.createdAt.toISOString(),
+  };
+}
+
+export interface ImportRow {
+  email?: string;
+  name?: string;
+  language?: string;
+  topics?: string;
+}
+
+export interface ImportResult {
+  imported: number;
+  skipped: number;
+  errors: FieldError[];
+  dryRun: boolean;
+}
+
+const IMPORT_BATCH = 25;
+
+/**
+ * Organiser import: valid rows become active subscribers (the organiser vouches for consent,
+ * recorded as source "import"); an unsubscribed, bounced, complained or suppressed address
+ * is never reactivated; every invalid row is reported by number. A dry run writes nothing.
+ */
+export async function importSubscribers(
+  db: Db,
+  actor: Actor,
+  rows: ImportRow[],
+  dryRun: boolean,
+  now = new Date(),
+): Promise<ImportResult> {
+  const errors: FieldError[] = [];
+  const allTopics = await listTopics(db);
+  const seen = new Set<string>();
+  const candidates: {
+    email: string;
+    name: string | null;
+    language: Lang;
+    topicIds: string[];
+    row: number;
+  }[] = [];
+  rows.forEach((row, i) => {
+    const n = i + 1;
+    const email = normaliseEmail(row.email ?? "");
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+      errors.push({ path: `rows.${n}.email`, message: "Not a valid email address." });
+    const language = (row.language?.trim() || "en") as Lang;
+    if (language !== "en" && language !== "ar")
+      errors.push({ path: `rows.${n}.language`, message: "Use en or ar." });
+    const slugs = (row.topics ?? "")
+      .split(";")
+      .map((t) => t.trim())
+      .filter(Boolean);
+    const unknown = slugs.filter((s) => !allTopics.some((t) => t.slug === s));
+    if (unknown.length)
+      errors.push({ path: `rows.${n}.topics`, message: `Unknown topics: ${unknown.join(", ")}.` });
+    if (errors.some((e) => e.path.startsWith(`rows.${n}.`)) || seen.has(email)) return;
+    seen.add(email);
+    candidates.push({
+      email,
+      name: row.name?.trim() ? cleanText(row.name) : null,
+      language,
+      topicIds: allTopics.filter((t) => slugs.includes(t.slug)).map((t) => t.id),
+      row: n,
+    });
+  });
+  let imported = 0;
+  for (let i = 0; i < candidates.length; i += IMPORT_BATCH) {
+    const chunk = candidates.slice(i, i + IMPORT_BATCH);
+    const emailsOf = chunk.map((c) => c.email);
+    const [known, blocked] = await Promise.all([
+      db
+        .select({ email: subscribers.email, id: subscribers.id, status: subscribers.status })
+        .from(subscribers)
+        .where(inArray(subscribers.email, emailsOf)),
+      db
+        .select({ email: suppressions.email })
+        .from(suppressions)
+        .where(inArray(suppressions.email, emailsOf)),
+    ]);
+    const fresh = chunk.filter(
+      (c) => !blocked.some((b) => b.email === c.email) && !known.some((k) => k.email === c.email),
+    );
+    const pending = chunk.filter(
+      (c) =>
+        !blocked.some((b) => b.email === c.email) &&
+        known.some((k) => k.email === c.email && k.status === "pending"),
+    );
+    imported += fresh.length + pending.length;
+    if (dryRun || fresh.length + pending.length === 0) continue;
+    const statements = [
+      ...fresh.flatMap((c) => {
+        const id = newId("sub");
+        return [
+          db
+            .insert(subscribers)
+            .values({
+              id,
+              email: c.email,
+              name: c.name,
+              language: c.language,
+              status: "active",
+              consentSource: "import",
+              consentAt: now,
+              confirmedAt: now,
+            })
+            .onConflictDoNothing(),
+          ...c.topicIds.map((topicId) =>
+            db.insert(subscriberTopics).values({ subscriberId: id, topicId }).onConflictDoNothing(),
+          ),
+        ];
+      }),
+      // A pending subscriber the organiser vouches for becomes active; nothing else changes.
+      ...pending.map((c) =>
+        db
+          .update(subscribers)
+          .set({ status: "active", consentSource: "import", consentAt: now, confirmedAt: now })
+          .where(and(eq(subscribers.email, c.email), eq(subscribers.status, "pending"))),
+      ),
+    ];
+    await db.batch([statements[0]!, ...statements.slice(1)]);
+  }
+  if (!dryRun)
+    await auditInsert(db, actor, {
+      action: "subscribers.import",
+      detail: { imported, skipped: rows.length - imported - errors.length, errors: errors.length },
+    });
+  const rowsWithErrors = new Set(errors.map((e) => e.path.split(".")[1])).size;
+  return { imported, skipped: rows.length - imported - rowsWithErrors, errors, dryRun };
+}

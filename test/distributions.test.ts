@@ -1,0 +1,462 @@
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import {
+  deliveries,
+  emails,
+  mailboxMessages,
+  registrations,
+  subscribers,
+  suppressions,
+} from "../src/db/schema";
+import { createDistribution, sweepDistributions } from "../src/distributions/service";
+import { DevMailboxTransport } from "../src/mail/dev-mailbox";
+import { ResendTransport } from "../src/mail/resend";
+import { BUILT_IN_OWNER } from "../src/organisers/service";
+import {
+  distributionRow,
+  drain,
+  engine,
+  publishedReport,
+  RecordingQueue,
+  seedSubscribers,
+  topic,
+} from "./support/distribution";
+import { fakeResend } from "./support/fake-resend";
+import { ADMIN, call, db, eventually, json, uniqueEmail } from "./support/helpers";
+import { postWebhook } from "./support/svix";
+import { createWorkshop } from "./support/workshops";
+
+async function attendee(
+  workshopId: string,
+  email: string,
+  language: "en" | "ar",
+  receiveReport = true,
+) {
+  const res = await json(
+    `/api/v1/workshops/${workshopId}/registrations`,
+    "POST",
+    { name: `Attendee ${email}`, email, language, notify: false },
+    ADMIN,
+  );
+  const r = (await res.json()) as { id: string };
+  if (!receiveReport)
+    await db()
+      .update(registrations)
+      .set({ receiveReport: false })
+      .where(eq(registrations.id, r.id));
+  return r.id;
+}
+
+describe("a distribution to a mixed audience", () => {
+  it("sends exactly one email per eligible address, in its language, through the real queue", async () => {
+    const t = await topic(`mix-${Date.now()}`);
+    const other = await topic(`other-${Date.now()}`);
+    const w = await createWorkshop({ capacity: 20 });
+    const shared = uniqueEmail("both");
+    const [arSub, enSub, unsub, otherTopic] = [
+      uniqueEmail("ar"),
+      uniqueEmail("en"),
+      uniqueEmail("unsub"),
+      uniqueEmail("other"),
+    ];
+    const suppressed = uniqueEmail("supp");
+    await seedSubscribers([
+      { email: arSub, language: "ar", topicIds: [t.id] },
+      { email: enSub, language: "en", topicIds: [t.id] },
+      { email: shared, language: "ar", topicIds: [t.id] },
+      { email: unsub, status: "unsubscribed", topicIds: [t.id] },
+      { email: suppressed, topicIds: [t.id] },
+      { email: otherTopic, topicIds: [other.id] },
+    ]);
+    await db().insert(suppressions).values({ email: suppressed, reason: "manual" });
+    const attendeeEn = uniqueEmail("att");
+    const optedOut = uniqueEmail("optout");
+    await attendee(w.id, shared, "en");
+    await attendee(w.id, attendeeEn, "en");
+    await attendee(w.id, optedOut, "en", false);
+
+    const report = await publishedReport({ workshopId: w.id });
+    const res = await json(
+      `/api/v1/reports/${report.id}/distributions`,
+      "POST",
+      { topics: [t.slug], attendeesOf: { workshopId: w.id, statuses: ["confirmed", "attended"] } },
+      ADMIN,
+    );
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+
+    const done = await eventually(async () => {
+      const d = (await (await call(`/api/v1/distributions/${id}`, { headers: ADMIN })).json()) as {
+        status: string;
+        total: number;
+        sent: number;
+        skipped: number;
+        failed: number;
+      };
+      return d.status === "completed" ? d : null;
+    }, 20_000);
+    // arSub, enSub, shared (once), attendeeEn sent; unsub and suppressed skipped; the opted-out
+    // attendee and the other topic's subscriber are not in the audience at all.
+    expect(done).toMatchObject({ total: 6, sent: 4, skipped: 2, failed: 0 });
+
+    const mail = await db()
+      .select()
+      .from(mailboxMessages)
+      .where(eq(mailboxMessages.idempotencyKey, `distribution/${id}/chunk/0`));
+    expect(mail.map((m) => m.to).sort()).toEqual([arSub, enSub, shared, attendeeEn].sort());
+    const subjectOf = (to: string) => mail.find((m) => m.to === to)!.subject;
+    expect(subjectOf(arSub)).toBe("خلاصات الورشة");
+    expect(subjectOf(shared)).toBe("خلاصات الورشة"); // the subscriber record (ar) wins the dedupe
+    expect(subjectOf(enSub)).toBe("What the workshop concluded");
+    const one = mail.find((m) => m.to === enSub)!;
+    expect(one.headers["List-Unsubscribe"]).toMatch(/^<https:\/\/workshops\.test\/u\/[^>]+>$/);
+    expect(one.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    expect(one.html).toContain(one.headers["List-Unsubscribe"]!.slice(1, -1));
+    expect(one.text).toContain("Unsubscribe");
+    expect(one.html).not.toMatch(/<img/i);
+    expect(one.html).not.toContain("%%");
+  });
+});
+
+async function setup(count: number, options: { language?: "en" | "ar" } = {}) {
+  const t = await topic(`t-${Math.random().toString(36).slice(2, 8)}`);
+  const addresses = Array.from(
+    { length: count },
+    (_, i) => `r${i}.${Math.random().toString(36).slice(2, 7)}@example.org`,
+  );
+  await seedSubscribers(
+    addresses.map((email) => ({ email, language: options.language, topicIds: [t.id] })),
+  );
+  const report = await publishedReport();
+  const queue = new RecordingQueue();
+  const ctx = engine(queue);
+  const d = await createDistribution(ctx, BUILT_IN_OWNER, report.id, { topics: [t.slug] });
+  return { queue, ctx, distributionId: d.id, addresses };
+}
+
+function assertExactlyOnce(delivered: { to: string }[], addresses: string[]) {
+  const counts = new Map<string, number>();
+  for (const d of delivered) counts.set(d.to, (counts.get(d.to) ?? 0) + 1);
+  expect([...counts.values()].filter((n) => n > 1)).toEqual([]);
+  expect(addresses.filter((a) => !counts.has(a))).toEqual([]);
+}
+
+describe("delivery through the provider", () => {
+  it("makes ⌈eligible / 100⌉ batch calls with keys stable per chunk", async () => {
+    const fake = fakeResend();
+    const { queue, ctx, distributionId, addresses } = await setup(250);
+    await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl));
+    const state = await fake.state();
+    expect(state.calls.map((c) => [c.path, c.idempotencyKey, c.recipients.length])).toEqual([
+      ["/emails/batch", `distribution/${distributionId}/chunk/0`, 100],
+      ["/emails/batch", `distribution/${distributionId}/chunk/1`, 100],
+      ["/emails/batch", `distribution/${distributionId}/chunk/2`, 50],
+    ]);
+    assertExactlyOnce(state.delivered, addresses);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      total: 250,
+      sent: 250,
+      skipped: 0,
+      failed: 0,
+    });
+  });
+
+  it("produces no duplicate provider sends when every queue message is delivered twice", async () => {
+    const fake = fakeResend();
+    const { queue, ctx, distributionId, addresses } = await setup(180);
+    await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl), { deliverTwice: true });
+    const state = await fake.state();
+    expect(state.calls.filter((c) => !c.replay)).toHaveLength(2);
+    assertExactlyOnce(state.delivered, addresses);
+    expect(await distributionRow(distributionId)).toMatchObject({ status: "completed", sent: 180 });
+  });
+
+  it("loses nothing and sends nothing twice when the consumer dies after the provider call", async () => {
+    const fake = fakeResend();
+    const { queue, ctx, distributionId, addresses } = await setup(150);
+    // The provider sends chunk 0, but the answer is lost (as if the Worker died before
+    // recording it); the retry reuses the key and the provider returns the first result.
+    await fake.inject({ sendThenStatus: 500 });
+    await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl));
+    const state = await fake.state();
+    assertExactlyOnce(state.delivered, addresses);
+    expect(state.calls.filter((c) => c.replay)).toHaveLength(1);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      sent: 150,
+      failed: 0,
+    });
+  });
+
+  it("completes through the sweeper when queue messages are lost mid-send", async () => {
+    const fake = fakeResend();
+    const transport = new ResendTransport("re_test", fake.baseUrl);
+    const { queue, ctx, distributionId, addresses } = await setup(320);
+    // Every chunk message except chunk 0 is lost (a restart), and one chunk is left frozen
+    // half-way: attempted, answer never recorded.
+    await drain(ctx, queue, transport, {
+      lose: (m) => m.body.kind === "distribution-chunk" && m.body.chunk !== 0,
+    });
+    await fake.inject({ sendThenStatus: 503 });
+    const { sendChunk } = await import("../src/distributions/service");
+    expect((await sendChunk(ctx, transport, distributionId, 1, 1)).action).toBe("retry");
+    expect((await distributionRow(distributionId)).status).toBe("sending");
+
+    const later = new Date(Date.now() + 3 * 60 * 1000);
+    await sweepDistributions(ctx, later);
+    await drain(ctx, queue, transport);
+    const state = await fake.state();
+    assertExactlyOnce(state.delivered, addresses);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      total: 320,
+      sent: 320,
+    });
+  });
+
+  it("slows down on 429 without failing, and retries 5xx", async () => {
+    const fake = fakeResend();
+    const { queue, ctx, distributionId, addresses } = await setup(120);
+    await fake.inject(
+      { status: 429, retryAfter: 7 },
+      { status: 429, retryAfter: 7 },
+      { status: 429, retryAfter: 7 },
+      { status: 429, retryAfter: 7 },
+      { status: 429, retryAfter: 7 },
+      { status: 429, retryAfter: 7 },
+      { status: 429, retryAfter: 7 },
+      { status: 500 },
+      { status: 502 },
+    );
+    await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl));
+    const delays = queue.delays;
+    // Seven 429s in a row (more than the retry budget) still end in a completed send, each
+    // wait no shorter than the provider asked.
+    expect(delays.filter((d) => d >= 7).length).toBeGreaterThanOrEqual(7);
+    assertExactlyOnce((await fake.state()).delivered, addresses);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      sent: 120,
+      failed: 0,
+    });
+  });
+
+  it("records recipients as failed after the last 5xx retry, and still completes", async () => {
+    const fake = fakeResend();
+    const { queue, ctx, distributionId } = await setup(30);
+    await fake.inject(...Array.from({ length: 6 }, () => ({ status: 503 })));
+    await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl));
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      total: 30,
+      sent: 0,
+      failed: 30,
+    });
+  });
+});
+
+describe("unsubscribing", () => {
+  it("works with one cross-origin POST without cookies, and applies to chunks already queued", async () => {
+    const { queue, ctx, distributionId, addresses } = await setup(3);
+    // The audience is collected and the chunk is queued, but not sent yet.
+    while (queue.messages.some((m) => m.body.kind === "distribution-prepare")) {
+      const m = queue.messages.shift()!;
+      if (m.body.kind === "distribution-prepare") {
+        const { prepareStep } = await import("../src/distributions/service");
+        await prepareStep(ctx, m.body.distributionId);
+      } else queue.messages.push(m);
+    }
+    expect(queue.messages.map((m) => m.body.kind)).toEqual(["distribution-chunk"]);
+
+    const sub = (await db().query.subscribers.findFirst({
+      where: eq(subscribers.email, addresses[0]!),
+    }))!;
+    const { unsubscribeToken } = await import("../src/subscribers/tokens");
+    const token = await unsubscribeToken(env.TOKEN_SECRET, { kind: "subscriber", id: sub.id });
+    // A GET shows a button and changes nothing.
+    expect((await call(`/u/${token}`)).status).toBe(200);
+    expect(
+      (await db().query.subscribers.findFirst({ where: eq(subscribers.id, sub.id) }))!.status,
+    ).toBe("active");
+    const res = await call(`/u/${token}`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "https://mail.example.net",
+        "Sec-Fetch-Site": "cross-site",
+      },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(res.status).toBe(200);
+    expect(
+      (await db().query.subscribers.findFirst({ where: eq(subscribers.id, sub.id) }))!.status,
+    ).toBe("unsubscribed");
+
+    await drain(ctx, queue, new DevMailboxTransport(db()));
+    const sent = await db()
+      .select()
+      .from(mailboxMessages)
+      .where(eq(mailboxMessages.idempotencyKey, `distribution/${distributionId}/chunk/0`));
+    expect(sent.map((m) => m.to).sort()).toEqual(addresses.slice(1).sort());
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      total: 3,
+      sent: 2,
+      skipped: 1,
+    });
+  });
+
+  it("refuses a forged token", async () => {
+    const res = await call("/u/u.s:sub_x.0.AAAAAAAAAAAAAAAAAAAAAAAAAAA", {
+      method: "POST",
+      body: "List-Unsubscribe=One-Click",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe("webhooks", () => {
+  async function sentDelivery() {
+    const fake = fakeResend();
+    const { queue, ctx, distributionId } = await setup(2);
+    await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl));
+    const rows = await db()
+      .select()
+      .from(deliveries)
+      .where(eq(deliveries.distributionId, distributionId));
+    expect(rows.every((r) => r.providerId)).toBe(true);
+    return { distributionId, rows };
+  }
+
+  it("verify the signature and the timestamp tolerance, and process a replay once", async () => {
+    const { distributionId, rows } = await sentDelivery();
+    const event = {
+      type: "email.delivered",
+      data: { email_id: rows[0]!.providerId, to: [rows[0]!.email] },
+    };
+    expect((await postWebhook(event, { tamper: true })).status).toBe(401);
+    expect(
+      (await postWebhook(event, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })).status,
+    ).toBe(401);
+    expect(
+      (await postWebhook(event, { secret: "whsec_d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXk=" }))
+        .status,
+    ).toBe(401);
+    const first = await postWebhook(event, { id: "msg_replayed" });
+    expect(await first.json()).toEqual({ received: true, duplicate: false });
+    const again = await postWebhook(event, { id: "msg_replayed" });
+    expect(await again.json()).toEqual({ received: true, duplicate: true });
+    expect(await distributionRow(distributionId)).toMatchObject({ delivered: 1, bounced: 0 });
+  });
+
+  it("suppress a bounced address for every later send, including a running distribution", async () => {
+    const { distributionId, rows } = await sentDelivery();
+    const bounced = rows[1]!;
+    await postWebhook({
+      type: "email.bounced",
+      data: { email_id: bounced.providerId, to: [bounced.email] },
+    });
+    expect(
+      await db().query.suppressions.findFirst({ where: eq(suppressions.email, bounced.email) }),
+    ).toMatchObject({ reason: "bounce" });
+    expect(
+      (await db().query.subscribers.findFirst({ where: eq(subscribers.email, bounced.email) }))!
+        .status,
+    ).toBe("bounced");
+    expect(await distributionRow(distributionId)).toMatchObject({ bounced: 1 });
+    // A later distribution to the same topic skips the address.
+    const report = await publishedReport();
+    const queue = new RecordingQueue();
+    const ctx = engine(queue);
+    const sub = (await db().query.subscribers.findFirst({
+      where: eq(subscribers.email, bounced.email),
+      with: { topics: { with: { topic: true } } },
+    }))!;
+    const d = await createDistribution(ctx, BUILT_IN_OWNER, report.id, {
+      topics: [sub.topics[0]!.topic.slug],
+    });
+    await drain(ctx, queue, new DevMailboxTransport(db()));
+    expect(await distributionRow(d.id)).toMatchObject({
+      status: "completed",
+      total: 2,
+      sent: 1,
+      skipped: 1,
+    });
+  });
+});
+
+describe("cancelling", () => {
+  it("stops what has not gone out", async () => {
+    const { queue, ctx, distributionId } = await setup(250);
+    // Prepare, send chunk 0 only, then cancel.
+    const { prepareStep, sendChunk } = await import("../src/distributions/service");
+    for (let m = queue.messages.shift(); m; m = queue.messages.shift()) {
+      if (m.body.kind === "distribution-prepare") await prepareStep(ctx, m.body.distributionId);
+      else if (m.body.kind === "distribution-chunk" && m.body.chunk === 0)
+        await sendChunk(ctx, new DevMailboxTransport(db()), distributionId, 0, 1);
+    }
+    const res = await json(`/api/v1/distributions/${distributionId}/cancel`, "POST", {}, ADMIN);
+    expect(await res.json()).toMatchObject({
+      status: "cancelled",
+      total: 250,
+      sent: 100,
+      skipped: 150,
+    });
+    const later = await sendChunk(ctx, new DevMailboxTransport(db()), distributionId, 1, 1);
+    expect(later.action).toBe("ack");
+    expect(
+      await db()
+        .select()
+        .from(mailboxMessages)
+        .where(eq(mailboxMessages.idempotencyKey, `distribution/${distributionId}/chunk/1`)),
+    ).toHaveLength(0);
+  });
+
+  it("schedules for later, and the cron starts it when due", async () => {
+    const t = await topic(`sched-${Date.now()}`);
+    await seedSubscribers([{ email: uniqueEmail("sched"), topicIds: [t.id] }]);
+    const report = await publishedReport();
+    const at = new Date(Date.now() + 3600_000);
+    const res = await json(
+      `/api/v1/reports/${report.id}/distributions`,
+      "POST",
+      { topics: [t.slug], scheduledAt: at.toISOString() },
+      ADMIN,
+    );
+    const { id, status } = (await res.json()) as { id: string; status: string };
+    expect(status).toBe("scheduled");
+    const queue = new RecordingQueue();
+    await sweepDistributions(engine(queue), new Date());
+    expect((await distributionRow(id)).status).toBe("scheduled");
+    await sweepDistributions(engine(queue), new Date(at.getTime() + 1000));
+    expect((await distributionRow(id)).status).toBe("sending");
+    expect(queue.messages.map((m) => m.body.kind)).toEqual(["distribution-prepare"]);
+  });
+
+  it("refuses to send a draft", async () => {
+    const res = await json(
+      "/api/v1/reports",
+      "POST",
+      { defaultLanguage: "en", versions: [{ language: "en", title: "Draft", body: "x" }] },
+      ADMIN,
+    );
+    const { id } = (await res.json()) as { id: string };
+    expect((await json(`/api/v1/reports/${id}/distributions`, "POST", {}, ADMIN)).status).toBe(409);
+  });
+});
+
+describe("emails stay out of the outbox table", () => {
+  it("distribution emails are not stored per recipient in the outbox", async () => {
+    const { queue, ctx } = await setup(5);
+    await drain(ctx, queue, new DevMailboxTransport(db()));
+    expect(
+      await db()
+        .select()
+        .from(emails)
+        .where(and(eq(emails.kind, "report"))),
+    ).toHaveLength(0);
+  });
+});

@@ -1,0 +1,162 @@
+// Driving distributions deterministically: the engine's queue is an in-memory recorder, so
+// a test decides which messages are delivered, redelivered or lost.
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { distributions, subscribers, subscriberTopics, topics } from "../../src/db/schema";
+import { type EngineContext, prepareStep, sendChunk } from "../../src/distributions/service";
+import { newId } from "../../src/lib/tokens";
+import type { MailQueueMessage } from "../../src/mail/messages";
+import type { MailTransport } from "../../src/mail/transport";
+import { ADMIN, db, json } from "./helpers";
+
+export interface Queued {
+  body: MailQueueMessage;
+  attempts: number;
+  delaySeconds?: number;
+}
+
+export class RecordingQueue {
+  messages: Queued[] = [];
+  /** Every delay a message was put back with. */
+  delays: number[] = [];
+  later(message: Queued) {
+    if (message.delaySeconds !== undefined) this.delays.push(message.delaySeconds);
+    this.messages.push(message);
+  }
+  async send(body: MailQueueMessage, options?: { delaySeconds?: number }) {
+    this.messages.push({ body, attempts: 1, delaySeconds: options?.delaySeconds });
+  }
+  async sendBatch(batch: Iterable<{ body: MailQueueMessage }>) {
+    for (const m of batch) this.messages.push({ body: m.body, attempts: 1 });
+  }
+  take(): Queued[] {
+    const all = this.messages;
+    this.messages = [];
+    return all;
+  }
+}
+
+export function engine(queue: RecordingQueue): EngineContext {
+  return {
+    db: db(),
+    queue: queue as unknown as Queue<MailQueueMessage>,
+    appUrl: env.APP_URL,
+    secret: env.TOKEN_SECRET,
+    from: env.MAIL_FROM,
+  };
+}
+
+/**
+ * Delivers queued messages until none is left, as the queue would. `deliverTwice` runs
+ * every message twice (at-least-once delivery); `lose` drops messages it returns true for.
+ */
+export async function drain(
+  ctx: EngineContext,
+  queue: RecordingQueue,
+  transport: MailTransport,
+  options: { deliverTwice?: boolean; lose?: (m: Queued) => boolean; maxSteps?: number } = {},
+) {
+  let steps = 0;
+  for (let batch = queue.take(); batch.length > 0; batch = queue.take()) {
+    for (const message of batch) {
+      if (options.lose?.(message)) continue;
+      const runs = options.deliverTwice ? 2 : 1;
+      for (let run = 0; run < runs; run++) {
+        if (++steps > (options.maxSteps ?? 5000)) throw new Error("too many steps");
+        if (message.body.kind === "distribution-prepare") {
+          await prepareStep(ctx, message.body.distributionId);
+        } else if (message.body.kind === "distribution-chunk") {
+          const verdict = await sendChunk(
+            ctx,
+            transport,
+            message.body.distributionId,
+            message.body.chunk,
+            message.attempts + run,
+          );
+          if (verdict.action === "retry")
+            queue.later({
+              ...message,
+              attempts: message.attempts + 1,
+              delaySeconds: verdict.delaySeconds,
+            });
+          if (verdict.action === "requeue")
+            queue.later({ body: message.body, attempts: 1, delaySeconds: verdict.delaySeconds });
+          if (verdict.action !== "ack") break;
+        }
+      }
+    }
+  }
+}
+
+export const distributionRow = async (id: string) =>
+  (await db().query.distributions.findFirst({ where: eq(distributions.id, id) }))!;
+
+export async function topic(slug: string) {
+  const res = await json(
+    "/api/v1/topics",
+    "POST",
+    { slug, name: `Topic ${slug}`, nameAr: `موضوع ${slug}` },
+    ADMIN,
+  );
+  if (res.status === 201) return (await res.json()) as { id: string; slug: string };
+  return (await db().query.topics.findFirst({ where: eq(topics.slug, slug) }))!;
+}
+
+/** Subscribers straight into D1 (fast), with a status, language and topics. */
+export async function seedSubscribers(
+  specs: {
+    email: string;
+    language?: "en" | "ar";
+    status?: "active" | "unsubscribed" | "pending" | "bounced";
+    topicIds?: string[];
+    name?: string;
+  }[],
+) {
+  const ids: string[] = [];
+  for (const s of specs) {
+    const id = newId("sub");
+    ids.push(id);
+    await db()
+      .insert(subscribers)
+      .values({
+        id,
+        email: s.email,
+        name: s.name ?? s.email.split("@")[0]!,
+        language: s.language ?? "en",
+        status: s.status ?? "active",
+        consentSource: "import",
+      });
+    for (const topicId of s.topicIds ?? [])
+      await db().insert(subscriberTopics).values({ subscriberId: id, topicId });
+  }
+  return ids;
+}
+
+export async function publishedReport(extra: Record<string, unknown> = {}) {
+  const res = await json(
+    "/api/v1/reports",
+    "POST",
+    {
+      defaultLanguage: "en",
+      versions: [
+        {
+          language: "en",
+          title: "What the workshop concluded",
+          summary: "Three recommendations.",
+          body: "The participants agreed on **three** points.",
+        },
+        {
+          language: "ar",
+          title: "خلاصات الورشة",
+          summary: "ثلاث توصيات.",
+          body: "اتفق المشاركون على **ثلاث** نقاط.",
+        },
+      ],
+      ...extra,
+    },
+    ADMIN,
+  );
+  const report = (await res.json()) as { id: string; slug: string };
+  await json(`/api/v1/reports/${report.id}/publish`, "POST", {}, ADMIN);
+  return report;
+}
