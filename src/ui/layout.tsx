@@ -26,6 +26,8 @@ export interface PageProps {
 const ADMIN_MENU: { href: string; label: string; roles?: Actor["role"][] }[] = [
   { href: "/admin", label: "Dashboard" },
   { href: "/admin/workshops", label: "Workshops", roles: ["owner", "organiser"] },
+  { href: "/admin/reports", label: "Reports", roles: ["owner", "organiser"] },
+  { href: "/admin/subscribers", label: "Subscribers", roles: ["owner", "organiser"] },
   { href: "/admin/organisers", label: "Organisers", roles: ["owner"] },
   { href: "/admin/tokens", label: "API tokens" },
   { href: "/admin/mailbox", label: "Mailbox", roles: ["owner", "organiser"] },

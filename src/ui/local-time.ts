@@ -37,4 +37,26 @@ export const TEXT_SIZE_JS = `
 })();
 `;
 
-export const APP_JS = LOCAL_TIME_JS + TEXT_SIZE_JS;
+// Live distribution progress: polls the API (session cookie) and updates counts in place.
+export const PROGRESS_JS = `
+(function () {
+  var box = document.querySelector("[data-progress]");
+  if (!box) return;
+  var url = box.getAttribute("data-progress");
+  var set = function (key, value) { box.querySelectorAll('[data-count="' + key + '"]').forEach(function (el) { el.textContent = String(value); }); };
+  var tick = function () {
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (d) {
+      var done = d.sent + d.failed + d.skipped;
+      ["total", "sent", "failed", "skipped", "delivered", "bounced", "complained"].forEach(function (k) { set(k, d[k]); });
+      set("done", done);
+      var bar = box.querySelector("progress");
+      if (bar) { bar.max = Math.max(d.total, 1); bar.value = done; }
+      if (d.status === "sending" || d.status === "scheduled") setTimeout(tick, 2000);
+      else set("status", d.status);
+    }, function () { setTimeout(tick, 5000); });
+  };
+  setTimeout(tick, 2000);
+})();
+`;
+
+export const APP_JS = LOCAL_TIME_JS + TEXT_SIZE_JS + PROGRESS_JS;

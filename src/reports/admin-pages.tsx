@@ -1,0 +1,472 @@
+// Organisers' report pages: write (one version per language), preview as the web page and
+// as the email, publish (optionally under embargo), test-send, distribute, follow progress.
+
+import { desc, eq } from "drizzle-orm";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { raw } from "hono/html";
+import { distributions, workshops } from "../db/schema";
+import { personalise, renderReport } from "../distributions/render";
+import {
+  cancelDistribution,
+  createDistribution,
+  distributionJson,
+  getDistribution,
+  testSend,
+} from "../distributions/service";
+import type { AppEnv } from "../http/context";
+import { AppError } from "../lib/errors";
+import { isLang, type Lang } from "../lib/i18n";
+import { requirePermission } from "../organisers/auth";
+import { listTopics } from "../subscribers/service";
+import { Field, Notice } from "../ui/forms";
+import { Page } from "../ui/layout";
+import { ReportArticle } from "./pages";
+import { engineOf } from "./routes";
+import {
+  createReport,
+  getReport,
+  listReports,
+  publishReport,
+  type ReportInput,
+  type ReportWithVersions,
+  updateReport,
+  versionFor,
+} from "./service";
+
+export const reportAdminPages = new Hono<AppEnv>();
+reportAdminPages.use("/admin/reports", requirePermission("workshops.manage"));
+reportAdminPages.use("/admin/reports/*", requirePermission("workshops.manage"));
+reportAdminPages.use("/admin/distributions/*", requirePermission("workshops.manage"));
+
+function back(c: Context<AppEnv>, path: string, message: string, kind: "ok" | "error" = "ok") {
+  return c.redirect(
+    `${path}${path.includes("?") ? "&" : "?"}${new URLSearchParams({ notice: message, kind })}`,
+    303,
+  );
+}
+
+function Flash({ c }: { c: Context<AppEnv> }) {
+  const text = c.req.query("notice");
+  return text ? (
+    <Notice kind={c.req.query("kind") === "error" ? "error" : "ok"}>{text}</Notice>
+  ) : null;
+}
+
+function ReportForm({
+  action,
+  report,
+  workshopsList,
+  error,
+}: {
+  action: string;
+  report?: ReportWithVersions;
+  workshopsList: { id: string; title: string }[];
+  error?: string;
+}) {
+  const v = (lang: Lang) => report?.versions.find((x) => x.language === lang);
+  return (
+    <form method="post" action={action} class="stack">
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <div>
+        <label for="f-defaultLanguage">Default language</label>
+        <select id="f-defaultLanguage" name="defaultLanguage">
+          <option value="en" selected={report?.defaultLanguage !== "ar"}>
+            English
+          </option>
+          <option value="ar" selected={report?.defaultLanguage === "ar"}>
+            Arabic
+          </option>
+        </select>
+      </div>
+      <div>
+        <label for="f-workshopId">Workshop</label>
+        <select id="f-workshopId" name="workshopId">
+          <option value="">—</option>
+          {workshopsList.map((w) => (
+            <option value={w.id} selected={report?.workshopId === w.id}>
+              {w.title}
+            </option>
+          ))}
+        </select>
+      </div>
+      {(["en", "ar"] as const).map((lang) => (
+        <fieldset lang={lang} dir={lang === "ar" ? "rtl" : "ltr"}>
+          <legend>
+            {lang === "en"
+              ? "English version (leave the title empty for none)"
+              : "النسخة العربية (اترك العنوان فارغاً إن لم توجد)"}
+          </legend>
+          <Field
+            name={`${lang}.title`}
+            label={lang === "en" ? "Title" : "العنوان"}
+            value={v(lang)?.title}
+            dir="auto"
+          />
+          <Field
+            name={`${lang}.summary`}
+            label={lang === "en" ? "Summary" : "الملخص"}
+            value={v(lang)?.summary ?? ""}
+            dir="auto"
+          />
+          <div>
+            <label for={`f-${lang}-body`}>
+              {lang === "en" ? "Body (Markdown)" : "النص (Markdown)"}
+            </label>
+            <textarea id={`f-${lang}-body`} name={`${lang}.body`} rows={12} dir="auto">
+              {v(lang)?.body ?? ""}
+            </textarea>
+          </div>
+        </fieldset>
+      ))}
+      <div>
+        <button type="submit">Save draft</button>
+      </div>
+    </form>
+  );
+}
+
+function fromForm(body: Record<string, string>): ReportInput {
+  const versions = (["en", "ar"] as const)
+    .filter((lang) => body[`${lang}.title`]?.trim())
+    .map((lang) => ({
+      language: lang,
+      title: body[`${lang}.title`]!,
+      summary: body[`${lang}.summary`] || undefined,
+      body: body[`${lang}.body`] ?? "",
+    }));
+  return {
+    defaultLanguage: body.defaultLanguage === "ar" ? "ar" : "en",
+    workshopId: body.workshopId || undefined,
+    versions,
+  };
+}
+
+const workshopOptions = (c: Context<AppEnv>) =>
+  c
+    .get("db")
+    .select({ id: workshops.id, title: workshops.title })
+    .from(workshops)
+    .orderBy(desc(workshops.startsAt))
+    .limit(100);
+
+reportAdminPages.get("/admin/reports", async (c) => {
+  const list = await listReports(c.get("db"));
+  return c.html(
+    <Page lang="en" title="Reports" area="admin" actor={c.get("actor")} path="/admin/reports">
+      <h1>Reports</h1>
+      <Flash c={c} />
+      <p>
+        <a class="button" href="/admin/reports/new">
+          New report
+        </a>
+      </p>
+      {list.length === 0 ? (
+        <p>No reports yet.</p>
+      ) : (
+        <ul>
+          {list.map((r) => (
+            <li>
+              <a href={`/admin/reports/${r.id}`} dir="auto">
+                {versionFor(r, r.defaultLanguage).title}
+              </a>{" "}
+              <span class={`badge ${r.status === "published" ? "ok" : "warn"}`}>{r.status}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Page>,
+  );
+});
+
+reportAdminPages.get("/admin/reports/new", async (c) =>
+  c.html(
+    <Page lang="en" title="New report" area="admin" actor={c.get("actor")} path="/admin/reports">
+      <h1>New report</h1>
+      <ReportForm action="/admin/reports" workshopsList={await workshopOptions(c)} />
+    </Page>,
+  ),
+);
+
+reportAdminPages.post("/admin/reports", async (c) => {
+  const input = fromForm((await c.req.parseBody()) as Record<string, string>);
+  try {
+    if (input.versions.length === 0)
+      throw new AppError("invalid", "Give at least one version a title.");
+    const report = await createReport(c.get("db"), c.get("actor")!, input);
+    return back(c, `/admin/reports/${report.id}`, "Draft saved.");
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return c.html(
+      <Page lang="en" title="New report" area="admin" actor={c.get("actor")} path="/admin/reports">
+        <h1>New report</h1>
+        <ReportForm
+          action="/admin/reports"
+          workshopsList={await workshopOptions(c)}
+          error={error.message}
+        />
+      </Page>,
+      422,
+    );
+  }
+});
+
+reportAdminPages.get("/admin/reports/:id", async (c) => {
+  const db = c.get("db");
+  const report = await getReport(db, c.req.param("id"));
+  const topics = await listTopics(db);
+  const sends = await db.query.distributions.findMany({
+    where: eq(distributions.reportId, report.id),
+    orderBy: [desc(distributions.createdAt)],
+  });
+  const base = `/admin/reports/${report.id}`;
+  return c.html(
+    <Page lang="en" title="Report" area="admin" actor={c.get("actor")} path="/admin/reports">
+      <p>
+        <a href="/admin/reports">← Reports</a>
+      </p>
+      <h1 dir="auto">{versionFor(report, report.defaultLanguage).title}</h1>
+      <Flash c={c} />
+      <p>
+        <span class={`badge ${report.status === "published" ? "ok" : "warn"}`}>
+          {report.status}
+        </span>
+        {report.embargoUntil ? ` · public page from ${report.embargoUntil.toISOString()}` : ""}
+      </p>
+      <h2>Preview</h2>
+      <ul>
+        {report.versions.map((v) => (
+          <li>
+            {v.language === "ar" ? "Arabic" : "English"}:{" "}
+            <a href={`${base}/preview?lang=${v.language}`}>web page</a> ·{" "}
+            <a href={`${base}/email?lang=${v.language}`}>email</a>
+          </li>
+        ))}
+      </ul>
+      <form method="post" action={`${base}/test-send`} class="row">
+        <label for="f-to" class="hint">
+          Send a test to
+        </label>
+        <input id="f-to" name="to" type="email" value={c.get("actor")?.email ?? ""} required />
+        <button type="submit" class="secondary">
+          Send test
+        </button>
+      </form>
+      <h2>Publish</h2>
+      <form method="post" action={`${base}/publish`} class="stack">
+        <Field
+          name="embargoUntil"
+          label="Embargo until (UTC, optional)"
+          type="datetime-local"
+          hint="Attendees can receive the report now; the public page opens at this time."
+        />
+        <div>
+          <button type="submit">
+            {report.status === "published" ? "Publish again (update embargo)" : "Publish"}
+          </button>
+        </div>
+      </form>
+      {report.status === "published" ? (
+        <>
+          <h2>Send</h2>
+          <form method="post" action={`${base}/distributions`} class="stack">
+            <fieldset>
+              <legend>
+                Subscribers of these topics (none ticked: every active subscriber, unless attendees
+                only)
+              </legend>
+              {topics.map((t) => (
+                <label class="check">
+                  <input type="checkbox" name="topics" value={t.slug} /> {t.name}
+                </label>
+              ))}
+            </fieldset>
+            {report.workshopId ? (
+              <fieldset>
+                <legend>Attendees of the workshop who agreed to receive the report</legend>
+                <label class="check">
+                  <input type="checkbox" name="attendees" value="confirmed" checked /> confirmed
+                </label>
+                <label class="check">
+                  <input type="checkbox" name="attendees" value="attended" checked /> attended
+                </label>
+              </fieldset>
+            ) : null}
+            <Field name="scheduledAt" label="Send at (UTC, optional)" type="datetime-local" />
+            <div>
+              <button type="submit">Send report</button>
+            </div>
+          </form>
+        </>
+      ) : null}
+      {sends.length ? (
+        <>
+          <h2>Distributions</h2>
+          <ul>
+            {sends.map((d) => (
+              <li>
+                <a href={`/admin/distributions/${d.id}`}>
+                  {d.createdAt.toISOString().slice(0, 16).replace("T", " ")}
+                </a>{" "}
+                · {d.status} · {d.sent}/{d.total} sent
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <h2>Edit</h2>
+      <ReportForm action={base} report={report} workshopsList={await workshopOptions(c)} />
+    </Page>,
+  );
+});
+
+reportAdminPages.post("/admin/reports/:id", async (c) => {
+  const id = c.req.param("id");
+  const input = fromForm((await c.req.parseBody()) as Record<string, string>);
+  try {
+    await updateReport(c.get("db"), c.get("actor")!, id, input);
+    return back(c, `/admin/reports/${id}`, "Saved.");
+  } catch (error) {
+    if (error instanceof AppError) return back(c, `/admin/reports/${id}`, error.message, "error");
+    throw error;
+  }
+});
+
+const utc = (value: unknown) =>
+  typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)
+    ? new Date(`${value}:00Z`)
+    : null;
+
+reportAdminPages.post("/admin/reports/:id/publish", async (c) => {
+  const id = c.req.param("id");
+  const body = await c.req.parseBody();
+  await publishReport(c.get("db"), c.get("actor")!, id, utc(body.embargoUntil));
+  return back(c, `/admin/reports/${id}`, "Published.");
+});
+
+reportAdminPages.post("/admin/reports/:id/test-send", async (c) => {
+  const id = c.req.param("id");
+  const to = String((await c.req.parseBody()).to ?? "").trim();
+  if (!/^[^@\s]+@[^@\s]+$/.test(to))
+    return back(c, `/admin/reports/${id}`, "Enter an address for the test.", "error");
+  const report = await getReport(c.get("db"), id);
+  await testSend(engineOf(c), c.get("mailer"), report, to, report.defaultLanguage);
+  return back(c, `/admin/reports/${id}`, `Test sent to ${to}.`);
+});
+
+reportAdminPages.post("/admin/reports/:id/distributions", async (c) => {
+  const id = c.req.param("id");
+  const body = await c.req.parseBody({ all: true });
+  const report = await getReport(c.get("db"), id);
+  const topics = ([] as unknown[]).concat(body.topics ?? []).map(String);
+  const statuses = ([] as unknown[])
+    .concat(body.attendees ?? [])
+    .map(String)
+    .filter((s): s is "confirmed" | "attended" => s === "confirmed" || s === "attended");
+  try {
+    const d = await createDistribution(engineOf(c), c.get("actor")!, id, {
+      topics: topics.length ? topics : undefined,
+      attendeesOf:
+        report.workshopId && statuses.length
+          ? { workshopId: report.workshopId, statuses }
+          : undefined,
+      scheduledAt: utc(body.scheduledAt),
+    });
+    return c.redirect(`/admin/distributions/${d.id}`, 303);
+  } catch (error) {
+    if (error instanceof AppError) return back(c, `/admin/reports/${id}`, error.message, "error");
+    throw error;
+  }
+});
+
+reportAdminPages.get("/admin/reports/:id/preview", async (c) => {
+  const report = await getReport(c.get("db"), c.req.param("id"));
+  const q = c.req.query("lang");
+  const lang = versionFor(report, isLang(q) ? q : report.defaultLanguage).language;
+  return c.html(
+    <Page lang={lang} title="Preview" area="admin" actor={c.get("actor")}>
+      <Notice>Preview of the {report.status} report, as its public page will show it.</Notice>
+      <ReportArticle report={report} lang={lang} base={`/admin/reports/${report.id}/preview`} />
+    </Page>,
+  );
+});
+
+reportAdminPages.get("/admin/reports/:id/email", async (c) => {
+  const report = await getReport(c.get("db"), c.req.param("id"));
+  const q = c.req.query("lang");
+  const lang = versionFor(report, isLang(q) ? q : report.defaultLanguage).language;
+  const render = (await renderReport(report, c.env.APP_URL)).find((r) => r.language === lang)!;
+  const { html } = personalise(render, "Leila", `${c.env.APP_URL}/u/preview`);
+  c.header(
+    "Content-Security-Policy",
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
+  );
+  return c.html(raw(html));
+});
+
+reportAdminPages.get("/admin/distributions/:id", async (c) => {
+  const d = distributionJson(await getDistribution(c.get("db"), c.req.param("id")));
+  const done = d.sent + d.failed + d.skipped;
+  const running = d.status === "sending" || d.status === "scheduled";
+  return c.html(
+    <Page lang="en" title="Distribution" area="admin" actor={c.get("actor")} path="/admin/reports">
+      <p>
+        <a href={`/admin/reports/${d.reportId}`}>← Report</a>
+      </p>
+      <h1>Distribution</h1>
+      <Flash c={c} />
+      <p>
+        Status: <strong>{d.preparing ? "preparing the audience" : d.status}</strong>
+        {d.scheduledAt ? ` · scheduled for ${d.scheduledAt}` : ""}
+      </p>
+      <div data-progress={running ? `/api/v1/distributions/${d.id}` : undefined}>
+        <label for="progress">
+          <span data-count="done">{done}</span> of <span data-count="total">{d.total}</span> handled
+        </label>
+        <progress id="progress" max={Math.max(d.total, 1)} value={done}>
+          {d.total ? Math.round((done / d.total) * 100) : 0} %
+        </progress>
+        <table>
+          <tbody>
+            {(
+              [
+                ["Total", d.total, "total"],
+                ["Sent", d.sent, "sent"],
+                ["Failed", d.failed, "failed"],
+                ["Skipped (unsubscribed or suppressed)", d.skipped, "skipped"],
+                ["Delivered", d.delivered, "delivered"],
+                ["Bounced", d.bounced, "bounced"],
+                ["Complained", d.complained, "complained"],
+              ] as const
+            ).map(([label, n, key]) => (
+              <tr>
+                <th scope="row">{label}</th>
+                <td data-count={key}>{n}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p class="muted" data-count="status" aria-live="polite" />
+      </div>
+      {running ? (
+        <form method="post" action={`/admin/distributions/${d.id}/cancel`}>
+          <button type="submit" class="danger">
+            Cancel what has not gone out
+          </button>
+        </form>
+      ) : null}
+    </Page>,
+  );
+});
+
+reportAdminPages.post("/admin/distributions/:id/cancel", async (c) => {
+  const id = c.req.param("id");
+  try {
+    await cancelDistribution(c.get("db"), c.get("actor")!, id);
+    return back(c, `/admin/distributions/${id}`, "Cancelled.");
+  } catch (error) {
+    if (error instanceof AppError)
+      return back(c, `/admin/distributions/${id}`, error.message, "error");
+    throw error;
+  }
+});

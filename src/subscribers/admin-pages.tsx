@@ -1,0 +1,264 @@
+// Organisers' subscriber pages: list with filters, erase, CSV export, CSV import with a
+// dry-run preview, and topics.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { audit } from "../audit/service";
+import { SUBSCRIBER_STATUSES } from "../db/schema";
+import type { AppEnv } from "../http/context";
+import { parseCsv } from "../lib/csv";
+import { AppError } from "../lib/errors";
+import { requirePermission } from "../organisers/auth";
+import { Field, Notice } from "../ui/forms";
+import { Page } from "../ui/layout";
+import {
+  createTopic,
+  eraseSubscriber,
+  type ImportResult,
+  importSubscribers,
+  listSubscribers,
+  listTopics,
+  type SubscriberStatus,
+} from "./service";
+
+export const subscriberAdminPages = new Hono<AppEnv>();
+subscriberAdminPages.use("/admin/subscribers", requirePermission("attendees.read"));
+subscriberAdminPages.use("/admin/subscribers/*", requirePermission("attendees.read"));
+subscriberAdminPages.use("/admin/topics", requirePermission("workshops.manage"));
+
+async function subscribersPage(c: Context<AppEnv>, result?: ImportResult, error?: string) {
+  const db = c.get("db");
+  const status = SUBSCRIBER_STATUSES.find((s) => s === c.req.query("status")) as
+    | SubscriberStatus
+    | undefined;
+  const topic = c.req.query("topic") || undefined;
+  const page = await listSubscribers(db, {
+    status,
+    topic,
+    limit: 50,
+    cursor: c.req.query("cursor") || undefined,
+  });
+  const topics = await listTopics(db);
+  await audit(db, c.get("actor"), {
+    action: "subscribers.view",
+    detail: { rows: page.data.length, view: "admin" },
+  });
+  const notice = c.req.query("notice");
+  return c.html(
+    <Page
+      lang="en"
+      title="Subscribers"
+      area="admin"
+      actor={c.get("actor")}
+      path="/admin/subscribers"
+    >
+      <h1>Subscribers</h1>
+      {notice ? <Notice kind="ok">{notice}</Notice> : null}
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      {result ? (
+        <Notice kind={result.errors.length ? "error" : "ok"}>
+          <p>
+            {result.dryRun ? "Dry run — nothing was written. " : ""}
+            {result.imported} {result.dryRun ? "would be imported" : "imported"}, {result.skipped}{" "}
+            skipped (already subscribed, unsubscribed or suppressed), {result.errors.length} errors.
+          </p>
+          {result.errors.length ? (
+            <ul>
+              {result.errors.map((e) => (
+                <li>
+                  <code>{e.path}</code>: {e.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </Notice>
+      ) : null}
+      <search>
+        <form method="get" class="row">
+          <label for="s-status" class="hint">
+            Status
+          </label>
+          <select id="s-status" name="status">
+            <option value="">all</option>
+            {SUBSCRIBER_STATUSES.map((s) => (
+              <option value={s} selected={s === status}>
+                {s}
+              </option>
+            ))}
+          </select>
+          <label for="s-topic" class="hint">
+            Topic
+          </label>
+          <select id="s-topic" name="topic">
+            <option value="">all</option>
+            {topics.map((t) => (
+              <option value={t.slug} selected={t.slug === topic}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+          <button type="submit" class="secondary">
+            Filter
+          </button>
+          <a
+            class="button secondary"
+            href={`/api/v1/subscribers.csv?${new URLSearchParams({ ...(status ? { status } : {}), ...(topic ? { topic } : {}) })}`}
+          >
+            Export CSV
+          </a>
+        </form>
+      </search>
+      {page.data.length === 0 ? (
+        <p>No subscribers match.</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Name</th>
+                <th scope="col">Language</th>
+                <th scope="col">Status</th>
+                <th scope="col">Topics</th>
+                <th scope="col">
+                  <span class="hint">Erase</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.data.map((s) => (
+                <tr>
+                  <td class="mono">{s.email}</td>
+                  <td>
+                    <bdi>{s.name ?? ""}</bdi>
+                  </td>
+                  <td>{s.language}</td>
+                  <td>{s.status}</td>
+                  <td>{s.topics.map((t) => t.topic.slug).join(", ")}</td>
+                  <td>
+                    <form method="post" action={`/admin/subscribers/${s.id}/erase`}>
+                      <button type="submit" class="danger" aria-label={`Erase ${s.email}`}>
+                        Erase
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {page.nextCursor ? (
+        <p>
+          <a
+            href={`/admin/subscribers?${new URLSearchParams({ ...(status ? { status } : {}), ...(topic ? { topic } : {}), cursor: page.nextCursor })}`}
+          >
+            More
+          </a>
+        </p>
+      ) : null}
+      <h2>Import</h2>
+      <form
+        method="post"
+        action="/admin/subscribers/import"
+        class="stack"
+        enctype="multipart/form-data"
+      >
+        <div>
+          <label for="f-csv">CSV</label>
+          <p class="hint" id="f-csv-hint">
+            Header <code>email,name,language,topics</code>; topics are slugs separated by{" "}
+            <code>;</code>. You confirm these people agreed to receive the reports. Unsubscribed or
+            suppressed addresses are never added back.
+          </p>
+          <textarea id="f-csv" name="csv" rows={5} aria-describedby="f-csv-hint" />
+        </div>
+        <div>
+          <label for="f-file">Or a CSV file</label>
+          <input id="f-file" name="file" type="file" accept=".csv,text/csv" />
+        </div>
+        <label class="check">
+          <input type="checkbox" name="dryRun" value="true" checked /> Dry run: show what would
+          happen, write nothing
+        </label>
+        <div>
+          <button type="submit">Import</button>
+        </div>
+      </form>
+      <h2 id="topics">Topics</h2>
+      <ul>
+        {topics.map((t) => (
+          <li>
+            <code>{t.slug}</code> — {t.name}
+            {t.nameAr ? <span lang="ar"> · {t.nameAr}</span> : null}
+          </li>
+        ))}
+      </ul>
+      <form method="post" action="/admin/topics" class="stack">
+        <Field name="slug" label="Slug" required hint="Lowercase letters, digits and dashes." />
+        <Field name="name" label="Name (English)" required />
+        <Field name="nameAr" label="Name (Arabic)" dir="rtl" />
+        <div>
+          <button type="submit">Add topic</button>
+        </div>
+      </form>
+    </Page>,
+    error ? 422 : 200,
+  );
+}
+
+subscriberAdminPages.get("/admin/subscribers", (c) => subscribersPage(c));
+
+subscriberAdminPages.post("/admin/subscribers/import", async (c) => {
+  const body = await c.req.parseBody();
+  const file = body.file instanceof File && body.file.size > 0 ? await body.file.text() : "";
+  const parsed = parseCsv(file || String(body.csv ?? ""));
+  if (!parsed.header.includes("email"))
+    return subscribersPage(c, undefined, "The first line must be a header with an email column.");
+  const result = await importSubscribers(
+    c.get("db"),
+    c.get("actor")!,
+    parsed.rows,
+    body.dryRun === "true",
+  );
+  return subscribersPage(c, {
+    ...result,
+    errors: [
+      ...parsed.errors.map((e) => ({ path: `rows.${e.row}`, message: e.message })),
+      ...result.errors,
+    ],
+  });
+});
+
+subscriberAdminPages.post("/admin/subscribers/:id/erase", async (c) => {
+  try {
+    await eraseSubscriber(c.get("db"), c.get("actor"), c.req.param("id"));
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+  }
+  return c.redirect(
+    `/admin/subscribers?${new URLSearchParams({ notice: "Erased; the address stays on the suppression list." })}`,
+    303,
+  );
+});
+
+subscriberAdminPages.post("/admin/topics", async (c) => {
+  const body = (await c.req.parseBody()) as Record<string, string>;
+  const slug = (body.slug ?? "").trim();
+  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug) || !body.name?.trim())
+    return subscribersPage(
+      c,
+      undefined,
+      "A topic needs a slug (lowercase letters, digits, dashes) and a name.",
+    );
+  try {
+    await createTopic(c.get("db"), c.get("actor")!, {
+      slug,
+      name: body.name,
+      nameAr: body.nameAr || undefined,
+    });
+  } catch (error) {
+    if (error instanceof AppError) return subscribersPage(c, undefined, error.message);
+    throw error;
+  }
+  return c.redirect("/admin/subscribers#topics", 303);
+});

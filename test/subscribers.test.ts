@@ -1,0 +1,257 @@
+import { env } from "cloudflare:workers";
+import { eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { subscribers, suppressions } from "../src/db/schema";
+import { createDistribution } from "../src/distributions/service";
+import { DevMailboxTransport } from "../src/mail/dev-mailbox";
+import { BUILT_IN_OWNER } from "../src/organisers/service";
+import {
+  drain,
+  engine,
+  publishedReport,
+  RecordingQueue,
+  seedSubscribers,
+  topic,
+} from "./support/distribution";
+import { ADMIN, call, db, json, latestEmail, uniqueEmail } from "./support/helpers";
+
+const subscribe = (body: Record<string, unknown>) =>
+  json("/api/v1/public/subscriptions", "POST", body);
+const row = (email: string) =>
+  db().query.subscribers.findFirst({ where: eq(subscribers.email, email) });
+
+async function manageToken(email: string, kind = "subscriber:confirm") {
+  const mail = await latestEmail(email, kind);
+  return mail!.text.match(/\/s\/([^\s\])]+)/)![1]!;
+}
+
+describe("double opt-in", () => {
+  it("answers the same for any address, and only a POST confirms", async () => {
+    const t = await topic("policy");
+    const fresh = uniqueEmail("fresh");
+    const first = await subscribe({
+      email: fresh,
+      name: "Fresh",
+      topics: [t.slug],
+      language: "ar",
+    });
+    const answers = [
+      first,
+      ...(await Promise.all([
+        subscribe({ email: fresh }),
+        subscribe({ email: fresh, language: "en" }),
+        subscribe({ email: uniqueEmail("other") }),
+      ])),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([202, 202, 202, 202]);
+    expect(new Set(await Promise.all(answers.map((r) => r.text())))).toEqual(
+      new Set(['{"status":"pending_confirmation"}']),
+    );
+    expect(await db().select().from(subscribers).where(eq(subscribers.email, fresh))).toHaveLength(
+      1,
+    );
+    expect((await row(fresh))!).toMatchObject({
+      status: "pending",
+      language: "ar",
+      consentSource: "form",
+    });
+
+    const token = await manageToken(fresh);
+    for (let i = 0; i < 3; i++) expect((await call(`/s/${token}`)).status).toBe(200);
+    expect((await row(fresh))!.status).toBe("pending");
+    const confirmed = await json(`/api/v1/public/subscriptions/${token}/confirm`, "POST", {});
+    expect(await confirmed.json()).toEqual({ status: "active" });
+    expect((await row(fresh))!).toMatchObject({ status: "active" });
+    expect((await row(fresh))!.consentAt).not.toBeNull();
+  });
+
+  it("tells a known active address by email, not by the answer", async () => {
+    const email = uniqueEmail("known");
+    await seedSubscribers([{ email }]);
+    expect((await subscribe({ email })).status).toBe(202);
+    expect((await latestEmail(email, "subscriber:exists"))?.subject).toBe("Your subscription");
+    expect(await db().select().from(subscribers).where(eq(subscribers.email, email))).toHaveLength(
+      1,
+    );
+  });
+
+  it("sends nothing to a suppressed address", async () => {
+    const email = uniqueEmail("blocked");
+    await db().insert(suppressions).values({ email, reason: "complaint" });
+    expect((await subscribe({ email })).status).toBe(202);
+    expect(await row(email)).toBeUndefined();
+    expect(await latestEmail(email)).toBeUndefined();
+  });
+
+  it("GET on /u/… never unsubscribes; the subscriber page can change topics and language", async () => {
+    const email = uniqueEmail("prefs");
+    const t = await topic("economy");
+    await subscribe({ email, topics: [t.slug] });
+    const token = await manageToken(email);
+    await call(`/s/${token}/confirm`, { method: "POST" });
+    const page = await call(`/s/${token}`);
+    expect(await page.text()).toContain("Subscribed");
+    const res = await call(`/s/${token}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "language=ar",
+    });
+    expect(res.status).toBe(200);
+    const after = (await db().query.subscribers.findFirst({
+      where: eq(subscribers.email, email),
+      with: { topics: true },
+    }))!;
+    expect(after.language).toBe("ar");
+    expect(after.topics).toHaveLength(0);
+  });
+});
+
+describe("import", () => {
+  it("activates new rows, reports errors by row, and never resubscribes", async () => {
+    const t = await topic("imported");
+    const [gone, bounced, blocked, fresh, pending] = [
+      "gone",
+      "bounced",
+      "blocked",
+      "fresh",
+      "pending",
+    ].map((p) => uniqueEmail(p));
+    await seedSubscribers([
+      { email: gone!, status: "unsubscribed" },
+      { email: bounced!, status: "bounced" },
+      { email: pending!, status: "pending" },
+    ]);
+    await db().insert(suppressions).values({ email: blocked!, reason: "manual" });
+    const csv = `email,name,language,topics\r\n${gone},Gone,en,\r\n${bounced},B,en,\r\n${blocked},Blocked,ar,\r\n${fresh},Fresh,ar,${t.slug}\r\n${pending},P,en,\r\nnot-an-email,X,en,\r\nok@example.org,Y,fr,\r\nz@example.org,Z,en,no-such-topic\r\n`;
+    const post = (dry: boolean) =>
+      call(`/api/v1/subscribers/import${dry ? "?dryRun=true" : ""}`, {
+        method: "POST",
+        headers: { ...ADMIN, "Content-Type": "text/csv" },
+        body: csv,
+      });
+
+    const preview = (await (await post(true)).json()) as {
+      imported: number;
+      skipped: number;
+      errors: { path: string }[];
+      dryRun: boolean;
+    };
+    expect(preview).toMatchObject({ imported: 2, skipped: 3, dryRun: true });
+    expect(preview.errors.map((e) => e.path)).toEqual([
+      "rows.6.email",
+      "rows.7.language",
+      "rows.8.topics",
+    ]);
+    expect(await row(fresh!)).toBeUndefined();
+
+    const result = (await (await post(false)).json()) as { imported: number };
+    expect(result.imported).toBe(2);
+    expect((await row(fresh!))!).toMatchObject({
+      status: "active",
+      consentSource: "import",
+      language: "ar",
+    });
+    expect((await row(pending!))!.status).toBe("active");
+    expect((await row(gone!))!.status).toBe("unsubscribed");
+    expect((await row(bounced!))!.status).toBe("bounced");
+    expect(await row(blocked!)).toBeUndefined();
+    // Importing again changes nothing.
+    expect(((await (await post(false)).json()) as { imported: number }).imported).toBe(0);
+  });
+});
+
+describe("XSS", () => {
+  it("report Markdown renders no raw HTML and no javascript: or data: links, on the page and in email", async () => {
+    const body = [
+      "<script>alert(1)</script>",
+      '<img src=x onerror="alert(2)">',
+      "[click](javascript:alert(3))",
+      "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCg0KTwvc2NyaXB0Pg==)",
+      "**fine** [ok](https://example.org)",
+    ].join("\n\n");
+    const report = await publishedReport({
+      versions: [{ language: "en", title: "<b>XSS</b> title", body }],
+    });
+    const page = await (await call(`/reports/${report.slug}`)).text();
+    for (const html of [page]) {
+      expect(html).not.toContain("<script>alert");
+      expect(html).not.toMatch(/<img[^>]*onerror/i);
+      expect(html).not.toContain('href="javascript:');
+      expect(html).not.toContain('href="data:');
+      expect(html).toContain(
+        '<a href="https://example.org" rel="nofollow noopener noreferrer">ok</a>',
+      );
+      expect(html).toContain("&lt;b&gt;XSS&lt;/b&gt; title");
+    }
+    const t = await topic("xss");
+    const evilName = `<img src=x onerror=alert(5)>"'&`;
+    const email = uniqueEmail("xss");
+    await seedSubscribers([{ email, topicIds: [t.id], name: evilName }]);
+    const queue = new RecordingQueue();
+    const ctx = engine(queue);
+    await createDistribution(ctx, BUILT_IN_OWNER, report.id, { topics: [t.slug] });
+    await drain(ctx, queue, new DevMailboxTransport(db()));
+    const mail = (await db().query.mailboxMessages.findFirst({
+      where: (m, { eq }) => eq(m.to, email),
+    }))!;
+    expect(mail.html).not.toMatch(/<img[^>]*onerror/i);
+    expect(mail.html).not.toContain("<script>alert");
+    expect(mail.html).toContain("&#60;img src=x onerror=alert(5)&#62;&#34;&#39;&#38;");
+    expect(mail.html).not.toContain('href="javascript:');
+  });
+
+  it("subscriber names are escaped on organiser pages", async () => {
+    const email = uniqueEmail("name");
+    await seedSubscribers([{ email, name: "<script>alert(6)</script>" }]);
+    const { ownerCookie } = await import("./support/helpers");
+    const html = await (
+      await call("/admin/subscribers", { headers: { Cookie: await ownerCookie() } })
+    ).text();
+    expect(html).not.toContain("<script>alert(6)");
+    expect(html).toContain("&lt;script&gt;alert(6)&lt;/script&gt;");
+  });
+});
+
+describe("erasure", () => {
+  it("leaves no personal data in D1 beyond the suppression entry", async () => {
+    const t = await topic("erase");
+    const email = uniqueEmail("erase");
+    await subscribe({ email, name: "Nadia Erase", topics: [t.slug] });
+    const token = await manageToken(email);
+    await call(`/s/${token}/confirm`, { method: "POST" });
+    const report = await publishedReport();
+    const queue = new RecordingQueue();
+    const ctx = engine(queue);
+    await createDistribution(ctx, BUILT_IN_OWNER, report.id, { topics: [t.slug] });
+    await drain(ctx, queue, new DevMailboxTransport(db()));
+    const exported = await call(`/s/${token}/export.json`);
+    expect(await exported.json()).toMatchObject({
+      email,
+      name: "Nadia Erase",
+      topics: ["erase"],
+      reportsSent: [{ status: "sent" }],
+    });
+
+    expect((await call(`/s/${token}/erase`, { method: "POST" })).status).toBe(200);
+    // Search every table for the address and the name.
+    const tables = (
+      await env.DB.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations'",
+      ).all<{ name: string }>()
+    ).results;
+    const hits: string[] = [];
+    for (const { name } of tables) {
+      const rows = (await env.DB.prepare(`SELECT * FROM "${name}"`).all()).results;
+      const text = JSON.stringify(rows);
+      if (text.includes(email) || text.includes("Nadia Erase")) hits.push(name);
+    }
+    expect(hits).toEqual(["suppressions"]);
+    expect(
+      await db().query.suppressions.findFirst({ where: eq(suppressions.email, email) }),
+    ).toMatchObject({ reason: "erased" });
+    // And the address cannot come back through the form or an import.
+    await subscribe({ email });
+    expect(await row(email)).toBeUndefined();
+    void sql;
+  });
+});
