@@ -153,14 +153,16 @@ export function ReportArticle({
       </p>
       <fieldset id="text-size" class="row text-size" hidden>
         <legend class="hint">{t.size}</legend>
-        <button type="button" class="secondary" data-step="-0.1" aria-label={t.smaller}>
+        <button type="button" class="secondary" data-step="-0.1">
           A−
+          <span class="sr-only"> {t.smaller}</span>
         </button>
-        <button type="button" class="secondary" data-step="0" aria-label={t.reset}>
-          A
+        <button type="button" class="secondary" data-step="0">
+          A<span class="sr-only"> {t.reset}</span>
         </button>
-        <button type="button" class="secondary" data-step="0.1" aria-label={t.larger}>
+        <button type="button" class="secondary" data-step="0.1">
           A+
+          <span class="sr-only"> {t.larger}</span>
         </button>
       </fieldset>
       {version.summary ? <p class="lead">{version.summary}</p> : null}

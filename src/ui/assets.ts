@@ -54,6 +54,7 @@ pre.text{white-space:pre-wrap;background:var(--card);border:1px solid var(--line
 .api-op h3{margin:0 0 .5rem;font-size:1rem}
 .method{font-family:ui-monospace,monospace;font-weight:700;text-transform:uppercase;margin-inline-end:.5rem}
 .block{display:block}
+.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:1rem 0}
 dl.facts dt{font-weight:600;color:var(--muted)}
 dl.facts dd{margin:0}

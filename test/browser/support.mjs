@@ -38,7 +38,11 @@ export async function startStack() {
 export async function api(app, path, init = {}) {
   const res = await fetch(`${app.url}${path}`, {
     ...init,
-    headers: { "Content-Type": "application/json", ...ADMIN, ...(init.headers ?? {}) },
+    headers: {
+      ...(init.body ? { "Content-Type": "application/json" } : {}),
+      ...ADMIN,
+      ...(init.headers ?? {}),
+    },
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path} → ${res.status}: ${text}`);

@@ -1,0 +1,120 @@
+// End to end in headless Chromium: subscribe, confirm from the dev mailbox, receive a
+// report, unsubscribe from the link in it; axe-core on the subscribe, subscriber, report
+// (English and Arabic) and distribution-progress pages.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
+
+let stack;
+const email = `reader.${Date.now()}@example.org`;
+
+before(async () => {
+  stack = await startStack();
+  await api(stack.app, "/api/v1/topics", {
+    method: "POST",
+    body: JSON.stringify({ slug: "governance", name: "Governance", nameAr: "الحوكمة" }),
+  });
+});
+
+after(async () => {
+  await stack?.close();
+});
+
+test("subscribe, confirm, receive a report, unsubscribe from it", async () => {
+  const page = await stack.newPage();
+  for (const lang of ["ar", "en"]) {
+    await page.goto(`${stack.app.url}/subscribe?lang=${lang}`);
+    assert.equal(await page.getAttribute("html", "dir"), lang === "ar" ? "rtl" : "ltr");
+    assert.deepEqual(await axeProblems(page), [], `axe on /subscribe (${lang})`);
+  }
+  await page.fill("#f-email", email);
+  await page.fill("#f-name", "Reem Reader");
+  await page.check("input[value=governance]");
+  await page.click("button[type=submit]");
+  assert.match(await page.textContent("h1"), /Check your email/);
+
+  const confirm = await waitForMail(stack.app, email, "Confirm your subscription");
+  const link = confirm.text.match(/http:\/\/127\.0\.0\.1:\d+\/s\/[^\s\]]+/)?.[0];
+  assert.ok(link, "the confirmation email carries the /s/ link");
+  await page.goto(link);
+  assert.match(await page.textContent("main"), /Waiting for your confirmation/);
+  assert.deepEqual(await axeProblems(page), [], "axe on the subscriber page (pending)");
+  await page.click("text=Confirm my subscription");
+  assert.match(await page.textContent("main"), /your subscription is confirmed/);
+  assert.deepEqual(await axeProblems(page), [], "axe on the subscriber page (active)");
+
+  const report = await api(stack.app, "/api/v1/reports", {
+    method: "POST",
+    body: JSON.stringify({
+      defaultLanguage: "en",
+      versions: [
+        {
+          language: "en",
+          title: "Local councils and public services",
+          summary: "What participants recommended.",
+          body: "## Findings\n\nParticipants agreed on **three** steps.",
+        },
+        {
+          language: "ar",
+          title: "المجالس المحلية والخدمات العامة",
+          summary: "توصيات المشاركين.",
+          body: "## النتائج\n\nاتفق المشاركون على **ثلاث** خطوات.",
+        },
+      ],
+    }),
+  });
+  await api(stack.app, `/api/v1/reports/${report.id}/publish`, { method: "POST" });
+  for (const lang of ["en", "ar"]) {
+    await page.goto(`${stack.app.url}/reports/${report.slug}?lang=${lang}`);
+    assert.equal(await page.getAttribute("html", "lang"), lang);
+    assert.equal(
+      await page.locator(`link[rel=alternate][hreflang=${lang === "en" ? "ar" : "en"}]`).count(),
+      1,
+    );
+    assert.deepEqual(await axeProblems(page), [], `axe on the report page (${lang})`);
+  }
+  // The text-size control works.
+  await page.click("button[data-step='0.1']");
+  assert.equal(
+    await page.evaluate(() => document.documentElement.style.getPropertyValue("--text-scale")),
+    "1.1",
+  );
+
+  const distribution = await api(stack.app, `/api/v1/reports/${report.id}/distributions`, {
+    method: "POST",
+    body: JSON.stringify({ topics: ["governance"] }),
+  });
+
+  // The progress page, signed in with the admin token.
+  const admin = await stack.newPage();
+  await admin.goto(`${stack.app.url}/admin/sign-in`);
+  await admin.fill("#f-token", "bench-admin-token");
+  await admin.click("text=Sign in with the token");
+  await admin.goto(`${stack.app.url}/admin/distributions/${distribution.id}`);
+  assert.match(await admin.textContent("h1"), /Distribution/);
+  assert.deepEqual(await axeProblems(admin), [], "axe on the distribution progress page");
+
+  const received = await waitForMail(stack.app, email, "Local councils and public services");
+  assert.equal(received.headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click");
+  const unsubscribe = received.text.match(/http:\/\/127\.0\.0\.1:\d+\/u\/[^\s\]]+/)?.[0];
+  assert.ok(unsubscribe, "the report carries a visible unsubscribe link");
+  assert.equal(received.headers["List-Unsubscribe"], `<${unsubscribe}>`);
+
+  await page.goto(unsubscribe);
+  const before = await api(stack.app, "/api/v1/subscribers?status=active");
+  assert.ok(
+    before.data.some((s) => s.email === email),
+    "a GET does not unsubscribe",
+  );
+  await page.click("button[type=submit]");
+  assert.match(await page.textContent("main"), /You are unsubscribed/);
+  const afterwards = await api(stack.app, "/api/v1/subscribers?status=unsubscribed");
+  assert.ok(afterwards.data.some((s) => s.email === email));
+
+  // The live progress page ends up showing the completed counts.
+  await admin.waitForFunction(
+    () => document.querySelector('[data-count="sent"]')?.textContent === "1",
+    null,
+    { timeout: 15_000 },
+  );
+});
