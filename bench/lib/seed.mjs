@@ -39,3 +39,21 @@ export async function seedRegistrations(db, workshopId, count, capacity) {
     .bind(seated, Math.max(0, count - capacity), workshopId)
     .run();
 }
+
+/** N active subscribers (no topics), 10 rows a statement, 100 statements a batch. */
+export async function seedSubscribers(db, count, prefix = "reader") {
+  const now = Date.now();
+  const statements = [];
+  for (let i = 0; i < count; i += 10) {
+    const rows = [];
+    for (let j = i; j < Math.min(count, i + 10); j++) {
+      rows.push([`sub_${prefix}_${String(j).padStart(7, "0")}`, `${prefix}${j}@bench.example`, `Reader ${j}`, j % 3 === 0 ? "ar" : "en", "active", "import", now]);
+    }
+    statements.push(
+      db
+        .prepare(`INSERT INTO subscribers (id, email, name, language, status, consent_source, consent_at) VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}`)
+        .bind(...rows.flat()),
+    );
+  }
+  for (let i = 0; i < statements.length; i += 100) await db.batch(statements.slice(i, i + 100));
+}

@@ -511,9 +511,9 @@ export const deliveries = sqliteTable(
   (t) => [
     uniqueIndex("deliveries_distribution_email").on(t.distributionId, t.email),
     index("deliveries_distribution_chunk").on(t.distributionId, t.chunk),
-    index("deliveries_distribution_status").on(t.distributionId, t.status, t.chunk),
+    // Few indexes on purpose: each one is written again for every recipient. Counters go
+    // through (distribution, chunk); webhooks find a recipient by provider id.
     index("deliveries_provider").on(t.providerId),
-    index("deliveries_op").on(t.op),
   ],
 );
 

@@ -174,16 +174,21 @@ export async function cancelDistribution(db: Db, actor: Actor, id: string) {
   return getDistribution(db, id);
 }
 
-/** Adds to a counter the rows one operation changed (found through the op index). */
+/**
+ * Adds to a counter the rows one operation changed. Given a chunk, the count goes through
+ * the (distribution, chunk) index and reads at most 100 rows.
+ */
 function countInto(
   db: Db,
   distributionId: string,
-  counter: "sent" | "failed" | "skipped" | "delivered" | "bounced" | "complained",
+  counter: "sent" | "failed" | "skipped",
   op: string,
+  chunk?: number,
 ) {
+  const where = chunk === undefined ? sql`distribution_id = ${distributionId} AND op = ${op}` : sql`distribution_id = ${distributionId} AND chunk = ${sql.raw(String(chunk))} AND op = ${op}`;
   return runInBatch(
     db,
-    sql`UPDATE distributions SET ${sql.raw(counter)} = ${sql.raw(counter)} + (SELECT count(*) FROM deliveries WHERE op = ${op}), progress_at = ${Date.now()} WHERE id = ${distributionId}`,
+    sql`UPDATE distributions SET ${sql.raw(counter)} = ${sql.raw(counter)} + (SELECT count(*) FROM deliveries WHERE ${where}), progress_at = ${Date.now()} WHERE id = ${distributionId}`,
   );
 }
 
@@ -240,9 +245,10 @@ async function collectPage(ctx: EngineContext, d: Distribution): Promise<void> {
         db,
         sql`INSERT INTO deliveries (id, distribution_id, email, name, language, subscriber_id, status, skip_reason)
             SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, s.email, s.name, s.language, s.id,
-              CASE WHEN s.status <> 'active' OR EXISTS (SELECT 1 FROM suppressions x WHERE x.email = s.email) THEN 'skipped' ELSE 'pending' END,
-              CASE WHEN s.status <> 'active' THEN s.status WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.email = s.email) THEN 'suppressed' END
-            FROM subscribers s WHERE ${where} ${upper} ORDER BY s.id
+              CASE WHEN s.status <> 'active' OR x.email IS NOT NULL THEN 'skipped' ELSE 'pending' END,
+              CASE WHEN s.status <> 'active' THEN s.status WHEN x.email IS NOT NULL THEN 'suppressed' END
+            FROM subscribers s LEFT JOIN suppressions x ON x.email = s.email
+            WHERE ${where} ${upper} ORDER BY s.id
             ON CONFLICT (distribution_id, email) DO NOTHING`,
       ),
       advance(boundary ? { source: "topics", after: boundary.id } : nextSource()),
@@ -265,9 +271,10 @@ async function collectPage(ctx: EngineContext, d: Distribution): Promise<void> {
       db,
       sql`INSERT INTO deliveries (id, distribution_id, email, name, language, registration_id, status, skip_reason)
           SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, r.email, r.name, r.language, r.id,
-            CASE WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.email = r.email) THEN 'skipped' ELSE 'pending' END,
-            CASE WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.email = r.email) THEN 'suppressed' END
-          FROM registrations r WHERE ${where} ${upper} ORDER BY r.id
+            CASE WHEN x.email IS NOT NULL THEN 'skipped' ELSE 'pending' END,
+            CASE WHEN x.email IS NOT NULL THEN 'suppressed' END
+          FROM registrations r LEFT JOIN suppressions x ON x.email = r.email
+          WHERE ${where} ${upper} ORDER BY r.id
           ON CONFLICT (distribution_id, email) DO NOTHING`,
     ),
     advance(boundary ? { source: "attendees", after: boundary.id } : nextSource()),
@@ -305,8 +312,7 @@ async function finishPreparing(ctx: EngineContext, d: Distribution): Promise<voi
     runInBatch(
       db,
       sql`UPDATE distributions SET stage = 'ready', progress_at = ${Date.now()},
-            total = (SELECT count(*) FROM deliveries WHERE distribution_id = ${d.id}),
-            skipped = (SELECT count(*) FROM deliveries WHERE distribution_id = ${d.id} AND status = 'skipped')
+            (total, skipped) = (SELECT count(*), count(*) FILTER (WHERE status = 'skipped') FROM deliveries WHERE distribution_id = ${d.id})
           WHERE id = ${d.id} AND stage = 'chunks'`,
     ),
     completeIfDone(db, d.id),
@@ -334,22 +340,30 @@ async function enqueueChunks(
 }
 
 /** One prepare step; enqueues the next step until the distribution is ready. */
+/** How long one prepare message may work before handing over to the next message. */
+export const PREPARE_BUDGET_MS = 10_000;
+/** Pages per prepare message at most: keeps each invocation far below D1's query limit. */
+export const PREPARE_MAX_PAGES = 40;
+
+/**
+ * Prepares for a while (several pages), then enqueues a continuation unless the
+ * distribution is ready. Every page is committed on its own, so a crash loses nothing:
+ * the next message, or the sweeper, continues from the cursor in D1.
+ */
 export async function prepareStep(ctx: EngineContext, distributionId: string): Promise<void> {
-  const d = await ctx.db.query.distributions.findFirst({
-    where: eq(distributions.id, distributionId),
-  });
-  if (!d || d.status !== "sending" || d.stage === "ready") return;
-  if (d.stage === "audience") {
-    await collectPage(ctx, d);
-    await ctx.queue.send({ kind: "distribution-prepare", distributionId });
+  const started = Date.now();
+  for (let page = 0; page < PREPARE_MAX_PAGES && Date.now() - started < PREPARE_BUDGET_MS; page++) {
+    const d = await ctx.db.query.distributions.findFirst({ where: eq(distributions.id, distributionId) });
+    if (!d || d.status !== "sending" || d.stage === "ready") return;
+    if (d.stage === "audience") {
+      await collectPage(ctx, d);
+      continue;
+    }
+    if (await numberPage(ctx, d)) continue;
+    await finishPreparing(ctx, await getDistribution(ctx.db, distributionId));
     return;
   }
-  const more = await numberPage(ctx, d);
-  if (more) {
-    await ctx.queue.send({ kind: "distribution-prepare", distributionId });
-    return;
-  }
-  await finishPreparing(ctx, await getDistribution(ctx.db, distributionId));
+  await ctx.queue.send({ kind: "distribution-prepare", distributionId });
 }
 
 // ---------------------------------------------------------------- sending a chunk
@@ -457,7 +471,7 @@ export async function sendChunk(
     );
   await runBatch(db, [
     ...skipStatements,
-    countInto(db, distributionId, "skipped", op),
+    countInto(db, distributionId, "skipped", op, chunk),
     ...(d.status === "cancelled" ? [] : [freeze]),
     completeIfDone(db, distributionId),
   ]);
@@ -512,7 +526,7 @@ export async function sendChunk(
           .set({ status: "sent", op: doneOp, providerId: outcome.providerIds?.[i] ?? null })
           .where(and(eq(deliveries.id, r.id), eq(deliveries.status, "sending"))),
       ),
-      countInto(db, distributionId, "sent", doneOp),
+      countInto(db, distributionId, "sent", doneOp, chunk),
       completeIfDone(db, distributionId),
     ]);
     return { action: "ack" };
@@ -537,7 +551,7 @@ export async function sendChunk(
           eq(deliveries.status, "sending"),
         ),
       ),
-    countInto(db, distributionId, "failed", doneOp),
+    countInto(db, distributionId, "failed", doneOp, chunk),
     completeIfDone(db, distributionId),
   ]);
   console.error("distribution chunk failed", distributionId, chunk, outcome.error);

@@ -5,7 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { createDb } from "../db/client";
-import { type D1Meter, meteredD1 } from "../db/metering";
+import { type D1Meter, meteredIfOn } from "../db/metering";
 import { pickLang } from "../lib/i18n";
 import { newId } from "../lib/tokens";
 import { Mailer } from "../mail/outbox";
@@ -19,7 +19,7 @@ export const MAX_CSV_BYTES = 20 * 1024 * 1024;
 export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const meter: D1Meter | null =
     c.env.D1_METRICS === "on" ? { queries: 0, rowsRead: 0, rowsWritten: 0 } : null;
-  const db = createDb(meter ? meteredD1(c.env.DB, meter) : c.env.DB);
+  const db = createDb(meteredIfOn(c.env, meter ?? undefined));
   c.set("db", db);
   c.set("mailer", new Mailer(db, c.env.MAIL_QUEUE));
   c.set(

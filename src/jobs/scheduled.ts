@@ -2,6 +2,7 @@
 // others. Every job is idempotent, because triggers can overlap or fire twice.
 import { purgeExpiredPersonalData, purgeOldEmails } from "../attendees/retention";
 import { createDb, type Db } from "../db/client";
+import { meteredIfOn } from "../db/metering";
 import { sweepDistributions } from "../distributions/service";
 import type { Env } from "../env";
 import { expireInvitations, sendInvitationReminders } from "../invitations/reminders";
@@ -68,7 +69,7 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
     console.warn("no jobs for cron", controller.cron);
     return;
   }
-  const db = createDb(env.DB);
+  const db = createDb(meteredIfOn(env));
   const ctx: JobContext = {
     db,
     env,

@@ -4,6 +4,7 @@
 // the provider (or the dev mailbox) return the first result instead of sending again.
 import { and, eq } from "drizzle-orm";
 import { createDb, type Db } from "../db/client";
+import { meteredIfOn } from "../db/metering";
 import { emails } from "../db/schema";
 import { type EngineContext, prepareStep, sendChunk } from "../distributions/service";
 import type { Env } from "../env";
@@ -154,7 +155,7 @@ export async function handleMailBatch(
   batch: MessageBatch<MailQueueMessage>,
   env: Env,
 ): Promise<void> {
-  const db = createDb(env.DB);
+  const db = createDb(meteredIfOn(env));
   if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return recordDeadLetters(db, batch);
   const transport = transportFor(env, db);
   for (const message of batch.messages) {

@@ -48,7 +48,7 @@ export async function processEvent(db: Db, svixId: string, event: ResendEvent): 
       runInBatch(
         db,
         sql`UPDATE distributions SET ${sql.raw(outcome)} = ${sql.raw(outcome)} + 1
-            WHERE id IN (SELECT distribution_id FROM deliveries WHERE op = ${op})`,
+            WHERE id IN (SELECT distribution_id FROM deliveries WHERE provider_id = ${providerId} AND op = ${op})`,
       ),
     );
   }

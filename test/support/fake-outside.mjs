@@ -9,21 +9,25 @@
 //   { status: 500 }                  refuse with a server error
 //   { sendThenStatus: 500 }          send, then answer an error (the answer is "lost")
 //   { delayMs: 2000 }                send, then answer late (past the client's timeout)
+// either queued in order (`faults`) or drawn at random per call (`randomFaults`), and a
+// per-second rate limit (`rateLimitPerSecond`) like a provider's.
 //
 // State is kept per namespace, the first path segment of the base URL
 // (`http://fake-resend.test/<ns>/emails`), so test files running at once do not collide.
-// Control: POST /__control/<ns>/faults {faults, rateLimitPerSecond?} · GET /__control/<ns>/state
-// · POST /__control/<ns>/reset.
+// Control: POST /__control/<ns>/faults {faults?, randomFaults?, rateLimitPerSecond?}
+// · GET /__control/<ns>/state[?summary=1] · POST /__control/<ns>/reset.
 
 function newNamespace() {
   return {
     faults: [],
+    randomFaults: null,
+    injected: [],
     rateLimitPerSecond: 0,
     windowStart: 0,
     windowCount: 0,
-    calls: [], // every API request: {path, idempotencyKey, recipients, status, replay}
-    delivered: [], // every email actually "sent": {to, subject, idempotencyKey, html, text, headers}
-    idempotency: new Map(), // key -> {body, status, response}
+    calls: [],
+    delivered: [],
+    idempotency: new Map(),
     nextId: 1,
   };
 }
@@ -31,13 +35,11 @@ function newNamespace() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function json(body, status = 200, headers = {}) {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }
 
-export function createFakeResend() {
+export function createFakeResend(options = {}) {
+  const keepBodies = options.keepBodies ?? true;
   const namespaces = new Map();
   const ns = (name) => {
     if (!namespaces.has(name)) namespaces.set(name, newNamespace());
@@ -50,20 +52,27 @@ export function createFakeResend() {
       const id = `fake_${state.nextId++}`;
       const recipients = Array.isArray(email.to) ? email.to : [email.to];
       for (const to of recipients) {
-        state.delivered.push({
-          id,
-          to,
-          subject: email.subject,
-          idempotencyKey: key,
-          html: email.html,
-          text: email.text,
-          headers: email.headers ?? {},
-          attachments: (email.attachments ?? []).map((a) => a.filename),
-        });
+        state.delivered.push(
+          keepBodies
+            ? { id, to, subject: email.subject, idempotencyKey: key, html: email.html, text: email.text, headers: email.headers ?? {}, attachments: (email.attachments ?? []).map((a) => a.filename) }
+            : { id, to },
+        );
       }
       ids.push({ id });
     }
     return ids;
+  }
+
+  function drawFault(state) {
+    const queued = state.faults.shift();
+    if (queued) return queued;
+    if (state.randomFaults && Math.random() < state.randomFaults.probability) {
+      const kinds = state.randomFaults.faults;
+      const fault = kinds[Math.floor(Math.random() * kinds.length)];
+      state.injected.push(fault);
+      return fault;
+    }
+    return undefined;
   }
 
   async function api(state, path, request) {
@@ -81,22 +90,12 @@ export function createFakeResend() {
     const emails = batch ? body : [body];
     const key = request.headers.get("idempotency-key");
     const recipients = emails.flatMap((e) => (Array.isArray(e.to) ? e.to : [e.to]));
-    const call = {
-      path,
-      idempotencyKey: key,
-      recipients,
-      status: 0,
-      replay: false,
-      at: Date.now(),
-    };
+    const call = { path, idempotencyKey: key, recipients: keepBodies ? recipients : recipients.length, status: 0, replay: false, at: Date.now() };
     state.calls.push(call);
 
     if (batch && (!Array.isArray(body) || body.length === 0 || body.length > 100)) {
       call.status = 422;
-      return json(
-        { name: "validation_error", message: "A batch holds 1 to 100 emails", statusCode: 422 },
-        422,
-      );
+      return json({ name: "validation_error", message: "A batch holds 1 to 100 emails", statusCode: 422 }, 422);
     }
 
     if (state.rateLimitPerSecond > 0) {
@@ -108,33 +107,22 @@ export function createFakeResend() {
       if (state.windowCount >= state.rateLimitPerSecond) {
         call.status = 429;
         const wait = Math.max(1, Math.ceil((state.windowStart + 1000 - now) / 1000));
-        return json(
-          { name: "rate_limit_exceeded", message: "Too many requests", statusCode: 429 },
-          429,
-          {
-            "retry-after": String(wait),
-            "ratelimit-limit": String(state.rateLimitPerSecond),
-            "ratelimit-remaining": "0",
-            "ratelimit-reset": String(wait),
-          },
-        );
+        return json({ name: "rate_limit_exceeded", message: "Too many requests", statusCode: 429 }, 429, {
+          "retry-after": String(wait),
+          "ratelimit-limit": String(state.rateLimitPerSecond),
+          "ratelimit-remaining": "0",
+          "ratelimit-reset": String(wait),
+        });
       }
       state.windowCount++;
     }
 
-    const fault = state.faults.shift();
+    const fault = drawFault(state);
     if (fault?.status) {
       call.status = fault.status;
-      const headers =
-        fault.retryAfter !== undefined
-          ? { "retry-after": String(fault.retryAfter), "ratelimit-remaining": "0" }
-          : {};
-      const name = fault.status === 429 ? "rate_limit_exceeded" : "internal_server_error";
-      return json(
-        { name, message: `injected ${fault.status}`, statusCode: fault.status },
-        fault.status,
-        headers,
-      );
+      const headers = fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter), "ratelimit-remaining": "0" } : {};
+      const name = fault.status === 429 ? "rate_limit_exceeded" : fault.status >= 500 ? "internal_server_error" : "validation_error";
+      return json({ name, message: `injected ${fault.status}`, statusCode: fault.status }, fault.status, headers);
     }
 
     if (key) {
@@ -142,14 +130,7 @@ export function createFakeResend() {
       if (previous) {
         if (previous.body !== raw) {
           call.status = 409;
-          return json(
-            {
-              name: "invalid_idempotent_request",
-              message: "Same key, different payload",
-              statusCode: 409,
-            },
-            409,
-          );
+          return json({ name: "invalid_idempotent_request", message: "Same key, different payload", statusCode: 409 }, 409);
         }
         call.status = 200;
         call.replay = true;
@@ -163,14 +144,26 @@ export function createFakeResend() {
 
     if (fault?.sendThenStatus) {
       call.status = fault.sendThenStatus;
-      return json(
-        { name: "internal_server_error", message: "answer lost", statusCode: fault.sendThenStatus },
-        fault.sendThenStatus,
-      );
+      return json({ name: "internal_server_error", message: "answer lost", statusCode: fault.sendThenStatus }, fault.sendThenStatus);
     }
     if (fault?.delayMs) await sleep(fault.delayMs);
     call.status = 200;
     return json(response, 200);
+  }
+
+  function summary(state) {
+    const perRecipient = new Map();
+    for (const d of state.delivered) perRecipient.set(d.to, (perRecipient.get(d.to) ?? 0) + 1);
+    return {
+      calls: state.calls.length,
+      acceptedCalls: state.calls.filter((c) => c.status === 200 && !c.replay).length,
+      replays: state.calls.filter((c) => c.replay).length,
+      delivered: state.delivered.length,
+      recipients: perRecipient.size,
+      duplicates: [...perRecipient.values()].filter((n) => n > 1).length,
+      injected: state.injected.length,
+      addresses: [...perRecipient.keys()],
+    };
   }
 
   async function fetch(request) {
@@ -181,8 +174,8 @@ export function createFakeResend() {
       if (parts[2] === "faults" && request.method === "POST") {
         const body = await request.json();
         state.faults.push(...(body.faults ?? []));
-        if (body.rateLimitPerSecond !== undefined)
-          state.rateLimitPerSecond = body.rateLimitPerSecond;
+        if (body.rateLimitPerSecond !== undefined) state.rateLimitPerSecond = body.rateLimitPerSecond;
+        if (body.randomFaults !== undefined) state.randomFaults = body.randomFaults;
         return json({ ok: true });
       }
       if (parts[2] === "reset") {
@@ -190,25 +183,15 @@ export function createFakeResend() {
         return json({ ok: true });
       }
       if (parts[2] === "state") {
-        return json({
-          calls: state.calls,
-          delivered: state.delivered,
-          pendingFaults: state.faults.length,
-        });
+        if (url.searchParams.get("summary") === "1") return json(summary(state));
+        return json({ calls: state.calls, delivered: state.delivered, pendingFaults: state.faults.length });
       }
     }
     if (request.method === "POST" && parts.length >= 2) {
       const path = `/${parts.slice(1).join("/")}`;
       if (path === "/emails" || path === "/emails/batch") return api(ns(parts[0]), path, request);
     }
-    return json(
-      {
-        name: "not_found",
-        message: `fake resend: no route ${request.method} ${url.pathname}`,
-        statusCode: 404,
-      },
-      404,
-    );
+    return json({ name: "not_found", message: `fake resend: no route ${request.method} ${url.pathname}`, statusCode: 404 }, 404);
   }
 
   return { fetch };

@@ -63,6 +63,7 @@ export async function startApp({
   queueConsumer = true,
   outboundService,
   port,
+  d1Persist,
 } = {}) {
   port ??= await freePort();
   const scriptPath = bundle("wrangler.toml", "bench/.build/app", "index.ts");
@@ -85,6 +86,7 @@ export async function startApp({
     ],
     port,
     host: "127.0.0.1",
+    ...(d1Persist ? { d1Persist } : {}),
   });
   const url = await mf.ready;
   const db = await mf.getD1Database("DB");

@@ -1,0 +1,113 @@
+// Benchmark: a report distribution end to end, locally. N active subscribers, the app in
+// Miniflare/workerd with its real queue consumer, Resend replaced by a fake HTTP server on
+// loopback (bench/fake-resend-server.mjs) that records every batch call and can inject
+// 429, 5xx, lost answers and hangs.
+//   npm run bench:distribution            (BENCH_SIZES=10000,100000 BENCH_FAULT_SIZE=10000)
+import { execSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { APP_BINDINGS, startApp } from "../test/support/local-worker.mjs";
+import { startFakeResend } from "./fake-resend-server.mjs";
+import { seedSubscribers } from "./lib/seed.mjs";
+
+const ADMIN = { Authorization: `Bearer ${APP_BINDINGS.ADMIN_TOKEN}`, "Content-Type": "application/json" };
+const SIZES = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
+const FAULT_SIZE = Number(process.env.BENCH_FAULT_SIZE ?? 10_000);
+const FAULTS = { probability: 0.05, faults: [{ status: 429, retryAfter: 1 }, { status: 500 }, { sendThenStatus: 503 }, { delayMs: 16_000 }] };
+
+/** Resident memory of the workerd processes Miniflare started (kB), from /proc. */
+function workerdRssKb() {
+  const pids = execSync(`ps -o pid=,comm= --ppid ${process.pid}`).toString().trim().split("\n").filter((l) => l.includes("workerd")).map((l) => l.trim().split(/\s+/)[0]);
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+    } catch {}
+  }
+  return total;
+}
+
+async function run(n, faults) {
+  const fake = await startFakeResend();
+  const ns = `n${n}${faults ? "f" : ""}`;
+  const persist = mkdtempSync(join(tmpdir(), "bench-d1-"));
+  const app = await startApp({ bindings: { RESEND_API_KEY: "re_bench", RESEND_BASE_URL: `${fake.url}/${ns}`, D1_METRICS: "on" }, d1Persist: persist });
+  try {
+    await seedSubscribers(app.db, n);
+    if (faults) await fake.control(ns).faults({ randomFaults: FAULTS });
+    const api = async (path, init = {}) => (await fetch(`${app.url}${path}`, { ...init, headers: { ...ADMIN, ...(init.headers ?? {}) } })).json();
+    const report = await api("/api/v1/reports", {
+      method: "POST",
+      body: JSON.stringify({
+        defaultLanguage: "en",
+        versions: [
+          { language: "en", title: "Benchmark report", summary: "A summary.", body: "## Findings\n\nThe participants agreed on **three** points.\n\n1. One\n2. Two\n3. Three" },
+          { language: "ar", title: "تقرير القياس", summary: "ملخص.", body: "## النتائج\n\nاتفق المشاركون على **ثلاث** نقاط." },
+        ],
+      }),
+    });
+    await fetch(`${app.url}/api/v1/reports/${report.id}/publish`, { method: "POST", headers: { Authorization: ADMIN.Authorization } });
+    const before = await api("/__metrics/d1");
+    const baseline = workerdRssKb();
+    let peak = baseline;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, workerdRssKb());
+    }, 250);
+    const started = Date.now();
+    const distribution = await api(`/api/v1/reports/${report.id}/distributions`, { method: "POST", body: "{}" });
+    let state = distribution;
+    while (state.status !== "completed" && state.status !== "failed" && Date.now() - started < 20 * 60_000) {
+      await new Promise((r) => setTimeout(r, 500));
+      state = await api(`/api/v1/distributions/${distribution.id}`);
+    }
+    const wall = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+    const after = await api("/__metrics/d1");
+    const s = await fake.control(ns).summary();
+    const expected = new Set(Array.from({ length: n }, (_, i) => `reader${i}@bench.example`));
+    const missing = [...expected].filter((a) => !s.addresses.includes(a)).length;
+    return {
+      n,
+      faults: faults ? `${s.injected} injected` : "none",
+      status: state.status,
+      wall,
+      calls: s.calls,
+      accepted: s.acceptedCalls,
+      expectedCalls: Math.ceil(n / 100),
+      duplicates: s.duplicates,
+      missing,
+      sent: state.sent,
+      failed: state.failed,
+      readPer: (after.rowsRead - before.rowsRead) / n,
+      writtenPer: (after.rowsWritten - before.rowsWritten) / n,
+      peakMb: peak / 1024,
+      growthMb: (peak - baseline) / 1024,
+      throughput: n / wall,
+    };
+  } finally {
+    await app.mf.dispose();
+    await fake.close();
+    rmSync(persist, { recursive: true, force: true });
+  }
+}
+
+const results = [];
+for (const n of SIZES) results.push(await run(n, false));
+if (FAULT_SIZE > 0) results.push(await run(FAULT_SIZE, true));
+
+console.log("\n| recipients | faults | status | wall s | provider calls (accepted / all) | ⌈N/100⌉ | duplicates | missing | sent / failed | D1 rows read / written per recipient | workerd peak RSS (growth) MB |");
+console.log("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+for (const r of results) {
+  console.log(
+    `| ${r.n.toLocaleString("en")} | ${r.faults} | ${r.status} | ${r.wall.toFixed(1)} | ${r.accepted} / ${r.calls} | ${r.expectedCalls} | ${r.duplicates} | ${r.missing} | ${r.sent} / ${r.failed} | ${r.readPer.toFixed(1)} / ${r.writtenPer.toFixed(1)} | ${r.peakMb.toFixed(0)} (+${r.growthMb.toFixed(0)}) |`,
+  );
+}
+const clean = results.filter((r) => r.faults === "none");
+const best = clean.at(-1);
+if (best) {
+  console.log(`\nPipeline throughput with an unthrottled fake: ${best.throughput.toFixed(0)} recipients/s (${best.n.toLocaleString("en")} recipients).`);
+  console.log("| provider limit | ceiling (100 emails per batch call) | time for 100,000 recipients |\n|---|---:|---:|");
+  console.log(`| none (this run) | ${best.throughput.toFixed(0)} recipients/s | ${(100_000 / best.throughput / 60).toFixed(1)} min |`);
+  for (const rps of [2, 5]) console.log(`| ${rps} requests/s | ${rps * 100} recipients/s | ${(100_000 / (rps * 100) / 60).toFixed(1)} min |`);
+}
