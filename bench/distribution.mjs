@@ -7,22 +7,41 @@ import { execSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { APP_BINDINGS, startApp } from "../test/support/local-worker.mjs";
+import { APP_BINDINGS, freePort, startApp } from "../test/support/local-worker.mjs";
 import { startFakeResend } from "./fake-resend-server.mjs";
+import { heapSampler } from "./lib/heap.mjs";
 import { seedSubscribers } from "./lib/seed.mjs";
 
-const ADMIN = { Authorization: `Bearer ${APP_BINDINGS.ADMIN_TOKEN}`, "Content-Type": "application/json" };
+const ADMIN = {
+  Authorization: `Bearer ${APP_BINDINGS.ADMIN_TOKEN}`,
+  "Content-Type": "application/json",
+};
 const SIZES = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
 const FAULT_SIZE = Number(process.env.BENCH_FAULT_SIZE ?? 10_000);
-const FAULTS = { probability: 0.05, faults: [{ status: 429, retryAfter: 1 }, { status: 500 }, { sendThenStatus: 503 }, { delayMs: 16_000 }] };
+const FAULTS = {
+  probability: 0.05,
+  faults: [
+    { status: 429, retryAfter: 1 },
+    { status: 500 },
+    { sendThenStatus: 503 },
+    { delayMs: 16_000 },
+  ],
+};
 
 /** Resident memory of the workerd processes Miniflare started (kB), from /proc. */
 function workerdRssKb() {
-  const pids = execSync(`ps -o pid=,comm= --ppid ${process.pid}`).toString().trim().split("\n").filter((l) => l.includes("workerd")).map((l) => l.trim().split(/\s+/)[0]);
+  const pids = execSync(`ps -o pid=,comm= --ppid ${process.pid}`)
+    .toString()
+    .trim()
+    .split("\n")
+    .filter((l) => l.includes("workerd"))
+    .map((l) => l.trim().split(/\s+/)[0]);
   let total = 0;
   for (const pid of pids) {
     try {
-      total += Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+      total += Number(
+        readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0,
+      );
     } catch {}
   }
   return total;
@@ -32,41 +51,84 @@ async function run(n, faults) {
   const fake = await startFakeResend();
   const ns = `n${n}${faults ? "f" : ""}`;
   const persist = mkdtempSync(join(tmpdir(), "bench-d1-"));
-  const app = await startApp({ bindings: { RESEND_API_KEY: "re_bench", RESEND_BASE_URL: `${fake.url}/${ns}`, D1_METRICS: "on" }, d1Persist: persist });
+  const inspectorPort = await freePort();
+  const app = await startApp({
+    bindings: {
+      RESEND_API_KEY: "re_bench",
+      RESEND_BASE_URL: `${fake.url}/${ns}`,
+      D1_METRICS: "on",
+    },
+    d1Persist: persist,
+    inspectorPort,
+  });
   try {
+    const log = (step) => process.stderr.write(`[${n}${faults ? " faults" : ""}] ${step}\n`);
+    log("seeding");
     await seedSubscribers(app.db, n);
     if (faults) await fake.control(ns).faults({ randomFaults: FAULTS });
-    const api = async (path, init = {}) => (await fetch(`${app.url}${path}`, { ...init, headers: { ...ADMIN, ...(init.headers ?? {}) } })).json();
+    const api = async (path, init = {}) =>
+      (
+        await fetch(`${app.url}${path}`, {
+          ...init,
+          headers: { ...ADMIN, ...(init.headers ?? {}) },
+        })
+      ).json();
     const report = await api("/api/v1/reports", {
       method: "POST",
       body: JSON.stringify({
         defaultLanguage: "en",
         versions: [
-          { language: "en", title: "Benchmark report", summary: "A summary.", body: "## Findings\n\nThe participants agreed on **three** points.\n\n1. One\n2. Two\n3. Three" },
-          { language: "ar", title: "تقرير القياس", summary: "ملخص.", body: "## النتائج\n\nاتفق المشاركون على **ثلاث** نقاط." },
+          {
+            language: "en",
+            title: "Benchmark report",
+            summary: "A summary.",
+            body: "## Findings\n\nThe participants agreed on **three** points.\n\n1. One\n2. Two\n3. Three",
+          },
+          {
+            language: "ar",
+            title: "تقرير القياس",
+            summary: "ملخص.",
+            body: "## النتائج\n\nاتفق المشاركون على **ثلاث** نقاط.",
+          },
         ],
       }),
     });
-    await fetch(`${app.url}/api/v1/reports/${report.id}/publish`, { method: "POST", headers: { Authorization: ADMIN.Authorization } });
+    await fetch(`${app.url}/api/v1/reports/${report.id}/publish`, {
+      method: "POST",
+      headers: { Authorization: ADMIN.Authorization },
+    });
     const before = await api("/__metrics/d1");
+    log("connecting to the inspector");
+    const heap = await heapSampler(inspectorPort);
+    await heap.start();
+    log("sending");
     const baseline = workerdRssKb();
     let peak = baseline;
     const sampler = setInterval(() => {
       peak = Math.max(peak, workerdRssKb());
     }, 250);
     const started = Date.now();
-    const distribution = await api(`/api/v1/reports/${report.id}/distributions`, { method: "POST", body: "{}" });
+    const distribution = await api(`/api/v1/reports/${report.id}/distributions`, {
+      method: "POST",
+      body: "{}",
+    });
     let state = distribution;
-    while (state.status !== "completed" && state.status !== "failed" && Date.now() - started < 20 * 60_000) {
+    while (
+      state.status !== "completed" &&
+      state.status !== "failed" &&
+      Date.now() - started < 20 * 60_000
+    ) {
       await new Promise((r) => setTimeout(r, 500));
       state = await api(`/api/v1/distributions/${distribution.id}`);
     }
     const wall = (Date.now() - started) / 1000;
     clearInterval(sampler);
+    const heapPeak = await heap.stop();
     const after = await api("/__metrics/d1");
     const s = await fake.control(ns).summary();
-    const expected = new Set(Array.from({ length: n }, (_, i) => `reader${i}@bench.example`));
-    const missing = [...expected].filter((a) => !s.addresses.includes(a)).length;
+    const received = new Set(s.addresses);
+    let missing = 0;
+    for (let i = 0; i < n; i++) if (!received.has(`reader${i}@bench.example`)) missing++;
     return {
       n,
       faults: faults ? `${s.injected} injected` : "none",
@@ -81,6 +143,7 @@ async function run(n, faults) {
       failed: state.failed,
       readPer: (after.rowsRead - before.rowsRead) / n,
       writtenPer: (after.rowsWritten - before.rowsWritten) / n,
+      heapMb: heapPeak / 1024 / 1024,
       peakMb: peak / 1024,
       growthMb: (peak - baseline) / 1024,
       throughput: n / wall,
@@ -96,18 +159,28 @@ const results = [];
 for (const n of SIZES) results.push(await run(n, false));
 if (FAULT_SIZE > 0) results.push(await run(FAULT_SIZE, true));
 
-console.log("\n| recipients | faults | status | wall s | provider calls (accepted / all) | ⌈N/100⌉ | duplicates | missing | sent / failed | D1 rows read / written per recipient | workerd peak RSS (growth) MB |");
-console.log("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+console.log(
+  "\n| recipients | faults | status | wall s | provider calls (accepted / all) | ⌈N/100⌉ | duplicates | missing | sent / failed | D1 rows read / written per recipient | Worker JS heap peak MB | workerd process RSS peak (growth) MB |",
+);
+console.log("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of results) {
   console.log(
-    `| ${r.n.toLocaleString("en")} | ${r.faults} | ${r.status} | ${r.wall.toFixed(1)} | ${r.accepted} / ${r.calls} | ${r.expectedCalls} | ${r.duplicates} | ${r.missing} | ${r.sent} / ${r.failed} | ${r.readPer.toFixed(1)} / ${r.writtenPer.toFixed(1)} | ${r.peakMb.toFixed(0)} (+${r.growthMb.toFixed(0)}) |`,
+    `| ${r.n.toLocaleString("en")} | ${r.faults} | ${r.status} | ${r.wall.toFixed(1)} | ${r.accepted} / ${r.calls} | ${r.expectedCalls} | ${r.duplicates} | ${r.missing} | ${r.sent} / ${r.failed} | ${r.readPer.toFixed(1)} / ${r.writtenPer.toFixed(1)} | ${r.heapMb.toFixed(1)} | ${r.peakMb.toFixed(0)} (+${r.growthMb.toFixed(0)}) |`,
   );
 }
-const clean = results.filter((r) => r.faults === "none");
-const best = clean.at(-1);
+const best = results.filter((r) => r.faults === "none").at(-1);
 if (best) {
-  console.log(`\nPipeline throughput with an unthrottled fake: ${best.throughput.toFixed(0)} recipients/s (${best.n.toLocaleString("en")} recipients).`);
-  console.log("| provider limit | ceiling (100 emails per batch call) | time for 100,000 recipients |\n|---|---:|---:|");
-  console.log(`| none (this run) | ${best.throughput.toFixed(0)} recipients/s | ${(100_000 / best.throughput / 60).toFixed(1)} min |`);
-  for (const rps of [2, 5]) console.log(`| ${rps} requests/s | ${rps * 100} recipients/s | ${(100_000 / (rps * 100) / 60).toFixed(1)} min |`);
+  console.log(
+    `\nPipeline throughput with an unthrottled fake: ${best.throughput.toFixed(0)} recipients/s (${best.n.toLocaleString("en")} recipients).\n`,
+  );
+  console.log(
+    "| provider limit | ceiling (100 emails per batch call) | time for 100,000 recipients |\n|---|---:|---:|",
+  );
+  console.log(
+    `| none (this run) | ${best.throughput.toFixed(0)} recipients/s | ${(100_000 / best.throughput / 60).toFixed(1)} min |`,
+  );
+  for (const rps of [2, 5])
+    console.log(
+      `| ${rps} requests/s | ${rps * 100} recipients/s | ${(100_000 / (rps * 100) / 60).toFixed(1)} min |`,
+    );
 }

@@ -9,7 +9,11 @@ export async function startFakeResend() {
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
     const body = Buffer.concat(chunks);
-    const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers, body: req.method === "GET" ? undefined : body });
+    const request = new Request(`http://127.0.0.1${req.url}`, {
+      method: req.method,
+      headers: req.headers,
+      body: req.method === "GET" ? undefined : body,
+    });
     const response = await fake.fetch(request);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
@@ -19,7 +23,8 @@ export async function startFakeResend() {
   return {
     url,
     control: (ns) => ({
-      faults: (body) => fetch(`${url}/__control/${ns}/faults`, { method: "POST", body: JSON.stringify(body) }),
+      faults: (body) =>
+        fetch(`${url}/__control/${ns}/faults`, { method: "POST", body: JSON.stringify(body) }),
       summary: async () => (await fetch(`${url}/__control/${ns}/state?summary=1`)).json(),
     }),
     close: () => new Promise((resolve) => server.close(resolve)),

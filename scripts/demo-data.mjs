@@ -126,5 +126,73 @@ export function demoDataSql(now) {
       capacity: null,
     }),
   ];
+  statements.push(
+    insert("topics", {
+      id: "top_demowater",
+      slug: "water",
+      name: "Water and environment",
+      name_ar: "المياه والبيئة",
+      created_at: at,
+    }),
+    insert("topics", {
+      id: "top_demogov",
+      slug: "local-governance",
+      name: "Local governance",
+      name_ar: "الحوكمة المحلية",
+      created_at: at,
+    }),
+    insert("subscribers", {
+      id: "sub_demoone",
+      email: "reader@example.org",
+      name: "Hana Reader",
+      language: "ar",
+      status: "active",
+      consent_source: "form",
+      consent_at: at,
+      confirmed_at: at,
+      created_at: at,
+    }),
+    insert("subscribers", {
+      id: "sub_demotwo",
+      email: "analyst@example.org",
+      name: "Tom Analyst",
+      language: "en",
+      status: "active",
+      consent_source: "import",
+      consent_at: at,
+      created_at: at,
+    }),
+    insert("subscriber_topics", { subscriber_id: "sub_demoone", topic_id: "top_demogov" }),
+    insert("subscriber_topics", { subscriber_id: "sub_demotwo", topic_id: "top_demowater" }),
+    insert("reports", {
+      id: "rep_demo",
+      slug: "river-basin-after-the-drought",
+      default_language: "en",
+      status: "published",
+      published_at: at - 3 * DAY,
+      created_at: at - 4 * DAY,
+    }),
+    insert("report_versions", {
+      report_id: "rep_demo",
+      language: "en",
+      title: "Sharing a river after the drought: notes from a closed workshop",
+      summary:
+        "Researchers and practitioners looked for a first step the riparian states could take together.",
+      body:
+        "Participants from research centres and local water boards met for a day to compare what the last three dry years have done to the basin.\n\n" +
+        "## What they agreed on\n\n1. Shared, public measurements come before any allocation talks.\n2. Small technical agreements have outlasted grand ones.\n3. Local users need a seat at the table from the start.\n\n" +
+        "The discussion followed the Chatham House rule; no participant is named.",
+    }),
+    insert("report_versions", {
+      report_id: "rep_demo",
+      language: "ar",
+      title: "تقاسم النهر بعد الجفاف: ملاحظات من ورشة مغلقة",
+      summary: "بحث باحثون وعاملون في الميدان عن خطوة أولى يمكن لدول الحوض اتخاذها معاً.",
+      body:
+        "اجتمع مشاركون من مراكز أبحاث ومجالس مياه محلية ليوم واحد لمقارنة ما فعلته السنوات الثلاث الجافة بالحوض.\n\n" +
+        "## ما اتفقوا عليه\n\n1. القياسات المشتركة والعلنية تسبق أي حديث عن الحصص.\n2. الاتفاقات التقنية الصغيرة صمدت أكثر من الكبيرة.\n3. يحتاج المستخدمون المحليون إلى مقعد على الطاولة منذ البداية.\n\n" +
+        "جرى النقاش وفق قاعدة تشاتام هاوس؛ ولا يُذكر اسم أي مشارك.",
+    }),
+  );
   return `${statements.join("\n")}\n`;
 }

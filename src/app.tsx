@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { csrf } from "hono/csrf";
 import { doorPages } from "./attendees/door-pages";
 import { attendeeApi } from "./attendees/routes";
+import { isolateMeter } from "./db/metering";
 import { homePages } from "./home/pages";
 import { ApiReference } from "./http/api-docs";
 import type { AppEnv } from "./http/context";
@@ -24,7 +25,6 @@ import { reportApi } from "./reports/routes";
 import { subscriberAdminPages } from "./subscribers/admin-pages";
 import { subscriberPages } from "./subscribers/pages";
 import { subscriberApi } from "./subscribers/routes";
-import { isolateMeter } from "./db/metering";
 import { APP_CSS } from "./ui/assets";
 import { DOOR_JS } from "./ui/door-script";
 import { APP_JS } from "./ui/local-time";
@@ -89,7 +89,9 @@ export function createApp() {
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   // Benchmarks only (D1_METRICS=on): D1 totals of this isolate across requests, queue and cron.
-  app.get("/__metrics/d1", (c) => (c.env.D1_METRICS === "on" ? c.json(isolateMeter) : c.notFound()));
+  app.get("/__metrics/d1", (c) =>
+    c.env.D1_METRICS === "on" ? c.json(isolateMeter) : c.notFound(),
+  );
   app.get("/assets/app.css", (c) => {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(APP_CSS, 200, { "Content-Type": "text/css; charset=utf-8" });

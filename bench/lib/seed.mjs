@@ -47,11 +47,21 @@ export async function seedSubscribers(db, count, prefix = "reader") {
   for (let i = 0; i < count; i += 10) {
     const rows = [];
     for (let j = i; j < Math.min(count, i + 10); j++) {
-      rows.push([`sub_${prefix}_${String(j).padStart(7, "0")}`, `${prefix}${j}@bench.example`, `Reader ${j}`, j % 3 === 0 ? "ar" : "en", "active", "import", now]);
+      rows.push([
+        `sub_${prefix}_${String(j).padStart(7, "0")}`,
+        `${prefix}${j}@bench.example`,
+        `Reader ${j}`,
+        j % 3 === 0 ? "ar" : "en",
+        "active",
+        "import",
+        now,
+      ]);
     }
     statements.push(
       db
-        .prepare(`INSERT INTO subscribers (id, email, name, language, status, consent_source, consent_at) VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}`)
+        .prepare(
+          `INSERT INTO subscribers (id, email, name, language, status, consent_source, consent_at) VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+        )
         .bind(...rows.flat()),
     );
   }

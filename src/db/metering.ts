@@ -56,9 +56,15 @@ function meteredStatement(statement: D1PreparedStatement, meter: D1Meter): D1Pre
 export const isolateMeter: D1Meter = { queries: 0, rowsRead: 0, rowsWritten: 0 };
 
 /** The DB binding, metered into the isolate totals (and a request's own meter) when on. */
-export function meteredIfOn(env: { DB: D1Database; D1_METRICS?: string }, meter?: D1Meter): D1Database {
+export function meteredIfOn(
+  env: { DB: D1Database; D1_METRICS?: string },
+  meter?: D1Meter,
+): D1Database {
   if (env.D1_METRICS !== "on") return env.DB;
-  return meteredD1(meteredD1(env.DB, isolateMeter), meter ?? { queries: 0, rowsRead: 0, rowsWritten: 0 });
+  return meteredD1(
+    meteredD1(env.DB, isolateMeter),
+    meter ?? { queries: 0, rowsRead: 0, rowsWritten: 0 },
+  );
 }
 
 export function meteredD1(d1: D1Database, meter: D1Meter): D1Database {

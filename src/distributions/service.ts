@@ -185,7 +185,10 @@ function countInto(
   op: string,
   chunk?: number,
 ) {
-  const where = chunk === undefined ? sql`distribution_id = ${distributionId} AND op = ${op}` : sql`distribution_id = ${distributionId} AND chunk = ${sql.raw(String(chunk))} AND op = ${op}`;
+  const where =
+    chunk === undefined
+      ? sql`distribution_id = ${distributionId} AND op = ${op}`
+      : sql`distribution_id = ${distributionId} AND chunk = ${sql.raw(String(chunk))} AND op = ${op}`;
   return runInBatch(
     db,
     sql`UPDATE distributions SET ${sql.raw(counter)} = ${sql.raw(counter)} + (SELECT count(*) FROM deliveries WHERE ${where}), progress_at = ${Date.now()} WHERE id = ${distributionId}`,
@@ -353,7 +356,9 @@ export const PREPARE_MAX_PAGES = 40;
 export async function prepareStep(ctx: EngineContext, distributionId: string): Promise<void> {
   const started = Date.now();
   for (let page = 0; page < PREPARE_MAX_PAGES && Date.now() - started < PREPARE_BUDGET_MS; page++) {
-    const d = await ctx.db.query.distributions.findFirst({ where: eq(distributions.id, distributionId) });
+    const d = await ctx.db.query.distributions.findFirst({
+      where: eq(distributions.id, distributionId),
+    });
     if (!d || d.status !== "sending" || d.stage === "ready") return;
     if (d.stage === "audience") {
       await collectPage(ctx, d);

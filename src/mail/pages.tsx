@@ -5,6 +5,7 @@ import { notFound } from "../lib/errors";
 import { requirePermission } from "../organisers/auth";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { DataTable } from "../ui/table";
 import { getMailboxMessage, listMailbox } from "./mailbox";
 import { usesDevMailbox } from "./transports";
 
@@ -52,30 +53,19 @@ mailPages.get("/admin/mailbox", async (c) => {
       {page.data.length === 0 ? (
         <p>No email yet.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">To</th>
-                <th scope="col">Subject</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data.map((m) => (
-                <tr>
-                  <td>{m.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-                  <td class="mono">{m.to}</td>
-                  <td>
-                    <a href={`/admin/mailbox/${m.id}`}>
-                      <bdi>{m.subject}</bdi>
-                    </a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable headers={["When", "To", "Subject"]}>
+          {page.data.map((m) => (
+            <tr>
+              <td>{m.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+              <td class="mono">{m.to}</td>
+              <td>
+                <a href={`/admin/mailbox/${m.id}`}>
+                  <bdi>{m.subject}</bdi>
+                </a>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {page.nextCursor ? (
         <p>

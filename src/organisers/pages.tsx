@@ -9,6 +9,7 @@ import { formatRange } from "../lib/time";
 import { usesDevMailbox } from "../mail/transports";
 import { Field, Notice, parseForm, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { DataTable } from "../ui/table";
 import { listUpcoming } from "../workshops/service";
 import { clearSessionCookie, requirePermission, setSessionCookie } from "./auth";
 import { can, ROLES } from "./roles";
@@ -251,62 +252,49 @@ async function organisersPage(
     <Page lang="en" title="Organisers" area="admin" actor={c.get("actor")} path="/admin/organisers">
       <h1>Organisers</h1>
       {state.notice ? <Notice kind="error">{state.notice}</Notice> : null}
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">Change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((o) => (
-              <tr>
-                <td>
-                  <bdi>{o.name}</bdi>
-                </td>
-                <td class="mono">{o.email}</td>
-                <td>{o.role}</td>
-                <td>
-                  {o.disabledAt ? (
-                    <span class="badge danger">disabled</span>
-                  ) : (
-                    <span class="badge ok">active</span>
-                  )}
-                </td>
-                <td>
-                  <form method="post" action={`/admin/organisers/${o.id}`} class="row">
-                    <label class="hint" for={`role-${o.id}`}>
-                      Role
-                    </label>
-                    <select id={`role-${o.id}`} name="role">
-                      {ROLES.map((r) => (
-                        <option value={r} selected={r === o.role}>
-                          {r}
-                        </option>
-                      ))}
-                    </select>
-                    <button type="submit" class="secondary">
-                      Save
-                    </button>
-                    <button
-                      type="submit"
-                      name="disabled"
-                      value={o.disabledAt ? "false" : "true"}
-                      class="secondary"
-                    >
-                      {o.disabledAt ? "Enable" : "Disable"}
-                    </button>
-                  </form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable headers={["Name", "Email", "Role", "Status", "Change"]}>
+        {rows.map((o) => (
+          <tr>
+            <td>
+              <bdi>{o.name}</bdi>
+            </td>
+            <td class="mono">{o.email}</td>
+            <td>{o.role}</td>
+            <td>
+              {o.disabledAt ? (
+                <span class="badge danger">disabled</span>
+              ) : (
+                <span class="badge ok">active</span>
+              )}
+            </td>
+            <td>
+              <form method="post" action={`/admin/organisers/${o.id}`} class="row">
+                <label class="hint" for={`role-${o.id}`}>
+                  Role
+                </label>
+                <select id={`role-${o.id}`} name="role">
+                  {ROLES.map((r) => (
+                    <option value={r} selected={r === o.role}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+                <button type="submit" class="secondary">
+                  Save
+                </button>
+                <button
+                  type="submit"
+                  name="disabled"
+                  value={o.disabledAt ? "false" : "true"}
+                  class="secondary"
+                >
+                  {o.disabledAt ? "Enable" : "Disable"}
+                </button>
+              </form>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <h2>Add an organiser</h2>
       <form method="post" action="/admin/organisers" class="stack">
         <Field

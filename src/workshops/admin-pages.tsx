@@ -21,6 +21,7 @@ import { addRegistration, changeRegistration, listRegistrations } from "../regis
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "../registrations/status";
 import { Field, Notice, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { DataTable } from "../ui/table";
 import { type FormValues, fromForm, NEW_WORKSHOP_DEFAULTS, toForm } from "./form";
 import {
   cancelWorkshop,
@@ -85,36 +86,24 @@ workshopAdminPages.get("/admin/workshops", async (c) => {
       {page.data.length === 0 ? (
         <p>No workshops yet.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">When</th>
-                <th scope="col">Status</th>
-                <th scope="col">Seats</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data.map((w) => (
-                <tr>
-                  <td>
-                    <a href={`/admin/workshops/${w.id}`} dir="auto">
-                      {w.title}
-                    </a>
-                  </td>
-                  <td>{formatRange(w.startsAt, w.endsAt, w.timezone, "en")}</td>
-                  <td>
-                    <span class={`badge ${STATUS_BADGE[w.status]}`}>{w.status}</span>
-                  </td>
-                  <td>
-                    {w.confirmedCount} / {w.capacity ?? "∞"}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable headers={["Title", "When", "Status", "Seats"]}>
+          {page.data.map((w) => (
+            <tr>
+              <td>
+                <a href={`/admin/workshops/${w.id}`} dir="auto">
+                  {w.title}
+                </a>
+              </td>
+              <td>{formatRange(w.startsAt, w.endsAt, w.timezone, "en")}</td>
+              <td>
+                <span class={`badge ${STATUS_BADGE[w.status]}`}>{w.status}</span>
+              </td>
+              <td>
+                {w.confirmedCount} / {w.capacity ?? "∞"}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {page.nextCursor ? (
         <p>
@@ -537,23 +526,11 @@ workshopAdminPages.get("/admin/workshops/:id", async (c) => {
       {page.data.length === 0 ? (
         <p>No registrations{status || q ? " match" : " yet"}.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Affiliation</th>
-                <th scope="col">Status</th>
-                <th scope="col">Change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data.map((r) => (
-                <RegistrationRow r={r} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable headers={["Name", "Affiliation", "Status", "Change"]}>
+          {page.data.map((r) => (
+            <RegistrationRow r={r} />
+          ))}
+        </DataTable>
       )}
       {page.nextCursor ? (
         <p>
@@ -585,53 +562,33 @@ workshopAdminPages.get("/admin/workshops/:id", async (c) => {
       {invites.length === 0 ? (
         <p>No invitations yet.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Invitee</th>
-                <th scope="col">Status</th>
-                <th scope="col">Reminders</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {invites.map((i) => (
-                <tr>
-                  <td>
-                    <bdi>{i.name ?? ""}</bdi> <span class="mono">{i.email}</span>
-                  </td>
-                  <td>{i.status}</td>
-                  <td>{i.remindersSent}</td>
-                  <td class="row">
-                    {i.status === "pending" || i.status === "sent" ? (
-                      <>
-                        <form
-                          method="post"
-                          action={`/admin/invitations/${i.id}/send`}
-                          class="inline"
-                        >
-                          <button type="submit" class="secondary">
-                            {i.status === "pending" ? "Send" : "Resend"}
-                          </button>
-                        </form>
-                        <form
-                          method="post"
-                          action={`/admin/invitations/${i.id}/revoke`}
-                          class="inline"
-                        >
-                          <button type="submit" class="danger">
-                            Revoke
-                          </button>
-                        </form>
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable headers={["Invitee", "Status", "Reminders", "Actions"]}>
+          {invites.map((i) => (
+            <tr>
+              <td>
+                <bdi>{i.name ?? ""}</bdi> <span class="mono">{i.email}</span>
+              </td>
+              <td>{i.status}</td>
+              <td>{i.remindersSent}</td>
+              <td class="row">
+                {i.status === "pending" || i.status === "sent" ? (
+                  <>
+                    <form method="post" action={`/admin/invitations/${i.id}/send`} class="inline">
+                      <button type="submit" class="secondary">
+                        {i.status === "pending" ? "Send" : "Resend"}
+                      </button>
+                    </form>
+                    <form method="post" action={`/admin/invitations/${i.id}/revoke`} class="inline">
+                      <button type="submit" class="danger">
+                        Revoke
+                      </button>
+                    </form>
+                  </>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <h3>Invite people</h3>
       <form

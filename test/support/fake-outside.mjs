@@ -35,7 +35,10 @@ function newNamespace() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function json(body, status = 200, headers = {}) {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
 }
 
 export function createFakeResend(options = {}) {
@@ -54,7 +57,16 @@ export function createFakeResend(options = {}) {
       for (const to of recipients) {
         state.delivered.push(
           keepBodies
-            ? { id, to, subject: email.subject, idempotencyKey: key, html: email.html, text: email.text, headers: email.headers ?? {}, attachments: (email.attachments ?? []).map((a) => a.filename) }
+            ? {
+                id,
+                to,
+                subject: email.subject,
+                idempotencyKey: key,
+                html: email.html,
+                text: email.text,
+                headers: email.headers ?? {},
+                attachments: (email.attachments ?? []).map((a) => a.filename),
+              }
             : { id, to },
         );
       }
@@ -90,12 +102,22 @@ export function createFakeResend(options = {}) {
     const emails = batch ? body : [body];
     const key = request.headers.get("idempotency-key");
     const recipients = emails.flatMap((e) => (Array.isArray(e.to) ? e.to : [e.to]));
-    const call = { path, idempotencyKey: key, recipients: keepBodies ? recipients : recipients.length, status: 0, replay: false, at: Date.now() };
+    const call = {
+      path,
+      idempotencyKey: key,
+      recipients: keepBodies ? recipients : recipients.length,
+      status: 0,
+      replay: false,
+      at: Date.now(),
+    };
     state.calls.push(call);
 
     if (batch && (!Array.isArray(body) || body.length === 0 || body.length > 100)) {
       call.status = 422;
-      return json({ name: "validation_error", message: "A batch holds 1 to 100 emails", statusCode: 422 }, 422);
+      return json(
+        { name: "validation_error", message: "A batch holds 1 to 100 emails", statusCode: 422 },
+        422,
+      );
     }
 
     if (state.rateLimitPerSecond > 0) {
@@ -107,12 +129,16 @@ export function createFakeResend(options = {}) {
       if (state.windowCount >= state.rateLimitPerSecond) {
         call.status = 429;
         const wait = Math.max(1, Math.ceil((state.windowStart + 1000 - now) / 1000));
-        return json({ name: "rate_limit_exceeded", message: "Too many requests", statusCode: 429 }, 429, {
-          "retry-after": String(wait),
-          "ratelimit-limit": String(state.rateLimitPerSecond),
-          "ratelimit-remaining": "0",
-          "ratelimit-reset": String(wait),
-        });
+        return json(
+          { name: "rate_limit_exceeded", message: "Too many requests", statusCode: 429 },
+          429,
+          {
+            "retry-after": String(wait),
+            "ratelimit-limit": String(state.rateLimitPerSecond),
+            "ratelimit-remaining": "0",
+            "ratelimit-reset": String(wait),
+          },
+        );
       }
       state.windowCount++;
     }
@@ -120,9 +146,21 @@ export function createFakeResend(options = {}) {
     const fault = drawFault(state);
     if (fault?.status) {
       call.status = fault.status;
-      const headers = fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter), "ratelimit-remaining": "0" } : {};
-      const name = fault.status === 429 ? "rate_limit_exceeded" : fault.status >= 500 ? "internal_server_error" : "validation_error";
-      return json({ name, message: `injected ${fault.status}`, statusCode: fault.status }, fault.status, headers);
+      const headers =
+        fault.retryAfter !== undefined
+          ? { "retry-after": String(fault.retryAfter), "ratelimit-remaining": "0" }
+          : {};
+      const name =
+        fault.status === 429
+          ? "rate_limit_exceeded"
+          : fault.status >= 500
+            ? "internal_server_error"
+            : "validation_error";
+      return json(
+        { name, message: `injected ${fault.status}`, statusCode: fault.status },
+        fault.status,
+        headers,
+      );
     }
 
     if (key) {
@@ -130,7 +168,14 @@ export function createFakeResend(options = {}) {
       if (previous) {
         if (previous.body !== raw) {
           call.status = 409;
-          return json({ name: "invalid_idempotent_request", message: "Same key, different payload", statusCode: 409 }, 409);
+          return json(
+            {
+              name: "invalid_idempotent_request",
+              message: "Same key, different payload",
+              statusCode: 409,
+            },
+            409,
+          );
         }
         call.status = 200;
         call.replay = true;
@@ -144,7 +189,10 @@ export function createFakeResend(options = {}) {
 
     if (fault?.sendThenStatus) {
       call.status = fault.sendThenStatus;
-      return json({ name: "internal_server_error", message: "answer lost", statusCode: fault.sendThenStatus }, fault.sendThenStatus);
+      return json(
+        { name: "internal_server_error", message: "answer lost", statusCode: fault.sendThenStatus },
+        fault.sendThenStatus,
+      );
     }
     if (fault?.delayMs) await sleep(fault.delayMs);
     call.status = 200;
@@ -174,7 +222,8 @@ export function createFakeResend(options = {}) {
       if (parts[2] === "faults" && request.method === "POST") {
         const body = await request.json();
         state.faults.push(...(body.faults ?? []));
-        if (body.rateLimitPerSecond !== undefined) state.rateLimitPerSecond = body.rateLimitPerSecond;
+        if (body.rateLimitPerSecond !== undefined)
+          state.rateLimitPerSecond = body.rateLimitPerSecond;
         if (body.randomFaults !== undefined) state.randomFaults = body.randomFaults;
         return json({ ok: true });
       }
@@ -184,14 +233,25 @@ export function createFakeResend(options = {}) {
       }
       if (parts[2] === "state") {
         if (url.searchParams.get("summary") === "1") return json(summary(state));
-        return json({ calls: state.calls, delivered: state.delivered, pendingFaults: state.faults.length });
+        return json({
+          calls: state.calls,
+          delivered: state.delivered,
+          pendingFaults: state.faults.length,
+        });
       }
     }
     if (request.method === "POST" && parts.length >= 2) {
       const path = `/${parts.slice(1).join("/")}`;
       if (path === "/emails" || path === "/emails/batch") return api(ns(parts[0]), path, request);
     }
-    return json({ name: "not_found", message: `fake resend: no route ${request.method} ${url.pathname}`, statusCode: 404 }, 404);
+    return json(
+      {
+        name: "not_found",
+        message: `fake resend: no route ${request.method} ${url.pathname}`,
+        statusCode: 404,
+      },
+      404,
+    );
   }
 
   return { fetch };

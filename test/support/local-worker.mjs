@@ -64,6 +64,7 @@ export async function startApp({
   outboundService,
   port,
   d1Persist,
+  inspectorPort,
 } = {}) {
   port ??= await freePort();
   const scriptPath = bundle("wrangler.toml", "bench/.build/app", "index.ts");
@@ -87,6 +88,7 @@ export async function startApp({
     port,
     host: "127.0.0.1",
     ...(d1Persist ? { d1Persist } : {}),
+    ...(inspectorPort ? { inspectorPort } : {}),
   });
   const url = await mf.ready;
   const db = await mf.getD1Database("DB");
