@@ -143,7 +143,8 @@ async function run(n, faults) {
       failed: state.failed,
       readPer: (after.rowsRead - before.rowsRead) / n,
       writtenPer: (after.rowsWritten - before.rowsWritten) / n,
-      heapMb: heapPeak / 1024 / 1024,
+      heapMb: heapPeak.peak / 1024 / 1024,
+      liveMb: heapPeak.live / 1024 / 1024,
       peakMb: peak / 1024,
       growthMb: (peak - baseline) / 1024,
       throughput: n / wall,
@@ -160,12 +161,12 @@ for (const n of SIZES) results.push(await run(n, false));
 if (FAULT_SIZE > 0) results.push(await run(FAULT_SIZE, true));
 
 console.log(
-  "\n| recipients | faults | status | wall s | provider calls (accepted / all) | ⌈N/100⌉ | duplicates | missing | sent / failed | D1 rows read / written per recipient | Worker JS heap peak MB | workerd process RSS peak (growth) MB |",
+  "\n| recipients | faults | status | wall s | provider calls (accepted / all) | ⌈N/100⌉ | duplicates | missing | sent / failed | D1 rows read / written per recipient | Worker JS heap: live high-water / raw peak MB | workerd process RSS peak (growth) MB |",
 );
 console.log("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of results) {
   console.log(
-    `| ${r.n.toLocaleString("en")} | ${r.faults} | ${r.status} | ${r.wall.toFixed(1)} | ${r.accepted} / ${r.calls} | ${r.expectedCalls} | ${r.duplicates} | ${r.missing} | ${r.sent} / ${r.failed} | ${r.readPer.toFixed(1)} / ${r.writtenPer.toFixed(1)} | ${r.heapMb.toFixed(1)} | ${r.peakMb.toFixed(0)} (+${r.growthMb.toFixed(0)}) |`,
+    `| ${r.n.toLocaleString("en")} | ${r.faults} | ${r.status} | ${r.wall.toFixed(1)} | ${r.accepted} / ${r.calls} | ${r.expectedCalls} | ${r.duplicates} | ${r.missing} | ${r.sent} / ${r.failed} | ${r.readPer.toFixed(1)} / ${r.writtenPer.toFixed(1)} | ${r.liveMb.toFixed(1)} / ${r.heapMb.toFixed(1)} | ${r.peakMb.toFixed(0)} (+${r.growthMb.toFixed(0)}) |`,
   );
 }
 const best = results.filter((r) => r.faults === "none").at(-1);
