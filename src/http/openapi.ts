@@ -74,3 +74,6 @@ export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().optional(),
 });
+
+/** A JSON response body, for route definitions: `200: { description, ...json(Schema) }`. */
+export const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });

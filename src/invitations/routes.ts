@@ -3,7 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { apiRouter, bearerSecurity, problemResponses } from "../http/openapi";
+import { mailOf } from "../http/mail-context";
+import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import { invalid } from "../lib/errors";
 import { requirePermission } from "../organisers/auth";
 import { getWorkshop } from "../workshops/service";
@@ -17,9 +18,7 @@ import {
   revokeInvitation,
 } from "./service";
 
-const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
-const mailOf = (c: Context<AppEnv>) => ({ mailer: c.get("mailer"), appUrl: c.env.APP_URL });
 const InvitationSchema = z
   .object({ id: z.string(), email: z.string(), status: z.string() })
   .passthrough()

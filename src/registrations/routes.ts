@@ -6,7 +6,8 @@ import { audit } from "../audit/service";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { apiRouter, bearerSecurity, ListQuery, problemResponses } from "../http/openapi";
+import { mailOf } from "../http/mail-context";
+import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { toCsv } from "../lib/csv";
 import { notFound } from "../lib/errors";
 import { requirePermission } from "../organisers/auth";
@@ -27,7 +28,6 @@ import {
   verify,
 } from "./service";
 
-const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const RegistrationSchema = z
   .object({
     id: z.string(),
@@ -44,7 +44,6 @@ const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "pa
 const TokenParam = z.object({
   token: z.string().openapi({ param: { name: "token", in: "path" } }),
 });
-const mailOf = (c: Context<AppEnv>) => ({ mailer: c.get("mailer"), appUrl: c.env.APP_URL });
 const nameField = z.string().trim().min(1, "Enter your name.").max(200);
 
 export const registrationApi = apiRouter();

@@ -10,7 +10,7 @@ import {
   testSend,
 } from "../distributions/service";
 import type { AppEnv } from "../http/context";
-import { apiRouter, bearerSecurity, problemResponses } from "../http/openapi";
+import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import { invalid } from "../lib/errors";
 import { requirePermission } from "../organisers/auth";
 import {
@@ -22,7 +22,6 @@ import {
   updateReport,
 } from "./service";
 
-const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const Version = z
   .object({

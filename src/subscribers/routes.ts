@@ -5,7 +5,7 @@ import { audit } from "../audit/service";
 import { SUBSCRIBER_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { apiRouter, bearerSecurity, ListQuery, problemResponses } from "../http/openapi";
+import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { parseCsv, toCsv } from "../lib/csv";
 import { requirePermission } from "../organisers/auth";
 import {
@@ -19,7 +19,6 @@ import {
   subscriberJson,
 } from "./service";
 
-const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 export const subscriberContext = (c: Context<AppEnv>) => ({
   mailer: c.get("mailer"),
   appUrl: c.env.APP_URL,

@@ -6,6 +6,7 @@ import { messageParticipants } from "../attendees/messages";
 import { audit } from "../audit/service";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import type { AppEnv } from "../http/context";
+import { mailOf } from "../http/mail-context";
 import { inviteesFromCsv } from "../invitations/import";
 import {
   addInvitations,
@@ -40,8 +41,6 @@ workshopAdminPages.use("/admin/workshops/*", async (c, next) =>
 );
 workshopAdminPages.use("/admin/registrations/*", requirePermission("workshops.manage"));
 workshopAdminPages.use("/admin/invitations/*", requirePermission("workshops.manage"));
-
-const mailOf = (c: Context<AppEnv>) => ({ mailer: c.get("mailer"), appUrl: c.env.APP_URL });
 
 /** Back to a page with a one-line message (our own text, escaped when shown). */
 function back(c: Context<AppEnv>, path: string, message?: string, kind: "ok" | "error" = "ok") {

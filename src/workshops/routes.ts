@@ -2,7 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { desc } from "drizzle-orm";
 import { workshops } from "../db/schema";
-import { apiRouter, bearerSecurity, ListQuery, problemResponses } from "../http/openapi";
+import { mailOf } from "../http/mail-context";
+import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { toCsv } from "../lib/csv";
 import { calendarFile } from "../lib/ics";
 import { requirePermission } from "../organisers/auth";
@@ -23,18 +24,12 @@ const WorkshopSchema = z
   .passthrough()
   .openapi("Workshop");
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
-const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 
 export const workshopApi = apiRouter();
 workshopApi.use("/workshops", requirePermission("workshops.manage"));
 workshopApi.use("/workshops/:id", requirePermission("workshops.manage"));
 workshopApi.use("/workshops/:id/publish", requirePermission("workshops.manage"));
 workshopApi.use("/workshops/:id/cancel", requirePermission("workshops.manage"));
-
-const mailOf = (c: {
-  get: (k: "mailer") => import("../mail/outbox").Mailer;
-  env: { APP_URL: string };
-}) => ({ mailer: c.get("mailer"), appUrl: c.env.APP_URL });
 
 workshopApi.openapi(
   createRoute({
