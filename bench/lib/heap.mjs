@@ -1,12 +1,10 @@
-// The Worker isolate's own JS heap, read through the V8 inspector Miniflare exposes
-// (Runtime.getHeapUsage over the Chrome DevTools protocol). Unlike the workerd process's
+// The Worker isolate's live JS heap, read through the V8 inspector Miniflare exposes.
+// workerd runs with --expose-gc (MINIFLARE_WORKERD_V8_FLAGS, set by the benchmark), so each
+// sample first collects garbage inside the isolate (Runtime.evaluate "gc()") and then reads
+// Runtime.getHeapUsage: what remains is memory the Worker actually holds. Unlike workerd's
 // RSS, this leaves out D1's SQLite and the queue broker, which share the process locally.
-//
-// workerd's inspector does not force a garbage collection, so the raw peak includes garbage
-// waiting to be collected, which grows with the allocation rate. V8 collects often, so the
-// lowest sample within each 2-second window approximates the live heap; the highest of those
-// lows is the live high-water mark, the figure that would grow if the Worker kept
-// per-recipient data.
+
+export const V8_FLAGS_ENV = { MINIFLARE_WORKERD_V8_FLAGS: "--expose-gc" };
 
 export async function heapSampler(inspectorPort, workerName = "app") {
   const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
@@ -18,8 +16,10 @@ export async function heapSampler(inspectorPort, workerName = "app") {
   });
   let id = 0;
   const pending = new Map();
+  let contextId;
   ws.onmessage = (event) => {
     const msg = JSON.parse(event.data);
+    if (msg.method === "Runtime.executionContextCreated") contextId = msg.params.context.id;
     if (msg.id && pending.has(msg.id)) {
       pending.get(msg.id)(msg.result);
       pending.delete(msg.id);
@@ -31,26 +31,37 @@ export async function heapSampler(inspectorPort, workerName = "app") {
       pending.set(id, resolve);
       ws.send(JSON.stringify({ id, method, params }));
     });
-  const usage = async () => (await send("Runtime.getHeapUsage"))?.usedSize ?? 0;
+  await send("Runtime.enable");
+  for (let i = 0; i < 50 && contextId === undefined; i++)
+    await new Promise((r) => setTimeout(r, 20));
+  const live = async () => {
+    const collected = await send("Runtime.evaluate", {
+      expression: "typeof gc === 'function' ? (gc(), 'collected') : 'no gc'",
+      contextId,
+    });
+    if (collected?.result?.value !== "collected")
+      throw new Error("gc() is not available: run workerd with --expose-gc");
+    return (await send("Runtime.getHeapUsage"))?.usedSize ?? 0;
+  };
   const samples = [];
   let timer;
+  let busy = false;
   return {
     async start() {
-      samples.push({ at: Date.now(), used: await usage() });
+      samples.push(await live());
       timer = setInterval(async () => {
-        samples.push({ at: Date.now(), used: await usage() });
-      }, 100);
+        if (busy) return;
+        busy = true;
+        samples.push(await live());
+        busy = false;
+      }, 500);
     },
     async stop() {
       clearInterval(timer);
-      samples.push({ at: Date.now(), used: await usage() });
+      while (busy) await new Promise((r) => setTimeout(r, 50));
+      samples.push(await live());
       ws.close();
-      const windows = new Map();
-      for (const s of samples) {
-        const w = Math.floor(s.at / 2000);
-        windows.set(w, Math.min(windows.get(w) ?? Number.POSITIVE_INFINITY, s.used));
-      }
-      return { peak: Math.max(...samples.map((s) => s.used)), live: Math.max(...windows.values()) };
+      return { start: samples[0], peak: Math.max(...samples), samples: samples.length };
     },
   };
 }
