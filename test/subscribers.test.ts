@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { subscribers, suppressions } from "../src/db/schema";
 import { createDistribution } from "../src/distributions/service";
@@ -252,6 +252,5 @@ describe("erasure", () => {
     // And the address cannot come back through the form or an import.
     await subscribe({ email });
     expect(await row(email)).toBeUndefined();
-    void sql;
   });
 });

@@ -5,7 +5,7 @@ import NoticeEmail from "../../emails/notice";
 import { auditInsert } from "../audit/service";
 import type { Db } from "../db/client";
 import { type REGISTRATION_STATUSES, registrations } from "../db/schema";
-import { cleanText } from "../lib/text";
+import { cleanText, escapeHtml } from "../lib/text";
 import type { Mailer } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
 import type { Actor } from "../organisers/roles";
@@ -83,7 +83,3 @@ export async function messageParticipants(
 }
 
 const NAME_SLOT = "\u2063NAME\u2063";
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}

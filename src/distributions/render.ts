@@ -6,7 +6,7 @@ import ReportEmail, { NAME_SLOT, UNSUBSCRIBE_SLOT } from "../../emails/report";
 import type { Db } from "../db/client";
 import { distributionRenders } from "../db/schema";
 import { renderMarkdown } from "../lib/markdown";
-import { headerSafe } from "../lib/text";
+import { escapeHtml, headerSafe } from "../lib/text";
 import { renderEmail } from "../mail/render";
 import type { ReportWithVersions } from "../reports/service";
 
@@ -42,10 +42,6 @@ export async function renderReport(report: ReportWithVersions, appUrl: string, n
       return { language: v.language, subject: headerSafe(v.title), ...rendered };
     }),
   );
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 /** One recipient's copy: their name and their unsubscribe link in both parts. */

@@ -359,7 +359,7 @@ export async function prepareStep(ctx: EngineContext, distributionId: string): P
     const d = await ctx.db.query.distributions.findFirst({
       where: eq(distributions.id, distributionId),
     });
-    if (!d || d.status !== "sending" || d.stage === "ready") return;
+    if (d?.status !== "sending" || d.stage === "ready") return;
     if (d.stage === "audience") {
       await collectPage(ctx, d);
       continue;

@@ -1,7 +1,7 @@
 // The public home page: what this is, upcoming workshops, latest reports.
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
-import type { Lang } from "../lib/i18n";
+import { otherLang } from "../lib/i18n";
 import { reportSummaries } from "../reports/pages";
 import { listPublicReports } from "../reports/service";
 import { Page } from "../ui/layout";
@@ -10,10 +10,6 @@ import { SeatBadge, WhenWhere } from "../workshops/components";
 import { listUpcoming } from "../workshops/service";
 
 export const homePages = new Hono<AppEnv>();
-
-export function otherLang(lang: Lang): Lang {
-  return lang === "ar" ? "en" : "ar";
-}
 
 homePages.get("/", async (c) => {
   const lang = c.get("lang");

@@ -1,8 +1,6 @@
 // JSON API for invitations, and the public RSVP answer.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
-import type { AppEnv } from "../http/context";
 import { mailOf } from "../http/mail-context";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import { invalid } from "../lib/errors";

@@ -32,3 +32,8 @@ export function pickLang(
   }
   return DEFAULT_LANG;
 }
+
+/** The language a page offers to switch to. */
+export function otherLang(lang: Lang): Lang {
+  return lang === "ar" ? "en" : "ar";
+}

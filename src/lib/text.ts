@@ -16,3 +16,8 @@ export function headerSafe(value: string): string {
 export function normaliseEmail(value: string): string {
   return value.trim().toLowerCase();
 }
+
+/** For text placed into HTML that no template engine escapes (email substitutions). */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}

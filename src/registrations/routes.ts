@@ -1,11 +1,9 @@
 // JSON API for registrations: organiser lists, exports and decisions; door check-in;
 // and the public registration flow.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { audit } from "../audit/service";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
-import type { AppEnv } from "../http/context";
 import { mailOf } from "../http/mail-context";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { toCsv } from "../lib/csv";

@@ -19,6 +19,7 @@ import { AppError } from "../lib/errors";
 import { isLang, type Lang } from "../lib/i18n";
 import { requirePermission } from "../organisers/auth";
 import { listTopics } from "../subscribers/service";
+import { FlashNotice, redirectWithNotice } from "../ui/flash";
 import { Field, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { ReportArticle } from "./pages";
@@ -38,20 +39,6 @@ export const reportAdminPages = new Hono<AppEnv>();
 reportAdminPages.use("/admin/reports", requirePermission("workshops.manage"));
 reportAdminPages.use("/admin/reports/*", requirePermission("workshops.manage"));
 reportAdminPages.use("/admin/distributions/*", requirePermission("workshops.manage"));
-
-function back(c: Context<AppEnv>, path: string, message: string, kind: "ok" | "error" = "ok") {
-  return c.redirect(
-    `${path}${path.includes("?") ? "&" : "?"}${new URLSearchParams({ notice: message, kind })}`,
-    303,
-  );
-}
-
-function Flash({ c }: { c: Context<AppEnv> }) {
-  const text = c.req.query("notice");
-  return text ? (
-    <Notice kind={c.req.query("kind") === "error" ? "error" : "ok"}>{text}</Notice>
-  ) : null;
-}
 
 function ReportForm({
   action,
@@ -155,7 +142,7 @@ reportAdminPages.get("/admin/reports", async (c) => {
   return c.html(
     <Page lang="en" title="Reports" area="admin" actor={c.get("actor")} path="/admin/reports">
       <h1>Reports</h1>
-      <Flash c={c} />
+      <FlashNotice c={c} />
       <p>
         <a class="button" href="/admin/reports/new">
           New report
@@ -194,7 +181,7 @@ reportAdminPages.post("/admin/reports", async (c) => {
     if (input.versions.length === 0)
       throw new AppError("invalid", "Give at least one version a title.");
     const report = await createReport(c.get("db"), c.get("actor")!, input);
-    return back(c, `/admin/reports/${report.id}`, "Draft saved.");
+    return redirectWithNotice(c, `/admin/reports/${report.id}`, "Draft saved.");
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return c.html(
@@ -226,7 +213,7 @@ reportAdminPages.get("/admin/reports/:id", async (c) => {
         <a href="/admin/reports">← Reports</a>
       </p>
       <h1 dir="auto">{versionFor(report, report.defaultLanguage).title}</h1>
-      <Flash c={c} />
+      <FlashNotice c={c} />
       <p>
         <span class={`badge ${report.status === "published" ? "ok" : "warn"}`}>
           {report.status}
@@ -325,9 +312,10 @@ reportAdminPages.post("/admin/reports/:id", async (c) => {
   const input = fromForm((await c.req.parseBody()) as Record<string, string>);
   try {
     await updateReport(c.get("db"), c.get("actor")!, id, input);
-    return back(c, `/admin/reports/${id}`, "Saved.");
+    return redirectWithNotice(c, `/admin/reports/${id}`, "Saved.");
   } catch (error) {
-    if (error instanceof AppError) return back(c, `/admin/reports/${id}`, error.message, "error");
+    if (error instanceof AppError)
+      return redirectWithNotice(c, `/admin/reports/${id}`, error.message, "error");
     throw error;
   }
 });
@@ -341,17 +329,17 @@ reportAdminPages.post("/admin/reports/:id/publish", async (c) => {
   const id = c.req.param("id");
   const body = await c.req.parseBody();
   await publishReport(c.get("db"), c.get("actor")!, id, utc(body.embargoUntil));
-  return back(c, `/admin/reports/${id}`, "Published.");
+  return redirectWithNotice(c, `/admin/reports/${id}`, "Published.");
 });
 
 reportAdminPages.post("/admin/reports/:id/test-send", async (c) => {
   const id = c.req.param("id");
   const to = String((await c.req.parseBody()).to ?? "").trim();
   if (!/^[^@\s]+@[^@\s]+$/.test(to))
-    return back(c, `/admin/reports/${id}`, "Enter an address for the test.", "error");
+    return redirectWithNotice(c, `/admin/reports/${id}`, "Enter an address for the test.", "error");
   const report = await getReport(c.get("db"), id);
   await testSend(engineOf(c), c.get("mailer"), report, to, report.defaultLanguage);
-  return back(c, `/admin/reports/${id}`, `Test sent to ${to}.`);
+  return redirectWithNotice(c, `/admin/reports/${id}`, `Test sent to ${to}.`);
 });
 
 reportAdminPages.post("/admin/reports/:id/distributions", async (c) => {
@@ -374,7 +362,8 @@ reportAdminPages.post("/admin/reports/:id/distributions", async (c) => {
     });
     return c.redirect(`/admin/distributions/${d.id}`, 303);
   } catch (error) {
-    if (error instanceof AppError) return back(c, `/admin/reports/${id}`, error.message, "error");
+    if (error instanceof AppError)
+      return redirectWithNotice(c, `/admin/reports/${id}`, error.message, "error");
     throw error;
   }
 });
@@ -414,7 +403,7 @@ reportAdminPages.get("/admin/distributions/:id", async (c) => {
         <a href={`/admin/reports/${d.reportId}`}>← Report</a>
       </p>
       <h1>Distribution</h1>
-      <Flash c={c} />
+      <FlashNotice c={c} />
       <p>
         Status: <strong>{d.preparing ? "preparing the audience" : d.status}</strong>
         {d.scheduledAt ? ` · scheduled for ${d.scheduledAt}` : ""}
@@ -463,10 +452,10 @@ reportAdminPages.post("/admin/distributions/:id/cancel", async (c) => {
   const id = c.req.param("id");
   try {
     await cancelDistribution(c.get("db"), c.get("actor")!, id);
-    return back(c, `/admin/distributions/${id}`, "Cancelled.");
+    return redirectWithNotice(c, `/admin/distributions/${id}`, "Cancelled.");
   } catch (error) {
     if (error instanceof AppError)
-      return back(c, `/admin/distributions/${id}`, error.message, "error");
+      return redirectWithNotice(c, `/admin/distributions/${id}`, error.message, "error");
     throw error;
   }
 });

@@ -12,7 +12,7 @@ import {
 } from "../http/abuse";
 import type { AppEnv } from "../http/context";
 import { AppError } from "../lib/errors";
-import { isLang, type Lang } from "../lib/i18n";
+import { isLang, type Lang, otherLang } from "../lib/i18n";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { fillIn } from "../ui/strings";
@@ -34,8 +34,6 @@ export const subscriberPages = new Hono<AppEnv>();
 subscriberPages.use("/subscribe", throttlePublicPosts);
 subscriberPages.use("/s/*", throttlePublicPosts);
 subscriberPages.use("/u/*", throttlePublicPosts);
-
-const other = (lang: Lang): Lang => (lang === "ar" ? "en" : "ar");
 
 async function SubscribeForm({
   c,
@@ -99,7 +97,7 @@ subscriberPages.get("/subscribe", async (c) => {
     <Page
       lang={lang}
       title={t.subscribeTitle}
-      otherLangHref={`/subscribe?lang=${other(lang)}`}
+      otherLangHref={`/subscribe?lang=${otherLang(lang)}`}
       externalScripts={siteKey ? [TURNSTILE_SCRIPT] : undefined}
     >
       <h1>{t.subscribeTitle}</h1>
@@ -184,7 +182,7 @@ async function subscriberPage(c: Context<AppEnv>, token: string, notice?: string
   const mine = new Set(subscriber.topics.map((x) => x.topicId));
   const base = `/s/${token}`;
   return c.html(
-    <Page lang={lang} title={t.pageTitle} otherLangHref={`${base}?lang=${other(lang)}`}>
+    <Page lang={lang} title={t.pageTitle} otherLangHref={`${base}?lang=${otherLang(lang)}`}>
       <h1>{t.pageTitle}</h1>
       {notice ? <Notice kind="ok">{notice}</Notice> : null}
       <dl class="facts">
@@ -335,7 +333,11 @@ subscriberPages.post("/s/:token/erase", async (c) => {
 function UnsubscribePage({ lang, token, done }: { lang: Lang; token: string; done: boolean }) {
   const t = subscriberStrings[lang];
   return (
-    <Page lang={lang} title={t.unsubscribeTitle} otherLangHref={`/u/${token}?lang=${other(lang)}`}>
+    <Page
+      lang={lang}
+      title={t.unsubscribeTitle}
+      otherLangHref={`/u/${token}?lang=${otherLang(lang)}`}
+    >
       <h1>{t.unsubscribeTitle}</h1>
       {done ? (
         <Notice kind="ok">{t.unsubscribed}</Notice>

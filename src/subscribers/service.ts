@@ -95,7 +95,7 @@ async function isSuppressed(db: Db, email: string): Promise<boolean> {
 }
 
 async function promptEmail(
-  db: Db,
+  _db: Db,
   ctx: SubscriberContext,
   subscriber: Subscriber,
   kind: "confirm" | "exists",

@@ -20,6 +20,7 @@ import { requirePermission } from "../organisers/auth";
 import { can } from "../organisers/roles";
 import { addRegistration, changeRegistration, listRegistrations } from "../registrations/service";
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "../registrations/status";
+import { FlashNotice, redirectWithNotice } from "../ui/flash";
 import { Field, Notice, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
@@ -41,20 +42,6 @@ workshopAdminPages.use("/admin/workshops/*", async (c, next) =>
 );
 workshopAdminPages.use("/admin/registrations/*", requirePermission("workshops.manage"));
 workshopAdminPages.use("/admin/invitations/*", requirePermission("workshops.manage"));
-
-/** Back to a page with a one-line message (our own text, escaped when shown). */
-function back(c: Context<AppEnv>, path: string, message?: string, kind: "ok" | "error" = "ok") {
-  const query = message
-    ? `${path.includes("?") ? "&" : "?"}${new URLSearchParams({ notice: message, kind })}`
-    : "";
-  return c.redirect(`${path}${query}`, 303);
-}
-
-function FlashNotice({ c }: { c: Context<AppEnv> }) {
-  const text = c.req.query("notice");
-  if (!text) return null;
-  return <Notice kind={c.req.query("kind") === "error" ? "error" : "ok"}>{text}</Notice>;
-}
 
 const STATUS_BADGE: Record<string, string> = {
   published: "ok",
@@ -256,75 +243,70 @@ function WorkshopForm({
   );
 }
 
-workshopAdminPages.get("/admin/workshops/new", (c) =>
-  c.html(
+/** The create and edit pages: one form, a heading, the values and any errors. */
+function workshopFormPage(
+  c: Context<AppEnv>,
+  form: {
+    heading: string;
+    action: string;
+    submit: string;
+    values: FormValues;
+    errors?: Record<string, string>;
+  },
+  status: 200 | 409 | 422 = 200,
+) {
+  return c.html(
     <Page
       lang="en"
-      title="New workshop"
+      title={form.heading}
       area="admin"
       actor={c.get("actor")}
       path="/admin/workshops"
     >
-      <h1>New workshop</h1>
+      <h1>{form.heading}</h1>
       <WorkshopForm
-        action="/admin/workshops"
-        values={NEW_WORKSHOP_DEFAULTS}
-        submit="Create draft"
+        action={form.action}
+        values={form.values}
+        errors={form.errors}
+        submit={form.submit}
       />
     </Page>,
-  ),
+    status,
+  );
+}
+
+const NEW_FORM = { heading: "New workshop", action: "/admin/workshops", submit: "Create draft" };
+const editForm = (id: string) => ({
+  heading: "Edit workshop",
+  action: `/admin/workshops/${id}`,
+  submit: "Save",
+});
+
+workshopAdminPages.get("/admin/workshops/new", (c) =>
+  workshopFormPage(c, { ...NEW_FORM, values: NEW_WORKSHOP_DEFAULTS }),
 );
 
 workshopAdminPages.post("/admin/workshops", async (c) => {
   const values = (await c.req.parseBody()) as FormValues;
   const parsed = fromForm(values);
-  const again = (errors: Record<string, string>, status: 409 | 422) =>
-    c.html(
-      <Page
-        lang="en"
-        title="New workshop"
-        area="admin"
-        actor={c.get("actor")}
-        path="/admin/workshops"
-      >
-        <h1>New workshop</h1>
-        <WorkshopForm
-          action="/admin/workshops"
-          values={values}
-          errors={errors}
-          submit="Create draft"
-        />
-      </Page>,
-      status,
-    );
-  if (!parsed.ok) return again(parsed.errors, 422);
+  if (!parsed.ok) return workshopFormPage(c, { ...NEW_FORM, values, errors: parsed.errors }, 422);
   try {
     const created = await createWorkshop(c.get("db"), c.get("actor")!, parsed.input);
-    return back(c, `/admin/workshops/${created.id}`, "Draft created. Publish it when it is ready.");
+    return redirectWithNotice(
+      c,
+      `/admin/workshops/${created.id}`,
+      "Draft created. Publish it when it is ready.",
+    );
   } catch (error) {
-    if (error instanceof AppError) return again({ slug: error.message }, 409);
+    if (error instanceof AppError)
+      return workshopFormPage(c, { ...NEW_FORM, values, errors: { slug: error.message } }, 409);
     throw error;
   }
 });
 
 workshopAdminPages.get("/admin/workshops/:id/edit", async (c) => {
   const workshop = await getWorkshop(c.get("db"), c.req.param("id"));
-  return c.html(
-    <Page
-      lang="en"
-      title={`Edit ${workshop.title}`}
-      area="admin"
-      actor={c.get("actor")}
-      path="/admin/workshops"
-    >
-      <h1>Edit workshop</h1>
-      <WorkshopForm
-        action={`/admin/workshops/${workshop.id}`}
-        values={toForm(workshop)}
-        submit="Save"
-      />
-    </Page>,
-  );
+  return workshopFormPage(c, { ...editForm(workshop.id), values: toForm(workshop) });
 });
 
 workshopAdminPages.post("/admin/workshops/:id", async (c) => {
@@ -332,24 +314,7 @@ workshopAdminPages.post("/admin/workshops/:id", async (c) => {
   const values = (await c.req.parseBody()) as FormValues;
   const parsed = fromForm(values);
   const again = (errors: Record<string, string>, status: 409 | 422) =>
-    c.html(
-      <Page
-        lang="en"
-        title="Edit workshop"
-        area="admin"
-        actor={c.get("actor")}
-        path="/admin/workshops"
-      >
-        <h1>Edit workshop</h1>
-        <WorkshopForm
-          action={`/admin/workshops/${id}`}
-          values={values}
-          errors={errors}
-          submit="Save"
-        />
-      </Page>,
-      status,
-    );
+    workshopFormPage(c, { ...editForm(id), values, errors }, status);
   if (!parsed.ok) return again(parsed.errors, 422);
   try {
     await updateWorkshop(c.get("db"), mailOf(c), c.get("actor")!, id, parsed.input);
@@ -358,23 +323,23 @@ workshopAdminPages.post("/admin/workshops/:id", async (c) => {
       return again({ _form: error.message }, 409);
     throw error;
   }
-  return back(c, `/admin/workshops/${id}`, "Saved.");
+  return redirectWithNotice(c, `/admin/workshops/${id}`, "Saved.");
 });
 
 workshopAdminPages.post("/admin/workshops/:id/publish", async (c) => {
   try {
     await publishWorkshop(c.get("db"), c.get("actor")!, c.req.param("id"));
-    return back(c, `/admin/workshops/${c.req.param("id")}`, "Published.");
+    return redirectWithNotice(c, `/admin/workshops/${c.req.param("id")}`, "Published.");
   } catch (error) {
     if (error instanceof AppError && error.kind === "conflict")
-      return back(c, `/admin/workshops/${c.req.param("id")}`, error.message, "error");
+      return redirectWithNotice(c, `/admin/workshops/${c.req.param("id")}`, error.message, "error");
     throw error;
   }
 });
 
 workshopAdminPages.post("/admin/workshops/:id/cancel", async (c) => {
   await cancelWorkshop(c.get("db"), mailOf(c), c.get("actor")!, c.req.param("id"));
-  return back(
+  return redirectWithNotice(
     c,
     `/admin/workshops/${c.req.param("id")}`,
     "Cancelled. Everyone registered or invited is being emailed.",
@@ -650,7 +615,12 @@ workshopAdminPages.post("/admin/workshops/:id/registrations", async (c) => {
   const id = c.req.param("id");
   const body = (await c.req.parseBody()) as Record<string, string>;
   if (!body.name?.trim() || !/^[^@\s]+@[^@\s]+$/.test(body.email ?? ""))
-    return back(c, `/admin/workshops/${id}`, "Enter a name and a valid email address.", "error");
+    return redirectWithNotice(
+      c,
+      `/admin/workshops/${id}`,
+      "Enter a name and a valid email address.",
+      "error",
+    );
   try {
     const r = await addRegistration(c.get("db"), mailOf(c), c.get("actor")!, id, {
       name: body.name,
@@ -658,9 +628,10 @@ workshopAdminPages.post("/admin/workshops/:id/registrations", async (c) => {
       affiliation: body.affiliation || undefined,
       role: PARTICIPANT_ROLES.find((r) => r === body.role),
     });
-    return back(c, `/admin/workshops/${id}`, `Added as ${r.status}.`);
+    return redirectWithNotice(c, `/admin/workshops/${id}`, `Added as ${r.status}.`);
   } catch (error) {
-    if (error instanceof AppError) return back(c, `/admin/workshops/${id}`, error.message, "error");
+    if (error instanceof AppError)
+      return redirectWithNotice(c, `/admin/workshops/${id}`, error.message, "error");
     throw error;
   }
 });
@@ -674,13 +645,13 @@ workshopAdminPages.post("/admin/registrations/:id", async (c) => {
       role: PARTICIPANT_ROLES.find((r) => r === body.role),
       notes: body.notes ?? undefined,
     });
-    return back(c, `/admin/workshops/${r.workshopId}#registrations`, "Saved.");
+    return redirectWithNotice(c, `/admin/workshops/${r.workshopId}#registrations`, "Saved.");
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     const registration = await db.query.registrations.findFirst({
       where: (t, { eq }) => eq(t.id, c.req.param("id")),
     });
-    return back(
+    return redirectWithNotice(
       c,
       registration ? `/admin/workshops/${registration.workshopId}` : "/admin/workshops",
       error.message,
@@ -699,7 +670,12 @@ workshopAdminPages.post("/admin/workshops/:id/invitations", async (c) => {
     const detail = errors.length
       ? errors.map((e) => `${e.path}: ${e.message}`).join("; ")
       : "No invitees found.";
-    return back(c, `/admin/workshops/${id}#invitations`, `Nothing imported. ${detail}`, "error");
+    return redirectWithNotice(
+      c,
+      `/admin/workshops/${id}#invitations`,
+      `Nothing imported. ${detail}`,
+      "error",
+    );
   }
   const counts = await addInvitations(
     c.get("db"),
@@ -709,7 +685,7 @@ workshopAdminPages.post("/admin/workshops/:id/invitations", async (c) => {
     invitees,
     body.send === "true",
   );
-  return back(
+  return redirectWithNotice(
     c,
     `/admin/workshops/${id}#invitations`,
     `${counts.created} invited, ${counts.skipped} already invited.`,
@@ -724,13 +700,14 @@ for (const action of ["send", "revoke"] as const) {
         action === "send"
           ? await resendInvitation(db, mailOf(c), c.get("actor")!, c.req.param("id"))
           : await revokeInvitation(db, c.get("actor")!, c.req.param("id"));
-      return back(
+      return redirectWithNotice(
         c,
         `/admin/workshops/${i.workshopId}#invitations`,
         action === "send" ? "Invitation sent." : "Invitation revoked.",
       );
     } catch (error) {
-      if (error instanceof AppError) return back(c, "/admin/workshops", error.message, "error");
+      if (error instanceof AppError)
+        return redirectWithNotice(c, "/admin/workshops", error.message, "error");
       throw error;
     }
   });
@@ -747,7 +724,7 @@ workshopAdminPages.post("/admin/workshops/:id/messages", async (c) => {
   const subject = String(body.subject ?? "").trim();
   const text = String(body.body ?? "").trim();
   if (!subject || !text || statuses.length === 0)
-    return back(
+    return redirectWithNotice(
       c,
       `/admin/workshops/${id}#message`,
       "Write a subject and a message, and pick who receives it.",
@@ -758,7 +735,7 @@ workshopAdminPages.post("/admin/workshops/:id/messages", async (c) => {
     body: text,
     statuses,
   });
-  return back(
+  return redirectWithNotice(
     c,
     `/admin/workshops/${id}`,
     `Message queued for ${n} ${n === 1 ? "person" : "people"}.`,

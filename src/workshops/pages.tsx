@@ -12,7 +12,7 @@ import {
 } from "../http/abuse";
 import type { AppEnv } from "../http/context";
 import { AppError } from "../lib/errors";
-import type { Lang } from "../lib/i18n";
+import { type Lang, otherLang } from "../lib/i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { register } from "../registrations/service";
 import { subscribe } from "../subscribers/service";
@@ -24,8 +24,6 @@ import { getPublishedBySlug, seatState, type Workshop } from "./service";
 
 export const workshopPages = new Hono<AppEnv>();
 workshopPages.use("/workshops/:slug/register", throttlePublicPosts);
-
-const other = (lang: Lang): Lang => (lang === "ar" ? "en" : "ar");
 
 function RegistrationForm({
   workshop,
@@ -202,7 +200,7 @@ function WorkshopPage({
     <Page
       lang={lang}
       title={workshop.title}
-      otherLangHref={`/workshops/${workshop.slug}?lang=${other(lang)}`}
+      otherLangHref={`/workshops/${workshop.slug}?lang=${otherLang(lang)}`}
       externalScripts={siteKey ? [TURNSTILE_SCRIPT] : undefined}
     >
       <article>
