@@ -2,8 +2,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { csrf } from "hono/csrf";
-import { doorPages } from "./attendees/door-pages";
-import { attendeeApi } from "./attendees/routes";
+import { checkInPages, doorPages } from "./attendees/door-pages";
+import { messageApi } from "./attendees/routes";
 import { isolateMeter } from "./db/metering";
 import { homePages } from "./home/pages";
 import { ApiReference } from "./http/api-docs";
@@ -11,25 +11,40 @@ import type { AppEnv } from "./http/context";
 import { onError, onNotFound } from "./http/errors";
 import { bodyLimits, requestContext, requireContentType, securityHeaders } from "./http/middleware";
 import { invitationPages } from "./invitations/pages";
-import { invitationApi } from "./invitations/routes";
+import { invitationApi, rsvpApi, workshopInvitationApi } from "./invitations/routes";
 import { mailPages } from "./mail/pages";
 import { mailApi } from "./mail/routes";
 import { authenticate } from "./organisers/auth";
-import { organiserPages } from "./organisers/pages";
-import { organiserApi } from "./organisers/routes";
+import { organiserPages, sessionPages, tokenPages } from "./organisers/pages";
+import { meApi, organiserApi, tokenApi } from "./organisers/routes";
 import { registrationPages } from "./registrations/pages";
-import { registrationApi } from "./registrations/routes";
-import { reportAdminPages } from "./reports/admin-pages";
+import {
+  checkInApi,
+  participantApi,
+  publicRegistrationApi,
+  registrationApi,
+  workshopRegistrationApi,
+} from "./registrations/routes";
+import { distributionAdminPages, reportAdminPages } from "./reports/admin-pages";
 import { reportPages } from "./reports/pages";
-import { reportApi } from "./reports/routes";
-import { subscriberAdminPages } from "./subscribers/admin-pages";
-import { subscriberPages } from "./subscribers/pages";
-import { subscriberApi } from "./subscribers/routes";
+import { distributionApi, reportApi } from "./reports/routes";
+import { subscriberAdminPages, topicAdminPages } from "./subscribers/admin-pages";
+import { subscribePages, subscriberPages, unsubscribePages } from "./subscribers/pages";
+import {
+  subscriberApi,
+  subscriberExportApi,
+  subscriptionApi,
+  topicApi,
+} from "./subscribers/routes";
 import { APP_CSS } from "./ui/assets";
 import { DOOR_JS } from "./ui/door-script";
 import { APP_JS } from "./ui/local-time";
 import { webhookApi } from "./webhooks/routes";
-import { workshopAdminPages } from "./workshops/admin-pages";
+import {
+  invitationAdminPages,
+  registrationAdminPages,
+  workshopAdminPages,
+} from "./workshops/admin-pages";
 import { workshopPages } from "./workshops/pages";
 import { workshopApi } from "./workshops/routes";
 
@@ -54,15 +69,27 @@ function acceptedBodyTypes(path: string): string[] {
 
 export function createApp() {
   const api = new OpenAPIHono<AppEnv>().basePath("/api/v1");
-  api.route("/", organiserApi);
-  api.route("/", workshopApi);
-  api.route("/", registrationApi);
-  api.route("/", invitationApi);
-  api.route("/", attendeeApi);
-  api.route("/", subscriberApi);
-  api.route("/", reportApi);
-  api.route("/", webhookApi);
-  api.route("/", mailApi);
+  api.route("/workshops", workshopApi);
+  api.route("/workshops/:id", workshopRegistrationApi);
+  api.route("/registrations", registrationApi);
+  api.route("/check-in", checkInApi);
+  api.route("/public/workshops/:slug/registrations", publicRegistrationApi);
+  api.route("/public/registrations", participantApi);
+  api.route("/workshops/:id/invitations", workshopInvitationApi);
+  api.route("/invitations", invitationApi);
+  api.route("/public/invitations", rsvpApi);
+  api.route("/workshops/:id/messages", messageApi);
+  api.route("/mailbox", mailApi);
+  api.route("/organisers", organiserApi);
+  api.route("/tokens", tokenApi);
+  api.route("/me", meApi);
+  api.route("/topics", topicApi);
+  api.route("/subscribers", subscriberApi);
+  api.route("/subscribers.csv", subscriberExportApi);
+  api.route("/public/subscriptions", subscriptionApi);
+  api.route("/reports", reportApi);
+  api.route("/distributions", distributionApi);
+  api.route("/webhooks", webhookApi);
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
@@ -105,17 +132,26 @@ export function createApp() {
     return c.body(DOOR_JS, 200, { "Content-Type": "text/javascript; charset=utf-8" });
   });
   app.route("/", homePages);
-  app.route("/", workshopPages);
-  app.route("/", registrationPages);
-  app.route("/", invitationPages);
-  app.route("/", subscriberPages);
-  app.route("/", reportPages);
-  app.route("/", reportAdminPages);
-  app.route("/", subscriberAdminPages);
-  app.route("/", workshopAdminPages);
-  app.route("/", doorPages);
-  app.route("/", organiserPages);
-  app.route("/", mailPages);
+  app.route("/workshops", workshopPages);
+  app.route("/r", registrationPages);
+  app.route("/i", invitationPages);
+  app.route("/subscribe", subscribePages);
+  app.route("/s", subscriberPages);
+  app.route("/u", unsubscribePages);
+  app.route("/reports", reportPages);
+  app.route("/admin/reports", reportAdminPages);
+  app.route("/admin/distributions", distributionAdminPages);
+  app.route("/admin/subscribers", subscriberAdminPages);
+  app.route("/admin/topics", topicAdminPages);
+  app.route("/admin/workshops", workshopAdminPages);
+  app.route("/admin/registrations", registrationAdminPages);
+  app.route("/admin/invitations", invitationAdminPages);
+  app.route("/admin/workshops/:id/door", doorPages);
+  app.route("/admin/check-in", checkInPages);
+  app.route("/admin/mailbox", mailPages);
+  app.route("/admin", sessionPages);
+  app.route("/admin/organisers", organiserPages);
+  app.route("/admin/tokens", tokenPages);
   app.route("/", api);
 
   app.notFound(onNotFound);

@@ -3,9 +3,9 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { audit } from "../audit/service";
-import type { AppEnv } from "../http/context";
+import type { AppEnv, SignedInEnv } from "../http/context";
 import { AppError } from "../lib/errors";
-import { requirePermission } from "../organisers/auth";
+import { requires } from "../organisers/auth";
 import { checkIn, checkInByToken, listRegistrations } from "../registrations/service";
 import { resolveToken } from "../registrations/tokens";
 import { Notice } from "../ui/forms";
@@ -15,14 +15,13 @@ import { getWorkshop } from "../workshops/service";
 import { doorStrings } from "./door-strings";
 
 export const doorPages = new Hono<AppEnv>();
-doorPages.use("/admin/workshops/:id/door", requirePermission("checkin"));
-doorPages.use("/admin/check-in/*", requirePermission("checkin"));
+export const checkInPages = new Hono<AppEnv>();
 
 const time = (d: Date | null) => (d ? d.toISOString().slice(11, 16) : "");
 
-doorPages.get("/admin/workshops/:id/door", async (c) => {
-  const db = c.get("db");
-  const workshop = await getWorkshop(db, c.req.param("id"));
+doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
+  const db = c.var.services.db;
+  const workshop = await getWorkshop(db, c.req.param("id") ?? "");
   const q = c.req.query("q")?.trim() || undefined;
   const [confirmed, attended] = q
     ? await Promise.all([
@@ -32,7 +31,7 @@ doorPages.get("/admin/workshops/:id/door", async (c) => {
     : [{ data: [] }, { data: [] }];
   const people = [...confirmed.data, ...attended.data].sort((a, b) => a.name.localeCompare(b.name));
   if (q)
-    await audit(db, c.get("actor"), {
+    await audit(db, c.var.actor, {
       action: "attendees.view",
       targetType: "workshop",
       targetId: workshop.id,
@@ -42,7 +41,7 @@ doorPages.get("/admin/workshops/:id/door", async (c) => {
   const lang = c.get("lang");
   const t = doorStrings[lang];
   return c.html(
-    <Page lang={lang} title={`${t.door}: ${workshop.title}`} area="admin" actor={c.get("actor")}>
+    <Page lang={lang} title={`${t.door}: ${workshop.title}`} area="admin" actor={c.var.actor}>
       <h1>
         {t.door} · <span dir="auto">{workshop.title}</span>
       </h1>
@@ -124,12 +123,12 @@ function checkedInMessage(
   return fillIn(already ? t.already : t.done, { name, time: time(at) });
 }
 
-doorPages.post("/admin/check-in/registrations/:id", async (c) => {
+checkInPages.post("/registrations/:id", requires("checkin", { registration: "id" }), async (c) => {
   const body = (await c.req.parseBody()) as Record<string, string>;
   const backTo = body.back?.startsWith("/admin/") ? body.back : "/admin";
   const sep = backTo.includes("?") ? "&" : "?";
   try {
-    const result = await checkIn(c.get("db"), c.get("actor")!, c.req.param("id"));
+    const result = await checkIn(c.var.services.db, c.var.actor, c.req.param("id"));
     const text = checkedInMessage(
       result.registration.name,
       result.alreadyCheckedIn,
@@ -151,11 +150,11 @@ doorPages.post("/admin/check-in/registrations/:id", async (c) => {
 });
 
 async function tokenPage(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   token: string,
   notice?: { kind: "ok" | "error"; text: string },
 ) {
-  const db = c.get("db");
+  const db = c.var.services.db;
   const id = await resolveToken(db, "checkin", token);
   const registration = id
     ? await db.query.registrations.findFirst({
@@ -165,7 +164,7 @@ async function tokenPage(
     : undefined;
   if (!registration) {
     return c.html(
-      <Page lang="en" title="Check-in" area="admin" actor={c.get("actor")}>
+      <Page lang="en" title="Check-in" area="admin" actor={c.var.actor}>
         <h1>Check-in</h1>
         <Notice kind="error">This code is not valid, or has expired.</Notice>
       </Page>,
@@ -173,7 +172,7 @@ async function tokenPage(
     );
   }
   return c.html(
-    <Page lang="en" title="Check-in" area="admin" actor={c.get("actor")}>
+    <Page lang="en" title="Check-in" area="admin" actor={c.var.actor}>
       <h1>
         <bdi>{registration.name}</bdi>
       </h1>
@@ -195,12 +194,12 @@ async function tokenPage(
 }
 
 // The QR code opens this page; the button checks in (a GET never does).
-doorPages.get("/admin/check-in/:token", (c) => tokenPage(c, c.req.param("token")));
+checkInPages.get("/:token", requires("checkin"), (c) => tokenPage(c, c.req.param("token")));
 
-doorPages.post("/admin/check-in/:token", async (c) => {
+checkInPages.post("/:token", requires("checkin"), async (c) => {
   const token = c.req.param("token");
   try {
-    const result = await checkInByToken(c.get("db"), c.get("actor")!, token);
+    const result = await checkInByToken(c.var.services.db, c.var.actor, token);
     return tokenPage(c, token, {
       kind: result.alreadyCheckedIn ? "error" : "ok",
       text: checkedInMessage(

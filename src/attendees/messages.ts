@@ -3,12 +3,11 @@ import { and, eq, inArray } from "drizzle-orm";
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
 import { auditInsert } from "../audit/service";
-import type { Db } from "../db/client";
 import { type REGISTRATION_STATUSES, registrations } from "../db/schema";
 import { cleanText, escapeHtml } from "../lib/text";
-import type { Mailer } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
 import type { Actor } from "../organisers/roles";
+import type { Services } from "../services";
 import { getWorkshop } from "../workshops/service";
 
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
@@ -20,12 +19,12 @@ const PER_BATCH = 50;
  * substitution per recipient: no per-recipient rendering.
  */
 export async function messageParticipants(
-  db: Db,
-  mailer: Mailer,
+  svc: Services,
   actor: Actor,
   workshopId: string,
   message: { subject: string; body: string; statuses: RegistrationStatus[] },
 ): Promise<number> {
+  const { db, mailer } = svc;
   const workshop = await getWorkshop(db, workshopId);
   const people = await db
     .select({

@@ -2,11 +2,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { REGISTRATION_STATUSES } from "../db/schema";
 import { apiRouter, bearerSecurity, problemResponses } from "../http/openapi";
-import { requirePermission } from "../organisers/auth";
+import { requires } from "../organisers/auth";
 import { messageParticipants } from "./messages";
 
-export const attendeeApi = apiRouter();
-attendeeApi.use("/workshops/:id/messages", requirePermission("workshops.manage"));
+export const messageApi = apiRouter();
 
 export const MessageSchema = z
   .object({
@@ -17,10 +16,11 @@ export const MessageSchema = z
   .strict()
   .openapi("Message");
 
-attendeeApi.openapi(
+messageApi.openapi(
   createRoute({
     method: "post",
-    path: "/workshops/{id}/messages",
+    path: "/",
+    middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Registrations"],
     summary: "Email every participant with the given statuses (default: confirmed)",
     security: bearerSecurity,
@@ -38,9 +38,8 @@ attendeeApi.openapi(
   }),
   async (c) => {
     const recipients = await messageParticipants(
-      c.get("db"),
-      c.get("mailer"),
-      c.get("actor")!,
+      c.var.services,
+      c.var.actor,
       c.req.valid("param").id,
       c.req.valid("json"),
     );

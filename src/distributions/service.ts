@@ -30,23 +30,15 @@ import {
 import { conflict, invalid, notFound } from "../lib/errors";
 import { newId } from "../lib/tokens";
 import type { MailQueueMessage } from "../mail/messages";
-import type { Mailer } from "../mail/outbox";
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "../mail/retry";
 import type { MailTransport, OutgoingEmail } from "../mail/transport";
 import type { Actor } from "../organisers/roles";
 import { getReport, type ReportWithVersions, versionFor } from "../reports/service";
+import type { Services } from "../services";
 import { unsubscribeToken } from "../subscribers/tokens";
 import { personalise, renderReport, renderRows } from "./render";
 
 export type Distribution = typeof distributions.$inferSelect;
-
-export interface EngineContext {
-  db: Db;
-  queue: Queue<MailQueueMessage>;
-  appUrl: string;
-  secret: string;
-  from: string;
-}
 
 /** Audience rows collected per prepare step. */
 export const AUDIENCE_PAGE = 500;
@@ -59,7 +51,7 @@ export const STALL_AFTER_MS = 2 * 60 * 1000;
 // ---------------------------------------------------------------- creating
 
 export async function createDistribution(
-  ctx: EngineContext,
+  ctx: Services,
   actor: Actor,
   reportId: string,
   input: {
@@ -94,7 +86,7 @@ export async function createDistribution(
   }
   const id = newId("dst");
   const startNow = !input.scheduledAt || input.scheduledAt <= now;
-  const renders = await renderReport(report, ctx.appUrl, now);
+  const renders = await renderReport(report, ctx.settings.appUrl, now);
   await db.batch([
     db.insert(distributions).values({
       id,
@@ -214,7 +206,7 @@ function topicFilter(slugs: string[] | undefined) {
 }
 
 /** Collects one page of the audience; returns whether there is more. */
-async function collectPage(ctx: EngineContext, d: Distribution): Promise<void> {
+async function collectPage(ctx: Services, d: Distribution): Promise<void> {
   const { db } = ctx;
   const audience = d.audience;
   const sources: ("topics" | "attendees")[] = [];
@@ -289,7 +281,7 @@ async function collectPage(ctx: EngineContext, d: Distribution): Promise<void> {
  * provider calls = ⌈eligible / 100⌉. Chunk numbers are stored: a resumed chunk is the same
  * recipients with the same idempotency key.
  */
-async function numberPage(ctx: EngineContext, d: Distribution): Promise<boolean> {
+async function numberPage(ctx: Services, d: Distribution): Promise<boolean> {
   const { db } = ctx;
   const [numbered] = await db.batch([
     allInBatch<{ id: string }>(
@@ -309,7 +301,7 @@ async function numberPage(ctx: EngineContext, d: Distribution): Promise<boolean>
 }
 
 /** Totals once the audience is complete; then every chunk is enqueued. */
-async function finishPreparing(ctx: EngineContext, d: Distribution): Promise<void> {
+async function finishPreparing(ctx: Services, d: Distribution): Promise<void> {
   const { db } = ctx;
   await db.batch([
     runInBatch(
@@ -353,7 +345,7 @@ export const PREPARE_MAX_PAGES = 40;
  * distribution is ready. Every page is committed on its own, so a crash loses nothing:
  * the next message, or the sweeper, continues from the cursor in D1.
  */
-export async function prepareStep(ctx: EngineContext, distributionId: string): Promise<void> {
+export async function prepareStep(ctx: Services, distributionId: string): Promise<void> {
   const started = Date.now();
   for (let page = 0; page < PREPARE_MAX_PAGES && Date.now() - started < PREPARE_BUDGET_MS; page++) {
     const d = await ctx.db.query.distributions.findFirst({
@@ -434,7 +426,7 @@ export function chunkIdempotencyKey(distributionId: string, chunk: number): stri
 }
 
 export async function sendChunk(
-  ctx: EngineContext,
+  ctx: Services,
   transport: MailTransport,
   distributionId: string,
   chunk: number,
@@ -496,7 +488,7 @@ export async function sendChunk(
   const renders = await db.query.distributionRenders.findMany({
     where: eq(distributionRenders.distributionId, distributionId),
   });
-  const base = ctx.appUrl.replace(/\/$/, "");
+  const base = ctx.settings.appUrl;
   const emails: OutgoingEmail[] = await Promise.all(
     sending.map(async (r) => {
       const render =
@@ -506,9 +498,9 @@ export async function sendChunk(
       const subject = r.subscriberId
         ? { kind: "subscriber" as const, id: r.subscriberId }
         : { kind: "registration" as const, id: r.registrationId ?? r.id };
-      const unsubscribeUrl = `${base}/u/${await unsubscribeToken(ctx.secret, subject)}`;
+      const unsubscribeUrl = `${base}/u/${await unsubscribeToken(ctx.settings.tokenSecret, subject)}`;
       return {
-        from: ctx.from,
+        from: ctx.settings.mailFrom,
         to: r.email,
         subject: render.subject,
         ...personalise(render, r.name || r.email.split("@")[0]!, unsubscribeUrl),
@@ -566,7 +558,7 @@ export async function sendChunk(
 // ---------------------------------------------------------------- sweeper
 
 /** Starts due scheduled distributions and resumes stalled ones from the ledger. */
-export async function sweepDistributions(ctx: EngineContext, now = new Date()): Promise<void> {
+export async function sweepDistributions(ctx: Services, now = new Date()): Promise<void> {
   const { db } = ctx;
   const due = await db
     .update(distributions)
@@ -612,18 +604,17 @@ export async function sweepDistributions(ctx: EngineContext, now = new Date()): 
 
 /** The report as recipients would get it, to one address (the organiser's), now. */
 export async function testSend(
-  ctx: EngineContext,
-  mailer: Mailer,
+  ctx: Services,
   report: ReportWithVersions,
   to: string,
   lang: "en" | "ar",
 ) {
-  const renders = await renderReport(report, ctx.appUrl);
+  const renders = await renderReport(report, ctx.settings.appUrl);
   const version = versionFor(report, lang);
   const render = renders.find((r) => r.language === version.language)!;
-  const url = `${ctx.appUrl.replace(/\/$/, "")}/admin/reports/${report.id}`;
+  const url = `${ctx.settings.appUrl}/admin/reports/${report.id}`;
   const { html, text } = personalise(render, to.split("@")[0]!, url);
-  return mailer.send({
+  return ctx.mailer.send({
     to,
     subject: `[Test] ${render.subject}`,
     html,

@@ -16,8 +16,8 @@ homePages.get("/", async (c) => {
   const t = stringsFor(lang);
   const now = new Date();
   const [upcoming, latest] = await Promise.all([
-    listUpcoming(c.get("db"), now, 20),
-    listPublicReports(c.get("db"), now, 6),
+    listUpcoming(c.var.services.db, now, 20),
+    listPublicReports(c.var.services.db, now, 6),
   ]);
   return c.html(
     <Page

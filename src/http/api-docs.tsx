@@ -24,7 +24,7 @@ export function ApiReference({ c, doc }: { c: Context<AppEnv>; doc: Document }) 
   );
   const tags = [...new Set(operations.map((o) => o.op.tags?.[0] ?? "Other"))];
   return (
-    <Page lang="en" title="API reference" area="admin" actor={c.get("actor")} path="/api/v1/docs">
+    <Page lang="en" title="API reference" area="admin" actor={c.var.actor} path="/api/v1/docs">
       <h1>{doc.info.title}</h1>
       <p>
         Version {doc.info.version}. Machine-readable:{" "}

@@ -1,17 +1,29 @@
-import type { Db } from "../db/client";
+import type { Context } from "hono";
 import type { Env } from "../env";
 import type { Lang } from "../lib/i18n";
-import type { Mailer } from "../mail/outbox";
 import type { Actor } from "../organisers/roles";
+import type { Services } from "../services";
 
 /** Hono's typing for the whole app: bindings plus what middleware puts on the context. */
 export interface AppEnv {
   Bindings: Env;
   Variables: {
-    db: Db;
-    mailer: Mailer;
+    /** db, mailer, queue, settings, clock: the one service context (src/services.ts). */
+    services: Services;
     lang: Lang;
+    /** Who is signed in, if anyone; routes guarded by `requires` see it non-null. */
     actor: Actor | null;
     requestId: string;
   };
 }
+
+/** What a handler behind `requires(…)` sees: the same context, with an actor that is never null. */
+export interface SignedInEnv extends AppEnv {
+  Variables: AppEnv["Variables"] & { actor: Actor };
+}
+
+/**
+ * A context of this app, signed in or not. Hono's Context is invariant in its env, so
+ * helpers shared by public and guarded handlers take this instead of `Context<AppEnv>`.
+ */
+export type AppContext = Context<AppEnv> | Context<SignedInEnv>;

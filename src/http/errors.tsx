@@ -7,7 +7,7 @@ import { AppError, type AppErrorKind, type FieldError } from "../lib/errors";
 import { DEFAULT_LANG } from "../lib/i18n";
 import { Page } from "../ui/layout";
 import { stringsFor } from "../ui/strings";
-import type { AppEnv } from "./context";
+import type { AppContext, AppEnv } from "./context";
 import { problem, titleFor } from "./problem";
 
 const STATUS_OF: Record<AppErrorKind, ContentfulStatusCode> = {
@@ -24,20 +24,20 @@ export function isApiRequest(c: Context): boolean {
 }
 
 export function errorResponse(
-  c: Context<AppEnv>,
+  c: AppContext,
   status: ContentfulStatusCode,
   detail?: string,
   errors?: FieldError[],
 ): Response | Promise<Response> {
   if (isApiRequest(c)) return problem(c, status, detail, errors);
-  const lang = c.get("lang") ?? DEFAULT_LANG;
+  const lang = c.var.lang ?? DEFAULT_LANG;
   const t = stringsFor(lang);
   const title = status === 404 ? t.notFoundTitle : status >= 500 ? t.errorTitle : titleFor(status);
   const text =
     status === 404 ? t.notFoundText : status >= 500 ? t.errorText : (detail ?? t.errorText);
   const admin = c.req.path.startsWith("/admin");
   return c.html(
-    <Page lang={lang} title={title} area={admin ? "admin" : "public"} actor={c.get("actor")}>
+    <Page lang={lang} title={title} area={admin ? "admin" : "public"} actor={c.var.actor}>
       <h1>{title}</h1>
       <p>{text}</p>
       {status === 401 && admin ? (

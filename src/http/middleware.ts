@@ -4,24 +4,21 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
-import { createDb } from "../db/client";
-import { type D1Meter, meteredIfOn } from "../db/metering";
+import type { D1Meter } from "../db/metering";
 import { pickLang } from "../lib/i18n";
 import { newId } from "../lib/tokens";
-import { Mailer } from "../mail/outbox";
+import { createServices } from "../services";
 import type { AppEnv } from "./context";
 import { errorResponse, isApiRequest } from "./errors";
 
 export const MAX_JSON_BYTES = 1024 * 1024;
 export const MAX_CSV_BYTES = 20 * 1024 * 1024;
 
-/** db, mailer, language and request id on the context, for everything downstream. */
+/** The service context, language and request id on the context, for everything downstream. */
 export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const meter: D1Meter | null =
     c.env.D1_METRICS === "on" ? { queries: 0, rowsRead: 0, rowsWritten: 0 } : null;
-  const db = createDb(meteredIfOn(c.env, meter ?? undefined));
-  c.set("db", db);
-  c.set("mailer", new Mailer(db, c.env.MAIL_QUEUE));
+  c.set("services", createServices(c.env, { meter: meter ?? undefined }));
   c.set(
     "lang",
     pickLang(c.req.query("lang"), getCookie(c, "lang"), c.req.header("accept-language")),

@@ -12,7 +12,6 @@ import { WhenWhere } from "../workshops/components";
 import { findInvitationByToken, respond } from "./service";
 
 export const invitationPages = new Hono<AppEnv>();
-invitationPages.use("/i/:token", throttlePublicPosts);
 
 async function rsvpPage(
   c: Context<AppEnv>,
@@ -20,7 +19,7 @@ async function rsvpPage(
   notice?: { kind: "ok" | "error"; text: string },
   status: 200 | 404 | 409 | 422 = 200,
 ) {
-  const found = await findInvitationByToken(c.get("db"), token);
+  const found = await findInvitationByToken(c.var.services.db, token);
   const q = c.req.query("lang");
   const lang: Lang = q === "en" || q === "ar" ? q : (found?.workshop.language ?? c.get("lang"));
   const t = stringsFor(lang);
@@ -88,9 +87,9 @@ async function rsvpPage(
   );
 }
 
-invitationPages.get("/i/:token", (c) => rsvpPage(c, c.req.param("token")));
+invitationPages.get("/:token", (c) => rsvpPage(c, c.req.param("token")));
 
-invitationPages.post("/i/:token", async (c) => {
+invitationPages.post("/:token", throttlePublicPosts, async (c) => {
   const token = c.req.param("token");
   const body = (await c.req.parseBody()) as Record<string, string>;
   const lang: Lang = body.language === "ar" ? "ar" : "en";
@@ -98,12 +97,11 @@ invitationPages.post("/i/:token", async (c) => {
   if (body.response !== "accept" && body.response !== "decline")
     return rsvpPage(c, token, { kind: "error", text: t.fixErrors }, 422);
   try {
-    const outcome = await respond(
-      c.get("db"),
-      { mailer: c.get("mailer"), appUrl: c.env.APP_URL },
-      token,
-      { response: body.response, name: body.name, language: lang },
-    );
+    const outcome = await respond(c.var.services, token, {
+      response: body.response,
+      name: body.name,
+      language: lang,
+    });
     return rsvpPage(c, token, {
       kind: "ok",
       text: outcome.status === "declined" ? t.invitationDeclined : t.invitationAccepted,

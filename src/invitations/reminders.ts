@@ -4,17 +4,14 @@
 import { and, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { invitations, workshops } from "../db/schema";
-import type { Mailer } from "../mail/outbox";
 import { sendNotices } from "../registrations/send";
+import type { Services } from "../services";
 
 const DAY = 24 * 60 * 60 * 1000;
 
-export async function sendInvitationReminders(
-  db: Db,
-  mailer: Mailer,
-  appUrl: string,
-  now: Date,
-): Promise<number> {
+export async function sendInvitationReminders(svc: Services, now: Date): Promise<number> {
+  const { db, mailer } = svc;
+  const { appUrl } = svc.settings;
   const open = await db.query.workshops.findMany({
     where: and(
       eq(workshops.status, "published"),

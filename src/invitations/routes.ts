@@ -1,10 +1,9 @@
 // JSON API for invitations, and the public RSVP answer.
 import { createRoute, z } from "@hono/zod-openapi";
 import { throttlePublicPosts } from "../http/abuse";
-import { mailOf } from "../http/mail-context";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import { invalid } from "../lib/errors";
-import { requirePermission } from "../organisers/auth";
+import { requires } from "../organisers/auth";
 import { getWorkshop } from "../workshops/service";
 import { inviteesFromCsv, validateInvitees } from "./import";
 import {
@@ -22,15 +21,15 @@ const InvitationSchema = z
   .passthrough()
   .openapi("Invitation");
 
+export const workshopInvitationApi = apiRouter();
 export const invitationApi = apiRouter();
-invitationApi.use("/workshops/:id/invitations", requirePermission("workshops.manage"));
-invitationApi.use("/invitations/*", requirePermission("workshops.manage"));
-invitationApi.use("/public/invitations/*", throttlePublicPosts);
+export const rsvpApi = apiRouter();
 
-invitationApi.openapi(
+workshopInvitationApi.openapi(
   createRoute({
     method: "post",
-    path: "/workshops/{id}/invitations",
+    path: "/",
+    middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Invitations"],
     summary:
       "Invite people: JSON {invitees, send?}, or text/csv with header email,name,affiliation,role (and ?send=true). All rows are checked first; one invalid row imports nothing.",
@@ -80,9 +79,8 @@ invitationApi.openapi(
         { path: isCsv ? "csv" : "invitees", message: "Add at least one row." },
       ]);
     const counts = await addInvitations(
-      c.get("db"),
-      mailOf(c),
-      c.get("actor")!,
+      c.var.services,
+      c.var.actor,
       c.req.valid("param").id,
       result.invitees,
       send,
@@ -91,10 +89,11 @@ invitationApi.openapi(
   },
 );
 
-invitationApi.openapi(
+workshopInvitationApi.openapi(
   createRoute({
     method: "get",
-    path: "/workshops/{id}/invitations",
+    path: "/",
+    middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Invitations"],
     summary: "Invitations of a workshop with their status",
     security: bearerSecurity,
@@ -108,8 +107,8 @@ invitationApi.openapi(
     },
   }),
   async (c) => {
-    await getWorkshop(c.get("db"), c.req.valid("param").id);
-    const rows = await listInvitations(c.get("db"), c.req.valid("param").id);
+    await getWorkshop(c.var.services.db, c.req.valid("param").id);
+    const rows = await listInvitations(c.var.services.db, c.req.valid("param").id);
     return c.json({ data: rows.map(invitationJson), nextCursor: null }, 200);
   },
 );
@@ -117,7 +116,8 @@ invitationApi.openapi(
 invitationApi.openapi(
   createRoute({
     method: "post",
-    path: "/invitations/{id}/send",
+    path: "/{id}/send",
+    middleware: [requires("workshops.manage", { invitation: "id" })] as const,
     tags: ["Invitations"],
     summary:
       "Send, or send again, the RSVP email (a new link; earlier links keep working until they expire)",
@@ -130,9 +130,7 @@ invitationApi.openapi(
   }),
   async (c) =>
     c.json(
-      invitationJson(
-        await resendInvitation(c.get("db"), mailOf(c), c.get("actor")!, c.req.valid("param").id),
-      ),
+      invitationJson(await resendInvitation(c.var.services, c.var.actor, c.req.valid("param").id)),
       200,
     ),
 );
@@ -140,7 +138,8 @@ invitationApi.openapi(
 invitationApi.openapi(
   createRoute({
     method: "post",
-    path: "/invitations/{id}/revoke",
+    path: "/{id}/revoke",
+    middleware: [requires("workshops.manage", { invitation: "id" })] as const,
     tags: ["Invitations"],
     summary: "Revoke: the RSVP link stops working",
     security: bearerSecurity,
@@ -152,7 +151,9 @@ invitationApi.openapi(
   }),
   async (c) =>
     c.json(
-      invitationJson(await revokeInvitation(c.get("db"), c.get("actor")!, c.req.valid("param").id)),
+      invitationJson(
+        await revokeInvitation(c.var.services.db, c.var.actor, c.req.valid("param").id),
+      ),
       200,
     ),
 );
@@ -167,10 +168,11 @@ export const RsvpSchema = z
   .strip()
   .openapi("Rsvp");
 
-invitationApi.openapi(
+rsvpApi.openapi(
   createRoute({
     method: "post",
-    path: "/public/invitations/{token}",
+    path: "/{token}",
+    middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
     summary:
       "Answer an invitation: accept → the registration's status (confirmed or waitlisted); decline → declined",
@@ -184,5 +186,5 @@ invitationApi.openapi(
     },
   }),
   async (c) =>
-    c.json(await respond(c.get("db"), mailOf(c), c.req.param("token"), c.req.valid("json")), 200),
+    c.json(await respond(c.var.services, c.req.param("token"), c.req.valid("json")), 200),
 );

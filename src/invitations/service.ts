@@ -17,9 +17,10 @@ import type { Actor } from "../organisers/roles";
 import { buildNotice, type Recipient } from "../registrations/notices";
 import { applyMove } from "../registrations/seats";
 import { sendNotices } from "../registrations/send";
-import { type MailContext, validateAnswers } from "../registrations/service";
+import { validateAnswers } from "../registrations/service";
 import type { RegistrationStatus } from "../registrations/status";
 import { resolveToken } from "../registrations/tokens";
+import type { Services } from "../services";
 import { getWorkshop, type Workshop } from "../workshops/service";
 
 export type Invitation = typeof invitations.$inferSelect;
@@ -49,13 +50,13 @@ const INSERTS_PER_BATCH = 50;
  * (all rows or none), so nothing is half-imported.
  */
 export async function addInvitations(
-  db: Db,
-  mail: MailContext,
+  svc: Services,
   actor: Actor,
   workshopId: string,
   invitees: Invitee[],
   send: boolean,
 ) {
+  const { db } = svc;
   const workshop = await getWorkshop(db, workshopId);
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
   const unique = [...new Map(invitees.map((i) => [normaliseEmail(i.email), i])).entries()];
@@ -86,7 +87,7 @@ export async function addInvitations(
     targetId: workshopId,
     detail: { created: created.length, skipped: invitees.length - created.length },
   });
-  if (send && created.length > 0) await sendInvitations(db, mail, workshop, created);
+  if (send && created.length > 0) await sendInvitations(svc, workshop, created);
   return { created: created.length, skipped: invitees.length - created.length };
 }
 
@@ -101,11 +102,11 @@ function recipientOf(workshop: Workshop, invitation: Invitation): Recipient {
 
 /** Sends (or re-sends) the RSVP email to pending or sent invitations. */
 export async function sendInvitations(
-  db: Db,
-  mail: MailContext,
+  svc: Services,
   workshop: Workshop,
   ids: string[],
 ): Promise<number> {
+  const { db } = svc;
   const rows = await db.query.invitations.findMany({
     where: and(
       eq(invitations.workshopId, workshop.id),
@@ -116,8 +117,8 @@ export async function sendInvitations(
   const now = new Date();
   await sendNotices(
     db,
-    mail.mailer,
-    mail.appUrl,
+    svc.mailer,
+    svc.settings.appUrl,
     workshop,
     rows.map((r) => recipientOf(workshop, r)),
     "invitation",
@@ -137,13 +138,14 @@ export async function getInvitation(db: Db, id: string): Promise<Invitation> {
   return row;
 }
 
-export async function resendInvitation(db: Db, mail: MailContext, actor: Actor, id: string) {
+export async function resendInvitation(svc: Services, actor: Actor, id: string) {
+  const { db } = svc;
   const invitation = await getInvitation(db, id);
   if (!["pending", "sent"].includes(invitation.status))
     throw conflict(`An invitation that is ${invitation.status} cannot be sent.`);
   const workshop = await getWorkshop(db, invitation.workshopId);
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
-  await sendInvitations(db, mail, workshop, [id]);
+  await sendInvitations(svc, workshop, [id]);
   await auditInsert(db, actor, {
     action: "invitation.send",
     targetType: "invitation",
@@ -194,8 +196,7 @@ export type RsvpOutcome = { status: RegistrationStatus | "declined" };
  * takes a seat if one is free, else a waitlist place. Answering twice changes nothing.
  */
 export async function respond(
-  db: Db,
-  mail: MailContext,
+  svc: Services,
   token: string,
   answer: {
     response: "accept" | "decline";
@@ -205,6 +206,7 @@ export async function respond(
   },
   now = new Date(),
 ): Promise<RsvpOutcome> {
+  const { db } = svc;
   const found = await findInvitationByToken(db, token);
   if (!found) throw notFound("This invitation link is not valid, or has expired.");
   const { invitation, workshop } = found;
@@ -279,14 +281,14 @@ export async function respond(
   ) {
     const notice = await buildNotice(
       db,
-      mail.mailer,
-      mail.appUrl,
+      svc.mailer,
+      svc.settings.appUrl,
       workshop,
       registration,
       registration.status,
     );
     await db.batch([notice.statements[0]!, ...notice.statements.slice(1)]);
-    await mail.mailer.enqueue([notice.emailId]);
+    await svc.mailer.enqueue([notice.emailId]);
   }
   return { status: registration.status };
 }

@@ -1,23 +1,16 @@
 // Cron: each trigger runs its jobs, each job on its own so one failure does not stop the
 // others. Every job is idempotent, because triggers can overlap or fire twice.
 import { purgeExpiredPersonalData, purgeOldEmails } from "../attendees/retention";
-import { createDb, type Db } from "../db/client";
-import { meteredIfOn } from "../db/metering";
 import { sweepDistributions } from "../distributions/service";
 import type { Env } from "../env";
 import { expireInvitations, sendInvitationReminders } from "../invitations/reminders";
-import { Mailer, resumeStalledEmails } from "../mail/outbox";
+import { resumeStalledEmails } from "../mail/outbox";
 import { purgeExpiredCredentials } from "../organisers/service";
 import { sendEventReminders } from "../registrations/reminders";
+import { createServices, type Services } from "../services";
 
-export interface JobContext {
-  db: Db;
-  env: Env;
-  mailer: Mailer;
-  now: Date;
-}
-
-type Job = { name: string; run: (ctx: JobContext) => Promise<unknown> };
+/** `now` is the trigger's scheduled time, so a late or repeated run acts as the planned one. */
+type Job = { name: string; run: (svc: Services, now: Date) => Promise<unknown> };
 
 export const MINUTELY = "* * * * *";
 export const FREQUENT = "*/5 * * * *";
@@ -28,38 +21,28 @@ export const SCHEDULE: Record<string, Job[]> = {
   [MINUTELY]: [
     {
       name: "resume-stalled-emails",
-      run: ({ db, env, now }) => resumeStalledEmails(db, env.MAIL_QUEUE, now.getTime()),
+      run: ({ db, queue }, now) => resumeStalledEmails(db, queue, now.getTime()),
     },
     {
       name: "distributions",
-      run: ({ db, env, now }) =>
-        sweepDistributions(
-          {
-            db,
-            queue: env.MAIL_QUEUE,
-            appUrl: env.APP_URL,
-            secret: env.TOKEN_SECRET,
-            from: env.MAIL_FROM,
-          },
-          now,
-        ),
+      run: (svc, now) => sweepDistributions(svc, now),
     },
   ],
   [FREQUENT]: [
     {
       name: "event-reminders",
-      run: ({ db, env, mailer, now }) => sendEventReminders(db, mailer, env.APP_URL, now),
+      run: (svc, now) => sendEventReminders(svc, now),
     },
     {
       name: "invitation-reminders",
-      run: ({ db, env, mailer, now }) => sendInvitationReminders(db, mailer, env.APP_URL, now),
+      run: (svc, now) => sendInvitationReminders(svc, now),
     },
-    { name: "expire-invitations", run: ({ db, now }) => expireInvitations(db, now) },
+    { name: "expire-invitations", run: ({ db }, now) => expireInvitations(db, now) },
   ],
   [DAILY]: [
-    { name: "purge-expired-credentials", run: ({ db, now }) => purgeExpiredCredentials(db, now) },
-    { name: "purge-personal-data", run: ({ db, now }) => purgeExpiredPersonalData(db, now) },
-    { name: "purge-old-emails", run: ({ db, now }) => purgeOldEmails(db, now) },
+    { name: "purge-expired-credentials", run: ({ db }, now) => purgeExpiredCredentials(db, now) },
+    { name: "purge-personal-data", run: ({ db }, now) => purgeExpiredPersonalData(db, now) },
+    { name: "purge-old-emails", run: ({ db }, now) => purgeOldEmails(db, now) },
   ],
 };
 
@@ -69,14 +52,9 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
     console.warn("no jobs for cron", controller.cron);
     return;
   }
-  const db = createDb(meteredIfOn(env));
-  const ctx: JobContext = {
-    db,
-    env,
-    mailer: new Mailer(db, env.MAIL_QUEUE),
-    now: new Date(controller.scheduledTime),
-  };
-  const results = await Promise.allSettled(jobs.map((job) => job.run(ctx)));
+  const now = new Date(controller.scheduledTime);
+  const svc = createServices(env, { now: () => now });
+  const results = await Promise.allSettled(jobs.map((job) => job.run(svc, now)));
   results.forEach((result, i) => {
     if (result.status === "rejected")
       console.error("cron job failed", jobs[i]!.name, result.reason);

@@ -1,17 +1,12 @@
-// The queue consumer: turns outbox rows into sent mail. Each message is acked or retried on
-// its own. Safe against redelivery: a row already `sent` is skipped, and a crash between
+// Delivery of outbox emails, called by the queue entry (src/queue.ts) for `email` messages.
+// Safe against redelivery: a row already `sent` is skipped, and a crash between
 // the provider call and the status update is covered by the idempotency key, which makes
 // the provider (or the dev mailbox) return the first result instead of sending again.
 import { and, eq } from "drizzle-orm";
-import { createDb, type Db } from "../db/client";
-import { meteredIfOn } from "../db/metering";
+import type { Db } from "../db/client";
 import { emails } from "../db/schema";
-import { type EngineContext, prepareStep, sendChunk } from "../distributions/service";
-import type { Env } from "../env";
-import type { MailQueueMessage } from "./messages";
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "./retry";
 import type { MailTransport } from "./transport";
-import { transportFor } from "./transports";
 
 export const DEAD_LETTER_SUFFIX = "-dlq";
 
@@ -86,85 +81,10 @@ export async function deliverEmail(
   return { action: "retry", delaySeconds };
 }
 
-/** Messages that reached the dead-letter queue: make sure their failure is on record. */
-async function recordDeadLetters(db: Db, batch: MessageBatch<MailQueueMessage>): Promise<void> {
-  for (const message of batch.messages) {
-    const body = message.body;
-    if (body.kind === "email") {
-      await db
-        .update(emails)
-        .set({ status: "failed", lastError: "dead-lettered after the last retry" })
-        .where(and(eq(emails.id, body.emailId), eq(emails.status, "queued")));
-    }
-    // Distribution work needs no record here: its ledger in D1 is resumed by the sweeper.
-    message.ack();
-  }
-}
-
-function engineFor(env: Env, db: Db): EngineContext {
-  return {
-    db,
-    queue: env.MAIL_QUEUE,
-    appUrl: env.APP_URL,
-    secret: env.TOKEN_SECRET,
-    from: env.MAIL_FROM,
-  };
-}
-
-async function handle(
-  env: Env,
-  db: Db,
-  transport: MailTransport,
-  message: Message<MailQueueMessage>,
-): Promise<void> {
-  const body = message.body;
-  if (body.kind === "email") {
-    const verdict = await deliverEmail(
-      db,
-      transport,
-      env.MAIL_FROM,
-      body.emailId,
-      message.attempts,
-    );
-    if (verdict.action === "ack") message.ack();
-    else message.retry({ delaySeconds: verdict.delaySeconds });
-    return;
-  }
-  if (body.kind === "distribution-prepare") {
-    await prepareStep(engineFor(env, db), body.distributionId);
-    message.ack();
-    return;
-  }
-  const verdict = await sendChunk(
-    engineFor(env, db),
-    transport,
-    body.distributionId,
-    body.chunk,
-    message.attempts,
-  );
-  if (verdict.action === "ack") message.ack();
-  else if (verdict.action === "retry") message.retry({ delaySeconds: verdict.delaySeconds });
-  else {
-    // Rate limited: a fresh message after the delay, so waiting never uses up retries.
-    await env.MAIL_QUEUE.send(body, { delaySeconds: verdict.delaySeconds });
-    message.ack();
-  }
-}
-
-export async function handleMailBatch(
-  batch: MessageBatch<MailQueueMessage>,
-  env: Env,
-): Promise<void> {
-  const db = createDb(meteredIfOn(env));
-  if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return recordDeadLetters(db, batch);
-  const transport = transportFor(env, db);
-  for (const message of batch.messages) {
-    try {
-      await handle(env, db, transport, message);
-    } catch (error) {
-      // D1 or rendering trouble: not the provider's fault, so back off and try again.
-      console.error("mail work failed", message.body, error);
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    }
-  }
+/** An email whose message reached the dead-letter queue: make sure its failure is on record. */
+export async function recordDeadLetter(db: Db, emailId: string): Promise<void> {
+  await db
+    .update(emails)
+    .set({ status: "failed", lastError: "dead-lettered after the last retry" })
+    .where(and(eq(emails.id, emailId), eq(emails.status, "queued")));
 }

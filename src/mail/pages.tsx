@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
 import { notFound } from "../lib/errors";
-import { requirePermission } from "../organisers/auth";
+import { requires } from "../organisers/auth";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
@@ -11,11 +11,8 @@ import { usesDevMailbox } from "./transports";
 
 export const mailPages = new Hono<AppEnv>();
 
-mailPages.use("/admin/mailbox", requirePermission("mailbox.read"));
-mailPages.use("/admin/mailbox/*", requirePermission("mailbox.read"));
-
-mailPages.get("/admin/mailbox", async (c) => {
-  const actor = c.get("actor");
+mailPages.get("/", requires("mailbox.read"), async (c) => {
+  const actor = c.var.actor;
   if (!usesDevMailbox(c.env)) {
     return c.html(
       <Page lang="en" title="Mailbox" area="admin" actor={actor} path="/admin/mailbox">
@@ -28,7 +25,7 @@ mailPages.get("/admin/mailbox", async (c) => {
     );
   }
   const to = c.req.query("to") || undefined;
-  const page = await listMailbox(c.get("db"), {
+  const page = await listMailbox(c.var.services.db, {
     to,
     limit: 50,
     cursor: c.req.query("cursor") || undefined,
@@ -80,17 +77,11 @@ mailPages.get("/admin/mailbox", async (c) => {
   );
 });
 
-mailPages.get("/admin/mailbox/:id", async (c) => {
-  const message = await getMailboxMessage(c.get("db"), c.req.param("id"));
+mailPages.get("/:id", requires("mailbox.read"), async (c) => {
+  const message = await getMailboxMessage(c.var.services.db, c.req.param("id"));
   if (!message) throw notFound("No such message.");
   return c.html(
-    <Page
-      lang="en"
-      title={message.subject}
-      area="admin"
-      actor={c.get("actor")}
-      path="/admin/mailbox"
-    >
+    <Page lang="en" title={message.subject} area="admin" actor={c.var.actor} path="/admin/mailbox">
       <p>
         <a href="/admin/mailbox">← Mailbox</a>
       </p>
@@ -144,8 +135,8 @@ mailPages.get("/admin/mailbox/:id", async (c) => {
 
 // The email's own HTML, framed by the page above. Email HTML relies on inline styles, so it
 // gets its own policy: inline styles yes, scripts, forms and remote loads no.
-mailPages.get("/admin/mailbox/:id/html", async (c) => {
-  const message = await getMailboxMessage(c.get("db"), c.req.param("id"));
+mailPages.get("/:id/html", requires("mailbox.read"), async (c) => {
+  const message = await getMailboxMessage(c.var.services.db, c.req.param("id"));
   if (!message) throw notFound("No such message.");
   c.header(
     "Content-Security-Policy",

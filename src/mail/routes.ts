@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { apiRouter, bearerSecurity, ListQuery, problemResponses } from "../http/openapi";
 import { notFound } from "../lib/errors";
-import { requirePermission } from "../organisers/auth";
+import { requires } from "../organisers/auth";
 import { listMailbox } from "./mailbox";
 import { usesDevMailbox } from "./transports";
 
@@ -22,12 +22,11 @@ const MailboxMessage = z
 
 export const mailApi = apiRouter();
 
-mailApi.use("/mailbox", requirePermission("mailbox.read"));
-
 mailApi.openapi(
   createRoute({
     method: "get",
-    path: "/mailbox",
+    path: "/",
+    middleware: [requires("mailbox.read")] as const,
     tags: ["Development"],
     summary: "Emails the dev mailbox received, newest first (only without RESEND_API_KEY)",
     security: bearerSecurity,
@@ -46,7 +45,7 @@ mailApi.openapi(
   }),
   async (c) => {
     if (!usesDevMailbox(c.env)) throw notFound("The dev mailbox is off: mail goes through Resend.");
-    const page = await listMailbox(c.get("db"), c.req.valid("query"));
+    const page = await listMailbox(c.var.services.db, c.req.valid("query"));
     return c.json(
       {
         data: page.data.map((m) => ({

@@ -2,9 +2,9 @@
 // cookie. Mounted on /admin and /api only, so public pages cost no session lookup.
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { AppEnv } from "../http/context";
+import type { AppEnv, SignedInEnv } from "../http/context";
 import { errorResponse } from "../http/errors";
-import { can, type Permission } from "./roles";
+import { type Actor, can, type Permission } from "./roles";
 import { resolveBearer, resolveSession, SESSION_TTL_MS } from "./service";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -35,7 +35,7 @@ export function clearSessionCookie(c: Context): void {
 }
 
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const db = c.get("db");
+  const db = c.var.services.db;
   const authorization = c.req.header("authorization");
   if (authorization) {
     const [scheme, token] = authorization.split(/\s+/, 2);
@@ -50,12 +50,25 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * 401 when nobody is signed in (pages redirect to the sign-in form), 403 when the role
- * does not allow it.
+ * A route's access rule, declared where the route is declared:
+ * `requires("attendees.read", { workshop: "id" })` reads "needs attendees.read on the
+ * workshop whose id is the path parameter `id`". The scope names the workshop so that
+ * workshop-level membership can be checked here, in one place, for every route that has one.
  */
-export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
+export type Scope =
+  /** The path parameter that holds the workshop id. */
+  | { workshop: string }
+  /** The path parameter that holds a registration (or invitation) of the workshop. */
+  | { registration: string }
+  | { invitation: string };
+
+/**
+ * 401 when nobody is signed in (pages redirect to the sign-in form), 403 when the role
+ * does not allow it. After it, handlers read a non-null `c.var.actor`.
+ */
+export function requires(permission: Permission, _scope?: Scope): MiddlewareHandler<SignedInEnv> {
   return async (c, next) => {
-    const actor = c.get("actor");
+    const actor = c.var.actor as Actor | null;
     if (!actor) {
       if (c.req.method === "GET" && c.req.path.startsWith("/admin")) {
         return c.redirect(`/admin/sign-in?next=${encodeURIComponent(c.req.path)}`, 303);

@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { count } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { emails, organisers } from "../db/schema";
-import type { AppEnv } from "../http/context";
+import type { AppEnv, SignedInEnv } from "../http/context";
 import { AppError } from "../lib/errors";
 import { formatRange } from "../lib/time";
 import { usesDevMailbox } from "../mail/transports";
@@ -11,7 +11,7 @@ import { Field, Notice, parseForm, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
 import { listUpcoming } from "../workshops/service";
-import { clearSessionCookie, requirePermission, setSessionCookie } from "./auth";
+import { clearSessionCookie, requires, setSessionCookie } from "./auth";
 import { can, ROLES } from "./roles";
 import {
   createApiToken,
@@ -27,7 +27,9 @@ import {
   updateOrganiser,
 } from "./service";
 
+export const sessionPages = new Hono<AppEnv>();
 export const organiserPages = new Hono<AppEnv>();
+export const tokenPages = new Hono<AppEnv>();
 
 /** Only same-site relative paths, so `next` cannot send people elsewhere after sign-in. */
 function safeNext(value: unknown): string {
@@ -77,7 +79,7 @@ function SignInForms({ next, error, sent }: { next: string; error?: string; sent
   );
 }
 
-organiserPages.get("/admin/sign-in", (c) =>
+sessionPages.get("/sign-in", (c) =>
   c.html(
     <Page lang="en" title="Sign in" area="admin">
       <SignInForms next={safeNext(c.req.query("next"))} sent={c.req.query("sent") === "1"} />
@@ -85,7 +87,7 @@ organiserPages.get("/admin/sign-in", (c) =>
   ),
 );
 
-organiserPages.post("/admin/sign-in", async (c) => {
+sessionPages.post("/sign-in", async (c) => {
   const body = await c.req.parseBody();
   const parsed = parseForm(z.object({ email: z.email("Enter an email address.") }), body);
   const next = safeNext(body.next);
@@ -97,14 +99,14 @@ organiserPages.post("/admin/sign-in", async (c) => {
       422,
     );
   }
-  await requestSignInLink(c.get("db"), c.get("mailer"), c.env.APP_URL, parsed.data.email);
+  await requestSignInLink(c.var.services, parsed.data.email);
   return c.redirect(`/admin/sign-in?sent=1&next=${encodeURIComponent(next)}`, 303);
 });
 
-organiserPages.post("/admin/token-sign-in", async (c) => {
+sessionPages.post("/token-sign-in", async (c) => {
   const body = await c.req.parseBody();
   const token = await signInWithAdminToken(
-    c.get("db"),
+    c.var.services.db,
     c.env.ADMIN_TOKEN,
     String(body.token ?? ""),
   );
@@ -123,8 +125,8 @@ organiserPages.post("/admin/token-sign-in", async (c) => {
 
 // The link in the email opens this page; only its button (a POST) uses the link, so mail
 // scanners that open links cannot spend it.
-organiserPages.get("/admin/sign-in/:token", async (c) => {
-  const usable = await signInLinkIsUsable(c.get("db"), c.req.param("token"));
+sessionPages.get("/sign-in/:token", async (c) => {
+  const usable = await signInLinkIsUsable(c.var.services.db, c.req.param("token"));
   return c.html(
     <Page lang="en" title="Sign in" area="admin">
       <h1>Sign in</h1>
@@ -148,8 +150,8 @@ organiserPages.get("/admin/sign-in/:token", async (c) => {
   );
 });
 
-organiserPages.post("/admin/sign-in/:token", async (c) => {
-  const result = await redeemSignInLink(c.get("db"), c.req.param("token"));
+sessionPages.post("/sign-in/:token", async (c) => {
+  const result = await redeemSignInLink(c.var.services.db, c.req.param("token"));
   if (!result) {
     return c.html(
       <Page lang="en" title="Sign in" area="admin">
@@ -166,16 +168,16 @@ organiserPages.post("/admin/sign-in/:token", async (c) => {
   return c.redirect("/admin", 303);
 });
 
-organiserPages.post("/admin/sign-out", async (c) => {
-  const actor = c.get("actor");
-  if (actor) await signOut(c.get("db"), actor);
+sessionPages.post("/sign-out", async (c) => {
+  const actor = c.var.actor;
+  if (actor) await signOut(c.var.services.db, actor);
   clearSessionCookie(c);
   return c.redirect("/admin/sign-in", 303);
 });
 
-organiserPages.get("/admin", requirePermission("dashboard.view"), async (c) => {
-  const db = c.get("db");
-  const actor = c.get("actor")!;
+sessionPages.get("/", requires("dashboard.view"), async (c) => {
+  const db = c.var.services.db;
+  const actor = c.var.actor;
   const mail = await db
     .select({ status: emails.status, n: count() })
     .from(emails)
@@ -242,14 +244,14 @@ const NewOrganiser = z.object({
 });
 
 async function organisersPage(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   state: { errors?: Record<string, string>; values?: Record<string, string>; notice?: string } = {},
   status: 200 | 409 | 422 = 200,
 ) {
-  const rows = await listOrganisers(c.get("db"));
+  const rows = await listOrganisers(c.var.services.db);
   const roleOptions = ROLES.map((r) => ({ value: r, label: r }));
   return c.html(
-    <Page lang="en" title="Organisers" area="admin" actor={c.get("actor")} path="/admin/organisers">
+    <Page lang="en" title="Organisers" area="admin" actor={c.var.actor} path="/admin/organisers">
       <h1>Organisers</h1>
       {state.notice ? <Notice kind="error">{state.notice}</Notice> : null}
       <DataTable headers={["Name", "Email", "Role", "Status", "Change"]}>
@@ -333,16 +335,14 @@ async function organisersPage(
   );
 }
 
-organiserPages.get("/admin/organisers", requirePermission("organisers.manage"), (c) =>
-  organisersPage(c),
-);
+organiserPages.get("/", requires("organisers.manage"), (c) => organisersPage(c));
 
-organiserPages.post("/admin/organisers", requirePermission("organisers.manage"), async (c) => {
+organiserPages.post("/", requires("organisers.manage"), async (c) => {
   const body = (await c.req.parseBody()) as Record<string, string>;
   const parsed = parseForm(NewOrganiser, body);
   if (!parsed.ok) return organisersPage(c, { errors: parsed.errors, values: body }, 422);
   try {
-    await createOrganiser(c.get("db"), c.get("actor")!, parsed.data);
+    await createOrganiser(c.var.services.db, c.var.actor, parsed.data);
   } catch (error) {
     if (error instanceof AppError)
       return organisersPage(c, { errors: { email: error.message }, values: body }, 409);
@@ -351,7 +351,7 @@ organiserPages.post("/admin/organisers", requirePermission("organisers.manage"),
   return c.redirect("/admin/organisers", 303);
 });
 
-organiserPages.post("/admin/organisers/:id", requirePermission("organisers.manage"), async (c) => {
+organiserPages.post("/:id", requires("organisers.manage"), async (c) => {
   const body = (await c.req.parseBody()) as Record<string, string>;
   const parsed = parseForm(
     z.object({ role: z.enum(ROLES).optional(), disabled: z.enum(["true", "false"]).optional() }),
@@ -359,7 +359,7 @@ organiserPages.post("/admin/organisers/:id", requirePermission("organisers.manag
   );
   if (!parsed.ok) return organisersPage(c, { notice: "That change is not valid." }, 422);
   try {
-    await updateOrganiser(c.get("db"), c.get("actor")!, c.req.param("id"), {
+    await updateOrganiser(c.var.services.db, c.var.actor, c.req.param("id"), {
       role: parsed.data.disabled ? undefined : parsed.data.role,
       disabled: parsed.data.disabled === undefined ? undefined : parsed.data.disabled === "true",
     });
@@ -371,13 +371,13 @@ organiserPages.post("/admin/organisers/:id", requirePermission("organisers.manag
 });
 
 async function tokensPage(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   created?: { name: string; token: string },
   error?: string,
 ) {
-  const actor = c.get("actor")!;
+  const actor = c.var.actor;
   const all = can(actor.role, "tokens.all");
-  const rows = await listApiTokens(c.get("db"), actor, all);
+  const rows = await listApiTokens(c.var.services.db, actor, all);
   return c.html(
     <Page lang="en" title="API tokens" area="admin" actor={actor} path="/admin/tokens">
       <h1>API tokens</h1>
@@ -457,21 +457,21 @@ async function tokensPage(
   );
 }
 
-organiserPages.get("/admin/tokens", requirePermission("tokens.own"), (c) => tokensPage(c));
+tokenPages.get("/", requires("tokens.own"), (c) => tokensPage(c));
 
-organiserPages.post("/admin/tokens", requirePermission("tokens.own"), async (c) => {
+tokenPages.post("/", requires("tokens.own"), async (c) => {
   const parsed = parseForm(
     z.object({ name: z.string().trim().min(1, "Give the token a name.").max(100) }),
     await c.req.parseBody(),
   );
   if (!parsed.ok) return tokensPage(c, undefined, parsed.errors.name);
-  const created = await createApiToken(c.get("db"), c.get("actor")!, parsed.data.name);
+  const created = await createApiToken(c.var.services.db, c.var.actor, parsed.data.name);
   // Shown in this response only: no redirect, so the secret never sits in a URL or history.
   return tokensPage(c, created);
 });
 
-organiserPages.post("/admin/tokens/:id/revoke", requirePermission("tokens.own"), async (c) => {
-  const actor = c.get("actor")!;
-  await revokeApiToken(c.get("db"), actor, c.req.param("id"), can(actor.role, "tokens.all"));
+tokenPages.post("/:id/revoke", requires("tokens.own"), async (c) => {
+  const actor = c.var.actor;
+  await revokeApiToken(c.var.services.db, actor, c.req.param("id"), can(actor.role, "tokens.all"));
   return c.redirect("/admin/tokens", 303);
 });

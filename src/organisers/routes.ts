@@ -1,7 +1,7 @@
 // JSON API for organisers and API tokens.
 import { createRoute, z } from "@hono/zod-openapi";
 import { apiRouter, bearerSecurity, problemResponses } from "../http/openapi";
-import { requirePermission } from "./auth";
+import { requires } from "./auth";
 import { can, ROLES } from "./roles";
 import {
   createApiToken,
@@ -64,17 +64,14 @@ function organiserJson(row: {
 }
 
 export const organiserApi = apiRouter();
+export const tokenApi = apiRouter();
+export const meApi = apiRouter();
 
-organiserApi.use("/organisers", requirePermission("organisers.manage"));
-organiserApi.use("/organisers/*", requirePermission("organisers.manage"));
-organiserApi.use("/tokens", requirePermission("tokens.own"));
-organiserApi.use("/tokens/*", requirePermission("tokens.own"));
-organiserApi.use("/me", requirePermission("dashboard.view"));
-
-organiserApi.openapi(
+meApi.openapi(
   createRoute({
     method: "get",
-    path: "/me",
+    path: "/",
+    middleware: [requires("dashboard.view")] as const,
     tags: ["Organisers"],
     summary: "Who the credentials belong to",
     security: bearerSecurity,
@@ -84,7 +81,7 @@ organiserApi.openapi(
     },
   }),
   (c) => {
-    const actor = c.get("actor")!;
+    const actor = c.var.actor;
     return c.json({ name: actor.name, email: actor.email, role: actor.role, via: actor.via }, 200);
   },
 );
@@ -92,7 +89,8 @@ organiserApi.openapi(
 organiserApi.openapi(
   createRoute({
     method: "get",
-    path: "/organisers",
+    path: "/",
+    middleware: [requires("organisers.manage")] as const,
     tags: ["Organisers"],
     summary: "List organiser accounts (owners only)",
     security: bearerSecurity,
@@ -109,13 +107,17 @@ organiserApi.openapi(
     },
   }),
   async (c) =>
-    c.json({ data: (await listOrganisers(c.get("db"))).map(organiserJson), nextCursor: null }, 200),
+    c.json(
+      { data: (await listOrganisers(c.var.services.db)).map(organiserJson), nextCursor: null },
+      200,
+    ),
 );
 
 organiserApi.openapi(
   createRoute({
     method: "post",
-    path: "/organisers",
+    path: "/",
+    middleware: [requires("organisers.manage")] as const,
     tags: ["Organisers"],
     summary: "Add an organiser (owners only)",
     security: bearerSecurity,
@@ -141,7 +143,7 @@ organiserApi.openapi(
     },
   }),
   async (c) => {
-    const row = await createOrganiser(c.get("db"), c.get("actor")!, c.req.valid("json"));
+    const row = await createOrganiser(c.var.services.db, c.var.actor, c.req.valid("json"));
     return c.json(organiserJson(row), 201);
   },
 );
@@ -149,7 +151,8 @@ organiserApi.openapi(
 organiserApi.openapi(
   createRoute({
     method: "patch",
-    path: "/organisers/{id}",
+    path: "/{id}",
+    middleware: [requires("organisers.manage")] as const,
     tags: ["Organisers"],
     summary: "Change an organiser's role, name, or disable the account (owners only)",
     security: bearerSecurity,
@@ -177,8 +180,8 @@ organiserApi.openapi(
   }),
   async (c) => {
     const row = await updateOrganiser(
-      c.get("db"),
-      c.get("actor")!,
+      c.var.services.db,
+      c.var.actor,
       c.req.valid("param").id,
       c.req.valid("json"),
     );
@@ -186,10 +189,11 @@ organiserApi.openapi(
   },
 );
 
-organiserApi.openapi(
+tokenApi.openapi(
   createRoute({
     method: "get",
-    path: "/tokens",
+    path: "/",
+    middleware: [requires("tokens.own")] as const,
     tags: ["API tokens"],
     summary: "List API tokens: your own, or everybody's for owners",
     security: bearerSecurity,
@@ -206,8 +210,8 @@ organiserApi.openapi(
     },
   }),
   async (c) => {
-    const actor = c.get("actor")!;
-    const rows = await listApiTokens(c.get("db"), actor, can(actor.role, "tokens.all"));
+    const actor = c.var.actor;
+    const rows = await listApiTokens(c.var.services.db, actor, can(actor.role, "tokens.all"));
     return c.json(
       {
         data: rows.map((t) => ({
@@ -226,10 +230,11 @@ organiserApi.openapi(
   },
 );
 
-organiserApi.openapi(
+tokenApi.openapi(
   createRoute({
     method: "post",
-    path: "/tokens",
+    path: "/",
+    middleware: [requires("tokens.own")] as const,
     tags: ["API tokens"],
     summary: "Create an API token; the secret is in this answer only",
     security: bearerSecurity,
@@ -261,7 +266,7 @@ organiserApi.openapi(
     },
   }),
   async (c) => {
-    const created = await createApiToken(c.get("db"), c.get("actor")!, c.req.valid("json").name);
+    const created = await createApiToken(c.var.services.db, c.var.actor, c.req.valid("json").name);
     return c.json(
       { id: created.id, name: created.name, hint: created.hint, token: created.token },
       201,
@@ -269,10 +274,11 @@ organiserApi.openapi(
   },
 );
 
-organiserApi.openapi(
+tokenApi.openapi(
   createRoute({
     method: "delete",
-    path: "/tokens/{id}",
+    path: "/{id}",
+    middleware: [requires("tokens.own")] as const,
     tags: ["API tokens"],
     summary: "Revoke an API token",
     security: bearerSecurity,
@@ -280,9 +286,9 @@ organiserApi.openapi(
     responses: { 204: { description: "Revoked" }, ...problemResponses(401, 404) },
   }),
   async (c) => {
-    const actor = c.get("actor")!;
+    const actor = c.var.actor;
     await revokeApiToken(
-      c.get("db"),
+      c.var.services.db,
       actor,
       c.req.valid("param").id,
       can(actor.role, "tokens.all"),

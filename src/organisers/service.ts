@@ -10,8 +10,8 @@ import { apiTokens, organisers, sessions, signInLinks } from "../db/schema";
 import { conflict, notFound } from "../lib/errors";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId, newSecret, secretsEqual, sha256Hex } from "../lib/tokens";
-import type { Mailer } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
+import type { Services } from "../services";
 import type { Actor, Role } from "./roles";
 
 export const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
@@ -140,12 +140,9 @@ export async function updateOrganiser(
  * Emails a single-use sign-in link if the address belongs to an active organiser. Says
  * nothing either way, so the form cannot be used to find out who organises.
  */
-export async function requestSignInLink(
-  db: Db,
-  mailer: Mailer,
-  appUrl: string,
-  email: string,
-): Promise<void> {
+export async function requestSignInLink(svc: Services, email: string): Promise<void> {
+  const { db, mailer } = svc;
+  const { appUrl } = svc.settings;
   const organiser = await db.query.organisers.findFirst({
     where: and(eq(organisers.email, normaliseEmail(email)), isNull(organisers.disabledAt)),
   });

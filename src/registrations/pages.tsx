@@ -14,7 +14,6 @@ import { registrationCalendar } from "./notices";
 import { cancelByToken, findByToken, type Registration, verify } from "./service";
 
 export const registrationPages = new Hono<AppEnv>();
-registrationPages.use("/r/:token/*", throttlePublicPosts);
 
 export function statusText(
   t: UiStrings,
@@ -43,7 +42,7 @@ async function registrationPage(
   notice?: { kind: "ok" | "error"; text: string },
   status: 200 | 409 = 200,
 ) {
-  const found = await findByToken(c.get("db"), token);
+  const found = await findByToken(c.var.services.db, token);
   const queryLang = c.req.query("lang");
   if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
   const { registration, workshop } = found;
@@ -112,10 +111,10 @@ async function registrationPage(
   );
 }
 
-registrationPages.get("/r/:token", (c) => registrationPage(c, c.req.param("token")));
+registrationPages.get("/:token", (c) => registrationPage(c, c.req.param("token")));
 
-registrationPages.get("/r/:token/calendar.ics", async (c) => {
-  const found = await findByToken(c.get("db"), c.req.param("token"));
+registrationPages.get("/:token/calendar.ics", async (c) => {
+  const found = await findByToken(c.var.services.db, c.req.param("token"));
   if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
   const { registration, workshop } = found;
   const ics = registrationCalendar(workshop, registration.id, c.env.APP_URL, {
@@ -131,7 +130,7 @@ registrationPages.get("/r/:token/calendar.ics", async (c) => {
 async function act(c: Context<AppEnv>, action: typeof verify) {
   const token = c.req.param("token")!;
   try {
-    await action(c.get("db"), { mailer: c.get("mailer"), appUrl: c.env.APP_URL }, token);
+    await action(c.var.services, token);
     return c.redirect(
       `/r/${token}${c.req.query("lang") ? `?lang=${c.req.query("lang")}` : ""}`,
       303,
@@ -145,5 +144,5 @@ async function act(c: Context<AppEnv>, action: typeof verify) {
   }
 }
 
-registrationPages.post("/r/:token/verify", (c) => act(c, verify));
-registrationPages.post("/r/:token/cancel", (c) => act(c, cancelByToken));
+registrationPages.post("/:token/verify", throttlePublicPosts, (c) => act(c, verify));
+registrationPages.post("/:token/cancel", throttlePublicPosts, (c) => act(c, cancelByToken));

@@ -2,17 +2,13 @@
 // once. Each registration is claimed by a conditional update before its email is written,
 // so a cron that fires twice (or overlaps itself) sends nothing twice.
 import { and, eq, gt, isNotNull, isNull, lte, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
 import { registrations, workshops } from "../db/schema";
-import type { Mailer } from "../mail/outbox";
+import type { Services } from "../services";
 import { sendNotices } from "./send";
 
-export async function sendEventReminders(
-  db: Db,
-  mailer: Mailer,
-  appUrl: string,
-  now: Date,
-): Promise<number> {
+export async function sendEventReminders(svc: Services, now: Date): Promise<number> {
+  const { db, mailer } = svc;
+  const { appUrl } = svc.settings;
   const due = await db.query.workshops.findMany({
     where: and(
       eq(workshops.status, "published"),

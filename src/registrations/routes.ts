@@ -4,12 +4,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../audit/service";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
-import { mailOf } from "../http/mail-context";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { toCsv } from "../lib/csv";
 import { notFound } from "../lib/errors";
-import { requirePermission } from "../organisers/auth";
-import { subscriberContext } from "../subscribers/routes";
+import { requires } from "../organisers/auth";
 import { subscribe } from "../subscribers/service";
 import { getPublishedBySlug, getWorkshop } from "../workshops/service";
 import { locationText, type Workshop } from "./notices";
@@ -44,23 +42,19 @@ const TokenParam = z.object({
 });
 const nameField = z.string().trim().min(1, "Enter your name.").max(200);
 
+export const workshopRegistrationApi = apiRouter();
 export const registrationApi = apiRouter();
-registrationApi.use("/workshops/:id/registrations", async (c, next) =>
-  requirePermission(c.req.method === "GET" ? "attendees.read" : "workshops.manage")(c, next),
-);
-registrationApi.use("/workshops/:id/registrations.csv", requirePermission("attendees.read"));
-registrationApi.use("/workshops/:id/check-in", requirePermission("checkin"));
-registrationApi.use("/registrations/:id", requirePermission("workshops.manage"));
-registrationApi.use("/registrations/:id/check-in", requirePermission("checkin"));
-registrationApi.use("/check-in", requirePermission("checkin"));
-registrationApi.use("/public/*", throttlePublicPosts);
+export const checkInApi = apiRouter();
+export const publicRegistrationApi = apiRouter();
+export const participantApi = apiRouter();
 
 // ---------------------------------------------------------------- organisers
 
-registrationApi.openapi(
+workshopRegistrationApi.openapi(
   createRoute({
     method: "get",
-    path: "/workshops/{id}/registrations",
+    path: "/registrations",
+    middleware: [requires("attendees.read", { workshop: "id" })] as const,
     tags: ["Registrations"],
     summary:
       "Registrations of a workshop, filtered by status and searched by name, email or affiliation (logged in the audit log)",
@@ -81,12 +75,12 @@ registrationApi.openapi(
     },
   }),
   async (c) => {
-    const db = c.get("db");
+    const db = c.var.services.db;
     const { id } = c.req.valid("param");
     await getWorkshop(db, id);
     const query = c.req.valid("query");
     const page = await listRegistrations(db, id, query);
-    await audit(db, c.get("actor"), {
+    await audit(db, c.var.actor, {
       action: "attendees.view",
       targetType: "workshop",
       targetId: id,
@@ -96,10 +90,11 @@ registrationApi.openapi(
   },
 );
 
-registrationApi.openapi(
+workshopRegistrationApi.openapi(
   createRoute({
     method: "get",
-    path: "/workshops/{id}/registrations.csv",
+    path: "/registrations.csv",
+    middleware: [requires("attendees.read", { workshop: "id" })] as const,
     tags: ["Registrations"],
     summary: "All registrations as CSV (RFC 4180, formula-safe; logged in the audit log)",
     security: bearerSecurity,
@@ -113,7 +108,7 @@ registrationApi.openapi(
     },
   }),
   async (c) => {
-    const db = c.get("db");
+    const db = c.var.services.db;
     const { id } = c.req.valid("param");
     const workshop = await getWorkshop(db, id);
     const { status } = c.req.valid("query");
@@ -152,7 +147,7 @@ registrationApi.openapi(
         ...questions.map((q) => r.answers[q.id] as string | boolean | undefined),
       ]),
     );
-    await audit(db, c.get("actor"), {
+    await audit(db, c.var.actor, {
       action: "attendees.export",
       targetType: "workshop",
       targetId: id,
@@ -165,10 +160,11 @@ registrationApi.openapi(
   },
 );
 
-registrationApi.openapi(
+workshopRegistrationApi.openapi(
   createRoute({
     method: "post",
-    path: "/workshops/{id}/registrations",
+    path: "/registrations",
+    middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Registrations"],
     summary:
       "Add a person directly: no verification or approval; a seat if one is free, else the waitlist",
@@ -202,9 +198,8 @@ registrationApi.openapi(
     c.json(
       registrationJson(
         await addRegistration(
-          c.get("db"),
-          mailOf(c),
-          c.get("actor")!,
+          c.var.services,
+          c.var.actor,
           c.req.valid("param").id,
           c.req.valid("json"),
         ),
@@ -216,7 +211,8 @@ registrationApi.openapi(
 registrationApi.openapi(
   createRoute({
     method: "patch",
-    path: "/registrations/{id}",
+    path: "/{id}",
+    middleware: [requires("workshops.manage", { registration: "id" })] as const,
     tags: ["Registrations"],
     summary:
       "Approve (confirmed), reject, waitlist, cancel or re-confirm; set role and private notes. 409 when no seat is left or the status machine does not allow it.",
@@ -247,9 +243,8 @@ registrationApi.openapi(
     c.json(
       registrationJson(
         await changeRegistration(
-          c.get("db"),
-          mailOf(c),
-          c.get("actor")!,
+          c.var.services,
+          c.var.actor,
           c.req.valid("param").id,
           c.req.valid("json"),
         ),
@@ -265,7 +260,8 @@ const CheckInSchema = z
 registrationApi.openapi(
   createRoute({
     method: "post",
-    path: "/registrations/{id}/check-in",
+    path: "/{id}/check-in",
+    middleware: [requires("checkin", { registration: "id" })] as const,
     tags: ["Check-in"],
     summary: "Check a confirmed participant in; a second check-in changes nothing and says so",
     security: bearerSecurity,
@@ -276,7 +272,7 @@ registrationApi.openapi(
     },
   }),
   async (c) => {
-    const result = await checkIn(c.get("db"), c.get("actor")!, c.req.valid("param").id);
+    const result = await checkIn(c.var.services.db, c.var.actor, c.req.valid("param").id);
     return c.json(
       { registration: doorJson(result.registration), alreadyCheckedIn: result.alreadyCheckedIn },
       200,
@@ -284,10 +280,11 @@ registrationApi.openapi(
   },
 );
 
-registrationApi.openapi(
+checkInApi.openapi(
   createRoute({
     method: "post",
-    path: "/check-in",
+    path: "/",
+    middleware: [requires("checkin")] as const,
     tags: ["Check-in"],
     summary: "Check in by the code in the participant's QR",
     security: bearerSecurity,
@@ -305,7 +302,7 @@ registrationApi.openapi(
     },
   }),
   async (c) => {
-    const result = await checkInByToken(c.get("db"), c.get("actor")!, c.req.valid("json").token);
+    const result = await checkInByToken(c.var.services.db, c.var.actor, c.req.valid("json").token);
     return c.json(
       { registration: doorJson(result.registration), alreadyCheckedIn: result.alreadyCheckedIn },
       200,
@@ -332,10 +329,11 @@ export function doorJson(r: {
   };
 }
 
-registrationApi.openapi(
+workshopRegistrationApi.openapi(
   createRoute({
     method: "get",
-    path: "/workshops/{id}/check-in",
+    path: "/check-in",
+    middleware: [requires("checkin", { workshop: "id" })] as const,
     tags: ["Check-in"],
     summary: "Door search: confirmed and checked-in people by name (no emails)",
     security: bearerSecurity,
@@ -355,7 +353,7 @@ registrationApi.openapi(
     },
   }),
   async (c) => {
-    const db = c.get("db");
+    const db = c.var.services.db;
     const { id } = c.req.valid("param");
     await getWorkshop(db, id);
     const q = c.req.valid("query").q;
@@ -366,7 +364,7 @@ registrationApi.openapi(
     const data = [...confirmed.data, ...attended.data]
       .sort((a, b) => a.name.localeCompare(b.name))
       .map(doorJson);
-    await audit(db, c.get("actor"), {
+    await audit(db, c.var.actor, {
       action: "attendees.view",
       targetType: "workshop",
       targetId: id,
@@ -411,10 +409,11 @@ export const PublicRegistrationSchema = z
   .strip()
   .openapi("PublicRegistration");
 
-registrationApi.openapi(
+publicRegistrationApi.openapi(
   createRoute({
     method: "post",
-    path: "/public/workshops/{slug}/registrations",
+    path: "/",
+    middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
     summary:
       "Register. With verification: 202 {status: pending_verification} whoever the address belongs to (the email tells the rest); otherwise 201 {status}.",
@@ -440,12 +439,11 @@ registrationApi.openapi(
   async (c) => {
     const body = c.req.valid("json");
     await requireHuman(c, body[TURNSTILE_FIELD] ?? c.req.header(TURNSTILE_FIELD));
-    const workshop = await getPublishedBySlug(c.get("db"), c.req.valid("param").slug);
-    const outcome = await register(c.get("db"), mailOf(c), workshop, body);
+    const workshop = await getPublishedBySlug(c.var.services.db, c.req.valid("param").slug);
+    const outcome = await register(c.var.services, workshop, body);
     if (body.subscribe)
       await subscribe(
-        c.get("db"),
-        subscriberContext(c),
+        c.var.services,
         { email: body.email, name: body.name, language: body.language ?? workshop.language },
         "registration",
       );
@@ -454,10 +452,10 @@ registrationApi.openapi(
   },
 );
 
-registrationApi.openapi(
+participantApi.openapi(
   createRoute({
     method: "get",
-    path: "/public/registrations/{token}",
+    path: "/{token}",
     tags: ["Public"],
     summary: "A registration, by the token from its email",
     request: { params: TokenParam },
@@ -472,7 +470,7 @@ registrationApi.openapi(
     },
   }),
   async (c) => {
-    const found = await findByToken(c.get("db"), c.req.valid("param").token);
+    const found = await findByToken(c.var.services.db, c.req.valid("param").token);
     if (!found) throw notFound("This link is not valid, or has expired.");
     const { registration, workshop } = found;
     const confirmed = registration.status === "confirmed" || registration.status === "attended";
@@ -487,10 +485,11 @@ registrationApi.openapi(
   },
 );
 
-registrationApi.openapi(
+participantApi.openapi(
   createRoute({
     method: "post",
-    path: "/public/registrations/{token}/verify",
+    path: "/{token}/verify",
+    middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
     summary:
       "Confirm the email address: the registration becomes confirmed, waitlisted or pending_approval",
@@ -503,14 +502,14 @@ registrationApi.openapi(
       ...problemResponses(404, 409, 429),
     },
   }),
-  async (c) =>
-    c.json({ status: await verify(c.get("db"), mailOf(c), c.req.valid("param").token) }, 200),
+  async (c) => c.json({ status: await verify(c.var.services, c.req.valid("param").token) }, 200),
 );
 
-registrationApi.openapi(
+participantApi.openapi(
   createRoute({
     method: "post",
-    path: "/public/registrations/{token}/cancel",
+    path: "/{token}/cancel",
+    middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
     summary: "Cancel, or leave the waitlist; the seat passes to the first on the waitlist",
     request: { params: TokenParam },
@@ -522,11 +521,7 @@ registrationApi.openapi(
   async (c) =>
     c.json(
       {
-        status: (await cancelByToken(
-          c.get("db"),
-          mailOf(c),
-          c.req.valid("param").token,
-        )) as "cancelled",
+        status: (await cancelByToken(c.var.services, c.req.valid("param").token)) as "cancelled",
       },
       200,
     ),

@@ -8,8 +8,8 @@ import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import type { Lang } from "../lib/i18n";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
-import type { Mailer } from "../mail/outbox";
 import type { Actor } from "../organisers/roles";
+import type { Services } from "../services";
 import { seatState } from "../workshops/service";
 import type { NoticeKind } from "./notice-strings";
 import { buildNotice, type Workshop } from "./notices";
@@ -20,11 +20,6 @@ import { resolveToken } from "./tokens";
 
 export type Registration = typeof registrations.$inferSelect;
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
-
-export interface MailContext {
-  mailer: Mailer;
-  appUrl: string;
-}
 
 export interface RegistrationInput {
   name: string;
@@ -75,34 +70,37 @@ export function validateAnswers(
 }
 
 async function notifyOne(
-  db: Db,
-  mail: MailContext,
+  svc: Services,
   workshop: Workshop,
   registration: Pick<Registration, "id" | "email" | "name" | "language">,
   kind: NoticeKind,
 ) {
-  const notice = await buildNotice(db, mail.mailer, mail.appUrl, workshop, registration, kind);
+  const { db } = svc;
+  const notice = await buildNotice(
+    db,
+    svc.mailer,
+    svc.settings.appUrl,
+    workshop,
+    registration,
+    kind,
+  );
   const [first, ...rest] = notice.statements;
   await db.batch([first!, ...rest]);
-  await mail.mailer.enqueue([notice.emailId]);
+  await svc.mailer.enqueue([notice.emailId]);
 }
 
-async function notifyPromoted(db: Db, mail: MailContext, workshop: Workshop, promoted: string[]) {
+async function notifyPromoted(svc: Services, workshop: Workshop, promoted: string[]) {
+  const { db } = svc;
   if (promoted.length === 0) return;
   const people = await db.query.registrations.findMany({
     where: inArray(registrations.id, promoted),
   });
-  await sendNotices(db, mail.mailer, mail.appUrl, workshop, people, "promoted");
+  await sendNotices(db, svc.mailer, svc.settings.appUrl, workshop, people, "promoted");
 }
 
 /** Emails an existing registrant their link, at most once every 10 minutes. */
-async function resendLink(
-  db: Db,
-  mail: MailContext,
-  workshop: Workshop,
-  existing: Registration,
-  now: Date,
-) {
+async function resendLink(svc: Services, workshop: Workshop, existing: Registration, now: Date) {
+  const { db } = svc;
   const [claimed] = await db
     .update(registrations)
     .set({ linkResentAt: now })
@@ -116,7 +114,7 @@ async function resendLink(
       ),
     )
     .returning({ id: registrations.id });
-  if (claimed) await notifyOne(db, mail, workshop, existing, "already_registered");
+  if (claimed) await notifyOne(svc, workshop, existing, "already_registered");
 }
 
 async function getWorkshopRow(db: Db, id: string): Promise<Workshop> {
@@ -136,12 +134,12 @@ export type RegisterOutcome =
  * (unique index + ON CONFLICT DO NOTHING).
  */
 export async function register(
-  db: Db,
-  mail: MailContext,
+  svc: Services,
   workshop: Workshop,
   input: RegistrationInput,
   now = new Date(),
 ): Promise<RegisterOutcome> {
+  const { db } = svc;
   const state = seatState(workshop, now);
   if (state.kind === "closed") {
     throw conflict(
@@ -179,12 +177,12 @@ export async function register(
       const created = (await db.query.registrations.findFirst({
         where: eq(registrations.id, id),
       }))!;
-      await notifyOne(db, mail, workshop, created, "verify");
+      await notifyOne(svc, workshop, created, "verify");
     } else {
       const existing = await db.query.registrations.findFirst({
         where: and(eq(registrations.workshopId, workshop.id), eq(registrations.email, email)),
       });
-      if (existing) await resendLink(db, mail, workshop, existing, now);
+      if (existing) await resendLink(svc, workshop, existing, now);
     }
     return { verification: true };
   }
@@ -205,13 +203,13 @@ export async function register(
       where: and(eq(registrations.workshopId, workshop.id), eq(registrations.email, email)),
     });
     if (!existing) throw conflict("The registration could not be recorded; try again.");
-    await resendLink(db, mail, workshop, existing, now);
+    await resendLink(svc, workshop, existing, now);
     return { verification: false, status: existing.status };
   }
   const created = (await db.query.registrations.findFirst({ where: eq(registrations.id, id) }))!;
   const kind = NOTICE_FOR[result.moved.status];
-  if (kind) await notifyOne(db, mail, workshop, created, kind);
-  await notifyPromoted(db, mail, workshop, result.promoted);
+  if (kind) await notifyOne(svc, workshop, created, kind);
+  await notifyPromoted(svc, workshop, result.promoted);
   return { verification: false, status: result.moved.status };
 }
 
@@ -238,11 +236,11 @@ async function byTokenOrThrow(db: Db, token: string) {
 
 /** The POST behind the verification link. Idempotent: a second verify returns the status. */
 export async function verify(
-  db: Db,
-  mail: MailContext,
+  svc: Services,
   token: string,
   now = new Date(),
 ): Promise<RegistrationStatus> {
+  const { db } = svc;
   const { registration, workshop } = await byTokenOrThrow(db, token);
   if (registration.status !== "pending_verification") return registration.status;
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
@@ -260,18 +258,18 @@ export async function verify(
     }))!.status;
   }
   const kind = NOTICE_FOR[result.moved.status];
-  if (kind) await notifyOne(db, mail, workshop, registration, kind);
-  await notifyPromoted(db, mail, workshop, result.promoted);
+  if (kind) await notifyOne(svc, workshop, registration, kind);
+  await notifyPromoted(svc, workshop, result.promoted);
   return result.moved.status;
 }
 
 /** The participant cancels (or leaves the waitlist). The seat passes to the next in line. */
 export async function cancelByToken(
-  db: Db,
-  mail: MailContext,
+  svc: Services,
   token: string,
   now = new Date(),
 ): Promise<RegistrationStatus> {
+  const { db } = svc;
   const { registration, workshop } = await byTokenOrThrow(db, token);
   if (registration.status === "cancelled") return "cancelled";
   const result = await applyMove(db, workshop.id, {
@@ -289,8 +287,8 @@ export async function cancelByToken(
       `A registration that is ${current.status.replace("_", " ")} cannot be cancelled.`,
     );
   }
-  await notifyOne(db, mail, workshop, registration, "cancelled");
-  await notifyPromoted(db, mail, workshop, result.promoted);
+  await notifyOne(svc, workshop, registration, "cancelled");
+  await notifyPromoted(svc, workshop, result.promoted);
   return "cancelled";
 }
 
@@ -302,13 +300,13 @@ export async function getRegistration(db: Db, id: string): Promise<Registration>
 
 /** An organiser's decision: approve, reject, waitlist, cancel, re-confirm; role and notes. */
 export async function changeRegistration(
-  db: Db,
-  mail: MailContext,
+  svc: Services,
   actor: Actor,
   id: string,
   change: { status?: RegistrationStatus; role?: ParticipantRole; notes?: string | null },
   now = new Date(),
 ): Promise<Registration> {
+  const { db } = svc;
   const current = await getRegistration(db, id);
   const workshop = await getWorkshopRow(db, current.workshopId);
   const details = [];
@@ -369,8 +367,8 @@ export async function changeRegistration(
     throw conflict("No seat is left: raise the capacity or free a seat first.");
   }
   const kind = NOTICE_FOR[to];
-  if (kind && to !== "attended") await notifyOne(db, mail, workshop, current, kind);
-  await notifyPromoted(db, mail, workshop, result.promoted);
+  if (kind && to !== "attended") await notifyOne(svc, workshop, current, kind);
+  await notifyPromoted(svc, workshop, result.promoted);
   return getRegistration(db, id);
 }
 
@@ -429,8 +427,7 @@ export async function checkInByToken(
 
 /** An organiser adds someone directly: no verification or approval, but capacity holds. */
 export async function addRegistration(
-  db: Db,
-  mail: MailContext,
+  svc: Services,
   actor: Actor,
   workshopId: string,
   input: {
@@ -443,6 +440,7 @@ export async function addRegistration(
   },
   now = new Date(),
 ): Promise<Registration> {
+  const { db } = svc;
   const workshop = await getWorkshopRow(db, workshopId);
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
   const id = newId("reg");
@@ -482,7 +480,7 @@ export async function addRegistration(
   if (!result.moved) throw conflict("That address is already registered for this workshop.");
   const created = await getRegistration(db, id);
   const kind = NOTICE_FOR[created.status];
-  if (input.notify !== false && kind) await notifyOne(db, mail, workshop, created, kind);
+  if (input.notify !== false && kind) await notifyOne(svc, workshop, created, kind);
   return created;
 }
 

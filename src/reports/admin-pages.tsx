@@ -14,16 +14,15 @@ import {
   getDistribution,
   testSend,
 } from "../distributions/service";
-import type { AppEnv } from "../http/context";
+import type { AppEnv, SignedInEnv } from "../http/context";
 import { AppError } from "../lib/errors";
 import { isLang, type Lang } from "../lib/i18n";
-import { requirePermission } from "../organisers/auth";
+import { requires } from "../organisers/auth";
 import { listTopics } from "../subscribers/service";
 import { FlashNotice, redirectWithNotice } from "../ui/flash";
 import { Field, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { ReportArticle } from "./pages";
-import { engineOf } from "./routes";
 import {
   createReport,
   getReport,
@@ -36,9 +35,7 @@ import {
 } from "./service";
 
 export const reportAdminPages = new Hono<AppEnv>();
-reportAdminPages.use("/admin/reports", requirePermission("workshops.manage"));
-reportAdminPages.use("/admin/reports/*", requirePermission("workshops.manage"));
-reportAdminPages.use("/admin/distributions/*", requirePermission("workshops.manage"));
+export const distributionAdminPages = new Hono<AppEnv>();
 
 function ReportForm({
   action,
@@ -129,18 +126,17 @@ function fromForm(body: Record<string, string>): ReportInput {
   };
 }
 
-const workshopOptions = (c: Context<AppEnv>) =>
-  c
-    .get("db")
+const workshopOptions = (c: Context<SignedInEnv>) =>
+  c.var.services.db
     .select({ id: workshops.id, title: workshops.title })
     .from(workshops)
     .orderBy(desc(workshops.startsAt))
     .limit(100);
 
-reportAdminPages.get("/admin/reports", async (c) => {
-  const list = await listReports(c.get("db"));
+reportAdminPages.get("/", requires("workshops.manage"), async (c) => {
+  const list = await listReports(c.var.services.db);
   return c.html(
-    <Page lang="en" title="Reports" area="admin" actor={c.get("actor")} path="/admin/reports">
+    <Page lang="en" title="Reports" area="admin" actor={c.var.actor} path="/admin/reports">
       <h1>Reports</h1>
       <FlashNotice c={c} />
       <p>
@@ -166,26 +162,26 @@ reportAdminPages.get("/admin/reports", async (c) => {
   );
 });
 
-reportAdminPages.get("/admin/reports/new", async (c) =>
+reportAdminPages.get("/new", requires("workshops.manage"), async (c) =>
   c.html(
-    <Page lang="en" title="New report" area="admin" actor={c.get("actor")} path="/admin/reports">
+    <Page lang="en" title="New report" area="admin" actor={c.var.actor} path="/admin/reports">
       <h1>New report</h1>
       <ReportForm action="/admin/reports" workshopsList={await workshopOptions(c)} />
     </Page>,
   ),
 );
 
-reportAdminPages.post("/admin/reports", async (c) => {
+reportAdminPages.post("/", requires("workshops.manage"), async (c) => {
   const input = fromForm((await c.req.parseBody()) as Record<string, string>);
   try {
     if (input.versions.length === 0)
       throw new AppError("invalid", "Give at least one version a title.");
-    const report = await createReport(c.get("db"), c.get("actor")!, input);
+    const report = await createReport(c.var.services.db, c.var.actor, input);
     return redirectWithNotice(c, `/admin/reports/${report.id}`, "Draft saved.");
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return c.html(
-      <Page lang="en" title="New report" area="admin" actor={c.get("actor")} path="/admin/reports">
+      <Page lang="en" title="New report" area="admin" actor={c.var.actor} path="/admin/reports">
         <h1>New report</h1>
         <ReportForm
           action="/admin/reports"
@@ -198,8 +194,8 @@ reportAdminPages.post("/admin/reports", async (c) => {
   }
 });
 
-reportAdminPages.get("/admin/reports/:id", async (c) => {
-  const db = c.get("db");
+reportAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
+  const db = c.var.services.db;
   const report = await getReport(db, c.req.param("id"));
   const topics = await listTopics(db);
   const sends = await db.query.distributions.findMany({
@@ -208,7 +204,7 @@ reportAdminPages.get("/admin/reports/:id", async (c) => {
   });
   const base = `/admin/reports/${report.id}`;
   return c.html(
-    <Page lang="en" title="Report" area="admin" actor={c.get("actor")} path="/admin/reports">
+    <Page lang="en" title="Report" area="admin" actor={c.var.actor} path="/admin/reports">
       <p>
         <a href="/admin/reports">← Reports</a>
       </p>
@@ -234,7 +230,7 @@ reportAdminPages.get("/admin/reports/:id", async (c) => {
         <label for="f-to" class="hint">
           Send a test to
         </label>
-        <input id="f-to" name="to" type="email" value={c.get("actor")?.email ?? ""} required />
+        <input id="f-to" name="to" type="email" value={c.var.actor?.email ?? ""} required />
         <button type="submit" class="secondary">
           Send test
         </button>
@@ -307,11 +303,11 @@ reportAdminPages.get("/admin/reports/:id", async (c) => {
   );
 });
 
-reportAdminPages.post("/admin/reports/:id", async (c) => {
+reportAdminPages.post("/:id", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
   const input = fromForm((await c.req.parseBody()) as Record<string, string>);
   try {
-    await updateReport(c.get("db"), c.get("actor")!, id, input);
+    await updateReport(c.var.services.db, c.var.actor, id, input);
     return redirectWithNotice(c, `/admin/reports/${id}`, "Saved.");
   } catch (error) {
     if (error instanceof AppError)
@@ -325,34 +321,34 @@ const utc = (value: unknown) =>
     ? new Date(`${value}:00Z`)
     : null;
 
-reportAdminPages.post("/admin/reports/:id/publish", async (c) => {
+reportAdminPages.post("/:id/publish", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
   const body = await c.req.parseBody();
-  await publishReport(c.get("db"), c.get("actor")!, id, utc(body.embargoUntil));
+  await publishReport(c.var.services.db, c.var.actor, id, utc(body.embargoUntil));
   return redirectWithNotice(c, `/admin/reports/${id}`, "Published.");
 });
 
-reportAdminPages.post("/admin/reports/:id/test-send", async (c) => {
+reportAdminPages.post("/:id/test-send", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
   const to = String((await c.req.parseBody()).to ?? "").trim();
   if (!/^[^@\s]+@[^@\s]+$/.test(to))
     return redirectWithNotice(c, `/admin/reports/${id}`, "Enter an address for the test.", "error");
-  const report = await getReport(c.get("db"), id);
-  await testSend(engineOf(c), c.get("mailer"), report, to, report.defaultLanguage);
+  const report = await getReport(c.var.services.db, id);
+  await testSend(c.var.services, report, to, report.defaultLanguage);
   return redirectWithNotice(c, `/admin/reports/${id}`, `Test sent to ${to}.`);
 });
 
-reportAdminPages.post("/admin/reports/:id/distributions", async (c) => {
+reportAdminPages.post("/:id/distributions", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
   const body = await c.req.parseBody({ all: true });
-  const report = await getReport(c.get("db"), id);
+  const report = await getReport(c.var.services.db, id);
   const topics = ([] as unknown[]).concat(body.topics ?? []).map(String);
   const statuses = ([] as unknown[])
     .concat(body.attendees ?? [])
     .map(String)
     .filter((s): s is "confirmed" | "attended" => s === "confirmed" || s === "attended");
   try {
-    const d = await createDistribution(engineOf(c), c.get("actor")!, id, {
+    const d = await createDistribution(c.var.services, c.var.actor, id, {
       topics: topics.length ? topics : undefined,
       attendeesOf:
         report.workshopId && statuses.length
@@ -368,20 +364,20 @@ reportAdminPages.post("/admin/reports/:id/distributions", async (c) => {
   }
 });
 
-reportAdminPages.get("/admin/reports/:id/preview", async (c) => {
-  const report = await getReport(c.get("db"), c.req.param("id"));
+reportAdminPages.get("/:id/preview", requires("workshops.manage"), async (c) => {
+  const report = await getReport(c.var.services.db, c.req.param("id"));
   const q = c.req.query("lang");
   const lang = versionFor(report, isLang(q) ? q : report.defaultLanguage).language;
   return c.html(
-    <Page lang={lang} title="Preview" area="admin" actor={c.get("actor")}>
+    <Page lang={lang} title="Preview" area="admin" actor={c.var.actor}>
       <Notice>Preview of the {report.status} report, as its public page will show it.</Notice>
       <ReportArticle report={report} lang={lang} base={`/admin/reports/${report.id}/preview`} />
     </Page>,
   );
 });
 
-reportAdminPages.get("/admin/reports/:id/email", async (c) => {
-  const report = await getReport(c.get("db"), c.req.param("id"));
+reportAdminPages.get("/:id/email", requires("workshops.manage"), async (c) => {
+  const report = await getReport(c.var.services.db, c.req.param("id"));
   const q = c.req.query("lang");
   const lang = versionFor(report, isLang(q) ? q : report.defaultLanguage).language;
   const render = (await renderReport(report, c.env.APP_URL)).find((r) => r.language === lang)!;
@@ -393,12 +389,12 @@ reportAdminPages.get("/admin/reports/:id/email", async (c) => {
   return c.html(raw(html));
 });
 
-reportAdminPages.get("/admin/distributions/:id", async (c) => {
-  const d = distributionJson(await getDistribution(c.get("db"), c.req.param("id")));
+distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
+  const d = distributionJson(await getDistribution(c.var.services.db, c.req.param("id")));
   const done = d.sent + d.failed + d.skipped;
   const running = d.status === "sending" || d.status === "scheduled";
   return c.html(
-    <Page lang="en" title="Distribution" area="admin" actor={c.get("actor")} path="/admin/reports">
+    <Page lang="en" title="Distribution" area="admin" actor={c.var.actor} path="/admin/reports">
       <p>
         <a href={`/admin/reports/${d.reportId}`}>← Report</a>
       </p>
@@ -448,10 +444,10 @@ reportAdminPages.get("/admin/distributions/:id", async (c) => {
   );
 });
 
-reportAdminPages.post("/admin/distributions/:id/cancel", async (c) => {
+distributionAdminPages.post("/:id/cancel", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
   try {
-    await cancelDistribution(c.get("db"), c.get("actor")!, id);
+    await cancelDistribution(c.var.services.db, c.var.actor, id);
     return redirectWithNotice(c, `/admin/distributions/${id}`, "Cancelled.");
   } catch (error) {
     if (error instanceof AppError)

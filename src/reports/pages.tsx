@@ -48,10 +48,10 @@ export function reportSummaries(reports: ReportWithVersions[], lang: Lang) {
   return reports.map((r) => ({ report: r, version: versionFor(r, lang) }));
 }
 
-reportPages.get("/reports", async (c) => {
+reportPages.get("/", async (c) => {
   const lang = c.get("lang");
   const t = words[lang];
-  const list = reportSummaries(await listPublicReports(c.get("db"), new Date()), lang);
+  const list = reportSummaries(await listPublicReports(c.var.services.db, new Date()), lang);
   return c.html(
     <Page
       lang={lang}
@@ -92,9 +92,9 @@ const xml = (value: string) =>
     (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[ch]!,
   );
 
-reportPages.get("/reports/feed.xml", async (c) => {
+reportPages.get("/feed.xml", async (c) => {
   const base = c.env.APP_URL.replace(/\/$/, "");
-  const list = await listPublicReports(c.get("db"), new Date(), 30);
+  const list = await listPublicReports(c.var.services.db, new Date(), 30);
   const updated = (list[0]?.publishedAt ?? new Date(0)).toISOString();
   const entries = list.flatMap((report) =>
     report.versions.map((v) => {
@@ -171,8 +171,8 @@ export function ReportArticle({
   );
 }
 
-reportPages.get("/reports/:slug", async (c) => {
-  const report = await getPublicReport(c.get("db"), c.req.param("slug"), new Date());
+reportPages.get("/:slug", async (c) => {
+  const report = await getPublicReport(c.var.services.db, c.req.param("slug"), new Date());
   const q = c.req.query("lang");
   const wanted: Lang = isLang(q) ? q : c.get("lang");
   const version = versionFor(report, wanted);

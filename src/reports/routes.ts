@@ -1,18 +1,15 @@
 // JSON API: reports and their distributions.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import {
   cancelDistribution,
   createDistribution,
   distributionJson,
-  type EngineContext,
   getDistribution,
   testSend,
 } from "../distributions/service";
-import type { AppEnv } from "../http/context";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import { invalid } from "../lib/errors";
-import { requirePermission } from "../organisers/auth";
+import { requires } from "../organisers/auth";
 import {
   createReport,
   getReport,
@@ -60,23 +57,14 @@ const DistributionSchema = z
   .passthrough()
   .openapi("Distribution");
 
-export const engineOf = (c: Context<AppEnv>): EngineContext => ({
-  db: c.get("db"),
-  queue: c.env.MAIL_QUEUE,
-  appUrl: c.env.APP_URL,
-  secret: c.env.TOKEN_SECRET,
-  from: c.env.MAIL_FROM,
-});
-
 export const reportApi = apiRouter();
-reportApi.use("/reports", requirePermission("workshops.manage"));
-reportApi.use("/reports/*", requirePermission("workshops.manage"));
-reportApi.use("/distributions/*", requirePermission("workshops.manage"));
+export const distributionApi = apiRouter();
 
 reportApi.openapi(
   createRoute({
     method: "post",
-    path: "/reports",
+    path: "/",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "Create a report (draft) with one version per language; bodies are Markdown",
     security: bearerSecurity,
@@ -87,13 +75,17 @@ reportApi.openapi(
     },
   }),
   async (c) =>
-    c.json(reportJson(await createReport(c.get("db"), c.get("actor")!, c.req.valid("json"))), 201),
+    c.json(
+      reportJson(await createReport(c.var.services.db, c.var.actor, c.req.valid("json"))),
+      201,
+    ),
 );
 
 reportApi.openapi(
   createRoute({
     method: "get",
-    path: "/reports",
+    path: "/",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "List reports",
     security: bearerSecurity,
@@ -106,13 +98,14 @@ reportApi.openapi(
     },
   }),
   async (c) =>
-    c.json({ data: (await listReports(c.get("db"))).map(reportJson), nextCursor: null }, 200),
+    c.json({ data: (await listReports(c.var.services.db)).map(reportJson), nextCursor: null }, 200),
 );
 
 reportApi.openapi(
   createRoute({
     method: "get",
-    path: "/reports/{id}",
+    path: "/{id}",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "Read a report",
     security: bearerSecurity,
@@ -122,13 +115,14 @@ reportApi.openapi(
       ...problemResponses(401, 403, 404),
     },
   }),
-  async (c) => c.json(reportJson(await getReport(c.get("db"), c.req.valid("param").id)), 200),
+  async (c) => c.json(reportJson(await getReport(c.var.services.db, c.req.valid("param").id)), 200),
 );
 
 reportApi.openapi(
   createRoute({
     method: "patch",
-    path: "/reports/{id}",
+    path: "/{id}",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "Change a report (versions are replaced as a whole)",
     security: bearerSecurity,
@@ -145,8 +139,8 @@ reportApi.openapi(
     c.json(
       reportJson(
         await updateReport(
-          c.get("db"),
-          c.get("actor")!,
+          c.var.services.db,
+          c.var.actor,
           c.req.valid("param").id,
           c.req.valid("json"),
         ),
@@ -158,7 +152,8 @@ reportApi.openapi(
 reportApi.openapi(
   createRoute({
     method: "post",
-    path: "/reports/{id}/publish",
+    path: "/{id}/publish",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary:
       "Publish; with embargoUntil the public page opens then, while distributions can go out now",
@@ -188,8 +183,8 @@ reportApi.openapi(
     return c.json(
       reportJson(
         await publishReport(
-          c.get("db"),
-          c.get("actor")!,
+          c.var.services.db,
+          c.var.actor,
           c.req.valid("param").id,
           body.embargoUntil ? new Date(body.embargoUntil) : null,
         ),
@@ -202,7 +197,8 @@ reportApi.openapi(
 reportApi.openapi(
   createRoute({
     method: "post",
-    path: "/reports/{id}/distributions",
+    path: "/{id}/distributions",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary:
       "Send a published report: to subscribers of topics (all active subscribers when neither topics nor attendeesOf is given), the attendees of a workshop by status who did not opt out, or both; now or at scheduledAt",
@@ -239,7 +235,7 @@ reportApi.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const d = await createDistribution(engineOf(c), c.get("actor")!, c.req.valid("param").id, {
+    const d = await createDistribution(c.var.services, c.var.actor, c.req.valid("param").id, {
       ...body,
       scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : null,
     });
@@ -250,7 +246,8 @@ reportApi.openapi(
 reportApi.openapi(
   createRoute({
     method: "post",
-    path: "/reports/{id}/test-send",
+    path: "/{id}/test-send",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "Send the report as recipients would get it to one address (default: yours)",
     security: bearerSecurity,
@@ -276,27 +273,22 @@ reportApi.openapi(
     const body = (
       (c.req.header("content-type") ?? "").includes("json") ? c.req.valid("json") : {}
     ) as { to?: string; language?: "en" | "ar" };
-    const to = body.to ?? c.get("actor")!.email;
+    const to = body.to ?? c.var.actor.email;
     if (!to)
       throw invalid("Give an address: the admin token has none.", [
         { path: "to", message: "Required when signed in with the admin token." },
       ]);
-    const report = await getReport(c.get("db"), c.req.valid("param").id);
-    await testSend(
-      engineOf(c),
-      c.get("mailer"),
-      report,
-      to,
-      body.language ?? report.defaultLanguage,
-    );
+    const report = await getReport(c.var.services.db, c.req.valid("param").id);
+    await testSend(c.var.services, report, to, body.language ?? report.defaultLanguage);
     return c.json({ to }, 202);
   },
 );
 
-reportApi.openapi(
+distributionApi.openapi(
   createRoute({
     method: "get",
-    path: "/distributions/{id}",
+    path: "/{id}",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary:
       "A distribution's status and counts (total = sent + failed + skipped once completed; delivered, bounced, complained from webhooks)",
@@ -308,13 +300,17 @@ reportApi.openapi(
     },
   }),
   async (c) =>
-    c.json(distributionJson(await getDistribution(c.get("db"), c.req.valid("param").id)), 200),
+    c.json(
+      distributionJson(await getDistribution(c.var.services.db, c.req.valid("param").id)),
+      200,
+    ),
 );
 
-reportApi.openapi(
+distributionApi.openapi(
   createRoute({
     method: "post",
-    path: "/distributions/{id}/cancel",
+    path: "/{id}/cancel",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "Cancel a scheduled or running distribution: whatever has not gone out stops",
     security: bearerSecurity,
@@ -327,7 +323,7 @@ reportApi.openapi(
   async (c) =>
     c.json(
       distributionJson(
-        await cancelDistribution(c.get("db"), c.get("actor")!, c.req.valid("param").id),
+        await cancelDistribution(c.var.services.db, c.var.actor, c.req.valid("param").id),
       ),
       200,
     ),

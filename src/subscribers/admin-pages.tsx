@@ -4,10 +4,10 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { audit } from "../audit/service";
 import { SUBSCRIBER_STATUSES } from "../db/schema";
-import type { AppEnv } from "../http/context";
+import type { AppEnv, SignedInEnv } from "../http/context";
 import { parseCsv } from "../lib/csv";
 import { AppError } from "../lib/errors";
-import { requirePermission } from "../organisers/auth";
+import { requires } from "../organisers/auth";
 import { Field, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import {
@@ -21,12 +21,10 @@ import {
 } from "./service";
 
 export const subscriberAdminPages = new Hono<AppEnv>();
-subscriberAdminPages.use("/admin/subscribers", requirePermission("attendees.read"));
-subscriberAdminPages.use("/admin/subscribers/*", requirePermission("attendees.read"));
-subscriberAdminPages.use("/admin/topics", requirePermission("workshops.manage"));
+export const topicAdminPages = new Hono<AppEnv>();
 
-async function subscribersPage(c: Context<AppEnv>, result?: ImportResult, error?: string) {
-  const db = c.get("db");
+async function subscribersPage(c: Context<SignedInEnv>, result?: ImportResult, error?: string) {
+  const db = c.var.services.db;
   const status = SUBSCRIBER_STATUSES.find((s) => s === c.req.query("status")) as
     | SubscriberStatus
     | undefined;
@@ -38,19 +36,13 @@ async function subscribersPage(c: Context<AppEnv>, result?: ImportResult, error?
     cursor: c.req.query("cursor") || undefined,
   });
   const topics = await listTopics(db);
-  await audit(db, c.get("actor"), {
+  await audit(db, c.var.actor, {
     action: "subscribers.view",
     detail: { rows: page.data.length, view: "admin" },
   });
   const notice = c.req.query("notice");
   return c.html(
-    <Page
-      lang="en"
-      title="Subscribers"
-      area="admin"
-      actor={c.get("actor")}
-      path="/admin/subscribers"
-    >
+    <Page lang="en" title="Subscribers" area="admin" actor={c.var.actor} path="/admin/subscribers">
       <h1>Subscribers</h1>
       {notice ? <Notice kind="ok">{notice}</Notice> : null}
       {error ? <Notice kind="error">{error}</Notice> : null}
@@ -206,17 +198,17 @@ async function subscribersPage(c: Context<AppEnv>, result?: ImportResult, error?
   );
 }
 
-subscriberAdminPages.get("/admin/subscribers", (c) => subscribersPage(c));
+subscriberAdminPages.get("/", requires("attendees.read"), (c) => subscribersPage(c));
 
-subscriberAdminPages.post("/admin/subscribers/import", async (c) => {
+subscriberAdminPages.post("/import", requires("attendees.read"), async (c) => {
   const body = await c.req.parseBody();
   const file = body.file instanceof File && body.file.size > 0 ? await body.file.text() : "";
   const parsed = parseCsv(file || String(body.csv ?? ""));
   if (!parsed.header.includes("email"))
     return subscribersPage(c, undefined, "The first line must be a header with an email column.");
   const result = await importSubscribers(
-    c.get("db"),
-    c.get("actor")!,
+    c.var.services.db,
+    c.var.actor,
     parsed.rows,
     body.dryRun === "true",
   );
@@ -229,9 +221,9 @@ subscriberAdminPages.post("/admin/subscribers/import", async (c) => {
   });
 });
 
-subscriberAdminPages.post("/admin/subscribers/:id/erase", async (c) => {
+subscriberAdminPages.post("/:id/erase", requires("attendees.read"), async (c) => {
   try {
-    await eraseSubscriber(c.get("db"), c.get("actor"), c.req.param("id"));
+    await eraseSubscriber(c.var.services.db, c.var.actor, c.req.param("id"));
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
   }
@@ -241,7 +233,7 @@ subscriberAdminPages.post("/admin/subscribers/:id/erase", async (c) => {
   );
 });
 
-subscriberAdminPages.post("/admin/topics", async (c) => {
+topicAdminPages.post("/", requires("workshops.manage"), async (c) => {
   const body = (await c.req.parseBody()) as Record<string, string>;
   const slug = (body.slug ?? "").trim();
   if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug) || !body.name?.trim())
@@ -251,7 +243,7 @@ subscriberAdminPages.post("/admin/topics", async (c) => {
       "A topic needs a slug (lowercase letters, digits, dashes) and a name.",
     );
   try {
-    await createTopic(c.get("db"), c.get("actor")!, {
+    await createTopic(c.var.services.db, c.var.actor, {
       slug,
       name: body.name,
       nameAr: body.nameAr || undefined,

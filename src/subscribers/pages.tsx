@@ -16,7 +16,6 @@ import { isLang, type Lang, otherLang } from "../lib/i18n";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { fillIn } from "../ui/strings";
-import { subscriberContext } from "./routes";
 import {
   confirmSubscription,
   eraseSubscriber,
@@ -30,10 +29,9 @@ import {
 import { subscriberStrings } from "./strings";
 import { readManageToken, readUnsubscribeToken, unsubscribeToken } from "./tokens";
 
+export const subscribePages = new Hono<AppEnv>();
 export const subscriberPages = new Hono<AppEnv>();
-subscriberPages.use("/subscribe", throttlePublicPosts);
-subscriberPages.use("/s/*", throttlePublicPosts);
-subscriberPages.use("/u/*", throttlePublicPosts);
+export const unsubscribePages = new Hono<AppEnv>();
 
 async function SubscribeForm({
   c,
@@ -47,7 +45,7 @@ async function SubscribeForm({
   siteKey?: string;
 }) {
   const t = subscriberStrings[lang];
-  const topics = await listTopics(c.get("db"));
+  const topics = await listTopics(c.var.services.db);
   return (
     <form method="post" action={`/subscribe?lang=${lang}`} class="stack" novalidate>
       {error ? <Notice kind="error">{error}</Notice> : null}
@@ -89,7 +87,7 @@ async function SubscribeForm({
   );
 }
 
-subscriberPages.get("/subscribe", async (c) => {
+subscribePages.get("/", async (c) => {
   const lang = c.get("lang");
   const t = subscriberStrings[lang];
   const siteKey = turnstileForPage(c);
@@ -107,7 +105,7 @@ subscriberPages.get("/subscribe", async (c) => {
   );
 });
 
-subscriberPages.post("/subscribe", async (c) => {
+subscribePages.post("/", throttlePublicPosts, async (c) => {
   const body = await c.req.parseBody({ all: true });
   const lang: Lang = isLang(body.language) ? body.language : c.get("lang");
   const t = subscriberStrings[lang];
@@ -135,8 +133,7 @@ subscriberPages.post("/subscribe", async (c) => {
     await requireHuman(c, String(body[TURNSTILE_FIELD] ?? ""));
     const topics = ([] as unknown[]).concat(body.topics ?? []).map(String);
     await subscribe(
-      c.get("db"),
-      subscriberContext(c),
+      c.var.services,
       { email, name: String(body.name ?? "") || undefined, language: lang, topics },
       "form",
     );
@@ -173,12 +170,12 @@ const STATUS_KEY = {
 } as const;
 
 async function subscriberPage(c: Context<AppEnv>, token: string, notice?: string) {
-  const subscriber = await subscriberByManageToken(c.get("db"), c.env.TOKEN_SECRET, token);
+  const subscriber = await subscriberByManageToken(c.var.services.db, c.env.TOKEN_SECRET, token);
   const q = c.req.query("lang");
   if (!subscriber) return c.html(<Invalid lang={isLang(q) ? q : c.get("lang")} />, 404);
   const lang: Lang = isLang(q) ? q : subscriber.language;
   const t = subscriberStrings[lang];
-  const topics = await listTopics(c.get("db"));
+  const topics = await listTopics(c.var.services.db);
   const mine = new Set(subscriber.topics.map((x) => x.topicId));
   const base = `/s/${token}`;
   return c.html(
@@ -258,12 +255,12 @@ async function subscriberPage(c: Context<AppEnv>, token: string, notice?: string
   );
 }
 
-subscriberPages.get("/s/:token", (c) => subscriberPage(c, c.req.param("token")));
+subscriberPages.get("/:token", (c) => subscriberPage(c, c.req.param("token")));
 
-subscriberPages.post("/s/:token/confirm", async (c) => {
+subscriberPages.post("/:token/confirm", throttlePublicPosts, async (c) => {
   const token = c.req.param("token");
   try {
-    await confirmSubscription(c.get("db"), c.env.TOKEN_SECRET, token);
+    await confirmSubscription(c.var.services.db, c.env.TOKEN_SECRET, token);
   } catch (error) {
     if (error instanceof AppError && error.kind === "not_found")
       return c.html(<Invalid lang={c.get("lang")} />, 404);
@@ -273,51 +270,51 @@ subscriberPages.post("/s/:token/confirm", async (c) => {
   return subscriberPage(c, token, subscriberStrings[lang].confirmed);
 });
 
-subscriberPages.post("/s/:token", async (c) => {
+subscriberPages.post("/:token", throttlePublicPosts, async (c) => {
   const token = c.req.param("token");
   const id = await readManageToken(c.env.TOKEN_SECRET, token);
   if (!id) return c.html(<Invalid lang={c.get("lang")} />, 404);
   const body = await c.req.parseBody({ all: true });
-  const known = new Set((await listTopics(c.get("db"))).map((t) => t.id));
+  const known = new Set((await listTopics(c.var.services.db)).map((t) => t.id));
   const chosen = ([] as unknown[])
     .concat(body.topics ?? [])
     .map(String)
     .filter((t) => known.has(t));
-  await updatePreferences(c.get("db"), id, {
+  await updatePreferences(c.var.services.db, id, {
     language: isLang(body.language) ? body.language : "en",
     topicIds: chosen,
   });
   return subscriberPage(c, token, subscriberStrings[c.get("lang")].saved);
 });
 
-subscriberPages.post("/s/:token/unsubscribe", async (c) => {
+subscriberPages.post("/:token/unsubscribe", throttlePublicPosts, async (c) => {
   const token = c.req.param("token");
   const id = await readManageToken(c.env.TOKEN_SECRET, token);
   if (!id) return c.html(<Invalid lang={c.get("lang")} />, 404);
   await unsubscribeByToken(
-    c.get("db"),
+    c.var.services.db,
     c.env.TOKEN_SECRET,
     await unsubscribeToken(c.env.TOKEN_SECRET, { kind: "subscriber", id }),
   );
   return subscriberPage(c, token, subscriberStrings[c.get("lang")].unsubscribed);
 });
 
-subscriberPages.get("/s/:token/export.json", async (c) => {
+subscriberPages.get("/:token/export.json", async (c) => {
   const id = await readManageToken(c.env.TOKEN_SECRET, c.req.param("token"));
   if (!id) return c.html(<Invalid lang={c.get("lang")} />, 404);
-  const data = await exportSubscriber(c.get("db"), id);
+  const data = await exportSubscriber(c.var.services.db, id);
   return c.body(JSON.stringify(data, null, 2), 200, {
     "Content-Type": "application/json; charset=utf-8",
     "Content-Disposition": 'attachment; filename="my-subscription.json"',
   });
 });
 
-subscriberPages.post("/s/:token/erase", async (c) => {
+subscriberPages.post("/:token/erase", throttlePublicPosts, async (c) => {
   const id = await readManageToken(c.env.TOKEN_SECRET, c.req.param("token"));
   const lang = c.get("lang");
   if (!id) return c.html(<Invalid lang={lang} />, 404);
   try {
-    await eraseSubscriber(c.get("db"), null, id);
+    await eraseSubscriber(c.var.services.db, null, id);
   } catch (error) {
     if (!(error instanceof AppError && error.kind === "not_found")) throw error;
   }
@@ -353,7 +350,7 @@ function UnsubscribePage({ lang, token, done }: { lang: Lang; token: string; don
   );
 }
 
-subscriberPages.get("/u/:token", async (c) => {
+unsubscribePages.get("/:token", async (c) => {
   const token = c.req.param("token");
   if (!(await readUnsubscribeToken(c.env.TOKEN_SECRET, token)))
     return c.html(<Invalid lang={c.get("lang")} />, 404);
@@ -362,9 +359,9 @@ subscriberPages.get("/u/:token", async (c) => {
 
 // One click (RFC 8058): mail providers POST `List-Unsubscribe=One-Click`, without cookies,
 // from another origin. The page's own button posts here too.
-subscriberPages.post("/u/:token", async (c) => {
+unsubscribePages.post("/:token", throttlePublicPosts, async (c) => {
   const token = c.req.param("token");
-  const done = await unsubscribeByToken(c.get("db"), c.env.TOKEN_SECRET, token);
+  const done = await unsubscribeByToken(c.var.services.db, c.env.TOKEN_SECRET, token);
   if (!done) return c.html(<Invalid lang={c.get("lang")} />, 404);
   return c.html(<UnsubscribePage lang={c.get("lang")} token={token} done />, 200);
 });

@@ -7,7 +7,7 @@ import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abus
 import type { AppEnv } from "../http/context";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { parseCsv, toCsv } from "../lib/csv";
-import { requirePermission } from "../organisers/auth";
+import { requires } from "../organisers/auth";
 import {
   confirmSubscription,
   createTopic,
@@ -20,7 +20,7 @@ import {
 } from "./service";
 
 export const subscriberContext = (c: Context<AppEnv>) => ({
-  mailer: c.get("mailer"),
+  mailer: c.var.services.mailer,
   appUrl: c.env.APP_URL,
   secret: c.env.TOKEN_SECRET,
 });
@@ -39,18 +39,16 @@ const SubscriberSchema = z
   .passthrough()
   .openapi("Subscriber");
 
+export const topicApi = apiRouter();
 export const subscriberApi = apiRouter();
-subscriberApi.use("/topics", async (c, next) => requirePermission("workshops.manage")(c, next));
-subscriberApi.use("/subscribers", requirePermission("attendees.read"));
-subscriberApi.use("/subscribers/*", requirePermission("attendees.read"));
-subscriberApi.use("/subscribers.csv", requirePermission("attendees.read"));
-subscriberApi.use("/public/subscriptions", throttlePublicPosts);
-subscriberApi.use("/public/subscriptions/*", throttlePublicPosts);
+export const subscriberExportApi = apiRouter();
+export const subscriptionApi = apiRouter();
 
-subscriberApi.openapi(
+topicApi.openapi(
   createRoute({
     method: "post",
-    path: "/topics",
+    path: "/",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Subscribers"],
     summary: "Create a topic (English name, optional Arabic name)",
     security: bearerSecurity,
@@ -79,15 +77,16 @@ subscriberApi.openapi(
     },
   }),
   async (c) => {
-    const t = await createTopic(c.get("db"), c.get("actor")!, c.req.valid("json"));
+    const t = await createTopic(c.var.services.db, c.var.actor, c.req.valid("json"));
     return c.json({ id: t.id, slug: t.slug, name: t.name, nameAr: t.nameAr }, 201);
   },
 );
 
-subscriberApi.openapi(
+topicApi.openapi(
   createRoute({
     method: "get",
-    path: "/topics",
+    path: "/",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Subscribers"],
     summary: "List topics",
     security: bearerSecurity,
@@ -102,7 +101,7 @@ subscriberApi.openapi(
   async (c) =>
     c.json(
       {
-        data: (await listTopics(c.get("db"))).map((t) => ({
+        data: (await listTopics(c.var.services.db)).map((t) => ({
           id: t.id,
           slug: t.slug,
           name: t.name,
@@ -117,7 +116,8 @@ subscriberApi.openapi(
 subscriberApi.openapi(
   createRoute({
     method: "get",
-    path: "/subscribers",
+    path: "/",
+    middleware: [requires("attendees.read")] as const,
     tags: ["Subscribers"],
     summary: "Subscribers, filtered by status and topic (logged in the audit log)",
     security: bearerSecurity,
@@ -137,8 +137,8 @@ subscriberApi.openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    const page = await listSubscribers(c.get("db"), query);
-    await audit(c.get("db"), c.get("actor"), {
+    const page = await listSubscribers(c.var.services.db, query);
+    await audit(c.var.services.db, c.var.actor, {
       action: "subscribers.view",
       detail: { rows: page.data.length },
     });
@@ -146,10 +146,11 @@ subscriberApi.openapi(
   },
 );
 
-subscriberApi.openapi(
+subscriberExportApi.openapi(
   createRoute({
     method: "get",
-    path: "/subscribers.csv",
+    path: "/",
+    middleware: [requires("attendees.read")] as const,
     tags: ["Subscribers"],
     summary: "All subscribers as CSV (formula-safe; logged in the audit log)",
     security: bearerSecurity,
@@ -165,7 +166,7 @@ subscriberApi.openapi(
     },
   }),
   async (c) => {
-    const db = c.get("db");
+    const db = c.var.services.db;
     const rows = [];
     for (let cursor: string | undefined, more = true; more; ) {
       const page = await listSubscribers(db, { ...c.req.valid("query"), limit: 100, cursor });
@@ -173,7 +174,7 @@ subscriberApi.openapi(
       cursor = page.nextCursor ?? undefined;
       more = Boolean(page.nextCursor);
     }
-    await audit(db, c.get("actor"), {
+    await audit(db, c.var.actor, {
       action: "subscribers.export",
       detail: { rows: rows.length, format: "csv" },
     });
@@ -199,7 +200,8 @@ subscriberApi.openapi(
 subscriberApi.openapi(
   createRoute({
     method: "delete",
-    path: "/subscribers/{id}",
+    path: "/{id}",
+    middleware: [requires("attendees.read")] as const,
     tags: ["Subscribers"],
     summary: "Erase a subscriber: only a suppression entry for the address remains",
     security: bearerSecurity,
@@ -209,7 +211,7 @@ subscriberApi.openapi(
     responses: { 204: { description: "Erased" }, ...problemResponses(401, 403, 404) },
   }),
   async (c) => {
-    await eraseSubscriber(c.get("db"), c.get("actor"), c.req.valid("param").id);
+    await eraseSubscriber(c.var.services.db, c.var.actor, c.req.valid("param").id);
     return c.body(null, 204);
   },
 );
@@ -217,7 +219,8 @@ subscriberApi.openapi(
 subscriberApi.openapi(
   createRoute({
     method: "post",
-    path: "/subscribers/import",
+    path: "/import",
+    middleware: [requires("attendees.read")] as const,
     tags: ["Subscribers"],
     summary:
       "Import text/csv with header email,name,language,topics (topics ;-separated slugs). Valid rows become active (source import); unsubscribed or suppressed addresses are never reactivated; errors by row. ?dryRun=true writes nothing.",
@@ -257,8 +260,8 @@ subscriberApi.openapi(
       );
     }
     const result = await importSubscribers(
-      c.get("db"),
-      c.get("actor")!,
+      c.var.services.db,
+      c.var.actor,
       parsed.rows,
       c.req.valid("query").dryRun === "true",
     );
@@ -286,10 +289,11 @@ const SubscribeSchema = z
   .strip()
   .openapi("Subscribe");
 
-subscriberApi.openapi(
+subscriptionApi.openapi(
   createRoute({
     method: "post",
-    path: "/public/subscriptions",
+    path: "/",
+    middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
     summary:
       "Subscribe (double opt-in): always 202 {status: pending_confirmation}, whatever the address",
@@ -307,15 +311,16 @@ subscriberApi.openapi(
   async (c) => {
     const body = c.req.valid("json");
     await requireHuman(c, body[TURNSTILE_FIELD] ?? c.req.header(TURNSTILE_FIELD));
-    await subscribe(c.get("db"), subscriberContext(c), body, "form");
+    await subscribe(c.var.services, body, "form");
     return c.json({ status: "pending_confirmation" as const }, 202);
   },
 );
 
-subscriberApi.openapi(
+subscriptionApi.openapi(
   createRoute({
     method: "post",
-    path: "/public/subscriptions/{token}/confirm",
+    path: "/{token}/confirm",
+    middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
     summary: "Confirm a subscription from the emailed link",
     request: {
@@ -330,7 +335,7 @@ subscriberApi.openapi(
     c.json(
       {
         status: (await confirmSubscription(
-          c.get("db"),
+          c.var.services.db,
           c.env.TOKEN_SECRET,
           c.req.valid("param").token,
         )) as "active",

@@ -20,9 +20,9 @@ import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import type { Lang } from "../lib/i18n";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
-import type { Mailer } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
 import type { Actor } from "../organisers/roles";
+import type { Services } from "../services";
 import { subscriberStrings } from "./strings";
 import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
 
@@ -37,12 +37,6 @@ export const SUBSCRIBER_TRANSITIONS: Record<SubscriberStatus, readonly Subscribe
   bounced: [],
   complained: [],
 };
-
-export interface SubscriberContext {
-  mailer: Mailer;
-  appUrl: string;
-  secret: string;
-}
 
 const PROMPT_EVERY_MS = 10 * 60 * 1000;
 
@@ -94,14 +88,9 @@ async function isSuppressed(db: Db, email: string): Promise<boolean> {
   return Boolean(await db.query.suppressions.findFirst({ where: eq(suppressions.email, email) }));
 }
 
-async function promptEmail(
-  _db: Db,
-  ctx: SubscriberContext,
-  subscriber: Subscriber,
-  kind: "confirm" | "exists",
-) {
+async function promptEmail(ctx: Services, subscriber: Subscriber, kind: "confirm" | "exists") {
   const t = subscriberStrings[subscriber.language];
-  const url = `${ctx.appUrl.replace(/\/$/, "")}/s/${await manageToken(ctx.secret, subscriber.id)}`;
+  const url = `${ctx.settings.appUrl}/s/${await manageToken(ctx.settings.tokenSecret, subscriber.id)}`;
   const rendered = await renderEmail(
     createElement(NoticeEmail, {
       lang: subscriber.language,
@@ -150,12 +139,12 @@ export interface SubscribeInput {
  * suppressed, bounced or complained addresses get nothing. The caller answers the same.
  */
 export async function subscribe(
-  db: Db,
-  ctx: SubscriberContext,
+  ctx: Services,
   input: SubscribeInput,
   source: "form" | "registration",
   now = new Date(),
 ): Promise<void> {
+  const { db } = ctx;
   const email = normaliseEmail(input.email);
   if (await isSuppressed(db, email)) return;
   const { ids, unknown } = await topicIds(db, input.topics ?? []);
@@ -179,7 +168,7 @@ export async function subscribe(
     .onConflictDoNothing()
     .returning();
   if (inserted) {
-    const prompt = await promptEmail(db, ctx, inserted, "confirm");
+    const prompt = await promptEmail(ctx, inserted, "confirm");
     await db.batch([
       prompt.query,
       ...ids.map((topicId) =>
@@ -193,7 +182,6 @@ export async function subscribe(
   if (!existing || existing.status === "bounced" || existing.status === "complained") return;
   if (!(await claimPrompt(db, existing.id, now))) return;
   const prompt = await promptEmail(
-    db,
     ctx,
     existing,
     existing.status === "active" ? "exists" : "confirm",

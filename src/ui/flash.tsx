@@ -1,11 +1,8 @@
-// One-line messages after a form post: the handler redirects with ?notice=…&kind=…, and
-// the page it lands on shows it. The text is ours and is escaped like any other text.
-import type { Context } from "hono";
-import type { AppEnv } from "../http/context";
+import type { AppContext } from "../http/context";
 import { Notice } from "./forms";
 
 export function redirectWithNotice(
-  c: Context<AppEnv>,
+  c: AppContext,
   path: string,
   message?: string,
   kind: "ok" | "error" = "ok",
@@ -16,7 +13,7 @@ export function redirectWithNotice(
   return c.redirect(`${path}${query}`, 303);
 }
 
-export function FlashNotice({ c }: { c: Context<AppEnv> }) {
+export function FlashNotice({ c }: { c: AppContext }) {
   const text = c.req.query("notice");
   if (!text) return null;
   return <Notice kind={c.req.query("kind") === "error" ? "error" : "ok"}>{text}</Notice>;

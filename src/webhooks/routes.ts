@@ -10,7 +10,7 @@ export const webhookApi = apiRouter();
 webhookApi.openapi(
   createRoute({
     method: "post",
-    path: "/webhooks/resend",
+    path: "/resend",
     tags: ["Webhooks"],
     summary:
       "Resend delivery events (svix-id, svix-timestamp, svix-signature; 5 minutes of clock tolerance). A redelivered event is processed once.",
@@ -49,7 +49,7 @@ webhookApi.openapi(
         "The signature does not match, or the timestamp is more than 5 minutes off.",
       );
     }
-    const fresh = await processEvent(c.get("db"), headers.id, event);
+    const fresh = await processEvent(c.var.services.db, headers.id, event);
     return c.json({ received: true, duplicate: !fresh }, 200);
   },
 );

@@ -5,8 +5,7 @@ import { Hono } from "hono";
 import { messageParticipants } from "../attendees/messages";
 import { audit } from "../audit/service";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
-import type { AppEnv } from "../http/context";
-import { mailOf } from "../http/mail-context";
+import type { AppEnv, SignedInEnv } from "../http/context";
 import { inviteesFromCsv } from "../invitations/import";
 import {
   addInvitations,
@@ -16,7 +15,7 @@ import {
 } from "../invitations/service";
 import { AppError } from "../lib/errors";
 import { formatRange } from "../lib/time";
-import { requirePermission } from "../organisers/auth";
+import { requires } from "../organisers/auth";
 import { can } from "../organisers/roles";
 import { addRegistration, changeRegistration, listRegistrations } from "../registrations/service";
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "../registrations/status";
@@ -36,12 +35,8 @@ import {
 } from "./service";
 
 export const workshopAdminPages = new Hono<AppEnv>();
-workshopAdminPages.use("/admin/workshops", requirePermission("workshops.manage"));
-workshopAdminPages.use("/admin/workshops/*", async (c, next) =>
-  requirePermission(c.req.path.endsWith("/door") ? "checkin" : "workshops.manage")(c, next),
-);
-workshopAdminPages.use("/admin/registrations/*", requirePermission("workshops.manage"));
-workshopAdminPages.use("/admin/invitations/*", requirePermission("workshops.manage"));
+export const registrationAdminPages = new Hono<AppEnv>();
+export const invitationAdminPages = new Hono<AppEnv>();
 
 const STATUS_BADGE: Record<string, string> = {
   published: "ok",
@@ -49,13 +44,13 @@ const STATUS_BADGE: Record<string, string> = {
   cancelled: "danger",
 };
 
-workshopAdminPages.get("/admin/workshops", async (c) => {
-  const page = await listWorkshops(c.get("db"), {
+workshopAdminPages.get("/", requires("workshops.manage"), async (c) => {
+  const page = await listWorkshops(c.var.services.db, {
     limit: 50,
     cursor: c.req.query("cursor") || undefined,
   });
   return c.html(
-    <Page lang="en" title="Workshops" area="admin" actor={c.get("actor")} path="/admin/workshops">
+    <Page lang="en" title="Workshops" area="admin" actor={c.var.actor} path="/admin/workshops">
       <h1>Workshops</h1>
       <FlashNotice c={c} />
       <p class="row">
@@ -245,7 +240,7 @@ function WorkshopForm({
 
 /** The create and edit pages: one form, a heading, the values and any errors. */
 function workshopFormPage(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   form: {
     heading: string;
     action: string;
@@ -256,13 +251,7 @@ function workshopFormPage(
   status: 200 | 409 | 422 = 200,
 ) {
   return c.html(
-    <Page
-      lang="en"
-      title={form.heading}
-      area="admin"
-      actor={c.get("actor")}
-      path="/admin/workshops"
-    >
+    <Page lang="en" title={form.heading} area="admin" actor={c.var.actor} path="/admin/workshops">
       <h1>{form.heading}</h1>
       <WorkshopForm
         action={form.action}
@@ -282,16 +271,16 @@ const editForm = (id: string) => ({
   submit: "Save",
 });
 
-workshopAdminPages.get("/admin/workshops/new", (c) =>
+workshopAdminPages.get("/new", requires("workshops.manage"), (c) =>
   workshopFormPage(c, { ...NEW_FORM, values: NEW_WORKSHOP_DEFAULTS }),
 );
 
-workshopAdminPages.post("/admin/workshops", async (c) => {
+workshopAdminPages.post("/", requires("workshops.manage"), async (c) => {
   const values = (await c.req.parseBody()) as FormValues;
   const parsed = fromForm(values);
   if (!parsed.ok) return workshopFormPage(c, { ...NEW_FORM, values, errors: parsed.errors }, 422);
   try {
-    const created = await createWorkshop(c.get("db"), c.get("actor")!, parsed.input);
+    const created = await createWorkshop(c.var.services.db, c.var.actor, parsed.input);
     return redirectWithNotice(
       c,
       `/admin/workshops/${created.id}`,
@@ -304,12 +293,12 @@ workshopAdminPages.post("/admin/workshops", async (c) => {
   }
 });
 
-workshopAdminPages.get("/admin/workshops/:id/edit", async (c) => {
-  const workshop = await getWorkshop(c.get("db"), c.req.param("id"));
+workshopAdminPages.get("/:id/edit", requires("workshops.manage", { workshop: "id" }), async (c) => {
+  const workshop = await getWorkshop(c.var.services.db, c.req.param("id"));
   return workshopFormPage(c, { ...editForm(workshop.id), values: toForm(workshop) });
 });
 
-workshopAdminPages.post("/admin/workshops/:id", async (c) => {
+workshopAdminPages.post("/:id", requires("workshops.manage", { workshop: "id" }), async (c) => {
   const id = c.req.param("id");
   const values = (await c.req.parseBody()) as FormValues;
   const parsed = fromForm(values);
@@ -317,7 +306,7 @@ workshopAdminPages.post("/admin/workshops/:id", async (c) => {
     workshopFormPage(c, { ...editForm(id), values, errors }, status);
   if (!parsed.ok) return again(parsed.errors, 422);
   try {
-    await updateWorkshop(c.get("db"), mailOf(c), c.get("actor")!, id, parsed.input);
+    await updateWorkshop(c.var.services, c.var.actor, id, parsed.input);
   } catch (error) {
     if (error instanceof AppError && error.kind !== "not_found")
       return again({ _form: error.message }, 409);
@@ -326,25 +315,38 @@ workshopAdminPages.post("/admin/workshops/:id", async (c) => {
   return redirectWithNotice(c, `/admin/workshops/${id}`, "Saved.");
 });
 
-workshopAdminPages.post("/admin/workshops/:id/publish", async (c) => {
-  try {
-    await publishWorkshop(c.get("db"), c.get("actor")!, c.req.param("id"));
-    return redirectWithNotice(c, `/admin/workshops/${c.req.param("id")}`, "Published.");
-  } catch (error) {
-    if (error instanceof AppError && error.kind === "conflict")
-      return redirectWithNotice(c, `/admin/workshops/${c.req.param("id")}`, error.message, "error");
-    throw error;
-  }
-});
+workshopAdminPages.post(
+  "/:id/publish",
+  requires("workshops.manage", { workshop: "id" }),
+  async (c) => {
+    try {
+      await publishWorkshop(c.var.services.db, c.var.actor, c.req.param("id"));
+      return redirectWithNotice(c, `/admin/workshops/${c.req.param("id")}`, "Published.");
+    } catch (error) {
+      if (error instanceof AppError && error.kind === "conflict")
+        return redirectWithNotice(
+          c,
+          `/admin/workshops/${c.req.param("id")}`,
+          error.message,
+          "error",
+        );
+      throw error;
+    }
+  },
+);
 
-workshopAdminPages.post("/admin/workshops/:id/cancel", async (c) => {
-  await cancelWorkshop(c.get("db"), mailOf(c), c.get("actor")!, c.req.param("id"));
-  return redirectWithNotice(
-    c,
-    `/admin/workshops/${c.req.param("id")}`,
-    "Cancelled. Everyone registered or invited is being emailed.",
-  );
-});
+workshopAdminPages.post(
+  "/:id/cancel",
+  requires("workshops.manage", { workshop: "id" }),
+  async (c) => {
+    await cancelWorkshop(c.var.services, c.var.actor, c.req.param("id"));
+    return redirectWithNotice(
+      c,
+      `/admin/workshops/${c.req.param("id")}`,
+      "Cancelled. Everyone registered or invited is being emailed.",
+    );
+  },
+);
 
 const STATUS_OPTIONS = REGISTRATION_STATUSES.map((s) => ({ value: s, label: s.replace("_", " ") }));
 
@@ -401,9 +403,9 @@ function RegistrationRow({
   );
 }
 
-workshopAdminPages.get("/admin/workshops/:id", async (c) => {
-  const db = c.get("db");
-  const actor = c.get("actor")!;
+workshopAdminPages.get("/:id", requires("workshops.manage", { workshop: "id" }), async (c) => {
+  const db = c.var.services.db;
+  const actor = c.var.actor;
   const workshop: Workshop = await getWorkshop(db, c.req.param("id"));
   const status = REGISTRATION_STATUSES.find((s) => s === c.req.query("status"));
   const q = c.req.query("q") || undefined;
@@ -611,133 +613,152 @@ workshopAdminPages.get("/admin/workshops/:id", async (c) => {
   );
 });
 
-workshopAdminPages.post("/admin/workshops/:id/registrations", async (c) => {
-  const id = c.req.param("id");
-  const body = (await c.req.parseBody()) as Record<string, string>;
-  if (!body.name?.trim() || !/^[^@\s]+@[^@\s]+$/.test(body.email ?? ""))
-    return redirectWithNotice(
-      c,
-      `/admin/workshops/${id}`,
-      "Enter a name and a valid email address.",
-      "error",
-    );
-  try {
-    const r = await addRegistration(c.get("db"), mailOf(c), c.get("actor")!, id, {
-      name: body.name,
-      email: body.email!,
-      affiliation: body.affiliation || undefined,
-      role: PARTICIPANT_ROLES.find((r) => r === body.role),
-    });
-    return redirectWithNotice(c, `/admin/workshops/${id}`, `Added as ${r.status}.`);
-  } catch (error) {
-    if (error instanceof AppError)
-      return redirectWithNotice(c, `/admin/workshops/${id}`, error.message, "error");
-    throw error;
-  }
-});
+workshopAdminPages.post(
+  "/:id/registrations",
+  requires("workshops.manage", { workshop: "id" }),
+  async (c) => {
+    const id = c.req.param("id");
+    const body = (await c.req.parseBody()) as Record<string, string>;
+    if (!body.name?.trim() || !/^[^@\s]+@[^@\s]+$/.test(body.email ?? ""))
+      return redirectWithNotice(
+        c,
+        `/admin/workshops/${id}`,
+        "Enter a name and a valid email address.",
+        "error",
+      );
+    try {
+      const r = await addRegistration(c.var.services, c.var.actor, id, {
+        name: body.name,
+        email: body.email!,
+        affiliation: body.affiliation || undefined,
+        role: PARTICIPANT_ROLES.find((r) => r === body.role),
+      });
+      return redirectWithNotice(c, `/admin/workshops/${id}`, `Added as ${r.status}.`);
+    } catch (error) {
+      if (error instanceof AppError)
+        return redirectWithNotice(c, `/admin/workshops/${id}`, error.message, "error");
+      throw error;
+    }
+  },
+);
 
-workshopAdminPages.post("/admin/registrations/:id", async (c) => {
-  const body = (await c.req.parseBody()) as Record<string, string>;
-  const db = c.get("db");
-  try {
-    const r = await changeRegistration(db, mailOf(c), c.get("actor")!, c.req.param("id"), {
-      status: REGISTRATION_STATUSES.find((s) => s === body.status),
-      role: PARTICIPANT_ROLES.find((r) => r === body.role),
-      notes: body.notes ?? undefined,
-    });
-    return redirectWithNotice(c, `/admin/workshops/${r.workshopId}#registrations`, "Saved.");
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    const registration = await db.query.registrations.findFirst({
-      where: (t, { eq }) => eq(t.id, c.req.param("id")),
-    });
-    return redirectWithNotice(
-      c,
-      registration ? `/admin/workshops/${registration.workshopId}` : "/admin/workshops",
-      error.message,
-      "error",
-    );
-  }
-});
+registrationAdminPages.post(
+  "/:id",
+  requires("workshops.manage", { registration: "id" }),
+  async (c) => {
+    const body = (await c.req.parseBody()) as Record<string, string>;
+    const db = c.var.services.db;
+    try {
+      const r = await changeRegistration(c.var.services, c.var.actor, c.req.param("id"), {
+        status: REGISTRATION_STATUSES.find((s) => s === body.status),
+        role: PARTICIPANT_ROLES.find((r) => r === body.role),
+        notes: body.notes ?? undefined,
+      });
+      return redirectWithNotice(c, `/admin/workshops/${r.workshopId}#registrations`, "Saved.");
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const registration = await db.query.registrations.findFirst({
+        where: (t, { eq }) => eq(t.id, c.req.param("id")),
+      });
+      return redirectWithNotice(
+        c,
+        registration ? `/admin/workshops/${registration.workshopId}` : "/admin/workshops",
+        error.message,
+        "error",
+      );
+    }
+  },
+);
 
-workshopAdminPages.post("/admin/workshops/:id/invitations", async (c) => {
-  const id = c.req.param("id");
-  const body = await c.req.parseBody();
-  const file = body.file instanceof File && body.file.size > 0 ? await body.file.text() : "";
-  const text = file || String(body.csv ?? "");
-  const { invitees, errors } = inviteesFromCsv(text);
-  if (errors.length || invitees.length === 0) {
-    const detail = errors.length
-      ? errors.map((e) => `${e.path}: ${e.message}`).join("; ")
-      : "No invitees found.";
+workshopAdminPages.post(
+  "/:id/invitations",
+  requires("workshops.manage", { workshop: "id" }),
+  async (c) => {
+    const id = c.req.param("id");
+    const body = await c.req.parseBody();
+    const file = body.file instanceof File && body.file.size > 0 ? await body.file.text() : "";
+    const text = file || String(body.csv ?? "");
+    const { invitees, errors } = inviteesFromCsv(text);
+    if (errors.length || invitees.length === 0) {
+      const detail = errors.length
+        ? errors.map((e) => `${e.path}: ${e.message}`).join("; ")
+        : "No invitees found.";
+      return redirectWithNotice(
+        c,
+        `/admin/workshops/${id}#invitations`,
+        `Nothing imported. ${detail}`,
+        "error",
+      );
+    }
+    const counts = await addInvitations(
+      c.var.services,
+      c.var.actor,
+      id,
+      invitees,
+      body.send === "true",
+    );
     return redirectWithNotice(
       c,
       `/admin/workshops/${id}#invitations`,
-      `Nothing imported. ${detail}`,
-      "error",
+      `${counts.created} invited, ${counts.skipped} already invited.`,
     );
-  }
-  const counts = await addInvitations(
-    c.get("db"),
-    mailOf(c),
-    c.get("actor")!,
-    id,
-    invitees,
-    body.send === "true",
-  );
-  return redirectWithNotice(
-    c,
-    `/admin/workshops/${id}#invitations`,
-    `${counts.created} invited, ${counts.skipped} already invited.`,
-  );
-});
+  },
+);
 
 for (const action of ["send", "revoke"] as const) {
-  workshopAdminPages.post(`/admin/invitations/:id/${action}`, async (c) => {
-    const db = c.get("db");
-    try {
-      const i =
-        action === "send"
-          ? await resendInvitation(db, mailOf(c), c.get("actor")!, c.req.param("id"))
-          : await revokeInvitation(db, c.get("actor")!, c.req.param("id"));
-      return redirectWithNotice(
-        c,
-        `/admin/workshops/${i.workshopId}#invitations`,
-        action === "send" ? "Invitation sent." : "Invitation revoked.",
-      );
-    } catch (error) {
-      if (error instanceof AppError)
-        return redirectWithNotice(c, "/admin/workshops", error.message, "error");
-      throw error;
-    }
-  });
+  invitationAdminPages.post(
+    `/:id/${action}`,
+    requires("workshops.manage", { invitation: "id" }),
+    async (c) => {
+      const db = c.var.services.db;
+      try {
+        const i =
+          action === "send"
+            ? await resendInvitation(c.var.services, c.var.actor, c.req.param("id"))
+            : await revokeInvitation(db, c.var.actor, c.req.param("id"));
+        return redirectWithNotice(
+          c,
+          `/admin/workshops/${i.workshopId}#invitations`,
+          action === "send" ? "Invitation sent." : "Invitation revoked.",
+        );
+      } catch (error) {
+        if (error instanceof AppError)
+          return redirectWithNotice(c, "/admin/workshops", error.message, "error");
+        throw error;
+      }
+    },
+  );
 }
 
-workshopAdminPages.post("/admin/workshops/:id/messages", async (c) => {
-  const id = c.req.param("id");
-  const body = await c.req.parseBody({ all: true });
-  const statuses = ([] as unknown[])
-    .concat(body.statuses ?? [])
-    .filter((s): s is RegistrationStatus =>
-      REGISTRATION_STATUSES.includes(s as RegistrationStatus),
-    );
-  const subject = String(body.subject ?? "").trim();
-  const text = String(body.body ?? "").trim();
-  if (!subject || !text || statuses.length === 0)
+workshopAdminPages.post(
+  "/:id/messages",
+  requires("workshops.manage", { workshop: "id" }),
+  async (c) => {
+    const id = c.req.param("id");
+    const body = await c.req.parseBody({ all: true });
+    const statuses = ([] as unknown[])
+      .concat(body.statuses ?? [])
+      .filter((s): s is RegistrationStatus =>
+        REGISTRATION_STATUSES.includes(s as RegistrationStatus),
+      );
+    const subject = String(body.subject ?? "").trim();
+    const text = String(body.body ?? "").trim();
+    if (!subject || !text || statuses.length === 0)
+      return redirectWithNotice(
+        c,
+        `/admin/workshops/${id}#message`,
+        "Write a subject and a message, and pick who receives it.",
+        "error",
+      );
+    const n = await messageParticipants(c.var.services, c.var.actor, id, {
+      subject,
+      body: text,
+      statuses,
+    });
     return redirectWithNotice(
       c,
-      `/admin/workshops/${id}#message`,
-      "Write a subject and a message, and pick who receives it.",
-      "error",
+      `/admin/workshops/${id}`,
+      `Message queued for ${n} ${n === 1 ? "person" : "people"}.`,
     );
-  const n = await messageParticipants(c.get("db"), c.get("mailer"), c.get("actor")!, id, {
-    subject,
-    body: text,
-    statuses,
-  });
-  return redirectWithNotice(
-    c,
-    `/admin/workshops/${id}`,
-    `Message queued for ${n} ${n === 1 ? "person" : "people"}.`,
-  );
-});
+  },
+);

@@ -23,7 +23,6 @@ import { SeatBadge, WhenWhere } from "./components";
 import { getPublishedBySlug, seatState, type Workshop } from "./service";
 
 export const workshopPages = new Hono<AppEnv>();
-workshopPages.use("/workshops/:slug/register", throttlePublicPosts);
 
 function RegistrationForm({
   workshop,
@@ -232,8 +231,8 @@ function WorkshopPage({
   );
 }
 
-workshopPages.get("/workshops/:slug", async (c) => {
-  const workshop = await getPublishedBySlug(c.get("db"), c.req.param("slug"));
+workshopPages.get("/:slug", async (c) => {
+  const workshop = await getPublishedBySlug(c.var.services.db, c.req.param("slug"));
   return c.html(
     <WorkshopPage workshop={workshop} lang={c.get("lang")} siteKey={turnstileForPage(c)} />,
   );
@@ -245,8 +244,8 @@ const RegistrationFormSchema = z.object({
   affiliation: z.string().trim().max(200).optional(),
 });
 
-workshopPages.post("/workshops/:slug/register", async (c) => {
-  const db = c.get("db");
+workshopPages.post("/:slug/register", throttlePublicPosts, async (c) => {
+  const db = c.var.services.db;
   const lang = c.get("lang");
   const t = stringsFor(lang);
   const workshop = await getPublishedBySlug(db, c.req.param("slug"));
@@ -286,21 +285,15 @@ workshopPages.post("/workshops/:slug/register", async (c) => {
   try {
     await requireHuman(c, values[TURNSTILE_FIELD]);
     const data = parsed.ok ? parsed.data : { name: "", email: "" };
-    const outcome = await register(
-      db,
-      { mailer: c.get("mailer"), appUrl: c.env.APP_URL },
-      workshop,
-      {
-        ...data,
-        answers,
-        language: lang,
-        receiveReport: values.receiveReport === "true",
-      },
-    );
+    const outcome = await register(c.var.services, workshop, {
+      ...data,
+      answers,
+      language: lang,
+      receiveReport: values.receiveReport === "true",
+    });
     if (values.subscribe === "true") {
       await subscribe(
-        db,
-        { mailer: c.get("mailer"), appUrl: c.env.APP_URL, secret: c.env.TOKEN_SECRET },
+        c.var.services,
         { email: data.email, name: data.name, language: lang },
         "registration",
       );

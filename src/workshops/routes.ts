@@ -2,11 +2,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { desc } from "drizzle-orm";
 import { workshops } from "../db/schema";
-import { mailOf } from "../http/mail-context";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { toCsv } from "../lib/csv";
 import { calendarFile } from "../lib/ics";
-import { requirePermission } from "../organisers/auth";
+import { requires } from "../organisers/auth";
 import { locationText } from "../registrations/notices";
 import { CreateWorkshopSchema, UpdateWorkshopSchema } from "./schemas";
 import {
@@ -26,15 +25,12 @@ const WorkshopSchema = z
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 
 export const workshopApi = apiRouter();
-workshopApi.use("/workshops", requirePermission("workshops.manage"));
-workshopApi.use("/workshops/:id", requirePermission("workshops.manage"));
-workshopApi.use("/workshops/:id/publish", requirePermission("workshops.manage"));
-workshopApi.use("/workshops/:id/cancel", requirePermission("workshops.manage"));
 
 workshopApi.openapi(
   createRoute({
     method: "get",
-    path: "/workshops/schedule.ics",
+    path: "/schedule.ics",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Workshops"],
     summary: "Every workshop as a calendar (iCalendar)",
     security: bearerSecurity,
@@ -44,9 +40,10 @@ workshopApi.openapi(
     },
   }),
   async (c) => {
-    const rows = await c
-      .get("db")
-      .query.workshops.findMany({ orderBy: [desc(workshops.startsAt)], limit: 1000 });
+    const rows = await c.var.services.db.query.workshops.findMany({
+      orderBy: [desc(workshops.startsAt)],
+      limit: 1000,
+    });
     const host = new URL(c.env.APP_URL).host;
     const ics = calendarFile(
       rows.map((w) => ({
@@ -71,7 +68,8 @@ workshopApi.openapi(
 workshopApi.openapi(
   createRoute({
     method: "get",
-    path: "/workshops/schedule.csv",
+    path: "/schedule.csv",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Workshops"],
     summary: "Every workshop as CSV",
     security: bearerSecurity,
@@ -81,9 +79,10 @@ workshopApi.openapi(
     },
   }),
   async (c) => {
-    const rows = await c
-      .get("db")
-      .query.workshops.findMany({ orderBy: [desc(workshops.startsAt)], limit: 5000 });
+    const rows = await c.var.services.db.query.workshops.findMany({
+      orderBy: [desc(workshops.startsAt)],
+      limit: 5000,
+    });
     const csv = toCsv(
       [
         "id",
@@ -124,7 +123,8 @@ workshopApi.openapi(
 workshopApi.openapi(
   createRoute({
     method: "post",
-    path: "/workshops",
+    path: "/",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Workshops"],
     summary: "Create a workshop (as a draft)",
     security: bearerSecurity,
@@ -138,7 +138,7 @@ workshopApi.openapi(
   }),
   async (c) =>
     c.json(
-      workshopJson(await createWorkshop(c.get("db"), c.get("actor")!, c.req.valid("json"))),
+      workshopJson(await createWorkshop(c.var.services.db, c.var.actor, c.req.valid("json"))),
       201,
     ),
 );
@@ -146,7 +146,8 @@ workshopApi.openapi(
 workshopApi.openapi(
   createRoute({
     method: "get",
-    path: "/workshops",
+    path: "/",
+    middleware: [requires("workshops.manage")] as const,
     tags: ["Workshops"],
     summary: "List workshops, latest start first",
     security: bearerSecurity,
@@ -162,7 +163,7 @@ workshopApi.openapi(
     },
   }),
   async (c) => {
-    const page = await listWorkshops(c.get("db"), c.req.valid("query"));
+    const page = await listWorkshops(c.var.services.db, c.req.valid("query"));
     return c.json({ data: page.data.map(workshopJson), nextCursor: page.nextCursor }, 200);
   },
 );
@@ -170,7 +171,8 @@ workshopApi.openapi(
 workshopApi.openapi(
   createRoute({
     method: "get",
-    path: "/workshops/{id}",
+    path: "/{id}",
+    middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Workshops"],
     summary: "Read a workshop",
     security: bearerSecurity,
@@ -180,13 +182,15 @@ workshopApi.openapi(
       ...problemResponses(401, 403, 404),
     },
   }),
-  async (c) => c.json(workshopJson(await getWorkshop(c.get("db"), c.req.valid("param").id)), 200),
+  async (c) =>
+    c.json(workshopJson(await getWorkshop(c.var.services.db, c.req.valid("param").id)), 200),
 );
 
 workshopApi.openapi(
   createRoute({
     method: "patch",
-    path: "/workshops/{id}",
+    path: "/{id}",
+    middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Workshops"],
     summary:
       "Change a workshop. Raising the capacity promotes from the waitlist; a new time or place notifies participants with an updated calendar file.",
@@ -204,9 +208,8 @@ workshopApi.openapi(
     c.json(
       workshopJson(
         await updateWorkshop(
-          c.get("db"),
-          mailOf(c),
-          c.get("actor")!,
+          c.var.services,
+          c.var.actor,
           c.req.valid("param").id,
           c.req.valid("json"),
         ),
@@ -218,7 +221,8 @@ workshopApi.openapi(
 workshopApi.openapi(
   createRoute({
     method: "post",
-    path: "/workshops/{id}/publish",
+    path: "/{id}/publish",
+    middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Workshops"],
     summary: "Publish a draft",
     security: bearerSecurity,
@@ -230,7 +234,7 @@ workshopApi.openapi(
   }),
   async (c) =>
     c.json(
-      workshopJson(await publishWorkshop(c.get("db"), c.get("actor")!, c.req.valid("param").id)),
+      workshopJson(await publishWorkshop(c.var.services.db, c.var.actor, c.req.valid("param").id)),
       200,
     ),
 );
@@ -238,7 +242,8 @@ workshopApi.openapi(
 workshopApi.openapi(
   createRoute({
     method: "post",
-    path: "/workshops/{id}/cancel",
+    path: "/{id}/cancel",
+    middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Workshops"],
     summary: "Cancel; everyone registered or invited is emailed (with a calendar cancellation)",
     security: bearerSecurity,
@@ -250,9 +255,7 @@ workshopApi.openapi(
   }),
   async (c) =>
     c.json(
-      workshopJson(
-        await cancelWorkshop(c.get("db"), mailOf(c), c.get("actor")!, c.req.valid("param").id),
-      ),
+      workshopJson(await cancelWorkshop(c.var.services, c.var.actor, c.req.valid("param").id)),
       200,
     ),
 );

@@ -7,11 +7,11 @@ import { invitations, registrations, workshops } from "../db/schema";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
-import type { Mailer } from "../mail/outbox";
 import type { Actor } from "../organisers/roles";
 import type { Recipient, Workshop } from "../registrations/notices";
 import { applyMove } from "../registrations/seats";
 import { sendNotices } from "../registrations/send";
+import type { Services } from "../services";
 import type { CreateWorkshopInput, UpdateWorkshopInput } from "./schemas";
 
 export type { Workshop };
@@ -191,18 +191,13 @@ async function registrationsWithStatus(
     );
 }
 
-export interface MailContext {
-  mailer: Mailer;
-  appUrl: string;
-}
-
 export async function updateWorkshop(
-  db: Db,
-  mail: MailContext,
+  svc: Services,
   actor: Actor,
   id: string,
   input: UpdateWorkshopInput,
 ): Promise<Workshop> {
+  const { db } = svc;
   const current = await getWorkshop(db, id);
   if (current.status === "cancelled") throw conflict("A cancelled workshop cannot be changed.");
   const set = columnsFrom(input);
@@ -266,14 +261,21 @@ export async function updateWorkshop(
       })
       .from(registrations)
       .where(inArray(registrations.id, result.promoted));
-    await sendNotices(db, mail.mailer, mail.appUrl, updated, recipientsOf(promoted), "promoted");
+    await sendNotices(
+      db,
+      svc.mailer,
+      svc.settings.appUrl,
+      updated,
+      recipientsOf(promoted),
+      "promoted",
+    );
   }
   if (rescheduled && updated.status === "published") {
     const people = await registrationsWithStatus(db, id, ACTIVE_FOR_NOTICES);
     await sendNotices(
       db,
-      mail.mailer,
-      mail.appUrl,
+      svc.mailer,
+      svc.settings.appUrl,
       updated,
       recipientsOf(people),
       "workshop_updated",
@@ -297,12 +299,8 @@ export async function publishWorkshop(db: Db, actor: Actor, id: string): Promise
 }
 
 /** Cancels once; everyone registered or invited is told, with a calendar cancellation. */
-export async function cancelWorkshop(
-  db: Db,
-  mail: MailContext,
-  actor: Actor,
-  id: string,
-): Promise<Workshop> {
+export async function cancelWorkshop(svc: Services, actor: Actor, id: string): Promise<Workshop> {
+  const { db } = svc;
   await getWorkshop(db, id);
   const [changed] = await db.batch([
     db
@@ -324,8 +322,8 @@ export async function cancelWorkshop(
   ]);
   await sendNotices(
     db,
-    mail.mailer,
-    mail.appUrl,
+    svc.mailer,
+    svc.settings.appUrl,
     workshop,
     recipientsOf(people),
     "workshop_cancelled",
@@ -336,8 +334,8 @@ export async function cancelWorkshop(
     .where(and(eq(invitations.workshopId, id), inArray(invitations.status, ["pending", "sent"])));
   await sendNotices(
     db,
-    mail.mailer,
-    mail.appUrl,
+    svc.mailer,
+    svc.settings.appUrl,
     workshop,
     invited.map((i) => ({
       id: i.id,

@@ -3,10 +3,12 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { distributions, subscribers, subscriberTopics, topics } from "../../src/db/schema";
-import { type EngineContext, prepareStep, sendChunk } from "../../src/distributions/service";
+import { prepareStep, sendChunk } from "../../src/distributions/service";
 import { newId } from "../../src/lib/tokens";
 import type { MailQueueMessage } from "../../src/mail/messages";
+import { Mailer } from "../../src/mail/outbox";
 import type { MailTransport } from "../../src/mail/transport";
+import { type Services, settingsFrom } from "../../src/services";
 import { ADMIN, db, json } from "./helpers";
 
 export interface Queued {
@@ -36,13 +38,16 @@ export class RecordingQueue {
   }
 }
 
-export function engine(queue: RecordingQueue): EngineContext {
+/** The app's service context, with the recording queue in place of the real one. */
+export function engine(queue: RecordingQueue): Services {
+  const recording = queue as unknown as Queue<MailQueueMessage>;
+  const database = db();
   return {
-    db: db(),
-    queue: queue as unknown as Queue<MailQueueMessage>,
-    appUrl: env.APP_URL,
-    secret: env.TOKEN_SECRET,
-    from: env.MAIL_FROM,
+    db: database,
+    queue: recording,
+    mailer: new Mailer(database, recording),
+    settings: settingsFrom(env),
+    now: () => new Date(),
   };
 }
 
@@ -51,7 +56,7 @@ export function engine(queue: RecordingQueue): EngineContext {
  * every message twice (at-least-once delivery); `lose` drops messages it returns true for.
  */
 export async function drain(
-  ctx: EngineContext,
+  ctx: Services,
   queue: RecordingQueue,
   transport: MailTransport,
   options: { deliverTwice?: boolean; lose?: (m: Queued) => boolean; maxSteps?: number } = {},

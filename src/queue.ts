@@ -1,0 +1,82 @@
+// Queue entry: every message on the mail queue (and its dead-letter queue) is dispatched to
+// the feature that owns its kind. Each message is acked or retried on its own, so one bad
+// message never holds back the rest of the batch.
+import { prepareStep, sendChunk } from "./distributions/service";
+import type { Env } from "./env";
+import { DEAD_LETTER_SUFFIX, deliverEmail, recordDeadLetter, type Verdict } from "./mail/consumer";
+import type { MailQueueMessage } from "./mail/messages";
+import { retryDelaySeconds } from "./mail/retry";
+import type { MailTransport } from "./mail/transport";
+import { transportFor } from "./mail/transports";
+import { createServices, type Services } from "./services";
+
+type Handler<K extends MailQueueMessage["kind"]> = (
+  svc: Services,
+  transport: MailTransport,
+  message: Message<Extract<MailQueueMessage, { kind: K }>>,
+) => Promise<void>;
+
+function settle(message: Message<unknown>, verdict: Verdict): void {
+  if (verdict.action === "ack") message.ack();
+  else message.retry({ delaySeconds: verdict.delaySeconds });
+}
+
+const HANDLERS: { [K in MailQueueMessage["kind"]]: Handler<K> } = {
+  email: async (svc, transport, message) =>
+    settle(
+      message,
+      await deliverEmail(
+        svc.db,
+        transport,
+        svc.settings.mailFrom,
+        message.body.emailId,
+        message.attempts,
+      ),
+    ),
+  "distribution-prepare": async (svc, _transport, message) => {
+    await prepareStep(svc, message.body.distributionId);
+    message.ack();
+  },
+  "distribution-chunk": async (svc, transport, message) => {
+    const { body } = message;
+    const verdict = await sendChunk(
+      svc,
+      transport,
+      body.distributionId,
+      body.chunk,
+      message.attempts,
+    );
+    if (verdict.action === "requeue") {
+      // Rate limited: a fresh message after the delay, so waiting never uses up retries.
+      await svc.queue.send(body, { delaySeconds: verdict.delaySeconds });
+      message.ack();
+    } else settle(message, verdict);
+  },
+};
+
+/**
+ * Dead letters: an email's failure is recorded; distribution work needs no record, because
+ * its ledger in D1 is resumed by the sweeper.
+ */
+async function recordDeadLetters(svc: Services, batch: MessageBatch<MailQueueMessage>) {
+  for (const message of batch.messages) {
+    if (message.body.kind === "email") await recordDeadLetter(svc.db, message.body.emailId);
+    message.ack();
+  }
+}
+
+export async function handleQueue(batch: MessageBatch<MailQueueMessage>, env: Env): Promise<void> {
+  const svc = createServices(env);
+  if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return recordDeadLetters(svc, batch);
+  const transport = transportFor(env, svc.db);
+  for (const message of batch.messages) {
+    try {
+      const handler = HANDLERS[message.body.kind] as Handler<typeof message.body.kind>;
+      await handler(svc, transport, message as never);
+    } catch (error) {
+      // D1 or rendering trouble: not the provider's fault, so back off and try again.
+      console.error("queue work failed", message.body, error);
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+}
