@@ -1,6 +1,6 @@
 // Invitations: organisers invite by address; each invitee gets a personal RSVP link locked
 // to that address. Accepting skips approval and verification but not capacity.
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
 import type { Db } from "../db/client";
 import {
@@ -14,10 +14,9 @@ import type { Lang } from "../lib/i18n";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Actor } from "../organisers/roles";
-import { buildNotice, type Recipient } from "../registrations/notices";
-import { applyMove } from "../registrations/seats";
+import type { Recipient } from "../registrations/notices";
 import { sendNotices } from "../registrations/send";
-import { validateAnswers } from "../registrations/service";
+import { admit, validateAnswers } from "../registrations/service";
 import type { RegistrationStatus } from "../registrations/status";
 import { resolveToken } from "../registrations/tokens";
 import type { Services } from "../services";
@@ -239,57 +238,34 @@ export async function respond(
   const { clean, errors } = validateAnswers(workshop.questions, answer.answers);
   if (answer.answers && errors.length)
     throw invalid("Some answers are missing or invalid.", errors as FieldError[]);
-  const id = newId("reg");
   const name = cleanText(answer.name || invitation.name || "") || invitation.email;
-  const result = await applyMove(
-    db,
-    workshop.id,
+  const admitted = await admit(
+    svc,
+    workshop,
     {
-      registrationId: id,
-      from: ["pending_verification"],
-      target: { seatOrWaitlist: true, approvalFirst: false },
-      now,
-      set: sql`verified_at = ${now.getTime()}`,
+      email: invitation.email,
+      name,
+      affiliation: invitation.affiliation,
+      answers: clean,
+      language: answer.language ?? workshop.language,
+      role: invitation.role,
+      source: "invitation",
     },
-    [
-      db
-        .insert(registrations)
-        .values({
-          id,
-          workshopId: workshop.id,
-          email: invitation.email,
-          name,
-          affiliation: invitation.affiliation,
-          answers: clean,
-          language: answer.language ?? workshop.language,
-          role: invitation.role,
-          status: "pending_verification",
-          source: "invitation",
-        })
-        .onConflictDoNothing(),
-      db
-        .update(invitations)
-        .set({ status: "accepted", respondedAt: now, registrationId: id })
-        .where(open),
-    ],
+    {
+      // Invitees skip approval (the organisers chose them) but not capacity.
+      approvalFirst: false,
+      verified: true,
+      alongside: (registrationId) => [
+        db
+          .update(invitations)
+          .set({ status: "accepted", respondedAt: now, registrationId })
+          .where(open),
+      ],
+      now,
+    },
   );
-  const registration = await existing();
+  const registration = admitted ?? (await existing());
   if (!registration) throw conflict("The answer could not be recorded; try again.");
-  if (
-    result.moved &&
-    (registration.status === "confirmed" || registration.status === "waitlisted")
-  ) {
-    const notice = await buildNotice(
-      db,
-      svc.mailer,
-      svc.settings.appUrl,
-      workshop,
-      registration,
-      registration.status,
-    );
-    await db.batch([notice.statements[0]!, ...notice.statements.slice(1)]);
-    await svc.mailer.enqueue([notice.emailId]);
-  }
   return { status: registration.status };
 }
 

@@ -2,7 +2,7 @@
 // Every status change goes through the seat engine, one batch per change.
 import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
-import type { Db } from "../db/client";
+import type { Db, Statement } from "../db/client";
 import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "../db/schema";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import type { Lang } from "../lib/i18n";
@@ -123,6 +123,82 @@ async function getWorkshopRow(db: Db, id: string): Promise<Workshop> {
   return workshop;
 }
 
+/** A person becoming a registration, whichever way they came in. */
+export interface Admission {
+  email: string;
+  name: string;
+  affiliation?: string | null;
+  /** Already validated against the workshop's questions. */
+  answers?: Record<string, string | boolean>;
+  language?: Lang;
+  role?: ParticipantRole;
+  receiveReport?: boolean;
+  source: "public" | "organiser" | "invitation";
+}
+
+/** The insert of a new registration; does nothing when the address is already registered. */
+function registrationInsert(db: Db, id: string, workshop: Workshop, person: Admission) {
+  return db
+    .insert(registrations)
+    .values({
+      id,
+      workshopId: workshop.id,
+      email: normaliseEmail(person.email),
+      name: cleanText(person.name),
+      affiliation: person.affiliation ? cleanText(person.affiliation) : null,
+      answers: person.answers ?? {},
+      language: person.language ?? workshop.language,
+      receiveReport: person.receiveReport ?? true,
+      role: person.role ?? "participant",
+      status: "pending_verification",
+      source: person.source,
+    })
+    .onConflictDoNothing();
+}
+
+/**
+ * The one way a person gets a registration with a seat decision: the insert, the seat
+ * (or waitlist place, or approval queue) and the `alongside` statements (audit rows, an
+ * invitation's acceptance) commit in one batch; then the person is told. When the address
+ * is already registered the insert does nothing, nobody moves, and `admitted` is null.
+ */
+export async function admit(
+  svc: Services,
+  workshop: Workshop,
+  person: Admission,
+  options: {
+    approvalFirst: boolean;
+    /** Whose address is already proven (an invitation): recorded as verified now. */
+    verified?: boolean;
+    /** Statements for the same batch, given the new registration's id. */
+    alongside?: (registrationId: string) => Statement[];
+    notify?: boolean;
+    now: Date;
+  },
+): Promise<Registration | null> {
+  const { db } = svc;
+  const id = newId("reg");
+  const { now } = options;
+  const result = await applyMove(
+    db,
+    workshop.id,
+    {
+      registrationId: id,
+      from: ["pending_verification"],
+      target: { seatOrWaitlist: true, approvalFirst: options.approvalFirst },
+      now,
+      set: options.verified ? sql`verified_at = ${now.getTime()}` : undefined,
+    },
+    [registrationInsert(db, id, workshop, person), ...(options.alongside?.(id) ?? [])],
+  );
+  if (!result.moved) return null;
+  const created = await getRegistration(db, id);
+  const kind = NOTICE_FOR[created.status];
+  if (options.notify !== false && kind) await notifyOne(svc, workshop, created, kind);
+  await notifyPromoted(svc, workshop, result.promoted);
+  return created;
+}
+
 export type RegisterOutcome =
   | { verification: true }
   | { verification: false; status: RegistrationStatus };
@@ -152,65 +228,35 @@ export async function register(
   const { clean, errors } = validateAnswers(workshop.questions, input.answers);
   if (errors.length) throw invalid("Some answers are missing or invalid.", errors);
 
-  const id = newId("reg");
+  const person: Admission = { ...input, answers: clean, source: "public" };
   const email = normaliseEmail(input.email);
-  const insert = db
-    .insert(registrations)
-    .values({
-      id,
-      workshopId: workshop.id,
-      email,
-      name: cleanText(input.name),
-      affiliation: input.affiliation ? cleanText(input.affiliation) : null,
-      answers: clean,
-      language: input.language ?? workshop.language,
-      receiveReport: input.receiveReport ?? true,
-      status: "pending_verification",
-      source: "public",
-    })
-    .onConflictDoNothing()
-    .returning({ id: registrations.id });
+  const existing = () =>
+    db.query.registrations.findFirst({
+      where: and(eq(registrations.workshopId, workshop.id), eq(registrations.email, email)),
+    });
 
   if (workshop.requireVerification) {
-    const [inserted] = await insert;
-    if (inserted) {
-      const created = (await db.query.registrations.findFirst({
-        where: eq(registrations.id, id),
-      }))!;
-      await notifyOne(svc, workshop, created, "verify");
-    } else {
-      const existing = await db.query.registrations.findFirst({
-        where: and(eq(registrations.workshopId, workshop.id), eq(registrations.email, email)),
-      });
-      if (existing) await resendLink(svc, workshop, existing, now);
+    const id = newId("reg");
+    const [inserted] = await registrationInsert(db, id, workshop, person).returning({
+      id: registrations.id,
+    });
+    if (inserted) await notifyOne(svc, workshop, await getRegistration(db, id), "verify");
+    else {
+      const known = await existing();
+      if (known) await resendLink(svc, workshop, known, now);
     }
     return { verification: true };
   }
 
-  const result = await applyMove(
-    db,
-    workshop.id,
-    {
-      registrationId: id,
-      from: ["pending_verification"],
-      target: { seatOrWaitlist: true, approvalFirst: workshop.registrationMode === "approval" },
-      now,
-    },
-    [insert],
-  );
-  if (!result.moved) {
-    const existing = await db.query.registrations.findFirst({
-      where: and(eq(registrations.workshopId, workshop.id), eq(registrations.email, email)),
-    });
-    if (!existing) throw conflict("The registration could not be recorded; try again.");
-    await resendLink(svc, workshop, existing, now);
-    return { verification: false, status: existing.status };
-  }
-  const created = (await db.query.registrations.findFirst({ where: eq(registrations.id, id) }))!;
-  const kind = NOTICE_FOR[result.moved.status];
-  if (kind) await notifyOne(svc, workshop, created, kind);
-  await notifyPromoted(svc, workshop, result.promoted);
-  return { verification: false, status: result.moved.status };
+  const created = await admit(svc, workshop, person, {
+    approvalFirst: workshop.registrationMode === "approval",
+    now,
+  });
+  if (created) return { verification: false, status: created.status };
+  const known = await existing();
+  if (!known) throw conflict("The registration could not be recorded; try again.");
+  await resendLink(svc, workshop, known, now);
+  return { verification: false, status: known.status };
 }
 
 export async function findByToken(
@@ -443,44 +489,24 @@ export async function addRegistration(
   const { db } = svc;
   const workshop = await getWorkshopRow(db, workshopId);
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
-  const id = newId("reg");
-  const insert = db
-    .insert(registrations)
-    .values({
-      id,
-      workshopId,
-      email: normaliseEmail(input.email),
-      name: cleanText(input.name),
-      affiliation: input.affiliation ? cleanText(input.affiliation) : null,
-      answers: {},
-      language: input.language ?? workshop.language,
-      role: input.role ?? "participant",
-      status: "pending_verification",
-      source: "organiser",
-    })
-    .onConflictDoNothing();
-  const result = await applyMove(
-    db,
-    workshopId,
+  const created = await admit(
+    svc,
+    workshop,
+    { ...input, source: "organiser" },
     {
-      registrationId: id,
-      from: ["pending_verification"],
-      target: { seatOrWaitlist: true, approvalFirst: false },
+      approvalFirst: false,
+      alongside: (id) => [
+        auditInsert(db, actor, {
+          action: "registration.add",
+          targetType: "registration",
+          targetId: id,
+        }),
+      ],
+      notify: input.notify,
       now,
     },
-    [
-      insert,
-      auditInsert(db, actor, {
-        action: "registration.add",
-        targetType: "registration",
-        targetId: id,
-      }),
-    ],
   );
-  if (!result.moved) throw conflict("That address is already registered for this workshop.");
-  const created = await getRegistration(db, id);
-  const kind = NOTICE_FOR[created.status];
-  if (input.notify !== false && kind) await notifyOne(svc, workshop, created, kind);
+  if (!created) throw conflict("That address is already registered for this workshop.");
   return created;
 }
 
