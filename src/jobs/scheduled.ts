@@ -3,7 +3,7 @@
 import { purgeExpiredPersonalData, purgeOldEmails } from "../attendees/retention";
 import { createDb, type Db } from "../db/client";
 import { meteredIfOn } from "../db/metering";
-import { sweepDistributions } from "../distributions/service";
+import { sweepDistributions } from "../distributions/sweeper";
 import type { Env } from "../env";
 import { expireInvitations, sendInvitationReminders } from "../invitations/reminders";
 import { Mailer, resumeStalledEmails } from "../mail/outbox";

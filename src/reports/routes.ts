@@ -1,14 +1,14 @@
 // JSON API: reports and their distributions.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { EngineContext } from "../distributions/context";
 import {
   cancelDistribution,
   createDistribution,
   distributionJson,
-  type EngineContext,
   getDistribution,
   testSend,
-} from "../distributions/service";
+} from "../distributions/create";
 import type { AppEnv } from "../http/context";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import { invalid } from "../lib/errors";

@@ -3,7 +3,9 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { distributions, subscribers, subscriberTopics, topics } from "../../src/db/schema";
-import { type EngineContext, prepareStep, sendChunk } from "../../src/distributions/service";
+import { sendChunk } from "../../src/distributions/chunk";
+import type { EngineContext } from "../../src/distributions/context";
+import { prepareStep } from "../../src/distributions/prepare";
 import { newId } from "../../src/lib/tokens";
 import type { MailQueueMessage } from "../../src/mail/messages";
 import type { MailTransport } from "../../src/mail/transport";
