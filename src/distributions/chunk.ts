@@ -13,6 +13,7 @@ import {
   subscribers,
   suppressions,
 } from "../db/schema";
+import { openStatuses, statusesFrom } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "../mail/retry";
 import type { MailTransport, OutgoingEmail, SendOutcome } from "../mail/transport";
@@ -20,6 +21,7 @@ import { unsubscribeToken } from "../subscribers/tokens";
 import type { Distribution, EngineContext } from "./context";
 import { completeIfDone, countInto } from "./ledger";
 import { personalise } from "./render";
+import { DELIVERY_TRANSITIONS, moveDeliveries } from "./status";
 
 export type ChunkVerdict =
   | { action: "ack" }
@@ -61,27 +63,24 @@ async function recheckAndFreeze(db: Db, d: Distribution, chunk: number): Promise
     where: inChunk,
     orderBy: [asc(deliveries.id)],
   });
-  const open = rows.filter((r) => r.status === "pending" || r.status === "sending");
+  const open = rows.filter((r) => openStatuses(DELIVERY_TRANSITIONS).includes(r.status));
   if (open.length === 0) return [];
 
   // Until a chunk is first attempted, unsubscribes and suppressions still apply to it; from
   // then on its recipient set is frozen, so every retry sends the same payload.
-  const pending = open.filter((r) => r.status === "pending");
+  const skippable = statusesFrom(DELIVERY_TRANSITIONS, "skipped");
+  const pending = open.filter((r) => skippable.includes(r.status));
   const cancelled = d.status === "cancelled";
   const skip = cancelled
     ? new Map(pending.map((p) => [p.id, "cancelled"]))
     : await noLongerEligible(db, pending);
   const op = newId("op");
   const skipStatements = [...skip.entries()].map(([id, reason]) =>
-    db
-      .update(deliveries)
-      .set({ status: "skipped", skipReason: reason, op })
-      .where(and(eq(deliveries.id, id), eq(deliveries.status, "pending"))),
+    moveDeliveries(db, "skipped", eq(deliveries.id, id), { skipReason: reason, op }),
   );
-  const freeze = db
-    .update(deliveries)
-    .set({ status: "sending", attempts: sql`${deliveries.attempts} + 1` })
-    .where(and(inChunk, inArray(deliveries.status, ["pending", "sending"])));
+  const freeze = moveDeliveries(db, "sending", inChunk, {
+    attempts: sql`${deliveries.attempts} + 1`,
+  });
   await runBatch(db, [
     ...skipStatements,
     countInto(db, d.id, "skipped", op, chunk),
@@ -198,10 +197,10 @@ async function recordOutcome(
   if (outcome.ok) {
     await runBatch(db, [
       ...sending.map((r, i) =>
-        db
-          .update(deliveries)
-          .set({ status: "sent", op: doneOp, providerId: outcome.providerIds?.[i] ?? null })
-          .where(and(eq(deliveries.id, r.id), eq(deliveries.status, "sending"))),
+        moveDeliveries(db, "sent", eq(deliveries.id, r.id), {
+          op: doneOp,
+          providerId: outcome.providerIds?.[i] ?? null,
+        }),
       ),
       countInto(db, distributionId, "sent", doneOp, chunk),
       completeIfDone(db, distributionId),
@@ -218,16 +217,12 @@ async function recordOutcome(
   if (outcome.retryable && attempt < MAIL_MAX_ATTEMPTS)
     return { action: "retry", delaySeconds: retryDelaySeconds(attempt) };
   await db.batch([
-    db
-      .update(deliveries)
-      .set({ status: "failed", op: doneOp })
-      .where(
-        and(
-          eq(deliveries.distributionId, distributionId),
-          eq(deliveries.chunk, chunk),
-          eq(deliveries.status, "sending"),
-        ),
-      ),
+    moveDeliveries(
+      db,
+      "failed",
+      and(eq(deliveries.distributionId, distributionId), eq(deliveries.chunk, chunk)),
+      { op: doneOp },
+    ),
     countInto(db, distributionId, "failed", doneOp, chunk),
     completeIfDone(db, distributionId),
   ]);

@@ -1,6 +1,6 @@
 // What organisers do to a distribution: create it, read it, cancel it, and test-send the
 // report to themselves. The sending itself happens in prepare.ts and chunk.ts.
-import { and, eq, inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
 import type { Db } from "../db/client";
 import {
@@ -11,6 +11,7 @@ import {
   workshops,
 } from "../db/schema";
 import { conflict, invalid, notFound } from "../lib/errors";
+import { canMove } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
 import type { Mailer } from "../mail/outbox";
 import type { Actor } from "../organisers/roles";
@@ -18,6 +19,7 @@ import { getReport, type ReportWithVersions, versionFor } from "../reports/servi
 import type { Distribution, EngineContext } from "./context";
 import { countInto } from "./ledger";
 import { personalise, renderReport, renderRows } from "./render";
+import { DISTRIBUTION_TRANSITIONS, moveDeliveries, moveDistributions } from "./status";
 
 export async function createDistribution(
   ctx: EngineContext,
@@ -111,20 +113,15 @@ export function distributionJson(d: Distribution) {
 export async function cancelDistribution(db: Db, actor: Actor, id: string) {
   const current = await getDistribution(db, id);
   if (current.status === "cancelled") return current;
-  if (current.status !== "scheduled" && current.status !== "sending")
+  if (!canMove(DISTRIBUTION_TRANSITIONS, current.status, "cancelled"))
     throw conflict(`A ${current.status} distribution cannot be cancelled.`);
   const op = newId("op");
   await db.batch([
-    db
-      .update(distributions)
-      .set({ status: "cancelled", completedAt: new Date() })
-      .where(
-        and(eq(distributions.id, id), inArray(distributions.status, ["scheduled", "sending"])),
-      ),
-    db
-      .update(deliveries)
-      .set({ status: "skipped", skipReason: "cancelled", op })
-      .where(and(eq(deliveries.distributionId, id), eq(deliveries.status, "pending"))),
+    moveDistributions(db, "cancelled", eq(distributions.id, id), { completedAt: new Date() }),
+    moveDeliveries(db, "skipped", eq(deliveries.distributionId, id), {
+      skipReason: "cancelled",
+      op,
+    }),
     countInto(db, id, "skipped", op),
     auditInsert(db, actor, {
       action: "distribution.cancel",

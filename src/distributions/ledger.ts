@@ -1,9 +1,11 @@
 // Statements every stage shares. A counter counts the rows stamped with one operation's
 // `op`, inside the batch that stamped them: a redelivered message stamps nothing new, so
 // counters move exactly once per recipient.
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { runInBatch } from "../db/raw";
+import { distributions } from "../db/schema";
+import { moveDistributions } from "./status";
 
 /**
  * Adds to a counter the rows one operation changed. Given a chunk, the count goes through
@@ -27,9 +29,14 @@ export function countInto(
 }
 
 export function completeIfDone(db: Db, distributionId: string) {
-  return runInBatch(
+  return moveDistributions(
     db,
-    sql`UPDATE distributions SET status = 'completed', completed_at = ${Date.now()}
-        WHERE id = ${distributionId} AND status = 'sending' AND stage = 'ready' AND sent + failed + skipped >= total`,
+    "completed",
+    and(
+      eq(distributions.id, distributionId),
+      eq(distributions.stage, "ready"),
+      sql`${distributions.sent} + ${distributions.failed} + ${distributions.skipped} >= ${distributions.total}`,
+    ),
+    { completedAt: new Date() },
   );
 }

@@ -1,5 +1,10 @@
-// Distribution and delivery status machines, as data.
-import type { DISTRIBUTION_STATUSES } from "../db/schema";
+// Distribution and delivery status machines, as data, and the only statements that change
+// either status: each UPDATE's guard is derived from its table, so the table is the rule.
+import { and, inArray, type SQL } from "drizzle-orm";
+import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
+import type { Db } from "../db/client";
+import { type DISTRIBUTION_STATUSES, deliveries, distributions } from "../db/schema";
+import { statusesFrom, type Transitions } from "../lib/state-machine";
 
 export type DistributionStatus = (typeof DISTRIBUTION_STATUSES)[number];
 
@@ -16,7 +21,7 @@ export const DISTRIBUTION_TRANSITIONS: Record<DistributionStatus, readonly Distr
   failed: [],
 };
 
-export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
+export type DeliveryStatus = (typeof deliveries.$inferSelect)["status"];
 
 /**
  * `sending` is the frozen recipient set of an attempted chunk: retries resend exactly it,
@@ -29,3 +34,27 @@ export const DELIVERY_TRANSITIONS: Record<DeliveryStatus, readonly DeliveryStatu
   failed: [],
   skipped: [],
 };
+
+/**
+ * Every status change of a machine goes through the UPDATE this builds. Its guard comes from
+ * the table, so a row whose status may not move to `to` stays as it is: that is what makes a
+ * redelivered message, or a cancel racing a chunk, change nothing it should not.
+ */
+function mover<T extends typeof distributions | typeof deliveries>(
+  table: T,
+  transitions: Transitions<T["$inferSelect"]["status"]>,
+) {
+  return (
+    db: Db,
+    to: T["$inferSelect"]["status"],
+    where: SQL | undefined,
+    changes?: Omit<SQLiteUpdateSetSource<T>, "status">,
+  ) =>
+    db
+      .update(table)
+      .set({ ...changes, status: to } as SQLiteUpdateSetSource<T>)
+      .where(and(where, inArray(table.status, statusesFrom(transitions, to))));
+}
+
+export const moveDistributions = mover(distributions, DISTRIBUTION_TRANSITIONS);
+export const moveDeliveries = mover(deliveries, DELIVERY_TRANSITIONS);

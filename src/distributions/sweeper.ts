@@ -2,9 +2,11 @@
 // and a resumed chunk sends nobody a second copy (chunk.ts freezes and keys it).
 import { and, eq, inArray, lte } from "drizzle-orm";
 import { deliveries, distributions } from "../db/schema";
+import { openStatuses } from "../lib/state-machine";
 import type { EngineContext } from "./context";
 import { completeIfDone } from "./ledger";
 import { enqueueChunks } from "./prepare";
+import { DELIVERY_TRANSITIONS, moveDistributions } from "./status";
 
 /** A sending distribution idle this long is presumed to have lost its messages. */
 export const STALL_AFTER_MS = 2 * 60 * 1000;
@@ -12,11 +14,10 @@ export const STALL_AFTER_MS = 2 * 60 * 1000;
 /** Starts due scheduled distributions and resumes stalled ones from the ledger. */
 export async function sweepDistributions(ctx: EngineContext, now = new Date()): Promise<void> {
   const { db } = ctx;
-  const due = await db
-    .update(distributions)
-    .set({ status: "sending", startedAt: now, progressAt: now })
-    .where(and(eq(distributions.status, "scheduled"), lte(distributions.scheduledAt, now)))
-    .returning({ id: distributions.id });
+  const due = await moveDistributions(db, "sending", lte(distributions.scheduledAt, now), {
+    startedAt: now,
+    progressAt: now,
+  }).returning({ id: distributions.id });
   for (const d of due) await ctx.queue.send({ kind: "distribution-prepare", distributionId: d.id });
 
   const stalled = await db
@@ -40,7 +41,7 @@ export async function sweepDistributions(ctx: EngineContext, now = new Date()): 
       .where(
         and(
           eq(deliveries.distributionId, d.id),
-          inArray(deliveries.status, ["pending", "sending"]),
+          inArray(deliveries.status, openStatuses(DELIVERY_TRANSITIONS)),
         ),
       );
     await enqueueChunks(
