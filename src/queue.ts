@@ -1,7 +1,8 @@
 // Queue entry: every message on the mail queue (and its dead-letter queue) is dispatched to
 // the feature that owns its kind. Each message is acked or retried on its own, so one bad
 // message never holds back the rest of the batch.
-import { prepareStep, sendChunk } from "./distributions/service";
+import { sendChunk } from "./distributions/chunk";
+import { prepareStep } from "./distributions/prepare";
 import type { Env } from "./env";
 import { DEAD_LETTER_SUFFIX, deliverEmail, recordDeadLetter, type Verdict } from "./mail/consumer";
 import type { MailQueueMessage } from "./mail/messages";

@@ -9,7 +9,8 @@ import {
   subscribers,
   suppressions,
 } from "../src/db/schema";
-import { createDistribution, sweepDistributions } from "../src/distributions/service";
+import { createDistribution } from "../src/distributions/create";
+import { sweepDistributions } from "../src/distributions/sweeper";
 import { DevMailboxTransport } from "../src/mail/dev-mailbox";
 import { ResendTransport } from "../src/mail/resend";
 import { BUILT_IN_OWNER } from "../src/organisers/service";
@@ -200,7 +201,7 @@ describe("delivery through the provider", () => {
       lose: (m) => m.body.kind === "distribution-chunk" && m.body.chunk !== 0,
     });
     await fake.inject({ sendThenStatus: 503 });
-    const { sendChunk } = await import("../src/distributions/service");
+    const { sendChunk } = await import("../src/distributions/chunk");
     expect((await sendChunk(ctx, transport, distributionId, 1, 1)).action).toBe("retry");
     expect((await distributionRow(distributionId)).status).toBe("sending");
 
@@ -264,7 +265,7 @@ describe("unsubscribing", () => {
     while (queue.messages.some((m) => m.body.kind === "distribution-prepare")) {
       const m = queue.messages.shift()!;
       if (m.body.kind === "distribution-prepare") {
-        const { prepareStep } = await import("../src/distributions/service");
+        const { prepareStep } = await import("../src/distributions/prepare");
         await prepareStep(ctx, m.body.distributionId);
       } else queue.messages.push(m);
     }
@@ -392,7 +393,8 @@ describe("cancelling", () => {
   it("stops what has not gone out", async () => {
     const { queue, ctx, distributionId } = await setup(250);
     // Prepare, send chunk 0 only, then cancel.
-    const { prepareStep, sendChunk } = await import("../src/distributions/service");
+    const { prepareStep } = await import("../src/distributions/prepare");
+    const { sendChunk } = await import("../src/distributions/chunk");
     for (let m = queue.messages.shift(); m; m = queue.messages.shift()) {
       if (m.body.kind === "distribution-prepare") await prepareStep(ctx, m.body.distributionId);
       else if (m.body.kind === "distribution-chunk" && m.body.chunk === 0)

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { subscribers, suppressions } from "../src/db/schema";
-import { createDistribution } from "../src/distributions/service";
+import { createDistribution } from "../src/distributions/create";
 import { DevMailboxTransport } from "../src/mail/dev-mailbox";
 import { BUILT_IN_OWNER } from "../src/organisers/service";
 import {

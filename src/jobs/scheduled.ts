@@ -1,7 +1,7 @@
 // Cron: each trigger runs its jobs, each job on its own so one failure does not stop the
 // others. Every job is idempotent, because triggers can overlap or fire twice.
 import { purgeExpiredPersonalData, purgeOldEmails } from "../attendees/retention";
-import { sweepDistributions } from "../distributions/service";
+import { sweepDistributions } from "../distributions/sweeper";
 import type { Env } from "../env";
 import { expireInvitations, sendInvitationReminders } from "../invitations/reminders";
 import { resumeStalledEmails } from "../mail/outbox";

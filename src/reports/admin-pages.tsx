@@ -6,14 +6,14 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { raw } from "hono/html";
 import { distributions, workshops } from "../db/schema";
-import { personalise, renderReport } from "../distributions/render";
 import {
   cancelDistribution,
   createDistribution,
   distributionJson,
   getDistribution,
   testSend,
-} from "../distributions/service";
+} from "../distributions/create";
+import { personalise, renderReport } from "../distributions/render";
 import type { AppEnv, SignedInEnv } from "../http/context";
 import { AppError } from "../lib/errors";
 import { isLang, type Lang } from "../lib/i18n";

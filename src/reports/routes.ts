@@ -6,7 +6,7 @@ import {
   distributionJson,
   getDistribution,
   testSend,
-} from "../distributions/service";
+} from "../distributions/create";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import { invalid } from "../lib/errors";
 import { requires } from "../organisers/auth";

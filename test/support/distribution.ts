@@ -3,7 +3,8 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { distributions, subscribers, subscriberTopics, topics } from "../../src/db/schema";
-import { prepareStep, sendChunk } from "../../src/distributions/service";
+import { sendChunk } from "../../src/distributions/chunk";
+import { prepareStep } from "../../src/distributions/prepare";
 import { newId } from "../../src/lib/tokens";
 import type { MailQueueMessage } from "../../src/mail/messages";
 import { Mailer } from "../../src/mail/outbox";

@@ -1,0 +1,158 @@
+// What organisers do to a distribution: create it, read it, cancel it, and test-send the
+// report to themselves. The sending itself happens in prepare.ts and chunk.ts.
+import { eq, inArray } from "drizzle-orm";
+import { auditInsert } from "../audit/service";
+import type { Db } from "../db/client";
+import {
+  type DistributionAudience,
+  deliveries,
+  distributions,
+  topics,
+  workshops,
+} from "../db/schema";
+import { conflict, invalid, notFound } from "../lib/errors";
+import { canMove } from "../lib/state-machine";
+import { newId } from "../lib/tokens";
+import type { Actor } from "../organisers/roles";
+import { getReport, type ReportWithVersions, versionFor } from "../reports/service";
+import type { Services } from "../services";
+import type { Distribution } from "./context";
+import { countInto } from "./ledger";
+import { personalise, renderReport, renderRows } from "./render";
+import { DISTRIBUTION_TRANSITIONS, moveDeliveries, moveDistributions } from "./status";
+
+export async function createDistribution(
+  ctx: Services,
+  actor: Actor,
+  reportId: string,
+  input: {
+    topics?: string[];
+    attendeesOf?: DistributionAudience["attendeesOf"];
+    scheduledAt?: Date | null;
+  },
+  now = new Date(),
+) {
+  const { db } = ctx;
+  const report = await getReport(db, reportId);
+  if (report.status !== "published")
+    throw conflict(
+      "Publish the report before sending it (an embargo keeps the public page closed).",
+    );
+  if (input.topics?.length) {
+    const known = await db.query.topics.findMany({ where: inArray(topics.slug, input.topics) });
+    const unknown = input.topics.filter((s) => !known.some((t) => t.slug === s));
+    if (unknown.length)
+      throw invalid(
+        "Unknown topics.",
+        unknown.map((s) => ({ path: "topics", message: `No topic "${s}".` })),
+      );
+  }
+  if (
+    input.attendeesOf &&
+    !(await db.query.workshops.findFirst({ where: eq(workshops.id, input.attendeesOf.workshopId) }))
+  ) {
+    throw invalid("No such workshop.", [
+      { path: "attendeesOf.workshopId", message: "No such workshop." },
+    ]);
+  }
+  const id = newId("dst");
+  const startNow = !input.scheduledAt || input.scheduledAt <= now;
+  const renders = await renderReport(report, ctx.settings.appUrl, now);
+  await db.batch([
+    db.insert(distributions).values({
+      id,
+      reportId,
+      status: startNow ? "sending" : "scheduled",
+      audience: {
+        ...(input.topics ? { topics: input.topics } : {}),
+        ...(input.attendeesOf ? { attendeesOf: input.attendeesOf } : {}),
+      },
+      scheduledAt: input.scheduledAt ?? null,
+      startedAt: startNow ? now : null,
+      progressAt: now,
+    }),
+    ...renderRows(db, id, renders),
+    auditInsert(db, actor, {
+      action: "distribution.create",
+      targetType: "distribution",
+      targetId: id,
+      detail: { scheduled: !startNow },
+    }),
+  ]);
+  if (startNow) await ctx.queue.send({ kind: "distribution-prepare", distributionId: id });
+  return getDistribution(db, id);
+}
+
+export async function getDistribution(db: Db, id: string): Promise<Distribution> {
+  const row = await db.query.distributions.findFirst({ where: eq(distributions.id, id) });
+  if (!row) throw notFound("No such distribution.");
+  return row;
+}
+
+export function distributionJson(d: Distribution) {
+  return {
+    id: d.id,
+    reportId: d.reportId,
+    status: d.status,
+    audience: d.audience,
+    scheduledAt: d.scheduledAt?.toISOString() ?? null,
+    total: d.total,
+    sent: d.sent,
+    failed: d.failed,
+    skipped: d.skipped,
+    delivered: d.delivered,
+    bounced: d.bounced,
+    complained: d.complained,
+    preparing: d.status === "sending" && d.stage !== "ready",
+    startedAt: d.startedAt?.toISOString() ?? null,
+    completedAt: d.completedAt?.toISOString() ?? null,
+  };
+}
+
+/** Stops whatever has not gone out: pending recipients become skipped ("cancelled"). */
+export async function cancelDistribution(db: Db, actor: Actor, id: string) {
+  const current = await getDistribution(db, id);
+  if (current.status === "cancelled") return current;
+  if (!canMove(DISTRIBUTION_TRANSITIONS, current.status, "cancelled"))
+    throw conflict(`A ${current.status} distribution cannot be cancelled.`);
+  const op = newId("op");
+  await db.batch([
+    moveDistributions(db, "cancelled", eq(distributions.id, id), { completedAt: new Date() }),
+    moveDeliveries(db, "skipped", eq(deliveries.distributionId, id), {
+      skipReason: "cancelled",
+      op,
+    }),
+    countInto(db, id, "skipped", op),
+    auditInsert(db, actor, {
+      action: "distribution.cancel",
+      targetType: "distribution",
+      targetId: id,
+    }),
+  ]);
+  return getDistribution(db, id);
+}
+
+/** The report as recipients would get it, to one address (the organiser's), now. */
+export async function testSend(
+  ctx: Services,
+  report: ReportWithVersions,
+  to: string,
+  lang: "en" | "ar",
+) {
+  const renders = await renderReport(report, ctx.settings.appUrl);
+  const version = versionFor(report, lang);
+  const render = renders.find((r) => r.language === version.language)!;
+  const url = `${ctx.settings.appUrl}/admin/reports/${report.id}`;
+  const { html, text } = personalise(render, to.split("@")[0]!, url);
+  return ctx.mailer.send({
+    to,
+    subject: `[Test] ${render.subject}`,
+    html,
+    text,
+    kind: "report:test",
+    headers: {
+      "List-Unsubscribe": `<${url}>`,
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    },
+  });
+}

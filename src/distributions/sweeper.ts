@@ -1,0 +1,54 @@
+// Run by cron. Lost or dead-lettered messages delay a distribution; they never stall it,
+// and a resumed chunk sends nobody a second copy (chunk.ts freezes and keys it).
+import { and, eq, inArray, lte } from "drizzle-orm";
+import { deliveries, distributions } from "../db/schema";
+import { openStatuses } from "../lib/state-machine";
+import type { Services } from "../services";
+import { completeIfDone } from "./ledger";
+import { enqueueChunks } from "./prepare";
+import { DELIVERY_TRANSITIONS, moveDistributions } from "./status";
+
+/** A sending distribution idle this long is presumed to have lost its messages. */
+export const STALL_AFTER_MS = 2 * 60 * 1000;
+
+/** Starts due scheduled distributions and resumes stalled ones from the ledger. */
+export async function sweepDistributions(ctx: Services, now = new Date()): Promise<void> {
+  const { db } = ctx;
+  const due = await moveDistributions(db, "sending", lte(distributions.scheduledAt, now), {
+    startedAt: now,
+    progressAt: now,
+  }).returning({ id: distributions.id });
+  for (const d of due) await ctx.queue.send({ kind: "distribution-prepare", distributionId: d.id });
+
+  const stalled = await db
+    .update(distributions)
+    .set({ progressAt: now })
+    .where(
+      and(
+        eq(distributions.status, "sending"),
+        lte(distributions.progressAt, new Date(now.getTime() - STALL_AFTER_MS)),
+      ),
+    )
+    .returning();
+  for (const d of stalled) {
+    if (d.stage !== "ready") {
+      await ctx.queue.send({ kind: "distribution-prepare", distributionId: d.id });
+      continue;
+    }
+    const open = await db
+      .selectDistinct({ chunk: deliveries.chunk })
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.distributionId, d.id),
+          inArray(deliveries.status, openStatuses(DELIVERY_TRANSITIONS)),
+        ),
+      );
+    await enqueueChunks(
+      ctx.queue,
+      d.id,
+      open.map((o) => o.chunk).filter((c): c is number => c !== null),
+    );
+    if (open.length === 0) await completeIfDone(db, d.id);
+  }
+}

@@ -1,0 +1,218 @@
+// Both status machines of a distribution, walked pair by pair. First through the guarded
+// statement every status change goes through (every pair, self-moves included), then
+// through the engine's real entry points for each status they can move a row to. Nothing
+// moves a distribution to `scheduled` or `failed`, nor a recipient to `pending`, so those
+// targets have only the first walk.
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  DISTRIBUTION_STATUSES,
+  deliveries,
+  distributionRenders,
+  distributions,
+} from "../src/db/schema";
+import { sendChunk } from "../src/distributions/chunk";
+import {
+  DELIVERY_TRANSITIONS,
+  type DeliveryStatus,
+  DISTRIBUTION_TRANSITIONS,
+  type DistributionStatus,
+  moveDeliveries,
+  moveDistributions,
+} from "../src/distributions/status";
+import { sweepDistributions } from "../src/distributions/sweeper";
+import { canMove, type Transitions } from "../src/lib/state-machine";
+import { newId } from "../src/lib/tokens";
+import type { MailTransport, OutgoingEmail, SendOutcome } from "../src/mail/transport";
+import { engine, publishedReport, RecordingQueue } from "./support/distribution";
+import { ADMIN, db, json, uniqueEmail } from "./support/helpers";
+
+const DELIVERY_STATUSES = Object.keys(DELIVERY_TRANSITIONS) as DeliveryStatus[];
+
+let reportId: string;
+beforeAll(async () => {
+  reportId = (await publishedReport()).id;
+});
+
+/**
+ * A distribution straight into D1 in `status`, ready to send, with one recipient in
+ * `recipient` in chunk 0: a state the engine reaches, without the steps that reach it.
+ */
+async function seed(status: DistributionStatus, recipient: DeliveryStatus = "pending") {
+  const id = newId("dst");
+  const now = new Date();
+  await db()
+    .insert(distributions)
+    .values({
+      id,
+      reportId,
+      status,
+      audience: {},
+      stage: "ready",
+      scheduledAt: new Date(now.getTime() - 60_000),
+      progressAt: now,
+      chunkCount: 1,
+      total: 1,
+    });
+  await db()
+    .insert(distributionRenders)
+    .values({ distributionId: id, language: "en", subject: "S", html: "<p>H</p>", text: "T" });
+  const deliveryId = newId("dlv");
+  await db()
+    .insert(deliveries)
+    .values({
+      id: deliveryId,
+      distributionId: id,
+      email: uniqueEmail("walk"),
+      language: "en",
+      status: recipient,
+      chunk: 0,
+    });
+  return { id, deliveryId };
+}
+
+const distributionOf = async (id: string) =>
+  (await db().query.distributions.findFirst({ where: eq(distributions.id, id) }))!;
+const deliveryOf = async (id: string) =>
+  (await db().query.deliveries.findFirst({ where: eq(deliveries.id, id) }))!;
+
+/** A provider that answers `outcome` and notes the status of each recipient it was given. */
+function provider(outcome: SendOutcome) {
+  const seen: DeliveryStatus[] = [];
+  const transport: MailTransport = {
+    name: "dev-mailbox",
+    send: async () => outcome,
+    async sendBatch(emails: OutgoingEmail[]) {
+      for (const e of emails) {
+        const row = await db().query.deliveries.findFirst({ where: eq(deliveries.email, e.to) });
+        seen.push(row!.status);
+      }
+      return outcome;
+    },
+  };
+  return { transport, seen };
+}
+
+const OK: SendOutcome = { ok: true, providerId: null, providerIds: ["re_1"] };
+const RETRYABLE: SendOutcome = { ok: false, retryable: true, error: "503" };
+const REFUSED: SendOutcome = { ok: false, retryable: false, error: "422" };
+
+/** Every pair, self-moves included: `move` reports how many rows moved and the status after. */
+function walkEveryPair<S extends string>(
+  statuses: readonly S[],
+  transitions: Transitions<S>,
+  move: (from: S, to: S) => Promise<{ moved: number; after: S }>,
+) {
+  describe("through the guarded statement", () => {
+    for (const from of statuses) {
+      for (const to of statuses) {
+        const legal = canMove(transitions, from, to);
+        it(`${from} → ${to} is ${legal ? "allowed" : "refused"}`, async () => {
+          expect(await move(from, to)).toEqual(
+            legal ? { moved: 1, after: to } : { moved: 0, after: from },
+          );
+        });
+      }
+    }
+  });
+}
+
+describe("distribution status machine", () => {
+  walkEveryPair(DISTRIBUTION_STATUSES, DISTRIBUTION_TRANSITIONS, async (from, to) => {
+    const { id } = await seed(from);
+    const moved = await moveDistributions(db(), to, eq(distributions.id, id)).returning();
+    return { moved: moved.length, after: (await distributionOf(id)).status };
+  });
+
+  describe("through the engine", () => {
+    for (const from of DISTRIBUTION_STATUSES) {
+      const toSending = canMove(DISTRIBUTION_TRANSITIONS, from, "sending");
+      it(`the sweeper ${toSending ? "starts" : "leaves"} a due ${from} distribution`, async () => {
+        const { id } = await seed(from);
+        const queue = new RecordingQueue();
+        await sweepDistributions(engine(queue), new Date());
+        expect((await distributionOf(id)).status).toBe(toSending ? "sending" : from);
+        expect(
+          queue.messages.filter(
+            (m) => m.body.kind === "distribution-prepare" && m.body.distributionId === id,
+          ),
+        ).toHaveLength(toSending ? 1 : 0);
+      });
+
+      // Cancelling a cancelled distribution again is answered with it, unchanged.
+      const toCancelled = canMove(DISTRIBUTION_TRANSITIONS, from, "cancelled");
+      const answer = toCancelled || from === "cancelled" ? 200 : 409;
+      it(`cancelling a ${from} distribution answers ${answer}`, async () => {
+        const { id, deliveryId } = await seed(from);
+        const res = await json(`/api/v1/distributions/${id}/cancel`, "POST", {}, ADMIN);
+        expect(res.status, await res.clone().text()).toBe(answer);
+        expect((await distributionOf(id)).status).toBe(toCancelled ? "cancelled" : from);
+        expect((await deliveryOf(deliveryId)).status).toBe(toCancelled ? "skipped" : "pending");
+      });
+
+      // The last chunk completes the distribution in the batch that records it; a cancelled
+      // one skips its recipient there instead, and the guard keeps it cancelled.
+      const toCompleted = canMove(DISTRIBUTION_TRANSITIONS, from, "completed");
+      it(`the last chunk ${toCompleted ? "completes" : "does not complete"} a ${from} distribution`, async () => {
+        const { id } = await seed(from);
+        await sendChunk(engine(new RecordingQueue()), provider(OK).transport, id, 0, 1);
+        const after = await distributionOf(id);
+        expect(after.status).toBe(toCompleted ? "completed" : from);
+        expect(after.sent + after.failed + after.skipped).toBe(
+          from === "sending" || from === "cancelled" ? 1 : 0,
+        );
+      });
+    }
+  });
+});
+
+describe("delivery status machine", () => {
+  walkEveryPair(DELIVERY_STATUSES, DELIVERY_TRANSITIONS, async (from, to) => {
+    const { deliveryId } = await seed("sending", from);
+    const moved = await moveDeliveries(db(), to, eq(deliveries.id, deliveryId)).returning();
+    return { moved: moved.length, after: (await deliveryOf(deliveryId)).status };
+  });
+
+  describe("through the engine", () => {
+    for (const from of DELIVERY_STATUSES) {
+      const toSkipped = canMove(DELIVERY_TRANSITIONS, from, "skipped");
+      it(`cancelling ${toSkipped ? "skips" : "leaves"} a ${from} recipient`, async () => {
+        const { id, deliveryId } = await seed("sending", from);
+        const res = await json(`/api/v1/distributions/${id}/cancel`, "POST", {}, ADMIN);
+        expect(res.status).toBe(200);
+        const after = await deliveryOf(deliveryId);
+        expect(after.status).toBe(toSkipped ? "skipped" : from);
+        expect((await distributionOf(id)).skipped).toBe(toSkipped ? 1 : 0);
+      });
+
+      // An attempt the provider asks to retry leaves the recipients frozen, one attempt more.
+      const toSending = canMove(DELIVERY_TRANSITIONS, from, "sending");
+      it(`an attempt ${toSending ? "freezes" : "leaves"} a ${from} recipient`, async () => {
+        const { id, deliveryId } = await seed("sending", from);
+        const { transport, seen } = provider(RETRYABLE);
+        const verdict = await sendChunk(engine(new RecordingQueue()), transport, id, 0, 1);
+        expect(verdict.action).toBe(toSending ? "retry" : "ack");
+        expect(seen).toEqual(toSending ? ["sending"] : []);
+        const after = await deliveryOf(deliveryId);
+        expect(after.status).toBe(toSending ? "sending" : from);
+        expect(after.attempts).toBe(toSending ? 1 : 0);
+      });
+
+      // Sent and failed are reached only through the frozen set: the provider is handed
+      // recipients in `sending`, and the outcome moves them on from there.
+      for (const [to, outcome] of [
+        ["sent", OK],
+        ["failed", REFUSED],
+      ] as const) {
+        const reaches = toSending && canMove(DELIVERY_TRANSITIONS, "sending", to);
+        it(`a ${to} chunk ${reaches ? `takes a ${from} recipient to ${to} through sending` : `leaves a ${from} recipient`}`, async () => {
+          const { id, deliveryId } = await seed("sending", from);
+          const { transport, seen } = provider(outcome);
+          await sendChunk(engine(new RecordingQueue()), transport, id, 0, 1);
+          const path = [from, ...seen, (await deliveryOf(deliveryId)).status];
+          expect(path).toEqual(reaches ? [from, "sending", to] : [from, from]);
+        });
+      }
+    }
+  });
+});
