@@ -7,8 +7,5 @@ declare global {
       /** Workers static assets (public/), bound for tests only in vitest.config.ts. */
       ASSETS: Fetcher;
     }
-    interface GlobalProps {
-      mainModule: typeof import("../src/index");
-    }
   }
 }
