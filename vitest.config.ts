@@ -1,8 +1,10 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
+  const { assets } = unstable_readConfig({ config: "./wrangler.toml" });
   return {
     plugins: [
       cloudflareTest({
@@ -18,6 +20,10 @@ export default defineConfig(async () => {
             // base64 of "test-webhook-key-0123456789abcdef", in Svix's whsec_ form.
             RESEND_WEBHOOK_SECRET: "whsec_dGVzdC13ZWJob29rLWtleS0wMTIzNDU2Nzg5YWJjZGVm",
           },
+          // `exports.default.fetch` calls the Worker itself, never the static assets in front of
+          // it, so tests reach those (wrangler.toml's [assets], public/_headers applied) through
+          // a binding of their own. Production has no such binding: nothing in it reads them.
+          assets: { directory: assets!.directory, binding: "ASSETS" },
           // The outside world: every outbound fetch goes to a fake Resend (and later a fake
           // Turnstile), a small worker of its own rather than patched internals.
           outboundService: "fake-outside",

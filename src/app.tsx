@@ -36,9 +36,6 @@ import {
   subscriptionApi,
   topicApi,
 } from "./subscribers/routes";
-import { APP_CSS } from "./ui/assets";
-import { DOOR_JS } from "./ui/door-script";
-import { APP_JS } from "./ui/local-time";
 import { webhookApi } from "./webhooks/routes";
 import {
   invitationAdminPages,
@@ -119,18 +116,6 @@ export function createApp() {
   app.get("/__metrics/d1", (c) =>
     c.env.D1_METRICS === "on" ? c.json(isolateMeter) : c.notFound(),
   );
-  app.get("/assets/app.css", (c) => {
-    c.header("Cache-Control", "public, max-age=3600");
-    return c.body(APP_CSS, 200, { "Content-Type": "text/css; charset=utf-8" });
-  });
-  app.get("/assets/app.js", (c) => {
-    c.header("Cache-Control", "public, max-age=3600");
-    return c.body(APP_JS, 200, { "Content-Type": "text/javascript; charset=utf-8" });
-  });
-  app.get("/assets/door.js", (c) => {
-    c.header("Cache-Control", "public, max-age=3600");
-    return c.body(DOOR_JS, 200, { "Content-Type": "text/javascript; charset=utf-8" });
-  });
   app.route("/", homePages);
   app.route("/workshops", workshopPages);
   app.route("/r", registrationPages);

@@ -4,9 +4,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
-    }
-    interface GlobalProps {
-      mainModule: typeof import("../src/index");
+      /** Workers static assets (public/), bound for tests only in vitest.config.ts. */
+      ASSETS: Fetcher;
     }
   }
 }

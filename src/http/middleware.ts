@@ -37,6 +37,8 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
  * Strict headers on every response. Pages load only from the Worker itself; no inline
  * script; `no-referrer` because many of our URLs carry tokens (/r/…, /i/…, /u/…).
  * A handler that sets one of these headers itself keeps its value (the framed email preview).
+ * Static assets never reach the Worker: public/_headers gives them the same headers, and
+ * test/assets.test.ts fails when the two differ.
  */
 export const CSP = {
   defaultSrc: ["'none'"],

@@ -5,6 +5,17 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
 
+const SECURITY_HEADERS = [
+  "content-security-policy",
+  "x-content-type-options",
+  "referrer-policy",
+  "x-frame-options",
+  "strict-transport-security",
+  "cross-origin-resource-policy",
+  "cross-origin-opener-policy",
+  "permissions-policy",
+];
+
 let stack;
 let workshop;
 const email = `browser.${Date.now()}@example.org`;
@@ -44,15 +55,37 @@ after(async () => {
 
 async function checkedPage(path, lang) {
   const page = await stack.newPage();
+  const assets = [];
+  page.on("response", (r) => {
+    if (new URL(r.url()).pathname.startsWith("/assets/")) assets.push(r.status());
+  });
   const res = await page.goto(
     `${stack.app.url}${path}${path.includes("?") ? "&" : "?"}lang=${lang}`,
   );
   assert.equal(res.status(), 200, `${path} answers 200`);
+  // The stylesheet and script load (static assets) and the page's CSP lets the stylesheet apply.
+  assert.deepEqual(assets, [200, 200], `${path} loads app.css and app.js`);
+  assert.equal(
+    await page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+    "rgb(250, 250, 250)",
+  );
   assert.equal(await page.getAttribute("html", "lang"), lang);
   assert.equal(await page.getAttribute("html", "dir"), lang === "ar" ? "rtl" : "ltr");
   assert.deepEqual(await axeProblems(page), [], `axe on ${path} (${lang})`);
   return page;
 }
+
+test("stylesheet and scripts are static assets with the pages' security headers", async () => {
+  const page = await fetch(`${stack.app.url}/`);
+  for (const path of ["/assets/app.css", "/assets/app.js", "/assets/door.js"]) {
+    const res = await fetch(`${stack.app.url}${path}`);
+    assert.equal(res.status, 200, path);
+    assert.equal(res.headers.get("cache-control"), "public, max-age=3600", path);
+    for (const name of SECURITY_HEADERS) {
+      assert.equal(res.headers.get(name), page.headers.get(name), `${path}: ${name}`);
+    }
+  }
+});
 
 for (const lang of ["en", "ar"]) {
   test(`home and workshop pages pass axe (${lang})`, async () => {
@@ -107,6 +140,13 @@ test("register through the form, confirm from the mailbox, check in at the door"
     assert.equal(await door.getAttribute("html", "dir"), lang === "ar" ? "rtl" : "ltr");
     assert.deepEqual(await axeProblems(door), [], `axe on the door page (${lang})`);
   }
+  // door.js ran: it shows the camera button, or says why there is none.
+  const scanShown = await door.isVisible("#scan");
+  const status = await door.textContent("#scan-status");
+  assert.ok(
+    scanShown || status === (await door.getAttribute("#scan-status", "data-unsupported")),
+    "door.js ran",
+  );
   await door.goto(`${stack.app.url}/admin/workshops/${workshop.id}/door?lang=en`);
   await door.fill("#door-q", "Lina");
   await door.click("form[role=search] button, search button");

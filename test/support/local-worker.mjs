@@ -1,11 +1,12 @@
 // Builds the app and the baseline with wrangler (the same bundle `wrangler deploy` would
 // upload) and runs each in its own Miniflare/workerd, without wrangler dev's proxy: the
 // benchmarks measure the Worker and not the dev tooling, and the browser tests drive the
-// real bundle.
+// real bundle, with the static assets in front of it as in production.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
 const WRANGLER = "node_modules/wrangler/bin/wrangler.js";
 
@@ -23,6 +24,15 @@ function bundle(configPath, outdir, main) {
   if (result.status !== 0)
     throw new Error(`bundling ${configPath} failed:\n${result.stdout}\n${result.stderr}`);
   return `${out}/${basename(main).replace(/\.tsx?$/, ".js")}`;
+}
+
+/**
+ * Workers static assets as the config declares them ([assets], with public/_headers), in the
+ * form wrangler dev gives Miniflare: requests for a file are answered before the Worker runs.
+ */
+function assetsOf(configPath, workerName) {
+  const { assets } = unstable_getMiniflareWorkerOptions(configPath).workerOptions;
+  return assets ? { assets: { ...assets, workerName } } : {};
 }
 
 export const APP_BINDINGS = {
@@ -82,6 +92,7 @@ export async function startApp({
           ? { "workshops-mail": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 5 } }
           : {},
         bindings: { ...APP_BINDINGS, APP_URL: `http://127.0.0.1:${port}`, ...bindings },
+        ...assetsOf("wrangler.toml", "app"),
         ...(outboundService ? { outboundService } : {}),
       },
     ],
