@@ -3,14 +3,14 @@
 // replace per recipient (the greeting name and the unsubscribe link): never one render per
 // recipient. No tracking pixel, no rewritten links.
 import { Heading, Link, Text } from "@react-email/components";
+import type { Lang } from "../src/i18n";
 import { EmailLayout, styles } from "./components/layout";
-import type { EmailLang } from "./strings";
 
 export const NAME_SLOT = "%%RECIPIENT_NAME%%";
 export const UNSUBSCRIBE_SLOT = "%%UNSUBSCRIBE_URL%%";
 
 export interface ReportEmailProps {
-  lang: EmailLang;
+  lang: Lang;
   title: string;
   summary?: string | null;
   /** The report body, already rendered from Markdown with raw HTML escaped. */

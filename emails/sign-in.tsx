@@ -1,10 +1,11 @@
 /** @jsxImportSource react */
 import { Button, Heading, Text } from "@react-email/components";
+import type { Lang } from "../src/i18n";
 import { EmailLayout, styles } from "./components/layout";
-import { type EmailLang, emailStrings } from "./strings";
+import { emailStrings } from "./strings";
 
 export interface SignInEmailProps {
-  lang: EmailLang;
+  lang: Lang;
   name: string;
   url: string;
 }

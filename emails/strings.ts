@@ -1,5 +1,5 @@
 // Words the emails use, per language. Templates take `lang` and read from here.
-export type EmailLang = "en" | "ar";
+import type { Lang } from "../src/i18n";
 
 export const emailStrings = {
   en: {
@@ -22,4 +22,4 @@ export const emailStrings = {
     signInExpiry:
       "يعمل الرابط مرة واحدة وتنتهي صلاحيته بعد 15 دقيقة. إن لم تطلبه فتجاهل هذه الرسالة.",
   },
-} satisfies Record<EmailLang, Record<string, unknown>>;
+} satisfies Record<Lang, Record<string, unknown>>;

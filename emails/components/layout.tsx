@@ -1,10 +1,11 @@
 /** @jsxImportSource react */
 import { Body, Container, Head, Hr, Html, Preview, Section, Text } from "@react-email/components";
 import type { ReactNode } from "react";
-import { type EmailLang, emailStrings } from "../strings";
+import { dirOf, type Lang } from "../../src/i18n";
+import { emailStrings } from "../strings";
 
 export interface EmailLayoutProps {
-  lang: EmailLang;
+  lang: Lang;
   preview: string;
   children: ReactNode;
   /** Extra footer lines (an unsubscribe link, for instance). */
@@ -15,7 +16,7 @@ const fontStack =
   "-apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Naskh Arabic', Tahoma, Arial, sans-serif";
 
 export function EmailLayout({ lang, preview, children, footer }: EmailLayoutProps) {
-  const dir = lang === "ar" ? "rtl" : "ltr";
+  const dir = dirOf(lang);
   return (
     <Html lang={lang} dir={dir}>
       <Head />

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { audit } from "../audit/service";
 import type { AppEnv } from "../http/context";
+import { DEFAULT_LANG, isLang, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { requirePermission } from "../organisers/auth";
 import { checkIn, checkInByToken, listRegistrations } from "../registrations/service";
@@ -19,6 +20,12 @@ doorPages.use("/admin/workshops/:id/door", requirePermission("checkin"));
 doorPages.use("/admin/check-in/*", requirePermission("checkin"));
 
 const time = (d: Date | null) => (d ? d.toISOString().slice(11, 16) : "");
+
+/** The language of the door page a check-in form came from (its `back` link). */
+function langOf(backTo: string): Lang {
+  const lang = new URL(backTo, "https://door.invalid").searchParams.get("lang");
+  return isLang(lang) ? lang : DEFAULT_LANG;
+}
 
 doorPages.get("/admin/workshops/:id/door", async (c) => {
   const db = c.get("db");
@@ -118,7 +125,7 @@ function checkedInMessage(
   name: string,
   already: boolean,
   at: Date | null,
-  lang: "en" | "ar" = "en",
+  lang: Lang = DEFAULT_LANG,
 ) {
   const t = doorStrings[lang];
   return fillIn(already ? t.already : t.done, { name, time: time(at) });
@@ -134,7 +141,7 @@ doorPages.post("/admin/check-in/registrations/:id", async (c) => {
       result.registration.name,
       result.alreadyCheckedIn,
       result.registration.checkedInAt,
-      backTo.includes("lang=ar") ? "ar" : "en",
+      langOf(backTo),
     );
     return c.redirect(
       `${backTo}${sep}${new URLSearchParams({ notice: text, kind: result.alreadyCheckedIn ? "error" : "ok" })}`,

@@ -1,6 +1,6 @@
 // The door page's words: door staff work in the workshop's language, so this page speaks
 // English and Arabic like the public ones.
-import type { Lang } from "../lib/i18n";
+import type { Lang } from "../i18n";
 
 export const doorStrings = {
   en: {

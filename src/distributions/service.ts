@@ -27,6 +27,7 @@ import {
   topics,
   workshops,
 } from "../db/schema";
+import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { newId } from "../lib/tokens";
 import type { MailQueueMessage } from "../mail/messages";
@@ -616,7 +617,7 @@ export async function testSend(
   mailer: Mailer,
   report: ReportWithVersions,
   to: string,
-  lang: "en" | "ar",
+  lang: Lang,
 ) {
   const renders = await renderReport(report, ctx.appUrl);
   const version = versionFor(report, lang);

@@ -1,7 +1,7 @@
 // The public home page: what this is, upcoming workshops, latest reports.
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
-import { otherLang } from "../lib/i18n";
+import { dirOf, otherLang } from "../i18n";
 import { reportSummaries } from "../reports/pages";
 import { listPublicReports } from "../reports/service";
 import { Page } from "../ui/layout";
@@ -53,11 +53,7 @@ homePages.get("/", async (c) => {
         ) : (
           <ul class="cards">
             {reportSummaries(latest, lang).map(({ report, version }) => (
-              <li
-                class="card"
-                lang={version.language}
-                dir={version.language === "ar" ? "rtl" : "ltr"}
-              >
+              <li class="card" lang={version.language} dir={dirOf(version.language)}>
                 <h3>
                   <a href={`/reports/${report.slug}?lang=${version.language}`}>{version.title}</a>
                 </h3>

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import type { Env } from "../env";
-import type { Lang } from "../lib/i18n";
+import type { Lang } from "../i18n";
 import type { Mailer } from "../mail/outbox";
 import type { Actor } from "../organisers/roles";
 

@@ -3,8 +3,8 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DEFAULT_LANG } from "../i18n";
 import { AppError, type AppErrorKind, type FieldError } from "../lib/errors";
-import { DEFAULT_LANG } from "../lib/i18n";
 import { Page } from "../ui/layout";
 import { stringsFor } from "../ui/strings";
 import type { AppEnv } from "./context";

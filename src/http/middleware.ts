@@ -6,7 +6,7 @@ import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { createDb } from "../db/client";
 import { type D1Meter, meteredIfOn } from "../db/metering";
-import { pickLang } from "../lib/i18n";
+import { pickLang } from "../i18n";
 import { newId } from "../lib/tokens";
 import { Mailer } from "../mail/outbox";
 import type { AppEnv } from "./context";

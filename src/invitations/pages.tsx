@@ -3,8 +3,8 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
+import { DEFAULT_LANG, isLang, type Lang, otherLang } from "../i18n";
 import { AppError } from "../lib/errors";
-import type { Lang } from "../lib/i18n";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { fillIn, stringsFor } from "../ui/strings";
@@ -22,7 +22,7 @@ async function rsvpPage(
 ) {
   const found = await findInvitationByToken(c.get("db"), token);
   const q = c.req.query("lang");
-  const lang: Lang = q === "en" || q === "ar" ? q : (found?.workshop.language ?? c.get("lang"));
+  const lang: Lang = isLang(q) ? q : (found?.workshop.language ?? c.get("lang"));
   const t = stringsFor(lang);
   if (!found) {
     return c.html(
@@ -41,7 +41,7 @@ async function rsvpPage(
     <Page
       lang={lang}
       title={t.invitationTitle}
-      otherLangHref={`/i/${token}?lang=${lang === "ar" ? "en" : "ar"}`}
+      otherLangHref={`/i/${token}?lang=${otherLang(lang)}`}
     >
       <h1>{t.invitationTitle}</h1>
       <p class="lead" dir="auto">
@@ -93,7 +93,7 @@ invitationPages.get("/i/:token", (c) => rsvpPage(c, c.req.param("token")));
 invitationPages.post("/i/:token", async (c) => {
   const token = c.req.param("token");
   const body = (await c.req.parseBody()) as Record<string, string>;
-  const lang: Lang = body.language === "ar" ? "ar" : "en";
+  const lang: Lang = isLang(body.language) ? body.language : DEFAULT_LANG;
   const t = stringsFor(lang);
   if (body.response !== "accept" && body.response !== "decline")
     return rsvpPage(c, token, { kind: "error", text: t.fixErrors }, 422);

@@ -7,6 +7,7 @@ import { emailStrings } from "../../emails/strings";
 import { auditInsert } from "../audit/service";
 import type { Db } from "../db/client";
 import { apiTokens, organisers, sessions, signInLinks } from "../db/schema";
+import { DEFAULT_LANG } from "../i18n";
 import { conflict, notFound } from "../lib/errors";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId, newSecret, secretsEqual, sha256Hex } from "../lib/tokens";
@@ -152,7 +153,7 @@ export async function requestSignInLink(
   if (!organiser) return;
   const token = newSecret();
   const url = `${appUrl.replace(/\/$/, "")}/admin/sign-in/${token}`;
-  const lang = "en";
+  const lang = DEFAULT_LANG;
   const rendered = await renderEmail(
     createElement(SignInEmail, { lang, name: organiser.name, url }),
   );

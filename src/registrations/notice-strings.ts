@@ -1,6 +1,6 @@
 // The wording of every workshop email, per language. {name}, {title} and friends are
 // filled in by notices.ts.
-import type { Lang } from "../lib/i18n";
+import type { Lang } from "../i18n";
 
 export type NoticeKind =
   | "verify"

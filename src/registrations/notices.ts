@@ -6,7 +6,7 @@ import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
 import type { Db } from "../db/client";
 import type { workshops } from "../db/schema";
-import type { Lang } from "../lib/i18n";
+import type { Lang } from "../i18n";
 import { calendarFile } from "../lib/ics";
 import { qrMatrix } from "../lib/qr";
 import { formatRange } from "../lib/time";

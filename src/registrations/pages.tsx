@@ -4,8 +4,8 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
+import { isLang, type Lang, otherLang } from "../i18n";
 import { AppError } from "../lib/errors";
-import type { Lang } from "../lib/i18n";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { fillIn, stringsFor, type UiStrings } from "../ui/strings";
@@ -47,7 +47,7 @@ async function registrationPage(
   const queryLang = c.req.query("lang");
   if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
   const { registration, workshop } = found;
-  const lang: Lang = queryLang === "en" || queryLang === "ar" ? queryLang : registration.language;
+  const lang: Lang = isLang(queryLang) ? queryLang : registration.language;
   const t = stringsFor(lang);
   const canCancel = [
     "pending_verification",
@@ -59,7 +59,7 @@ async function registrationPage(
     <Page
       lang={lang}
       title={t.registrationTitle}
-      otherLangHref={`/r/${token}?lang=${lang === "ar" ? "en" : "ar"}`}
+      otherLangHref={`/r/${token}?lang=${otherLang(lang)}`}
     >
       <h1>{t.registrationTitle}</h1>
       <p class="lead" dir="auto">

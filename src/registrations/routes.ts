@@ -6,6 +6,7 @@ import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
 import { mailOf } from "../http/mail-context";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
+import { LANGS } from "../i18n";
 import { toCsv } from "../lib/csv";
 import { notFound } from "../lib/errors";
 import { requirePermission } from "../organisers/auth";
@@ -185,7 +186,7 @@ registrationApi.openapi(
                 email: z.email(),
                 affiliation: z.string().trim().max(200).optional(),
                 role: z.enum(PARTICIPANT_ROLES).optional(),
-                language: z.enum(["en", "ar"]).optional(),
+                language: z.enum(LANGS).optional(),
                 notify: z.boolean().optional(),
               })
               .strict(),
@@ -402,7 +403,7 @@ export const PublicRegistrationSchema = z
     email: z.email("Enter a valid email address."),
     affiliation: z.string().trim().max(200).optional(),
     answers: z.record(z.string(), z.union([z.string().max(2000), z.boolean()])).optional(),
-    language: z.enum(["en", "ar"]).optional(),
+    language: z.enum(LANGS).optional(),
     receiveReport: z.boolean().optional(),
     subscribe: z.boolean().optional(),
     [TURNSTILE_FIELD]: z.string().max(4096).optional(),

@@ -15,8 +15,8 @@ import {
   testSend,
 } from "../distributions/service";
 import type { AppEnv } from "../http/context";
+import { DEFAULT_LANG, dirOf, isLang, LANGS, LANGUAGES, type Lang, languageOf } from "../i18n";
 import { AppError } from "../lib/errors";
-import { isLang, type Lang } from "../lib/i18n";
 import { requirePermission } from "../organisers/auth";
 import { listTopics } from "../subscribers/service";
 import { FlashNotice, redirectWithNotice } from "../ui/flash";
@@ -58,12 +58,11 @@ function ReportForm({
       <div>
         <label for="f-defaultLanguage">Default language</label>
         <select id="f-defaultLanguage" name="defaultLanguage">
-          <option value="en" selected={report?.defaultLanguage !== "ar"}>
-            English
-          </option>
-          <option value="ar" selected={report?.defaultLanguage === "ar"}>
-            Arabic
-          </option>
+          {LANGUAGES.map((l) => (
+            <option value={l.code} selected={(report?.defaultLanguage ?? DEFAULT_LANG) === l.code}>
+              {l.englishName}
+            </option>
+          ))}
         </select>
       </div>
       <div>
@@ -77,8 +76,8 @@ function ReportForm({
           ))}
         </select>
       </div>
-      {(["en", "ar"] as const).map((lang) => (
-        <fieldset lang={lang} dir={lang === "ar" ? "rtl" : "ltr"}>
+      {LANGS.map((lang) => (
+        <fieldset lang={lang} dir={dirOf(lang)}>
           <legend>
             {lang === "en"
               ? "English version (leave the title empty for none)"
@@ -114,16 +113,14 @@ function ReportForm({
 }
 
 function fromForm(body: Record<string, string>): ReportInput {
-  const versions = (["en", "ar"] as const)
-    .filter((lang) => body[`${lang}.title`]?.trim())
-    .map((lang) => ({
-      language: lang,
-      title: body[`${lang}.title`]!,
-      summary: body[`${lang}.summary`] || undefined,
-      body: body[`${lang}.body`] ?? "",
-    }));
+  const versions = LANGS.filter((lang) => body[`${lang}.title`]?.trim()).map((lang) => ({
+    language: lang,
+    title: body[`${lang}.title`]!,
+    summary: body[`${lang}.summary`] || undefined,
+    body: body[`${lang}.body`] ?? "",
+  }));
   return {
-    defaultLanguage: body.defaultLanguage === "ar" ? "ar" : "en",
+    defaultLanguage: isLang(body.defaultLanguage) ? body.defaultLanguage : DEFAULT_LANG,
     workshopId: body.workshopId || undefined,
     versions,
   };
@@ -224,7 +221,7 @@ reportAdminPages.get("/admin/reports/:id", async (c) => {
       <ul>
         {report.versions.map((v) => (
           <li>
-            {v.language === "ar" ? "Arabic" : "English"}:{" "}
+            {languageOf(v.language).englishName}:{" "}
             <a href={`${base}/preview?lang=${v.language}`}>web page</a> ·{" "}
             <a href={`${base}/email?lang=${v.language}`}>email</a>
           </li>

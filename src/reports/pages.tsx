@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { raw } from "hono/html";
 import type { AppEnv } from "../http/context";
-import { isLang, type Lang } from "../lib/i18n";
+import { dirOf, isLang, type Lang, languageOf, localeOf, otherLang } from "../i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { Page } from "../ui/layout";
 import { getPublicReport, listPublicReports, type ReportWithVersions, versionFor } from "./service";
@@ -35,10 +35,9 @@ const words = {
     feed: "موجز التقارير (Atom)",
   },
 };
-const LANGUAGE_NAMES: Record<Lang, string> = { en: "English", ar: "العربية" };
 const dateOf = (d: Date | null, lang: Lang) =>
   d
-    ? new Intl.DateTimeFormat(lang === "ar" ? "ar" : "en-GB", {
+    ? new Intl.DateTimeFormat(localeOf(lang), {
         dateStyle: "long",
         timeZone: "UTC",
       }).format(d)
@@ -56,7 +55,7 @@ reportPages.get("/reports", async (c) => {
     <Page
       lang={lang}
       title={t.archive}
-      otherLangHref={`/reports?lang=${lang === "ar" ? "en" : "ar"}`}
+      otherLangHref={`/reports?lang=${otherLang(lang)}`}
       feeds={[{ title: t.feed, href: "/reports/feed.xml" }]}
     >
       <h1>{t.archive}</h1>
@@ -65,11 +64,7 @@ reportPages.get("/reports", async (c) => {
       ) : (
         <ul class="cards">
           {list.map(({ report, version }) => (
-            <li
-              class="card"
-              lang={version.language}
-              dir={version.language === "ar" ? "rtl" : "ltr"}
-            >
+            <li class="card" lang={version.language} dir={dirOf(version.language)}>
               <h2 class="h3">
                 <a href={`/reports/${report.slug}?lang=${version.language}`}>{version.title}</a>
               </h2>
@@ -146,7 +141,7 @@ export function ReportArticle({
             {" · "}
             {t.also}{" "}
             <a href={`${base}?lang=${o.language}`} hreflang={o.language} lang={o.language}>
-              {LANGUAGE_NAMES[o.language]}
+              {languageOf(o.language).name}
             </a>
           </>
         ))}

@@ -11,8 +11,8 @@ import {
   turnstileForPage,
 } from "../http/abuse";
 import type { AppEnv } from "../http/context";
+import { DEFAULT_LANG, isLang, LANGUAGES, type Lang, otherLang } from "../i18n";
 import { AppError } from "../lib/errors";
-import { isLang, type Lang, otherLang } from "../lib/i18n";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { fillIn } from "../ui/strings";
@@ -24,6 +24,7 @@ import {
   listTopics,
   subscribe,
   subscriberByManageToken,
+  topicName,
   unsubscribeByToken,
   updatePreferences,
 } from "./service";
@@ -75,8 +76,7 @@ async function SubscribeForm({
           <legend>{t.topics}</legend>
           {topics.map((topic) => (
             <label class="check">
-              <input type="checkbox" name="topics" value={topic.slug} />{" "}
-              {lang === "ar" && topic.nameAr ? topic.nameAr : topic.name}
+              <input type="checkbox" name="topics" value={topic.slug} /> {topicName(topic, lang)}
             </label>
           ))}
         </fieldset>
@@ -204,12 +204,11 @@ async function subscriberPage(c: Context<AppEnv>, token: string, notice?: string
             <div>
               <label for="f-language">{t.language}</label>
               <select id="f-language" name="language">
-                <option value="en" selected={subscriber.language === "en"}>
-                  English
-                </option>
-                <option value="ar" selected={subscriber.language === "ar"}>
-                  العربية
-                </option>
+                {LANGUAGES.map((l) => (
+                  <option value={l.code} selected={subscriber.language === l.code}>
+                    {l.name}
+                  </option>
+                ))}
               </select>
             </div>
             {topics.length ? (
@@ -223,7 +222,7 @@ async function subscriberPage(c: Context<AppEnv>, token: string, notice?: string
                       value={topic.id}
                       checked={mine.has(topic.id)}
                     />{" "}
-                    {lang === "ar" && topic.nameAr ? topic.nameAr : topic.name}
+                    {topicName(topic, lang)}
                   </label>
                 ))}
               </fieldset>
@@ -284,7 +283,7 @@ subscriberPages.post("/s/:token", async (c) => {
     .map(String)
     .filter((t) => known.has(t));
   await updatePreferences(c.get("db"), id, {
-    language: isLang(body.language) ? body.language : "en",
+    language: isLang(body.language) ? body.language : DEFAULT_LANG,
     topicIds: chosen,
   });
   return subscriberPage(c, token, subscriberStrings[c.get("lang")].saved);

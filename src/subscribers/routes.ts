@@ -6,6 +6,7 @@ import { SUBSCRIBER_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
+import { LANGS } from "../i18n";
 import { parseCsv, toCsv } from "../lib/csv";
 import { requirePermission } from "../organisers/auth";
 import {
@@ -279,7 +280,7 @@ const SubscribeSchema = z
   .object({
     email: z.email("Enter a valid email address."),
     name: z.string().trim().max(200).optional(),
-    language: z.enum(["en", "ar"]).optional(),
+    language: z.enum(LANGS).optional(),
     topics: z.array(z.string().max(60)).max(50).optional(),
     [TURNSTILE_FIELD]: z.string().max(4096).optional(),
   })

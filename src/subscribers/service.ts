@@ -16,8 +16,8 @@ import {
   suppressions,
   topics,
 } from "../db/schema";
+import { DEFAULT_LANG, isLang, LANGS, type Lang } from "../i18n";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
-import type { Lang } from "../lib/i18n";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Mailer } from "../mail/outbox";
@@ -47,6 +47,11 @@ export interface SubscriberContext {
 const PROMPT_EVERY_MS = 10 * 60 * 1000;
 
 // ---------------------------------------------------------------- topics
+
+/** A topic's name in a language. Topics have an English name and an optional Arabic one. */
+export function topicName(topic: { name: string; nameAr: string | null }, lang: Lang): string {
+  return lang === "ar" && topic.nameAr ? topic.nameAr : topic.name;
+}
 
 export function listTopics(db: Db) {
   return db.query.topics.findMany({ orderBy: [asc(topics.slug)] });
@@ -171,7 +176,7 @@ export async function subscribe(
       id,
       email,
       name: input.name ? cleanText(input.name) : null,
-      language: input.language ?? "en",
+      language: input.language ?? DEFAULT_LANG,
       status: "pending",
       consentSource: source,
       lastPromptAt: now,
@@ -425,9 +430,9 @@ export async function importSubscribers(
     const email = normaliseEmail(row.email ?? "");
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
       errors.push({ path: `rows.${n}.email`, message: "Not a valid email address." });
-    const language = (row.language?.trim() || "en") as Lang;
-    if (language !== "en" && language !== "ar")
-      errors.push({ path: `rows.${n}.language`, message: "Use en or ar." });
+    const language = (row.language?.trim() || DEFAULT_LANG) as Lang;
+    if (!isLang(language))
+      errors.push({ path: `rows.${n}.language`, message: `Use ${LANGS.join(" or ")}.` });
     const slugs = (row.topics ?? "")
       .split(";")
       .map((t) => t.trim())

@@ -1,5 +1,5 @@
 // Subscriber-facing words: emails and pages, per language.
-import type { Lang } from "../lib/i18n";
+import type { Lang } from "../i18n";
 
 export const subscriberStrings = {
   en: {

@@ -1,6 +1,6 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { dirOf, type Lang } from "../lib/i18n";
+import { dirOf, type Lang, otherLang } from "../i18n";
 import type { Actor } from "../organisers/roles";
 import { stringsFor } from "./strings";
 
@@ -22,6 +22,9 @@ export interface PageProps {
   /** Feeds to announce in the head. */
   feeds?: { title: string; href: string }[];
 }
+
+/** The organisers' pages are in English whatever the language of the page around them. */
+const ADMIN_LANG: Lang = "en";
 
 const ADMIN_MENU: { href: string; label: string; roles?: Actor["role"][] }[] = [
   { href: "/admin", label: "Dashboard" },
@@ -90,7 +93,7 @@ export function Page({
               </a>
               <nav
                 aria-label={area === "admin" ? "Organisers" : t.home}
-                lang={area === "admin" && lang !== "en" ? "en" : undefined}
+                lang={area === "admin" && lang !== ADMIN_LANG ? ADMIN_LANG : undefined}
               >
                 <ul>
                   {area === "admin" && actor
@@ -103,11 +106,7 @@ export function Page({
                   ) : null}
                   {area === "public" && otherLangHref ? (
                     <li>
-                      <a
-                        href={otherLangHref}
-                        lang={lang === "ar" ? "en" : "ar"}
-                        hreflang={lang === "ar" ? "en" : "ar"}
-                      >
+                      <a href={otherLangHref} lang={otherLang(lang)} hreflang={otherLang(lang)}>
                         {t.switchTo}
                       </a>
                     </li>

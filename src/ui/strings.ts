@@ -1,5 +1,5 @@
 // Words on the public pages, per language. Admin pages are English-only for now.
-import type { Lang } from "../lib/i18n";
+import type { Lang } from "../i18n";
 
 export const uiStrings = {
   en: {

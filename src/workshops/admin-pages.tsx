@@ -7,6 +7,7 @@ import { audit } from "../audit/service";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import type { AppEnv } from "../http/context";
 import { mailOf } from "../http/mail-context";
+import { LANGUAGES } from "../i18n";
 import { inviteesFromCsv } from "../invitations/import";
 import {
   addInvitations,
@@ -204,10 +205,7 @@ function WorkshopForm({
         name="language"
         label="Language"
         value={values.language}
-        options={[
-          { value: "en", label: "English" },
-          { value: "ar", label: "Arabic" },
-        ]}
+        options={LANGUAGES.map((l) => ({ value: l.code, label: l.englishName }))}
       />
       <div>
         <label for="f-questions">Questions</label>

@@ -1,5 +1,5 @@
 // Pieces of the public workshop pages: when, where, and how many places.
-import type { Lang } from "../lib/i18n";
+import type { Lang } from "../i18n";
 import { formatRange } from "../lib/time";
 import { locationText } from "../registrations/notices";
 import { fillIn, stringsFor } from "../ui/strings";

@@ -11,8 +11,8 @@ import {
   turnstileForPage,
 } from "../http/abuse";
 import type { AppEnv } from "../http/context";
+import { type Lang, otherLang } from "../i18n";
 import { AppError } from "../lib/errors";
-import { type Lang, otherLang } from "../lib/i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { register } from "../registrations/service";
 import { subscribe } from "../subscribers/service";
