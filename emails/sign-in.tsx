@@ -1,8 +1,7 @@
 /** @jsxImportSource react */
 import { Button, Heading, Text } from "@react-email/components";
-import type { Lang } from "../src/i18n";
+import { dictionary, fill, type Lang } from "../src/i18n";
 import { EmailLayout, styles } from "./components/layout";
-import { emailStrings } from "./strings";
 
 export interface SignInEmailProps {
   lang: Lang;
@@ -11,11 +10,11 @@ export interface SignInEmailProps {
 }
 
 export function SignInEmail({ lang, name, url }: SignInEmailProps) {
-  const t = emailStrings[lang];
+  const t = dictionary(lang).emails;
   return (
     <EmailLayout lang={lang} preview={t.signInSubject}>
       <Heading style={styles.heading}>{t.signInHeading}</Heading>
-      <Text style={styles.text}>{t.signInIntro(name)}</Text>
+      <Text style={styles.text}>{fill(t.signInIntro, { name })}</Text>
       <Button href={url} style={styles.button}>
         {t.signInButton}
       </Button>

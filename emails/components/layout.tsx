@@ -1,8 +1,7 @@
 /** @jsxImportSource react */
 import { Body, Container, Head, Hr, Html, Preview, Section, Text } from "@react-email/components";
 import type { ReactNode } from "react";
-import { dirOf, type Lang } from "../../src/i18n";
-import { emailStrings } from "../strings";
+import { dictionary, dirOf, type Lang } from "../../src/i18n";
 
 export interface EmailLayoutProps {
   lang: Lang;
@@ -38,7 +37,7 @@ export function EmailLayout({ lang, preview, children, footer }: EmailLayoutProp
           <Hr style={{ borderColor: "#e4e4e7", margin: "32px 0 16px" }} />
           <Section>
             <Text style={{ color: "#71717a", fontSize: 12, lineHeight: "18px", margin: 0 }}>
-              {emailStrings[lang].footer}
+              {dictionary(lang).emails.footer}
             </Text>
             {footer}
           </Section>

@@ -4,16 +4,14 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { audit } from "../audit/service";
 import type { AppEnv } from "../http/context";
-import { DEFAULT_LANG, isLang, type Lang } from "../i18n";
+import { DEFAULT_LANG, dictionary, fill, isLang, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { requirePermission } from "../organisers/auth";
 import { checkIn, checkInByToken, listRegistrations } from "../registrations/service";
 import { resolveToken } from "../registrations/tokens";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
-import { fillIn } from "../ui/strings";
 import { getWorkshop } from "../workshops/service";
-import { doorStrings } from "./door-strings";
 
 export const doorPages = new Hono<AppEnv>();
 doorPages.use("/admin/workshops/:id/door", requirePermission("checkin"));
@@ -47,7 +45,7 @@ doorPages.get("/admin/workshops/:id/door", async (c) => {
     });
   const notice = c.req.query("notice");
   const lang = c.get("lang");
-  const t = doorStrings[lang];
+  const t = dictionary(lang).door;
   return c.html(
     <Page lang={lang} title={`${t.door}: ${workshop.title}`} area="admin" actor={c.get("actor")}>
       <h1>
@@ -56,7 +54,7 @@ doorPages.get("/admin/workshops/:id/door", async (c) => {
       {notice ? (
         <Notice kind={c.req.query("kind") === "error" ? "error" : "ok"}>{notice}</Notice>
       ) : null}
-      <p>{fillIn(t.seatsTaken, { n: workshop.confirmedCount })}</p>
+      <p>{fill(t.seatsTaken, { n: workshop.confirmedCount })}</p>
       <section aria-labelledby="scan-heading">
         <h2 id="scan-heading">{t.scanHeading}</h2>
         <p
@@ -80,7 +78,7 @@ doorPages.get("/admin/workshops/:id/door", async (c) => {
             <button type="submit">{t.search}</button>
           </form>
         </search>
-        {q && people.length === 0 ? <p>{fillIn(t.nobody, { q })}</p> : null}
+        {q && people.length === 0 ? <p>{fill(t.nobody, { q })}</p> : null}
         {people.length ? (
           <ul class="cards">
             {people.map((p) => (
@@ -96,7 +94,7 @@ doorPages.get("/admin/workshops/:id/door", async (c) => {
                 {p.status === "attended" ? (
                   <p>
                     <span class="badge ok">
-                      {fillIn(t.checkedInAt, { time: time(p.checkedInAt) })}
+                      {fill(t.checkedInAt, { time: time(p.checkedInAt) })}
                     </span>
                   </p>
                 ) : (
@@ -127,8 +125,8 @@ function checkedInMessage(
   at: Date | null,
   lang: Lang = DEFAULT_LANG,
 ) {
-  const t = doorStrings[lang];
-  return fillIn(already ? t.already : t.done, { name, time: time(at) });
+  const t = dictionary(lang).door;
+  return fill(already ? t.already : t.done, { name, time: time(at) });
 }
 
 doorPages.post("/admin/check-in/registrations/:id", async (c) => {

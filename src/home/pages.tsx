@@ -1,11 +1,10 @@
 // The public home page: what this is, upcoming workshops, latest reports.
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
-import { dirOf, otherLang } from "../i18n";
+import { dictionary, dirOf, otherLang } from "../i18n";
 import { reportSummaries } from "../reports/pages";
 import { listPublicReports } from "../reports/service";
 import { Page } from "../ui/layout";
-import { stringsFor } from "../ui/strings";
 import { SeatBadge, WhenWhere } from "../workshops/components";
 import { listUpcoming } from "../workshops/service";
 
@@ -13,7 +12,7 @@ export const homePages = new Hono<AppEnv>();
 
 homePages.get("/", async (c) => {
   const lang = c.get("lang");
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   const now = new Date();
   const [upcoming, latest] = await Promise.all([
     listUpcoming(c.get("db"), now, 20),

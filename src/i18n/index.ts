@@ -1,6 +1,12 @@
-// The languages the public side speaks, declared once. Everything else (the language
-// columns, the API's enums, page direction, date formats, the language switch) reads
-// from this list.
+// The languages the public side speaks, declared once with their dictionaries. Everything
+// else (the language columns, the API's enums, page direction, date formats, the language
+// switch, every word on a public page or in an email) reads from this list. Adding a
+// language (Turkish, say) means writing its dictionary, src/i18n/tr.ts, shaped by en.ts,
+// and adding its line here.
+import { ar } from "./ar";
+import { type Dictionary, en } from "./en";
+
+export type { Dictionary, NoticeKind } from "./en";
 
 export interface Language {
   code: string;
@@ -11,11 +17,19 @@ export interface Language {
   dir: "ltr" | "rtl";
   /** BCP 47 locale for dates and numbers. */
   locale: string;
+  dictionary: Dictionary;
 }
 
 export const LANGUAGES = [
-  { code: "en", name: "English", englishName: "English", dir: "ltr", locale: "en-GB" },
-  { code: "ar", name: "العربية", englishName: "Arabic", dir: "rtl", locale: "ar" },
+  {
+    code: "en",
+    name: "English",
+    englishName: "English",
+    dir: "ltr",
+    locale: "en-GB",
+    dictionary: en,
+  },
+  { code: "ar", name: "العربية", englishName: "Arabic", dir: "rtl", locale: "ar", dictionary: ar },
 ] as const satisfies readonly Language[];
 
 export type Lang = (typeof LANGUAGES)[number]["code"];
@@ -41,6 +55,27 @@ export function dirOf(lang: Lang): "rtl" | "ltr" {
 
 export function localeOf(lang: Lang): string {
   return BY_CODE[lang].locale;
+}
+
+/** Every word the site and its emails say in this language. */
+export function dictionary(lang: Lang): Dictionary {
+  return BY_CODE[lang].dictionary;
+}
+
+const PLACEHOLDER = /\{(\w+)\}/g;
+
+/**
+ * A dictionary string with its `{name}` placeholders replaced by the values given; a
+ * placeholder without a value becomes empty. Values are inserted as they are (pages and
+ * emails escape them when they render).
+ */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(PLACEHOLDER, (_, key: string) => String(values[key] ?? ""));
+}
+
+/** The names of a string's placeholders, in order. */
+export function placeholders(template: string): string[] {
+  return Array.from(template.matchAll(PLACEHOLDER), (m) => m[1]!);
 }
 
 /**

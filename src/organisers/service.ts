@@ -3,11 +3,10 @@
 import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import { createElement } from "react";
 import SignInEmail from "../../emails/sign-in";
-import { emailStrings } from "../../emails/strings";
 import { auditInsert } from "../audit/service";
 import type { Db } from "../db/client";
 import { apiTokens, organisers, sessions, signInLinks } from "../db/schema";
-import { DEFAULT_LANG } from "../i18n";
+import { DEFAULT_LANG, dictionary } from "../i18n";
 import { conflict, notFound } from "../lib/errors";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId, newSecret, secretsEqual, sha256Hex } from "../lib/tokens";
@@ -159,7 +158,7 @@ export async function requestSignInLink(
   );
   const outbox = mailer.outboxInsert({
     to: organiser.email,
-    subject: emailStrings[lang].signInSubject,
+    subject: dictionary(lang).emails.signInSubject,
     kind: "sign-in",
     ...rendered,
   });

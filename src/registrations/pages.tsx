@@ -4,11 +4,10 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { isLang, type Lang, otherLang } from "../i18n";
+import { type Dictionary, dictionary, fill, isLang, type Lang, otherLang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
-import { fillIn, stringsFor, type UiStrings } from "../ui/strings";
 import { WhenWhere } from "../workshops/components";
 import { registrationCalendar } from "./notices";
 import { cancelByToken, findByToken, type Registration, verify } from "./service";
@@ -17,18 +16,18 @@ export const registrationPages = new Hono<AppEnv>();
 registrationPages.use("/r/:token/*", throttlePublicPosts);
 
 export function statusText(
-  t: UiStrings,
+  t: Dictionary["ui"],
   registration: Pick<Registration, "status" | "waitlistPosition">,
 ): string {
   const key =
-    `status${registration.status[0]!.toUpperCase()}${registration.status.slice(1)}` as keyof UiStrings;
-  return fillIn(t[key], { n: registration.waitlistPosition ?? "" });
+    `status${registration.status[0]!.toUpperCase()}${registration.status.slice(1)}` as keyof Dictionary["ui"];
+  return fill(t[key], { n: registration.waitlistPosition ?? "" });
 }
 
 const seated = (r: Registration) => r.status === "confirmed" || r.status === "attended";
 
 function InvalidLink({ lang }: { lang: Lang }) {
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   return (
     <Page lang={lang} title={t.linkInvalidTitle}>
       <h1>{t.linkInvalidTitle}</h1>
@@ -48,7 +47,7 @@ async function registrationPage(
   if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
   const { registration, workshop } = found;
   const lang: Lang = isLang(queryLang) ? queryLang : registration.language;
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   const canCancel = [
     "pending_verification",
     "pending_approval",

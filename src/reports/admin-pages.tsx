@@ -15,7 +15,16 @@ import {
   testSend,
 } from "../distributions/service";
 import type { AppEnv } from "../http/context";
-import { DEFAULT_LANG, dirOf, isLang, LANGS, LANGUAGES, type Lang, languageOf } from "../i18n";
+import {
+  DEFAULT_LANG,
+  dictionary,
+  dirOf,
+  isLang,
+  LANGS,
+  LANGUAGES,
+  type Lang,
+  languageOf,
+} from "../i18n";
 import { AppError } from "../lib/errors";
 import { requirePermission } from "../organisers/auth";
 import { listTopics } from "../subscribers/service";
@@ -78,27 +87,21 @@ function ReportForm({
       </div>
       {LANGS.map((lang) => (
         <fieldset lang={lang} dir={dirOf(lang)}>
-          <legend>
-            {lang === "en"
-              ? "English version (leave the title empty for none)"
-              : "النسخة العربية (اترك العنوان فارغاً إن لم توجد)"}
-          </legend>
+          <legend>{dictionary(lang).reportForm.legend}</legend>
           <Field
             name={`${lang}.title`}
-            label={lang === "en" ? "Title" : "العنوان"}
+            label={dictionary(lang).reportForm.title}
             value={v(lang)?.title}
             dir="auto"
           />
           <Field
             name={`${lang}.summary`}
-            label={lang === "en" ? "Summary" : "الملخص"}
+            label={dictionary(lang).reportForm.summary}
             value={v(lang)?.summary ?? ""}
             dir="auto"
           />
           <div>
-            <label for={`f-${lang}-body`}>
-              {lang === "en" ? "Body (Markdown)" : "النص (Markdown)"}
-            </label>
+            <label for={`f-${lang}-body`}>{dictionary(lang).reportForm.body}</label>
             <textarea id={`f-${lang}-body`} name={`${lang}.body`} rows={12} dir="auto">
               {v(lang)?.body ?? ""}
             </textarea>

@@ -4,37 +4,13 @@
 import { Hono } from "hono";
 import { raw } from "hono/html";
 import type { AppEnv } from "../http/context";
-import { dirOf, isLang, type Lang, languageOf, localeOf, otherLang } from "../i18n";
+import { dictionary, dirOf, isLang, type Lang, languageOf, localeOf, otherLang } from "../i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { Page } from "../ui/layout";
 import { getPublicReport, listPublicReports, type ReportWithVersions, versionFor } from "./service";
 
 export const reportPages = new Hono<AppEnv>();
 
-const words = {
-  en: {
-    archive: "Reports",
-    empty: "No reports have been published yet.",
-    published: "Published",
-    size: "Text size",
-    smaller: "Smaller text",
-    reset: "Default size",
-    larger: "Larger text",
-    also: "Also in",
-    feed: "Reports feed (Atom)",
-  },
-  ar: {
-    archive: "التقارير",
-    empty: "لم تُنشر أي تقارير بعد.",
-    published: "نُشر في",
-    size: "حجم النص",
-    smaller: "تصغير النص",
-    reset: "الحجم الافتراضي",
-    larger: "تكبير النص",
-    also: "متوفر أيضاً بـ",
-    feed: "موجز التقارير (Atom)",
-  },
-};
 const dateOf = (d: Date | null, lang: Lang) =>
   d
     ? new Intl.DateTimeFormat(localeOf(lang), {
@@ -49,7 +25,7 @@ export function reportSummaries(reports: ReportWithVersions[], lang: Lang) {
 
 reportPages.get("/reports", async (c) => {
   const lang = c.get("lang");
-  const t = words[lang];
+  const t = dictionary(lang).reports;
   const list = reportSummaries(await listPublicReports(c.get("db"), new Date()), lang);
   return c.html(
     <Page
@@ -129,7 +105,7 @@ export function ReportArticle({
   base: string;
 }) {
   const version = versionFor(report, lang);
-  const t = words[version.language];
+  const t = dictionary(version.language).reports;
   const others = report.versions.filter((v) => v.language !== version.language);
   return (
     <article>
@@ -183,7 +159,7 @@ reportPages.get("/reports/:slug", async (c) => {
         lang: v.language,
         href: `${base}${path}?lang=${v.language}`,
       }))}
-      feeds={[{ title: words[version.language].feed, href: "/reports/feed.xml" }]}
+      feeds={[{ title: dictionary(version.language).reports.feed, href: "/reports/feed.xml" }]}
     >
       <ReportArticle report={report} lang={version.language} base={path} />
     </Page>,

@@ -11,11 +11,10 @@ import {
   turnstileForPage,
 } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { DEFAULT_LANG, isLang, LANGUAGES, type Lang, otherLang } from "../i18n";
+import { DEFAULT_LANG, dictionary, fill, isLang, LANGUAGES, type Lang, otherLang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
-import { fillIn } from "../ui/strings";
 import { subscriberContext } from "./routes";
 import {
   confirmSubscription,
@@ -28,7 +27,6 @@ import {
   unsubscribeByToken,
   updatePreferences,
 } from "./service";
-import { subscriberStrings } from "./strings";
 import { readManageToken, readUnsubscribeToken, unsubscribeToken } from "./tokens";
 
 export const subscriberPages = new Hono<AppEnv>();
@@ -47,7 +45,7 @@ async function SubscribeForm({
   error?: string;
   siteKey?: string;
 }) {
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   const topics = await listTopics(c.get("db"));
   return (
     <form method="post" action={`/subscribe?lang=${lang}`} class="stack" novalidate>
@@ -91,7 +89,7 @@ async function SubscribeForm({
 
 subscriberPages.get("/subscribe", async (c) => {
   const lang = c.get("lang");
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   const siteKey = turnstileForPage(c);
   return c.html(
     <Page
@@ -110,7 +108,7 @@ subscriberPages.get("/subscribe", async (c) => {
 subscriberPages.post("/subscribe", async (c) => {
   const body = await c.req.parseBody({ all: true });
   const lang: Lang = isLang(body.language) ? body.language : c.get("lang");
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   const email = String(body.email ?? "").trim();
   const again = (error: string, status: 403 | 422) => {
     const siteKey = turnstileForPage(c);
@@ -126,11 +124,7 @@ subscriberPages.post("/subscribe", async (c) => {
       status,
     );
   };
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
-    return again(
-      lang === "ar" ? "يرجى كتابة بريد إلكتروني صحيح." : "Enter a valid email address.",
-      422,
-    );
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) return again(dictionary(lang).ui.enterEmail, 422);
   try {
     await requireHuman(c, String(body[TURNSTILE_FIELD] ?? ""));
     const topics = ([] as unknown[]).concat(body.topics ?? []).map(String);
@@ -148,14 +142,14 @@ subscriberPages.post("/subscribe", async (c) => {
   return c.html(
     <Page lang={lang} title={t.checkEmailTitle}>
       <h1>{t.checkEmailTitle}</h1>
-      <Notice kind="ok">{fillIn(t.checkEmail, { email })}</Notice>
+      <Notice kind="ok">{fill(t.checkEmail, { email })}</Notice>
     </Page>,
     202,
   );
 });
 
 function Invalid({ lang }: { lang: Lang }) {
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   return (
     <Page lang={lang} title={t.invalidTitle}>
       <h1>{t.invalidTitle}</h1>
@@ -177,7 +171,7 @@ async function subscriberPage(c: Context<AppEnv>, token: string, notice?: string
   const q = c.req.query("lang");
   if (!subscriber) return c.html(<Invalid lang={isLang(q) ? q : c.get("lang")} />, 404);
   const lang: Lang = isLang(q) ? q : subscriber.language;
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   const topics = await listTopics(c.get("db"));
   const mine = new Set(subscriber.topics.map((x) => x.topicId));
   const base = `/s/${token}`;
@@ -269,7 +263,7 @@ subscriberPages.post("/s/:token/confirm", async (c) => {
     throw error;
   }
   const lang = c.get("lang");
-  return subscriberPage(c, token, subscriberStrings[lang].confirmed);
+  return subscriberPage(c, token, dictionary(lang).subscribers.confirmed);
 });
 
 subscriberPages.post("/s/:token", async (c) => {
@@ -286,7 +280,7 @@ subscriberPages.post("/s/:token", async (c) => {
     language: isLang(body.language) ? body.language : DEFAULT_LANG,
     topicIds: chosen,
   });
-  return subscriberPage(c, token, subscriberStrings[c.get("lang")].saved);
+  return subscriberPage(c, token, dictionary(c.get("lang")).subscribers.saved);
 });
 
 subscriberPages.post("/s/:token/unsubscribe", async (c) => {
@@ -298,7 +292,7 @@ subscriberPages.post("/s/:token/unsubscribe", async (c) => {
     c.env.TOKEN_SECRET,
     await unsubscribeToken(c.env.TOKEN_SECRET, { kind: "subscriber", id }),
   );
-  return subscriberPage(c, token, subscriberStrings[c.get("lang")].unsubscribed);
+  return subscriberPage(c, token, dictionary(c.get("lang")).subscribers.unsubscribed);
 });
 
 subscriberPages.get("/s/:token/export.json", async (c) => {
@@ -320,7 +314,7 @@ subscriberPages.post("/s/:token/erase", async (c) => {
   } catch (error) {
     if (!(error instanceof AppError && error.kind === "not_found")) throw error;
   }
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   return c.html(
     <Page lang={lang} title={t.eraseButton}>
       <h1>{t.eraseButton}</h1>
@@ -330,7 +324,7 @@ subscriberPages.post("/s/:token/erase", async (c) => {
 });
 
 function UnsubscribePage({ lang, token, done }: { lang: Lang; token: string; done: boolean }) {
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   return (
     <Page
       lang={lang}

@@ -16,14 +16,13 @@ import {
   suppressions,
   topics,
 } from "../db/schema";
-import { DEFAULT_LANG, isLang, LANGS, type Lang } from "../i18n";
+import { DEFAULT_LANG, dictionary, isLang, LANGS, type Lang } from "../i18n";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Mailer } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
 import type { Actor } from "../organisers/roles";
-import { subscriberStrings } from "./strings";
 import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
 
 export type Subscriber = typeof subscribers.$inferSelect;
@@ -105,7 +104,7 @@ async function promptEmail(
   subscriber: Subscriber,
   kind: "confirm" | "exists",
 ) {
-  const t = subscriberStrings[subscriber.language];
+  const t = dictionary(subscriber.language).subscribers;
   const url = `${ctx.appUrl.replace(/\/$/, "")}/s/${await manageToken(ctx.secret, subscriber.id)}`;
   const rendered = await renderEmail(
     createElement(NoticeEmail, {

@@ -1,8 +1,7 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { dirOf, type Lang, otherLang } from "../i18n";
+import { dictionary, dirOf, type Lang, otherLang } from "../i18n";
 import type { Actor } from "../organisers/roles";
-import { stringsFor } from "./strings";
 
 export interface PageProps {
   lang: Lang;
@@ -59,7 +58,7 @@ export function Page({
   alternates,
   feeds,
 }: PageProps) {
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   const siteName = area === "admin" ? "Workshops · Organisers" : t.siteName;
   return (
     <>

@@ -11,14 +11,13 @@ import {
   turnstileForPage,
 } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { type Lang, otherLang } from "../i18n";
+import { DEFAULT_LANG, dictionary, fill, type Lang, otherLang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { renderMarkdown } from "../lib/markdown";
 import { register } from "../registrations/service";
 import { subscribe } from "../subscribers/service";
 import { type FormErrors, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
-import { fillIn, stringsFor } from "../ui/strings";
 import { SeatBadge, WhenWhere } from "./components";
 import { getPublishedBySlug, seatState, type Workshop } from "./service";
 
@@ -38,7 +37,7 @@ function RegistrationForm({
   values?: Record<string, string>;
   siteKey?: string;
 }) {
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   const field = (
     name: string,
     label: string,
@@ -193,7 +192,7 @@ function WorkshopPage({
   form?: { errors: FormErrors; values: Record<string, string> };
   siteKey?: string;
 }) {
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   const state = seatState(workshop);
   const open = state.kind === "places_left" || state.kind === "waitlist_open";
   return (
@@ -248,7 +247,7 @@ const RegistrationFormSchema = z.object({
 workshopPages.post("/workshops/:slug/register", async (c) => {
   const db = c.get("db");
   const lang = c.get("lang");
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   const workshop = await getPublishedBySlug(db, c.req.param("slug"));
   const body = (await c.req.parseBody()) as Record<string, string>;
   const values = Object.fromEntries(
@@ -261,10 +260,8 @@ workshopPages.post("/workshops/:slug/register", async (c) => {
   });
   const errors: FormErrors = {};
   if (!parsed.ok) {
-    if (parsed.errors.name) errors.name = lang === "ar" ? "يرجى كتابة اسمك." : "Enter your name.";
-    if (parsed.errors.email)
-      errors.email =
-        lang === "ar" ? "يرجى كتابة بريد إلكتروني صحيح." : "Enter a valid email address.";
+    if (parsed.errors.name) errors.name = t.enterName;
+    if (parsed.errors.email) errors.email = t.enterEmail;
     if (parsed.errors.affiliation) errors.affiliation = parsed.errors.affiliation;
   }
   const answers = Object.fromEntries(
@@ -311,8 +308,8 @@ workshopPages.post("/workshops/:slug/register", async (c) => {
         <h1>{title}</h1>
         <Notice kind="ok">
           {outcome.verification
-            ? fillIn(t.checkEmail, { email: data.email })
-            : fillIn(t.checkEmail, { email: data.email })}
+            ? fill(t.checkEmail, { email: data.email })
+            : fill(t.checkEmail, { email: data.email })}
         </Notice>
         <p>
           <a href={`/workshops/${workshop.slug}?lang=${lang}`}>{t.backToWorkshop}</a>
@@ -322,8 +319,9 @@ workshopPages.post("/workshops/:slug/register", async (c) => {
     );
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
+    // The service's messages are in English; other languages get the general wording.
     for (const e of error.errors ?? [])
-      errors[e.path] = lang === "ar" ? "هذا الحقل مطلوب أو غير صالح." : e.message;
+      errors[e.path] = lang === DEFAULT_LANG ? e.message : t.fieldInvalid;
     if (!error.errors?.length) errors._form = error.message;
     return explain(error.kind === "conflict" ? 409 : error.kind === "forbidden" ? 403 : 422);
   }
