@@ -1,7 +1,7 @@
 // The public home page: what this is, upcoming workshops, latest reports.
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
-import { dictionary, dirOf, otherLang } from "../i18n";
+import { dictionary, dirOf } from "../i18n";
 import { reportSummaries } from "../reports/pages";
 import { listPublicReports } from "../reports/service";
 import { Page } from "../ui/layout";
@@ -23,7 +23,7 @@ homePages.get("/", async (c) => {
       lang={lang}
       title={t.homeTitle}
       path={`/?lang=${lang}`}
-      otherLangHref={`/?lang=${otherLang(lang)}`}
+      otherLangHref={(other) => `/?lang=${other}`}
     >
       <h1>{t.homeTitle}</h1>
       <p class="lead">{t.homeIntro}</p>

@@ -7,7 +7,6 @@ export const ar: Dictionary = {
     skipToContent: "انتقل إلى المحتوى",
     home: "الرئيسية",
     language: "اللغة",
-    switchTo: "English",
     homeTitle: "ورشات العمل والتقارير",
     homeIntro:
       "ورشات عمل صغيرة حول قضايا السياسات، والتقارير التي تخرج منها. سجّل في ورشة قادمة أو اقرأ خلاصات الورشات السابقة.",

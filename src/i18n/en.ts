@@ -22,7 +22,6 @@ export const en = {
     skipToContent: "Skip to content",
     home: "Home",
     language: "Language",
-    switchTo: "العربية",
     homeTitle: "Workshops and reports",
     homeIntro:
       "Small workshops on policy questions, and the reports that come out of them. Register for an upcoming workshop or read what earlier ones concluded.",

@@ -100,8 +100,3 @@ export function pickLang(
 export function otherLangs(lang: Lang): Lang[] {
   return LANGS.filter((l) => l !== lang);
 }
-
-/** The language a page offers to switch to. */
-export function otherLang(lang: Lang): Lang {
-  return otherLangs(lang)[0]!;
-}

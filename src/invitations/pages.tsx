@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { DEFAULT_LANG, dictionary, fill, isLang, type Lang, otherLang } from "../i18n";
+import { DEFAULT_LANG, dictionary, fill, isLang, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
@@ -40,7 +40,7 @@ async function rsvpPage(
     <Page
       lang={lang}
       title={t.invitationTitle}
-      otherLangHref={`/i/${token}?lang=${otherLang(lang)}`}
+      otherLangHref={(other) => `/i/${token}?lang=${other}`}
     >
       <h1>{t.invitationTitle}</h1>
       <p class="lead" dir="auto">

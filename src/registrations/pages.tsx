@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { type Dictionary, dictionary, fill, isLang, type Lang, otherLang } from "../i18n";
+import { type Dictionary, dictionary, fill, isLang, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
@@ -58,7 +58,7 @@ async function registrationPage(
     <Page
       lang={lang}
       title={t.registrationTitle}
-      otherLangHref={`/r/${token}?lang=${otherLang(lang)}`}
+      otherLangHref={(other) => `/r/${token}?lang=${other}`}
     >
       <h1>{t.registrationTitle}</h1>
       <p class="lead" dir="auto">

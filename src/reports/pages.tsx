@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { raw } from "hono/html";
 import type { AppEnv } from "../http/context";
-import { dictionary, dirOf, isLang, type Lang, languageOf, localeOf, otherLang } from "../i18n";
+import { dictionary, dirOf, isLang, type Lang, languageOf, localeOf } from "../i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { Page } from "../ui/layout";
 import { getPublicReport, listPublicReports, type ReportWithVersions, versionFor } from "./service";
@@ -31,7 +31,7 @@ reportPages.get("/reports", async (c) => {
     <Page
       lang={lang}
       title={t.archive}
-      otherLangHref={`/reports?lang=${otherLang(lang)}`}
+      otherLangHref={(other) => `/reports?lang=${other}`}
       feeds={[{ title: t.feed, href: "/reports/feed.xml" }]}
     >
       <h1>{t.archive}</h1>
@@ -149,12 +149,13 @@ reportPages.get("/reports/:slug", async (c) => {
   const version = versionFor(report, wanted);
   const path = `/reports/${report.slug}`;
   const base = c.env.APP_URL.replace(/\/$/, "");
-  const otherVersion = report.versions.find((v) => v.language !== version.language);
   return c.html(
     <Page
       lang={version.language}
       title={version.title}
-      otherLangHref={otherVersion ? `${path}?lang=${otherVersion.language}` : undefined}
+      otherLangHref={(other) =>
+        report.versions.some((v) => v.language === other) ? `${path}?lang=${other}` : undefined
+      }
       alternates={report.versions.map((v) => ({
         lang: v.language,
         href: `${base}${path}?lang=${v.language}`,

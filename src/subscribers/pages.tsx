@@ -11,7 +11,7 @@ import {
   turnstileForPage,
 } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { DEFAULT_LANG, dictionary, fill, isLang, LANGUAGES, type Lang, otherLang } from "../i18n";
+import { DEFAULT_LANG, dictionary, fill, isLang, LANGUAGES, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
@@ -95,7 +95,7 @@ subscriberPages.get("/subscribe", async (c) => {
     <Page
       lang={lang}
       title={t.subscribeTitle}
-      otherLangHref={`/subscribe?lang=${otherLang(lang)}`}
+      otherLangHref={(other) => `/subscribe?lang=${other}`}
       externalScripts={siteKey ? [TURNSTILE_SCRIPT] : undefined}
     >
       <h1>{t.subscribeTitle}</h1>
@@ -176,7 +176,7 @@ async function subscriberPage(c: Context<AppEnv>, token: string, notice?: string
   const mine = new Set(subscriber.topics.map((x) => x.topicId));
   const base = `/s/${token}`;
   return c.html(
-    <Page lang={lang} title={t.pageTitle} otherLangHref={`${base}?lang=${otherLang(lang)}`}>
+    <Page lang={lang} title={t.pageTitle} otherLangHref={(other) => `${base}?lang=${other}`}>
       <h1>{t.pageTitle}</h1>
       {notice ? <Notice kind="ok">{notice}</Notice> : null}
       <dl class="facts">
@@ -329,7 +329,7 @@ function UnsubscribePage({ lang, token, done }: { lang: Lang; token: string; don
     <Page
       lang={lang}
       title={t.unsubscribeTitle}
-      otherLangHref={`/u/${token}?lang=${otherLang(lang)}`}
+      otherLangHref={(other) => `/u/${token}?lang=${other}`}
     >
       <h1>{t.unsubscribeTitle}</h1>
       {done ? (

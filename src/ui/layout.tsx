@@ -1,6 +1,6 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { dictionary, dirOf, type Lang, otherLang } from "../i18n";
+import { dictionary, dirOf, type Lang, languageOf, otherLangs } from "../i18n";
 import type { Actor } from "../organisers/roles";
 
 export interface PageProps {
@@ -12,8 +12,11 @@ export interface PageProps {
   actor?: Actor | null;
   /** The current path, to mark the current menu item. */
   path?: string;
-  /** Path of this page in the other language, for the language switch (public pages). */
-  otherLangHref?: string;
+  /**
+   * Path of this page in another language, for the language switch (public pages); undefined
+   * where the page does not exist in that language.
+   */
+  otherLangHref?: (lang: Lang) => string | undefined;
   /** Third-party scripts this page needs (only Turnstile, and only when configured). */
   externalScripts?: string[];
   /** Language versions of this page, for <link rel="alternate" hreflang>. */
@@ -103,13 +106,18 @@ export function Page({
                   {area === "public" ? (
                     <MenuLink href={`/?lang=${lang}`} label={t.home} path={path} />
                   ) : null}
-                  {area === "public" && otherLangHref ? (
-                    <li>
-                      <a href={otherLangHref} lang={otherLang(lang)} hreflang={otherLang(lang)}>
-                        {t.switchTo}
-                      </a>
-                    </li>
-                  ) : null}
+                  {area === "public" && otherLangHref
+                    ? otherLangs(lang).map((other) => {
+                        const href = otherLangHref(other);
+                        return href ? (
+                          <li>
+                            <a href={href} lang={other} hreflang={other}>
+                              {languageOf(other).name}
+                            </a>
+                          </li>
+                        ) : null;
+                      })
+                    : null}
                   {area === "admin" && actor ? (
                     <li>
                       <form method="post" action="/admin/sign-out" class="inline">

@@ -11,7 +11,7 @@ import {
   turnstileForPage,
 } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { DEFAULT_LANG, dictionary, fill, type Lang, otherLang } from "../i18n";
+import { DEFAULT_LANG, dictionary, fill, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { renderMarkdown } from "../lib/markdown";
 import { register } from "../registrations/service";
@@ -199,7 +199,7 @@ function WorkshopPage({
     <Page
       lang={lang}
       title={workshop.title}
-      otherLangHref={`/workshops/${workshop.slug}?lang=${otherLang(lang)}`}
+      otherLangHref={(other) => `/workshops/${workshop.slug}?lang=${other}`}
       externalScripts={siteKey ? [TURNSTILE_SCRIPT] : undefined}
     >
       <article>
