@@ -3,11 +3,11 @@
 // reminders, cancellation, organiser messages): the wording comes from the caller, so each
 // notice is a set of strings, not a template of its own.
 import { Button, Heading, Section, Text } from "@react-email/components";
+import type { Lang } from "../src/i18n";
 import { EmailLayout, styles } from "./components/layout";
-import type { EmailLang } from "./strings";
 
 export interface NoticeEmailProps {
-  lang: EmailLang;
+  lang: Lang;
   preview: string;
   heading: string;
   paragraphs: string[];

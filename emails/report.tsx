@@ -3,14 +3,14 @@
 // replace per recipient (the greeting name and the unsubscribe link): never one render per
 // recipient. No tracking pixel, no rewritten links.
 import { Heading, Link, Text } from "@react-email/components";
+import { dictionary, fill, type Lang } from "../src/i18n";
 import { EmailLayout, styles } from "./components/layout";
-import type { EmailLang } from "./strings";
 
 export const NAME_SLOT = "%%RECIPIENT_NAME%%";
 export const UNSUBSCRIBE_SLOT = "%%UNSUBSCRIBE_URL%%";
 
 export interface ReportEmailProps {
-  lang: EmailLang;
+  lang: Lang;
   title: string;
   summary?: string | null;
   /** The report body, already rendered from Markdown with raw HTML escaped. */
@@ -18,36 +18,19 @@ export interface ReportEmailProps {
   webUrl?: string | null;
 }
 
-const words = {
-  en: {
-    hello: "Dear",
-    web: "Read it on the web",
-    unsubscribe: "Unsubscribe",
-    why: "You receive our workshop reports because you subscribed or attended.",
-  },
-  ar: {
-    hello: "عزيزنا",
-    web: "اقرأه على الموقع",
-    unsubscribe: "إلغاء الاشتراك",
-    why: "تصلك تقارير ورشاتنا لأنك مشترك أو حضرت الورشة.",
-  },
-};
-
 export function ReportEmail({ lang, title, summary, bodyHtml, webUrl }: ReportEmailProps) {
-  const t = words[lang];
+  const t = dictionary(lang).emails;
   return (
     <EmailLayout
       lang={lang}
       preview={summary ?? title}
       footer={
         <Text style={{ color: "#71717a", fontSize: 12, lineHeight: "18px", margin: "8px 0 0" }}>
-          {t.why} <Link href={UNSUBSCRIBE_SLOT}>{t.unsubscribe}</Link>
+          {t.reportWhy} <Link href={UNSUBSCRIBE_SLOT}>{t.reportUnsubscribe}</Link>
         </Text>
       }
     >
-      <Text style={styles.text}>
-        {t.hello} {NAME_SLOT},
-      </Text>
+      <Text style={styles.text}>{fill(t.reportGreeting, { name: NAME_SLOT })}</Text>
       <Heading style={styles.heading}>{title}</Heading>
       {summary ? <Text style={{ ...styles.text, fontWeight: 600 }}>{summary}</Text> : null}
       {/* The body is Markdown rendered with raw HTML disabled and unsafe links refused
@@ -58,7 +41,7 @@ export function ReportEmail({ lang, title, summary, bodyHtml, webUrl }: ReportEm
       />
       {webUrl ? (
         <Text style={styles.small}>
-          <Link href={webUrl}>{t.web}</Link>
+          <Link href={webUrl}>{t.reportWeb}</Link>
         </Text>
       ) : null}
     </EmailLayout>

@@ -1,20 +1,20 @@
 /** @jsxImportSource react */
 import { Button, Heading, Text } from "@react-email/components";
+import { dictionary, fill, type Lang } from "../src/i18n";
 import { EmailLayout, styles } from "./components/layout";
-import { type EmailLang, emailStrings } from "./strings";
 
 export interface SignInEmailProps {
-  lang: EmailLang;
+  lang: Lang;
   name: string;
   url: string;
 }
 
 export function SignInEmail({ lang, name, url }: SignInEmailProps) {
-  const t = emailStrings[lang];
+  const t = dictionary(lang).emails;
   return (
     <EmailLayout lang={lang} preview={t.signInSubject}>
       <Heading style={styles.heading}>{t.signInHeading}</Heading>
-      <Text style={styles.text}>{t.signInIntro(name)}</Text>
+      <Text style={styles.text}>{fill(t.signInIntro, { name })}</Text>
       <Button href={url} style={styles.button}>
         {t.signInButton}
       </Button>

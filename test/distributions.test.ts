@@ -11,6 +11,7 @@ import {
 } from "../src/db/schema";
 import { createDistribution } from "../src/distributions/create";
 import { sweepDistributions } from "../src/distributions/sweeper";
+import type { Lang } from "../src/i18n";
 import { DevMailboxTransport } from "../src/mail/dev-mailbox";
 import { ResendTransport } from "../src/mail/resend";
 import { BUILT_IN_OWNER } from "../src/organisers/service";
@@ -28,12 +29,7 @@ import { ADMIN, call, db, eventually, json, uniqueEmail } from "./support/helper
 import { postWebhook } from "./support/svix";
 import { createWorkshop } from "./support/workshops";
 
-async function attendee(
-  workshopId: string,
-  email: string,
-  language: "en" | "ar",
-  receiveReport = true,
-) {
+async function attendee(workshopId: string, email: string, language: Lang, receiveReport = true) {
   const res = await json(
     `/api/v1/workshops/${workshopId}/registrations`,
     "POST",
@@ -120,7 +116,7 @@ describe("a distribution to a mixed audience", () => {
   });
 });
 
-async function setup(count: number, options: { language?: "en" | "ar" } = {}) {
+async function setup(count: number, options: { language?: Lang } = {}) {
   const t = await topic(`t-${Math.random().toString(36).slice(2, 8)}`);
   const addresses = Array.from(
     { length: count },

@@ -1,10 +1,10 @@
 /** @jsxImportSource react */
 import { Body, Container, Head, Hr, Html, Preview, Section, Text } from "@react-email/components";
 import type { ReactNode } from "react";
-import { type EmailLang, emailStrings } from "../strings";
+import { dictionary, dirOf, type Lang } from "../../src/i18n";
 
 export interface EmailLayoutProps {
-  lang: EmailLang;
+  lang: Lang;
   preview: string;
   children: ReactNode;
   /** Extra footer lines (an unsubscribe link, for instance). */
@@ -15,7 +15,7 @@ const fontStack =
   "-apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Naskh Arabic', Tahoma, Arial, sans-serif";
 
 export function EmailLayout({ lang, preview, children, footer }: EmailLayoutProps) {
-  const dir = lang === "ar" ? "rtl" : "ltr";
+  const dir = dirOf(lang);
   return (
     <Html lang={lang} dir={dir}>
       <Head />
@@ -37,7 +37,7 @@ export function EmailLayout({ lang, preview, children, footer }: EmailLayoutProp
           <Hr style={{ borderColor: "#e4e4e7", margin: "32px 0 16px" }} />
           <Section>
             <Text style={{ color: "#71717a", fontSize: 12, lineHeight: "18px", margin: 0 }}>
-              {emailStrings[lang].footer}
+              {dictionary(lang).emails.footer}
             </Text>
             {footer}
           </Section>

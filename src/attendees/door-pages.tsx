@@ -4,20 +4,25 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { audit } from "../audit/service";
 import type { AppEnv, SignedInEnv } from "../http/context";
+import { DEFAULT_LANG, dictionary, fill, isLang, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { requires } from "../organisers/auth";
 import { checkIn, checkInByToken, listRegistrations } from "../registrations/service";
 import { resolveToken } from "../registrations/tokens";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
-import { fillIn } from "../ui/strings";
 import { getWorkshop } from "../workshops/service";
-import { doorStrings } from "./door-strings";
 
 export const doorPages = new Hono<AppEnv>();
 export const checkInPages = new Hono<AppEnv>();
 
 const time = (d: Date | null) => (d ? d.toISOString().slice(11, 16) : "");
+
+/** The language of the door page a check-in form came from (its `back` link). */
+function langOf(backTo: string): Lang {
+  const lang = new URL(backTo, "https://door.invalid").searchParams.get("lang");
+  return isLang(lang) ? lang : DEFAULT_LANG;
+}
 
 doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
   const db = c.var.services.db;
@@ -39,7 +44,7 @@ doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
     });
   const notice = c.req.query("notice");
   const lang = c.get("lang");
-  const t = doorStrings[lang];
+  const t = dictionary(lang).door;
   return c.html(
     <Page lang={lang} title={`${t.door}: ${workshop.title}`} area="admin" actor={c.var.actor}>
       <h1>
@@ -48,7 +53,7 @@ doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
       {notice ? (
         <Notice kind={c.req.query("kind") === "error" ? "error" : "ok"}>{notice}</Notice>
       ) : null}
-      <p>{fillIn(t.seatsTaken, { n: workshop.confirmedCount })}</p>
+      <p>{fill(t.seatsTaken, { n: workshop.confirmedCount })}</p>
       <section aria-labelledby="scan-heading">
         <h2 id="scan-heading">{t.scanHeading}</h2>
         <p
@@ -72,7 +77,7 @@ doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
             <button type="submit">{t.search}</button>
           </form>
         </search>
-        {q && people.length === 0 ? <p>{fillIn(t.nobody, { q })}</p> : null}
+        {q && people.length === 0 ? <p>{fill(t.nobody, { q })}</p> : null}
         {people.length ? (
           <ul class="cards">
             {people.map((p) => (
@@ -88,7 +93,7 @@ doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
                 {p.status === "attended" ? (
                   <p>
                     <span class="badge ok">
-                      {fillIn(t.checkedInAt, { time: time(p.checkedInAt) })}
+                      {fill(t.checkedInAt, { time: time(p.checkedInAt) })}
                     </span>
                   </p>
                 ) : (
@@ -117,10 +122,10 @@ function checkedInMessage(
   name: string,
   already: boolean,
   at: Date | null,
-  lang: "en" | "ar" = "en",
+  lang: Lang = DEFAULT_LANG,
 ) {
-  const t = doorStrings[lang];
-  return fillIn(already ? t.already : t.done, { name, time: time(at) });
+  const t = dictionary(lang).door;
+  return fill(already ? t.already : t.done, { name, time: time(at) });
 }
 
 checkInPages.post("/registrations/:id", requires("checkin", { registration: "id" }), async (c) => {
@@ -133,7 +138,7 @@ checkInPages.post("/registrations/:id", requires("checkin", { registration: "id"
       result.registration.name,
       result.alreadyCheckedIn,
       result.registration.checkedInAt,
-      backTo.includes("lang=ar") ? "ar" : "en",
+      langOf(backTo),
     );
     return c.redirect(
       `${backTo}${sep}${new URLSearchParams({ notice: text, kind: result.alreadyCheckedIn ? "error" : "ok" })}`,

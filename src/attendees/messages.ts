@@ -4,6 +4,7 @@ import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
 import { auditInsert } from "../audit/service";
 import { type REGISTRATION_STATUSES, registrations } from "../db/schema";
+import { dictionary, fill } from "../i18n";
 import { cleanText, escapeHtml } from "../lib/text";
 import { renderEmail } from "../mail/render";
 import type { Actor } from "../organisers/roles";
@@ -62,7 +63,9 @@ export async function messageParticipants(
   for (let i = 0; i < people.length; i += PER_BATCH) {
     const chunk = people.slice(i, i + PER_BATCH).map((p) => {
       const base = rendered.get(p.language)!;
-      const greeting = (p.language === "ar" ? "مرحباً " : "Hello ") + (p.name || p.email);
+      const greeting = fill(dictionary(p.language).emails.messageGreeting, {
+        name: p.name || p.email,
+      });
       const html = base.html.replace(NAME_SLOT, escapeHtml(greeting));
       const text = base.text.replace(NAME_SLOT, greeting);
       return mailer.outboxInsert({ to: p.email, subject, html, text, kind: "workshop:message" });

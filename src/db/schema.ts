@@ -9,6 +9,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import { DEFAULT_LANG, LANGS } from "../i18n";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -193,9 +194,7 @@ export const workshops = sqliteTable(
       .default(true),
     registrationOpensAt: integer("registration_opens_at", { mode: "timestamp_ms" }),
     registrationClosesAt: integer("registration_closes_at", { mode: "timestamp_ms" }),
-    language: text("language", { enum: ["en", "ar"] })
-      .notNull()
-      .default("en"),
+    language: text("language", { enum: LANGS }).notNull().default(DEFAULT_LANG),
     questions: text("questions", { mode: "json" }).$type<WorkshopQuestion[]>().notNull(),
     /** Days after the workshop ends before its personal data is erased. */
     retentionDays: integer("retention_days").notNull().default(365),
@@ -249,7 +248,7 @@ export const registrations = sqliteTable(
     name: text("name").notNull(),
     affiliation: text("affiliation"),
     answers: text("answers", { mode: "json" }).$type<Record<string, string | boolean>>().notNull(),
-    language: text("language", { enum: ["en", "ar"] }).notNull(),
+    language: text("language", { enum: LANGS }).notNull(),
     receiveReport: integer("receive_report", { mode: "boolean" }).notNull().default(true),
     status: text("status", { enum: REGISTRATION_STATUSES }).notNull(),
     /** The status before the last change: lets one batch adjust the seat counter. */
@@ -350,7 +349,7 @@ export const subscribers = sqliteTable(
     id: text("id").primaryKey(),
     email: text("email").notNull().unique(),
     name: text("name"),
-    language: text("language", { enum: ["en", "ar"] }).notNull(),
+    language: text("language", { enum: LANGS }).notNull(),
     status: text("status", { enum: SUBSCRIBER_STATUSES }).notNull(),
     /** Where consent came from: form, registration, import (the organiser vouches). */
     consentSource: text("consent_source", { enum: ["form", "registration", "import"] }).notNull(),
@@ -395,7 +394,7 @@ export const reports = sqliteTable(
     id: text("id").primaryKey(),
     workshopId: text("workshop_id").references(() => workshops.id, { onDelete: "set null" }),
     slug: text("slug").notNull().unique(),
-    defaultLanguage: text("default_language", { enum: ["en", "ar"] }).notNull(),
+    defaultLanguage: text("default_language", { enum: LANGS }).notNull(),
     status: text("status", { enum: ["draft", "published"] }).notNull(),
     publishedAt: integer("published_at", { mode: "timestamp_ms" }),
     /** The public page goes live at this instant; attendees may receive the report before. */
@@ -412,7 +411,7 @@ export const reportVersions = sqliteTable(
     reportId: text("report_id")
       .notNull()
       .references(() => reports.id, { onDelete: "cascade" }),
-    language: text("language", { enum: ["en", "ar"] }).notNull(),
+    language: text("language", { enum: LANGS }).notNull(),
     title: text("title").notNull(),
     summary: text("summary"),
     body: text("body").notNull(),
@@ -478,7 +477,7 @@ export const distributionRenders = sqliteTable(
     distributionId: text("distribution_id")
       .notNull()
       .references(() => distributions.id, { onDelete: "cascade" }),
-    language: text("language", { enum: ["en", "ar"] }).notNull(),
+    language: text("language", { enum: LANGS }).notNull(),
     subject: text("subject").notNull(),
     html: text("html").notNull(),
     text: text("text").notNull(),
@@ -496,7 +495,7 @@ export const deliveries = sqliteTable(
       .references(() => distributions.id, { onDelete: "cascade" }),
     email: text("email").notNull(),
     name: text("name"),
-    language: text("language", { enum: ["en", "ar"] }).notNull(),
+    language: text("language", { enum: LANGS }).notNull(),
     subscriberId: text("subscriber_id"),
     registrationId: text("registration_id"),
     status: text("status", { enum: ["pending", "sending", "sent", "failed", "skipped"] }).notNull(),

@@ -10,6 +10,7 @@ import {
   topics,
   workshops,
 } from "../db/schema";
+import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { canMove } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
@@ -133,12 +134,7 @@ export async function cancelDistribution(db: Db, actor: Actor, id: string) {
 }
 
 /** The report as recipients would get it, to one address (the organiser's), now. */
-export async function testSend(
-  ctx: Services,
-  report: ReportWithVersions,
-  to: string,
-  lang: "en" | "ar",
-) {
+export async function testSend(ctx: Services, report: ReportWithVersions, to: string, lang: Lang) {
   const renders = await renderReport(report, ctx.settings.appUrl);
   const version = versionFor(report, lang);
   const render = renders.find((r) => r.language === version.language)!;

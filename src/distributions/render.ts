@@ -5,6 +5,7 @@ import { createElement } from "react";
 import ReportEmail, { NAME_SLOT, UNSUBSCRIBE_SLOT } from "../../emails/report";
 import type { Db } from "../db/client";
 import { distributionRenders } from "../db/schema";
+import type { Lang } from "../i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { escapeHtml, headerSafe } from "../lib/text";
 import { renderEmail } from "../mail/render";
@@ -13,7 +14,7 @@ import type { ReportWithVersions } from "../reports/service";
 export function renderRows(
   db: Db,
   distributionId: string,
-  renders: { language: "en" | "ar"; subject: string; html: string; text: string }[],
+  renders: { language: Lang; subject: string; html: string; text: string }[],
 ) {
   return renders.map((r) =>
     db

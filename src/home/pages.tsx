@@ -1,11 +1,10 @@
 // The public home page: what this is, upcoming workshops, latest reports.
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
-import { otherLang } from "../lib/i18n";
+import { dictionary, dirOf } from "../i18n";
 import { reportSummaries } from "../reports/pages";
 import { listPublicReports } from "../reports/service";
 import { Page } from "../ui/layout";
-import { stringsFor } from "../ui/strings";
 import { SeatBadge, WhenWhere } from "../workshops/components";
 import { listUpcoming } from "../workshops/service";
 
@@ -13,7 +12,7 @@ export const homePages = new Hono<AppEnv>();
 
 homePages.get("/", async (c) => {
   const lang = c.get("lang");
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   const now = new Date();
   const [upcoming, latest] = await Promise.all([
     listUpcoming(c.var.services.db, now, 20),
@@ -24,7 +23,7 @@ homePages.get("/", async (c) => {
       lang={lang}
       title={t.homeTitle}
       path={`/?lang=${lang}`}
-      otherLangHref={`/?lang=${otherLang(lang)}`}
+      otherLangHref={(other) => `/?lang=${other}`}
     >
       <h1>{t.homeTitle}</h1>
       <p class="lead">{t.homeIntro}</p>
@@ -53,11 +52,7 @@ homePages.get("/", async (c) => {
         ) : (
           <ul class="cards">
             {reportSummaries(latest, lang).map(({ report, version }) => (
-              <li
-                class="card"
-                lang={version.language}
-                dir={version.language === "ar" ? "rtl" : "ltr"}
-              >
+              <li class="card" lang={version.language} dir={dirOf(version.language)}>
                 <h3>
                   <a href={`/reports/${report.slug}?lang=${version.language}`}>{version.title}</a>
                 </h3>

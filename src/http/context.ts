@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
-import type { Lang } from "../lib/i18n";
+import type { Lang } from "../i18n";
 import type { Actor } from "../organisers/roles";
 import type { Services } from "../services";
 

@@ -3,10 +3,9 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DEFAULT_LANG, dictionary } from "../i18n";
 import { AppError, type AppErrorKind, type FieldError } from "../lib/errors";
-import { DEFAULT_LANG } from "../lib/i18n";
 import { Page } from "../ui/layout";
-import { stringsFor } from "../ui/strings";
 import type { AppContext, AppEnv } from "./context";
 import { problem, titleFor } from "./problem";
 
@@ -31,7 +30,7 @@ export function errorResponse(
 ): Response | Promise<Response> {
   if (isApiRequest(c)) return problem(c, status, detail, errors);
   const lang = c.var.lang ?? DEFAULT_LANG;
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   const title = status === 404 ? t.notFoundTitle : status >= 500 ? t.errorTitle : titleFor(status);
   const text =
     status === 404 ? t.notFoundText : status >= 500 ? t.errorText : (detail ?? t.errorText);

@@ -5,7 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import type { D1Meter } from "../db/metering";
-import { pickLang } from "../lib/i18n";
+import { pickLang } from "../i18n";
 import { newId } from "../lib/tokens";
 import { createServices } from "../services";
 import type { AppEnv } from "./context";

@@ -3,11 +3,10 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
+import { DEFAULT_LANG, dictionary, fill, isLang, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
-import type { Lang } from "../lib/i18n";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
-import { fillIn, stringsFor } from "../ui/strings";
 import { WhenWhere } from "../workshops/components";
 import { findInvitationByToken, respond } from "./service";
 
@@ -21,8 +20,8 @@ async function rsvpPage(
 ) {
   const found = await findInvitationByToken(c.var.services.db, token);
   const q = c.req.query("lang");
-  const lang: Lang = q === "en" || q === "ar" ? q : (found?.workshop.language ?? c.get("lang"));
-  const t = stringsFor(lang);
+  const lang: Lang = isLang(q) ? q : (found?.workshop.language ?? c.get("lang"));
+  const t = dictionary(lang).ui;
   if (!found) {
     return c.html(
       <Page lang={lang} title={t.linkInvalidTitle}>
@@ -40,7 +39,7 @@ async function rsvpPage(
     <Page
       lang={lang}
       title={t.invitationTitle}
-      otherLangHref={`/i/${token}?lang=${lang === "ar" ? "en" : "ar"}`}
+      otherLangHref={(other) => `/i/${token}?lang=${other}`}
     >
       <h1>{t.invitationTitle}</h1>
       <p class="lead" dir="auto">
@@ -51,7 +50,7 @@ async function rsvpPage(
       <WhenWhere workshop={workshop} lang={lang} showLocation={!workshop.locationPrivate} />
       {answerable ? (
         <form method="post" action={`/i/${token}?lang=${lang}`} class="stack">
-          <p>{fillIn(t.invitationFor, { email: invitation.email })}</p>
+          <p>{fill(t.invitationFor, { email: invitation.email })}</p>
           <input type="hidden" name="language" value={lang} />
           <div>
             <label for="f-name">{t.name}</label>
@@ -92,8 +91,8 @@ invitationPages.get("/:token", (c) => rsvpPage(c, c.req.param("token")));
 invitationPages.post("/:token", throttlePublicPosts, async (c) => {
   const token = c.req.param("token");
   const body = (await c.req.parseBody()) as Record<string, string>;
-  const lang: Lang = body.language === "ar" ? "ar" : "en";
-  const t = stringsFor(lang);
+  const lang: Lang = isLang(body.language) ? body.language : DEFAULT_LANG;
+  const t = dictionary(lang).ui;
   if (body.response !== "accept" && body.response !== "decline")
     return rsvpPage(c, token, { kind: "error", text: t.fixErrors }, 422);
   try {

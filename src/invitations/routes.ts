@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { throttlePublicPosts } from "../http/abuse";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
+import { LANGS } from "../i18n";
 import { invalid } from "../lib/errors";
 import { requires } from "../organisers/auth";
 import { getWorkshop } from "../workshops/service";
@@ -163,7 +164,7 @@ export const RsvpSchema = z
     response: z.enum(["accept", "decline"]),
     name: z.string().trim().max(200).optional(),
     answers: z.record(z.string(), z.union([z.string().max(2000), z.boolean()])).optional(),
-    language: z.enum(["en", "ar"]).optional(),
+    language: z.enum(LANGS).optional(),
   })
   .strip()
   .openapi("Rsvp");

@@ -9,8 +9,8 @@ import {
   type PARTICIPANT_ROLES,
   registrations,
 } from "../db/schema";
+import type { Lang } from "../i18n";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
-import type { Lang } from "../lib/i18n";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Actor } from "../organisers/roles";

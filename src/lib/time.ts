@@ -1,5 +1,5 @@
 // Instants are stored in UTC; each workshop has an IANA time zone for display.
-import type { Lang } from "./i18n";
+import { type Lang, localeOf } from "../i18n";
 
 // Building an Intl.DateTimeFormat costs far more than using one: keep them per isolate.
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -23,18 +23,16 @@ export function isTimeZone(value: string): boolean {
   }
 }
 
-const LOCALE: Record<Lang, string> = { en: "en-GB", ar: "ar" };
-
 /** "Wednesday, 3 May 2023, 10:00 – 16:30 (Europe/Istanbul)" in the workshop's zone. */
 export function formatRange(start: Date, end: Date, timeZone: string, lang: Lang): string {
-  const day = formatter(LOCALE[lang], {
+  const day = formatter(localeOf(lang), {
     timeZone,
     weekday: "long",
     day: "numeric",
     month: "long",
     year: "numeric",
   });
-  const time = formatter(LOCALE[lang], {
+  const time = formatter(localeOf(lang), {
     timeZone,
     hour: "2-digit",
     minute: "2-digit",

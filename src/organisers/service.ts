@@ -3,10 +3,10 @@
 import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import { createElement } from "react";
 import SignInEmail from "../../emails/sign-in";
-import { emailStrings } from "../../emails/strings";
 import { auditInsert } from "../audit/service";
 import type { Db } from "../db/client";
 import { apiTokens, organisers, sessions, signInLinks } from "../db/schema";
+import { DEFAULT_LANG, dictionary } from "../i18n";
 import { conflict, notFound } from "../lib/errors";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId, newSecret, secretsEqual, sha256Hex } from "../lib/tokens";
@@ -149,13 +149,13 @@ export async function requestSignInLink(svc: Services, email: string): Promise<v
   if (!organiser) return;
   const token = newSecret();
   const url = `${appUrl.replace(/\/$/, "")}/admin/sign-in/${token}`;
-  const lang = "en";
+  const lang = DEFAULT_LANG;
   const rendered = await renderEmail(
     createElement(SignInEmail, { lang, name: organiser.name, url }),
   );
   const outbox = mailer.outboxInsert({
     to: organiser.email,
-    subject: emailStrings[lang].signInSubject,
+    subject: dictionary(lang).emails.signInSubject,
     kind: "sign-in",
     ...rendered,
   });

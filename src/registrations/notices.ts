@@ -6,13 +6,12 @@ import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
 import type { Db } from "../db/client";
 import type { workshops } from "../db/schema";
-import type { Lang } from "../lib/i18n";
+import { dictionary, fill, type Lang, type NoticeKind } from "../i18n";
 import { calendarFile } from "../lib/ics";
 import { qrMatrix } from "../lib/qr";
 import { formatRange } from "../lib/time";
 import type { Mailer } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
-import { fill, type NoticeKind, noticeStrings } from "./notice-strings";
 import { checkinTokenExpiry, mintToken, registrationTokenExpiry } from "./tokens";
 
 export type Workshop = typeof workshops.$inferSelect;
@@ -90,8 +89,9 @@ export async function buildNotice(
   now = new Date(),
 ): Promise<BuiltNotice> {
   const base = appUrl.replace(/\/$/, "");
-  const strings = noticeStrings[recipient.language];
-  const wording = strings[kind];
+  const words = dictionary(recipient.language);
+  const labels = words.emails;
+  const wording = words.notices[kind];
   const values = { name: recipient.name || recipient.email, title: workshop.title };
   const statements: BuiltNotice["statements"] = [];
 
@@ -127,21 +127,21 @@ export async function buildNotice(
     statements.push(checkin.query);
     qr = {
       matrix: qrMatrix(`${base}/admin/check-in/${checkin.token}`),
-      caption: strings.labels.qr,
+      caption: labels.checkInCode,
     };
   }
 
   const withLocation = showsLocation(workshop, kind);
   const details = [
     {
-      label: strings.labels.when,
+      label: labels.when,
       value: formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, recipient.language),
     },
   ];
   const where = locationText(workshop);
-  if (withLocation && where) details.push({ label: strings.labels.where, value: where });
+  if (withLocation && where) details.push({ label: labels.where, value: where });
   if (withLocation && workshop.onlineUrl)
-    details.push({ label: strings.labels.online, value: workshop.onlineUrl });
+    details.push({ label: labels.online, value: workshop.onlineUrl });
 
   const attachments = [];
   if (WITH_CALENDAR.includes(kind) || WITH_CANCEL_CALENDAR.includes(kind)) {
@@ -167,7 +167,7 @@ export async function buildNotice(
       action: url && wording.action ? { label: wording.action, url } : undefined,
       details,
       qr,
-      footnote: kind === "verify" ? strings.labels.ignore : undefined,
+      footnote: kind === "verify" ? labels.notYou : undefined,
     }),
   );
   const outbox = mailer.outboxInsert({

@@ -4,11 +4,10 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
+import { type Dictionary, dictionary, fill, isLang, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
-import type { Lang } from "../lib/i18n";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
-import { fillIn, stringsFor, type UiStrings } from "../ui/strings";
 import { WhenWhere } from "../workshops/components";
 import { registrationCalendar } from "./notices";
 import { cancelByToken, findByToken, type Registration, verify } from "./service";
@@ -16,18 +15,18 @@ import { cancelByToken, findByToken, type Registration, verify } from "./service
 export const registrationPages = new Hono<AppEnv>();
 
 export function statusText(
-  t: UiStrings,
+  t: Dictionary["ui"],
   registration: Pick<Registration, "status" | "waitlistPosition">,
 ): string {
   const key =
-    `status${registration.status[0]!.toUpperCase()}${registration.status.slice(1)}` as keyof UiStrings;
-  return fillIn(t[key], { n: registration.waitlistPosition ?? "" });
+    `status${registration.status[0]!.toUpperCase()}${registration.status.slice(1)}` as keyof Dictionary["ui"];
+  return fill(t[key], { n: registration.waitlistPosition ?? "" });
 }
 
 const seated = (r: Registration) => r.status === "confirmed" || r.status === "attended";
 
 function InvalidLink({ lang }: { lang: Lang }) {
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   return (
     <Page lang={lang} title={t.linkInvalidTitle}>
       <h1>{t.linkInvalidTitle}</h1>
@@ -46,8 +45,8 @@ async function registrationPage(
   const queryLang = c.req.query("lang");
   if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
   const { registration, workshop } = found;
-  const lang: Lang = queryLang === "en" || queryLang === "ar" ? queryLang : registration.language;
-  const t = stringsFor(lang);
+  const lang: Lang = isLang(queryLang) ? queryLang : registration.language;
+  const t = dictionary(lang).ui;
   const canCancel = [
     "pending_verification",
     "pending_approval",
@@ -58,7 +57,7 @@ async function registrationPage(
     <Page
       lang={lang}
       title={t.registrationTitle}
-      otherLangHref={`/r/${token}?lang=${lang === "ar" ? "en" : "ar"}`}
+      otherLangHref={(other) => `/r/${token}?lang=${other}`}
     >
       <h1>{t.registrationTitle}</h1>
       <p class="lead" dir="auto">

@@ -5,6 +5,7 @@ import { audit } from "../audit/service";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
+import { LANGS } from "../i18n";
 import { toCsv } from "../lib/csv";
 import { notFound } from "../lib/errors";
 import { requires } from "../organisers/auth";
@@ -181,7 +182,7 @@ workshopRegistrationApi.openapi(
                 email: z.email(),
                 affiliation: z.string().trim().max(200).optional(),
                 role: z.enum(PARTICIPANT_ROLES).optional(),
-                language: z.enum(["en", "ar"]).optional(),
+                language: z.enum(LANGS).optional(),
                 notify: z.boolean().optional(),
               })
               .strict(),
@@ -400,7 +401,7 @@ export const PublicRegistrationSchema = z
     email: z.email("Enter a valid email address."),
     affiliation: z.string().trim().max(200).optional(),
     answers: z.record(z.string(), z.union([z.string().max(2000), z.boolean()])).optional(),
-    language: z.enum(["en", "ar"]).optional(),
+    language: z.enum(LANGS).optional(),
     receiveReport: z.boolean().optional(),
     subscribe: z.boolean().optional(),
     [TURNSTILE_FIELD]: z.string().max(4096).optional(),

@@ -1,8 +1,8 @@
 // Sends one kind of notice to many recipients: emails and tokens written in batches, then
 // enqueued. Used for workshop-wide notices (cancellation, rescheduling, reminders, promotions).
 import type { Db } from "../db/client";
+import type { NoticeKind } from "../i18n";
 import type { Mailer } from "../mail/outbox";
-import type { NoticeKind } from "./notice-strings";
 import { buildNotice, type Recipient, type Workshop } from "./notices";
 
 /** Statements per D1 batch: each notice is two to three; stay well inside the limits. */

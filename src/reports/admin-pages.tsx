@@ -15,8 +15,17 @@ import {
 } from "../distributions/create";
 import { personalise, renderReport } from "../distributions/render";
 import type { AppEnv, SignedInEnv } from "../http/context";
+import {
+  DEFAULT_LANG,
+  dictionary,
+  dirOf,
+  isLang,
+  LANGS,
+  LANGUAGES,
+  type Lang,
+  languageOf,
+} from "../i18n";
 import { AppError } from "../lib/errors";
-import { isLang, type Lang } from "../lib/i18n";
 import { requires } from "../organisers/auth";
 import { listTopics } from "../subscribers/service";
 import { FlashNotice, redirectWithNotice } from "../ui/flash";
@@ -55,12 +64,11 @@ function ReportForm({
       <div>
         <label for="f-defaultLanguage">Default language</label>
         <select id="f-defaultLanguage" name="defaultLanguage">
-          <option value="en" selected={report?.defaultLanguage !== "ar"}>
-            English
-          </option>
-          <option value="ar" selected={report?.defaultLanguage === "ar"}>
-            Arabic
-          </option>
+          {LANGUAGES.map((l) => (
+            <option value={l.code} selected={(report?.defaultLanguage ?? DEFAULT_LANG) === l.code}>
+              {l.englishName}
+            </option>
+          ))}
         </select>
       </div>
       <div>
@@ -74,29 +82,23 @@ function ReportForm({
           ))}
         </select>
       </div>
-      {(["en", "ar"] as const).map((lang) => (
-        <fieldset lang={lang} dir={lang === "ar" ? "rtl" : "ltr"}>
-          <legend>
-            {lang === "en"
-              ? "English version (leave the title empty for none)"
-              : "النسخة العربية (اترك العنوان فارغاً إن لم توجد)"}
-          </legend>
+      {LANGS.map((lang) => (
+        <fieldset lang={lang} dir={dirOf(lang)}>
+          <legend>{dictionary(lang).reportForm.legend}</legend>
           <Field
             name={`${lang}.title`}
-            label={lang === "en" ? "Title" : "العنوان"}
+            label={dictionary(lang).reportForm.title}
             value={v(lang)?.title}
             dir="auto"
           />
           <Field
             name={`${lang}.summary`}
-            label={lang === "en" ? "Summary" : "الملخص"}
+            label={dictionary(lang).reportForm.summary}
             value={v(lang)?.summary ?? ""}
             dir="auto"
           />
           <div>
-            <label for={`f-${lang}-body`}>
-              {lang === "en" ? "Body (Markdown)" : "النص (Markdown)"}
-            </label>
+            <label for={`f-${lang}-body`}>{dictionary(lang).reportForm.body}</label>
             <textarea id={`f-${lang}-body`} name={`${lang}.body`} rows={12} dir="auto">
               {v(lang)?.body ?? ""}
             </textarea>
@@ -111,16 +113,14 @@ function ReportForm({
 }
 
 function fromForm(body: Record<string, string>): ReportInput {
-  const versions = (["en", "ar"] as const)
-    .filter((lang) => body[`${lang}.title`]?.trim())
-    .map((lang) => ({
-      language: lang,
-      title: body[`${lang}.title`]!,
-      summary: body[`${lang}.summary`] || undefined,
-      body: body[`${lang}.body`] ?? "",
-    }));
+  const versions = LANGS.filter((lang) => body[`${lang}.title`]?.trim()).map((lang) => ({
+    language: lang,
+    title: body[`${lang}.title`]!,
+    summary: body[`${lang}.summary`] || undefined,
+    body: body[`${lang}.body`] ?? "",
+  }));
   return {
-    defaultLanguage: body.defaultLanguage === "ar" ? "ar" : "en",
+    defaultLanguage: isLang(body.defaultLanguage) ? body.defaultLanguage : DEFAULT_LANG,
     workshopId: body.workshopId || undefined,
     versions,
   };
@@ -220,7 +220,7 @@ reportAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
       <ul>
         {report.versions.map((v) => (
           <li>
-            {v.language === "ar" ? "Arabic" : "English"}:{" "}
+            {languageOf(v.language).englishName}:{" "}
             <a href={`${base}/preview?lang=${v.language}`}>web page</a> ·{" "}
             <a href={`${base}/email?lang=${v.language}`}>email</a>
           </li>

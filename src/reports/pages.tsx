@@ -4,41 +4,16 @@
 import { Hono } from "hono";
 import { raw } from "hono/html";
 import type { AppEnv } from "../http/context";
-import { isLang, type Lang } from "../lib/i18n";
+import { dictionary, dirOf, isLang, type Lang, languageOf, localeOf } from "../i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { Page } from "../ui/layout";
 import { getPublicReport, listPublicReports, type ReportWithVersions, versionFor } from "./service";
 
 export const reportPages = new Hono<AppEnv>();
 
-const words = {
-  en: {
-    archive: "Reports",
-    empty: "No reports have been published yet.",
-    published: "Published",
-    size: "Text size",
-    smaller: "Smaller text",
-    reset: "Default size",
-    larger: "Larger text",
-    also: "Also in",
-    feed: "Reports feed (Atom)",
-  },
-  ar: {
-    archive: "التقارير",
-    empty: "لم تُنشر أي تقارير بعد.",
-    published: "نُشر في",
-    size: "حجم النص",
-    smaller: "تصغير النص",
-    reset: "الحجم الافتراضي",
-    larger: "تكبير النص",
-    also: "متوفر أيضاً بـ",
-    feed: "موجز التقارير (Atom)",
-  },
-};
-const LANGUAGE_NAMES: Record<Lang, string> = { en: "English", ar: "العربية" };
 const dateOf = (d: Date | null, lang: Lang) =>
   d
-    ? new Intl.DateTimeFormat(lang === "ar" ? "ar" : "en-GB", {
+    ? new Intl.DateTimeFormat(localeOf(lang), {
         dateStyle: "long",
         timeZone: "UTC",
       }).format(d)
@@ -50,13 +25,13 @@ export function reportSummaries(reports: ReportWithVersions[], lang: Lang) {
 
 reportPages.get("/", async (c) => {
   const lang = c.get("lang");
-  const t = words[lang];
+  const t = dictionary(lang).reports;
   const list = reportSummaries(await listPublicReports(c.var.services.db, new Date()), lang);
   return c.html(
     <Page
       lang={lang}
       title={t.archive}
-      otherLangHref={`/reports?lang=${lang === "ar" ? "en" : "ar"}`}
+      otherLangHref={(other) => `/reports?lang=${other}`}
       feeds={[{ title: t.feed, href: "/reports/feed.xml" }]}
     >
       <h1>{t.archive}</h1>
@@ -65,11 +40,7 @@ reportPages.get("/", async (c) => {
       ) : (
         <ul class="cards">
           {list.map(({ report, version }) => (
-            <li
-              class="card"
-              lang={version.language}
-              dir={version.language === "ar" ? "rtl" : "ltr"}
-            >
+            <li class="card" lang={version.language} dir={dirOf(version.language)}>
               <h2 class="h3">
                 <a href={`/reports/${report.slug}?lang=${version.language}`}>{version.title}</a>
               </h2>
@@ -134,7 +105,7 @@ export function ReportArticle({
   base: string;
 }) {
   const version = versionFor(report, lang);
-  const t = words[version.language];
+  const t = dictionary(version.language).reports;
   const others = report.versions.filter((v) => v.language !== version.language);
   return (
     <article>
@@ -146,7 +117,7 @@ export function ReportArticle({
             {" · "}
             {t.also}{" "}
             <a href={`${base}?lang=${o.language}`} hreflang={o.language} lang={o.language}>
-              {LANGUAGE_NAMES[o.language]}
+              {languageOf(o.language).name}
             </a>
           </>
         ))}
@@ -178,17 +149,18 @@ reportPages.get("/:slug", async (c) => {
   const version = versionFor(report, wanted);
   const path = `/reports/${report.slug}`;
   const base = c.env.APP_URL.replace(/\/$/, "");
-  const otherVersion = report.versions.find((v) => v.language !== version.language);
   return c.html(
     <Page
       lang={version.language}
       title={version.title}
-      otherLangHref={otherVersion ? `${path}?lang=${otherVersion.language}` : undefined}
+      otherLangHref={(other) =>
+        report.versions.some((v) => v.language === other) ? `${path}?lang=${other}` : undefined
+      }
       alternates={report.versions.map((v) => ({
         lang: v.language,
         href: `${base}${path}?lang=${v.language}`,
       }))}
-      feeds={[{ title: words[version.language].feed, href: "/reports/feed.xml" }]}
+      feeds={[{ title: dictionary(version.language).reports.feed, href: "/reports/feed.xml" }]}
     >
       <ReportArticle report={report} lang={version.language} base={path} />
     </Page>,

@@ -8,6 +8,7 @@ import {
   testSend,
 } from "../distributions/create";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
+import { LANGS, type Lang } from "../i18n";
 import { invalid } from "../lib/errors";
 import { requires } from "../organisers/auth";
 import {
@@ -22,7 +23,7 @@ import {
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const Version = z
   .object({
-    language: z.enum(["en", "ar"]),
+    language: z.enum(LANGS),
     title: z.string().trim().min(1).max(300),
     summary: z.string().trim().max(2000).optional(),
     body: z.string().max(200_000),
@@ -36,8 +37,8 @@ const ReportBody = z
       .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
       .max(80)
       .optional(),
-    defaultLanguage: z.enum(["en", "ar"]),
-    versions: z.array(Version).min(1).max(2),
+    defaultLanguage: z.enum(LANGS),
+    versions: z.array(Version).min(1).max(LANGS.length),
   })
   .strict()
   .openapi("ReportInput");
@@ -258,7 +259,7 @@ reportApi.openapi(
         content: {
           "application/json": {
             schema: z
-              .object({ to: z.email().optional(), language: z.enum(["en", "ar"]).optional() })
+              .object({ to: z.email().optional(), language: z.enum(LANGS).optional() })
               .strict(),
           },
         },
@@ -272,7 +273,7 @@ reportApi.openapi(
   async (c) => {
     const body = (
       (c.req.header("content-type") ?? "").includes("json") ? c.req.valid("json") : {}
-    ) as { to?: string; language?: "en" | "ar" };
+    ) as { to?: string; language?: Lang };
     const to = body.to ?? c.var.actor.email;
     if (!to)
       throw invalid("Give an address: the admin token has none.", [

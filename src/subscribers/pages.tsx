@@ -11,11 +11,10 @@ import {
   turnstileForPage,
 } from "../http/abuse";
 import type { AppEnv } from "../http/context";
+import { DEFAULT_LANG, dictionary, fill, isLang, LANGUAGES, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
-import { isLang, type Lang, otherLang } from "../lib/i18n";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
-import { fillIn } from "../ui/strings";
 import {
   confirmSubscription,
   eraseSubscriber,
@@ -23,10 +22,10 @@ import {
   listTopics,
   subscribe,
   subscriberByManageToken,
+  topicName,
   unsubscribeByToken,
   updatePreferences,
 } from "./service";
-import { subscriberStrings } from "./strings";
 import { readManageToken, readUnsubscribeToken, unsubscribeToken } from "./tokens";
 
 export const subscribePages = new Hono<AppEnv>();
@@ -44,7 +43,7 @@ async function SubscribeForm({
   error?: string;
   siteKey?: string;
 }) {
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   const topics = await listTopics(c.var.services.db);
   return (
     <form method="post" action={`/subscribe?lang=${lang}`} class="stack" novalidate>
@@ -73,8 +72,7 @@ async function SubscribeForm({
           <legend>{t.topics}</legend>
           {topics.map((topic) => (
             <label class="check">
-              <input type="checkbox" name="topics" value={topic.slug} />{" "}
-              {lang === "ar" && topic.nameAr ? topic.nameAr : topic.name}
+              <input type="checkbox" name="topics" value={topic.slug} /> {topicName(topic, lang)}
             </label>
           ))}
         </fieldset>
@@ -89,13 +87,13 @@ async function SubscribeForm({
 
 subscribePages.get("/", async (c) => {
   const lang = c.get("lang");
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   const siteKey = turnstileForPage(c);
   return c.html(
     <Page
       lang={lang}
       title={t.subscribeTitle}
-      otherLangHref={`/subscribe?lang=${otherLang(lang)}`}
+      otherLangHref={(other) => `/subscribe?lang=${other}`}
       externalScripts={siteKey ? [TURNSTILE_SCRIPT] : undefined}
     >
       <h1>{t.subscribeTitle}</h1>
@@ -108,7 +106,7 @@ subscribePages.get("/", async (c) => {
 subscribePages.post("/", throttlePublicPosts, async (c) => {
   const body = await c.req.parseBody({ all: true });
   const lang: Lang = isLang(body.language) ? body.language : c.get("lang");
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   const email = String(body.email ?? "").trim();
   const again = (error: string, status: 403 | 422) => {
     const siteKey = turnstileForPage(c);
@@ -124,11 +122,7 @@ subscribePages.post("/", throttlePublicPosts, async (c) => {
       status,
     );
   };
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
-    return again(
-      lang === "ar" ? "يرجى كتابة بريد إلكتروني صحيح." : "Enter a valid email address.",
-      422,
-    );
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) return again(dictionary(lang).ui.enterEmail, 422);
   try {
     await requireHuman(c, String(body[TURNSTILE_FIELD] ?? ""));
     const topics = ([] as unknown[]).concat(body.topics ?? []).map(String);
@@ -145,14 +139,14 @@ subscribePages.post("/", throttlePublicPosts, async (c) => {
   return c.html(
     <Page lang={lang} title={t.checkEmailTitle}>
       <h1>{t.checkEmailTitle}</h1>
-      <Notice kind="ok">{fillIn(t.checkEmail, { email })}</Notice>
+      <Notice kind="ok">{fill(t.checkEmail, { email })}</Notice>
     </Page>,
     202,
   );
 });
 
 function Invalid({ lang }: { lang: Lang }) {
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   return (
     <Page lang={lang} title={t.invalidTitle}>
       <h1>{t.invalidTitle}</h1>
@@ -174,12 +168,12 @@ async function subscriberPage(c: Context<AppEnv>, token: string, notice?: string
   const q = c.req.query("lang");
   if (!subscriber) return c.html(<Invalid lang={isLang(q) ? q : c.get("lang")} />, 404);
   const lang: Lang = isLang(q) ? q : subscriber.language;
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   const topics = await listTopics(c.var.services.db);
   const mine = new Set(subscriber.topics.map((x) => x.topicId));
   const base = `/s/${token}`;
   return c.html(
-    <Page lang={lang} title={t.pageTitle} otherLangHref={`${base}?lang=${otherLang(lang)}`}>
+    <Page lang={lang} title={t.pageTitle} otherLangHref={(other) => `${base}?lang=${other}`}>
       <h1>{t.pageTitle}</h1>
       {notice ? <Notice kind="ok">{notice}</Notice> : null}
       <dl class="facts">
@@ -201,12 +195,11 @@ async function subscriberPage(c: Context<AppEnv>, token: string, notice?: string
             <div>
               <label for="f-language">{t.language}</label>
               <select id="f-language" name="language">
-                <option value="en" selected={subscriber.language === "en"}>
-                  English
-                </option>
-                <option value="ar" selected={subscriber.language === "ar"}>
-                  العربية
-                </option>
+                {LANGUAGES.map((l) => (
+                  <option value={l.code} selected={subscriber.language === l.code}>
+                    {l.name}
+                  </option>
+                ))}
               </select>
             </div>
             {topics.length ? (
@@ -220,7 +213,7 @@ async function subscriberPage(c: Context<AppEnv>, token: string, notice?: string
                       value={topic.id}
                       checked={mine.has(topic.id)}
                     />{" "}
-                    {lang === "ar" && topic.nameAr ? topic.nameAr : topic.name}
+                    {topicName(topic, lang)}
                   </label>
                 ))}
               </fieldset>
@@ -267,7 +260,7 @@ subscriberPages.post("/:token/confirm", throttlePublicPosts, async (c) => {
     throw error;
   }
   const lang = c.get("lang");
-  return subscriberPage(c, token, subscriberStrings[lang].confirmed);
+  return subscriberPage(c, token, dictionary(lang).subscribers.confirmed);
 });
 
 subscriberPages.post("/:token", throttlePublicPosts, async (c) => {
@@ -281,10 +274,10 @@ subscriberPages.post("/:token", throttlePublicPosts, async (c) => {
     .map(String)
     .filter((t) => known.has(t));
   await updatePreferences(c.var.services.db, id, {
-    language: isLang(body.language) ? body.language : "en",
+    language: isLang(body.language) ? body.language : DEFAULT_LANG,
     topicIds: chosen,
   });
-  return subscriberPage(c, token, subscriberStrings[c.get("lang")].saved);
+  return subscriberPage(c, token, dictionary(c.get("lang")).subscribers.saved);
 });
 
 subscriberPages.post("/:token/unsubscribe", throttlePublicPosts, async (c) => {
@@ -296,7 +289,7 @@ subscriberPages.post("/:token/unsubscribe", throttlePublicPosts, async (c) => {
     c.env.TOKEN_SECRET,
     await unsubscribeToken(c.env.TOKEN_SECRET, { kind: "subscriber", id }),
   );
-  return subscriberPage(c, token, subscriberStrings[c.get("lang")].unsubscribed);
+  return subscriberPage(c, token, dictionary(c.get("lang")).subscribers.unsubscribed);
 });
 
 subscriberPages.get("/:token/export.json", async (c) => {
@@ -318,7 +311,7 @@ subscriberPages.post("/:token/erase", throttlePublicPosts, async (c) => {
   } catch (error) {
     if (!(error instanceof AppError && error.kind === "not_found")) throw error;
   }
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   return c.html(
     <Page lang={lang} title={t.eraseButton}>
       <h1>{t.eraseButton}</h1>
@@ -328,12 +321,12 @@ subscriberPages.post("/:token/erase", throttlePublicPosts, async (c) => {
 });
 
 function UnsubscribePage({ lang, token, done }: { lang: Lang; token: string; done: boolean }) {
-  const t = subscriberStrings[lang];
+  const t = dictionary(lang).subscribers;
   return (
     <Page
       lang={lang}
       title={t.unsubscribeTitle}
-      otherLangHref={`/u/${token}?lang=${otherLang(lang)}`}
+      otherLangHref={(other) => `/u/${token}?lang=${other}`}
     >
       <h1>{t.unsubscribeTitle}</h1>
       {done ? (

@@ -1,11 +1,10 @@
 // JSON API: topics, subscribers (organisers), and public subscription.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { audit } from "../audit/service";
 import { SUBSCRIBER_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
-import type { AppEnv } from "../http/context";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
+import { LANGS } from "../i18n";
 import { parseCsv, toCsv } from "../lib/csv";
 import { requires } from "../organisers/auth";
 import {
@@ -19,11 +18,6 @@ import {
   subscriberJson,
 } from "./service";
 
-export const subscriberContext = (c: Context<AppEnv>) => ({
-  mailer: c.var.services.mailer,
-  appUrl: c.env.APP_URL,
-  secret: c.env.TOKEN_SECRET,
-});
 const Topic = z
   .object({ id: z.string(), slug: z.string(), name: z.string(), nameAr: z.string().nullable() })
   .openapi("Topic");
@@ -282,7 +276,7 @@ const SubscribeSchema = z
   .object({
     email: z.email("Enter a valid email address."),
     name: z.string().trim().max(200).optional(),
-    language: z.enum(["en", "ar"]).optional(),
+    language: z.enum(LANGS).optional(),
     topics: z.array(z.string().max(60)).max(50).optional(),
     [TURNSTILE_FIELD]: z.string().max(4096).optional(),
   })

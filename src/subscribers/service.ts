@@ -16,14 +16,13 @@ import {
   suppressions,
   topics,
 } from "../db/schema";
+import { DEFAULT_LANG, dictionary, isLang, LANGS, type Lang } from "../i18n";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
-import type { Lang } from "../lib/i18n";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import { renderEmail } from "../mail/render";
 import type { Actor } from "../organisers/roles";
 import type { Services } from "../services";
-import { subscriberStrings } from "./strings";
 import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
 
 export type Subscriber = typeof subscribers.$inferSelect;
@@ -41,6 +40,11 @@ export const SUBSCRIBER_TRANSITIONS: Record<SubscriberStatus, readonly Subscribe
 const PROMPT_EVERY_MS = 10 * 60 * 1000;
 
 // ---------------------------------------------------------------- topics
+
+/** A topic's name in a language. Topics have an English name and an optional Arabic one. */
+export function topicName(topic: { name: string; nameAr: string | null }, lang: Lang): string {
+  return lang === "ar" && topic.nameAr ? topic.nameAr : topic.name;
+}
 
 export function listTopics(db: Db) {
   return db.query.topics.findMany({ orderBy: [asc(topics.slug)] });
@@ -89,7 +93,7 @@ async function isSuppressed(db: Db, email: string): Promise<boolean> {
 }
 
 async function promptEmail(ctx: Services, subscriber: Subscriber, kind: "confirm" | "exists") {
-  const t = subscriberStrings[subscriber.language];
+  const t = dictionary(subscriber.language).subscribers;
   const url = `${ctx.settings.appUrl}/s/${await manageToken(ctx.settings.tokenSecret, subscriber.id)}`;
   const rendered = await renderEmail(
     createElement(NoticeEmail, {
@@ -160,7 +164,7 @@ export async function subscribe(
       id,
       email,
       name: input.name ? cleanText(input.name) : null,
-      language: input.language ?? "en",
+      language: input.language ?? DEFAULT_LANG,
       status: "pending",
       consentSource: source,
       lastPromptAt: now,
@@ -413,9 +417,9 @@ export async function importSubscribers(
     const email = normaliseEmail(row.email ?? "");
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
       errors.push({ path: `rows.${n}.email`, message: "Not a valid email address." });
-    const language = (row.language?.trim() || "en") as Lang;
-    if (language !== "en" && language !== "ar")
-      errors.push({ path: `rows.${n}.language`, message: "Use en or ar." });
+    const language = (row.language?.trim() || DEFAULT_LANG) as Lang;
+    if (!isLang(language))
+      errors.push({ path: `rows.${n}.language`, message: `Use ${LANGS.join(" or ")}.` });
     const slugs = (row.topics ?? "")
       .split(";")
       .map((t) => t.trim())

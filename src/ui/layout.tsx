@@ -1,8 +1,7 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { dirOf, type Lang } from "../lib/i18n";
+import { dictionary, dirOf, type Lang, languageOf, otherLangs } from "../i18n";
 import type { Actor } from "../organisers/roles";
-import { stringsFor } from "./strings";
 
 export interface PageProps {
   lang: Lang;
@@ -13,8 +12,11 @@ export interface PageProps {
   actor?: Actor | null;
   /** The current path, to mark the current menu item. */
   path?: string;
-  /** Path of this page in the other language, for the language switch (public pages). */
-  otherLangHref?: string;
+  /**
+   * Path of this page in another language, for the language switch (public pages); undefined
+   * where the page does not exist in that language.
+   */
+  otherLangHref?: (lang: Lang) => string | undefined;
   /** Third-party scripts this page needs (only Turnstile, and only when configured). */
   externalScripts?: string[];
   /** Language versions of this page, for <link rel="alternate" hreflang>. */
@@ -22,6 +24,9 @@ export interface PageProps {
   /** Feeds to announce in the head. */
   feeds?: { title: string; href: string }[];
 }
+
+/** The organisers' pages are in English whatever the language of the page around them. */
+const ADMIN_LANG: Lang = "en";
 
 const ADMIN_MENU: { href: string; label: string; roles?: Actor["role"][] }[] = [
   { href: "/admin", label: "Dashboard" },
@@ -56,7 +61,7 @@ export function Page({
   alternates,
   feeds,
 }: PageProps) {
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   const siteName = area === "admin" ? "Workshops · Organisers" : t.siteName;
   return (
     <>
@@ -90,7 +95,7 @@ export function Page({
               </a>
               <nav
                 aria-label={area === "admin" ? "Organisers" : t.home}
-                lang={area === "admin" && lang !== "en" ? "en" : undefined}
+                lang={area === "admin" && lang !== ADMIN_LANG ? ADMIN_LANG : undefined}
               >
                 <ul>
                   {area === "admin" && actor
@@ -101,17 +106,18 @@ export function Page({
                   {area === "public" ? (
                     <MenuLink href={`/?lang=${lang}`} label={t.home} path={path} />
                   ) : null}
-                  {area === "public" && otherLangHref ? (
-                    <li>
-                      <a
-                        href={otherLangHref}
-                        lang={lang === "ar" ? "en" : "ar"}
-                        hreflang={lang === "ar" ? "en" : "ar"}
-                      >
-                        {t.switchTo}
-                      </a>
-                    </li>
-                  ) : null}
+                  {area === "public" && otherLangHref
+                    ? otherLangs(lang).map((other) => {
+                        const href = otherLangHref(other);
+                        return href ? (
+                          <li>
+                            <a href={href} lang={other} hreflang={other}>
+                              {languageOf(other).name}
+                            </a>
+                          </li>
+                        ) : null;
+                      })
+                    : null}
                   {area === "admin" && actor ? (
                     <li>
                       <form method="post" action="/admin/sign-out" class="inline">

@@ -6,6 +6,7 @@ import { messageParticipants } from "../attendees/messages";
 import { audit } from "../audit/service";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import type { AppEnv, SignedInEnv } from "../http/context";
+import { LANGUAGES } from "../i18n";
 import { inviteesFromCsv } from "../invitations/import";
 import {
   addInvitations,
@@ -199,10 +200,7 @@ function WorkshopForm({
         name="language"
         label="Language"
         value={values.language}
-        options={[
-          { value: "en", label: "English" },
-          { value: "ar", label: "Arabic" },
-        ]}
+        options={LANGUAGES.map((l) => ({ value: l.code, label: l.englishName }))}
       />
       <div>
         <label for="f-questions">Questions</label>

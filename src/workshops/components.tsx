@@ -1,8 +1,7 @@
 // Pieces of the public workshop pages: when, where, and how many places.
-import type { Lang } from "../lib/i18n";
+import { dictionary, fill, type Lang } from "../i18n";
 import { formatRange } from "../lib/time";
 import { locationText } from "../registrations/notices";
-import { fillIn, stringsFor } from "../ui/strings";
 import { type SeatState, seatState, type Workshop } from "./service";
 
 export function seatLabel(
@@ -10,11 +9,11 @@ export function seatLabel(
   lang: Lang,
   workshop: Workshop,
 ): { text: string; tone: "ok" | "warn" | "danger" } {
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   switch (state.kind) {
     case "places_left":
       return {
-        text: state.left === null ? t.seatsOpen : fillIn(t.seatsLeft, { n: state.left }),
+        text: state.left === null ? t.seatsOpen : fill(t.seatsLeft, { n: state.left }),
         tone: "ok",
       };
     case "waitlist_open":
@@ -26,7 +25,7 @@ export function seatLabel(
         cancelled: t.cancelled,
         invitation_only: t.invitationOnly,
         closed: t.closed,
-        not_yet_open: fillIn(t.notYetOpen, {
+        not_yet_open: fill(t.notYetOpen, {
           date: workshop.registrationOpensAt
             ? formatRange(
                 workshop.registrationOpensAt,
@@ -51,7 +50,7 @@ export function WhenWhere({
   lang: Lang;
   showLocation: boolean;
 }) {
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   const place = locationText(workshop);
   return (
     <dl class="facts">

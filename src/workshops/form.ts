@@ -2,6 +2,7 @@
 // the workshop's zone and one question per line; the API and service speak instants and
 // objects. Validation is the API's own schema, its messages mapped back to form fields.
 import type { WorkshopQuestion } from "../db/schema";
+import { DEFAULT_LANG } from "../i18n";
 import { utcToZonedLocal, zonedLocalToUtc } from "../lib/time";
 import { CreateWorkshopSchema } from "./schemas";
 import type { Workshop } from "./service";
@@ -153,7 +154,7 @@ export const NEW_WORKSHOP_DEFAULTS: FormValues = {
   registrationMode: "open",
   waitlist: "true",
   requireVerification: "true",
-  language: "en",
+  language: DEFAULT_LANG,
   retentionDays: "365",
   reminderHours: "24",
   capacity: "40",

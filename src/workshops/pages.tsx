@@ -11,14 +11,13 @@ import {
   turnstileForPage,
 } from "../http/abuse";
 import type { AppEnv } from "../http/context";
+import { DEFAULT_LANG, dictionary, fill, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
-import { type Lang, otherLang } from "../lib/i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { register } from "../registrations/service";
 import { subscribe } from "../subscribers/service";
 import { type FormErrors, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
-import { fillIn, stringsFor } from "../ui/strings";
 import { SeatBadge, WhenWhere } from "./components";
 import { getPublishedBySlug, seatState, type Workshop } from "./service";
 
@@ -37,7 +36,7 @@ function RegistrationForm({
   values?: Record<string, string>;
   siteKey?: string;
 }) {
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   const field = (
     name: string,
     label: string,
@@ -192,14 +191,14 @@ function WorkshopPage({
   form?: { errors: FormErrors; values: Record<string, string> };
   siteKey?: string;
 }) {
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   const state = seatState(workshop);
   const open = state.kind === "places_left" || state.kind === "waitlist_open";
   return (
     <Page
       lang={lang}
       title={workshop.title}
-      otherLangHref={`/workshops/${workshop.slug}?lang=${otherLang(lang)}`}
+      otherLangHref={(other) => `/workshops/${workshop.slug}?lang=${other}`}
       externalScripts={siteKey ? [TURNSTILE_SCRIPT] : undefined}
     >
       <article>
@@ -247,7 +246,7 @@ const RegistrationFormSchema = z.object({
 workshopPages.post("/:slug/register", throttlePublicPosts, async (c) => {
   const db = c.var.services.db;
   const lang = c.get("lang");
-  const t = stringsFor(lang);
+  const t = dictionary(lang).ui;
   const workshop = await getPublishedBySlug(db, c.req.param("slug"));
   const body = (await c.req.parseBody()) as Record<string, string>;
   const values = Object.fromEntries(
@@ -260,10 +259,8 @@ workshopPages.post("/:slug/register", throttlePublicPosts, async (c) => {
   });
   const errors: FormErrors = {};
   if (!parsed.ok) {
-    if (parsed.errors.name) errors.name = lang === "ar" ? "يرجى كتابة اسمك." : "Enter your name.";
-    if (parsed.errors.email)
-      errors.email =
-        lang === "ar" ? "يرجى كتابة بريد إلكتروني صحيح." : "Enter a valid email address.";
+    if (parsed.errors.name) errors.name = t.enterName;
+    if (parsed.errors.email) errors.email = t.enterEmail;
     if (parsed.errors.affiliation) errors.affiliation = parsed.errors.affiliation;
   }
   const answers = Object.fromEntries(
@@ -304,8 +301,8 @@ workshopPages.post("/:slug/register", throttlePublicPosts, async (c) => {
         <h1>{title}</h1>
         <Notice kind="ok">
           {outcome.verification
-            ? fillIn(t.checkEmail, { email: data.email })
-            : fillIn(t.checkEmail, { email: data.email })}
+            ? fill(t.checkEmail, { email: data.email })
+            : fill(t.checkEmail, { email: data.email })}
         </Notice>
         <p>
           <a href={`/workshops/${workshop.slug}?lang=${lang}`}>{t.backToWorkshop}</a>
@@ -315,8 +312,9 @@ workshopPages.post("/:slug/register", throttlePublicPosts, async (c) => {
     );
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
+    // The service's messages are in English; other languages get the general wording.
     for (const e of error.errors ?? [])
-      errors[e.path] = lang === "ar" ? "هذا الحقل مطلوب أو غير صالح." : e.message;
+      errors[e.path] = lang === DEFAULT_LANG ? e.message : t.fieldInvalid;
     if (!error.errors?.length) errors._form = error.message;
     return explain(error.kind === "conflict" ? 409 : error.kind === "forbidden" ? 403 : 422);
   }

@@ -1,5 +1,6 @@
 // Workshop input, shared by the JSON API and the admin forms.
 import { z } from "@hono/zod-openapi";
+import { LANGS } from "../i18n";
 import { isTimeZone } from "../lib/time";
 
 const text = (max: number) => z.string().trim().max(max);
@@ -50,7 +51,7 @@ const fields = {
   requireVerification: z.boolean().optional(),
   registrationOpensAt: instant.nullable().optional(),
   registrationClosesAt: instant.nullable().optional(),
-  language: z.enum(["en", "ar"]).optional(),
+  language: z.enum(LANGS).optional(),
   questions: z.array(QuestionSchema).max(20).optional(),
   retentionDays: z.number().int().min(1).max(3650).optional(),
   reminderHours: z

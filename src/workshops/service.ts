@@ -4,6 +4,7 @@ import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
 import type { Db } from "../db/client";
 import { invitations, registrations, workshops } from "../db/schema";
+import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
@@ -168,7 +169,7 @@ export function seatState(workshop: Workshop, now = new Date()): SeatState {
 const ACTIVE_FOR_NOTICES = ["pending_approval", "confirmed", "waitlisted"] as const;
 
 function recipientsOf(
-  rows: { id: string; email: string; name: string; language: "en" | "ar" }[],
+  rows: { id: string; email: string; name: string; language: Lang }[],
 ): Recipient[] {
   return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, language: r.language }));
 }

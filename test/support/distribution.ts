@@ -1,10 +1,12 @@
 // Driving distributions deterministically: the engine's queue is an in-memory recorder, so
 // a test decides which messages are delivered, redelivered or lost.
+
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { distributions, subscribers, subscriberTopics, topics } from "../../src/db/schema";
 import { sendChunk } from "../../src/distributions/chunk";
 import { prepareStep } from "../../src/distributions/prepare";
+import type { Lang } from "../../src/i18n";
 import { newId } from "../../src/lib/tokens";
 import type { MailQueueMessage } from "../../src/mail/messages";
 import { Mailer } from "../../src/mail/outbox";
@@ -112,7 +114,7 @@ export async function topic(slug: string) {
 export async function seedSubscribers(
   specs: {
     email: string;
-    language?: "en" | "ar";
+    language?: Lang;
     status?: "active" | "unsubscribed" | "pending" | "bounced";
     topicIds?: string[];
     name?: string;

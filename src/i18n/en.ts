@@ -1,0 +1,323 @@
+// Every word the public pages and the emails say, in English. This dictionary is the
+// shape every other language's must have (Dictionary is `typeof en`): a missing or extra
+// key in a translation is a type error, and test/i18n.test.ts checks that a translation
+// keeps each string's {placeholders}, which fill() replaces.
+
+/** The wording of one workshop email. */
+export interface NoticeWording {
+  subject: string;
+  heading: string;
+  paragraphs: string[];
+  /** The button's label, in the emails that carry a link. */
+  action?: string;
+}
+
+// Keeps the notice kinds as keys while each value is typed as a NoticeWording.
+const notices = <Kind extends string>(wordings: Record<Kind, NoticeWording>) => wordings;
+
+export const en = {
+  /** Public pages: layout, home, workshops, registrations, invitations, errors. */
+  ui: {
+    siteName: "Workshops",
+    skipToContent: "Skip to content",
+    home: "Home",
+    language: "Language",
+    homeTitle: "Workshops and reports",
+    homeIntro:
+      "Small workshops on policy questions, and the reports that come out of them. Register for an upcoming workshop or read what earlier ones concluded.",
+    upcoming: "Upcoming workshops",
+    noUpcoming: "No workshops are open for registration at the moment.",
+    latestReports: "Latest reports",
+    noReports: "No reports have been published yet.",
+    allReports: "All reports",
+    subscribeLink: "Subscribe to the reports",
+    notFoundTitle: "Page not found",
+    notFoundText:
+      "There is nothing at this address. It may have moved, or the link may be incomplete.",
+    errorTitle: "Something went wrong",
+    errorText: "The request could not be completed.",
+    backHome: "Back to the home page",
+    footer: "Attendee lists are never published.",
+    when: "When",
+    yourTime: "In your time zone",
+    where: "Where",
+    online: "Online",
+    locationPrivate: "The exact place is shared with confirmed participants.",
+    seatsLeft: "{n} places left",
+    seatsOpen: "Places available",
+    waitlistOpen: "Full — waitlist open",
+    full: "Full",
+    closed: "Registration closed",
+    notYetOpen: "Registration opens {date}",
+    cancelled: "Cancelled",
+    invitationOnly: "By invitation only",
+    register: "Register",
+    registerTitle: "Register for this workshop",
+    name: "Full name",
+    email: "Email",
+    affiliation: "Organisation or affiliation",
+    optional: "optional",
+    receiveReport: "Send me the workshop report when it is published",
+    subscribe: "Also subscribe to the newsletter",
+    required: "required",
+    submit: "Register",
+    fixErrors: "Please correct the fields marked below.",
+    checkEmailTitle: "Check your email",
+    checkEmail:
+      "We sent a message to {email}. Follow the link in it to confirm your registration. If you registered before, the message has the link to your registration.",
+    registeredTitle: "You are registered",
+    registrationTitle: "Your registration",
+    status: "Status",
+    statusPending_verification: "Waiting for your confirmation",
+    statusPending_approval: "Waiting for the organisers' approval",
+    statusConfirmed: "Confirmed",
+    statusWaitlisted: "On the waitlist (position {n})",
+    statusAttended: "Attended",
+    statusCancelled: "Cancelled",
+    statusRejected: "Not accepted",
+    confirmButton: "Confirm my registration",
+    confirmHelp: "Press the button to confirm your email address.",
+    cancelButton: "Cancel my registration",
+    leaveWaitlist: "Leave the waitlist",
+    cancelHelp: "If you cannot come, cancelling frees your place for someone else.",
+    addToCalendar: "Add to calendar (.ics)",
+    linkInvalidTitle: "Link not valid",
+    linkInvalid:
+      "This link is not valid, or it has expired. Use the most recent email we sent you.",
+    workshopCancelled: "This workshop has been cancelled.",
+    backToWorkshop: "Workshop page",
+    invitationTitle: "Your invitation",
+    invitationFor: "You are invited as {email}.",
+    accept: "I will attend",
+    decline: "I cannot attend",
+    invitationAccepted: "Thank you — your reply is recorded.",
+    invitationDeclined: "Thank you for letting us know. We are sorry you cannot attend.",
+    invitationClosed: "This invitation can no longer be answered.",
+    enterName: "Enter your name.",
+    enterEmail: "Enter a valid email address.",
+    // Shown instead of the service's own message, which is in English.
+    fieldInvalid: "This field is required or invalid.",
+  },
+  /** Public report pages. */
+  reports: {
+    archive: "Reports",
+    empty: "No reports have been published yet.",
+    published: "Published",
+    size: "Text size",
+    smaller: "Smaller text",
+    reset: "Default size",
+    larger: "Larger text",
+    also: "Also in",
+    feed: "Reports feed (Atom)",
+  },
+  /** The organisers' report form: each language version's fields are labelled in it. */
+  reportForm: {
+    legend: "English version (leave the title empty for none)",
+    title: "Title",
+    summary: "Summary",
+    body: "Body (Markdown)",
+  },
+  /** Subscriber pages and the confirmation emails. */
+  subscribers: {
+    confirmSubject: "Confirm your subscription",
+    confirmHeading: "Confirm your subscription",
+    confirmText:
+      "Someone (probably you) asked to receive our workshop reports at this address. Press the button to confirm. If it was not you, ignore this email and nothing happens.",
+    confirmAction: "Confirm my subscription",
+    existsSubject: "Your subscription",
+    existsHeading: "You are already subscribed",
+    existsText:
+      "This address already receives our reports. You can change your topics and language, or unsubscribe, from your subscription page.",
+    manageAction: "Manage my subscription",
+    subscribeTitle: "Subscribe to our reports",
+    subscribeIntro:
+      "Receive the summary of each workshop by email, in English or Arabic. We confirm every subscription by email first.",
+    email: "Email",
+    name: "Name",
+    optional: "optional",
+    language: "Language",
+    topics: "Topics",
+    subscribe: "Subscribe",
+    checkEmailTitle: "Check your email",
+    checkEmail:
+      "If the address can receive our reports, a message to {email} asks you to confirm. Nothing is sent before you do.",
+    pageTitle: "Your subscription",
+    statusPending: "Waiting for your confirmation",
+    statusActive: "Subscribed",
+    statusUnsubscribed: "Unsubscribed",
+    statusBounced: "Paused: our emails to this address bounced",
+    statusComplained: "Paused: an email was reported as unwanted",
+    status: "Status",
+    confirm: "Confirm my subscription",
+    save: "Save my preferences",
+    saved: "Your preferences are saved.",
+    confirmed: "Thank you: your subscription is confirmed.",
+    unsubscribeButton: "Unsubscribe",
+    unsubscribeTitle: "Unsubscribe",
+    unsubscribeText: "Press the button to stop receiving our reports at this address.",
+    unsubscribed: "You are unsubscribed. You will receive no more reports at this address.",
+    exportLink: "Download my data (JSON)",
+    eraseButton: "Erase my data",
+    eraseText:
+      "Deletes your subscription and everything we store about it. We keep only the address on a do-not-email list, so that it is never added again.",
+    erased: "Your data is erased.",
+    invalid: "This link is not valid, or has expired. Use the most recent email we sent you.",
+    invalidTitle: "Link not valid",
+  },
+  /** The door (check-in) page, which door staff see in the language they choose. */
+  door: {
+    door: "Door",
+    seatsTaken: "{n} seats taken.",
+    scanHeading: "Scan a code",
+    unsupported: "This browser cannot scan codes: search by name instead.",
+    denied: "The camera is not available: search by name instead.",
+    startCamera: "Start the camera",
+    camera: "Camera",
+    findHeading: "Find by name",
+    searchLabel: "Name or affiliation",
+    search: "Search",
+    nobody: "Nobody confirmed matches “{q}”.",
+    checkedInAt: "Checked in {time}",
+    checkIn: "Check in",
+    done: "{name} is checked in.",
+    already: "{name} was already checked in at {time} UTC.",
+  },
+  /** Words every email shares, the sign-in and report emails, notice labels. */
+  emails: {
+    footer: "You received this email because of an action on the workshops site.",
+    signInSubject: "Your sign-in link",
+    signInHeading: "Sign in",
+    signInIntro: "Hello {name}, use the button below to sign in to the organisers' area.",
+    signInButton: "Sign in",
+    signInExpiry:
+      "The link works once and expires in 15 minutes. If you did not ask for it, ignore this email.",
+    when: "When",
+    where: "Where",
+    online: "Online",
+    checkInCode: "Show this code at the door to check in.",
+    notYou: "If you did not ask for this, you can ignore this email.",
+    reportWeb: "Read it on the web",
+    reportUnsubscribe: "Unsubscribe",
+    reportWhy: "You receive our workshop reports because you subscribed or attended.",
+    reportGreeting: "Dear {name},",
+    messageGreeting: "Hello {name}",
+  },
+  /** One wording per workshop email; {name} and {title} are the recipient and workshop. */
+  notices: notices({
+    verify: {
+      subject: "Confirm your registration: {title}",
+      heading: "Confirm your registration",
+      paragraphs: [
+        "Hello {name}, thank you for registering for “{title}”.",
+        "Please confirm your email address to complete your registration.",
+      ],
+      action: "Confirm my registration",
+    },
+    already_registered: {
+      subject: "Your registration: {title}",
+      heading: "You are already registered",
+      paragraphs: [
+        "Hello {name}, someone (probably you) tried to register this address again for “{title}”.",
+        "Your registration is unchanged. Use the link below to see or manage it.",
+      ],
+      action: "See my registration",
+    },
+    confirmed: {
+      subject: "You are confirmed: {title}",
+      heading: "Your place is confirmed",
+      paragraphs: [
+        "Hello {name}, your place at “{title}” is confirmed.",
+        "The calendar file is attached. You can cancel from your registration page if your plans change.",
+      ],
+      action: "Manage my registration",
+    },
+    waitlisted: {
+      subject: "You are on the waitlist: {title}",
+      heading: "You are on the waitlist",
+      paragraphs: [
+        "Hello {name}, “{title}” is full at the moment, so you are on the waitlist.",
+        "If a place frees up, it goes to the next person on the list and we email you at once.",
+      ],
+      action: "See my registration",
+    },
+    pending_approval: {
+      subject: "Registration received: {title}",
+      heading: "Your registration awaits approval",
+      paragraphs: [
+        "Hello {name}, thank you. The organisers review registrations for “{title}” and will email you their decision.",
+      ],
+      action: "See my registration",
+    },
+    promoted: {
+      subject: "A place is yours: {title}",
+      heading: "A place has opened for you",
+      paragraphs: [
+        "Hello {name}, a place at “{title}” became free and it is now yours.",
+        "The calendar file is attached. If you can no longer come, please cancel so the next person can attend.",
+      ],
+      action: "Manage my registration",
+    },
+    rejected: {
+      subject: "Your registration: {title}",
+      heading: "We could not offer you a place",
+      paragraphs: ["Hello {name}, we are sorry: we cannot offer you a place at “{title}”."],
+    },
+    cancelled: {
+      subject: "Registration cancelled: {title}",
+      heading: "Your registration is cancelled",
+      paragraphs: [
+        "Hello {name}, your registration for “{title}” is cancelled. The attached calendar file removes it from your calendar.",
+      ],
+    },
+    workshop_cancelled: {
+      subject: "Cancelled: {title}",
+      heading: "The workshop is cancelled",
+      paragraphs: [
+        "Hello {name}, we are sorry to tell you that “{title}” will not take place.",
+        "The attached calendar file removes it from your calendar.",
+      ],
+    },
+    workshop_updated: {
+      subject: "Updated: {title}",
+      heading: "The workshop has changed",
+      paragraphs: [
+        "Hello {name}, the time or place of “{title}” has changed. The new details are below, and the attached calendar file updates your calendar.",
+      ],
+      action: "See my registration",
+    },
+    reminder: {
+      subject: "Reminder: {title}",
+      heading: "See you soon",
+      paragraphs: ["Hello {name}, this is a reminder that “{title}” is coming up."],
+      action: "See my registration",
+    },
+    invitation: {
+      subject: "Invitation: {title}",
+      heading: "You are invited",
+      paragraphs: [
+        "Hello {name}, you are invited to “{title}”.",
+        "Please let us know whether you can attend. This invitation is personal: please do not forward it.",
+      ],
+      action: "Reply to the invitation",
+    },
+    invitation_reminder: {
+      subject: "Reminder: your invitation to {title}",
+      heading: "Can you attend?",
+      paragraphs: [
+        "Hello {name}, we have not heard back about your invitation to “{title}”.",
+        "Please let us know whether you can attend.",
+      ],
+      action: "Reply to the invitation",
+    },
+    invitation_cancelled: {
+      subject: "Cancelled: {title}",
+      heading: "The workshop is cancelled",
+      paragraphs: ["Hello {name}, “{title}”, to which you were invited, will not take place."],
+    },
+  }),
+};
+
+export type Dictionary = typeof en;
+
+/** Every workshop email there is wording for. */
+export type NoticeKind = keyof Dictionary["notices"];

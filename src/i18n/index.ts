@@ -1,0 +1,102 @@
+// The languages the public side speaks, declared once with their dictionaries. Everything
+// else (the language columns, the API's enums, page direction, date formats, the language
+// switch, every word on a public page or in an email) reads from this list. Adding a
+// language (Turkish, say) means writing its dictionary, src/i18n/tr.ts, shaped by en.ts,
+// and adding its line here.
+import { ar } from "./ar";
+import { type Dictionary, en } from "./en";
+
+export type { Dictionary, NoticeKind } from "./en";
+
+export interface Language {
+  code: string;
+  /** The language's name in itself, as a visitor looks for it in a language switch. */
+  name: string;
+  /** Its name in English, for the organisers' pages (which are English). */
+  englishName: string;
+  dir: "ltr" | "rtl";
+  /** BCP 47 locale for dates and numbers. */
+  locale: string;
+  dictionary: Dictionary;
+}
+
+export const LANGUAGES = [
+  {
+    code: "en",
+    name: "English",
+    englishName: "English",
+    dir: "ltr",
+    locale: "en-GB",
+    dictionary: en,
+  },
+  { code: "ar", name: "العربية", englishName: "Arabic", dir: "rtl", locale: "ar", dictionary: ar },
+] as const satisfies readonly Language[];
+
+export type Lang = (typeof LANGUAGES)[number]["code"];
+
+/** The codes, in the list's order: for zod and drizzle enums, which want a non-empty tuple. */
+export const LANGS = LANGUAGES.map((l) => l.code) as [Lang, ...Lang[]];
+
+export const DEFAULT_LANG: Lang = "en";
+
+const BY_CODE = Object.fromEntries(LANGUAGES.map((l) => [l.code, l])) as Record<Lang, Language>;
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === "string" && Object.hasOwn(BY_CODE, value);
+}
+
+export function languageOf(lang: Lang): Language {
+  return BY_CODE[lang];
+}
+
+export function dirOf(lang: Lang): "rtl" | "ltr" {
+  return BY_CODE[lang].dir;
+}
+
+export function localeOf(lang: Lang): string {
+  return BY_CODE[lang].locale;
+}
+
+/** Every word the site and its emails say in this language. */
+export function dictionary(lang: Lang): Dictionary {
+  return BY_CODE[lang].dictionary;
+}
+
+const PLACEHOLDER = /\{(\w+)\}/g;
+
+/**
+ * A dictionary string with its `{name}` placeholders replaced by the values given; a
+ * placeholder without a value becomes empty. Values are inserted as they are (pages and
+ * emails escape them when they render).
+ */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(PLACEHOLDER, (_, key: string) => String(values[key] ?? ""));
+}
+
+/** The names of a string's placeholders, in order. */
+export function placeholders(template: string): string[] {
+  return Array.from(template.matchAll(PLACEHOLDER), (m) => m[1]!);
+}
+
+/**
+ * The visitor's language: an explicit `?lang=` wins, then the `lang` cookie a previous
+ * choice left, then the browser's Accept-Language, then English.
+ */
+export function pickLang(
+  query: string | undefined,
+  cookie: string | undefined,
+  acceptLanguage: string | undefined,
+): Lang {
+  if (isLang(query)) return query;
+  if (isLang(cookie)) return cookie;
+  for (const part of (acceptLanguage ?? "").split(",")) {
+    const tag = part.split(";")[0]?.trim().slice(0, 2).toLowerCase();
+    if (isLang(tag)) return tag;
+  }
+  return DEFAULT_LANG;
+}
+
+/** The languages a page offers to switch to: every one but its own, in the list's order. */
+export function otherLangs(lang: Lang): Lang[] {
+  return LANGS.filter((l) => l !== lang);
+}
