@@ -6,6 +6,7 @@ import type { Db } from "../db/client";
 import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "../db/schema";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import type { Lang } from "../lib/i18n";
+import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Mailer } from "../mail/outbox";
@@ -15,7 +16,7 @@ import type { NoticeKind } from "./notice-strings";
 import { buildNotice, type Workshop } from "./notices";
 import { applyMove, type SeatResult, type Target } from "./seats";
 import { sendNotices } from "./send";
-import { ACTIVE, canMove, type RegistrationStatus } from "./status";
+import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
 import { resolveToken } from "./tokens";
 
 export type Registration = typeof registrations.$inferSelect;
@@ -276,7 +277,7 @@ export async function cancelByToken(
   if (registration.status === "cancelled") return "cancelled";
   const result = await applyMove(db, workshop.id, {
     registrationId: registration.id,
-    from: ACTIVE,
+    from: statusesFrom(REGISTRATION_TRANSITIONS, "cancelled"),
     target: { to: "cancelled" },
     now,
   });
@@ -339,7 +340,7 @@ export async function changeRegistration(
     return getRegistration(db, id);
   }
   const to = change.status;
-  if (!canMove(current.status, to))
+  if (!canMove(REGISTRATION_TRANSITIONS, current.status, to))
     throw conflict(`A registration cannot go from ${current.status} to ${to}.`);
   const target: Target = { to };
   const result: SeatResult = await applyMove(
@@ -393,7 +394,7 @@ export async function checkIn(
     current.workshopId,
     {
       registrationId: id,
-      from: ["confirmed"],
+      from: statusesFrom(REGISTRATION_TRANSITIONS, "attended"),
       target: { to: "attended" },
       now,
       set: sql`checked_in_at = ${now.getTime()}`,
