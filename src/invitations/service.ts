@@ -11,6 +11,7 @@ import {
 } from "../db/schema";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import type { Lang } from "../lib/i18n";
+import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Actor } from "../organisers/roles";
@@ -25,7 +26,10 @@ import { getWorkshop, type Workshop } from "../workshops/service";
 export type Invitation = typeof invitations.$inferSelect;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
-/** Invitation status machine, as data. */
+/**
+ * Invitation status machine, as data; every status change below is guarded by it. `sent`
+ * may be sent again (a resend). Reminders keep the status `sent`.
+ */
 export const INVITATION_TRANSITIONS: Record<InvitationStatus, readonly InvitationStatus[]> = {
   pending: ["sent", "accepted", "declined", "revoked", "expired"],
   sent: ["sent", "accepted", "declined", "revoked", "expired"],
@@ -34,6 +38,10 @@ export const INVITATION_TRANSITIONS: Record<InvitationStatus, readonly Invitatio
   revoked: [],
   expired: [],
 };
+
+/** The statuses from which the table allows a move to `to`, as a WHERE condition. */
+export const invitationMayMoveTo = (to: InvitationStatus) =>
+  inArray(invitations.status, statusesFrom(INVITATION_TRANSITIONS, to));
 
 export interface Invitee {
   email: string;
@@ -110,7 +118,7 @@ export async function sendInvitations(
     where: and(
       eq(invitations.workshopId, workshop.id),
       inArray(invitations.id, ids),
-      inArray(invitations.status, ["pending", "sent"]),
+      invitationMayMoveTo("sent"),
     ),
   });
   const now = new Date();
@@ -125,7 +133,7 @@ export async function sendInvitations(
       db
         .update(invitations)
         .set({ status: "sent", sentAt: now })
-        .where(and(eq(invitations.id, r.id), inArray(invitations.status, ["pending", "sent"]))),
+        .where(and(eq(invitations.id, r.id), invitationMayMoveTo("sent"))),
     ],
   );
   return rows.length;
@@ -139,7 +147,7 @@ export async function getInvitation(db: Db, id: string): Promise<Invitation> {
 
 export async function resendInvitation(db: Db, mail: MailContext, actor: Actor, id: string) {
   const invitation = await getInvitation(db, id);
-  if (!["pending", "sent"].includes(invitation.status))
+  if (!canMove(INVITATION_TRANSITIONS, invitation.status, "sent"))
     throw conflict(`An invitation that is ${invitation.status} cannot be sent.`);
   const workshop = await getWorkshop(db, invitation.workshopId);
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
@@ -159,7 +167,7 @@ export async function revokeInvitation(db: Db, actor: Actor, id: string) {
     db
       .update(invitations)
       .set({ status: "revoked" })
-      .where(and(eq(invitations.id, id), inArray(invitations.status, ["pending", "sent"])))
+      .where(and(eq(invitations.id, id), invitationMayMoveTo("revoked")))
       .returning({ id: invitations.id }),
     auditInsert(db, actor, { action: "invitation.revoke", targetType: "invitation", targetId: id }),
   ]);
@@ -219,15 +227,13 @@ export async function respond(
   if (invitation.status === "accepted")
     return { status: (await existing())?.status ?? "confirmed" };
   if (invitation.status === "declined") return { status: "declined" };
-  if (invitation.status === "revoked" || invitation.status === "expired")
+  const to = answer.response === "accept" ? "accepted" : "declined";
+  if (!canMove(INVITATION_TRANSITIONS, invitation.status, to))
     throw conflict("This invitation can no longer be answered.");
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
 
-  const open = and(
-    eq(invitations.id, invitation.id),
-    inArray(invitations.status, ["pending", "sent"]),
-  );
-  if (answer.response === "decline") {
+  const open = and(eq(invitations.id, invitation.id), invitationMayMoveTo(to));
+  if (to === "declined") {
     await db.update(invitations).set({ status: "declined", respondedAt: now }).where(open);
     return { status: "declined" };
   }
