@@ -1,12 +1,20 @@
 // Every pair of states of the invitation, email and subscriber machines, through the code
 // that really changes them, against real D1: a move the table allows happens, any other is
 // refused (409) or changes nothing. Registrations have theirs in attendees.test.ts.
+import { createExecutionContext, createMessageBatch } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { INVITATION_STATUSES, invitations, workshops } from "../src/db/schema";
+import { emails, INVITATION_STATUSES, invitations, workshops } from "../src/db/schema";
+import worker from "../src/index";
 import { expireInvitations } from "../src/invitations/reminders";
 import { INVITATION_TRANSITIONS, type InvitationStatus } from "../src/invitations/service";
 import { canMove } from "../src/lib/state-machine";
+import { deliverEmail } from "../src/mail/consumer";
+import type { MailQueueMessage } from "../src/mail/messages";
+import { EMAIL_TRANSITIONS, type EmailStatus, Mailer } from "../src/mail/outbox";
+import { MAIL_MAX_ATTEMPTS } from "../src/mail/retry";
+import type { MailTransport, SendOutcome } from "../src/mail/transport";
 import { mintToken } from "../src/registrations/tokens";
 import { ADMIN, db, json, tokenFromEmail, uniqueEmail } from "./support/helpers";
 import { createWorkshop } from "./support/workshops";
@@ -98,5 +106,100 @@ describe("invitation status machine", () => {
       expect(await statusOf(invited.id)).toBe(legal ? to : from);
       if (code !== null) expect(code).toBe(legal || repeats(from, to) ? 200 : 409);
     });
+  }
+});
+
+describe("email status machine", () => {
+  const emailRow = async (id: string) =>
+    (await db().query.emails.findFirst({ where: eq(emails.id, id) }))!;
+
+  /** A provider that answers every send with `outcome`, and counts the sends. */
+  function provider(outcome: SendOutcome) {
+    const transport: MailTransport & { sends: number } = {
+      name: "resend",
+      sends: 0,
+      async send() {
+        transport.sends += 1;
+        return outcome;
+      },
+      async sendBatch() {
+        throw new Error("not used");
+      },
+    };
+    return transport;
+  }
+
+  /** One delivery attempt through the consumer; it reports whether the provider was called. */
+  const attempt =
+    (outcome: SendOutcome, n = 1) =>
+    async (id: string) => {
+      const transport = provider(outcome);
+      await deliverEmail(db(), transport, "Workshops <events@example.org>", id, n);
+      return transport.sends > 0;
+    };
+
+  /** The dead-letter queue receiving the email's message, through the real queue handler. */
+  async function deadLetter(id: string) {
+    const batch = createMessageBatch<MailQueueMessage>("workshops-mail-dlq", [
+      { id: "dlq", timestamp: new Date(), attempts: 1, body: { kind: "email", emailId: id } },
+    ]);
+    await worker.queue(batch, env, createExecutionContext());
+    return false;
+  }
+
+  // Every code path that changes an email's status, with the status it moves to.
+  const paths: { name: string; to: EmailStatus; run: (id: string) => Promise<boolean> }[] = [
+    {
+      name: "a retry after a 5xx",
+      to: "queued",
+      run: attempt({ ok: false, retryable: true, error: "503" }),
+    },
+    { name: "the provider accepting", to: "sent", run: attempt({ ok: true, providerId: "re_1" }) },
+    {
+      name: "a permanent 4xx",
+      to: "failed",
+      run: attempt({ ok: false, retryable: false, error: "422" }),
+    },
+    {
+      name: "the last retry failing",
+      to: "failed",
+      run: attempt({ ok: false, retryable: true, error: "503" }, MAIL_MAX_ATTEMPTS),
+    },
+    { name: "the dead-letter queue", to: "failed", run: deadLetter },
+  ];
+
+  async function emailIn(status: EmailStatus): Promise<string> {
+    const { id, query } = new Mailer(db(), env.MAIL_QUEUE).outboxInsert({
+      to: uniqueEmail("rcpt"),
+      subject: "Hello",
+      html: "<p>Hello</p>",
+      text: "Hello",
+      kind: "test",
+    });
+    await query;
+    const into = paths.find((p) => p.to === status)!;
+    if (status !== "queued") await into.run(id);
+    expect((await emailRow(id)).status).toBe(status);
+    return id;
+  }
+
+  for (const from of Object.keys(EMAIL_TRANSITIONS) as EmailStatus[]) {
+    for (const path of paths) {
+      const legal = canMove(EMAIL_TRANSITIONS, from, path.to);
+      it(`${from} → ${path.to} by ${path.name} is ${legal ? "allowed" : "refused"}`, async () => {
+        const id = await emailIn(from);
+        const before = await emailRow(id);
+        const sent = await path.run(id);
+        const after = await emailRow(id);
+        if (legal) {
+          expect(after.status).toBe(path.to);
+          expect(after).not.toEqual(before);
+        } else {
+          // Refused: the row is as it was, and no provider was asked to send it again.
+          expect(after).toEqual(before);
+          expect(sent).toBe(false);
+        }
+      });
+    }
   }
 });

@@ -8,7 +8,9 @@ import { meteredIfOn } from "../db/metering";
 import { emails } from "../db/schema";
 import { type EngineContext, prepareStep, sendChunk } from "../distributions/service";
 import type { Env } from "../env";
+import { canMove } from "../lib/state-machine";
 import type { MailQueueMessage } from "./messages";
+import { EMAIL_TRANSITIONS, type EmailStatus, emailMayMoveTo } from "./outbox";
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "./retry";
 import type { MailTransport } from "./transport";
 import { transportFor } from "./transports";
@@ -30,7 +32,7 @@ export async function deliverEmail(
   attempt: number,
 ): Promise<Verdict> {
   const email = await db.query.emails.findFirst({ where: eq(emails.id, emailId) });
-  if (email?.status !== "queued") return { action: "ack" };
+  if (!email || !canMove(EMAIL_TRANSITIONS, email.status, "sent")) return { action: "ack" };
 
   const outcome = await transport.send(
     {
@@ -44,7 +46,7 @@ export async function deliverEmail(
     },
     emailIdempotencyKey(email.id),
   );
-  const stillQueued = and(eq(emails.id, email.id), eq(emails.status, "queued"));
+  const may = (to: EmailStatus) => and(eq(emails.id, email.id), emailMayMoveTo(to));
 
   if (outcome.ok) {
     await db
@@ -56,14 +58,14 @@ export async function deliverEmail(
         attempts: attempt,
         lastError: null,
       })
-      .where(stillQueued);
+      .where(may("sent"));
     return { action: "ack" };
   }
   if (!outcome.retryable) {
     await db
       .update(emails)
       .set({ status: "failed", attempts: attempt, lastError: outcome.error })
-      .where(stillQueued);
+      .where(may("failed"));
     return { action: "ack" };
   }
   const delaySeconds = retryDelaySeconds(attempt, outcome.retryAfterSeconds);
@@ -72,7 +74,7 @@ export async function deliverEmail(
     await db
       .update(emails)
       .set({ status: "failed", attempts: attempt, lastError: outcome.error })
-      .where(stillQueued);
+      .where(may("failed"));
     return { action: "retry", delaySeconds };
   }
   await db
@@ -82,7 +84,7 @@ export async function deliverEmail(
       lastError: outcome.error,
       nextAttemptAt: new Date(Date.now() + delaySeconds * 1000),
     })
-    .where(stillQueued);
+    .where(may("queued"));
   return { action: "retry", delaySeconds };
 }
 
@@ -94,7 +96,7 @@ async function recordDeadLetters(db: Db, batch: MessageBatch<MailQueueMessage>):
       await db
         .update(emails)
         .set({ status: "failed", lastError: "dead-lettered after the last retry" })
-        .where(and(eq(emails.id, body.emailId), eq(emails.status, "queued")));
+        .where(and(eq(emails.id, body.emailId), emailMayMoveTo("failed")));
     }
     // Distribution work needs no record here: its ledger in D1 is resumed by the sweeper.
     message.ack();
