@@ -5,7 +5,14 @@ import { createExecutionContext, createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { emails, INVITATION_STATUSES, invitations, workshops } from "../src/db/schema";
+import {
+  emails,
+  INVITATION_STATUSES,
+  invitations,
+  SUBSCRIBER_STATUSES,
+  subscribers,
+  workshops,
+} from "../src/db/schema";
 import worker from "../src/index";
 import { expireInvitations } from "../src/invitations/reminders";
 import { INVITATION_TRANSITIONS, type InvitationStatus } from "../src/invitations/service";
@@ -16,7 +23,10 @@ import { EMAIL_TRANSITIONS, type EmailStatus, Mailer } from "../src/mail/outbox"
 import { MAIL_MAX_ATTEMPTS } from "../src/mail/retry";
 import type { MailTransport, SendOutcome } from "../src/mail/transport";
 import { mintToken } from "../src/registrations/tokens";
-import { ADMIN, db, json, tokenFromEmail, uniqueEmail } from "./support/helpers";
+import { SUBSCRIBER_TRANSITIONS, type SubscriberStatus } from "../src/subscribers/service";
+import { manageToken, unsubscribeToken } from "../src/subscribers/tokens";
+import { ADMIN, call, db, json, tokenFromEmail, uniqueEmail } from "./support/helpers";
+import { postWebhook } from "./support/svix";
 import { createWorkshop } from "./support/workshops";
 
 /** Every (from, to) pair of a machine whose `to` some code moves to. */
@@ -199,6 +209,116 @@ describe("email status machine", () => {
           expect(after).toEqual(before);
           expect(sent).toBe(false);
         }
+      });
+    }
+  }
+});
+
+describe("subscriber status machine", () => {
+  interface Known {
+    id: string;
+    email: string;
+  }
+
+  const statusOf = async (id: string) =>
+    (await db().query.subscribers.findFirst({ where: eq(subscribers.id, id) }))!.status;
+  const webhook = (type: string) => async (s: Known) =>
+    (await postWebhook({ type, data: { email_id: `re_${s.id}`, to: [s.email] } })).status;
+
+  // Every code path that changes a subscriber's status, with the status it moves to and the
+  // HTTP status it answers, legal or not. None leads back to `pending`: subscribing again
+  // is tried as if it did, and must change nothing.
+  const paths: {
+    name: string;
+    to: SubscriberStatus;
+    run: (s: Known) => Promise<number>;
+    answers: (legal: boolean, from: SubscriberStatus) => number;
+    /** A path that does less than the table allows; by default, all of it. */
+    narrower?: (from: SubscriberStatus) => boolean;
+  }[] = [
+    {
+      name: "subscribing again",
+      to: "pending",
+      run: async (s) =>
+        (await json("/api/v1/public/subscriptions", "POST", { email: s.email })).status,
+      answers: () => 202,
+    },
+    {
+      name: "the confirmation link",
+      to: "active",
+      run: async (s) =>
+        (
+          await call(
+            `/api/v1/public/subscriptions/${await manageToken(env.TOKEN_SECRET, s.id)}/confirm`,
+            { method: "POST" },
+          )
+        ).status,
+      // Confirming an active subscription repeats its answer.
+      answers: (legal, from) => (legal || from === "active" ? 200 : 409),
+    },
+    {
+      name: "an organiser's import",
+      to: "active",
+      run: async (s) =>
+        (
+          await call("/api/v1/subscribers/import", {
+            method: "POST",
+            headers: { ...ADMIN, "Content-Type": "text/csv" },
+            body: `email\r\n${s.email}\r\n`,
+          })
+        ).status,
+      answers: () => 200,
+      // An organiser never overrides a subscriber's own unsubscribe.
+      narrower: (from) => from !== "unsubscribed",
+    },
+    {
+      name: "one-click unsubscribe",
+      to: "unsubscribed",
+      run: async (s) =>
+        (
+          await call(
+            `/u/${await unsubscribeToken(env.TOKEN_SECRET, { kind: "subscriber", id: s.id })}`,
+            {
+              method: "POST",
+              headers: { "Content-Type": "application/x-www-form-urlencoded" },
+              body: "List-Unsubscribe=One-Click",
+            },
+          )
+        ).status,
+      answers: () => 200,
+    },
+    { name: "a bounce", to: "bounced", run: webhook("email.bounced"), answers: () => 200 },
+    {
+      name: "a complaint",
+      to: "complained",
+      run: webhook("email.complained"),
+      answers: () => 200,
+    },
+  ];
+
+  async function subscriberIn(status: SubscriberStatus): Promise<Known> {
+    const email = uniqueEmail("sub");
+    expect((await json("/api/v1/public/subscriptions", "POST", { email })).status).toBe(202);
+    const { id } = (await db().query.subscribers.findFirst({
+      where: eq(subscribers.email, email),
+    }))!;
+    const known = { id, email };
+    const path = (to: SubscriberStatus) => paths.find((p) => p.to === to)!;
+    if (status !== "pending") await path("active").run(known);
+    if (status !== "pending" && status !== "active") await path(status).run(known);
+    expect(await statusOf(id)).toBe(status);
+    return known;
+  }
+
+  for (const from of SUBSCRIBER_STATUSES) {
+    for (const path of paths) {
+      const legal =
+        canMove(SUBSCRIBER_TRANSITIONS, from, path.to) && (path.narrower?.(from) ?? true);
+      it(`${from} → ${path.to} by ${path.name} is ${legal ? "allowed" : "refused"}`, async () => {
+        const known = await subscriberIn(from);
+        const code = await path.run(known);
+        expect(await statusOf(known.id)).toBe(legal ? path.to : from);
+        expect(code).toBe(path.answers(legal, from));
       });
     }
   }

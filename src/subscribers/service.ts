@@ -18,6 +18,7 @@ import {
 } from "../db/schema";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import type { Lang } from "../lib/i18n";
+import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Mailer } from "../mail/outbox";
@@ -29,14 +30,29 @@ import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
 export type Subscriber = typeof subscribers.$inferSelect;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
-/** Subscriber status machine, as data. bounced and complained wait for an organiser. */
+/**
+ * Subscriber status machine, as data; every status change below is guarded by it. An
+ * address that bounced or complained is also suppressed, and nothing brings it back.
+ */
 export const SUBSCRIBER_TRANSITIONS: Record<SubscriberStatus, readonly SubscriberStatus[]> = {
-  pending: ["active"],
+  pending: ["active", "unsubscribed", "bounced", "complained"],
   active: ["unsubscribed", "bounced", "complained"],
   unsubscribed: ["active"],
   bounced: [],
   complained: [],
 };
+
+/** The statuses from which the table allows a move to `to`, as a WHERE condition. */
+export const subscriberMayMoveTo = (to: SubscriberStatus) =>
+  inArray(subscribers.status, statusesFrom(SUBSCRIBER_TRANSITIONS, to));
+
+/**
+ * What an organiser's import may activate: what the table lets become active, except an
+ * unsubscribe, which is the subscriber's own word and only they can take back.
+ */
+const IMPORT_ACTIVATES: SubscriberStatus[] = statusesFrom(SUBSCRIBER_TRANSITIONS, "active").filter(
+  (s) => s !== "unsubscribed",
+);
 
 export interface SubscriberContext {
   mailer: Mailer;
@@ -223,17 +239,12 @@ export async function confirmSubscription(
   const subscriber = await subscriberByManageToken(db, secret, token);
   if (!subscriber) throw notFound("This link is not valid, or has expired.");
   if (subscriber.status === "active") return "active";
-  if (!SUBSCRIBER_TRANSITIONS[subscriber.status].includes("active"))
+  if (!canMove(SUBSCRIBER_TRANSITIONS, subscriber.status, "active"))
     throw conflict("This subscription is paused; the organisers can restore it.");
   await db
     .update(subscribers)
     .set({ status: "active", confirmedAt: now, consentAt: now, unsubscribedAt: null })
-    .where(
-      and(
-        eq(subscribers.id, subscriber.id),
-        inArray(subscribers.status, ["pending", "unsubscribed"]),
-      ),
-    );
+    .where(and(eq(subscribers.id, subscriber.id), subscriberMayMoveTo("active")));
   return "active";
 }
 
@@ -270,9 +281,7 @@ export async function unsubscribeByToken(
     await db
       .update(subscribers)
       .set({ status: "unsubscribed", unsubscribedAt: now })
-      .where(
-        and(eq(subscribers.id, subject.id), inArray(subscribers.status, ["active", "pending"])),
-      );
+      .where(and(eq(subscribers.id, subject.id), subscriberMayMoveTo("unsubscribed")));
   } else {
     await db
       .update(registrations)
@@ -465,7 +474,7 @@ export async function importSubscribers(
     const pending = chunk.filter(
       (c) =>
         !blocked.some((b) => b.email === c.email) &&
-        known.some((k) => k.email === c.email && k.status === "pending"),
+        known.some((k) => k.email === c.email && IMPORT_ACTIVATES.includes(k.status)),
     );
     imported += fresh.length + pending.length;
     if (dryRun || fresh.length + pending.length === 0) continue;
@@ -496,7 +505,9 @@ export async function importSubscribers(
         db
           .update(subscribers)
           .set({ status: "active", consentSource: "import", consentAt: now, confirmedAt: now })
-          .where(and(eq(subscribers.email, c.email), eq(subscribers.status, "pending"))),
+          .where(
+            and(eq(subscribers.email, c.email), inArray(subscribers.status, IMPORT_ACTIVATES)),
+          ),
       ),
     ];
     await db.batch([statements[0]!, ...statements.slice(1)]);
