@@ -1,8 +1,9 @@
 // Registrations: the public flow (register, verify, cancel), organiser decisions, check-in.
 // Every status change goes through the seat engine, one batch per change.
-import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
 import type { Db } from "../db/client";
+import { type Keyset, paginate } from "../db/paginate";
 import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "../db/schema";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import type { Lang } from "../lib/i18n";
@@ -494,35 +495,32 @@ export interface ListQuery {
   cursor?: string;
 }
 
+const NEWEST_FIRST: Keyset = {
+  id: registrations.id,
+  by: registrations.createdAt,
+  direction: "desc",
+};
+
 /** Registrations of a workshop, newest first, filtered and searched, a page at a time. */
-export async function listRegistrations(db: Db, workshopId: string, query: ListQuery) {
-  const after = query.cursor
-    ? await db.query.registrations.findFirst({ where: eq(registrations.id, query.cursor) })
-    : undefined;
+export function listRegistrations(db: Db, workshopId: string, query: ListQuery) {
   const term = query.q ? `%${query.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%` : undefined;
-  const rows = await db.query.registrations.findMany({
-    where: and(
-      eq(registrations.workshopId, workshopId),
-      query.status ? eq(registrations.status, query.status) : undefined,
-      term
-        ? or(
-            sql`${registrations.name} LIKE ${term} ESCAPE '\\'`,
-            sql`${registrations.email} LIKE ${term} ESCAPE '\\'`,
-            sql`${registrations.affiliation} LIKE ${term} ESCAPE '\\'`,
-          )
-        : undefined,
-      after
-        ? or(
-            lt(registrations.createdAt, after.createdAt),
-            and(eq(registrations.createdAt, after.createdAt), lt(registrations.id, after.id)),
-          )
-        : undefined,
-    ),
-    orderBy: [desc(registrations.createdAt), desc(registrations.id)],
-    limit: query.limit + 1,
-  });
-  const page = rows.slice(0, query.limit);
-  return { data: page, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+  return paginate(db, NEWEST_FIRST, query, (after, window) =>
+    db.query.registrations.findMany({
+      where: and(
+        eq(registrations.workshopId, workshopId),
+        query.status ? eq(registrations.status, query.status) : undefined,
+        term
+          ? or(
+              sql`${registrations.name} LIKE ${term} ESCAPE '\\'`,
+              sql`${registrations.email} LIKE ${term} ESCAPE '\\'`,
+              sql`${registrations.affiliation} LIKE ${term} ESCAPE '\\'`,
+            )
+          : undefined,
+        after,
+      ),
+      ...window,
+    }),
+  );
 }
 
 export function registrationJson(r: Registration) {

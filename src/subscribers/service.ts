@@ -1,10 +1,11 @@
 // Subscribers: double opt-in, topics and language, one-click unsubscribe, export, erasure,
 // organiser import. The answer to "subscribe" never says whether an address is known.
-import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
 import { auditInsert } from "../audit/service";
 import type { Db } from "../db/client";
+import { paginate } from "../db/paginate";
 import {
   deliveries,
   emails,
@@ -356,26 +357,25 @@ export async function listSubscribers(
     ? await db.query.topics.findFirst({ where: eq(topics.slug, query.topic) })
     : undefined;
   if (query.topic && !topic) return { data: [], nextCursor: null };
-  const rows = await db.query.subscribers.findMany({
-    where: and(
-      query.status ? eq(subscribers.status, query.status) : undefined,
-      topic
-        ? inArray(
-            subscribers.id,
-            db
-              .select({ id: subscriberTopics.subscriberId })
-              .from(subscriberTopics)
-              .where(eq(subscriberTopics.topicId, topic.id)),
-          )
-        : undefined,
-      query.cursor ? gt(subscribers.id, query.cursor) : undefined,
-    ),
-    with: { topics: { with: { topic: true } } },
-    orderBy: [asc(subscribers.id)],
-    limit: query.limit + 1,
-  });
-  const page = rows.slice(0, query.limit);
-  return { data: page, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+  return paginate(db, { id: subscribers.id, direction: "asc" }, query, (after, window) =>
+    db.query.subscribers.findMany({
+      where: and(
+        query.status ? eq(subscribers.status, query.status) : undefined,
+        topic
+          ? inArray(
+              subscribers.id,
+              db
+                .select({ id: subscriberTopics.subscriberId })
+                .from(subscriberTopics)
+                .where(eq(subscriberTopics.topicId, topic.id)),
+            )
+          : undefined,
+        after,
+      ),
+      with: { topics: { with: { topic: true } } },
+      ...window,
+    }),
+  );
 }
 
 export function subscriberJson(s: Subscriber & { topics: { topic: { slug: string } }[] }) {

@@ -1,8 +1,9 @@
 // Workshops: create, change, publish, cancel; the public views of them. Seat changes caused
 // by a capacity change go through the seat engine (registrations/seats.ts).
-import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
 import type { Db } from "../db/client";
+import { type Keyset, paginate } from "../db/paginate";
 import { invitations, registrations, workshops } from "../db/schema";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { cleanText } from "../lib/text";
@@ -106,28 +107,18 @@ export async function getWorkshop(db: Db, id: string): Promise<Workshop> {
   return workshop;
 }
 
-export async function listWorkshops(
+const LATEST_START_FIRST: Keyset = { id: workshops.id, by: workshops.startsAt, direction: "desc" };
+
+export function listWorkshops(
   db: Db,
   query: { limit: number; cursor?: string; status?: Workshop["status"] },
 ) {
-  const after = query.cursor
-    ? await db.query.workshops.findFirst({ where: eq(workshops.id, query.cursor) })
-    : undefined;
-  const rows = await db.query.workshops.findMany({
-    where: and(
-      query.status ? eq(workshops.status, query.status) : undefined,
-      after
-        ? or(
-            lt(workshops.startsAt, after.startsAt),
-            and(eq(workshops.startsAt, after.startsAt), lt(workshops.id, after.id)),
-          )
-        : undefined,
-    ),
-    orderBy: [desc(workshops.startsAt), desc(workshops.id)],
-    limit: query.limit + 1,
-  });
-  const page = rows.slice(0, query.limit);
-  return { data: page, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+  return paginate(db, LATEST_START_FIRST, query, (after, window) =>
+    db.query.workshops.findMany({
+      where: and(query.status ? eq(workshops.status, query.status) : undefined, after),
+      ...window,
+    }),
+  );
 }
 
 /** Published workshops that have not ended, soonest first (the public home page). */
