@@ -2,7 +2,7 @@
 // to that address. Accepting skips approval and verification but not capacity.
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
-import type { Db } from "../db/client";
+import { type Db, runBatch } from "../db/client";
 import {
   type INVITATION_STATUSES,
   invitations,
@@ -85,7 +85,7 @@ export async function addInvitations(
         .onConflictDoNothing()
         .returning({ id: invitations.id }),
     );
-    const results = await db.batch([inserts[0]!, ...inserts.slice(1)]);
+    const results = await runBatch(db, inserts);
     created.push(...results.flatMap((rows) => rows.map((r) => r.id)));
   }
   await auditInsert(db, actor, {
@@ -163,7 +163,7 @@ export async function resendInvitation(db: Db, mail: MailContext, actor: Actor, 
 export async function revokeInvitation(db: Db, actor: Actor, id: string) {
   const invitation = await getInvitation(db, id);
   if (invitation.status === "revoked") return invitation;
-  const [changed] = await db.batch([
+  const [changed] = await runBatch(db, [
     db
       .update(invitations)
       .set({ status: "revoked" })
@@ -291,7 +291,7 @@ export async function respond(
       registration,
       registration.status,
     );
-    await db.batch([notice.statements[0]!, ...notice.statements.slice(1)]);
+    await runBatch(db, notice.statements);
     await mail.mailer.enqueue([notice.emailId]);
   }
   return { status: registration.status };

@@ -45,7 +45,7 @@ export class Mailer {
   ) {}
 
   /**
-   * The insert for one email, to run inside the caller's own `db.batch` so the email is
+   * The insert for one email, to run inside the caller's own batch (`runBatch`) so the email is
    * recorded atomically with whatever caused it. Call `enqueue` with the id afterwards.
    */
   outboxInsert(email: EmailToSend) {

@@ -4,7 +4,7 @@
 // written together with the change they announce.
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
-import type { Db } from "../db/client";
+import type { Db, Statement } from "../db/client";
 import type { workshops } from "../db/schema";
 import type { Lang } from "../lib/i18n";
 import { calendarFile } from "../lib/ics";
@@ -77,7 +77,7 @@ export function registrationCalendar(
 
 export interface BuiltNotice {
   emailId: string;
-  statements: Parameters<Db["batch"]>[0][number][];
+  statements: Statement[];
 }
 
 export async function buildNotice(

@@ -13,7 +13,7 @@
 // No read happens in one call and the write in another, so no interleaving of requests can
 // put more people in seats than there are seats, or promote anyone twice.
 import { type SQL, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
+import { type Db, runBatch, type Statement } from "../db/client";
 import { allInBatch, runInBatch } from "../db/raw";
 import { canMove } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
@@ -147,7 +147,7 @@ export async function applyMove(
   db: Db,
   workshopId: string,
   move: Move | null,
-  before: Parameters<Db["batch"]>[0][number][] = [],
+  before: Statement[] = [],
 ): Promise<SeatResult> {
   const op = newId("op");
   const promoteOp = newId("op");
@@ -168,7 +168,7 @@ export async function applyMove(
         ]
       : []),
   ];
-  const results = (await db.batch(statements as never)) as unknown[];
+  const results = await runBatch(db, statements);
   const offset = before.length;
   const movedRows = move
     ? (results[offset] as {

@@ -2,7 +2,7 @@
 // Every status change goes through the seat engine, one batch per change.
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
-import type { Db } from "../db/client";
+import { type Db, runBatch } from "../db/client";
 import { type Keyset, paginate } from "../db/paginate";
 import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "../db/schema";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
@@ -84,8 +84,7 @@ async function notifyOne(
   kind: NoticeKind,
 ) {
   const notice = await buildNotice(db, mail.mailer, mail.appUrl, workshop, registration, kind);
-  const [first, ...rest] = notice.statements;
-  await db.batch([first!, ...rest]);
+  await runBatch(db, notice.statements);
   await mail.mailer.enqueue([notice.emailId]);
 }
 
@@ -330,7 +329,7 @@ export async function changeRegistration(
   }
   if (!change.status || change.status === current.status) {
     if (details.length)
-      await db.batch([
+      await runBatch(db, [
         details[0]!,
         auditInsert(db, actor, {
           action: "registration.update",

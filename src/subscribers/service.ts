@@ -4,7 +4,7 @@ import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
 import { auditInsert } from "../audit/service";
-import type { Db } from "../db/client";
+import { type Db, runBatch } from "../db/client";
 import { paginate } from "../db/paginate";
 import {
   deliveries,
@@ -75,7 +75,7 @@ export async function createTopic(
   input: { slug: string; name: string; nameAr?: string },
 ) {
   const id = newId("top");
-  const [rows] = await db.batch([
+  const [rows] = await runBatch(db, [
     db
       .insert(topics)
       .values({
@@ -197,7 +197,7 @@ export async function subscribe(
     .returning();
   if (inserted) {
     const prompt = await promptEmail(db, ctx, inserted, "confirm");
-    await db.batch([
+    await runBatch(db, [
       prompt.query,
       ...ids.map((topicId) =>
         db.insert(subscriberTopics).values({ subscriberId: id, topicId }).onConflictDoNothing(),
@@ -254,7 +254,7 @@ export async function updatePreferences(
   subscriberId: string,
   prefs: { language: Lang; topicIds: string[] },
 ) {
-  await db.batch([
+  await runBatch(db, [
     db
       .update(subscribers)
       .set({ language: prefs.language })
@@ -331,7 +331,7 @@ export async function exportSubscriber(db: Db, id: string) {
 export async function eraseSubscriber(db: Db, actor: Actor | null, id: string): Promise<void> {
   const subscriber = await db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });
   if (!subscriber) throw notFound("No such subscriber.");
-  await db.batch([
+  await runBatch(db, [
     db
       .insert(suppressions)
       .values({ email: subscriber.email, reason: "erased" })
@@ -510,7 +510,7 @@ export async function importSubscribers(
           ),
       ),
     ];
-    await db.batch([statements[0]!, ...statements.slice(1)]);
+    await runBatch(db, statements);
   }
   if (!dryRun)
     await auditInsert(db, actor, {

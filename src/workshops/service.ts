@@ -2,7 +2,7 @@
 // by a capacity change go through the seat engine (registrations/seats.ts).
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
-import type { Db } from "../db/client";
+import { type Db, runBatch } from "../db/client";
 import { type Keyset, paginate } from "../db/paginate";
 import { invitations, registrations, workshops } from "../db/schema";
 import { conflict, invalid, notFound } from "../lib/errors";
@@ -76,7 +76,7 @@ export async function createWorkshop(
     const slug =
       attempt === 0 ? base : attempt < 4 ? `${base}-${attempt + 1}` : `${base}-${id.slice(-6)}`;
     try {
-      const [rows] = await db.batch([
+      const [rows] = await runBatch(db, [
         db
           .insert(workshops)
           .values({
@@ -277,7 +277,7 @@ export async function publishWorkshop(db: Db, actor: Actor, id: string): Promise
   const current = await getWorkshop(db, id);
   if (current.status === "cancelled") throw conflict("A cancelled workshop cannot be published.");
   if (current.status === "published") return current;
-  await db.batch([
+  await runBatch(db, [
     db
       .update(workshops)
       .set({ status: "published", updatedAt: new Date() })
@@ -295,7 +295,7 @@ export async function cancelWorkshop(
   id: string,
 ): Promise<Workshop> {
   await getWorkshop(db, id);
-  const [changed] = await db.batch([
+  const [changed] = await runBatch(db, [
     db
       .update(workshops)
       .set({
