@@ -7,7 +7,7 @@ import { and, asc, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
 
-export interface PageQuery {
+interface PageQuery {
   limit: number;
   /** The id of the last row of the previous page. */
   cursor?: string;
@@ -26,7 +26,7 @@ export interface Keyset {
 }
 
 /** The order and size of one page's query (one row past the limit), to spread into it. */
-export interface PageWindow {
+interface PageWindow {
   orderBy: SQL[];
   limit: number;
 }

@@ -108,7 +108,7 @@ function recipientOf(workshop: Workshop, invitation: Invitation): Recipient {
 }
 
 /** Sends (or re-sends) the RSVP email to pending or sent invitations. */
-export async function sendInvitations(
+async function sendInvitations(
   db: Db,
   mail: MailContext,
   workshop: Workshop,
@@ -139,7 +139,7 @@ export async function sendInvitations(
   return rows.length;
 }
 
-export async function getInvitation(db: Db, id: string): Promise<Invitation> {
+async function getInvitation(db: Db, id: string): Promise<Invitation> {
   const row = await db.query.invitations.findFirst({ where: eq(invitations.id, id) });
   if (!row) throw notFound("No such invitation.");
   return row;
@@ -195,7 +195,7 @@ export async function findInvitationByToken(db: Db, token: string) {
   return { invitation: rest, workshop };
 }
 
-export type RsvpOutcome = { status: RegistrationStatus | "declined" };
+type RsvpOutcome = { status: RegistrationStatus | "declined" };
 
 /**
  * The invitee's answer. Accepting registers the invited address (never another one) and

@@ -5,7 +5,7 @@ import { type Keyset, paginate } from "../db/paginate";
 import { mailboxMessages } from "../db/schema";
 import { normaliseEmail } from "../lib/text";
 
-export interface MailboxQuery {
+interface MailboxQuery {
   to?: string;
   limit: number;
   /** The id of the last message of the previous page. */

@@ -24,7 +24,7 @@ export const EMAIL_TRANSITIONS: Record<EmailStatus, readonly EmailStatus[]> = {
 export const emailMayMoveTo = (to: EmailStatus) =>
   inArray(emails.status, statusesFrom(EMAIL_TRANSITIONS, to));
 
-export interface EmailToSend {
+interface EmailToSend {
   to: string;
   subject: string;
   html: string;

@@ -14,9 +14,9 @@ import type { Mailer } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
 import type { Actor, Role } from "./roles";
 
-export const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
+const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-export const API_TOKEN_PREFIX = "wk_";
+const API_TOKEN_PREFIX = "wk_";
 
 export const BUILT_IN_OWNER: Actor = {
   via: "admin_token",

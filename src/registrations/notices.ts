@@ -75,7 +75,7 @@ export function registrationCalendar(
   );
 }
 
-export interface BuiltNotice {
+interface BuiltNotice {
   emailId: string;
   statements: Statement[];
 }

@@ -32,7 +32,7 @@ export type Target =
   /** Verification and invitation acceptance: approval first if asked, else seat or waitlist. */
   | { seatOrWaitlist: true; approvalFirst: boolean };
 
-export interface Move {
+interface Move {
   registrationId: string;
   from: readonly RegistrationStatus[];
   target: Target;

@@ -21,14 +21,14 @@ import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
 import { resolveToken } from "./tokens";
 
 export type Registration = typeof registrations.$inferSelect;
-export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
+type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
 export interface MailContext {
   mailer: Mailer;
   appUrl: string;
 }
 
-export interface RegistrationInput {
+interface RegistrationInput {
   name: string;
   email: string;
   affiliation?: string;
@@ -126,9 +126,7 @@ async function getWorkshopRow(db: Db, id: string): Promise<Workshop> {
   return workshop;
 }
 
-export type RegisterOutcome =
-  | { verification: true }
-  | { verification: false; status: RegistrationStatus };
+type RegisterOutcome = { verification: true } | { verification: false; status: RegistrationStatus };
 
 /**
  * The public registration. With verification it answers the same whoever the address
@@ -295,7 +293,7 @@ export async function cancelByToken(
   return "cancelled";
 }
 
-export async function getRegistration(db: Db, id: string): Promise<Registration> {
+async function getRegistration(db: Db, id: string): Promise<Registration> {
   const registration = await db.query.registrations.findFirst({ where: eq(registrations.id, id) });
   if (!registration) throw notFound("No such registration.");
   return registration;
@@ -375,7 +373,7 @@ export async function changeRegistration(
   return getRegistration(db, id);
 }
 
-export interface CheckInResult {
+interface CheckInResult {
   registration: Registration;
   alreadyCheckedIn: boolean;
 }

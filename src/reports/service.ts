@@ -12,10 +12,10 @@ import type { Actor } from "../organisers/roles";
 import { slugify } from "../workshops/service";
 
 export type Report = typeof reports.$inferSelect;
-export type ReportVersion = typeof reportVersions.$inferSelect;
+type ReportVersion = typeof reportVersions.$inferSelect;
 export type ReportWithVersions = Report & { versions: ReportVersion[] };
 
-export interface VersionInput {
+interface VersionInput {
   language: Lang;
   title: string;
   summary?: string;

@@ -154,7 +154,7 @@ async function claimPrompt(db: Db, id: string, now: Date): Promise<boolean> {
   return Boolean(row);
 }
 
-export interface SubscribeInput {
+interface SubscribeInput {
   email: string;
   name?: string;
   language?: Lang;
@@ -391,7 +391,7 @@ export function subscriberJson(s: Subscriber & { topics: { topic: { slug: string
   };
 }
 
-export interface ImportRow {
+interface ImportRow {
   email?: string;
   name?: string;
   language?: string;
