@@ -3,6 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
 import { auditInsert } from "../audit/service";
+import { runBatch } from "../db/client";
 import { type REGISTRATION_STATUSES, registrations } from "../db/schema";
 import { dictionary, fill } from "../i18n";
 import { cleanText, escapeHtml } from "../lib/text";
@@ -70,8 +71,10 @@ export async function messageParticipants(
       const text = base.text.replace(NAME_SLOT, greeting);
       return mailer.outboxInsert({ to: p.email, subject, html, text, kind: "workshop:message" });
     });
-    const [first, ...rest] = chunk.map((c) => c.query);
-    if (first) await db.batch([first, ...rest]);
+    await runBatch(
+      db,
+      chunk.map((c) => c.query),
+    );
     ids.push(...chunk.map((c) => c.id));
   }
   await auditInsert(db, actor, {

@@ -3,7 +3,7 @@
 // names, addresses, affiliations, answers and notes go, and so do their link tokens and the
 // emails still stored for those addresses.
 import { and, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
+import { type Db, runBatch } from "../db/client";
 import { runInBatch } from "../db/raw";
 import { accessTokens, emails, invitations, registrations, workshops } from "../db/schema";
 import { newId } from "../lib/tokens";
@@ -40,7 +40,7 @@ export async function purgeExpiredPersonalData(db: Db, now: Date): Promise<numbe
     // One transaction. The audit entry is written only while the workshop is unclaimed,
     // just before the claim, so of two overlapping runs only the first records a purge;
     // the erasing statements are idempotent.
-    await db.batch([
+    await runBatch(db, [
       runInBatch(
         db,
         sql`INSERT INTO audit_log (id, actor_type, action, target_type, target_id)

@@ -1,4 +1,4 @@
-// Raw SQL inside db.batch. drizzle-orm 0.45 builds `db.all(sql)` / `db.run(sql)` items
+// Raw SQL inside a batch (runBatch). drizzle-orm 0.45 builds `db.all(sql)` / `db.run(sql)` items
 // without the prepared statement its D1 batch binds parameters to (`stmt` is undefined and
 // the batch throws "reading 'bind'"). Preparing it here keeps everything else, including
 // result mapping, on drizzle's own path. Remove when drizzle fixes raw batch items.
@@ -11,12 +11,12 @@ function prepared<T extends ReturnType<Db["all"]> | ReturnType<Db["run"]>>(db: D
   return raw;
 }
 
-/** A statement returning rows (UPDATE … RETURNING), usable inside db.batch. */
+/** A statement returning rows (UPDATE … RETURNING), usable inside runBatch. */
 export function allInBatch<Row>(db: Db, query: SQL) {
   return prepared(db, db.all<Row>(query));
 }
 
-/** A statement without rows, usable inside db.batch. */
+/** A statement without rows, usable inside runBatch. */
 export function runInBatch(db: Db, query: SQL) {
   return prepared(db, db.run(query));
 }

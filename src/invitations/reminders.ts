@@ -6,6 +6,7 @@ import type { Db } from "../db/client";
 import { invitations, workshops } from "../db/schema";
 import { sendNotices } from "../registrations/send";
 import type { Services } from "../services";
+import { invitationMayMoveTo } from "./service";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -65,12 +66,7 @@ export async function expireInvitations(db: Db, now: Date): Promise<number> {
   const expired = await db
     .update(invitations)
     .set({ status: "expired" })
-    .where(
-      and(
-        inArray(invitations.status, ["pending", "sent"]),
-        inArray(invitations.workshopId, closed),
-      ),
-    )
+    .where(and(invitationMayMoveTo("expired"), inArray(invitations.workshopId, closed)))
     .returning({ id: invitations.id });
   return expired.length;
 }

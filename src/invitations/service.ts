@@ -2,7 +2,7 @@
 // to that address. Accepting skips approval and verification but not capacity.
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
-import type { Db } from "../db/client";
+import { type Db, runBatch } from "../db/client";
 import {
   type INVITATION_STATUSES,
   invitations,
@@ -11,6 +11,7 @@ import {
 } from "../db/schema";
 import type { Lang } from "../i18n";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
+import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Actor } from "../organisers/roles";
@@ -25,7 +26,10 @@ import { getWorkshop, type Workshop } from "../workshops/service";
 export type Invitation = typeof invitations.$inferSelect;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
-/** Invitation status machine, as data. */
+/**
+ * Invitation status machine, as data; every status change below is guarded by it. `sent`
+ * may be sent again (a resend). Reminders keep the status `sent`.
+ */
 export const INVITATION_TRANSITIONS: Record<InvitationStatus, readonly InvitationStatus[]> = {
   pending: ["sent", "accepted", "declined", "revoked", "expired"],
   sent: ["sent", "accepted", "declined", "revoked", "expired"],
@@ -34,6 +38,10 @@ export const INVITATION_TRANSITIONS: Record<InvitationStatus, readonly Invitatio
   revoked: [],
   expired: [],
 };
+
+/** The statuses from which the table allows a move to `to`, as a WHERE condition. */
+export const invitationMayMoveTo = (to: InvitationStatus) =>
+  inArray(invitations.status, statusesFrom(INVITATION_TRANSITIONS, to));
 
 export interface Invitee {
   email: string;
@@ -77,7 +85,7 @@ export async function addInvitations(
         .onConflictDoNothing()
         .returning({ id: invitations.id }),
     );
-    const results = await db.batch([inserts[0]!, ...inserts.slice(1)]);
+    const results = await runBatch(db, inserts);
     created.push(...results.flatMap((rows) => rows.map((r) => r.id)));
   }
   await auditInsert(db, actor, {
@@ -100,17 +108,13 @@ function recipientOf(workshop: Workshop, invitation: Invitation): Recipient {
 }
 
 /** Sends (or re-sends) the RSVP email to pending or sent invitations. */
-export async function sendInvitations(
-  svc: Services,
-  workshop: Workshop,
-  ids: string[],
-): Promise<number> {
+async function sendInvitations(svc: Services, workshop: Workshop, ids: string[]): Promise<number> {
   const { db } = svc;
   const rows = await db.query.invitations.findMany({
     where: and(
       eq(invitations.workshopId, workshop.id),
       inArray(invitations.id, ids),
-      inArray(invitations.status, ["pending", "sent"]),
+      invitationMayMoveTo("sent"),
     ),
   });
   const now = new Date();
@@ -125,13 +129,13 @@ export async function sendInvitations(
       db
         .update(invitations)
         .set({ status: "sent", sentAt: now })
-        .where(and(eq(invitations.id, r.id), inArray(invitations.status, ["pending", "sent"]))),
+        .where(and(eq(invitations.id, r.id), invitationMayMoveTo("sent"))),
     ],
   );
   return rows.length;
 }
 
-export async function getInvitation(db: Db, id: string): Promise<Invitation> {
+async function getInvitation(db: Db, id: string): Promise<Invitation> {
   const row = await db.query.invitations.findFirst({ where: eq(invitations.id, id) });
   if (!row) throw notFound("No such invitation.");
   return row;
@@ -140,7 +144,7 @@ export async function getInvitation(db: Db, id: string): Promise<Invitation> {
 export async function resendInvitation(svc: Services, actor: Actor, id: string) {
   const { db } = svc;
   const invitation = await getInvitation(db, id);
-  if (!["pending", "sent"].includes(invitation.status))
+  if (!canMove(INVITATION_TRANSITIONS, invitation.status, "sent"))
     throw conflict(`An invitation that is ${invitation.status} cannot be sent.`);
   const workshop = await getWorkshop(db, invitation.workshopId);
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
@@ -156,11 +160,11 @@ export async function resendInvitation(svc: Services, actor: Actor, id: string) 
 export async function revokeInvitation(db: Db, actor: Actor, id: string) {
   const invitation = await getInvitation(db, id);
   if (invitation.status === "revoked") return invitation;
-  const [changed] = await db.batch([
+  const [changed] = await runBatch(db, [
     db
       .update(invitations)
       .set({ status: "revoked" })
-      .where(and(eq(invitations.id, id), inArray(invitations.status, ["pending", "sent"])))
+      .where(and(eq(invitations.id, id), invitationMayMoveTo("revoked")))
       .returning({ id: invitations.id }),
     auditInsert(db, actor, { action: "invitation.revoke", targetType: "invitation", targetId: id }),
   ]);
@@ -188,7 +192,7 @@ export async function findInvitationByToken(db: Db, token: string) {
   return { invitation: rest, workshop };
 }
 
-export type RsvpOutcome = { status: RegistrationStatus | "declined" };
+type RsvpOutcome = { status: RegistrationStatus | "declined" };
 
 /**
  * The invitee's answer. Accepting registers the invited address (never another one) and
@@ -220,15 +224,13 @@ export async function respond(
   if (invitation.status === "accepted")
     return { status: (await existing())?.status ?? "confirmed" };
   if (invitation.status === "declined") return { status: "declined" };
-  if (invitation.status === "revoked" || invitation.status === "expired")
+  const to = answer.response === "accept" ? "accepted" : "declined";
+  if (!canMove(INVITATION_TRANSITIONS, invitation.status, to))
     throw conflict("This invitation can no longer be answered.");
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
 
-  const open = and(
-    eq(invitations.id, invitation.id),
-    inArray(invitations.status, ["pending", "sent"]),
-  );
-  if (answer.response === "decline") {
+  const open = and(eq(invitations.id, invitation.id), invitationMayMoveTo(to));
+  if (to === "declined") {
     await db.update(invitations).set({ status: "declined", respondedAt: now }).where(open);
     return { status: "declined" };
   }

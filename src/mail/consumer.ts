@@ -5,6 +5,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { emails } from "../db/schema";
+import { canMove } from "../lib/state-machine";
+import { EMAIL_TRANSITIONS, type EmailStatus, emailMayMoveTo } from "./outbox";
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "./retry";
 import type { MailTransport } from "./transport";
 
@@ -25,7 +27,7 @@ export async function deliverEmail(
   attempt: number,
 ): Promise<Verdict> {
   const email = await db.query.emails.findFirst({ where: eq(emails.id, emailId) });
-  if (email?.status !== "queued") return { action: "ack" };
+  if (!email || !canMove(EMAIL_TRANSITIONS, email.status, "sent")) return { action: "ack" };
 
   const outcome = await transport.send(
     {
@@ -39,7 +41,7 @@ export async function deliverEmail(
     },
     emailIdempotencyKey(email.id),
   );
-  const stillQueued = and(eq(emails.id, email.id), eq(emails.status, "queued"));
+  const may = (to: EmailStatus) => and(eq(emails.id, email.id), emailMayMoveTo(to));
 
   if (outcome.ok) {
     await db
@@ -51,14 +53,14 @@ export async function deliverEmail(
         attempts: attempt,
         lastError: null,
       })
-      .where(stillQueued);
+      .where(may("sent"));
     return { action: "ack" };
   }
   if (!outcome.retryable) {
     await db
       .update(emails)
       .set({ status: "failed", attempts: attempt, lastError: outcome.error })
-      .where(stillQueued);
+      .where(may("failed"));
     return { action: "ack" };
   }
   const delaySeconds = retryDelaySeconds(attempt, outcome.retryAfterSeconds);
@@ -67,7 +69,7 @@ export async function deliverEmail(
     await db
       .update(emails)
       .set({ status: "failed", attempts: attempt, lastError: outcome.error })
-      .where(stillQueued);
+      .where(may("failed"));
     return { action: "retry", delaySeconds };
   }
   await db
@@ -77,7 +79,7 @@ export async function deliverEmail(
       lastError: outcome.error,
       nextAttemptAt: new Date(Date.now() + delaySeconds * 1000),
     })
-    .where(stillQueued);
+    .where(may("queued"));
   return { action: "retry", delaySeconds };
 }
 
@@ -86,5 +88,5 @@ export async function recordDeadLetter(db: Db, emailId: string): Promise<void> {
   await db
     .update(emails)
     .set({ status: "failed", lastError: "dead-lettered after the last retry" })
-    .where(and(eq(emails.id, emailId), eq(emails.status, "queued")));
+    .where(and(eq(emails.id, emailId), emailMayMoveTo("failed")));
 }

@@ -1,7 +1,7 @@
 // Development transport: "delivers" into the mailbox_messages table, shown at
 // /admin/mailbox and GET /api/v1/mailbox. Like a provider, it keeps one copy per
 // idempotency key and recipient, so redelivered queue messages do not duplicate mail.
-import type { Db } from "../db/client";
+import { type Db, runBatch } from "../db/client";
 import { mailboxMessages } from "../db/schema";
 import { newId } from "../lib/tokens";
 import type { MailTransport, OutgoingEmail, SendOutcome } from "./transport";
@@ -38,11 +38,12 @@ export class DevMailboxTransport implements MailTransport {
   }
 
   async sendBatch(emails: OutgoingEmail[], idempotencyKey: string): Promise<SendOutcome> {
-    const [first, ...rest] = emails.map((email) => this.insert(email, idempotencyKey));
-    if (!first) return { ok: true, providerId: null };
     // One statement per email (a row has ten columns; D1 allows 100 bound parameters), all
     // in one batch: the chunk lands whole or not at all, like a provider's batch call.
-    await this.db.batch([first, ...rest]);
+    await runBatch(
+      this.db,
+      emails.map((email) => this.insert(email, idempotencyKey)),
+    );
     return { ok: true, providerId: null };
   }
 }

@@ -1,22 +1,30 @@
 // The outbox: an email is first a row in D1, then a queue message carrying its id.
 // A request never waits on the provider; the consumer does the sending.
-import { and, eq, lt } from "drizzle-orm";
+import { and, inArray, lt } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { emails, type StoredAttachment } from "../db/schema";
+import { statusesFrom } from "../lib/state-machine";
 import { headerSafe } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { MailQueueMessage } from "./messages";
 
-/** Email status machine, as data. `queued` may stay `queued` between retries. */
-export const EMAIL_TRANSITIONS = {
-  queued: ["sent", "failed"],
+export type EmailStatus = (typeof emails.$inferSelect)["status"];
+
+/**
+ * Email status machine, as data; the consumer and the sweeper change a status only where
+ * it allows. `queued` → `queued` is a retry: the attempt count and next attempt time change.
+ */
+export const EMAIL_TRANSITIONS: Record<EmailStatus, readonly EmailStatus[]> = {
+  queued: ["queued", "sent", "failed"],
   sent: [],
   failed: [],
-} as const satisfies Record<string, readonly string[]>;
+};
 
-export type EmailStatus = keyof typeof EMAIL_TRANSITIONS;
+/** The statuses from which the table allows a move to `to`, as a WHERE condition. */
+export const emailMayMoveTo = (to: EmailStatus) =>
+  inArray(emails.status, statusesFrom(EMAIL_TRANSITIONS, to));
 
-export interface EmailToSend {
+interface EmailToSend {
   to: string;
   subject: string;
   html: string;
@@ -37,7 +45,7 @@ export class Mailer {
   ) {}
 
   /**
-   * The insert for one email, to run inside the caller's own `db.batch` so the email is
+   * The insert for one email, to run inside the caller's own batch (`runBatch`) so the email is
    * recorded atomically with whatever caused it. Call `enqueue` with the id afterwards.
    */
   outboxInsert(email: EmailToSend) {
@@ -90,9 +98,7 @@ export async function resumeStalledEmails(
   const stalled = await db
     .update(emails)
     .set({ nextAttemptAt: new Date(now) })
-    .where(
-      and(eq(emails.status, "queued"), lt(emails.nextAttemptAt, new Date(now - STALL_AFTER_MS))),
-    )
+    .where(and(emailMayMoveTo("queued"), lt(emails.nextAttemptAt, new Date(now - STALL_AFTER_MS))))
     .returning({ id: emails.id });
   for (let i = 0; i < stalled.length; i += 100) {
     await queue.sendBatch(

@@ -4,7 +4,7 @@ import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import { createElement } from "react";
 import SignInEmail from "../../emails/sign-in";
 import { auditInsert } from "../audit/service";
-import type { Db } from "../db/client";
+import { type Db, runBatch, type Statement } from "../db/client";
 import { apiTokens, organisers, sessions, signInLinks } from "../db/schema";
 import { DEFAULT_LANG, dictionary } from "../i18n";
 import { conflict, notFound } from "../lib/errors";
@@ -14,9 +14,9 @@ import { renderEmail } from "../mail/render";
 import type { Services } from "../services";
 import type { Actor, Role } from "./roles";
 
-export const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
+const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-export const API_TOKEN_PREFIX = "wk_";
+const API_TOKEN_PREFIX = "wk_";
 
 export const BUILT_IN_OWNER: Actor = {
   via: "admin_token",
@@ -56,7 +56,7 @@ export async function createOrganiser(
   try {
     // One batch: a concurrent create with the same email fails the unique index and rolls
     // back the audit entry with it.
-    const [inserted] = await db.batch([
+    const [inserted] = await runBatch(db, [
       db
         .insert(organisers)
         .values({ id, email, name: cleanText(input.name), role: input.role })
@@ -126,7 +126,7 @@ export async function updateOrganiser(
             .where(and(eq(apiTokens.organiserId, id), isNull(apiTokens.revokedAt))),
         ]
       : [];
-  const [updated] = await db.batch([
+  const [updated] = await runBatch(db, [
     db.update(organisers).set(set).where(eq(organisers.id, id)).returning(),
     ...audits,
     ...revocations,
@@ -159,7 +159,7 @@ export async function requestSignInLink(svc: Services, email: string): Promise<v
     kind: "sign-in",
     ...rendered,
   });
-  await db.batch([
+  await runBatch(db, [
     db.insert(signInLinks).values({
       id: newId("sil"),
       organiserId: organiser.id,
@@ -235,11 +235,11 @@ async function openSession(
   db: Db,
   actor: Actor,
   now = new Date(),
-  alongside: Parameters<Db["batch"]>[0][number][] = [],
+  alongside: Statement[] = [],
 ): Promise<string> {
   const token = newSecret();
   const id = newId("ses");
-  await db.batch([
+  await runBatch(db, [
     db.insert(sessions).values({
       id,
       tokenHash: await sha256Hex(token),
@@ -278,7 +278,7 @@ export async function resolveSession(
 
 export async function signOut(db: Db, actor: Actor): Promise<void> {
   if (!actor.sessionId) return;
-  await db.batch([
+  await runBatch(db, [
     db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, actor.sessionId)),
     auditInsert(db, actor, {
       action: "session.sign_out",
@@ -300,7 +300,7 @@ export async function createApiToken(db: Db, actor: Actor, name: string) {
     tokenHash: await sha256Hex(token),
     hint: token.slice(0, API_TOKEN_PREFIX.length + 4),
   };
-  await db.batch([
+  await runBatch(db, [
     db.insert(apiTokens).values(row),
     auditInsert(db, actor, { action: "api_token.create", targetType: "api_token", targetId: id }),
   ]);
@@ -329,7 +329,7 @@ export async function revokeApiToken(
   const own = actor.organiserId
     ? eq(apiTokens.organiserId, actor.organiserId)
     : isNull(apiTokens.organiserId);
-  const [revoked] = await db.batch([
+  const [revoked] = await runBatch(db, [
     db
       .update(apiTokens)
       .set({ revokedAt: new Date() })
@@ -369,7 +369,7 @@ export async function resolveBearer(
 /** Housekeeping for the cron: expired sign-in links and sessions serve nobody. */
 export async function purgeExpiredCredentials(db: Db, now = new Date()): Promise<void> {
   const dayAgo = new Date(now.getTime() - 24 * 60 * 60 * 1000);
-  await db.batch([
+  await runBatch(db, [
     db
       .delete(signInLinks)
       .where(or(lt(signInLinks.expiresAt, dayAgo), lt(signInLinks.usedAt, dayAgo))),

@@ -4,7 +4,7 @@
 // written together with the change they announce.
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
-import type { Db } from "../db/client";
+import type { Db, Statement } from "../db/client";
 import type { workshops } from "../db/schema";
 import { dictionary, fill, type Lang, type NoticeKind } from "../i18n";
 import { calendarFile } from "../lib/ics";
@@ -74,9 +74,9 @@ export function registrationCalendar(
   );
 }
 
-export interface BuiltNotice {
+interface BuiltNotice {
   emailId: string;
-  statements: Parameters<Db["batch"]>[0][number][];
+  statements: Statement[];
 }
 
 export async function buildNotice(

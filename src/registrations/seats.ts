@@ -1,8 +1,9 @@
 // Seat accounting. D1 has no interactive transactions, so every seat change is one batch
 // (one transaction) of statements whose later steps read what the earlier ones did:
 //
-//   1. move:    change one registration's status, but only from an allowed status and, when
-//               the new status holds a seat, only while workshops.confirmed_count < capacity;
+//   1. move:    change one registration's status, but only from a status the caller names
+//               and REGISTRATION_TRANSITIONS allows, and, when the new status holds a seat,
+//               only while workshops.confirmed_count < capacity;
 //               the row is stamped with this operation's id (seat_op) and its previous status;
 //   2. count:   adjust workshops.confirmed_count (and waitlist_seq) by what the rows stamped
 //               with this operation changed;
@@ -12,10 +13,11 @@
 // No read happens in one call and the write in another, so no interleaving of requests can
 // put more people in seats than there are seats, or promote anyone twice.
 import { type SQL, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
+import { type Db, runBatch, type Statement } from "../db/client";
 import { allInBatch, runInBatch } from "../db/raw";
+import { canMove } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
-import { type RegistrationStatus, SEAT_HOLDING } from "./status";
+import { REGISTRATION_TRANSITIONS, type RegistrationStatus, SEAT_HOLDING } from "./status";
 
 const seatList = sql.raw(SEAT_HOLDING.map((s) => `'${s}'`).join(", "));
 const inList = (statuses: readonly string[]) =>
@@ -30,7 +32,7 @@ export type Target =
   /** Verification and invitation acceptance: approval first if asked, else seat or waitlist. */
   | { seatOrWaitlist: true; approvalFirst: boolean };
 
-export interface Move {
+interface Move {
   registrationId: string;
   from: readonly RegistrationStatus[];
   target: Target;
@@ -52,6 +54,12 @@ function targetStatus(target: Target): SQL {
     FROM workshops w WHERE w.id = registrations.workshop_id)`;
 }
 
+/** The statuses a target can end in: `targetStatus`'s CASE, as a list. */
+function endsIn(target: Target): RegistrationStatus[] {
+  if ("to" in target) return [target.to];
+  return target.approvalFirst ? ["pending_approval"] : ["confirmed", "waitlisted", "rejected"];
+}
+
 function goesToWaitlist(target: Target): SQL {
   if ("to" in target) return sql`${target.to === "waitlisted" ? 1 : 0} = 1`;
   return sql`(SELECT ${target.approvalFirst ? 0 : 1} = 1 AND NOT ${seatFree("w")} AND w.waitlist = 1
@@ -60,6 +68,10 @@ function goesToWaitlist(target: Target): SQL {
 
 function moveStatement(db: Db, move: Move, op: string) {
   const { target } = move;
+  // Only from the statuses the machine lets reach wherever the target can end.
+  const from = move.from.filter((s) =>
+    endsIn(target).every((to) => canMove(REGISTRATION_TRANSITIONS, s, to)),
+  );
   const needsSeat =
     "to" in target && SEAT_HOLDING.includes(target.to)
       ? sql`AND (status IN (${seatList}) OR (SELECT ${seatFree("w")} FROM workshops w WHERE w.id = registrations.workshop_id))`
@@ -81,7 +93,7 @@ function moveStatement(db: Db, move: Move, op: string) {
         THEN (SELECT w.waitlist_seq + 1 FROM workshops w WHERE w.id = registrations.workshop_id)
         ELSE waitlist_position END
       ${move.set ? sql`, ${move.set}` : sql``}
-    WHERE id = ${move.registrationId} AND status IN (${inList(move.from)}) ${needsSeat}
+    WHERE id = ${move.registrationId} AND status IN (${inList(from)}) ${needsSeat}
     RETURNING id, status, previous_status, workshop_id`,
   );
 }
@@ -135,7 +147,7 @@ export async function applyMove(
   db: Db,
   workshopId: string,
   move: Move | null,
-  before: Parameters<Db["batch"]>[0][number][] = [],
+  before: Statement[] = [],
 ): Promise<SeatResult> {
   const op = newId("op");
   const promoteOp = newId("op");
@@ -156,7 +168,7 @@ export async function applyMove(
         ]
       : []),
   ];
-  const results = (await db.batch(statements as never)) as unknown[];
+  const results = await runBatch(db, statements);
   const offset = before.length;
   const movedRows = move
     ? (results[offset] as {

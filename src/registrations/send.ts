@@ -1,6 +1,6 @@
 // Sends one kind of notice to many recipients: emails and tokens written in batches, then
 // enqueued. Used for workshop-wide notices (cancellation, rescheduling, reminders, promotions).
-import type { Db } from "../db/client";
+import { type Db, runBatch, type Statement } from "../db/client";
 import type { NoticeKind } from "../i18n";
 import type { Mailer } from "../mail/outbox";
 import { buildNotice, type Recipient, type Workshop } from "./notices";
@@ -15,7 +15,7 @@ export async function sendNotices(
   workshop: Workshop,
   recipients: Recipient[],
   kind: NoticeKind,
-  alongside: (recipient: Recipient) => Parameters<Db["batch"]>[0][number][] = () => [],
+  alongside: (recipient: Recipient) => Statement[] = () => [],
 ): Promise<number> {
   for (let i = 0; i < recipients.length; i += NOTICES_PER_BATCH) {
     const chunk = recipients.slice(i, i + NOTICES_PER_BATCH);
@@ -23,8 +23,7 @@ export async function sendNotices(
       chunk.map((r) => buildNotice(db, mailer, appUrl, workshop, r, kind)),
     );
     const statements = built.flatMap((b, j) => [...alongside(chunk[j]!), ...b.statements]);
-    const [first, ...rest] = statements;
-    if (first) await db.batch([first, ...rest]);
+    await runBatch(db, statements);
     await mailer.enqueue(built.map((b) => b.emailId));
   }
   return recipients.length;

@@ -1,11 +1,13 @@
 // Registrations: the public flow (register, verify, cancel), organiser decisions, check-in.
 // Every status change goes through the seat engine, one batch per change.
-import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
-import type { Db, Statement } from "../db/client";
+import { type Db, runBatch, type Statement } from "../db/client";
+import { type Keyset, paginate } from "../db/paginate";
 import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "../db/schema";
 import type { Lang, NoticeKind } from "../i18n";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
+import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Actor } from "../organisers/roles";
@@ -14,13 +16,13 @@ import { seatState } from "../workshops/service";
 import { buildNotice, type Workshop } from "./notices";
 import { applyMove, type SeatResult, type Target } from "./seats";
 import { sendNotices } from "./send";
-import { ACTIVE, canMove, type RegistrationStatus } from "./status";
+import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
 import { resolveToken } from "./tokens";
 
 export type Registration = typeof registrations.$inferSelect;
-export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
+type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
-export interface RegistrationInput {
+interface RegistrationInput {
   name: string;
   email: string;
   affiliation?: string;
@@ -83,8 +85,7 @@ async function notifyOne(
     registration,
     kind,
   );
-  const [first, ...rest] = notice.statements;
-  await db.batch([first!, ...rest]);
+  await runBatch(db, notice.statements);
   await svc.mailer.enqueue([notice.emailId]);
 }
 
@@ -198,9 +199,7 @@ export async function admit(
   return created;
 }
 
-export type RegisterOutcome =
-  | { verification: true }
-  | { verification: false; status: RegistrationStatus };
+type RegisterOutcome = { verification: true } | { verification: false; status: RegistrationStatus };
 
 /**
  * The public registration. With verification it answers the same whoever the address
@@ -319,7 +318,7 @@ export async function cancelByToken(
   if (registration.status === "cancelled") return "cancelled";
   const result = await applyMove(db, workshop.id, {
     registrationId: registration.id,
-    from: ACTIVE,
+    from: statusesFrom(REGISTRATION_TRANSITIONS, "cancelled"),
     target: { to: "cancelled" },
     now,
   });
@@ -337,7 +336,7 @@ export async function cancelByToken(
   return "cancelled";
 }
 
-export async function getRegistration(db: Db, id: string): Promise<Registration> {
+async function getRegistration(db: Db, id: string): Promise<Registration> {
   const registration = await db.query.registrations.findFirst({ where: eq(registrations.id, id) });
   if (!registration) throw notFound("No such registration.");
   return registration;
@@ -371,7 +370,7 @@ export async function changeRegistration(
   }
   if (!change.status || change.status === current.status) {
     if (details.length)
-      await db.batch([
+      await runBatch(db, [
         details[0]!,
         auditInsert(db, actor, {
           action: "registration.update",
@@ -382,7 +381,7 @@ export async function changeRegistration(
     return getRegistration(db, id);
   }
   const to = change.status;
-  if (!canMove(current.status, to))
+  if (!canMove(REGISTRATION_TRANSITIONS, current.status, to))
     throw conflict(`A registration cannot go from ${current.status} to ${to}.`);
   const target: Target = { to };
   const result: SeatResult = await applyMove(
@@ -417,7 +416,7 @@ export async function changeRegistration(
   return getRegistration(db, id);
 }
 
-export interface CheckInResult {
+interface CheckInResult {
   registration: Registration;
   alreadyCheckedIn: boolean;
 }
@@ -436,7 +435,7 @@ export async function checkIn(
     current.workshopId,
     {
       registrationId: id,
-      from: ["confirmed"],
+      from: statusesFrom(REGISTRATION_TRANSITIONS, "attended"),
       target: { to: "attended" },
       now,
       set: sql`checked_in_at = ${now.getTime()}`,
@@ -516,35 +515,32 @@ export interface ListQuery {
   cursor?: string;
 }
 
+const NEWEST_FIRST: Keyset = {
+  id: registrations.id,
+  by: registrations.createdAt,
+  direction: "desc",
+};
+
 /** Registrations of a workshop, newest first, filtered and searched, a page at a time. */
-export async function listRegistrations(db: Db, workshopId: string, query: ListQuery) {
-  const after = query.cursor
-    ? await db.query.registrations.findFirst({ where: eq(registrations.id, query.cursor) })
-    : undefined;
+export function listRegistrations(db: Db, workshopId: string, query: ListQuery) {
   const term = query.q ? `%${query.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%` : undefined;
-  const rows = await db.query.registrations.findMany({
-    where: and(
-      eq(registrations.workshopId, workshopId),
-      query.status ? eq(registrations.status, query.status) : undefined,
-      term
-        ? or(
-            sql`${registrations.name} LIKE ${term} ESCAPE '\\'`,
-            sql`${registrations.email} LIKE ${term} ESCAPE '\\'`,
-            sql`${registrations.affiliation} LIKE ${term} ESCAPE '\\'`,
-          )
-        : undefined,
-      after
-        ? or(
-            lt(registrations.createdAt, after.createdAt),
-            and(eq(registrations.createdAt, after.createdAt), lt(registrations.id, after.id)),
-          )
-        : undefined,
-    ),
-    orderBy: [desc(registrations.createdAt), desc(registrations.id)],
-    limit: query.limit + 1,
-  });
-  const page = rows.slice(0, query.limit);
-  return { data: page, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+  return paginate(db, NEWEST_FIRST, query, (after, window) =>
+    db.query.registrations.findMany({
+      where: and(
+        eq(registrations.workshopId, workshopId),
+        query.status ? eq(registrations.status, query.status) : undefined,
+        term
+          ? or(
+              sql`${registrations.name} LIKE ${term} ESCAPE '\\'`,
+              sql`${registrations.email} LIKE ${term} ESCAPE '\\'`,
+              sql`${registrations.affiliation} LIKE ${term} ESCAPE '\\'`,
+            )
+          : undefined,
+        after,
+      ),
+      ...window,
+    }),
+  );
 }
 
 export function registrationJson(r: Registration) {

@@ -1,6 +1,7 @@
-// The registration status machine, as data. Every change of status goes through
-// `allowedFrom`, and the tests walk every pair.
-import { REGISTRATION_STATUSES } from "../db/schema";
+// The registration status machine, as data. Every change of status goes through the seat
+// engine (seats.ts), which moves a registration only where this table allows it, and the
+// tests walk every pair.
+import type { REGISTRATION_STATUSES } from "../db/schema";
 
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
@@ -17,20 +18,3 @@ export const REGISTRATION_TRANSITIONS: Record<RegistrationStatus, readonly Regis
 
 /** Statuses that hold a seat. */
 export const SEAT_HOLDING: readonly RegistrationStatus[] = ["confirmed", "attended"];
-
-/** Statuses a participant is still "in" with; cancelling applies to these. */
-export const ACTIVE: readonly RegistrationStatus[] = [
-  "pending_verification",
-  "pending_approval",
-  "waitlisted",
-  "confirmed",
-];
-
-export function canMove(from: RegistrationStatus, to: RegistrationStatus): boolean {
-  return REGISTRATION_TRANSITIONS[from].includes(to);
-}
-
-/** The statuses from which `to` may be reached. */
-export function allowedFrom(to: RegistrationStatus): RegistrationStatus[] {
-  return REGISTRATION_STATUSES.filter((from) => canMove(from, to));
-}

@@ -2,7 +2,7 @@
 // with an optional embargo on the public page.
 import { and, desc, eq, isNull, lte, or } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
-import type { Db } from "../db/client";
+import { type Db, runBatch } from "../db/client";
 import { reports, reportVersions } from "../db/schema";
 import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
@@ -12,10 +12,10 @@ import type { Actor } from "../organisers/roles";
 import { slugify } from "../workshops/service";
 
 export type Report = typeof reports.$inferSelect;
-export type ReportVersion = typeof reportVersions.$inferSelect;
+type ReportVersion = typeof reportVersions.$inferSelect;
 export type ReportWithVersions = Report & { versions: ReportVersion[] };
 
-export interface VersionInput {
+interface VersionInput {
   language: Lang;
   title: string;
   summary?: string;
@@ -63,7 +63,7 @@ export async function createReport(
     const slug =
       attempt === 0 ? base : attempt < 4 ? `${base}-${attempt + 1}` : `${base}-${id.slice(-6)}`;
     try {
-      await db.batch([
+      await runBatch(db, [
         db.insert(reports).values({
           id,
           slug,
@@ -96,7 +96,7 @@ export async function updateReport(
   const versions =
     input.versions ?? current.versions.map((v) => ({ ...v, summary: v.summary ?? undefined }));
   checkVersions(defaultLanguage, versions);
-  await db.batch([
+  await runBatch(db, [
     db
       .update(reports)
       .set({
@@ -134,7 +134,7 @@ export async function publishReport(
   now = new Date(),
 ): Promise<ReportWithVersions> {
   await getReport(db, id);
-  await db.batch([
+  await runBatch(db, [
     db
       .update(reports)
       .set({ status: "published", publishedAt: now, embargoUntil, updatedAt: now })

@@ -1,10 +1,11 @@
 // Subscribers: double opt-in, topics and language, one-click unsubscribe, export, erasure,
 // organiser import. The answer to "subscribe" never says whether an address is known.
-import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
 import { auditInsert } from "../audit/service";
-import type { Db } from "../db/client";
+import { type Db, runBatch } from "../db/client";
+import { paginate } from "../db/paginate";
 import {
   deliveries,
   emails,
@@ -18,6 +19,7 @@ import {
 } from "../db/schema";
 import { DEFAULT_LANG, dictionary, isLang, LANGS, type Lang } from "../i18n";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
+import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import { renderEmail } from "../mail/render";
@@ -28,14 +30,29 @@ import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
 export type Subscriber = typeof subscribers.$inferSelect;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
-/** Subscriber status machine, as data. bounced and complained wait for an organiser. */
+/**
+ * Subscriber status machine, as data; every status change below is guarded by it. An
+ * address that bounced or complained is also suppressed, and nothing brings it back.
+ */
 export const SUBSCRIBER_TRANSITIONS: Record<SubscriberStatus, readonly SubscriberStatus[]> = {
-  pending: ["active"],
+  pending: ["active", "unsubscribed", "bounced", "complained"],
   active: ["unsubscribed", "bounced", "complained"],
   unsubscribed: ["active"],
   bounced: [],
   complained: [],
 };
+
+/** The statuses from which the table allows a move to `to`, as a WHERE condition. */
+export const subscriberMayMoveTo = (to: SubscriberStatus) =>
+  inArray(subscribers.status, statusesFrom(SUBSCRIBER_TRANSITIONS, to));
+
+/**
+ * What an organiser's import may activate: what the table lets become active, except an
+ * unsubscribe, which is the subscriber's own word and only they can take back.
+ */
+const IMPORT_ACTIVATES: SubscriberStatus[] = statusesFrom(SUBSCRIBER_TRANSITIONS, "active").filter(
+  (s) => s !== "unsubscribed",
+);
 
 const PROMPT_EVERY_MS = 10 * 60 * 1000;
 
@@ -56,7 +73,7 @@ export async function createTopic(
   input: { slug: string; name: string; nameAr?: string },
 ) {
   const id = newId("top");
-  const [rows] = await db.batch([
+  const [rows] = await runBatch(db, [
     db
       .insert(topics)
       .values({
@@ -130,7 +147,7 @@ async function claimPrompt(db: Db, id: string, now: Date): Promise<boolean> {
   return Boolean(row);
 }
 
-export interface SubscribeInput {
+interface SubscribeInput {
   email: string;
   name?: string;
   language?: Lang;
@@ -173,7 +190,7 @@ export async function subscribe(
     .returning();
   if (inserted) {
     const prompt = await promptEmail(ctx, inserted, "confirm");
-    await db.batch([
+    await runBatch(db, [
       prompt.query,
       ...ids.map((topicId) =>
         db.insert(subscriberTopics).values({ subscriberId: id, topicId }).onConflictDoNothing(),
@@ -215,17 +232,12 @@ export async function confirmSubscription(
   const subscriber = await subscriberByManageToken(db, secret, token);
   if (!subscriber) throw notFound("This link is not valid, or has expired.");
   if (subscriber.status === "active") return "active";
-  if (!SUBSCRIBER_TRANSITIONS[subscriber.status].includes("active"))
+  if (!canMove(SUBSCRIBER_TRANSITIONS, subscriber.status, "active"))
     throw conflict("This subscription is paused; the organisers can restore it.");
   await db
     .update(subscribers)
     .set({ status: "active", confirmedAt: now, consentAt: now, unsubscribedAt: null })
-    .where(
-      and(
-        eq(subscribers.id, subscriber.id),
-        inArray(subscribers.status, ["pending", "unsubscribed"]),
-      ),
-    );
+    .where(and(eq(subscribers.id, subscriber.id), subscriberMayMoveTo("active")));
   return "active";
 }
 
@@ -234,7 +246,7 @@ export async function updatePreferences(
   subscriberId: string,
   prefs: { language: Lang; topicIds: string[] },
 ) {
-  await db.batch([
+  await runBatch(db, [
     db
       .update(subscribers)
       .set({ language: prefs.language })
@@ -262,9 +274,7 @@ export async function unsubscribeByToken(
     await db
       .update(subscribers)
       .set({ status: "unsubscribed", unsubscribedAt: now })
-      .where(
-        and(eq(subscribers.id, subject.id), inArray(subscribers.status, ["active", "pending"])),
-      );
+      .where(and(eq(subscribers.id, subject.id), subscriberMayMoveTo("unsubscribed")));
   } else {
     await db
       .update(registrations)
@@ -313,7 +323,7 @@ export async function exportSubscriber(db: Db, id: string) {
 export async function eraseSubscriber(db: Db, actor: Actor | null, id: string): Promise<void> {
   const subscriber = await db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });
   if (!subscriber) throw notFound("No such subscriber.");
-  await db.batch([
+  await runBatch(db, [
     db
       .insert(suppressions)
       .values({ email: subscriber.email, reason: "erased" })
@@ -339,26 +349,25 @@ export async function listSubscribers(
     ? await db.query.topics.findFirst({ where: eq(topics.slug, query.topic) })
     : undefined;
   if (query.topic && !topic) return { data: [], nextCursor: null };
-  const rows = await db.query.subscribers.findMany({
-    where: and(
-      query.status ? eq(subscribers.status, query.status) : undefined,
-      topic
-        ? inArray(
-            subscribers.id,
-            db
-              .select({ id: subscriberTopics.subscriberId })
-              .from(subscriberTopics)
-              .where(eq(subscriberTopics.topicId, topic.id)),
-          )
-        : undefined,
-      query.cursor ? gt(subscribers.id, query.cursor) : undefined,
-    ),
-    with: { topics: { with: { topic: true } } },
-    orderBy: [asc(subscribers.id)],
-    limit: query.limit + 1,
-  });
-  const page = rows.slice(0, query.limit);
-  return { data: page, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+  return paginate(db, { id: subscribers.id, direction: "asc" }, query, (after, window) =>
+    db.query.subscribers.findMany({
+      where: and(
+        query.status ? eq(subscribers.status, query.status) : undefined,
+        topic
+          ? inArray(
+              subscribers.id,
+              db
+                .select({ id: subscriberTopics.subscriberId })
+                .from(subscriberTopics)
+                .where(eq(subscriberTopics.topicId, topic.id)),
+            )
+          : undefined,
+        after,
+      ),
+      with: { topics: { with: { topic: true } } },
+      ...window,
+    }),
+  );
 }
 
 export function subscriberJson(s: Subscriber & { topics: { topic: { slug: string } }[] }) {
@@ -374,7 +383,7 @@ export function subscriberJson(s: Subscriber & { topics: { topic: { slug: string
   };
 }
 
-export interface ImportRow {
+interface ImportRow {
   email?: string;
   name?: string;
   language?: string;
@@ -457,7 +466,7 @@ export async function importSubscribers(
     const pending = chunk.filter(
       (c) =>
         !blocked.some((b) => b.email === c.email) &&
-        known.some((k) => k.email === c.email && k.status === "pending"),
+        known.some((k) => k.email === c.email && IMPORT_ACTIVATES.includes(k.status)),
     );
     imported += fresh.length + pending.length;
     if (dryRun || fresh.length + pending.length === 0) continue;
@@ -488,10 +497,12 @@ export async function importSubscribers(
         db
           .update(subscribers)
           .set({ status: "active", consentSource: "import", consentAt: now, confirmedAt: now })
-          .where(and(eq(subscribers.email, c.email), eq(subscribers.status, "pending"))),
+          .where(
+            and(eq(subscribers.email, c.email), inArray(subscribers.status, IMPORT_ACTIVATES)),
+          ),
       ),
     ];
-    await db.batch([statements[0]!, ...statements.slice(1)]);
+    await runBatch(db, statements);
   }
   if (!dryRun)
     await auditInsert(db, actor, {

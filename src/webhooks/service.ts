@@ -6,6 +6,7 @@ import { runInBatch } from "../db/raw";
 import { deliveries, subscribers, suppressions, webhookEvents } from "../db/schema";
 import { normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
+import { subscriberMayMoveTo } from "../subscribers/service";
 
 export interface ResendEvent {
   type: string;
@@ -59,9 +60,7 @@ export async function processEvent(db: Db, svixId: string, event: ResendEvent): 
       db
         .update(subscribers)
         .set({ status: outcome })
-        .where(
-          and(inArray(subscribers.email, to), inArray(subscribers.status, ["active", "pending"])),
-        ),
+        .where(and(inArray(subscribers.email, to), subscriberMayMoveTo(outcome))),
     );
   }
   await runBatch(db, statements);

@@ -1,8 +1,9 @@
 // Workshops: create, change, publish, cancel; the public views of them. Seat changes caused
 // by a capacity change go through the seat engine (registrations/seats.ts).
-import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
-import type { Db } from "../db/client";
+import { type Db, runBatch } from "../db/client";
+import { type Keyset, paginate } from "../db/paginate";
 import { invitations, registrations, workshops } from "../db/schema";
 import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
@@ -76,7 +77,7 @@ export async function createWorkshop(
     const slug =
       attempt === 0 ? base : attempt < 4 ? `${base}-${attempt + 1}` : `${base}-${id.slice(-6)}`;
     try {
-      const [rows] = await db.batch([
+      const [rows] = await runBatch(db, [
         db
           .insert(workshops)
           .values({
@@ -107,28 +108,18 @@ export async function getWorkshop(db: Db, id: string): Promise<Workshop> {
   return workshop;
 }
 
-export async function listWorkshops(
+const LATEST_START_FIRST: Keyset = { id: workshops.id, by: workshops.startsAt, direction: "desc" };
+
+export function listWorkshops(
   db: Db,
   query: { limit: number; cursor?: string; status?: Workshop["status"] },
 ) {
-  const after = query.cursor
-    ? await db.query.workshops.findFirst({ where: eq(workshops.id, query.cursor) })
-    : undefined;
-  const rows = await db.query.workshops.findMany({
-    where: and(
-      query.status ? eq(workshops.status, query.status) : undefined,
-      after
-        ? or(
-            lt(workshops.startsAt, after.startsAt),
-            and(eq(workshops.startsAt, after.startsAt), lt(workshops.id, after.id)),
-          )
-        : undefined,
-    ),
-    orderBy: [desc(workshops.startsAt), desc(workshops.id)],
-    limit: query.limit + 1,
-  });
-  const page = rows.slice(0, query.limit);
-  return { data: page, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+  return paginate(db, LATEST_START_FIRST, query, (after, window) =>
+    db.query.workshops.findMany({
+      where: and(query.status ? eq(workshops.status, query.status) : undefined, after),
+      ...window,
+    }),
+  );
 }
 
 /** Published workshops that have not ended, soonest first (the public home page). */
@@ -289,7 +280,7 @@ export async function publishWorkshop(db: Db, actor: Actor, id: string): Promise
   const current = await getWorkshop(db, id);
   if (current.status === "cancelled") throw conflict("A cancelled workshop cannot be published.");
   if (current.status === "published") return current;
-  await db.batch([
+  await runBatch(db, [
     db
       .update(workshops)
       .set({ status: "published", updatedAt: new Date() })
@@ -303,7 +294,7 @@ export async function publishWorkshop(db: Db, actor: Actor, id: string): Promise
 export async function cancelWorkshop(svc: Services, actor: Actor, id: string): Promise<Workshop> {
   const { db } = svc;
   await getWorkshop(db, id);
-  const [changed] = await db.batch([
+  const [changed] = await runBatch(db, [
     db
       .update(workshops)
       .set({
