@@ -5,17 +5,15 @@
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
 import type { Db } from "../db/client";
-import type { workshops } from "../db/schema";
 import type { Lang } from "../lib/i18n";
 import { calendarFile } from "../lib/ics";
 import { qrMatrix } from "../lib/qr";
 import { formatRange } from "../lib/time";
 import type { Mailer } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
+import type { Workshop } from "../workshops/types";
 import { fill, type NoticeKind, noticeStrings } from "./notice-strings";
 import { checkinTokenExpiry, mintToken, registrationTokenExpiry } from "./tokens";
-
-export type Workshop = typeof workshops.$inferSelect;
 
 export interface Recipient {
   /** Registration id, or invitation id for invitation notices. */

@@ -10,7 +10,8 @@ import { notFound } from "../lib/errors";
 import { requires } from "../organisers/auth";
 import { subscribe } from "../subscribers/service";
 import { getPublishedBySlug, getWorkshop } from "../workshops/service";
-import { locationText, type Workshop } from "./notices";
+import type { Workshop } from "../workshops/types";
+import { locationText } from "./notices";
 import {
   addRegistration,
   cancelByToken,

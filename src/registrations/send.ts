@@ -2,8 +2,9 @@
 // enqueued. Used for workshop-wide notices (cancellation, rescheduling, reminders, promotions).
 import type { Db } from "../db/client";
 import type { Mailer } from "../mail/outbox";
+import type { Workshop } from "../workshops/types";
 import type { NoticeKind } from "./notice-strings";
-import { buildNotice, type Recipient, type Workshop } from "./notices";
+import { buildNotice, type Recipient } from "./notices";
 
 /** Statements per D1 batch: each notice is two to three; stay well inside the limits. */
 const NOTICES_PER_BATCH = 25;

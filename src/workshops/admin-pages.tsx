@@ -31,8 +31,8 @@ import {
   listWorkshops,
   publishWorkshop,
   updateWorkshop,
-  type Workshop,
 } from "./service";
+import type { Workshop } from "./types";
 
 export const workshopAdminPages = new Hono<AppEnv>();
 export const registrationAdminPages = new Hono<AppEnv>();

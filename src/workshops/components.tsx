@@ -3,7 +3,8 @@ import type { Lang } from "../lib/i18n";
 import { formatRange } from "../lib/time";
 import { locationText } from "../registrations/notices";
 import { fillIn, stringsFor } from "../ui/strings";
-import { type SeatState, seatState, type Workshop } from "./service";
+import { type SeatState, seatState } from "./service";
+import type { Workshop } from "./types";
 
 export function seatLabel(
   state: SeatState,

@@ -8,13 +8,12 @@ import { conflict, invalid, notFound } from "../lib/errors";
 import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Actor } from "../organisers/roles";
-import type { Recipient, Workshop } from "../registrations/notices";
+import type { Recipient } from "../registrations/notices";
 import { applyMove } from "../registrations/seats";
 import { sendNotices } from "../registrations/send";
 import type { Services } from "../services";
 import type { CreateWorkshopInput, UpdateWorkshopInput } from "./schemas";
-
-export type { Workshop };
+import type { Workshop } from "./types";
 
 export function slugify(title: string): string {
   return title
