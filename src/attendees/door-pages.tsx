@@ -6,8 +6,12 @@ import { audit } from "../audit/service";
 import type { AppEnv, SignedInEnv } from "../http/context";
 import { AppError } from "../lib/errors";
 import { requires } from "../organisers/auth";
-import { checkIn, checkInByToken, listRegistrations } from "../registrations/service";
-import { resolveToken } from "../registrations/tokens";
+import {
+  checkIn,
+  checkInByToken,
+  findByCheckInToken,
+  listRegistrations,
+} from "../registrations/service";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { fillIn } from "../ui/strings";
@@ -154,14 +158,7 @@ async function tokenPage(
   token: string,
   notice?: { kind: "ok" | "error"; text: string },
 ) {
-  const db = c.var.services.db;
-  const id = await resolveToken(db, "checkin", token);
-  const registration = id
-    ? await db.query.registrations.findFirst({
-        where: (r, { eq }) => eq(r.id, id),
-        with: { workshop: true },
-      })
-    : undefined;
+  const registration = await findByCheckInToken(c.var.services.db, token);
   if (!registration) {
     return c.html(
       <Page lang="en" title="Check-in" area="admin" actor={c.var.actor}>

@@ -11,7 +11,7 @@
 //     per chunk, records the outcome, and completes the distribution when everyone is
 //     sent, failed or skipped;
 //   sweeper (cron): starts due distributions and resumes any whose messages were lost.
-import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import { allInBatch, runInBatch } from "../db/raw";
@@ -116,6 +116,14 @@ export async function getDistribution(db: Db, id: string): Promise<Distribution>
   const row = await db.query.distributions.findFirst({ where: eq(distributions.id, id) });
   if (!row) throw notFound("No such distribution.");
   return row;
+}
+
+/** The distributions of a report, newest first. */
+export function listDistributions(db: Db, reportId: string): Promise<Distribution[]> {
+  return db.query.distributions.findMany({
+    where: eq(distributions.reportId, reportId),
+    orderBy: [desc(distributions.createdAt)],
+  });
 }
 
 export function distributionJson(d: Distribution) {

@@ -1,11 +1,10 @@
 // Admin pages: sign-in and sign-out, dashboard, organisers, API tokens.
 import { z } from "@hono/zod-openapi";
-import { count } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import { emails, organisers } from "../db/schema";
 import type { AppEnv, SignedInEnv } from "../http/context";
 import { AppError } from "../lib/errors";
 import { formatRange } from "../lib/time";
+import { countEmailsByStatus } from "../mail/outbox";
 import { usesDevMailbox } from "../mail/transports";
 import { Field, Notice, parseForm, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
@@ -14,6 +13,7 @@ import { listUpcoming } from "../workshops/service";
 import { clearSessionCookie, requires, setSessionCookie } from "./auth";
 import { can, ROLES } from "./roles";
 import {
+  countOrganisers,
   createApiToken,
   createOrganiser,
   listApiTokens,
@@ -178,12 +178,8 @@ sessionPages.post("/sign-out", async (c) => {
 sessionPages.get("/", requires("dashboard.view"), async (c) => {
   const db = c.var.services.db;
   const actor = c.var.actor;
-  const mail = await db
-    .select({ status: emails.status, n: count() })
-    .from(emails)
-    .groupBy(emails.status);
-  const mailCount = (status: string) => mail.find((m) => m.status === status)?.n ?? 0;
-  const [organiserCount] = await db.select({ n: count() }).from(organisers);
+  const mail = await countEmailsByStatus(db);
+  const organiserCount = await countOrganisers(db);
   const upcoming = await listUpcoming(db, new Date(), 10);
   const manages = can(actor.role, "workshops.manage");
   return c.html(
@@ -211,7 +207,7 @@ sessionPages.get("/", requires("dashboard.view"), async (c) => {
         <li class="card">
           <h3>Email</h3>
           <p>
-            {mailCount("queued")} queued · {mailCount("sent")} sent · {mailCount("failed")} failed
+            {mail.queued} queued · {mail.sent} sent · {mail.failed} failed
           </p>
           <p class="muted">
             {usesDevMailbox(c.env)
@@ -222,7 +218,7 @@ sessionPages.get("/", requires("dashboard.view"), async (c) => {
         {can(actor.role, "organisers.manage") ? (
           <li class="card">
             <h3>Organisers</h3>
-            <p>{organiserCount?.n ?? 0} accounts</p>
+            <p>{organiserCount} accounts</p>
             <a href="/admin/organisers">Manage organisers</a>
           </li>
         ) : null}

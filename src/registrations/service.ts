@@ -299,6 +299,21 @@ export async function getRegistration(db: Db, id: string): Promise<Registration>
   return registration;
 }
 
+/** The registration with this id, or undefined: for callers to whom absence is no error. */
+export function findRegistration(db: Db, id: string): Promise<Registration | undefined> {
+  return db.query.registrations.findFirst({ where: eq(registrations.id, id) });
+}
+
+/** The registration (with its workshop) a check-in code names, or undefined when invalid or expired. */
+export async function findByCheckInToken(db: Db, token: string) {
+  const id = await resolveToken(db, "checkin", token);
+  if (!id) return undefined;
+  return db.query.registrations.findFirst({
+    where: eq(registrations.id, id),
+    with: { workshop: true },
+  });
+}
+
 /** An organiser's decision: approve, reject, waitlist, cancel, re-confirm; role and notes. */
 export async function changeRegistration(
   svc: Services,

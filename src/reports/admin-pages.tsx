@@ -1,17 +1,16 @@
 // Organisers' report pages: write (one version per language), preview as the web page and
 // as the email, publish (optionally under embargo), test-send, distribute, follow progress.
 
-import { desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { raw } from "hono/html";
-import { distributions, workshops } from "../db/schema";
 import { personalise, renderReport } from "../distributions/render";
 import {
   cancelDistribution,
   createDistribution,
   distributionJson,
   getDistribution,
+  listDistributions,
   testSend,
 } from "../distributions/service";
 import type { AppEnv, SignedInEnv } from "../http/context";
@@ -22,6 +21,7 @@ import { listTopics } from "../subscribers/service";
 import { FlashNotice, redirectWithNotice } from "../ui/flash";
 import { Field, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { listWorkshopChoices } from "../workshops/service";
 import { ReportArticle } from "./pages";
 import {
   createReport,
@@ -126,12 +126,7 @@ function fromForm(body: Record<string, string>): ReportInput {
   };
 }
 
-const workshopOptions = (c: Context<SignedInEnv>) =>
-  c.var.services.db
-    .select({ id: workshops.id, title: workshops.title })
-    .from(workshops)
-    .orderBy(desc(workshops.startsAt))
-    .limit(100);
+const workshopOptions = (c: Context<SignedInEnv>) => listWorkshopChoices(c.var.services.db);
 
 reportAdminPages.get("/", requires("workshops.manage"), async (c) => {
   const list = await listReports(c.var.services.db);
@@ -198,10 +193,7 @@ reportAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
   const db = c.var.services.db;
   const report = await getReport(db, c.req.param("id"));
   const topics = await listTopics(db);
-  const sends = await db.query.distributions.findMany({
-    where: eq(distributions.reportId, report.id),
-    orderBy: [desc(distributions.createdAt)],
-  });
+  const sends = await listDistributions(db, report.id);
   const base = `/admin/reports/${report.id}`;
   return c.html(
     <Page lang="en" title="Report" area="admin" actor={c.var.actor} path="/admin/reports">

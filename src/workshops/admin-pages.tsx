@@ -17,7 +17,12 @@ import { AppError } from "../lib/errors";
 import { formatRange } from "../lib/time";
 import { requires } from "../organisers/auth";
 import { can } from "../organisers/roles";
-import { addRegistration, changeRegistration, listRegistrations } from "../registrations/service";
+import {
+  addRegistration,
+  changeRegistration,
+  findRegistration,
+  listRegistrations,
+} from "../registrations/service";
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "../registrations/status";
 import { FlashNotice, redirectWithNotice } from "../ui/flash";
 import { Field, Notice, SelectField } from "../ui/forms";
@@ -657,9 +662,7 @@ registrationAdminPages.post(
       return redirectWithNotice(c, `/admin/workshops/${r.workshopId}#registrations`, "Saved.");
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      const registration = await db.query.registrations.findFirst({
-        where: (t, { eq }) => eq(t.id, c.req.param("id")),
-      });
+      const registration = await findRegistration(db, c.req.param("id"));
       return redirectWithNotice(
         c,
         registration ? `/admin/workshops/${registration.workshopId}` : "/admin/workshops",

@@ -129,6 +129,20 @@ export async function listWorkshops(
   return { data: page, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
 }
 
+/** Every workshop, latest start first, up to `limit`: the schedule exports. */
+export function listSchedule(db: Db, limit: number) {
+  return db.query.workshops.findMany({ orderBy: [desc(workshops.startsAt)], limit });
+}
+
+/** Ids and titles of the latest 100 workshops, latest start first: a form's choice of workshop. */
+export function listWorkshopChoices(db: Db) {
+  return db
+    .select({ id: workshops.id, title: workshops.title })
+    .from(workshops)
+    .orderBy(desc(workshops.startsAt))
+    .limit(100);
+}
+
 /** Published workshops that have not ended, soonest first (the public home page). */
 export function listUpcoming(db: Db, now: Date, limit = 20) {
   return db.query.workshops.findMany({
