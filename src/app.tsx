@@ -45,6 +45,7 @@ import {
   registrationAdminPages,
   workshopAdminPages,
 } from "./workshops/admin-pages";
+import { dashboardPages } from "./workshops/dashboard";
 import { workshopPages } from "./workshops/pages";
 import { workshopApi } from "./workshops/routes";
 
@@ -150,6 +151,7 @@ export function createApp() {
   app.route("/admin/check-in", checkInPages);
   app.route("/admin/mailbox", mailPages);
   app.route("/admin", sessionPages);
+  app.route("/admin", dashboardPages);
   app.route("/admin/organisers", organiserPages);
   app.route("/admin/tokens", tokenPages);
   app.route("/", api);

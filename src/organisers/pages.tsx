@@ -1,19 +1,14 @@
-// Admin pages: sign-in and sign-out, dashboard, organisers, API tokens.
+// Admin pages: sign-in and sign-out, organisers, API tokens.
 import { z } from "@hono/zod-openapi";
 import { type Context, Hono } from "hono";
 import type { AppEnv, SignedInEnv } from "../http/context";
 import { AppError } from "../lib/errors";
-import { formatRange } from "../lib/time";
-import { countEmailsByStatus } from "../mail/outbox";
-import { usesDevMailbox } from "../mail/transports";
 import { Field, Notice, parseForm, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
-import { listUpcoming } from "../workshops/service";
 import { clearSessionCookie, requires, setSessionCookie } from "./auth";
 import { can, ROLES } from "./roles";
 import {
-  countOrganisers,
   createApiToken,
   createOrganiser,
   listApiTokens,
@@ -173,64 +168,6 @@ sessionPages.post("/sign-out", async (c) => {
   if (actor) await signOut(c.var.services.db, actor);
   clearSessionCookie(c);
   return c.redirect("/admin/sign-in", 303);
-});
-
-sessionPages.get("/", requires("dashboard.view"), async (c) => {
-  const db = c.var.services.db;
-  const actor = c.var.actor;
-  const mail = await countEmailsByStatus(db);
-  const organiserCount = await countOrganisers(db);
-  const upcoming = await listUpcoming(db, new Date(), 10);
-  const manages = can(actor.role, "workshops.manage");
-  return c.html(
-    <Page lang="en" title="Dashboard" area="admin" actor={actor} path="/admin">
-      <h1>Dashboard</h1>
-      <p>
-        Signed in as <bdi>{actor.name}</bdi> ({actor.role}).
-      </p>
-      <h2>Upcoming workshops</h2>
-      {upcoming.length === 0 ? (
-        <p class="muted">No published workshops coming up.</p>
-      ) : (
-        <ul>
-          {upcoming.map((w) => (
-            <li>
-              <span dir="auto">{w.title}</span> ·{" "}
-              {formatRange(w.startsAt, w.endsAt, w.timezone, "en")} ·{" "}
-              {manages ? <a href={`/admin/workshops/${w.id}`}>Manage</a> : null}{" "}
-              {manages ? "·" : null} <a href={`/admin/workshops/${w.id}/door`}>Door</a>
-            </li>
-          ))}
-        </ul>
-      )}
-      <ul class="cards">
-        <li class="card">
-          <h3>Email</h3>
-          <p>
-            {mail.queued} queued · {mail.sent} sent · {mail.failed} failed
-          </p>
-          <p class="muted">
-            {usesDevMailbox(c.env)
-              ? "Development: mail goes to the dev mailbox."
-              : "Mail goes through Resend."}
-          </p>
-        </li>
-        {can(actor.role, "organisers.manage") ? (
-          <li class="card">
-            <h3>Organisers</h3>
-            <p>{organiserCount} accounts</p>
-            <a href="/admin/organisers">Manage organisers</a>
-          </li>
-        ) : null}
-        <li class="card">
-          <h3>API</h3>
-          <p>
-            <a href="/admin/tokens">API tokens</a> · <a href="/api/v1/docs">Reference</a>
-          </p>
-        </li>
-      </ul>
-    </Page>,
-  );
 });
 
 const NewOrganiser = z.object({
