@@ -3,6 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { csrf } from "hono/csrf";
 import { checkInPages, doorPages } from "./attendees/door-pages";
+import { messageAdminPages } from "./attendees/message-pages";
 import { messageApi } from "./attendees/routes";
 import { isolateMeter } from "./db/metering";
 import { homePages } from "./home/pages";
@@ -10,6 +11,7 @@ import { ApiReference } from "./http/api-docs";
 import type { AppEnv } from "./http/context";
 import { onError, onNotFound } from "./http/errors";
 import { bodyLimits, requestContext, requireContentType, securityHeaders } from "./http/middleware";
+import { invitationAdminPages, workshopInvitationAdminPages } from "./invitations/admin-pages";
 import { invitationPages } from "./invitations/pages";
 import { invitationApi, rsvpApi, workshopInvitationApi } from "./invitations/routes";
 import { mailPages } from "./mail/pages";
@@ -17,6 +19,10 @@ import { mailApi } from "./mail/routes";
 import { authenticate } from "./organisers/auth";
 import { organiserPages, sessionPages, tokenPages } from "./organisers/pages";
 import { meApi, organiserApi, tokenApi } from "./organisers/routes";
+import {
+  registrationAdminPages,
+  workshopRegistrationAdminPages,
+} from "./registrations/admin-pages";
 import { registrationPages } from "./registrations/pages";
 import {
   checkInApi,
@@ -40,11 +46,7 @@ import { APP_CSS } from "./ui/assets";
 import { DOOR_JS } from "./ui/door-script";
 import { APP_JS } from "./ui/local-time";
 import { webhookApi } from "./webhooks/routes";
-import {
-  invitationAdminPages,
-  registrationAdminPages,
-  workshopAdminPages,
-} from "./workshops/admin-pages";
+import { workshopAdminPages } from "./workshops/admin-pages";
 import { dashboardPages } from "./workshops/dashboard";
 import { workshopPages } from "./workshops/pages";
 import { workshopApi } from "./workshops/routes";
@@ -145,8 +147,11 @@ export function createApp() {
   app.route("/admin/subscribers", subscriberAdminPages);
   app.route("/admin/topics", topicAdminPages);
   app.route("/admin/workshops", workshopAdminPages);
+  app.route("/admin/workshops/:id/registrations", workshopRegistrationAdminPages);
   app.route("/admin/registrations", registrationAdminPages);
+  app.route("/admin/workshops/:id/invitations", workshopInvitationAdminPages);
   app.route("/admin/invitations", invitationAdminPages);
+  app.route("/admin/workshops/:id/messages", messageAdminPages);
   app.route("/admin/workshops/:id/door", doorPages);
   app.route("/admin/check-in", checkInPages);
   app.route("/admin/mailbox", mailPages);
