@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { audit } from "../audit/service";
 import type { AppEnv, SignedInEnv } from "../http/context";
-import { AppError } from "../lib/errors";
+import { onServiceError } from "../lib/errors";
 import { requires } from "../organisers/auth";
 import {
   checkIn,
@@ -12,6 +12,7 @@ import {
   findByCheckInToken,
   listRegistrations,
 } from "../registrations/service";
+import { noticeOnError, redirectWithNotice } from "../ui/flash";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { fillIn } from "../ui/strings";
@@ -130,8 +131,7 @@ function checkedInMessage(
 checkInPages.post("/registrations/:id", requires("checkin", { registration: "id" }), async (c) => {
   const body = (await c.req.parseBody()) as Record<string, string>;
   const backTo = body.back?.startsWith("/admin/") ? body.back : "/admin";
-  const sep = backTo.includes("?") ? "&" : "?";
-  try {
+  return noticeOnError(c, backTo, async () => {
     const result = await checkIn(c.var.services.db, c.var.actor, c.req.param("id"));
     const text = checkedInMessage(
       result.registration.name,
@@ -139,18 +139,8 @@ checkInPages.post("/registrations/:id", requires("checkin", { registration: "id"
       result.registration.checkedInAt,
       backTo.includes("lang=ar") ? "ar" : "en",
     );
-    return c.redirect(
-      `${backTo}${sep}${new URLSearchParams({ notice: text, kind: result.alreadyCheckedIn ? "error" : "ok" })}`,
-      303,
-    );
-  } catch (error) {
-    if (error instanceof AppError)
-      return c.redirect(
-        `${backTo}${sep}${new URLSearchParams({ notice: error.message, kind: "error" })}`,
-        303,
-      );
-    throw error;
-  }
+    return redirectWithNotice(c, backTo, text, result.alreadyCheckedIn ? "error" : "ok");
+  });
 });
 
 async function tokenPage(
@@ -195,19 +185,18 @@ checkInPages.get("/:token", requires("checkin"), (c) => tokenPage(c, c.req.param
 
 checkInPages.post("/:token", requires("checkin"), async (c) => {
   const token = c.req.param("token");
-  try {
-    const result = await checkInByToken(c.var.services.db, c.var.actor, token);
-    return tokenPage(c, token, {
-      kind: result.alreadyCheckedIn ? "error" : "ok",
-      text: checkedInMessage(
-        result.registration.name,
-        result.alreadyCheckedIn,
-        result.registration.checkedInAt,
-      ),
-    });
-  } catch (error) {
-    if (error instanceof AppError)
-      return tokenPage(c, token, { kind: "error", text: error.message });
-    throw error;
-  }
+  return onServiceError(
+    async () => {
+      const result = await checkInByToken(c.var.services.db, c.var.actor, token);
+      return tokenPage(c, token, {
+        kind: result.alreadyCheckedIn ? "error" : "ok",
+        text: checkedInMessage(
+          result.registration.name,
+          result.alreadyCheckedIn,
+          result.registration.checkedInAt,
+        ),
+      });
+    },
+    (error) => tokenPage(c, token, { kind: "error", text: error.message }),
+  );
 });

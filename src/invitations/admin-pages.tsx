@@ -3,9 +3,8 @@
 import { Hono } from "hono";
 import type { Db } from "../db/client";
 import type { AppEnv } from "../http/context";
-import { AppError } from "../lib/errors";
 import { requires } from "../organisers/auth";
-import { redirectWithNotice } from "../ui/flash";
+import { noticeOnError, redirectWithNotice } from "../ui/flash";
 import { DataTable } from "../ui/table";
 import { inviteesFromCsv } from "./import";
 import { addInvitations, listInvitations, resendInvitation, revokeInvitation } from "./service";
@@ -138,23 +137,17 @@ for (const action of ["send", "revoke"] as const) {
   invitationAdminPages.post(
     `/:id/${action}`,
     requires("workshops.manage", { invitation: "id" }),
-    async (c) => {
-      const db = c.var.services.db;
-      try {
+    (c) =>
+      noticeOnError(c, "/admin/workshops", async () => {
         const i =
           action === "send"
             ? await resendInvitation(c.var.services, c.var.actor, c.req.param("id"))
-            : await revokeInvitation(db, c.var.actor, c.req.param("id"));
+            : await revokeInvitation(c.var.services.db, c.var.actor, c.req.param("id"));
         return redirectWithNotice(
           c,
           `/admin/workshops/${i.workshopId}#invitations`,
           action === "send" ? "Invitation sent." : "Invitation revoked.",
         );
-      } catch (error) {
-        if (error instanceof AppError)
-          return redirectWithNotice(c, "/admin/workshops", error.message, "error");
-        throw error;
-      }
-    },
+      }),
   );
 }

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { type Context, Hono } from "hono";
 import type { AppEnv, SignedInEnv } from "../http/context";
-import { AppError } from "../lib/errors";
+import { onServiceError } from "../lib/errors";
 import { Field, Notice, parseForm, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
@@ -274,14 +274,13 @@ organiserPages.post("/", requires("organisers.manage"), async (c) => {
   const body = (await c.req.parseBody()) as Record<string, string>;
   const parsed = parseForm(NewOrganiser, body);
   if (!parsed.ok) return organisersPage(c, { errors: parsed.errors, values: body }, 422);
-  try {
-    await createOrganiser(c.var.services.db, c.var.actor, parsed.data);
-  } catch (error) {
-    if (error instanceof AppError)
-      return organisersPage(c, { errors: { email: error.message }, values: body }, 409);
-    throw error;
-  }
-  return c.redirect("/admin/organisers", 303);
+  return onServiceError(
+    async () => {
+      await createOrganiser(c.var.services.db, c.var.actor, parsed.data);
+      return c.redirect("/admin/organisers", 303);
+    },
+    (error) => organisersPage(c, { errors: { email: error.message }, values: body }, 409),
+  );
 });
 
 organiserPages.post("/:id", requires("organisers.manage"), async (c) => {
@@ -291,16 +290,16 @@ organiserPages.post("/:id", requires("organisers.manage"), async (c) => {
     body,
   );
   if (!parsed.ok) return organisersPage(c, { notice: "That change is not valid." }, 422);
-  try {
-    await updateOrganiser(c.var.services.db, c.var.actor, c.req.param("id"), {
-      role: parsed.data.disabled ? undefined : parsed.data.role,
-      disabled: parsed.data.disabled === undefined ? undefined : parsed.data.disabled === "true",
-    });
-  } catch (error) {
-    if (error instanceof AppError) return organisersPage(c, { notice: error.message }, 409);
-    throw error;
-  }
-  return c.redirect("/admin/organisers", 303);
+  return onServiceError(
+    async () => {
+      await updateOrganiser(c.var.services.db, c.var.actor, c.req.param("id"), {
+        role: parsed.data.disabled ? undefined : parsed.data.role,
+        disabled: parsed.data.disabled === undefined ? undefined : parsed.data.disabled === "true",
+      });
+      return c.redirect("/admin/organisers", 303);
+    },
+    (error) => organisersPage(c, { notice: error.message }, 409),
+  );
 });
 
 async function tokensPage(

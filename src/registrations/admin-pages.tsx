@@ -4,9 +4,8 @@ import { Hono } from "hono";
 import type { Db } from "../db/client";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import type { AppEnv } from "../http/context";
-import { AppError } from "../lib/errors";
 import { requires } from "../organisers/auth";
-import { redirectWithNotice } from "../ui/flash";
+import { noticeOnError, redirectWithNotice } from "../ui/flash";
 import { Field, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
 import {
@@ -178,19 +177,15 @@ workshopRegistrationAdminPages.post(
         "Enter a name and a valid email address.",
         "error",
       );
-    try {
+    return noticeOnError(c, `/admin/workshops/${id}`, async () => {
       const r = await addRegistration(c.var.services, c.var.actor, id, {
-        name: body.name,
+        name: body.name!,
         email: body.email!,
         affiliation: body.affiliation || undefined,
         role: PARTICIPANT_ROLES.find((r) => r === body.role),
       });
       return redirectWithNotice(c, `/admin/workshops/${id}`, `Added as ${r.status}.`);
-    } catch (error) {
-      if (error instanceof AppError)
-        return redirectWithNotice(c, `/admin/workshops/${id}`, error.message, "error");
-      throw error;
-    }
+    });
   },
 );
 
@@ -198,24 +193,20 @@ registrationAdminPages.post(
   "/:id",
   requires("workshops.manage", { registration: "id" }),
   async (c) => {
+    const id = c.req.param("id");
     const body = (await c.req.parseBody()) as Record<string, string>;
-    const db = c.var.services.db;
-    try {
-      const r = await changeRegistration(c.var.services, c.var.actor, c.req.param("id"), {
+    // A refused change goes back to the registration's workshop, when there is one.
+    const back = async () => {
+      const registration = await findRegistration(c.var.services.db, id);
+      return registration ? `/admin/workshops/${registration.workshopId}` : "/admin/workshops";
+    };
+    return noticeOnError(c, back, async () => {
+      const r = await changeRegistration(c.var.services, c.var.actor, id, {
         status: REGISTRATION_STATUSES.find((s) => s === body.status),
         role: PARTICIPANT_ROLES.find((r) => r === body.role),
         notes: body.notes ?? undefined,
       });
       return redirectWithNotice(c, `/admin/workshops/${r.workshopId}#registrations`, "Saved.");
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      const registration = await findRegistration(db, c.req.param("id"));
-      return redirectWithNotice(
-        c,
-        registration ? `/admin/workshops/${registration.workshopId}` : "/admin/workshops",
-        error.message,
-        "error",
-      );
-    }
+    });
   },
 );

@@ -14,11 +14,11 @@ import {
   testSend,
 } from "../distributions/service";
 import type { AppEnv, SignedInEnv } from "../http/context";
-import { AppError } from "../lib/errors";
+import { invalid, onServiceError } from "../lib/errors";
 import { isLang, type Lang } from "../lib/i18n";
 import { requires } from "../organisers/auth";
 import { listTopics } from "../subscribers/service";
-import { FlashNotice, redirectWithNotice } from "../ui/flash";
+import { FlashNotice, noticeOnError, redirectWithNotice } from "../ui/flash";
 import { Field, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { listWorkshopChoices } from "../workshops/service";
@@ -168,25 +168,25 @@ reportAdminPages.get("/new", requires("workshops.manage"), async (c) =>
 
 reportAdminPages.post("/", requires("workshops.manage"), async (c) => {
   const input = fromForm((await c.req.parseBody()) as Record<string, string>);
-  try {
-    if (input.versions.length === 0)
-      throw new AppError("invalid", "Give at least one version a title.");
-    const report = await createReport(c.var.services.db, c.var.actor, input);
-    return redirectWithNotice(c, `/admin/reports/${report.id}`, "Draft saved.");
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return c.html(
-      <Page lang="en" title="New report" area="admin" actor={c.var.actor} path="/admin/reports">
-        <h1>New report</h1>
-        <ReportForm
-          action="/admin/reports"
-          workshopsList={await workshopOptions(c)}
-          error={error.message}
-        />
-      </Page>,
-      422,
-    );
-  }
+  return onServiceError(
+    async () => {
+      if (input.versions.length === 0) throw invalid("Give at least one version a title.");
+      const report = await createReport(c.var.services.db, c.var.actor, input);
+      return redirectWithNotice(c, `/admin/reports/${report.id}`, "Draft saved.");
+    },
+    async (error) =>
+      c.html(
+        <Page lang="en" title="New report" area="admin" actor={c.var.actor} path="/admin/reports">
+          <h1>New report</h1>
+          <ReportForm
+            action="/admin/reports"
+            workshopsList={await workshopOptions(c)}
+            error={error.message}
+          />
+        </Page>,
+        422,
+      ),
+  );
 });
 
 reportAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
@@ -298,14 +298,10 @@ reportAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
 reportAdminPages.post("/:id", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
   const input = fromForm((await c.req.parseBody()) as Record<string, string>);
-  try {
+  return noticeOnError(c, `/admin/reports/${id}`, async () => {
     await updateReport(c.var.services.db, c.var.actor, id, input);
     return redirectWithNotice(c, `/admin/reports/${id}`, "Saved.");
-  } catch (error) {
-    if (error instanceof AppError)
-      return redirectWithNotice(c, `/admin/reports/${id}`, error.message, "error");
-    throw error;
-  }
+  });
 });
 
 const utc = (value: unknown) =>
@@ -339,7 +335,7 @@ reportAdminPages.post("/:id/distributions", requires("workshops.manage"), async 
     .concat(body.attendees ?? [])
     .map(String)
     .filter((s): s is "confirmed" | "attended" => s === "confirmed" || s === "attended");
-  try {
+  return noticeOnError(c, `/admin/reports/${id}`, async () => {
     const d = await createDistribution(c.var.services, c.var.actor, id, {
       topics: topics.length ? topics : undefined,
       attendeesOf:
@@ -349,11 +345,7 @@ reportAdminPages.post("/:id/distributions", requires("workshops.manage"), async 
       scheduledAt: utc(body.scheduledAt),
     });
     return c.redirect(`/admin/distributions/${d.id}`, 303);
-  } catch (error) {
-    if (error instanceof AppError)
-      return redirectWithNotice(c, `/admin/reports/${id}`, error.message, "error");
-    throw error;
-  }
+  });
 });
 
 reportAdminPages.get("/:id/preview", requires("workshops.manage"), async (c) => {
@@ -438,12 +430,8 @@ distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
 
 distributionAdminPages.post("/:id/cancel", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
-  try {
+  return noticeOnError(c, `/admin/distributions/${id}`, async () => {
     await cancelDistribution(c.var.services.db, c.var.actor, id);
     return redirectWithNotice(c, `/admin/distributions/${id}`, "Cancelled.");
-  } catch (error) {
-    if (error instanceof AppError)
-      return redirectWithNotice(c, `/admin/distributions/${id}`, error.message, "error");
-    throw error;
-  }
+  });
 });

@@ -6,12 +6,12 @@ import { MessageSection } from "../attendees/message-pages";
 import { audit } from "../audit/service";
 import type { AppEnv } from "../http/context";
 import { InvitationsSection, loadInvitationsSection } from "../invitations/admin-pages";
-import { AppError } from "../lib/errors";
+import { onServiceError } from "../lib/errors";
 import { formatRange } from "../lib/time";
 import { requires } from "../organisers/auth";
 import { can } from "../organisers/roles";
 import { loadRegistrationsSection, RegistrationsSection } from "../registrations/admin-pages";
-import { FlashNotice, redirectWithNotice } from "../ui/flash";
+import { FlashNotice, noticeOnError, redirectWithNotice } from "../ui/flash";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
 import { workshopFormPage } from "./admin-form";
@@ -100,18 +100,17 @@ workshopAdminPages.post("/", requires("workshops.manage"), async (c) => {
   const values = (await c.req.parseBody()) as FormValues;
   const parsed = fromForm(values);
   if (!parsed.ok) return workshopFormPage(c, { ...NEW_FORM, values, errors: parsed.errors }, 422);
-  try {
-    const created = await createWorkshop(c.var.services.db, c.var.actor, parsed.input);
-    return redirectWithNotice(
-      c,
-      `/admin/workshops/${created.id}`,
-      "Draft created. Publish it when it is ready.",
-    );
-  } catch (error) {
-    if (error instanceof AppError)
-      return workshopFormPage(c, { ...NEW_FORM, values, errors: { slug: error.message } }, 409);
-    throw error;
-  }
+  return onServiceError(
+    async () => {
+      const created = await createWorkshop(c.var.services.db, c.var.actor, parsed.input);
+      return redirectWithNotice(
+        c,
+        `/admin/workshops/${created.id}`,
+        "Draft created. Publish it when it is ready.",
+      );
+    },
+    (error) => workshopFormPage(c, { ...NEW_FORM, values, errors: { slug: error.message } }, 409),
+  );
 });
 
 workshopAdminPages.get("/:id/edit", requires("workshops.manage", { workshop: "id" }), async (c) => {
@@ -126,33 +125,31 @@ workshopAdminPages.post("/:id", requires("workshops.manage", { workshop: "id" })
   const again = (errors: Record<string, string>, status: 409 | 422) =>
     workshopFormPage(c, { ...editForm(id), values, errors }, status);
   if (!parsed.ok) return again(parsed.errors, 422);
-  try {
-    await updateWorkshop(c.var.services, c.var.actor, id, parsed.input);
-  } catch (error) {
-    if (error instanceof AppError && error.kind !== "not_found")
-      return again({ _form: error.message }, 409);
-    throw error;
-  }
-  return redirectWithNotice(c, `/admin/workshops/${id}`, "Saved.");
+  // No such workshop stays a 404 page; a refused change shows the form again.
+  return onServiceError(
+    async () => {
+      await updateWorkshop(c.var.services, c.var.actor, id, parsed.input);
+      return redirectWithNotice(c, `/admin/workshops/${id}`, "Saved.");
+    },
+    (error) => again({ _form: error.message }, 409),
+    ["invalid", "conflict"],
+  );
 });
 
 workshopAdminPages.post(
   "/:id/publish",
   requires("workshops.manage", { workshop: "id" }),
   async (c) => {
-    try {
-      await publishWorkshop(c.var.services.db, c.var.actor, c.req.param("id"));
-      return redirectWithNotice(c, `/admin/workshops/${c.req.param("id")}`, "Published.");
-    } catch (error) {
-      if (error instanceof AppError && error.kind === "conflict")
-        return redirectWithNotice(
-          c,
-          `/admin/workshops/${c.req.param("id")}`,
-          error.message,
-          "error",
-        );
-      throw error;
-    }
+    const back = `/admin/workshops/${c.req.param("id")}`;
+    return noticeOnError(
+      c,
+      back,
+      async () => {
+        await publishWorkshop(c.var.services.db, c.var.actor, c.req.param("id"));
+        return redirectWithNotice(c, back, "Published.");
+      },
+      ["conflict"],
+    );
   },
 );
 
