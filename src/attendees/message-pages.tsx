@@ -1,12 +1,12 @@
 // Organisers' message form: a workshop's page offers it; the post queues one email per
 // participant of the chosen statuses.
 import { Hono } from "hono";
-import { REGISTRATION_STATUSES } from "../db/schema";
 import type { AppEnv } from "../http/context";
 import { requires } from "../organisers/auth";
 import { redirectWithNotice } from "../ui/flash";
-import { Field } from "../ui/forms";
-import { messageParticipants, type RegistrationStatus } from "./messages";
+import { Field, parseForm } from "../ui/forms";
+import { messageParticipants } from "./messages";
+import { MessageSchema } from "./schemas";
 
 /** Mounted at /admin/workshops/:id/messages. */
 export const messageAdminPages = new Hono<AppEnv>();
@@ -43,25 +43,20 @@ export function MessageSection({ workshopId }: { workshopId: string }) {
 messageAdminPages.post("/", requires("workshops.manage", { workshop: "id" }), async (c) => {
   const id = c.req.param("id") ?? "";
   const body = await c.req.parseBody({ all: true });
-  const statuses = ([] as unknown[])
-    .concat(body.statuses ?? [])
-    .filter((s): s is RegistrationStatus =>
-      REGISTRATION_STATUSES.includes(s as RegistrationStatus),
-    );
-  const subject = String(body.subject ?? "").trim();
-  const text = String(body.body ?? "").trim();
-  if (!subject || !text || statuses.length === 0)
+  // No box ticked is an empty list, not the API's default of "confirmed".
+  const parsed = parseForm(MessageSchema, {
+    subject: body.subject,
+    body: body.body,
+    statuses: ([] as unknown[]).concat(body.statuses ?? []),
+  });
+  if (!parsed.ok)
     return redirectWithNotice(
       c,
       `/admin/workshops/${id}#message`,
       "Write a subject and a message, and pick who receives it.",
       "error",
     );
-  const n = await messageParticipants(c.var.services, c.var.actor, id, {
-    subject,
-    body: text,
-    statuses,
-  });
+  const n = await messageParticipants(c.var.services, c.var.actor, id, parsed.data);
   return redirectWithNotice(
     c,
     `/admin/workshops/${id}`,

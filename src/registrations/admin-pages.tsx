@@ -6,8 +6,9 @@ import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import type { AppEnv } from "../http/context";
 import { requires } from "../organisers/auth";
 import { noticeOnError, redirectWithNotice } from "../ui/flash";
-import { Field, SelectField } from "../ui/forms";
+import { Field, parseForm, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
+import { AddRegistrationSchema, ChangeRegistrationSchema } from "./schemas";
 import {
   addRegistration,
   changeRegistration,
@@ -169,8 +170,14 @@ workshopRegistrationAdminPages.post(
   requires("workshops.manage", { workshop: "id" }),
   async (c) => {
     const id = c.req.param("id") ?? "";
-    const body = (await c.req.parseBody()) as Record<string, string>;
-    if (!body.name?.trim() || !/^[^@\s]+@[^@\s]+$/.test(body.email ?? ""))
+    const body = await c.req.parseBody();
+    const parsed = parseForm(AddRegistrationSchema, {
+      name: body.name,
+      email: body.email,
+      affiliation: body.affiliation || undefined,
+      role: body.role || undefined,
+    });
+    if (!parsed.ok)
       return redirectWithNotice(
         c,
         `/admin/workshops/${id}`,
@@ -178,12 +185,7 @@ workshopRegistrationAdminPages.post(
         "error",
       );
     return noticeOnError(c, `/admin/workshops/${id}`, async () => {
-      const r = await addRegistration(c.var.services, c.var.actor, id, {
-        name: body.name!,
-        email: body.email!,
-        affiliation: body.affiliation || undefined,
-        role: PARTICIPANT_ROLES.find((r) => r === body.role),
-      });
+      const r = await addRegistration(c.var.services, c.var.actor, id, parsed.data);
       return redirectWithNotice(c, `/admin/workshops/${id}`, `Added as ${r.status}.`);
     });
   },
@@ -194,18 +196,22 @@ registrationAdminPages.post(
   requires("workshops.manage", { registration: "id" }),
   async (c) => {
     const id = c.req.param("id");
-    const body = (await c.req.parseBody()) as Record<string, string>;
+    const body = await c.req.parseBody();
     // A refused change goes back to the registration's workshop, when there is one.
     const back = async () => {
       const registration = await findRegistration(c.var.services.db, id);
       return registration ? `/admin/workshops/${registration.workshopId}` : "/admin/workshops";
     };
+    // The form's "—" (empty) status means: leave the status as it is.
+    const parsed = parseForm(ChangeRegistrationSchema, {
+      status: body.status || undefined,
+      role: body.role || undefined,
+      notes: body.notes,
+    });
+    if (!parsed.ok)
+      return redirectWithNotice(c, await back(), "That change is not valid.", "error");
     return noticeOnError(c, back, async () => {
-      const r = await changeRegistration(c.var.services, c.var.actor, id, {
-        status: REGISTRATION_STATUSES.find((s) => s === body.status),
-        role: PARTICIPANT_ROLES.find((r) => r === body.role),
-        notes: body.notes ?? undefined,
-      });
+      const r = await changeRegistration(c.var.services, c.var.actor, id, parsed.data);
       return redirectWithNotice(c, `/admin/workshops/${r.workshopId}#registrations`, "Saved.");
     });
   },

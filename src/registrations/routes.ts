@@ -12,6 +12,7 @@ import { subscribe } from "../subscribers/service";
 import { getPublishedBySlug, getWorkshop } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { locationText } from "./notices";
+import { AddRegistrationSchema, ChangeRegistrationSchema, nameField } from "./schemas";
 import {
   addRegistration,
   cancelByToken,
@@ -41,7 +42,6 @@ const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "pa
 const TokenParam = z.object({
   token: z.string().openapi({ param: { name: "token", in: "path" } }),
 });
-const nameField = z.string().trim().min(1, "Enter your name.").max(200);
 
 export const workshopRegistrationApi = apiRouter();
 export const registrationApi = apiRouter();
@@ -176,16 +176,7 @@ workshopRegistrationApi.openapi(
         required: true,
         content: {
           "application/json": {
-            schema: z
-              .object({
-                name: nameField,
-                email: z.email(),
-                affiliation: z.string().trim().max(200).optional(),
-                role: z.enum(PARTICIPANT_ROLES).optional(),
-                language: z.enum(["en", "ar"]).optional(),
-                notify: z.boolean().optional(),
-              })
-              .strict(),
+            schema: AddRegistrationSchema,
           },
         },
       },
@@ -224,13 +215,7 @@ registrationApi.openapi(
         required: true,
         content: {
           "application/json": {
-            schema: z
-              .object({
-                status: z.enum(REGISTRATION_STATUSES).optional(),
-                role: z.enum(PARTICIPANT_ROLES).optional(),
-                notes: z.string().max(5000).nullable().optional(),
-              })
-              .strict(),
+            schema: ChangeRegistrationSchema,
           },
         },
       },

@@ -19,10 +19,11 @@ import { isLang, type Lang } from "../lib/i18n";
 import { requires } from "../organisers/auth";
 import { listTopics } from "../subscribers/service";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../ui/flash";
-import { Field, Notice } from "../ui/forms";
+import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { listWorkshopChoices } from "../workshops/service";
 import { ReportArticle } from "./pages";
+import { TestSendSchema } from "./schemas";
 import {
   createReport,
   getReport,
@@ -318,9 +319,13 @@ reportAdminPages.post("/:id/publish", requires("workshops.manage"), async (c) =>
 
 reportAdminPages.post("/:id/test-send", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
-  const to = String((await c.req.parseBody()).to ?? "").trim();
-  if (!/^[^@\s]+@[^@\s]+$/.test(to))
+  // Unlike the API, the form has no default address: it must name one.
+  const parsed = parseForm(TestSendSchema.required({ to: true }), {
+    to: String((await c.req.parseBody()).to ?? "").trim(),
+  });
+  if (!parsed.ok)
     return redirectWithNotice(c, `/admin/reports/${id}`, "Enter an address for the test.", "error");
+  const { to } = parsed.data;
   const report = await getReport(c.var.services.db, id);
   await testSend(c.var.services, report, to, report.defaultLanguage);
   return redirectWithNotice(c, `/admin/reports/${id}`, `Test sent to ${to}.`);

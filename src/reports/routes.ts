@@ -10,6 +10,7 @@ import {
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import { invalid } from "../lib/errors";
 import { requires } from "../organisers/auth";
+import { TestSendSchema } from "./schemas";
 import {
   createReport,
   getReport,
@@ -257,9 +258,7 @@ reportApi.openapi(
         required: false,
         content: {
           "application/json": {
-            schema: z
-              .object({ to: z.email().optional(), language: z.enum(["en", "ar"]).optional() })
-              .strict(),
+            schema: TestSendSchema,
           },
         },
       },

@@ -8,8 +8,9 @@ import type { AppEnv, SignedInEnv } from "../http/context";
 import { parseCsv } from "../lib/csv";
 import { onServiceError } from "../lib/errors";
 import { requires } from "../organisers/auth";
-import { Field, Notice } from "../ui/forms";
+import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { NewTopicSchema } from "./schemas";
 import {
   createTopic,
   eraseSubscriber,
@@ -234,9 +235,13 @@ subscriberAdminPages.post("/:id/erase", requires("attendees.read"), async (c) =>
 });
 
 topicAdminPages.post("/", requires("workshops.manage"), async (c) => {
-  const body = (await c.req.parseBody()) as Record<string, string>;
-  const slug = (body.slug ?? "").trim();
-  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug) || !body.name?.trim())
+  const body = await c.req.parseBody();
+  const parsed = parseForm(NewTopicSchema, {
+    slug: String(body.slug ?? "").trim(),
+    name: body.name,
+    nameAr: body.nameAr || undefined,
+  });
+  if (!parsed.ok)
     return subscribersPage(
       c,
       undefined,
@@ -244,11 +249,7 @@ topicAdminPages.post("/", requires("workshops.manage"), async (c) => {
     );
   return onServiceError(
     async () => {
-      await createTopic(c.var.services.db, c.var.actor, {
-        slug,
-        name: body.name!,
-        nameAr: body.nameAr || undefined,
-      });
+      await createTopic(c.var.services.db, c.var.actor, parsed.data);
       return c.redirect("/admin/subscribers#topics", 303);
     },
     (error) => subscribersPage(c, undefined, error.message),

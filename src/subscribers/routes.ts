@@ -8,6 +8,7 @@ import type { AppEnv } from "../http/context";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { parseCsv, toCsv } from "../lib/csv";
 import { requires } from "../organisers/auth";
+import { NewTopicSchema } from "./schemas";
 import {
   confirmSubscription,
   createTopic,
@@ -57,16 +58,7 @@ topicApi.openapi(
         required: true,
         content: {
           "application/json": {
-            schema: z
-              .object({
-                slug: z
-                  .string()
-                  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
-                  .max(60),
-                name: z.string().trim().min(1).max(100),
-                nameAr: z.string().trim().max(100).optional(),
-              })
-              .strict(),
+            schema: NewTopicSchema,
           },
         },
       },
