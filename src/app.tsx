@@ -31,7 +31,8 @@ import {
   registrationApi,
   workshopRegistrationApi,
 } from "./registrations/routes";
-import { distributionAdminPages, reportAdminPages } from "./reports/admin-pages";
+import { reportAdminPages } from "./reports/admin-pages";
+import { distributionAdminPages, reportDistributionAdminPages } from "./reports/distribution-pages";
 import { reportPages } from "./reports/pages";
 import { distributionApi, reportApi } from "./reports/routes";
 import { subscriberAdminPages, topicAdminPages } from "./subscribers/admin-pages";
@@ -143,6 +144,7 @@ export function createApp() {
   app.route("/u", unsubscribePages);
   app.route("/reports", reportPages);
   app.route("/admin/reports", reportAdminPages);
+  app.route("/admin/reports/:id/distributions", reportDistributionAdminPages);
   app.route("/admin/distributions", distributionAdminPages);
   app.route("/admin/subscribers", subscriberAdminPages);
   app.route("/admin/topics", topicAdminPages);

@@ -1,27 +1,22 @@
 // Organisers' report pages: write (one version per language), preview as the web page and
-// as the email, publish (optionally under embargo), test-send, distribute, follow progress.
+// as the email, publish (optionally under embargo), test-send. Sending to subscribers and
+// attendees is in ./distribution-pages.tsx.
 
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { raw } from "hono/html";
 import { personalise, renderReport } from "../distributions/render";
-import {
-  cancelDistribution,
-  createDistribution,
-  distributionJson,
-  getDistribution,
-  listDistributions,
-  testSend,
-} from "../distributions/service";
+import { testSend } from "../distributions/service";
 import type { AppEnv, SignedInEnv } from "../http/context";
 import { invalid, onServiceError } from "../lib/errors";
 import { isLang, type Lang } from "../lib/i18n";
 import { requires } from "../organisers/auth";
-import { listTopics } from "../subscribers/service";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../ui/flash";
 import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { listWorkshopChoices } from "../workshops/service";
+import { loadSendingSection, SendingSection } from "./distribution-pages";
+import { fromForm, utcFromForm } from "./form";
 import { ReportArticle } from "./pages";
 import { TestSendSchema } from "./schemas";
 import {
@@ -29,14 +24,12 @@ import {
   getReport,
   listReports,
   publishReport,
-  type ReportInput,
   type ReportWithVersions,
   updateReport,
   versionFor,
 } from "./service";
 
 export const reportAdminPages = new Hono<AppEnv>();
-export const distributionAdminPages = new Hono<AppEnv>();
 
 function ReportForm({
   action,
@@ -111,22 +104,6 @@ function ReportForm({
   );
 }
 
-function fromForm(body: Record<string, string>): ReportInput {
-  const versions = (["en", "ar"] as const)
-    .filter((lang) => body[`${lang}.title`]?.trim())
-    .map((lang) => ({
-      language: lang,
-      title: body[`${lang}.title`]!,
-      summary: body[`${lang}.summary`] || undefined,
-      body: body[`${lang}.body`] ?? "",
-    }));
-  return {
-    defaultLanguage: body.defaultLanguage === "ar" ? "ar" : "en",
-    workshopId: body.workshopId || undefined,
-    versions,
-  };
-}
-
 const workshopOptions = (c: Context<SignedInEnv>) => listWorkshopChoices(c.var.services.db);
 
 reportAdminPages.get("/", requires("workshops.manage"), async (c) => {
@@ -193,8 +170,7 @@ reportAdminPages.post("/", requires("workshops.manage"), async (c) => {
 reportAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
   const db = c.var.services.db;
   const report = await getReport(db, c.req.param("id"));
-  const topics = await listTopics(db);
-  const sends = await listDistributions(db, report.id);
+  const sending = await loadSendingSection(db, report.id);
   const base = `/admin/reports/${report.id}`;
   return c.html(
     <Page lang="en" title="Report" area="admin" actor={c.var.actor} path="/admin/reports">
@@ -242,54 +218,7 @@ reportAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
           </button>
         </div>
       </form>
-      {report.status === "published" ? (
-        <>
-          <h2>Send</h2>
-          <form method="post" action={`${base}/distributions`} class="stack">
-            <fieldset>
-              <legend>
-                Subscribers of these topics (none ticked: every active subscriber, unless attendees
-                only)
-              </legend>
-              {topics.map((t) => (
-                <label class="check">
-                  <input type="checkbox" name="topics" value={t.slug} /> {t.name}
-                </label>
-              ))}
-            </fieldset>
-            {report.workshopId ? (
-              <fieldset>
-                <legend>Attendees of the workshop who agreed to receive the report</legend>
-                <label class="check">
-                  <input type="checkbox" name="attendees" value="confirmed" checked /> confirmed
-                </label>
-                <label class="check">
-                  <input type="checkbox" name="attendees" value="attended" checked /> attended
-                </label>
-              </fieldset>
-            ) : null}
-            <Field name="scheduledAt" label="Send at (UTC, optional)" type="datetime-local" />
-            <div>
-              <button type="submit">Send report</button>
-            </div>
-          </form>
-        </>
-      ) : null}
-      {sends.length ? (
-        <>
-          <h2>Distributions</h2>
-          <ul>
-            {sends.map((d) => (
-              <li>
-                <a href={`/admin/distributions/${d.id}`}>
-                  {d.createdAt.toISOString().slice(0, 16).replace("T", " ")}
-                </a>{" "}
-                · {d.status} · {d.sent}/{d.total} sent
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : null}
+      <SendingSection report={report} data={sending} />
       <h2>Edit</h2>
       <ReportForm action={base} report={report} workshopsList={await workshopOptions(c)} />
     </Page>,
@@ -305,15 +234,10 @@ reportAdminPages.post("/:id", requires("workshops.manage"), async (c) => {
   });
 });
 
-const utc = (value: unknown) =>
-  typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)
-    ? new Date(`${value}:00Z`)
-    : null;
-
 reportAdminPages.post("/:id/publish", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
   const body = await c.req.parseBody();
-  await publishReport(c.var.services.db, c.var.actor, id, utc(body.embargoUntil));
+  await publishReport(c.var.services.db, c.var.actor, id, utcFromForm(body.embargoUntil));
   return redirectWithNotice(c, `/admin/reports/${id}`, "Published.");
 });
 
@@ -329,28 +253,6 @@ reportAdminPages.post("/:id/test-send", requires("workshops.manage"), async (c) 
   const report = await getReport(c.var.services.db, id);
   await testSend(c.var.services, report, to, report.defaultLanguage);
   return redirectWithNotice(c, `/admin/reports/${id}`, `Test sent to ${to}.`);
-});
-
-reportAdminPages.post("/:id/distributions", requires("workshops.manage"), async (c) => {
-  const id = c.req.param("id");
-  const body = await c.req.parseBody({ all: true });
-  const report = await getReport(c.var.services.db, id);
-  const topics = ([] as unknown[]).concat(body.topics ?? []).map(String);
-  const statuses = ([] as unknown[])
-    .concat(body.attendees ?? [])
-    .map(String)
-    .filter((s): s is "confirmed" | "attended" => s === "confirmed" || s === "attended");
-  return noticeOnError(c, `/admin/reports/${id}`, async () => {
-    const d = await createDistribution(c.var.services, c.var.actor, id, {
-      topics: topics.length ? topics : undefined,
-      attendeesOf:
-        report.workshopId && statuses.length
-          ? { workshopId: report.workshopId, statuses }
-          : undefined,
-      scheduledAt: utc(body.scheduledAt),
-    });
-    return c.redirect(`/admin/distributions/${d.id}`, 303);
-  });
 });
 
 reportAdminPages.get("/:id/preview", requires("workshops.manage"), async (c) => {
@@ -376,67 +278,4 @@ reportAdminPages.get("/:id/email", requires("workshops.manage"), async (c) => {
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
   );
   return c.html(raw(html));
-});
-
-distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
-  const d = distributionJson(await getDistribution(c.var.services.db, c.req.param("id")));
-  const done = d.sent + d.failed + d.skipped;
-  const running = d.status === "sending" || d.status === "scheduled";
-  return c.html(
-    <Page lang="en" title="Distribution" area="admin" actor={c.var.actor} path="/admin/reports">
-      <p>
-        <a href={`/admin/reports/${d.reportId}`}>← Report</a>
-      </p>
-      <h1>Distribution</h1>
-      <FlashNotice c={c} />
-      <p>
-        Status: <strong>{d.preparing ? "preparing the audience" : d.status}</strong>
-        {d.scheduledAt ? ` · scheduled for ${d.scheduledAt}` : ""}
-      </p>
-      <div data-progress={running ? `/api/v1/distributions/${d.id}` : undefined}>
-        <label for="progress">
-          <span data-count="done">{done}</span> of <span data-count="total">{d.total}</span> handled
-        </label>
-        <progress id="progress" max={Math.max(d.total, 1)} value={done}>
-          {d.total ? Math.round((done / d.total) * 100) : 0} %
-        </progress>
-        <table>
-          <tbody>
-            {(
-              [
-                ["Total", d.total, "total"],
-                ["Sent", d.sent, "sent"],
-                ["Failed", d.failed, "failed"],
-                ["Skipped (unsubscribed or suppressed)", d.skipped, "skipped"],
-                ["Delivered", d.delivered, "delivered"],
-                ["Bounced", d.bounced, "bounced"],
-                ["Complained", d.complained, "complained"],
-              ] as const
-            ).map(([label, n, key]) => (
-              <tr>
-                <th scope="row">{label}</th>
-                <td data-count={key}>{n}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <p class="muted" data-count="status" aria-live="polite" />
-      </div>
-      {running ? (
-        <form method="post" action={`/admin/distributions/${d.id}/cancel`}>
-          <button type="submit" class="danger">
-            Cancel what has not gone out
-          </button>
-        </form>
-      ) : null}
-    </Page>,
-  );
-});
-
-distributionAdminPages.post("/:id/cancel", requires("workshops.manage"), async (c) => {
-  const id = c.req.param("id");
-  return noticeOnError(c, `/admin/distributions/${id}`, async () => {
-    await cancelDistribution(c.var.services.db, c.var.actor, id);
-    return redirectWithNotice(c, `/admin/distributions/${id}`, "Cancelled.");
-  });
 });
