@@ -17,8 +17,9 @@ import { invitationApi, rsvpApi, workshopInvitationApi } from "./invitations/rou
 import { mailPages } from "./mail/pages";
 import { mailApi } from "./mail/routes";
 import { authenticate } from "./organisers/auth";
-import { organiserPages, sessionPages, tokenPages } from "./organisers/pages";
+import { organiserPages, tokenPages } from "./organisers/pages";
 import { meApi, organiserApi, tokenApi } from "./organisers/routes";
+import { sessionPages } from "./organisers/sign-in-pages";
 import {
   registrationAdminPages,
   workshopRegistrationAdminPages,
