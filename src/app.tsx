@@ -25,13 +25,8 @@ import {
   workshopRegistrationAdminPages,
 } from "./registrations/admin-pages";
 import { registrationPages } from "./registrations/pages";
-import {
-  checkInApi,
-  participantApi,
-  publicRegistrationApi,
-  registrationApi,
-  workshopRegistrationApi,
-} from "./registrations/routes";
+import { participantApi, publicRegistrationApi } from "./registrations/public-routes";
+import { checkInApi, registrationApi, workshopRegistrationApi } from "./registrations/routes";
 import { reportAdminPages } from "./reports/admin-pages";
 import { distributionAdminPages, reportDistributionAdminPages } from "./reports/distribution-pages";
 import { reportPages } from "./reports/pages";
