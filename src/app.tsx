@@ -3,6 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { csrf } from "hono/csrf";
 import { checkInPages, doorPages } from "./attendees/door-pages";
+import { messageAdminPages } from "./attendees/message-pages";
 import { messageApi } from "./attendees/routes";
 import { isolateMeter } from "./db/metering";
 import { homePages } from "./home/pages";
@@ -10,22 +11,24 @@ import { ApiReference } from "./http/api-docs";
 import type { AppEnv } from "./http/context";
 import { onError, onNotFound } from "./http/errors";
 import { bodyLimits, requestContext, requireContentType, securityHeaders } from "./http/middleware";
+import { invitationAdminPages, workshopInvitationAdminPages } from "./invitations/admin-pages";
 import { invitationPages } from "./invitations/pages";
 import { invitationApi, rsvpApi, workshopInvitationApi } from "./invitations/routes";
 import { mailPages } from "./mail/pages";
 import { mailApi } from "./mail/routes";
 import { authenticate } from "./organisers/auth";
-import { organiserPages, sessionPages, tokenPages } from "./organisers/pages";
+import { organiserPages, tokenPages } from "./organisers/pages";
 import { meApi, organiserApi, tokenApi } from "./organisers/routes";
-import { registrationPages } from "./registrations/pages";
+import { sessionPages } from "./organisers/sign-in-pages";
 import {
-  checkInApi,
-  participantApi,
-  publicRegistrationApi,
-  registrationApi,
-  workshopRegistrationApi,
-} from "./registrations/routes";
-import { distributionAdminPages, reportAdminPages } from "./reports/admin-pages";
+  registrationAdminPages,
+  workshopRegistrationAdminPages,
+} from "./registrations/admin-pages";
+import { registrationPages } from "./registrations/pages";
+import { participantApi, publicRegistrationApi } from "./registrations/public-routes";
+import { checkInApi, registrationApi, workshopRegistrationApi } from "./registrations/routes";
+import { reportAdminPages } from "./reports/admin-pages";
+import { distributionAdminPages, reportDistributionAdminPages } from "./reports/distribution-pages";
 import { reportPages } from "./reports/pages";
 import { distributionApi, reportApi } from "./reports/routes";
 import { subscriberAdminPages, topicAdminPages } from "./subscribers/admin-pages";
@@ -37,11 +40,8 @@ import {
   topicApi,
 } from "./subscribers/routes";
 import { webhookApi } from "./webhooks/routes";
-import {
-  invitationAdminPages,
-  registrationAdminPages,
-  workshopAdminPages,
-} from "./workshops/admin-pages";
+import { workshopAdminPages } from "./workshops/admin-pages";
+import { dashboardPages } from "./workshops/dashboard";
 import { workshopPages } from "./workshops/pages";
 import { workshopApi } from "./workshops/routes";
 
@@ -125,16 +125,21 @@ export function createApp() {
   app.route("/u", unsubscribePages);
   app.route("/reports", reportPages);
   app.route("/admin/reports", reportAdminPages);
+  app.route("/admin/reports/:id/distributions", reportDistributionAdminPages);
   app.route("/admin/distributions", distributionAdminPages);
   app.route("/admin/subscribers", subscriberAdminPages);
   app.route("/admin/topics", topicAdminPages);
   app.route("/admin/workshops", workshopAdminPages);
+  app.route("/admin/workshops/:id/registrations", workshopRegistrationAdminPages);
   app.route("/admin/registrations", registrationAdminPages);
+  app.route("/admin/workshops/:id/invitations", workshopInvitationAdminPages);
   app.route("/admin/invitations", invitationAdminPages);
+  app.route("/admin/workshops/:id/messages", messageAdminPages);
   app.route("/admin/workshops/:id/door", doorPages);
   app.route("/admin/check-in", checkInPages);
   app.route("/admin/mailbox", mailPages);
   app.route("/admin", sessionPages);
+  app.route("/admin", dashboardPages);
   app.route("/admin/organisers", organiserPages);
   app.route("/admin/tokens", tokenPages);
   app.route("/", api);

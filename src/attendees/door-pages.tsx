@@ -5,10 +5,15 @@ import { Hono } from "hono";
 import { audit } from "../audit/service";
 import type { AppEnv, SignedInEnv } from "../http/context";
 import { DEFAULT_LANG, dictionary, fill, isLang, type Lang } from "../i18n";
-import { AppError } from "../lib/errors";
+import { onServiceError } from "../lib/errors";
 import { requires } from "../organisers/auth";
-import { checkIn, checkInByToken, listRegistrations } from "../registrations/service";
-import { resolveToken } from "../registrations/tokens";
+import {
+  checkIn,
+  checkInByToken,
+  findByCheckInToken,
+  listRegistrations,
+} from "../registrations/service";
+import { noticeOnError, redirectWithNotice } from "../ui/flash";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { getWorkshop } from "../workshops/service";
@@ -131,8 +136,7 @@ function checkedInMessage(
 checkInPages.post("/registrations/:id", requires("checkin", { registration: "id" }), async (c) => {
   const body = (await c.req.parseBody()) as Record<string, string>;
   const backTo = body.back?.startsWith("/admin/") ? body.back : "/admin";
-  const sep = backTo.includes("?") ? "&" : "?";
-  try {
+  return noticeOnError(c, backTo, async () => {
     const result = await checkIn(c.var.services.db, c.var.actor, c.req.param("id"));
     const text = checkedInMessage(
       result.registration.name,
@@ -140,18 +144,8 @@ checkInPages.post("/registrations/:id", requires("checkin", { registration: "id"
       result.registration.checkedInAt,
       langOf(backTo),
     );
-    return c.redirect(
-      `${backTo}${sep}${new URLSearchParams({ notice: text, kind: result.alreadyCheckedIn ? "error" : "ok" })}`,
-      303,
-    );
-  } catch (error) {
-    if (error instanceof AppError)
-      return c.redirect(
-        `${backTo}${sep}${new URLSearchParams({ notice: error.message, kind: "error" })}`,
-        303,
-      );
-    throw error;
-  }
+    return redirectWithNotice(c, backTo, text, result.alreadyCheckedIn ? "error" : "ok");
+  });
 });
 
 async function tokenPage(
@@ -159,14 +153,7 @@ async function tokenPage(
   token: string,
   notice?: { kind: "ok" | "error"; text: string },
 ) {
-  const db = c.var.services.db;
-  const id = await resolveToken(db, "checkin", token);
-  const registration = id
-    ? await db.query.registrations.findFirst({
-        where: (r, { eq }) => eq(r.id, id),
-        with: { workshop: true },
-      })
-    : undefined;
+  const registration = await findByCheckInToken(c.var.services.db, token);
   if (!registration) {
     return c.html(
       <Page lang="en" title="Check-in" area="admin" actor={c.var.actor}>
@@ -203,19 +190,18 @@ checkInPages.get("/:token", requires("checkin"), (c) => tokenPage(c, c.req.param
 
 checkInPages.post("/:token", requires("checkin"), async (c) => {
   const token = c.req.param("token");
-  try {
-    const result = await checkInByToken(c.var.services.db, c.var.actor, token);
-    return tokenPage(c, token, {
-      kind: result.alreadyCheckedIn ? "error" : "ok",
-      text: checkedInMessage(
-        result.registration.name,
-        result.alreadyCheckedIn,
-        result.registration.checkedInAt,
-      ),
-    });
-  } catch (error) {
-    if (error instanceof AppError)
-      return tokenPage(c, token, { kind: "error", text: error.message });
-    throw error;
-  }
+  return onServiceError(
+    async () => {
+      const result = await checkInByToken(c.var.services.db, c.var.actor, token);
+      return tokenPage(c, token, {
+        kind: result.alreadyCheckedIn ? "error" : "ok",
+        text: checkedInMessage(
+          result.registration.name,
+          result.alreadyCheckedIn,
+          result.registration.checkedInAt,
+        ),
+      });
+    },
+    (error) => tokenPage(c, token, { kind: "error", text: error.message }),
+  );
 });

@@ -1,20 +1,11 @@
 // Organiser messages to participants.
 import { createRoute, z } from "@hono/zod-openapi";
-import { REGISTRATION_STATUSES } from "../db/schema";
 import { apiRouter, bearerSecurity, problemResponses } from "../http/openapi";
 import { requires } from "../organisers/auth";
 import { messageParticipants } from "./messages";
+import { MessageSchema } from "./schemas";
 
 export const messageApi = apiRouter();
-
-export const MessageSchema = z
-  .object({
-    subject: z.string().trim().min(1).max(200),
-    body: z.string().trim().min(1).max(20_000),
-    statuses: z.array(z.enum(REGISTRATION_STATUSES)).min(1).default(["confirmed"]),
-  })
-  .strict()
-  .openapi("Message");
 
 messageApi.openapi(
   createRoute({

@@ -1,6 +1,6 @@
 // What organisers do to a distribution: create it, read it, cancel it, and test-send the
 // report to themselves. The sending itself happens in prepare.ts and chunk.ts.
-import { eq, inArray } from "drizzle-orm";
+import { desc, eq, inArray } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
 import type { Db } from "../db/client";
 import {
@@ -88,6 +88,14 @@ export async function getDistribution(db: Db, id: string): Promise<Distribution>
   const row = await db.query.distributions.findFirst({ where: eq(distributions.id, id) });
   if (!row) throw notFound("No such distribution.");
   return row;
+}
+
+/** The distributions of a report, newest first. */
+export function listDistributions(db: Db, reportId: string): Promise<Distribution[]> {
+  return db.query.distributions.findMany({
+    where: eq(distributions.reportId, reportId),
+    orderBy: [desc(distributions.createdAt)],
+  });
 }
 
 export function distributionJson(d: Distribution) {

@@ -21,7 +21,8 @@ import { admit, validateAnswers } from "../registrations/service";
 import type { RegistrationStatus } from "../registrations/status";
 import { resolveToken } from "../registrations/tokens";
 import type { Services } from "../services";
-import { getWorkshop, type Workshop } from "../workshops/service";
+import { getWorkshop } from "../workshops/service";
+import type { Workshop } from "../workshops/types";
 
 export type Invitation = typeof invitations.$inferSelect;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];

@@ -28,3 +28,21 @@ export class AppError extends Error {
 export const notFound = (what = "Not found") => new AppError("not_found", what);
 export const conflict = (why: string) => new AppError("conflict", why);
 export const invalid = (why: string, errors?: FieldError[]) => new AppError("invalid", why, errors);
+
+/**
+ * Runs `action`; a service error (an AppError, of one of `kinds` when given) becomes what
+ * `fallback` makes of it, such as the form again with the error explained. Anything else
+ * propagates, to the error page or problem answer.
+ */
+export async function onServiceError<R>(
+  action: () => Promise<R>,
+  fallback: (error: AppError) => R | Promise<R>,
+  kinds?: readonly AppErrorKind[],
+): Promise<R> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof AppError && (!kinds || kinds.includes(error.kind))) return fallback(error);
+    throw error;
+  }
+}

@@ -1,6 +1,6 @@
 // The outbox: an email is first a row in D1, then a queue message carrying its id.
 // A request never waits on the provider; the consumer does the sending.
-import { and, inArray, lt } from "drizzle-orm";
+import { and, count, inArray, lt } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { emails, type StoredAttachment } from "../db/schema";
 import { statusesFrom } from "../lib/state-machine";
@@ -108,4 +108,15 @@ export async function resumeStalledEmails(
     );
   }
   return stalled.length;
+}
+
+/** How many outbox emails are in each status (the organisers' dashboard). */
+export async function countEmailsByStatus(db: Db): Promise<Record<EmailStatus, number>> {
+  const rows = await db
+    .select({ status: emails.status, n: count() })
+    .from(emails)
+    .groupBy(emails.status);
+  const counts: Record<EmailStatus, number> = { queued: 0, sent: 0, failed: 0 };
+  for (const row of rows) counts[row.status as EmailStatus] = row.n;
+  return counts;
 }

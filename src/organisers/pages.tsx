@@ -1,241 +1,24 @@
-// Admin pages: sign-in and sign-out, dashboard, organisers, API tokens.
+// Admin pages: organiser accounts (owners only) and API tokens.
 import { z } from "@hono/zod-openapi";
-import { count } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import { emails, organisers } from "../db/schema";
 import type { AppEnv, SignedInEnv } from "../http/context";
-import { AppError } from "../lib/errors";
-import { formatRange } from "../lib/time";
-import { usesDevMailbox } from "../mail/transports";
+import { onServiceError } from "../lib/errors";
 import { Field, Notice, parseForm, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
-import { listUpcoming } from "../workshops/service";
-import { clearSessionCookie, requires, setSessionCookie } from "./auth";
+import { requires } from "./auth";
 import { can, ROLES } from "./roles";
 import {
   createApiToken,
   createOrganiser,
   listApiTokens,
   listOrganisers,
-  redeemSignInLink,
-  requestSignInLink,
   revokeApiToken,
-  signInLinkIsUsable,
-  signInWithAdminToken,
-  signOut,
   updateOrganiser,
 } from "./service";
 
-export const sessionPages = new Hono<AppEnv>();
 export const organiserPages = new Hono<AppEnv>();
 export const tokenPages = new Hono<AppEnv>();
-
-/** Only same-site relative paths, so `next` cannot send people elsewhere after sign-in. */
-function safeNext(value: unknown): string {
-  return typeof value === "string" && value.startsWith("/admin") && !value.startsWith("//")
-    ? value
-    : "/admin";
-}
-
-function SignInForms({ next, error, sent }: { next: string; error?: string; sent?: boolean }) {
-  return (
-    <>
-      <h1>Sign in</h1>
-      {sent ? (
-        <Notice kind="ok">
-          If an active organiser account uses that address, a sign-in link is on its way. It works
-          once, for 15 minutes.
-        </Notice>
-      ) : null}
-      <form method="post" action="/admin/sign-in" class="stack">
-        <input type="hidden" name="next" value={next} />
-        <Field
-          name="email"
-          label="Email"
-          type="email"
-          autocomplete="email"
-          required
-          error={error}
-        />
-        <div>
-          <button type="submit">Email me a sign-in link</button>
-        </div>
-      </form>
-      <h2>Or use the admin token</h2>
-      <p class="muted">
-        The owner-level ADMIN_TOKEN from the Worker's secrets (in development, from .dev.vars).
-      </p>
-      <form method="post" action="/admin/token-sign-in" class="stack">
-        <input type="hidden" name="next" value={next} />
-        <Field name="token" label="Admin token" type="password" autocomplete="off" required />
-        <div>
-          <button type="submit" class="secondary">
-            Sign in with the token
-          </button>
-        </div>
-      </form>
-    </>
-  );
-}
-
-sessionPages.get("/sign-in", (c) =>
-  c.html(
-    <Page lang="en" title="Sign in" area="admin">
-      <SignInForms next={safeNext(c.req.query("next"))} sent={c.req.query("sent") === "1"} />
-    </Page>,
-  ),
-);
-
-sessionPages.post("/sign-in", async (c) => {
-  const body = await c.req.parseBody();
-  const parsed = parseForm(z.object({ email: z.email("Enter an email address.") }), body);
-  const next = safeNext(body.next);
-  if (!parsed.ok) {
-    return c.html(
-      <Page lang="en" title="Sign in" area="admin">
-        <SignInForms next={next} error={parsed.errors.email} />
-      </Page>,
-      422,
-    );
-  }
-  await requestSignInLink(c.var.services, parsed.data.email);
-  return c.redirect(`/admin/sign-in?sent=1&next=${encodeURIComponent(next)}`, 303);
-});
-
-sessionPages.post("/token-sign-in", async (c) => {
-  const body = await c.req.parseBody();
-  const token = await signInWithAdminToken(
-    c.var.services.db,
-    c.env.ADMIN_TOKEN,
-    String(body.token ?? ""),
-  );
-  if (!token) {
-    return c.html(
-      <Page lang="en" title="Sign in" area="admin">
-        <Notice kind="error">That is not the admin token.</Notice>
-        <SignInForms next={safeNext(body.next)} />
-      </Page>,
-      401,
-    );
-  }
-  setSessionCookie(c, token);
-  return c.redirect(safeNext(body.next), 303);
-});
-
-// The link in the email opens this page; only its button (a POST) uses the link, so mail
-// scanners that open links cannot spend it.
-sessionPages.get("/sign-in/:token", async (c) => {
-  const usable = await signInLinkIsUsable(c.var.services.db, c.req.param("token"));
-  return c.html(
-    <Page lang="en" title="Sign in" area="admin">
-      <h1>Sign in</h1>
-      {usable ? (
-        <form method="post" class="stack">
-          <p>Continue to the organisers' area.</p>
-          <div>
-            <button type="submit">Sign in</button>
-          </div>
-        </form>
-      ) : (
-        <>
-          <Notice kind="error">This sign-in link has expired or was already used.</Notice>
-          <p>
-            <a href="/admin/sign-in">Ask for a new link</a>
-          </p>
-        </>
-      )}
-    </Page>,
-    usable ? 200 : 410,
-  );
-});
-
-sessionPages.post("/sign-in/:token", async (c) => {
-  const result = await redeemSignInLink(c.var.services.db, c.req.param("token"));
-  if (!result) {
-    return c.html(
-      <Page lang="en" title="Sign in" area="admin">
-        <h1>Sign in</h1>
-        <Notice kind="error">This sign-in link has expired or was already used.</Notice>
-        <p>
-          <a href="/admin/sign-in">Ask for a new link</a>
-        </p>
-      </Page>,
-      410,
-    );
-  }
-  setSessionCookie(c, result.sessionToken);
-  return c.redirect("/admin", 303);
-});
-
-sessionPages.post("/sign-out", async (c) => {
-  const actor = c.var.actor;
-  if (actor) await signOut(c.var.services.db, actor);
-  clearSessionCookie(c);
-  return c.redirect("/admin/sign-in", 303);
-});
-
-sessionPages.get("/", requires("dashboard.view"), async (c) => {
-  const db = c.var.services.db;
-  const actor = c.var.actor;
-  const mail = await db
-    .select({ status: emails.status, n: count() })
-    .from(emails)
-    .groupBy(emails.status);
-  const mailCount = (status: string) => mail.find((m) => m.status === status)?.n ?? 0;
-  const [organiserCount] = await db.select({ n: count() }).from(organisers);
-  const upcoming = await listUpcoming(db, new Date(), 10);
-  const manages = can(actor.role, "workshops.manage");
-  return c.html(
-    <Page lang="en" title="Dashboard" area="admin" actor={actor} path="/admin">
-      <h1>Dashboard</h1>
-      <p>
-        Signed in as <bdi>{actor.name}</bdi> ({actor.role}).
-      </p>
-      <h2>Upcoming workshops</h2>
-      {upcoming.length === 0 ? (
-        <p class="muted">No published workshops coming up.</p>
-      ) : (
-        <ul>
-          {upcoming.map((w) => (
-            <li>
-              <span dir="auto">{w.title}</span> ·{" "}
-              {formatRange(w.startsAt, w.endsAt, w.timezone, "en")} ·{" "}
-              {manages ? <a href={`/admin/workshops/${w.id}`}>Manage</a> : null}{" "}
-              {manages ? "·" : null} <a href={`/admin/workshops/${w.id}/door`}>Door</a>
-            </li>
-          ))}
-        </ul>
-      )}
-      <ul class="cards">
-        <li class="card">
-          <h3>Email</h3>
-          <p>
-            {mailCount("queued")} queued · {mailCount("sent")} sent · {mailCount("failed")} failed
-          </p>
-          <p class="muted">
-            {usesDevMailbox(c.env)
-              ? "Development: mail goes to the dev mailbox."
-              : "Mail goes through Resend."}
-          </p>
-        </li>
-        {can(actor.role, "organisers.manage") ? (
-          <li class="card">
-            <h3>Organisers</h3>
-            <p>{organiserCount?.n ?? 0} accounts</p>
-            <a href="/admin/organisers">Manage organisers</a>
-          </li>
-        ) : null}
-        <li class="card">
-          <h3>API</h3>
-          <p>
-            <a href="/admin/tokens">API tokens</a> · <a href="/api/v1/docs">Reference</a>
-          </p>
-        </li>
-      </ul>
-    </Page>,
-  );
-});
 
 const NewOrganiser = z.object({
   email: z.email("Enter an email address."),
@@ -341,14 +124,13 @@ organiserPages.post("/", requires("organisers.manage"), async (c) => {
   const body = (await c.req.parseBody()) as Record<string, string>;
   const parsed = parseForm(NewOrganiser, body);
   if (!parsed.ok) return organisersPage(c, { errors: parsed.errors, values: body }, 422);
-  try {
-    await createOrganiser(c.var.services.db, c.var.actor, parsed.data);
-  } catch (error) {
-    if (error instanceof AppError)
-      return organisersPage(c, { errors: { email: error.message }, values: body }, 409);
-    throw error;
-  }
-  return c.redirect("/admin/organisers", 303);
+  return onServiceError(
+    async () => {
+      await createOrganiser(c.var.services.db, c.var.actor, parsed.data);
+      return c.redirect("/admin/organisers", 303);
+    },
+    (error) => organisersPage(c, { errors: { email: error.message }, values: body }, 409),
+  );
 });
 
 organiserPages.post("/:id", requires("organisers.manage"), async (c) => {
@@ -358,16 +140,16 @@ organiserPages.post("/:id", requires("organisers.manage"), async (c) => {
     body,
   );
   if (!parsed.ok) return organisersPage(c, { notice: "That change is not valid." }, 422);
-  try {
-    await updateOrganiser(c.var.services.db, c.var.actor, c.req.param("id"), {
-      role: parsed.data.disabled ? undefined : parsed.data.role,
-      disabled: parsed.data.disabled === undefined ? undefined : parsed.data.disabled === "true",
-    });
-  } catch (error) {
-    if (error instanceof AppError) return organisersPage(c, { notice: error.message }, 409);
-    throw error;
-  }
-  return c.redirect("/admin/organisers", 303);
+  return onServiceError(
+    async () => {
+      await updateOrganiser(c.var.services.db, c.var.actor, c.req.param("id"), {
+        role: parsed.data.disabled ? undefined : parsed.data.role,
+        disabled: parsed.data.disabled === undefined ? undefined : parsed.data.disabled === "true",
+      });
+      return c.redirect("/admin/organisers", 303);
+    },
+    (error) => organisersPage(c, { notice: error.message }, 409),
+  );
 });
 
 async function tokensPage(

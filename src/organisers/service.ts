@@ -1,6 +1,6 @@
 // Organiser accounts, sign-in links, sessions and API tokens. No HTTP here: callers pass
 // the database, the mailer and plain values, and get plain values or AppErrors back.
-import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import { createElement } from "react";
 import SignInEmail from "../../emails/sign-in";
 import { auditInsert } from "../audit/service";
@@ -36,6 +36,12 @@ function organiserActor(row: OrganiserRow, via: Actor["via"], extra: Partial<Act
 
 export function listOrganisers(db: Db) {
   return db.query.organisers.findMany({ orderBy: [organisers.name] });
+}
+
+/** Every organiser account, disabled ones included. */
+export async function countOrganisers(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(organisers);
+  return row?.n ?? 0;
 }
 
 export async function createOrganiser(

@@ -5,16 +5,14 @@
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
 import type { Db, Statement } from "../db/client";
-import type { workshops } from "../db/schema";
 import { dictionary, fill, type Lang, type NoticeKind } from "../i18n";
 import { calendarFile } from "../lib/ics";
 import { qrMatrix } from "../lib/qr";
 import { formatRange } from "../lib/time";
 import type { Mailer } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
+import type { Workshop } from "../workshops/types";
 import { checkinTokenExpiry, mintToken, registrationTokenExpiry } from "./tokens";
-
-export type Workshop = typeof workshops.$inferSelect;
 
 export interface Recipient {
   /** Registration id, or invitation id for invitation notices. */

@@ -1,28 +1,20 @@
-// JSON API for registrations: organiser lists, exports and decisions; door check-in;
-// and the public registration flow.
+// JSON API for registrations: organiser lists, exports and decisions; door check-in. The
+// public registration flow is in ./public-routes.ts.
 import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../audit/service";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
-import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
-import { LANGS } from "../i18n";
 import { toCsv } from "../lib/csv";
-import { notFound } from "../lib/errors";
 import { requires } from "../organisers/auth";
-import { subscribe } from "../subscribers/service";
-import { getPublishedBySlug, getWorkshop } from "../workshops/service";
-import { locationText, type Workshop } from "./notices";
+import { getWorkshop } from "../workshops/service";
+import { AddRegistrationSchema, ChangeRegistrationSchema } from "./schemas";
 import {
   addRegistration,
-  cancelByToken,
   changeRegistration,
   checkIn,
   checkInByToken,
-  findByToken,
   listRegistrations,
-  register,
   registrationJson,
-  verify,
 } from "./service";
 
 const RegistrationSchema = z
@@ -38,16 +30,10 @@ const RegistrationSchema = z
   .passthrough()
   .openapi("Registration");
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
-const TokenParam = z.object({
-  token: z.string().openapi({ param: { name: "token", in: "path" } }),
-});
-const nameField = z.string().trim().min(1, "Enter your name.").max(200);
 
 export const workshopRegistrationApi = apiRouter();
 export const registrationApi = apiRouter();
 export const checkInApi = apiRouter();
-export const publicRegistrationApi = apiRouter();
-export const participantApi = apiRouter();
 
 // ---------------------------------------------------------------- organisers
 
@@ -176,16 +162,7 @@ workshopRegistrationApi.openapi(
         required: true,
         content: {
           "application/json": {
-            schema: z
-              .object({
-                name: nameField,
-                email: z.email(),
-                affiliation: z.string().trim().max(200).optional(),
-                role: z.enum(PARTICIPANT_ROLES).optional(),
-                language: z.enum(LANGS).optional(),
-                notify: z.boolean().optional(),
-              })
-              .strict(),
+            schema: AddRegistrationSchema,
           },
         },
       },
@@ -224,13 +201,7 @@ registrationApi.openapi(
         required: true,
         content: {
           "application/json": {
-            schema: z
-              .object({
-                status: z.enum(REGISTRATION_STATUSES).optional(),
-                role: z.enum(PARTICIPANT_ROLES).optional(),
-                notes: z.string().max(5000).nullable().optional(),
-              })
-              .strict(),
+            schema: ChangeRegistrationSchema,
           },
         },
       },
@@ -373,157 +344,4 @@ workshopRegistrationApi.openapi(
     });
     return c.json({ data }, 200);
   },
-);
-
-// ---------------------------------------------------------------- public
-
-/** What a participant may see of the workshop: the place only when allowed. */
-export function publicWorkshopJson(w: Workshop, showLocation: boolean) {
-  return {
-    title: w.title,
-    slug: w.slug,
-    startsAt: w.startsAt.toISOString(),
-    endsAt: w.endsAt.toISOString(),
-    timezone: w.timezone,
-    status: w.status,
-    venue:
-      showLocation && w.venueName
-        ? { name: w.venueName, address: w.venueAddress, city: w.venueCity }
-        : null,
-    location: showLocation ? locationText(w) : null,
-    onlineUrl: showLocation ? w.onlineUrl : null,
-  };
-}
-
-export const PublicRegistrationSchema = z
-  .object({
-    name: nameField,
-    email: z.email("Enter a valid email address."),
-    affiliation: z.string().trim().max(200).optional(),
-    answers: z.record(z.string(), z.union([z.string().max(2000), z.boolean()])).optional(),
-    language: z.enum(LANGS).optional(),
-    receiveReport: z.boolean().optional(),
-    subscribe: z.boolean().optional(),
-    [TURNSTILE_FIELD]: z.string().max(4096).optional(),
-  })
-  // Unknown fields (status, role, …) are dropped, never applied: no mass assignment.
-  .strip()
-  .openapi("PublicRegistration");
-
-publicRegistrationApi.openapi(
-  createRoute({
-    method: "post",
-    path: "/",
-    middleware: [throttlePublicPosts] as const,
-    tags: ["Public"],
-    summary:
-      "Register. With verification: 202 {status: pending_verification} whoever the address belongs to (the email tells the rest); otherwise 201 {status}.",
-    request: {
-      params: z.object({ slug: z.string().openapi({ param: { name: "slug", in: "path" } }) }),
-      body: {
-        required: true,
-        content: { "application/json": { schema: PublicRegistrationSchema } },
-      },
-    },
-    responses: {
-      201: {
-        description: "Registered",
-        ...json(z.object({ status: z.enum(REGISTRATION_STATUSES) })),
-      },
-      202: {
-        description: "Check your email",
-        ...json(z.object({ status: z.literal("pending_verification") })),
-      },
-      ...problemResponses(400, 404, 409, 415, 422, 429),
-    },
-  }),
-  async (c) => {
-    const body = c.req.valid("json");
-    await requireHuman(c, body[TURNSTILE_FIELD] ?? c.req.header(TURNSTILE_FIELD));
-    const workshop = await getPublishedBySlug(c.var.services.db, c.req.valid("param").slug);
-    const outcome = await register(c.var.services, workshop, body);
-    if (body.subscribe)
-      await subscribe(
-        c.var.services,
-        { email: body.email, name: body.name, language: body.language ?? workshop.language },
-        "registration",
-      );
-    if (outcome.verification) return c.json({ status: "pending_verification" as const }, 202);
-    return c.json({ status: outcome.status }, 201);
-  },
-);
-
-participantApi.openapi(
-  createRoute({
-    method: "get",
-    path: "/{token}",
-    tags: ["Public"],
-    summary: "A registration, by the token from its email",
-    request: { params: TokenParam },
-    responses: {
-      200: {
-        description: "Registration",
-        ...json(
-          z.object({ status: z.string(), name: z.string(), workshop: z.object({}).passthrough() }),
-        ),
-      },
-      ...problemResponses(404),
-    },
-  }),
-  async (c) => {
-    const found = await findByToken(c.var.services.db, c.req.valid("param").token);
-    if (!found) throw notFound("This link is not valid, or has expired.");
-    const { registration, workshop } = found;
-    const confirmed = registration.status === "confirmed" || registration.status === "attended";
-    return c.json(
-      {
-        status: registration.status,
-        name: registration.name,
-        workshop: publicWorkshopJson(workshop, confirmed || !workshop.locationPrivate),
-      },
-      200,
-    );
-  },
-);
-
-participantApi.openapi(
-  createRoute({
-    method: "post",
-    path: "/{token}/verify",
-    middleware: [throttlePublicPosts] as const,
-    tags: ["Public"],
-    summary:
-      "Confirm the email address: the registration becomes confirmed, waitlisted or pending_approval",
-    request: { params: TokenParam },
-    responses: {
-      200: {
-        description: "Verified",
-        ...json(z.object({ status: z.enum(REGISTRATION_STATUSES) })),
-      },
-      ...problemResponses(404, 409, 429),
-    },
-  }),
-  async (c) => c.json({ status: await verify(c.var.services, c.req.valid("param").token) }, 200),
-);
-
-participantApi.openapi(
-  createRoute({
-    method: "post",
-    path: "/{token}/cancel",
-    middleware: [throttlePublicPosts] as const,
-    tags: ["Public"],
-    summary: "Cancel, or leave the waitlist; the seat passes to the first on the waitlist",
-    request: { params: TokenParam },
-    responses: {
-      200: { description: "Cancelled", ...json(z.object({ status: z.literal("cancelled") })) },
-      ...problemResponses(404, 409, 429),
-    },
-  }),
-  async (c) =>
-    c.json(
-      {
-        status: (await cancelByToken(c.var.services, c.req.valid("param").token)) as "cancelled",
-      },
-      200,
-    ),
 );

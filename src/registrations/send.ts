@@ -3,7 +3,8 @@
 import { type Db, runBatch, type Statement } from "../db/client";
 import type { NoticeKind } from "../i18n";
 import type { Mailer } from "../mail/outbox";
-import { buildNotice, type Recipient, type Workshop } from "./notices";
+import type { Workshop } from "../workshops/types";
+import { buildNotice, type Recipient } from "./notices";
 
 /** Statements per D1 batch: each notice is two to three; stay well inside the limits. */
 const NOTICES_PER_BATCH = 25;

@@ -13,7 +13,8 @@ import { newId } from "../lib/tokens";
 import type { Actor } from "../organisers/roles";
 import type { Services } from "../services";
 import { seatState } from "../workshops/service";
-import { buildNotice, type Workshop } from "./notices";
+import type { Workshop } from "../workshops/types";
+import { buildNotice } from "./notices";
 import { applyMove, type SeatResult, type Target } from "./seats";
 import { sendNotices } from "./send";
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
@@ -340,6 +341,21 @@ async function getRegistration(db: Db, id: string): Promise<Registration> {
   const registration = await db.query.registrations.findFirst({ where: eq(registrations.id, id) });
   if (!registration) throw notFound("No such registration.");
   return registration;
+}
+
+/** The registration with this id, or undefined: for callers to whom absence is no error. */
+export function findRegistration(db: Db, id: string): Promise<Registration | undefined> {
+  return db.query.registrations.findFirst({ where: eq(registrations.id, id) });
+}
+
+/** The registration (with its workshop) a check-in code names, or undefined when invalid or expired. */
+export async function findByCheckInToken(db: Db, token: string) {
+  const id = await resolveToken(db, "checkin", token);
+  if (!id) return undefined;
+  return db.query.registrations.findFirst({
+    where: eq(registrations.id, id),
+    with: { workshop: true },
+  });
 }
 
 /** An organiser's decision: approve, reject, waitlist, cancel, re-confirm; role and notes. */

@@ -1,18 +1,11 @@
 // Organisers' report pages: write (one version per language), preview as the web page and
-// as the email, publish (optionally under embargo), test-send, distribute, follow progress.
+// as the email, publish (optionally under embargo), test-send. Sending to subscribers and
+// attendees is in ./distribution-pages.tsx.
 
-import { desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { raw } from "hono/html";
-import { distributions, workshops } from "../db/schema";
-import {
-  cancelDistribution,
-  createDistribution,
-  distributionJson,
-  getDistribution,
-  testSend,
-} from "../distributions/create";
+import { testSend } from "../distributions/create";
 import { personalise, renderReport } from "../distributions/render";
 import type { AppEnv, SignedInEnv } from "../http/context";
 import {
@@ -25,26 +18,27 @@ import {
   type Lang,
   languageOf,
 } from "../i18n";
-import { AppError } from "../lib/errors";
+import { invalid, onServiceError } from "../lib/errors";
 import { requires } from "../organisers/auth";
-import { listTopics } from "../subscribers/service";
-import { FlashNotice, redirectWithNotice } from "../ui/flash";
-import { Field, Notice } from "../ui/forms";
+import { FlashNotice, noticeOnError, redirectWithNotice } from "../ui/flash";
+import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { listWorkshopChoices } from "../workshops/service";
+import { loadSendingSection, SendingSection } from "./distribution-pages";
+import { fromForm, utcFromForm } from "./form";
 import { ReportArticle } from "./pages";
+import { TestSendSchema } from "./schemas";
 import {
   createReport,
   getReport,
   listReports,
   publishReport,
-  type ReportInput,
   type ReportWithVersions,
   updateReport,
   versionFor,
 } from "./service";
 
 export const reportAdminPages = new Hono<AppEnv>();
-export const distributionAdminPages = new Hono<AppEnv>();
 
 function ReportForm({
   action,
@@ -112,26 +106,7 @@ function ReportForm({
   );
 }
 
-function fromForm(body: Record<string, string>): ReportInput {
-  const versions = LANGS.filter((lang) => body[`${lang}.title`]?.trim()).map((lang) => ({
-    language: lang,
-    title: body[`${lang}.title`]!,
-    summary: body[`${lang}.summary`] || undefined,
-    body: body[`${lang}.body`] ?? "",
-  }));
-  return {
-    defaultLanguage: isLang(body.defaultLanguage) ? body.defaultLanguage : DEFAULT_LANG,
-    workshopId: body.workshopId || undefined,
-    versions,
-  };
-}
-
-const workshopOptions = (c: Context<SignedInEnv>) =>
-  c.var.services.db
-    .select({ id: workshops.id, title: workshops.title })
-    .from(workshops)
-    .orderBy(desc(workshops.startsAt))
-    .limit(100);
+const workshopOptions = (c: Context<SignedInEnv>) => listWorkshopChoices(c.var.services.db);
 
 reportAdminPages.get("/", requires("workshops.manage"), async (c) => {
   const list = await listReports(c.var.services.db);
@@ -173,35 +148,31 @@ reportAdminPages.get("/new", requires("workshops.manage"), async (c) =>
 
 reportAdminPages.post("/", requires("workshops.manage"), async (c) => {
   const input = fromForm((await c.req.parseBody()) as Record<string, string>);
-  try {
-    if (input.versions.length === 0)
-      throw new AppError("invalid", "Give at least one version a title.");
-    const report = await createReport(c.var.services.db, c.var.actor, input);
-    return redirectWithNotice(c, `/admin/reports/${report.id}`, "Draft saved.");
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return c.html(
-      <Page lang="en" title="New report" area="admin" actor={c.var.actor} path="/admin/reports">
-        <h1>New report</h1>
-        <ReportForm
-          action="/admin/reports"
-          workshopsList={await workshopOptions(c)}
-          error={error.message}
-        />
-      </Page>,
-      422,
-    );
-  }
+  return onServiceError(
+    async () => {
+      if (input.versions.length === 0) throw invalid("Give at least one version a title.");
+      const report = await createReport(c.var.services.db, c.var.actor, input);
+      return redirectWithNotice(c, `/admin/reports/${report.id}`, "Draft saved.");
+    },
+    async (error) =>
+      c.html(
+        <Page lang="en" title="New report" area="admin" actor={c.var.actor} path="/admin/reports">
+          <h1>New report</h1>
+          <ReportForm
+            action="/admin/reports"
+            workshopsList={await workshopOptions(c)}
+            error={error.message}
+          />
+        </Page>,
+        422,
+      ),
+  );
 });
 
 reportAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
   const db = c.var.services.db;
   const report = await getReport(db, c.req.param("id"));
-  const topics = await listTopics(db);
-  const sends = await db.query.distributions.findMany({
-    where: eq(distributions.reportId, report.id),
-    orderBy: [desc(distributions.createdAt)],
-  });
+  const sending = await loadSendingSection(db, report.id);
   const base = `/admin/reports/${report.id}`;
   return c.html(
     <Page lang="en" title="Report" area="admin" actor={c.var.actor} path="/admin/reports">
@@ -249,54 +220,7 @@ reportAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
           </button>
         </div>
       </form>
-      {report.status === "published" ? (
-        <>
-          <h2>Send</h2>
-          <form method="post" action={`${base}/distributions`} class="stack">
-            <fieldset>
-              <legend>
-                Subscribers of these topics (none ticked: every active subscriber, unless attendees
-                only)
-              </legend>
-              {topics.map((t) => (
-                <label class="check">
-                  <input type="checkbox" name="topics" value={t.slug} /> {t.name}
-                </label>
-              ))}
-            </fieldset>
-            {report.workshopId ? (
-              <fieldset>
-                <legend>Attendees of the workshop who agreed to receive the report</legend>
-                <label class="check">
-                  <input type="checkbox" name="attendees" value="confirmed" checked /> confirmed
-                </label>
-                <label class="check">
-                  <input type="checkbox" name="attendees" value="attended" checked /> attended
-                </label>
-              </fieldset>
-            ) : null}
-            <Field name="scheduledAt" label="Send at (UTC, optional)" type="datetime-local" />
-            <div>
-              <button type="submit">Send report</button>
-            </div>
-          </form>
-        </>
-      ) : null}
-      {sends.length ? (
-        <>
-          <h2>Distributions</h2>
-          <ul>
-            {sends.map((d) => (
-              <li>
-                <a href={`/admin/distributions/${d.id}`}>
-                  {d.createdAt.toISOString().slice(0, 16).replace("T", " ")}
-                </a>{" "}
-                · {d.status} · {d.sent}/{d.total} sent
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : null}
+      <SendingSection report={report} data={sending} />
       <h2>Edit</h2>
       <ReportForm action={base} report={report} workshopsList={await workshopOptions(c)} />
     </Page>,
@@ -306,62 +230,31 @@ reportAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
 reportAdminPages.post("/:id", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
   const input = fromForm((await c.req.parseBody()) as Record<string, string>);
-  try {
+  return noticeOnError(c, `/admin/reports/${id}`, async () => {
     await updateReport(c.var.services.db, c.var.actor, id, input);
     return redirectWithNotice(c, `/admin/reports/${id}`, "Saved.");
-  } catch (error) {
-    if (error instanceof AppError)
-      return redirectWithNotice(c, `/admin/reports/${id}`, error.message, "error");
-    throw error;
-  }
+  });
 });
-
-const utc = (value: unknown) =>
-  typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)
-    ? new Date(`${value}:00Z`)
-    : null;
 
 reportAdminPages.post("/:id/publish", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
   const body = await c.req.parseBody();
-  await publishReport(c.var.services.db, c.var.actor, id, utc(body.embargoUntil));
+  await publishReport(c.var.services.db, c.var.actor, id, utcFromForm(body.embargoUntil));
   return redirectWithNotice(c, `/admin/reports/${id}`, "Published.");
 });
 
 reportAdminPages.post("/:id/test-send", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
-  const to = String((await c.req.parseBody()).to ?? "").trim();
-  if (!/^[^@\s]+@[^@\s]+$/.test(to))
+  // Unlike the API, the form has no default address: it must name one.
+  const parsed = parseForm(TestSendSchema.required({ to: true }), {
+    to: String((await c.req.parseBody()).to ?? "").trim(),
+  });
+  if (!parsed.ok)
     return redirectWithNotice(c, `/admin/reports/${id}`, "Enter an address for the test.", "error");
+  const { to } = parsed.data;
   const report = await getReport(c.var.services.db, id);
   await testSend(c.var.services, report, to, report.defaultLanguage);
   return redirectWithNotice(c, `/admin/reports/${id}`, `Test sent to ${to}.`);
-});
-
-reportAdminPages.post("/:id/distributions", requires("workshops.manage"), async (c) => {
-  const id = c.req.param("id");
-  const body = await c.req.parseBody({ all: true });
-  const report = await getReport(c.var.services.db, id);
-  const topics = ([] as unknown[]).concat(body.topics ?? []).map(String);
-  const statuses = ([] as unknown[])
-    .concat(body.attendees ?? [])
-    .map(String)
-    .filter((s): s is "confirmed" | "attended" => s === "confirmed" || s === "attended");
-  try {
-    const d = await createDistribution(c.var.services, c.var.actor, id, {
-      topics: topics.length ? topics : undefined,
-      attendeesOf:
-        report.workshopId && statuses.length
-          ? { workshopId: report.workshopId, statuses }
-          : undefined,
-      scheduledAt: utc(body.scheduledAt),
-    });
-    return c.redirect(`/admin/distributions/${d.id}`, 303);
-  } catch (error) {
-    if (error instanceof AppError)
-      return redirectWithNotice(c, `/admin/reports/${id}`, error.message, "error");
-    throw error;
-  }
 });
 
 reportAdminPages.get("/:id/preview", requires("workshops.manage"), async (c) => {
@@ -387,71 +280,4 @@ reportAdminPages.get("/:id/email", requires("workshops.manage"), async (c) => {
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
   );
   return c.html(raw(html));
-});
-
-distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
-  const d = distributionJson(await getDistribution(c.var.services.db, c.req.param("id")));
-  const done = d.sent + d.failed + d.skipped;
-  const running = d.status === "sending" || d.status === "scheduled";
-  return c.html(
-    <Page lang="en" title="Distribution" area="admin" actor={c.var.actor} path="/admin/reports">
-      <p>
-        <a href={`/admin/reports/${d.reportId}`}>← Report</a>
-      </p>
-      <h1>Distribution</h1>
-      <FlashNotice c={c} />
-      <p>
-        Status: <strong>{d.preparing ? "preparing the audience" : d.status}</strong>
-        {d.scheduledAt ? ` · scheduled for ${d.scheduledAt}` : ""}
-      </p>
-      <div data-progress={running ? `/api/v1/distributions/${d.id}` : undefined}>
-        <label for="progress">
-          <span data-count="done">{done}</span> of <span data-count="total">{d.total}</span> handled
-        </label>
-        <progress id="progress" max={Math.max(d.total, 1)} value={done}>
-          {d.total ? Math.round((done / d.total) * 100) : 0} %
-        </progress>
-        <table>
-          <tbody>
-            {(
-              [
-                ["Total", d.total, "total"],
-                ["Sent", d.sent, "sent"],
-                ["Failed", d.failed, "failed"],
-                ["Skipped (unsubscribed or suppressed)", d.skipped, "skipped"],
-                ["Delivered", d.delivered, "delivered"],
-                ["Bounced", d.bounced, "bounced"],
-                ["Complained", d.complained, "complained"],
-              ] as const
-            ).map(([label, n, key]) => (
-              <tr>
-                <th scope="row">{label}</th>
-                <td data-count={key}>{n}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <p class="muted" data-count="status" aria-live="polite" />
-      </div>
-      {running ? (
-        <form method="post" action={`/admin/distributions/${d.id}/cancel`}>
-          <button type="submit" class="danger">
-            Cancel what has not gone out
-          </button>
-        </form>
-      ) : null}
-    </Page>,
-  );
-});
-
-distributionAdminPages.post("/:id/cancel", requires("workshops.manage"), async (c) => {
-  const id = c.req.param("id");
-  try {
-    await cancelDistribution(c.var.services.db, c.var.actor, id);
-    return redirectWithNotice(c, `/admin/distributions/${id}`, "Cancelled.");
-  } catch (error) {
-    if (error instanceof AppError)
-      return redirectWithNotice(c, `/admin/distributions/${id}`, error.message, "error");
-    throw error;
-  }
 });

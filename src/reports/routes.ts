@@ -11,6 +11,7 @@ import { apiRouter, bearerSecurity, json, problemResponses } from "../http/opena
 import { LANGS, type Lang } from "../i18n";
 import { invalid } from "../lib/errors";
 import { requires } from "../organisers/auth";
+import { TestSendSchema } from "./schemas";
 import {
   createReport,
   getReport,
@@ -258,9 +259,7 @@ reportApi.openapi(
         required: false,
         content: {
           "application/json": {
-            schema: z
-              .object({ to: z.email().optional(), language: z.enum(LANGS).optional() })
-              .strict(),
+            schema: TestSendSchema,
           },
         },
       },

@@ -6,10 +6,11 @@ import { audit } from "../audit/service";
 import { SUBSCRIBER_STATUSES } from "../db/schema";
 import type { AppEnv, SignedInEnv } from "../http/context";
 import { parseCsv } from "../lib/csv";
-import { AppError } from "../lib/errors";
+import { onServiceError } from "../lib/errors";
 import { requires } from "../organisers/auth";
-import { Field, Notice } from "../ui/forms";
+import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { NewTopicSchema } from "./schemas";
 import {
   createTopic,
   eraseSubscriber,
@@ -222,11 +223,11 @@ subscriberAdminPages.post("/import", requires("attendees.read"), async (c) => {
 });
 
 subscriberAdminPages.post("/:id/erase", requires("attendees.read"), async (c) => {
-  try {
-    await eraseSubscriber(c.var.services.db, c.var.actor, c.req.param("id"));
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-  }
+  // An id that is already gone ends where erasing it would: nothing of it is left.
+  await onServiceError(
+    () => eraseSubscriber(c.var.services.db, c.var.actor, c.req.param("id")),
+    () => undefined,
+  );
   return c.redirect(
     `/admin/subscribers?${new URLSearchParams({ notice: "Erased; the address stays on the suppression list." })}`,
     303,
@@ -234,23 +235,23 @@ subscriberAdminPages.post("/:id/erase", requires("attendees.read"), async (c) =>
 });
 
 topicAdminPages.post("/", requires("workshops.manage"), async (c) => {
-  const body = (await c.req.parseBody()) as Record<string, string>;
-  const slug = (body.slug ?? "").trim();
-  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug) || !body.name?.trim())
+  const body = await c.req.parseBody();
+  const parsed = parseForm(NewTopicSchema, {
+    slug: String(body.slug ?? "").trim(),
+    name: body.name,
+    nameAr: body.nameAr || undefined,
+  });
+  if (!parsed.ok)
     return subscribersPage(
       c,
       undefined,
       "A topic needs a slug (lowercase letters, digits, dashes) and a name.",
     );
-  try {
-    await createTopic(c.var.services.db, c.var.actor, {
-      slug,
-      name: body.name,
-      nameAr: body.nameAr || undefined,
-    });
-  } catch (error) {
-    if (error instanceof AppError) return subscribersPage(c, undefined, error.message);
-    throw error;
-  }
-  return c.redirect("/admin/subscribers#topics", 303);
+  return onServiceError(
+    async () => {
+      await createTopic(c.var.services.db, c.var.actor, parsed.data);
+      return c.redirect("/admin/subscribers#topics", 303);
+    },
+    (error) => subscribersPage(c, undefined, error.message),
+  );
 });

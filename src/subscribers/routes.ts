@@ -7,6 +7,7 @@ import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "..
 import { LANGS } from "../i18n";
 import { parseCsv, toCsv } from "../lib/csv";
 import { requires } from "../organisers/auth";
+import { NewTopicSchema } from "./schemas";
 import {
   confirmSubscription,
   createTopic,
@@ -51,16 +52,7 @@ topicApi.openapi(
         required: true,
         content: {
           "application/json": {
-            schema: z
-              .object({
-                slug: z
-                  .string()
-                  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
-                  .max(60),
-                name: z.string().trim().min(1).max(100),
-                nameAr: z.string().trim().max(100).optional(),
-              })
-              .strict(),
+            schema: NewTopicSchema,
           },
         },
       },

@@ -1,4 +1,5 @@
 import type { AppContext } from "../http/context";
+import { type AppError, type AppErrorKind, onServiceError } from "../lib/errors";
 import { Notice } from "./forms";
 
 export function redirectWithNotice(
@@ -11,6 +12,30 @@ export function redirectWithNotice(
     ? `${path.includes("?") ? "&" : "?"}${new URLSearchParams({ notice: message, kind })}`
     : "";
   return c.redirect(`${path}${query}`, 303);
+}
+
+/**
+ * Runs a page's action; a service error (of one of `kinds` when given) becomes a 303 to
+ * `back` with the error's message as the notice, so the page the form came from explains
+ * it. `back` is a path, or finds one from the error.
+ */
+export function noticeOnError(
+  c: AppContext,
+  back: string | ((error: AppError) => string | Promise<string>),
+  action: () => Promise<Response>,
+  kinds?: readonly AppErrorKind[],
+): Promise<Response> {
+  return onServiceError(
+    action,
+    async (error) =>
+      redirectWithNotice(
+        c,
+        typeof back === "string" ? back : await back(error),
+        error.message,
+        "error",
+      ),
+    kinds,
+  );
 }
 
 export function FlashNotice({ c }: { c: AppContext }) {

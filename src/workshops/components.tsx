@@ -2,7 +2,8 @@
 import { dictionary, fill, type Lang } from "../i18n";
 import { formatRange } from "../lib/time";
 import { locationText } from "../registrations/notices";
-import { type SeatState, seatState, type Workshop } from "./service";
+import { type SeatState, seatState } from "./service";
+import type { Workshop } from "./types";
 
 export function seatLabel(
   state: SeatState,

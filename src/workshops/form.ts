@@ -5,7 +5,7 @@ import type { WorkshopQuestion } from "../db/schema";
 import { DEFAULT_LANG } from "../i18n";
 import { utcToZonedLocal, zonedLocalToUtc } from "../lib/time";
 import { CreateWorkshopSchema } from "./schemas";
-import type { Workshop } from "./service";
+import type { Workshop } from "./types";
 
 export type FormValues = Record<string, string>;
 

@@ -19,7 +19,8 @@ import { subscribe } from "../subscribers/service";
 import { type FormErrors, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { SeatBadge, WhenWhere } from "./components";
-import { getPublishedBySlug, seatState, type Workshop } from "./service";
+import { getPublishedBySlug, seatState } from "./service";
+import type { Workshop } from "./types";
 
 export const workshopPages = new Hono<AppEnv>();
 

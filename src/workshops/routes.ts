@@ -1,7 +1,5 @@
 // JSON API for workshops (organisers), plus the schedule exports.
 import { createRoute, z } from "@hono/zod-openapi";
-import { desc } from "drizzle-orm";
-import { workshops } from "../db/schema";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { toCsv } from "../lib/csv";
 import { calendarFile } from "../lib/ics";
@@ -12,6 +10,7 @@ import {
   cancelWorkshop,
   createWorkshop,
   getWorkshop,
+  listSchedule,
   listWorkshops,
   publishWorkshop,
   updateWorkshop,
@@ -40,10 +39,7 @@ workshopApi.openapi(
     },
   }),
   async (c) => {
-    const rows = await c.var.services.db.query.workshops.findMany({
-      orderBy: [desc(workshops.startsAt)],
-      limit: 1000,
-    });
+    const rows = await listSchedule(c.var.services.db, 1000);
     const host = new URL(c.env.APP_URL).host;
     const ics = calendarFile(
       rows.map((w) => ({
@@ -79,10 +75,7 @@ workshopApi.openapi(
     },
   }),
   async (c) => {
-    const rows = await c.var.services.db.query.workshops.findMany({
-      orderBy: [desc(workshops.startsAt)],
-      limit: 5000,
-    });
+    const rows = await listSchedule(c.var.services.db, 5000);
     const csv = toCsv(
       [
         "id",

@@ -1,6 +1,6 @@
 // Workshops: create, change, publish, cancel; the public views of them. Seat changes caused
 // by a capacity change go through the seat engine (registrations/seats.ts).
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import { type Keyset, paginate } from "../db/paginate";
@@ -10,13 +10,12 @@ import { conflict, invalid, notFound } from "../lib/errors";
 import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Actor } from "../organisers/roles";
-import type { Recipient, Workshop } from "../registrations/notices";
+import type { Recipient } from "../registrations/notices";
 import { applyMove } from "../registrations/seats";
 import { sendNotices } from "../registrations/send";
 import type { Services } from "../services";
 import type { CreateWorkshopInput, UpdateWorkshopInput } from "./schemas";
-
-export type { Workshop };
+import type { Workshop } from "./types";
 
 export function slugify(title: string): string {
   return title
@@ -120,6 +119,20 @@ export function listWorkshops(
       ...window,
     }),
   );
+}
+
+/** Every workshop, latest start first, up to `limit`: the schedule exports. */
+export function listSchedule(db: Db, limit: number) {
+  return db.query.workshops.findMany({ orderBy: [desc(workshops.startsAt)], limit });
+}
+
+/** Ids and titles of the latest 100 workshops, latest start first: a form's choice of workshop. */
+export function listWorkshopChoices(db: Db) {
+  return db
+    .select({ id: workshops.id, title: workshops.title })
+    .from(workshops)
+    .orderBy(desc(workshops.startsAt))
+    .limit(100);
 }
 
 /** Published workshops that have not ended, soonest first (the public home page). */

@@ -1,0 +1,65 @@
+// Organisers' message form: a workshop's page offers it; the post queues one email per
+// participant of the chosen statuses.
+import { Hono } from "hono";
+import type { AppEnv } from "../http/context";
+import { requires } from "../organisers/auth";
+import { redirectWithNotice } from "../ui/flash";
+import { Field, parseForm } from "../ui/forms";
+import { messageParticipants } from "./messages";
+import { MessageSchema } from "./schemas";
+
+/** Mounted at /admin/workshops/:id/messages. */
+export const messageAdminPages = new Hono<AppEnv>();
+
+/** The message section of a workshop's admin page. */
+export function MessageSection({ workshopId }: { workshopId: string }) {
+  const base = `/admin/workshops/${workshopId}`;
+  return (
+    <>
+      <h2 id="message">Message participants</h2>
+      <form method="post" action={`${base}/messages`} class="stack">
+        <Field name="subject" label="Subject" required dir="auto" />
+        <div>
+          <label for="f-body">Message</label>
+          <textarea id="f-body" name="body" rows={6} required dir="auto" />
+        </div>
+        <fieldset>
+          <legend>Send to</legend>
+          {(["confirmed", "waitlisted", "pending_approval", "attended"] as const).map((s) => (
+            <label class="check">
+              <input type="checkbox" name="statuses" value={s} checked={s === "confirmed"} />{" "}
+              {s.replace("_", " ")}
+            </label>
+          ))}
+        </fieldset>
+        <div>
+          <button type="submit">Send message</button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+messageAdminPages.post("/", requires("workshops.manage", { workshop: "id" }), async (c) => {
+  const id = c.req.param("id") ?? "";
+  const body = await c.req.parseBody({ all: true });
+  // No box ticked is an empty list, not the API's default of "confirmed".
+  const parsed = parseForm(MessageSchema, {
+    subject: body.subject,
+    body: body.body,
+    statuses: ([] as unknown[]).concat(body.statuses ?? []),
+  });
+  if (!parsed.ok)
+    return redirectWithNotice(
+      c,
+      `/admin/workshops/${id}#message`,
+      "Write a subject and a message, and pick who receives it.",
+      "error",
+    );
+  const n = await messageParticipants(c.var.services, c.var.actor, id, parsed.data);
+  return redirectWithNotice(
+    c,
+    `/admin/workshops/${id}`,
+    `Message queued for ${n} ${n === 1 ? "person" : "people"}.`,
+  );
+});

@@ -1,0 +1,161 @@
+// Sign-in and sign-out: by an emailed link (whose page POSTs, so mail scanners cannot spend
+// it) or with the admin token.
+import { z } from "@hono/zod-openapi";
+import { Hono } from "hono";
+import type { AppEnv } from "../http/context";
+import { Field, Notice, parseForm } from "../ui/forms";
+import { Page } from "../ui/layout";
+import { clearSessionCookie, setSessionCookie } from "./auth";
+import {
+  redeemSignInLink,
+  requestSignInLink,
+  signInLinkIsUsable,
+  signInWithAdminToken,
+  signOut,
+} from "./service";
+
+export const sessionPages = new Hono<AppEnv>();
+
+/** Only same-site relative paths, so `next` cannot send people elsewhere after sign-in. */
+function safeNext(value: unknown): string {
+  return typeof value === "string" && value.startsWith("/admin") && !value.startsWith("//")
+    ? value
+    : "/admin";
+}
+
+function SignInForms({ next, error, sent }: { next: string; error?: string; sent?: boolean }) {
+  return (
+    <>
+      <h1>Sign in</h1>
+      {sent ? (
+        <Notice kind="ok">
+          If an active organiser account uses that address, a sign-in link is on its way. It works
+          once, for 15 minutes.
+        </Notice>
+      ) : null}
+      <form method="post" action="/admin/sign-in" class="stack">
+        <input type="hidden" name="next" value={next} />
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          autocomplete="email"
+          required
+          error={error}
+        />
+        <div>
+          <button type="submit">Email me a sign-in link</button>
+        </div>
+      </form>
+      <h2>Or use the admin token</h2>
+      <p class="muted">
+        The owner-level ADMIN_TOKEN from the Worker's secrets (in development, from .dev.vars).
+      </p>
+      <form method="post" action="/admin/token-sign-in" class="stack">
+        <input type="hidden" name="next" value={next} />
+        <Field name="token" label="Admin token" type="password" autocomplete="off" required />
+        <div>
+          <button type="submit" class="secondary">
+            Sign in with the token
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+sessionPages.get("/sign-in", (c) =>
+  c.html(
+    <Page lang="en" title="Sign in" area="admin">
+      <SignInForms next={safeNext(c.req.query("next"))} sent={c.req.query("sent") === "1"} />
+    </Page>,
+  ),
+);
+
+sessionPages.post("/sign-in", async (c) => {
+  const body = await c.req.parseBody();
+  const parsed = parseForm(z.object({ email: z.email("Enter an email address.") }), body);
+  const next = safeNext(body.next);
+  if (!parsed.ok) {
+    return c.html(
+      <Page lang="en" title="Sign in" area="admin">
+        <SignInForms next={next} error={parsed.errors.email} />
+      </Page>,
+      422,
+    );
+  }
+  await requestSignInLink(c.var.services, parsed.data.email);
+  return c.redirect(`/admin/sign-in?sent=1&next=${encodeURIComponent(next)}`, 303);
+});
+
+sessionPages.post("/token-sign-in", async (c) => {
+  const body = await c.req.parseBody();
+  const token = await signInWithAdminToken(
+    c.var.services.db,
+    c.env.ADMIN_TOKEN,
+    String(body.token ?? ""),
+  );
+  if (!token) {
+    return c.html(
+      <Page lang="en" title="Sign in" area="admin">
+        <Notice kind="error">That is not the admin token.</Notice>
+        <SignInForms next={safeNext(body.next)} />
+      </Page>,
+      401,
+    );
+  }
+  setSessionCookie(c, token);
+  return c.redirect(safeNext(body.next), 303);
+});
+
+// The link in the email opens this page; only its button (a POST) uses the link, so mail
+// scanners that open links cannot spend it.
+sessionPages.get("/sign-in/:token", async (c) => {
+  const usable = await signInLinkIsUsable(c.var.services.db, c.req.param("token"));
+  return c.html(
+    <Page lang="en" title="Sign in" area="admin">
+      <h1>Sign in</h1>
+      {usable ? (
+        <form method="post" class="stack">
+          <p>Continue to the organisers' area.</p>
+          <div>
+            <button type="submit">Sign in</button>
+          </div>
+        </form>
+      ) : (
+        <>
+          <Notice kind="error">This sign-in link has expired or was already used.</Notice>
+          <p>
+            <a href="/admin/sign-in">Ask for a new link</a>
+          </p>
+        </>
+      )}
+    </Page>,
+    usable ? 200 : 410,
+  );
+});
+
+sessionPages.post("/sign-in/:token", async (c) => {
+  const result = await redeemSignInLink(c.var.services.db, c.req.param("token"));
+  if (!result) {
+    return c.html(
+      <Page lang="en" title="Sign in" area="admin">
+        <h1>Sign in</h1>
+        <Notice kind="error">This sign-in link has expired or was already used.</Notice>
+        <p>
+          <a href="/admin/sign-in">Ask for a new link</a>
+        </p>
+      </Page>,
+      410,
+    );
+  }
+  setSessionCookie(c, result.sessionToken);
+  return c.redirect("/admin", 303);
+});
+
+sessionPages.post("/sign-out", async (c) => {
+  const actor = c.var.actor;
+  if (actor) await signOut(c.var.services.db, actor);
+  clearSessionCookie(c);
+  return c.redirect("/admin/sign-in", 303);
+});

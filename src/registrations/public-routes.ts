@@ -1,0 +1,172 @@
+// Public JSON API for registrations: register for a workshop, and a participant's own
+// registration by the token from its email (read, verify, cancel).
+import { createRoute, z } from "@hono/zod-openapi";
+import { REGISTRATION_STATUSES } from "../db/schema";
+import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
+import { apiRouter, json, problemResponses } from "../http/openapi";
+import { LANGS } from "../i18n";
+import { notFound } from "../lib/errors";
+import { subscribe } from "../subscribers/service";
+import { getPublishedBySlug } from "../workshops/service";
+import type { Workshop } from "../workshops/types";
+import { locationText } from "./notices";
+import { nameField } from "./schemas";
+import { cancelByToken, findByToken, register, verify } from "./service";
+
+const TokenParam = z.object({
+  token: z.string().openapi({ param: { name: "token", in: "path" } }),
+});
+
+export const publicRegistrationApi = apiRouter();
+export const participantApi = apiRouter();
+
+/** What a participant may see of the workshop: the place only when allowed. */
+export function publicWorkshopJson(w: Workshop, showLocation: boolean) {
+  return {
+    title: w.title,
+    slug: w.slug,
+    startsAt: w.startsAt.toISOString(),
+    endsAt: w.endsAt.toISOString(),
+    timezone: w.timezone,
+    status: w.status,
+    venue:
+      showLocation && w.venueName
+        ? { name: w.venueName, address: w.venueAddress, city: w.venueCity }
+        : null,
+    location: showLocation ? locationText(w) : null,
+    onlineUrl: showLocation ? w.onlineUrl : null,
+  };
+}
+
+export const PublicRegistrationSchema = z
+  .object({
+    name: nameField,
+    email: z.email("Enter a valid email address."),
+    affiliation: z.string().trim().max(200).optional(),
+    answers: z.record(z.string(), z.union([z.string().max(2000), z.boolean()])).optional(),
+    language: z.enum(LANGS).optional(),
+    receiveReport: z.boolean().optional(),
+    subscribe: z.boolean().optional(),
+    [TURNSTILE_FIELD]: z.string().max(4096).optional(),
+  })
+  // Unknown fields (status, role, …) are dropped, never applied: no mass assignment.
+  .strip()
+  .openapi("PublicRegistration");
+
+publicRegistrationApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    middleware: [throttlePublicPosts] as const,
+    tags: ["Public"],
+    summary:
+      "Register. With verification: 202 {status: pending_verification} whoever the address belongs to (the email tells the rest); otherwise 201 {status}.",
+    request: {
+      params: z.object({ slug: z.string().openapi({ param: { name: "slug", in: "path" } }) }),
+      body: {
+        required: true,
+        content: { "application/json": { schema: PublicRegistrationSchema } },
+      },
+    },
+    responses: {
+      201: {
+        description: "Registered",
+        ...json(z.object({ status: z.enum(REGISTRATION_STATUSES) })),
+      },
+      202: {
+        description: "Check your email",
+        ...json(z.object({ status: z.literal("pending_verification") })),
+      },
+      ...problemResponses(400, 404, 409, 415, 422, 429),
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    await requireHuman(c, body[TURNSTILE_FIELD] ?? c.req.header(TURNSTILE_FIELD));
+    const workshop = await getPublishedBySlug(c.var.services.db, c.req.valid("param").slug);
+    const outcome = await register(c.var.services, workshop, body);
+    if (body.subscribe)
+      await subscribe(
+        c.var.services,
+        { email: body.email, name: body.name, language: body.language ?? workshop.language },
+        "registration",
+      );
+    if (outcome.verification) return c.json({ status: "pending_verification" as const }, 202);
+    return c.json({ status: outcome.status }, 201);
+  },
+);
+
+participantApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/{token}",
+    tags: ["Public"],
+    summary: "A registration, by the token from its email",
+    request: { params: TokenParam },
+    responses: {
+      200: {
+        description: "Registration",
+        ...json(
+          z.object({ status: z.string(), name: z.string(), workshop: z.object({}).passthrough() }),
+        ),
+      },
+      ...problemResponses(404),
+    },
+  }),
+  async (c) => {
+    const found = await findByToken(c.var.services.db, c.req.valid("param").token);
+    if (!found) throw notFound("This link is not valid, or has expired.");
+    const { registration, workshop } = found;
+    const confirmed = registration.status === "confirmed" || registration.status === "attended";
+    return c.json(
+      {
+        status: registration.status,
+        name: registration.name,
+        workshop: publicWorkshopJson(workshop, confirmed || !workshop.locationPrivate),
+      },
+      200,
+    );
+  },
+);
+
+participantApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/{token}/verify",
+    middleware: [throttlePublicPosts] as const,
+    tags: ["Public"],
+    summary:
+      "Confirm the email address: the registration becomes confirmed, waitlisted or pending_approval",
+    request: { params: TokenParam },
+    responses: {
+      200: {
+        description: "Verified",
+        ...json(z.object({ status: z.enum(REGISTRATION_STATUSES) })),
+      },
+      ...problemResponses(404, 409, 429),
+    },
+  }),
+  async (c) => c.json({ status: await verify(c.var.services, c.req.valid("param").token) }, 200),
+);
+
+participantApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/{token}/cancel",
+    middleware: [throttlePublicPosts] as const,
+    tags: ["Public"],
+    summary: "Cancel, or leave the waitlist; the seat passes to the first on the waitlist",
+    request: { params: TokenParam },
+    responses: {
+      200: { description: "Cancelled", ...json(z.object({ status: z.literal("cancelled") })) },
+      ...problemResponses(404, 409, 429),
+    },
+  }),
+  async (c) =>
+    c.json(
+      {
+        status: (await cancelByToken(c.var.services, c.req.valid("param").token)) as "cancelled",
+      },
+      200,
+    ),
+);

@@ -1,0 +1,27 @@
+// Registration input that organisers send, shared by the JSON API and the admin forms.
+import { z } from "@hono/zod-openapi";
+import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
+import { LANGS } from "../i18n";
+
+export const nameField = z.string().trim().min(1, "Enter your name.").max(200);
+
+/** Add a person directly (no verification or approval). */
+export const AddRegistrationSchema = z
+  .object({
+    name: nameField,
+    email: z.email(),
+    affiliation: z.string().trim().max(200).optional(),
+    role: z.enum(PARTICIPANT_ROLES).optional(),
+    language: z.enum(LANGS).optional(),
+    notify: z.boolean().optional(),
+  })
+  .strict();
+
+/** An organiser's decision on one registration: status, role, private notes. */
+export const ChangeRegistrationSchema = z
+  .object({
+    status: z.enum(REGISTRATION_STATUSES).optional(),
+    role: z.enum(PARTICIPANT_ROLES).optional(),
+    notes: z.string().max(5000).nullable().optional(),
+  })
+  .strict();

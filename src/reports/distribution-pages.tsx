@@ -1,0 +1,181 @@
+// Organisers' distribution pages: the sending section of a report's page (the audience
+// form and the report's distributions), creating a distribution, following its progress
+// and cancelling what has not gone out.
+import { Hono } from "hono";
+import type { Db } from "../db/client";
+import {
+  cancelDistribution,
+  createDistribution,
+  distributionJson,
+  getDistribution,
+  listDistributions,
+} from "../distributions/create";
+import type { AppEnv } from "../http/context";
+import { requires } from "../organisers/auth";
+import { listTopics } from "../subscribers/service";
+import { FlashNotice, noticeOnError, redirectWithNotice } from "../ui/flash";
+import { Field } from "../ui/forms";
+import { Page } from "../ui/layout";
+import { utcFromForm } from "./form";
+import { getReport, type ReportWithVersions } from "./service";
+
+/** Mounted at /admin/reports/:id/distributions: sending that report. */
+export const reportDistributionAdminPages = new Hono<AppEnv>();
+/** Mounted at /admin/distributions: one distribution's progress, and cancelling it. */
+export const distributionAdminPages = new Hono<AppEnv>();
+
+/** The topics a report can go to, and the report's distributions, newest first. */
+export async function loadSendingSection(db: Db, reportId: string) {
+  const topics = await listTopics(db);
+  const sends = await listDistributions(db, reportId);
+  return { topics, sends };
+}
+
+/** The sending section of a report's admin page: the audience form, then the distributions. */
+export function SendingSection({
+  report,
+  data,
+}: {
+  report: ReportWithVersions;
+  data: Awaited<ReturnType<typeof loadSendingSection>>;
+}) {
+  const { topics, sends } = data;
+  const base = `/admin/reports/${report.id}`;
+  return (
+    <>
+      {report.status === "published" ? (
+        <>
+          <h2>Send</h2>
+          <form method="post" action={`${base}/distributions`} class="stack">
+            <fieldset>
+              <legend>
+                Subscribers of these topics (none ticked: every active subscriber, unless attendees
+                only)
+              </legend>
+              {topics.map((t) => (
+                <label class="check">
+                  <input type="checkbox" name="topics" value={t.slug} /> {t.name}
+                </label>
+              ))}
+            </fieldset>
+            {report.workshopId ? (
+              <fieldset>
+                <legend>Attendees of the workshop who agreed to receive the report</legend>
+                <label class="check">
+                  <input type="checkbox" name="attendees" value="confirmed" checked /> confirmed
+                </label>
+                <label class="check">
+                  <input type="checkbox" name="attendees" value="attended" checked /> attended
+                </label>
+              </fieldset>
+            ) : null}
+            <Field name="scheduledAt" label="Send at (UTC, optional)" type="datetime-local" />
+            <div>
+              <button type="submit">Send report</button>
+            </div>
+          </form>
+        </>
+      ) : null}
+      {sends.length ? (
+        <>
+          <h2>Distributions</h2>
+          <ul>
+            {sends.map((d) => (
+              <li>
+                <a href={`/admin/distributions/${d.id}`}>
+                  {d.createdAt.toISOString().slice(0, 16).replace("T", " ")}
+                </a>{" "}
+                · {d.status} · {d.sent}/{d.total} sent
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+reportDistributionAdminPages.post("/", requires("workshops.manage"), async (c) => {
+  const id = c.req.param("id") ?? "";
+  const body = await c.req.parseBody({ all: true });
+  const report = await getReport(c.var.services.db, id);
+  const topics = ([] as unknown[]).concat(body.topics ?? []).map(String);
+  const statuses = ([] as unknown[])
+    .concat(body.attendees ?? [])
+    .map(String)
+    .filter((s): s is "confirmed" | "attended" => s === "confirmed" || s === "attended");
+  return noticeOnError(c, `/admin/reports/${id}`, async () => {
+    const d = await createDistribution(c.var.services, c.var.actor, id, {
+      topics: topics.length ? topics : undefined,
+      attendeesOf:
+        report.workshopId && statuses.length
+          ? { workshopId: report.workshopId, statuses }
+          : undefined,
+      scheduledAt: utcFromForm(body.scheduledAt),
+    });
+    return c.redirect(`/admin/distributions/${d.id}`, 303);
+  });
+});
+
+distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
+  const d = distributionJson(await getDistribution(c.var.services.db, c.req.param("id")));
+  const done = d.sent + d.failed + d.skipped;
+  const running = d.status === "sending" || d.status === "scheduled";
+  return c.html(
+    <Page lang="en" title="Distribution" area="admin" actor={c.var.actor} path="/admin/reports">
+      <p>
+        <a href={`/admin/reports/${d.reportId}`}>← Report</a>
+      </p>
+      <h1>Distribution</h1>
+      <FlashNotice c={c} />
+      <p>
+        Status: <strong>{d.preparing ? "preparing the audience" : d.status}</strong>
+        {d.scheduledAt ? ` · scheduled for ${d.scheduledAt}` : ""}
+      </p>
+      <div data-progress={running ? `/api/v1/distributions/${d.id}` : undefined}>
+        <label for="progress">
+          <span data-count="done">{done}</span> of <span data-count="total">{d.total}</span> handled
+        </label>
+        <progress id="progress" max={Math.max(d.total, 1)} value={done}>
+          {d.total ? Math.round((done / d.total) * 100) : 0} %
+        </progress>
+        <table>
+          <tbody>
+            {(
+              [
+                ["Total", d.total, "total"],
+                ["Sent", d.sent, "sent"],
+                ["Failed", d.failed, "failed"],
+                ["Skipped (unsubscribed or suppressed)", d.skipped, "skipped"],
+                ["Delivered", d.delivered, "delivered"],
+                ["Bounced", d.bounced, "bounced"],
+                ["Complained", d.complained, "complained"],
+              ] as const
+            ).map(([label, n, key]) => (
+              <tr>
+                <th scope="row">{label}</th>
+                <td data-count={key}>{n}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p class="muted" data-count="status" aria-live="polite" />
+      </div>
+      {running ? (
+        <form method="post" action={`/admin/distributions/${d.id}/cancel`}>
+          <button type="submit" class="danger">
+            Cancel what has not gone out
+          </button>
+        </form>
+      ) : null}
+    </Page>,
+  );
+});
+
+distributionAdminPages.post("/:id/cancel", requires("workshops.manage"), async (c) => {
+  const id = c.req.param("id");
+  return noticeOnError(c, `/admin/distributions/${id}`, async () => {
+    await cancelDistribution(c.var.services.db, c.var.actor, id);
+    return redirectWithNotice(c, `/admin/distributions/${id}`, "Cancelled.");
+  });
+});

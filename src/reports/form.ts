@@ -1,0 +1,24 @@
+// The report forms' values, mapped to the service's input.
+import { DEFAULT_LANG, isLang, LANGS } from "../i18n";
+import type { ReportInput } from "./service";
+
+/** The editor's fields (`en.title`, `ar.body`, …): a version for each language with a title. */
+export function fromForm(body: Record<string, string>): ReportInput {
+  const versions = LANGS.filter((lang) => body[`${lang}.title`]?.trim()).map((lang) => ({
+    language: lang,
+    title: body[`${lang}.title`]!,
+    summary: body[`${lang}.summary`] || undefined,
+    body: body[`${lang}.body`] ?? "",
+  }));
+  return {
+    defaultLanguage: isLang(body.defaultLanguage) ? body.defaultLanguage : DEFAULT_LANG,
+    workshopId: body.workshopId || undefined,
+    versions,
+  };
+}
+
+/** A `datetime-local` field read as UTC (the forms say so), or null when empty or malformed. */
+export const utcFromForm = (value: unknown) =>
+  typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)
+    ? new Date(`${value}:00Z`)
+    : null;

@@ -1,0 +1,72 @@
+// The organisers' home: the workshops coming up (with their door pages), the state of the
+// mail, and the way to the other admin areas.
+import { Hono } from "hono";
+import type { AppEnv } from "../http/context";
+import { formatRange } from "../lib/time";
+import { countEmailsByStatus } from "../mail/outbox";
+import { usesDevMailbox } from "../mail/transports";
+import { requires } from "../organisers/auth";
+import { can } from "../organisers/roles";
+import { countOrganisers } from "../organisers/service";
+import { Page } from "../ui/layout";
+import { listUpcoming } from "./service";
+
+export const dashboardPages = new Hono<AppEnv>();
+
+dashboardPages.get("/", requires("dashboard.view"), async (c) => {
+  const db = c.var.services.db;
+  const actor = c.var.actor;
+  const mail = await countEmailsByStatus(db);
+  const organiserCount = await countOrganisers(db);
+  const upcoming = await listUpcoming(db, new Date(), 10);
+  const manages = can(actor.role, "workshops.manage");
+  return c.html(
+    <Page lang="en" title="Dashboard" area="admin" actor={actor} path="/admin">
+      <h1>Dashboard</h1>
+      <p>
+        Signed in as <bdi>{actor.name}</bdi> ({actor.role}).
+      </p>
+      <h2>Upcoming workshops</h2>
+      {upcoming.length === 0 ? (
+        <p class="muted">No published workshops coming up.</p>
+      ) : (
+        <ul>
+          {upcoming.map((w) => (
+            <li>
+              <span dir="auto">{w.title}</span> ·{" "}
+              {formatRange(w.startsAt, w.endsAt, w.timezone, "en")} ·{" "}
+              {manages ? <a href={`/admin/workshops/${w.id}`}>Manage</a> : null}{" "}
+              {manages ? "·" : null} <a href={`/admin/workshops/${w.id}/door`}>Door</a>
+            </li>
+          ))}
+        </ul>
+      )}
+      <ul class="cards">
+        <li class="card">
+          <h3>Email</h3>
+          <p>
+            {mail.queued} queued · {mail.sent} sent · {mail.failed} failed
+          </p>
+          <p class="muted">
+            {usesDevMailbox(c.env)
+              ? "Development: mail goes to the dev mailbox."
+              : "Mail goes through Resend."}
+          </p>
+        </li>
+        {can(actor.role, "organisers.manage") ? (
+          <li class="card">
+            <h3>Organisers</h3>
+            <p>{organiserCount} accounts</p>
+            <a href="/admin/organisers">Manage organisers</a>
+          </li>
+        ) : null}
+        <li class="card">
+          <h3>API</h3>
+          <p>
+            <a href="/admin/tokens">API tokens</a> · <a href="/api/v1/docs">Reference</a>
+          </p>
+        </li>
+      </ul>
+    </Page>,
+  );
+});
