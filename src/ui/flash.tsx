@@ -8,10 +8,11 @@ export function redirectWithNotice(
   message?: string,
   kind: "ok" | "error" = "ok",
 ) {
-  const query = message
-    ? `${path.includes("?") ? "&" : "?"}${new URLSearchParams({ notice: message, kind })}`
-    : "";
-  return c.redirect(`${path}${query}`, 303);
+  if (!message) return c.redirect(path, 303);
+  // The notice goes in the query, before any #fragment: after it, the server never sees it.
+  const [where, fragment] = path.split("#", 2) as [string, string | undefined];
+  const query = `${where.includes("?") ? "&" : "?"}${new URLSearchParams({ notice: message, kind })}`;
+  return c.redirect(`${where}${query}${fragment === undefined ? "" : `#${fragment}`}`, 303);
 }
 
 /**
