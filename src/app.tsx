@@ -44,6 +44,8 @@ import { workshopAdminPages } from "./workshops/admin-pages";
 import { dashboardPages } from "./workshops/dashboard";
 import { workshopPages } from "./workshops/pages";
 import { workshopApi } from "./workshops/routes";
+import { teamPages } from "./workshops/team-pages";
+import { teamApi } from "./workshops/team-routes";
 
 const OPENAPI_CONFIG = {
   openapi: "3.1.0",
@@ -67,6 +69,7 @@ function acceptedBodyTypes(path: string): string[] {
 export function createApp() {
   const api = new OpenAPIHono<AppEnv>().basePath("/api/v1");
   api.route("/workshops", workshopApi);
+  api.route("/workshops/:id/members", teamApi);
   api.route("/workshops/:id", workshopRegistrationApi);
   api.route("/registrations", registrationApi);
   api.route("/check-in", checkInApi);
@@ -130,6 +133,7 @@ export function createApp() {
   app.route("/admin/subscribers", subscriberAdminPages);
   app.route("/admin/topics", topicAdminPages);
   app.route("/admin/workshops", workshopAdminPages);
+  app.route("/admin/workshops/:id/team", teamPages);
   app.route("/admin/workshops/:id/registrations", workshopRegistrationAdminPages);
   app.route("/admin/registrations", registrationAdminPages);
   app.route("/admin/workshops/:id/invitations", workshopInvitationAdminPages);

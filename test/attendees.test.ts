@@ -281,8 +281,22 @@ describe("who sees what", () => {
   it("door staff search by name without emails; organisers see lists; nobody else does", async () => {
     const w = await createWorkshop();
     await addPerson(w.id, { name: "Door Findable" });
-    const door = await cookieFor((await organiserWithRole("door")).id);
-    const organiser = await cookieFor((await organiserWithRole("organiser")).id);
+    const doorAccount = await organiserWithRole("door");
+    const organiserAccount = await organiserWithRole("organiser");
+    for (const [account, role] of [
+      [doorAccount, "door"],
+      [organiserAccount, "organiser"],
+    ] as const) {
+      const added = await json(
+        `/api/v1/workshops/${w.id}/members`,
+        "POST",
+        { email: account.email, role },
+        ADMIN,
+      );
+      expect(added.status).toBe(200);
+    }
+    const door = await cookieFor(doorAccount.id);
+    const organiser = await cookieFor(organiserAccount.id);
 
     const doorSearch = await call(`/api/v1/workshops/${w.id}/check-in?q=Findable`, {
       headers: { Cookie: door },

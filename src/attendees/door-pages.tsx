@@ -4,15 +4,10 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { audit } from "../audit/service";
 import type { AppEnv, SignedInEnv } from "../http/context";
+import { requires } from "../http/guard";
 import { DEFAULT_LANG, dictionary, fill, isLang, type Lang } from "../i18n";
 import { onServiceError } from "../lib/errors";
-import { requires } from "../organisers/auth";
-import {
-  checkIn,
-  checkInByToken,
-  findByCheckInToken,
-  listRegistrations,
-} from "../registrations/service";
+import { checkIn, checkInByToken, doorSearch, findByCheckInToken } from "../registrations/service";
 import { noticeOnError, redirectWithNotice } from "../ui/flash";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
@@ -33,13 +28,7 @@ doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
   const db = c.var.services.db;
   const workshop = await getWorkshop(db, c.req.param("id") ?? "");
   const q = c.req.query("q")?.trim() || undefined;
-  const [confirmed, attended] = q
-    ? await Promise.all([
-        listRegistrations(db, workshop.id, { status: "confirmed", q, limit: 30 }),
-        listRegistrations(db, workshop.id, { status: "attended", q, limit: 30 }),
-      ])
-    : [{ data: [] }, { data: [] }];
-  const people = [...confirmed.data, ...attended.data].sort((a, b) => a.name.localeCompare(b.name));
+  const people = q ? await doorSearch(db, workshop.id, q, 60) : [];
   if (q)
     await audit(db, c.var.actor, {
       action: "attendees.view",
@@ -153,7 +142,7 @@ async function tokenPage(
   token: string,
   notice?: { kind: "ok" | "error"; text: string },
 ) {
-  const registration = await findByCheckInToken(c.var.services.db, token);
+  const registration = await findByCheckInToken(c.var.services.db, c.var.actor, token);
   if (!registration) {
     return c.html(
       <Page lang="en" title="Check-in" area="admin" actor={c.var.actor}>

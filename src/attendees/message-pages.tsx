@@ -2,7 +2,7 @@
 // participant of the chosen statuses.
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
-import { requires } from "../organisers/auth";
+import { requires } from "../http/guard";
 import { redirectWithNotice } from "../ui/flash";
 import { Field, parseForm } from "../ui/forms";
 import { messageParticipants } from "./messages";

@@ -2,13 +2,13 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
+import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { runBatch } from "../db/client";
 import { type REGISTRATION_STATUSES, registrations } from "../db/schema";
 import { dictionary, fill } from "../i18n";
 import { cleanText, escapeHtml } from "../lib/text";
 import { renderEmail } from "../mail/render";
-import type { Actor } from "../organisers/roles";
 import type { Services } from "../services";
 import { getWorkshop } from "../workshops/service";
 

@@ -1,7 +1,7 @@
 // Organiser messages to participants.
 import { createRoute, z } from "@hono/zod-openapi";
+import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, problemResponses } from "../http/openapi";
-import { requires } from "../organisers/auth";
 import { messageParticipants } from "./messages";
 import { MessageSchema } from "./schemas";
 

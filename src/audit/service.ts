@@ -1,8 +1,10 @@
 // The audit log: who did what to which thing, with counts, never personal data.
+
+import { type SQL, sql } from "drizzle-orm";
+import type { Actor } from "../access/roles";
 import type { Db } from "../db/client";
 import { auditLog } from "../db/schema";
 import { newId } from "../lib/tokens";
-import type { Actor } from "../organisers/roles";
 
 export interface AuditEntry {
   action: string;
@@ -28,4 +30,18 @@ export function auditInsert(db: Db, actor: Actor | null, entry: AuditEntry) {
 
 export async function audit(db: Db, actor: Actor | null, entry: AuditEntry): Promise<void> {
   await auditInsert(db, actor, entry);
+}
+
+/**
+ * The insert, written only when `happened` (an SQL condition, e.g. `EXISTS (…)`) holds when
+ * the batch reaches it: for a change that may turn out to change nothing, so the log never
+ * records what did not happen. Batch it before the change it records.
+ */
+export function auditInsertIf(db: Db, actor: Actor | null, entry: AuditEntry, happened: SQL) {
+  const { actorType, actorId } = actorRef(actor);
+  return db
+    .insert(auditLog)
+    .select(
+      sql`SELECT ${newId("aud")}, ${Date.now()}, ${actorType}, ${actorId}, ${entry.action}, ${entry.targetType ?? null}, ${entry.targetId ?? null}, ${entry.detail ? JSON.stringify(entry.detail) : null} WHERE ${happened}`,
+    );
 }

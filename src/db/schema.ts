@@ -218,6 +218,31 @@ export const workshops = sqliteTable(
   (t) => [index("workshops_status_starts").on(t.status, t.startsAt)],
 );
 
+/**
+ * A workshop's team: who, besides owners, may act on it. `organiser` members manage it and
+ * its people; `door` members only check people in. Everyone else gets a 404 for it.
+ */
+export const WORKSHOP_MEMBER_ROLES = ["organiser", "door"] as const;
+
+export const workshopMembers = sqliteTable(
+  "workshop_members",
+  {
+    workshopId: text("workshop_id")
+      .notNull()
+      .references(() => workshops.id, { onDelete: "cascade" }),
+    organiserId: text("organiser_id")
+      .notNull()
+      .references(() => organisers.id, { onDelete: "cascade" }),
+    role: text("role", { enum: WORKSHOP_MEMBER_ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workshopId, t.organiserId] }),
+    // "Which workshops is this person on?" for every list an organiser sees.
+    index("workshop_members_organiser").on(t.organiserId),
+  ],
+);
+
 export const REGISTRATION_STATUSES = [
   "pending_verification",
   "pending_approval",
@@ -248,7 +273,7 @@ export const registrations = sqliteTable(
     name: text("name").notNull(),
     affiliation: text("affiliation"),
     answers: text("answers", { mode: "json" }).$type<Record<string, string | boolean>>().notNull(),
-    language: text("language", { enum: LANGS }).notNull(),
+    language: text("language", { enum: ["en", "ar"] }).notNull(),
     receiveReport: integer("receive_report", { mode: "boolean" }).notNull().default(true),
     status: text("status", { enum: REGISTRATION_STATUSES }).notNull(),
     /** The status before the last change: lets one batch adjust the seat counter. */
@@ -349,7 +374,7 @@ export const subscribers = sqliteTable(
     id: text("id").primaryKey(),
     email: text("email").notNull().unique(),
     name: text("name"),
-    language: text("language", { enum: LANGS }).notNull(),
+    language: text("language", { enum: ["en", "ar"] }).notNull(),
     status: text("status", { enum: SUBSCRIBER_STATUSES }).notNull(),
     /** Where consent came from: form, registration, import (the organiser vouches). */
     consentSource: text("consent_source", { enum: ["form", "registration", "import"] }).notNull(),
@@ -394,7 +419,7 @@ export const reports = sqliteTable(
     id: text("id").primaryKey(),
     workshopId: text("workshop_id").references(() => workshops.id, { onDelete: "set null" }),
     slug: text("slug").notNull().unique(),
-    defaultLanguage: text("default_language", { enum: LANGS }).notNull(),
+    defaultLanguage: text("default_language", { enum: ["en", "ar"] }).notNull(),
     status: text("status", { enum: ["draft", "published"] }).notNull(),
     publishedAt: integer("published_at", { mode: "timestamp_ms" }),
     /** The public page goes live at this instant; attendees may receive the report before. */
@@ -411,7 +436,7 @@ export const reportVersions = sqliteTable(
     reportId: text("report_id")
       .notNull()
       .references(() => reports.id, { onDelete: "cascade" }),
-    language: text("language", { enum: LANGS }).notNull(),
+    language: text("language", { enum: ["en", "ar"] }).notNull(),
     title: text("title").notNull(),
     summary: text("summary"),
     body: text("body").notNull(),
@@ -477,7 +502,7 @@ export const distributionRenders = sqliteTable(
     distributionId: text("distribution_id")
       .notNull()
       .references(() => distributions.id, { onDelete: "cascade" }),
-    language: text("language", { enum: LANGS }).notNull(),
+    language: text("language", { enum: ["en", "ar"] }).notNull(),
     subject: text("subject").notNull(),
     html: text("html").notNull(),
     text: text("text").notNull(),
@@ -495,7 +520,7 @@ export const deliveries = sqliteTable(
       .references(() => distributions.id, { onDelete: "cascade" }),
     email: text("email").notNull(),
     name: text("name"),
-    language: text("language", { enum: LANGS }).notNull(),
+    language: text("language", { enum: ["en", "ar"] }).notNull(),
     subscriberId: text("subscriber_id"),
     registrationId: text("registration_id"),
     status: text("status", { enum: ["pending", "sending", "sent", "failed", "skipped"] }).notNull(),

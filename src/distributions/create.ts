@@ -1,6 +1,8 @@
 // What organisers do to a distribution: create it, read it, cancel it, and test-send the
 // report to themselves. The sending itself happens in prepare.ts and chunk.ts.
 import { desc, eq, inArray } from "drizzle-orm";
+import { type Actor, can } from "../access/roles";
+import { roleOn } from "../access/team";
 import { auditInsert } from "../audit/service";
 import type { Db } from "../db/client";
 import {
@@ -14,7 +16,6 @@ import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { canMove } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
-import type { Actor } from "../organisers/roles";
 import { getReport, type ReportWithVersions, versionFor } from "../reports/service";
 import type { Services } from "../services";
 import type { Distribution } from "./context";
@@ -48,10 +49,14 @@ export async function createDistribution(
         unknown.map((s) => ({ path: "topics", message: `No topic "${s}".` })),
       );
   }
-  if (
-    input.attendeesOf &&
-    !(await db.query.workshops.findFirst({ where: eq(workshops.id, input.attendeesOf.workshopId) }))
-  ) {
+  // A workshop's attendees are an audience only for its own organisers (and owners); for
+  // anyone else it is as if the workshop did not exist.
+  const workshopRole = input.attendeesOf
+    ? (await db.query.workshops.findFirst({
+        where: eq(workshops.id, input.attendeesOf.workshopId),
+      })) && (await roleOn(db, actor, input.attendeesOf.workshopId))
+    : "owner";
+  if (!workshopRole || !can(workshopRole, "attendees.read")) {
     throw invalid("No such workshop.", [
       { path: "attendeesOf.workshopId", message: "No such workshop." },
     ]);

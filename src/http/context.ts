@@ -1,7 +1,7 @@
 import type { Context } from "hono";
+import type { Actor } from "../access/roles";
 import type { Env } from "../env";
 import type { Lang } from "../i18n";
-import type { Actor } from "../organisers/roles";
 import type { Services } from "../services";
 
 /** Hono's typing for the whole app: bindings plus what middleware puts on the context. */

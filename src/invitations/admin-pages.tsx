@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import type { Db } from "../db/client";
 import type { AppEnv } from "../http/context";
-import { requires } from "../organisers/auth";
+import { requires } from "../http/guard";
 import { noticeOnError, redirectWithNotice } from "../ui/flash";
 import { DataTable } from "../ui/table";
 import { inviteesFromCsv } from "./import";

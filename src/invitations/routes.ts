@@ -1,10 +1,10 @@
 // JSON API for invitations, and the public RSVP answer.
 import { createRoute, z } from "@hono/zod-openapi";
 import { throttlePublicPosts } from "../http/abuse";
+import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import { LANGS } from "../i18n";
 import { invalid } from "../lib/errors";
-import { requires } from "../organisers/auth";
 import { getWorkshop } from "../workshops/service";
 import { inviteesFromCsv, validateInvitees } from "./import";
 import {

@@ -1,6 +1,7 @@
 // Invitations: organisers invite by address; each invitee gets a personal RSVP link locked
 // to that address. Accepting skips approval and verification but not capacity.
 import { and, desc, eq, inArray } from "drizzle-orm";
+import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import {
@@ -14,7 +15,6 @@ import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
-import type { Actor } from "../organisers/roles";
 import type { Recipient } from "../registrations/notices";
 import { sendNotices } from "../registrations/send";
 import { admit, validateAnswers } from "../registrations/service";

@@ -21,3 +21,8 @@ export function normaliseEmail(value: string): string {
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
+
+/** A SQL LIKE pattern matching `q` anywhere, with LIKE's wildcards escaped (ESCAPE '\\'). */
+export function likeContaining(q: string): string {
+  return `%${q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+}

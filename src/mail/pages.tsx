@@ -1,8 +1,8 @@
 // The dev mailbox in the admin area: list, one message (headers, text, rendered HTML).
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
+import { requires } from "../http/guard";
 import { notFound } from "../lib/errors";
-import { requires } from "../organisers/auth";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";

@@ -1,8 +1,8 @@
 // GET /api/v1/mailbox: the dev mailbox as JSON (404 when Resend is configured).
 import { createRoute, z } from "@hono/zod-openapi";
+import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, ListQuery, problemResponses } from "../http/openapi";
 import { notFound } from "../lib/errors";
-import { requires } from "../organisers/auth";
 import { listMailbox } from "./mailbox";
 import { usesDevMailbox } from "./transports";
 

@@ -1,13 +1,13 @@
 // Admin pages: organiser accounts (owners only) and API tokens.
 import { z } from "@hono/zod-openapi";
 import { type Context, Hono } from "hono";
+import { can, ROLES } from "../access/roles";
 import type { AppEnv, SignedInEnv } from "../http/context";
+import { requires } from "../http/guard";
 import { onServiceError } from "../lib/errors";
 import { Field, Notice, parseForm, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
-import { requires } from "./auth";
-import { can, ROLES } from "./roles";
 import {
   createApiToken,
   createOrganiser,

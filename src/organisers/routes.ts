@@ -1,8 +1,8 @@
 // JSON API for organisers and API tokens.
 import { createRoute, z } from "@hono/zod-openapi";
+import { can, ROLES } from "../access/roles";
+import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, problemResponses } from "../http/openapi";
-import { requires } from "./auth";
-import { can, ROLES } from "./roles";
 import {
   createApiToken,
   createOrganiser,

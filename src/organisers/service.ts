@@ -3,6 +3,7 @@
 import { and, count, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import { createElement } from "react";
 import SignInEmail from "../../emails/sign-in";
+import type { Actor, Role } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { apiTokens, organisers, sessions, signInLinks } from "../db/schema";
@@ -12,7 +13,6 @@ import { cleanText, normaliseEmail } from "../lib/text";
 import { newId, newSecret, secretsEqual, sha256Hex } from "../lib/tokens";
 import { renderEmail } from "../mail/render";
 import type { Services } from "../services";
-import type { Actor, Role } from "./roles";
 
 const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;

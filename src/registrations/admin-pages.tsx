@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import type { Db } from "../db/client";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import type { AppEnv } from "../http/context";
-import { requires } from "../organisers/auth";
+import { requires } from "../http/guard";
 import { noticeOnError, redirectWithNotice } from "../ui/flash";
 import { Field, parseForm, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";

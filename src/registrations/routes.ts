@@ -3,9 +3,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../audit/service";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
+import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { toCsv } from "../lib/csv";
-import { requires } from "../organisers/auth";
 import { getWorkshop } from "../workshops/service";
 import { AddRegistrationSchema, ChangeRegistrationSchema } from "./schemas";
 import {
@@ -13,6 +13,7 @@ import {
   changeRegistration,
   checkIn,
   checkInByToken,
+  doorSearch,
   listRegistrations,
   registrationJson,
 } from "./service";
@@ -307,7 +308,8 @@ workshopRegistrationApi.openapi(
     path: "/check-in",
     middleware: [requires("checkin", { workshop: "id" })] as const,
     tags: ["Check-in"],
-    summary: "Door search: confirmed and checked-in people by name (no emails)",
+    summary:
+      "Door search: confirmed and checked-in people whose name or affiliation matches (never by address, and no addresses shown)",
     security: bearerSecurity,
     request: { params: IdParam, query: z.object({ q: z.string().max(100).optional() }) },
     responses: {
@@ -329,13 +331,7 @@ workshopRegistrationApi.openapi(
     const { id } = c.req.valid("param");
     await getWorkshop(db, id);
     const q = c.req.valid("query").q;
-    const [confirmed, attended] = await Promise.all([
-      listRegistrations(db, id, { status: "confirmed", q, limit: 50 }),
-      listRegistrations(db, id, { status: "attended", q, limit: 50 }),
-    ]);
-    const data = [...confirmed.data, ...attended.data]
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map(doorJson);
+    const data = (await doorSearch(db, id, q ?? "", 100)).map(doorJson);
     await audit(db, c.var.actor, {
       action: "attendees.view",
       targetType: "workshop",

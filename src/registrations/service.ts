@@ -1,6 +1,8 @@
 // Registrations: the public flow (register, verify, cancel), organiser decisions, check-in.
 // Every status change goes through the seat engine, one batch per change.
-import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { type Actor, can } from "../access/roles";
+import { roleOn } from "../access/team";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { type Keyset, paginate } from "../db/paginate";
@@ -8,16 +10,15 @@ import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "..
 import type { Lang, NoticeKind } from "../i18n";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import { canMove, statusesFrom } from "../lib/state-machine";
-import { cleanText, normaliseEmail } from "../lib/text";
+import { cleanText, likeContaining, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
-import type { Actor } from "../organisers/roles";
 import type { Services } from "../services";
 import { seatState } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { buildNotice } from "./notices";
 import { applyMove, type SeatResult, type Target } from "./seats";
 import { sendNotices } from "./send";
-import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
+import { REGISTRATION_TRANSITIONS, type RegistrationStatus, SEAT_HOLDING } from "./status";
 import { resolveToken } from "./tokens";
 
 export type Registration = typeof registrations.$inferSelect;
@@ -348,14 +349,21 @@ export function findRegistration(db: Db, id: string): Promise<Registration | und
   return db.query.registrations.findFirst({ where: eq(registrations.id, id) });
 }
 
-/** The registration (with its workshop) a check-in code names, or undefined when invalid or expired. */
-export async function findByCheckInToken(db: Db, token: string) {
+/**
+ * The registration (with its workshop) a check-in code names, or undefined when the code is
+ * invalid, expired, or for a workshop `actor` may not check people in at: door staff of one
+ * workshop learn nothing from another workshop's codes.
+ */
+export async function findByCheckInToken(db: Db, actor: Actor, token: string) {
   const id = await resolveToken(db, "checkin", token);
   if (!id) return undefined;
-  return db.query.registrations.findFirst({
+  const found = await db.query.registrations.findFirst({
     where: eq(registrations.id, id),
     with: { workshop: true },
   });
+  if (!found) return undefined;
+  const role = await roleOn(db, actor, found.workshopId);
+  return role && can(role, "checkin") ? found : undefined;
 }
 
 /** An organiser's decision: approve, reject, waitlist, cancel, re-confirm; role and notes. */
@@ -479,10 +487,10 @@ export async function checkInByToken(
   actor: Actor,
   token: string,
 ): Promise<CheckInResult & { workshop: Workshop }> {
-  const id = await resolveToken(db, "checkin", token);
-  if (!id) throw notFound("This check-in code is not valid, or has expired.");
-  const result = await checkIn(db, actor, id);
-  return { ...result, workshop: await getWorkshopRow(db, result.registration.workshopId) };
+  const found = await findByCheckInToken(db, actor, token);
+  if (!found) throw notFound("This check-in code is not valid, or has expired.");
+  const result = await checkIn(db, actor, found.id);
+  return { ...result, workshop: found.workshop };
 }
 
 /** An organiser adds someone directly: no verification or approval, but capacity holds. */
@@ -539,7 +547,7 @@ const NEWEST_FIRST: Keyset = {
 
 /** Registrations of a workshop, newest first, filtered and searched, a page at a time. */
 export function listRegistrations(db: Db, workshopId: string, query: ListQuery) {
-  const term = query.q ? `%${query.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%` : undefined;
+  const term = query.q ? likeContaining(query.q) : undefined;
   return paginate(db, NEWEST_FIRST, query, (after, window) =>
     db.query.registrations.findMany({
       where: and(
@@ -557,6 +565,47 @@ export function listRegistrations(db: Db, workshopId: string, query: ListQuery) 
       ...window,
     }),
   );
+}
+
+/** What door staff may see of a person: never an address. */
+export type DoorView = Pick<
+  Registration,
+  "id" | "name" | "affiliation" | "status" | "role" | "checkedInAt"
+>;
+
+/**
+ * Door search: confirmed and checked-in people whose name or affiliation matches, by name.
+ * Never by address: a search for `@ministry.example` must not tell who is coming.
+ */
+export async function doorSearch(
+  db: Db,
+  workshopId: string,
+  q: string,
+  limit: number,
+): Promise<DoorView[]> {
+  const term = likeContaining(q);
+  return db
+    .select({
+      id: registrations.id,
+      name: registrations.name,
+      affiliation: registrations.affiliation,
+      status: registrations.status,
+      role: registrations.role,
+      checkedInAt: registrations.checkedInAt,
+    })
+    .from(registrations)
+    .where(
+      and(
+        eq(registrations.workshopId, workshopId),
+        inArray(registrations.status, SEAT_HOLDING),
+        or(
+          sql`${registrations.name} LIKE ${term} ESCAPE '\\'`,
+          sql`${registrations.affiliation} LIKE ${term} ESCAPE '\\'`,
+        ),
+      ),
+    )
+    .orderBy(asc(registrations.name))
+    .limit(limit);
 }
 
 export function registrationJson(r: Registration) {

@@ -8,6 +8,7 @@ import { raw } from "hono/html";
 import { testSend } from "../distributions/create";
 import { personalise, renderReport } from "../distributions/render";
 import type { AppEnv, SignedInEnv } from "../http/context";
+import { requires } from "../http/guard";
 import {
   DEFAULT_LANG,
   dictionary,
@@ -19,7 +20,6 @@ import {
   languageOf,
 } from "../i18n";
 import { invalid, onServiceError } from "../lib/errors";
-import { requires } from "../organisers/auth";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../ui/flash";
 import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
@@ -106,7 +106,8 @@ function ReportForm({
   );
 }
 
-const workshopOptions = (c: Context<SignedInEnv>) => listWorkshopChoices(c.var.services.db);
+const workshopOptions = (c: Context<SignedInEnv>) =>
+  listWorkshopChoices(c.var.services.db, c.var.actor);
 
 reportAdminPages.get("/", requires("workshops.manage"), async (c) => {
   const list = await listReports(c.var.services.db);

@@ -11,7 +11,7 @@ import {
   listDistributions,
 } from "../distributions/create";
 import type { AppEnv } from "../http/context";
-import { requires } from "../organisers/auth";
+import { requires } from "../http/guard";
 import { listTopics } from "../subscribers/service";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../ui/flash";
 import { Field } from "../ui/forms";

@@ -7,10 +7,10 @@ import {
   getDistribution,
   testSend,
 } from "../distributions/create";
+import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import { LANGS, type Lang } from "../i18n";
 import { invalid } from "../lib/errors";
-import { requires } from "../organisers/auth";
 import { TestSendSchema } from "./schemas";
 import {
   createReport,

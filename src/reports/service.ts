@@ -1,6 +1,7 @@
 // Reports: one version per language (title, summary, Markdown body), drafts, publishing
 // with an optional embargo on the public page.
 import { and, desc, eq, isNull, lte, or } from "drizzle-orm";
+import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import { reports, reportVersions } from "../db/schema";
@@ -8,7 +9,6 @@ import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
-import type { Actor } from "../organisers/roles";
 import { slugify } from "../workshops/service";
 
 export type Report = typeof reports.$inferSelect;

@@ -3,10 +3,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../audit/service";
 import { SUBSCRIBER_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
+import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { LANGS } from "../i18n";
 import { parseCsv, toCsv } from "../lib/csv";
-import { requires } from "../organisers/auth";
 import { NewTopicSchema } from "./schemas";
 import {
   confirmSubscription,

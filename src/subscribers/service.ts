@@ -3,6 +3,7 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
+import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import { paginate } from "../db/paginate";
@@ -23,7 +24,6 @@ import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import { renderEmail } from "../mail/render";
-import type { Actor } from "../organisers/roles";
 import type { Services } from "../services";
 import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
 

@@ -1,7 +1,7 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
+import type { Actor } from "../access/roles";
 import { dictionary, dirOf, type Lang, languageOf, otherLangs } from "../i18n";
-import type { Actor } from "../organisers/roles";
 
 export interface PageProps {
   lang: Lang;

@@ -2,14 +2,14 @@
 // which composes the sections that the features it holds export (registrations,
 // invitations, messages) without reading their tables.
 import { Hono } from "hono";
+import { can } from "../access/roles";
 import { MessageSection } from "../attendees/message-pages";
 import { audit } from "../audit/service";
 import type { AppEnv } from "../http/context";
+import { requires } from "../http/guard";
 import { InvitationsSection, loadInvitationsSection } from "../invitations/admin-pages";
 import { onServiceError } from "../lib/errors";
 import { formatRange } from "../lib/time";
-import { requires } from "../organisers/auth";
-import { can } from "../organisers/roles";
 import { loadRegistrationsSection, RegistrationsSection } from "../registrations/admin-pages";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../ui/flash";
 import { Page } from "../ui/layout";
@@ -24,6 +24,8 @@ import {
   publishWorkshop,
   updateWorkshop,
 } from "./service";
+import { listMembers } from "./team";
+import { TeamSection } from "./team-pages";
 import type { Workshop } from "./types";
 
 export const workshopAdminPages = new Hono<AppEnv>();
@@ -35,7 +37,7 @@ const STATUS_BADGE: Record<string, string> = {
 };
 
 workshopAdminPages.get("/", requires("workshops.manage"), async (c) => {
-  const page = await listWorkshops(c.var.services.db, {
+  const page = await listWorkshops(c.var.services.db, c.var.actor, {
     limit: 50,
     cursor: c.req.query("cursor") || undefined,
   });
@@ -176,6 +178,7 @@ workshopAdminPages.get("/:id", requires("workshops.manage", { workshop: "id" }),
     cursor: c.req.query("cursor"),
   });
   const invitations = await loadInvitationsSection(db, workshop.id);
+  const members = await listMembers(db, workshop.id);
   await audit(db, actor, {
     action: "attendees.view",
     targetType: "workshop",
@@ -231,6 +234,8 @@ workshopAdminPages.get("/:id", requires("workshops.manage", { workshop: "id" }),
       <InvitationsSection data={invitations} />
 
       <MessageSection workshopId={workshop.id} />
+
+      <TeamSection workshopId={workshop.id} members={members} />
     </Page>,
   );
 });

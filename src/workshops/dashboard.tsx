@@ -1,15 +1,15 @@
 // The organisers' home: the workshops coming up (with their door pages), the state of the
 // mail, and the way to the other admin areas.
 import { Hono } from "hono";
+import { can } from "../access/roles";
 import type { AppEnv } from "../http/context";
+import { requires } from "../http/guard";
 import { formatRange } from "../lib/time";
 import { countEmailsByStatus } from "../mail/outbox";
 import { usesDevMailbox } from "../mail/transports";
-import { requires } from "../organisers/auth";
-import { can } from "../organisers/roles";
 import { countOrganisers } from "../organisers/service";
 import { Page } from "../ui/layout";
-import { listUpcoming } from "./service";
+import { listUpcomingFor } from "./service";
 
 export const dashboardPages = new Hono<AppEnv>();
 
@@ -18,8 +18,7 @@ dashboardPages.get("/", requires("dashboard.view"), async (c) => {
   const actor = c.var.actor;
   const mail = await countEmailsByStatus(db);
   const organiserCount = await countOrganisers(db);
-  const upcoming = await listUpcoming(db, new Date(), 10);
-  const manages = can(actor.role, "workshops.manage");
+  const upcoming = await listUpcomingFor(db, actor, c.var.services.now(), 10);
   return c.html(
     <Page lang="en" title="Dashboard" area="admin" actor={actor} path="/admin">
       <h1>Dashboard</h1>
@@ -31,12 +30,16 @@ dashboardPages.get("/", requires("dashboard.view"), async (c) => {
         <p class="muted">No published workshops coming up.</p>
       ) : (
         <ul>
-          {upcoming.map((w) => (
+          {upcoming.map(({ workshop: w, role }) => (
             <li>
               <span dir="auto">{w.title}</span> ·{" "}
               {formatRange(w.startsAt, w.endsAt, w.timezone, "en")} ·{" "}
-              {manages ? <a href={`/admin/workshops/${w.id}`}>Manage</a> : null}{" "}
-              {manages ? "·" : null} <a href={`/admin/workshops/${w.id}/door`}>Door</a>
+              {can(role, "workshops.manage") ? (
+                <>
+                  <a href={`/admin/workshops/${w.id}`}>Manage</a> ·{" "}
+                </>
+              ) : null}
+              <a href={`/admin/workshops/${w.id}/door`}>Door</a>
             </li>
           ))}
         </ul>

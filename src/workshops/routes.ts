@@ -1,9 +1,9 @@
 // JSON API for workshops (organisers), plus the schedule exports.
 import { createRoute, z } from "@hono/zod-openapi";
+import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { toCsv } from "../lib/csv";
 import { calendarFile } from "../lib/ics";
-import { requires } from "../organisers/auth";
 import { locationText } from "../registrations/notices";
 import { CreateWorkshopSchema, UpdateWorkshopSchema } from "./schemas";
 import {
@@ -39,7 +39,7 @@ workshopApi.openapi(
     },
   }),
   async (c) => {
-    const rows = await listSchedule(c.var.services.db, 1000);
+    const rows = await listSchedule(c.var.services.db, c.var.actor, 1000);
     const host = new URL(c.env.APP_URL).host;
     const ics = calendarFile(
       rows.map((w) => ({
@@ -75,7 +75,7 @@ workshopApi.openapi(
     },
   }),
   async (c) => {
-    const rows = await listSchedule(c.var.services.db, 5000);
+    const rows = await listSchedule(c.var.services.db, c.var.actor, 5000);
     const csv = toCsv(
       [
         "id",
@@ -156,7 +156,7 @@ workshopApi.openapi(
     },
   }),
   async (c) => {
-    const page = await listWorkshops(c.var.services.db, c.req.valid("query"));
+    const page = await listWorkshops(c.var.services.db, c.var.actor, c.req.valid("query"));
     return c.json({ data: page.data.map(workshopJson), nextCursor: page.nextCursor }, 200);
   },
 );

@@ -1,6 +1,8 @@
 // Workshops: create, change, publish, cancel; the public views of them. Seat changes caused
 // by a capacity change go through the seat engine (registrations/seats.ts).
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import type { Actor } from "../access/roles";
+import { teamRoles, visibleTo } from "../access/team";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import { type Keyset, paginate } from "../db/paginate";
@@ -9,12 +11,12 @@ import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
-import type { Actor } from "../organisers/roles";
 import type { Recipient } from "../registrations/notices";
 import { applyMove } from "../registrations/seats";
 import { sendNotices } from "../registrations/send";
 import type { Services } from "../services";
 import type { CreateWorkshopInput, UpdateWorkshopInput } from "./schemas";
+import { creatorMembership } from "./team";
 import type { Workshop } from "./types";
 
 export function slugify(title: string): string {
@@ -90,6 +92,8 @@ export async function createWorkshop(
           })
           .returning(),
         auditInsert(db, actor, { action: "workshop.create", targetType: "workshop", targetId: id }),
+        // Whoever creates a workshop is on its team; owners see every workshop anyway.
+        ...creatorMembership(db, actor, id),
       ]);
       return rows[0]!;
     } catch (error) {
@@ -109,30 +113,55 @@ export async function getWorkshop(db: Db, id: string): Promise<Workshop> {
 
 const LATEST_START_FIRST: Keyset = { id: workshops.id, by: workshops.startsAt, direction: "desc" };
 
+/** The workshops `actor` may see (all for owners, their teams' for others), a page at a time. */
 export function listWorkshops(
   db: Db,
+  actor: Actor,
   query: { limit: number; cursor?: string; status?: Workshop["status"] },
 ) {
   return paginate(db, LATEST_START_FIRST, query, (after, window) =>
     db.query.workshops.findMany({
-      where: and(query.status ? eq(workshops.status, query.status) : undefined, after),
+      where: and(
+        visibleTo(actor),
+        query.status ? eq(workshops.status, query.status) : undefined,
+        after,
+      ),
       ...window,
     }),
   );
 }
 
-/** Every workshop, latest start first, up to `limit`: the schedule exports. */
-export function listSchedule(db: Db, limit: number) {
-  return db.query.workshops.findMany({ orderBy: [desc(workshops.startsAt)], limit });
+/** The workshops `actor` may see, latest start first, up to `limit`: the schedule exports. */
+export function listSchedule(db: Db, actor: Actor, limit: number) {
+  return db.query.workshops.findMany({
+    where: visibleTo(actor),
+    orderBy: [desc(workshops.startsAt)],
+    limit,
+  });
 }
 
-/** Ids and titles of the latest 100 workshops, latest start first: a form's choice of workshop. */
-export function listWorkshopChoices(db: Db) {
+/** Ids and titles of the latest 100 workshops `actor` may see: a form's choice of workshop. */
+export function listWorkshopChoices(db: Db, actor: Actor) {
   return db
     .select({ id: workshops.id, title: workshops.title })
     .from(workshops)
+    .where(visibleTo(actor))
     .orderBy(desc(workshops.startsAt))
     .limit(100);
+}
+
+/**
+ * The published workshops `actor` may see that have not ended, soonest first, each with
+ * the role `actor` has on it (the organisers' dashboard).
+ */
+export async function listUpcomingFor(db: Db, actor: Actor, now: Date, limit: number) {
+  const rows = await db.query.workshops.findMany({
+    where: and(visibleTo(actor), eq(workshops.status, "published"), gt(workshops.endsAt, now)),
+    orderBy: [asc(workshops.startsAt)],
+    limit,
+  });
+  const roles = actor.role === "owner" ? null : await teamRoles(db, actor);
+  return rows.map((w) => ({ workshop: w, role: roles ? (roles.get(w.id) ?? "door") : actor.role }));
 }
 
 /** Published workshops that have not ended, soonest first (the public home page). */

@@ -1,9 +1,9 @@
 // Small helpers for tests that talk to the Worker as a client would.
 import { env, exports as workerExports } from "cloudflare:workers";
+import type { Role } from "../../src/access/roles";
 import { createDb } from "../../src/db/client";
 import { sessions } from "../../src/db/schema";
 import { newId, newSecret, sha256Hex } from "../../src/lib/tokens";
-import type { Role } from "../../src/organisers/roles";
 import {
   BUILT_IN_OWNER,
   createOrganiser,
