@@ -3,34 +3,45 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { csrf } from "hono/csrf";
 import { checkInPages, doorPages } from "./attendees/door-pages";
-import { messageAdminPages } from "./attendees/message-pages";
+import { messageAdminPages, messageSection } from "./attendees/message-pages";
 import { messageApi } from "./attendees/routes";
 import { isolateMeter } from "./db/metering";
+import {
+  distributionAdminPages,
+  reportDistributionAdminPages,
+  sendingSection,
+} from "./distributions/pages";
+import { distributionApi, reportDistributionApi } from "./distributions/routes";
 import { homePages } from "./home/pages";
 import { ApiReference } from "./http/api-docs";
 import type { AppEnv } from "./http/context";
 import { onError, onNotFound } from "./http/errors";
 import { bodyLimits, requestContext, requireContentType, securityHeaders } from "./http/middleware";
-import { invitationAdminPages, workshopInvitationAdminPages } from "./invitations/admin-pages";
+import {
+  invitationAdminPages,
+  invitationsSection,
+  workshopInvitationAdminPages,
+} from "./invitations/admin-pages";
 import { invitationPages } from "./invitations/pages";
 import { invitationApi, rsvpApi, workshopInvitationApi } from "./invitations/routes";
-import { mailPages } from "./mail/pages";
-import { mailApi } from "./mail/routes";
+import { mailPages } from "./mailbox/pages";
+import { mailApi } from "./mailbox/routes";
 import { authenticate } from "./organisers/auth";
 import { organiserPages, tokenPages } from "./organisers/pages";
 import { meApi, organiserApi, tokenApi } from "./organisers/routes";
 import { sessionPages } from "./organisers/sign-in-pages";
 import {
   registrationAdminPages,
+  registrationsSection,
   workshopRegistrationAdminPages,
 } from "./registrations/admin-pages";
+import { registrationFormPages } from "./registrations/form-pages";
 import { registrationPages } from "./registrations/pages";
 import { participantApi, publicRegistrationApi } from "./registrations/public-routes";
 import { checkInApi, registrationApi, workshopRegistrationApi } from "./registrations/routes";
-import { reportAdminPages } from "./reports/admin-pages";
-import { distributionAdminPages, reportDistributionAdminPages } from "./reports/distribution-pages";
+import { reportAdminPages, reportPage } from "./reports/admin-pages";
 import { reportPages } from "./reports/pages";
-import { distributionApi, reportApi } from "./reports/routes";
+import { reportApi } from "./reports/routes";
 import { subscriberAdminPages, topicAdminPages } from "./subscribers/admin-pages";
 import { subscribePages, subscriberPages, unsubscribePages } from "./subscribers/pages";
 import {
@@ -40,11 +51,11 @@ import {
   topicApi,
 } from "./subscribers/routes";
 import { webhookApi } from "./webhooks/routes";
-import { workshopAdminPages } from "./workshops/admin-pages";
+import { workshopAdminPages, workshopPage } from "./workshops/admin-pages";
 import { dashboardPages } from "./workshops/dashboard";
 import { workshopPages } from "./workshops/pages";
 import { workshopApi } from "./workshops/routes";
-import { teamPages } from "./workshops/team-pages";
+import { teamPages, teamSection } from "./workshops/team-pages";
 import { teamApi } from "./workshops/team-routes";
 
 const OPENAPI_CONFIG = {
@@ -88,6 +99,7 @@ export function createApp() {
   api.route("/subscribers.csv", subscriberExportApi);
   api.route("/public/subscriptions", subscriptionApi);
   api.route("/reports", reportApi);
+  api.route("/reports/:id/distributions", reportDistributionApi);
   api.route("/distributions", distributionApi);
   api.route("/webhooks", webhookApi);
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
@@ -121,6 +133,7 @@ export function createApp() {
   );
   app.route("/", homePages);
   app.route("/workshops", workshopPages);
+  app.route("/workshops/:slug/register", registrationFormPages);
   app.route("/r", registrationPages);
   app.route("/i", invitationPages);
   app.route("/subscribe", subscribePages);
@@ -128,11 +141,16 @@ export function createApp() {
   app.route("/u", unsubscribePages);
   app.route("/reports", reportPages);
   app.route("/admin/reports", reportAdminPages);
+  app.route("/admin/reports", reportPage([sendingSection]));
   app.route("/admin/reports/:id/distributions", reportDistributionAdminPages);
   app.route("/admin/distributions", distributionAdminPages);
   app.route("/admin/subscribers", subscriberAdminPages);
   app.route("/admin/topics", topicAdminPages);
   app.route("/admin/workshops", workshopAdminPages);
+  app.route(
+    "/admin/workshops",
+    workshopPage([registrationsSection, invitationsSection, messageSection, teamSection]),
+  );
   app.route("/admin/workshops/:id/team", teamPages);
   app.route("/admin/workshops/:id/registrations", workshopRegistrationAdminPages);
   app.route("/admin/registrations", registrationAdminPages);

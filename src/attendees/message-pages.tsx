@@ -2,9 +2,11 @@
 // participant of the chosen statuses.
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
+import { redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
-import { redirectWithNotice } from "../ui/flash";
+import type { Section } from "../http/sections";
 import { Field, parseForm } from "../ui/forms";
+import type { Workshop } from "../workshops/types";
 import { messageParticipants } from "./messages";
 import { MessageSchema } from "./schemas";
 
@@ -12,6 +14,11 @@ import { MessageSchema } from "./schemas";
 export const messageAdminPages = new Hono<AppEnv>();
 
 /** The message section of a workshop's admin page. */
+/** The message form of a workshop's admin page, as the page composes it. */
+export const messageSection: Section<Workshop> = {
+  load: async (_c, workshop) => ({ rows: 0, view: <MessageSection workshopId={workshop.id} /> }),
+};
+
 export function MessageSection({ workshopId }: { workshopId: string }) {
   const base = `/admin/workshops/${workshopId}`;
   return (

@@ -17,11 +17,11 @@ import { openStatuses, statusesFrom } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "../mail/retry";
 import type { MailTransport, OutgoingEmail, SendOutcome } from "../mail/transport";
+import { personalise } from "../reports/email";
 import type { Services } from "../services";
 import { unsubscribeToken } from "../subscribers/tokens";
 import type { Distribution } from "./context";
 import { completeIfDone, countInto } from "./ledger";
-import { personalise } from "./render";
 import { DELIVERY_TRANSITIONS, moveDeliveries } from "./status";
 
 export type ChunkVerdict =

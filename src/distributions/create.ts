@@ -12,15 +12,15 @@ import {
   topics,
   workshops,
 } from "../db/schema";
-import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { canMove } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
-import { getReport, type ReportWithVersions, versionFor } from "../reports/service";
+import { renderReport } from "../reports/email";
+import { getReport } from "../reports/service";
 import type { Services } from "../services";
 import type { Distribution } from "./context";
 import { countInto } from "./ledger";
-import { personalise, renderReport, renderRows } from "./render";
+import { renderRows } from "./renders";
 import { DISTRIBUTION_TRANSITIONS, moveDeliveries, moveDistributions } from "./status";
 
 export async function createDistribution(
@@ -147,21 +147,3 @@ export async function cancelDistribution(db: Db, actor: Actor, id: string) {
 }
 
 /** The report as recipients would get it, to one address (the organiser's), now. */
-export async function testSend(ctx: Services, report: ReportWithVersions, to: string, lang: Lang) {
-  const renders = await renderReport(report, ctx.settings.appUrl);
-  const version = versionFor(report, lang);
-  const render = renders.find((r) => r.language === version.language)!;
-  const url = `${ctx.settings.appUrl}/admin/reports/${report.id}`;
-  const { html, text } = personalise(render, to.split("@")[0]!, url);
-  return ctx.mailer.send({
-    to,
-    subject: `[Test] ${render.subject}`,
-    html,
-    text,
-    kind: "report:test",
-    headers: {
-      "List-Unsubscribe": `<${url}>`,
-      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    },
-  });
-}

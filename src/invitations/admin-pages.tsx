@@ -3,9 +3,11 @@
 import { Hono } from "hono";
 import type { Db } from "../db/client";
 import type { AppEnv } from "../http/context";
+import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
-import { noticeOnError, redirectWithNotice } from "../ui/flash";
+import type { Section } from "../http/sections";
 import { DataTable } from "../ui/table";
+import type { Workshop } from "../workshops/types";
 import { inviteesFromCsv } from "./import";
 import { addInvitations, listInvitations, resendInvitation, revokeInvitation } from "./service";
 
@@ -19,6 +21,14 @@ export async function loadInvitationsSection(db: Db, workshopId: string) {
   const invites = await listInvitations(db, workshopId);
   return { workshopId, invites, rows: invites.length };
 }
+
+/** The invitations section of a workshop's admin page, as the page composes it. */
+export const invitationsSection: Section<Workshop> = {
+  async load(c, workshop) {
+    const data = await loadInvitationsSection(c.var.services.db, workshop.id);
+    return { rows: data.rows, view: <InvitationsSection data={data} /> };
+  },
+};
 
 /** The invitations section of a workshop's admin page: status, send, revoke, invite people. */
 export function InvitationsSection({

@@ -4,10 +4,12 @@ import { Hono } from "hono";
 import type { Db } from "../db/client";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import type { AppEnv } from "../http/context";
+import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
-import { noticeOnError, redirectWithNotice } from "../ui/flash";
+import type { Section } from "../http/sections";
 import { Field, parseForm, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
+import type { Workshop } from "../workshops/types";
 import { AddRegistrationSchema, ChangeRegistrationSchema } from "./schemas";
 import {
   addRegistration,
@@ -93,6 +95,18 @@ export async function loadRegistrationsSection(
   });
   return { workshopId, status, q, page, rows: page.data.length };
 }
+
+/** The registrations section of a workshop's admin page, as the page composes it. */
+export const registrationsSection: Section<Workshop> = {
+  async load(c, workshop) {
+    const data = await loadRegistrationsSection(c.var.services.db, workshop.id, {
+      status: c.req.query("status"),
+      q: c.req.query("q"),
+      cursor: c.req.query("cursor"),
+    });
+    return { rows: data.rows, view: <RegistrationsSection data={data} /> };
+  },
+};
 
 /** The registrations section of a workshop's admin page: filter, table, decisions, add a person. */
 export function RegistrationsSection({

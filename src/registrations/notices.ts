@@ -11,7 +11,7 @@ import { qrMatrix } from "../lib/qr";
 import { formatRange } from "../lib/time";
 import type { Mailer } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
-import type { Workshop } from "../workshops/types";
+import { locationText, type Workshop } from "../workshops/types";
 import { checkinTokenExpiry, mintToken, registrationTokenExpiry } from "./tokens";
 
 export interface Recipient {
@@ -32,13 +32,6 @@ const NO_LINK: readonly NoticeKind[] = [
   "workshop_cancelled",
   "invitation_cancelled",
 ];
-
-export function locationText(workshop: Workshop): string | null {
-  const venue = [workshop.venueName, workshop.venueAddress, workshop.venueCity]
-    .filter(Boolean)
-    .join(", ");
-  return venue || null;
-}
 
 /** Whether this recipient may see venue details and the online link. */
 function showsLocation(workshop: Workshop, kind: NoticeKind): boolean {

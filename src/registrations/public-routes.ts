@@ -9,7 +9,7 @@ import { notFound } from "../lib/errors";
 import { subscribe } from "../subscribers/service";
 import { getPublishedBySlug } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
-import { locationText } from "./notices";
+import { locationText } from "../workshops/types";
 import { nameField } from "./schemas";
 import { cancelByToken, findByToken, register, verify } from "./service";
 

@@ -5,10 +5,10 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { raw } from "hono/html";
-import { testSend } from "../distributions/create";
-import { personalise, renderReport } from "../distributions/render";
 import type { AppEnv, SignedInEnv } from "../http/context";
+import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
+import type { Section } from "../http/sections";
 import {
   DEFAULT_LANG,
   dictionary,
@@ -20,11 +20,10 @@ import {
   languageOf,
 } from "../i18n";
 import { invalid, onServiceError } from "../lib/errors";
-import { FlashNotice, noticeOnError, redirectWithNotice } from "../ui/flash";
 import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { listWorkshopChoices } from "../workshops/service";
-import { loadSendingSection, SendingSection } from "./distribution-pages";
+import { personalise, renderReport, testSend } from "./email";
 import { fromForm, utcFromForm } from "./form";
 import { ReportArticle } from "./pages";
 import { TestSendSchema } from "./schemas";
@@ -170,63 +169,72 @@ reportAdminPages.post("/", requires("workshops.manage"), async (c) => {
   );
 });
 
-reportAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
-  const db = c.var.services.db;
-  const report = await getReport(db, c.req.param("id"));
-  const sending = await loadSendingSection(db, report.id);
-  const base = `/admin/reports/${report.id}`;
-  return c.html(
-    <Page lang="en" title="Report" area="admin" actor={c.var.actor} path="/admin/reports">
-      <p>
-        <a href="/admin/reports">← Reports</a>
-      </p>
-      <h1 dir="auto">{versionFor(report, report.defaultLanguage).title}</h1>
-      <FlashNotice c={c} />
-      <p>
-        <span class={`badge ${report.status === "published" ? "ok" : "warn"}`}>
-          {report.status}
-        </span>
-        {report.embargoUntil ? ` · public page from ${report.embargoUntil.toISOString()}` : ""}
-      </p>
-      <h2>Preview</h2>
-      <ul>
-        {report.versions.map((v) => (
-          <li>
-            {languageOf(v.language).englishName}:{" "}
-            <a href={`${base}/preview?lang=${v.language}`}>web page</a> ·{" "}
-            <a href={`${base}/email?lang=${v.language}`}>email</a>
-          </li>
-        ))}
-      </ul>
-      <form method="post" action={`${base}/test-send`} class="row">
-        <label for="f-to" class="hint">
-          Send a test to
-        </label>
-        <input id="f-to" name="to" type="email" value={c.var.actor?.email ?? ""} required />
-        <button type="submit" class="secondary">
-          Send test
-        </button>
-      </form>
-      <h2>Publish</h2>
-      <form method="post" action={`${base}/publish`} class="stack">
-        <Field
-          name="embargoUntil"
-          label="Embargo until (UTC, optional)"
-          type="datetime-local"
-          hint="Attendees can receive the report now; the public page opens at this time."
-        />
-        <div>
-          <button type="submit">
-            {report.status === "published" ? "Publish again (update embargo)" : "Publish"}
+/**
+ * Each report's page: previews, test send, publishing, the sections other features add (its
+ * sending, from distributions), then the editor. Built by app.tsx with those sections.
+ */
+export function reportPage(sections: Section<ReportWithVersions>[]) {
+  const pages = new Hono<AppEnv>();
+  pages.get("/:id", requires("workshops.manage"), async (c) => {
+    const db = c.var.services.db;
+    const report = await getReport(db, c.req.param("id"));
+    const loaded = [];
+    for (const section of sections) loaded.push(await section.load(c, report));
+    const base = `/admin/reports/${report.id}`;
+    return c.html(
+      <Page lang="en" title="Report" area="admin" actor={c.var.actor} path="/admin/reports">
+        <p>
+          <a href="/admin/reports">← Reports</a>
+        </p>
+        <h1 dir="auto">{versionFor(report, report.defaultLanguage).title}</h1>
+        <FlashNotice c={c} />
+        <p>
+          <span class={`badge ${report.status === "published" ? "ok" : "warn"}`}>
+            {report.status}
+          </span>
+          {report.embargoUntil ? ` · public page from ${report.embargoUntil.toISOString()}` : ""}
+        </p>
+        <h2>Preview</h2>
+        <ul>
+          {report.versions.map((v) => (
+            <li>
+              {languageOf(v.language).englishName}:{" "}
+              <a href={`${base}/preview?lang=${v.language}`}>web page</a> ·{" "}
+              <a href={`${base}/email?lang=${v.language}`}>email</a>
+            </li>
+          ))}
+        </ul>
+        <form method="post" action={`${base}/test-send`} class="row">
+          <label for="f-to" class="hint">
+            Send a test to
+          </label>
+          <input id="f-to" name="to" type="email" value={c.var.actor?.email ?? ""} required />
+          <button type="submit" class="secondary">
+            Send test
           </button>
-        </div>
-      </form>
-      <SendingSection report={report} data={sending} />
-      <h2>Edit</h2>
-      <ReportForm action={base} report={report} workshopsList={await workshopOptions(c)} />
-    </Page>,
-  );
-});
+        </form>
+        <h2>Publish</h2>
+        <form method="post" action={`${base}/publish`} class="stack">
+          <Field
+            name="embargoUntil"
+            label="Embargo until (UTC, optional)"
+            type="datetime-local"
+            hint="Attendees can receive the report now; the public page opens at this time."
+          />
+          <div>
+            <button type="submit">
+              {report.status === "published" ? "Publish again (update embargo)" : "Publish"}
+            </button>
+          </div>
+        </form>
+        {loaded.map((s) => s.view)}
+        <h2>Edit</h2>
+        <ReportForm action={base} report={report} workshopsList={await workshopOptions(c)} />
+      </Page>,
+    );
+  });
+  return pages;
+}
 
 reportAdminPages.post("/:id", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");

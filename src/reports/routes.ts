@@ -1,16 +1,10 @@
-// JSON API: reports and their distributions.
+// JSON API: reports (their distributions are in src/distributions/routes.ts).
 import { createRoute, z } from "@hono/zod-openapi";
-import {
-  cancelDistribution,
-  createDistribution,
-  distributionJson,
-  getDistribution,
-  testSend,
-} from "../distributions/create";
 import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import { LANGS, type Lang } from "../i18n";
 import { invalid } from "../lib/errors";
+import { testSend } from "./email";
 import { TestSendSchema } from "./schemas";
 import {
   createReport,
@@ -47,20 +41,8 @@ const ReportSchema = z
   .object({ id: z.string(), slug: z.string(), status: z.enum(["draft", "published"]) })
   .passthrough()
   .openapi("Report");
-const DistributionSchema = z
-  .object({
-    id: z.string(),
-    status: z.enum(["scheduled", "sending", "completed", "cancelled", "failed"]),
-    total: z.number(),
-    sent: z.number(),
-    failed: z.number(),
-    skipped: z.number(),
-  })
-  .passthrough()
-  .openapi("Distribution");
 
 export const reportApi = apiRouter();
-export const distributionApi = apiRouter();
 
 reportApi.openapi(
   createRoute({
@@ -199,55 +181,6 @@ reportApi.openapi(
 reportApi.openapi(
   createRoute({
     method: "post",
-    path: "/{id}/distributions",
-    middleware: [requires("workshops.manage")] as const,
-    tags: ["Reports"],
-    summary:
-      "Send a published report: to subscribers of topics (all active subscribers when neither topics nor attendeesOf is given), the attendees of a workshop by status who did not opt out, or both; now or at scheduledAt",
-    security: bearerSecurity,
-    request: {
-      params: IdParam,
-      body: {
-        required: true,
-        content: {
-          "application/json": {
-            schema: z
-              .object({
-                topics: z.array(z.string()).max(50).optional(),
-                attendeesOf: z
-                  .object({
-                    workshopId: z.string(),
-                    statuses: z
-                      .array(z.enum(["confirmed", "attended"]))
-                      .min(1)
-                      .default(["confirmed", "attended"]),
-                  })
-                  .optional(),
-                scheduledAt: z.iso.datetime({ offset: true }).optional(),
-              })
-              .strict(),
-          },
-        },
-      },
-    },
-    responses: {
-      201: { description: "Created", ...json(DistributionSchema) },
-      ...problemResponses(400, 401, 403, 404, 409, 415, 422),
-    },
-  }),
-  async (c) => {
-    const body = c.req.valid("json");
-    const d = await createDistribution(c.var.services, c.var.actor, c.req.valid("param").id, {
-      ...body,
-      scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : null,
-    });
-    return c.json(distributionJson(d), 201);
-  },
-);
-
-reportApi.openapi(
-  createRoute({
-    method: "post",
     path: "/{id}/test-send",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
@@ -282,49 +215,4 @@ reportApi.openapi(
     await testSend(c.var.services, report, to, body.language ?? report.defaultLanguage);
     return c.json({ to }, 202);
   },
-);
-
-distributionApi.openapi(
-  createRoute({
-    method: "get",
-    path: "/{id}",
-    middleware: [requires("workshops.manage")] as const,
-    tags: ["Reports"],
-    summary:
-      "A distribution's status and counts (total = sent + failed + skipped once completed; delivered, bounced, complained from webhooks)",
-    security: bearerSecurity,
-    request: { params: IdParam },
-    responses: {
-      200: { description: "Distribution", ...json(DistributionSchema) },
-      ...problemResponses(401, 403, 404),
-    },
-  }),
-  async (c) =>
-    c.json(
-      distributionJson(await getDistribution(c.var.services.db, c.req.valid("param").id)),
-      200,
-    ),
-);
-
-distributionApi.openapi(
-  createRoute({
-    method: "post",
-    path: "/{id}/cancel",
-    middleware: [requires("workshops.manage")] as const,
-    tags: ["Reports"],
-    summary: "Cancel a scheduled or running distribution: whatever has not gone out stops",
-    security: bearerSecurity,
-    request: { params: IdParam },
-    responses: {
-      200: { description: "Cancelled", ...json(DistributionSchema) },
-      ...problemResponses(401, 403, 404, 409),
-    },
-  }),
-  async (c) =>
-    c.json(
-      distributionJson(
-        await cancelDistribution(c.var.services.db, c.var.actor, c.req.valid("param").id),
-      ),
-      200,
-    ),
 );

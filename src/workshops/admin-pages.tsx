@@ -1,17 +1,14 @@
 // Organisers' workshop pages: list, create, edit, publish, cancel, and each workshop's page,
-// which composes the sections that the features it holds export (registrations,
-// invitations, messages) without reading their tables.
+// which composes the sections other features hand it (src/workshops/sections.ts).
 import { Hono } from "hono";
 import { can } from "../access/roles";
-import { MessageSection } from "../attendees/message-pages";
 import { audit } from "../audit/service";
 import type { AppEnv } from "../http/context";
+import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
-import { InvitationsSection, loadInvitationsSection } from "../invitations/admin-pages";
+import type { Section } from "../http/sections";
 import { onServiceError } from "../lib/errors";
 import { formatRange } from "../lib/time";
-import { loadRegistrationsSection, RegistrationsSection } from "../registrations/admin-pages";
-import { FlashNotice, noticeOnError, redirectWithNotice } from "../ui/flash";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
 import { workshopFormPage } from "./admin-form";
@@ -24,8 +21,6 @@ import {
   publishWorkshop,
   updateWorkshop,
 } from "./service";
-import { listMembers } from "./team";
-import { TeamSection } from "./team-pages";
 import type { Workshop } from "./types";
 
 export const workshopAdminPages = new Hono<AppEnv>();
@@ -168,74 +163,72 @@ workshopAdminPages.post(
   },
 );
 
-workshopAdminPages.get("/:id", requires("workshops.manage", { workshop: "id" }), async (c) => {
-  const db = c.var.services.db;
-  const actor = c.var.actor;
-  const workshop: Workshop = await getWorkshop(db, c.req.param("id"));
-  const registrations = await loadRegistrationsSection(db, workshop.id, {
-    status: c.req.query("status"),
-    q: c.req.query("q"),
-    cursor: c.req.query("cursor"),
-  });
-  const invitations = await loadInvitationsSection(db, workshop.id);
-  const members = await listMembers(db, workshop.id);
-  await audit(db, actor, {
-    action: "attendees.view",
-    targetType: "workshop",
-    targetId: workshop.id,
-    detail: { rows: registrations.rows + invitations.rows, view: "admin" },
-  });
-  const base = `/admin/workshops/${workshop.id}`;
-  return c.html(
-    <Page lang="en" title={workshop.title} area="admin" actor={actor} path="/admin/workshops">
-      <p>
-        <a href="/admin/workshops">← Workshops</a>
-      </p>
-      <h1 dir="auto">{workshop.title}</h1>
-      <FlashNotice c={c} />
-      <p>
-        <span class={`badge ${STATUS_BADGE[workshop.status]}`}>{workshop.status}</span> ·{" "}
-        {formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, "en")} ·{" "}
-        {workshop.confirmedCount} / {workshop.capacity ?? "∞"} seats · {workshop.registrationMode}
-      </p>
-      <div class="row">
-        <a class="button secondary" href={`${base}/edit`}>
-          Edit
-        </a>
-        {workshop.status === "draft" ? (
-          <form method="post" action={`${base}/publish`} class="inline">
-            <button type="submit">Publish</button>
-          </form>
-        ) : null}
-        {workshop.status === "published" ? (
-          <a class="button secondary" href={`/workshops/${workshop.slug}`}>
-            Public page
+/**
+ * Each workshop's page: its state and actions, then the sections other features add (the
+ * registrations, invitations, messages, team), in the order given. Built by app.tsx with
+ * those sections, so this feature imports none of them.
+ */
+export function workshopPage(sections: Section<Workshop>[]) {
+  const pages = new Hono<AppEnv>();
+  pages.get("/:id", requires("workshops.manage", { workshop: "id" }), async (c) => {
+    const db = c.var.services.db;
+    const actor = c.var.actor;
+    const workshop: Workshop = await getWorkshop(db, c.req.param("id"));
+    const loaded = [];
+    for (const section of sections) loaded.push(await section.load(c, workshop));
+    await audit(db, actor, {
+      action: "attendees.view",
+      targetType: "workshop",
+      targetId: workshop.id,
+      detail: { rows: loaded.reduce((n, s) => n + s.rows, 0), view: "admin" },
+    });
+    const base = `/admin/workshops/${workshop.id}`;
+    return c.html(
+      <Page lang="en" title={workshop.title} area="admin" actor={actor} path="/admin/workshops">
+        <p>
+          <a href="/admin/workshops">← Workshops</a>
+        </p>
+        <h1 dir="auto">{workshop.title}</h1>
+        <FlashNotice c={c} />
+        <p>
+          <span class={`badge ${STATUS_BADGE[workshop.status]}`}>{workshop.status}</span> ·{" "}
+          {formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, "en")} ·{" "}
+          {workshop.confirmedCount} / {workshop.capacity ?? "∞"} seats · {workshop.registrationMode}
+        </p>
+        <div class="row">
+          <a class="button secondary" href={`${base}/edit`}>
+            Edit
           </a>
-        ) : null}
-        <a class="button secondary" href={`${base}/door`}>
-          Door
-        </a>
-        {can(actor.role, "attendees.read") ? (
-          <a class="button secondary" href={`/api/v1/workshops/${workshop.id}/registrations.csv`}>
-            Export CSV
+          {workshop.status === "draft" ? (
+            <form method="post" action={`${base}/publish`} class="inline">
+              <button type="submit">Publish</button>
+            </form>
+          ) : null}
+          {workshop.status === "published" ? (
+            <a class="button secondary" href={`/workshops/${workshop.slug}`}>
+              Public page
+            </a>
+          ) : null}
+          <a class="button secondary" href={`${base}/door`}>
+            Door
           </a>
-        ) : null}
-        {workshop.status !== "cancelled" ? (
-          <form method="post" action={`${base}/cancel`} class="inline">
-            <button type="submit" class="danger">
-              Cancel workshop
-            </button>
-          </form>
-        ) : null}
-      </div>
+          {can(actor.role, "attendees.read") ? (
+            <a class="button secondary" href={`/api/v1/workshops/${workshop.id}/registrations.csv`}>
+              Export CSV
+            </a>
+          ) : null}
+          {workshop.status !== "cancelled" ? (
+            <form method="post" action={`${base}/cancel`} class="inline">
+              <button type="submit" class="danger">
+                Cancel workshop
+              </button>
+            </form>
+          ) : null}
+        </div>
 
-      <RegistrationsSection data={registrations} />
-
-      <InvitationsSection data={invitations} />
-
-      <MessageSection workshopId={workshop.id} />
-
-      <TeamSection workshopId={workshop.id} members={members} />
-    </Page>,
-  );
-});
+        {loaded.map((s) => s.view)}
+      </Page>,
+    );
+  });
+  return pages;
+}

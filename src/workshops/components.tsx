@@ -1,9 +1,9 @@
 // Pieces of the public workshop pages: when, where, and how many places.
 import { dictionary, fill, type Lang } from "../i18n";
 import { formatRange } from "../lib/time";
-import { locationText } from "../registrations/notices";
 import { type SeatState, seatState } from "./service";
 import type { Workshop } from "./types";
+import { locationText } from "./types";
 
 export function seatLabel(
   state: SeatState,

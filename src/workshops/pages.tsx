@@ -1,22 +1,12 @@
 // Public workshop pages: the workshop and its registration form, in English or Arabic.
 
-import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { raw } from "hono/html";
-import {
-  requireHuman,
-  TURNSTILE_FIELD,
-  TURNSTILE_SCRIPT,
-  throttlePublicPosts,
-  turnstileForPage,
-} from "../http/abuse";
+import { TURNSTILE_SCRIPT, turnstileForPage } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { DEFAULT_LANG, dictionary, fill, type Lang } from "../i18n";
-import { AppError } from "../lib/errors";
+import { dictionary, type Lang } from "../i18n";
 import { renderMarkdown } from "../lib/markdown";
-import { register } from "../registrations/service";
-import { subscribe } from "../subscribers/service";
-import { type FormErrors, Notice, parseForm } from "../ui/forms";
+import { type FormErrors, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { SeatBadge, WhenWhere } from "./components";
 import { getPublishedBySlug, seatState } from "./service";
@@ -181,7 +171,7 @@ function RegistrationForm({
   );
 }
 
-function WorkshopPage({
+export function WorkshopPage({
   workshop,
   lang,
   form,
@@ -236,87 +226,4 @@ workshopPages.get("/:slug", async (c) => {
   return c.html(
     <WorkshopPage workshop={workshop} lang={c.get("lang")} siteKey={turnstileForPage(c)} />,
   );
-});
-
-const RegistrationFormSchema = z.object({
-  name: z.string().trim().min(1).max(200),
-  email: z.email(),
-  affiliation: z.string().trim().max(200).optional(),
-});
-
-workshopPages.post("/:slug/register", throttlePublicPosts, async (c) => {
-  const db = c.var.services.db;
-  const lang = c.get("lang");
-  const t = dictionary(lang).ui;
-  const workshop = await getPublishedBySlug(db, c.req.param("slug"));
-  const body = (await c.req.parseBody()) as Record<string, string>;
-  const values = Object.fromEntries(
-    Object.entries(body).filter(([, v]) => typeof v === "string"),
-  ) as Record<string, string>;
-  if (!values.receiveReport) values.receiveReport = "false";
-  const parsed = parseForm(RegistrationFormSchema, {
-    ...values,
-    affiliation: values.affiliation || undefined,
-  });
-  const errors: FormErrors = {};
-  if (!parsed.ok) {
-    if (parsed.errors.name) errors.name = t.enterName;
-    if (parsed.errors.email) errors.email = t.enterEmail;
-    if (parsed.errors.affiliation) errors.affiliation = parsed.errors.affiliation;
-  }
-  const answers = Object.fromEntries(
-    Object.entries(values)
-      .filter(([k]) => k.startsWith("answers."))
-      .map(([k, v]) => [k.slice(8), v]),
-  );
-  const explain = (status: 409 | 422 | 403) =>
-    c.html(
-      <WorkshopPage
-        workshop={workshop}
-        lang={lang}
-        form={{ errors, values }}
-        siteKey={turnstileForPage(c)}
-      />,
-      status,
-    );
-  if (Object.keys(errors).length > 0) return explain(422);
-  try {
-    await requireHuman(c, values[TURNSTILE_FIELD]);
-    const data = parsed.ok ? parsed.data : { name: "", email: "" };
-    const outcome = await register(c.var.services, workshop, {
-      ...data,
-      answers,
-      language: lang,
-      receiveReport: values.receiveReport === "true",
-    });
-    if (values.subscribe === "true") {
-      await subscribe(
-        c.var.services,
-        { email: data.email, name: data.name, language: lang },
-        "registration",
-      );
-    }
-    const title = outcome.verification ? t.checkEmailTitle : t.registeredTitle;
-    return c.html(
-      <Page lang={lang} title={title}>
-        <h1>{title}</h1>
-        <Notice kind="ok">
-          {outcome.verification
-            ? fill(t.checkEmail, { email: data.email })
-            : fill(t.checkEmail, { email: data.email })}
-        </Notice>
-        <p>
-          <a href={`/workshops/${workshop.slug}?lang=${lang}`}>{t.backToWorkshop}</a>
-        </p>
-      </Page>,
-      outcome.verification ? 202 : 201,
-    );
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    // The service's messages are in English; other languages get the general wording.
-    for (const e of error.errors ?? [])
-      errors[e.path] = lang === DEFAULT_LANG ? e.message : t.fieldInvalid;
-    if (!error.errors?.length) errors._form = error.message;
-    return explain(error.kind === "conflict" ? 409 : error.kind === "forbidden" ? 403 : 422);
-  }
 });

@@ -4,7 +4,6 @@ import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { toCsv } from "../lib/csv";
 import { calendarFile } from "../lib/ics";
-import { locationText } from "../registrations/notices";
 import { CreateWorkshopSchema, UpdateWorkshopSchema } from "./schemas";
 import {
   cancelWorkshop,
@@ -16,6 +15,7 @@ import {
   updateWorkshop,
   workshopJson,
 } from "./service";
+import { locationText } from "./types";
 
 const WorkshopSchema = z
   .object({ id: z.string(), slug: z.string(), status: z.enum(["draft", "published", "cancelled"]) })

@@ -3,16 +3,26 @@
 import { Hono } from "hono";
 import { WORKSHOP_MEMBER_ROLES } from "../db/schema";
 import type { AppEnv } from "../http/context";
+import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
-import { noticeOnError, redirectWithNotice } from "../ui/flash";
+import type { Section } from "../http/sections";
 import { Field, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
-import { type Member, removeMember, setMember } from "./team";
+import { listMembers, type Member, removeMember, setMember } from "./team";
+import type { Workshop } from "./types";
 
 /** Mounted at /admin/workshops/:id/team. */
 export const teamPages = new Hono<AppEnv>();
 
 const ROLE_LABEL = { organiser: "Organiser", door: "Door staff" } as const;
+
+/** The team section of a workshop's admin page, as the page composes it. */
+export const teamSection: Section<Workshop> = {
+  async load(c, workshop) {
+    const members = await listMembers(c.var.services.db, workshop.id);
+    return { rows: 0, view: <TeamSection workshopId={workshop.id} members={members} /> };
+  },
+};
 
 export function TeamSection({ workshopId, members }: { workshopId: string; members: Member[] }) {
   const base = `/admin/workshops/${workshopId}/team`;

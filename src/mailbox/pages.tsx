@@ -3,11 +3,11 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
 import { requires } from "../http/guard";
 import { notFound } from "../lib/errors";
+import { usesDevMailbox } from "../mail/transports";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
-import { getMailboxMessage, listMailbox } from "./mailbox";
-import { usesDevMailbox } from "./transports";
+import { getMailboxMessage, listMailbox } from "./service";
 
 export const mailPages = new Hono<AppEnv>();
 

@@ -3,36 +3,45 @@
 // and cancelling what has not gone out.
 import { Hono } from "hono";
 import type { Db } from "../db/client";
+import type { AppEnv } from "../http/context";
+import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
+import { requires } from "../http/guard";
+import type { Section } from "../http/sections";
+import { utcFromForm } from "../reports/form";
+import { getReport, type ReportWithVersions } from "../reports/service";
+import { listTopics } from "../subscribers/service";
+import { Field } from "../ui/forms";
+import { Page } from "../ui/layout";
 import {
   cancelDistribution,
   createDistribution,
   distributionJson,
   getDistribution,
   listDistributions,
-} from "../distributions/create";
-import type { AppEnv } from "../http/context";
-import { requires } from "../http/guard";
-import { listTopics } from "../subscribers/service";
-import { FlashNotice, noticeOnError, redirectWithNotice } from "../ui/flash";
-import { Field } from "../ui/forms";
-import { Page } from "../ui/layout";
-import { utcFromForm } from "./form";
-import { getReport, type ReportWithVersions } from "./service";
+} from "./create";
 
 /** Mounted at /admin/reports/:id/distributions: sending that report. */
 export const reportDistributionAdminPages = new Hono<AppEnv>();
 /** Mounted at /admin/distributions: one distribution's progress, and cancelling it. */
 export const distributionAdminPages = new Hono<AppEnv>();
 
+/** The sending section of a report's admin page, as the page composes it. */
+export const sendingSection: Section<ReportWithVersions> = {
+  async load(c, report) {
+    const data = await loadSendingSection(c.var.services.db, report.id);
+    return { rows: 0, view: <SendingSection report={report} data={data} /> };
+  },
+};
+
 /** The topics a report can go to, and the report's distributions, newest first. */
-export async function loadSendingSection(db: Db, reportId: string) {
+async function loadSendingSection(db: Db, reportId: string) {
   const topics = await listTopics(db);
   const sends = await listDistributions(db, reportId);
   return { topics, sends };
 }
 
 /** The sending section of a report's admin page: the audience form, then the distributions. */
-export function SendingSection({
+function SendingSection({
   report,
   data,
 }: {

@@ -1,6 +1,6 @@
 import type { AppContext } from "../http/context";
 import { type AppError, type AppErrorKind, onServiceError } from "../lib/errors";
-import { Notice } from "./forms";
+import { Notice } from "../ui/forms";
 
 export function redirectWithNotice(
   c: AppContext,

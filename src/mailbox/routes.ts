@@ -3,8 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, ListQuery, problemResponses } from "../http/openapi";
 import { notFound } from "../lib/errors";
-import { listMailbox } from "./mailbox";
-import { usesDevMailbox } from "./transports";
+import { usesDevMailbox } from "../mail/transports";
+import { listMailbox } from "./service";
 
 const MailboxMessage = z
   .object({

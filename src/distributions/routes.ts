@@ -1,0 +1,123 @@
+// JSON API: sending a report (POST /reports/{id}/distributions), and following or
+// cancelling what was sent.
+import { createRoute, z } from "@hono/zod-openapi";
+import { requires } from "../http/guard";
+import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
+import {
+  cancelDistribution,
+  createDistribution,
+  distributionJson,
+  getDistribution,
+} from "./create";
+
+const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
+const DistributionSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["scheduled", "sending", "completed", "cancelled", "failed"]),
+    total: z.number(),
+    sent: z.number(),
+    failed: z.number(),
+    skipped: z.number(),
+  })
+  .passthrough()
+  .openapi("Distribution");
+
+/** Mounted at /api/v1/reports/:id/distributions. */
+export const reportDistributionApi = apiRouter();
+/** Mounted at /api/v1/distributions. */
+export const distributionApi = apiRouter();
+
+reportDistributionApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    middleware: [requires("workshops.manage")] as const,
+    tags: ["Reports"],
+    summary:
+      "Send a published report: to subscribers of topics (all active subscribers when neither topics nor attendeesOf is given), the attendees of a workshop by status who did not opt out, or both; now or at scheduledAt",
+    security: bearerSecurity,
+    request: {
+      params: IdParam,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z
+              .object({
+                topics: z.array(z.string()).max(50).optional(),
+                attendeesOf: z
+                  .object({
+                    workshopId: z.string(),
+                    statuses: z
+                      .array(z.enum(["confirmed", "attended"]))
+                      .min(1)
+                      .default(["confirmed", "attended"]),
+                  })
+                  .optional(),
+                scheduledAt: z.iso.datetime({ offset: true }).optional(),
+              })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      201: { description: "Created", ...json(DistributionSchema) },
+      ...problemResponses(400, 401, 403, 404, 409, 415, 422),
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const d = await createDistribution(c.var.services, c.var.actor, c.req.valid("param").id, {
+      ...body,
+      scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : null,
+    });
+    return c.json(distributionJson(d), 201);
+  },
+);
+
+distributionApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}",
+    middleware: [requires("workshops.manage")] as const,
+    tags: ["Reports"],
+    summary:
+      "A distribution's status and counts (total = sent + failed + skipped once completed; delivered, bounced, complained from webhooks)",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      200: { description: "Distribution", ...json(DistributionSchema) },
+      ...problemResponses(401, 403, 404),
+    },
+  }),
+  async (c) =>
+    c.json(
+      distributionJson(await getDistribution(c.var.services.db, c.req.valid("param").id)),
+      200,
+    ),
+);
+
+distributionApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/cancel",
+    middleware: [requires("workshops.manage")] as const,
+    tags: ["Reports"],
+    summary: "Cancel a scheduled or running distribution: whatever has not gone out stops",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      200: { description: "Cancelled", ...json(DistributionSchema) },
+      ...problemResponses(401, 403, 404, 409),
+    },
+  }),
+  async (c) =>
+    c.json(
+      distributionJson(
+        await cancelDistribution(c.var.services.db, c.var.actor, c.req.valid("param").id),
+      ),
+      200,
+    ),
+);

@@ -1,0 +1,106 @@
+// The public registration form's POST (/workshops/{slug}/register): the same registration
+// as the public API, answered with the workshop page again (errors next to their fields)
+// or a page that says what happens next.
+import { z } from "@hono/zod-openapi";
+import { Hono } from "hono";
+import {
+  requireHuman,
+  TURNSTILE_FIELD,
+  throttlePublicPosts,
+  turnstileForPage,
+} from "../http/abuse";
+import type { AppEnv } from "../http/context";
+import { DEFAULT_LANG, dictionary, fill } from "../i18n";
+import { AppError } from "../lib/errors";
+import { subscribe } from "../subscribers/service";
+import { type FormErrors, Notice, parseForm } from "../ui/forms";
+import { Page } from "../ui/layout";
+import { WorkshopPage } from "../workshops/pages";
+import { getPublishedBySlug } from "../workshops/service";
+import { register } from "./service";
+
+/** Mounted at /workshops/:slug/register. */
+export const registrationFormPages = new Hono<AppEnv>();
+
+const RegistrationFormSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email(),
+  affiliation: z.string().trim().max(200).optional(),
+});
+
+registrationFormPages.post("/", throttlePublicPosts, async (c) => {
+  const db = c.var.services.db;
+  const lang = c.get("lang");
+  const t = dictionary(lang).ui;
+  const workshop = await getPublishedBySlug(db, c.req.param("slug") ?? "");
+  const body = (await c.req.parseBody()) as Record<string, string>;
+  const values = Object.fromEntries(
+    Object.entries(body).filter(([, v]) => typeof v === "string"),
+  ) as Record<string, string>;
+  if (!values.receiveReport) values.receiveReport = "false";
+  const parsed = parseForm(RegistrationFormSchema, {
+    ...values,
+    affiliation: values.affiliation || undefined,
+  });
+  const errors: FormErrors = {};
+  if (!parsed.ok) {
+    if (parsed.errors.name) errors.name = t.enterName;
+    if (parsed.errors.email) errors.email = t.enterEmail;
+    if (parsed.errors.affiliation) errors.affiliation = parsed.errors.affiliation;
+  }
+  const answers = Object.fromEntries(
+    Object.entries(values)
+      .filter(([k]) => k.startsWith("answers."))
+      .map(([k, v]) => [k.slice(8), v]),
+  );
+  const explain = (status: 409 | 422 | 403) =>
+    c.html(
+      <WorkshopPage
+        workshop={workshop}
+        lang={lang}
+        form={{ errors, values }}
+        siteKey={turnstileForPage(c)}
+      />,
+      status,
+    );
+  if (Object.keys(errors).length > 0) return explain(422);
+  try {
+    await requireHuman(c, values[TURNSTILE_FIELD]);
+    const data = parsed.ok ? parsed.data : { name: "", email: "" };
+    const outcome = await register(c.var.services, workshop, {
+      ...data,
+      answers,
+      language: lang,
+      receiveReport: values.receiveReport === "true",
+    });
+    if (values.subscribe === "true") {
+      await subscribe(
+        c.var.services,
+        { email: data.email, name: data.name, language: lang },
+        "registration",
+      );
+    }
+    const title = outcome.verification ? t.checkEmailTitle : t.registeredTitle;
+    return c.html(
+      <Page lang={lang} title={title}>
+        <h1>{title}</h1>
+        <Notice kind="ok">
+          {outcome.verification
+            ? fill(t.checkEmail, { email: data.email })
+            : fill(t.checkEmail, { email: data.email })}
+        </Notice>
+        <p>
+          <a href={`/workshops/${workshop.slug}?lang=${lang}`}>{t.backToWorkshop}</a>
+        </p>
+      </Page>,
+      outcome.verification ? 202 : 201,
+    );
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    // The service's messages are in English; other languages get the general wording.
+    for (const e of error.errors ?? [])
+      errors[e.path] = lang === DEFAULT_LANG ? e.message : t.fieldInvalid;
+    if (!error.errors?.length) errors._form = error.message;
+    return explain(error.kind === "conflict" ? 409 : error.kind === "forbidden" ? 403 : 422);
+  }
+});
