@@ -12,7 +12,8 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
-            APP_URL: "https://workshops.test",
+            // A local address: the dev mailbox only ever holds mail for a local APP_URL.
+            APP_URL: "http://localhost:8787",
             ADMIN_TOKEN: "test-admin-token-0123456789",
             TOKEN_SECRET: "test-token-secret-0123456789",
             // Concurrency tests send hundreds of public posts; throttling has its own test.

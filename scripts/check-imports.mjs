@@ -19,7 +19,7 @@ export const ALLOWED = {
   lib: ["i18n"],
   access: ["db"],
   db: ["i18n"],
-  mail: ["db", "env", "lib"],
+  mail: ["db", "lib"],
   env: ["mail"],
   services: ["db", "env", "mail"],
   audit: ["access", "db", "lib"],
@@ -96,7 +96,7 @@ export const ALLOWED = {
     "ui",
   ],
   webhooks: ["db", "http", "lib", "subscribers"],
-  mailbox: ["db", "http", "lib", "mail", "ui"],
+  mailbox: ["access", "audit", "db", "http", "lib", "mail", "ui"],
   home: ["http", "i18n", "reports", "ui", "workshops"],
   // entry points
   app: [

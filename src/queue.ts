@@ -13,7 +13,8 @@ import { createServices, type Services } from "./services";
 
 type Handler<K extends MailQueueMessage["kind"]> = (
   svc: Services,
-  transport: MailTransport,
+  /** null while mail is held (src/mail/transports.ts). */
+  transport: MailTransport | null,
   message: Message<Extract<MailQueueMessage, { kind: K }>>,
 ) => Promise<void>;
 
@@ -23,7 +24,9 @@ function settle(message: Message<unknown>, verdict: Verdict): void {
 }
 
 const HANDLERS: { [K in MailQueueMessage["kind"]]: Handler<K> } = {
-  email: async (svc, transport, message) =>
+  email: async (svc, transport, message) => {
+    // Held mail stays queued in the outbox; the cron resumes it once it may leave.
+    if (!transport) return message.ack();
     settle(
       message,
       await deliverEmail(
@@ -33,12 +36,15 @@ const HANDLERS: { [K in MailQueueMessage["kind"]]: Handler<K> } = {
         message.body.emailId,
         message.attempts,
       ),
-    ),
+    );
+  },
   "distribution-prepare": async (svc, _transport, message) => {
     await prepareStep(svc, message.body.distributionId);
     message.ack();
   },
   "distribution-chunk": async (svc, transport, message) => {
+    // Held: the ledger keeps the chunk unsent, and the sweeper resumes it once mail may leave.
+    if (!transport) return message.ack();
     const { body } = message;
     const verdict = await sendChunk(
       svc,
@@ -69,7 +75,7 @@ async function recordDeadLetters(svc: Services, batch: MessageBatch<MailQueueMes
 export async function handleQueue(batch: MessageBatch<MailQueueMessage>, env: Env): Promise<void> {
   const svc = createServices(env);
   if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return recordDeadLetters(svc, batch);
-  const transport = transportFor(env, svc.db);
+  const transport = transportFor(svc.settings.mail, svc.db);
   for (const message of batch.messages) {
     try {
       const handler = HANDLERS[message.body.kind] as Handler<typeof message.body.kind>;

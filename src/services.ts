@@ -6,6 +6,7 @@ import { type D1Meter, meteredIfOn } from "./db/metering";
 import type { Env } from "./env";
 import type { MailQueueMessage } from "./mail/messages";
 import { Mailer } from "./mail/outbox";
+import { isLocalUrl, type MailConfig } from "./mail/transports";
 
 /** The settings services need, read once from env (see the README's configuration table). */
 export interface Settings {
@@ -15,6 +16,8 @@ export interface Settings {
   mailFrom: string;
   /** Key of signed tokens (unsubscribe, subscriber pages). */
   tokenSecret: string;
+  /** How mail leaves (src/mail/transports.ts). */
+  mail: MailConfig;
 }
 
 export interface Services {
@@ -31,6 +34,11 @@ export function settingsFrom(env: Env): Settings {
     appUrl: env.APP_URL.replace(/\/$/, ""),
     mailFrom: env.MAIL_FROM,
     tokenSecret: env.TOKEN_SECRET,
+    mail: {
+      resendApiKey: env.RESEND_API_KEY || undefined,
+      resendBaseUrl: env.RESEND_BASE_URL || undefined,
+      local: isLocalUrl(env.APP_URL),
+    },
   };
 }
 

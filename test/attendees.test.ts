@@ -338,7 +338,7 @@ describe("calendar files", () => {
     );
     expect(event.startDate.toJSDate().toISOString()).toBe(new Date(start).toISOString());
     expect(event.endDate.toJSDate().toISOString()).toBe("2027-05-03T13:30:00.000Z");
-    expect(event.uid).toBe(`${person.id}@workshops.test`);
+    expect(event.uid).toBe(`${person.id}@localhost:8787`);
     expect(event.summary).toContain("Regional dialogue");
     // The same UID again, with a higher SEQUENCE, after rescheduling.
     expect(

@@ -62,7 +62,7 @@ describe("reports", () => {
     const ar = await (await call(`/reports/${r.slug}?lang=ar`)).text();
     expect(ar).toContain('<html lang="ar" dir="rtl">');
     expect(ar).toContain(
-      `<link rel="alternate" hreflang="en" href="https://workshops.test/reports/${r.slug}?lang=en"/>`,
+      `<link rel="alternate" hreflang="en" href="http://localhost:8787/reports/${r.slug}?lang=en"/>`,
     );
     expect(ar).toContain('id="text-size"');
     const archive = await (await call("/reports")).text();

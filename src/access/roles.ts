@@ -9,7 +9,11 @@ export const PERMISSIONS = {
   "tokens.own": ["owner", "organiser", "door"],
   /** See and revoke everybody's API tokens. */
   "tokens.all": ["owner"],
-  "mailbox.read": ["owner", "organiser"],
+  /**
+   * The dev mailbox holds every email the app sent locally (invitations, confirmations):
+   * owners only, and even they never see another person's sign-in link.
+   */
+  "mailbox.read": ["owner"],
   "workshops.manage": ["owner", "organiser"],
   /** Attendee names, emails, affiliations: lists and exports. */
   "attendees.read": ["owner", "organiser"],

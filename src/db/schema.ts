@@ -147,6 +147,8 @@ export const mailboxMessages = sqliteTable(
     attachments: text("attachments", { mode: "json" })
       .$type<{ filename: string; contentType: string }[]>()
       .notNull(),
+    /** What the email is for (`sign-in`, `report`, …): sign-in emails are shown to their recipient only. */
+    kind: text("kind").notNull().default(""),
     createdAt: createdAt(),
   },
   (t) => [

@@ -1,6 +1,6 @@
 // Invitations: organisers invite by address; each invitee gets a personal RSVP link locked
 // to that address. Accepting skips approval and verification but not capacity.
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
@@ -242,6 +242,11 @@ export async function respond(
   if (answer.answers && errors.length)
     throw invalid("Some answers are missing or invalid.", errors as FieldError[]);
   const name = cleanText(answer.name || invitation.name || "") || invitation.email;
+  const accept = (registrationId: string, when?: SQL) =>
+    db
+      .update(invitations)
+      .set({ status: "accepted", respondedAt: now, registrationId })
+      .where(and(open, when));
   const admitted = await admit(
     svc,
     workshop,
@@ -258,18 +263,22 @@ export async function respond(
       // Invitees skip approval (the organisers chose them) but not capacity.
       approvalFirst: false,
       verified: true,
-      alongside: (registrationId) => [
-        db
-          .update(invitations)
-          .set({ status: "accepted", respondedAt: now, registrationId })
-          .where(open),
-      ],
+      // Decided in the same statement as the seat: a revoke or expiry that lands first wins.
+      onlyIf: sql`EXISTS (SELECT 1 FROM invitations WHERE id = ${invitation.id} AND status IN (${sql.join(
+        statusesFrom(INVITATION_TRANSITIONS, "accepted").map((st) => sql`${st}`),
+        sql`, `,
+      )}))`,
+      alongside: (registrationId, admitted) => [accept(registrationId, admitted)],
       now,
     },
   );
-  const registration = admitted ?? (await existing());
-  if (!registration) throw conflict("The answer could not be recorded; try again.");
-  return { status: registration.status };
+  if (admitted) return { status: admitted.status };
+  // Not admitted: the address registered already (the invitation joins that registration),
+  // or the invitation closed meanwhile.
+  const registration = await existing();
+  if (registration && (await accept(registration.id).returning({ id: invitations.id })).length)
+    return { status: registration.status };
+  throw conflict("This invitation can no longer be answered.");
 }
 
 /** The API shape of an invitation. */

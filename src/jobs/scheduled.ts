@@ -5,6 +5,7 @@ import { sweepDistributions } from "../distributions/sweeper";
 import type { Env } from "../env";
 import { expireInvitations, sendInvitationReminders } from "../invitations/reminders";
 import { resumeStalledEmails } from "../mail/outbox";
+import { mailRoute } from "../mail/transports";
 import { purgeExpiredCredentials } from "../organisers/service";
 import { sendEventReminders } from "../registrations/reminders";
 import { createServices, type Services } from "../services";
@@ -21,11 +22,16 @@ export const SCHEDULE: Record<string, Job[]> = {
   [MINUTELY]: [
     {
       name: "resume-stalled-emails",
-      run: ({ db, queue }, now) => resumeStalledEmails(db, queue, now.getTime()),
+      // Held mail is not resumed: nothing could send it yet.
+      run: ({ db, queue, settings }, now) =>
+        mailRoute(settings.mail) === "held"
+          ? Promise.resolve(0)
+          : resumeStalledEmails(db, queue, now.getTime()),
     },
     {
       name: "distributions",
-      run: (svc, now) => sweepDistributions(svc, now),
+      run: (svc, now) =>
+        mailRoute(svc.settings.mail) === "held" ? Promise.resolve() : sweepDistributions(svc, now),
     },
   ],
   [FREQUENT]: [

@@ -38,6 +38,7 @@ export async function deliverEmail(
       text: email.text,
       headers: email.headers,
       attachments: email.attachments,
+      kind: email.kind,
     },
     emailIdempotencyKey(email.id),
   );

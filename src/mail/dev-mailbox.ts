@@ -27,6 +27,7 @@ export class DevMailboxTransport implements MailTransport {
           filename,
           contentType,
         })),
+        kind: email.kind ?? "",
       })
       .onConflictDoNothing()
       .returning({ id: mailboxMessages.id });

@@ -11,6 +11,8 @@ export interface OutgoingEmail {
   text: string;
   headers: Record<string, string>;
   attachments: StoredAttachment[];
+  /** What it is for (`sign-in`, `report`, …); the dev mailbox keeps it. */
+  kind?: string;
 }
 
 export type SendOutcome =

@@ -1,16 +1,40 @@
+// Which way mail leaves. Resend when a key is configured. Without one, the dev mailbox, but
+// only while APP_URL is a local address: in production a missing key must never turn every
+// email (sign-in links included) into a row anyone with the mailbox page could read. There,
+// mail is held: it stays queued, the admin dashboard says why, and it goes out once a key
+// is set.
 import type { Db } from "../db/client";
-import type { Env } from "../env";
 import { DevMailboxTransport } from "./dev-mailbox";
 import { ResendTransport } from "./resend";
 import type { MailTransport } from "./transport";
 
-/** Resend when an API key is configured; otherwise the dev mailbox. */
-export function transportFor(env: Env, db: Db): MailTransport {
-  return env.RESEND_API_KEY
-    ? new ResendTransport(env.RESEND_API_KEY, env.RESEND_BASE_URL)
-    : new DevMailboxTransport(db);
+export interface MailConfig {
+  resendApiKey?: string;
+  resendBaseUrl?: string;
+  /** APP_URL is localhost, 127.0.0.1 or [::1]. */
+  local: boolean;
 }
 
-export function usesDevMailbox(env: Env): boolean {
-  return !env.RESEND_API_KEY;
+export type MailRoute = "resend" | "dev-mailbox" | "held";
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+export function isLocalUrl(url: string): boolean {
+  try {
+    return LOCAL_HOSTS.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+export function mailRoute(config: MailConfig): MailRoute {
+  if (config.resendApiKey) return "resend";
+  return config.local ? "dev-mailbox" : "held";
+}
+
+/** The transport for the route, or null while mail is held. */
+export function transportFor(config: MailConfig, db: Db): MailTransport | null {
+  const route = mailRoute(config);
+  if (route === "resend") return new ResendTransport(config.resendApiKey!, config.resendBaseUrl);
+  return route === "dev-mailbox" ? new DevMailboxTransport(db) : null;
 }

@@ -1,9 +1,10 @@
 // The dev mailbox in the admin area: list, one message (headers, text, rendered HTML).
 import { Hono } from "hono";
+import { audit } from "../audit/service";
 import type { AppEnv } from "../http/context";
 import { requires } from "../http/guard";
 import { notFound } from "../lib/errors";
-import { usesDevMailbox } from "../mail/transports";
+import { mailRoute } from "../mail/transports";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
@@ -13,7 +14,7 @@ export const mailPages = new Hono<AppEnv>();
 
 mailPages.get("/", requires("mailbox.read"), async (c) => {
   const actor = c.var.actor;
-  if (!usesDevMailbox(c.env)) {
+  if (mailRoute(c.var.services.settings.mail) !== "dev-mailbox") {
     return c.html(
       <Page lang="en" title="Mailbox" area="admin" actor={actor} path="/admin/mailbox">
         <h1>Mailbox</h1>
@@ -25,10 +26,14 @@ mailPages.get("/", requires("mailbox.read"), async (c) => {
     );
   }
   const to = c.req.query("to") || undefined;
-  const page = await listMailbox(c.var.services.db, {
+  const page = await listMailbox(c.var.services.db, actor, {
     to,
     limit: 50,
     cursor: c.req.query("cursor") || undefined,
+  });
+  await audit(c.var.services.db, actor, {
+    action: "mailbox.view",
+    detail: { rows: page.data.length, filtered: Boolean(to) },
   });
   return c.html(
     <Page lang="en" title="Mailbox" area="admin" actor={actor} path="/admin/mailbox">
@@ -78,8 +83,13 @@ mailPages.get("/", requires("mailbox.read"), async (c) => {
 });
 
 mailPages.get("/:id", requires("mailbox.read"), async (c) => {
-  const message = await getMailboxMessage(c.var.services.db, c.req.param("id"));
+  const message = await getMailboxMessage(c.var.services.db, c.var.actor, c.req.param("id"));
   if (!message) throw notFound("No such message.");
+  await audit(c.var.services.db, c.var.actor, {
+    action: "mailbox.view",
+    targetType: "mailbox_message",
+    targetId: message.id,
+  });
   return c.html(
     <Page lang="en" title={message.subject} area="admin" actor={c.var.actor} path="/admin/mailbox">
       <p>
@@ -136,7 +146,7 @@ mailPages.get("/:id", requires("mailbox.read"), async (c) => {
 // The email's own HTML, framed by the page above. Email HTML relies on inline styles, so it
 // gets its own policy: inline styles yes, scripts, forms and remote loads no.
 mailPages.get("/:id/html", requires("mailbox.read"), async (c) => {
-  const message = await getMailboxMessage(c.var.services.db, c.req.param("id"));
+  const message = await getMailboxMessage(c.var.services.db, c.var.actor, c.req.param("id"));
   if (!message) throw notFound("No such message.");
   c.header(
     "Content-Security-Policy",

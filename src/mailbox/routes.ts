@@ -1,9 +1,10 @@
 // GET /api/v1/mailbox: the dev mailbox as JSON (404 when Resend is configured).
 import { createRoute, z } from "@hono/zod-openapi";
+import { audit } from "../audit/service";
 import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, ListQuery, problemResponses } from "../http/openapi";
 import { notFound } from "../lib/errors";
-import { usesDevMailbox } from "../mail/transports";
+import { mailRoute } from "../mail/transports";
 import { listMailbox } from "./service";
 
 const MailboxMessage = z
@@ -44,8 +45,14 @@ mailApi.openapi(
     },
   }),
   async (c) => {
-    if (!usesDevMailbox(c.env)) throw notFound("The dev mailbox is off: mail goes through Resend.");
-    const page = await listMailbox(c.var.services.db, c.req.valid("query"));
+    if (mailRoute(c.var.services.settings.mail) !== "dev-mailbox")
+      throw notFound("The dev mailbox is off: mail goes through Resend.");
+    const query = c.req.valid("query");
+    const page = await listMailbox(c.var.services.db, c.var.actor, query);
+    await audit(c.var.services.db, c.var.actor, {
+      action: "mailbox.view",
+      detail: { rows: page.data.length, filtered: Boolean(query.to) },
+    });
     return c.json(
       {
         data: page.data.map((m) => ({

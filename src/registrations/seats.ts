@@ -39,6 +39,8 @@ interface Move {
   now: Date;
   /** Extra columns to set in the same statement (timestamps, role, …). */
   set?: SQL;
+  /** A condition the move also needs, checked in the same statement (an invitation still open). */
+  onlyIf?: SQL;
 }
 
 const seatFree = (alias: string) =>
@@ -94,6 +96,7 @@ function moveStatement(db: Db, move: Move, op: string) {
         ELSE waitlist_position END
       ${move.set ? sql`, ${move.set}` : sql``}
     WHERE id = ${move.registrationId} AND status IN (${inList(from)}) ${needsSeat}
+      ${move.onlyIf ? sql`AND (${move.onlyIf})` : sql``}
     RETURNING id, status, previous_status, workshop_id`,
   );
 }
@@ -140,14 +143,17 @@ export interface SeatResult {
 }
 
 /**
- * Runs statements that must happen with a move (an insert before it, an audit entry) and
- * then the move, the counters and promotions, as one transaction.
+ * Runs statements that must happen with a move (an insert before it) and then the move, the
+ * counters and promotions, as one transaction. `recorded` gives statements to run last, in
+ * the same transaction, with a condition that holds only if the move happened: an audit row
+ * written with it records a change that really took place.
  */
 export async function applyMove(
   db: Db,
   workshopId: string,
   move: Move | null,
   before: Statement[] = [],
+  recorded: (moved: SQL) => Statement[] = () => [],
 ): Promise<SeatResult> {
   const op = newId("op");
   const promoteOp = newId("op");
@@ -167,6 +173,7 @@ export async function applyMove(
           countStatement(db, workshopId, promoteOp),
         ]
       : []),
+    ...(move ? recorded(sql`EXISTS (SELECT 1 FROM registrations WHERE seat_op = ${op})`) : []),
   ];
   const results = await runBatch(db, statements);
   const offset = before.length;

@@ -1,9 +1,9 @@
 // Registrations: the public flow (register, verify, cancel), organiser decisions, check-in.
 // Every status change goes through the seat engine, one batch per change.
-import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { type Actor, can } from "../access/roles";
 import { roleOn } from "../access/team";
-import { auditInsert } from "../audit/service";
+import { auditInsert, auditInsertIf } from "../audit/service";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { type Keyset, paginate } from "../db/paginate";
 import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "../db/schema";
@@ -172,8 +172,13 @@ export async function admit(
     approvalFirst: boolean;
     /** Whose address is already proven (an invitation): recorded as verified now. */
     verified?: boolean;
-    /** Statements for the same batch, given the new registration's id. */
-    alongside?: (registrationId: string) => Statement[];
+    /** A condition the admission needs at the moment it happens (the invitation still open). */
+    onlyIf?: SQL;
+    /**
+     * Statements for the same batch, given the new registration's id and a condition that
+     * holds only if it was admitted: audit rows, the invitation's acceptance.
+     */
+    alongside?: (registrationId: string, admitted: SQL) => Statement[];
     notify?: boolean;
     now: Date;
   },
@@ -190,8 +195,16 @@ export async function admit(
       target: { seatOrWaitlist: true, approvalFirst: options.approvalFirst },
       now,
       set: options.verified ? sql`verified_at = ${now.getTime()}` : undefined,
+      onlyIf: options.onlyIf,
     },
-    [registrationInsert(db, id, workshop, person), ...(options.alongside?.(id) ?? [])],
+    [registrationInsert(db, id, workshop, person)],
+    (admitted) => [
+      ...(options.alongside?.(id, admitted) ?? []),
+      // Refused by `onlyIf`: the row inserted for the attempt goes again, in the same batch.
+      ...(options.onlyIf
+        ? [db.delete(registrations).where(and(eq(registrations.id, id), sql`NOT ${admitted}`))]
+        : []),
+    ],
   );
   if (!result.moved) return null;
   const created = await getRegistration(db, id);
@@ -377,25 +390,27 @@ export async function changeRegistration(
   const { db } = svc;
   const current = await getRegistration(db, id);
   const workshop = await getWorkshopRow(db, current.workshopId);
-  const details = [];
-  if (change.role !== undefined || change.notes !== undefined) {
-    details.push(
-      db
-        .update(registrations)
-        .set({
-          ...(change.role ? { role: change.role } : {}),
-          ...(change.notes !== undefined
-            ? { notes: change.notes ? cleanText(change.notes) : null }
-            : {}),
-          updatedAt: now,
-        })
-        .where(eq(registrations.id, id)),
-    );
-  }
+  const hasDetails = change.role !== undefined || change.notes !== undefined;
+  /** The role and notes change, only if `when` holds (the status move happened). */
+  const details = (when?: SQL) =>
+    hasDetails
+      ? [
+          db
+            .update(registrations)
+            .set({
+              ...(change.role ? { role: change.role } : {}),
+              ...(change.notes !== undefined
+                ? { notes: change.notes ? cleanText(change.notes) : null }
+                : {}),
+              updatedAt: now,
+            })
+            .where(and(eq(registrations.id, id), when)),
+        ]
+      : [];
   if (!change.status || change.status === current.status) {
-    if (details.length)
+    if (hasDetails)
       await runBatch(db, [
-        details[0]!,
+        ...details(),
         auditInsert(db, actor, {
           action: "registration.update",
           targetType: "registration",
@@ -418,14 +433,21 @@ export async function changeRegistration(
       now,
       set: to === "attended" ? sql`checked_in_at = ${now.getTime()}` : undefined,
     },
-    [
-      ...details,
-      auditInsert(db, actor, {
-        action: "registration.status",
-        targetType: "registration",
-        targetId: id,
-        detail: { from: current.status, to },
-      }),
+    [],
+    // A refused move (no seat, or the status changed meanwhile) changes and records nothing.
+    (moved) => [
+      ...details(moved),
+      auditInsertIf(
+        db,
+        actor,
+        {
+          action: "registration.status",
+          targetType: "registration",
+          targetId: id,
+          detail: { from: current.status, to },
+        },
+        moved,
+      ),
     ],
   );
   if (!result.moved) {
@@ -464,12 +486,14 @@ export async function checkIn(
       now,
       set: sql`checked_in_at = ${now.getTime()}`,
     },
-    [
-      auditInsert(db, actor, {
-        action: "registration.check_in",
-        targetType: "registration",
-        targetId: id,
-      }),
+    [],
+    (moved) => [
+      auditInsertIf(
+        db,
+        actor,
+        { action: "registration.check_in", targetType: "registration", targetId: id },
+        moved,
+      ),
     ],
   );
   const latest = await getRegistration(db, id);
@@ -517,12 +541,13 @@ export async function addRegistration(
     { ...input, source: "organiser" },
     {
       approvalFirst: false,
-      alongside: (id) => [
-        auditInsert(db, actor, {
-          action: "registration.add",
-          targetType: "registration",
-          targetId: id,
-        }),
+      alongside: (id, admitted) => [
+        auditInsertIf(
+          db,
+          actor,
+          { action: "registration.add", targetType: "registration", targetId: id },
+          admitted,
+        ),
       ],
       notify: input.notify,
       now,

@@ -6,8 +6,9 @@ import type { AppEnv } from "../http/context";
 import { requires } from "../http/guard";
 import { formatRange } from "../lib/time";
 import { countEmailsByStatus } from "../mail/outbox";
-import { usesDevMailbox } from "../mail/transports";
+import { type MailRoute, mailRoute } from "../mail/transports";
 import { countOrganisers } from "../organisers/service";
+import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { listUpcomingFor } from "./service";
 
@@ -50,11 +51,7 @@ dashboardPages.get("/", requires("dashboard.view"), async (c) => {
           <p>
             {mail.queued} queued · {mail.sent} sent · {mail.failed} failed
           </p>
-          <p class="muted">
-            {usesDevMailbox(c.env)
-              ? "Development: mail goes to the dev mailbox."
-              : "Mail goes through Resend."}
-          </p>
+          <MailRouteNote route={mailRoute(c.var.services.settings.mail)} />
         </li>
         {can(actor.role, "organisers.manage") ? (
           <li class="card">
@@ -73,3 +70,16 @@ dashboardPages.get("/", requires("dashboard.view"), async (c) => {
     </Page>,
   );
 });
+
+function MailRouteNote({ route }: { route: MailRoute }) {
+  if (route === "resend") return <p class="muted">Mail goes through Resend.</p>;
+  if (route === "dev-mailbox")
+    return <p class="muted">Development: mail goes to the dev mailbox.</p>;
+  return (
+    <Notice kind="error">
+      Mail is held and nothing is being sent: RESEND_API_KEY is not set, and APP_URL is not a local
+      address, so the dev mailbox is off. Set the key (
+      <code>wrangler secret put RESEND_API_KEY</code>) and queued mail goes out within minutes.
+    </Notice>
+  );
+}

@@ -1,0 +1,1 @@
+ALTER TABLE `mailbox_messages` ADD `kind` text DEFAULT '' NOT NULL;
