@@ -1,5 +1,5 @@
-// What organisers do to a distribution: create it, read it, cancel it, and test-send the
-// report to themselves. The sending itself happens in prepare.ts and chunk.ts.
+// What organisers do to a distribution: create it, list, read and cancel it. The sending
+// itself happens in prepare.ts and chunk.ts; a test copy is src/reports/email.ts.
 import { desc, eq, inArray } from "drizzle-orm";
 import { type Actor, can } from "../access/roles";
 import { roleOn } from "../access/team";

@@ -1,5 +1,5 @@
 // Errors that services throw. They carry a kind, never an HTTP status: the app maps kinds
-// to RFC 9457 problems (API) or explained pages (HTML) in one place (src/http/errors.ts).
+// to RFC 9457 problems (API) or explained pages (HTML) in one place (src/http/errors.tsx).
 
 export type AppErrorKind =
   | "invalid" // 422: fields that do not pass the rules

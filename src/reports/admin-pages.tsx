@@ -1,6 +1,6 @@
 // Organisers' report pages: write (one version per language), preview as the web page and
 // as the email, publish (optionally under embargo), test-send. Sending to subscribers and
-// attendees is in ./distribution-pages.tsx.
+// attendees is in src/distributions/pages.tsx, composed into the report page by app.tsx.
 
 import type { Context } from "hono";
 import { Hono } from "hono";

@@ -1,5 +1,5 @@
 // Organisers' workshop pages: list, create, edit, publish, cancel, and each workshop's page,
-// which composes the sections other features hand it (src/workshops/sections.ts).
+// which composes the sections other features hand it (src/http/sections.ts).
 import { Hono } from "hono";
 import { can } from "../access/roles";
 import { audit } from "../audit/service";
