@@ -38,26 +38,33 @@ function showsLocation(workshop: Workshop, kind: NoticeKind): boolean {
   return !workshop.locationPrivate || WITH_CHECKIN.includes(kind) || kind === "workshop_updated";
 }
 
+/**
+ * A registration's calendar file. Calendars are shared, synced and published, so it links
+ * only to the public workshop page: never to the manage link (which can cancel) or any
+ * other link that acts on someone's behalf.
+ */
 export function registrationCalendar(
   workshop: Workshop,
-  registrationId: string,
+  registration: { id: string; language: Lang },
   appUrl: string,
-  options: { cancelled?: boolean; withLocation: boolean; manageUrl?: string },
+  options: { cancelled?: boolean; withLocation: boolean },
 ) {
+  const base = appUrl.replace(/\/$/, "");
+  const page = `${base}/workshops/${workshop.slug}?lang=${registration.language}`;
   const location = options.withLocation
     ? [locationText(workshop), workshop.onlineUrl].filter(Boolean).join(" · ")
     : null;
   return calendarFile(
     [
       {
-        uid: `${registrationId}@${new URL(appUrl).host}`,
+        uid: `${registration.id}@${new URL(base).host}`,
         sequence: workshop.calendarSequence,
         title: workshop.title,
-        description: options.manageUrl ? `${options.manageUrl}` : undefined,
+        description: page,
         start: workshop.startsAt,
         end: workshop.endsAt,
         location,
-        url: options.manageUrl,
+        url: page,
         cancelled: options.cancelled || workshop.status === "cancelled",
       },
     ],
@@ -136,10 +143,9 @@ export async function buildNotice(
 
   const attachments = [];
   if (WITH_CALENDAR.includes(kind) || WITH_CANCEL_CALENDAR.includes(kind)) {
-    const ics = registrationCalendar(workshop, recipient.id, base, {
+    const ics = registrationCalendar(workshop, recipient, base, {
       cancelled: WITH_CANCEL_CALENDAR.includes(kind),
       withLocation,
-      manageUrl: url,
     });
     attachments.push({
       filename: "workshop.ics",

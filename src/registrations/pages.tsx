@@ -116,7 +116,7 @@ registrationPages.get("/:token/calendar.ics", async (c) => {
   const found = await findByToken(c.var.services.db, c.req.param("token"));
   if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
   const { registration, workshop } = found;
-  const ics = registrationCalendar(workshop, registration.id, c.env.APP_URL, {
+  const ics = registrationCalendar(workshop, registration, c.var.services.settings.appUrl, {
     withLocation: seated(registration) || !workshop.locationPrivate,
     cancelled: workshop.status === "cancelled" || registration.status === "cancelled",
   });
