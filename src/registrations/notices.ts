@@ -20,8 +20,15 @@ export interface Recipient {
   email: string;
   name: string;
   language: Lang;
+  /**
+   * Holds a seat (confirmed, attended), read with the recipients: a workshop-wide notice
+   * (the time or place changed) shows the place to these alone.
+   */
+  seated?: boolean;
 }
 
+/** Notices that only ever go to people who hold a seat. */
+const TO_SEATED: readonly NoticeKind[] = ["confirmed", "promoted", "reminder"];
 const WITH_CHECKIN: readonly NoticeKind[] = ["confirmed", "promoted", "reminder"];
 const WITH_CALENDAR: readonly NoticeKind[] = ["confirmed", "promoted", "workshop_updated"];
 const WITH_CANCEL_CALENDAR: readonly NoticeKind[] = ["cancelled", "workshop_cancelled"];
@@ -33,9 +40,16 @@ const NO_LINK: readonly NoticeKind[] = [
   "invitation_cancelled",
 ];
 
-/** Whether this recipient may see venue details and the online link. */
-function showsLocation(workshop: Workshop, kind: NoticeKind): boolean {
-  return !workshop.locationPrivate || WITH_CHECKIN.includes(kind) || kind === "workshop_updated";
+/**
+ * Whether this recipient may see venue details and the online link: a private venue reaches
+ * only people who hold a seat, whatever the notice (a waitlisted or pending person hears that
+ * the time or place changed, not where it now is).
+ */
+function showsLocation(workshop: Workshop, recipient: Recipient, kind: NoticeKind): boolean {
+  if (!workshop.locationPrivate) return true;
+  // A cancellation has no use for the place.
+  if (WITH_CANCEL_CALENDAR.includes(kind)) return false;
+  return TO_SEATED.includes(kind) || recipient.seated === true;
 }
 
 /**
@@ -129,7 +143,7 @@ export async function buildNotice(
     };
   }
 
-  const withLocation = showsLocation(workshop, kind);
+  const withLocation = showsLocation(workshop, recipient, kind);
   const details = [
     {
       label: labels.when,

@@ -14,6 +14,7 @@ import { newId } from "../lib/tokens";
 import type { Recipient } from "../registrations/notices";
 import { applyMove } from "../registrations/seats";
 import { sendNotices } from "../registrations/send";
+import { type RegistrationStatus, SEAT_HOLDING } from "../registrations/status";
 import type { Services } from "../services";
 import type { CreateWorkshopInput, UpdateWorkshopInput } from "./schemas";
 import { creatorMembership } from "./team";
@@ -202,9 +203,15 @@ export function seatState(workshop: Workshop, now = new Date()): SeatState {
 const ACTIVE_FOR_NOTICES = ["pending_approval", "confirmed", "waitlisted"] as const;
 
 function recipientsOf(
-  rows: { id: string; email: string; name: string; language: Lang }[],
+  rows: { id: string; email: string; name: string; language: Lang; status: RegistrationStatus }[],
 ): Recipient[] {
-  return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, language: r.language }));
+  return rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    language: r.language,
+    seated: SEAT_HOLDING.includes(r.status),
+  }));
 }
 
 async function registrationsWithStatus(
@@ -218,6 +225,7 @@ async function registrationsWithStatus(
       email: registrations.email,
       name: registrations.name,
       language: registrations.language,
+      status: registrations.status,
     })
     .from(registrations)
     .where(
@@ -292,6 +300,7 @@ export async function updateWorkshop(
         email: registrations.email,
         name: registrations.name,
         language: registrations.language,
+        status: registrations.status,
       })
       .from(registrations)
       .where(inArray(registrations.id, result.promoted));
