@@ -43,6 +43,8 @@ export const en = {
     where: "Where",
     online: "Online",
     locationPrivate: "The exact place is shared with confirmed participants.",
+    venueSentOn: "The exact place will be sent to confirmed participants on {date}.",
+    venueSentToYouOn: "The venue will be sent to you on {date}.",
     seatsLeft: "{n} places left",
     seatsOpen: "Places available",
     waitlistOpen: "Full — waitlist open",
@@ -282,6 +284,15 @@ export const en = {
       heading: "The workshop has changed",
       paragraphs: [
         "Hello {name}, the time or place of “{title}” has changed. The new details are below, and the attached calendar file updates your calendar.",
+      ],
+      action: "See my registration",
+    },
+    venue: {
+      subject: "Where it takes place: {title}",
+      heading: "The venue",
+      paragraphs: [
+        "Hello {name}, here is where “{title}” takes place.",
+        "The attached calendar file adds the place to your calendar. Please keep it to yourself: it is shared only with confirmed participants.",
       ],
       action: "See my registration",
     },

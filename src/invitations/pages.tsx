@@ -47,7 +47,7 @@ async function rsvpPage(
       </p>
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       {workshop.status === "cancelled" ? <Notice kind="error">{t.workshopCancelled}</Notice> : null}
-      <WhenWhere workshop={workshop} lang={lang} showLocation={!workshop.locationPrivate} />
+      <WhenWhere workshop={workshop} lang={lang} now={c.var.services.now()} />
       {answerable ? (
         <form method="post" action={`/i/${token}?lang=${lang}`} class="stack">
           <p>{fill(t.invitationFor, { email: invitation.email })}</p>

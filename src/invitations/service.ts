@@ -126,12 +126,15 @@ async function sendInvitations(svc: Services, workshop: Workshop, ids: string[])
     workshop,
     rows.map((r) => recipientOf(workshop, r)),
     "invitation",
-    (r) => [
-      db
-        .update(invitations)
-        .set({ status: "sent", sentAt: now })
-        .where(and(eq(invitations.id, r.id), invitationMayMoveTo("sent"))),
-    ],
+    {
+      alongside: (r) => [
+        db
+          .update(invitations)
+          .set({ status: "sent", sentAt: now })
+          .where(and(eq(invitations.id, r.id), invitationMayMoveTo("sent"))),
+      ],
+      now,
+    },
   );
   return rows.length;
 }

@@ -58,6 +58,7 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
       <WorkshopPage
         workshop={workshop}
         lang={lang}
+        now={c.var.services.now()}
         form={{ errors, values }}
         siteKey={turnstileForPage(c)}
       />,

@@ -2,9 +2,11 @@
 // token (hashed in access_tokens), a check-in QR code and a calendar file where they belong.
 // Returns the statements to run in the caller's batch, so the email and its token are
 // written together with the change they announce.
+import { and, eq, isNull } from "drizzle-orm";
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
 import type { Db, Statement } from "../db/client";
+import { registrations } from "../db/schema";
 import { dictionary, fill, type Lang, type NoticeKind } from "../i18n";
 import { calendarFile } from "../lib/ics";
 import { qrMatrix } from "../lib/qr";
@@ -12,6 +14,7 @@ import { formatRange } from "../lib/time";
 import type { Mailer } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
 import { locationText, type Workshop } from "../workshops/types";
+import { hasLocation, hiddenLocationNote, showsLocation, venueRevealAt } from "../workshops/venue";
 import { checkinTokenExpiry, mintToken, registrationTokenExpiry } from "./tokens";
 
 export interface Recipient {
@@ -28,9 +31,9 @@ export interface Recipient {
 }
 
 /** Notices that only ever go to people who hold a seat. */
-const TO_SEATED: readonly NoticeKind[] = ["confirmed", "promoted", "reminder"];
+const TO_SEATED: readonly NoticeKind[] = ["confirmed", "promoted", "reminder", "venue"];
 const WITH_CHECKIN: readonly NoticeKind[] = ["confirmed", "promoted", "reminder"];
-const WITH_CALENDAR: readonly NoticeKind[] = ["confirmed", "promoted", "workshop_updated"];
+const WITH_CALENDAR: readonly NoticeKind[] = ["confirmed", "promoted", "workshop_updated", "venue"];
 const WITH_CANCEL_CALENDAR: readonly NoticeKind[] = ["cancelled", "workshop_cancelled"];
 const INVITATION_KINDS: readonly NoticeKind[] = ["invitation", "invitation_reminder"];
 const NO_LINK: readonly NoticeKind[] = [
@@ -41,13 +44,11 @@ const NO_LINK: readonly NoticeKind[] = [
 ];
 
 /**
- * Whether this recipient may see venue details and the online link: a private venue reaches
- * only people who hold a seat, whatever the notice (a waitlisted or pending person hears that
- * the time or place changed, not where it now is).
+ * Whether this recipient holds a seat as far as the place goes: the notice says so, or the
+ * recipient was read with its seat. A waitlisted or pending person hears that the time or
+ * place changed, not where it now is; a cancellation has no use for the place.
  */
-function showsLocation(workshop: Workshop, recipient: Recipient, kind: NoticeKind): boolean {
-  if (!workshop.locationPrivate) return true;
-  // A cancellation has no use for the place.
+function holdsSeat(recipient: Recipient, kind: NoticeKind): boolean {
   if (WITH_CANCEL_CALENDAR.includes(kind)) return false;
   return TO_SEATED.includes(kind) || recipient.seated === true;
 }
@@ -61,20 +62,26 @@ export function registrationCalendar(
   workshop: Workshop,
   registration: { id: string; language: Lang },
   appUrl: string,
-  options: { cancelled?: boolean; withLocation: boolean },
+  options: { cancelled?: boolean; seated: boolean; now: Date },
 ) {
   const base = appUrl.replace(/\/$/, "");
   const page = `${base}/workshops/${workshop.slug}?lang=${registration.language}`;
-  const location = options.withLocation
+  const shown = showsLocation(workshop, options.seated, options.now);
+  const location = shown
     ? [locationText(workshop), workshop.onlineUrl].filter(Boolean).join(" · ")
     : null;
+  // A seat whose place is still to come says when it comes.
+  const note =
+    !shown && options.seated && hasLocation(workshop)
+      ? hiddenLocationNote(workshop, true, options.now, registration.language)
+      : null;
   return calendarFile(
     [
       {
         uid: `${registration.id}@${new URL(base).host}`,
         sequence: workshop.calendarSequence,
         title: workshop.title,
-        description: page,
+        description: [note, page].filter(Boolean).join("\n\n"),
         start: workshop.startsAt,
         end: workshop.endsAt,
         location,
@@ -143,7 +150,8 @@ export async function buildNotice(
     };
   }
 
-  const withLocation = showsLocation(workshop, recipient, kind);
+  const seated = holdsSeat(recipient, kind);
+  const withLocation = showsLocation(workshop, seated, now);
   const details = [
     {
       label: labels.when,
@@ -154,12 +162,27 @@ export async function buildNotice(
   if (withLocation && where) details.push({ label: labels.where, value: where });
   if (withLocation && workshop.onlineUrl)
     details.push({ label: labels.online, value: workshop.onlineUrl });
+  if (!withLocation && seated && hasLocation(workshop))
+    details.push({
+      label: labels.where,
+      value: hiddenLocationNote(workshop, true, now, recipient.language),
+    });
+  // A time-gated place, once it goes out in any email, counts as this participant's reveal:
+  // the reveal job (venue-reveal.ts) skips them.
+  if (withLocation && seated && venueRevealAt(workshop) && hasLocation(workshop))
+    statements.push(
+      db
+        .update(registrations)
+        .set({ venueSentAt: now })
+        .where(and(eq(registrations.id, recipient.id), isNull(registrations.venueSentAt))),
+    );
 
   const attachments = [];
   if (WITH_CALENDAR.includes(kind) || WITH_CANCEL_CALENDAR.includes(kind)) {
     const ics = registrationCalendar(workshop, recipient, base, {
       cancelled: WITH_CANCEL_CALENDAR.includes(kind),
-      withLocation,
+      seated,
+      now,
     });
     attachments.push({
       filename: "workshop.ics",

@@ -10,8 +10,10 @@ import { subscribe } from "../subscribers/service";
 import { getPublishedBySlug } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { locationText } from "../workshops/types";
+import { showsLocation, venueRevealAt } from "../workshops/venue";
 import { nameField } from "./schemas";
 import { cancelByToken, findByToken, register, verify } from "./service";
+import { SEAT_HOLDING } from "./status";
 
 const TokenParam = z.object({
   token: z.string().openapi({ param: { name: "token", in: "path" } }),
@@ -20,8 +22,12 @@ const TokenParam = z.object({
 export const publicRegistrationApi = apiRouter();
 export const participantApi = apiRouter();
 
-/** What a participant may see of the workshop: the place only when allowed. */
+/**
+ * What a participant may see of the workshop: the place only when they may (a private venue
+ * for seated people, from its reveal time), and when a private place will be revealed.
+ */
 export function publicWorkshopJson(w: Workshop, showLocation: boolean) {
+  const revealAt = venueRevealAt(w);
   return {
     title: w.title,
     slug: w.slug,
@@ -35,6 +41,7 @@ export function publicWorkshopJson(w: Workshop, showLocation: boolean) {
         : null,
     location: showLocation ? locationText(w) : null,
     onlineUrl: showLocation ? w.onlineUrl : null,
+    venueRevealAt: revealAt ? revealAt.toISOString() : null,
   };
 }
 
@@ -117,12 +124,15 @@ participantApi.openapi(
     const found = await findByToken(c.var.services.db, c.req.valid("param").token);
     if (!found) throw notFound("This link is not valid, or has expired.");
     const { registration, workshop } = found;
-    const confirmed = registration.status === "confirmed" || registration.status === "attended";
+    const seated = SEAT_HOLDING.includes(registration.status);
     return c.json(
       {
         status: registration.status,
         name: registration.name,
-        workshop: publicWorkshopJson(workshop, confirmed || !workshop.locationPrivate),
+        workshop: publicWorkshopJson(
+          workshop,
+          showsLocation(workshop, seated, c.var.services.now()),
+        ),
       },
       200,
     );

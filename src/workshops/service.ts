@@ -1,6 +1,6 @@
 // Workshops: create, change, publish, cancel; the public views of them. Seat changes caused
 // by a capacity change go through the seat engine (registrations/seats.ts).
-import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { teamRoles, visibleTo } from "../access/team";
 import { auditInsert } from "../audit/service";
@@ -16,9 +16,14 @@ import { applyMove } from "../registrations/seats";
 import { sendNotices } from "../registrations/send";
 import { type RegistrationStatus, SEAT_HOLDING } from "../registrations/status";
 import type { Services } from "../services";
-import type { CreateWorkshopInput, UpdateWorkshopInput } from "./schemas";
+import {
+  type CreateWorkshopInput,
+  REVEAL_NEEDS_PRIVATE,
+  type UpdateWorkshopInput,
+} from "./schemas";
 import { creatorMembership } from "./team";
 import type { Workshop } from "./types";
+import { venueRevealAt } from "./venue";
 
 export function slugify(title: string): string {
   return title
@@ -50,6 +55,7 @@ function columnsFrom(input: UpdateWorkshopInput) {
   }
   if (input.onlineUrl !== undefined) set.onlineUrl = input.onlineUrl ?? null;
   if (input.locationPrivate !== undefined) set.locationPrivate = input.locationPrivate;
+  if (input.venueRevealHours !== undefined) set.venueRevealHours = input.venueRevealHours;
   if (input.capacity !== undefined) set.capacity = input.capacity;
   if (input.registrationMode !== undefined) set.registrationMode = input.registrationMode;
   if (input.waitlist !== undefined) set.waitlist = input.waitlist;
@@ -68,11 +74,20 @@ function columnsFrom(input: UpdateWorkshopInput) {
   return set;
 }
 
+/** A reveal time only makes sense for a private venue: refused rather than made private silently. */
+function checkVenueReveal(w: Pick<Workshop, "locationPrivate" | "venueRevealHours">) {
+  if (w.venueRevealHours !== null && !w.locationPrivate)
+    throw invalid(REVEAL_NEEDS_PRIVATE, [
+      { path: "venueRevealHours", message: REVEAL_NEEDS_PRIVATE },
+    ]);
+}
+
 export async function createWorkshop(
   db: Db,
   actor: Actor,
   input: CreateWorkshopInput,
 ): Promise<Workshop> {
+  checkVenueReveal({ locationPrivate: false, venueRevealHours: null, ...columnsFrom(input) });
   const id = newId("wks");
   const base = input.slug ?? (slugify(input.title) || `workshop-${id.slice(-6)}`);
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -249,6 +264,12 @@ export async function updateWorkshop(
     throw invalid("The end must come after the start.", [
       { path: "endsAt", message: "The end must come after the start." },
     ]);
+  const next = { ...current, ...set };
+  checkVenueReveal(next);
+  // A reveal that now lies ahead (moved later, or newly set) is owed again: to the workshop
+  // (its calendar SEQUENCE bump) and to each participant (their email with the place).
+  const revealAt = venueRevealAt(next);
+  const revealAhead = revealAt !== null && revealAt > svc.now();
   const rescheduled =
     (set.startsAt && set.startsAt.getTime() !== current.startsAt.getTime()) ||
     (set.endsAt && set.endsAt.getTime() !== current.endsAt.getTime()) ||
@@ -267,6 +288,7 @@ export async function updateWorkshop(
       ...set,
       updatedAt: new Date(),
       ...(rescheduled ? { calendarSequence: sql`${workshops.calendarSequence} + 1` } : {}),
+      ...(revealAhead ? { venueRevealedAt: null } : {}),
     })
     .where(
       and(
@@ -281,6 +303,21 @@ export async function updateWorkshop(
   try {
     result = await applyMove(db, id, null, [
       update,
+      ...(revealAhead
+        ? [
+            db
+              .update(registrations)
+              .set({ venueSentAt: null })
+              .where(
+                and(
+                  eq(registrations.workshopId, id),
+                  isNotNull(registrations.venueSentAt),
+                  // only if the change above happened: the workshop's reveal is now ahead
+                  sql`(SELECT ${workshops.startsAt} - ${workshops.venueRevealHours} * 3600000 FROM ${workshops} WHERE ${workshops.id} = ${id}) > ${svc.now().getTime()}`,
+                ),
+              ),
+          ]
+        : []),
       auditInsert(db, actor, { action: "workshop.update", targetType: "workshop", targetId: id }),
     ]);
   } catch (error) {
@@ -405,6 +442,8 @@ export function workshopJson(w: Workshop) {
     venue: w.venueName ? { name: w.venueName, address: w.venueAddress, city: w.venueCity } : null,
     onlineUrl: w.onlineUrl,
     locationPrivate: w.locationPrivate,
+    venueRevealHours: w.venueRevealHours,
+    venueRevealAt: iso(venueRevealAt(w)),
     capacity: w.capacity,
     waitlist: w.waitlist,
     registrationMode: w.registrationMode,
