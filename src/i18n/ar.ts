@@ -52,6 +52,8 @@ export const ar: Dictionary = {
     checkEmail:
       "أرسلنا رسالة إلى {email}. اتبع الرابط فيها لتأكيد تسجيلك. إن كنت مسجّلاً من قبل فستجد في الرسالة رابط تسجيلك.",
     registeredTitle: "تم تسجيلك",
+    registeredEmail:
+      "أرسلنا رسالة إلى {email} فيها رابط تسجيلك، حيث يمكنك معرفة حالته وإضافته إلى تقويمك أو إلغاؤه.",
     registrationTitle: "تسجيلك",
     status: "الحالة",
     statusPending_verification: "بانتظار تأكيدك",

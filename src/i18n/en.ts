@@ -68,6 +68,9 @@ export const en = {
     checkEmail:
       "We sent a message to {email}. Follow the link in it to confirm your registration. If you registered before, the message has the link to your registration.",
     registeredTitle: "You are registered",
+    // Said alike to a new registrant and to an address already registered.
+    registeredEmail:
+      "We sent a message to {email} with the link to your registration, where you can see its status, add it to your calendar or cancel.",
     registrationTitle: "Your registration",
     status: "Status",
     statusPending_verification: "Waiting for your confirmation",

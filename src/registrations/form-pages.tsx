@@ -86,9 +86,7 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
       <Page lang={lang} title={title}>
         <h1>{title}</h1>
         <Notice kind="ok">
-          {outcome.verification
-            ? fill(t.checkEmail, { email: data.email })
-            : fill(t.checkEmail, { email: data.email })}
+          {fill(outcome.verification ? t.checkEmail : t.registeredEmail, { email: data.email })}
         </Notice>
         <p>
           <a href={`/workshops/${workshop.slug}?lang=${lang}`}>{t.backToWorkshop}</a>

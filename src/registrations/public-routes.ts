@@ -66,8 +66,13 @@ publicRegistrationApi.openapi(
     path: "/",
     middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
-    summary:
-      "Register. With verification: 202 {status: pending_verification} whoever the address belongs to (the email tells the rest); otherwise 201 {status}.",
+    summary: "Register for a workshop",
+    description: [
+      "The answer never depends on whether the address is already registered: a public answer never reveals another registration.",
+      "",
+      "- With verification (the default): `202 {status: pending_verification}` whoever the address belongs to; the email tells the rest.",
+      "- Without verification: `201 {status}` with the status a new registration gets at that moment (`confirmed`, `waitlisted` or, in approval mode, `pending_approval`). An address that is already registered gets that same answer: its registration does not change, and its owner is emailed the link to it (at most once every 10 minutes), where the real status is. So a `201` tells the caller what a newcomer would have, never what another person has.",
+    ].join("\n"),
     request: {
       params: z.object({ slug: z.string().openapi({ param: { name: "slug", in: "path" } }) }),
       body: {
