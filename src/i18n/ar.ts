@@ -29,8 +29,8 @@ export const ar: Dictionary = {
     locationPrivate: "يُرسل المكان بالتحديد إلى المشاركين المؤكَّدين.",
     venueSentOn: "سيُرسل المكان بالتحديد إلى المشاركين المؤكَّدين في {date}.",
     venueSentToYouOn: "سيُرسل إليك مكان الورشة في {date}.",
-    seatsLeft: "بقي {n} من الأماكن",
     seatsOpen: "الأماكن متاحة",
+    seatsFew: "بقيت أماكن قليلة",
     waitlistOpen: "اكتمل العدد — قائمة الانتظار مفتوحة",
     full: "اكتمل العدد",
     closed: "أُغلق التسجيل",
@@ -82,6 +82,8 @@ export const ar: Dictionary = {
     invitationClosed: "لم يعد بالإمكان الرد على هذه الدعوة.",
     enterName: "يرجى كتابة اسمك.",
     enterEmail: "يرجى كتابة بريد إلكتروني صحيح.",
+    nameTooLong: "اسمك طويل جداً: استخدم {max} حرفاً على الأكثر.",
+    tooLong: "استخدم {max} حرفاً على الأكثر.",
     fieldInvalid: "هذا الحقل مطلوب أو غير صالح.",
   },
   reports: {

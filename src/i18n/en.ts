@@ -45,8 +45,10 @@ export const en = {
     locationPrivate: "The exact place is shared with confirmed participants.",
     venueSentOn: "The exact place will be sent to confirmed participants on {date}.",
     venueSentToYouOn: "The venue will be sent to you on {date}.",
-    seatsLeft: "{n} places left",
+    // The public side never gives a count of places: in a small closed room, a live count
+    // tells who is registering.
     seatsOpen: "Places available",
+    seatsFew: "Few places left",
     waitlistOpen: "Full — waitlist open",
     full: "Full",
     closed: "Registration closed",
@@ -100,6 +102,8 @@ export const en = {
     invitationClosed: "This invitation can no longer be answered.",
     enterName: "Enter your name.",
     enterEmail: "Enter a valid email address.",
+    nameTooLong: "Your name is too long: use at most {max} characters.",
+    tooLong: "Use at most {max} characters.",
     // Shown instead of the service's own message, which is in English.
     fieldInvalid: "This field is required or invalid.",
   },

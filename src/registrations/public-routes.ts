@@ -11,7 +11,7 @@ import { getPublishedBySlug } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { locationText } from "../workshops/types";
 import { showsLocation, venueRevealAt } from "../workshops/venue";
-import { nameField } from "./schemas";
+import { emailField, nameField } from "./schemas";
 import { cancelByToken, findByToken, register, verify } from "./service";
 import { SEAT_HOLDING } from "./status";
 
@@ -48,7 +48,7 @@ export function publicWorkshopJson(w: Workshop, showLocation: boolean) {
 export const PublicRegistrationSchema = z
   .object({
     name: nameField,
-    email: z.email("Enter a valid email address."),
+    email: emailField,
     affiliation: z.string().trim().max(200).optional(),
     answers: z.record(z.string(), z.union([z.string().max(2000), z.boolean()])).optional(),
     language: z.enum(LANGS).optional(),

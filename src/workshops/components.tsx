@@ -14,10 +14,7 @@ export function seatLabel(
   const t = dictionary(lang).ui;
   switch (state.kind) {
     case "places_left":
-      return {
-        text: state.left === null ? t.seatsOpen : fill(t.seatsLeft, { n: state.left }),
-        tone: "ok",
-      };
+      return state.few ? { text: t.seatsFew, tone: "warn" } : { text: t.seatsOpen, tone: "ok" };
     case "waitlist_open":
       return { text: t.waitlistOpen, tone: "warn" };
     case "full":

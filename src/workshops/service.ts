@@ -195,11 +195,18 @@ export async function getPublishedBySlug(db: Db, slug: string): Promise<Workshop
   return workshop;
 }
 
+/**
+ * What the public may know of a workshop's places. Never a number: in a small closed room a
+ * live count tells who is registering (organisers see numbers in `workshopJson`).
+ */
 export type SeatState =
-  | { kind: "places_left"; left: number | null }
+  | { kind: "places_left"; few: boolean }
   | { kind: "waitlist_open" }
   | { kind: "full" }
   | { kind: "closed"; reason: "not_yet_open" | "closed" | "cancelled" | "invitation_only" };
+
+/** "Few places left" from here on: a tenth of the room, and never under three places. */
+const fewPlaces = (capacity: number) => Math.max(3, Math.ceil(capacity / 10));
 
 export function seatState(workshop: Workshop, now = new Date()): SeatState {
   if (workshop.status === "cancelled") return { kind: "closed", reason: "cancelled" };
@@ -209,9 +216,9 @@ export function seatState(workshop: Workshop, now = new Date()): SeatState {
     return { kind: "closed", reason: "not_yet_open" };
   const closes = workshop.registrationClosesAt ?? workshop.startsAt;
   if (closes <= now) return { kind: "closed", reason: "closed" };
-  if (workshop.capacity === null) return { kind: "places_left", left: null };
-  if (workshop.confirmedCount < workshop.capacity)
-    return { kind: "places_left", left: workshop.capacity - workshop.confirmedCount };
+  if (workshop.capacity === null) return { kind: "places_left", few: false };
+  const left = workshop.capacity - workshop.confirmedCount;
+  if (left > 0) return { kind: "places_left", few: left <= fewPlaces(workshop.capacity) };
   return workshop.waitlist ? { kind: "waitlist_open" } : { kind: "full" };
 }
 
