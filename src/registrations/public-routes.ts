@@ -114,6 +114,8 @@ participantApi.openapi(
     path: "/{token}",
     tags: ["Public"],
     summary: "A registration, by the token from its email",
+    description:
+      "`workshop.venue`, `workshop.location` and `workshop.onlineUrl` are null when this participant may not see the place: a private venue shows only to confirmed and attended participants, and, when the workshop has a `venueRevealAt`, only from then on (before it, the place is emailed to them at that time).",
     request: { params: TokenParam },
     responses: {
       200: {
