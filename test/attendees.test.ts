@@ -26,7 +26,7 @@ import {
   tokenFromEmail,
   uniqueEmail,
 } from "./support/helpers";
-import { createWorkshop } from "./support/workshops";
+import { addPerson, createWorkshop } from "./support/workshops";
 
 const cron = (expression: string) =>
   worker.scheduled(
@@ -34,17 +34,6 @@ const cron = (expression: string) =>
     env,
     createExecutionContext(),
   );
-
-async function addPerson(workshopId: string, extra: Record<string, unknown> = {}) {
-  const res = await json(
-    `/api/v1/workshops/${workshopId}/registrations`,
-    "POST",
-    { name: "Added Person", email: uniqueEmail("add"), ...extra },
-    ADMIN,
-  );
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as { id: string; status: string; email: string };
-}
 
 /** A registration in the given status, reached through the real API. */
 async function inStatus(status: (typeof REGISTRATION_STATUSES)[number]) {

@@ -28,7 +28,7 @@ import {
   tokenFromEmail,
   uniqueEmail,
 } from "./support/helpers";
-import { createWorkshop } from "./support/workshops";
+import { createWorkshop, inviteAndGetToken } from "./support/workshops";
 
 /** The Worker deployed somewhere public, with no Resend key: mail must be held. */
 const PUBLIC_ENV: Env = { ...env, APP_URL: "https://workshops.example.org", RESEND_API_KEY: "" };
@@ -177,13 +177,7 @@ describe("answering an invitation", () => {
       ADMIN,
     );
     const { id: registrationId } = (await registered.json()) as { id: string };
-    await json(
-      `/api/v1/workshops/${w.id}/invitations`,
-      "POST",
-      { invitees: [{ email }], send: true },
-      ADMIN,
-    );
-    const token = await tokenFromEmail(email, "workshop:invitation", "i");
+    const token = await inviteAndGetToken(w.id, email);
     const answer = await json(`/api/v1/public/invitations/${token}`, "POST", {
       response: "accept",
     });

@@ -185,6 +185,13 @@ export const workshops = sqliteTable(
     onlineUrl: text("online_url"),
     /** Venue details and the online link only for confirmed participants. */
     locationPrivate: integer("location_private", { mode: "boolean" }).notNull().default(false),
+    /**
+     * Hours before the start when confirmed participants learn the venue (a private venue
+     * only); null: with their confirmation.
+     */
+    venueRevealHours: integer("venue_reveal_hours"),
+    /** When the reveal cron bumped calendarSequence for this reveal; null: not yet. */
+    venueRevealedAt: integer("venue_revealed_at", { mode: "timestamp_ms" }),
     /** null: unlimited. */
     capacity: integer("capacity"),
     waitlist: integer("waitlist", { mode: "boolean" }).notNull().default(true),
@@ -290,6 +297,8 @@ export const registrations = sqliteTable(
     promotedAt: integer("promoted_at", { mode: "timestamp_ms" }),
     checkedInAt: integer("checked_in_at", { mode: "timestamp_ms" }),
     reminderSentAt: integer("reminder_sent_at", { mode: "timestamp_ms" }),
+    /** When an email with a time-gated venue went to this participant: the reveal is sent once. */
+    venueSentAt: integer("venue_sent_at", { mode: "timestamp_ms" }),
     /** Last time an "already registered" email went out: at most one per 10 minutes. */
     linkResentAt: integer("link_resent_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),

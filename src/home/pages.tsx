@@ -13,7 +13,7 @@ export const homePages = new Hono<AppEnv>();
 homePages.get("/", async (c) => {
   const lang = c.get("lang");
   const t = dictionary(lang).ui;
-  const now = new Date();
+  const now = c.var.services.now();
   const [upcoming, latest] = await Promise.all([
     listUpcoming(c.var.services.db, now, 20),
     listPublicReports(c.var.services.db, now, 6),
@@ -38,8 +38,8 @@ homePages.get("/", async (c) => {
                 <h3 dir="auto">
                   <a href={`/workshops/${w.slug}?lang=${lang}`}>{w.title}</a>
                 </h3>
-                <WhenWhere workshop={w} lang={lang} showLocation={!w.locationPrivate} />
-                <SeatBadge workshop={w} lang={lang} />
+                <WhenWhere workshop={w} lang={lang} now={now} />
+                <SeatBadge workshop={w} lang={lang} now={now} />
               </li>
             ))}
           </ul>

@@ -27,8 +27,10 @@ export const ar: Dictionary = {
     where: "المكان",
     online: "عبر الإنترنت",
     locationPrivate: "يُرسل المكان بالتحديد إلى المشاركين المؤكَّدين.",
-    seatsLeft: "بقي {n} من الأماكن",
+    venueSentOn: "سيُرسل المكان بالتحديد إلى المشاركين المؤكَّدين في {date}.",
+    venueSentToYouOn: "سيُرسل إليك مكان الورشة في {date}.",
     seatsOpen: "الأماكن متاحة",
+    seatsFew: "بقيت أماكن قليلة",
     waitlistOpen: "اكتمل العدد — قائمة الانتظار مفتوحة",
     full: "اكتمل العدد",
     closed: "أُغلق التسجيل",
@@ -50,6 +52,8 @@ export const ar: Dictionary = {
     checkEmail:
       "أرسلنا رسالة إلى {email}. اتبع الرابط فيها لتأكيد تسجيلك. إن كنت مسجّلاً من قبل فستجد في الرسالة رابط تسجيلك.",
     registeredTitle: "تم تسجيلك",
+    registeredEmail:
+      "أرسلنا رسالة إلى {email} فيها رابط تسجيلك، حيث يمكنك معرفة حالته وإضافته إلى تقويمك أو إلغاؤه.",
     registrationTitle: "تسجيلك",
     status: "الحالة",
     statusPending_verification: "بانتظار تأكيدك",
@@ -78,6 +82,8 @@ export const ar: Dictionary = {
     invitationClosed: "لم يعد بالإمكان الرد على هذه الدعوة.",
     enterName: "يرجى كتابة اسمك.",
     enterEmail: "يرجى كتابة بريد إلكتروني صحيح.",
+    nameTooLong: "اسمك طويل جداً: استخدم {max} حرفاً على الأكثر.",
+    tooLong: "استخدم {max} حرفاً على الأكثر.",
     fieldInvalid: "هذا الحقل مطلوب أو غير صالح.",
   },
   reports: {
@@ -258,6 +264,15 @@ export const ar: Dictionary = {
       heading: "تغيّرت تفاصيل الورشة",
       paragraphs: [
         "مرحباً {name}، تغيّر موعد «{title}» أو مكانها. التفاصيل الجديدة أدناه، وملف التقويم المرفق يحدّث تقويمك.",
+      ],
+      action: "عرض تسجيلي",
+    },
+    venue: {
+      subject: "مكان انعقاد {title}",
+      heading: "مكان الورشة",
+      paragraphs: [
+        "مرحباً {name}، هذا مكان انعقاد «{title}».",
+        "ملف التقويم المرفق يضيف المكان إلى تقويمك. نرجو ألّا تشاركه مع أحد: فهو لا يُرسل إلا إلى المشاركين المؤكَّدين.",
       ],
       action: "عرض تسجيلي",
     },

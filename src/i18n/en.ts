@@ -43,8 +43,12 @@ export const en = {
     where: "Where",
     online: "Online",
     locationPrivate: "The exact place is shared with confirmed participants.",
-    seatsLeft: "{n} places left",
+    venueSentOn: "The exact place will be sent to confirmed participants on {date}.",
+    venueSentToYouOn: "The venue will be sent to you on {date}.",
+    // The public side never gives a count of places: in a small closed room, a live count
+    // tells who is registering.
     seatsOpen: "Places available",
+    seatsFew: "Few places left",
     waitlistOpen: "Full — waitlist open",
     full: "Full",
     closed: "Registration closed",
@@ -66,6 +70,9 @@ export const en = {
     checkEmail:
       "We sent a message to {email}. Follow the link in it to confirm your registration. If you registered before, the message has the link to your registration.",
     registeredTitle: "You are registered",
+    // Said alike to a new registrant and to an address already registered.
+    registeredEmail:
+      "We sent a message to {email} with the link to your registration, where you can see its status, add it to your calendar or cancel.",
     registrationTitle: "Your registration",
     status: "Status",
     statusPending_verification: "Waiting for your confirmation",
@@ -95,6 +102,8 @@ export const en = {
     invitationClosed: "This invitation can no longer be answered.",
     enterName: "Enter your name.",
     enterEmail: "Enter a valid email address.",
+    nameTooLong: "Your name is too long: use at most {max} characters.",
+    tooLong: "Use at most {max} characters.",
     // Shown instead of the service's own message, which is in English.
     fieldInvalid: "This field is required or invalid.",
   },
@@ -282,6 +291,15 @@ export const en = {
       heading: "The workshop has changed",
       paragraphs: [
         "Hello {name}, the time or place of “{title}” has changed. The new details are below, and the attached calendar file updates your calendar.",
+      ],
+      action: "See my registration",
+    },
+    venue: {
+      subject: "Where it takes place: {title}",
+      heading: "The venue",
+      paragraphs: [
+        "Hello {name}, here is where “{title}” takes place.",
+        "The attached calendar file adds the place to your calendar. Please keep it to yourself: it is shared only with confirmed participants.",
       ],
       action: "See my registration",
     },

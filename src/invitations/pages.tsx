@@ -5,6 +5,7 @@ import { throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
 import { DEFAULT_LANG, dictionary, fill, isLang, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
+import { NAME_MAX } from "../lib/text";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { WhenWhere } from "../workshops/components";
@@ -47,7 +48,7 @@ async function rsvpPage(
       </p>
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       {workshop.status === "cancelled" ? <Notice kind="error">{t.workshopCancelled}</Notice> : null}
-      <WhenWhere workshop={workshop} lang={lang} showLocation={!workshop.locationPrivate} />
+      <WhenWhere workshop={workshop} lang={lang} now={c.var.services.now()} />
       {answerable ? (
         <form method="post" action={`/i/${token}?lang=${lang}`} class="stack">
           <p>{fill(t.invitationFor, { email: invitation.email })}</p>
@@ -106,6 +107,13 @@ invitationPages.post("/:token", throttlePublicPosts, async (c) => {
       text: outcome.status === "declined" ? t.invitationDeclined : t.invitationAccepted,
     });
   } catch (error) {
+    if (error instanceof AppError && error.errors?.some((e) => e.path === "name"))
+      return rsvpPage(
+        c,
+        token,
+        { kind: "error", text: fill(t.nameTooLong, { max: NAME_MAX }) },
+        422,
+      );
     if (error instanceof AppError && (error.kind === "conflict" || error.kind === "invalid"))
       return rsvpPage(
         c,

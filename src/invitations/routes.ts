@@ -5,6 +5,7 @@ import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import { LANGS } from "../i18n";
 import { invalid } from "../lib/errors";
+import { NAME_MAX } from "../lib/text";
 import { getWorkshop } from "../workshops/service";
 import { inviteesFromCsv, validateInvitees } from "./import";
 import {
@@ -162,7 +163,7 @@ invitationApi.openapi(
 export const RsvpSchema = z
   .object({
     response: z.enum(["accept", "decline"]),
-    name: z.string().trim().max(200).optional(),
+    name: z.string().trim().max(NAME_MAX, `Use at most ${NAME_MAX} characters.`).optional(),
     answers: z.record(z.string(), z.union([z.string().max(2000), z.boolean()])).optional(),
     language: z.enum(LANGS).optional(),
   })

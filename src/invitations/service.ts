@@ -13,7 +13,7 @@ import {
 import type { Lang } from "../i18n";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import { canMove, statusesFrom } from "../lib/state-machine";
-import { cleanText, normaliseEmail } from "../lib/text";
+import { cleanText, NAME_MAX, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Recipient } from "../registrations/notices";
 import { sendNotices } from "../registrations/send";
@@ -126,12 +126,15 @@ async function sendInvitations(svc: Services, workshop: Workshop, ids: string[])
     workshop,
     rows.map((r) => recipientOf(workshop, r)),
     "invitation",
-    (r) => [
-      db
-        .update(invitations)
-        .set({ status: "sent", sentAt: now })
-        .where(and(eq(invitations.id, r.id), invitationMayMoveTo("sent"))),
-    ],
+    {
+      alongside: (r) => [
+        db
+          .update(invitations)
+          .set({ status: "sent", sentAt: now })
+          .where(and(eq(invitations.id, r.id), invitationMayMoveTo("sent"))),
+      ],
+      now,
+    },
   );
   return rows.length;
 }
@@ -222,6 +225,10 @@ export async function respond(
       ),
     });
 
+  if (answer.name && cleanText(answer.name).length > NAME_MAX) {
+    const message = `Use at most ${NAME_MAX} characters.`;
+    throw invalid(`The name is too long: ${message.toLowerCase()}`, [{ path: "name", message }]);
+  }
   if (invitation.status === "accepted")
     return { status: (await existing())?.status ?? "confirmed" };
   if (invitation.status === "declined") return { status: "declined" };

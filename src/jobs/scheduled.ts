@@ -8,6 +8,7 @@ import { resumeStalledEmails } from "../mail/outbox";
 import { mailRoute } from "../mail/transports";
 import { purgeExpiredCredentials } from "../organisers/service";
 import { sendEventReminders } from "../registrations/reminders";
+import { sendVenueReveals } from "../registrations/venue-reveal";
 import { createServices, type Services } from "../services";
 
 /** `now` is the trigger's scheduled time, so a late or repeated run acts as the planned one. */
@@ -39,6 +40,7 @@ export const SCHEDULE: Record<string, Job[]> = {
       name: "event-reminders",
       run: (svc, now) => sendEventReminders(svc, now),
     },
+    { name: "venue-reveals", run: (svc, now) => sendVenueReveals(svc, now) },
     {
       name: "invitation-reminders",
       run: (svc, now) => sendInvitationReminders(svc, now),

@@ -1,6 +1,8 @@
 // RFC 5545 calendar files through ical-generator. The UID is stable per registration, and
 // SEQUENCE follows the workshop's calendarSequence, so calendars replace the event when it
-// is rescheduled and remove it when it is cancelled.
+// is rescheduled and remove it when it is cancelled. Calendar files are shared and synced
+// (and calendars published): no caller may put a link in one that acts on anyone's behalf
+// (manage, RSVP, check-in, unsubscribe); the public workshop page is the link they carry.
 import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
 
 export interface CalendarEvent {

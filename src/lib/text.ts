@@ -3,6 +3,11 @@
 // directional marks real Arabic text relies on (LRM U+200E, RLM U+200F, ALM U+061C) stay.
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
+/** The longest name a person may type anywhere public (registration, RSVP, subscription). */
+export const NAME_MAX = 200;
+/** The longest email address (RFC 5321's 256-octet path, less its angle brackets). */
+export const EMAIL_MAX = 254;
+
 export function cleanText(value: string): string {
   return value.normalize("NFC").replace(BIDI_CONTROLS, "").trim();
 }

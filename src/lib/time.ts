@@ -45,6 +45,21 @@ export function formatRange(start: Date, end: Date, timeZone: string, lang: Lang
   return `${range} (${timeZone})`;
 }
 
+/** "Wednesday, 3 May 2023, 10:00 (Europe/Istanbul)": one instant in the workshop's zone. */
+export function formatInstant(instant: Date, timeZone: string, lang: Lang): string {
+  const when = formatter(localeOf(lang), {
+    timeZone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+  });
+  return `${when.format(instant)} (${timeZone})`;
+}
+
 function zoneOffsetMs(instant: number, timeZone: string): number {
   const parts = Object.fromEntries(
     formatter("en-US", {

@@ -12,20 +12,24 @@ import {
 import type { AppEnv } from "../http/context";
 import { DEFAULT_LANG, dictionary, fill } from "../i18n";
 import { AppError } from "../lib/errors";
+import { NAME_MAX } from "../lib/text";
 import { subscribe } from "../subscribers/service";
 import { type FormErrors, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { WorkshopPage } from "../workshops/pages";
 import { getPublishedBySlug } from "../workshops/service";
+import { emailField, nameField } from "./schemas";
 import { register } from "./service";
 
 /** Mounted at /workshops/:slug/register. */
 export const registrationFormPages = new Hono<AppEnv>();
 
+const AFFILIATION_MAX = 200;
+
 const RegistrationFormSchema = z.object({
-  name: z.string().trim().min(1).max(200),
-  email: z.email(),
-  affiliation: z.string().trim().max(200).optional(),
+  name: nameField,
+  email: emailField,
+  affiliation: z.string().trim().max(AFFILIATION_MAX).optional(),
 });
 
 registrationFormPages.post("/", throttlePublicPosts, async (c) => {
@@ -44,9 +48,13 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
   });
   const errors: FormErrors = {};
   if (!parsed.ok) {
-    if (parsed.errors.name) errors.name = t.enterName;
+    const tooLong = (field: string, max: number) => (values[field]?.trim().length ?? 0) > max;
+    if (parsed.errors.name)
+      errors.name = tooLong("name", NAME_MAX)
+        ? fill(t.nameTooLong, { max: NAME_MAX })
+        : t.enterName;
     if (parsed.errors.email) errors.email = t.enterEmail;
-    if (parsed.errors.affiliation) errors.affiliation = parsed.errors.affiliation;
+    if (parsed.errors.affiliation) errors.affiliation = fill(t.tooLong, { max: AFFILIATION_MAX });
   }
   const answers = Object.fromEntries(
     Object.entries(values)
@@ -58,6 +66,7 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
       <WorkshopPage
         workshop={workshop}
         lang={lang}
+        now={c.var.services.now()}
         form={{ errors, values }}
         siteKey={turnstileForPage(c)}
       />,
@@ -85,9 +94,7 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
       <Page lang={lang} title={title}>
         <h1>{title}</h1>
         <Notice kind="ok">
-          {outcome.verification
-            ? fill(t.checkEmail, { email: data.email })
-            : fill(t.checkEmail, { email: data.email })}
+          {fill(outcome.verification ? t.checkEmail : t.registeredEmail, { email: data.email })}
         </Notice>
         <p>
           <a href={`/workshops/${workshop.slug}?lang=${lang}`}>{t.backToWorkshop}</a>

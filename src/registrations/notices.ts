@@ -2,9 +2,11 @@
 // token (hashed in access_tokens), a check-in QR code and a calendar file where they belong.
 // Returns the statements to run in the caller's batch, so the email and its token are
 // written together with the change they announce.
+import { and, eq, isNull } from "drizzle-orm";
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
 import type { Db, Statement } from "../db/client";
+import { registrations } from "../db/schema";
 import { dictionary, fill, type Lang, type NoticeKind } from "../i18n";
 import { calendarFile } from "../lib/ics";
 import { qrMatrix } from "../lib/qr";
@@ -12,6 +14,7 @@ import { formatRange } from "../lib/time";
 import type { Mailer } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
 import { locationText, type Workshop } from "../workshops/types";
+import { hasLocation, hiddenLocationNote, showsLocation, venueRevealAt } from "../workshops/venue";
 import { checkinTokenExpiry, mintToken, registrationTokenExpiry } from "./tokens";
 
 export interface Recipient {
@@ -20,10 +23,17 @@ export interface Recipient {
   email: string;
   name: string;
   language: Lang;
+  /**
+   * Holds a seat (confirmed, attended), read with the recipients: a workshop-wide notice
+   * (the time or place changed) shows the place to these alone.
+   */
+  seated?: boolean;
 }
 
+/** Notices that only ever go to people who hold a seat. */
+const TO_SEATED: readonly NoticeKind[] = ["confirmed", "promoted", "reminder", "venue"];
 const WITH_CHECKIN: readonly NoticeKind[] = ["confirmed", "promoted", "reminder"];
-const WITH_CALENDAR: readonly NoticeKind[] = ["confirmed", "promoted", "workshop_updated"];
+const WITH_CALENDAR: readonly NoticeKind[] = ["confirmed", "promoted", "workshop_updated", "venue"];
 const WITH_CANCEL_CALENDAR: readonly NoticeKind[] = ["cancelled", "workshop_cancelled"];
 const INVITATION_KINDS: readonly NoticeKind[] = ["invitation", "invitation_reminder"];
 const NO_LINK: readonly NoticeKind[] = [
@@ -33,31 +43,49 @@ const NO_LINK: readonly NoticeKind[] = [
   "invitation_cancelled",
 ];
 
-/** Whether this recipient may see venue details and the online link. */
-function showsLocation(workshop: Workshop, kind: NoticeKind): boolean {
-  return !workshop.locationPrivate || WITH_CHECKIN.includes(kind) || kind === "workshop_updated";
+/**
+ * Whether this recipient holds a seat as far as the place goes: the notice says so, or the
+ * recipient was read with its seat. A waitlisted or pending person hears that the time or
+ * place changed, not where it now is; a cancellation has no use for the place.
+ */
+function holdsSeat(recipient: Recipient, kind: NoticeKind): boolean {
+  if (WITH_CANCEL_CALENDAR.includes(kind)) return false;
+  return TO_SEATED.includes(kind) || recipient.seated === true;
 }
 
+/**
+ * A registration's calendar file. Calendars are shared, synced and published, so it links
+ * only to the public workshop page: never to the manage link (which can cancel) or any
+ * other link that acts on someone's behalf.
+ */
 export function registrationCalendar(
   workshop: Workshop,
-  registrationId: string,
+  registration: { id: string; language: Lang },
   appUrl: string,
-  options: { cancelled?: boolean; withLocation: boolean; manageUrl?: string },
+  options: { cancelled?: boolean; seated: boolean; now: Date },
 ) {
-  const location = options.withLocation
+  const base = appUrl.replace(/\/$/, "");
+  const page = `${base}/workshops/${workshop.slug}?lang=${registration.language}`;
+  const shown = showsLocation(workshop, options.seated, options.now);
+  const location = shown
     ? [locationText(workshop), workshop.onlineUrl].filter(Boolean).join(" · ")
     : null;
+  // A seat whose place is still to come says when it comes.
+  const note =
+    !shown && options.seated && hasLocation(workshop)
+      ? hiddenLocationNote(workshop, true, options.now, registration.language)
+      : null;
   return calendarFile(
     [
       {
-        uid: `${registrationId}@${new URL(appUrl).host}`,
+        uid: `${registration.id}@${new URL(base).host}`,
         sequence: workshop.calendarSequence,
         title: workshop.title,
-        description: options.manageUrl ? `${options.manageUrl}` : undefined,
+        description: [note, page].filter(Boolean).join("\n\n"),
         start: workshop.startsAt,
         end: workshop.endsAt,
         location,
-        url: options.manageUrl,
+        url: page,
         cancelled: options.cancelled || workshop.status === "cancelled",
       },
     ],
@@ -122,7 +150,8 @@ export async function buildNotice(
     };
   }
 
-  const withLocation = showsLocation(workshop, kind);
+  const seated = holdsSeat(recipient, kind);
+  const withLocation = showsLocation(workshop, seated, now);
   const details = [
     {
       label: labels.when,
@@ -133,13 +162,27 @@ export async function buildNotice(
   if (withLocation && where) details.push({ label: labels.where, value: where });
   if (withLocation && workshop.onlineUrl)
     details.push({ label: labels.online, value: workshop.onlineUrl });
+  if (!withLocation && seated && hasLocation(workshop))
+    details.push({
+      label: labels.where,
+      value: hiddenLocationNote(workshop, true, now, recipient.language),
+    });
+  // A time-gated place, once it goes out in any email, counts as this participant's reveal:
+  // the reveal job (venue-reveal.ts) skips them.
+  if (withLocation && seated && venueRevealAt(workshop) && hasLocation(workshop))
+    statements.push(
+      db
+        .update(registrations)
+        .set({ venueSentAt: now })
+        .where(and(eq(registrations.id, recipient.id), isNull(registrations.venueSentAt))),
+    );
 
   const attachments = [];
   if (WITH_CALENDAR.includes(kind) || WITH_CANCEL_CALENDAR.includes(kind)) {
-    const ics = registrationCalendar(workshop, recipient.id, base, {
+    const ics = registrationCalendar(workshop, recipient, base, {
       cancelled: WITH_CANCEL_CALENDAR.includes(kind),
-      withLocation,
-      manageUrl: url,
+      seated,
+      now,
     });
     attachments.push({
       filename: "workshop.ics",

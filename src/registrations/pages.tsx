@@ -11,6 +11,7 @@ import { Page } from "../ui/layout";
 import { WhenWhere } from "../workshops/components";
 import { registrationCalendar } from "./notices";
 import { cancelByToken, findByToken, type Registration, verify } from "./service";
+import { SEAT_HOLDING } from "./status";
 
 export const registrationPages = new Hono<AppEnv>();
 
@@ -23,7 +24,7 @@ export function statusText(
   return fill(t[key], { n: registration.waitlistPosition ?? "" });
 }
 
-const seated = (r: Registration) => r.status === "confirmed" || r.status === "attended";
+const seated = (r: Registration) => SEAT_HOLDING.includes(r.status);
 
 function InvalidLink({ lang }: { lang: Lang }) {
   const t = dictionary(lang).ui;
@@ -78,7 +79,8 @@ async function registrationPage(
       <WhenWhere
         workshop={workshop}
         lang={lang}
-        showLocation={seated(registration) || !workshop.locationPrivate}
+        seated={seated(registration)}
+        now={c.var.services.now()}
       />
       {registration.status === "pending_verification" && workshop.status !== "cancelled" ? (
         <form method="post" action={`/r/${token}/verify?lang=${lang}`} class="stack">
@@ -116,8 +118,9 @@ registrationPages.get("/:token/calendar.ics", async (c) => {
   const found = await findByToken(c.var.services.db, c.req.param("token"));
   if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
   const { registration, workshop } = found;
-  const ics = registrationCalendar(workshop, registration.id, c.env.APP_URL, {
-    withLocation: seated(registration) || !workshop.locationPrivate,
+  const ics = registrationCalendar(workshop, registration, c.var.services.settings.appUrl, {
+    seated: seated(registration),
+    now: c.var.services.now(),
     cancelled: workshop.status === "cancelled" || registration.status === "cancelled",
   });
   return c.body(ics, 200, {

@@ -10,8 +10,10 @@ import { subscribe } from "../subscribers/service";
 import { getPublishedBySlug } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { locationText } from "../workshops/types";
-import { nameField } from "./schemas";
+import { showsLocation, venueRevealAt } from "../workshops/venue";
+import { emailField, nameField } from "./schemas";
 import { cancelByToken, findByToken, register, verify } from "./service";
+import { SEAT_HOLDING } from "./status";
 
 const TokenParam = z.object({
   token: z.string().openapi({ param: { name: "token", in: "path" } }),
@@ -20,8 +22,12 @@ const TokenParam = z.object({
 export const publicRegistrationApi = apiRouter();
 export const participantApi = apiRouter();
 
-/** What a participant may see of the workshop: the place only when allowed. */
+/**
+ * What a participant may see of the workshop: the place only when they may (a private venue
+ * for seated people, from its reveal time), and when a private place will be revealed.
+ */
 export function publicWorkshopJson(w: Workshop, showLocation: boolean) {
+  const revealAt = venueRevealAt(w);
   return {
     title: w.title,
     slug: w.slug,
@@ -35,13 +41,14 @@ export function publicWorkshopJson(w: Workshop, showLocation: boolean) {
         : null,
     location: showLocation ? locationText(w) : null,
     onlineUrl: showLocation ? w.onlineUrl : null,
+    venueRevealAt: revealAt ? revealAt.toISOString() : null,
   };
 }
 
 export const PublicRegistrationSchema = z
   .object({
     name: nameField,
-    email: z.email("Enter a valid email address."),
+    email: emailField,
     affiliation: z.string().trim().max(200).optional(),
     answers: z.record(z.string(), z.union([z.string().max(2000), z.boolean()])).optional(),
     language: z.enum(LANGS).optional(),
@@ -59,8 +66,13 @@ publicRegistrationApi.openapi(
     path: "/",
     middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
-    summary:
-      "Register. With verification: 202 {status: pending_verification} whoever the address belongs to (the email tells the rest); otherwise 201 {status}.",
+    summary: "Register for a workshop",
+    description: [
+      "The answer never depends on whether the address is already registered: a public answer never reveals another registration.",
+      "",
+      "- With verification (the default): `202 {status: pending_verification}` whoever the address belongs to; the email tells the rest.",
+      "- Without verification: `201 {status}` with the status a new registration gets at that moment (`confirmed`, `waitlisted` or, in approval mode, `pending_approval`). An address that is already registered gets that same answer: its registration does not change, and its owner is emailed the link to it (at most once every 10 minutes), where the real status is. So a `201` tells the caller what a newcomer would have, never what another person has.",
+    ].join("\n"),
     request: {
       params: z.object({ slug: z.string().openapi({ param: { name: "slug", in: "path" } }) }),
       body: {
@@ -102,6 +114,8 @@ participantApi.openapi(
     path: "/{token}",
     tags: ["Public"],
     summary: "A registration, by the token from its email",
+    description:
+      "`workshop.venue`, `workshop.location` and `workshop.onlineUrl` are null when this participant may not see the place: a private venue shows only to confirmed and attended participants, and, when the workshop has a `venueRevealAt`, only from then on (before it, the place is emailed to them at that time).",
     request: { params: TokenParam },
     responses: {
       200: {
@@ -117,12 +131,15 @@ participantApi.openapi(
     const found = await findByToken(c.var.services.db, c.req.valid("param").token);
     if (!found) throw notFound("This link is not valid, or has expired.");
     const { registration, workshop } = found;
-    const confirmed = registration.status === "confirmed" || registration.status === "attended";
+    const seated = SEAT_HOLDING.includes(registration.status);
     return c.json(
       {
         status: registration.status,
         name: registration.name,
-        workshop: publicWorkshopJson(workshop, confirmed || !workshop.locationPrivate),
+        workshop: publicWorkshopJson(
+          workshop,
+          showsLocation(workshop, seated, c.var.services.now()),
+        ),
       },
       200,
     );

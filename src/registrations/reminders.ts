@@ -35,7 +35,7 @@ export async function sendEventReminders(svc: Services, now: Date): Promise<numb
         name: registrations.name,
         language: registrations.language,
       });
-    sent += await sendNotices(db, mailer, appUrl, workshop, claimed, "reminder");
+    sent += await sendNotices(db, mailer, appUrl, workshop, claimed, "reminder", { now });
   }
   return sent;
 }

@@ -2,8 +2,16 @@
 import { z } from "@hono/zod-openapi";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import { LANGS } from "../i18n";
+import { EMAIL_MAX, NAME_MAX } from "../lib/text";
 
-export const nameField = z.string().trim().min(1, "Enter your name.").max(200);
+export const nameField = z
+  .string()
+  .trim()
+  .min(1, "Enter your name.")
+  .max(NAME_MAX, `Use at most ${NAME_MAX} characters.`);
+
+/** An address someone types: checked, and never longer than an address can be. */
+export const emailField = z.email("Enter a valid email address.").max(EMAIL_MAX);
 
 /** Add a person directly (no verification or approval). */
 export const AddRegistrationSchema = z

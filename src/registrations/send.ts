@@ -16,12 +16,18 @@ export async function sendNotices(
   workshop: Workshop,
   recipients: Recipient[],
   kind: NoticeKind,
-  alongside: (recipient: Recipient) => Statement[] = () => [],
+  options: {
+    /** Statements to write with each recipient's email (their invitation marked sent, …). */
+    alongside?: (recipient: Recipient) => Statement[];
+    /** When the notices are written: a cron job's scheduled time. */
+    now?: Date;
+  } = {},
 ): Promise<number> {
+  const { alongside = () => [], now = new Date() } = options;
   for (let i = 0; i < recipients.length; i += NOTICES_PER_BATCH) {
     const chunk = recipients.slice(i, i + NOTICES_PER_BATCH);
     const built = await Promise.all(
-      chunk.map((r) => buildNotice(db, mailer, appUrl, workshop, r, kind)),
+      chunk.map((r) => buildNotice(db, mailer, appUrl, workshop, r, kind, now)),
     );
     const statements = built.flatMap((b, j) => [...alongside(chunk[j]!), ...b.statements]);
     await runBatch(db, statements);

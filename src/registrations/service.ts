@@ -217,8 +217,10 @@ export async function admit(
 type RegisterOutcome = { verification: true } | { verification: false; status: RegistrationStatus };
 
 /**
- * The public registration. With verification it answers the same whoever the address
- * belongs to; the email tells a new registrant to confirm and an existing one where their
+ * The public registration. It answers the same whoever the address belongs to: with
+ * verification always "pending_verification"; without it, the status a new registrant gets
+ * (an address already registered hears what it would have heard as new, and nothing
+ * changes). The email tells a new registrant to confirm and an existing one where their
  * registration is. One registration per address per workshop, whatever the concurrency
  * (unique index + ON CONFLICT DO NOTHING).
  */
@@ -269,7 +271,18 @@ export async function register(
   const known = await existing();
   if (!known) throw conflict("The registration could not be recorded; try again.");
   await resendLink(svc, workshop, known, now);
-  return { verification: false, status: known.status };
+  // Whoever typed the address may not be its owner: they hear what a new registrant would
+  // have heard at this moment, never the registration's own status (which the owner reads
+  // behind the link just emailed to them). Nothing changes for the registration.
+  return {
+    verification: false,
+    status:
+      workshop.registrationMode === "approval"
+        ? "pending_approval"
+        : state.kind === "waitlist_open"
+          ? "waitlisted"
+          : "confirmed",
+  };
 }
 
 export async function findByToken(

@@ -13,6 +13,7 @@ import {
 import type { AppEnv } from "../http/context";
 import { DEFAULT_LANG, dictionary, fill, isLang, LANGUAGES, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
+import { EMAIL_MAX, NAME_MAX } from "../lib/text";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import {
@@ -122,13 +123,17 @@ subscribePages.post("/", throttlePublicPosts, async (c) => {
       status,
     );
   };
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) return again(dictionary(lang).ui.enterEmail, 422);
+  const ui = dictionary(lang).ui;
+  if (email.length > EMAIL_MAX || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+    return again(ui.enterEmail, 422);
+  const name = String(body.name ?? "").trim();
+  if (name.length > NAME_MAX) return again(fill(ui.nameTooLong, { max: NAME_MAX }), 422);
   try {
     await requireHuman(c, String(body[TURNSTILE_FIELD] ?? ""));
     const topics = ([] as unknown[]).concat(body.topics ?? []).map(String);
     await subscribe(
       c.var.services,
-      { email, name: String(body.name ?? "") || undefined, language: lang, topics },
+      { email, name: name || undefined, language: lang, topics },
       "form",
     );
   } catch (error) {

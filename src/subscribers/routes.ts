@@ -7,6 +7,7 @@ import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { LANGS } from "../i18n";
 import { parseCsv, toCsv } from "../lib/csv";
+import { EMAIL_MAX, NAME_MAX } from "../lib/text";
 import { NewTopicSchema } from "./schemas";
 import {
   confirmSubscription,
@@ -266,8 +267,8 @@ subscriberApi.openapi(
 
 const SubscribeSchema = z
   .object({
-    email: z.email("Enter a valid email address."),
-    name: z.string().trim().max(200).optional(),
+    email: z.email("Enter a valid email address.").max(EMAIL_MAX),
+    name: z.string().trim().max(NAME_MAX, `Use at most ${NAME_MAX} characters.`).optional(),
     language: z.enum(LANGS).optional(),
     topics: z.array(z.string().max(60)).max(50).optional(),
     [TURNSTILE_FIELD]: z.string().max(4096).optional(),

@@ -81,6 +81,10 @@ function WorkshopForm({
         label="Show the venue and the online link only to confirmed participants"
         values={values}
       />
+      {f("venueRevealHours", "Reveal the venue … hours before the start", {
+        type: "number",
+        hint: "Private venues only. Until then confirmed participants read when it will be sent; then each gets one email with it. Empty: with their confirmation.",
+      })}
       {f("capacity", "Capacity", { type: "number", hint: "Empty for unlimited." })}
       <SelectField
         name="registrationMode"

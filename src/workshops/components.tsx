@@ -4,6 +4,7 @@ import { formatRange } from "../lib/time";
 import { type SeatState, seatState } from "./service";
 import type { Workshop } from "./types";
 import { locationText } from "./types";
+import { hasLocation, hiddenLocationNote, showsLocation } from "./venue";
 
 export function seatLabel(
   state: SeatState,
@@ -13,10 +14,7 @@ export function seatLabel(
   const t = dictionary(lang).ui;
   switch (state.kind) {
     case "places_left":
-      return {
-        text: state.left === null ? t.seatsOpen : fill(t.seatsLeft, { n: state.left }),
-        tone: "ok",
-      };
+      return state.few ? { text: t.seatsFew, tone: "warn" } : { text: t.seatsOpen, tone: "ok" };
     case "waitlist_open":
       return { text: t.waitlistOpen, tone: "warn" };
     case "full":
@@ -42,14 +40,21 @@ export function seatLabel(
   }
 }
 
+/**
+ * When and where, as `seated` (someone who holds a seat) or the public sees it at `now`: a
+ * private place shows only to seated people once it is revealed, and everyone else reads
+ * why not, and when it comes.
+ */
 export function WhenWhere({
   workshop,
   lang,
-  showLocation,
+  seated = false,
+  now,
 }: {
   workshop: Workshop;
   lang: Lang;
-  showLocation: boolean;
+  seated?: boolean;
+  now: Date;
 }) {
   const t = dictionary(lang).ui;
   const place = locationText(workshop);
@@ -70,11 +75,11 @@ export function WhenWhere({
           data-label={t.yourTime}
         />
       </dd>
-      {place || workshop.onlineUrl ? (
+      {hasLocation(workshop) ? (
         <>
           <dt>{t.where}</dt>
           <dd>
-            {showLocation ? (
+            {showsLocation(workshop, seated, now) ? (
               <>
                 {place ? <span class="block">{place}</span> : null}
                 {workshop.onlineUrl ? (
@@ -86,7 +91,7 @@ export function WhenWhere({
             ) : (
               <>
                 {workshop.venueCity ? <span class="block">{workshop.venueCity}</span> : null}
-                <span class="muted block">{t.locationPrivate}</span>
+                <span class="muted block">{hiddenLocationNote(workshop, seated, now, lang)}</span>
               </>
             )}
           </dd>

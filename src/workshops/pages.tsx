@@ -174,16 +174,18 @@ function RegistrationForm({
 export function WorkshopPage({
   workshop,
   lang,
+  now,
   form,
   siteKey,
 }: {
   workshop: Workshop;
   lang: Lang;
+  now: Date;
   form?: { errors: FormErrors; values: Record<string, string> };
   siteKey?: string;
 }) {
   const t = dictionary(lang).ui;
-  const state = seatState(workshop);
+  const state = seatState(workshop, now);
   const open = state.kind === "places_left" || state.kind === "waitlist_open";
   return (
     <Page
@@ -195,12 +197,12 @@ export function WorkshopPage({
       <article>
         <h1 dir="auto">{workshop.title}</h1>
         <p>
-          <SeatBadge workshop={workshop} lang={lang} />
+          <SeatBadge workshop={workshop} lang={lang} now={now} />
         </p>
         {workshop.status === "cancelled" ? (
           <Notice kind="error">{t.workshopCancelled}</Notice>
         ) : null}
-        <WhenWhere workshop={workshop} lang={lang} showLocation={!workshop.locationPrivate} />
+        <WhenWhere workshop={workshop} lang={lang} now={now} />
         <div class="prose" dir="auto">
           {raw(renderMarkdown(workshop.description))}
         </div>
@@ -224,6 +226,11 @@ export function WorkshopPage({
 workshopPages.get("/:slug", async (c) => {
   const workshop = await getPublishedBySlug(c.var.services.db, c.req.param("slug"));
   return c.html(
-    <WorkshopPage workshop={workshop} lang={c.get("lang")} siteKey={turnstileForPage(c)} />,
+    <WorkshopPage
+      workshop={workshop}
+      lang={c.get("lang")}
+      now={c.var.services.now()}
+      siteKey={turnstileForPage(c)}
+    />,
   );
 });

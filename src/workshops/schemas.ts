@@ -45,6 +45,17 @@ const fields = {
     .nullable()
     .optional(),
   locationPrivate: z.boolean().optional(),
+  venueRevealHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .nullable()
+    .optional()
+    .openapi({
+      description:
+        "With a private venue (locationPrivate): how many hours before the start confirmed participants learn the venue and the online link. Until then their page, emails and calendar file say when it will be sent; at that time each of them gets one email with it and an updated calendar file. null (the default): with their confirmation.",
+    }),
   capacity: z.number().int().min(1).max(100_000).nullable(),
   registrationMode: z.enum(["open", "approval", "invitation"]),
   waitlist: z.boolean().optional(),
@@ -67,10 +78,18 @@ const fields = {
 const ordered = <T extends { startsAt?: string; endsAt?: string }>(w: T) =>
   !w.startsAt || !w.endsAt || Date.parse(w.endsAt) > Date.parse(w.startsAt);
 
+/** Why a venue revealed later must be private; the service checks the same of changes. */
+export const REVEAL_NEEDS_PRIVATE =
+  "A venue revealed before the start must be private: set locationPrivate too.";
+
 export const CreateWorkshopSchema = z
   .object(fields)
   .strict()
   .refine(ordered, { message: "The end must come after the start.", path: ["endsAt"] })
+  .refine((w) => w.venueRevealHours == null || w.locationPrivate === true, {
+    message: REVEAL_NEEDS_PRIVATE,
+    path: ["venueRevealHours"],
+  })
   .openapi("CreateWorkshop");
 
 export const UpdateWorkshopSchema = z

@@ -1,6 +1,6 @@
 // Workshops: create, change, publish, cancel; the public views of them. Seat changes caused
 // by a capacity change go through the seat engine (registrations/seats.ts).
-import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { teamRoles, visibleTo } from "../access/team";
 import { auditInsert } from "../audit/service";
@@ -14,10 +14,16 @@ import { newId } from "../lib/tokens";
 import type { Recipient } from "../registrations/notices";
 import { applyMove } from "../registrations/seats";
 import { sendNotices } from "../registrations/send";
+import { type RegistrationStatus, SEAT_HOLDING } from "../registrations/status";
 import type { Services } from "../services";
-import type { CreateWorkshopInput, UpdateWorkshopInput } from "./schemas";
+import {
+  type CreateWorkshopInput,
+  REVEAL_NEEDS_PRIVATE,
+  type UpdateWorkshopInput,
+} from "./schemas";
 import { creatorMembership } from "./team";
 import type { Workshop } from "./types";
+import { venueRevealAt } from "./venue";
 
 export function slugify(title: string): string {
   return title
@@ -49,6 +55,7 @@ function columnsFrom(input: UpdateWorkshopInput) {
   }
   if (input.onlineUrl !== undefined) set.onlineUrl = input.onlineUrl ?? null;
   if (input.locationPrivate !== undefined) set.locationPrivate = input.locationPrivate;
+  if (input.venueRevealHours !== undefined) set.venueRevealHours = input.venueRevealHours;
   if (input.capacity !== undefined) set.capacity = input.capacity;
   if (input.registrationMode !== undefined) set.registrationMode = input.registrationMode;
   if (input.waitlist !== undefined) set.waitlist = input.waitlist;
@@ -67,11 +74,20 @@ function columnsFrom(input: UpdateWorkshopInput) {
   return set;
 }
 
+/** A reveal time only makes sense for a private venue: refused rather than made private silently. */
+function checkVenueReveal(w: Pick<Workshop, "locationPrivate" | "venueRevealHours">) {
+  if (w.venueRevealHours !== null && !w.locationPrivate)
+    throw invalid(REVEAL_NEEDS_PRIVATE, [
+      { path: "venueRevealHours", message: REVEAL_NEEDS_PRIVATE },
+    ]);
+}
+
 export async function createWorkshop(
   db: Db,
   actor: Actor,
   input: CreateWorkshopInput,
 ): Promise<Workshop> {
+  checkVenueReveal({ locationPrivate: false, venueRevealHours: null, ...columnsFrom(input) });
   const id = newId("wks");
   const base = input.slug ?? (slugify(input.title) || `workshop-${id.slice(-6)}`);
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -179,11 +195,18 @@ export async function getPublishedBySlug(db: Db, slug: string): Promise<Workshop
   return workshop;
 }
 
+/**
+ * What the public may know of a workshop's places. Never a number: in a small closed room a
+ * live count tells who is registering (organisers see numbers in `workshopJson`).
+ */
 export type SeatState =
-  | { kind: "places_left"; left: number | null }
+  | { kind: "places_left"; few: boolean }
   | { kind: "waitlist_open" }
   | { kind: "full" }
   | { kind: "closed"; reason: "not_yet_open" | "closed" | "cancelled" | "invitation_only" };
+
+/** "Few places left" from here on: a tenth of the room, and never under three places. */
+const fewPlaces = (capacity: number) => Math.max(3, Math.ceil(capacity / 10));
 
 export function seatState(workshop: Workshop, now = new Date()): SeatState {
   if (workshop.status === "cancelled") return { kind: "closed", reason: "cancelled" };
@@ -193,18 +216,24 @@ export function seatState(workshop: Workshop, now = new Date()): SeatState {
     return { kind: "closed", reason: "not_yet_open" };
   const closes = workshop.registrationClosesAt ?? workshop.startsAt;
   if (closes <= now) return { kind: "closed", reason: "closed" };
-  if (workshop.capacity === null) return { kind: "places_left", left: null };
-  if (workshop.confirmedCount < workshop.capacity)
-    return { kind: "places_left", left: workshop.capacity - workshop.confirmedCount };
+  if (workshop.capacity === null) return { kind: "places_left", few: false };
+  const left = workshop.capacity - workshop.confirmedCount;
+  if (left > 0) return { kind: "places_left", few: left <= fewPlaces(workshop.capacity) };
   return workshop.waitlist ? { kind: "waitlist_open" } : { kind: "full" };
 }
 
 const ACTIVE_FOR_NOTICES = ["pending_approval", "confirmed", "waitlisted"] as const;
 
 function recipientsOf(
-  rows: { id: string; email: string; name: string; language: Lang }[],
+  rows: { id: string; email: string; name: string; language: Lang; status: RegistrationStatus }[],
 ): Recipient[] {
-  return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, language: r.language }));
+  return rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    language: r.language,
+    seated: SEAT_HOLDING.includes(r.status),
+  }));
 }
 
 async function registrationsWithStatus(
@@ -218,6 +247,7 @@ async function registrationsWithStatus(
       email: registrations.email,
       name: registrations.name,
       language: registrations.language,
+      status: registrations.status,
     })
     .from(registrations)
     .where(
@@ -241,6 +271,12 @@ export async function updateWorkshop(
     throw invalid("The end must come after the start.", [
       { path: "endsAt", message: "The end must come after the start." },
     ]);
+  const next = { ...current, ...set };
+  checkVenueReveal(next);
+  // A reveal that now lies ahead (moved later, or newly set) is owed again: to the workshop
+  // (its calendar SEQUENCE bump) and to each participant (their email with the place).
+  const revealAt = venueRevealAt(next);
+  const revealAhead = revealAt !== null && revealAt > svc.now();
   const rescheduled =
     (set.startsAt && set.startsAt.getTime() !== current.startsAt.getTime()) ||
     (set.endsAt && set.endsAt.getTime() !== current.endsAt.getTime()) ||
@@ -259,6 +295,7 @@ export async function updateWorkshop(
       ...set,
       updatedAt: new Date(),
       ...(rescheduled ? { calendarSequence: sql`${workshops.calendarSequence} + 1` } : {}),
+      ...(revealAhead ? { venueRevealedAt: null } : {}),
     })
     .where(
       and(
@@ -273,6 +310,21 @@ export async function updateWorkshop(
   try {
     result = await applyMove(db, id, null, [
       update,
+      ...(revealAhead
+        ? [
+            db
+              .update(registrations)
+              .set({ venueSentAt: null })
+              .where(
+                and(
+                  eq(registrations.workshopId, id),
+                  isNotNull(registrations.venueSentAt),
+                  // only if the change above happened: the workshop's reveal is now ahead
+                  sql`(SELECT ${workshops.startsAt} - ${workshops.venueRevealHours} * 3600000 FROM ${workshops} WHERE ${workshops.id} = ${id}) > ${svc.now().getTime()}`,
+                ),
+              ),
+          ]
+        : []),
       auditInsert(db, actor, { action: "workshop.update", targetType: "workshop", targetId: id }),
     ]);
   } catch (error) {
@@ -292,6 +344,7 @@ export async function updateWorkshop(
         email: registrations.email,
         name: registrations.name,
         language: registrations.language,
+        status: registrations.status,
       })
       .from(registrations)
       .where(inArray(registrations.id, result.promoted));
@@ -396,6 +449,8 @@ export function workshopJson(w: Workshop) {
     venue: w.venueName ? { name: w.venueName, address: w.venueAddress, city: w.venueCity } : null,
     onlineUrl: w.onlineUrl,
     locationPrivate: w.locationPrivate,
+    venueRevealHours: w.venueRevealHours,
+    venueRevealAt: iso(venueRevealAt(w)),
     capacity: w.capacity,
     waitlist: w.waitlist,
     registrationMode: w.registrationMode,

@@ -6,7 +6,9 @@ import type { workshops } from "../db/schema";
 export type Workshop = typeof workshops.$inferSelect;
 
 /** The venue as one line ("Hall B, 12 Example Street, Istanbul"), or null when there is none. */
-export function locationText(workshop: Workshop): string | null {
+export function locationText(
+  workshop: Pick<Workshop, "venueName" | "venueAddress" | "venueCity">,
+): string | null {
   const venue = [workshop.venueName, workshop.venueAddress, workshop.venueCity]
     .filter(Boolean)
     .join(", ");

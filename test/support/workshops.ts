@@ -1,6 +1,6 @@
 // Builders for workshop tests: create and publish through the API, as an organiser would.
 import { expect } from "vitest";
-import { ADMIN, json } from "./helpers";
+import { ADMIN, json, tokenFromEmail, uniqueEmail } from "./helpers";
 
 let n = 0;
 
@@ -33,4 +33,28 @@ export async function createWorkshop(overrides: WorkshopOverrides = {}, publish 
       200,
     );
   return workshop;
+}
+
+/** An organiser adds a person directly (no verification): confirmed, or waitlisted when full. */
+export async function addPerson(workshopId: string, extra: Record<string, unknown> = {}) {
+  const res = await json(
+    `/api/v1/workshops/${workshopId}/registrations`,
+    "POST",
+    { name: "Added Person", email: uniqueEmail("add"), ...extra },
+    ADMIN,
+  );
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as { id: string; status: string; email: string };
+}
+
+/** Invites an address and sends the invitation; returns the RSVP token from its email. */
+export async function inviteAndGetToken(workshopId: string, email: string): Promise<string> {
+  const res = await json(
+    `/api/v1/workshops/${workshopId}/invitations`,
+    "POST",
+    { invitees: [{ email }], send: true },
+    ADMIN,
+  );
+  expect(res.status, await res.clone().text()).toBe(201);
+  return tokenFromEmail(email, "workshop:invitation", "i");
 }
