@@ -14,6 +14,7 @@ import {
 import { distributionApi, reportDistributionApi } from "./distributions/routes";
 import { homePages } from "./home/pages";
 import { ApiReference } from "./http/api-docs";
+import { refuseWhenMisconfigured } from "./http/configuration";
 import type { AppEnv } from "./http/context";
 import { onError, onNotFound } from "./http/errors";
 import { bodyLimits, requestContext, requireContentType, securityHeaders } from "./http/middleware";
@@ -119,6 +120,8 @@ export function createApp() {
   const app = new Hono<AppEnv>();
   app.use("*", requestContext);
   app.use("*", securityHeaders);
+  // Short ADMIN_TOKEN or TOKEN_SECRET: every request, /healthz too, gets a 503 naming them.
+  app.use("*", refuseWhenMisconfigured);
   app.use("*", bodyLimits);
   app.use("/api/*", requireContentType(acceptedBodyTypes));
   // Cookie-authenticated form posts must come from our own pages.

@@ -1,9 +1,19 @@
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiTokens, auditLog, emails, sessions, signInLinks } from "../src/db/schema";
+import worker from "../src/index";
+import { DAILY } from "../src/jobs/scheduled";
 import { sha256Hex } from "../src/lib/tokens";
+import type { MailQueueMessage } from "../src/mail/messages";
 import { createApiToken } from "../src/organisers/service";
+import { app } from "./support/app";
 import {
   ADMIN,
   call,
@@ -308,5 +318,57 @@ describe("cross-site requests", () => {
       await ownerCookie(),
     );
     expect(res.status).toBe(303);
+  });
+});
+
+describe("secrets too short to trust", () => {
+  const SHORT = "short-secret-do-not-show";
+
+  it("make every request, /healthz included, answer 503 naming the setting but never its value", async () => {
+    for (const [name, broken] of [
+      ["ADMIN_TOKEN", { ...env, ADMIN_TOKEN: SHORT }],
+      ["TOKEN_SECRET", { ...env, TOKEN_SECRET: SHORT }],
+      ["TOKEN_SECRET", { ...env, TOKEN_SECRET: "" }],
+    ] as const) {
+      const request = (path: string, init: RequestInit = {}) =>
+        app.request(`${ORIGIN}${path}`, init, broken, createExecutionContext());
+      const health = await request("/healthz");
+      expect(health.status).toBe(503);
+      const body = (await health.json()) as { status: string; detail: string };
+      expect(body.status).toBe("misconfigured");
+      expect(body.detail).toContain(name);
+      expect(body.detail).toContain("32 characters");
+
+      const api = await request("/api/v1/me", { headers: { Authorization: `Bearer ${SHORT}` } });
+      expect(api.status).toBe(503);
+      expect(api.headers.get("content-type")).toContain("application/problem+json");
+      expect(((await api.json()) as { detail: string }).detail).toContain(name);
+
+      const page = await request("/");
+      expect(page.status).toBe(503);
+      expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
+      const html = await page.text();
+      expect(html).toContain(name);
+      for (const text of [JSON.stringify(body), html]) expect(text).not.toContain(SHORT);
+    }
+    // 32 characters are enough.
+    const enough = { ...env, ADMIN_TOKEN: "a".repeat(32), TOKEN_SECRET: "b".repeat(32) };
+    expect((await app.request("/healthz", {}, enough, createExecutionContext())).status).toBe(200);
+  });
+
+  it("stop cron and leave queue messages waiting", async () => {
+    const broken = { ...env, ADMIN_TOKEN: SHORT };
+    const ctx = createExecutionContext();
+    await expect(
+      worker.scheduled(createScheduledController({ cron: DAILY }), broken, ctx),
+    ).rejects.toThrow(/ADMIN_TOKEN is shorter than 32 characters/);
+    const batch = createMessageBatch<MailQueueMessage>("workshops-mail", [
+      { id: "m1", timestamp: new Date(), attempts: 1, body: { kind: "email", emailId: "none" } },
+    ]);
+    const queueCtx = createExecutionContext();
+    await worker.queue(batch, broken, queueCtx);
+    const result = await getQueueResult(batch, queueCtx);
+    expect(result.retryBatch.retry).toBe(true);
+    expect(result.explicitAcks).toEqual([]);
   });
 });
