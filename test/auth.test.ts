@@ -19,22 +19,26 @@ import {
   call,
   cookieFor,
   db,
+  eventually,
   form,
   json,
   ORIGIN,
   organiserWithRole,
   ownerCookie,
   sessionCookieFrom,
+  uniqueEmail,
 } from "./support/helpers";
 
 /** Asks for a sign-in link through the form and returns the URL the email carries. */
 async function requestLink(email: string): Promise<string> {
   const res = await form("/admin/sign-in", { email });
   expect(res.status).toBe(303);
-  const sent = await db().query.emails.findFirst({
-    where: and(eq(emails.to, email), eq(emails.kind, "sign-in")),
-  });
-  expect(sent, "sign-in email recorded in the outbox").toBeDefined();
+  // Recorded after the answer (so its timing says nothing about the address).
+  const sent = await eventually(() =>
+    db().query.emails.findFirst({
+      where: and(eq(emails.to, email), eq(emails.kind, "sign-in")),
+    }),
+  );
   // The link's path, requested on the test origin (APP_URL is a local address in tests).
   const url = sent!.text.match(/\/admin\/sign-in\/[A-Za-z0-9_-]+/)?.[0];
   expect(url).toBeDefined();
@@ -318,6 +322,92 @@ describe("cross-site requests", () => {
       await ownerCookie(),
     );
     expect(res.status).toBe(303);
+  });
+});
+
+describe("sign-in throttling", () => {
+  const on = { ...env, THROTTLE: "on" };
+  let ip = 0;
+  const client = () => `198.51.100.${++ip}`;
+
+  function post(path: string, fields: Record<string, string>, from: string) {
+    return app.request(
+      `${ORIGIN}${path}`,
+      {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          Origin: ORIGIN,
+          "CF-Connecting-IP": from,
+        },
+        body: new URLSearchParams(fields).toString(),
+      },
+      on,
+      createExecutionContext(),
+    );
+  }
+
+  // The limiter counts per fixed 60 s window: 11 attempts put at least 6 in one window.
+  const ATTEMPTS = 11;
+
+  it("limits one client asking for links to many addresses", async () => {
+    const from = client();
+    const statuses: number[] = [];
+    for (let i = 0; i < ATTEMPTS; i++)
+      statuses.push((await post("/admin/sign-in", { email: uniqueEmail("spray") }, from)).status);
+    expect(statuses).toContain(303);
+    expect(statuses).toContain(429);
+    // Another client is not affected.
+    expect((await post("/admin/sign-in", { email: uniqueEmail("x") }, client())).status).toBe(303);
+  });
+
+  it("limits one address asked for from many clients, and emails it no more than that", async () => {
+    const organiser = await organiserWithRole("organiser");
+    const statuses: number[] = [];
+    for (let i = 0; i < ATTEMPTS; i++)
+      statuses.push((await post("/admin/sign-in", { email: organiser.email }, client())).status);
+    expect(statuses).toContain(429);
+    const accepted = statuses.filter((s) => s === 303).length;
+    expect(accepted).toBeLessThanOrEqual(10);
+    await eventually(async () => {
+      const sent = await db().query.emails.findMany({
+        where: and(eq(emails.to, organiser.email), eq(emails.kind, "sign-in")),
+      });
+      return sent.length === accepted;
+    });
+  });
+
+  it("answers 429 with Retry-After and the same page whether the address has an account", async () => {
+    const organiser = await organiserWithRole("organiser");
+    const unknown = uniqueEmail("nobody");
+    const refusal = async (email: string) => {
+      for (let i = 0; i < ATTEMPTS; i++) {
+        const res = await post("/admin/sign-in", { email }, client());
+        if (res.status === 429) return res;
+      }
+      throw new Error("never throttled");
+    };
+    const [known, stranger] = [await refusal(organiser.email), await refusal(unknown)];
+    for (const res of [known, stranger]) {
+      expect(res.headers.get("retry-after")).toBe("60");
+      expect(res.headers.get("content-type")).toContain("text/html");
+    }
+    const [a, b] = [await known.text(), await stranger.text()];
+    expect(a).toContain("Too many sign-in attempts");
+    expect(a).toBe(b);
+  });
+
+  it("limits guesses at the admin token per client", async () => {
+    const from = client();
+    const statuses: number[] = [];
+    for (let i = 0; i < ATTEMPTS; i++)
+      statuses.push((await post("/admin/token-sign-in", { token: `guess-${i}` }, from)).status);
+    expect(statuses).toContain(401);
+    expect(statuses).toContain(429);
+    // While refused, even the right token opens nothing from that client.
+    const blocked = await post("/admin/token-sign-in", { token: env.ADMIN_TOKEN }, from);
+    if (blocked.status === 429) expect(blocked.headers.getSetCookie()).toEqual([]);
+    else expect(blocked.status).toBe(303); // the window turned over meanwhile
   });
 });
 
