@@ -462,3 +462,48 @@ describe("secrets too short to trust", () => {
     expect(result.explicitAcks).toEqual([]);
   });
 });
+
+describe("rotating ADMIN_TOKEN", () => {
+  const ROTATED = "rotated-admin-token-0123456789abcdefghij";
+
+  it("ends the sessions and API tokens made with the old one, and no organiser's", async () => {
+    const signedIn = await form("/admin/token-sign-in", { token: env.ADMIN_TOKEN });
+    const ownerSession = sessionCookieFrom(signedIn);
+    const made = (await (await json("/api/v1/tokens", "POST", { name: "old" }, ADMIN)).json()) as {
+      id: string;
+      token: string;
+    };
+    const organiser = await organiserWithRole("organiser");
+    const organiserSession = await cookieFor(organiser.id);
+    const { token: organiserToken } = await createApiToken(
+      db(),
+      { via: "session", role: "organiser", organiserId: organiser.id, name: "O", email: null },
+      "theirs",
+    );
+    // What is stored is neither the admin token nor reversible to it.
+    const row = await db().query.apiTokens.findFirst({ where: eq(apiTokens.id, made.id) });
+    expect(row!.adminTokenFingerprint).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(JSON.stringify(row)).not.toContain(env.ADMIN_TOKEN);
+    const session = await db().query.sessions.findFirst({
+      where: eq(sessions.tokenHash, await sha256Hex(ownerSession.split("=")[1]!)),
+    });
+    expect(session!.adminTokenFingerprint).toBe(row!.adminTokenFingerprint);
+
+    const me = (headers: Record<string, string>, environment = env) =>
+      app.request(`${ORIGIN}/api/v1/me`, { headers }, environment, createExecutionContext());
+    const rotated = { ...env, ADMIN_TOKEN: ROTATED };
+    for (const environment of [env, rotated]) {
+      const stillValid = environment === env;
+      expect((await me({ Cookie: ownerSession }, environment)).status).toBe(stillValid ? 200 : 401);
+      expect((await me({ Authorization: `Bearer ${made.token}` }, environment)).status).toBe(
+        stillValid ? 200 : 401,
+      );
+      expect((await me(ADMIN, environment)).status).toBe(stillValid ? 200 : 401);
+      expect((await me({ Cookie: organiserSession }, environment)).status).toBe(200);
+      expect((await me({ Authorization: `Bearer ${organiserToken}` }, environment)).status).toBe(
+        200,
+      );
+    }
+    expect((await me({ Authorization: `Bearer ${ROTATED}` }, rotated)).status).toBe(200);
+  });
+});

@@ -38,4 +38,10 @@ export interface Actor {
   email: string | null;
   sessionId?: string;
   tokenId?: string;
+  /**
+   * For the built-in owner: the fingerprint of the ADMIN_TOKEN it was authenticated under
+   * (src/organisers/service.ts). Sessions and API tokens it opens carry it, and stop working
+   * when ADMIN_TOKEN is rotated.
+   */
+  adminFingerprint?: string;
 }

@@ -39,9 +39,10 @@ export async function audit(db: Db, actor: Actor | null, entry: AuditEntry): Pro
  */
 export function auditInsertIf(db: Db, actor: Actor | null, entry: AuditEntry, happened: SQL) {
   const { actorType, actorId } = actorRef(actor);
+  // drizzle lists every column of audit_log, in the schema's order: keep this in step.
   return db
     .insert(auditLog)
     .select(
-      sql`SELECT ${newId("aud")}, ${Date.now()}, ${actorType}, ${actorId}, ${entry.action}, ${entry.targetType ?? null}, ${entry.targetId ?? null}, ${entry.detail ? JSON.stringify(entry.detail) : null} WHERE ${happened}`,
+      sql`SELECT ${newId("aud")}, ${Date.now()}, ${actorType}, ${actorId}, ${entry.action}, ${entry.targetType ?? null}, ${entry.targetId ?? null}, ${null}, ${entry.detail ? JSON.stringify(entry.detail) : null} WHERE ${happened}`,
     );
 }

@@ -43,7 +43,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     }
   } else {
     const cookie = getCookie(c, sessionCookieName(c));
-    if (cookie) c.set("actor", await resolveSession(db, cookie));
+    if (cookie) c.set("actor", await resolveSession(db, c.env.ADMIN_TOKEN, cookie));
   }
   await next();
 };
