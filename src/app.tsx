@@ -5,6 +5,8 @@ import { csrf } from "hono/csrf";
 import { checkInPages, doorPages } from "./attendees/door-pages";
 import { messageAdminPages, messageSection } from "./attendees/message-pages";
 import { messageApi } from "./attendees/routes";
+import { auditPages } from "./audit/pages";
+import { auditApi } from "./audit/routes";
 import { isolateMeter } from "./db/metering";
 import {
   distributionAdminPages,
@@ -56,6 +58,7 @@ import { workshopAdminPages, workshopPage } from "./workshops/admin-pages";
 import { dashboardPages } from "./workshops/dashboard";
 import { workshopPages } from "./workshops/pages";
 import { workshopApi } from "./workshops/routes";
+import { listWorkshopChoices } from "./workshops/service";
 import { teamPages, teamSection } from "./workshops/team-pages";
 import { teamApi } from "./workshops/team-routes";
 
@@ -103,6 +106,7 @@ export function createApp() {
   api.route("/reports/:id/distributions", reportDistributionApi);
   api.route("/distributions", distributionApi);
   api.route("/webhooks", webhookApi);
+  api.route("/audit", auditApi);
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
@@ -167,6 +171,7 @@ export function createApp() {
   app.route("/admin", dashboardPages);
   app.route("/admin/organisers", organiserPages);
   app.route("/admin/tokens", tokenPages);
+  app.route("/admin/audit", auditPages({ workshopChoices: listWorkshopChoices }));
   app.route("/", api);
 
   app.notFound(onNotFound);

@@ -1,10 +1,10 @@
 // Organiser accounts, sign-in links, sessions and API tokens. No HTTP here: callers pass
 // the database, the mailer and plain values, and get plain values or AppErrors back.
-import { and, count, desc, eq, gt, isNotNull, isNull, lt, or } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { createElement } from "react";
 import SignInEmail from "../../emails/sign-in";
 import type { Actor, Role } from "../access/roles";
-import { auditInsert } from "../audit/service";
+import { auditInsert, auditInsertIf } from "../audit/service";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { apiTokens, organisers, sessions, signInLinks } from "../db/schema";
 import { DEFAULT_LANG, dictionary } from "../i18n";
@@ -385,13 +385,20 @@ export async function revokeApiToken(
   const own = actor.organiserId
     ? eq(apiTokens.organiserId, actor.organiserId)
     : isNull(apiTokens.organiserId);
-  const [revoked] = await runBatch(db, [
+  const revocable = and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt), all ? undefined : own);
+  // Logged only when it is revoked: not for someone else's token, an unknown one, or twice.
+  const [, revoked] = await runBatch(db, [
+    auditInsertIf(
+      db,
+      actor,
+      { action: "api_token.revoke", targetType: "api_token", targetId: id },
+      sql`EXISTS (SELECT 1 FROM ${apiTokens} WHERE ${revocable})`,
+    ),
     db
       .update(apiTokens)
       .set({ revokedAt: new Date() })
-      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt), all ? undefined : own))
+      .where(revocable)
       .returning({ id: apiTokens.id }),
-    auditInsert(db, actor, { action: "api_token.revoke", targetType: "api_token", targetId: id }),
   ]);
   if (revoked.length === 0) throw notFound("No such active token.");
 }
