@@ -28,6 +28,8 @@ import {
   sessionCookieFrom,
   uniqueEmail,
 } from "./support/helpers";
+import { postWebhook } from "./support/svix";
+import { createWorkshop } from "./support/workshops";
 
 /** Asks for a sign-in link through the form and returns the URL the email carries. */
 async function requestLink(email: string): Promise<string> {
@@ -322,6 +324,83 @@ describe("cross-site requests", () => {
       await ownerCookie(),
     );
     expect(res.status).toBe(303);
+  });
+});
+
+describe("cross-site API requests", () => {
+  const SIBLING = "https://events.workshops.test";
+
+  it("refuse a cookie-authenticated change from another origin, even a sibling subdomain", async () => {
+    const cookie = await ownerCookie();
+    const w = await createWorkshop();
+    // A bodiless POST is a "simple" request: no CORS preflight, and SameSite=Lax sends the
+    // cookie from a sibling subdomain, which is the same site.
+    const attempts: Record<string, string>[] = [
+      { Origin: SIBLING, "Sec-Fetch-Site": "same-site" },
+      { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+      {}, // no proof of origin at all
+    ];
+    for (const headers of attempts) {
+      const res = await call(`/api/v1/workshops/${w.id}/cancel`, {
+        method: "POST",
+        headers: { Cookie: cookie, ...headers },
+      });
+      expect(res.status).toBe(403);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      expect(((await res.json()) as { detail: string }).detail).toContain("Cross-origin");
+    }
+    const after = (await (await call(`/api/v1/workshops/${w.id}`, { headers: ADMIN })).json()) as {
+      status: string;
+    };
+    expect(after.status).toBe("published");
+    expect(
+      await db()
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "workshop.cancel"), eq(auditLog.targetId, w.id))),
+    ).toEqual([]);
+
+    // Reading stays possible (the browser keeps the answer from another origin anyway).
+    expect(
+      (
+        await call(`/api/v1/workshops/${w.id}`, {
+          headers: { Cookie: cookie, Origin: SIBLING, "Sec-Fetch-Site": "same-site" },
+        })
+      ).status,
+    ).toBe(200);
+    // From our own pages it works.
+    const ours = await call(`/api/v1/workshops/${w.id}/cancel`, {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: ORIGIN, "Sec-Fetch-Site": "same-origin" },
+    });
+    expect(ours.status).toBe(200);
+  });
+
+  it("leave bearer tokens, the public API and the webhook alone", async () => {
+    const cookie = await ownerCookie();
+    const w = await createWorkshop();
+    const crossSite = { Origin: "https://centre.example", "Sec-Fetch-Site": "cross-site" };
+    // A script with a token, whatever Origin it sends.
+    const scripted = await call(`/api/v1/workshops/${w.id}/cancel`, {
+      method: "POST",
+      headers: { ...ADMIN, ...crossSite },
+    });
+    expect(scripted.status).toBe(200);
+
+    // A participant's browser that also holds an organiser's cookie, posting from elsewhere.
+    const other = await createWorkshop();
+    const registered = await json(
+      `/api/v1/public/workshops/${other.slug}/registrations`,
+      "POST",
+      { name: "From Elsewhere", email: uniqueEmail("elsewhere") },
+      { Cookie: cookie, ...crossSite },
+    );
+    expect(registered.status).toBe(202);
+    const hook = await postWebhook(
+      { type: "email.delivered", created_at: new Date().toISOString(), data: { email_id: "x" } },
+      { headers: { Cookie: cookie, ...crossSite } },
+    );
+    expect(hook.status).toBe(200);
   });
 });
 
