@@ -14,8 +14,9 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             // A local address: the dev mailbox only ever holds mail for a local APP_URL.
             APP_URL: "http://localhost:8787",
-            ADMIN_TOKEN: "test-admin-token-0123456789",
-            TOKEN_SECRET: "test-token-secret-0123456789",
+            // At least 32 characters each, or the Worker refuses to serve (src/env.ts).
+            ADMIN_TOKEN: "test-admin-token-0123456789abcdefghij",
+            TOKEN_SECRET: "test-token-secret-0123456789abcdefghij",
             // Concurrency tests send hundreds of public posts; throttling has its own test.
             THROTTLE: "off",
             // base64 of "test-webhook-key-0123456789abcdef", in Svix's whsec_ form.

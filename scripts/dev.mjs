@@ -31,9 +31,16 @@ if (!existsSync(".dev.vars")) {
   );
   console.log("Created .dev.vars with fresh ADMIN_TOKEN and TOKEN_SECRET.");
 }
-const adminToken = readFileSync(".dev.vars", "utf8")
-  .match(/^ADMIN_TOKEN=(.*)$/m)?.[1]
-  ?.trim();
+const devVars = readFileSync(".dev.vars", "utf8");
+const setting = (name) => devVars.match(new RegExp(`^${name}=(.*)$`, "m"))?.[1]?.trim() ?? "";
+const adminToken = setting("ADMIN_TOKEN") || undefined;
+// The Worker refuses to serve with either shorter than 32 characters (src/env.ts).
+for (const name of ["ADMIN_TOKEN", "TOKEN_SECRET"]) {
+  if (setting(name).length < 32)
+    console.warn(
+      `.dev.vars: ${name} is shorter than 32 characters, so the Worker will refuse to serve. Lengthen it, or delete .dev.vars to get fresh secrets.`,
+    );
+}
 
 run(["d1", "migrations", "apply", "DB", "--local"]);
 

@@ -1,10 +1,13 @@
 // Builds the Hono app: middleware in order, then each feature's routes and pages.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
+import { except } from "hono/combine";
 import { csrf } from "hono/csrf";
 import { checkInPages, doorPages } from "./attendees/door-pages";
 import { messageAdminPages, messageSection } from "./attendees/message-pages";
 import { messageApi } from "./attendees/routes";
+import { auditPages } from "./audit/pages";
+import { auditApi } from "./audit/routes";
 import { isolateMeter } from "./db/metering";
 import {
   distributionAdminPages,
@@ -14,6 +17,7 @@ import {
 import { distributionApi, reportDistributionApi } from "./distributions/routes";
 import { homePages } from "./home/pages";
 import { ApiReference } from "./http/api-docs";
+import { refuseWhenMisconfigured } from "./http/configuration";
 import type { AppEnv } from "./http/context";
 import { onError, onNotFound } from "./http/errors";
 import { bodyLimits, requestContext, requireContentType, securityHeaders } from "./http/middleware";
@@ -26,7 +30,7 @@ import { invitationPages } from "./invitations/pages";
 import { invitationApi, rsvpApi, workshopInvitationApi } from "./invitations/routes";
 import { mailPages } from "./mailbox/pages";
 import { mailApi } from "./mailbox/routes";
-import { authenticate } from "./organisers/auth";
+import { authenticate, sameOriginSessions } from "./organisers/auth";
 import { organiserPages, tokenPages } from "./organisers/pages";
 import { meApi, organiserApi, tokenApi } from "./organisers/routes";
 import { sessionPages } from "./organisers/sign-in-pages";
@@ -55,6 +59,7 @@ import { workshopAdminPages, workshopPage } from "./workshops/admin-pages";
 import { dashboardPages } from "./workshops/dashboard";
 import { workshopPages } from "./workshops/pages";
 import { workshopApi } from "./workshops/routes";
+import { listWorkshopChoices } from "./workshops/service";
 import { teamPages, teamSection } from "./workshops/team-pages";
 import { teamApi } from "./workshops/team-routes";
 
@@ -64,10 +69,17 @@ const OPENAPI_CONFIG = {
     title: "Workshops API",
     version: "1.0.0",
     description:
-      "Organiser endpoints take `Authorization: Bearer <token>` (ADMIN_TOKEN or an organiser API token) or a session cookie. Errors are RFC 9457 problem JSON.",
+      "Organiser endpoints take `Authorization: Bearer <token>` (ADMIN_TOKEN or an organiser API token) or a session cookie. A request authenticated by the cookie that is not GET, HEAD or OPTIONS must come from this site's own pages (`Sec-Fetch-Site: same-origin` or a matching `Origin`), or it gets 403: scripts use a bearer token. Public endpoints (`/api/v1/public/…`) and the webhook read no credentials and accept requests from anywhere; no CORS preflight is answered, so browsers on other sites cannot send them JSON (embed the HTML form at `/workshops/{slug}/register` instead). Errors are RFC 9457 problem JSON.",
   },
   servers: [{ url: "/" }],
 };
+
+/**
+ * API paths for callers who never sign in: participants and subscribers (public), Resend
+ * (webhooks). Their own rules protect them (signed or unguessable tokens, Svix signatures,
+ * throttling, answers that reveal nothing); a session or bearer is not read there.
+ */
+const SIGNED_OUT_API = ["/api/v1/public/*", "/api/v1/webhooks/*"];
 
 /** Content types each API path accepts for a body. */
 function acceptedBodyTypes(path: string): string[] {
@@ -102,6 +114,7 @@ export function createApp() {
   api.route("/reports/:id/distributions", reportDistributionApi);
   api.route("/distributions", distributionApi);
   api.route("/webhooks", webhookApi);
+  api.route("/audit", auditApi);
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
@@ -119,12 +132,17 @@ export function createApp() {
   const app = new Hono<AppEnv>();
   app.use("*", requestContext);
   app.use("*", securityHeaders);
+  // Short ADMIN_TOKEN or TOKEN_SECRET: every request, /healthz too, gets a 503 naming them.
+  app.use("*", refuseWhenMisconfigured);
   app.use("*", bodyLimits);
   app.use("/api/*", requireContentType(acceptedBodyTypes));
   // Cookie-authenticated form posts must come from our own pages.
   app.use("/admin/*", csrf());
   app.use("/admin/*", authenticate);
-  app.use("/api/*", authenticate);
+  // The public API and the webhook are called by people and services that never sign in,
+  // from anywhere: no session or bearer is read there. Everywhere else under /api, a
+  // session cookie counts only on requests from our own pages.
+  app.use("/api/*", except(SIGNED_OUT_API, sameOriginSessions, authenticate));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   // Benchmarks only (D1_METRICS=on): D1 totals of this isolate across requests, queue and cron.
@@ -164,6 +182,7 @@ export function createApp() {
   app.route("/admin", dashboardPages);
   app.route("/admin/organisers", organiserPages);
   app.route("/admin/tokens", tokenPages);
+  app.route("/admin/audit", auditPages({ workshopChoices: listWorkshopChoices }));
   app.route("/", api);
 
   app.notFound(onNotFound);

@@ -18,3 +18,25 @@ export interface Env
   /** The generated type knows the binding, not what we send on it. */
   MAIL_QUEUE: Queue<MailQueueMessage>;
 }
+
+/** The shortest ADMIN_TOKEN and TOKEN_SECRET the Worker accepts (the contract's rule). */
+export const MIN_SECRET_LENGTH = 32;
+
+/** Secrets that must be long and random for anything the Worker does to be safe. */
+const LONG_SECRETS = ["ADMIN_TOKEN", "TOKEN_SECRET"] as const;
+
+/**
+ * Why the Worker must not run with this configuration, one sentence per setting; empty
+ * when it may. Names the settings, never their values: the answer goes to whoever asked.
+ * A short ADMIN_TOKEN can be guessed (it is an owner); a short TOKEN_SECRET lets anyone
+ * forge the signed links of subscribers and attendees.
+ */
+export function configurationProblems(env: Env): string[] {
+  return LONG_SECRETS.flatMap((name) => {
+    const value: string | undefined = env[name];
+    if (value && value.length >= MIN_SECRET_LENGTH) return [];
+    return [
+      `${name} is ${value ? `shorter than ${MIN_SECRET_LENGTH} characters` : "not set"}: set it to a random string of at least ${MIN_SECRET_LENGTH} characters (wrangler secret put ${name}; locally, in .dev.vars).`,
+    ];
+  });
+}

@@ -3,8 +3,10 @@ export const ROLES = ["owner", "organiser", "door"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = {
-  /** Add organisers, change roles, disable accounts, read the audit log. */
+  /** Add organisers, change roles, disable accounts. */
   "organisers.manage": ["owner"],
+  /** The audit log: who did what, to which workshop, when (/admin/audit, /api/v1/audit). */
+  "audit.read": ["owner"],
   /** Create and revoke one's own API tokens. */
   "tokens.own": ["owner", "organiser", "door"],
   /** See and revoke everybody's API tokens. */
@@ -38,4 +40,10 @@ export interface Actor {
   email: string | null;
   sessionId?: string;
   tokenId?: string;
+  /**
+   * For the built-in owner: the fingerprint of the ADMIN_TOKEN it was authenticated under
+   * (src/organisers/service.ts). Sessions and API tokens it opens carry it, and stop working
+   * when ADMIN_TOKEN is rotated.
+   */
+  adminFingerprint?: string;
 }

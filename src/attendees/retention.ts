@@ -43,8 +43,8 @@ export async function purgeExpiredPersonalData(db: Db, now: Date): Promise<numbe
     await runBatch(db, [
       runInBatch(
         db,
-        sql`INSERT INTO audit_log (id, actor_type, action, target_type, target_id)
-            SELECT ${newId("aud")}, 'system', 'workshop.purge', 'workshop', id FROM workshops
+        sql`INSERT INTO audit_log (id, actor_type, action, target_type, target_id, workshop_id)
+            SELECT ${newId("aud")}, 'system', 'workshop.purge', 'workshop', id, id FROM workshops
             WHERE id = ${id} AND purged_at IS NULL`,
       ),
       db

@@ -50,6 +50,9 @@ export const sessions = sqliteTable(
     tokenHash: text("token_hash").notNull().unique(),
     // null: a session opened with ADMIN_TOKEN (the built-in owner).
     organiserId: text("organiser_id").references(() => organisers.id, { onDelete: "cascade" }),
+    // For the built-in owner's sessions: the ADMIN_TOKEN they were opened with, as its
+    // fingerprint (src/organisers/service.ts). Rotating ADMIN_TOKEN ends them.
+    adminTokenFingerprint: text("admin_token_fingerprint"),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
@@ -63,6 +66,9 @@ export const apiTokens = sqliteTable(
     id: text("id").primaryKey(),
     // null: created by the built-in owner (ADMIN_TOKEN); acts with the owner role.
     organiserId: text("organiser_id").references(() => organisers.id, { onDelete: "cascade" }),
+    // For the built-in owner's tokens: the fingerprint of the ADMIN_TOKEN that created them.
+    // Rotating ADMIN_TOKEN ends them.
+    adminTokenFingerprint: text("admin_token_fingerprint"),
     name: text("name").notNull(),
     tokenHash: text("token_hash").notNull().unique(),
     // The first characters, so people can tell their tokens apart without the secret.
@@ -88,10 +94,19 @@ export const auditLog = sqliteTable(
     action: text("action").notNull(),
     targetType: text("target_type"),
     targetId: text("target_id"),
+    // The workshop the action concerns, whatever its target (the workshop itself, one of
+    // its registrations or invitations, a report or distribution to its attendees), so
+    // "everything that happened around this workshop" is one indexed filter. No foreign
+    // key: the log outlives what it records.
+    workshopId: text("workshop_id"),
     // Counts and identifiers only; never personal data.
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
   },
-  (t) => [index("audit_log_created").on(t.createdAt)],
+  (t) => [
+    index("audit_log_created").on(t.createdAt),
+    index("audit_log_workshop").on(t.workshopId, t.createdAt),
+    index("audit_log_actor").on(t.actorId, t.createdAt),
+  ],
 );
 
 // ---------------------------------------------------------------- mail

@@ -1,8 +1,10 @@
-// Abuse protection for public POST endpoints: per-client throttling through the Workers
-// Rate Limiting binding, and Turnstile when both keys are configured. Turnstile fails
+// Abuse protection for public POST endpoints and the sign-in forms: throttling through the
+// Workers Rate Limiting bindings, and Turnstile when both keys are configured. Turnstile fails
 // closed: if its verification cannot be reached, the request is refused.
 import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../lib/errors";
+import { normaliseEmail } from "../lib/text";
+import { sha256Hex } from "../lib/tokens";
 import type { AppEnv } from "./context";
 import { errorResponse } from "./errors";
 import { cspWith } from "./middleware";
@@ -29,6 +31,29 @@ export const throttlePublicPosts: MiddlewareHandler<AppEnv> = async (c, next) =>
   }
   return next();
 };
+
+/**
+ * Sign-in attempts, through their own limiter (SIGNIN_LIMITER, 5 a minute per key). One
+ * client trying many addresses or many admin tokens runs out on its `client:` key; one
+ * address asked for from many clients (mail-bombing an organiser, or probing it from a
+ * botnet) runs out on its `email:` key, the SHA-256 of the normalised address so the
+ * limiter never holds it. The client is counted first, and the address only if the client
+ * may go on, so one client cannot spend other people's budget faster than its own. Neither
+ * key depends on whether the address has an account, so a 429 says nothing about that.
+ * Returns whether the attempt may proceed.
+ */
+export async function signInAllowed(c: Context<AppEnv>, email?: string): Promise<boolean> {
+  if (c.env.THROTTLE === "off") return true;
+  const keys = [`client:${clientKey(c)}`];
+  if (email) keys.push(`email:${await sha256Hex(normaliseEmail(email))}`);
+  for (const key of keys) {
+    if (!(await c.env.SIGNIN_LIMITER.limit({ key })).success) return false;
+  }
+  return true;
+}
+
+/** How long a refused sign-in should wait: the limiter's window. */
+export const SIGN_IN_RETRY_AFTER_SECONDS = 60;
 
 export function turnstileEnabled(env: AppEnv["Bindings"]): boolean {
   return Boolean(env.TURNSTILE_SITE_KEY && env.TURNSTILE_SECRET_KEY);

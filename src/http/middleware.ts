@@ -1,6 +1,6 @@
 // Cross-cutting HTTP rules: security headers, body limits, content types, per-request
 // context. Each is a small named middleware mounted once in app.ts.
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
@@ -101,4 +101,20 @@ export function requireContentType(allowed: (path: string) => string[]): Middlew
     }
     return next();
   };
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function isSafeMethod(c: Context): boolean {
+  return SAFE_METHODS.has(c.req.method);
+}
+
+/**
+ * Whether a browser says the request comes from one of our own pages: `Sec-Fetch-Site:
+ * same-origin`, or an `Origin` equal to this request's. The rule Hono's `csrf` applies to
+ * /admin forms; a request with neither header is not counted as ours.
+ */
+export function isSameOrigin(c: Context): boolean {
+  if (c.req.header("sec-fetch-site") === "same-origin") return true;
+  return c.req.header("origin") === new URL(c.req.url).origin;
 }

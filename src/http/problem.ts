@@ -23,6 +23,7 @@ const TITLES: Record<number, string> = {
   422: "Invalid fields",
   429: "Too many requests",
   500: "Internal error",
+  503: "Service unavailable",
 };
 
 export function titleFor(status: number): string {

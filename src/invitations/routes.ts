@@ -1,5 +1,6 @@
 // JSON API for invitations, and the public RSVP answer.
 import { createRoute, z } from "@hono/zod-openapi";
+import { audit } from "../audit/service";
 import { throttlePublicPosts } from "../http/abuse";
 import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
@@ -97,7 +98,7 @@ workshopInvitationApi.openapi(
     path: "/",
     middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Invitations"],
-    summary: "Invitations of a workshop with their status",
+    summary: "Invitations of a workshop with their status (logged in the audit log)",
     security: bearerSecurity,
     request: { params: IdParam },
     responses: {
@@ -109,8 +110,17 @@ workshopInvitationApi.openapi(
     },
   }),
   async (c) => {
-    await getWorkshop(c.var.services.db, c.req.valid("param").id);
-    const rows = await listInvitations(c.var.services.db, c.req.valid("param").id);
+    const db = c.var.services.db;
+    const { id } = c.req.valid("param");
+    await getWorkshop(db, id);
+    const rows = await listInvitations(db, id);
+    // Who was invited to a closed room is as sensitive as who registered.
+    await audit(db, c.var.actor, {
+      action: "invitations.view",
+      targetType: "workshop",
+      targetId: id,
+      detail: { rows: rows.length },
+    });
     return c.json({ data: rows.map(invitationJson), nextCursor: null }, 200);
   },
 );

@@ -2,7 +2,7 @@
 // to that address. Accepting skips approval and verification but not capacity.
 import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
-import { auditInsert } from "../audit/service";
+import { auditInsert, auditInsertIf } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import {
   type INVITATION_STATUSES,
@@ -164,13 +164,19 @@ export async function resendInvitation(svc: Services, actor: Actor, id: string) 
 export async function revokeInvitation(db: Db, actor: Actor, id: string) {
   const invitation = await getInvitation(db, id);
   if (invitation.status === "revoked") return invitation;
-  const [changed] = await runBatch(db, [
+  const revocable = and(eq(invitations.id, id), invitationMayMoveTo("revoked"));
+  const [, changed] = await runBatch(db, [
+    auditInsertIf(
+      db,
+      actor,
+      { action: "invitation.revoke", targetType: "invitation", targetId: id },
+      sql`EXISTS (SELECT 1 FROM ${invitations} WHERE ${revocable})`,
+    ),
     db
       .update(invitations)
       .set({ status: "revoked" })
-      .where(and(eq(invitations.id, id), invitationMayMoveTo("revoked")))
+      .where(revocable)
       .returning({ id: invitations.id }),
-    auditInsert(db, actor, { action: "invitation.revoke", targetType: "invitation", targetId: id }),
   ]);
   if (changed.length === 0)
     throw conflict(`An invitation that is ${invitation.status} cannot be revoked.`);

@@ -69,3 +69,13 @@ export async function verifyToken(
   if (expiry !== "0" && Number.parseInt(expiry, 36) * 1000 < now.getTime()) return null;
   return subject;
 }
+
+/**
+ * A stable, non-reversible name for a secret (HMAC-SHA-256 of `purpose` keyed with it):
+ * stored beside what the secret created, so a rotated secret can be told from the current
+ * one without storing either.
+ */
+export async function secretFingerprint(secret: string, purpose: string): Promise<string> {
+  const mac = await crypto.subtle.sign("HMAC", await key(secret), encoder.encode(purpose));
+  return base64url(new Uint8Array(mac));
+}

@@ -4,6 +4,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../http/context";
+import { errorResponse } from "../http/errors";
+import { isSafeMethod, isSameOrigin } from "../http/middleware";
 import { resolveBearer, resolveSession, SESSION_TTL_MS } from "./service";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -33,6 +35,30 @@ export function clearSessionCookie(c: Context): void {
   deleteCookie(c, sessionCookieName(c), { path: "/", secure: cookieIsSecure(c) });
 }
 
+/**
+ * Cookie-authenticated API requests that change something must come from our own pages.
+ * The browser sends the session cookie with every same-site request, and SameSite=Lax
+ * counts a sibling subdomain as same-site; a bodiless or form-encoded POST needs no CORS
+ * preflight. Without this, a page on any other subdomain of the organisation could cancel
+ * a workshop in a signed-in organiser's name. Bearer tokens are never sent by a browser on
+ * its own, so requests with an Authorization header (which then decides who is calling,
+ * not the cookie) are not concerned. /admin forms get the same rule from Hono's `csrf`.
+ */
+export const sameOriginSessions: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (
+    isSafeMethod(c) ||
+    c.req.header("authorization") !== undefined ||
+    getCookie(c, sessionCookieName(c)) === undefined ||
+    isSameOrigin(c)
+  )
+    return next();
+  return errorResponse(
+    c,
+    403,
+    "Cross-origin request refused: a request signed in with the session cookie must come from this site's own pages. Scripts should send Authorization: Bearer <token>.",
+  );
+};
+
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const db = c.var.services.db;
   const authorization = c.req.header("authorization");
@@ -43,7 +69,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     }
   } else {
     const cookie = getCookie(c, sessionCookieName(c));
-    if (cookie) c.set("actor", await resolveSession(db, cookie));
+    if (cookie) c.set("actor", await resolveSession(db, c.env.ADMIN_TOKEN, cookie));
   }
   await next();
 };

@@ -1,14 +1,15 @@
 // Organiser accounts, sign-in links, sessions and API tokens. No HTTP here: callers pass
 // the database, the mailer and plain values, and get plain values or AppErrors back.
-import { and, count, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { createElement } from "react";
 import SignInEmail from "../../emails/sign-in";
 import type { Actor, Role } from "../access/roles";
-import { auditInsert } from "../audit/service";
+import { auditInsert, auditInsertIf } from "../audit/service";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { apiTokens, organisers, sessions, signInLinks } from "../db/schema";
 import { DEFAULT_LANG, dictionary } from "../i18n";
 import { conflict, notFound } from "../lib/errors";
+import { secretFingerprint } from "../lib/signed";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId, newSecret, secretsEqual, sha256Hex } from "../lib/tokens";
 import { renderEmail } from "../mail/render";
@@ -27,6 +28,49 @@ export const BUILT_IN_OWNER: Actor = {
 };
 
 type OrganiserRow = typeof organisers.$inferSelect;
+
+// ---------------------------------------------------------------- the built-in owner
+
+/**
+ * The fingerprint of an ADMIN_TOKEN: an HMAC keyed with it, so the database holds nothing
+ * that helps guess it. Every session and API token of the built-in owner stores the
+ * fingerprint of the ADMIN_TOKEN in force when it was made and is checked against the
+ * current one on every use: rotating ADMIN_TOKEN (after it leaked, or someone left) ends
+ * them all, as it would if they were the token itself.
+ */
+let lastFingerprint: { adminToken: string; fingerprint: Promise<string> } | undefined;
+export function adminTokenFingerprint(adminToken: string): Promise<string> {
+  if (lastFingerprint?.adminToken !== adminToken)
+    lastFingerprint = {
+      adminToken,
+      fingerprint: secretFingerprint(adminToken, "workshops/admin-token-fingerprint/v1"),
+    };
+  return lastFingerprint.fingerprint;
+}
+
+/** The built-in owner, as authenticated under the ADMIN_TOKEN with this fingerprint. */
+function builtInOwner(adminFingerprint: string, extra: Partial<Actor> = {}): Actor {
+  return { ...BUILT_IN_OWNER, adminFingerprint, ...extra };
+}
+
+/**
+ * What a new session or API token of `actor` records of the ADMIN_TOKEN: its fingerprint
+ * for the built-in owner, nothing for an organiser (whose account is what can be disabled).
+ */
+function fingerprintFor(actor: Actor): string | null {
+  if (actor.organiserId) return null;
+  if (!actor.adminFingerprint)
+    throw new Error("The built-in owner acts without a fingerprint of its ADMIN_TOKEN.");
+  return actor.adminFingerprint;
+}
+
+/** Sessions and API tokens still valid under the current ADMIN_TOKEN (organisers' always). */
+function underCurrentAdminToken(
+  table: typeof sessions | typeof apiTokens,
+  currentFingerprint: string,
+) {
+  return or(isNotNull(table.organiserId), eq(table.adminTokenFingerprint, currentFingerprint));
+}
 
 function organiserActor(row: OrganiserRow, via: Actor["via"], extra: Partial<Actor> = {}): Actor {
   return { via, role: row.role, organiserId: row.id, name: row.name, email: row.email, ...extra };
@@ -232,7 +276,7 @@ export async function signInWithAdminToken(
   given: string,
 ): Promise<string | null> {
   if (!(await secretsEqual(given, adminToken))) return null;
-  return openSession(db, BUILT_IN_OWNER);
+  return openSession(db, builtInOwner(await adminTokenFingerprint(adminToken)));
 }
 
 // ---------------------------------------------------------------- sessions
@@ -250,6 +294,7 @@ async function openSession(
       id,
       tokenHash: await sha256Hex(token),
       organiserId: actor.organiserId,
+      adminTokenFingerprint: fingerprintFor(actor),
       expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
     }),
     auditInsert(db, actor, {
@@ -265,19 +310,23 @@ async function openSession(
 
 export async function resolveSession(
   db: Db,
+  adminToken: string,
   token: string,
   now = new Date(),
 ): Promise<Actor | null> {
+  const fingerprint = await adminTokenFingerprint(adminToken);
   const session = await db.query.sessions.findFirst({
     where: and(
       eq(sessions.tokenHash, await sha256Hex(token)),
       isNull(sessions.revokedAt),
       gt(sessions.expiresAt, now),
+      underCurrentAdminToken(sessions, fingerprint),
     ),
     with: { organiser: true },
   });
   if (!session) return null;
-  if (!session.organiserId) return { ...BUILT_IN_OWNER, via: "session", sessionId: session.id };
+  if (!session.organiserId)
+    return builtInOwner(fingerprint, { via: "session", sessionId: session.id });
   if (!session.organiser || session.organiser.disabledAt) return null;
   return organiserActor(session.organiser, "session", { sessionId: session.id });
 }
@@ -305,6 +354,7 @@ export async function createApiToken(db: Db, actor: Actor, name: string) {
     name: cleanText(name),
     tokenHash: await sha256Hex(token),
     hint: token.slice(0, API_TOKEN_PREFIX.length + 4),
+    adminTokenFingerprint: fingerprintFor(actor),
   };
   await runBatch(db, [
     db.insert(apiTokens).values(row),
@@ -335,13 +385,20 @@ export async function revokeApiToken(
   const own = actor.organiserId
     ? eq(apiTokens.organiserId, actor.organiserId)
     : isNull(apiTokens.organiserId);
-  const [revoked] = await runBatch(db, [
+  const revocable = and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt), all ? undefined : own);
+  // Logged only when it is revoked: not for someone else's token, an unknown one, or twice.
+  const [, revoked] = await runBatch(db, [
+    auditInsertIf(
+      db,
+      actor,
+      { action: "api_token.revoke", targetType: "api_token", targetId: id },
+      sql`EXISTS (SELECT 1 FROM ${apiTokens} WHERE ${revocable})`,
+    ),
     db
       .update(apiTokens)
       .set({ revokedAt: new Date() })
-      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt), all ? undefined : own))
+      .where(revocable)
       .returning({ id: apiTokens.id }),
-    auditInsert(db, actor, { action: "api_token.revoke", targetType: "api_token", targetId: id }),
   ]);
   if (revoked.length === 0) throw notFound("No such active token.");
 }
@@ -353,19 +410,26 @@ export async function resolveBearer(
   bearer: string,
   now = new Date(),
 ): Promise<Actor | null> {
+  const fingerprint = await adminTokenFingerprint(adminToken);
   if (!bearer.startsWith(API_TOKEN_PREFIX)) {
-    return (await secretsEqual(bearer, adminToken)) ? BUILT_IN_OWNER : null;
+    return (await secretsEqual(bearer, adminToken)) ? builtInOwner(fingerprint) : null;
   }
   // Looking a token up by its hash leaks nothing useful through timing: the hash of a
   // guess says nothing about the hash of the real token.
   const [token] = await db
     .update(apiTokens)
     .set({ lastUsedAt: now })
-    .where(and(eq(apiTokens.tokenHash, await sha256Hex(bearer)), isNull(apiTokens.revokedAt)))
+    .where(
+      and(
+        eq(apiTokens.tokenHash, await sha256Hex(bearer)),
+        isNull(apiTokens.revokedAt),
+        underCurrentAdminToken(apiTokens, fingerprint),
+      ),
+    )
     .returning();
   if (!token) return null;
   if (!token.organiserId)
-    return { ...BUILT_IN_OWNER, via: "api_token", tokenId: token.id, name: token.name };
+    return builtInOwner(fingerprint, { via: "api_token", tokenId: token.id, name: token.name });
   const organiser = await db.query.organisers.findFirst({
     where: and(eq(organisers.id, token.organiserId), isNull(organisers.disabledAt)),
   });

@@ -1,7 +1,8 @@
 // Sign-in and sign-out: by an emailed link (whose page POSTs, so mail scanners cannot spend
 // it) or with the admin token.
 import { z } from "@hono/zod-openapi";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { SIGN_IN_RETRY_AFTER_SECONDS, signInAllowed } from "../http/abuse";
 import type { AppEnv } from "../http/context";
 import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
@@ -72,10 +73,30 @@ sessionPages.get("/sign-in", (c) =>
   ),
 );
 
+/**
+ * 429 for a sign-in attempt over the limit (src/http/abuse.ts). The same page whichever
+ * key ran out and whether or not the address has an account.
+ */
+function tooManyAttempts(c: Context<AppEnv>, next: string) {
+  c.header("Retry-After", String(SIGN_IN_RETRY_AFTER_SECONDS));
+  return c.html(
+    <Page lang="en" title="Too many sign-in attempts" area="admin">
+      <Notice kind="error">
+        Too many sign-in attempts from your network or for this address. Wait a minute, then try
+        again.
+      </Notice>
+      <SignInForms next={next} />
+    </Page>,
+    429,
+  );
+}
+
 sessionPages.post("/sign-in", async (c) => {
   const body = await c.req.parseBody();
   const parsed = parseForm(z.object({ email: z.email("Enter an email address.") }), body);
   const next = safeNext(body.next);
+  if (!(await signInAllowed(c, parsed.ok ? parsed.data.email : undefined)))
+    return tooManyAttempts(c, next);
   if (!parsed.ok) {
     return c.html(
       <Page lang="en" title="Sign in" area="admin">
@@ -84,12 +105,19 @@ sessionPages.post("/sign-in", async (c) => {
       422,
     );
   }
-  await requestSignInLink(c.var.services, parsed.data.email);
+  // After the answer: looking the address up and writing the email take time only when it
+  // has an account, and the answer must not say so by how long it took.
+  c.executionCtx.waitUntil(
+    requestSignInLink(c.var.services, parsed.data.email).catch((error) =>
+      console.error("sign-in link request failed", error),
+    ),
+  );
   return c.redirect(`/admin/sign-in?sent=1&next=${encodeURIComponent(next)}`, 303);
 });
 
 sessionPages.post("/token-sign-in", async (c) => {
   const body = await c.req.parseBody();
+  if (!(await signInAllowed(c))) return tooManyAttempts(c, safeNext(body.next));
   const token = await signInWithAdminToken(
     c.var.services.db,
     c.env.ADMIN_TOKEN,

@@ -1,6 +1,6 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import type { Actor } from "../access/roles";
+import { type Actor, can, type Permission } from "../access/roles";
 import { dictionary, dirOf, type Lang, languageOf, otherLangs } from "../i18n";
 
 export interface PageProps {
@@ -28,14 +28,16 @@ export interface PageProps {
 /** The organisers' pages are in English whatever the language of the page around them. */
 const ADMIN_LANG: Lang = "en";
 
-const ADMIN_MENU: { href: string; label: string; roles?: Actor["role"][] }[] = [
+/** Each item shows to the roles with the permission its page requires (src/access/roles.ts). */
+const ADMIN_MENU: { href: string; label: string; permission?: Permission }[] = [
   { href: "/admin", label: "Dashboard" },
-  { href: "/admin/workshops", label: "Workshops", roles: ["owner", "organiser"] },
-  { href: "/admin/reports", label: "Reports", roles: ["owner", "organiser"] },
-  { href: "/admin/subscribers", label: "Subscribers", roles: ["owner", "organiser"] },
-  { href: "/admin/organisers", label: "Organisers", roles: ["owner"] },
+  { href: "/admin/workshops", label: "Workshops", permission: "workshops.manage" },
+  { href: "/admin/reports", label: "Reports", permission: "workshops.manage" },
+  { href: "/admin/subscribers", label: "Subscribers", permission: "attendees.read" },
+  { href: "/admin/organisers", label: "Organisers", permission: "organisers.manage" },
   { href: "/admin/tokens", label: "API tokens" },
-  { href: "/admin/mailbox", label: "Mailbox", roles: ["owner", "organiser"] },
+  { href: "/admin/mailbox", label: "Mailbox", permission: "mailbox.read" },
+  { href: "/admin/audit", label: "Audit log", permission: "audit.read" },
   { href: "/api/v1/docs", label: "API reference" },
 ];
 
@@ -100,7 +102,7 @@ export function Page({
                 <ul>
                   {area === "admin" && actor
                     ? ADMIN_MENU.filter(
-                        (item) => !item.roles || item.roles.includes(actor.role),
+                        (item) => !item.permission || can(actor.role, item.permission),
                       ).map((item) => <MenuLink href={item.href} label={item.label} path={path} />)
                     : null}
                   {area === "public" ? (

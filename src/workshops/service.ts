@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { teamRoles, visibleTo } from "../access/team";
-import { auditInsert } from "../audit/service";
+import { auditInsert, auditInsertIf } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import { type Keyset, paginate } from "../db/paginate";
 import { invitations, registrations, workshops } from "../db/schema";
@@ -375,12 +375,15 @@ export async function publishWorkshop(db: Db, actor: Actor, id: string): Promise
   const current = await getWorkshop(db, id);
   if (current.status === "cancelled") throw conflict("A cancelled workshop cannot be published.");
   if (current.status === "published") return current;
+  const draft = and(eq(workshops.id, id), eq(workshops.status, "draft"));
   await runBatch(db, [
-    db
-      .update(workshops)
-      .set({ status: "published", updatedAt: new Date() })
-      .where(and(eq(workshops.id, id), eq(workshops.status, "draft"))),
-    auditInsert(db, actor, { action: "workshop.publish", targetType: "workshop", targetId: id }),
+    auditInsertIf(
+      db,
+      actor,
+      { action: "workshop.publish", targetType: "workshop", targetId: id },
+      sql`EXISTS (SELECT 1 FROM ${workshops} WHERE ${draft})`,
+    ),
+    db.update(workshops).set({ status: "published", updatedAt: new Date() }).where(draft),
   ]);
   return getWorkshop(db, id);
 }
@@ -389,7 +392,14 @@ export async function publishWorkshop(db: Db, actor: Actor, id: string): Promise
 export async function cancelWorkshop(svc: Services, actor: Actor, id: string): Promise<Workshop> {
   const { db } = svc;
   await getWorkshop(db, id);
-  const [changed] = await runBatch(db, [
+  const notCancelled = and(eq(workshops.id, id), sql`${workshops.status} <> 'cancelled'`);
+  const [, changed] = await runBatch(db, [
+    auditInsertIf(
+      db,
+      actor,
+      { action: "workshop.cancel", targetType: "workshop", targetId: id },
+      sql`EXISTS (SELECT 1 FROM ${workshops} WHERE ${notCancelled})`,
+    ),
     db
       .update(workshops)
       .set({
@@ -397,9 +407,8 @@ export async function cancelWorkshop(svc: Services, actor: Actor, id: string): P
         updatedAt: new Date(),
         calendarSequence: sql`${workshops.calendarSequence} + 1`,
       })
-      .where(and(eq(workshops.id, id), sql`${workshops.status} <> 'cancelled'`))
+      .where(notCancelled)
       .returning({ id: workshops.id }),
-    auditInsert(db, actor, { action: "workshop.cancel", targetType: "workshop", targetId: id }),
   ]);
   const workshop = await getWorkshop(db, id);
   if (changed.length === 0) return workshop;

@@ -3,6 +3,7 @@
 // in English and in Arabic.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { APP_BINDINGS } from "../support/local-worker.mjs";
 import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
 
 const SECURITY_HEADERS = [
@@ -133,7 +134,7 @@ test("register through the form, confirm from the mailbox, check in at the door"
   // The door: sign in with the admin token, find the person, check them in.
   const door = await stack.newPage();
   await door.goto(`${stack.app.url}/admin/sign-in`);
-  await door.fill("#f-token", "bench-admin-token");
+  await door.fill("#f-token", APP_BINDINGS.ADMIN_TOKEN);
   await door.click("text=Sign in with the token");
   for (const lang of ["en", "ar"]) {
     await door.goto(`${stack.app.url}/admin/workshops/${workshop.id}/door?lang=${lang}`);

@@ -3,6 +3,7 @@
 // (English and Arabic) and distribution-progress pages.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { APP_BINDINGS } from "../support/local-worker.mjs";
 import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
 
 let stack;
@@ -88,7 +89,7 @@ test("subscribe, confirm, receive a report, unsubscribe from it", async () => {
   // The progress page, signed in with the admin token.
   const admin = await stack.newPage();
   await admin.goto(`${stack.app.url}/admin/sign-in`);
-  await admin.fill("#f-token", "bench-admin-token");
+  await admin.fill("#f-token", APP_BINDINGS.ADMIN_TOKEN);
   await admin.click("text=Sign in with the token");
   await admin.goto(`${stack.app.url}/admin/distributions/${distribution.id}`);
   assert.match(await admin.textContent("h1"), /Distribution/);

@@ -38,8 +38,9 @@ function assetsOf(configPath, workerName) {
 export const APP_BINDINGS = {
   APP_URL: "http://127.0.0.1",
   MAIL_FROM: "Workshops <events@example.org>",
-  ADMIN_TOKEN: "bench-admin-token",
-  TOKEN_SECRET: "bench-token-secret",
+  // At least 32 characters each, or the Worker refuses to serve (src/env.ts).
+  ADMIN_TOKEN: "bench-admin-token-0123456789abcdefghij",
+  TOKEN_SECRET: "bench-token-secret-0123456789abcdefghij",
   THROTTLE: "off",
 };
 

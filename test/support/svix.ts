@@ -21,7 +21,13 @@ async function sign(secret: string, id: string, timestamp: number, body: string)
 
 export async function postWebhook(
   event: unknown,
-  options: { id?: string; timestamp?: number; secret?: string; tamper?: boolean } = {},
+  options: {
+    id?: string;
+    timestamp?: number;
+    secret?: string;
+    tamper?: boolean;
+    headers?: Record<string, string>;
+  } = {},
 ) {
   const id = options.id ?? `msg_${Math.random().toString(36).slice(2)}`;
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
@@ -34,6 +40,7 @@ export async function postWebhook(
       "svix-id": id,
       "svix-timestamp": String(timestamp),
       "svix-signature": signature,
+      ...options.headers,
     },
     body: options.tamper ? body.replace("}", ',"x":1}') : body,
   });
