@@ -193,8 +193,12 @@ describe("CSV export", () => {
       'Quote "Me", Comma',
       "Line\nBreak",
       "عبد الله",
+      // A formula followed by a line break: papaparse's own pattern stops at the first line.
+      '=HYPERLINK("http://evil","x")\nsecond line',
     ];
     for (const name of tricky) await addPerson(w.id, { name });
+    // …and an affiliation, in another column, with a tab after the formula.
+    await addPerson(w.id, { name: "Plain", affiliation: "@cmd\t|calc" });
     const res = await call(`/api/v1/workshops/${w.id}/registrations.csv`, { headers: ADMIN });
     expect(res.headers.get("content-type")).toContain("text/csv");
     const text = await res.text();
@@ -209,9 +213,17 @@ describe("CSV export", () => {
         'Quote "Me", Comma',
         "Line\nBreak",
         "عبد الله",
+        '\'=HYPERLINK("http://evil","x")\nsecond line',
       ]),
     );
+    expect(parsed.rows.find((r) => r.name === "Plain")?.affiliation).toBe("'@cmd\t|calc");
     expect(parsed.errors).toEqual([]);
+    // Every cell starting with = + - @ tab or CR is prefixed, whatever follows it.
+    for (const start of ["=", "+", "-", "@", "\t", "\r"])
+      for (const rest of ["1+1", "1\n2", "\r\n=2", ""]) {
+        const cell = `${start}${rest}`;
+        expect(parseCsv(toCsv(["c"], [[cell]])).rows[0]!.c, JSON.stringify(cell)).toBe(`'${cell}`);
+      }
     // Round trip of the serializer itself.
     const rows = [["a,b", 'c"d', "e\r\nf", ""]];
     expect(parseCsv(toCsv(["x", "y", "z", "w"], rows)).rows).toEqual([
