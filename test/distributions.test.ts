@@ -8,6 +8,7 @@ import {
   registrations,
   subscribers,
   suppressions,
+  webhookEvents,
 } from "../src/db/schema";
 import { createDistribution } from "../src/distributions/create";
 import { sweepDistributions } from "../src/distributions/sweeper";
@@ -28,6 +29,9 @@ import { fakeResend } from "./support/fake-resend";
 import { ADMIN, call, db, eventually, json, uniqueEmail } from "./support/helpers";
 import { postWebhook } from "./support/svix";
 import { createWorkshop } from "./support/workshops";
+
+const suppressed = (email: string) =>
+  db().query.suppressions.findFirst({ where: eq(suppressions.email, email) });
 
 async function attendee(workshopId: string, email: string, language: Lang, receiveReport = true) {
   const res = await json(
@@ -382,6 +386,41 @@ describe("webhooks", () => {
       sent: 1,
       skipped: 1,
     });
+  });
+
+  it("record an event only with its processing: a failure leaves it for the redelivery", async () => {
+    const { distributionId, rows } = await sentDelivery();
+    const bounced = rows[0]!;
+    const event = {
+      type: "email.bounced",
+      data: { email_id: bounced.providerId, to: [bounced.email] },
+    };
+    // Processing fails half-way (the suppression cannot be written), as D1 trouble would.
+    await env.DB.prepare(
+      "CREATE TRIGGER fail_suppression BEFORE INSERT ON suppressions BEGIN SELECT RAISE(ABORT, 'injected'); END",
+    ).run();
+    try {
+      expect((await postWebhook(event, { id: "msg_fails_once" })).status).toBe(500);
+    } finally {
+      await env.DB.prepare("DROP TRIGGER fail_suppression").run();
+    }
+    expect(
+      await db().query.webhookEvents.findFirst({ where: eq(webhookEvents.id, "msg_fails_once") }),
+    ).toBeUndefined();
+    expect(await distributionRow(distributionId)).toMatchObject({ bounced: 0 });
+
+    // Resend delivers the same event again: this time it is processed, once.
+    const again = await postWebhook(event, { id: "msg_fails_once" });
+    expect(await again.json()).toEqual({ received: true, duplicate: false });
+    expect(await distributionRow(distributionId)).toMatchObject({ bounced: 1 });
+    expect(
+      (await db().query.subscribers.findFirst({ where: eq(subscribers.email, bounced.email) }))!
+        .status,
+    ).toBe("bounced");
+    expect(await suppressed(bounced.email)).toMatchObject({ reason: "bounce" });
+    const third = await postWebhook(event, { id: "msg_fails_once" });
+    expect(await third.json()).toEqual({ received: true, duplicate: true });
+    expect(await distributionRow(distributionId)).toMatchObject({ bounced: 1 });
   });
 });
 
