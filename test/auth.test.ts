@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiTokens, auditLog, emails, sessions, signInLinks } from "../src/db/schema";
 import { sha256Hex } from "../src/lib/tokens";
@@ -11,6 +11,7 @@ import {
   db,
   form,
   json,
+  latestEmail,
   ORIGIN,
   organiserWithRole,
   ownerCookie,
@@ -21,9 +22,7 @@ import {
 async function requestLink(email: string): Promise<string> {
   const res = await form("/admin/sign-in", { email });
   expect(res.status).toBe(303);
-  const sent = await db().query.emails.findFirst({
-    where: and(eq(emails.to, email), eq(emails.kind, "sign-in")),
-  });
+  const sent = await latestEmail(email, "sign-in");
   expect(sent, "sign-in email recorded in the outbox").toBeDefined();
   // The link's path, requested on the test origin (APP_URL is a local address in tests).
   const url = sent!.text.match(/\/admin\/sign-in\/[A-Za-z0-9_-]+/)?.[0];

@@ -76,7 +76,7 @@ export async function purgeExpiredPersonalData(db: Db, now: Date): Promise<numbe
   return due.length;
 }
 
-/** Sent and failed emails keep names and links; they are not kept past 30 days. */
+/** Sent and failed emails are kept as delivery records (no body) for 30 days. */
 export async function purgeOldEmails(db: Db, now: Date): Promise<void> {
   await db
     .delete(emails)

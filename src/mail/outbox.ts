@@ -24,6 +24,21 @@ export const EMAIL_TRANSITIONS: Record<EmailStatus, readonly EmailStatus[]> = {
 export const emailMayMoveTo = (to: EmailStatus) =>
   inArray(emails.status, statusesFrom(EMAIL_TRANSITIONS, to));
 
+/**
+ * What an email keeps once it is final (`sent` or `failed`): the delivery record (to, kind,
+ * status, attempts, error, provider id, times). Its body goes: subject, parts, headers and
+ * attachments carry names, workshop details and live links (manage, RSVP, sign-in) that
+ * must not sit in a table for the 30 days the record is kept. A redelivered message needs
+ * none of it: the consumer acks a final row without sending.
+ */
+export const BODY_FORGOTTEN = {
+  subject: "",
+  html: "",
+  text: "",
+  headers: {} as Record<string, string>,
+  attachments: [] as StoredAttachment[],
+};
+
 interface EmailToSend {
   to: string;
   subject: string;
