@@ -30,6 +30,9 @@ import { authenticate } from "./organisers/auth";
 import { organiserPages, tokenPages } from "./organisers/pages";
 import { meApi, organiserApi, tokenApi } from "./organisers/routes";
 import { sessionPages } from "./organisers/sign-in-pages";
+import { subscriberErasureAdminPages } from "./people/admin-pages";
+import { subscriberErasurePages } from "./people/pages";
+import { subscriberErasureApi } from "./people/routes";
 import {
   registrationAdminPages,
   registrationsSection,
@@ -96,6 +99,7 @@ export function createApp() {
   api.route("/me", meApi);
   api.route("/topics", topicApi);
   api.route("/subscribers", subscriberApi);
+  api.route("/subscribers", subscriberErasureApi);
   api.route("/subscribers.csv", subscriberExportApi);
   api.route("/public/subscriptions", subscriptionApi);
   api.route("/reports", reportApi);
@@ -138,6 +142,7 @@ export function createApp() {
   app.route("/i", invitationPages);
   app.route("/subscribe", subscribePages);
   app.route("/s", subscriberPages);
+  app.route("/s", subscriberErasurePages);
   app.route("/u", unsubscribePages);
   app.route("/reports", reportPages);
   app.route("/admin/reports", reportAdminPages);
@@ -145,6 +150,7 @@ export function createApp() {
   app.route("/admin/reports/:id/distributions", reportDistributionAdminPages);
   app.route("/admin/distributions", distributionAdminPages);
   app.route("/admin/subscribers", subscriberAdminPages);
+  app.route("/admin/subscribers", subscriberErasureAdminPages);
   app.route("/admin/topics", topicAdminPages);
   app.route("/admin/workshops", workshopAdminPages);
   app.route(

@@ -533,6 +533,11 @@ export const deliveries = sqliteTable(
     providerId: text("provider_id"),
     outcome: text("outcome", { enum: ["delivered", "bounced", "complained"] }),
     attempts: integer("attempts").notNull().default(0),
+    /**
+     * The person was erased (or purged) while this row's chunk was in flight: the address
+     * and name go when the outcome is recorded (src/distributions/forget.ts).
+     */
+    forget: integer("forget", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     uniqueIndex("deliveries_distribution_email").on(t.distributionId, t.email),

@@ -3,6 +3,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { allInBatch, runInBatch } from "../db/raw";
 import { distributions } from "../db/schema";
+import { reachable } from "../lib/forgotten";
 import type { MailQueueMessage } from "../mail/messages";
 import type { Services } from "../services";
 import type { Distribution } from "./context";
@@ -81,7 +82,7 @@ async function collectPage(ctx: Services, d: Distribution): Promise<void> {
   const where = sql`r.workshop_id = ${of.workshopId} AND r.receive_report = 1 AND r.status IN (${sql.join(
     of.statuses.map((s) => sql`${s}`),
     sql`, `,
-  )}) AND r.id > ${cursor.after} AND r.email NOT LIKE 'purged:%'`;
+  )}) AND r.id > ${cursor.after} AND ${reachable(sql`r.email`)}`;
   const boundary = await db.get<{ id: string }>(
     sql`SELECT r.id AS id FROM registrations r WHERE ${where} ORDER BY r.id LIMIT 1 OFFSET ${AUDIENCE_PAGE - 1}`,
   );

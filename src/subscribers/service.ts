@@ -1,6 +1,6 @@
-// Subscribers: double opt-in, topics and language, one-click unsubscribe, export, erasure,
-// organiser import. The answer to "subscribe" never says whether an address is known.
-import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+// Subscribers: double opt-in, topics and language, one-click unsubscribe, export, organiser
+// import. The answer to "subscribe" never says whether an address is known. (Erasure: src/people.)
+import { and, asc, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
 import type { Actor } from "../access/roles";
@@ -9,8 +9,6 @@ import { type Db, runBatch } from "../db/client";
 import { paginate } from "../db/paginate";
 import {
   deliveries,
-  emails,
-  mailboxMessages,
   registrations,
   type SUBSCRIBER_STATUSES,
   subscribers,
@@ -313,30 +311,6 @@ export async function exportSubscriber(db: Db, id: string) {
     topics: subscriber.topics.map((t) => t.topic.slug),
     reportsSent: sent,
   };
-}
-
-/**
- * Erasure. Everything about the subscriber goes: the record, its topics, the address and
- * name in past deliveries (counts stay), stored emails to it. What stays is the address on
- * the suppression list, so no import or form can add it again.
- */
-export async function eraseSubscriber(db: Db, actor: Actor | null, id: string): Promise<void> {
-  const subscriber = await db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });
-  if (!subscriber) throw notFound("No such subscriber.");
-  await runBatch(db, [
-    db
-      .insert(suppressions)
-      .values({ email: subscriber.email, reason: "erased" })
-      .onConflictDoNothing(),
-    db
-      .update(deliveries)
-      .set({ email: sql`'erased:' || ${deliveries.id}`, name: null, subscriberId: null })
-      .where(eq(deliveries.subscriberId, id)),
-    db.delete(emails).where(eq(emails.to, subscriber.email)),
-    db.delete(mailboxMessages).where(eq(mailboxMessages.to, subscriber.email)),
-    db.delete(subscribers).where(eq(subscribers.id, id)),
-    auditInsert(db, actor, { action: "subscriber.erase", targetType: "subscriber", targetId: id }),
-  ]);
 }
 
 // ---------------------------------------------------------------- organisers

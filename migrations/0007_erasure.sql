@@ -1,0 +1,1 @@
+ALTER TABLE `deliveries` ADD `forget` integer DEFAULT false NOT NULL;
