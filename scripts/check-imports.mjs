@@ -142,6 +142,7 @@ export const ALLOWED = {
     "organisers",
     "registrations",
     "services",
+    "subscribers",
   ],
   index: ["app", "env", "jobs", "mail", "queue"],
 };

@@ -7,7 +7,6 @@ import {
   mailboxMessages,
   registrations,
   subscribers,
-  suppressions,
   webhookEvents,
 } from "../src/db/schema";
 import { sendChunk } from "../src/distributions/chunk";
@@ -29,12 +28,20 @@ import {
   topic,
 } from "./support/distribution";
 import { fakeResend } from "./support/fake-resend";
-import { ADMIN, call, db, eventually, json, uniqueEmail } from "./support/helpers";
+import {
+  ADMIN,
+  call,
+  db,
+  eventually,
+  json,
+  suppress,
+  suppression,
+  uniqueEmail,
+} from "./support/helpers";
 import { postWebhook } from "./support/svix";
 import { createWorkshop } from "./support/workshops";
 
-const suppressed = (email: string) =>
-  db().query.suppressions.findFirst({ where: eq(suppressions.email, email) });
+const suppressed = suppression;
 
 async function attendee(workshopId: string, email: string, language: Lang, receiveReport = true) {
   const res = await json(
@@ -73,7 +80,7 @@ describe("a distribution to a mixed audience", () => {
       { email: suppressed, topicIds: [t.id] },
       { email: otherTopic, topicIds: [other.id] },
     ]);
-    await db().insert(suppressions).values({ email: suppressed, reason: "manual" });
+    await suppress(suppressed, "manual");
     const attendeeEn = uniqueEmail("att");
     const optedOut = uniqueEmail("optout");
     await attendee(w.id, shared, "en");
@@ -436,9 +443,7 @@ describe("webhooks", () => {
       type: "email.bounced",
       data: { email_id: bounced.providerId, to: [bounced.email] },
     });
-    expect(
-      await db().query.suppressions.findFirst({ where: eq(suppressions.email, bounced.email) }),
-    ).toMatchObject({ reason: "bounce" });
+    expect(await suppression(bounced.email)).toMatchObject({ reason: "bounce" });
     expect(
       (await db().query.subscribers.findFirst({ where: eq(subscribers.email, bounced.email) }))!
         .status,

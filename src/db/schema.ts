@@ -406,11 +406,28 @@ export const subscriberTopics = sqliteTable(
   ],
 );
 
-/** Addresses no report may go to: bounces, complaints, manual blocks, erased subscribers. */
+export const SUPPRESSION_REASONS = ["bounce", "complaint", "manual", "erased"] as const;
+
+/**
+ * Addresses no report may go to: bounces, complaints, manual blocks, erased people. Only the
+ * SHA-256 of the normalised address is kept (src/subscribers/suppression.ts): enough to
+ * recognise the address when it comes back, without holding it.
+ */
 export const suppressions = sqliteTable("suppressions", {
-  email: text("email").primaryKey(),
-  reason: text("reason", { enum: ["bounce", "complaint", "manual", "erased"] }).notNull(),
+  emailHash: text("email_hash").primaryKey(),
+  reason: text("reason", { enum: SUPPRESSION_REASONS }).notNull(),
   createdAt: createdAt(),
+});
+
+/**
+ * Suppressions recorded before the list was hashed, moved here by a migration: the minutely
+ * cron hashes them into `suppressions` and deletes them, so this table is empty once it has
+ * run after the upgrade.
+ */
+export const suppressionsUnhashed = sqliteTable("suppressions_unhashed", {
+  email: text("email").primaryKey(),
+  reason: text("reason", { enum: SUPPRESSION_REASONS }).notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 });
 
 // ---------------------------------------------------------------- reports

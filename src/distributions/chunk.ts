@@ -11,7 +11,6 @@ import {
   registrations,
   reports,
   subscribers,
-  suppressions,
 } from "../db/schema";
 import { isForgotten } from "../lib/forgotten";
 import { openStatuses, statusesFrom } from "../lib/state-machine";
@@ -20,6 +19,7 @@ import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "../mail/retry";
 import type { MailTransport, OutgoingEmail, SendOutcome } from "../mail/transport";
 import { personalise } from "../reports/email";
 import type { Services } from "../services";
+import { suppressedAmong } from "../subscribers/suppression";
 import { unsubscribeToken } from "../subscribers/tokens";
 import type { Distribution } from "./context";
 import { forgetIfMarked } from "./forget";
@@ -119,7 +119,7 @@ async function noLongerEligible(db: Db, rows: Delivery[]): Promise<Map<string, s
     .filter((x): x is string => Boolean(x));
   // Halves keep each statement under D1's 100 bound parameters.
   const halves = <T>(xs: T[]) => [xs.slice(0, 50), xs.slice(50)].filter((h) => h.length > 0);
-  const [subs, regs, blocked] = await Promise.all([
+  const [subs, regs, suppressed] = await Promise.all([
     Promise.all(
       halves(subscriberIds).map((ids) =>
         db
@@ -136,18 +136,13 @@ async function noLongerEligible(db: Db, rows: Delivery[]): Promise<Map<string, s
           .where(inArray(registrations.id, ids)),
       ),
     ),
-    Promise.all(
-      halves(pending.map((p) => p.email)).map((addresses) =>
-        db
-          .select({ email: suppressions.email })
-          .from(suppressions)
-          .where(inArray(suppressions.email, addresses)),
-      ),
+    suppressedAmong(
+      db,
+      pending.map((p) => p.email),
     ),
   ]);
   const subStatus = new Map(subs.flat().map((s) => [s.id, s.status]));
   const regOptIn = new Map(regs.flat().map((r) => [r.id, r.receiveReport]));
-  const suppressed = new Set(blocked.flat().map((b) => b.email));
   for (const p of pending) {
     if (suppressed.has(p.email)) out.set(p.id, "suppressed");
     else if (p.subscriberId && subStatus.get(p.subscriberId) !== "active")

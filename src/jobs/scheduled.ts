@@ -9,6 +9,7 @@ import { mailRoute } from "../mail/transports";
 import { purgeExpiredCredentials } from "../organisers/service";
 import { sendEventReminders } from "../registrations/reminders";
 import { createServices, type Services } from "../services";
+import { hashUnhashedSuppressions } from "../subscribers/suppression";
 
 /** `now` is the trigger's scheduled time, so a late or repeated run acts as the planned one. */
 type Job = { name: string; run: (svc: Services, now: Date) => Promise<unknown> };
@@ -33,6 +34,8 @@ export const SCHEDULE: Record<string, Job[]> = {
       run: (svc, now) =>
         mailRoute(svc.settings.mail) === "held" ? Promise.resolve() : sweepDistributions(svc, now),
     },
+    // Suppressions from before the list was hashed: every minute, so none waits long.
+    { name: "hash-suppressions", run: ({ db }) => hashUnhashedSuppressions(db) },
   ],
   [FREQUENT]: [
     {

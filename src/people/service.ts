@@ -5,9 +5,10 @@ import { eq } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
-import { deliveries, emails, mailboxMessages, subscribers, suppressions } from "../db/schema";
+import { deliveries, emails, mailboxMessages, subscribers } from "../db/schema";
 import { forgetDeliveries } from "../distributions/forget";
 import { notFound } from "../lib/errors";
+import { suppressInsert, suppressionHash } from "../subscribers/suppression";
 
 /**
  * Erasure of a subscriber. Everything about the subscription goes: the record, its topics,
@@ -18,10 +19,7 @@ export async function eraseSubscriber(db: Db, actor: Actor | null, id: string): 
   const subscriber = await db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });
   if (!subscriber) throw notFound("No such subscriber.");
   await runBatch(db, [
-    db
-      .insert(suppressions)
-      .values({ email: subscriber.email, reason: "erased" })
-      .onConflictDoNothing(),
+    suppressInsert(db, await suppressionHash(subscriber.email), "erased"),
     ...forgetDeliveries(db, eq(deliveries.subscriberId, id)),
     db.delete(emails).where(eq(emails.to, subscriber.email)),
     db.delete(mailboxMessages).where(eq(mailboxMessages.to, subscriber.email)),

@@ -13,7 +13,6 @@ import {
   type SUBSCRIBER_STATUSES,
   subscribers,
   subscriberTopics,
-  suppressions,
   topics,
 } from "../db/schema";
 import { DEFAULT_LANG, dictionary, isLang, LANGS, type Lang } from "../i18n";
@@ -23,6 +22,7 @@ import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import { renderEmail } from "../mail/render";
 import type { Services } from "../services";
+import { findSuppression, suppressedAmong } from "./suppression";
 import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
 
 export type Subscriber = typeof subscribers.$inferSelect;
@@ -104,7 +104,7 @@ export async function topicIds(
 // ---------------------------------------------------------------- subscribing
 
 async function isSuppressed(db: Db, email: string): Promise<boolean> {
-  return Boolean(await db.query.suppressions.findFirst({ where: eq(suppressions.email, email) }));
+  return Boolean(await findSuppression(db, email));
 }
 
 async function promptEmail(ctx: Services, subscriber: Subscriber, kind: "confirm" | "exists") {
@@ -429,17 +429,14 @@ export async function importSubscribers(
         .select({ email: subscribers.email, id: subscribers.id, status: subscribers.status })
         .from(subscribers)
         .where(inArray(subscribers.email, emailsOf)),
-      db
-        .select({ email: suppressions.email })
-        .from(suppressions)
-        .where(inArray(suppressions.email, emailsOf)),
+      suppressedAmong(db, emailsOf),
     ]);
     const fresh = chunk.filter(
-      (c) => !blocked.some((b) => b.email === c.email) && !known.some((k) => k.email === c.email),
+      (c) => !blocked.has(c.email) && !known.some((k) => k.email === c.email),
     );
     const pending = chunk.filter(
       (c) =>
-        !blocked.some((b) => b.email === c.email) &&
+        !blocked.has(c.email) &&
         known.some((k) => k.email === c.email && IMPORT_ACTIVATES.includes(k.status)),
     );
     imported += fresh.length + pending.length;

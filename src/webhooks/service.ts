@@ -3,10 +3,11 @@
 import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { runInBatch } from "../db/raw";
-import { deliveries, subscribers, suppressions, webhookEvents } from "../db/schema";
+import { deliveries, subscribers, webhookEvents } from "../db/schema";
 import { normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import { subscriberMayMoveTo } from "../subscribers/service";
+import { suppressInsert, suppressionHash } from "../subscribers/suppression";
 
 export interface ResendEvent {
   type: string;
@@ -30,7 +31,7 @@ export async function processEvent(db: Db, svixId: string, event: ResendEvent): 
   const unrecorded = sql`NOT EXISTS (SELECT 1 FROM ${webhookEvents} WHERE ${webhookEvents.id} = ${svixId})`;
   const [recorded] = (
     await runBatch(db, [
-      ...processing(db, event, unrecorded),
+      ...(await processing(db, event, unrecorded)),
       db
         .insert(webhookEvents)
         .values({ id: svixId, type: event.type })
@@ -42,7 +43,7 @@ export async function processEvent(db: Db, svixId: string, event: ResendEvent): 
 }
 
 /** What an event changes, each statement only while `unrecorded` holds. */
-function processing(db: Db, event: ResendEvent, unrecorded: SQL): Statement[] {
+async function processing(db: Db, event: ResendEvent, unrecorded: SQL): Promise<Statement[]> {
   const outcome = OUTCOME_OF[event.type];
   if (!outcome) return [];
   const providerId = event.data.email_id;
@@ -71,11 +72,8 @@ function processing(db: Db, event: ResendEvent, unrecorded: SQL): Statement[] {
   if (outcome !== "delivered" && to.length > 0) {
     const reason = outcome === "bounced" ? "bounce" : "complaint";
     statements.push(
-      ...to.map((email) =>
-        db
-          .insert(suppressions)
-          .select(sql`SELECT ${email}, ${reason}, ${Date.now()} WHERE ${unrecorded}`)
-          .onConflictDoNothing(),
+      ...(await Promise.all(to.map(suppressionHash))).map((hash) =>
+        suppressInsert(db, hash, reason, unrecorded),
       ),
       db
         .update(subscribers)

@@ -151,3 +151,18 @@ export async function tokenFromEmail(
   if (!match) throw new Error(`no /${prefix}/ link in the ${kind} email to ${to}`);
   return match[1]!;
 }
+
+/** Puts an address on the suppression list, as a bounce, complaint or organiser would. */
+export async function suppress(
+  email: string,
+  reason: "bounce" | "complaint" | "manual" | "erased" = "manual",
+) {
+  const { suppressInsert, suppressionHash } = await import("../../src/subscribers/suppression");
+  await suppressInsert(db(), await suppressionHash(email), reason);
+}
+
+/** The suppression entry of an address (the list holds its hash), if any. */
+export async function suppression(email: string) {
+  const { findSuppression } = await import("../../src/subscribers/suppression");
+  return findSuppression(db(), email);
+}
