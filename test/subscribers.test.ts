@@ -9,6 +9,7 @@ import { MINUTELY } from "../src/jobs/scheduled";
 import { sha256Hex } from "../src/lib/tokens";
 import { DevMailboxTransport } from "../src/mail/dev-mailbox";
 import { BUILT_IN_OWNER } from "../src/organisers/service";
+import { app } from "./support/app";
 import {
   drain,
   engine,
@@ -76,6 +77,51 @@ describe("double opt-in", () => {
     expect(await confirmed.json()).toEqual({ status: "active" });
     expect((await row(fresh))!).toMatchObject({ status: "active" });
     expect((await row(fresh))!.consentAt).not.toBeNull();
+  });
+
+  it("answers the same, after the same work, whoever the address belongs to", async () => {
+    const t = await topic("same-answer");
+    const [fresh, known, subscribed, suppressed] = ["fresh", "known", "subscribed", "blocked"].map(
+      (p) => uniqueEmail(p),
+    ) as [string, string, string, string];
+    await seedSubscribers([{ email: known, status: "unsubscribed" }, { email: subscribed }]);
+    await suppress(suppressed, "complaint");
+    // D1_METRICS counts every statement a request makes (X-D1-Queries): the work it did.
+    const ask = async (email: string, topics: string[]) => {
+      const res = await app.request(
+        "/api/v1/public/subscriptions",
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ email, topics }),
+        },
+        { ...env, D1_METRICS: "on" },
+      );
+      return { status: res.status, body: await res.text(), work: res.headers.get("x-d1-queries") };
+    };
+    for (const [topics, status] of [
+      [["no-such-topic"], 422],
+      [[t.slug], 202],
+    ] as const) {
+      const answers: Awaited<ReturnType<typeof ask>>[] = [];
+      for (const email of [fresh, known, subscribed, suppressed])
+        answers.push(await ask(email, [...topics]));
+      expect(answers[0]!.status).toBe(status);
+      expect(answers[0]!.work).toMatch(/^[1-9]/);
+      expect(answers, `topics ${topics}`).toEqual(answers.map(() => answers[0]));
+    }
+    // What each address got is in its mailbox, not in the answer.
+    expect((await row(fresh))!.status).toBe("pending");
+    expect((await latestEmail(fresh))!.kind).toBe("subscriber:confirm");
+    expect((await latestEmail(known))!.kind).toBe("subscriber:confirm");
+    expect((await latestEmail(subscribed))!.kind).toBe("subscriber:exists");
+    expect(await row(suppressed)).toBeUndefined();
+    expect(await latestEmail(suppressed)).toBeUndefined();
+    const topicsOf = await db().query.subscribers.findFirst({
+      where: eq(subscribers.email, fresh),
+      with: { topics: true },
+    });
+    expect(topicsOf!.topics).toHaveLength(1);
   });
 
   it("tells a known active address by email, not by the answer", async () => {

@@ -1,7 +1,8 @@
 // The outbox: an email is first a row in D1, then a queue message carrying its id.
 // A request never waits on the provider; the consumer does the sending.
-import { and, count, inArray, lt } from "drizzle-orm";
+import { and, count, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { runInBatch } from "../db/raw";
 import { emails, type StoredAttachment } from "../db/schema";
 import { statusesFrom } from "../lib/state-machine";
 import { headerSafe } from "../lib/text";
@@ -50,6 +51,28 @@ interface EmailToSend {
   attachments?: StoredAttachment[];
 }
 
+/** A new outbox row: queued now, with header values that cannot inject headers. */
+function outboxRow(email: EmailToSend) {
+  const headers = Object.fromEntries(
+    Object.entries(email.headers ?? {}).map(([name, value]) => [
+      headerSafe(name),
+      headerSafe(value),
+    ]),
+  );
+  return {
+    id: newId("eml"),
+    to: headerSafe(email.to),
+    subject: headerSafe(email.subject),
+    html: email.html,
+    text: email.text,
+    headers,
+    attachments: email.attachments ?? [],
+    kind: email.kind,
+    status: "queued" as const,
+    nextAttemptAt: new Date(),
+  };
+}
+
 /** After this long without progress, a queued email's message is presumed lost. */
 export const STALL_AFTER_MS = 5 * 60 * 1000;
 
@@ -64,26 +87,26 @@ export class Mailer {
    * recorded atomically with whatever caused it. Call `enqueue` with the id afterwards.
    */
   outboxInsert(email: EmailToSend) {
-    const id = newId("eml");
-    const headers = Object.fromEntries(
-      Object.entries(email.headers ?? {}).map(([name, value]) => [
-        headerSafe(name),
-        headerSafe(value),
-      ]),
+    const row = outboxRow(email);
+    return { id: row.id, query: this.db.insert(emails).values(row) };
+  }
+
+  /**
+   * The same insert, written only if `onlyIf` holds when the batch reaches it: for a caller
+   * that must do the same work whether or not there is someone to email (an answer that
+   * must not tell which addresses are known). Enqueueing the id of an email that was not
+   * written is harmless: the consumer acks it.
+   */
+  outboxInsertIf(email: EmailToSend, onlyIf: SQL) {
+    const r = outboxRow(email);
+    const query = runInBatch(
+      this.db,
+      sql`INSERT INTO ${emails} (id, to_address, subject, html, text, headers, attachments, kind, status, next_attempt_at)
+          SELECT ${r.id}, ${r.to}, ${r.subject}, ${r.html}, ${r.text}, ${JSON.stringify(r.headers)},
+            ${JSON.stringify(r.attachments)}, ${r.kind}, ${r.status}, ${r.nextAttemptAt.getTime()}
+          WHERE ${onlyIf}`,
     );
-    const query = this.db.insert(emails).values({
-      id,
-      to: headerSafe(email.to),
-      subject: headerSafe(email.subject),
-      html: email.html,
-      text: email.text,
-      headers,
-      attachments: email.attachments ?? [],
-      kind: email.kind,
-      status: "queued",
-      nextAttemptAt: new Date(),
-    });
-    return { id, query };
+    return { id: r.id, query };
   }
 
   /**
