@@ -30,9 +30,13 @@ import { authenticate } from "./organisers/auth";
 import { organiserPages, tokenPages } from "./organisers/pages";
 import { meApi, organiserApi, tokenApi } from "./organisers/routes";
 import { sessionPages } from "./organisers/sign-in-pages";
-import { subscriberErasureAdminPages } from "./people/admin-pages";
-import { subscriberErasurePages } from "./people/pages";
-import { subscriberErasureApi } from "./people/routes";
+import { peopleAdminPages, subscriberErasureAdminPages } from "./people/admin-pages";
+import {
+  invitationSelfServicePages,
+  registrationSelfServicePages,
+  subscriberErasurePages,
+} from "./people/pages";
+import { peopleApi, subscriberErasureApi } from "./people/routes";
 import {
   registrationAdminPages,
   registrationsSection,
@@ -101,6 +105,7 @@ export function createApp() {
   api.route("/subscribers", subscriberApi);
   api.route("/subscribers", subscriberErasureApi);
   api.route("/subscribers.csv", subscriberExportApi);
+  api.route("/people", peopleApi);
   api.route("/public/subscriptions", subscriptionApi);
   api.route("/reports", reportApi);
   api.route("/reports/:id/distributions", reportDistributionApi);
@@ -139,7 +144,9 @@ export function createApp() {
   app.route("/workshops", workshopPages);
   app.route("/workshops/:slug/register", registrationFormPages);
   app.route("/r", registrationPages);
+  app.route("/r", registrationSelfServicePages);
   app.route("/i", invitationPages);
+  app.route("/i", invitationSelfServicePages);
   app.route("/subscribe", subscribePages);
   app.route("/s", subscriberPages);
   app.route("/s", subscriberErasurePages);
@@ -152,6 +159,7 @@ export function createApp() {
   app.route("/admin/subscribers", subscriberAdminPages);
   app.route("/admin/subscribers", subscriberErasureAdminPages);
   app.route("/admin/topics", topicAdminPages);
+  app.route("/admin/people", peopleAdminPages);
   app.route("/admin/workshops", workshopAdminPages);
   app.route(
     "/admin/workshops",

@@ -344,6 +344,16 @@ describe("the outbox once an email is final", () => {
     });
   });
 
+  it("records an email to an erased person as failed at once, with no body, and sends nothing", async () => {
+    const fake = fakeResend();
+    const id = await outboxEmail({ to: "erased:reg_gone" });
+    expect(await emailRow(id)).toMatchObject({ ...forgotten, status: "failed" });
+    expect((await emailRow(id)).lastError).toContain("erased");
+    const result = await deliver([{ id: "m", emailId: id, attempts: 1 }], fake.env);
+    expect(result.explicitAcks).toEqual(["m"]);
+    expect((await fake.state()).calls).toHaveLength(0);
+  });
+
   it("keeps no body of a failed or dead-lettered email either", async () => {
     const fake = fakeResend();
     const refused = await outboxEmail();

@@ -7,6 +7,7 @@ import { DEFAULT_LANG, dictionary, fill, isLang, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { YourData } from "../ui/your-data";
 import { WhenWhere } from "../workshops/components";
 import { findInvitationByToken, respond } from "./service";
 
@@ -81,6 +82,7 @@ async function rsvpPage(
               : t.invitationClosed}
         </p>
       ) : null}
+      <YourData base={`/i/${token}`} lang={lang} />
     </Page>,
     status,
   );

@@ -4,6 +4,7 @@ import { and, count, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { runInBatch } from "../db/raw";
 import { emails, type StoredAttachment } from "../db/schema";
+import { isForgotten } from "../lib/forgotten";
 import { statusesFrom } from "../lib/state-machine";
 import { headerSafe } from "../lib/text";
 import { newId } from "../lib/tokens";
@@ -51,7 +52,11 @@ interface EmailToSend {
   attachments?: StoredAttachment[];
 }
 
-/** A new outbox row: queued now, with header values that cannot inject headers. */
+/**
+ * A new outbox row: queued now, with header values that cannot inject headers. An email to
+ * an erased or purged person (whose row kept only a marker for an address) is recorded as
+ * failed at once, without its body: there is nobody to send it to.
+ */
 function outboxRow(email: EmailToSend) {
   const headers = Object.fromEntries(
     Object.entries(email.headers ?? {}).map(([name, value]) => [
@@ -59,7 +64,7 @@ function outboxRow(email: EmailToSend) {
       headerSafe(value),
     ]),
   );
-  return {
+  const row = {
     id: newId("eml"),
     to: headerSafe(email.to),
     subject: headerSafe(email.subject),
@@ -68,10 +73,15 @@ function outboxRow(email: EmailToSend) {
     headers,
     attachments: email.attachments ?? [],
     kind: email.kind,
-    status: "queued" as const,
+    status: "queued" as EmailStatus,
+    lastError: null as string | null,
     nextAttemptAt: new Date(),
   };
+  if (!isForgotten(row.to)) return row;
+  return { ...row, ...BODY_FORGOTTEN, status: "failed" as const, lastError: NO_ADDRESS };
 }
+
+const NO_ADDRESS = "no address: the recipient was erased or purged";
 
 /** After this long without progress, a queued email's message is presumed lost. */
 export const STALL_AFTER_MS = 5 * 60 * 1000;
@@ -101,9 +111,9 @@ export class Mailer {
     const r = outboxRow(email);
     const query = runInBatch(
       this.db,
-      sql`INSERT INTO ${emails} (id, to_address, subject, html, text, headers, attachments, kind, status, next_attempt_at)
+      sql`INSERT INTO ${emails} (id, to_address, subject, html, text, headers, attachments, kind, status, last_error, next_attempt_at)
           SELECT ${r.id}, ${r.to}, ${r.subject}, ${r.html}, ${r.text}, ${JSON.stringify(r.headers)},
-            ${JSON.stringify(r.attachments)}, ${r.kind}, ${r.status}, ${r.nextAttemptAt.getTime()}
+            ${JSON.stringify(r.attachments)}, ${r.kind}, ${r.status}, ${r.lastError}, ${r.nextAttemptAt.getTime()}
           WHERE ${onlyIf}`,
     );
     return { id: r.id, query };

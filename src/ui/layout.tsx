@@ -33,6 +33,7 @@ const ADMIN_MENU: { href: string; label: string; roles?: Actor["role"][] }[] = [
   { href: "/admin/workshops", label: "Workshops", roles: ["owner", "organiser"] },
   { href: "/admin/reports", label: "Reports", roles: ["owner", "organiser"] },
   { href: "/admin/subscribers", label: "Subscribers", roles: ["owner", "organiser"] },
+  { href: "/admin/people", label: "People", roles: ["owner"] },
   { href: "/admin/organisers", label: "Organisers", roles: ["owner"] },
   { href: "/admin/tokens", label: "API tokens" },
   { href: "/admin/mailbox", label: "Mailbox", roles: ["owner", "organiser"] },
