@@ -1,6 +1,7 @@
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
 // Finding and forgetting a person: an owner's person search, export and erasure; a
-// registrant's and an invitee's own export and erasure. Each ends by reading every table
-// of D1 for what must be gone.
+// registrant's and an invitee's own export and erasure; the retention purge of a whole
+// workshop. Each ends by reading every table of D1 for what must be gone.
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -9,9 +10,13 @@ import {
   distributions,
   emails,
   invitations,
+  mailboxMessages,
   registrations,
+  webhookEvents,
   workshops,
 } from "../src/db/schema";
+import worker from "../src/index";
+import { DAILY } from "../src/jobs/scheduled";
 import { seedSubscribers, topic } from "./support/distribution";
 import {
   ADMIN,
@@ -28,6 +33,7 @@ import {
   tokenFromEmail,
   uniqueEmail,
 } from "./support/helpers";
+import { postWebhook } from "./support/svix";
 import { createWorkshop } from "./support/workshops";
 
 /** Every table's every text column, straight from D1: where a trace of a person would be. */
@@ -421,5 +427,157 @@ describe("an invitee's own data", () => {
     expect(rows).toMatchObject([{ status: "cancelled", name: "" }]);
     expect((await workshopRow(w.id)).confirmedCount).toBe(0);
     expect(await tablesHolding([email, name, "Council of Discreet Voices"])).toEqual([]);
+  });
+});
+
+const cron = (expression: string, at = Date.now()) =>
+  worker.scheduled(
+    createScheduledController({ cron: expression, scheduledTime: at }),
+    env,
+    createExecutionContext(),
+  );
+
+describe("the retention purge", () => {
+  it("leaves nothing of a whole workshop's people in any table", async () => {
+    const w = await createWorkshop({
+      capacity: 3,
+      retentionDays: 30,
+      questions: [{ id: "why", label: "Why do you come?", type: "text", required: false }],
+    });
+    const people = [
+      { name: "Amira Qasimova", email: uniqueEmail("amira"), affiliation: "Ministry of Far Seas" },
+      { name: "Bashir Noorani", email: uniqueEmail("bashir"), affiliation: "Institute of Maps" },
+      { name: "Carla Haddadine", email: uniqueEmail("carla"), affiliation: "Free Press Guild" },
+      { name: "Dalia Inviteddi", email: uniqueEmail("dalia"), affiliation: "Union of Rivers" },
+      { name: "Elias Unansweri", email: uniqueEmail("elias"), affiliation: "Lantern Society" },
+    ] as const;
+    const [amira, bashir, carla, dalia, elias] = people;
+    // Registrations: two confirmed, one waitlisted after an invitee takes the third seat.
+    await registered(w.slug, { ...amira, answers: { why: "Secret reasons of Amira" } } as never);
+    await registered(w.slug, bashir);
+    await json(
+      `/api/v1/workshops/${w.id}/invitations`,
+      "POST",
+      {
+        invitees: [
+          { email: dalia.email, name: dalia.name, affiliation: dalia.affiliation },
+          { email: elias.email, name: elias.name, affiliation: elias.affiliation },
+        ],
+        send: true,
+      },
+      ADMIN,
+    );
+    const rsvp = await tokenFromEmail(dalia.email, "workshop:invitation", "i");
+    await json(`/api/v1/public/invitations/${rsvp}`, "POST", { response: "accept" });
+    await registered(w.slug, carla);
+    expect((await byEmail(w.id, carla.email))!.status).toBe("waitlisted");
+    // Check-in, a message, a report to the attendees, a webhook.
+    const amiraRow = (await byEmail(w.id, amira.email))!;
+    expect(
+      (await json(`/api/v1/registrations/${amiraRow.id}/check-in`, "POST", {}, ADMIN)).status,
+    ).toBe(200);
+    await json(
+      `/api/v1/registrations/${amiraRow.id}`,
+      "PATCH",
+      { notes: `Notes about ${amira.name}` },
+      ADMIN,
+    );
+    expect(
+      (
+        await json(
+          `/api/v1/workshops/${w.id}/messages`,
+          "POST",
+          { subject: "Room change", body: "Hall C.", statuses: ["confirmed", "attended"] },
+          ADMIN,
+        )
+      ).status,
+    ).toBe(202);
+    const { publishedReport } = await import("./support/distribution");
+    const report = await publishedReport({ workshopId: w.id });
+    const created = await json(
+      `/api/v1/reports/${report.id}/distributions`,
+      "POST",
+      { attendeesOf: { workshopId: w.id, statuses: ["confirmed", "attended"] } },
+      ADMIN,
+    );
+    const { id: distributionId } = (await created.json()) as { id: string };
+    const completed = await eventually(async () => {
+      const d = await db().query.distributions.findFirst({
+        where: eq(distributions.id, distributionId),
+      });
+      return d?.status === "completed" && d;
+    }, 20_000);
+    expect(completed).toMatchObject({ total: 3, sent: 3 });
+    expect(
+      (await postWebhook({ type: "email.bounced", data: { to: [bashir.email] } })).status,
+    ).toBe(200);
+    await allSent(people.map((p) => p.email));
+    // Everything the test means to find is there before the purge.
+    const traces = people.flatMap((p) => [p.email, p.name, p.affiliation]);
+    expect((await tablesHolding(traces)).length).toBeGreaterThan(0);
+
+    // The workshop ended 31 days ago: its retention period is over.
+    const ended = Date.now() - 31 * 86_400_000;
+    await db()
+      .update(workshops)
+      .set({ startsAt: new Date(ended - 3600_000), endsAt: new Date(ended) })
+      .where(eq(workshops.id, w.id));
+    await cron(DAILY);
+
+    expect(await tablesHolding([...traces, "Secret reasons of Amira"])).toEqual([]);
+    // Rows and counts stay.
+    const rows = await db().query.registrations.findMany({
+      where: eq(registrations.workshopId, w.id),
+    });
+    expect(rows.map((r) => r.status).sort()).toEqual([
+      "attended",
+      "confirmed",
+      "confirmed",
+      "waitlisted",
+    ]);
+    expect((await workshopRow(w.id)).confirmedCount).toBe(3);
+    expect(
+      await db().query.distributions.findFirst({ where: eq(distributions.id, distributionId) }),
+    ).toMatchObject({ total: 3, sent: 3 });
+    // The bounce stays on the suppression list, as a hash.
+    expect(await suppression(bashir.email)).toMatchObject({ reason: "bounce" });
+  });
+
+  it("deletes dev-mailbox messages and processed webhook ids after 30 days", async () => {
+    const now = Date.now();
+    const old = new Date(now - 31 * 86_400_000);
+    const recent = new Date(now - 29 * 86_400_000);
+    for (const [id, createdAt] of [
+      ["old", old],
+      ["recent", recent],
+    ] as const) {
+      await db()
+        .insert(mailboxMessages)
+        .values({
+          id: `msg_${id}`,
+          idempotencyKey: `k_${id}`,
+          to: `${id}@example.org`,
+          from: "x@example.org",
+          subject: id,
+          html: "",
+          text: "",
+          headers: {},
+          attachments: [],
+          createdAt,
+        });
+      await db()
+        .insert(webhookEvents)
+        .values({ id: `evt_${id}`, type: "email.delivered", createdAt });
+    }
+    await cron(DAILY, now);
+    const left = async () => ({
+      mailbox: (await db().select().from(mailboxMessages)).map((m) => m.id),
+      webhooks: (await db().select().from(webhookEvents)).map((e) => e.id),
+    });
+    const after = await left();
+    expect(after.mailbox).toContain("msg_recent");
+    expect(after.mailbox).not.toContain("msg_old");
+    expect(after.webhooks).toContain("evt_recent");
+    expect(after.webhooks).not.toContain("evt_old");
   });
 });

@@ -1,12 +1,16 @@
 // Cron: each trigger runs its jobs, each job on its own so one failure does not stop the
 // others. Every job is idempotent, because triggers can overlap or fire twice.
-import { purgeExpiredPersonalData, purgeOldEmails } from "../attendees/retention";
 import { sweepDistributions } from "../distributions/sweeper";
 import type { Env } from "../env";
 import { expireInvitations, sendInvitationReminders } from "../invitations/reminders";
 import { resumeStalledEmails } from "../mail/outbox";
 import { mailRoute } from "../mail/transports";
 import { purgeExpiredCredentials } from "../organisers/service";
+import {
+  purgeExpiredPersonalData,
+  purgeOldEmails,
+  purgeOldMailboxAndWebhooks,
+} from "../people/retention";
 import { sendEventReminders } from "../registrations/reminders";
 import { createServices, type Services } from "../services";
 import { hashUnhashedSuppressions } from "../subscribers/suppression";
@@ -52,6 +56,10 @@ export const SCHEDULE: Record<string, Job[]> = {
     { name: "purge-expired-credentials", run: ({ db }, now) => purgeExpiredCredentials(db, now) },
     { name: "purge-personal-data", run: ({ db }, now) => purgeExpiredPersonalData(db, now) },
     { name: "purge-old-emails", run: ({ db }, now) => purgeOldEmails(db, now) },
+    {
+      name: "purge-old-mailbox-and-webhooks",
+      run: ({ db }, now) => purgeOldMailboxAndWebhooks(db, now),
+    },
   ],
 };
 
