@@ -39,12 +39,27 @@ export const ALLOWED = {
   reports: ["access", "audit", "db", "http", "i18n", "lib", "mail", "services", "ui", "workshops"],
   distributions: ["access", "audit", "db", "http", "i18n", "lib", "mail", "reports", "services", "subscribers", "ui"],
   webhooks: ["db", "http", "lib", "subscribers"],
+  // one module per cross-feature use case: finding and forgetting a person everywhere
+  people: [
+    "access",
+    "audit",
+    "db",
+    "distributions",
+    "http",
+    "i18n",
+    "invitations",
+    "lib",
+    "registrations",
+    "services",
+    "subscribers",
+    "ui",
+  ],
   mailbox: ["access", "audit", "db", "http", "lib", "mail", "ui"],
   home: ["http", "i18n", "reports", "ui", "workshops"],
   // entry points
-  app: ["attendees", "audit", "db", "distributions", "home", "http", "invitations", "mailbox", "organisers", "registrations", "reports", "subscribers", "webhooks", "workshops"],
+  app: ["attendees", "audit", "db", "distributions", "home", "http", "invitations", "mailbox", "organisers", "people", "registrations", "reports", "subscribers", "webhooks", "workshops"],
   queue: ["distributions", "env", "mail", "services"],
-  jobs: ["attendees", "distributions", "env", "invitations", "mail", "organisers", "registrations", "services"],
+  jobs: ["attendees", "distributions", "env", "invitations", "mail", "organisers", "people", "registrations", "services", "subscribers"],
   index: ["app", "env", "jobs", "mail", "queue"],
 };
 

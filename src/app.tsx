@@ -34,6 +34,13 @@ import { authenticate, sameOriginSessions } from "./organisers/auth";
 import { organiserPages, tokenPages } from "./organisers/pages";
 import { meApi, organiserApi, tokenApi } from "./organisers/routes";
 import { sessionPages } from "./organisers/sign-in-pages";
+import { peopleAdminPages, subscriberErasureAdminPages } from "./people/admin-pages";
+import {
+  invitationSelfServicePages,
+  registrationSelfServicePages,
+  subscriberErasurePages,
+} from "./people/pages";
+import { peopleApi, subscriberErasureApi } from "./people/routes";
 import {
   registrationAdminPages,
   registrationsSection,
@@ -108,7 +115,9 @@ export function createApp() {
   api.route("/me", meApi);
   api.route("/topics", topicApi);
   api.route("/subscribers", subscriberApi);
+  api.route("/subscribers", subscriberErasureApi);
   api.route("/subscribers.csv", subscriberExportApi);
+  api.route("/people", peopleApi);
   api.route("/public/subscriptions", subscriptionApi);
   api.route("/reports", reportApi);
   api.route("/reports/:id/distributions", reportDistributionApi);
@@ -153,9 +162,12 @@ export function createApp() {
   app.route("/workshops", workshopPages);
   app.route("/workshops/:slug/register", registrationFormPages);
   app.route("/r", registrationPages);
+  app.route("/r", registrationSelfServicePages);
   app.route("/i", invitationPages);
+  app.route("/i", invitationSelfServicePages);
   app.route("/subscribe", subscribePages);
   app.route("/s", subscriberPages);
+  app.route("/s", subscriberErasurePages);
   app.route("/u", unsubscribePages);
   app.route("/reports", reportPages);
   app.route("/admin/reports", reportAdminPages);
@@ -163,7 +175,9 @@ export function createApp() {
   app.route("/admin/reports/:id/distributions", reportDistributionAdminPages);
   app.route("/admin/distributions", distributionAdminPages);
   app.route("/admin/subscribers", subscriberAdminPages);
+  app.route("/admin/subscribers", subscriberErasureAdminPages);
   app.route("/admin/topics", topicAdminPages);
+  app.route("/admin/people", peopleAdminPages);
   app.route("/admin/workshops", workshopAdminPages);
   app.route(
     "/admin/workshops",

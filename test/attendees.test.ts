@@ -22,6 +22,7 @@ import {
   cookieFor,
   db,
   json,
+  latestEmail,
   ORIGIN,
   organiserWithRole,
   tokenFromEmail,
@@ -156,9 +157,7 @@ describe("check-in", () => {
   it("works from the QR code in the confirmation email, which is not the manage token", async () => {
     const w = await createWorkshop();
     const person = await addPerson(w.id);
-    const email = (await db().query.emails.findFirst({
-      where: and(eq(emails.to, person.email), eq(emails.kind, "workshop:confirmed")),
-    }))!;
+    const email = (await latestEmail(person.email, "workshop:confirmed"))!;
     expect(email.attachments.map((a) => a.filename)).toEqual(["workshop.ics"]);
     const manage = await tokenFromEmail(person.email, "workshop:confirmed");
     const checkins = await db()
@@ -183,8 +182,12 @@ describe("CSV export", () => {
       'Quote "Me", Comma',
       "Line\nBreak",
       "عبد الله",
+      // A formula followed by a line break: papaparse's own pattern stops at the first line.
+      '=HYPERLINK("http://evil","x")\nsecond line',
     ];
     for (const name of tricky) await addPerson(w.id, { name });
+    // …and an affiliation, in another column, with a tab after the formula.
+    await addPerson(w.id, { name: "Plain", affiliation: "@cmd\t|calc" });
     const res = await call(`/api/v1/workshops/${w.id}/registrations.csv`, { headers: ADMIN });
     expect(res.headers.get("content-type")).toContain("text/csv");
     const text = await res.text();
@@ -199,9 +202,17 @@ describe("CSV export", () => {
         'Quote "Me", Comma',
         "Line\nBreak",
         "عبد الله",
+        '\'=HYPERLINK("http://evil","x")\nsecond line',
       ]),
     );
+    expect(parsed.rows.find((r) => r.name === "Plain")?.affiliation).toBe("'@cmd\t|calc");
     expect(parsed.errors).toEqual([]);
+    // Every cell starting with = + - @ tab or CR is prefixed, whatever follows it.
+    for (const start of ["=", "+", "-", "@", "\t", "\r"])
+      for (const rest of ["1+1", "1\n2", "\r\n=2", ""]) {
+        const cell = `${start}${rest}`;
+        expect(parseCsv(toCsv(["c"], [[cell]])).rows[0]!.c, JSON.stringify(cell)).toBe(`'${cell}`);
+      }
     // Round trip of the serializer itself.
     const rows = [["a,b", 'c"d', "e\r\nf", ""]];
     expect(parseCsv(toCsv(["x", "y", "z", "w"], rows)).rows).toEqual([
@@ -358,9 +369,7 @@ describe("calendar files", () => {
     expect(updated.sequence).toBeGreaterThan(event.sequence);
     expect(updated.startDate.toJSDate().toISOString()).toBe("2027-05-04T07:00:00.000Z");
     // And the participant was sent the update with a calendar file.
-    const notice = (await db().query.emails.findFirst({
-      where: and(eq(emails.to, person.email), eq(emails.kind, "workshop:workshop_updated")),
-    }))!;
+    const notice = (await latestEmail(person.email, "workshop:workshop_updated"))!;
     expect(notice.attachments[0]!.contentType).toBe("text/calendar");
   });
 });
@@ -487,8 +496,9 @@ describe("messages", () => {
     expect(await res.json()).toEqual({ recipients: 1 });
     const sent = await db().select().from(emails).where(eq(emails.kind, "workshop:message"));
     expect(sent.map((e) => e.to)).toEqual([a.email]);
-    expect(sent[0]!.text).toContain("Hello Alpha");
-    expect(sent[0]!.text).toContain("We moved to Hall C.");
+    const received = (await latestEmail(a.email, "workshop:message"))!;
+    expect(received.text).toContain("Hello Alpha");
+    expect(received.text).toContain("We moved to Hall C.");
   });
 });
 

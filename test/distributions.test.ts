@@ -7,14 +7,17 @@ import {
   mailboxMessages,
   registrations,
   subscribers,
-  suppressions,
+  webhookEvents,
 } from "../src/db/schema";
+import { sendChunk } from "../src/distributions/chunk";
 import { createDistribution } from "../src/distributions/create";
+import { prepareStep } from "../src/distributions/prepare";
 import { sweepDistributions } from "../src/distributions/sweeper";
 import type { Lang } from "../src/i18n";
 import { DevMailboxTransport } from "../src/mail/dev-mailbox";
 import { ResendTransport } from "../src/mail/resend";
 import { BUILT_IN_OWNER } from "../src/organisers/service";
+import type { Services } from "../src/services";
 import {
   distributionRow,
   drain,
@@ -25,9 +28,20 @@ import {
   topic,
 } from "./support/distribution";
 import { fakeResend } from "./support/fake-resend";
-import { ADMIN, call, db, eventually, json, uniqueEmail } from "./support/helpers";
+import {
+  ADMIN,
+  call,
+  db,
+  eventually,
+  json,
+  suppress,
+  suppression,
+  uniqueEmail,
+} from "./support/helpers";
 import { postWebhook } from "./support/svix";
 import { createWorkshop } from "./support/workshops";
+
+const suppressed = suppression;
 
 async function attendee(workshopId: string, email: string, language: Lang, receiveReport = true) {
   const res = await json(
@@ -66,7 +80,7 @@ describe("a distribution to a mixed audience", () => {
       { email: suppressed, topicIds: [t.id] },
       { email: otherTopic, topicIds: [other.id] },
     ]);
-    await db().insert(suppressions).values({ email: suppressed, reason: "manual" });
+    await suppress(suppressed, "manual");
     const attendeeEn = uniqueEmail("att");
     const optedOut = uniqueEmail("optout");
     await attendee(w.id, shared, "en");
@@ -254,17 +268,20 @@ describe("delivery through the provider", () => {
   });
 });
 
+/** Collects the audience and queues the chunks, without sending any. */
+async function prepareOnly(ctx: Services, queue: RecordingQueue) {
+  while (queue.messages.some((m) => m.body.kind === "distribution-prepare")) {
+    const m = queue.messages.shift()!;
+    if (m.body.kind === "distribution-prepare") await prepareStep(ctx, m.body.distributionId);
+    else queue.messages.push(m);
+  }
+}
+
 describe("unsubscribing", () => {
   it("works with one cross-origin POST without cookies, and applies to chunks already queued", async () => {
     const { queue, ctx, distributionId, addresses } = await setup(3);
     // The audience is collected and the chunk is queued, but not sent yet.
-    while (queue.messages.some((m) => m.body.kind === "distribution-prepare")) {
-      const m = queue.messages.shift()!;
-      if (m.body.kind === "distribution-prepare") {
-        const { prepareStep } = await import("../src/distributions/prepare");
-        await prepareStep(ctx, m.body.distributionId);
-      } else queue.messages.push(m);
-    }
+    await prepareOnly(ctx, queue);
     expect(queue.messages.map((m) => m.body.kind)).toEqual(["distribution-chunk"]);
 
     const sub = (await db().query.subscribers.findFirst({
@@ -315,6 +332,76 @@ describe("unsubscribing", () => {
   });
 });
 
+describe("erasure during a distribution", () => {
+  const subscriberId = async (email: string) =>
+    (await db().query.subscribers.findFirst({ where: eq(subscribers.email, email) }))!.id;
+  const erase = async (email: string) =>
+    expect(
+      (
+        await call(`/api/v1/subscribers/${await subscriberId(email)}`, {
+          method: "DELETE",
+          headers: ADMIN,
+        })
+      ).status,
+    ).toBe(204);
+  const ledger = (id: string) =>
+    db().select().from(deliveries).where(eq(deliveries.distributionId, id));
+
+  it("skips a person erased while their chunk waits, and sends the rest of the chunk", async () => {
+    const fake = fakeResend();
+    const { queue, ctx, distributionId, addresses } = await setup(4);
+    await prepareOnly(ctx, queue);
+    await erase(addresses[1]!);
+    await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl));
+
+    const state = await fake.state();
+    expect(state.delivered.map((d) => d.to).sort()).toEqual(
+      [addresses[0], addresses[2], addresses[3]].sort(),
+    );
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      total: 4,
+      sent: 3,
+      failed: 0,
+      skipped: 1,
+    });
+    const rows = await ledger(distributionId);
+    expect(rows.filter((r) => r.status === "skipped")).toMatchObject([
+      { skipReason: "erased", name: null, subscriberId: null },
+    ]);
+    expect(JSON.stringify(rows)).not.toContain(addresses[1]);
+  });
+
+  it("forgets a person erased while their chunk is in flight, once its outcome is recorded", async () => {
+    const fake = fakeResend();
+    const transport = new ResendTransport("re_test", fake.baseUrl);
+    const { queue, ctx, distributionId, addresses } = await setup(3);
+    await prepareOnly(ctx, queue);
+    // The provider sends the chunk but the answer is lost: the chunk is frozen, in flight.
+    await fake.inject({ sendThenStatus: 500 });
+    expect((await sendChunk(ctx, transport, distributionId, 0, 1)).action).toBe("retry");
+    await erase(addresses[0]!);
+    // The retry carries the same payload, so the provider replays its first answer.
+    expect((await sendChunk(ctx, transport, distributionId, 0, 2)).action).toBe("ack");
+    const state = await fake.state();
+    expect(state.calls.map((c) => [c.status, c.replay])).toEqual([
+      [500, false],
+      [200, true],
+    ]);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      total: 3,
+      sent: 3,
+      failed: 0,
+    });
+    const rows = await ledger(distributionId);
+    expect(JSON.stringify(rows)).not.toContain(addresses[0]);
+    expect(rows.filter((r) => r.subscriberId === null)).toMatchObject([
+      { status: "sent", name: null, forget: false },
+    ]);
+  });
+});
+
 describe("webhooks", () => {
   async function sentDelivery() {
     const fake = fakeResend();
@@ -356,9 +443,7 @@ describe("webhooks", () => {
       type: "email.bounced",
       data: { email_id: bounced.providerId, to: [bounced.email] },
     });
-    expect(
-      await db().query.suppressions.findFirst({ where: eq(suppressions.email, bounced.email) }),
-    ).toMatchObject({ reason: "bounce" });
+    expect(await suppression(bounced.email)).toMatchObject({ reason: "bounce" });
     expect(
       (await db().query.subscribers.findFirst({ where: eq(subscribers.email, bounced.email) }))!
         .status,
@@ -382,6 +467,41 @@ describe("webhooks", () => {
       sent: 1,
       skipped: 1,
     });
+  });
+
+  it("record an event only with its processing: a failure leaves it for the redelivery", async () => {
+    const { distributionId, rows } = await sentDelivery();
+    const bounced = rows[0]!;
+    const event = {
+      type: "email.bounced",
+      data: { email_id: bounced.providerId, to: [bounced.email] },
+    };
+    // Processing fails half-way (the suppression cannot be written), as D1 trouble would.
+    await env.DB.prepare(
+      "CREATE TRIGGER fail_suppression BEFORE INSERT ON suppressions BEGIN SELECT RAISE(ABORT, 'injected'); END",
+    ).run();
+    try {
+      expect((await postWebhook(event, { id: "msg_fails_once" })).status).toBe(500);
+    } finally {
+      await env.DB.prepare("DROP TRIGGER fail_suppression").run();
+    }
+    expect(
+      await db().query.webhookEvents.findFirst({ where: eq(webhookEvents.id, "msg_fails_once") }),
+    ).toBeUndefined();
+    expect(await distributionRow(distributionId)).toMatchObject({ bounced: 0 });
+
+    // Resend delivers the same event again: this time it is processed, once.
+    const again = await postWebhook(event, { id: "msg_fails_once" });
+    expect(await again.json()).toEqual({ received: true, duplicate: false });
+    expect(await distributionRow(distributionId)).toMatchObject({ bounced: 1 });
+    expect(
+      (await db().query.subscribers.findFirst({ where: eq(subscribers.email, bounced.email) }))!
+        .status,
+    ).toBe("bounced");
+    expect(await suppressed(bounced.email)).toMatchObject({ reason: "bounce" });
+    const third = await postWebhook(event, { id: "msg_fails_once" });
+    expect(await third.json()).toEqual({ received: true, duplicate: true });
+    expect(await distributionRow(distributionId)).toMatchObject({ bounced: 1 });
   });
 });
 

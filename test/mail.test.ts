@@ -314,6 +314,80 @@ describe("Resend transport through the consumer", () => {
   });
 });
 
+describe("the outbox once an email is final", () => {
+  const forgotten = { subject: "", html: "", text: "", headers: {}, attachments: [] };
+
+  it("keeps only the delivery record of a sent email, and a redelivery sends nothing", async () => {
+    const fake = fakeResend();
+    const id = await outboxEmail();
+    const before = await emailRow(id);
+    await deliver([{ id: "m", emailId: id, attempts: 1 }], fake.env);
+    const row = await emailRow(id);
+    expect(row).toMatchObject({
+      ...forgotten,
+      to: before.to,
+      kind: "test",
+      status: "sent",
+      attempts: 1,
+      lastError: null,
+    });
+    expect(row.providerId).toMatch(/^fake_/);
+    expect(row.sentAt).toBeInstanceOf(Date);
+    // The provider got the whole email, once; the redelivered message is acked unsent.
+    const again = await deliver([{ id: "m", emailId: id, attempts: 2 }], fake.env);
+    expect(again.explicitAcks).toEqual(["m"]);
+    const state = await fake.state();
+    expect(state.delivered).toHaveLength(1);
+    expect(state.delivered[0]).toMatchObject({
+      subject: "Your registration",
+      attachments: ["invite.ics"],
+    });
+  });
+
+  it("records an email to an erased person as failed at once, with no body, and sends nothing", async () => {
+    const fake = fakeResend();
+    const id = await outboxEmail({ to: "erased:reg_gone" });
+    expect(await emailRow(id)).toMatchObject({ ...forgotten, status: "failed" });
+    expect((await emailRow(id)).lastError).toContain("erased");
+    const result = await deliver([{ id: "m", emailId: id, attempts: 1 }], fake.env);
+    expect(result.explicitAcks).toEqual(["m"]);
+    expect((await fake.state()).calls).toHaveLength(0);
+  });
+
+  it("keeps no body of a failed or dead-lettered email either", async () => {
+    const fake = fakeResend();
+    const refused = await outboxEmail();
+    await fake.inject({ status: 422 });
+    await deliver([{ id: "m", emailId: refused, attempts: 1 }], fake.env);
+    expect(await emailRow(refused)).toMatchObject({ ...forgotten, status: "failed" });
+    expect((await emailRow(refused)).lastError).toContain("422");
+    const lost = await outboxEmail();
+    await deliver([{ id: "d", emailId: lost, attempts: 1 }], env, "workshops-mail-dlq");
+    expect(await emailRow(lost)).toMatchObject({ ...forgotten, status: "failed" });
+  });
+
+  it("holds no live link after a registration's email went out, and the link still works", async () => {
+    const { createWorkshop } = await import("./support/workshops");
+    const { json, tokenFromEmail } = await import("./support/helpers");
+    const w = await createWorkshop();
+    const email = uniqueEmail("link");
+    await json(`/api/v1/public/workshops/${w.slug}/registrations`, "POST", {
+      name: "Link Holder",
+      email,
+    });
+    const token = await tokenFromEmail(email, "workshop:verify");
+    const row = await eventually(async () => {
+      const sent = await db().query.emails.findFirst({ where: eq(emails.to, email) });
+      return sent?.status === "sent" && sent;
+    });
+    expect(row).toMatchObject({ ...forgotten, status: "sent", kind: "workshop:verify" });
+    const everything = JSON.stringify(await db().select().from(emails));
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain("Link Holder");
+    expect((await call(`/r/${token}`)).status).toBe(200);
+  });
+});
+
 describe("sweeper", () => {
   it("re-enqueues emails whose queue message was lost, and they get delivered", async () => {
     const id = await outboxEmail();

@@ -1,10 +1,15 @@
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { subscribers, suppressions } from "../src/db/schema";
+import { subscribers } from "../src/db/schema";
 import { createDistribution } from "../src/distributions/create";
+import worker from "../src/index";
+import { MINUTELY } from "../src/jobs/scheduled";
+import { sha256Hex } from "../src/lib/tokens";
 import { DevMailboxTransport } from "../src/mail/dev-mailbox";
 import { BUILT_IN_OWNER } from "../src/organisers/service";
+import { app } from "./support/app";
 import {
   drain,
   engine,
@@ -13,7 +18,16 @@ import {
   seedSubscribers,
   topic,
 } from "./support/distribution";
-import { ADMIN, call, db, json, latestEmail, uniqueEmail } from "./support/helpers";
+import {
+  ADMIN,
+  call,
+  db,
+  json,
+  latestEmail,
+  suppress,
+  suppression,
+  uniqueEmail,
+} from "./support/helpers";
 
 const subscribe = (body: Record<string, unknown>) =>
   json("/api/v1/public/subscriptions", "POST", body);
@@ -65,6 +79,51 @@ describe("double opt-in", () => {
     expect((await row(fresh))!.consentAt).not.toBeNull();
   });
 
+  it("answers the same, after the same work, whoever the address belongs to", async () => {
+    const t = await topic("same-answer");
+    const [fresh, known, subscribed, suppressed] = ["fresh", "known", "subscribed", "blocked"].map(
+      (p) => uniqueEmail(p),
+    ) as [string, string, string, string];
+    await seedSubscribers([{ email: known, status: "unsubscribed" }, { email: subscribed }]);
+    await suppress(suppressed, "complaint");
+    // D1_METRICS counts every statement a request makes (X-D1-Queries): the work it did.
+    const ask = async (email: string, topics: string[]) => {
+      const res = await app.request(
+        "/api/v1/public/subscriptions",
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ email, topics }),
+        },
+        { ...env, D1_METRICS: "on" },
+      );
+      return { status: res.status, body: await res.text(), work: res.headers.get("x-d1-queries") };
+    };
+    for (const [topics, status] of [
+      [["no-such-topic"], 422],
+      [[t.slug], 202],
+    ] as const) {
+      const answers: Awaited<ReturnType<typeof ask>>[] = [];
+      for (const email of [fresh, known, subscribed, suppressed])
+        answers.push(await ask(email, [...topics]));
+      expect(answers[0]!.status).toBe(status);
+      expect(answers[0]!.work).toMatch(/^[1-9]/);
+      expect(answers, `topics ${topics}`).toEqual(answers.map(() => answers[0]));
+    }
+    // What each address got is in its mailbox, not in the answer.
+    expect((await row(fresh))!.status).toBe("pending");
+    expect((await latestEmail(fresh))!.kind).toBe("subscriber:confirm");
+    expect((await latestEmail(known))!.kind).toBe("subscriber:confirm");
+    expect((await latestEmail(subscribed))!.kind).toBe("subscriber:exists");
+    expect(await row(suppressed)).toBeUndefined();
+    expect(await latestEmail(suppressed)).toBeUndefined();
+    const topicsOf = await db().query.subscribers.findFirst({
+      where: eq(subscribers.email, fresh),
+      with: { topics: true },
+    });
+    expect(topicsOf!.topics).toHaveLength(1);
+  });
+
   it("tells a known active address by email, not by the answer", async () => {
     const email = uniqueEmail("known");
     await seedSubscribers([{ email }]);
@@ -77,7 +136,7 @@ describe("double opt-in", () => {
 
   it("sends nothing to a suppressed address", async () => {
     const email = uniqueEmail("blocked");
-    await db().insert(suppressions).values({ email, reason: "complaint" });
+    await suppress(email, "complaint");
     expect((await subscribe({ email })).status).toBe(202);
     expect(await row(email)).toBeUndefined();
     expect(await latestEmail(email)).toBeUndefined();
@@ -121,7 +180,7 @@ describe("import", () => {
       { email: bounced!, status: "bounced" },
       { email: pending!, status: "pending" },
     ]);
-    await db().insert(suppressions).values({ email: blocked!, reason: "manual" });
+    await suppress(blocked!, "manual");
     const csv = `email,name,language,topics\r\n${gone},Gone,en,\r\n${bounced},B,en,\r\n${blocked},Blocked,ar,\r\n${fresh},Fresh,ar,${t.slug}\r\n${pending},P,en,\r\nnot-an-email,X,en,\r\nok@example.org,Y,fr,\r\nz@example.org,Z,en,no-such-topic\r\n`;
     const post = (dry: boolean) =>
       call(`/api/v1/subscribers/import${dry ? "?dryRun=true" : ""}`, {
@@ -213,7 +272,7 @@ describe("XSS", () => {
 });
 
 describe("erasure", () => {
-  it("leaves no personal data in D1 beyond the suppression entry", async () => {
+  it("leaves no personal data in D1, only the hashed suppression entry", async () => {
     const t = await topic("erase");
     const email = uniqueEmail("erase");
     await subscribe({ email, name: "Nadia Erase", topics: [t.slug] });
@@ -245,12 +304,59 @@ describe("erasure", () => {
       const text = JSON.stringify(rows);
       if (text.includes(email) || text.includes("Nadia Erase")) hits.push(name);
     }
-    expect(hits).toEqual(["suppressions"]);
-    expect(
-      await db().query.suppressions.findFirst({ where: eq(suppressions.email, email) }),
-    ).toMatchObject({ reason: "erased" });
+    // Not even the suppression list: it holds the address's SHA-256, not the address.
+    expect(hits).toEqual([]);
+    expect(await suppression(email)).toMatchObject({ reason: "erased" });
     // And the address cannot come back through the form or an import.
     await subscribe({ email });
     expect(await row(email)).toBeUndefined();
+  });
+});
+
+describe("the suppression list", () => {
+  const allSuppressions = async () =>
+    (await env.DB.prepare("SELECT * FROM suppressions").all<Record<string, string>>()).results;
+
+  it("holds the SHA-256 of each normalised address, never the address", async () => {
+    const email = uniqueEmail("hashed");
+    await suppress(email.toUpperCase(), "complaint");
+    const rows = await allSuppressions();
+    expect(JSON.stringify(rows)).not.toContain("@");
+    expect(rows.map((r) => r.email_hash)).toContain(await sha256Hex(email));
+    // Found whatever the case or spacing the address comes back with.
+    expect(await suppression(` ${email.toUpperCase()} `)).toMatchObject({ reason: "complaint" });
+    expect((await subscribe({ email })).status).toBe(202);
+    expect(await row(email)).toBeUndefined();
+  });
+
+  it("hashes the addresses suppressed before the upgrade, keeping their reason", async () => {
+    // What migration 0007 leaves: the old rows, address in clear under the renamed column.
+    const legacy = uniqueEmail("legacy");
+    const since = Date.now() - 86_400_000;
+    await env.DB.prepare(
+      "INSERT INTO suppressions (email_hash, reason, created_at) VALUES (?, 'bounce', ?)",
+    )
+      .bind(legacy.replace("legacy", "Legacy"), since)
+      .run();
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.includes("hash_suppressions"))!;
+    for (const query of migration.queries) await env.DB.prepare(query).run();
+    expect(JSON.stringify(await allSuppressions())).not.toContain(legacy);
+
+    await worker.scheduled(
+      createScheduledController({ cron: MINUTELY, scheduledTime: Date.now() }),
+      env,
+      createExecutionContext(),
+    );
+    const rows = await allSuppressions();
+    expect(JSON.stringify(rows)).not.toContain("@");
+    expect(
+      (await env.DB.prepare("SELECT count(*) AS n FROM suppressions_unhashed").first())!.n,
+    ).toBe(0);
+    const entry = (await suppression(legacy))!;
+    expect(entry.reason).toBe("bounce");
+    expect(entry.createdAt.getTime()).toBe(since);
+    // And it does what a suppression does.
+    expect((await subscribe({ email: legacy })).status).toBe(202);
+    expect(await row(legacy)).toBeUndefined();
   });
 });

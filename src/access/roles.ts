@@ -16,6 +16,11 @@ export const PERMISSIONS = {
    * owners only, and even they never see another person's sign-in link.
    */
   "mailbox.read": ["owner"],
+  /**
+   * Look an address up across everything (subscriber, registrations and invitations at every
+   * workshop, deliveries, emails), export it, erase it everywhere: past any workshop's team.
+   */
+  "people.manage": ["owner"],
   "workshops.manage": ["owner", "organiser"],
   /** Attendee names, emails, affiliations: lists and exports. */
   "attendees.read": ["owner", "organiser"],

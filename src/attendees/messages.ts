@@ -7,6 +7,7 @@ import { auditInsert } from "../audit/service";
 import { runBatch } from "../db/client";
 import { type REGISTRATION_STATUSES, registrations } from "../db/schema";
 import { dictionary, fill } from "../i18n";
+import { reachable } from "../lib/forgotten";
 import { cleanText, escapeHtml } from "../lib/text";
 import { renderEmail } from "../mail/render";
 import type { Services } from "../services";
@@ -39,6 +40,8 @@ export async function messageParticipants(
       and(
         eq(registrations.workshopId, workshopId),
         inArray(registrations.status, message.statuses),
+        // Erased or purged people keep their row (and status), not their address.
+        reachable(registrations.email),
       ),
     );
   const subject = cleanText(message.subject);

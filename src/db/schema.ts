@@ -159,9 +159,8 @@ export const mailboxMessages = sqliteTable(
     html: text("html").notNull(),
     text: text("text").notNull(),
     headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull(),
-    attachments: text("attachments", { mode: "json" })
-      .$type<{ filename: string; contentType: string }[]>()
-      .notNull(),
+    /** Kept whole, like a recipient's copy: the dev mailbox is local-only and purged after 30 days. */
+    attachments: text("attachments", { mode: "json" }).$type<StoredAttachment[]>().notNull(),
     /** What the email is for (`sign-in`, `report`, …): sign-in emails are shown to their recipient only. */
     kind: text("kind").notNull().default(""),
     createdAt: createdAt(),
@@ -430,11 +429,28 @@ export const subscriberTopics = sqliteTable(
   ],
 );
 
-/** Addresses no report may go to: bounces, complaints, manual blocks, erased subscribers. */
+export const SUPPRESSION_REASONS = ["bounce", "complaint", "manual", "erased"] as const;
+
+/**
+ * Addresses no report may go to: bounces, complaints, manual blocks, erased people. Only the
+ * SHA-256 of the normalised address is kept (src/subscribers/suppression.ts): enough to
+ * recognise the address when it comes back, without holding it.
+ */
 export const suppressions = sqliteTable("suppressions", {
-  email: text("email").primaryKey(),
-  reason: text("reason", { enum: ["bounce", "complaint", "manual", "erased"] }).notNull(),
+  emailHash: text("email_hash").primaryKey(),
+  reason: text("reason", { enum: SUPPRESSION_REASONS }).notNull(),
   createdAt: createdAt(),
+});
+
+/**
+ * Suppressions recorded before the list was hashed, moved here by a migration: the minutely
+ * cron hashes them into `suppressions` and deletes them, so this table is empty once it has
+ * run after the upgrade.
+ */
+export const suppressionsUnhashed = sqliteTable("suppressions_unhashed", {
+  email: text("email").primaryKey(),
+  reason: text("reason", { enum: SUPPRESSION_REASONS }).notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 });
 
 // ---------------------------------------------------------------- reports
@@ -557,6 +573,11 @@ export const deliveries = sqliteTable(
     providerId: text("provider_id"),
     outcome: text("outcome", { enum: ["delivered", "bounced", "complained"] }),
     attempts: integer("attempts").notNull().default(0),
+    /**
+     * The person was erased (or purged) while this row's chunk was in flight: the address
+     * and name go when the outcome is recorded (src/distributions/forget.ts).
+     */
+    forget: integer("forget", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     uniqueIndex("deliveries_distribution_email").on(t.distributionId, t.email),

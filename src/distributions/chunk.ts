@@ -11,16 +11,18 @@ import {
   registrations,
   reports,
   subscribers,
-  suppressions,
 } from "../db/schema";
+import { isForgotten } from "../lib/forgotten";
 import { openStatuses, statusesFrom } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "../mail/retry";
 import type { MailTransport, OutgoingEmail, SendOutcome } from "../mail/transport";
 import { personalise } from "../reports/email";
 import type { Services } from "../services";
+import { suppressedAmong } from "../subscribers/suppression";
 import { unsubscribeToken } from "../subscribers/tokens";
 import type { Distribution } from "./context";
+import { forgetIfMarked } from "./forget";
 import { completeIfDone, countInto } from "./ledger";
 import { DELIVERY_TRANSITIONS, moveDeliveries } from "./status";
 
@@ -75,6 +77,12 @@ async function recheckAndFreeze(db: Db, d: Distribution, chunk: number): Promise
   const skip = cancelled
     ? new Map(pending.map((p) => [p.id, "cancelled"]))
     : await noLongerEligible(db, pending);
+  // A cancelled chunk never sends: a row it froze earlier will not be retried, so a mark to
+  // forget it is honoured now.
+  const forgetFrozen = db
+    .update(deliveries)
+    .set(forgetIfMarked)
+    .where(and(inChunk, eq(deliveries.forget, true)));
   const op = newId("op");
   const skipStatements = [...skip.entries()].map(([id, reason]) =>
     moveDeliveries(db, "skipped", eq(deliveries.id, id), { skipReason: reason, op }),
@@ -85,7 +93,7 @@ async function recheckAndFreeze(db: Db, d: Distribution, chunk: number): Promise
   await runBatch(db, [
     ...skipStatements,
     countInto(db, d.id, "skipped", op, chunk),
-    ...(cancelled ? [] : [freeze]),
+    ...(cancelled ? [forgetFrozen] : [freeze]),
     completeIfDone(db, d.id),
   ]);
   if (cancelled) return [];
@@ -96,9 +104,14 @@ async function recheckAndFreeze(db: Db, d: Distribution, chunk: number): Promise
   });
 }
 
-/** Which pending recipients became ineligible since the audience was collected. */
-async function noLongerEligible(db: Db, pending: Delivery[]): Promise<Map<string, string>> {
+/**
+ * Which pending recipients became ineligible since the audience was collected: erased (their
+ * row no longer has an address), suppressed, unsubscribed, or opted out of the report.
+ */
+async function noLongerEligible(db: Db, rows: Delivery[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
+  for (const p of rows) if (isForgotten(p.email)) out.set(p.id, "erased");
+  const pending = rows.filter((p) => !out.has(p.id));
   if (pending.length === 0) return out;
   const subscriberIds = pending.map((p) => p.subscriberId).filter((x): x is string => Boolean(x));
   const registrationIds = pending
@@ -106,7 +119,7 @@ async function noLongerEligible(db: Db, pending: Delivery[]): Promise<Map<string
     .filter((x): x is string => Boolean(x));
   // Halves keep each statement under D1's 100 bound parameters.
   const halves = <T>(xs: T[]) => [xs.slice(0, 50), xs.slice(50)].filter((h) => h.length > 0);
-  const [subs, regs, blocked] = await Promise.all([
+  const [subs, regs, suppressed] = await Promise.all([
     Promise.all(
       halves(subscriberIds).map((ids) =>
         db
@@ -123,18 +136,13 @@ async function noLongerEligible(db: Db, pending: Delivery[]): Promise<Map<string
           .where(inArray(registrations.id, ids)),
       ),
     ),
-    Promise.all(
-      halves(pending.map((p) => p.email)).map((addresses) =>
-        db
-          .select({ email: suppressions.email })
-          .from(suppressions)
-          .where(inArray(suppressions.email, addresses)),
-      ),
+    suppressedAmong(
+      db,
+      pending.map((p) => p.email),
     ),
   ]);
   const subStatus = new Map(subs.flat().map((s) => [s.id, s.status]));
   const regOptIn = new Map(regs.flat().map((r) => [r.id, r.receiveReport]));
-  const suppressed = new Set(blocked.flat().map((b) => b.email));
   for (const p of pending) {
     if (suppressed.has(p.email)) out.set(p.id, "suppressed");
     else if (p.subscriberId && subStatus.get(p.subscriberId) !== "active")
@@ -201,6 +209,7 @@ async function recordOutcome(
         moveDeliveries(db, "sent", eq(deliveries.id, r.id), {
           op: doneOp,
           providerId: outcome.providerIds?.[i] ?? null,
+          ...forgetIfMarked,
         }),
       ),
       countInto(db, distributionId, "sent", doneOp, chunk),
@@ -222,7 +231,7 @@ async function recordOutcome(
       db,
       "failed",
       and(eq(deliveries.distributionId, distributionId), eq(deliveries.chunk, chunk)),
-      { op: doneOp },
+      { op: doneOp, ...forgetIfMarked },
     ),
     countInto(db, distributionId, "failed", doneOp, chunk),
     completeIfDone(db, distributionId),

@@ -5,10 +5,10 @@
 //     rendered once;
 //   prepare (prepare.ts, a message per step): the audience is collected page by page with
 //     INSERT … SELECT (never loaded into the Worker), deduplicated by the unique
-//     (distribution, email) index; unsubscribed and suppressed addresses are recorded as
-//     skipped; then the eligible ones are numbered into chunks of ≤ 100;
-//   chunk (chunk.ts): re-checks unsubscribes and suppressions (until the chunk is first
-//     attempted), freezes its recipients (`sending`), makes one provider batch call with a
+//     (distribution, email) index; unsubscribed addresses are recorded as skipped; then
+//     the others are numbered into chunks of ≤ 100;
+//   chunk (chunk.ts): re-checks unsubscribes, suppressions and erasures (until the chunk
+//     is first attempted), freezes its recipients (`sending`), makes one provider batch call with a
 //     key stable per chunk, records the outcome, and completes the distribution when
 //     everyone is sent, failed or skipped;
 //   sweeper (sweeper.ts, cron): starts due distributions and resumes any whose messages

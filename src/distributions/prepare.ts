@@ -3,6 +3,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { allInBatch, runInBatch } from "../db/raw";
 import { distributions } from "../db/schema";
+import { reachable } from "../lib/forgotten";
 import type { MailQueueMessage } from "../mail/messages";
 import type { Services } from "../services";
 import type { Distribution } from "./context";
@@ -54,7 +55,8 @@ async function collectPage(ctx: Services, d: Distribution): Promise<void> {
 
   if (cursor.source === "topics") {
     // Pending (unconfirmed) subscribers are not in the audience; the other non-active ones
-    // are, as skipped, so `total` counts every address.
+    // are, as skipped, so `total` counts every address. Suppressed addresses are skipped
+    // when their chunk is checked: the list holds hashes, which SQL cannot compute.
     const where = sql`s.status <> 'pending' AND s.id > ${cursor.after} ${topicFilter(audience.topics)}`;
     const boundary = await db.get<{ id: string }>(
       sql`SELECT s.id AS id FROM subscribers s WHERE ${where} ORDER BY s.id LIMIT 1 OFFSET ${AUDIENCE_PAGE - 1}`,
@@ -65,9 +67,9 @@ async function collectPage(ctx: Services, d: Distribution): Promise<void> {
         db,
         sql`INSERT INTO deliveries (id, distribution_id, email, name, language, subscriber_id, status, skip_reason)
             SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, s.email, s.name, s.language, s.id,
-              CASE WHEN s.status <> 'active' OR x.email IS NOT NULL THEN 'skipped' ELSE 'pending' END,
-              CASE WHEN s.status <> 'active' THEN s.status WHEN x.email IS NOT NULL THEN 'suppressed' END
-            FROM subscribers s LEFT JOIN suppressions x ON x.email = s.email
+              CASE WHEN s.status <> 'active' THEN 'skipped' ELSE 'pending' END,
+              CASE WHEN s.status <> 'active' THEN s.status END
+            FROM subscribers s
             WHERE ${where} ${upper} ORDER BY s.id
             ON CONFLICT (distribution_id, email) DO NOTHING`,
       ),
@@ -81,7 +83,7 @@ async function collectPage(ctx: Services, d: Distribution): Promise<void> {
   const where = sql`r.workshop_id = ${of.workshopId} AND r.receive_report = 1 AND r.status IN (${sql.join(
     of.statuses.map((s) => sql`${s}`),
     sql`, `,
-  )}) AND r.id > ${cursor.after} AND r.email NOT LIKE 'purged:%'`;
+  )}) AND r.id > ${cursor.after} AND ${reachable(sql`r.email`)}`;
   const boundary = await db.get<{ id: string }>(
     sql`SELECT r.id AS id FROM registrations r WHERE ${where} ORDER BY r.id LIMIT 1 OFFSET ${AUDIENCE_PAGE - 1}`,
   );
@@ -91,9 +93,8 @@ async function collectPage(ctx: Services, d: Distribution): Promise<void> {
       db,
       sql`INSERT INTO deliveries (id, distribution_id, email, name, language, registration_id, status, skip_reason)
           SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, r.email, r.name, r.language, r.id,
-            CASE WHEN x.email IS NOT NULL THEN 'skipped' ELSE 'pending' END,
-            CASE WHEN x.email IS NOT NULL THEN 'suppressed' END
-          FROM registrations r LEFT JOIN suppressions x ON x.email = r.email
+            'pending', NULL
+          FROM registrations r
           WHERE ${where} ${upper} ORDER BY r.id
           ON CONFLICT (distribution_id, email) DO NOTHING`,
     ),
@@ -102,8 +103,8 @@ async function collectPage(ctx: Services, d: Distribution): Promise<void> {
 }
 
 /**
- * Numbers up to NUMBERING_PAGE eligible recipients into chunks of CHUNK_SIZE, densely, so
- * provider calls = ⌈eligible / 100⌉. Chunk numbers are stored: a resumed chunk is the same
+ * Numbers up to NUMBERING_PAGE pending recipients into chunks of CHUNK_SIZE, densely, so
+ * provider calls ≤ ⌈pending / 100⌉ (suppressed ones are skipped when their chunk runs). Chunk numbers are stored: a resumed chunk is the same
  * recipients with the same idempotency key.
  */
 async function numberPage(ctx: Services, d: Distribution): Promise<boolean> {

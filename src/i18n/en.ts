@@ -173,6 +173,20 @@ export const en = {
     invalid: "This link is not valid, or has expired. Use the most recent email we sent you.",
     invalidTitle: "Link not valid",
   },
+  /** A registrant's or invitee's own data, from their /r/ or /i/ page: export and erasure. */
+  people: {
+    yourData: "Your data",
+    yourDataText: "Download what we hold about you for this workshop, or erase it.",
+    exportLink: "Download my data (JSON)",
+    eraseLink: "Erase my data",
+    eraseTitle: "Erase your data",
+    eraseText:
+      "This erases your registration and invitation for “{title}”, and the emails we keep about them. A place or waitlist spot you hold goes to the next person. Your subscription to our reports, if you have one, stays: you can erase it from its own page. This cannot be undone, and this link will stop working.",
+    eraseConfirm: "Yes, erase my data",
+    keep: "No, keep my data",
+    erasedTitle: "Your data is erased",
+    erased: "We no longer hold your registration or invitation for this workshop.",
+  },
   /** The door (check-in) page, which door staff see in the language they choose. */
   door: {
     door: "Door",

@@ -8,6 +8,7 @@ import { AppError } from "../lib/errors";
 import { NAME_MAX } from "../lib/text";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { YourData } from "../ui/your-data";
 import { WhenWhere } from "../workshops/components";
 import { findInvitationByToken, respond } from "./service";
 
@@ -82,6 +83,7 @@ async function rsvpPage(
               : t.invitationClosed}
         </p>
       ) : null}
+      <YourData base={`/i/${token}`} lang={lang} />
     </Page>,
     status,
   );

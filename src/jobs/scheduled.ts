@@ -1,15 +1,20 @@
 // Cron: each trigger runs its jobs, each job on its own so one failure does not stop the
 // others. Every job is idempotent, because triggers can overlap or fire twice.
-import { purgeExpiredPersonalData, purgeOldEmails } from "../attendees/retention";
 import { sweepDistributions } from "../distributions/sweeper";
 import type { Env } from "../env";
 import { expireInvitations, sendInvitationReminders } from "../invitations/reminders";
 import { resumeStalledEmails } from "../mail/outbox";
 import { mailRoute } from "../mail/transports";
 import { purgeExpiredCredentials } from "../organisers/service";
+import {
+  purgeExpiredPersonalData,
+  purgeOldEmails,
+  purgeOldMailboxAndWebhooks,
+} from "../people/retention";
 import { sendEventReminders } from "../registrations/reminders";
 import { sendVenueReveals } from "../registrations/venue-reveal";
 import { createServices, type Services } from "../services";
+import { hashUnhashedSuppressions } from "../subscribers/suppression";
 
 /** `now` is the trigger's scheduled time, so a late or repeated run acts as the planned one. */
 type Job = { name: string; run: (svc: Services, now: Date) => Promise<unknown> };
@@ -34,6 +39,8 @@ export const SCHEDULE: Record<string, Job[]> = {
       run: (svc, now) =>
         mailRoute(svc.settings.mail) === "held" ? Promise.resolve() : sweepDistributions(svc, now),
     },
+    // Suppressions from before the list was hashed: every minute, so none waits long.
+    { name: "hash-suppressions", run: ({ db }) => hashUnhashedSuppressions(db) },
   ],
   [FREQUENT]: [
     {
@@ -51,6 +58,10 @@ export const SCHEDULE: Record<string, Job[]> = {
     { name: "purge-expired-credentials", run: ({ db }, now) => purgeExpiredCredentials(db, now) },
     { name: "purge-personal-data", run: ({ db }, now) => purgeExpiredPersonalData(db, now) },
     { name: "purge-old-emails", run: ({ db }, now) => purgeOldEmails(db, now) },
+    {
+      name: "purge-old-mailbox-and-webhooks",
+      run: ({ db }, now) => purgeOldMailboxAndWebhooks(db, now),
+    },
   ],
 };
 

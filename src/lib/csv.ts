@@ -2,6 +2,13 @@
 // with = + - @ tab or CR is prefixed with ' so spreadsheets show it instead of running it.
 import Papa from "papaparse";
 
+/**
+ * What makes a cell a formula: its first character, whatever follows. Papaparse's own
+ * pattern (`escapeFormulae: true`) is anchored at both ends without the `s` flag, so a cell
+ * with a line break after the formula (`=HYPERLINK(…)\n…`) slipped through it.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 export function toCsv(
   header: string[],
   rows: (string | number | boolean | null | undefined)[][],
@@ -13,7 +20,7 @@ export function toCsv(
         row.map((cell) => (cell === null || cell === undefined ? "" : String(cell))),
       ),
     },
-    { escapeFormulae: true, newline: "\r\n", quotes: false },
+    { escapeFormulae: FORMULA_START, newline: "\r\n", quotes: false },
   );
 }
 

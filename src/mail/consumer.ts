@@ -1,12 +1,13 @@
 // Delivery of outbox emails, called by the queue entry (src/queue.ts) for `email` messages.
-// Safe against redelivery: a row already `sent` is skipped, and a crash between
+// A final row (sent or failed) loses its body (BODY_FORGOTTEN) in the statement that makes
+// it final. Safe against redelivery: a row already `sent` is skipped, and a crash between
 // the provider call and the status update is covered by the idempotency key, which makes
 // the provider (or the dev mailbox) return the first result instead of sending again.
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { emails } from "../db/schema";
 import { canMove } from "../lib/state-machine";
-import { EMAIL_TRANSITIONS, type EmailStatus, emailMayMoveTo } from "./outbox";
+import { BODY_FORGOTTEN, EMAIL_TRANSITIONS, type EmailStatus, emailMayMoveTo } from "./outbox";
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "./retry";
 import type { MailTransport } from "./transport";
 
@@ -48,6 +49,7 @@ export async function deliverEmail(
     await db
       .update(emails)
       .set({
+        ...BODY_FORGOTTEN,
         status: "sent",
         sentAt: new Date(),
         providerId: outcome.providerId,
@@ -60,7 +62,7 @@ export async function deliverEmail(
   if (!outcome.retryable) {
     await db
       .update(emails)
-      .set({ status: "failed", attempts: attempt, lastError: outcome.error })
+      .set({ ...BODY_FORGOTTEN, status: "failed", attempts: attempt, lastError: outcome.error })
       .where(may("failed"));
     return { action: "ack" };
   }
@@ -69,7 +71,7 @@ export async function deliverEmail(
     // Recorded here; retrying past max_retries hands the message to the dead-letter queue.
     await db
       .update(emails)
-      .set({ status: "failed", attempts: attempt, lastError: outcome.error })
+      .set({ ...BODY_FORGOTTEN, status: "failed", attempts: attempt, lastError: outcome.error })
       .where(may("failed"));
     return { action: "retry", delaySeconds };
   }
@@ -88,6 +90,6 @@ export async function deliverEmail(
 export async function recordDeadLetter(db: Db, emailId: string): Promise<void> {
   await db
     .update(emails)
-    .set({ status: "failed", lastError: "dead-lettered after the last retry" })
+    .set({ ...BODY_FORGOTTEN, status: "failed", lastError: "dead-lettered after the last retry" })
     .where(and(eq(emails.id, emailId), emailMayMoveTo("failed")));
 }

@@ -23,10 +23,7 @@ export class DevMailboxTransport implements MailTransport {
         html: email.html,
         text: email.text,
         headers: email.headers,
-        attachments: email.attachments.map(({ filename, contentType }) => ({
-          filename,
-          contentType,
-        })),
+        attachments: email.attachments,
         kind: email.kind ?? "",
       })
       .onConflictDoNothing()

@@ -1,8 +1,10 @@
 // The outbox: an email is first a row in D1, then a queue message carrying its id.
 // A request never waits on the provider; the consumer does the sending.
-import { and, count, inArray, lt } from "drizzle-orm";
+import { and, count, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { runInBatch } from "../db/raw";
 import { emails, type StoredAttachment } from "../db/schema";
+import { isForgotten } from "../lib/forgotten";
 import { statusesFrom } from "../lib/state-machine";
 import { headerSafe } from "../lib/text";
 import { newId } from "../lib/tokens";
@@ -24,6 +26,21 @@ export const EMAIL_TRANSITIONS: Record<EmailStatus, readonly EmailStatus[]> = {
 export const emailMayMoveTo = (to: EmailStatus) =>
   inArray(emails.status, statusesFrom(EMAIL_TRANSITIONS, to));
 
+/**
+ * What an email keeps once it is final (`sent` or `failed`): the delivery record (to, kind,
+ * status, attempts, error, provider id, times). Its body goes: subject, parts, headers and
+ * attachments carry names, workshop details and live links (manage, RSVP, sign-in) that
+ * must not sit in a table for the 30 days the record is kept. A redelivered message needs
+ * none of it: the consumer acks a final row without sending.
+ */
+export const BODY_FORGOTTEN = {
+  subject: "",
+  html: "",
+  text: "",
+  headers: {} as Record<string, string>,
+  attachments: [] as StoredAttachment[],
+};
+
 interface EmailToSend {
   to: string;
   subject: string;
@@ -34,6 +51,37 @@ interface EmailToSend {
   headers?: Record<string, string>;
   attachments?: StoredAttachment[];
 }
+
+/**
+ * A new outbox row: queued now, with header values that cannot inject headers. An email to
+ * an erased or purged person (whose row kept only a marker for an address) is recorded as
+ * failed at once, without its body: there is nobody to send it to.
+ */
+function outboxRow(email: EmailToSend) {
+  const headers = Object.fromEntries(
+    Object.entries(email.headers ?? {}).map(([name, value]) => [
+      headerSafe(name),
+      headerSafe(value),
+    ]),
+  );
+  const row = {
+    id: newId("eml"),
+    to: headerSafe(email.to),
+    subject: headerSafe(email.subject),
+    html: email.html,
+    text: email.text,
+    headers,
+    attachments: email.attachments ?? [],
+    kind: email.kind,
+    status: "queued" as EmailStatus,
+    lastError: null as string | null,
+    nextAttemptAt: new Date(),
+  };
+  if (!isForgotten(row.to)) return row;
+  return { ...row, ...BODY_FORGOTTEN, status: "failed" as const, lastError: NO_ADDRESS };
+}
+
+const NO_ADDRESS = "no address: the recipient was erased or purged";
 
 /** After this long without progress, a queued email's message is presumed lost. */
 export const STALL_AFTER_MS = 5 * 60 * 1000;
@@ -49,26 +97,26 @@ export class Mailer {
    * recorded atomically with whatever caused it. Call `enqueue` with the id afterwards.
    */
   outboxInsert(email: EmailToSend) {
-    const id = newId("eml");
-    const headers = Object.fromEntries(
-      Object.entries(email.headers ?? {}).map(([name, value]) => [
-        headerSafe(name),
-        headerSafe(value),
-      ]),
+    const row = outboxRow(email);
+    return { id: row.id, query: this.db.insert(emails).values(row) };
+  }
+
+  /**
+   * The same insert, written only if `onlyIf` holds when the batch reaches it: for a caller
+   * that must do the same work whether or not there is someone to email (an answer that
+   * must not tell which addresses are known). Enqueueing the id of an email that was not
+   * written is harmless: the consumer acks it.
+   */
+  outboxInsertIf(email: EmailToSend, onlyIf: SQL) {
+    const r = outboxRow(email);
+    const query = runInBatch(
+      this.db,
+      sql`INSERT INTO ${emails} (id, to_address, subject, html, text, headers, attachments, kind, status, last_error, next_attempt_at)
+          SELECT ${r.id}, ${r.to}, ${r.subject}, ${r.html}, ${r.text}, ${JSON.stringify(r.headers)},
+            ${JSON.stringify(r.attachments)}, ${r.kind}, ${r.status}, ${r.lastError}, ${r.nextAttemptAt.getTime()}
+          WHERE ${onlyIf}`,
     );
-    const query = this.db.insert(emails).values({
-      id,
-      to: headerSafe(email.to),
-      subject: headerSafe(email.subject),
-      html: email.html,
-      text: email.text,
-      headers,
-      attachments: email.attachments ?? [],
-      kind: email.kind,
-      status: "queued",
-      nextAttemptAt: new Date(),
-    });
-    return { id, query };
+    return { id: r.id, query };
   }
 
   /**

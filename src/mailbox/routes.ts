@@ -63,7 +63,10 @@ mailApi.openapi(
           html: m.html,
           text: m.text,
           headers: m.headers,
-          attachments: m.attachments,
+          attachments: m.attachments.map(({ filename, contentType }) => ({
+            filename,
+            contentType,
+          })),
           createdAt: m.createdAt.toISOString(),
         })),
         nextCursor: page.nextCursor,

@@ -8,6 +8,7 @@ import { type Dictionary, dictionary, fill, isLang, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { YourData } from "../ui/your-data";
 import { WhenWhere } from "../workshops/components";
 import { registrationCalendar } from "./notices";
 import { cancelByToken, findByToken, type Registration, verify } from "./service";
@@ -107,6 +108,7 @@ async function registrationPage(
           </div>
         </form>
       ) : null}
+      <YourData base={`/r/${token}`} lang={lang} />
     </Page>,
     status,
   );

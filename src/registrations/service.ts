@@ -364,6 +364,31 @@ export async function cancelByToken(
   return "cancelled";
 }
 
+/**
+ * Before a person's registration is erased: whatever it holds (a seat, a waitlist place, a
+ * request awaiting verification or approval) is given up through the seat engine, so the
+ * counters stay right and a freed seat goes to the next in line, who is told. The person
+ * is not told: their address is about to go. Attended, cancelled and rejected
+ * registrations hold nothing and stay as they are.
+ */
+export async function releaseForErasure(
+  svc: Services,
+  registrationId: string,
+  now = new Date(),
+): Promise<void> {
+  const { db } = svc;
+  const registration = await findRegistration(db, registrationId);
+  if (!registration) return;
+  const result = await applyMove(db, registration.workshopId, {
+    registrationId,
+    from: statusesFrom(REGISTRATION_TRANSITIONS, "cancelled"),
+    target: { to: "cancelled" },
+    now,
+  });
+  if (result.promoted.length > 0)
+    await notifyPromoted(svc, await getWorkshopRow(db, registration.workshopId), result.promoted);
+}
+
 async function getRegistration(db: Db, id: string): Promise<Registration> {
   const registration = await db.query.registrations.findFirst({ where: eq(registrations.id, id) });
   if (!registration) throw notFound("No such registration.");

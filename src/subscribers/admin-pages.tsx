@@ -13,7 +13,6 @@ import { Page } from "../ui/layout";
 import { NewTopicSchema } from "./schemas";
 import {
   createTopic,
-  eraseSubscriber,
   type ImportResult,
   importSubscribers,
   listSubscribers,
@@ -220,18 +219,6 @@ subscriberAdminPages.post("/import", requires("attendees.read"), async (c) => {
       ...result.errors,
     ],
   });
-});
-
-subscriberAdminPages.post("/:id/erase", requires("attendees.read"), async (c) => {
-  // An id that is already gone ends where erasing it would: nothing of it is left.
-  await onServiceError(
-    () => eraseSubscriber(c.var.services.db, c.var.actor, c.req.param("id")),
-    () => undefined,
-  );
-  return c.redirect(
-    `/admin/subscribers?${new URLSearchParams({ notice: "Erased; the address stays on the suppression list." })}`,
-    303,
-  );
 });
 
 topicAdminPages.post("/", requires("workshops.manage"), async (c) => {

@@ -18,7 +18,6 @@ import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import {
   confirmSubscription,
-  eraseSubscriber,
   exportSubscriber,
   listTopics,
   subscribe,
@@ -305,24 +304,6 @@ subscriberPages.get("/:token/export.json", async (c) => {
     "Content-Type": "application/json; charset=utf-8",
     "Content-Disposition": 'attachment; filename="my-subscription.json"',
   });
-});
-
-subscriberPages.post("/:token/erase", throttlePublicPosts, async (c) => {
-  const id = await readManageToken(c.env.TOKEN_SECRET, c.req.param("token"));
-  const lang = c.get("lang");
-  if (!id) return c.html(<Invalid lang={lang} />, 404);
-  try {
-    await eraseSubscriber(c.var.services.db, null, id);
-  } catch (error) {
-    if (!(error instanceof AppError && error.kind === "not_found")) throw error;
-  }
-  const t = dictionary(lang).subscribers;
-  return c.html(
-    <Page lang={lang} title={t.eraseButton}>
-      <h1>{t.eraseButton}</h1>
-      <Notice kind="ok">{t.erased}</Notice>
-    </Page>,
-  );
 });
 
 function UnsubscribePage({ lang, token, done }: { lang: Lang; token: string; done: boolean }) {

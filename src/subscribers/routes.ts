@@ -12,7 +12,6 @@ import { NewTopicSchema } from "./schemas";
 import {
   confirmSubscription,
   createTopic,
-  eraseSubscriber,
   importSubscribers,
   listSubscribers,
   listTopics,
@@ -181,25 +180,6 @@ subscriberExportApi.openapi(
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": 'attachment; filename="subscribers.csv"',
     });
-  },
-);
-
-subscriberApi.openapi(
-  createRoute({
-    method: "delete",
-    path: "/{id}",
-    middleware: [requires("attendees.read")] as const,
-    tags: ["Subscribers"],
-    summary: "Erase a subscriber: only a suppression entry for the address remains",
-    security: bearerSecurity,
-    request: {
-      params: z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) }),
-    },
-    responses: { 204: { description: "Erased" }, ...problemResponses(401, 403, 404) },
-  }),
-  async (c) => {
-    await eraseSubscriber(c.var.services.db, c.var.actor, c.req.valid("param").id);
-    return c.body(null, 204);
   },
 );
 

@@ -1,5 +1,5 @@
-// Subscribers: double opt-in, topics and language, one-click unsubscribe, export, erasure,
-// organiser import. The answer to "subscribe" never says whether an address is known.
+// Subscribers: double opt-in, topics and language, one-click unsubscribe, export, organiser
+// import. The answer to "subscribe" never says whether an address is known. (Erasure: src/people.)
 import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { createElement } from "react";
 import NoticeEmail from "../../emails/notice";
@@ -7,15 +7,13 @@ import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import { paginate } from "../db/paginate";
+import { allInBatch } from "../db/raw";
 import {
   deliveries,
-  emails,
-  mailboxMessages,
   registrations,
   type SUBSCRIBER_STATUSES,
   subscribers,
   subscriberTopics,
-  suppressions,
   topics,
 } from "../db/schema";
 import { DEFAULT_LANG, dictionary, isLang, LANGS, type Lang } from "../i18n";
@@ -25,6 +23,7 @@ import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import { renderEmail } from "../mail/render";
 import type { Services } from "../services";
+import { suppressedAmong, suppressedHash, suppressionHash } from "./suppression";
 import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
 
 export type Subscriber = typeof subscribers.$inferSelect;
@@ -105,11 +104,10 @@ export async function topicIds(
 
 // ---------------------------------------------------------------- subscribing
 
-async function isSuppressed(db: Db, email: string): Promise<boolean> {
-  return Boolean(await db.query.suppressions.findFirst({ where: eq(suppressions.email, email) }));
-}
+/** Who a prompt goes to. */
+type PromptFor = Pick<Subscriber, "id" | "email" | "language">;
 
-async function promptEmail(ctx: Services, subscriber: Subscriber, kind: "confirm" | "exists") {
+async function renderPrompt(ctx: Services, subscriber: PromptFor, kind: "confirm" | "exists") {
   const t = dictionary(subscriber.language).subscribers;
   const url = `${ctx.settings.appUrl}/s/${await manageToken(ctx.settings.tokenSecret, subscriber.id)}`;
   const rendered = await renderEmail(
@@ -121,31 +119,16 @@ async function promptEmail(ctx: Services, subscriber: Subscriber, kind: "confirm
       action: { label: kind === "confirm" ? t.confirmAction : t.manageAction, url },
     }),
   );
-  return ctx.mailer.outboxInsert({
+  return {
     to: subscriber.email,
     subject: kind === "confirm" ? t.confirmSubject : t.existsSubject,
     kind: `subscriber:${kind}`,
     ...rendered,
-  });
+  };
 }
 
-/** Claims the right to email this subscriber a prompt (at most one per 10 minutes). */
-async function claimPrompt(db: Db, id: string, now: Date): Promise<boolean> {
-  const [row] = await db
-    .update(subscribers)
-    .set({ lastPromptAt: now })
-    .where(
-      and(
-        eq(subscribers.id, id),
-        or(
-          isNull(subscribers.lastPromptAt),
-          lt(subscribers.lastPromptAt, new Date(now.getTime() - PROMPT_EVERY_MS)),
-        ),
-      ),
-    )
-    .returning({ id: subscribers.id });
-  return Boolean(row);
-}
+/** Statuses a subscribe request may prompt: not bounced or complained (final, and suppressed). */
+const PROMPTED: SubscriberStatus[] = ["pending", "active", "unsubscribed"];
 
 interface SubscribeInput {
   email: string;
@@ -156,8 +139,14 @@ interface SubscribeInput {
 
 /**
  * Double opt-in. A new address gets a pending record and a confirmation email; a pending
- * or unsubscribed one a new confirmation; an active one a note with its manage link;
- * suppressed, bounced or complained addresses get nothing. The caller answers the same.
+ * or unsubscribed one a new confirmation; an active one a note with its manage link (each
+ * at most once per 10 minutes); suppressed, bounced or complained addresses get nothing.
+ *
+ * The caller answers the same whoever the address belongs to, so this must not differ
+ * either, in outcome or in work: the input is validated before the address is looked at
+ * (an unknown topic is refused for every address alike), and every address then costs the
+ * same statements, the same render and the same queue message. Whether anything is
+ * written is decided inside the statements, not by skipping them.
  */
 export async function subscribe(
   ctx: Services,
@@ -166,48 +155,68 @@ export async function subscribe(
   now = new Date(),
 ): Promise<void> {
   const { db } = ctx;
-  const email = normaliseEmail(input.email);
-  if (await isSuppressed(db, email)) return;
   const { ids, unknown } = await topicIds(db, input.topics ?? []);
   if (unknown.length)
     throw invalid(
       "Unknown topics.",
       unknown.map((slug) => ({ path: "topics", message: `No topic "${slug}".` })),
     );
+  const email = normaliseEmail(input.email);
+  const notSuppressed = sql`NOT ${suppressedHash(await suppressionHash(email))}`;
   const id = newId("sub");
-  const [inserted] = await db
-    .insert(subscribers)
-    .values({
-      id,
-      email,
-      name: input.name ? cleanText(input.name) : null,
-      language: input.language ?? DEFAULT_LANG,
-      status: "pending",
-      consentSource: source,
-      lastPromptAt: now,
-    })
-    .onConflictDoNothing()
-    .returning();
-  if (inserted) {
-    const prompt = await promptEmail(ctx, inserted, "confirm");
-    await runBatch(db, [
-      prompt.query,
-      ...ids.map((topicId) =>
-        db.insert(subscriberTopics).values({ subscriberId: id, topicId }).onConflictDoNothing(),
-      ),
-    ]);
-    await ctx.mailer.enqueue([prompt.id]);
-    return;
-  }
-  const existing = await db.query.subscribers.findFirst({ where: eq(subscribers.email, email) });
-  if (!existing || existing.status === "bounced" || existing.status === "complained") return;
-  if (!(await claimPrompt(db, existing.id, now))) return;
-  const prompt = await promptEmail(
-    ctx,
-    existing,
-    existing.status === "active" ? "exists" : "confirm",
+  const language = input.language ?? DEFAULT_LANG;
+  type Prompted = Pick<Subscriber, "id" | "language" | "status">;
+  // A new address is inserted; a known one is claimed (its prompt is due). A just-inserted
+  // row is never due, so at most one of the two returns a row; for a suppressed address
+  // neither does.
+  const [inserted, claimed] = await runBatch(db, [
+    allInBatch<Prompted>(
+      db,
+      sql`INSERT INTO ${subscribers} (id, email, name, language, status, consent_source, last_prompt_at)
+          SELECT ${id}, ${email}, ${input.name ? cleanText(input.name) : null}, ${language}, 'pending', ${source}, ${now.getTime()}
+          WHERE ${notSuppressed}
+          ON CONFLICT DO NOTHING
+          RETURNING id, language, status`,
+    ),
+    db
+      .update(subscribers)
+      .set({ lastPromptAt: now })
+      .where(
+        and(
+          eq(subscribers.email, email),
+          inArray(subscribers.status, PROMPTED),
+          or(
+            isNull(subscribers.lastPromptAt),
+            lt(subscribers.lastPromptAt, new Date(now.getTime() - PROMPT_EVERY_MS)),
+          ),
+          notSuppressed,
+        ),
+      )
+      .returning({
+        id: subscribers.id,
+        language: subscribers.language,
+        status: subscribers.status,
+      }),
+  ]);
+  const isNew = inserted.length > 0;
+  const due: Prompted | undefined = inserted[0] ?? claimed[0];
+  const prompt = ctx.mailer.outboxInsertIf(
+    await renderPrompt(
+      ctx,
+      { id: due?.id ?? id, email, language: due?.language ?? language },
+      due?.status === "active" ? "exists" : "confirm",
+    ),
+    due ? sql`1` : sql`0`,
   );
-  await prompt.query;
+  await runBatch(db, [
+    prompt.query,
+    ...ids.map((topicId) =>
+      db
+        .insert(subscriberTopics)
+        .select(sql`SELECT ${id}, ${topicId} WHERE ${isNew ? sql`1` : sql`0`}`)
+        .onConflictDoNothing(),
+    ),
+  ]);
   await ctx.mailer.enqueue([prompt.id]);
 }
 
@@ -313,30 +322,6 @@ export async function exportSubscriber(db: Db, id: string) {
     topics: subscriber.topics.map((t) => t.topic.slug),
     reportsSent: sent,
   };
-}
-
-/**
- * Erasure. Everything about the subscriber goes: the record, its topics, the address and
- * name in past deliveries (counts stay), stored emails to it. What stays is the address on
- * the suppression list, so no import or form can add it again.
- */
-export async function eraseSubscriber(db: Db, actor: Actor | null, id: string): Promise<void> {
-  const subscriber = await db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });
-  if (!subscriber) throw notFound("No such subscriber.");
-  await runBatch(db, [
-    db
-      .insert(suppressions)
-      .values({ email: subscriber.email, reason: "erased" })
-      .onConflictDoNothing(),
-    db
-      .update(deliveries)
-      .set({ email: sql`'erased:' || ${deliveries.id}`, name: null, subscriberId: null })
-      .where(eq(deliveries.subscriberId, id)),
-    db.delete(emails).where(eq(emails.to, subscriber.email)),
-    db.delete(mailboxMessages).where(eq(mailboxMessages.to, subscriber.email)),
-    db.delete(subscribers).where(eq(subscribers.id, id)),
-    auditInsert(db, actor, { action: "subscriber.erase", targetType: "subscriber", targetId: id }),
-  ]);
 }
 
 // ---------------------------------------------------------------- organisers
@@ -455,17 +440,14 @@ export async function importSubscribers(
         .select({ email: subscribers.email, id: subscribers.id, status: subscribers.status })
         .from(subscribers)
         .where(inArray(subscribers.email, emailsOf)),
-      db
-        .select({ email: suppressions.email })
-        .from(suppressions)
-        .where(inArray(suppressions.email, emailsOf)),
+      suppressedAmong(db, emailsOf),
     ]);
     const fresh = chunk.filter(
-      (c) => !blocked.some((b) => b.email === c.email) && !known.some((k) => k.email === c.email),
+      (c) => !blocked.has(c.email) && !known.some((k) => k.email === c.email),
     );
     const pending = chunk.filter(
       (c) =>
-        !blocked.some((b) => b.email === c.email) &&
+        !blocked.has(c.email) &&
         known.some((k) => k.email === c.email && IMPORT_ACTIVATES.includes(k.status)),
     );
     imported += fresh.length + pending.length;

@@ -1,12 +1,13 @@
 // Resend webhook events: delivery outcomes for distributions, and suppression on bounce
 // or complaint. Each svix-id is processed once, whatever Resend redelivers.
-import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import { type Db, runBatch } from "../db/client";
+import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { type Db, runBatch, type Statement } from "../db/client";
 import { runInBatch } from "../db/raw";
-import { deliveries, subscribers, suppressions, webhookEvents } from "../db/schema";
+import { deliveries, subscribers, webhookEvents } from "../db/schema";
 import { normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import { subscriberMayMoveTo } from "../subscribers/service";
+import { suppressInsert, suppressionHash } from "../subscribers/suppression";
 
 export interface ResendEvent {
   type: string;
@@ -20,20 +21,35 @@ const OUTCOME_OF: Record<string, "delivered" | "bounced" | "complained"> = {
   "email.complained": "complained",
 };
 
-/** Records the event; returns false when this svix-id was already processed. */
+/**
+ * Processes the event and records its svix-id in one batch: a failure anywhere leaves the id
+ * unrecorded, so Resend's redelivery processes it again instead of losing a bounce. Every
+ * change is guarded by "not recorded yet" (they run before the record, in the same
+ * transaction), so a redelivery of a processed event changes nothing. Returns false then.
+ */
 export async function processEvent(db: Db, svixId: string, event: ResendEvent): Promise<boolean> {
-  const [fresh] = await db
-    .insert(webhookEvents)
-    .values({ id: svixId, type: event.type })
-    .onConflictDoNothing()
-    .returning({ id: webhookEvents.id });
-  if (!fresh) return false;
+  const unrecorded = sql`NOT EXISTS (SELECT 1 FROM ${webhookEvents} WHERE ${webhookEvents.id} = ${svixId})`;
+  const [recorded] = (
+    await runBatch(db, [
+      ...(await processing(db, event, unrecorded)),
+      db
+        .insert(webhookEvents)
+        .values({ id: svixId, type: event.type })
+        .onConflictDoNothing()
+        .returning({ id: webhookEvents.id }),
+    ])
+  ).at(-1) as { id: string }[];
+  return Boolean(recorded);
+}
+
+/** What an event changes, each statement only while `unrecorded` holds. */
+async function processing(db: Db, event: ResendEvent, unrecorded: SQL): Promise<Statement[]> {
   const outcome = OUTCOME_OF[event.type];
-  if (!outcome) return true;
+  if (!outcome) return [];
   const providerId = event.data.email_id;
   const to = ([] as string[]).concat(event.data.to ?? []).map(normaliseEmail);
   const op = newId("op");
-  const statements = [];
+  const statements: Statement[] = [];
   if (providerId) {
     // A bounce or complaint outranks a delivery; nothing outranks them. The counter adds
     // only the rows this event changed.
@@ -45,7 +61,7 @@ export async function processEvent(db: Db, svixId: string, event: ResendEvent): 
       db
         .update(deliveries)
         .set({ outcome, op })
-        .where(and(eq(deliveries.providerId, providerId), or(...allowedBefore))),
+        .where(and(eq(deliveries.providerId, providerId), or(...allowedBefore), unrecorded)),
       runInBatch(
         db,
         sql`UPDATE distributions SET ${sql.raw(outcome)} = ${sql.raw(outcome)} + 1
@@ -56,13 +72,14 @@ export async function processEvent(db: Db, svixId: string, event: ResendEvent): 
   if (outcome !== "delivered" && to.length > 0) {
     const reason = outcome === "bounced" ? "bounce" : "complaint";
     statements.push(
-      ...to.map((email) => db.insert(suppressions).values({ email, reason }).onConflictDoNothing()),
+      ...(await Promise.all(to.map(suppressionHash))).map((hash) =>
+        suppressInsert(db, hash, reason, unrecorded),
+      ),
       db
         .update(subscribers)
         .set({ status: outcome })
-        .where(and(inArray(subscribers.email, to), subscriberMayMoveTo(outcome))),
+        .where(and(inArray(subscribers.email, to), subscriberMayMoveTo(outcome), unrecorded)),
     );
   }
-  await runBatch(db, statements);
-  return true;
+  return statements;
 }

@@ -4,7 +4,8 @@
 //
 // It behaves like Resend where our code depends on it: POST /emails and /emails/batch
 // (≤ 100), Idempotency-Key (same key + same body → the first answer again, without sending;
-// same key + other body → 409), and faults injected on demand:
+// same key + other body → 409), a 422 for a recipient that is not an address, and faults
+// injected on demand:
 //   { status: 429, retryAfter: 2 }   refuse, with retry-after and ratelimit-* headers
 //   { status: 500 }                  refuse with a server error
 //   { sendThenStatus: 500 }          send, then answer an error (the answer is "lost")
@@ -116,6 +117,23 @@ export function createFakeResend(options = {}) {
       call.status = 422;
       return json(
         { name: "validation_error", message: "A batch holds 1 to 100 emails", statusCode: 422 },
+        422,
+      );
+    }
+
+    // Like Resend, an address that is not one refuses the whole call (a batch included).
+    const notAnAddress = recipients.find(
+      (to) => !/^[^\s@<>]+@[^\s@<>]+$/.test(String(to).replace(/^.*<([^>]*)>$/, "$1")),
+    );
+    if (notAnAddress !== undefined) {
+      call.status = 422;
+      return json(
+        {
+          name: "validation_error",
+          message:
+            "Invalid `to` field. The email address needs to follow the `email@example.com` format.",
+          statusCode: 422,
+        },
         422,
       );
     }

@@ -111,14 +111,32 @@ export async function cookieFor(organiserId: string): Promise<string> {
   return `__Host-session=${token}`;
 }
 
-/** The newest outbox email to an address (optionally of one kind). */
+/**
+ * The newest email to an address (optionally of one kind), as its recipient got it. The
+ * outbox keeps only the delivery record once an email is sent, so the body of a sent email
+ * comes from the dev mailbox (tests run with a local APP_URL).
+ * Undefined when nothing was recorded for the address.
+ */
 export async function latestEmail(to: string, kind?: string) {
-  const { emails } = await import("../../src/db/schema");
+  const { emails, mailboxMessages } = await import("../../src/db/schema");
   const { and, desc, eq } = await import("drizzle-orm");
-  return db().query.emails.findFirst({
+  const record = await db().query.emails.findFirst({
     where: and(eq(emails.to, to), kind ? eq(emails.kind, kind) : undefined),
     orderBy: [desc(emails.createdAt)],
   });
+  if (!record) return undefined;
+  // Not sent yet: the outbox still has the body (and reading it is quicker than waiting).
+  if (record.status === "queued") return record;
+  const delivered = await eventually(() =>
+    db().query.mailboxMessages.findFirst({
+      where: and(
+        eq(mailboxMessages.idempotencyKey, `email/${record.id}`),
+        eq(mailboxMessages.to, to),
+      ),
+    }),
+  );
+  const { subject, html, text, headers, attachments } = delivered;
+  return { ...record, subject, html, text, headers, attachments };
 }
 
 /** The token of the first `/{prefix}/{token}` link in the newest email of that kind. */
@@ -132,4 +150,19 @@ export async function tokenFromEmail(
   const match = email.text.match(new RegExp(`/${prefix}/([A-Za-z0-9_-]{20,})`));
   if (!match) throw new Error(`no /${prefix}/ link in the ${kind} email to ${to}`);
   return match[1]!;
+}
+
+/** Puts an address on the suppression list, as a bounce, complaint or organiser would. */
+export async function suppress(
+  email: string,
+  reason: "bounce" | "complaint" | "manual" | "erased" = "manual",
+) {
+  const { suppressInsert, suppressionHash } = await import("../../src/subscribers/suppression");
+  await suppressInsert(db(), await suppressionHash(email), reason);
+}
+
+/** The suppression entry of an address (the list holds its hash), if any. */
+export async function suppression(email: string) {
+  const { findSuppression } = await import("../../src/subscribers/suppression");
+  return findSuppression(db(), email);
 }

@@ -1,14 +1,28 @@
 // Retention: once a workshop's retention period after its end has passed, the personal
-// data of its registrations and invitations is erased. Rows (and so counts by status) stay;
-// names, addresses, affiliations, answers and notes go, and so do their link tokens and the
-// emails still stored for those addresses.
-import { and, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+// data of its registrations and invitations is erased (forget.ts): names, addresses,
+// affiliations, answers and notes, their link tokens, the address and name in the report
+// deliveries made to them, and the emails and dev-mailbox messages to those addresses.
+// Rows (and so counts by status) stay. What is only kept for a while, whoever it was for,
+// goes by age: sent emails' delivery records, dev-mailbox messages, processed webhook ids.
+import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { type Db, runBatch } from "../db/client";
 import { runInBatch } from "../db/raw";
-import { accessTokens, emails, invitations, registrations, workshops } from "../db/schema";
+import {
+  emails,
+  invitations,
+  mailboxMessages,
+  registrations,
+  webhookEvents,
+  workshops,
+} from "../db/schema";
+import { PURGED } from "../lib/forgotten";
 import { newId } from "../lib/tokens";
+import { forgetMailTo, forgetRegistrationsAndInvitations } from "./forget";
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** How long what is kept only for a while is kept. */
+export const KEEP_DAYS = 30;
 
 export async function purgeExpiredPersonalData(db: Db, now: Date): Promise<number> {
   const due = await db.query.workshops.findMany({
@@ -39,7 +53,7 @@ export async function purgeExpiredPersonalData(db: Db, now: Date): Promise<numbe
       );
     // One transaction. The audit entry is written only while the workshop is unclaimed,
     // just before the claim, so of two overlapping runs only the first records a purge;
-    // the erasing statements are idempotent.
+    // the erasing statements are idempotent. Mail goes first: it is found by address.
     await runBatch(db, [
       runInBatch(
         db,
@@ -51,39 +65,32 @@ export async function purgeExpiredPersonalData(db: Db, now: Date): Promise<numbe
         .update(workshops)
         .set({ purgedAt: now })
         .where(and(eq(workshops.id, id), isNull(workshops.purgedAt))),
-      db
-        .delete(accessTokens)
-        .where(
-          or(inArray(accessTokens.subjectId, regIds), inArray(accessTokens.subjectId, invIds)),
-        ),
-      db.delete(emails).where(inArray(emails.to, addresses)),
-      db
-        .update(registrations)
-        .set({
-          email: sql`'purged:' || ${registrations.id}`,
-          name: "",
-          affiliation: null,
-          answers: {},
-          notes: null,
-        })
-        .where(eq(registrations.workshopId, id)),
-      db
-        .update(invitations)
-        .set({ email: sql`'purged:' || ${invitations.id}`, name: null, affiliation: null })
-        .where(eq(invitations.workshopId, id)),
+      ...forgetMailTo(db, addresses),
+      ...forgetRegistrationsAndInvitations(db, PURGED, regIds, invIds, now),
     ]);
   }
   return due.length;
 }
 
-/** Sent and failed emails keep names and links; they are not kept past 30 days. */
+const olderThanKept = (now: Date) => new Date(now.getTime() - KEEP_DAYS * DAY);
+
+/** Sent and failed emails are kept as delivery records (no body) for 30 days. */
 export async function purgeOldEmails(db: Db, now: Date): Promise<void> {
   await db
     .delete(emails)
     .where(
-      and(
-        inArray(emails.status, ["sent", "failed"]),
-        lte(emails.createdAt, new Date(now.getTime() - 30 * DAY)),
-      ),
+      and(inArray(emails.status, ["sent", "failed"]), lte(emails.createdAt, olderThanKept(now))),
     );
+}
+
+/**
+ * The dev mailbox holds whole emails (names, links) and processed webhook ids say which
+ * email events came in: neither is kept past 30 days. A webhook redelivered later than that
+ * is long past Resend's retry schedule.
+ */
+export async function purgeOldMailboxAndWebhooks(db: Db, now: Date): Promise<void> {
+  await runBatch(db, [
+    db.delete(mailboxMessages).where(lte(mailboxMessages.createdAt, olderThanKept(now))),
+    db.delete(webhookEvents).where(lte(webhookEvents.createdAt, olderThanKept(now))),
+  ]);
 }

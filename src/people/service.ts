@@ -1,0 +1,361 @@
+// People: what the organisation holds about one person, wherever it is, and forgetting it.
+// An owner looks an address up and sees, exports or erases every record that holds it; a
+// subscriber, registrant or invitee does the same for what their own link is about. The
+// statements that forget are in forget.ts, shared with the retention purge.
+import { and, desc, eq } from "drizzle-orm";
+import type { Actor } from "../access/roles";
+import { auditInsert } from "../audit/service";
+import { type Db, runBatch } from "../db/client";
+import {
+  deliveries,
+  distributions,
+  emails,
+  invitations,
+  mailboxMessages,
+  registrations,
+  subscribers,
+  type workshops,
+} from "../db/schema";
+import { forgetDeliveries } from "../distributions/forget";
+import { findInvitationByToken } from "../invitations/service";
+import { notFound } from "../lib/errors";
+import { ERASED } from "../lib/forgotten";
+import { normaliseEmail } from "../lib/text";
+import { findByToken, releaseForErasure } from "../registrations/service";
+import type { Services } from "../services";
+import { findSuppression, suppressInsert, suppressionHash } from "../subscribers/suppression";
+import { forgetMailTo, forgetRegistrationsAndInvitations } from "./forget";
+
+const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+const workshopRef = (w: typeof workshops.$inferSelect) => ({
+  id: w.id,
+  title: w.title,
+  startsAt: iso(w.startsAt),
+});
+
+// ---------------------------------------------------------------- an owner's person search
+
+/** Every record that holds `address`, as JSON: what the owner sees and what the export holds. */
+export async function findPerson(db: Db, address: string) {
+  const email = normaliseEmail(address);
+  const [subscriber, regs, invs, dels, mail, mailbox, suppression] = await Promise.all([
+    db.query.subscribers.findFirst({
+      where: eq(subscribers.email, email),
+      with: { topics: { with: { topic: true } } },
+    }),
+    db.query.registrations.findMany({
+      where: eq(registrations.email, email),
+      with: { workshop: true },
+      orderBy: [desc(registrations.createdAt)],
+    }),
+    db.query.invitations.findMany({
+      where: eq(invitations.email, email),
+      with: { workshop: true },
+      orderBy: [desc(invitations.createdAt)],
+    }),
+    db
+      .select({
+        id: deliveries.id,
+        distributionId: deliveries.distributionId,
+        reportId: distributions.reportId,
+        name: deliveries.name,
+        language: deliveries.language,
+        status: deliveries.status,
+        skipReason: deliveries.skipReason,
+        outcome: deliveries.outcome,
+        via: deliveries.subscriberId,
+      })
+      .from(deliveries)
+      .innerJoin(distributions, eq(distributions.id, deliveries.distributionId))
+      .where(eq(deliveries.email, email)),
+    db.query.emails.findMany({
+      where: eq(emails.to, email),
+      columns: { html: false, text: false, attachments: false, headers: false },
+      orderBy: [desc(emails.createdAt)],
+    }),
+    db.query.mailboxMessages.findMany({
+      where: eq(mailboxMessages.to, email),
+      columns: { id: true, kind: true, subject: true, createdAt: true },
+      orderBy: [desc(mailboxMessages.createdAt)],
+    }),
+    findSuppression(db, email),
+  ]);
+  return {
+    email,
+    subscriber: subscriber
+      ? {
+          id: subscriber.id,
+          name: subscriber.name,
+          language: subscriber.language,
+          status: subscriber.status,
+          topics: subscriber.topics.map((t) => t.topic.slug),
+          consentSource: subscriber.consentSource,
+          consentAt: iso(subscriber.consentAt),
+          confirmedAt: iso(subscriber.confirmedAt),
+          unsubscribedAt: iso(subscriber.unsubscribedAt),
+          createdAt: iso(subscriber.createdAt),
+        }
+      : null,
+    registrations: regs.map((r) => ({
+      id: r.id,
+      workshop: workshopRef(r.workshop),
+      name: r.name,
+      affiliation: r.affiliation,
+      status: r.status,
+      role: r.role,
+      answers: r.answers,
+      notes: r.notes,
+      language: r.language,
+      receiveReport: r.receiveReport,
+      source: r.source,
+      checkedInAt: iso(r.checkedInAt),
+      createdAt: iso(r.createdAt),
+    })),
+    invitations: invs.map((i) => ({
+      id: i.id,
+      workshop: workshopRef(i.workshop),
+      name: i.name,
+      affiliation: i.affiliation,
+      role: i.role,
+      status: i.status,
+      sentAt: iso(i.sentAt),
+      respondedAt: iso(i.respondedAt),
+      createdAt: iso(i.createdAt),
+    })),
+    deliveries: dels.map(({ via, ...d }) => ({ ...d, as: via ? "subscriber" : "attendee" })),
+    emails: mail.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      subject: m.subject || null,
+      status: m.status,
+      attempts: m.attempts,
+      lastError: m.lastError,
+      createdAt: iso(m.createdAt),
+      sentAt: iso(m.sentAt),
+    })),
+    mailboxMessages: mailbox.map((m) => ({ ...m, createdAt: iso(m.createdAt) })),
+    suppression: suppression
+      ? { reason: suppression.reason, createdAt: iso(suppression.createdAt) }
+      : null,
+  };
+}
+
+export type Person = Awaited<ReturnType<typeof findPerson>>;
+
+/** How many records of each kind: what the audit log may say about a person, and no more. */
+export function counts(person: Person) {
+  return {
+    subscriber: person.subscriber ? 1 : 0,
+    registrations: person.registrations.length,
+    invitations: person.invitations.length,
+    deliveries: person.deliveries.length,
+    emails: person.emails.length,
+    mailboxMessages: person.mailboxMessages.length,
+    suppressed: person.suppression ? 1 : 0,
+  };
+}
+
+/** The person search, audited with counts only. */
+export async function searchPerson(
+  db: Db,
+  actor: Actor,
+  address: string,
+  action: "view" | "export",
+) {
+  const person = await findPerson(db, address);
+  await auditInsert(db, actor, { action: `person.${action}`, detail: counts(person) });
+  return person;
+}
+
+/**
+ * Erases an address everywhere, in one action: seats and waitlist places are given up
+ * first (each through the seat engine, whoever is promoted is told); then one batch forgets
+ * the registrations and invitations (rows and counts stay, the person goes), the report
+ * deliveries, stored emails and dev-mailbox messages, and deletes the subscriber. What
+ * stays is the suppression entry, hashed, so that nothing adds the address again. Running
+ * it twice is harmless: the second run finds nothing left to forget.
+ */
+export async function erasePerson(svc: Services, actor: Actor, address: string, now = new Date()) {
+  const { db } = svc;
+  const person = await findPerson(db, address);
+  for (const r of person.registrations) await releaseForErasure(svc, r.id, now);
+  await runBatch(db, [
+    ...forgetMailTo(db, [person.email]),
+    ...forgetRegistrationsAndInvitations(
+      db,
+      ERASED,
+      person.registrations.map((r) => r.id),
+      person.invitations.map((i) => i.id),
+      now,
+    ),
+    ...forgetDeliveries(db, eq(deliveries.email, person.email)),
+    db.delete(subscribers).where(eq(subscribers.email, person.email)),
+    suppressInsert(db, await suppressionHash(person.email), "erased"),
+    auditInsert(db, actor, { action: "person.erase", detail: counts(person) }),
+  ]);
+  return counts(person);
+}
+
+// ---------------------------------------------------------------- a subscriber
+
+/**
+ * Erasure of a subscriber. Everything about the subscription goes: the record, its topics,
+ * the address and name in past deliveries (counts stay), stored emails to it. What stays is
+ * the address on the suppression list (hashed), so no import or form can add it again.
+ */
+export async function eraseSubscriber(db: Db, actor: Actor | null, id: string): Promise<void> {
+  const subscriber = await db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });
+  if (!subscriber) throw notFound("No such subscriber.");
+  await runBatch(db, [
+    suppressInsert(db, await suppressionHash(subscriber.email), "erased"),
+    ...forgetDeliveries(db, eq(deliveries.subscriberId, id)),
+    ...forgetMailTo(db, [subscriber.email]),
+    db.delete(subscribers).where(eq(subscribers.id, id)),
+    auditInsert(db, actor, { action: "subscriber.erase", targetType: "subscriber", targetId: id }),
+  ]);
+}
+
+// ---------------------------------------------------------------- a registrant or invitee
+
+/**
+ * A person at one workshop, found from their own link: their registration and invitation
+ * there (either may be missing). A self-service export or erasure covers these and nothing
+ * else, so a forwarded link tells nobody about the person's other workshops.
+ */
+export interface AtWorkshop {
+  email: string;
+  workshop: typeof workshops.$inferSelect;
+  registrationId: string | null;
+  invitationId: string | null;
+}
+
+export async function atWorkshopByRegistrationToken(db: Db, token: string) {
+  const found = await findByToken(db, token);
+  if (!found) return null;
+  return atWorkshop(db, found.workshop, found.registration.email);
+}
+
+export async function atWorkshopByInvitationToken(db: Db, token: string) {
+  const found = await findInvitationByToken(db, token);
+  if (!found) return null;
+  return atWorkshop(db, found.workshop, found.invitation.email);
+}
+
+async function atWorkshop(
+  db: Db,
+  workshop: typeof workshops.$inferSelect,
+  email: string,
+): Promise<AtWorkshop> {
+  const [registration, invitation] = await Promise.all([
+    db.query.registrations.findFirst({
+      where: and(eq(registrations.workshopId, workshop.id), eq(registrations.email, email)),
+      columns: { id: true },
+    }),
+    db.query.invitations.findFirst({
+      where: and(eq(invitations.workshopId, workshop.id), eq(invitations.email, email)),
+      columns: { id: true },
+    }),
+  ]);
+  return {
+    email,
+    workshop,
+    registrationId: registration?.id ?? null,
+    invitationId: invitation?.id ?? null,
+  };
+}
+
+/**
+ * Their own data, for the person: registration (without the organisers' private notes),
+ * invitation, and the report deliveries made to that registration. Logged like every
+ * export of attendee data (the workshop and counts, nobody's address).
+ */
+export async function exportAtWorkshop(db: Db, at: AtWorkshop) {
+  await auditInsert(db, null, {
+    action: "person.export_self",
+    targetType: "workshop",
+    targetId: at.workshop.id,
+    detail: { registration: at.registrationId ? 1 : 0, invitation: at.invitationId ? 1 : 0 },
+  });
+  const [registration, invitation, sent] = await Promise.all([
+    at.registrationId
+      ? db.query.registrations.findFirst({ where: eq(registrations.id, at.registrationId) })
+      : undefined,
+    at.invitationId
+      ? db.query.invitations.findFirst({ where: eq(invitations.id, at.invitationId) })
+      : undefined,
+    at.registrationId
+      ? db
+          .select({
+            distributionId: deliveries.distributionId,
+            status: deliveries.status,
+            outcome: deliveries.outcome,
+          })
+          .from(deliveries)
+          .where(eq(deliveries.registrationId, at.registrationId))
+      : [],
+  ]);
+  return {
+    email: at.email,
+    workshop: {
+      title: at.workshop.title,
+      startsAt: iso(at.workshop.startsAt),
+      endsAt: iso(at.workshop.endsAt),
+    },
+    registration: registration
+      ? {
+          name: registration.name,
+          affiliation: registration.affiliation,
+          answers: registration.answers,
+          language: registration.language,
+          status: registration.status,
+          role: registration.role,
+          receiveReport: registration.receiveReport,
+          registeredAt: iso(registration.createdAt),
+          verifiedAt: iso(registration.verifiedAt),
+          checkedInAt: iso(registration.checkedInAt),
+        }
+      : null,
+    invitation: invitation
+      ? {
+          name: invitation.name,
+          affiliation: invitation.affiliation,
+          role: invitation.role,
+          status: invitation.status,
+          sentAt: iso(invitation.sentAt),
+          respondedAt: iso(invitation.respondedAt),
+        }
+      : null,
+    reportsSent: sent,
+  };
+}
+
+/**
+ * The person erases themselves from one workshop: a seat or waitlist place is given up
+ * (the next in line is promoted and told), then the registration and invitation are
+ * forgotten with their links, report deliveries and the emails stored for the address.
+ * Their subscription, if any, is theirs to erase from its own page.
+ */
+export async function eraseAtWorkshop(svc: Services, at: AtWorkshop, now = new Date()) {
+  const { db } = svc;
+  if (at.registrationId) await releaseForErasure(svc, at.registrationId, now);
+  const ids = (id: string | null) => (id ? [id] : []);
+  await runBatch(db, [
+    ...forgetMailTo(db, [at.email]),
+    ...forgetRegistrationsAndInvitations(
+      db,
+      ERASED,
+      ids(at.registrationId),
+      ids(at.invitationId),
+      now,
+    ),
+    auditInsert(db, null, {
+      action: "person.erase_self",
+      targetType: "workshop",
+      targetId: at.workshop.id,
+      detail: {
+        registration: at.registrationId ? 1 : 0,
+        invitation: at.invitationId ? 1 : 0,
+      },
+    }),
+  ]);
+}
