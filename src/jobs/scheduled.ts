@@ -9,6 +9,7 @@ import { mailRoute } from "../mail/transports";
 import { purgeExpiredCredentials } from "../organisers/service";
 import { sendEventReminders } from "../registrations/reminders";
 import { sendVenueReveals } from "../registrations/venue-reveal";
+import { purgeEndedEmbargoes } from "../reports/service";
 import { createServices, type Services } from "../services";
 
 /** `now` is the trigger's scheduled time, so a late or repeated run acts as the planned one. */
@@ -34,6 +35,7 @@ export const SCHEDULE: Record<string, Job[]> = {
       run: (svc, now) =>
         mailRoute(svc.settings.mail) === "held" ? Promise.resolve() : sweepDistributions(svc, now),
     },
+    { name: "embargo-ends", run: (svc, now) => purgeEndedEmbargoes(svc, now) },
   ],
   [FREQUENT]: [
     {

@@ -11,7 +11,7 @@ import { newId } from "../../src/lib/tokens";
 import type { MailQueueMessage } from "../../src/mail/messages";
 import { Mailer } from "../../src/mail/outbox";
 import type { MailTransport } from "../../src/mail/transport";
-import { type Services, settingsFrom } from "../../src/services";
+import { createServices, type Services } from "../../src/services";
 import { ADMIN, db, json } from "./helpers";
 
 export interface Queued {
@@ -46,11 +46,10 @@ export function engine(queue: RecordingQueue): Services {
   const recording = queue as unknown as Queue<MailQueueMessage>;
   const database = db();
   return {
+    ...createServices(env),
     db: database,
     queue: recording,
     mailer: new Mailer(database, recording),
-    settings: settingsFrom(env),
-    now: () => new Date(),
   };
 }
 
