@@ -7,6 +7,7 @@ import { type D1Meter, meteredIfOn } from "./db/metering";
 import type { Env } from "./env";
 import type { MailQueueMessage } from "./mail/messages";
 import { Mailer } from "./mail/outbox";
+import { rateFrom } from "./mail/pacing";
 import { isLocalUrl, type MailConfig } from "./mail/transports";
 
 /** The settings services need, read once from env (see the README's configuration table). */
@@ -48,6 +49,7 @@ export function settingsFrom(env: Env): Settings {
     mail: {
       resendApiKey: env.RESEND_API_KEY || undefined,
       resendBaseUrl: env.RESEND_BASE_URL || undefined,
+      resendRate: rateFrom(env.RESEND_RATE),
       local: isLocalUrl(env.APP_URL),
     },
   };
