@@ -1,10 +1,13 @@
 // The fake Resend (test/support/fake-outside.mjs) as a real HTTP server on loopback, for
-// benchmarks. Bodies are not kept (100,000 emails), only who got what.
+// benchmarks. Bodies are not kept (100,000 emails), only who got what. With
+// `rateLimitPerSecond` it refuses calls beyond that many a second (per one-second window
+// from the first call in it), with a 429, `retry-after` and `ratelimit-*` headers, as Resend
+// does; `control(ns).limit(n)` sets it for one namespace.
 import { createServer } from "node:http";
 import { createFakeResend } from "../test/support/fake-outside.mjs";
 
-export async function startFakeResend() {
-  const fake = createFakeResend({ keepBodies: false });
+export async function startFakeResend({ rateLimitPerSecond = 0 } = {}) {
+  const fake = createFakeResend({ keepBodies: false, rateLimitPerSecond });
   const server = createServer(async (req, res) => {
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
@@ -25,6 +28,11 @@ export async function startFakeResend() {
     control: (ns) => ({
       faults: (body) =>
         fetch(`${url}/__control/${ns}/faults`, { method: "POST", body: JSON.stringify(body) }),
+      limit: (rateLimitPerSecond) =>
+        fetch(`${url}/__control/${ns}/faults`, {
+          method: "POST",
+          body: JSON.stringify({ rateLimitPerSecond }),
+        }),
       summary: async () => (await fetch(`${url}/__control/${ns}/state?summary=1`)).json(),
     }),
     close: () => new Promise((resolve) => server.close(resolve)),

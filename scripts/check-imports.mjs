@@ -21,8 +21,9 @@ export const ALLOWED = {
   access: ["db"],
   db: ["i18n"],
   mail: ["db", "lib"],
+  cache: ["i18n"],
   env: ["mail"],
-  services: ["db", "env", "mail"],
+  services: ["cache", "db", "env", "mail"],
   ui: ["access", "i18n"],
   http: ["access", "db", "env", "i18n", "lib", "services", "ui"],
   // the log every feature writes to, and its owners' API and page (which import no feature)
@@ -59,7 +60,7 @@ export const ALLOWED = {
   // entry points
   app: ["attendees", "audit", "db", "distributions", "home", "http", "invitations", "mailbox", "organisers", "people", "registrations", "reports", "subscribers", "webhooks", "workshops"],
   queue: ["distributions", "env", "mail", "services"],
-  jobs: ["attendees", "distributions", "env", "invitations", "mail", "organisers", "people", "registrations", "services", "subscribers"],
+  jobs: ["attendees", "distributions", "env", "invitations", "mail", "organisers", "people", "registrations", "reports", "services", "subscribers"],
   index: ["app", "env", "jobs", "mail", "queue"],
 };
 

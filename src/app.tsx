@@ -21,6 +21,7 @@ import { refuseWhenMisconfigured } from "./http/configuration";
 import type { AppEnv } from "./http/context";
 import { onError, onNotFound } from "./http/errors";
 import { bodyLimits, requestContext, requireContentType, securityHeaders } from "./http/middleware";
+import { pageCache } from "./http/page-cache";
 import {
   invitationAdminPages,
   invitationsSection,
@@ -143,6 +144,10 @@ export function createApp() {
   app.use("*", securityHeaders);
   // Short ADMIN_TOKEN or TOKEN_SECRET: every request, /healthz too, gets a 503 naming them.
   app.use("*", refuseWhenMisconfigured);
+  // Public pages for anonymous visitors come from the edge cache; what changes them purges
+  // them (services.pages). `/reports/:slug` covers /reports/feed.xml.
+  for (const path of ["/", "/workshops/:slug", "/reports", "/reports/:slug"])
+    app.use(path, pageCache);
   app.use("*", bodyLimits);
   app.use("/api/*", requireContentType(acceptedBodyTypes));
   // Cookie-authenticated form posts must come from our own pages.

@@ -10,7 +10,8 @@ type OptionalSetting =
   | "RESEND_WEBHOOK_SECRET"
   | "TURNSTILE_SITE_KEY"
   | "TURNSTILE_SECRET_KEY"
-  | "D1_METRICS";
+  | "D1_METRICS"
+  | "RESEND_RATE";
 
 export interface Env
   extends Omit<Cloudflare.Env, "MAIL_QUEUE" | OptionalSetting>,

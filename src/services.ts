@@ -1,11 +1,13 @@
 // One service context, built from the Worker's env in one place, for routes, the queue
 // consumer and cron alike. Features receive it (or only its `db`) as an argument: a service
 // never reads `env` or a Hono context, so every rule can run from any entry point.
+import { edgePageCache, type PageCache } from "./cache/pages";
 import { createDb, type Db } from "./db/client";
 import { type D1Meter, meteredIfOn } from "./db/metering";
 import type { Env } from "./env";
 import type { MailQueueMessage } from "./mail/messages";
 import { Mailer } from "./mail/outbox";
+import { rateFrom } from "./mail/pacing";
 import { isLocalUrl, type MailConfig } from "./mail/transports";
 
 /** The settings services need, read once from env (see the README's configuration table). */
@@ -16,12 +18,22 @@ export interface Settings {
   mailFrom: string;
   /** Key of signed tokens (unsubscribe, subscriber pages). */
   tokenSecret: string;
-  /** How mail leaves (src/mail/transports.ts). */
+  /** How mail leaves (src/mail/transports.ts), and how fast it may (RESEND_RATE). */
   mail: MailConfig;
 }
 
 export interface Services {
+  /** The database; reads and writes go to the primary. */
   db: Db;
+  /**
+   * For anonymous public pages only: reads through a D1 session that a read replica may
+   * serve when the database has replication on ("first-unconstrained"; README, "Read
+   * replicas"), so they may be a moment behind a write. Right after a purge of the page
+   * cache they go to the primary instead (src/cache/pages.ts).
+   */
+  reads: Db;
+  /** Public pages in the edge cache: services purge what a change makes stale. */
+  pages: PageCache;
   mailer: Mailer;
   queue: Queue<MailQueueMessage>;
   settings: Settings;
@@ -37,21 +49,48 @@ export function settingsFrom(env: Env): Settings {
     mail: {
       resendApiKey: env.RESEND_API_KEY || undefined,
       resendBaseUrl: env.RESEND_BASE_URL || undefined,
+      resendRate: rateFrom(env.RESEND_RATE),
       local: isLocalUrl(env.APP_URL),
     },
   };
 }
 
+/** What a public page depends on besides its path and language: the Turnstile site key. */
+function pageVariant(env: Env): string {
+  return env.TURNSTILE_SITE_KEY && env.TURNSTILE_SECRET_KEY ? env.TURNSTILE_SITE_KEY : "";
+}
+
+/**
+ * Built for every request, queue batch and cron run. The database handles are made on first
+ * use: a page served from the cache, or /healthz, never builds one.
+ */
 export function createServices(
   env: Env,
   options: { meter?: D1Meter; now?: () => Date } = {},
 ): Services {
-  const db = createDb(meteredIfOn(env, options.meter));
+  const settings = settingsFrom(env);
+  const pages = edgePageCache(settings.appUrl, pageVariant(env));
+  let db: Db | undefined;
+  let reads: Db | undefined;
+  let mailer: Mailer | undefined;
   return {
-    db,
-    mailer: new Mailer(db, env.MAIL_QUEUE),
+    get db() {
+      db ??= createDb(meteredIfOn(env, options.meter));
+      return db;
+    },
+    get reads() {
+      reads ??= createDb(
+        meteredIfOn(env, options.meter).withSession(pages.readConstraint) as unknown as D1Database,
+      );
+      return reads;
+    },
+    pages,
+    get mailer() {
+      mailer ??= new Mailer(this.db, env.MAIL_QUEUE);
+      return mailer;
+    },
     queue: env.MAIL_QUEUE,
-    settings: settingsFrom(env),
+    settings,
     now: options.now ?? (() => new Date()),
   };
 }

@@ -25,6 +25,7 @@ import {
   publishedReport,
   RecordingQueue,
   seedSubscribers,
+  distributionTo as setup,
   topic,
 } from "./support/distribution";
 import { fakeResend } from "./support/fake-resend";
@@ -129,22 +130,6 @@ describe("a distribution to a mixed audience", () => {
     expect(one.html).not.toContain("%%");
   });
 });
-
-async function setup(count: number, options: { language?: Lang } = {}) {
-  const t = await topic(`t-${Math.random().toString(36).slice(2, 8)}`);
-  const addresses = Array.from(
-    { length: count },
-    (_, i) => `r${i}.${Math.random().toString(36).slice(2, 7)}@example.org`,
-  );
-  await seedSubscribers(
-    addresses.map((email) => ({ email, language: options.language, topicIds: [t.id] })),
-  );
-  const report = await publishedReport();
-  const queue = new RecordingQueue();
-  const ctx = engine(queue);
-  const d = await createDistribution(ctx, BUILT_IN_OWNER, report.id, { topics: [t.slug] });
-  return { queue, ctx, distributionId: d.id, addresses };
-}
 
 function assertExactlyOnce(delivered: { to: string }[], addresses: string[]) {
   const counts = new Map<string, number>();

@@ -1,5 +1,6 @@
 // Seeding through the D1 binding Miniflare exposes: fast multi-row inserts straight into
 // the tables, keeping the workshop's counters consistent with what was inserted.
+import { createHash, randomBytes } from "node:crypto";
 
 export async function seedRegistrations(db, workshopId, count, capacity) {
   const now = Date.now();
@@ -66,4 +67,39 @@ export async function seedSubscribers(db, count, prefix = "reader") {
     );
   }
   for (let i = 0; i < statements.length; i += 100) await db.batch(statements.slice(i, i + 100));
+}
+
+/**
+ * `count` registrations waiting for their verification, each with a registration link token
+ * as a verification email would carry it: the tokens, for POST …/registrations/{token}/verify.
+ */
+export async function seedPendingRegistrations(db, workshopId, count) {
+  const now = Date.now();
+  const tokens = [];
+  const statements = [];
+  for (let i = 0; i < count; i += 10) {
+    const regs = [];
+    const links = [];
+    for (let j = i; j < Math.min(count, i + 10); j++) {
+      const id = `reg_pending_${workshopId}_${j}`;
+      const token = randomBytes(32).toString("base64url");
+      tokens.push(token);
+      regs.push([id, workshopId, `pending${j}.${workshopId}@bench.example`, `Pending ${j}`, now]);
+      links.push([createHash("sha256").update(token).digest("hex"), id, now + 60 * 86_400_000]);
+    }
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO registrations (id, workshop_id, email, name, answers, language, status, source, created_at) VALUES ${regs.map(() => "(?, ?, ?, ?, '{}', 'en', 'pending_verification', 'public', ?)").join(", ")}`,
+        )
+        .bind(...regs.flat()),
+      db
+        .prepare(
+          `INSERT INTO access_tokens (token_hash, purpose, subject_id, expires_at) VALUES ${links.map(() => "(?, 'registration', ?, ?)").join(", ")}`,
+        )
+        .bind(...links.flat()),
+    );
+  }
+  for (let i = 0; i < statements.length; i += 100) await db.batch(statements.slice(i, i + 100));
+  return tokens;
 }

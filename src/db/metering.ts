@@ -70,6 +70,10 @@ export function meteredIfOn(
 export function meteredD1(d1: D1Database, meter: D1Meter): D1Database {
   return new Proxy(d1, {
     get(target, property) {
+      // A D1 session (read replicas) is metered like the binding it came from.
+      if (property === "withSession")
+        return (constraint?: string) =>
+          meteredD1(target.withSession(constraint) as unknown as D1Database, meter);
       if (property === "prepare")
         return (query: string) => meteredStatement(target.prepare(query), meter);
       if (property === "batch") {

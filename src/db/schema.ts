@@ -172,6 +172,17 @@ export const mailboxMessages = sqliteTable(
   ],
 );
 
+/**
+ * The provider's sending rate, shared by every consumer invocation: per provider account,
+ * the earliest moment (ms, D1's clock) the next call may start. One conditional upsert per
+ * provider call hands out the slots (src/mail/pacing.ts).
+ */
+export const providerPacing = sqliteTable("provider_pacing", {
+  /** `resend:` and a hash of the API base URL and key: never the key itself. */
+  account: text("account").primaryKey(),
+  nextAt: integer("next_at").notNull(),
+});
+
 // ---------------------------------------------------------------- workshops
 
 export interface WorkshopQuestion {

@@ -15,8 +15,8 @@ homePages.get("/", async (c) => {
   const t = dictionary(lang).ui;
   const now = c.var.services.now();
   const [upcoming, latest] = await Promise.all([
-    listUpcoming(c.var.services.db, now, 20),
-    listPublicReports(c.var.services.db, now, 6),
+    listUpcoming(c.var.services.reads, now, 20),
+    listPublicReports(c.var.services.reads, now, 6),
   ]);
   return c.html(
     <Page

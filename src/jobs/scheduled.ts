@@ -13,6 +13,7 @@ import {
 } from "../people/retention";
 import { sendEventReminders } from "../registrations/reminders";
 import { sendVenueReveals } from "../registrations/venue-reveal";
+import { purgeEndedEmbargoes } from "../reports/service";
 import { createServices, type Services } from "../services";
 import { hashUnhashedSuppressions } from "../subscribers/suppression";
 
@@ -41,6 +42,7 @@ export const SCHEDULE: Record<string, Job[]> = {
     },
     // Suppressions from before the list was hashed: every minute, so none waits long.
     { name: "hash-suppressions", run: ({ db }) => hashUnhashedSuppressions(db) },
+    { name: "embargo-ends", run: (svc, now) => purgeEndedEmbargoes(svc, now) },
   ],
   [FREQUENT]: [
     {

@@ -5,12 +5,15 @@
 // is set.
 import type { Db } from "../db/client";
 import { DevMailboxTransport } from "./dev-mailbox";
-import { ResendTransport } from "./resend";
+import { PacedTransport, paceAccount } from "./pacing";
+import { RESEND_DEFAULT_BASE_URL, ResendTransport } from "./resend";
 import type { MailTransport } from "./transport";
 
 export interface MailConfig {
   resendApiKey?: string;
   resendBaseUrl?: string;
+  /** Requests per second Resend is called at, at most (RESEND_RATE; src/mail/pacing.ts). */
+  resendRate: number;
   /** APP_URL is localhost, 127.0.0.1 or [::1]. */
   local: boolean;
 }
@@ -32,9 +35,18 @@ export function mailRoute(config: MailConfig): MailRoute {
   return config.local ? "dev-mailbox" : "held";
 }
 
-/** The transport for the route, or null while mail is held. */
+/** The transport for the route, or null while mail is held. Resend is paced to its rate. */
 export function transportFor(config: MailConfig, db: Db): MailTransport | null {
   const route = mailRoute(config);
-  if (route === "resend") return new ResendTransport(config.resendApiKey!, config.resendBaseUrl);
+  if (route === "resend") {
+    const key = config.resendApiKey!;
+    const base = config.resendBaseUrl || RESEND_DEFAULT_BASE_URL;
+    return new PacedTransport(
+      new ResendTransport(key, base),
+      db,
+      paceAccount(base, key),
+      config.resendRate,
+    );
+  }
   return route === "dev-mailbox" ? new DevMailboxTransport(db) : null;
 }

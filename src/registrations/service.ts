@@ -13,7 +13,7 @@ import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText, likeContaining, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
-import { seatState } from "../workshops/service";
+import { publicPathsOf, seatState } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { buildNotice } from "./notices";
 import { applyMove, type SeatResult, type Target } from "./seats";
@@ -98,6 +98,24 @@ async function notifyPromoted(svc: Services, workshop: Workshop, promoted: strin
     where: inArray(registrations.id, promoted),
   });
   await sendNotices(db, svc.mailer, svc.settings.appUrl, workshop, people, "promoted");
+}
+
+/**
+ * A seat move (src/registrations/seats.ts) for a workshop at hand. When anyone moved, the
+ * workshop's public pages may show another seat state (places left, full, waitlist), so
+ * they are purged from the page cache; purging is cheap, so it does not try to tell.
+ */
+async function moveSeats(
+  svc: Services,
+  workshop: Workshop,
+  move: Parameters<typeof applyMove>[2],
+  before?: Statement[],
+  recorded?: Parameters<typeof applyMove>[4],
+): Promise<SeatResult> {
+  const result = await applyMove(svc.db, workshop.id, move, before, recorded);
+  if ((result.moved || result.promoted.length > 0) && workshop.status !== "draft")
+    await svc.pages.purge(publicPathsOf(workshop));
+  return result;
 }
 
 /** Emails an existing registrant their link, at most once every 10 minutes. */
@@ -186,9 +204,9 @@ export async function admit(
   const { db } = svc;
   const id = newId("reg");
   const { now } = options;
-  const result = await applyMove(
-    db,
-    workshop.id,
+  const result = await moveSeats(
+    svc,
+    workshop,
     {
       registrationId: id,
       from: ["pending_verification"],
@@ -316,7 +334,7 @@ export async function verify(
   const { registration, workshop } = await byTokenOrThrow(db, token);
   if (registration.status !== "pending_verification") return registration.status;
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
-  const result = await applyMove(db, workshop.id, {
+  const result = await moveSeats(svc, workshop, {
     registrationId: registration.id,
     from: ["pending_verification"],
     target: { seatOrWaitlist: true, approvalFirst: workshop.registrationMode === "approval" },
@@ -344,7 +362,7 @@ export async function cancelByToken(
   const { db } = svc;
   const { registration, workshop } = await byTokenOrThrow(db, token);
   if (registration.status === "cancelled") return "cancelled";
-  const result = await applyMove(db, workshop.id, {
+  const result = await moveSeats(svc, workshop, {
     registrationId: registration.id,
     from: statusesFrom(REGISTRATION_TRANSITIONS, "cancelled"),
     target: { to: "cancelled" },
@@ -461,9 +479,9 @@ export async function changeRegistration(
   if (!canMove(REGISTRATION_TRANSITIONS, current.status, to))
     throw conflict(`A registration cannot go from ${current.status} to ${to}.`);
   const target: Target = { to };
-  const result: SeatResult = await applyMove(
-    db,
-    workshop.id,
+  const result: SeatResult = await moveSeats(
+    svc,
+    workshop,
     {
       registrationId: id,
       from: [current.status],

@@ -240,7 +240,7 @@ reportAdminPages.post("/:id", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
   const input = fromForm((await c.req.parseBody()) as Record<string, string>);
   return noticeOnError(c, `/admin/reports/${id}`, async () => {
-    await updateReport(c.var.services.db, c.var.actor, id, input);
+    await updateReport(c.var.services, c.var.actor, id, input);
     return redirectWithNotice(c, `/admin/reports/${id}`, "Saved.");
   });
 });
@@ -248,7 +248,7 @@ reportAdminPages.post("/:id", requires("workshops.manage"), async (c) => {
 reportAdminPages.post("/:id/publish", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
   const body = await c.req.parseBody();
-  await publishReport(c.var.services.db, c.var.actor, id, utcFromForm(body.embargoUntil));
+  await publishReport(c.var.services, c.var.actor, id, utcFromForm(body.embargoUntil));
   return redirectWithNotice(c, `/admin/reports/${id}`, "Published.");
 });
 

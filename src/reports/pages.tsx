@@ -26,7 +26,7 @@ export function reportSummaries(reports: ReportWithVersions[], lang: Lang) {
 reportPages.get("/", async (c) => {
   const lang = c.get("lang");
   const t = dictionary(lang).reports;
-  const list = reportSummaries(await listPublicReports(c.var.services.db, new Date()), lang);
+  const list = reportSummaries(await listPublicReports(c.var.services.reads, new Date()), lang);
   return c.html(
     <Page
       lang={lang}
@@ -65,7 +65,7 @@ const xml = (value: string) =>
 
 reportPages.get("/feed.xml", async (c) => {
   const base = c.env.APP_URL.replace(/\/$/, "");
-  const list = await listPublicReports(c.var.services.db, new Date(), 30);
+  const list = await listPublicReports(c.var.services.reads, new Date(), 30);
   const updated = (list[0]?.publishedAt ?? new Date(0)).toISOString();
   const entries = list.flatMap((report) =>
     report.versions.map((v) => {
@@ -143,7 +143,7 @@ export function ReportArticle({
 }
 
 reportPages.get("/:slug", async (c) => {
-  const report = await getPublicReport(c.var.services.db, c.req.param("slug"), new Date());
+  const report = await getPublicReport(c.var.services.reads, c.req.param("slug"), new Date());
   const q = c.req.query("lang");
   const wanted: Lang = isLang(q) ? q : c.get("lang");
   const version = versionFor(report, wanted);

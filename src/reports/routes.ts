@@ -123,7 +123,7 @@ reportApi.openapi(
     c.json(
       reportJson(
         await updateReport(
-          c.var.services.db,
+          c.var.services,
           c.var.actor,
           c.req.valid("param").id,
           c.req.valid("json"),
@@ -167,7 +167,7 @@ reportApi.openapi(
     return c.json(
       reportJson(
         await publishReport(
-          c.var.services.db,
+          c.var.services,
           c.var.actor,
           c.req.valid("param").id,
           body.embargoUntil ? new Date(body.embargoUntil) : null,

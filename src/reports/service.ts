@@ -1,6 +1,6 @@
 // Reports: one version per language (title, summary, Markdown body), drafts, publishing
 // with an optional embargo on the public page.
-import { and, desc, eq, isNull, lte, or } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lte, or } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
@@ -9,6 +9,7 @@ import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
+import type { Services } from "../services";
 import { slugify } from "../workshops/service";
 
 export type Report = typeof reports.$inferSelect;
@@ -85,12 +86,21 @@ export async function createReport(
   throw conflict("Could not find a free slug; give one explicitly.");
 }
 
+/**
+ * The public pages that show a report: its own, the archive, the feed and the home page's
+ * latest reports. Purged whenever they could change (src/cache/pages.ts).
+ */
+export function publicPathsOf(report: Pick<Report, "slug">): string[] {
+  return ["/", "/reports", "/reports/feed.xml", `/reports/${report.slug}`];
+}
+
 export async function updateReport(
-  db: Db,
+  svc: Services,
   actor: Actor,
   id: string,
   input: Partial<ReportInput>,
 ): Promise<ReportWithVersions> {
+  const { db } = svc;
   const current = await getReport(db, id);
   const defaultLanguage = input.defaultLanguage ?? current.defaultLanguage;
   const versions =
@@ -114,7 +124,10 @@ export async function updateReport(
       : []),
     auditInsert(db, actor, { action: "report.update", targetType: "report", targetId: id }),
   ]);
-  return getReport(db, id);
+  const updated = await getReport(db, id);
+  if (current.status === "published")
+    await svc.pages.purge([...publicPathsOf(current), ...publicPathsOf(updated)]);
+  return updated;
 }
 
 export async function getReport(db: Db, id: string): Promise<ReportWithVersions> {
@@ -127,13 +140,14 @@ export async function getReport(db: Db, id: string): Promise<ReportWithVersions>
 }
 
 export async function publishReport(
-  db: Db,
+  svc: Services,
   actor: Actor,
   id: string,
   embargoUntil: Date | null,
   now = new Date(),
 ): Promise<ReportWithVersions> {
-  await getReport(db, id);
+  const { db } = svc;
+  const current = await getReport(db, id);
   await runBatch(db, [
     db
       .update(reports)
@@ -146,7 +160,30 @@ export async function publishReport(
       detail: { embargo: Boolean(embargoUntil) },
     }),
   ]);
+  await svc.pages.purge(publicPathsOf(current));
   return getReport(db, id);
+}
+
+/** How far back the cron looks for ended embargoes: several runs, in case one is missed. */
+const EMBARGO_LOOKBACK_MS = 5 * 60 * 1000;
+
+/**
+ * Cron: the pages of reports whose embargo ended in the last few minutes are purged, so
+ * they open on time rather than when the cached pages expire. Purging again is harmless.
+ */
+export async function purgeEndedEmbargoes(svc: Services, now: Date): Promise<number> {
+  const ended = await svc.db
+    .select({ slug: reports.slug })
+    .from(reports)
+    .where(
+      and(
+        eq(reports.status, "published"),
+        gt(reports.embargoUntil, new Date(now.getTime() - EMBARGO_LOOKBACK_MS)),
+        lte(reports.embargoUntil, now),
+      ),
+    );
+  if (ended.length > 0) await svc.pages.purge(ended.flatMap(publicPathsOf));
+  return ended.length;
 }
 
 export function listReports(db: Db) {

@@ -142,7 +142,7 @@ workshopAdminPages.post(
       c,
       back,
       async () => {
-        await publishWorkshop(c.var.services.db, c.var.actor, c.req.param("id"));
+        await publishWorkshop(c.var.services, c.var.actor, c.req.param("id"));
         return redirectWithNotice(c, back, "Published.");
       },
       ["conflict"],

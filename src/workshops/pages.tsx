@@ -224,7 +224,7 @@ export function WorkshopPage({
 }
 
 workshopPages.get("/:slug", async (c) => {
-  const workshop = await getPublishedBySlug(c.var.services.db, c.req.param("slug"));
+  const workshop = await getPublishedBySlug(c.var.services.reads, c.req.param("slug"));
   return c.html(
     <WorkshopPage
       workshop={workshop}

@@ -227,7 +227,7 @@ workshopApi.openapi(
   }),
   async (c) =>
     c.json(
-      workshopJson(await publishWorkshop(c.var.services.db, c.var.actor, c.req.valid("param").id)),
+      workshopJson(await publishWorkshop(c.var.services, c.var.actor, c.req.valid("param").id)),
       200,
     ),
 );

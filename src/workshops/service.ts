@@ -189,6 +189,14 @@ export function listUpcoming(db: Db, now: Date, limit = 20) {
   });
 }
 
+/**
+ * The public pages that show a workshop: its own page and the home page (its card and seat
+ * badge). Purged whenever either could change (src/cache/pages.ts).
+ */
+export function publicPathsOf(workshop: Pick<Workshop, "slug">): string[] {
+  return ["/", `/workshops/${workshop.slug}`];
+}
+
 export async function getPublishedBySlug(db: Db, slug: string): Promise<Workshop> {
   const workshop = await db.query.workshops.findFirst({ where: eq(workshops.slug, slug) });
   if (!workshop || workshop.status === "draft") throw notFound("No such workshop.");
@@ -332,6 +340,8 @@ export async function updateWorkshop(
     throw error;
   }
   const updated = await getWorkshop(db, id);
+  if (updated.status !== "draft")
+    await svc.pages.purge([...publicPathsOf(current), ...publicPathsOf(updated)]);
   if (capacity !== undefined && capacity !== null && updated.capacity !== capacity) {
     throw conflict(
       `The capacity cannot be lower than the ${updated.confirmedCount} seats already confirmed.`,
@@ -371,7 +381,8 @@ export async function updateWorkshop(
   return updated;
 }
 
-export async function publishWorkshop(db: Db, actor: Actor, id: string): Promise<Workshop> {
+export async function publishWorkshop(svc: Services, actor: Actor, id: string): Promise<Workshop> {
+  const { db } = svc;
   const current = await getWorkshop(db, id);
   if (current.status === "cancelled") throw conflict("A cancelled workshop cannot be published.");
   if (current.status === "published") return current;
@@ -385,6 +396,7 @@ export async function publishWorkshop(db: Db, actor: Actor, id: string): Promise
     ),
     db.update(workshops).set({ status: "published", updatedAt: new Date() }).where(draft),
   ]);
+  await svc.pages.purge(publicPathsOf(current));
   return getWorkshop(db, id);
 }
 
@@ -412,6 +424,7 @@ export async function cancelWorkshop(svc: Services, actor: Actor, id: string): P
   ]);
   const workshop = await getWorkshop(db, id);
   if (changed.length === 0) return workshop;
+  await svc.pages.purge(publicPathsOf(workshop));
   const people = await registrationsWithStatus(db, id, [
     "pending_verification",
     ...ACTIVE_FOR_NOTICES,

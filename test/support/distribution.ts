@@ -3,15 +3,18 @@
 
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
+import { runBatch } from "../../src/db/client";
 import { distributions, subscribers, subscriberTopics, topics } from "../../src/db/schema";
 import { sendChunk } from "../../src/distributions/chunk";
+import { createDistribution } from "../../src/distributions/create";
 import { prepareStep } from "../../src/distributions/prepare";
 import type { Lang } from "../../src/i18n";
 import { newId } from "../../src/lib/tokens";
 import type { MailQueueMessage } from "../../src/mail/messages";
 import { Mailer } from "../../src/mail/outbox";
 import type { MailTransport } from "../../src/mail/transport";
-import { type Services, settingsFrom } from "../../src/services";
+import { BUILT_IN_OWNER } from "../../src/organisers/service";
+import { createServices, type Services } from "../../src/services";
 import { ADMIN, db, json } from "./helpers";
 
 export interface Queued {
@@ -46,11 +49,10 @@ export function engine(queue: RecordingQueue): Services {
   const recording = queue as unknown as Queue<MailQueueMessage>;
   const database = db();
   return {
+    ...createServices(env),
     db: database,
     queue: recording,
     mailer: new Mailer(database, recording),
-    settings: settingsFrom(env),
-    now: () => new Date(),
   };
 }
 
@@ -120,24 +122,30 @@ export async function seedSubscribers(
     name?: string;
   }[],
 ) {
-  const ids: string[] = [];
-  for (const s of specs) {
-    const id = newId("sub");
-    ids.push(id);
-    await db()
-      .insert(subscribers)
-      .values({
-        id,
-        email: s.email,
-        name: s.name ?? s.email.split("@")[0]!,
-        language: s.language ?? "en",
-        status: s.status ?? "active",
-        consentSource: "import",
-      });
-    for (const topicId of s.topicIds ?? [])
-      await db().insert(subscriberTopics).values({ subscriberId: id, topicId });
-  }
-  return ids;
+  const rows = specs.map((s) => ({
+    id: newId("sub"),
+    email: s.email,
+    name: s.name ?? s.email.split("@")[0]!,
+    language: s.language ?? "en",
+    status: s.status ?? "active",
+    consentSource: "import" as const,
+  }));
+  const links = specs.flatMap((s, i) =>
+    (s.topicIds ?? []).map((topicId) => ({ subscriberId: rows[i]!.id, topicId })),
+  );
+  // Ten rows a statement keeps each under D1's 100 bound parameters; one batch per 50.
+  const statements = [
+    ...slices(rows, 10).map((part) => db().insert(subscribers).values(part)),
+    ...slices(links, 10).map((part) => db().insert(subscriberTopics).values(part)),
+  ];
+  for (const part of slices(statements, 50)) await runBatch(db(), part);
+  return rows.map((r) => r.id);
+}
+
+function slices<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
 }
 
 export async function publishedReport(extra: Record<string, unknown> = {}) {
@@ -167,4 +175,24 @@ export async function publishedReport(extra: Record<string, unknown> = {}) {
   const report = (await res.json()) as { id: string; slug: string };
   await json(`/api/v1/reports/${report.id}/publish`, "POST", {}, ADMIN);
   return report;
+}
+
+/**
+ * A distribution of a published report to `count` new subscribers of a new topic, created
+ * on the recording queue (nothing sent yet).
+ */
+export async function distributionTo(count: number, options: { language?: Lang } = {}) {
+  const t = await topic(`t-${Math.random().toString(36).slice(2, 8)}`);
+  const addresses = Array.from(
+    { length: count },
+    (_, i) => `r${i}.${Math.random().toString(36).slice(2, 7)}@example.org`,
+  );
+  await seedSubscribers(
+    addresses.map((email) => ({ email, language: options.language, topicIds: [t.id] })),
+  );
+  const report = await publishedReport();
+  const queue = new RecordingQueue();
+  const ctx = engine(queue);
+  const d = await createDistribution(ctx, BUILT_IN_OWNER, report.id, { topics: [t.slug] });
+  return { queue, ctx, distributionId: d.id, addresses };
 }

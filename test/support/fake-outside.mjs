@@ -17,13 +17,14 @@
 // (`http://fake-resend.test/<ns>/emails`), so test files running at once do not collide.
 // Control: POST /__control/<ns>/faults {faults?, randomFaults?, rateLimitPerSecond?}
 // · GET /__control/<ns>/state[?summary=1] · POST /__control/<ns>/reset.
+// `createFakeResend({ rateLimitPerSecond })` gives every namespace that limit from the start.
 
-function newNamespace() {
+function newNamespace(rateLimitPerSecond = 0) {
   return {
     faults: [],
     randomFaults: null,
     injected: [],
-    rateLimitPerSecond: 0,
+    rateLimitPerSecond,
     windowStart: 0,
     windowCount: 0,
     calls: [],
@@ -46,7 +47,7 @@ export function createFakeResend(options = {}) {
   const keepBodies = options.keepBodies ?? true;
   const namespaces = new Map();
   const ns = (name) => {
-    if (!namespaces.has(name)) namespaces.set(name, newNamespace());
+    if (!namespaces.has(name)) namespaces.set(name, newNamespace(options.rateLimitPerSecond));
     return namespaces.get(name);
   };
 
@@ -223,6 +224,9 @@ export function createFakeResend(options = {}) {
     return {
       calls: state.calls.length,
       acceptedCalls: state.calls.filter((c) => c.status === 200 && !c.replay).length,
+      rateLimited: state.calls.filter((c) => c.status === 429).length,
+      firstCallAt: state.calls[0]?.at ?? null,
+      lastCallAt: state.calls.at(-1)?.at ?? null,
       replays: state.calls.filter((c) => c.replay).length,
       delivered: state.delivered.length,
       recipients: perRecipient.size,

@@ -9,6 +9,8 @@ export interface FakeState {
     recipients: string[];
     status: number;
     replay: boolean;
+    /** When the call arrived (the fake's clock, ms). */
+    at: number;
   }[];
   delivered: {
     to: string;
@@ -34,6 +36,13 @@ export function fakeResend(name = `ns${Math.random().toString(36).slice(2, 10)}`
     baseUrl: base,
     async inject(...faults: Fault[]) {
       await fetch(`${control}/faults`, { method: "POST", body: JSON.stringify({ faults }) });
+    },
+    /** Refuses calls beyond this many a second, with a 429 and retry-after, like Resend. */
+    async limit(rateLimitPerSecond: number) {
+      await fetch(`${control}/faults`, {
+        method: "POST",
+        body: JSON.stringify({ rateLimitPerSecond }),
+      });
     },
     async state(): Promise<FakeState> {
       return (await fetch(`${control}/state`)).json();

@@ -108,16 +108,18 @@ export async function startApp({
   return { mf, url: url.toString().replace(/\/$/, ""), db };
 }
 
-export async function startBaseline() {
-  const scriptPath = bundle("bench/baseline/wrangler.toml", "bench/.build/baseline", "hello.ts");
+/** A bare Worker from bench/baseline/, bundled and run like the app. */
+async function startBare(name, configPath, main, options = {}) {
+  const scriptPath = bundle(configPath, `bench/.build/${name}`, main);
   const mf = new Miniflare({
     workers: [
       {
-        name: "baseline",
+        name,
         scriptPath,
         modules: true,
         compatibilityDate: "2026-08-01",
         compatibilityFlags: ["nodejs_compat"],
+        ...options,
       },
     ],
     port: 0,
@@ -125,4 +127,36 @@ export async function startBaseline() {
   });
   const url = await mf.ready;
   return { mf, url: url.toString().replace(/\/$/, "") };
+}
+
+export function startBaseline() {
+  return startBare("baseline", "bench/baseline/wrangler.toml", "hello.ts");
+}
+
+/**
+ * The registration baseline (bench/baseline/registration.ts): a bare Worker doing a
+ * registration's minimum on the app's tables (the app's migrations, one published workshop).
+ */
+export async function startRegistrationBaseline() {
+  const bare = await startBare(
+    "baseline-registration",
+    "bench/baseline/registration.toml",
+    "registration.ts",
+    {
+      d1Databases: { DB: "bench-baseline-db" },
+      queueProducers: { MAIL_QUEUE: { queueName: "bench-baseline-mail" } },
+    },
+  );
+  const db = await bare.mf.getD1Database("DB");
+  for (const statement of migrationStatements()) await db.prepare(statement).run();
+  const workshopId = "wks_baseline";
+  const start = Date.now() + 20 * 86_400_000;
+  await db
+    .prepare(
+      `INSERT INTO workshops (id, slug, title, starts_at, ends_at, timezone, registration_mode, questions, invitation_reminder_days, status, capacity)
+       VALUES (?, 'baseline', 'Baseline', ?, ?, 'UTC', 'open', '[]', '[]', 'published', 10)`,
+    )
+    .bind(workshopId, start, start + 4 * 3600_000)
+    .run();
+  return { ...bare, db, workshopId };
 }
