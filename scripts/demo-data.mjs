@@ -125,6 +125,15 @@ export function demoDataSql(now) {
       online_url: "https://meet.example.org/briefing",
       capacity: null,
     }),
+    // Workshop teams: the demo organiser runs two workshops, the door desk staffs one. The
+    // owner sees everything without being on a team.
+    ...[
+      ["wks_demowater", "org_demoorganiser", "organiser"],
+      ["wks_demolocal", "org_demoorganiser", "organiser"],
+      ["wks_demowater", "org_demodoor", "door"],
+    ].map(([workshop_id, organiser_id, role]) =>
+      insert("workshop_members", { workshop_id, organiser_id, role, created_at: at }),
+    ),
   ];
   statements.push(
     insert("topics", {
