@@ -21,6 +21,7 @@ import {
   call,
   cookieFor,
   db,
+  delivered,
   json,
   organiserWithRole,
   tokenFromEmail,
@@ -155,9 +156,11 @@ describe("check-in", () => {
   it("works from the QR code in the confirmation email, which is not the manage token", async () => {
     const w = await createWorkshop();
     const person = await addPerson(w.id);
-    const email = (await db().query.emails.findFirst({
-      where: and(eq(emails.to, person.email), eq(emails.kind, "workshop:confirmed")),
-    }))!;
+    const email = await delivered(
+      (await db().query.emails.findFirst({
+        where: and(eq(emails.to, person.email), eq(emails.kind, "workshop:confirmed")),
+      }))!,
+    );
     expect(email.attachments.map((a) => a.filename)).toEqual(["workshop.ics"]);
     const manage = await tokenFromEmail(person.email, "workshop:confirmed");
     const checkins = await db()
@@ -166,7 +169,7 @@ describe("check-in", () => {
       .where(and(eq(accessTokens.subjectId, person.id), eq(accessTokens.purpose, "checkin")));
     expect(checkins).toHaveLength(1);
     // The QR is drawn as a table of cells in the HTML part.
-    expect(email.html).toContain("background-color:#000000");
+    expect(email.html).toContain('bgcolor="#000000"');
     expect((await json("/api/v1/check-in", "POST", { token: manage }, ADMIN)).status).toBe(404);
   });
 });
@@ -349,9 +352,11 @@ describe("calendar files", () => {
     expect(updated.sequence).toBeGreaterThan(event.sequence);
     expect(updated.startDate.toJSDate().toISOString()).toBe("2027-05-04T07:00:00.000Z");
     // And the participant was sent the update with a calendar file.
-    const notice = (await db().query.emails.findFirst({
-      where: and(eq(emails.to, person.email), eq(emails.kind, "workshop:workshop_updated")),
-    }))!;
+    const notice = await delivered(
+      (await db().query.emails.findFirst({
+        where: and(eq(emails.to, person.email), eq(emails.kind, "workshop:workshop_updated")),
+      }))!,
+    );
     expect(notice.attachments[0]!.contentType).toBe("text/calendar");
   });
 });
@@ -478,8 +483,41 @@ describe("messages", () => {
     expect(await res.json()).toEqual({ recipients: 1 });
     const sent = await db().select().from(emails).where(eq(emails.kind, "workshop:message"));
     expect(sent.map((e) => e.to)).toEqual([a.email]);
-    expect(sent[0]!.text).toContain("Hello Alpha");
-    expect(sent[0]!.text).toContain("We moved to Hall C.");
+    const mail = await delivered(sent[0]!);
+    expect(mail.text).toContain("Hello Alpha");
+    expect(mail.text).toContain("We moved to Hall C.");
+  });
+
+  it("are rendered once per language and personalised by substitution, names escaped", async () => {
+    const w = await createWorkshop();
+    const people = [
+      await addPerson(w.id, { name: "Alpha" }),
+      await addPerson(w.id, { name: `<b>Beta</b> & "Co"` }),
+      await addPerson(w.id, { name: "Gamma", language: "ar" }),
+    ];
+    await json(
+      `/api/v1/workshops/${w.id}/messages`,
+      "POST",
+      { subject: "Agenda", body: "The agenda is attached.", statuses: ["confirmed"] },
+      ADMIN,
+    );
+    const rows = await db().select().from(emails).where(eq(emails.kind, "workshop:message"));
+    const mine = rows.filter((r) => people.some((p) => p.email === r.to));
+    // One set of props per language: only the greeting differs, and it is a placeholder.
+    const props = new Set(mine.map((r) => JSON.stringify(r.props!.props)));
+    expect(props.size).toBe(2);
+    const mails = await Promise.all(mine.map(delivered));
+    const to = (email: string) => mails.find((m) => m.to === email)!;
+    expect(to(people[0]!.email).text).toContain("Hello Alpha");
+    expect(to(people[1]!.email).html).toContain("&#60;b&#62;Beta&#60;/b&#62; &#38; &#34;Co&#34;");
+    expect(to(people[1]!.email).html).not.toContain("<b>Beta");
+    expect(to(people[2]!.email).html).toContain('dir="rtl"');
+    expect(to(people[2]!.email).text).toContain("Gamma");
+    // Apart from the greeting, the English emails are the same bytes.
+    const strip = (html: string, name: string) => html.replace(name, "");
+    expect(strip(to(people[0]!.email).html, "Hello Alpha")).toBe(
+      strip(to(people[1]!.email).html, "Hello &#60;b&#62;Beta&#60;/b&#62; &#38; &#34;Co&#34;"),
+    );
   });
 });
 

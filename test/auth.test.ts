@@ -9,6 +9,7 @@ import {
   call,
   cookieFor,
   db,
+  delivered,
   form,
   json,
   ORIGIN,
@@ -21,12 +22,13 @@ import {
 async function requestLink(email: string): Promise<string> {
   const res = await form("/admin/sign-in", { email });
   expect(res.status).toBe(303);
-  const sent = await db().query.emails.findFirst({
+  const recorded = await db().query.emails.findFirst({
     where: and(eq(emails.to, email), eq(emails.kind, "sign-in")),
   });
-  expect(sent, "sign-in email recorded in the outbox").toBeDefined();
+  expect(recorded, "sign-in email recorded in the outbox").toBeDefined();
+  const sent = await delivered(recorded!);
   // The link's path, requested on the test origin (APP_URL is a local address in tests).
-  const url = sent!.text.match(/\/admin\/sign-in\/[A-Za-z0-9_-]+/)?.[0];
+  const url = sent.text.match(/\/admin\/sign-in\/[A-Za-z0-9_-]+/)?.[0];
   expect(url).toBeDefined();
   return url!;
 }

@@ -1,8 +1,9 @@
 // The outbox: an email is first a row in D1, then a queue message carrying its id.
-// A request never waits on the provider; the consumer does the sending.
+// A request never waits on the provider and never renders: it records which template to
+// render with what (src/mail/render.ts); the consumer renders and sends.
 import { and, count, inArray, lt } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { emails, type StoredAttachment } from "../db/schema";
+import { type EmailContent, emails } from "../db/schema";
 import { statusesFrom } from "../lib/state-machine";
 import { headerSafe } from "../lib/text";
 import { newId } from "../lib/tokens";
@@ -24,15 +25,16 @@ export const EMAIL_TRANSITIONS: Record<EmailStatus, readonly EmailStatus[]> = {
 export const emailMayMoveTo = (to: EmailStatus) =>
   inArray(emails.status, statusesFrom(EMAIL_TRANSITIONS, to));
 
-interface EmailToSend {
+export interface EmailToSend {
   to: string;
   subject: string;
-  html: string;
-  text: string;
-  /** What it is for: `sign-in`, `registration-confirmed`, … */
+  /** What it is for: `sign-in`, `workshop:confirmed`, … */
   kind: string;
   headers?: Record<string, string>;
-  attachments?: StoredAttachment[];
+  /** The template's name (emails/index.ts; `templateEmail` there checks the props). */
+  template: string;
+  /** What the consumer renders it from: props, this recipient's placeholder values, files. */
+  content: EmailContent;
 }
 
 /** After this long without progress, a queued email's message is presumed lost. */
@@ -60,10 +62,13 @@ export class Mailer {
       id,
       to: headerSafe(email.to),
       subject: headerSafe(email.subject),
-      html: email.html,
-      text: email.text,
+      template: email.template,
+      props: email.content,
+      // Filled by the consumer only if a retry needs its render (src/mail/consumer.ts).
+      html: "",
+      text: "",
       headers,
-      attachments: email.attachments ?? [],
+      attachments: [],
       kind: email.kind,
       status: "queued",
       nextAttemptAt: new Date(),

@@ -1,8 +1,7 @@
 // Subscribers: double opt-in, topics and language, one-click unsubscribe, export, erasure,
 // organiser import. The answer to "subscribe" never says whether an address is known.
 import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
-import { createElement } from "react";
-import NoticeEmail from "../../emails/notice";
+import { templateEmail } from "../../emails";
 import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
@@ -23,7 +22,6 @@ import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
-import { renderEmail } from "../mail/render";
 import type { Services } from "../services";
 import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
 
@@ -112,20 +110,19 @@ async function isSuppressed(db: Db, email: string): Promise<boolean> {
 async function promptEmail(ctx: Services, subscriber: Subscriber, kind: "confirm" | "exists") {
   const t = dictionary(subscriber.language).subscribers;
   const url = `${ctx.settings.appUrl}/s/${await manageToken(ctx.settings.tokenSecret, subscriber.id)}`;
-  const rendered = await renderEmail(
-    createElement(NoticeEmail, {
-      lang: subscriber.language,
-      preview: kind === "confirm" ? t.confirmSubject : t.existsSubject,
-      heading: kind === "confirm" ? t.confirmHeading : t.existsHeading,
-      paragraphs: [kind === "confirm" ? t.confirmText : t.existsText],
-      action: { label: kind === "confirm" ? t.confirmAction : t.manageAction, url },
-    }),
-  );
   return ctx.mailer.outboxInsert({
     to: subscriber.email,
     subject: kind === "confirm" ? t.confirmSubject : t.existsSubject,
     kind: `subscriber:${kind}`,
-    ...rendered,
+    ...templateEmail("notice", {
+      props: {
+        lang: subscriber.language,
+        preview: kind === "confirm" ? t.confirmSubject : t.existsSubject,
+        heading: kind === "confirm" ? t.confirmHeading : t.existsHeading,
+        paragraphs: [kind === "confirm" ? t.confirmText : t.existsText],
+        action: { label: kind === "confirm" ? t.confirmAction : t.manageAction, url },
+      },
+    }),
   });
 }
 

@@ -1,9 +1,14 @@
 // Small helpers for tests that talk to the Worker as a client would.
 import { env, exports as workerExports } from "cloudflare:workers";
+import { and, desc, eq } from "drizzle-orm";
+import { TEMPLATES, templateEmail } from "../../emails";
 import type { Role } from "../../src/access/roles";
 import { createDb } from "../../src/db/client";
-import { sessions } from "../../src/db/schema";
+import { emails, mailboxMessages, sessions } from "../../src/db/schema";
 import { newId, newSecret, sha256Hex } from "../../src/lib/tokens";
+import { emailIdempotencyKey } from "../../src/mail/consumer";
+import type { EmailToSend } from "../../src/mail/outbox";
+import { renderContent } from "../../src/mail/render";
 import {
   BUILT_IN_OWNER,
   createOrganiser,
@@ -111,14 +116,60 @@ export async function cookieFor(organiserId: string): Promise<string> {
   return `__Host-session=${token}`;
 }
 
-/** The newest outbox email to an address (optionally of one kind). */
+type OutboxEmail = typeof emails.$inferSelect;
+
+/** A small email to record in tests: the notice template with one paragraph. */
+export function simpleEmail(overrides: Partial<EmailToSend> = {}): EmailToSend {
+  return {
+    to: uniqueEmail("rcpt"),
+    subject: "Hello",
+    kind: "test",
+    ...templateEmail("notice", {
+      props: { lang: "en", preview: "Hello", heading: "Hello", paragraphs: ["Hello there"] },
+    }),
+    ...overrides,
+  };
+}
+
+/**
+ * An outbox email as it went out. Requests record only what to render; the real queue
+ * consumer renders and delivers it to the dev mailbox, so this waits for that delivery and
+ * gives the row with the parts the dev mailbox received (the bytes sent) and its files. An
+ * email that failed instead is an error with its reason.
+ */
+export async function delivered(email: OutboxEmail) {
+  const message = await eventually(async () => {
+    const row = await db().query.emails.findFirst({ where: eq(emails.id, email.id) });
+    if (row?.status === "failed") throw new Error(`email ${email.id} failed: ${row.lastError}`);
+    return db().query.mailboxMessages.findFirst({
+      where: and(
+        eq(mailboxMessages.idempotencyKey, emailIdempotencyKey(email.id)),
+        eq(mailboxMessages.to, email.to),
+      ),
+    });
+  });
+  // The files are not kept by the dev mailbox: they come from rendering the row again, which
+  // gives the very parts that were sent (checked on the HTML and text).
+  const parts = email.template
+    ? await renderContent(TEMPLATES, email.template, email.props!)
+    : { html: email.html, text: email.text, attachments: email.attachments };
+  if (parts.html !== message.html || parts.text !== message.text)
+    throw new Error(`email ${email.id} was sent with other parts than its render`);
+  if (
+    parts.attachments.map((a) => a.filename).join() !==
+    message.attachments.map((a) => a.filename).join()
+  )
+    throw new Error(`email ${email.id} was sent with other files than its render`);
+  return { ...email, html: message.html, text: message.text, attachments: parts.attachments };
+}
+
+/** The newest outbox email to an address (optionally of one kind), as delivered. */
 export async function latestEmail(to: string, kind?: string) {
-  const { emails } = await import("../../src/db/schema");
-  const { and, desc, eq } = await import("drizzle-orm");
-  return db().query.emails.findFirst({
+  const email = await db().query.emails.findFirst({
     where: and(eq(emails.to, to), kind ? eq(emails.kind, kind) : undefined),
     orderBy: [desc(emails.createdAt)],
   });
+  return email ? delivered(email) : undefined;
 }
 
 /** The token of the first `/{prefix}/{token}` link in the newest email of that kind. */
@@ -132,4 +183,25 @@ export async function tokenFromEmail(
   const match = email.text.match(new RegExp(`/${prefix}/([A-Za-z0-9_-]{20,})`));
   if (!match) throw new Error(`no /${prefix}/ link in the ${kind} email to ${to}`);
   return match[1]!;
+}
+
+/** `tokenFromEmail` for many addresses at once: one wait for all their emails to go out. */
+export async function tokensFromEmails(
+  addresses: string[],
+  kind: string,
+  prefix: "r" | "i" | "s" | "u" = "r",
+): Promise<string[]> {
+  const { inArray, count, ne } = await import("drizzle-orm");
+  // D1 binds at most 100 parameters per statement.
+  for (let i = 0; i < addresses.length; i += 90) {
+    const some = addresses.slice(i, i + 90);
+    await eventually(async () => {
+      const [waiting] = await db()
+        .select({ n: count() })
+        .from(emails)
+        .where(and(inArray(emails.to, some), eq(emails.kind, kind), ne(emails.status, "sent")));
+      return waiting!.n === 0;
+    }, 60_000);
+  }
+  return Promise.all(addresses.map((to) => tokenFromEmail(to, kind, prefix)));
 }
