@@ -28,6 +28,17 @@ export default defineConfig(async () => {
           // The outside world: every outbound fetch goes to a fake Resend (and later a fake
           // Turnstile), a small worker of its own rather than patched internals.
           outboundService: "fake-outside",
+          // The consumer renders every email, and tests wait for it: deliver at once rather
+          // than after wrangler.toml's one-second batch window.
+          queueConsumers: {
+            "workshops-mail": {
+              maxBatchSize: 10,
+              maxBatchTimeout: 0,
+              maxRetries: 5,
+              deadLetterQueue: "workshops-mail-dlq",
+            },
+            "workshops-mail-dlq": { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 2 },
+          },
           workers: [
             {
               name: "fake-outside",

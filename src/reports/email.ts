@@ -1,7 +1,8 @@
 // A report as an email: each language version rendered once (React Email) with
 // placeholders for the recipient's name and unsubscribe link, then personalised by
 // substitution. A distribution stores these renders (its chunks stay byte-identical across
-// retries); previews and test sends use them directly.
+// retries) and previews show them; a test send is an outbox email with the same props and
+// placeholders, rendered by the queue consumer.
 import { createElement } from "react";
 import { templateEmail } from "../../emails";
 import ReportEmail, {
