@@ -23,6 +23,21 @@ const CAPACITY = 10;
 // token would only read its status): warm-up and run, at up to 500 a second.
 const VERIFY_TOKENS = Number(process.env.BENCH_VERIFY_TOKENS ?? (DURATION + 2) * 500);
 
+/** An email's text as the queue consumer delivered it to the dev mailbox (it renders there). */
+async function deliveredText(app, to, kind) {
+  for (let tries = 0; tries < 200; tries++) {
+    const row = await app.db
+      .prepare(
+        "SELECT m.text FROM emails e JOIN mailbox_messages m ON m.idempotency_key = 'email/' || e.id WHERE e.to_address = ? AND e.kind = ?",
+      )
+      .bind(to, kind)
+      .first();
+    if (row) return row.text;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no ${kind} email delivered to ${to}`);
+}
+
 const average = (xs, key) => xs.reduce((sum, x) => sum + x[key], 0) / xs.length;
 
 async function costs(app, workshop, existing) {
@@ -36,10 +51,7 @@ async function costs(app, workshop, existing) {
     });
     if (reg.status !== 202) throw new Error(`registration answered ${reg.status}`);
     samples.register.push(cost(reg));
-    const { text } = await app.db
-      .prepare("SELECT text FROM emails WHERE to_address = ? AND kind = 'workshop:verify'")
-      .bind(email)
-      .first();
+    const text = await deliveredText(app, email, "workshop:verify");
     const token = text.match(/\/r\/([A-Za-z0-9_-]{43})/)[1];
     const verify = await fetch(`${app.url}/api/v1/public/registrations/${token}/verify`, {
       method: "POST",

@@ -4,6 +4,7 @@
 // notice is a set of strings, not a template of its own.
 import { Button, Heading, Section, Text } from "@react-email/components";
 import type { Lang } from "../src/i18n";
+import { qrTable } from "../src/lib/qr";
 import { EmailLayout, styles } from "./components/layout";
 
 export interface NoticeEmailProps {
@@ -14,44 +15,12 @@ export interface NoticeEmailProps {
   action?: { label: string; url: string };
   /** Label/value rows: date, place, status. */
   details?: { label: string; value: string }[];
-  /** A QR code as a module matrix, drawn as a table (no image for clients to block). */
-  qr?: { matrix: boolean[][]; caption: string };
+  /**
+   * A QR code as an HTML table (`qrTable`, src/lib/qr.ts: no image for clients to block). The
+   * consumer passes a placeholder here and puts each recipient's code in its place.
+   */
+  qr?: { html: string; caption: string };
   footnote?: string;
-}
-
-function QrTable({ matrix }: { matrix: boolean[][] }) {
-  const cell = 4;
-  // Each module keyed by its coordinates: the matrix never reorders.
-  const rows = matrix.map((row, y) => ({
-    id: `r${y}`,
-    cells: row.map((dark, x) => ({ id: `m${y}.${x}`, dark })),
-  }));
-  return (
-    <table
-      cellPadding={0}
-      cellSpacing={0}
-      role="presentation"
-      style={{ borderCollapse: "collapse", margin: "8px 0" }}
-    >
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.id}>
-            {row.cells.map((m) => (
-              <td
-                key={m.id}
-                style={{
-                  width: cell,
-                  height: cell,
-                  padding: 0,
-                  backgroundColor: m.dark ? "#000000" : "#ffffff",
-                }}
-              />
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
 }
 
 export function NoticeEmail({
@@ -89,7 +58,9 @@ export function NoticeEmail({
       {qr ? (
         <Section style={{ margin: "24px 0 0" }}>
           <Text style={styles.small}>{qr.caption}</Text>
-          <QrTable matrix={qr.matrix} />
+          {/* Plain table markup built by qrTable (src/lib/qr.ts), never user text; biome.json
+              allows raw HTML in this template for it. */}
+          <div dangerouslySetInnerHTML={{ __html: qr.html }} />
         </Section>
       ) : null}
       {action ? <Text style={styles.small}>{action.url}</Text> : null}
@@ -109,11 +80,7 @@ NoticeEmail.PreviewProps = {
     { label: "المكان", value: "إسطنبول" },
   ],
   qr: {
-    matrix: [
-      [true, false, true],
-      [false, true, false],
-      [true, false, true],
-    ],
+    html: qrTable("http://localhost:8787/admin/check-in/preview"),
     caption: "أظهر هذا الرمز عند الدخول.",
   },
 } satisfies NoticeEmailProps;

@@ -1,6 +1,8 @@
 // Queue entry: every message on the mail queue (and its dead-letter queue) is dispatched to
-// the feature that owns its kind. Each message is acked or retried on its own, so one bad
-// message never holds back the rest of the batch.
+// the feature that owns its kind; outbox emails are rendered with the templates of emails/.
+// Each message is acked or retried on its own, so one bad message never holds back the rest
+// of the batch.
+import { TEMPLATES } from "../emails";
 import { sendChunk } from "./distributions/chunk";
 import { prepareStep } from "./distributions/prepare";
 import type { Env } from "./env";
@@ -32,6 +34,7 @@ const HANDLERS: { [K in MailQueueMessage["kind"]]: Handler<K> } = {
       await deliverEmail(
         svc.db,
         transport,
+        TEMPLATES,
         svc.settings.mailFrom,
         message.body.emailId,
         message.attempts,

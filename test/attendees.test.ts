@@ -21,6 +21,7 @@ import {
   call,
   cookieFor,
   db,
+  delivered,
   json,
   latestEmail,
   ORIGIN,
@@ -166,7 +167,7 @@ describe("check-in", () => {
       .where(and(eq(accessTokens.subjectId, person.id), eq(accessTokens.purpose, "checkin")));
     expect(checkins).toHaveLength(1);
     // The QR is drawn as a table of cells in the HTML part.
-    expect(email.html).toContain("background-color:#000000");
+    expect(email.html).toContain('bgcolor="#000000"');
     expect((await json("/api/v1/check-in", "POST", { token: manage }, ADMIN)).status).toBe(404);
   });
 });
@@ -499,6 +500,35 @@ describe("messages", () => {
     const received = (await latestEmail(a.email, "workshop:message"))!;
     expect(received.text).toContain("Hello Alpha");
     expect(received.text).toContain("We moved to Hall C.");
+  });
+
+  it("are rendered once per language and personalised by substitution, names escaped", async () => {
+    const w = await createWorkshop();
+    const people = [
+      await addPerson(w.id, { name: "Alpha" }),
+      await addPerson(w.id, { name: `<b>Beta</b> & "Co"` }),
+      await addPerson(w.id, { name: "Gamma", language: "ar" }),
+    ];
+    await json(
+      `/api/v1/workshops/${w.id}/messages`,
+      "POST",
+      { subject: "Agenda", body: "The agenda is attached.", statuses: ["confirmed"] },
+      ADMIN,
+    );
+    const rows = await db().select().from(emails).where(eq(emails.kind, "workshop:message"));
+    const mine = rows.filter((r) => people.some((p) => p.email === r.to));
+    const mails = await Promise.all(mine.map(delivered));
+    const to = (email: string) => mails.find((m) => m.to === email)!;
+    expect(to(people[0]!.email).text).toContain("Hello Alpha");
+    expect(to(people[1]!.email).html).toContain("&#60;b&#62;Beta&#60;/b&#62; &#38; &#34;Co&#34;");
+    expect(to(people[1]!.email).html).not.toContain("<b>Beta");
+    expect(to(people[2]!.email).html).toContain('dir="rtl"');
+    expect(to(people[2]!.email).text).toContain("Gamma");
+    // Apart from the greeting, the English emails are the same bytes.
+    const strip = (html: string, name: string) => html.replace(name, "");
+    expect(strip(to(people[0]!.email).html, "Hello Alpha")).toBe(
+      strip(to(people[1]!.email).html, "Hello &#60;b&#62;Beta&#60;/b&#62; &#38; &#34;Co&#34;"),
+    );
   });
 });
 

@@ -244,7 +244,10 @@ describe("reading the audit log", () => {
     );
     const bearer = { Authorization: `Bearer ${made.token}` };
     await ok(call(`/api/v1/workshops/${created.id}/invitations`, { headers: bearer }));
+    // D1 stamps rows with its own clock: leave a clear gap on either side of the boundary.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const before = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 50));
     await ok(call(`/api/v1/workshops/${created.id}/registrations`, { headers: bearer }));
 
     const hers = await readAll({ actor: rana.id });

@@ -7,39 +7,66 @@ import {
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { TEMPLATES, templateEmail } from "../emails";
 import { emails, mailboxMessages } from "../src/db/schema";
 import type { Env } from "../src/env";
 import worker from "../src/index";
 import { MINUTELY } from "../src/jobs/scheduled";
 import { deliverEmail } from "../src/mail/consumer";
 import type { MailQueueMessage } from "../src/mail/messages";
-import { Mailer } from "../src/mail/outbox";
+import { type EmailToSend, Mailer } from "../src/mail/outbox";
+import { calendarAttachment, renderContent } from "../src/mail/render";
 import { ResendTransport } from "../src/mail/resend";
 import { MAIL_MAX_ATTEMPTS } from "../src/mail/retry";
 import { fakeResend } from "./support/fake-resend";
-import { ADMIN, call, db, eventually, uniqueEmail } from "./support/helpers";
+import { ADMIN, call, db, eventually, simpleEmail, uniqueEmail } from "./support/helpers";
+
+const STAMP = new Date("2027-05-01T08:00:00Z");
+
+/** What the test emails are rendered from: a notice with a link and a calendar file. */
+const CONTENT = templateEmail("notice", {
+  props: {
+    lang: "en",
+    preview: "Your registration",
+    heading: "Hello there",
+    paragraphs: ["Hello there, see you soon."],
+  },
+  attachments: [
+    calendarAttachment(
+      "invite.ics",
+      [
+        {
+          uid: "reg_1@workshops.test",
+          sequence: 0,
+          title: "A workshop",
+          start: new Date("2027-05-03T07:00:00Z"),
+          end: new Date("2027-05-03T13:00:00Z"),
+        },
+      ],
+      { method: "publish", stamp: STAMP },
+    ),
+  ],
+});
 
 /** Records an email in the outbox without enqueueing it, so only the test delivers it. */
-async function outboxEmail(overrides: Partial<Parameters<Mailer["outboxInsert"]>[0]> = {}) {
+async function outboxEmail(overrides: Partial<EmailToSend> = {}) {
   const mailer = new Mailer(db(), env.MAIL_QUEUE);
   const { id, query } = mailer.outboxInsert({
     to: uniqueEmail("rcpt"),
     subject: "Your registration",
-    html: "<p>Hello <strong>there</strong></p>",
-    text: "Hello there",
     kind: "test",
     headers: {
       "List-Unsubscribe": "<https://workshops.test/u/abc>",
       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     },
-    attachments: [
-      { filename: "invite.ics", contentType: "text/calendar", content: btoa("BEGIN:VCALENDAR") },
-    ],
+    ...CONTENT,
     ...overrides,
   });
   await query;
   return id;
 }
+
+const rendered = () => renderContent(TEMPLATES, CONTENT.template, CONTENT.content);
 
 /**
  * Runs the real queue handler on a batch, as the queue would deliver it. getQueueResult
@@ -100,10 +127,12 @@ describe("dev mailbox", () => {
       }[];
     };
     expect(data).toHaveLength(1);
+    const { html, text } = await rendered();
+    expect(text).toContain("Hello there, see you soon.");
     expect(data[0]).toMatchObject({
       subject: "Your registration",
-      html: "<p>Hello <strong>there</strong></p>",
-      text: "Hello there",
+      html,
+      text,
       headers: {
         "List-Unsubscribe": "<https://workshops.test/u/abc>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -141,7 +170,7 @@ describe("dev mailbox", () => {
     expect(html.headers.get("x-frame-options")).toBe("SAMEORIGIN");
     // Every other page keeps the strict policy.
     expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
-    expect(await html.text()).toBe("<p>Hello <strong>there</strong></p>");
+    expect(await html.text()).toBe((await rendered()).html);
   });
 
   it("strips CR/LF from subjects and header values", async () => {
@@ -170,13 +199,7 @@ describe("dev mailbox", () => {
 
   it("goes end to end through the real queue consumer", async () => {
     const to = uniqueEmail("e2e");
-    await new Mailer(db(), env.MAIL_QUEUE).send({
-      to,
-      subject: "Through the queue",
-      html: "<p>x</p>",
-      text: "x",
-      kind: "test",
-    });
+    await new Mailer(db(), env.MAIL_QUEUE).send(simpleEmail({ to, subject: "Through the queue" }));
     const message = await eventually(() =>
       db().query.mailboxMessages.findFirst({ where: eq(mailboxMessages.to, to) }),
     );
@@ -303,9 +326,9 @@ describe("Resend transport through the consumer", () => {
     const id = await outboxEmail();
     await fake.inject({ delayMs: 1500 });
     const transport = new ResendTransport("re_test", fake.baseUrl, 200);
-    const first = await deliverEmail(db(), transport, env.MAIL_FROM, id, 1);
+    const first = await deliverEmail(db(), transport, TEMPLATES, env.MAIL_FROM, id, 1);
     expect(first.action).toBe("retry");
-    const second = await deliverEmail(db(), transport, env.MAIL_FROM, id, 2);
+    const second = await deliverEmail(db(), transport, TEMPLATES, env.MAIL_FROM, id, 2);
     expect(second.action).toBe("ack");
     const state = await fake.state();
     expect(state.delivered).toHaveLength(1);
@@ -385,6 +408,113 @@ describe("the outbox once an email is final", () => {
     expect(everything).not.toContain(token);
     expect(everything).not.toContain("Link Holder");
     expect((await call(`/r/${token}`)).status).toBe(200);
+  });
+});
+
+describe("rendering in the consumer", () => {
+  it("retries a template that throws with backoff, then records it as failed with the error, sending nothing", async () => {
+    const fake = fakeResend();
+    // A notice without paragraphs: the template throws when it maps them.
+    const id = await outboxEmail({
+      template: "notice",
+      content: { props: { lang: "en", preview: "Broken", heading: "Broken" } },
+    });
+    const delays: number[] = [];
+    for (let attempt = 1; attempt < MAIL_MAX_ATTEMPTS; attempt++) {
+      const result = await deliver([{ id: "m", emailId: id, attempts: attempt }], fake.env);
+      expect(result.explicitAcks).toEqual([]);
+      expect(result.retryMessages).toHaveLength(1);
+      delays.push(result.retryMessages[0]!.delaySeconds!);
+      const row = await emailRow(id);
+      expect(row).toMatchObject({ status: "queued", attempts: attempt });
+      expect(row.lastError).toMatch(/^rendering failed: .*map/);
+      expect(row.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    }
+    for (let i = 1; i < delays.length; i++)
+      expect(delays[i]!).toBeGreaterThanOrEqual(delays[i - 1]!);
+    expect(delays[0]!).toBeGreaterThanOrEqual(15);
+
+    const last = await deliver([{ id: "m", emailId: id, attempts: MAIL_MAX_ATTEMPTS }], fake.env);
+    expect(last.retryMessages).toHaveLength(1);
+    const row = await emailRow(id);
+    expect(row).toMatchObject({ status: "failed", attempts: MAIL_MAX_ATTEMPTS, html: "" });
+    expect(row.lastError).toMatch(/^rendering failed: .*map/);
+    // The dead-letter queue leaves that reason on record.
+    await deliver([{ id: "m", emailId: id, attempts: 1 }], fake.env, "workshops-mail-dlq");
+    expect((await emailRow(id)).lastError).toMatch(/^rendering failed/);
+    const state = await fake.state();
+    expect(state.calls).toHaveLength(0);
+  });
+
+  it("fails an email naming no known template the same way", async () => {
+    const id = await outboxEmail({ template: "no-such-template" });
+    await deliver([{ id: "m", emailId: id, attempts: MAIL_MAX_ATTEMPTS }]);
+    expect(await emailRow(id)).toMatchObject({
+      status: "failed",
+      lastError: 'rendering failed: no email template named "no-such-template"',
+    });
+  });
+
+  it("sends the same bytes on every retry: the render is stored when a retry is due", async () => {
+    const fake = fakeResend();
+    const id = await outboxEmail();
+    // Sent, but the answer is lost; then a 5xx; then accepted as a replay of the first.
+    await fake.inject({ sendThenStatus: 500 }, { status: 503 });
+    await deliver([{ id: "m", emailId: id, attempts: 1 }], fake.env);
+    const stored = await emailRow(id);
+    const expected = await rendered();
+    expect(stored).toMatchObject({ status: "queued", html: expected.html, text: expected.text });
+    expect(stored.attachments.map((a) => a.filename)).toEqual(["invite.ics"]);
+    await deliver([{ id: "m", emailId: id, attempts: 2 }], fake.env);
+    await deliver([{ id: "m", emailId: id, attempts: 3 }], fake.env);
+    const state = await fake.state();
+    // A payload that differed would have been answered 409 by the fake, as by Resend.
+    expect(state.calls.map((c) => c.status)).toEqual([500, 503, 200]);
+    expect(state.calls.map((c) => c.replay)).toEqual([false, false, true]);
+    expect(state.delivered).toHaveLength(1);
+    expect(await emailRow(id)).toMatchObject({ status: "sent" });
+  });
+
+  it("renders byte-identically when a crash lost the stored render", async () => {
+    const fake = fakeResend();
+    const id = await outboxEmail();
+    const transport = new ResendTransport("re_test", fake.baseUrl);
+    // The provider took it; the consumer died before recording anything.
+    await fake.inject({ sendThenStatus: 500 });
+    await deliverEmail(db(), transport, TEMPLATES, env.MAIL_FROM, id, 1);
+    await db().update(emails).set({ html: "", text: "", attachments: [] }).where(eq(emails.id, id));
+    const again = await deliverEmail(db(), transport, TEMPLATES, env.MAIL_FROM, id, 2);
+    expect(again.action).toBe("ack");
+    const state = await fake.state();
+    expect(state.calls.map((c) => c.replay)).toEqual([false, true]);
+    expect(state.delivered).toHaveLength(1);
+  });
+
+  it("still sends a row rendered when it was recorded, as it was stored", async () => {
+    const to = uniqueEmail("old");
+    const [row] = await db()
+      .insert(emails)
+      .values({
+        id: "eml_recorded_before",
+        to,
+        subject: "Rendered long ago",
+        html: "<p>Hello <strong>there</strong></p>",
+        text: "Hello there",
+        headers: {},
+        attachments: [],
+        kind: "test",
+        status: "queued",
+        nextAttemptAt: new Date(),
+      })
+      .returning();
+    await deliver([{ id: "m", emailId: row!.id, attempts: 1 }]);
+    const message = (await db().query.mailboxMessages.findFirst({
+      where: eq(mailboxMessages.to, to),
+    }))!;
+    expect(message).toMatchObject({
+      html: "<p>Hello <strong>there</strong></p>",
+      text: "Hello there",
+    });
   });
 });
 

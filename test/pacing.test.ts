@@ -14,7 +14,7 @@ import { transportFor } from "../src/mail/transports";
 import { settingsFrom } from "../src/services";
 import { distributionRow, distributionTo, drain, type Queued } from "./support/distribution";
 import { fakeResend } from "./support/fake-resend";
-import { db, uniqueEmail } from "./support/helpers";
+import { db, simpleEmail, uniqueEmail } from "./support/helpers";
 
 const account = () => `test:${Math.random().toString(36).slice(2, 10)}`;
 
@@ -168,15 +168,7 @@ describe("transactional email", () => {
     const mailer = new Mailer(db(), env.MAIL_QUEUE);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const { id, query } = mailer.outboxInsert({
-        to: uniqueEmail("paced"),
-        subject: "Your registration",
-        html: "<p>Hello</p>",
-        text: "Hello",
-        kind: "test",
-        headers: {},
-        attachments: [],
-      });
+      const { id, query } = mailer.outboxInsert(simpleEmail({ to: uniqueEmail("paced") }));
       await query;
       ids.push(id);
     }

@@ -5,6 +5,7 @@ import { createExecutionContext, createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { TEMPLATES } from "../emails";
 import {
   emails,
   INVITATION_STATUSES,
@@ -25,7 +26,7 @@ import type { MailTransport, SendOutcome } from "../src/mail/transport";
 import { mintToken } from "../src/registrations/tokens";
 import { SUBSCRIBER_TRANSITIONS, type SubscriberStatus } from "../src/subscribers/service";
 import { manageToken, unsubscribeToken } from "../src/subscribers/tokens";
-import { ADMIN, call, db, json, tokenFromEmail, uniqueEmail } from "./support/helpers";
+import { ADMIN, call, db, json, simpleEmail, tokenFromEmail, uniqueEmail } from "./support/helpers";
 import { postWebhook } from "./support/svix";
 import { createWorkshop } from "./support/workshops";
 
@@ -144,7 +145,7 @@ describe("email status machine", () => {
     (outcome: SendOutcome, n = 1) =>
     async (id: string) => {
       const transport = provider(outcome);
-      await deliverEmail(db(), transport, "Workshops <events@example.org>", id, n);
+      await deliverEmail(db(), transport, TEMPLATES, "Workshops <events@example.org>", id, n);
       return transport.sends > 0;
     };
 
@@ -179,13 +180,7 @@ describe("email status machine", () => {
   ];
 
   async function emailIn(status: EmailStatus): Promise<string> {
-    const { id, query } = new Mailer(db(), env.MAIL_QUEUE).outboxInsert({
-      to: uniqueEmail("rcpt"),
-      subject: "Hello",
-      html: "<p>Hello</p>",
-      text: "Hello",
-      kind: "test",
-    });
+    const { id, query } = new Mailer(db(), env.MAIL_QUEUE).outboxInsert(simpleEmail());
     await query;
     const into = paths.find((p) => p.to === status)!;
     if (status !== "queued") await into.run(id);

@@ -25,6 +25,7 @@ import {
   json,
   ORIGIN,
   organiserWithRole,
+  simpleEmail,
   tokenFromEmail,
   uniqueEmail,
 } from "./support/helpers";
@@ -37,13 +38,7 @@ describe("where mail may go", () => {
   it("without a Resend key, a public APP_URL holds mail queued instead of storing it", async () => {
     const to = uniqueEmail("held");
     const mailer = new Mailer(db(), env.MAIL_QUEUE);
-    const { id, query } = mailer.outboxInsert({
-      to,
-      subject: "Held",
-      html: "<p>x</p>",
-      text: "x",
-      kind: "test",
-    });
+    const { id, query } = mailer.outboxInsert(simpleEmail({ to, subject: "Held" }));
     await query;
     const batch = createMessageBatch<MailQueueMessage>("workshops-mail", [
       { id: "m1", timestamp: new Date(), attempts: 1, body: { kind: "email", emailId: id } },

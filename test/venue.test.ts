@@ -13,6 +13,7 @@ import {
   ADMIN,
   call,
   db,
+  delivered,
   form,
   json,
   latestEmail,
@@ -22,9 +23,14 @@ import {
 } from "./support/helpers";
 import { addPerson, createWorkshop } from "./support/workshops";
 
-/** Every email to `to`, newest first. */
-function emailsTo(to: string) {
-  return db().select().from(emails).where(eq(emails.to, to)).orderBy(desc(emails.createdAt));
+/** Every email to `to`, newest first, as delivered. */
+async function emailsTo(to: string) {
+  const rows = await db()
+    .select()
+    .from(emails)
+    .where(eq(emails.to, to))
+    .orderBy(desc(emails.createdAt));
+  return Promise.all(rows.map(delivered));
 }
 
 /** The calendar files attached to an email, decoded and unfolded (RFC 5545 §3.1). */
@@ -253,7 +259,7 @@ describe("a venue revealed before the start", () => {
     await cronAt(revealAt + 6 * 60_000);
     const sent = await reveals();
     expect(sent.map((e) => e.to).sort()).toEqual([en.email, ar.email].sort());
-    const mine = sent.find((e) => e.to === en.email)!;
+    const mine = await delivered(sent.find((e) => e.to === en.email)!);
     expect(mine.text).toContain("Hidden Hall, 7 Quiet Lane, Istanbul");
     expect(mine.text).toContain("https://meet.example.org/secret-room");
     expect(sent.find((e) => e.to === ar.email)!.subject).toContain("مكان انعقاد");

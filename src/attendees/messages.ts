@@ -1,15 +1,14 @@
 // Organisers email the participants of a workshop by status, through the mail pipeline.
 import { and, eq, inArray } from "drizzle-orm";
-import { createElement } from "react";
-import NoticeEmail from "../../emails/notice";
+import { templateEmail } from "../../emails";
 import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { runBatch } from "../db/client";
 import { type REGISTRATION_STATUSES, registrations } from "../db/schema";
 import { dictionary, fill } from "../i18n";
 import { reachable } from "../lib/forgotten";
-import { cleanText, escapeHtml } from "../lib/text";
-import { renderEmail } from "../mail/render";
+import { cleanText } from "../lib/text";
+import { placeholder } from "../mail/render";
 import type { Services } from "../services";
 import { getWorkshop } from "../workshops/service";
 
@@ -18,8 +17,8 @@ export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 const PER_BATCH = 50;
 
 /**
- * Each language is rendered once with a {name} placeholder, then personalised by
- * substitution per recipient: no per-recipient rendering.
+ * Recorded with one set of props per language and a greeting placeholder: the consumer
+ * renders each language once and personalises by substitution, never per recipient.
  */
 export async function messageParticipants(
   svc: Services,
@@ -49,31 +48,30 @@ export async function messageParticipants(
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter(Boolean);
-  const rendered = new Map<string, Awaited<ReturnType<typeof renderEmail>>>();
-  for (const lang of new Set(people.map((p) => p.language))) {
-    rendered.set(
-      lang,
-      await renderEmail(
-        createElement(NoticeEmail, {
-          lang,
-          preview: subject,
-          heading: workshop.title,
-          paragraphs: [NAME_SLOT, ...paragraphs],
-        }),
-      ),
-    );
-  }
   const ids: string[] = [];
   for (let i = 0; i < people.length; i += PER_BATCH) {
-    const chunk = people.slice(i, i + PER_BATCH).map((p) => {
-      const base = rendered.get(p.language)!;
-      const greeting = fill(dictionary(p.language).emails.messageGreeting, {
-        name: p.name || p.email,
-      });
-      const html = base.html.replace(NAME_SLOT, escapeHtml(greeting));
-      const text = base.text.replace(NAME_SLOT, greeting);
-      return mailer.outboxInsert({ to: p.email, subject, html, text, kind: "workshop:message" });
-    });
+    const chunk = people.slice(i, i + PER_BATCH).map((p) =>
+      mailer.outboxInsert({
+        to: p.email,
+        subject,
+        kind: "workshop:message",
+        // The same props for everyone in one language: the consumer renders them once and
+        // puts each greeting in place of the placeholder.
+        ...templateEmail("notice", {
+          props: {
+            lang: p.language,
+            preview: subject,
+            heading: workshop.title,
+            paragraphs: [GREETING, ...paragraphs],
+          },
+          slots: {
+            [GREETING]: fill(dictionary(p.language).emails.messageGreeting, {
+              name: p.name || p.email,
+            }),
+          },
+        }),
+      }),
+    );
     await runBatch(
       db,
       chunk.map((c) => c.query),
@@ -90,4 +88,4 @@ export async function messageParticipants(
   return people.length;
 }
 
-const NAME_SLOT = "\u2063NAME\u2063";
+const GREETING = placeholder("GREETING");

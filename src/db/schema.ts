@@ -118,6 +118,43 @@ export interface StoredAttachment {
   content: string;
 }
 
+/** A value put where its placeholder stands in a rendered email (src/mail/render.ts). */
+export type SlotValue =
+  /** Text: escaped in the HTML part, as it is in the text part. */
+  | string
+  /** A QR code of this text: a table in the HTML part, nothing in the text part. */
+  | { qr: string };
+
+/** A calendar file the consumer builds when it renders the email (src/lib/ics.ts). */
+export interface CalendarAttachmentSpec {
+  filename: string;
+  method: "publish" | "request" | "cancel";
+  /** DTSTAMP, fixed when the email is recorded, so every render of it is the same file. */
+  stamp: string;
+  events: {
+    uid: string;
+    sequence: number;
+    title: string;
+    description?: string;
+    start: string;
+    end: string;
+    location?: string | null;
+    url?: string;
+    cancelled?: boolean;
+  }[];
+}
+
+/**
+ * What the consumer renders an outbox email from: the template's props (the same for every
+ * recipient of a message in one language, with placeholders), each placeholder's value for
+ * this recipient, and the files to attach. Holds links with tokens: personal data.
+ */
+export interface EmailContent {
+  props: unknown;
+  slots?: Record<string, SlotValue>;
+  attachments?: CalendarAttachmentSpec[];
+}
+
 /** The outbox: one row per transactional email to send. The queue carries only its id. */
 export const emails = sqliteTable(
   "emails",
@@ -125,6 +162,14 @@ export const emails = sqliteTable(
     id: text("id").primaryKey(),
     to: text("to_address").notNull(),
     subject: text("subject").notNull(),
+    // What to render, for an email the consumer renders (every email recorded since
+    // templates moved to the consumer): the template's name (emails/index.ts) and what it is
+    // rendered from, in one column a purge can clear.
+    template: text("template"),
+    props: text("props", { mode: "json" }).$type<EmailContent>(),
+    // The rendered parts: empty until the consumer stores its render, which it does only
+    // when a send is to be retried, so that every retry sends the same bytes. Rows with no
+    // template (recorded before) were rendered when recorded.
     html: text("html").notNull(),
     text: text("text").notNull(),
     headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull(),

@@ -19,8 +19,14 @@ export interface CalendarEvent {
 
 export function calendarFile(
   events: CalendarEvent[],
-  options: { name?: string; method?: "publish" | "request" | "cancel" } = {},
+  options: {
+    name?: string;
+    method?: "publish" | "request" | "cancel";
+    /** DTSTAMP (when the file was made); fixed by callers that must rebuild the same file. */
+    stamp?: Date;
+  } = {},
 ): string {
+  const stamp = options.stamp ?? new Date();
   const calendar = ical({
     name: options.name ?? "Workshops",
     prodId: { company: "workshops", product: "workshops", language: "EN" },
@@ -39,7 +45,7 @@ export function calendarFile(
       location: event.location ?? undefined,
       url: event.url,
       status: event.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-      stamp: new Date(),
+      stamp,
     });
   }
   return calendar.toString();

@@ -1,9 +1,10 @@
 // The outbox: an email is first a row in D1, then a queue message carrying its id.
-// A request never waits on the provider; the consumer does the sending.
+// A request never waits on the provider and never renders: it records which template to
+// render with what (src/mail/render.ts); the consumer renders and sends.
 import { and, count, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { runInBatch } from "../db/raw";
-import { emails, type StoredAttachment } from "../db/schema";
+import { type EmailContent, emails, type StoredAttachment } from "../db/schema";
 import { isForgotten } from "../lib/forgotten";
 import { statusesFrom } from "../lib/state-machine";
 import { headerSafe } from "../lib/text";
@@ -39,17 +40,20 @@ export const BODY_FORGOTTEN = {
   text: "",
   headers: {} as Record<string, string>,
   attachments: [] as StoredAttachment[],
+  // What the consumer would render from: the props carry names and link tokens.
+  props: null,
 };
 
-interface EmailToSend {
+export interface EmailToSend {
   to: string;
   subject: string;
-  html: string;
-  text: string;
-  /** What it is for: `sign-in`, `registration-confirmed`, … */
+  /** What it is for: `sign-in`, `workshop:confirmed`, … */
   kind: string;
   headers?: Record<string, string>;
-  attachments?: StoredAttachment[];
+  /** The template's name (emails/index.ts; `templateEmail` there checks the props). */
+  template: string;
+  /** What the consumer renders it from: props, this recipient's placeholder values, files. */
+  content: EmailContent;
 }
 
 /**
@@ -68,10 +72,13 @@ function outboxRow(email: EmailToSend) {
     id: newId("eml"),
     to: headerSafe(email.to),
     subject: headerSafe(email.subject),
-    html: email.html,
-    text: email.text,
+    template: email.template,
+    props: email.content as EmailContent | null,
+    // Filled by the consumer only if a retry needs its render (src/mail/consumer.ts).
+    html: "",
+    text: "",
     headers,
-    attachments: email.attachments ?? [],
+    attachments: [] as StoredAttachment[],
     kind: email.kind,
     status: "queued" as EmailStatus,
     lastError: null as string | null,
@@ -111,8 +118,8 @@ export class Mailer {
     const r = outboxRow(email);
     const query = runInBatch(
       this.db,
-      sql`INSERT INTO ${emails} (id, to_address, subject, html, text, headers, attachments, kind, status, last_error, next_attempt_at)
-          SELECT ${r.id}, ${r.to}, ${r.subject}, ${r.html}, ${r.text}, ${JSON.stringify(r.headers)},
+      sql`INSERT INTO ${emails} (id, to_address, subject, template, props, html, text, headers, attachments, kind, status, last_error, next_attempt_at)
+          SELECT ${r.id}, ${r.to}, ${r.subject}, ${r.template}, ${r.props === null ? null : JSON.stringify(r.props)}, ${r.html}, ${r.text}, ${JSON.stringify(r.headers)},
             ${JSON.stringify(r.attachments)}, ${r.kind}, ${r.status}, ${r.lastError}, ${r.nextAttemptAt.getTime()}
           WHERE ${onlyIf}`,
     );

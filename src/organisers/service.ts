@@ -1,8 +1,7 @@
 // Organiser accounts, sign-in links, sessions and API tokens. No HTTP here: callers pass
 // the database, the mailer and plain values, and get plain values or AppErrors back.
 import { and, count, desc, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
-import { createElement } from "react";
-import SignInEmail from "../../emails/sign-in";
+import { templateEmail } from "../../emails";
 import type { Actor, Role } from "../access/roles";
 import { auditInsert, auditInsertIf } from "../audit/service";
 import { type Db, runBatch, type Statement } from "../db/client";
@@ -12,7 +11,6 @@ import { conflict, notFound } from "../lib/errors";
 import { secretFingerprint } from "../lib/signed";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId, newSecret, secretsEqual, sha256Hex } from "../lib/tokens";
-import { renderEmail } from "../mail/render";
 import type { Services } from "../services";
 
 const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
@@ -200,14 +198,11 @@ export async function requestSignInLink(svc: Services, email: string): Promise<v
   const token = newSecret();
   const url = `${appUrl.replace(/\/$/, "")}/admin/sign-in/${token}`;
   const lang = DEFAULT_LANG;
-  const rendered = await renderEmail(
-    createElement(SignInEmail, { lang, name: organiser.name, url }),
-  );
   const outbox = mailer.outboxInsert({
     to: organiser.email,
     subject: dictionary(lang).emails.signInSubject,
     kind: "sign-in",
-    ...rendered,
+    ...templateEmail("sign-in", { props: { lang, name: organiser.name, url } }),
   });
   await runBatch(db, [
     db.insert(signInLinks).values({

@@ -1,18 +1,18 @@
 // Builds the email for a notice: wording in the recipient's language, a freshly minted link
 // token (hashed in access_tokens), a check-in QR code and a calendar file where they belong.
 // Returns the statements to run in the caller's batch, so the email and its token are
-// written together with the change they announce.
+// written together with the change they announce. Nothing is rendered here: the outbox row
+// says what to render (the notice template, its props, this recipient's name, links and
+// check-in code), and the queue consumer renders it.
 import { and, eq, isNull } from "drizzle-orm";
-import { createElement } from "react";
-import NoticeEmail from "../../emails/notice";
+import { templateEmail } from "../../emails";
 import type { Db, Statement } from "../db/client";
-import { registrations } from "../db/schema";
+import { registrations, type SlotValue } from "../db/schema";
 import { dictionary, fill, type Lang, type NoticeKind } from "../i18n";
-import { calendarFile } from "../lib/ics";
-import { qrMatrix } from "../lib/qr";
+import { type CalendarEvent, calendarFile } from "../lib/ics";
 import { formatRange } from "../lib/time";
 import type { Mailer } from "../mail/outbox";
-import { renderEmail } from "../mail/render";
+import { calendarAttachment, placeholder } from "../mail/render";
 import { locationText, type Workshop } from "../workshops/types";
 import { hasLocation, hiddenLocationNote, showsLocation, venueRevealAt } from "../workshops/venue";
 import { checkinTokenExpiry, mintToken, registrationTokenExpiry } from "./tokens";
@@ -54,16 +54,16 @@ function holdsSeat(recipient: Recipient, kind: NoticeKind): boolean {
 }
 
 /**
- * A registration's calendar file. Calendars are shared, synced and published, so it links
+ * A registration's calendar event. Calendars are shared, synced and published, so it links
  * only to the public workshop page: never to the manage link (which can cancel) or any
  * other link that acts on someone's behalf.
  */
-export function registrationCalendar(
+function registrationEvent(
   workshop: Workshop,
   registration: { id: string; language: Lang },
   appUrl: string,
   options: { cancelled?: boolean; seated: boolean; now: Date },
-) {
+): CalendarEvent {
   const base = appUrl.replace(/\/$/, "");
   const page = `${base}/workshops/${workshop.slug}?lang=${registration.language}`;
   const shown = showsLocation(workshop, options.seated, options.now);
@@ -75,23 +75,35 @@ export function registrationCalendar(
     !shown && options.seated && hasLocation(workshop)
       ? hiddenLocationNote(workshop, true, options.now, registration.language)
       : null;
-  return calendarFile(
-    [
-      {
-        uid: `${registration.id}@${new URL(base).host}`,
-        sequence: workshop.calendarSequence,
-        title: workshop.title,
-        description: [note, page].filter(Boolean).join("\n\n"),
-        start: workshop.startsAt,
-        end: workshop.endsAt,
-        location,
-        url: page,
-        cancelled: options.cancelled || workshop.status === "cancelled",
-      },
-    ],
-    { method: options.cancelled ? "cancel" : "publish" },
-  );
+  return {
+    uid: `${registration.id}@${new URL(base).host}`,
+    sequence: workshop.calendarSequence,
+    title: workshop.title,
+    description: [note, page].filter(Boolean).join("\n\n"),
+    start: workshop.startsAt,
+    end: workshop.endsAt,
+    location,
+    url: page,
+    cancelled: options.cancelled || workshop.status === "cancelled",
+  };
 }
+
+/** A registration's calendar file (the participant's page serves it). */
+export function registrationCalendar(
+  workshop: Workshop,
+  registration: { id: string; language: Lang },
+  appUrl: string,
+  options: { cancelled?: boolean; seated: boolean; now: Date },
+) {
+  return calendarFile([registrationEvent(workshop, registration, appUrl, options)], {
+    method: options.cancelled ? "cancel" : "publish",
+  });
+}
+
+/** Placeholders of a notice: what differs between its recipients (src/mail/render.ts). */
+const NAME = placeholder("NAME");
+const LINK = placeholder("LINK");
+const CHECKIN_QR = placeholder("CHECKIN_QR");
 
 interface BuiltNotice {
   emailId: string;
@@ -111,8 +123,11 @@ export async function buildNotice(
   const words = dictionary(recipient.language);
   const labels = words.emails;
   const wording = words.notices[kind];
-  const values = { name: recipient.name || recipient.email, title: workshop.title };
+  const name = recipient.name || recipient.email;
   const statements: BuiltNotice["statements"] = [];
+  // This recipient's values for the placeholders in the props, which are then the same for
+  // everyone told the same thing in the same language: the consumer renders them once.
+  const slots: Record<string, SlotValue> = { [NAME]: name };
 
   let url: string | undefined;
   if (!NO_LINK.includes(kind)) {
@@ -133,9 +148,10 @@ export async function buildNotice(
     );
     statements.push(minted.query);
     url = `${base}/${invitation ? "i" : "r"}/${minted.token}`;
+    slots[LINK] = url;
   }
 
-  let qr: { matrix: boolean[][]; caption: string } | undefined;
+  let qr: { html: string; caption: string } | undefined;
   if (WITH_CHECKIN.includes(kind)) {
     const checkin = await mintToken(
       db,
@@ -144,10 +160,8 @@ export async function buildNotice(
       checkinTokenExpiry(workshop.endsAt),
     );
     statements.push(checkin.query);
-    qr = {
-      matrix: qrMatrix(`${base}/admin/check-in/${checkin.token}`),
-      caption: labels.checkInCode,
-    };
+    qr = { html: CHECKIN_QR, caption: labels.checkInCode };
+    slots[CHECKIN_QR] = { qr: `${base}/admin/check-in/${checkin.token}` };
   }
 
   const seated = holdsSeat(recipient, kind);
@@ -179,37 +193,36 @@ export async function buildNotice(
 
   const attachments = [];
   if (WITH_CALENDAR.includes(kind) || WITH_CANCEL_CALENDAR.includes(kind)) {
-    const ics = registrationCalendar(workshop, recipient, base, {
-      cancelled: WITH_CANCEL_CALENDAR.includes(kind),
-      seated,
-      now,
-    });
-    attachments.push({
-      filename: "workshop.ics",
-      contentType: "text/calendar",
-      content: btoa(String.fromCharCode(...new TextEncoder().encode(ics))),
-    });
+    const cancelled = WITH_CANCEL_CALENDAR.includes(kind);
+    const event = registrationEvent(workshop, recipient, base, { cancelled, seated, now });
+    attachments.push(
+      calendarAttachment("workshop.ics", [event], {
+        method: cancelled ? "cancel" : "publish",
+        stamp: now,
+      }),
+    );
   }
 
-  const subject = fill(wording.subject, values);
-  const rendered = await renderEmail(
-    createElement(NoticeEmail, {
-      lang: recipient.language,
-      preview: subject,
-      heading: wording.heading,
-      paragraphs: wording.paragraphs.map((p) => fill(p, values)),
-      action: url && wording.action ? { label: wording.action, url } : undefined,
-      details,
-      qr,
-      footnote: kind === "verify" ? labels.notYou : undefined,
-    }),
-  );
+  const values = { name: NAME, title: workshop.title };
+  const subject = fill(wording.subject, { name, title: workshop.title });
   const outbox = mailer.outboxInsert({
     to: recipient.email,
     subject,
     kind: `workshop:${kind}`,
-    attachments,
-    ...rendered,
+    ...templateEmail("notice", {
+      props: {
+        lang: recipient.language,
+        preview: subject,
+        heading: wording.heading,
+        paragraphs: wording.paragraphs.map((p) => fill(p, values)),
+        action: url && wording.action ? { label: wording.action, url: LINK } : undefined,
+        details,
+        qr,
+        footnote: kind === "verify" ? labels.notYou : undefined,
+      },
+      slots,
+      attachments,
+    }),
   });
   statements.push(outbox.query);
   return { emailId: outbox.id, statements };

@@ -1,8 +1,7 @@
 // Subscribers: double opt-in, topics and language, one-click unsubscribe, export, organiser
 // import. The answer to "subscribe" never says whether an address is known. (Erasure: src/people.)
 import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
-import { createElement } from "react";
-import NoticeEmail from "../../emails/notice";
+import { templateEmail } from "../../emails";
 import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
@@ -21,7 +20,6 @@ import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
-import { renderEmail } from "../mail/render";
 import type { Services } from "../services";
 import { suppressedAmong, suppressedHash, suppressionHash } from "./suppression";
 import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
@@ -110,20 +108,19 @@ type PromptFor = Pick<Subscriber, "id" | "email" | "language">;
 async function renderPrompt(ctx: Services, subscriber: PromptFor, kind: "confirm" | "exists") {
   const t = dictionary(subscriber.language).subscribers;
   const url = `${ctx.settings.appUrl}/s/${await manageToken(ctx.settings.tokenSecret, subscriber.id)}`;
-  const rendered = await renderEmail(
-    createElement(NoticeEmail, {
-      lang: subscriber.language,
-      preview: kind === "confirm" ? t.confirmSubject : t.existsSubject,
-      heading: kind === "confirm" ? t.confirmHeading : t.existsHeading,
-      paragraphs: [kind === "confirm" ? t.confirmText : t.existsText],
-      action: { label: kind === "confirm" ? t.confirmAction : t.manageAction, url },
-    }),
-  );
   return {
     to: subscriber.email,
     subject: kind === "confirm" ? t.confirmSubject : t.existsSubject,
     kind: `subscriber:${kind}`,
-    ...rendered,
+    ...templateEmail("notice", {
+      props: {
+        lang: subscriber.language,
+        preview: kind === "confirm" ? t.confirmSubject : t.existsSubject,
+        heading: kind === "confirm" ? t.confirmHeading : t.existsHeading,
+        paragraphs: [kind === "confirm" ? t.confirmText : t.existsText],
+        action: { label: kind === "confirm" ? t.confirmAction : t.manageAction, url },
+      },
+    }),
   };
 }
 

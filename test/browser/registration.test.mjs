@@ -2,9 +2,12 @@
 // link in the dev mailbox, check in from the door page; axe-core on every page on the way,
 // in English and in Arabic.
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
 import { APP_BINDINGS } from "../support/local-worker.mjs";
 import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
+
+const JSQR_PATH = createRequire(import.meta.url).resolve("jsqr/dist/jsQR.js");
 
 const SECURITY_HEADERS = [
   "content-security-policy",
@@ -95,6 +98,30 @@ for (const lang of ["en", "ar"]) {
   });
 }
 
+/** Renders an email's HTML in Chromium, screenshots its QR table and decodes it (jsQR). */
+async function scanQrCode(stack, html) {
+  const page = await stack.newPage();
+  await page.setContent(html);
+  const shot = await page.locator('table[style*="table-layout:fixed"]').screenshot();
+  await page.setContent("<canvas></canvas>");
+  await page.addScriptTag({ path: JSQR_PATH });
+  return page.evaluate(async (png) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${png}`;
+    await image.decode();
+    const margin = 16;
+    const canvas = document.querySelector("canvas");
+    canvas.width = image.width + 2 * margin;
+    canvas.height = image.height + 2 * margin;
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(image, margin, margin);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+    return globalThis.jsQR(pixels.data, canvas.width, canvas.height)?.data ?? null;
+  }, shot.toString("base64"));
+}
+
 test("register through the form, confirm from the mailbox, check in at the door", async () => {
   const page = await stack.newPage();
   await page.goto(`${stack.app.url}/workshops/${workshop.slug}?lang=en`);
@@ -126,6 +153,11 @@ test("register through the form, confirm from the mailbox, check in at the door"
     ["workshop.ics"],
   );
 
+  // The check-in QR code, drawn by Chromium from the email's HTML and read back from the
+  // screenshot's pixels as a phone would from a screen, is the check-in link.
+  const checkinUrl = await scanQrCode(stack, confirmation.html);
+  assert.match(checkinUrl ?? "", /^http:\/\/127\.0\.0\.1:\d+\/admin\/check-in\/[A-Za-z0-9_-]{43}$/);
+
   await page.goto(`${link}?lang=ar`);
   assert.equal(await page.getAttribute("html", "dir"), "rtl");
   assert.match(await page.textContent("main"), /مؤكَّد/);
@@ -136,6 +168,8 @@ test("register through the form, confirm from the mailbox, check in at the door"
   await door.goto(`${stack.app.url}/admin/sign-in`);
   await door.fill("#f-token", APP_BINDINGS.ADMIN_TOKEN);
   await door.click("text=Sign in with the token");
+  await door.goto(checkinUrl);
+  assert.match(await door.textContent("main"), /Lina Browser/);
   for (const lang of ["en", "ar"]) {
     await door.goto(`${stack.app.url}/admin/workshops/${workshop.id}/door?lang=${lang}`);
     assert.equal(await door.getAttribute("html", "dir"), lang === "ar" ? "rtl" : "ltr");

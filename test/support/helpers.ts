@@ -1,9 +1,13 @@
 // Small helpers for tests that talk to the Worker as a client would.
 import { env, exports as workerExports } from "cloudflare:workers";
+import { and, desc, eq } from "drizzle-orm";
+import { templateEmail } from "../../emails";
 import type { Role } from "../../src/access/roles";
 import { createDb } from "../../src/db/client";
-import { sessions } from "../../src/db/schema";
+import { emails, mailboxMessages, sessions } from "../../src/db/schema";
 import { newId, newSecret, sha256Hex } from "../../src/lib/tokens";
+import { emailIdempotencyKey } from "../../src/mail/consumer";
+import type { EmailToSend } from "../../src/mail/outbox";
 import {
   BUILT_IN_OWNER,
   createOrganiser,
@@ -111,32 +115,50 @@ export async function cookieFor(organiserId: string): Promise<string> {
   return `__Host-session=${token}`;
 }
 
+type OutboxEmail = typeof emails.$inferSelect;
+
+/** A small email to record in tests: the notice template with one paragraph. */
+export function simpleEmail(overrides: Partial<EmailToSend> = {}): EmailToSend {
+  return {
+    to: uniqueEmail("rcpt"),
+    subject: "Hello",
+    kind: "test",
+    ...templateEmail("notice", {
+      props: { lang: "en", preview: "Hello", heading: "Hello", paragraphs: ["Hello there"] },
+    }),
+    ...overrides,
+  };
+}
+
 /**
- * The newest email to an address (optionally of one kind), as its recipient got it. The
- * outbox keeps only the delivery record once an email is sent, so the body of a sent email
- * comes from the dev mailbox (tests run with a local APP_URL).
- * Undefined when nothing was recorded for the address.
+ * An outbox email as it went out. Requests record only what to render; the real queue
+ * consumer renders and delivers it to the dev mailbox (and the outbox row then keeps only
+ * the delivery record), so this waits for that delivery and gives the row with what the
+ * dev mailbox received: the bytes sent and the files. An email that failed instead is an
+ * error with its reason.
  */
+export async function delivered(email: OutboxEmail) {
+  const message = await eventually(async () => {
+    const row = await db().query.emails.findFirst({ where: eq(emails.id, email.id) });
+    if (row?.status === "failed") throw new Error(`email ${email.id} failed: ${row.lastError}`);
+    return db().query.mailboxMessages.findFirst({
+      where: and(
+        eq(mailboxMessages.idempotencyKey, emailIdempotencyKey(email.id)),
+        eq(mailboxMessages.to, email.to),
+      ),
+    });
+  });
+  const { subject, html, text, headers, attachments } = message;
+  return { ...email, subject, html, text, headers, attachments };
+}
+
+/** The newest outbox email to an address (optionally of one kind), as delivered. */
 export async function latestEmail(to: string, kind?: string) {
-  const { emails, mailboxMessages } = await import("../../src/db/schema");
-  const { and, desc, eq } = await import("drizzle-orm");
-  const record = await db().query.emails.findFirst({
+  const email = await db().query.emails.findFirst({
     where: and(eq(emails.to, to), kind ? eq(emails.kind, kind) : undefined),
     orderBy: [desc(emails.createdAt)],
   });
-  if (!record) return undefined;
-  // Not sent yet: the outbox still has the body (and reading it is quicker than waiting).
-  if (record.status === "queued") return record;
-  const delivered = await eventually(() =>
-    db().query.mailboxMessages.findFirst({
-      where: and(
-        eq(mailboxMessages.idempotencyKey, `email/${record.id}`),
-        eq(mailboxMessages.to, to),
-      ),
-    }),
-  );
-  const { subject, html, text, headers, attachments } = delivered;
-  return { ...record, subject, html, text, headers, attachments };
+  return email ? delivered(email) : undefined;
 }
 
 /** The token of the first `/{prefix}/{token}` link in the newest email of that kind. */
@@ -165,4 +187,25 @@ export async function suppress(
 export async function suppression(email: string) {
   const { findSuppression } = await import("../../src/subscribers/suppression");
   return findSuppression(db(), email);
+}
+
+/** `tokenFromEmail` for many addresses at once: one wait for all their emails to go out. */
+export async function tokensFromEmails(
+  addresses: string[],
+  kind: string,
+  prefix: "r" | "i" | "s" | "u" = "r",
+): Promise<string[]> {
+  const { inArray, count, ne } = await import("drizzle-orm");
+  // D1 binds at most 100 parameters per statement.
+  for (let i = 0; i < addresses.length; i += 90) {
+    const some = addresses.slice(i, i + 90);
+    await eventually(async () => {
+      const [waiting] = await db()
+        .select({ n: count() })
+        .from(emails)
+        .where(and(inArray(emails.to, some), eq(emails.kind, kind), ne(emails.status, "sent")));
+      return waiting!.n === 0;
+    }, 60_000);
+  }
+  return Promise.all(addresses.map((to) => tokenFromEmail(to, kind, prefix)));
 }

@@ -1,0 +1,2 @@
+ALTER TABLE `emails` ADD `template` text;--> statement-breakpoint
+ALTER TABLE `emails` ADD `props` text;
