@@ -20,6 +20,7 @@ import { ApiReference } from "./http/api-docs";
 import { refuseWhenMisconfigured } from "./http/configuration";
 import type { AppEnv } from "./http/context";
 import { onError, onNotFound } from "./http/errors";
+import { healthz } from "./http/health";
 import { bodyLimits, requestContext, requireContentType, securityHeaders } from "./http/middleware";
 import { pageCache } from "./http/page-cache";
 import {
@@ -140,6 +141,8 @@ export function createApp() {
   );
 
   const app = new Hono<AppEnv>();
+  // Before every other middleware: a health check needs none of it (src/http/health.ts).
+  app.get("/healthz", healthz);
   app.use("*", requestContext);
   app.use("*", securityHeaders);
   // Short ADMIN_TOKEN or TOKEN_SECRET: every request, /healthz too, gets a 503 naming them.
@@ -158,7 +161,6 @@ export function createApp() {
   // session cookie counts only on requests from our own pages.
   app.use("/api/*", except(SIGNED_OUT_API, sameOriginSessions, authenticate));
 
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
   // Benchmarks only (D1_METRICS=on): D1 totals of this isolate across requests, queue and cron.
   app.get("/__metrics/d1", (c) =>
     c.env.D1_METRICS === "on" ? c.json(isolateMeter) : c.notFound(),

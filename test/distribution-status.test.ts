@@ -1,22 +1,28 @@
-// Both status machines of a distribution, walked pair by pair. First through the guarded
-// statement every status change goes through (every pair, self-moves included), then
-// through the engine's real entry points for each status they can move a row to. Nothing
-// moves a distribution to `scheduled` or `failed`, nor a recipient to `pending`, so those
-// targets have only the first walk.
+// The status machines of a distribution, walked pair by pair: the distribution's, its
+// chunks' (where sending state lives) and a recipient's own (only the exception, skipped).
+// First through the guarded statement every status change goes through (every pair,
+// self-moves included), then through the engine's real entry points for each status they
+// can move a row to. Nothing moves a distribution to `scheduled` or `failed`, nor a chunk or
+// a recipient to `pending`, so those targets have only the first walk.
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  CHUNK_STATUSES,
   DISTRIBUTION_STATUSES,
   deliveries,
+  distributionChunks,
   distributionRenders,
   distributions,
 } from "../src/db/schema";
 import { sendChunk } from "../src/distributions/chunk";
 import {
+  CHUNK_TRANSITIONS,
+  type ChunkStatus,
   DELIVERY_TRANSITIONS,
   type DeliveryStatus,
   DISTRIBUTION_TRANSITIONS,
   type DistributionStatus,
+  moveChunks,
   moveDeliveries,
   moveDistributions,
 } from "../src/distributions/status";
@@ -35,10 +41,15 @@ beforeAll(async () => {
 });
 
 /**
- * A distribution straight into D1 in `status`, ready to send, with one recipient in
- * `recipient` in chunk 0: a state the engine reaches, without the steps that reach it.
+ * A distribution straight into D1 in `status`, ready to send, with chunk 0 in `chunk` and
+ * one recipient in it, in `recipient`: a state the engine reaches, without the steps that
+ * reach it.
  */
-async function seed(status: DistributionStatus, recipient: DeliveryStatus = "pending") {
+async function seed(
+  status: DistributionStatus,
+  chunk: ChunkStatus = "pending",
+  recipient: DeliveryStatus = "pending",
+) {
   const id = newId("dst");
   const now = new Date();
   await db()
@@ -67,7 +78,11 @@ async function seed(status: DistributionStatus, recipient: DeliveryStatus = "pen
       language: "en",
       status: recipient,
       chunk: 0,
+      position: 0,
     });
+  await db()
+    .insert(distributionChunks)
+    .values({ distributionId: id, chunk: 0, status: chunk, size: chunk === "pending" ? 0 : 1 });
   return { id, deliveryId };
 }
 
@@ -75,17 +90,21 @@ const distributionOf = async (id: string) =>
   (await db().query.distributions.findFirst({ where: eq(distributions.id, id) }))!;
 const deliveryOf = async (id: string) =>
   (await db().query.deliveries.findFirst({ where: eq(deliveries.id, id) }))!;
+const chunkOf = async (id: string) =>
+  (await db().query.distributionChunks.findFirst({
+    where: eq(distributionChunks.distributionId, id),
+  }))!;
 
-/** A provider that answers `outcome` and notes the status of each recipient it was given. */
+/** A provider that answers `outcome` and notes the status of the chunk of each recipient. */
 function provider(outcome: SendOutcome) {
-  const seen: DeliveryStatus[] = [];
+  const seen: ChunkStatus[] = [];
   const transport: MailTransport = {
     name: "dev-mailbox",
     send: async () => outcome,
     async sendBatch(emails: OutgoingEmail[]) {
       for (const e of emails) {
         const row = await db().query.deliveries.findFirst({ where: eq(deliveries.email, e.to) });
-        seen.push(row!.status);
+        seen.push((await chunkOf(row!.distributionId)).status);
       }
       return outcome;
     },
@@ -166,53 +185,83 @@ describe("distribution status machine", () => {
   });
 });
 
-describe("delivery status machine", () => {
+describe("chunk status machine", () => {
+  walkEveryPair(CHUNK_STATUSES, CHUNK_TRANSITIONS, async (from, to) => {
+    const { id } = await seed("sending", from);
+    const moved = await moveChunks(db(), to, eq(distributionChunks.distributionId, id)).returning();
+    return { moved: moved.length, after: (await chunkOf(id)).status };
+  });
+
+  describe("through the engine", () => {
+    for (const from of CHUNK_STATUSES) {
+      const toSkipped = canMove(CHUNK_TRANSITIONS, from, "skipped");
+      it(`cancelling ${toSkipped ? "skips" : "leaves"} a ${from} chunk and its recipient`, async () => {
+        const { id, deliveryId } = await seed("sending", from);
+        const res = await json(`/api/v1/distributions/${id}/cancel`, "POST", {}, ADMIN);
+        expect(res.status).toBe(200);
+        expect((await chunkOf(id)).status).toBe(toSkipped ? "skipped" : from);
+        expect((await deliveryOf(deliveryId)).status).toBe(toSkipped ? "skipped" : "pending");
+        expect((await distributionOf(id)).skipped).toBe(toSkipped ? 1 : 0);
+      });
+
+      // An attempt the provider asks to retry leaves the chunk frozen, one attempt more.
+      const toSending = canMove(CHUNK_TRANSITIONS, from, "sending");
+      it(`an attempt ${toSending ? "freezes" : "leaves"} a ${from} chunk`, async () => {
+        const { id } = await seed("sending", from);
+        const { transport, seen } = provider(RETRYABLE);
+        const verdict = await sendChunk(engine(new RecordingQueue()), transport, id, 0, 1);
+        expect(verdict.action).toBe(toSending ? "retry" : "ack");
+        expect(seen).toEqual(toSending ? ["sending"] : []);
+        const after = await chunkOf(id);
+        expect(after.status).toBe(toSending ? "sending" : from);
+        expect(after.attempts).toBe(toSending ? 1 : 0);
+      });
+
+      // Sent and failed are reached only through the frozen set: the provider is handed
+      // a chunk in `sending`, and the outcome moves it on from there, counted once.
+      for (const [to, outcome] of [
+        ["sent", OK],
+        ["failed", REFUSED],
+      ] as const) {
+        const reaches = toSending && canMove(CHUNK_TRANSITIONS, "sending", to);
+        it(`a ${to} answer ${reaches ? `takes a ${from} chunk to ${to} through sending` : `leaves a ${from} chunk`}`, async () => {
+          const { id } = await seed("sending", from);
+          const { transport, seen } = provider(outcome);
+          await sendChunk(engine(new RecordingQueue()), transport, id, 0, 1);
+          const path = [from, ...seen, (await chunkOf(id)).status];
+          expect(path).toEqual(reaches ? [from, "sending", to] : [from, from]);
+          expect((await distributionOf(id))[to]).toBe(reaches ? 1 : 0);
+        });
+      }
+    }
+  });
+});
+
+describe("recipient status machine", () => {
   walkEveryPair(DELIVERY_STATUSES, DELIVERY_TRANSITIONS, async (from, to) => {
-    const { deliveryId } = await seed("sending", from);
+    const { deliveryId } = await seed("sending", "pending", from);
     const moved = await moveDeliveries(db(), to, eq(deliveries.id, deliveryId)).returning();
     return { moved: moved.length, after: (await deliveryOf(deliveryId)).status };
   });
 
   describe("through the engine", () => {
     for (const from of DELIVERY_STATUSES) {
+      // A recipient no longer eligible (here: their row lost its address) is skipped when
+      // their chunk is first checked; one skipped already is not sent nor counted again.
       const toSkipped = canMove(DELIVERY_TRANSITIONS, from, "skipped");
-      it(`cancelling ${toSkipped ? "skips" : "leaves"} a ${from} recipient`, async () => {
-        const { id, deliveryId } = await seed("sending", from);
-        const res = await json(`/api/v1/distributions/${id}/cancel`, "POST", {}, ADMIN);
-        expect(res.status).toBe(200);
-        const after = await deliveryOf(deliveryId);
-        expect(after.status).toBe(toSkipped ? "skipped" : from);
+      it(`a chunk's check ${toSkipped ? "skips" : "leaves"} a ${from} recipient it may not send to`, async () => {
+        const { id, deliveryId } = await seed("sending", "pending", from);
+        await db()
+          .update(deliveries)
+          .set({ email: `erased:${deliveryId}` })
+          .where(eq(deliveries.id, deliveryId));
+        const { transport, seen } = provider(OK);
+        await sendChunk(engine(new RecordingQueue()), transport, id, 0, 1);
+        expect(seen).toEqual([]);
+        expect((await deliveryOf(deliveryId)).status).toBe("skipped");
         expect((await distributionOf(id)).skipped).toBe(toSkipped ? 1 : 0);
+        expect((await chunkOf(id)).status).toBe("skipped");
       });
-
-      // An attempt the provider asks to retry leaves the recipients frozen, one attempt more.
-      const toSending = canMove(DELIVERY_TRANSITIONS, from, "sending");
-      it(`an attempt ${toSending ? "freezes" : "leaves"} a ${from} recipient`, async () => {
-        const { id, deliveryId } = await seed("sending", from);
-        const { transport, seen } = provider(RETRYABLE);
-        const verdict = await sendChunk(engine(new RecordingQueue()), transport, id, 0, 1);
-        expect(verdict.action).toBe(toSending ? "retry" : "ack");
-        expect(seen).toEqual(toSending ? ["sending"] : []);
-        const after = await deliveryOf(deliveryId);
-        expect(after.status).toBe(toSending ? "sending" : from);
-        expect(after.attempts).toBe(toSending ? 1 : 0);
-      });
-
-      // Sent and failed are reached only through the frozen set: the provider is handed
-      // recipients in `sending`, and the outcome moves them on from there.
-      for (const [to, outcome] of [
-        ["sent", OK],
-        ["failed", REFUSED],
-      ] as const) {
-        const reaches = toSending && canMove(DELIVERY_TRANSITIONS, "sending", to);
-        it(`a ${to} chunk ${reaches ? `takes a ${from} recipient to ${to} through sending` : `leaves a ${from} recipient`}`, async () => {
-          const { id, deliveryId } = await seed("sending", from);
-          const { transport, seen } = provider(outcome);
-          await sendChunk(engine(new RecordingQueue()), transport, id, 0, 1);
-          const path = [from, ...seen, (await deliveryOf(deliveryId)).status];
-          expect(path).toEqual(reaches ? [from, "sending", to] : [from, from]);
-        });
-      }
     }
   });
 });

@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import {
   deliveries,
+  distributionChunks,
   emails,
   mailboxMessages,
   registrations,
@@ -381,22 +382,34 @@ describe("erasure during a distribution", () => {
     });
     const rows = await ledger(distributionId);
     expect(JSON.stringify(rows)).not.toContain(addresses[0]);
+    // Sent with its chunk: the row itself stays as collected, only forgotten.
     expect(rows.filter((r) => r.subscriberId === null)).toMatchObject([
-      { status: "sent", name: null, forget: false },
+      { status: "pending", chunk: 0, name: null, forget: false },
     ]);
+    expect(
+      await db().query.distributionChunks.findFirst({
+        where: eq(distributionChunks.distributionId, distributionId),
+      }),
+    ).toMatchObject({ status: "sent", size: 3, forget: false });
   });
 });
 
 describe("webhooks", () => {
+  /**
+   * A sent distribution, and what Resend's webhook events about each email carry: its id,
+   * recipient and tags (the fake echoes the tags it was sent, as Resend does).
+   */
   async function sentDelivery() {
     const fake = fakeResend();
     const { queue, ctx, distributionId } = await setup(2);
     await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl));
-    const rows = await db()
-      .select()
-      .from(deliveries)
-      .where(eq(deliveries.distributionId, distributionId));
-    expect(rows.every((r) => r.providerId)).toBe(true);
+    const rows = (await fake.state()).delivered.map((d) => ({
+      email: d.to,
+      data: { email_id: d.id, to: [d.to], tags: d.tags },
+    }));
+    expect(rows).toHaveLength(2);
+    for (const r of rows)
+      expect(r.data.tags).toMatchObject({ distribution: distributionId, chunk: "0" });
     return { distributionId, rows };
   }
 
@@ -404,7 +417,7 @@ describe("webhooks", () => {
     const { distributionId, rows } = await sentDelivery();
     const event = {
       type: "email.delivered",
-      data: { email_id: rows[0]!.providerId, to: [rows[0]!.email] },
+      data: rows[0]!.data,
     };
     expect((await postWebhook(event, { tamper: true })).status).toBe(401);
     expect(
@@ -426,7 +439,7 @@ describe("webhooks", () => {
     const bounced = rows[1]!;
     await postWebhook({
       type: "email.bounced",
-      data: { email_id: bounced.providerId, to: [bounced.email] },
+      data: bounced.data,
     });
     expect(await suppression(bounced.email)).toMatchObject({ reason: "bounce" });
     expect(
@@ -459,7 +472,7 @@ describe("webhooks", () => {
     const bounced = rows[0]!;
     const event = {
       type: "email.bounced",
-      data: { email_id: bounced.providerId, to: [bounced.email] },
+      data: bounced.data,
     };
     // Processing fails half-way (the suppression cannot be written), as D1 trouble would.
     await env.DB.prepare(

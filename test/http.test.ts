@@ -6,6 +6,11 @@ describe("health and pages", () => {
     const res = await call("/healthz");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok" });
+    // Answered before the app's middleware, with the headers every other response carries.
+    expect(res.headers.get("content-type")).toContain("application/json");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
   });
 
   it("serves the home page in English and Arabic with lang, dir and security headers", async () => {

@@ -608,11 +608,46 @@ export const distributionRenders = sqliteTable(
   (t) => [primaryKey({ columns: [t.distributionId, t.language] })],
 );
 
-/** The per-recipient ledger: at most one email per address per distribution. */
+export const CHUNK_STATUSES = ["pending", "sending", "sent", "failed", "skipped"] as const;
+
+/**
+ * The send state of one chunk (≤ 100 recipients) of a distribution: the ledger keeps sending
+ * state per chunk, not per recipient (src/distributions/chunk.ts). Created when the
+ * distribution is ready, one row per chunk; its recipients are the deliveries with the same
+ * `chunk`, and once it is first attempted (`sending`) that set is frozen: every retry sends
+ * the same recipients, in `position` order, under the same idempotency key.
+ */
+export const distributionChunks = sqliteTable(
+  "distribution_chunks",
+  {
+    distributionId: text("distribution_id")
+      .notNull()
+      .references(() => distributions.id, { onDelete: "cascade" }),
+    chunk: integer("chunk").notNull(),
+    status: text("status", { enum: CHUNK_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** Recipients frozen into the chunk's provider call (what `sent` or `failed` adds). */
+    size: integer("size").notNull().default(0),
+    /** The provider's id of each email, in position order, once sent. */
+    providerIds: text("provider_ids", { mode: "json" }).$type<string[]>(),
+    /** Stamp of the operation that last changed the row, for exact counter updates. */
+    op: text("op"),
+    /** A recipient of the chunk was erased while it was in flight (forget.ts). */
+    forget: integer("forget", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.distributionId, t.chunk] })],
+);
+
+/**
+ * The recipients of a distribution: at most one email per address per distribution. A row
+ * is written once, numbered as it is collected (`chunk`, `position`), and changed again only
+ * for an exception: skipped (with its reason), an outcome from a webhook, erasure. Whether it
+ * was sent is its chunk's status (`recipientStatus` in src/distributions/status.ts).
+ */
 export const deliveries = sqliteTable(
   "deliveries",
   {
-    id: text("id").primaryKey(),
+    id: text("id").notNull(),
     distributionId: text("distribution_id")
       .notNull()
       .references(() => distributions.id, { onDelete: "cascade" }),
@@ -621,14 +656,16 @@ export const deliveries = sqliteTable(
     language: text("language", { enum: ["en", "ar"] }).notNull(),
     subscriberId: text("subscriber_id"),
     registrationId: text("registration_id"),
-    status: text("status", { enum: ["pending", "sending", "sent", "failed", "skipped"] }).notNull(),
+    /** Only the exception is written per recipient: `skipped`; anything else is `pending`. */
+    status: text("status", { enum: ["pending", "skipped"] }).notNull(),
     skipReason: text("skip_reason"),
-    chunk: integer("chunk"),
+    /** The chunk the recipient is sent in; -1 for those skipped when collected. */
+    chunk: integer("chunk").notNull(),
+    /** Dense position in the chunk (0–99), the order of the batch; below 0 in chunk -1. */
+    position: integer("position").notNull(),
     /** Stamp of the operation that last changed the row, for exact counter updates. */
     op: text("op"),
-    providerId: text("provider_id"),
     outcome: text("outcome", { enum: ["delivered", "bounced", "complained"] }),
-    attempts: integer("attempts").notNull().default(0),
     /**
      * The person was erased (or purged) while this row's chunk was in flight: the address
      * and name go when the outcome is recorded (src/distributions/forget.ts).
@@ -636,13 +673,21 @@ export const deliveries = sqliteTable(
     forget: integer("forget", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
+    // Few indexes on purpose: each one is written again for every recipient. The key finds
+    // a chunk's recipients and a webhook's recipient (from the email's tags); the unique
+    // index deduplicates the audience by address.
+    primaryKey({ columns: [t.distributionId, t.chunk, t.position] }),
     uniqueIndex("deliveries_distribution_email").on(t.distributionId, t.email),
-    index("deliveries_distribution_chunk").on(t.distributionId, t.chunk),
-    // Few indexes on purpose: each one is written again for every recipient. Counters go
-    // through (distribution, chunk); webhooks find a recipient by provider id.
-    index("deliveries_provider").on(t.providerId),
   ],
 );
+
+/**
+ * A recipient's status as exports and the API show it (`pending`, `sending`, `sent`,
+ * `failed`, `skipped`): their own exception, else their chunk's status.
+ */
+export const deliveryStatus = sql<
+  (typeof CHUNK_STATUSES)[number]
+>`CASE WHEN ${deliveries.status} = 'skipped' THEN 'skipped' ELSE COALESCE((SELECT c.status FROM ${distributionChunks} c WHERE c.distribution_id = ${deliveries.distributionId} AND c.chunk = ${deliveries.chunk}), 'pending') END`;
 
 /** Webhook deliveries already processed, by svix-id: a redelivered event is a no-op. */
 export const webhookEvents = sqliteTable("webhook_events", {

@@ -1,11 +1,14 @@
-// Sending one chunk: recheck and freeze its recipients, build the batch from the stored
-// renders, make one provider call, record the outcome. A chunk message may arrive any
-// number of times: the ledger's statuses, and the provider's idempotency key for an answer
-// that was lost, make every arrival after the first harmless.
+// Sending one chunk: recheck its recipients and freeze the chunk, build the batch from the
+// stored renders, make one provider call, record the outcome on the chunk. State is kept per
+// chunk (`distribution_chunks`); a recipient's row changes only for an exception (skipped).
+// A chunk message may arrive any number of times: the chunk's status, and the provider's
+// idempotency key for an answer that was lost, make every arrival after the first harmless.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { type Db, runBatch } from "../db/client";
+import { runInBatch } from "../db/raw";
 import {
   deliveries,
+  distributionChunks,
   distributionRenders,
   distributions,
   registrations,
@@ -13,7 +16,7 @@ import {
   subscribers,
 } from "../db/schema";
 import { isForgotten } from "../lib/forgotten";
-import { openStatuses, statusesFrom } from "../lib/state-machine";
+import { recipientTags } from "../lib/recipient-tags";
 import { newId } from "../lib/tokens";
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "../mail/retry";
 import type { MailTransport, OutgoingEmail, SendOutcome } from "../mail/transport";
@@ -23,8 +26,8 @@ import { suppressedAmong } from "../subscribers/suppression";
 import { unsubscribeToken } from "../subscribers/tokens";
 import type { Distribution } from "./context";
 import { forgetIfMarked } from "./forget";
-import { completeIfDone, countInto } from "./ledger";
-import { DELIVERY_TRANSITIONS, moveDeliveries } from "./status";
+import { completeIfDone, countChunkInto, countInto } from "./ledger";
+import { moveChunks, moveDeliveries } from "./status";
 
 export type ChunkVerdict =
   | { action: "ack" }
@@ -32,10 +35,14 @@ export type ChunkVerdict =
   | { action: "requeue"; delaySeconds: number };
 
 type Delivery = typeof deliveries.$inferSelect;
+type Chunk = typeof distributionChunks.$inferSelect;
 
 export function chunkIdempotencyKey(distributionId: string, chunk: number): string {
   return `distribution/${distributionId}/chunk/${chunk}`;
 }
+
+/** How often a chunk re-reads its recipients when an erasure raced its check. */
+const FREEZE_TRIES = 3;
 
 export async function sendChunk(
   ctx: Services,
@@ -45,73 +52,138 @@ export async function sendChunk(
   attempt: number,
 ): Promise<ChunkVerdict> {
   const { db } = ctx;
-  const d = await db.query.distributions.findFirst({ where: eq(distributions.id, distributionId) });
-  // A cancelled distribution's chunk still runs, to skip whoever it had not reached yet.
-  if (!d || (d.status !== "sending" && d.status !== "cancelled")) return { action: "ack" };
-  const sending = await recheckAndFreeze(db, d, chunk);
-  if (sending.length === 0) return { action: "ack" };
-  const emails = await buildBatch(ctx, d, sending);
-  const outcome = await transport.sendBatch(emails, chunkIdempotencyKey(distributionId, chunk));
-  return recordOutcome(db, distributionId, chunk, sending, outcome, attempt);
-}
-
-/**
- * Skips the chunk's pending recipients who are no longer eligible (all of them when the
- * distribution was cancelled), then freezes the rest as `sending`. Returns the frozen
- * recipients, in the order the batch sends them; none when there is nothing to send.
- */
-async function recheckAndFreeze(db: Db, d: Distribution, chunk: number): Promise<Delivery[]> {
-  const inChunk = and(eq(deliveries.distributionId, d.id), eq(deliveries.chunk, chunk));
-  const rows = await db.query.deliveries.findMany({
-    where: inChunk,
-    orderBy: [asc(deliveries.id)],
-  });
-  const open = rows.filter((r) => openStatuses(DELIVERY_TRANSITIONS).includes(r.status));
-  if (open.length === 0) return [];
-
-  // Until a chunk is first attempted, unsubscribes and suppressions still apply to it; from
-  // then on its recipient set is frozen, so every retry sends the same payload.
-  const skippable = statusesFrom(DELIVERY_TRANSITIONS, "skipped");
-  const pending = open.filter((r) => skippable.includes(r.status));
-  const cancelled = d.status === "cancelled";
-  const skip = cancelled
-    ? new Map(pending.map((p) => [p.id, "cancelled"]))
-    : await noLongerEligible(db, pending);
-  // A cancelled chunk never sends: a row it froze earlier will not be retried, so a mark to
-  // forget it is honoured now.
-  const forgetFrozen = db
-    .update(deliveries)
-    .set(forgetIfMarked)
-    .where(and(inChunk, eq(deliveries.forget, true)));
-  const op = newId("op");
-  const skipStatements = [...skip.entries()].map(([id, reason]) =>
-    moveDeliveries(db, "skipped", eq(deliveries.id, id), { skipReason: reason, op }),
-  );
-  const freeze = moveDeliveries(db, "sending", inChunk, {
-    attempts: sql`${deliveries.attempts} + 1`,
-  });
-  await runBatch(db, [
-    ...skipStatements,
-    countInto(db, d.id, "skipped", op, chunk),
-    ...(cancelled ? [forgetFrozen] : [freeze]),
-    completeIfDone(db, d.id),
+  const [d, c] = await Promise.all([
+    db.query.distributions.findFirst({ where: eq(distributions.id, distributionId) }),
+    chunkRow(db, distributionId, chunk),
   ]);
-  if (cancelled) return [];
+  // A cancelled distribution's chunk still runs, to forget whoever its last attempt froze.
+  if (!d || !c || (d.status !== "sending" && d.status !== "cancelled")) return { action: "ack" };
+  if (d.status === "cancelled") {
+    // Cancelling skipped every chunk not yet attempted, but one made after it (a race with
+    // preparation) skips its recipients here. One in flight is never retried, so a mark to
+    // forget is honoured now.
+    if (c.status === "pending") await runBatch(db, skipCancelled(db, distributionId, chunk));
+    if (c.status === "sending") await runBatch(db, forgetMarked(db, distributionId, chunk));
+    return { action: "ack" };
+  }
+  let sending: Delivery[] | null = null;
+  if (c.status === "pending") sending = await recheckAndFreeze(db, d, chunk);
+  else if (c.status === "sending") {
+    // A retry: the same recipients again, one attempt more (`sending` → `sending`).
+    await moveChunks(db, "sending", thisChunk(distributionId, chunk), {
+      attempts: sql`${distributionChunks.attempts} + 1`,
+    });
+    sending = await frozen(db, distributionId, chunk);
+  }
+  if (!sending || sending.length === 0) return { action: "ack" };
+  const emails = await buildBatch(ctx, d, chunk, sending);
+  const outcome = await transport.sendBatch(emails, chunkIdempotencyKey(distributionId, chunk));
+  return recordOutcome(db, distributionId, chunk, sending.length, outcome, attempt);
+}
 
-  return db.query.deliveries.findMany({
-    where: and(inChunk, eq(deliveries.status, "sending")),
-    orderBy: [asc(deliveries.id)],
+function chunkRow(db: Db, distributionId: string, chunk: number): Promise<Chunk | undefined> {
+  return db.query.distributionChunks.findFirst({
+    where: and(
+      eq(distributionChunks.distributionId, distributionId),
+      eq(distributionChunks.chunk, chunk),
+    ),
   });
 }
 
+const thisChunk = (distributionId: string, chunk: number) =>
+  and(eq(distributionChunks.distributionId, distributionId), eq(distributionChunks.chunk, chunk));
+
+const inChunk = (distributionId: string, chunk: number) =>
+  and(eq(deliveries.distributionId, distributionId), eq(deliveries.chunk, chunk));
+
+/** The recipients of an attempted chunk: its rows not skipped, in batch order. */
+function frozen(db: Db, distributionId: string, chunk: number): Promise<Delivery[]> {
+  return db
+    .select()
+    .from(deliveries)
+    .where(and(inChunk(distributionId, chunk), eq(deliveries.status, "pending")))
+    .orderBy(asc(deliveries.position));
+}
+
 /**
- * Which pending recipients became ineligible since the audience was collected: erased (their
- * row no longer has an address), suppressed, unsubscribed, or opted out of the report.
+ * Skips the chunk's recipients who are no longer eligible, then freezes the chunk with the
+ * rest (`sending`, one attempt more, its size). Returns the frozen recipients, in batch
+ * order; null when another arrival moved the chunk first and it is no longer this one's to
+ * send, or when nobody is left (the chunk is then `skipped`).
  */
-async function noLongerEligible(db: Db, rows: Delivery[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const p of rows) if (isForgotten(p.email)) out.set(p.id, "erased");
-  const pending = rows.filter((p) => !out.has(p.id));
+async function recheckAndFreeze(
+  db: Db,
+  d: Distribution,
+  chunk: number,
+): Promise<Delivery[] | null> {
+  for (let tries = 0; tries < FREEZE_TRIES; tries++) {
+    const rows = await frozen(db, d.id, chunk);
+    // Until a chunk is first attempted, unsubscribes, suppressions and erasures still apply
+    // to it; from then on its recipient set is frozen, so every retry sends the same payload.
+    const skip = await noLongerEligible(db, rows);
+    const sending = rows.filter((r) => !skip.has(r.position));
+    const op = newId("op");
+    const byReason = new Map<string, number[]>();
+    for (const [position, reason] of skip)
+      byReason.set(reason, [...(byReason.get(reason) ?? []), position]);
+    const skipStatements = [...byReason].map(([reason, positions]) =>
+      moveDeliveries(
+        db,
+        "skipped",
+        and(inChunk(d.id, chunk), inArray(deliveries.position, positions)),
+        { skipReason: reason, op },
+      ),
+    );
+    // The guard `forget = 0`: an erasure since the read above flags the chunk, and the
+    // freeze waits for a fresh read rather than send what the erasure took away.
+    const freeze = moveChunks(
+      db,
+      sending.length > 0 ? "sending" : "skipped",
+      and(
+        eq(distributionChunks.distributionId, d.id),
+        eq(distributionChunks.chunk, chunk),
+        eq(distributionChunks.status, "pending"),
+        eq(distributionChunks.forget, false),
+      ),
+      { attempts: sql`${distributionChunks.attempts} + 1`, size: sending.length, op },
+    ).returning({ chunk: distributionChunks.chunk });
+    const results = await runBatch(db, [
+      ...skipStatements,
+      ...(skip.size > 0
+        ? [countInto(db, d.id, "skipped", op, { chunk, positions: [...skip.keys()] })]
+        : []),
+      freeze,
+      completeIfDone(db, d.id),
+    ]);
+    const froze = (results.at(-2) as unknown[]).length > 0;
+    if (froze) return sending.length > 0 ? sending : null;
+    // Not frozen by this arrival: another one did it (send what it froze), or an erasure
+    // flagged the chunk (clear the flag, read again).
+    const now = await chunkRow(db, d.id, chunk);
+    if (now?.status === "sending") return frozen(db, d.id, chunk);
+    if (now?.status !== "pending") return null;
+    await db
+      .update(distributionChunks)
+      .set({ forget: false })
+      .where(
+        and(
+          eq(distributionChunks.distributionId, d.id),
+          eq(distributionChunks.chunk, chunk),
+          eq(distributionChunks.status, "pending"),
+        ),
+      );
+  }
+  return null;
+}
+
+/**
+ * Which recipients became ineligible since the audience was collected, by position: erased
+ * (their row no longer has an address), suppressed, unsubscribed, or opted out of the report.
+ */
+async function noLongerEligible(db: Db, rows: Delivery[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const p of rows) if (isForgotten(p.email)) out.set(p.position, "erased");
+  const pending = rows.filter((p) => !out.has(p.position));
   if (pending.length === 0) return out;
   const subscriberIds = pending.map((p) => p.subscriberId).filter((x): x is string => Boolean(x));
   const registrationIds = pending
@@ -144,33 +216,59 @@ async function noLongerEligible(db: Db, rows: Delivery[]): Promise<Map<string, s
   const subStatus = new Map(subs.flat().map((s) => [s.id, s.status]));
   const regOptIn = new Map(regs.flat().map((r) => [r.id, r.receiveReport]));
   for (const p of pending) {
-    if (suppressed.has(p.email)) out.set(p.id, "suppressed");
+    if (suppressed.has(p.email)) out.set(p.position, "suppressed");
     else if (p.subscriberId && subStatus.get(p.subscriberId) !== "active")
-      out.set(p.id, subStatus.get(p.subscriberId) ?? "erased");
+      out.set(p.position, subStatus.get(p.subscriberId) ?? "erased");
     else if (p.registrationId && regOptIn.get(p.registrationId) === false)
-      out.set(p.id, "opted_out");
+      out.set(p.position, "opted_out");
   }
   return out;
+}
+
+/**
+ * A distribution's renders and its report's default language do not change once it is
+ * created: each isolate reads them once per distribution, not once per chunk.
+ */
+const rendersOf = new Map<
+  string,
+  Promise<{ renders: (typeof distributionRenders.$inferSelect)[]; defaultLanguage: string }>
+>();
+const RENDERS_KEPT = 16;
+
+function renders(db: Db, d: Distribution) {
+  let kept = rendersOf.get(d.id);
+  if (!kept) {
+    kept = Promise.all([
+      db.query.reports.findFirst({
+        where: eq(reports.id, d.reportId),
+        columns: { defaultLanguage: true },
+      }),
+      db.query.distributionRenders.findMany({
+        where: eq(distributionRenders.distributionId, d.id),
+      }),
+    ]).then(([report, renders]) => ({ renders, defaultLanguage: report!.defaultLanguage }));
+    kept.catch(() => rendersOf.delete(d.id));
+    if (rendersOf.size >= RENDERS_KEPT) rendersOf.delete(rendersOf.keys().next().value!);
+    rendersOf.set(d.id, kept);
+  }
+  return kept;
 }
 
 /** One email per frozen recipient, in their language, from the renders stored at creation. */
 async function buildBatch(
   ctx: Services,
   d: Distribution,
+  chunk: number,
   sending: Delivery[],
 ): Promise<OutgoingEmail[]> {
-  const { db } = ctx;
-  const report = (await db.query.reports.findFirst({ where: eq(reports.id, d.reportId) }))!;
-  const renders = await db.query.distributionRenders.findMany({
-    where: eq(distributionRenders.distributionId, d.id),
-  });
+  const { renders: all, defaultLanguage } = await renders(ctx.db, d);
   const base = ctx.settings.appUrl;
   return Promise.all(
     sending.map(async (r) => {
       const render =
-        renders.find((x) => x.language === r.language) ??
-        renders.find((x) => x.language === report.defaultLanguage) ??
-        renders[0]!;
+        all.find((x) => x.language === r.language) ??
+        all.find((x) => x.language === defaultLanguage) ??
+        all[0]!;
       const subject = r.subscriberId
         ? { kind: "subscriber" as const, id: r.subscriberId }
         : { kind: "registration" as const, id: r.registrationId ?? r.id };
@@ -185,34 +283,61 @@ async function buildBatch(
           "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         attachments: [],
+        // A webhook finds the recipient by these, with no provider id stored per recipient.
+        tags: recipientTags({ distributionId: d.id, chunk, position: r.position }),
       };
     }),
   );
 }
 
+function skipCancelled(db: Db, distributionId: string, chunk: number) {
+  const op = newId("op");
+  return [
+    moveDeliveries(db, "skipped", inChunk(distributionId, chunk), { skipReason: "cancelled", op }),
+    countInto(db, distributionId, "skipped", op, { chunk }),
+    moveChunks(db, "skipped", thisChunk(distributionId, chunk), { op }),
+  ];
+}
+
+/** Forgets the chunk's recipients erased while it was in flight (forget.ts), if any. */
+function forgetMarked(db: Db, distributionId: string, chunk: number) {
+  const flagged = sql`EXISTS (SELECT 1 FROM distribution_chunks WHERE distribution_id = ${distributionId} AND chunk = ${sql.raw(String(chunk))} AND forget = 1)`;
+  return [
+    // The flag is a constant condition: without it, SQLite does not scan the chunk at all.
+    db
+      .update(deliveries)
+      .set(forgetIfMarked)
+      .where(and(inChunk(distributionId, chunk), eq(deliveries.forget, true), flagged)),
+    runInBatch(
+      db,
+      sql`UPDATE distribution_chunks SET forget = 0 WHERE distribution_id = ${distributionId} AND chunk = ${sql.raw(String(chunk))} AND forget = 1 AND status <> 'pending'`,
+    ),
+  ];
+}
+
 /**
- * Sent or failed for the frozen recipients, or a verdict that keeps them frozen for the
- * next attempt. `attempt` counts this chunk's deliveries from the queue, the first being 1.
+ * Sent or failed for the frozen chunk (its size added to the counter once), or a verdict
+ * that keeps it frozen for the next attempt. `attempt` counts this chunk's deliveries from
+ * the queue, the first being 1.
  */
 async function recordOutcome(
   db: Db,
   distributionId: string,
   chunk: number,
-  sending: Delivery[],
+  size: number,
   outcome: SendOutcome,
   attempt: number,
 ): Promise<ChunkVerdict> {
   const doneOp = newId("op");
+  const it = thisChunk(distributionId, chunk);
   if (outcome.ok) {
     await runBatch(db, [
-      ...sending.map((r, i) =>
-        moveDeliveries(db, "sent", eq(deliveries.id, r.id), {
-          op: doneOp,
-          providerId: outcome.providerIds?.[i] ?? null,
-          ...forgetIfMarked,
-        }),
-      ),
-      countInto(db, distributionId, "sent", doneOp, chunk),
+      moveChunks(db, "sent", it, {
+        op: doneOp,
+        providerIds: outcome.providerIds ?? null,
+      }),
+      countChunkInto(db, distributionId, chunk, "sent", doneOp),
+      ...forgetMarked(db, distributionId, chunk),
       completeIfDone(db, distributionId),
     ]);
     return { action: "ack" };
@@ -226,16 +351,12 @@ async function recordOutcome(
     };
   if (outcome.retryable && attempt < MAIL_MAX_ATTEMPTS)
     return { action: "retry", delaySeconds: retryDelaySeconds(attempt) };
-  await db.batch([
-    moveDeliveries(
-      db,
-      "failed",
-      and(eq(deliveries.distributionId, distributionId), eq(deliveries.chunk, chunk)),
-      { op: doneOp, ...forgetIfMarked },
-    ),
-    countInto(db, distributionId, "failed", doneOp, chunk),
+  await runBatch(db, [
+    moveChunks(db, "failed", it, { op: doneOp }),
+    countChunkInto(db, distributionId, chunk, "failed", doneOp),
+    ...forgetMarked(db, distributionId, chunk),
     completeIfDone(db, distributionId),
   ]);
-  console.error("distribution chunk failed", distributionId, chunk, outcome.error);
+  console.error("distribution chunk failed", distributionId, chunk, size, outcome.error);
   return { action: "ack" };
 }

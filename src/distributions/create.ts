@@ -1,6 +1,6 @@
 // What organisers do to a distribution: create it, list, read and cancel it. The sending
 // itself happens in prepare.ts and chunk.ts; a test copy is src/reports/email.ts.
-import { desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { type Actor, can } from "../access/roles";
 import { roleOn } from "../access/team";
 import { auditInsert } from "../audit/service";
@@ -8,6 +8,7 @@ import type { Db } from "../db/client";
 import {
   type DistributionAudience,
   deliveries,
+  distributionChunks,
   distributions,
   topics,
   workshops,
@@ -21,7 +22,7 @@ import type { Services } from "../services";
 import type { Distribution } from "./context";
 import { countInto } from "./ledger";
 import { renderRows } from "./renders";
-import { DISTRIBUTION_TRANSITIONS, moveDeliveries, moveDistributions } from "./status";
+import { DISTRIBUTION_TRANSITIONS, moveChunks, moveDeliveries, moveDistributions } from "./status";
 
 export async function createDistribution(
   ctx: Services,
@@ -123,7 +124,10 @@ export function distributionJson(d: Distribution) {
   };
 }
 
-/** Stops whatever has not gone out: pending recipients become skipped ("cancelled"). */
+/**
+ * Stops whatever has not gone out: recipients whose chunk was not attempted yet become
+ * skipped ("cancelled"), and so do those chunks. A chunk in flight keeps its recipients.
+ */
 export async function cancelDistribution(db: Db, actor: Actor, id: string) {
   const current = await getDistribution(db, id);
   if (current.status === "cancelled") return current;
@@ -132,11 +136,17 @@ export async function cancelDistribution(db: Db, actor: Actor, id: string) {
   const op = newId("op");
   await db.batch([
     moveDistributions(db, "cancelled", eq(distributions.id, id), { completedAt: new Date() }),
-    moveDeliveries(db, "skipped", eq(deliveries.distributionId, id), {
-      skipReason: "cancelled",
-      op,
-    }),
+    moveDeliveries(
+      db,
+      "skipped",
+      and(
+        eq(deliveries.distributionId, id),
+        sql`NOT EXISTS (SELECT 1 FROM ${distributionChunks} c WHERE c.distribution_id = ${deliveries.distributionId} AND c.chunk = ${deliveries.chunk} AND c.status <> 'pending')`,
+      ),
+      { skipReason: "cancelled", op },
+    ),
     countInto(db, id, "skipped", op),
+    moveChunks(db, "skipped", eq(distributionChunks.distributionId, id), { op }),
     auditInsert(db, actor, {
       action: "distribution.cancel",
       targetType: "distribution",

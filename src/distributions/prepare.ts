@@ -1,19 +1,17 @@
-// Preparing a distribution: its audience into the ledger (stage `audience`), the eligible
-// recipients numbered into chunks (`chunks`), then totals and one message per chunk (`ready`).
-import { and, eq, sql } from "drizzle-orm";
-import { allInBatch, runInBatch } from "../db/raw";
+// Preparing a distribution: its audience into the ledger, each recipient numbered into its
+// chunk as it is collected (stage `audience`), then totals, one state row per chunk and one
+// message per chunk (`chunks` → `ready`).
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { runInBatch } from "../db/raw";
 import { distributions } from "../db/schema";
 import { reachable } from "../lib/forgotten";
 import type { MailQueueMessage } from "../mail/messages";
 import type { Services } from "../services";
 import type { Distribution } from "./context";
-import { getDistribution } from "./create";
 import { completeIfDone } from "./ledger";
 
 /** Audience rows collected per prepare step. */
 export const AUDIENCE_PAGE = 500;
-/** Recipients numbered into chunks per prepare step (100 chunks). */
-export const NUMBERING_PAGE = 10_000;
 export const CHUNK_SIZE = 100;
 /** How long one prepare message may work before handing over to the next message. */
 export const PREPARE_BUDGET_MS = 10_000;
@@ -26,6 +24,32 @@ function topicFilter(slugs: string[] | undefined) {
     slugs.map((s) => sql`${s}`),
     sql`, `,
   )}))`;
+}
+
+/**
+ * Recipients are numbered in the statement that collects them, so a row is written once:
+ * the n-th eligible one of a page goes after the last one numbered so far (chunk, position
+ * = its index ÷ and mod CHUNK_SIZE), the n-th skipped one into chunk -1 below the lowest
+ * so far. The bases are read in the same statement (one index row each), and addresses
+ * already collected (an attendee who is also a subscriber, a page run twice) are left out
+ * before numbering, so eligible recipients fill the chunks densely: ⌈eligible / 100⌉ chunks.
+ */
+function bases(distributionId: string) {
+  return sql`(SELECT
+      COALESCE((SELECT chunk * ${sql.raw(String(CHUNK_SIZE))} + position + 1 FROM deliveries
+        WHERE distribution_id = ${distributionId} AND chunk >= 0 ORDER BY chunk DESC, position DESC LIMIT 1), 0) AS next,
+      COALESCE((SELECT -position FROM deliveries
+        WHERE distribution_id = ${distributionId} AND chunk = -1 ORDER BY position LIMIT 1), 0) AS skipped) b`;
+}
+
+function numbered() {
+  const size = sql.raw(String(CHUNK_SIZE));
+  return sql`CASE WHEN a.ok THEN (b.next + a.n - 1) / ${size} ELSE -1 END,
+    CASE WHEN a.ok THEN (b.next + a.n - 1) % ${size} ELSE -(b.skipped + a.n) END`;
+}
+
+function notCollected(distributionId: string, email: SQL) {
+  return sql`AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.distribution_id = ${distributionId} AND x.email = ${email})`;
 }
 
 /**
@@ -65,12 +89,16 @@ async function collectPage(ctx: Services, d: Distribution): Promise<void> {
     await db.batch([
       runInBatch(
         db,
-        sql`INSERT INTO deliveries (id, distribution_id, email, name, language, subscriber_id, status, skip_reason)
-            SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, s.email, s.name, s.language, s.id,
-              CASE WHEN s.status <> 'active' THEN 'skipped' ELSE 'pending' END,
-              CASE WHEN s.status <> 'active' THEN s.status END
-            FROM subscribers s
-            WHERE ${where} ${upper} ORDER BY s.id
+        sql`INSERT INTO deliveries (id, distribution_id, email, name, language, subscriber_id, status, skip_reason, chunk, position)
+            SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, a.email, a.name, a.language, a.id,
+              CASE WHEN a.ok THEN 'pending' ELSE 'skipped' END,
+              CASE WHEN a.ok THEN NULL ELSE a.status END,
+              ${numbered()}
+            FROM (SELECT s.id, s.email, s.name, s.language, s.status, s.status = 'active' AS ok,
+                    ROW_NUMBER() OVER (PARTITION BY s.status = 'active' ORDER BY s.id) AS n
+                  FROM subscribers s
+                  WHERE ${where} ${upper} ${notCollected(d.id, sql`s.email`)}) a, ${bases(d.id)}
+            WHERE true ORDER BY a.id
             ON CONFLICT (distribution_id, email) DO NOTHING`,
       ),
       advance(boundary ? { source: "topics", after: boundary.id } : nextSource()),
@@ -91,11 +119,14 @@ async function collectPage(ctx: Services, d: Distribution): Promise<void> {
   await db.batch([
     runInBatch(
       db,
-      sql`INSERT INTO deliveries (id, distribution_id, email, name, language, registration_id, status, skip_reason)
-          SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, r.email, r.name, r.language, r.id,
-            'pending', NULL
-          FROM registrations r
-          WHERE ${where} ${upper} ORDER BY r.id
+      sql`INSERT INTO deliveries (id, distribution_id, email, name, language, registration_id, status, skip_reason, chunk, position)
+          SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, a.email, a.name, a.language, a.id,
+            'pending', NULL, ${numbered()}
+          FROM (SELECT r.id, r.email, r.name, r.language, 1 AS ok,
+                  ROW_NUMBER() OVER (ORDER BY r.id) AS n
+                FROM registrations r
+                WHERE ${where} ${upper} ${notCollected(d.id, sql`r.email`)}) a, ${bases(d.id)}
+          WHERE true ORDER BY a.id
           ON CONFLICT (distribution_id, email) DO NOTHING`,
     ),
     advance(boundary ? { source: "attendees", after: boundary.id } : nextSource()),
@@ -103,46 +134,38 @@ async function collectPage(ctx: Services, d: Distribution): Promise<void> {
 }
 
 /**
- * Numbers up to NUMBERING_PAGE pending recipients into chunks of CHUNK_SIZE, densely, so
- * provider calls ≤ ⌈pending / 100⌉ (suppressed ones are skipped when their chunk runs). Chunk numbers are stored: a resumed chunk is the same
- * recipients with the same idempotency key.
+ * Once the audience is complete: totals (the skipped are chunk -1, whose positions count
+ * down from -1), one state row per chunk, then every chunk is enqueued.
  */
-async function numberPage(ctx: Services, d: Distribution): Promise<boolean> {
-  const { db } = ctx;
-  const [numbered] = await db.batch([
-    allInBatch<{ id: string }>(
-      db,
-      sql`UPDATE deliveries SET chunk = CAST(${d.chunkCount} AS INTEGER) + (r.n - 1) / ${sql.raw(String(CHUNK_SIZE))}
-          FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM deliveries
-                WHERE distribution_id = ${d.id} AND status = 'pending' AND chunk IS NULL ORDER BY id LIMIT ${NUMBERING_PAGE}) r
-          WHERE deliveries.id = r.id RETURNING deliveries.id`,
-    ),
-    runInBatch(
-      db,
-      sql`UPDATE distributions SET chunk_count = (SELECT COALESCE(MAX(chunk), -1) + 1 FROM deliveries WHERE distribution_id = ${d.id}), progress_at = ${Date.now()}
-          WHERE id = ${d.id}`,
-    ),
-  ]);
-  return (numbered as unknown[]).length === NUMBERING_PAGE;
-}
-
-/** Totals once the audience is complete; then every chunk is enqueued. */
 async function finishPreparing(ctx: Services, d: Distribution): Promise<void> {
   const { db } = ctx;
-  await db.batch([
+  const [, , ready] = await db.batch([
     runInBatch(
       db,
       sql`UPDATE distributions SET stage = 'ready', progress_at = ${Date.now()},
+            chunk_count = COALESCE((SELECT chunk + 1 FROM deliveries WHERE distribution_id = ${d.id} AND chunk >= 0 ORDER BY chunk DESC LIMIT 1), 0),
             (total, skipped) = (SELECT count(*), count(*) FILTER (WHERE status = 'skipped') FROM deliveries WHERE distribution_id = ${d.id})
           WHERE id = ${d.id} AND stage = 'chunks'`,
     ),
+    runInBatch(
+      db,
+      sql`WITH RECURSIVE n(chunk) AS (
+            SELECT 0 WHERE (SELECT chunk_count FROM distributions WHERE id = ${d.id}) > 0
+            UNION ALL SELECT chunk + 1 FROM n WHERE chunk + 1 < (SELECT chunk_count FROM distributions WHERE id = ${d.id}))
+          INSERT INTO distribution_chunks (distribution_id, chunk) SELECT ${d.id}, chunk FROM n WHERE true
+          ON CONFLICT DO NOTHING`,
+    ),
+    db
+      .select({ chunkCount: distributions.chunkCount })
+      .from(distributions)
+      .where(eq(distributions.id, d.id)),
     completeIfDone(db, d.id),
   ]);
-  const ready = await getDistribution(db, d.id);
+  const chunkCount = (ready as { chunkCount: number }[])[0]?.chunkCount ?? 0;
   await enqueueChunks(
     ctx.queue,
     d.id,
-    Array.from({ length: ready.chunkCount }, (_, i) => i),
+    Array.from({ length: chunkCount }, (_, i) => i),
   );
 }
 
@@ -176,8 +199,7 @@ export async function prepareStep(ctx: Services, distributionId: string): Promis
       await collectPage(ctx, d);
       continue;
     }
-    if (await numberPage(ctx, d)) continue;
-    await finishPreparing(ctx, await getDistribution(ctx.db, distributionId));
+    await finishPreparing(ctx, d);
     return;
   }
   await ctx.queue.send({ kind: "distribution-prepare", distributionId });

@@ -3,7 +3,13 @@
 import { and, inArray, type SQL } from "drizzle-orm";
 import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
-import { type DISTRIBUTION_STATUSES, deliveries, distributions } from "../db/schema";
+import {
+  type CHUNK_STATUSES,
+  type DISTRIBUTION_STATUSES,
+  deliveries,
+  distributionChunks,
+  distributions,
+} from "../db/schema";
 import { statusesFrom, type Transitions } from "../lib/state-machine";
 
 export type DistributionStatus = (typeof DISTRIBUTION_STATUSES)[number];
@@ -21,17 +27,29 @@ export const DISTRIBUTION_TRANSITIONS: Record<DistributionStatus, readonly Distr
   failed: [],
 };
 
-export type DeliveryStatus = (typeof deliveries.$inferSelect)["status"];
+export type ChunkStatus = (typeof CHUNK_STATUSES)[number];
 
 /**
- * `sending` is the frozen recipient set of an attempted chunk: retries resend exactly it,
- * and each retry freezes it again (`sending` → `sending`) to count the attempt.
+ * The send state lives per chunk. `sending` is an attempted chunk whose recipient set is
+ * frozen: retries resend exactly it, and each retry freezes it again (`sending` → `sending`)
+ * to count the attempt. `skipped`: cancelled before it was attempted.
  */
-export const DELIVERY_TRANSITIONS: Record<DeliveryStatus, readonly DeliveryStatus[]> = {
+export const CHUNK_TRANSITIONS: Record<ChunkStatus, readonly ChunkStatus[]> = {
   pending: ["sending", "skipped"],
   sending: ["sending", "sent", "failed"],
   sent: [],
   failed: [],
+  skipped: [],
+};
+
+export type DeliveryStatus = (typeof deliveries.$inferSelect)["status"];
+
+/**
+ * A recipient's own status records only the exception: skipped (unsubscribed, suppressed,
+ * erased, opted out, cancelled), decided before their chunk is attempted.
+ */
+export const DELIVERY_TRANSITIONS: Record<DeliveryStatus, readonly DeliveryStatus[]> = {
+  pending: ["skipped"],
   skipped: [],
 };
 
@@ -40,7 +58,7 @@ export const DELIVERY_TRANSITIONS: Record<DeliveryStatus, readonly DeliveryStatu
  * the table, so a row whose status may not move to `to` stays as it is: that is what makes a
  * redelivered message, or a cancel racing a chunk, change nothing it should not.
  */
-function mover<T extends typeof distributions | typeof deliveries>(
+function mover<T extends typeof distributions | typeof deliveries | typeof distributionChunks>(
   table: T,
   transitions: Transitions<T["$inferSelect"]["status"]>,
 ) {
@@ -58,3 +76,4 @@ function mover<T extends typeof distributions | typeof deliveries>(
 
 export const moveDistributions = mover(distributions, DISTRIBUTION_TRANSITIONS);
 export const moveDeliveries = mover(deliveries, DELIVERY_TRANSITIONS);
+export const moveChunks = mover(distributionChunks, CHUNK_TRANSITIONS);

@@ -1,12 +1,12 @@
 // Run by cron. Lost or dead-lettered messages delay a distribution; they never stall it,
 // and a resumed chunk sends nobody a second copy (chunk.ts freezes and keys it).
 import { and, eq, inArray, lte } from "drizzle-orm";
-import { deliveries, distributions } from "../db/schema";
+import { distributionChunks, distributions } from "../db/schema";
 import { openStatuses } from "../lib/state-machine";
 import type { Services } from "../services";
 import { completeIfDone } from "./ledger";
 import { enqueueChunks } from "./prepare";
-import { DELIVERY_TRANSITIONS, moveDistributions } from "./status";
+import { CHUNK_TRANSITIONS, moveDistributions } from "./status";
 
 /** A sending distribution idle this long is presumed to have lost its messages. */
 export const STALL_AFTER_MS = 2 * 60 * 1000;
@@ -36,18 +36,18 @@ export async function sweepDistributions(ctx: Services, now = new Date()): Promi
       continue;
     }
     const open = await db
-      .selectDistinct({ chunk: deliveries.chunk })
-      .from(deliveries)
+      .select({ chunk: distributionChunks.chunk })
+      .from(distributionChunks)
       .where(
         and(
-          eq(deliveries.distributionId, d.id),
-          inArray(deliveries.status, openStatuses(DELIVERY_TRANSITIONS)),
+          eq(distributionChunks.distributionId, d.id),
+          inArray(distributionChunks.status, openStatuses(CHUNK_TRANSITIONS)),
         ),
       );
     await enqueueChunks(
       ctx.queue,
       d.id,
-      open.map((o) => o.chunk).filter((c): c is number => c !== null),
+      open.map((o) => o.chunk),
     );
     if (open.length === 0) await completeIfDone(db, d.id);
   }

@@ -55,6 +55,7 @@ function payload(email: OutgoingEmail) {
     html: email.html,
     text: email.text,
     headers: email.headers,
+    ...(email.tags?.length ? { tags: email.tags } : {}),
   };
 }
 

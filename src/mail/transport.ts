@@ -13,6 +13,8 @@ export interface OutgoingEmail {
   attachments: StoredAttachment[];
   /** What it is for (`sign-in`, `report`, …); the dev mailbox keeps it. */
   kind?: string;
+  /** Provider tags (ASCII letters, digits, `_`, `-`), echoed back in webhook events. */
+  tags?: { name: string; value: string }[];
 }
 
 export type SendOutcome =

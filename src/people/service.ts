@@ -8,6 +8,7 @@ import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import {
   deliveries,
+  deliveryStatus,
   distributions,
   emails,
   invitations,
@@ -60,7 +61,7 @@ export async function findPerson(db: Db, address: string) {
         reportId: distributions.reportId,
         name: deliveries.name,
         language: deliveries.language,
-        status: deliveries.status,
+        status: deliveryStatus,
         skipReason: deliveries.skipReason,
         outcome: deliveries.outcome,
         via: deliveries.subscriberId,
@@ -287,7 +288,7 @@ export async function exportAtWorkshop(db: Db, at: AtWorkshop) {
       ? db
           .select({
             distributionId: deliveries.distributionId,
-            status: deliveries.status,
+            status: deliveryStatus,
             outcome: deliveries.outcome,
           })
           .from(deliveries)

@@ -9,6 +9,7 @@ import { paginate } from "../db/paginate";
 import { allInBatch } from "../db/raw";
 import {
   deliveries,
+  deliveryStatus,
   registrations,
   type SUBSCRIBER_STATUSES,
   subscribers,
@@ -299,7 +300,7 @@ export async function exportSubscriber(db: Db, id: string) {
   const sent = await db
     .select({
       distributionId: deliveries.distributionId,
-      status: deliveries.status,
+      status: deliveryStatus,
       outcome: deliveries.outcome,
     })
     .from(deliveries)

@@ -4,6 +4,7 @@ import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { runInBatch } from "../db/raw";
 import { deliveries, subscribers, webhookEvents } from "../db/schema";
+import { recipientFromTags } from "../lib/recipient-tags";
 import { normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import { subscriberMayMoveTo } from "../subscribers/service";
@@ -12,7 +13,12 @@ import { suppressInsert, suppressionHash } from "../subscribers/suppression";
 export interface ResendEvent {
   type: string;
   created_at?: string;
-  data: { email_id?: string; to?: string[] | string };
+  data: {
+    email_id?: string;
+    to?: string[] | string;
+    /** The tags the email was sent with: an object, or (older payloads) a list. */
+    tags?: Record<string, string> | { name: string; value: string }[];
+  };
 }
 
 const OUTCOME_OF: Record<string, "delivered" | "bounced" | "complained"> = {
@@ -46,26 +52,31 @@ export async function processEvent(db: Db, svixId: string, event: ResendEvent): 
 async function processing(db: Db, event: ResendEvent, unrecorded: SQL): Promise<Statement[]> {
   const outcome = OUTCOME_OF[event.type];
   if (!outcome) return [];
-  const providerId = event.data.email_id;
+  const recipient = recipientFromTags(event.data.tags);
   const to = ([] as string[]).concat(event.data.to ?? []).map(normaliseEmail);
   const op = newId("op");
   const statements: Statement[] = [];
-  if (providerId) {
+  if (recipient) {
     // A bounce or complaint outranks a delivery; nothing outranks them. The counter adds
     // only the rows this event changed.
     const allowedBefore =
       outcome === "delivered"
         ? [isNull(deliveries.outcome)]
         : [isNull(deliveries.outcome), eq(deliveries.outcome, "delivered")];
+    const row = and(
+      eq(deliveries.distributionId, recipient.distributionId),
+      eq(deliveries.chunk, recipient.chunk),
+      eq(deliveries.position, recipient.position),
+    );
     statements.push(
       db
         .update(deliveries)
         .set({ outcome, op })
-        .where(and(eq(deliveries.providerId, providerId), or(...allowedBefore), unrecorded)),
+        .where(and(row, or(...allowedBefore), unrecorded)),
       runInBatch(
         db,
         sql`UPDATE distributions SET ${sql.raw(outcome)} = ${sql.raw(outcome)} + 1
-            WHERE id IN (SELECT distribution_id FROM deliveries WHERE provider_id = ${providerId} AND op = ${op})`,
+            WHERE id = ${recipient.distributionId} AND EXISTS (SELECT 1 FROM deliveries WHERE ${row} AND op = ${op})`,
       ),
     );
   }

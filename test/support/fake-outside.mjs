@@ -68,6 +68,8 @@ export function createFakeResend(options = {}) {
                 text: email.text,
                 headers: email.headers ?? {},
                 attachments: (email.attachments ?? []).map((a) => a.filename),
+                // As Resend's webhook events carry them: `data.tags`, an object.
+                tags: Object.fromEntries((email.tags ?? []).map((t) => [t.name, t.value])),
               }
             : { id, to },
         );
@@ -120,6 +122,19 @@ export function createFakeResend(options = {}) {
         { name: "validation_error", message: "A batch holds 1 to 100 emails", statusCode: 422 },
         422,
       );
+    }
+
+    // Like Resend, a tag name or value outside ASCII letters, digits, `_` and `-` refuses it.
+    const badTag = emails
+      .flatMap((e) => e.tags ?? [])
+      .find(
+        (t) =>
+          !/^[A-Za-z0-9_-]{1,256}$/.test(`${t.name}`) ||
+          !/^[A-Za-z0-9_-]{1,256}$/.test(`${t.value}`),
+      );
+    if (badTag !== undefined) {
+      call.status = 422;
+      return json({ name: "validation_error", message: "Invalid tag", statusCode: 422 }, 422);
     }
 
     // Like Resend, an address that is not one refuses the whole call (a batch included).

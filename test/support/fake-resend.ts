@@ -13,11 +13,15 @@ export interface FakeState {
     at: number;
   }[];
   delivered: {
+    /** The email's id, as the provider answered it. */
+    id: string;
     to: string;
     subject: string;
     idempotencyKey: string;
     headers: Record<string, string>;
     attachments: string[];
+    /** The tags it was sent with, as webhook events carry them (`data.tags`). */
+    tags: Record<string, string>;
   }[];
   pendingFaults: number;
 }
