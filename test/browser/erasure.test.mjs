@@ -3,6 +3,7 @@
 // /admin/people; axe-core on every page on the way, in English and in Arabic.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { APP_BINDINGS } from "../support/local-worker.mjs";
 import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
 
 let stack;
@@ -80,7 +81,7 @@ test("an owner looks a person up at /admin/people", async () => {
   await registered("Layla Lookup", email);
   const page = await stack.newPage();
   await page.goto(`${stack.app.url}/admin/sign-in`);
-  await page.fill("#f-token", "bench-admin-token");
+  await page.fill("#f-token", APP_BINDINGS.ADMIN_TOKEN);
   await page.click("text=Sign in with the token");
   await page.goto(`${stack.app.url}/admin/people`);
   assert.deepEqual(await axeProblems(page), [], "axe on the people page");
