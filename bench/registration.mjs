@@ -80,7 +80,8 @@ async function costs(app, workshop, existing) {
 }
 
 // 1. Rows read and written, with 10 and 10,000 existing registrations.
-const metered = await startApp({ queueConsumer: false, bindings: { D1_METRICS: "on" } });
+// The consumer renders the verification email the probe reads its link from.
+const metered = await startApp({ queueConsumer: true, bindings: { D1_METRICS: "on" } });
 const rows = [];
 try {
   for (const existing of [10, 10_000]) {

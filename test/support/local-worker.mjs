@@ -108,7 +108,10 @@ export async function startApp({
   return { mf, url: url.toString().replace(/\/$/, ""), db };
 }
 
-/** A bare Worker from bench/baseline/, bundled and run like the app. */
+/**
+ * A bare Worker from bench/baseline/, bundled and run like the app: behind the same static
+ * assets router (the app's public/), so the comparison measures the Worker, not the hop.
+ */
 async function startBare(name, configPath, main, options = {}) {
   const scriptPath = bundle(configPath, `bench/.build/${name}`, main);
   const mf = new Miniflare({
@@ -119,6 +122,7 @@ async function startBare(name, configPath, main, options = {}) {
         modules: true,
         compatibilityDate: "2026-08-01",
         compatibilityFlags: ["nodejs_compat"],
+        ...assetsOf("wrangler.toml", name),
         ...options,
       },
     ],
