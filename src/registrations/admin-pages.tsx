@@ -10,13 +10,9 @@ import type { Section } from "../http/sections";
 import { Field, parseForm, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
 import type { Workshop } from "../workshops/types";
+import { addRegistration, changeRegistration } from "./decisions";
+import { findRegistration, listRegistrations } from "./lists";
 import { AddRegistrationSchema, ChangeRegistrationSchema } from "./schemas";
-import {
-  addRegistration,
-  changeRegistration,
-  findRegistration,
-  listRegistrations,
-} from "./service";
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
 
 /** Mounted at /admin/workshops/:id/registrations: adding a person to that workshop. */

@@ -7,16 +7,9 @@ import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { toCsv } from "../lib/csv";
 import { getWorkshop } from "../workshops/service";
+import { addRegistration, changeRegistration, checkIn, checkInByToken } from "./decisions";
+import { doorSearch, listRegistrations, registrationJson } from "./lists";
 import { AddRegistrationSchema, ChangeRegistrationSchema } from "./schemas";
-import {
-  addRegistration,
-  changeRegistration,
-  checkIn,
-  checkInByToken,
-  doorSearch,
-  listRegistrations,
-  registrationJson,
-} from "./service";
 
 const RegistrationSchema = z
   .object({

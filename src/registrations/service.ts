@@ -1,28 +1,26 @@
-// Registrations: the public flow (register, verify, cancel), organiser decisions, check-in.
-// Every status change goes through the seat engine, one batch per change.
-import { and, asc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
-import { type Actor, can } from "../access/roles";
-import { roleOn } from "../access/team";
-import { auditInsert, auditInsertIf } from "../audit/service";
+// Registrations: the public flow (register, verify, cancel), admission, and notify helpers.
+// Every status change goes through the seat engine, one batch per change. Organiser
+// decisions, check-in and erasure live in decisions.ts; lists, door search, JSON in lists.ts.
+import { and, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { type Db, runBatch, type Statement } from "../db/client";
-import { type Keyset, paginate } from "../db/paginate";
 import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "../db/schema";
 import type { Lang, NoticeKind } from "../i18n";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
-import { canMove, statusesFrom } from "../lib/state-machine";
-import { cleanText, likeContaining, normaliseEmail } from "../lib/text";
+import { statusesFrom } from "../lib/state-machine";
+import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
 import { publicPathsOf, seatState } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
+import { getRegistration } from "./lists";
 import { buildNotice } from "./notices";
-import { applyMove, type SeatResult, type Target } from "./seats";
+import { applyMove, type SeatResult } from "./seats";
 import { sendNotices } from "./send";
-import { REGISTRATION_TRANSITIONS, type RegistrationStatus, SEAT_HOLDING } from "./status";
+import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
 import { resolveToken } from "./tokens";
 
 export type Registration = typeof registrations.$inferSelect;
-type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
+export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
 interface RegistrationInput {
   name: string;
@@ -34,7 +32,7 @@ interface RegistrationInput {
 }
 
 /** The notice a status change announces to the participant. */
-const NOTICE_FOR: Partial<Record<RegistrationStatus, NoticeKind>> = {
+export const NOTICE_FOR: Partial<Record<RegistrationStatus, NoticeKind>> = {
   confirmed: "confirmed",
   waitlisted: "waitlisted",
   pending_approval: "pending_approval",
@@ -72,7 +70,7 @@ export function validateAnswers(
   return { clean, errors };
 }
 
-async function notifyOne(
+export async function notifyOne(
   svc: Services,
   workshop: Workshop,
   registration: Pick<Registration, "id" | "email" | "name" | "language">,
@@ -91,7 +89,7 @@ async function notifyOne(
   await svc.mailer.enqueue([notice.emailId]);
 }
 
-async function notifyPromoted(svc: Services, workshop: Workshop, promoted: string[]) {
+export async function notifyPromoted(svc: Services, workshop: Workshop, promoted: string[]) {
   const { db } = svc;
   if (promoted.length === 0) return;
   const people = await db.query.registrations.findMany({
@@ -105,7 +103,7 @@ async function notifyPromoted(svc: Services, workshop: Workshop, promoted: strin
  * workshop's public pages may show another seat state (places left, full, waitlist), so
  * they are purged from the page cache; purging is cheap, so it does not try to tell.
  */
-async function moveSeats(
+export async function moveSeats(
   svc: Services,
   workshop: Workshop,
   move: Parameters<typeof applyMove>[2],
@@ -137,7 +135,7 @@ async function resendLink(svc: Services, workshop: Workshop, existing: Registrat
   if (claimed) await notifyOne(svc, workshop, existing, "already_registered");
 }
 
-async function getWorkshopRow(db: Db, id: string): Promise<Workshop> {
+export async function getWorkshopRow(db: Db, id: string): Promise<Workshop> {
   const workshop = await db.query.workshops.findFirst({ where: (w, { eq }) => eq(w.id, id) });
   if (!workshop) throw notFound("No such workshop.");
   return workshop;
@@ -380,329 +378,4 @@ export async function cancelByToken(
   await notifyOne(svc, workshop, registration, "cancelled");
   await notifyPromoted(svc, workshop, result.promoted);
   return "cancelled";
-}
-
-/**
- * Before a person's registration is erased: whatever it holds (a seat, a waitlist place, a
- * request awaiting verification or approval) is given up through the seat engine, so the
- * counters stay right and a freed seat goes to the next in line, who is told. The person
- * is not told: their address is about to go. Attended, cancelled and rejected
- * registrations hold nothing and stay as they are.
- */
-export async function releaseForErasure(
-  svc: Services,
-  registrationId: string,
-  now = new Date(),
-): Promise<void> {
-  const { db } = svc;
-  const registration = await findRegistration(db, registrationId);
-  if (!registration) return;
-  const result = await applyMove(db, registration.workshopId, {
-    registrationId,
-    from: statusesFrom(REGISTRATION_TRANSITIONS, "cancelled"),
-    target: { to: "cancelled" },
-    now,
-  });
-  if (result.promoted.length > 0)
-    await notifyPromoted(svc, await getWorkshopRow(db, registration.workshopId), result.promoted);
-}
-
-async function getRegistration(db: Db, id: string): Promise<Registration> {
-  const registration = await db.query.registrations.findFirst({ where: eq(registrations.id, id) });
-  if (!registration) throw notFound("No such registration.");
-  return registration;
-}
-
-/** The registration with this id, or undefined: for callers to whom absence is no error. */
-export function findRegistration(db: Db, id: string): Promise<Registration | undefined> {
-  return db.query.registrations.findFirst({ where: eq(registrations.id, id) });
-}
-
-/**
- * The registration (with its workshop) a check-in code names, or undefined when the code is
- * invalid, expired, or for a workshop `actor` may not check people in at: door staff of one
- * workshop learn nothing from another workshop's codes.
- */
-export async function findByCheckInToken(db: Db, actor: Actor, token: string) {
-  const id = await resolveToken(db, "checkin", token);
-  if (!id) return undefined;
-  const found = await db.query.registrations.findFirst({
-    where: eq(registrations.id, id),
-    with: { workshop: true },
-  });
-  if (!found) return undefined;
-  const role = await roleOn(db, actor, found.workshopId);
-  return role && can(role, "checkin") ? found : undefined;
-}
-
-/** An organiser's decision: approve, reject, waitlist, cancel, re-confirm; role and notes. */
-export async function changeRegistration(
-  svc: Services,
-  actor: Actor,
-  id: string,
-  change: { status?: RegistrationStatus; role?: ParticipantRole; notes?: string | null },
-  now = new Date(),
-): Promise<Registration> {
-  const { db } = svc;
-  const current = await getRegistration(db, id);
-  const workshop = await getWorkshopRow(db, current.workshopId);
-  const hasDetails = change.role !== undefined || change.notes !== undefined;
-  /** The role and notes change, only if `when` holds (the status move happened). */
-  const details = (when?: SQL) =>
-    hasDetails
-      ? [
-          db
-            .update(registrations)
-            .set({
-              ...(change.role ? { role: change.role } : {}),
-              ...(change.notes !== undefined
-                ? { notes: change.notes ? cleanText(change.notes) : null }
-                : {}),
-              updatedAt: now,
-            })
-            .where(and(eq(registrations.id, id), when)),
-        ]
-      : [];
-  if (!change.status || change.status === current.status) {
-    if (hasDetails)
-      await runBatch(db, [
-        ...details(),
-        auditInsert(db, actor, {
-          action: "registration.update",
-          targetType: "registration",
-          targetId: id,
-        }),
-      ]);
-    return getRegistration(db, id);
-  }
-  const to = change.status;
-  if (!canMove(REGISTRATION_TRANSITIONS, current.status, to))
-    throw conflict(`A registration cannot go from ${current.status} to ${to}.`);
-  const target: Target = { to };
-  const result: SeatResult = await moveSeats(
-    svc,
-    workshop,
-    {
-      registrationId: id,
-      from: [current.status],
-      target,
-      now,
-      set: to === "attended" ? sql`checked_in_at = ${now.getTime()}` : undefined,
-    },
-    [],
-    // A refused move (no seat, or the status changed meanwhile) changes and records nothing.
-    (moved) => [
-      ...details(moved),
-      auditInsertIf(
-        db,
-        actor,
-        {
-          action: "registration.status",
-          targetType: "registration",
-          targetId: id,
-          detail: { from: current.status, to },
-        },
-        moved,
-      ),
-    ],
-  );
-  if (!result.moved) {
-    const latest = await getRegistration(db, id);
-    if (latest.status !== current.status)
-      throw conflict(`The registration changed meanwhile; it is now ${latest.status}.`);
-    throw conflict("No seat is left: raise the capacity or free a seat first.");
-  }
-  const kind = NOTICE_FOR[to];
-  if (kind && to !== "attended") await notifyOne(svc, workshop, current, kind);
-  await notifyPromoted(svc, workshop, result.promoted);
-  return getRegistration(db, id);
-}
-
-interface CheckInResult {
-  registration: Registration;
-  alreadyCheckedIn: boolean;
-}
-
-/** Confirmed → attended. A second check-in changes nothing and says so. */
-export async function checkIn(
-  db: Db,
-  actor: Actor,
-  id: string,
-  now = new Date(),
-): Promise<CheckInResult> {
-  const current = await getRegistration(db, id);
-  if (current.status === "attended") return { registration: current, alreadyCheckedIn: true };
-  const result = await applyMove(
-    db,
-    current.workshopId,
-    {
-      registrationId: id,
-      from: statusesFrom(REGISTRATION_TRANSITIONS, "attended"),
-      target: { to: "attended" },
-      now,
-      set: sql`checked_in_at = ${now.getTime()}`,
-    },
-    [],
-    (moved) => [
-      auditInsertIf(
-        db,
-        actor,
-        { action: "registration.check_in", targetType: "registration", targetId: id },
-        moved,
-      ),
-    ],
-  );
-  const latest = await getRegistration(db, id);
-  if (!result.moved) {
-    if (latest.status === "attended") return { registration: latest, alreadyCheckedIn: true };
-    throw conflict(
-      `Only confirmed participants can be checked in; this registration is ${latest.status.replace("_", " ")}.`,
-    );
-  }
-  return { registration: latest, alreadyCheckedIn: false };
-}
-
-export async function checkInByToken(
-  db: Db,
-  actor: Actor,
-  token: string,
-): Promise<CheckInResult & { workshop: Workshop }> {
-  const found = await findByCheckInToken(db, actor, token);
-  if (!found) throw notFound("This check-in code is not valid, or has expired.");
-  const result = await checkIn(db, actor, found.id);
-  return { ...result, workshop: found.workshop };
-}
-
-/** An organiser adds someone directly: no verification or approval, but capacity holds. */
-export async function addRegistration(
-  svc: Services,
-  actor: Actor,
-  workshopId: string,
-  input: {
-    name: string;
-    email: string;
-    affiliation?: string;
-    role?: ParticipantRole;
-    language?: Lang;
-    notify?: boolean;
-  },
-  now = new Date(),
-): Promise<Registration> {
-  const { db } = svc;
-  const workshop = await getWorkshopRow(db, workshopId);
-  if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
-  const created = await admit(
-    svc,
-    workshop,
-    { ...input, source: "organiser" },
-    {
-      approvalFirst: false,
-      alongside: (id, admitted) => [
-        auditInsertIf(
-          db,
-          actor,
-          { action: "registration.add", targetType: "registration", targetId: id },
-          admitted,
-        ),
-      ],
-      notify: input.notify,
-      now,
-    },
-  );
-  if (!created) throw conflict("That address is already registered for this workshop.");
-  return created;
-}
-
-export interface ListQuery {
-  status?: RegistrationStatus;
-  q?: string;
-  limit: number;
-  cursor?: string;
-}
-
-const NEWEST_FIRST: Keyset = {
-  id: registrations.id,
-  by: registrations.createdAt,
-  direction: "desc",
-};
-
-/** Registrations of a workshop, newest first, filtered and searched, a page at a time. */
-export function listRegistrations(db: Db, workshopId: string, query: ListQuery) {
-  const term = query.q ? likeContaining(query.q) : undefined;
-  return paginate(db, NEWEST_FIRST, query, (after, window) =>
-    db.query.registrations.findMany({
-      where: and(
-        eq(registrations.workshopId, workshopId),
-        query.status ? eq(registrations.status, query.status) : undefined,
-        term
-          ? or(
-              sql`${registrations.name} LIKE ${term} ESCAPE '\\'`,
-              sql`${registrations.email} LIKE ${term} ESCAPE '\\'`,
-              sql`${registrations.affiliation} LIKE ${term} ESCAPE '\\'`,
-            )
-          : undefined,
-        after,
-      ),
-      ...window,
-    }),
-  );
-}
-
-/** What door staff may see of a person: never an address. */
-export type DoorView = Pick<
-  Registration,
-  "id" | "name" | "affiliation" | "status" | "role" | "checkedInAt"
->;
-
-/**
- * Door search: confirmed and checked-in people whose name or affiliation matches, by name.
- * Never by address: a search for `@ministry.example` must not tell who is coming.
- */
-export async function doorSearch(
-  db: Db,
-  workshopId: string,
-  q: string,
-  limit: number,
-): Promise<DoorView[]> {
-  const term = likeContaining(q);
-  return db
-    .select({
-      id: registrations.id,
-      name: registrations.name,
-      affiliation: registrations.affiliation,
-      status: registrations.status,
-      role: registrations.role,
-      checkedInAt: registrations.checkedInAt,
-    })
-    .from(registrations)
-    .where(
-      and(
-        eq(registrations.workshopId, workshopId),
-        inArray(registrations.status, SEAT_HOLDING),
-        or(
-          sql`${registrations.name} LIKE ${term} ESCAPE '\\'`,
-          sql`${registrations.affiliation} LIKE ${term} ESCAPE '\\'`,
-        ),
-      ),
-    )
-    .orderBy(asc(registrations.name))
-    .limit(limit);
-}
-
-export function registrationJson(r: Registration) {
-  return {
-    id: r.id,
-    name: r.name,
-    email: r.email,
-    affiliation: r.affiliation,
-    status: r.status,
-    role: r.role,
-    notes: r.notes,
-    answers: r.answers,
-    language: r.language,
-    receiveReport: r.receiveReport,
-    waitlistPosition: r.status === "waitlisted" ? r.waitlistPosition : null,
-    checkedInAt: r.checkedInAt?.toISOString() ?? null,
-    createdAt: r.createdAt.toISOString(),
-  };
 }

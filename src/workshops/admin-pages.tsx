@@ -12,15 +12,9 @@ import { formatRange } from "../lib/time";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
 import { workshopFormPage } from "./admin-form";
+import { cancelWorkshop, publishWorkshop, updateWorkshop } from "./changes";
 import { type FormValues, fromForm, NEW_WORKSHOP_DEFAULTS, toForm } from "./form";
-import {
-  cancelWorkshop,
-  createWorkshop,
-  getWorkshop,
-  listWorkshops,
-  publishWorkshop,
-  updateWorkshop,
-} from "./service";
+import { createWorkshop, getWorkshop, listWorkshops } from "./service";
 import type { Workshop } from "./types";
 
 export const workshopAdminPages = new Hono<AppEnv>();

@@ -4,17 +4,9 @@ import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { toCsv } from "../lib/csv";
 import { calendarFile } from "../lib/ics";
+import { cancelWorkshop, publishWorkshop, updateWorkshop } from "./changes";
 import { CreateWorkshopSchema, UpdateWorkshopSchema } from "./schemas";
-import {
-  cancelWorkshop,
-  createWorkshop,
-  getWorkshop,
-  listSchedule,
-  listWorkshops,
-  publishWorkshop,
-  updateWorkshop,
-  workshopJson,
-} from "./service";
+import { createWorkshop, getWorkshop, listSchedule, listWorkshops, workshopJson } from "./service";
 import { locationText } from "./types";
 
 const WorkshopSchema = z

@@ -1,21 +1,15 @@
-// Workshops: create, change, publish, cancel; the public views of them. Seat changes caused
-// by a capacity change go through the seat engine (registrations/seats.ts).
-import { and, asc, desc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
+// Workshops: create, read and list; the public views of them (seat state, public paths).
+// Changing, publishing and cancelling a workshop live in changes.ts.
+import { and, asc, desc, eq, gt } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { teamRoles, visibleTo } from "../access/team";
-import { auditInsert, auditInsertIf } from "../audit/service";
+import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import { type Keyset, paginate } from "../db/paginate";
-import { invitations, registrations, workshops } from "../db/schema";
-import type { Lang } from "../i18n";
+import { workshops } from "../db/schema";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
-import type { Recipient } from "../registrations/notices";
-import { applyMove } from "../registrations/seats";
-import { sendNotices } from "../registrations/send";
-import { type RegistrationStatus, SEAT_HOLDING } from "../registrations/status";
-import type { Services } from "../services";
 import {
   type CreateWorkshopInput,
   REVEAL_NEEDS_PRIVATE,
@@ -40,7 +34,7 @@ const optionalText = (value: string | undefined | null) => (value ? cleanText(va
 const toDate = (value: string | null | undefined) =>
   value ? new Date(value) : value === null ? null : undefined;
 
-function columnsFrom(input: UpdateWorkshopInput) {
+export function columnsFrom(input: UpdateWorkshopInput) {
   const set: Partial<typeof workshops.$inferInsert> = {};
   if (input.title !== undefined) set.title = cleanText(input.title);
   if (input.slug !== undefined) set.slug = input.slug;
@@ -75,7 +69,7 @@ function columnsFrom(input: UpdateWorkshopInput) {
 }
 
 /** A reveal time only makes sense for a private venue: refused rather than made private silently. */
-function checkVenueReveal(w: Pick<Workshop, "locationPrivate" | "venueRevealHours">) {
+export function checkVenueReveal(w: Pick<Workshop, "locationPrivate" | "venueRevealHours">) {
   if (w.venueRevealHours !== null && !w.locationPrivate)
     throw invalid(REVEAL_NEEDS_PRIVATE, [
       { path: "venueRevealHours", message: REVEAL_NEEDS_PRIVATE },
@@ -228,233 +222,6 @@ export function seatState(workshop: Workshop, now = new Date()): SeatState {
   const left = workshop.capacity - workshop.confirmedCount;
   if (left > 0) return { kind: "places_left", few: left <= fewPlaces(workshop.capacity) };
   return workshop.waitlist ? { kind: "waitlist_open" } : { kind: "full" };
-}
-
-const ACTIVE_FOR_NOTICES = ["pending_approval", "confirmed", "waitlisted"] as const;
-
-function recipientsOf(
-  rows: { id: string; email: string; name: string; language: Lang; status: RegistrationStatus }[],
-): Recipient[] {
-  return rows.map((r) => ({
-    id: r.id,
-    email: r.email,
-    name: r.name,
-    language: r.language,
-    seated: SEAT_HOLDING.includes(r.status),
-  }));
-}
-
-async function registrationsWithStatus(
-  db: Db,
-  workshopId: string,
-  statuses: readonly (typeof registrations.$inferSelect)["status"][],
-) {
-  return db
-    .select({
-      id: registrations.id,
-      email: registrations.email,
-      name: registrations.name,
-      language: registrations.language,
-      status: registrations.status,
-    })
-    .from(registrations)
-    .where(
-      and(eq(registrations.workshopId, workshopId), inArray(registrations.status, [...statuses])),
-    );
-}
-
-export async function updateWorkshop(
-  svc: Services,
-  actor: Actor,
-  id: string,
-  input: UpdateWorkshopInput,
-): Promise<Workshop> {
-  const { db } = svc;
-  const current = await getWorkshop(db, id);
-  if (current.status === "cancelled") throw conflict("A cancelled workshop cannot be changed.");
-  const set = columnsFrom(input);
-  const startsAt = set.startsAt ?? current.startsAt;
-  const endsAt = set.endsAt ?? current.endsAt;
-  if (endsAt <= startsAt)
-    throw invalid("The end must come after the start.", [
-      { path: "endsAt", message: "The end must come after the start." },
-    ]);
-  const next = { ...current, ...set };
-  checkVenueReveal(next);
-  // A reveal that now lies ahead (moved later, or newly set) is owed again: to the workshop
-  // (its calendar SEQUENCE bump) and to each participant (their email with the place).
-  const revealAt = venueRevealAt(next);
-  const revealAhead = revealAt !== null && revealAt > svc.now();
-  const rescheduled =
-    (set.startsAt && set.startsAt.getTime() !== current.startsAt.getTime()) ||
-    (set.endsAt && set.endsAt.getTime() !== current.endsAt.getTime()) ||
-    (input.venue !== undefined &&
-      (set.venueName !== current.venueName ||
-        set.venueAddress !== current.venueAddress ||
-        set.venueCity !== current.venueCity)) ||
-    (set.onlineUrl !== undefined && set.onlineUrl !== current.onlineUrl);
-
-  const capacity = set.capacity;
-  // The capacity may not drop below the seats already taken: checked in the same statement
-  // that changes it, so a seat taken meanwhile cannot slip past.
-  const update = db
-    .update(workshops)
-    .set({
-      ...set,
-      updatedAt: new Date(),
-      ...(rescheduled ? { calendarSequence: sql`${workshops.calendarSequence} + 1` } : {}),
-      ...(revealAhead ? { venueRevealedAt: null } : {}),
-    })
-    .where(
-      and(
-        eq(workshops.id, id),
-        capacity === undefined || capacity === null
-          ? undefined
-          : sql`${workshops.confirmedCount} <= ${capacity}`,
-      ),
-    )
-    .returning({ id: workshops.id });
-  let result: Awaited<ReturnType<typeof applyMove>>;
-  try {
-    result = await applyMove(db, id, null, [
-      update,
-      ...(revealAhead
-        ? [
-            db
-              .update(registrations)
-              .set({ venueSentAt: null })
-              .where(
-                and(
-                  eq(registrations.workshopId, id),
-                  isNotNull(registrations.venueSentAt),
-                  // only if the change above happened: the workshop's reveal is now ahead
-                  sql`(SELECT ${workshops.startsAt} - ${workshops.venueRevealHours} * 3600000 FROM ${workshops} WHERE ${workshops.id} = ${id}) > ${svc.now().getTime()}`,
-                ),
-              ),
-          ]
-        : []),
-      auditInsert(db, actor, { action: "workshop.update", targetType: "workshop", targetId: id }),
-    ]);
-  } catch (error) {
-    if (String(error).includes("UNIQUE")) throw conflict("Another workshop uses that slug.");
-    throw error;
-  }
-  const updated = await getWorkshop(db, id);
-  if (updated.status !== "draft")
-    await svc.pages.purge([...publicPathsOf(current), ...publicPathsOf(updated)]);
-  if (capacity !== undefined && capacity !== null && updated.capacity !== capacity) {
-    throw conflict(
-      `The capacity cannot be lower than the ${updated.confirmedCount} seats already confirmed.`,
-    );
-  }
-  if (result.promoted.length > 0) {
-    const promoted = await db
-      .select({
-        id: registrations.id,
-        email: registrations.email,
-        name: registrations.name,
-        language: registrations.language,
-        status: registrations.status,
-      })
-      .from(registrations)
-      .where(inArray(registrations.id, result.promoted));
-    await sendNotices(
-      db,
-      svc.mailer,
-      svc.settings.appUrl,
-      updated,
-      recipientsOf(promoted),
-      "promoted",
-    );
-  }
-  if (rescheduled && updated.status === "published") {
-    const people = await registrationsWithStatus(db, id, ACTIVE_FOR_NOTICES);
-    await sendNotices(
-      db,
-      svc.mailer,
-      svc.settings.appUrl,
-      updated,
-      recipientsOf(people),
-      "workshop_updated",
-    );
-  }
-  return updated;
-}
-
-export async function publishWorkshop(svc: Services, actor: Actor, id: string): Promise<Workshop> {
-  const { db } = svc;
-  const current = await getWorkshop(db, id);
-  if (current.status === "cancelled") throw conflict("A cancelled workshop cannot be published.");
-  if (current.status === "published") return current;
-  const draft = and(eq(workshops.id, id), eq(workshops.status, "draft"));
-  await runBatch(db, [
-    auditInsertIf(
-      db,
-      actor,
-      { action: "workshop.publish", targetType: "workshop", targetId: id },
-      sql`EXISTS (SELECT 1 FROM ${workshops} WHERE ${draft})`,
-    ),
-    db.update(workshops).set({ status: "published", updatedAt: new Date() }).where(draft),
-  ]);
-  await svc.pages.purge(publicPathsOf(current));
-  return getWorkshop(db, id);
-}
-
-/** Cancels once; everyone registered or invited is told, with a calendar cancellation. */
-export async function cancelWorkshop(svc: Services, actor: Actor, id: string): Promise<Workshop> {
-  const { db } = svc;
-  await getWorkshop(db, id);
-  const notCancelled = and(eq(workshops.id, id), sql`${workshops.status} <> 'cancelled'`);
-  const [, changed] = await runBatch(db, [
-    auditInsertIf(
-      db,
-      actor,
-      { action: "workshop.cancel", targetType: "workshop", targetId: id },
-      sql`EXISTS (SELECT 1 FROM ${workshops} WHERE ${notCancelled})`,
-    ),
-    db
-      .update(workshops)
-      .set({
-        status: "cancelled",
-        updatedAt: new Date(),
-        calendarSequence: sql`${workshops.calendarSequence} + 1`,
-      })
-      .where(notCancelled)
-      .returning({ id: workshops.id }),
-  ]);
-  const workshop = await getWorkshop(db, id);
-  if (changed.length === 0) return workshop;
-  await svc.pages.purge(publicPathsOf(workshop));
-  const people = await registrationsWithStatus(db, id, [
-    "pending_verification",
-    ...ACTIVE_FOR_NOTICES,
-  ]);
-  await sendNotices(
-    db,
-    svc.mailer,
-    svc.settings.appUrl,
-    workshop,
-    recipientsOf(people),
-    "workshop_cancelled",
-  );
-  const invited = await db
-    .select({ id: invitations.id, email: invitations.email, name: invitations.name })
-    .from(invitations)
-    .where(and(eq(invitations.workshopId, id), inArray(invitations.status, ["pending", "sent"])));
-  await sendNotices(
-    db,
-    svc.mailer,
-    svc.settings.appUrl,
-    workshop,
-    invited.map((i) => ({
-      id: i.id,
-      email: i.email,
-      name: i.name ?? "",
-      language: workshop.language,
-    })),
-    "invitation_cancelled",
-  );
-  return workshop;
 }
 
 /** The API shape of a workshop (organisers). */

@@ -1,0 +1,247 @@
+// Organiser decisions, door check-in and release before erasure, apart so service.ts stays small.
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { type Actor, can } from "../access/roles";
+import { roleOn } from "../access/team";
+import { auditInsert, auditInsertIf } from "../audit/service";
+import { type Db, runBatch } from "../db/client";
+import { registrations } from "../db/schema";
+import type { Lang } from "../i18n";
+import { conflict, notFound } from "../lib/errors";
+import { canMove, statusesFrom } from "../lib/state-machine";
+import { cleanText } from "../lib/text";
+import type { Services } from "../services";
+import type { Workshop } from "../workshops/types";
+import { findRegistration, getRegistration } from "./lists";
+import { applyMove, type SeatResult, type Target } from "./seats";
+import {
+  admit,
+  getWorkshopRow,
+  moveSeats,
+  NOTICE_FOR,
+  notifyOne,
+  notifyPromoted,
+  type ParticipantRole,
+  type Registration,
+} from "./service";
+import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
+import { resolveToken } from "./tokens";
+
+/**
+ * The registration (with its workshop) a check-in code names, or undefined when the code is
+ * invalid, expired, or for a workshop `actor` may not check people in at: door staff of one
+ * workshop learn nothing from another workshop's codes.
+ */
+export async function findByCheckInToken(db: Db, actor: Actor, token: string) {
+  const id = await resolveToken(db, "checkin", token);
+  if (!id) return undefined;
+  const found = await db.query.registrations.findFirst({
+    where: eq(registrations.id, id),
+    with: { workshop: true },
+  });
+  if (!found) return undefined;
+  const role = await roleOn(db, actor, found.workshopId);
+  return role && can(role, "checkin") ? found : undefined;
+}
+
+/** An organiser's decision: approve, reject, waitlist, cancel, re-confirm; role and notes. */
+export async function changeRegistration(
+  svc: Services,
+  actor: Actor,
+  id: string,
+  change: { status?: RegistrationStatus; role?: ParticipantRole; notes?: string | null },
+  now = new Date(),
+): Promise<Registration> {
+  const { db } = svc;
+  const current = await getRegistration(db, id);
+  const workshop = await getWorkshopRow(db, current.workshopId);
+  const hasDetails = change.role !== undefined || change.notes !== undefined;
+  /** The role and notes change, only if `when` holds (the status move happened). */
+  const details = (when?: SQL) =>
+    hasDetails
+      ? [
+          db
+            .update(registrations)
+            .set({
+              ...(change.role ? { role: change.role } : {}),
+              ...(change.notes !== undefined
+                ? { notes: change.notes ? cleanText(change.notes) : null }
+                : {}),
+              updatedAt: now,
+            })
+            .where(and(eq(registrations.id, id), when)),
+        ]
+      : [];
+  if (!change.status || change.status === current.status) {
+    if (hasDetails)
+      await runBatch(db, [
+        ...details(),
+        auditInsert(db, actor, {
+          action: "registration.update",
+          targetType: "registration",
+          targetId: id,
+        }),
+      ]);
+    return getRegistration(db, id);
+  }
+  const to = change.status;
+  if (!canMove(REGISTRATION_TRANSITIONS, current.status, to))
+    throw conflict(`A registration cannot go from ${current.status} to ${to}.`);
+  const target: Target = { to };
+  const result: SeatResult = await moveSeats(
+    svc,
+    workshop,
+    {
+      registrationId: id,
+      from: [current.status],
+      target,
+      now,
+      set: to === "attended" ? sql`checked_in_at = ${now.getTime()}` : undefined,
+    },
+    [],
+    // A refused move (no seat, or the status changed meanwhile) changes and records nothing.
+    (moved) => [
+      ...details(moved),
+      auditInsertIf(
+        db,
+        actor,
+        {
+          action: "registration.status",
+          targetType: "registration",
+          targetId: id,
+          detail: { from: current.status, to },
+        },
+        moved,
+      ),
+    ],
+  );
+  if (!result.moved) {
+    const latest = await getRegistration(db, id);
+    if (latest.status !== current.status)
+      throw conflict(`The registration changed meanwhile; it is now ${latest.status}.`);
+    throw conflict("No seat is left: raise the capacity or free a seat first.");
+  }
+  const kind = NOTICE_FOR[to];
+  if (kind && to !== "attended") await notifyOne(svc, workshop, current, kind);
+  await notifyPromoted(svc, workshop, result.promoted);
+  return getRegistration(db, id);
+}
+
+interface CheckInResult {
+  registration: Registration;
+  alreadyCheckedIn: boolean;
+}
+
+/** Confirmed → attended. A second check-in changes nothing and says so. */
+export async function checkIn(
+  db: Db,
+  actor: Actor,
+  id: string,
+  now = new Date(),
+): Promise<CheckInResult> {
+  const current = await getRegistration(db, id);
+  if (current.status === "attended") return { registration: current, alreadyCheckedIn: true };
+  const result = await applyMove(
+    db,
+    current.workshopId,
+    {
+      registrationId: id,
+      from: statusesFrom(REGISTRATION_TRANSITIONS, "attended"),
+      target: { to: "attended" },
+      now,
+      set: sql`checked_in_at = ${now.getTime()}`,
+    },
+    [],
+    (moved) => [
+      auditInsertIf(
+        db,
+        actor,
+        { action: "registration.check_in", targetType: "registration", targetId: id },
+        moved,
+      ),
+    ],
+  );
+  const latest = await getRegistration(db, id);
+  if (!result.moved) {
+    if (latest.status === "attended") return { registration: latest, alreadyCheckedIn: true };
+    throw conflict(
+      `Only confirmed participants can be checked in; this registration is ${latest.status.replace("_", " ")}.`,
+    );
+  }
+  return { registration: latest, alreadyCheckedIn: false };
+}
+
+export async function checkInByToken(
+  db: Db,
+  actor: Actor,
+  token: string,
+): Promise<CheckInResult & { workshop: Workshop }> {
+  const found = await findByCheckInToken(db, actor, token);
+  if (!found) throw notFound("This check-in code is not valid, or has expired.");
+  const result = await checkIn(db, actor, found.id);
+  return { ...result, workshop: found.workshop };
+}
+
+/** An organiser adds someone directly: no verification or approval, but capacity holds. */
+export async function addRegistration(
+  svc: Services,
+  actor: Actor,
+  workshopId: string,
+  input: {
+    name: string;
+    email: string;
+    affiliation?: string;
+    role?: ParticipantRole;
+    language?: Lang;
+    notify?: boolean;
+  },
+  now = new Date(),
+): Promise<Registration> {
+  const { db } = svc;
+  const workshop = await getWorkshopRow(db, workshopId);
+  if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
+  const created = await admit(
+    svc,
+    workshop,
+    { ...input, source: "organiser" },
+    {
+      approvalFirst: false,
+      alongside: (id, admitted) => [
+        auditInsertIf(
+          db,
+          actor,
+          { action: "registration.add", targetType: "registration", targetId: id },
+          admitted,
+        ),
+      ],
+      notify: input.notify,
+      now,
+    },
+  );
+  if (!created) throw conflict("That address is already registered for this workshop.");
+  return created;
+}
+
+/**
+ * Before a person's registration is erased: whatever it holds (a seat, a waitlist place, a
+ * request awaiting verification or approval) is given up through the seat engine, so the
+ * counters stay right and a freed seat goes to the next in line, who is told. The person
+ * is not told: their address is about to go. Attended, cancelled and rejected
+ * registrations hold nothing and stay as they are.
+ */
+export async function releaseForErasure(
+  svc: Services,
+  registrationId: string,
+  now = new Date(),
+): Promise<void> {
+  const { db } = svc;
+  const registration = await findRegistration(db, registrationId);
+  if (!registration) return;
+  const result = await applyMove(db, registration.workshopId, {
+    registrationId,
+    from: statusesFrom(REGISTRATION_TRANSITIONS, "cancelled"),
+    target: { to: "cancelled" },
+    now,
+  });
+  if (result.promoted.length > 0)
+    await notifyPromoted(svc, await getWorkshopRow(db, registration.workshopId), result.promoted);
+}
