@@ -12,7 +12,7 @@ import worker from "../src/index";
 import { DAILY } from "../src/jobs/scheduled";
 import { sha256Hex } from "../src/lib/tokens";
 import type { MailQueueMessage } from "../src/mail/messages";
-import { createApiToken } from "../src/organisers/service";
+import { createApiToken } from "../src/organisers/tokens";
 import { app } from "./support/app";
 import {
   ADMIN,

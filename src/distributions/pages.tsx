@@ -9,7 +9,7 @@ import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
 import { utcFromForm } from "../reports/form";
 import { getReport, type ReportWithVersions } from "../reports/service";
-import { listTopics } from "../subscribers/service";
+import { listTopics } from "../subscribers/topics";
 import { Field } from "../ui/forms";
 import { Page } from "../ui/layout";
 import {

@@ -5,7 +5,7 @@ import type { Env } from "../env";
 import { expireInvitations, sendInvitationReminders } from "../invitations/reminders";
 import { resumeStalledEmails } from "../mail/outbox";
 import { mailRoute } from "../mail/transports";
-import { purgeExpiredCredentials } from "../organisers/service";
+import { purgeExpiredCredentials } from "../organisers/sign-in";
 import {
   purgeExpiredPersonalData,
   purgeOldEmails,

@@ -6,7 +6,8 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../http/context";
 import { errorResponse } from "../http/errors";
 import { isSafeMethod, isSameOrigin } from "../http/middleware";
-import { resolveBearer, resolveSession, SESSION_TTL_MS } from "./service";
+import { resolveSession, SESSION_TTL_MS } from "./sign-in";
+import { resolveBearer } from "./tokens";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 

@@ -8,14 +8,8 @@ import { onServiceError } from "../lib/errors";
 import { Field, Notice, parseForm, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
-import {
-  createApiToken,
-  createOrganiser,
-  listApiTokens,
-  listOrganisers,
-  revokeApiToken,
-  updateOrganiser,
-} from "./service";
+import { createOrganiser, listOrganisers, updateOrganiser } from "./service";
+import { createApiToken, listApiTokens, revokeApiToken } from "./tokens";
 
 export const organiserPages = new Hono<AppEnv>();
 export const tokenPages = new Hono<AppEnv>();

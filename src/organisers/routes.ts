@@ -3,14 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { can, ROLES } from "../access/roles";
 import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, problemResponses } from "../http/openapi";
-import {
-  createApiToken,
-  createOrganiser,
-  listApiTokens,
-  listOrganisers,
-  revokeApiToken,
-  updateOrganiser,
-} from "./service";
+import { createOrganiser, listOrganisers, updateOrganiser } from "./service";
+import { createApiToken, listApiTokens, revokeApiToken } from "./tokens";
 
 const Organiser = z
   .object({

@@ -13,7 +13,7 @@ import {
   signInLinkIsUsable,
   signInWithAdminToken,
   signOut,
-} from "./service";
+} from "./sign-in";
 
 export const sessionPages = new Hono<AppEnv>();
 

@@ -10,15 +10,10 @@ import { parseCsv } from "../lib/csv";
 import { onServiceError } from "../lib/errors";
 import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { type ImportResult, importSubscribers } from "./import";
 import { NewTopicSchema } from "./schemas";
-import {
-  createTopic,
-  type ImportResult,
-  importSubscribers,
-  listSubscribers,
-  listTopics,
-  type SubscriberStatus,
-} from "./service";
+import { listSubscribers, type SubscriberStatus } from "./service";
+import { createTopic, listTopics } from "./topics";
 
 export const subscriberAdminPages = new Hono<AppEnv>();
 export const topicAdminPages = new Hono<AppEnv>();

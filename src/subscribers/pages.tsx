@@ -19,14 +19,13 @@ import { Page } from "../ui/layout";
 import {
   confirmSubscription,
   exportSubscriber,
-  listTopics,
   subscribe,
   subscriberByManageToken,
-  topicName,
   unsubscribeByToken,
   updatePreferences,
 } from "./service";
 import { readManageToken, readUnsubscribeToken, unsubscribeToken } from "./tokens";
+import { listTopics, topicName } from "./topics";
 
 export const subscribePages = new Hono<AppEnv>();
 export const subscriberPages = new Hono<AppEnv>();

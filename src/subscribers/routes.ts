@@ -8,16 +8,10 @@ import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "..
 import { LANGS } from "../i18n";
 import { parseCsv, toCsv } from "../lib/csv";
 import { EMAIL_MAX, NAME_MAX } from "../lib/text";
+import { importSubscribers } from "./import";
 import { NewTopicSchema } from "./schemas";
-import {
-  confirmSubscription,
-  createTopic,
-  importSubscribers,
-  listSubscribers,
-  listTopics,
-  subscribe,
-  subscriberJson,
-} from "./service";
+import { confirmSubscription, listSubscribers, subscribe, subscriberJson } from "./service";
+import { createTopic, listTopics } from "./topics";
 
 const Topic = z
   .object({ id: z.string(), slug: z.string(), name: z.string(), nameAr: z.string().nullable() })

@@ -8,11 +8,8 @@ import { emails, mailboxMessages, sessions } from "../../src/db/schema";
 import { newId, newSecret, sha256Hex } from "../../src/lib/tokens";
 import { emailIdempotencyKey } from "../../src/mail/consumer";
 import type { EmailToSend } from "../../src/mail/outbox";
-import {
-  BUILT_IN_OWNER,
-  createOrganiser,
-  signInWithAdminToken,
-} from "../../src/organisers/service";
+import { BUILT_IN_OWNER, createOrganiser } from "../../src/organisers/service";
+import { signInWithAdminToken } from "../../src/organisers/sign-in";
 
 export const ORIGIN = "https://workshops.test";
 export const ADMIN = { Authorization: `Bearer ${env.ADMIN_TOKEN}` };
