@@ -41,6 +41,8 @@ export const APP_BINDINGS = {
   // At least 32 characters each, or the Worker refuses to serve (src/env.ts).
   ADMIN_TOKEN: "bench-admin-token-0123456789abcdefghij",
   TOKEN_SECRET: "bench-token-secret-0123456789abcdefghij",
+  // base64 of 32 bytes: the master key of the vault (src/vault/).
+  DATA_KEY: "dGVzdC1kYXRhLWtleS0wMTIzNDU2Nzg5YWJjZGVmZ2g=",
   THROTTLE: "off",
 };
 
