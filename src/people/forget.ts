@@ -47,9 +47,11 @@ export function forgetRegistrationsAndInvitations(
       .update(registrations)
       .set({
         email: forgottenAddress(marker, registrations.id),
+        // The blind index goes too: an erased person is not found by their address again.
+        emailIndex: null,
         name: "",
         affiliation: null,
-        answers: {},
+        answers: "{}",
         notes: null,
         updatedAt: now,
       })
@@ -61,7 +63,12 @@ export function forgetRegistrationsAndInvitations(
       .where(and(inInvitations, invitationMayMoveTo("revoked"))),
     db
       .update(invitations)
-      .set({ email: forgottenAddress(marker, invitations.id), name: null, affiliation: null })
+      .set({
+        email: forgottenAddress(marker, invitations.id),
+        emailIndex: null,
+        name: null,
+        affiliation: null,
+      })
       .where(inInvitations),
   ];
 }

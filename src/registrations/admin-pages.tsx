@@ -1,7 +1,6 @@
 // Organisers' registration pages: the registrations section of a workshop's page (filter,
 // decisions, adding a person) and the posts behind it.
 import { Hono } from "hono";
-import type { Db } from "../db/client";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import type { AppEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
@@ -11,7 +10,7 @@ import { Field, parseForm, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
 import type { Workshop } from "../workshops/types";
 import { addRegistration, changeRegistration } from "./decisions";
-import { findRegistration, listRegistrations } from "./lists";
+import { findRegistration, listRegistrations, type Reader } from "./lists";
 import { AddRegistrationSchema, ChangeRegistrationSchema } from "./schemas";
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
 
@@ -77,13 +76,13 @@ function RegistrationRow({
 
 /** A page of a workshop's registrations, filtered and searched as the workshop page's query asks. */
 export async function loadRegistrationsSection(
-  db: Db,
+  svc: Reader,
   workshopId: string,
   query: { status?: string; q?: string; cursor?: string },
 ) {
   const status = REGISTRATION_STATUSES.find((s) => s === query.status);
   const q = query.q || undefined;
-  const page = await listRegistrations(db, workshopId, {
+  const page = await listRegistrations(svc, workshopId, {
     status,
     q,
     limit: 50,
@@ -95,7 +94,7 @@ export async function loadRegistrationsSection(
 /** The registrations section of a workshop's admin page, as the page composes it. */
 export const registrationsSection: Section<Workshop> = {
   async load(c, workshop) {
-    const data = await loadRegistrationsSection(c.var.services.db, workshop.id, {
+    const data = await loadRegistrationsSection(c.var.services, workshop.id, {
       status: c.req.query("status"),
       q: c.req.query("q"),
       cursor: c.req.query("cursor"),
@@ -209,7 +208,7 @@ registrationAdminPages.post(
     const body = await c.req.parseBody();
     // A refused change goes back to the registration's workshop, when there is one.
     const back = async () => {
-      const registration = await findRegistration(c.var.services.db, id);
+      const registration = await findRegistration(c.var.services, id);
       return registration ? `/admin/workshops/${registration.workshopId}` : "/admin/workshops";
     };
     // The form's "—" (empty) status means: leave the status as it is.

@@ -128,7 +128,7 @@ participantApi.openapi(
     },
   }),
   async (c) => {
-    const found = await findByToken(c.var.services.db, c.req.valid("param").token);
+    const found = await findByToken(c.var.services, c.req.valid("param").token);
     if (!found) throw notFound("This link is not valid, or has expired.");
     const { registration, workshop } = found;
     const seated = SEAT_HOLDING.includes(registration.status);

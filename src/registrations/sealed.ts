@@ -1,11 +1,11 @@
 // A registration's personal columns (email, name, affiliation, answers, notes) are stored
 // sealed under its workshop's data key (src/vault/). Every read of a registration that shows
 // or uses them goes through `openRegistration(s)`; every write of them through `sealPerson`.
-import type { registrations } from "../db/schema";
+import { registrations } from "../db/schema";
 import { PURGED } from "../lib/forgotten";
 import { normaliseEmail } from "../lib/text";
-import type { DataKey, Vault } from "../vault/keys";
 import { addressIndex, openFields, sealFields } from "../vault/fields";
+import type { DataKey, Vault } from "../vault/keys";
 
 export type StoredRegistration = typeof registrations.$inferSelect;
 export type Answers = Record<string, string | boolean>;
@@ -45,7 +45,9 @@ export async function openRegistrations(
   vault: Vault,
   rows: StoredRegistration[],
 ): Promise<Registration[]> {
-  return Promise.all(rows.map(async (row) => openRegistration(await vault.workshop(row.workshopId), row)));
+  return Promise.all(
+    rows.map(async (row) => openRegistration(await vault.workshop(row.workshopId), row)),
+  );
 }
 
 export interface PersonFields {
@@ -78,5 +80,26 @@ export async function sealPerson(key: DataKey, id: string, person: PersonFields)
 
 /** Seals one column (an organiser's note) for an update. */
 export async function sealColumn(key: DataKey, id: string, column: "notes", value: string | null) {
-  return (await sealFields(key, TABLE, id, { [column]: value } as Record<typeof column, string | null>))[column];
+  return (
+    await sealFields(key, TABLE, id, { [column]: value } as Record<typeof column, string | null>)
+  )[column];
+}
+
+/** The columns a notice needs, read with a narrow select (a claim's RETURNING, a list). */
+export const RECIPIENT_COLUMNS = {
+  id: registrations.id,
+  email: registrations.email,
+  emailIndex: registrations.emailIndex,
+  name: registrations.name,
+  language: registrations.language,
+};
+
+/** Opens the address and name of rows read for notices, with their workshop's key. */
+export function openRecipients<R extends { id: string; email: string; name: string }>(
+  key: DataKey | null,
+  rows: R[],
+): Promise<R[]> {
+  return Promise.all(
+    rows.map((row) => openFields(key, TABLE, row, { email: `${PURGED}${row.id}`, name: "" })),
+  );
 }

@@ -67,7 +67,10 @@ async function unwrap(masters: MasterKeys, row: KeyRow): Promise<Uint8Array> {
 }
 
 async function wrap(master: MasterKey, name: string, raw: Uint8Array) {
-  return { wrapped: await seal(master.key, raw, wrapPlace(name)), masterFingerprint: master.fingerprint };
+  return {
+    wrapped: await seal(master.key, raw, wrapPlace(name)),
+    masterFingerprint: master.fingerprint,
+  };
 }
 
 /**
@@ -133,14 +136,19 @@ export class Vault {
     const rows: KeyRow[] = [];
     for (let i = 0; i < missing.length; i += 90)
       rows.push(
-        ...(await this.db.select().from(dataKeys).where(inArray(dataKeys.name, missing.slice(i, i + 90)))),
+        ...(await this.db
+          .select()
+          .from(dataKeys)
+          .where(inArray(dataKeys.name, missing.slice(i, i + 90)))),
       );
     const byName = new Map(rows.map((r) => [r.name, r]));
     for (const name of missing) {
       const row = byName.get(name);
       this.cache.set(
         name,
-        row?.wrapped ? unwrap(masters, row).then((raw) => dataKeyFrom(name, raw)) : Promise.resolve(null),
+        row?.wrapped
+          ? unwrap(masters, row).then((raw) => dataKeyFrom(name, raw))
+          : Promise.resolve(null),
       );
     }
   }
@@ -177,7 +185,10 @@ export class Vault {
    */
   async rotate(limit = 200): Promise<{ rewrapped: number; remaining: number }> {
     const masters = await this.masters();
-    const stale = and(isNotNull(dataKeys.wrapped), ne(dataKeys.masterFingerprint, masters.current.fingerprint));
+    const stale = and(
+      isNotNull(dataKeys.wrapped),
+      ne(dataKeys.masterFingerprint, masters.current.fingerprint),
+    );
     const rows = await this.db.select().from(dataKeys).where(stale).limit(limit);
     let rewrapped = 0;
     for (const row of rows) {
@@ -185,14 +196,13 @@ export class Vault {
       const [done] = await this.db
         .update(dataKeys)
         .set(await wrap(masters.current, row.name, raw))
-        .where(and(eq(dataKeys.name, row.name), eq(dataKeys.masterFingerprint, row.masterFingerprint!)))
+        .where(
+          and(eq(dataKeys.name, row.name), eq(dataKeys.masterFingerprint, row.masterFingerprint!)),
+        )
         .returning({ name: dataKeys.name });
       if (done) rewrapped++;
     }
-    const [left] = await this.db
-      .select({ n: sql<number>`count(*)` })
-      .from(dataKeys)
-      .where(stale);
+    const [left] = await this.db.select({ n: sql<number>`count(*)` }).from(dataKeys).where(stale);
     return { rewrapped, remaining: left?.n ?? 0 };
   }
 

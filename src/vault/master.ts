@@ -17,7 +17,8 @@ export interface MasterKeys {
 /** Why the Worker may not touch attendee data with these settings; null when it may. */
 export function masterKeyProblem(dataKey: string | undefined, previous: string | undefined) {
   const hint = "base64 of 32 random bytes (openssl rand -base64 32)";
-  if (!dataKey) return `DATA_KEY is not set: set it to ${hint} (wrangler secret put DATA_KEY; locally, in .dev.vars).`;
+  if (!dataKey)
+    return `DATA_KEY is not set: set it to ${hint} (wrangler secret put DATA_KEY; locally, in .dev.vars).`;
   if (!keyBytesFromBase64(dataKey)) return `DATA_KEY is not ${hint}.`;
   if (previous && !keyBytesFromBase64(previous))
     return `DATA_KEY_PREVIOUS is set but is not ${hint}: set it to the old DATA_KEY, or remove it.`;
