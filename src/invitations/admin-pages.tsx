@@ -1,11 +1,11 @@
 // Organisers' invitation pages: the invitations section of a workshop's page, the import
 // behind its invite form, and sending or revoking one invitation.
 import { Hono } from "hono";
-import type { Db } from "../db/client";
 import type { AppEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
+import type { Services } from "../services";
 import { DataTable } from "../ui/table";
 import type { Workshop } from "../workshops/types";
 import { inviteesFromCsv } from "./import";
@@ -17,15 +17,15 @@ export const workshopInvitationAdminPages = new Hono<AppEnv>();
 export const invitationAdminPages = new Hono<AppEnv>();
 
 /** Every invitation of a workshop, newest first. */
-export async function loadInvitationsSection(db: Db, workshopId: string) {
-  const invites = await listInvitations(db, workshopId);
+export async function loadInvitationsSection(svc: Services, workshopId: string) {
+  const invites = await listInvitations(svc, workshopId);
   return { workshopId, invites, rows: invites.length };
 }
 
 /** The invitations section of a workshop's admin page, as the page composes it. */
 export const invitationsSection: Section<Workshop> = {
   async load(c, workshop) {
-    const data = await loadInvitationsSection(c.var.services.db, workshop.id);
+    const data = await loadInvitationsSection(c.var.services, workshop.id);
     return { rows: data.rows, view: <InvitationsSection data={data} /> };
   },
 };
@@ -152,7 +152,7 @@ for (const action of ["send", "revoke"] as const) {
         const i =
           action === "send"
             ? await resendInvitation(c.var.services, c.var.actor, c.req.param("id"))
-            : await revokeInvitation(c.var.services.db, c.var.actor, c.req.param("id"));
+            : await revokeInvitation(c.var.services, c.var.actor, c.req.param("id"));
         return redirectWithNotice(
           c,
           `/admin/workshops/${i.workshopId}#invitations`,

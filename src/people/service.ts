@@ -18,14 +18,17 @@ import {
   type workshops,
 } from "../db/schema";
 import { forgetDeliveries } from "../distributions/forget";
+import { openInvitation } from "../invitations/sealed";
 import { findInvitationByToken } from "../invitations/service";
 import { notFound } from "../lib/errors";
-import { ERASED } from "../lib/forgotten";
+import { ERASED, isForgotten } from "../lib/forgotten";
 import { normaliseEmail } from "../lib/text";
 import { releaseForErasure } from "../registrations/decisions";
+import { openRegistration } from "../registrations/sealed";
 import { findByToken } from "../registrations/service";
 import type { Services } from "../services";
 import { findSuppression, suppressInsert, suppressionHash } from "../subscribers/suppression";
+import { addressIndex } from "../vault/fields";
 import { forgetMailTo, forgetRegistrationsAndInvitations } from "./forget";
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
@@ -226,43 +229,70 @@ export async function eraseSubscriber(db: Db, actor: Actor | null, id: string): 
  */
 export interface AtWorkshop {
   email: string;
+  /** The address's index under this workshop's key: how its rows and emails are found. */
+  emailIndex: string;
   workshop: typeof workshops.$inferSelect;
   registrationId: string | null;
   invitationId: string | null;
 }
 
-export async function atWorkshopByRegistrationToken(db: Db, token: string) {
-  const found = await findByToken(db, token);
+export async function atWorkshopByRegistrationToken(svc: Services, token: string) {
+  const found = await findByToken(svc, token);
   if (!found) return null;
-  return atWorkshop(db, found.workshop, found.registration.email);
+  return atWorkshop(svc, found.workshop, found.registration.email);
 }
 
-export async function atWorkshopByInvitationToken(db: Db, token: string) {
-  const found = await findInvitationByToken(db, token);
+export async function atWorkshopByInvitationToken(svc: Services, token: string) {
+  const found = await findInvitationByToken(svc, token);
   if (!found) return null;
-  return atWorkshop(db, found.workshop, found.invitation.email);
+  return atWorkshop(svc, found.workshop, found.invitation.email);
 }
 
+/** Null when there is nobody left to find: erased, or the workshop's key destroyed. */
 async function atWorkshop(
-  db: Db,
+  svc: Services,
   workshop: typeof workshops.$inferSelect,
   email: string,
-): Promise<AtWorkshop> {
+): Promise<AtWorkshop | null> {
+  const key = await svc.vault.workshop(workshop.id);
+  if (!key || isForgotten(email)) return null;
+  const emailIndex = await addressIndex(key, email);
   const [registration, invitation] = await Promise.all([
-    db.query.registrations.findFirst({
-      where: and(eq(registrations.workshopId, workshop.id), eq(registrations.email, email)),
+    svc.db.query.registrations.findFirst({
+      where: and(
+        eq(registrations.workshopId, workshop.id),
+        eq(registrations.emailIndex, emailIndex),
+      ),
       columns: { id: true },
     }),
-    db.query.invitations.findFirst({
-      where: and(eq(invitations.workshopId, workshop.id), eq(invitations.email, email)),
+    svc.db.query.invitations.findFirst({
+      where: and(eq(invitations.workshopId, workshop.id), eq(invitations.emailIndex, emailIndex)),
       columns: { id: true },
     }),
   ]);
   return {
-    email,
+    email: normaliseEmail(email),
+    emailIndex,
     workshop,
     registrationId: registration?.id ?? null,
     invitationId: invitation?.id ?? null,
+  };
+}
+
+/** The person's registration and invitation at the workshop, opened. */
+async function ownRecords(svc: Services, at: AtWorkshop) {
+  const key = await svc.vault.workshop(at.workshop.id);
+  const [registration, invitation] = await Promise.all([
+    at.registrationId
+      ? svc.db.query.registrations.findFirst({ where: eq(registrations.id, at.registrationId) })
+      : undefined,
+    at.invitationId
+      ? svc.db.query.invitations.findFirst({ where: eq(invitations.id, at.invitationId) })
+      : undefined,
+  ]);
+  return {
+    registration: registration && (await openRegistration(key, registration)),
+    invitation: invitation && (await openInvitation(key, invitation)),
   };
 }
 
@@ -271,20 +301,16 @@ async function atWorkshop(
  * invitation, and the report deliveries made to that registration. Logged like every
  * export of attendee data (the workshop and counts, nobody's address).
  */
-export async function exportAtWorkshop(db: Db, at: AtWorkshop) {
+export async function exportAtWorkshop(svc: Services, at: AtWorkshop) {
+  const { db } = svc;
   await auditInsert(db, null, {
     action: "person.export_self",
     targetType: "workshop",
     targetId: at.workshop.id,
     detail: { registration: at.registrationId ? 1 : 0, invitation: at.invitationId ? 1 : 0 },
   });
-  const [registration, invitation, sent] = await Promise.all([
-    at.registrationId
-      ? db.query.registrations.findFirst({ where: eq(registrations.id, at.registrationId) })
-      : undefined,
-    at.invitationId
-      ? db.query.invitations.findFirst({ where: eq(invitations.id, at.invitationId) })
-      : undefined,
+  const [{ registration, invitation }, sent] = await Promise.all([
+    ownRecords(svc, at),
     at.registrationId
       ? db
           .select({
@@ -334,8 +360,9 @@ export async function exportAtWorkshop(db: Db, at: AtWorkshop) {
 /**
  * The person erases themselves from one workshop: a seat or waitlist place is given up
  * (the next in line is promoted and told), then the registration and invitation are
- * forgotten with their links, report deliveries and the emails stored for the address.
- * Their subscription, if any, is theirs to erase from its own page.
+ * forgotten with their links, report deliveries and the emails stored for the address
+ * (awaiting sending, or sent about this workshop). Their subscription, if any, is theirs
+ * to erase from its own page.
  */
 export async function eraseAtWorkshop(svc: Services, at: AtWorkshop, now = new Date()) {
   const { db } = svc;
