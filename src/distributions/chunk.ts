@@ -24,6 +24,7 @@ import { personalise } from "../reports/email";
 import type { Services } from "../services";
 import { suppressedAmong } from "../subscribers/suppression";
 import { unsubscribeToken } from "../subscribers/tokens";
+import type { Vault } from "../vault/keys";
 import type { Distribution } from "./context";
 import { forgetIfMarked } from "./forget";
 import { completeIfDone, countChunkInto, countInto } from "./ledger";
@@ -67,7 +68,7 @@ export async function sendChunk(
     return { action: "ack" };
   }
   let sending: Delivery[] | null = null;
-  if (c.status === "pending") sending = await recheckAndFreeze(db, d, chunk);
+  if (c.status === "pending") sending = await recheckAndFreeze(db, ctx.vault, d, chunk);
   else if (c.status === "sending") {
     // A retry: the same recipients again, one attempt more (`sending` → `sending`).
     await moveChunks(db, "sending", thisChunk(distributionId, chunk), {
@@ -113,6 +114,7 @@ function frozen(db: Db, distributionId: string, chunk: number): Promise<Delivery
  */
 async function recheckAndFreeze(
   db: Db,
+  vault: Vault,
   d: Distribution,
   chunk: number,
 ): Promise<Delivery[] | null> {
@@ -120,7 +122,7 @@ async function recheckAndFreeze(
     const rows = await frozen(db, d.id, chunk);
     // Until a chunk is first attempted, unsubscribes, suppressions and erasures still apply
     // to it; from then on its recipient set is frozen, so every retry sends the same payload.
-    const skip = await noLongerEligible(db, rows);
+    const skip = await noLongerEligible(db, vault, rows);
     const sending = rows.filter((r) => !skip.has(r.position));
     const op = newId("op");
     const byReason = new Map<string, number[]>();
@@ -180,7 +182,11 @@ async function recheckAndFreeze(
  * Which recipients became ineligible since the audience was collected, by position: erased
  * (their row no longer has an address), suppressed, unsubscribed, or opted out of the report.
  */
-async function noLongerEligible(db: Db, rows: Delivery[]): Promise<Map<number, string>> {
+async function noLongerEligible(
+  db: Db,
+  vault: Vault,
+  rows: Delivery[],
+): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   for (const p of rows) if (isForgotten(p.email)) out.set(p.position, "erased");
   const pending = rows.filter((p) => !out.has(p.position));
@@ -210,6 +216,7 @@ async function noLongerEligible(db: Db, rows: Delivery[]): Promise<Map<number, s
     ),
     suppressedAmong(
       db,
+      await vault.subscribers(),
       pending.map((p) => p.email),
     ),
   ]);

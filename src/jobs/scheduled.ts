@@ -41,7 +41,7 @@ export const SCHEDULE: Record<string, Job[]> = {
         mailRoute(svc.settings.mail) === "held" ? Promise.resolve() : sweepDistributions(svc, now),
     },
     // Suppressions from before the list was hashed: every minute, so none waits long.
-    { name: "hash-suppressions", run: ({ db }) => hashUnhashedSuppressions(db) },
+    { name: "hash-suppressions", run: ({ db, vault }) => hashUnhashedSuppressions(db, vault) },
     { name: "embargo-ends", run: (svc, now) => purgeEndedEmbargoes(svc, now) },
   ],
   [FREQUENT]: [

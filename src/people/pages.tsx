@@ -38,7 +38,7 @@ subscriberErasurePages.post("/:token/erase", throttlePublicPosts, async (c) => {
   const lang = c.get("lang");
   if (!id) return c.html(<InvalidLink lang={lang} />, 404);
   try {
-    await eraseSubscriber(c.var.services.db, null, id);
+    await eraseSubscriber(c.var.services, null, id);
   } catch (error) {
     if (!(error instanceof AppError && error.kind === "not_found")) throw error;
   }

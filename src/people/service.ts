@@ -1,18 +1,17 @@
 // People: what the organisation holds about one person, wherever it is, and forgetting it.
 // An owner looks an address up and sees, exports or erases every record that holds it; a
-// subscriber, registrant or invitee does the same for what their own link is about. The
-// statements that forget are in forget.ts, shared with the retention purge.
-import { and, desc, eq } from "drizzle-orm";
+// subscriber, registrant or invitee does the same for what their own link is about. Where
+// an address is found (the tables hold its blind indexes) is in whereabouts.ts, the records
+// found and opened in records.ts; the statements that forget are in forget.ts, shared with
+// the retention purge.
+import { and, eq } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
-import { type Db, runBatch } from "../db/client";
+import { runBatch } from "../db/client";
 import {
   deliveries,
   deliveryStatus,
-  distributions,
-  emails,
   invitations,
-  mailboxMessages,
   registrations,
   subscribers,
   type workshops,
@@ -27,125 +26,24 @@ import { releaseForErasure } from "../registrations/decisions";
 import { openRegistration } from "../registrations/sealed";
 import { findByToken } from "../registrations/service";
 import type { Services } from "../services";
-import { findSuppression, suppressInsert, suppressionHash } from "../subscribers/suppression";
+import { openSubscriber, subscriberIndex } from "../subscribers/sealed";
+import { suppressInsert } from "../subscribers/suppression";
 import { addressIndex } from "../vault/fields";
+import { SUBSCRIBERS_KEY, workshopKeyName } from "../vault/keys";
 import { forgetMailTo, forgetRegistrationsAndInvitations } from "./forget";
+import { locate, type Person, personJson } from "./records";
+import { sentToPerson, sentUnder } from "./whereabouts";
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
-const workshopRef = (w: typeof workshops.$inferSelect) => ({
-  id: w.id,
-  title: w.title,
-  startsAt: iso(w.startsAt),
-});
 
 // ---------------------------------------------------------------- an owner's person search
 
-/** Every record that holds `address`, as JSON: what the owner sees and what the export holds. */
-export async function findPerson(db: Db, address: string) {
-  const email = normaliseEmail(address);
-  const [subscriber, regs, invs, dels, mail, mailbox, suppression] = await Promise.all([
-    db.query.subscribers.findFirst({
-      where: eq(subscribers.email, email),
-      with: { topics: { with: { topic: true } } },
-    }),
-    db.query.registrations.findMany({
-      where: eq(registrations.email, email),
-      with: { workshop: true },
-      orderBy: [desc(registrations.createdAt)],
-    }),
-    db.query.invitations.findMany({
-      where: eq(invitations.email, email),
-      with: { workshop: true },
-      orderBy: [desc(invitations.createdAt)],
-    }),
-    db
-      .select({
-        id: deliveries.id,
-        distributionId: deliveries.distributionId,
-        reportId: distributions.reportId,
-        name: deliveries.name,
-        language: deliveries.language,
-        status: deliveryStatus,
-        skipReason: deliveries.skipReason,
-        outcome: deliveries.outcome,
-        via: deliveries.subscriberId,
-      })
-      .from(deliveries)
-      .innerJoin(distributions, eq(distributions.id, deliveries.distributionId))
-      .where(eq(deliveries.email, email)),
-    db.query.emails.findMany({
-      where: eq(emails.to, email),
-      columns: { html: false, text: false, attachments: false, headers: false },
-      orderBy: [desc(emails.createdAt)],
-    }),
-    db.query.mailboxMessages.findMany({
-      where: eq(mailboxMessages.to, email),
-      columns: { id: true, kind: true, subject: true, createdAt: true },
-      orderBy: [desc(mailboxMessages.createdAt)],
-    }),
-    findSuppression(db, email),
-  ]);
-  return {
-    email,
-    subscriber: subscriber
-      ? {
-          id: subscriber.id,
-          name: subscriber.name,
-          language: subscriber.language,
-          status: subscriber.status,
-          topics: subscriber.topics.map((t) => t.topic.slug),
-          consentSource: subscriber.consentSource,
-          consentAt: iso(subscriber.consentAt),
-          confirmedAt: iso(subscriber.confirmedAt),
-          unsubscribedAt: iso(subscriber.unsubscribedAt),
-          createdAt: iso(subscriber.createdAt),
-        }
-      : null,
-    registrations: regs.map((r) => ({
-      id: r.id,
-      workshop: workshopRef(r.workshop),
-      name: r.name,
-      affiliation: r.affiliation,
-      status: r.status,
-      role: r.role,
-      answers: r.answers,
-      notes: r.notes,
-      language: r.language,
-      receiveReport: r.receiveReport,
-      source: r.source,
-      checkedInAt: iso(r.checkedInAt),
-      createdAt: iso(r.createdAt),
-    })),
-    invitations: invs.map((i) => ({
-      id: i.id,
-      workshop: workshopRef(i.workshop),
-      name: i.name,
-      affiliation: i.affiliation,
-      role: i.role,
-      status: i.status,
-      sentAt: iso(i.sentAt),
-      respondedAt: iso(i.respondedAt),
-      createdAt: iso(i.createdAt),
-    })),
-    deliveries: dels.map(({ via, ...d }) => ({ ...d, as: via ? "subscriber" : "attendee" })),
-    emails: mail.map((m) => ({
-      id: m.id,
-      kind: m.kind,
-      subject: m.subject || null,
-      status: m.status,
-      attempts: m.attempts,
-      lastError: m.lastError,
-      createdAt: iso(m.createdAt),
-      sentAt: iso(m.sentAt),
-    })),
-    mailboxMessages: mailbox.map((m) => ({ ...m, createdAt: iso(m.createdAt) })),
-    suppression: suppression
-      ? { reason: suppression.reason, createdAt: iso(suppression.createdAt) }
-      : null,
-  };
-}
+export type { Person };
 
-export type Person = Awaited<ReturnType<typeof findPerson>>;
+/** Every record that holds `address`, as JSON: what the owner sees and what the export holds. */
+export async function findPerson(svc: Services, address: string) {
+  return personJson(await locate(svc, address));
+}
 
 /** How many records of each kind: what the audit log may say about a person, and no more. */
 export function counts(person: Person) {
@@ -162,13 +60,13 @@ export function counts(person: Person) {
 
 /** The person search, audited with counts only. */
 export async function searchPerson(
-  db: Db,
+  svc: Services,
   actor: Actor,
   address: string,
   action: "view" | "export",
 ) {
-  const person = await findPerson(db, address);
-  await auditInsert(db, actor, { action: `person.${action}`, detail: counts(person) });
+  const person = await findPerson(svc, address);
+  await auditInsert(svc.db, actor, { action: `person.${action}`, detail: counts(person) });
   return person;
 }
 
@@ -177,25 +75,29 @@ export async function searchPerson(
  * first (each through the seat engine, whoever is promoted is told); then one batch forgets
  * the registrations and invitations (rows and counts stay, the person goes), the report
  * deliveries, stored emails and dev-mailbox messages, and deletes the subscriber. What
- * stays is the suppression entry, hashed, so that nothing adds the address again. Running
- * it twice is harmless: the second run finds nothing left to forget.
+ * stays is the suppression entry (the address's index, not the address), so that nothing
+ * adds the address again. Running it twice is harmless: the second run finds nothing left
+ * to forget.
  */
 export async function erasePerson(svc: Services, actor: Actor, address: string, now = new Date()) {
   const { db } = svc;
-  const person = await findPerson(db, address);
-  for (const r of person.registrations) await releaseForErasure(svc, r.id, now);
+  const found = await locate(svc, address);
+  const { at } = found;
+  const person = personJson(found);
+  for (const r of found.registrations) await releaseForErasure(svc, r.id, now);
   await runBatch(db, [
-    ...forgetMailTo(db, [person.email]),
+    ...forgetMailTo(db, [at.email], sentToPerson(at)),
     ...forgetRegistrationsAndInvitations(
       db,
       ERASED,
-      person.registrations.map((r) => r.id),
-      person.invitations.map((i) => i.id),
+      found.registrations.map((r) => r.id),
+      found.invitations.map((i) => i.id),
       now,
     ),
-    ...forgetDeliveries(db, eq(deliveries.email, person.email)),
-    db.delete(subscribers).where(eq(subscribers.email, person.email)),
-    suppressInsert(db, await suppressionHash(person.email), "erased"),
+    // Attendee deliveries went with the registrations; these are the subscriber's.
+    ...forgetDeliveries(db, eq(deliveries.emailIndex, at.subscribers.index)),
+    db.delete(subscribers).where(eq(subscribers.emailIndex, at.subscribers.index)),
+    suppressInsert(db, at.subscribers.index, "erased"),
     auditInsert(db, actor, { action: "person.erase", detail: counts(person) }),
   ]);
   return counts(person);
@@ -206,15 +108,19 @@ export async function erasePerson(svc: Services, actor: Actor, address: string, 
 /**
  * Erasure of a subscriber. Everything about the subscription goes: the record, its topics,
  * the address and name in past deliveries (counts stay), stored emails to it. What stays is
- * the address on the suppression list (hashed), so no import or form can add it again.
+ * the address's index on the suppression list, so no import or form can add it again.
  */
-export async function eraseSubscriber(db: Db, actor: Actor | null, id: string): Promise<void> {
-  const subscriber = await db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });
-  if (!subscriber) throw notFound("No such subscriber.");
+export async function eraseSubscriber(svc: Services, actor: Actor | null, id: string) {
+  const { db } = svc;
+  const row = await db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });
+  if (!row) throw notFound("No such subscriber.");
+  const key = await svc.vault.subscribers();
+  const { email } = await openSubscriber(key, row);
+  const index = await subscriberIndex(key, email);
   await runBatch(db, [
-    suppressInsert(db, await suppressionHash(subscriber.email), "erased"),
+    suppressInsert(db, index, "erased"),
     ...forgetDeliveries(db, eq(deliveries.subscriberId, id)),
-    ...forgetMailTo(db, [subscriber.email]),
+    ...forgetMailTo(db, [normaliseEmail(email)], sentUnder([[SUBSCRIBERS_KEY, index]])),
     db.delete(subscribers).where(eq(subscribers.id, id)),
     auditInsert(db, actor, { action: "subscriber.erase", targetType: "subscriber", targetId: id }),
   ]);
@@ -369,7 +275,7 @@ export async function eraseAtWorkshop(svc: Services, at: AtWorkshop, now = new D
   if (at.registrationId) await releaseForErasure(svc, at.registrationId, now);
   const ids = (id: string | null) => (id ? [id] : []);
   await runBatch(db, [
-    ...forgetMailTo(db, [at.email]),
+    ...forgetMailTo(db, [at.email], sentUnder([[workshopKeyName(at.workshop.id), at.emailIndex]])),
     ...forgetRegistrationsAndInvitations(
       db,
       ERASED,

@@ -15,7 +15,9 @@ import { Mailer } from "../../src/mail/outbox";
 import type { MailTransport } from "../../src/mail/transport";
 import { BUILT_IN_OWNER } from "../../src/organisers/service";
 import { createServices, type Services } from "../../src/services";
+import { sealSubscriber } from "../../src/subscribers/sealed";
 import { ADMIN, db, json } from "./helpers";
+import { vault } from "./vault";
 
 export interface Queued {
   body: MailQueueMessage;
@@ -112,7 +114,7 @@ export async function topic(slug: string) {
   return (await db().query.topics.findFirst({ where: eq(topics.slug, slug) }))!;
 }
 
-/** Subscribers straight into D1 (fast), with a status, language and topics. */
+/** Subscribers straight into D1 (fast, sealed as the Worker seals them), with a status, language and topics. */
 export async function seedSubscribers(
   specs: {
     email: string;
@@ -122,14 +124,20 @@ export async function seedSubscribers(
     name?: string;
   }[],
 ) {
-  const rows = specs.map((s) => ({
-    id: newId("sub"),
-    email: s.email,
-    name: s.name ?? s.email.split("@")[0]!,
-    language: s.language ?? "en",
-    status: s.status ?? "active",
-    consentSource: "import" as const,
-  }));
+  const key = await vault().subscribers();
+  const rows = await Promise.all(
+    specs.map(async (s) => {
+      const id = newId("sub");
+      const name = s.name ?? s.email.split("@")[0]!;
+      return {
+        id,
+        ...(await sealSubscriber(key, id, { email: s.email, name })),
+        language: s.language ?? "en",
+        status: s.status ?? "active",
+        consentSource: "import" as const,
+      };
+    }),
+  );
   const links = specs.flatMap((s, i) =>
     (s.topicIds ?? []).map((topicId) => ({ subscriberId: rows[i]!.id, topicId })),
   );

@@ -176,14 +176,16 @@ export async function suppress(
   email: string,
   reason: "bounce" | "complaint" | "manual" | "erased" = "manual",
 ) {
-  const { suppressInsert, suppressionHash } = await import("../../src/subscribers/suppression");
-  await suppressInsert(db(), await suppressionHash(email), reason);
+  const { suppressInsert } = await import("../../src/subscribers/suppression");
+  const { subscriberIndex } = await import("./vault");
+  await suppressInsert(db(), await subscriberIndex(email), reason);
 }
 
-/** The suppression entry of an address (the list holds its hash), if any. */
+/** The suppression entry of an address (the list holds its index, or its old hash), if any. */
 export async function suppression(email: string) {
-  const { findSuppression } = await import("../../src/subscribers/suppression");
-  return findSuppression(db(), email);
+  const { findSuppression, suppressionKeys } = await import("../../src/subscribers/suppression");
+  const { vault } = await import("./vault");
+  return findSuppression(db(), await suppressionKeys(await vault().subscribers(), email));
 }
 
 /** `tokenFromEmail` for many addresses at once: one wait for all their emails to go out. */
