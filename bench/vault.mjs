@@ -18,7 +18,7 @@ import { CONNECTIONS, DURATION, latencyTable, measure, sequential, table } from 
 
 /** The last commit before the vault: the same app, storing personal data in plain text. */
 const BEFORE_REF = process.env.BENCH_BEFORE_REF ?? "629c2ec";
-const PEOPLE = 2_000;
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 2_000);
 
 /** A checkout of BEFORE_REF beside this one, sharing its node_modules. */
 function checkoutBefore() {
