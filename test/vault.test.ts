@@ -6,6 +6,8 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { emails } from "../src/db/schema";
+import { sealLegacyRows } from "../src/people/seal-legacy";
+import { createServices } from "../src/services";
 import { app } from "./support/app";
 import {
   ADMIN,
@@ -184,5 +186,38 @@ describe("a wrong DATA_KEY", () => {
     );
     expect(res.status).toBe(503);
     expect(await res.text()).toContain("DATA_KEY");
+  });
+});
+
+describe("rows written before the vault", () => {
+  it("are sealed by the cron, a batch at a time, and read the same afterwards", async () => {
+    const w = await createWorkshop();
+    const email = uniqueEmail("legacy");
+    const id = `reg_legacy_${Math.random().toString(36).slice(2, 8)}`;
+    await env.DB.prepare(
+      `INSERT INTO registrations (id, workshop_id, email, name, affiliation, answers, language, status, source, notes)
+       VALUES (?, ?, ?, 'Plain Person', 'Old Institute', '{"x":"plain answer"}', 'en', 'confirmed', 'organiser', 'old note')`,
+    )
+      .bind(id, w.id, email)
+      .run();
+    const before = (await registrationOf(w.id, email)) ?? null;
+    expect(before).toBeNull(); // no blind index yet: not found by address
+    await sealLegacyRows(createServices(env));
+    const row = await env.DB.prepare("SELECT * FROM registrations WHERE id = ?")
+      .bind(id)
+      .first<Record<string, string>>();
+    for (const column of ["email", "name", "affiliation", "answers", "notes"])
+      expect(row![column]!.startsWith("v1:"), column).toBe(true);
+    const opened = (await registrationOf(w.id, email))!;
+    expect(opened).toMatchObject({
+      id,
+      email,
+      name: "Plain Person",
+      affiliation: "Old Institute",
+      notes: "old note",
+      answers: { x: "plain answer" },
+    });
+    // A second run finds nothing left to do.
+    expect(await sealLegacyRows(createServices(env))).toBe(0);
   });
 });
