@@ -11,6 +11,7 @@ import {
   purgeOldEmails,
   purgeOldMailboxAndWebhooks,
 } from "../people/retention";
+import { sealLegacyRows } from "../people/seal-legacy";
 import { sendEventReminders } from "../registrations/reminders";
 import { sendVenueReveals } from "../registrations/venue-reveal";
 import { purgeEndedEmbargoes } from "../reports/service";
@@ -43,6 +44,8 @@ export const SCHEDULE: Record<string, Job[]> = {
     // Suppressions from before the list was hashed: every minute, so none waits long.
     { name: "hash-suppressions", run: ({ db, vault }) => hashUnhashedSuppressions(db, vault) },
     { name: "embargo-ends", run: (svc, now) => purgeEndedEmbargoes(svc, now) },
+    // Rows from before the vault: sealed a batch a minute until none is left.
+    { name: "seal-legacy-rows", run: (svc) => sealLegacyRows(svc) },
   ],
   [FREQUENT]: [
     {

@@ -138,24 +138,39 @@ export async function delivered(email: OutboxEmail) {
   const message = await eventually(async () => {
     const row = await db().query.emails.findFirst({ where: eq(emails.id, email.id) });
     if (row?.status === "failed") throw new Error(`email ${email.id} failed: ${row.lastError}`);
+    // By the idempotency key alone: once final, the outbox row's address is sealed.
     return db().query.mailboxMessages.findFirst({
-      where: and(
-        eq(mailboxMessages.idempotencyKey, emailIdempotencyKey(email.id)),
-        eq(mailboxMessages.to, email.to),
-      ),
+      where: eq(mailboxMessages.idempotencyKey, emailIdempotencyKey(email.id)),
     });
   });
-  const { subject, html, text, headers, attachments } = message;
-  return { ...email, subject, html, text, headers, attachments };
+  const { to, subject, html, text, headers, attachments } = message;
+  return { ...email, to, subject, html, text, headers, attachments };
 }
 
-/** The newest outbox email to an address (optionally of one kind), as delivered. */
+/**
+ * The newest outbox email to an address (optionally of one kind), as delivered. A queued
+ * row still holds the plain address; a sent one holds it sealed, and is found through its
+ * copy in the dev mailbox.
+ */
 export async function latestEmail(to: string, kind?: string) {
-  const email = await db().query.emails.findFirst({
-    where: and(eq(emails.to, to), kind ? eq(emails.kind, kind) : undefined),
-    orderBy: [desc(emails.createdAt)],
-  });
-  return email ? delivered(email) : undefined;
+  const [queued, inbox] = await Promise.all([
+    db().query.emails.findFirst({
+      where: and(eq(emails.to, to), kind ? eq(emails.kind, kind) : undefined),
+      orderBy: [desc(emails.createdAt)],
+    }),
+    db().query.mailboxMessages.findFirst({
+      where: and(eq(mailboxMessages.to, to), kind ? eq(mailboxMessages.kind, kind) : undefined),
+      orderBy: [desc(mailboxMessages.createdAt)],
+    }),
+  ]);
+  const sent =
+    inbox &&
+    (await db().query.emails.findFirst({
+      where: eq(emails.id, inbox.idempotencyKey.replace(/^email\//, "")),
+    }));
+  const newest =
+    queued && sent ? (queued.createdAt > sent.createdAt ? queued : sent) : (queued ?? sent);
+  return newest ? delivered(newest) : undefined;
 }
 
 /** The token of the first `/{prefix}/{token}` link in the newest email of that kind. */

@@ -1,10 +1,14 @@
 // Tests read sealed rows as the Worker does: through the vault, with the test DATA_KEY.
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
-import { invitations, registrations, subscribers } from "../../src/db/schema";
-import { openRegistration, type Registration } from "../../src/registrations/sealed";
+import { emails, invitations, registrations, subscribers } from "../../src/db/schema";
+import {
+  openRegistration,
+  openRegistrations,
+  type Registration,
+} from "../../src/registrations/sealed";
 import { addressIndex } from "../../src/vault/fields";
-import { Vault } from "../../src/vault/keys";
+import { Vault, workshopKeyName } from "../../src/vault/keys";
 import { masterKeys } from "../../src/vault/master";
 import { db } from "./helpers";
 
@@ -52,4 +56,25 @@ export async function subscriberRowOf(email: string) {
   return db().query.subscribers.findFirst({
     where: eq(subscribers.emailIndex, await subscriberIndex(email)),
   });
+}
+
+/** The outbox rows to `email` about a workshop, whether still plain (queued) or sealed (final). */
+export async function workshopEmailsTo(workshopId: string, email: string) {
+  return db()
+    .select()
+    .from(emails)
+    .where(
+      and(
+        eq(emails.keyName, workshopKeyName(workshopId)),
+        eq(emails.toIndex, await workshopIndex(workshopId, email)),
+      ),
+    );
+}
+
+/** Every registration of a workshop, opened. */
+export async function openedRegistrations(workshopId: string): Promise<Registration[]> {
+  const rows = await db().query.registrations.findMany({
+    where: eq(registrations.workshopId, workshopId),
+  });
+  return openRegistrations(vault(), rows);
 }
