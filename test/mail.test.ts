@@ -472,6 +472,16 @@ describe("the address of a final email about someone", () => {
     expect(JSON.stringify(row)).not.toContain(to.split("@")[0]);
   });
 
+  it("waits, unsent, while DATA_KEY cannot open their key", async () => {
+    const fake = fakeResend();
+    const { id, to } = await aboutSomeone();
+    const wrong = { ...fake.env, DATA_KEY: btoa("another-master-key-0123456789abc") };
+    const result = await deliver([{ id: "m", emailId: id, attempts: 1 }], wrong);
+    expect(result.retryMessages.map((r) => r.msgId)).toEqual(["m"]);
+    expect((await fake.state()).calls).toHaveLength(0);
+    expect(await emailRow(id)).toMatchObject({ status: "queued", to });
+  });
+
   it("keeps an organiser's email, which no data key covers, as it was", async () => {
     const fake = fakeResend();
     const to = uniqueEmail("organiser");

@@ -49,7 +49,7 @@ export function forgetRegistrationsAndInvitations(
         email: forgottenAddress(marker, registrations.id),
         name: "",
         affiliation: null,
-        answers: {},
+        answers: "{}",
         notes: null,
         updatedAt: now,
       })
