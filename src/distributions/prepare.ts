@@ -50,7 +50,10 @@ function numbered() {
     CASE WHEN a.ok THEN (b.next + a.n - 1) % ${size} ELSE -(b.skipped + a.n) END`;
 }
 
-/** Addresses already collected (an attendee who is also a subscriber, a page run twice). */
+/**
+ * Rows whose index this distribution holds already: a page run twice (two messages at
+ * once). Attendees who are also subscribers are left out before, in the Worker.
+ */
 function notCollected(distributionId: string, index: SQL) {
   return sql`AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.distribution_id = ${distributionId} AND x.email_index = ${index})`;
 }
