@@ -28,7 +28,7 @@ import { SUBSCRIBER_TRANSITIONS, type SubscriberStatus } from "../src/subscriber
 import { manageToken, unsubscribeToken } from "../src/subscribers/tokens";
 import { ADMIN, call, db, json, simpleEmail, tokenFromEmail, uniqueEmail } from "./support/helpers";
 import { postWebhook } from "./support/svix";
-import { invitationRowOf, subscriberRowOf } from "./support/vault";
+import { invitationRowOf, subscriberRowOf, vault } from "./support/vault";
 import { createWorkshop } from "./support/workshops";
 
 /** Every (from, to) pair of a machine whose `to` some code moves to. */
@@ -144,7 +144,15 @@ describe("email status machine", () => {
     (outcome: SendOutcome, n = 1) =>
     async (id: string) => {
       const transport = provider(outcome);
-      await deliverEmail(db(), transport, TEMPLATES, "Workshops <events@example.org>", id, n);
+      await deliverEmail(
+        db(),
+        vault(),
+        transport,
+        TEMPLATES,
+        "Workshops <events@example.org>",
+        id,
+        n,
+      );
       return transport.sends > 0;
     };
 

@@ -61,7 +61,7 @@ export const SCHEDULE: Record<string, Job[]> = {
   ],
   [DAILY]: [
     { name: "purge-expired-credentials", run: ({ db }, now) => purgeExpiredCredentials(db, now) },
-    { name: "purge-personal-data", run: ({ db }, now) => purgeExpiredPersonalData(db, now) },
+    { name: "purge-personal-data", run: (svc, now) => purgeExpiredPersonalData(svc, now) },
     { name: "purge-old-emails", run: ({ db }, now) => purgeOldEmails(db, now) },
     {
       name: "purge-old-mailbox-and-webhooks",

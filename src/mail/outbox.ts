@@ -98,7 +98,7 @@ function outboxRow(email: EmailToSend) {
   return { ...row, ...BODY_FORGOTTEN, status: "failed" as const, lastError: NO_ADDRESS };
 }
 
-const NO_ADDRESS = "no address: the recipient was erased or purged";
+export const NO_ADDRESS = "no address: the recipient was erased or purged";
 
 /** After this long without progress, a queued email's message is presumed lost. */
 export const STALL_AFTER_MS = 5 * 60 * 1000;
