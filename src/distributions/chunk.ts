@@ -22,11 +22,12 @@ import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "../mail/retry";
 import type { MailTransport, OutgoingEmail, SendOutcome } from "../mail/transport";
 import { personalise } from "../reports/email";
 import type { Services } from "../services";
+import { suppressedAmong } from "../subscribers/suppression";
 import { unsubscribeToken } from "../subscribers/tokens";
 import type { Distribution } from "./context";
 import { forgetIfMarked } from "./forget";
 import { completeIfDone, countChunkInto, countInto } from "./ledger";
-import { onSuppressionList, openRecipients, type Recipient, suppressionKeys } from "./recipients";
+import { openRecipients, type Recipient } from "./recipients";
 import { moveChunks, moveDeliveries } from "./status";
 
 export type ChunkVerdict =
@@ -265,12 +266,14 @@ async function suppressedPositions(
   rows: Delivery[],
   opened: Map<number, Recipient | null>,
 ): Promise<Set<number>> {
-  const subscribersKey = await ctx.vault.subscribers();
-  const keys = await Promise.all(
-    rows.map((p) => suppressionKeys(subscribersKey, opened.get(p.position)!.email)),
+  const listed = await suppressedAmong(
+    ctx.db,
+    await ctx.vault.subscribers(),
+    rows.map((p) => opened.get(p.position)!.email),
   );
-  const listed = await onSuppressionList(ctx.db, keys.flat());
-  return new Set(rows.filter((_, i) => keys[i]!.some((k) => listed.has(k))).map((p) => p.position));
+  return new Set(
+    rows.filter((p) => listed.has(opened.get(p.position)!.email)).map((p) => p.position),
+  );
 }
 
 /**

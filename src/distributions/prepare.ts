@@ -7,10 +7,10 @@ import { deliveries, distributions } from "../db/schema";
 import { reachable } from "../lib/forgotten";
 import type { MailQueueMessage } from "../mail/messages";
 import type { Services } from "../services";
+import { isListed, listedValues, suppressionKeys } from "../subscribers/suppression";
 import { openFields } from "../vault/fields";
 import type { Distribution } from "./context";
 import { completeIfDone } from "./ledger";
-import { onSuppressionList, suppressionKeys } from "./recipients";
 
 /** Audience rows collected per prepare step. */
 export const AUDIENCE_PAGE = 500;
@@ -206,23 +206,27 @@ async function chooseAttendees(
     rows.map((row) => openFields(key, "registrations", row, { email: "" })),
   );
   const people = opened.filter((p) => p.email);
-  // [subscribers' index, legacy hash] of each: the index also finds them among subscribers.
+  // The subscribers' index of each (and the legacy hash): the index also finds them among
+  // the subscribers collected already. Computed here, never stored for an attendee.
   const keys = await Promise.all(people.map((p) => suppressionKeys(subscribersKey, p.email)));
-  const [collected, suppressed] = await Promise.all([
+  const [collected, listed] = await Promise.all([
     dedupe
       ? collectedIndexes(
           ctx,
           d.id,
-          keys.map(([index]) => index),
+          keys.map((k) => k.index),
         )
       : new Set<string>(),
-    onSuppressionList(ctx.db, keys.flat()),
+    listedValues(
+      ctx.db,
+      keys.flatMap((k) => [k.index, k.legacy]),
+    ),
   ]);
   const chosen: Record<string, 0 | 1> = {};
   people.forEach((person, i) => {
-    const [index, legacy] = keys[i]!;
-    if (collected.has(index)) return;
-    chosen[person.id] = suppressed.has(index) || suppressed.has(legacy) ? 0 : 1;
+    const k = keys[i]!;
+    if (collected.has(k.index)) return;
+    chosen[person.id] = isListed(listed, k) ? 0 : 1;
   });
   return chosen;
 }

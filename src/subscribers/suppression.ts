@@ -47,28 +47,36 @@ export function suppressedSql(keys: SuppressionKeys): SQL {
 /** Values per lookup: far below D1's 100 bound parameters. */
 const PER_LOOKUP = 50;
 
+/** Which of these values (indexes or legacy hashes) are on the list. */
+export async function listedValues(db: Db, values: string[]): Promise<Set<string>> {
+  const unique = [...new Set(values)];
+  const found = await Promise.all(
+    Array.from({ length: Math.ceil(unique.length / PER_LOOKUP) }, (_, i) =>
+      db
+        .select({ hash: suppressions.emailHash })
+        .from(suppressions)
+        .where(inArray(suppressions.emailHash, unique.slice(i * PER_LOOKUP, (i + 1) * PER_LOOKUP))),
+    ),
+  );
+  return new Set(found.flat().map((row) => row.hash));
+}
+
+/** Whether an address with these keys is among the listed values, under either value. */
+export const isListed = (listed: Set<string>, keys: SuppressionKeys) =>
+  listed.has(keys.index) || listed.has(keys.legacy);
+
 /** Which of these addresses are on the list (under either value). */
 export async function suppressedAmong(
   db: Db,
   key: DataKey,
   addresses: string[],
 ): Promise<Set<string>> {
-  const byValue = new Map<string, string[]>();
   const keys = await Promise.all(addresses.map((address) => suppressionKeys(key, address)));
-  keys.forEach(({ index, legacy }, i) => {
-    for (const value of [index, legacy])
-      byValue.set(value, [...(byValue.get(value) ?? []), addresses[i]!]);
-  });
-  const values = [...byValue.keys()];
-  const found = await Promise.all(
-    Array.from({ length: Math.ceil(values.length / PER_LOOKUP) }, (_, i) =>
-      db
-        .select({ hash: suppressions.emailHash })
-        .from(suppressions)
-        .where(inArray(suppressions.emailHash, values.slice(i * PER_LOOKUP, (i + 1) * PER_LOOKUP))),
-    ),
+  const listed = await listedValues(
+    db,
+    keys.flatMap((k) => [k.index, k.legacy]),
   );
-  return new Set(found.flat().flatMap((row) => byValue.get(row.hash) ?? []));
+  return new Set(addresses.filter((_, i) => isListed(listed, keys[i]!)));
 }
 
 /**
