@@ -7,7 +7,7 @@ import jsQR from "jsqr";
 import { describe, expect, it } from "vitest";
 import { TEMPLATES, templateEmail } from "../emails";
 import { runBatch } from "../src/db/client";
-import { emails, registrations, subscribers } from "../src/db/schema";
+import { emails, subscribers } from "../src/db/schema";
 import { dictionary, LANGS, type NoticeKind } from "../src/i18n";
 import { renderMarkdown } from "../src/lib/markdown";
 import { qrMatrix } from "../src/lib/qr";
