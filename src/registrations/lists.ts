@@ -5,8 +5,9 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import { type Keyset, type Page, paginate } from "../db/paginate";
 import { registrations } from "../db/schema";
 import { notFound } from "../lib/errors";
-import { isForgotten } from "../lib/forgotten";
+import { isForgotten, PURGED } from "../lib/forgotten";
 import type { Services } from "../services";
+import { openFields } from "../vault/fields";
 import { openRegistration, openRegistrations, type Registration } from "./sealed";
 import { type RegistrationStatus, SEAT_HOLDING } from "./status";
 
@@ -88,15 +89,40 @@ export async function listRegistrations(
   const open = (rows: (typeof registrations.$inferSelect)[]) =>
     Promise.all(rows.map((r) => openRegistration(key, r)));
   if (query.q) {
-    const rows = await db.query.registrations.findMany({
-      where,
-      orderBy: [desc(registrations.createdAt), desc(registrations.id)],
-    });
+    // Only what a search matches is opened for every row; the page found is opened whole.
+    const rows = await db
+      .select({
+        id: registrations.id,
+        email: registrations.email,
+        name: registrations.name,
+        affiliation: registrations.affiliation,
+      })
+      .from(registrations)
+      .where(where)
+      .orderBy(desc(registrations.createdAt), desc(registrations.id));
     const q = query.q;
-    const found = (await open(rows)).filter(
+    const searched = await Promise.all(
+      rows.map((r) =>
+        openFields(key, "registrations", r, {
+          email: `${PURGED}${r.id}`,
+          name: "",
+          affiliation: null,
+        }),
+      ),
+    );
+    const found = searched.filter(
       (r) => !isForgotten(r.email) && matchesTerm(q, r.name, r.email, r.affiliation),
     );
-    return pageOf(found, query.limit, query.cursor);
+    const page = pageOf(found, query.limit, query.cursor);
+    const full = new Map(
+      (
+        await registrationsById(
+          svc,
+          page.data.map((r) => r.id),
+        )
+      ).map((r) => [r.id, r]),
+    );
+    return { data: page.data.map((r) => full.get(r.id)!), nextCursor: page.nextCursor };
   }
   const page = await paginate(db, NEWEST_FIRST, query, (after, window) =>
     db.query.registrations.findMany({ where: and(where, after), ...window }),
@@ -127,26 +153,28 @@ export async function doorSearch(
   q: string,
   limit: number,
 ): Promise<DoorView[]> {
-  const rows = await svc.db.query.registrations.findMany({
-    where: and(
-      eq(registrations.workshopId, workshopId),
-      inArray(registrations.status, SEAT_HOLDING),
-    ),
-  });
+  // Door staff never see an address: it is neither read nor opened here.
+  const rows = await svc.db
+    .select({
+      id: registrations.id,
+      name: registrations.name,
+      affiliation: registrations.affiliation,
+      status: registrations.status,
+      role: registrations.role,
+      checkedInAt: registrations.checkedInAt,
+    })
+    .from(registrations)
+    .where(
+      and(eq(registrations.workshopId, workshopId), inArray(registrations.status, SEAT_HOLDING)),
+    );
   const key = await svc.vault.workshop(workshopId);
-  const people = await Promise.all(rows.map((r) => openRegistration(key, r)));
+  const people = await Promise.all(
+    rows.map((r) => openFields(key, "registrations", r, { name: "", affiliation: null })),
+  );
   return people
-    .filter((r) => !isForgotten(r.email) && matchesTerm(q, r.name, r.affiliation))
+    .filter((r) => r.name !== "" && matchesTerm(q, r.name, r.affiliation))
     .sort((a, b) => a.name.localeCompare(b.name))
-    .slice(0, limit)
-    .map(({ id, name, affiliation, status, role, checkedInAt }) => ({
-      id,
-      name,
-      affiliation,
-      status,
-      role,
-      checkedInAt,
-    }));
+    .slice(0, limit);
 }
 
 export function registrationJson(r: Registration) {

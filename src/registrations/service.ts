@@ -7,7 +7,7 @@ import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "..
 import type { Lang, NoticeKind } from "../i18n";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import { statusesFrom } from "../lib/state-machine";
-import { cleanText } from "../lib/text";
+import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
 import { addressIndex } from "../vault/fields";
@@ -307,8 +307,19 @@ export async function register(
   if (workshop.requireVerification) {
     const id = newId("reg");
     const { query } = await registrationInsert(svc, key, id, workshop, person);
-    const [inserted] = await query.returning({ id: registrations.id });
-    if (inserted) await notifyOne(svc, workshop, await getRegistration(svc, id), "verify");
+    const [inserted] = await query.returning({
+      id: registrations.id,
+      emailIndex: registrations.emailIndex,
+      language: registrations.language,
+    });
+    // The address and name are the ones just sealed: no need to read and open them again.
+    if (inserted)
+      await notifyOne(
+        svc,
+        workshop,
+        { ...inserted, email: normaliseEmail(input.email), name: cleanText(input.name) },
+        "verify",
+      );
     else {
       const known = await existing();
       if (known) await resendLink(svc, workshop, known, now);

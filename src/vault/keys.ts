@@ -36,12 +36,14 @@ export interface DataKey {
 const wrapPlace = (name: string) => `data_keys/${name}`;
 
 async function dataKeyFrom(name: KeyName, raw: Uint8Array): Promise<DataKey> {
-  const [aes, hmac] = await Promise.all([importAesKey(raw), indexKey(raw, "address-index")]);
+  const aes = await importAesKey(raw);
+  // Derived on first use: most reads only open values and never need an index.
+  let hmac: Promise<CryptoKey> | undefined;
   return {
     name,
     seal: (value, place) => sealText(aes, value, place),
     open: (sealed, place) => openText(aes, sealed, place),
-    index: (value) => blindIndex(hmac, value),
+    index: async (value) => blindIndex(await (hmac ??= indexKey(raw, "address-index")), value),
   };
 }
 
