@@ -7,7 +7,8 @@
 //   4. the same list searched by name at 2,000 registrations: before, a LIKE in SQL; now,
 //      every registration opened in the Worker and matched there;
 // then the single-request latency (median, p99) of 3 and 4.
-//   npm run bench:vault    (BENCH_DURATION=10 BENCH_CONNECTIONS=32 BENCH_BEFORE_REF=629c2ec)
+//   npm run bench:vault    (BENCH_DURATION=10 BENCH_CONNECTIONS=32 BENCH_BEFORE_REF=629c2ec
+//                           BENCH_PEOPLE=2000 BENCH_ONLY=registration|list)
 import { spawnSync } from "node:child_process";
 import { existsSync, symlinkSync } from "node:fs";
 import os from "node:os";
@@ -86,7 +87,7 @@ try {
   }
   const results = [];
   // One at a time: the two Workers never compete for the two cores.
-  for (const [name, run] of [
+  const scenarios = [
     [
       "POST registration, no verification",
       (v) =>
@@ -123,7 +124,10 @@ try {
           headers: ADMIN,
         }),
     ],
-  ]) {
+  ];
+  // BENCH_ONLY=registration (or list): one group of scenarios, for a quicker comparison.
+  const only = process.env.BENCH_ONLY;
+  for (const [name, run] of scenarios.filter(([n]) => !only || n.toLowerCase().includes(only))) {
     const before = { ...(await run(versions[0])), name: `${name}: before the vault` };
     const now = { ...(await run(versions[1])), name: `${name}: sealed`, vs: before };
     results.push(before, now);
@@ -132,6 +136,7 @@ try {
     `\n${os.cpus().length} cores, ${CONNECTIONS} connections, ${DURATION} s per target; "before" is ${BEFORE_REF}\n`,
   );
   console.log(table(results));
+  for (const r of results) if (r.why) console.log(`${r.name}: ${JSON.stringify(r.why)}`);
   console.log("\nEach sealed row is compared with the same request before the vault.\n");
 
   const latency = [];
