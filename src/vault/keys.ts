@@ -4,7 +4,7 @@
 // and bound to its own name, with the fingerprint of the master key that sealed it.
 // Destroying a key is one UPDATE that clears the sealed bytes: from then on nothing sealed
 // under it opens anywhere, including in copies of the database taken afterwards.
-import { and, eq, inArray, isNotNull, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, ne, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { dataKeys } from "../db/schema";
 import {
@@ -153,6 +153,29 @@ export class Vault {
           : Promise.resolve(null),
       );
     }
+  }
+
+  /**
+   * The query for a workshop's key row, given SQL for the workshop's id, for a caller to run
+   * in one batch with the read that finds the workshop; hand its result to `adopt`.
+   */
+  workshopKeyRow(workshopId: SQL) {
+    return this.db
+      .select()
+      .from(dataKeys)
+      .where(eq(dataKeys.name, sql`'workshop:' || ${workshopId}`));
+  }
+
+  /** Takes a key row read in the caller's batch, so `key(name)` needs no query of its own. */
+  adopt(name: KeyName, row: KeyRow | undefined): void {
+    if (this.cache.has(name)) return;
+    const masters = this.masters;
+    this.cache.set(
+      name,
+      row?.wrapped
+        ? masters().then(async (m) => dataKeyFrom(name, await unwrap(m, row)))
+        : Promise.resolve(null),
+    );
   }
 
   private async load(name: KeyName): Promise<DataKey | null> {
