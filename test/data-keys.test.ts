@@ -269,6 +269,14 @@ describe("an owner destroying a workshop's key early", () => {
 
     // Nothing left to destroy; the page says so, and every view still answers.
     expect((await api({ slug: w.slug, irreversible: true })).status).toBe(409);
+    // It takes nobody new, and its public page no longer offers places or a form.
+    const late = await json(`/api/v1/public/workshops/${w.slug}/registrations`, "POST", {
+      name: "Late Comer",
+      email: uniqueEmail("late"),
+    });
+    expect(late.status).toBe(409);
+    expect(await late.text()).toContain("closed");
+    expect(await (await call(`/workshops/${w.slug}?lang=en`)).text()).not.toContain('name="email"');
     expect(
       await (await call(`/admin/workshops/${w.id}`, { headers: { Cookie: owner } })).text(),
     ).toContain("Destroyed on");

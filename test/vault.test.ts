@@ -220,4 +220,21 @@ describe("rows written before the vault", () => {
     // A second run finds nothing left to do.
     expect(await sealLegacyRows(createServices(env))).toBe(0);
   });
+
+  it("keep a note written since the upgrade, sealed once", async () => {
+    const w = await createWorkshop();
+    const email = uniqueEmail("legacy-note");
+    const id = `reg_legacy_${Math.random().toString(36).slice(2, 8)}`;
+    await env.DB.prepare(
+      `INSERT INTO registrations (id, workshop_id, email, name, answers, language, status, source)
+       VALUES (?, ?, ?, 'Plain Person', '{}', 'en', 'confirmed', 'organiser')`,
+    )
+      .bind(id, w.id, email)
+      .run();
+    // The organiser's note is sealed at once, while the address is still plain.
+    await ok(json(`/api/v1/registrations/${id}`, "PATCH", { notes: "needs a visa letter" }, ADMIN));
+    await sealLegacyRows(createServices(env));
+    const opened = (await registrationOf(w.id, email))!;
+    expect(opened).toMatchObject({ id, name: "Plain Person", notes: "needs a visa letter" });
+  });
 });

@@ -12,6 +12,7 @@ import { dataKeys, workshops } from "../db/schema";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import type { Services } from "../services";
 import { workshopKeyName } from "../vault/keys";
+import { publicPathsOf } from "../workshops/service";
 import { purgeDueAt, purgeWorkshop } from "./retention";
 
 /** What a workshop's key state is read from. */
@@ -87,6 +88,8 @@ export async function destroyWorkshopKey(
   if ((await workshopKeyState(svc.db, w)).destroyedAt)
     throw conflict("This workshop's data key is destroyed already.");
   await purgeWorkshop(svc, w.id, svc.now(), actor, "workshop.key_destroy");
+  // Its public page said places were left: it now says registration is closed.
+  await svc.pages.purge(publicPathsOf(w));
   return workshopKeyState(svc.db, await getKeyedWorkshop(svc.db, w.id));
 }
 

@@ -5,7 +5,7 @@
 // (forget.ts): names, addresses, affiliations, answers and notes, their link tokens, the
 // report deliveries made to them, the outbox emails about them and the dev-mailbox messages
 // to their addresses. Rows (and so counts by status) stay. An owner may destroy a
-// workshop's key early (workshop-key.ts): the same purge, audited as theirs.
+// workshop's key early (keys.ts): the same purge, audited as theirs.
 // What is only kept for a while, whoever it was for, goes by age: sent emails' delivery
 // records, dev-mailbox messages, processed webhook ids.
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";

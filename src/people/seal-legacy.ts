@@ -5,9 +5,10 @@
 // conditional on the row being unchanged since it was read, so an overlapping run, or a
 // person editing their row meanwhile, never loses a change. Until a row is sealed, reads
 // pass its plain values through (src/vault/fields.ts).
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { deliveries, invitations, registrations, subscribers } from "../db/schema";
+import { isSealed } from "../lib/crypto";
 import { ERASED, PURGED } from "../lib/forgotten";
 import type { Services } from "../services";
 import { addressIndex, sealFields } from "../vault/fields";
@@ -62,9 +63,19 @@ async function sealBatch(svc: Services, legacy: Legacy): Promise<number> {
     const key: DataKey | null = await vault.keyToSeal(legacy.keyOf(row) as never);
     const id = row.id as string;
     const email = row.email as string;
+    // A column may be sealed already while the address is still plain: an organiser's note
+    // written since the upgrade (sealColumn). Sealed twice, it would open to ciphertext.
     const values = Object.fromEntries(
-      legacy.columns.map((c) => [c, (row[c] as string | null) ?? null]),
+      legacy.columns
+        .filter((c) => !isSealed(row[c] as string | null))
+        .map((c) => [c, (row[c] as string | null) ?? null]),
     ) as Record<string, string | null>;
+    // Unchanged since read, every column: a note saved meanwhile is not overwritten.
+    const unchanged = legacy.columns.map((c) => {
+      const column = (table as unknown as Record<string, typeof table.email>)[c]!;
+      const was = row[c] as string | null;
+      return was === null ? isNull(column) : eq(column, was);
+    });
     // A workshop whose key is gone was purged: its rows take the purge's marker instead.
     const update = key
       ? {
@@ -76,12 +87,13 @@ async function sealBatch(svc: Services, legacy: Legacy): Promise<number> {
           emailIndex: null,
           name: legacy.name === "registrations" ? "" : null,
           affiliation: null,
+          ...(legacy.name === "registrations" ? { answers: "{}", notes: null } : {}),
         };
     try {
       const done = await db
         .update(table)
         .set(update as never)
-        .where(and(eq(table.id, id), eq(table.email, email)))
+        .where(and(eq(table.id, id), ...unchanged))
         .returning({ id: table.id });
       sealed += done.length;
     } catch (error) {

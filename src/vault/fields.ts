@@ -1,7 +1,7 @@
 // Sealing and opening the personal columns of a row. Each value is bound to its place,
 // `<table>/<row id>/<column>`, so a ciphertext copied to another row or column does not
 // open. What is not sealed passes through as it is: a forgotten-address marker, an empty
-// value, or a row written before the vault (sealed by src/vault/backfill.ts).
+// value, or a row written before the vault (sealed by src/people/seal-legacy.ts).
 import { isSealed } from "../lib/crypto";
 import { normaliseEmail } from "../lib/text";
 import type { DataKey } from "./keys";

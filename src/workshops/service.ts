@@ -232,6 +232,8 @@ const fewPlaces = (capacity: number) => Math.max(3, Math.ceil(capacity / 10));
 
 export function seatState(workshop: Workshop, now = new Date()): SeatState {
   if (workshop.status === "cancelled") return { kind: "closed", reason: "cancelled" };
+  // Its data key is destroyed (purged, or early by an owner): nothing to seal a new person with.
+  if (workshop.purgedAt) return { kind: "closed", reason: "closed" };
   if (workshop.registrationMode === "invitation")
     return { kind: "closed", reason: "invitation_only" };
   if (workshop.registrationOpensAt && workshop.registrationOpensAt > now)
