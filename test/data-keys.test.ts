@@ -349,7 +349,9 @@ describe("a master key rotation", () => {
     expect(await rotating.status()).toEqual({
       current: live,
       other: 0,
+      unknown: 0,
       destroyed: (await db().select().from(dataKeys)).filter((k) => !k.wrapped).length,
+      previousSet: true,
     });
 
     // Only the new key from now on: everything opens, and the old one alone opens nothing.
@@ -382,6 +384,29 @@ describe("a master key rotation", () => {
     expect(
       (await db().select().from(auditLog).where(eq(auditLog.action, "vault.rotate"))).length,
     ).toBeGreaterThan(0);
+  });
+
+  it("leaves a key under a master key neither setting holds, and says so, without failing the rest", async () => {
+    const STRANGER = btoa("a-master-key-nobody-holds-012345");
+    const OTHER = btoa("another-new-master-key-0123456xy");
+    const w = await createWorkshop();
+    const stranger = new Vault(db(), () => masterKeys(STRANGER, undefined));
+    await stranger.keyToSeal(workshopKeyName(w.id));
+    const rotating = new Vault(db(), () => masterKeys(OTHER, env.DATA_KEY));
+    let step = await rotating.rotate(500);
+    while (step.remaining > 0) step = await rotating.rotate(500);
+    const status = await rotating.status();
+    expect(status.unknown).toBe(1);
+    expect(status.other).toBe(1);
+    // Its workshop's people cannot be opened: a clear refusal, never garbage.
+    await expect(rotating.key(workshopKeyName(w.id))).rejects.toThrow(/DATA_KEY/);
+    // Put back under the test key, so the other tests of this file are unaffected.
+    const back = new Vault(db(), () => masterKeys(env.DATA_KEY, OTHER));
+    let again = await back.rotate(500);
+    while (again.remaining > 0) again = await back.rotate(500);
+    await db()
+      .delete(dataKeys)
+      .where(eq(dataKeys.name, workshopKeyName(w.id)));
   });
 
   it("is for owners only, on the page and in the API", async () => {

@@ -177,6 +177,30 @@ describe("a wrong DATA_KEY", () => {
     expect(JSON.stringify(body)).not.toContain("Leila");
   });
 
+  it("tells a visitor only that it failed: which setting is wrong is for organisers", async () => {
+    const w = await createWorkshop();
+    const otherKey = btoa(String.fromCharCode(...new Uint8Array(32).fill(9)));
+    // The workshop's key exists (made under the test DATA_KEY), so the wrong one cannot open it.
+    await json(`/api/v1/public/workshops/${w.slug}/registrations`, "POST", {
+      name: "Key Maker",
+      email: uniqueEmail("keymaker"),
+    });
+    const res = await app.request(
+      `${ORIGIN}/api/v1/public/workshops/${w.slug}/registrations`,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ name: "Visitor", email: uniqueEmail("visitor") }),
+      },
+      { ...env, DATA_KEY: otherKey },
+      createExecutionContext(),
+    );
+    expect(res.status).toBe(503);
+    const text = await res.text();
+    expect(text).not.toContain("DATA_KEY");
+    expect(text).not.toContain("workshop:");
+  });
+
   it("missing, stops the Worker serving at all, naming the setting", async () => {
     const res = await app.request(
       `${ORIGIN}/api/v1/workshops`,
@@ -219,6 +243,33 @@ describe("rows written before the vault", () => {
     });
     // A second run finds nothing left to do.
     expect(await sealLegacyRows(createServices(env))).toBe(0);
+  });
+
+  it("are sealed even when the address registered again since, without an index", async () => {
+    const w = await createWorkshop({ requireVerification: false });
+    const email = uniqueEmail("twice");
+    const id = `reg_legacy_${Math.random().toString(36).slice(2, 8)}`;
+    await env.DB.prepare(
+      `INSERT INTO registrations (id, workshop_id, email, name, answers, language, status, source)
+       VALUES (?, ?, ?, 'Old Me', '{}', 'en', 'cancelled', 'public')`,
+    )
+      .bind(id, w.id, email)
+      .run();
+    // The same address registers after the upgrade: sealed, with its blind index.
+    await json(`/api/v1/public/workshops/${w.slug}/registrations`, "POST", {
+      name: "New Me",
+      email,
+    });
+    await sealLegacyRows(createServices(env));
+    const row = await env.DB.prepare(
+      "SELECT email, name, email_index FROM registrations WHERE id = ?",
+    )
+      .bind(id)
+      .first<Record<string, string | null>>();
+    expect(row!.email!.startsWith("v1:")).toBe(true);
+    expect(row!.name!.startsWith("v1:")).toBe(true);
+    expect(row!.email_index).toBeNull();
+    expect((await registrationOf(w.id, email))!.name).toBe("New Me");
   });
 
   it("keep a note written since the upgrade, sealed once", async () => {

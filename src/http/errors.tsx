@@ -66,14 +66,16 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     return errorResponse(c, STATUS_OF[error.kind], error.message, error.errors);
   if (error instanceof VaultError) {
     // Never garbage: nothing personal is shown until DATA_KEY opens the data keys again.
-    console.error("vault refused", c.req.method, c.req.path, error.message);
-    return errorResponse(c, 503, error.message);
+    // The route's pattern, not its path: a path may hold a private link's token.
+    console.error("vault refused", c.req.method, c.req.routePath, error.message);
+    // Which setting to fix is for organisers; anyone else learns only that it failed.
+    return errorResponse(c, 503, c.var.actor ? error.message : undefined);
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
     return errorResponse(c, status, error.message || undefined);
   }
-  console.error("unhandled error", c.req.method, c.req.path, error);
+  console.error("unhandled error", c.req.method, c.req.routePath, error);
   return errorResponse(c, 500);
 };
 

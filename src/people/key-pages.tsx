@@ -14,6 +14,7 @@ import { type AppError, onServiceError } from "../lib/errors";
 import { formatInstant } from "../lib/time";
 import { Field, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { DataTable } from "../ui/table";
 import {
   confirmationErrors,
   destroyWorkshopKey,
@@ -199,9 +200,10 @@ workshopKeyPages.post("/destroy", requires("vault.manage", { workshop: "id" }), 
   return onServiceError(
     async () => {
       await destroyWorkshopKey(c.var.services, c.var.actor, w.id, confirm);
+      // To the top of the page, where the notice and the erased banner are.
       return redirectWithNotice(
         c,
-        `/admin/workshops/${w.id}#data-key`,
+        `/admin/workshops/${w.id}`,
         "The data key is destroyed: nothing about this workshop's people can be decrypted any more.",
       );
     },
@@ -223,10 +225,35 @@ vaultAdminPages.get("/", requires("vault.manage"), async (c) => {
         Each workshop has its own data key, and subscribers share one; they are stored only
         encrypted under the master key, <code>DATA_KEY</code>.
       </p>
+      <DataTable headers={["Data keys", "How many"]}>
+        <tr>
+          <td>
+            Sealed under the current <code>DATA_KEY</code>
+          </td>
+          <td>{status.current}</td>
+        </tr>
+        <tr>
+          <td>Still sealed under another master key (a rotation to finish)</td>
+          <td>{status.other}</td>
+        </tr>
+        <tr>
+          <td>Destroyed (their workshops' people are erased for good)</td>
+          <td>{status.destroyed}</td>
+        </tr>
+      </DataTable>
       <p>
-        {status.current} under the current <code>DATA_KEY</code> · {status.other} under another
-        master key · {status.destroyed} destroyed
+        <code>DATA_KEY_PREVIOUS</code> is {status.previousSet ? "set" : "not set"}.
+        {status.previousSet && status.other === 0
+          ? " Nothing is left under it: remove it (step 3)."
+          : ""}
       </p>
+      {status.unknown > 0 ? (
+        <Notice kind="error">
+          {status.unknown} key(s) are sealed under a master key that neither DATA_KEY nor
+          DATA_KEY_PREVIOUS holds: their people cannot be shown until that key is set as
+          DATA_KEY_PREVIOUS.
+        </Notice>
+      ) : null}
       <h2>Rotating DATA_KEY</h2>
       <ol>
         <li>
@@ -234,7 +261,7 @@ vaultAdminPages.get("/", requires("vault.manage"), async (c) => {
           one (<code>openssl rand -base64 32</code>; <code>wrangler secret put</code> each).
         </li>
         <li>
-          Re-wrap the keys below, {ROTATE_STEP} per step, until none is left under another master
+          Re-wrap the data keys, {ROTATE_STEP} per step, until none is left under another master
           key. The site keeps working meanwhile: a key not yet re-wrapped opens with the previous
           one.
         </li>
@@ -242,7 +269,7 @@ vaultAdminPages.get("/", requires("vault.manage"), async (c) => {
           Remove <code>DATA_KEY_PREVIOUS</code>.
         </li>
       </ol>
-      {status.other > 0 ? (
+      {status.other - status.unknown > 0 && status.previousSet ? (
         <form method="post" action="/admin/vault/rotate">
           <button type="submit">Re-wrap up to {ROTATE_STEP} keys under DATA_KEY</button>
         </form>

@@ -98,7 +98,12 @@ const VaultStatus = z
     other: z.number().int().openapi({
       description: "Live data keys wrapped under another master key: a rotation to finish",
     }),
+    unknown: z.number().int().openapi({
+      description:
+        "Of those, keys under a master key that neither DATA_KEY nor DATA_KEY_PREVIOUS holds: they cannot be opened or re-wrapped until that key is set",
+    }),
     destroyed: z.number().int(),
+    previousSet: z.boolean().openapi({ description: "Whether DATA_KEY_PREVIOUS is set" }),
   })
   .openapi("VaultStatus");
 

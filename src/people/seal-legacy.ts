@@ -89,21 +89,30 @@ async function sealBatch(svc: Services, legacy: Legacy): Promise<number> {
           affiliation: null,
           ...(legacy.name === "registrations" ? { answers: "{}", notes: null } : {}),
         };
-    try {
-      const done = await db
+    const write = (set: Record<string, unknown>) =>
+      db
         .update(table)
-        .set(update as never)
+        .set(set as never)
         .where(and(eq(table.id, id), ...unchanged))
         .returning({ id: table.id });
-      sealed += done.length;
+    try {
+      sealed += (await write(update)).length;
     } catch (error) {
-      // Two plain rows of one address (possible only before the unique index moved to the
-      // blind index): the second keeps its plain values until an organiser resolves it.
-      if (!String(error).includes("UNIQUE")) throw error;
-      console.warn("seal-legacy: duplicate address left unsealed", legacy.name, id);
+      // The address is registered again under the blind index (a new registration made
+      // after the upgrade, before this row was sealed): seal this one all the same, without
+      // an index, so it is never left plain; the newer row is the one found by address.
+      if (!isUniqueViolation(error)) throw error;
+      sealed += (await write({ ...update, emailIndex: null })).length;
     }
   }
   return sealed;
+}
+
+/** D1's UNIQUE failure, whether drizzle wrapped it (as the cause) or not. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause)
+    if (String(e).includes("UNIQUE constraint failed")) return true;
+  return false;
 }
 
 /** Deliveries made from plain rows take the sealed copy once their source is sealed. */

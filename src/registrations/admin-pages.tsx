@@ -6,6 +6,7 @@ import type { AppEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
+import { isForgotten } from "../lib/forgotten";
 import { Field, parseForm, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
 import type { Workshop } from "../workshops/types";
@@ -27,6 +28,17 @@ function RegistrationRow({
   r: Awaited<ReturnType<typeof listRegistrations>>["data"][number];
 }) {
   const next = REGISTRATION_TRANSITIONS[r.status as RegistrationStatus];
+  // An erased person (their key destroyed, or erased on request) keeps a row for the counts,
+  // nothing to show and nothing to decide.
+  if (isForgotten(r.email))
+    return (
+      <tr>
+        <td class="muted">Erased</td>
+        <td />
+        <td>{r.status.replace("_", " ")}</td>
+        <td />
+      </tr>
+    );
   return (
     <tr>
       <td>
@@ -88,7 +100,7 @@ export async function loadRegistrationsSection(
     limit: 50,
     cursor: query.cursor || undefined,
   });
-  return { workshopId, status, q, page, rows: page.data.length };
+  return { workshopId, status, q, page, rows: page.data.length, erased: false };
 }
 
 /** The registrations section of a workshop's admin page, as the page composes it. */
@@ -99,7 +111,10 @@ export const registrationsSection: Section<Workshop> = {
       q: c.req.query("q"),
       cursor: c.req.query("cursor"),
     });
-    return { rows: data.rows, view: <RegistrationsSection data={data} /> };
+    return {
+      rows: data.rows,
+      view: <RegistrationsSection data={{ ...data, erased: Boolean(workshop.purgedAt) }} />,
+    };
   },
 };
 
@@ -155,6 +170,14 @@ export function RegistrationsSection({
         </p>
       ) : null}
 
+      {data.erased ? null : <AddPersonForm base={base} />}
+    </>
+  );
+}
+
+function AddPersonForm({ base }: { base: string }) {
+  return (
+    <>
       <h3>Add a person</h3>
       <form method="post" action={`${base}/registrations`} class="stack">
         <Field name="name" label="Name" required dir="auto" />

@@ -65,7 +65,10 @@ function pageOf<Row extends { id: string }>(
   limit: number,
   cursor?: string,
 ): Page<Row> {
-  const from = cursor ? rows.findIndex((r) => r.id === cursor) + 1 : 0;
+  const at = cursor ? rows.findIndex((r) => r.id === cursor) : -1;
+  // A cursor that no longer matches (the row changed meanwhile) ends the list, never loops.
+  if (cursor && at < 0) return { data: [], nextCursor: null };
+  const from = at + 1;
   const data = rows.slice(from, from + limit);
   return { data, nextCursor: rows.length > from + limit ? (data.at(-1)?.id ?? null) : null };
 }

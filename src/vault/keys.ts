@@ -206,41 +206,71 @@ export class Vault {
   /**
    * Re-seals up to `limit` data keys still sealed under DATA_KEY_PREVIOUS with DATA_KEY.
    * Resumable: each row is updated only if it is still under the old key, so a second run
-   * (or two at once) finishes the work without doing any of it twice.
+   * (or two at once) finishes the work without doing any of it twice. Keys under a master
+   * key that is neither (`status().unknown`) are left alone: they cannot be opened here.
    */
   async rotate(limit = 200): Promise<{ rewrapped: number; remaining: number }> {
-    const masters = await this.masters();
-    const stale = and(
+    const { previous, current } = await this.masters();
+    if (!previous) {
+      const { other } = await this.status();
+      if (other > 0)
+        throw new VaultError(
+          "Set DATA_KEY_PREVIOUS to the old DATA_KEY to re-wrap the keys still sealed under it.",
+        );
+      return { rewrapped: 0, remaining: 0 };
+    }
+    const underPrevious = and(
       isNotNull(dataKeys.wrapped),
-      ne(dataKeys.masterFingerprint, masters.current.fingerprint),
+      eq(dataKeys.masterFingerprint, previous.fingerprint),
     );
-    const rows = await this.db.select().from(dataKeys).where(stale).limit(limit);
+    const rows = await this.db.select().from(dataKeys).where(underPrevious).limit(limit);
     let rewrapped = 0;
     for (const row of rows) {
-      const raw = await unwrap(masters, row);
+      const raw = await open(previous.key, row.wrapped!, wrapPlace(row.name));
       const [done] = await this.db
         .update(dataKeys)
-        .set(await wrap(masters.current, row.name, raw))
+        .set(await wrap(current, row.name, raw))
         .where(
-          and(eq(dataKeys.name, row.name), eq(dataKeys.masterFingerprint, row.masterFingerprint!)),
+          and(eq(dataKeys.name, row.name), eq(dataKeys.masterFingerprint, previous.fingerprint)),
         )
         .returning({ name: dataKeys.name });
       if (done) rewrapped++;
     }
-    const [left] = await this.db.select({ n: sql<number>`count(*)` }).from(dataKeys).where(stale);
+    const [left] = await this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(dataKeys)
+      .where(underPrevious);
     return { rewrapped, remaining: left?.n ?? 0 };
   }
 
-  /** How many live keys each master key seals: what the owner's page shows during a rotation. */
-  async status(): Promise<{ current: number; other: number; destroyed: number }> {
-    const masters = await this.masters();
+  /**
+   * How many data keys each master key seals: what the owners' page shows during a rotation.
+   * `other`: under another master key (DATA_KEY_PREVIOUS, or one neither setting holds);
+   * `unknown`: of those, under one neither setting holds, which nothing here can open.
+   */
+  async status(): Promise<{
+    current: number;
+    other: number;
+    unknown: number;
+    destroyed: number;
+    previousSet: boolean;
+  }> {
+    const { current, previous } = await this.masters();
+    const known = previous ? [current.fingerprint, previous.fingerprint] : [current.fingerprint];
     const [row] = await this.db
       .select({
-        current: sql<number>`coalesce(sum(${dataKeys.masterFingerprint} = ${masters.current.fingerprint}), 0)`,
-        other: sql<number>`coalesce(sum(${dataKeys.wrapped} IS NOT NULL AND ${dataKeys.masterFingerprint} <> ${masters.current.fingerprint}), 0)`,
+        current: sql<number>`coalesce(sum(${dataKeys.masterFingerprint} = ${current.fingerprint}), 0)`,
+        other: sql<number>`coalesce(sum(${dataKeys.wrapped} IS NOT NULL AND ${dataKeys.masterFingerprint} <> ${current.fingerprint}), 0)`,
+        unknown: sql<number>`coalesce(sum(${dataKeys.wrapped} IS NOT NULL AND ${dataKeys.masterFingerprint} NOT IN (${sql.join(
+          known.map((k) => sql`${k}`),
+          sql`, `,
+        )})), 0)`,
         destroyed: sql<number>`coalesce(sum(${dataKeys.wrapped} IS NULL), 0)`,
       })
       .from(dataKeys);
-    return row ?? { current: 0, other: 0, destroyed: 0 };
+    return {
+      ...(row ?? { current: 0, other: 0, unknown: 0, destroyed: 0 }),
+      previousSet: previous !== null,
+    };
   }
 }
