@@ -33,7 +33,6 @@ const RegistrationFormSchema = z.object({
 });
 
 registrationFormPages.post("/", throttlePublicPosts, async (c) => {
-  const db = c.var.services.db;
   const lang = c.get("lang");
   const t = dictionary(lang).ui;
   const workshop = await getPublishedBySlugWithKey(c.var.services, c.req.param("slug") ?? "");

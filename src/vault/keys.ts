@@ -4,7 +4,7 @@
 // and bound to its own name, with the fingerprint of the master key that sealed it.
 // Destroying a key is one UPDATE that clears the sealed bytes: from then on nothing sealed
 // under it opens anywhere, including in copies of the database taken afterwards.
-import { and, eq, inArray, isNotNull, ne, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { dataKeys } from "../db/schema";
 import {
@@ -43,7 +43,10 @@ async function dataKeyFrom(name: KeyName, raw: Uint8Array): Promise<DataKey> {
     name,
     seal: (value, place) => sealText(aes, value, place),
     open: (sealed, place) => openText(aes, sealed, place),
-    index: async (value) => blindIndex(await (hmac ??= indexKey(raw, "address-index")), value),
+    index: async (value) => {
+      hmac ??= indexKey(raw, "address-index");
+      return blindIndex(await hmac, value);
+    },
   };
 }
 
