@@ -57,6 +57,7 @@ export const ALLOWED = {
     "subscribers",
     "ui",
     "vault",
+    "workshops",
   ],
   mailbox: ["access", "audit", "db", "http", "lib", "mail", "ui"],
   home: ["http", "i18n", "reports", "ui", "workshops"],
