@@ -17,6 +17,8 @@ export default defineConfig(async () => {
             // At least 32 characters each, or the Worker refuses to serve (src/env.ts).
             ADMIN_TOKEN: "test-admin-token-0123456789abcdefghij",
             TOKEN_SECRET: "test-token-secret-0123456789abcdefghij",
+            // base64 of 32 bytes: the master key of the vault (src/vault/).
+            DATA_KEY: "dGVzdC1kYXRhLWtleS0wMTIzNDU2Nzg5YWJjZGVmZ2g=",
             // Concurrency tests send hundreds of public posts; throttling has its own test.
             THROTTLE: "off",
             // base64 of "test-webhook-key-0123456789abcdef", in Svix's whsec_ form.

@@ -4,7 +4,7 @@
 // and how to sign in once the Worker answers.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { demoDataSql } from "./demo-data.mjs";
 
 const port = process.env.PORT ?? "8787";
@@ -26,10 +26,14 @@ if (!existsSync(".dev.vars")) {
   const secret = () => randomBytes(32).toString("base64url");
   writeFileSync(
     ".dev.vars",
-    `# Created by npm run dev. Local only; git-ignored. See .dev.vars.example.\nADMIN_TOKEN=${secret()}\nTOKEN_SECRET=${secret()}\n`,
+    `# Created by npm run dev. Local only; git-ignored. See .dev.vars.example.\nADMIN_TOKEN=${secret()}\nTOKEN_SECRET=${secret()}\nDATA_KEY=${randomBytes(32).toString("base64")}\n`,
     { mode: 0o600 },
   );
-  console.log("Created .dev.vars with fresh ADMIN_TOKEN and TOKEN_SECRET.");
+  console.log("Created .dev.vars with fresh ADMIN_TOKEN, TOKEN_SECRET and DATA_KEY.");
+} else if (!/^DATA_KEY=\S/m.test(readFileSync(".dev.vars", "utf8"))) {
+  // A .dev.vars from before the vault: add the master key it now needs, keeping the rest.
+  appendFileSync(".dev.vars", `DATA_KEY=${randomBytes(32).toString("base64")}\n`);
+  console.log("Added a fresh DATA_KEY to .dev.vars.");
 }
 const devVars = readFileSync(".dev.vars", "utf8");
 const setting = (name) => devVars.match(new RegExp(`^${name}=(.*)$`, "m"))?.[1]?.trim() ?? "";

@@ -37,6 +37,8 @@ import { organiserPages, tokenPages } from "./organisers/pages";
 import { meApi, organiserApi, tokenApi } from "./organisers/routes";
 import { sessionPages } from "./organisers/sign-in-pages";
 import { peopleAdminPages, subscriberErasureAdminPages } from "./people/admin-pages";
+import { vaultAdminPages, workshopKeyPages, workshopKeySection } from "./people/key-pages";
+import { vaultApi, workshopKeyApi } from "./people/key-routes";
 import {
   invitationSelfServicePages,
   registrationSelfServicePages,
@@ -102,6 +104,7 @@ export function createApp() {
   const api = new OpenAPIHono<AppEnv>().basePath("/api/v1");
   api.route("/workshops", workshopApi);
   api.route("/workshops/:id/members", teamApi);
+  api.route("/workshops/:id/key", workshopKeyApi);
   api.route("/workshops/:id", workshopRegistrationApi);
   api.route("/registrations", registrationApi);
   api.route("/check-in", checkInApi);
@@ -120,6 +123,7 @@ export function createApp() {
   api.route("/subscribers", subscriberErasureApi);
   api.route("/subscribers.csv", subscriberExportApi);
   api.route("/people", peopleApi);
+  api.route("/admin/vault", vaultApi);
   api.route("/public/subscriptions", subscriptionApi);
   api.route("/reports", reportApi);
   api.route("/reports/:id/distributions", reportDistributionApi);
@@ -185,12 +189,20 @@ export function createApp() {
   app.route("/admin/subscribers", subscriberErasureAdminPages);
   app.route("/admin/topics", topicAdminPages);
   app.route("/admin/people", peopleAdminPages);
+  app.route("/admin/vault", vaultAdminPages);
   app.route("/admin/workshops", workshopAdminPages);
   app.route(
     "/admin/workshops",
-    workshopPage([registrationsSection, invitationsSection, messageSection, teamSection]),
+    workshopPage([
+      registrationsSection,
+      invitationsSection,
+      messageSection,
+      teamSection,
+      workshopKeySection,
+    ]),
   );
   app.route("/admin/workshops/:id/team", teamPages);
+  app.route("/admin/workshops/:id/key", workshopKeyPages);
   app.route("/admin/workshops/:id/registrations", workshopRegistrationAdminPages);
   app.route("/admin/registrations", registrationAdminPages);
   app.route("/admin/workshops/:id/invitations", workshopInvitationAdminPages);

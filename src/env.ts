@@ -2,6 +2,7 @@
 // (worker-configuration.d.ts) from wrangler.toml and .dev.vars.example; this adds the two
 // things it cannot know.
 import type { MailQueueMessage } from "./mail/messages";
+import { masterKeyProblem } from "./vault/master";
 
 /** Secrets and settings that may be unset in production (empty in .dev.vars.example). */
 type OptionalSetting =
@@ -11,7 +12,8 @@ type OptionalSetting =
   | "TURNSTILE_SITE_KEY"
   | "TURNSTILE_SECRET_KEY"
   | "D1_METRICS"
-  | "RESEND_RATE";
+  | "RESEND_RATE"
+  | "DATA_KEY_PREVIOUS";
 
 export interface Env
   extends Omit<Cloudflare.Env, "MAIL_QUEUE" | OptionalSetting>,
@@ -33,11 +35,14 @@ const LONG_SECRETS = ["ADMIN_TOKEN", "TOKEN_SECRET"] as const;
  * forge the signed links of subscribers and attendees.
  */
 export function configurationProblems(env: Env): string[] {
-  return LONG_SECRETS.flatMap((name) => {
+  // Without a well-formed DATA_KEY nothing personal can be sealed or opened (src/vault/).
+  const vault = masterKeyProblem(env.DATA_KEY, env.DATA_KEY_PREVIOUS);
+  const secrets = LONG_SECRETS.flatMap((name) => {
     const value: string | undefined = env[name];
     if (value && value.length >= MIN_SECRET_LENGTH) return [];
     return [
       `${name} is ${value ? `shorter than ${MIN_SECRET_LENGTH} characters` : "not set"}: set it to a random string of at least ${MIN_SECRET_LENGTH} characters (wrangler secret put ${name}; locally, in .dev.vars).`,
     ];
   });
+  return vault ? [...secrets, vault] : secrets;
 }

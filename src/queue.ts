@@ -33,6 +33,7 @@ const HANDLERS: { [K in MailQueueMessage["kind"]]: Handler<K> } = {
       message,
       await deliverEmail(
         svc.db,
+        svc.vault,
         transport,
         TEMPLATES,
         svc.settings.mailFrom,
@@ -70,7 +71,8 @@ const HANDLERS: { [K in MailQueueMessage["kind"]]: Handler<K> } = {
  */
 async function recordDeadLetters(svc: Services, batch: MessageBatch<MailQueueMessage>) {
   for (const message of batch.messages) {
-    if (message.body.kind === "email") await recordDeadLetter(svc.db, message.body.emailId);
+    if (message.body.kind === "email")
+      await recordDeadLetter(svc.db, svc.vault, message.body.emailId);
     message.ack();
   }
 }

@@ -9,6 +9,8 @@ import type { MailQueueMessage } from "./mail/messages";
 import { Mailer } from "./mail/outbox";
 import { rateFrom } from "./mail/pacing";
 import { isLocalUrl, type MailConfig } from "./mail/transports";
+import { Vault } from "./vault/keys";
+import { masterKeys } from "./vault/master";
 
 /** The settings services need, read once from env (see the README's configuration table). */
 export interface Settings {
@@ -37,6 +39,8 @@ export interface Services {
   mailer: Mailer;
   queue: Queue<MailQueueMessage>;
   settings: Settings;
+  /** The data keys that seal everything personal (src/vault/keys.ts). */
+  vault: Vault;
   /** The current time; one source so tests and cron can pin it. */
   now: () => Date;
 }
@@ -73,6 +77,7 @@ export function createServices(
   let db: Db | undefined;
   let reads: Db | undefined;
   let mailer: Mailer | undefined;
+  let vault: Vault | undefined;
   return {
     get db() {
       db ??= createDb(meteredIfOn(env, options.meter));
@@ -91,6 +96,10 @@ export function createServices(
     },
     queue: env.MAIL_QUEUE,
     settings,
+    get vault() {
+      vault ??= new Vault(this.db, () => masterKeys(env.DATA_KEY, env.DATA_KEY_PREVIOUS));
+      return vault;
+    },
     now: options.now ?? (() => new Date()),
   };
 }

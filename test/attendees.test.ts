@@ -15,6 +15,7 @@ import worker from "../src/index";
 import { DAILY, FREQUENT } from "../src/jobs/scheduled";
 import { parseCsv, toCsv } from "../src/lib/csv";
 import { REGISTRATION_TRANSITIONS } from "../src/registrations/status";
+import { workshopKeyName } from "../src/vault/keys";
 import { app } from "./support/app";
 import {
   ADMIN,
@@ -29,6 +30,7 @@ import {
   tokenFromEmail,
   uniqueEmail,
 } from "./support/helpers";
+import { registrationOf } from "./support/vault";
 import { addPerson, createWorkshop } from "./support/workshops";
 
 const cron = (expression: string) =>
@@ -52,7 +54,7 @@ async function inStatus(status: (typeof REGISTRATION_STATUSES)[number]) {
         `/api/v1/public/registrations/${await tokenFromEmail(email, "workshop:verify")}/verify`,
         { method: "POST" },
       );
-    return (await db().query.registrations.findFirst({ where: eq(registrations.email, email) }))!;
+    return (await registrationOf(w.id, email))!;
   }
   const person = await addPerson(w.id);
   const move = (to: string) =>
@@ -120,9 +122,7 @@ describe("registration status machine", () => {
           })
         ).status,
       ).toBe(201);
-      ids.push(
-        (await db().query.registrations.findFirst({ where: eq(registrations.email, email) }))!.id,
-      );
+      ids.push((await registrationOf(w.id, email))!.id);
     }
     const answers = await Promise.all(
       ids.map((id) => json(`/api/v1/registrations/${id}`, "PATCH", { status: "confirmed" }, ADMIN)),
@@ -254,12 +254,8 @@ describe("names", () => {
       name: arabic.normalize("NFD"),
       email: arabicEmail,
     });
-    const a = (await db().query.registrations.findFirst({
-      where: eq(registrations.email, spoofEmail),
-    }))!;
-    const b = (await db().query.registrations.findFirst({
-      where: eq(registrations.email, arabicEmail),
-    }))!;
+    const a = (await registrationOf(w.id, spoofEmail))!;
+    const b = (await registrationOf(w.id, arabicEmail))!;
     expect(a.name).toBe("Evilgnp.exe");
     expect(b.name).toBe(arabic.normalize("NFC"));
     expect(b.name).toContain("\u200F");
@@ -416,7 +412,12 @@ describe("cron", () => {
     expect(
       await db().select().from(accessTokens).where(eq(accessTokens.subjectId, person.id)),
     ).toHaveLength(0);
-    expect(await db().select().from(emails).where(eq(emails.to, person.email))).toHaveLength(0);
+    expect(
+      await db()
+        .select()
+        .from(emails)
+        .where(eq(emails.keyName, workshopKeyName(w.id))),
+    ).toHaveLength(0);
     const purges = await db()
       .select()
       .from(auditLog)

@@ -8,6 +8,7 @@ import {
   mailboxMessages,
   registrations,
   subscribers,
+  suppressions,
   webhookEvents,
 } from "../src/db/schema";
 import { sendChunk } from "../src/distributions/chunk";
@@ -15,16 +16,19 @@ import { createDistribution } from "../src/distributions/create";
 import { prepareStep } from "../src/distributions/prepare";
 import { sweepDistributions } from "../src/distributions/sweeper";
 import type { Lang } from "../src/i18n";
+import { isSealed } from "../src/lib/crypto";
 import { DevMailboxTransport } from "../src/mail/dev-mailbox";
 import { ResendTransport } from "../src/mail/resend";
 import { BUILT_IN_OWNER } from "../src/organisers/service";
 import type { Services } from "../src/services";
+import { workshopKeyName } from "../src/vault/keys";
 import {
   distributionRow,
   drain,
   engine,
   publishedReport,
   RecordingQueue,
+  seedAttendees,
   seedSubscribers,
   distributionTo as setup,
   topic,
@@ -41,6 +45,7 @@ import {
   uniqueEmail,
 } from "./support/helpers";
 import { postWebhook } from "./support/svix";
+import { subscriberIndex, subscriberRowOf, vault } from "./support/vault";
 import { createWorkshop } from "./support/workshops";
 
 const suppressed = suppression;
@@ -129,6 +134,109 @@ describe("a distribution to a mixed audience", () => {
     expect(one.text).toContain("Unsubscribe");
     expect(one.html).not.toMatch(/<img/i);
     expect(one.html).not.toContain("%%");
+  });
+});
+
+describe("a distribution to sealed subscribers and attendees", () => {
+  /** Subscribers of a new topic and attendees of a new workshop, some of them both. */
+  async function audience() {
+    const t = await topic(`sealed-${Math.random().toString(36).slice(2, 8)}`);
+    const w = await createWorkshop();
+    const [both, subOnly, attOnly, suppressedOld, suppressedNew] = [
+      "both",
+      "subonly",
+      "attonly",
+      "suppold",
+      "suppnew",
+    ].map((p) => uniqueEmail(p)) as [string, string, string, string, string];
+    await seedSubscribers([
+      { email: both, language: "ar", topicIds: [t.id], name: "Basma Subscriberova" },
+      { email: subOnly, topicIds: [t.id], name: "Sami Onlysubscriber" },
+    ]);
+    await seedAttendees(w.id, [
+      { email: both, name: "Basma Attendeeva" },
+      { email: attOnly, name: "Ata Onlyattendee", language: "ar" },
+      { email: suppressedOld, name: "Suha Legacyhash" },
+      { email: suppressedNew, name: "Samir Keyedindex" },
+    ]);
+    // One suppressed as before the vault (unkeyed hash), one under the subscribers' key.
+    await suppress(suppressedOld);
+    await db()
+      .insert(suppressions)
+      .values({ emailHash: await subscriberIndex(suppressedNew), reason: "complaint" });
+    const report = await publishedReport({ workshopId: w.id });
+    const queue = new RecordingQueue();
+    const ctx = engine(queue);
+    const d = await createDistribution(ctx, BUILT_IN_OWNER, report.id, {
+      topics: [t.slug],
+      attendeesOf: { workshopId: w.id, statuses: ["confirmed"] },
+    });
+    const names = ["Basma", "Sami", "Ata", "Suha", "Samir"];
+    return { w, d, ctx, queue, both, subOnly, attOnly, suppressedOld, suppressedNew, names };
+  }
+
+  const mailOf = (distributionId: string) =>
+    db()
+      .select()
+      .from(mailboxMessages)
+      .where(eq(mailboxMessages.idempotencyKey, `distribution/${distributionId}/chunk/0`));
+
+  it("sends once to an attendee who is also a subscriber, and keeps no plaintext in the ledger", async () => {
+    const a = await audience();
+    await drain(a.ctx, a.queue, new DevMailboxTransport(db()), { deliverTwice: true });
+    expect(await distributionRow(a.d.id)).toMatchObject({
+      status: "completed",
+      total: 5,
+      sent: 3,
+      skipped: 2,
+      failed: 0,
+    });
+    const mail = await mailOf(a.d.id);
+    expect(mail.map((m) => m.to).sort()).toEqual([a.both, a.subOnly, a.attOnly].sort());
+    // The subscriber record wins the dedupe: their language, their name.
+    const toBoth = mail.find((m) => m.to === a.both)!;
+    expect(toBoth.subject).toBe("خلاصات الورشة");
+    expect(toBoth.text).toContain("Basma Subscriberova");
+    expect(mail.find((m) => m.to === a.attOnly)!.text).toContain("Ata Onlyattendee");
+
+    const rows = await db().select().from(deliveries).where(eq(deliveries.distributionId, a.d.id));
+    const ledger = JSON.stringify(rows);
+    for (const address of [a.both, a.subOnly, a.attOnly, a.suppressedOld, a.suppressedNew])
+      expect(ledger).not.toContain(address.split("@")[0]);
+    for (const name of a.names) expect(ledger).not.toContain(name);
+    expect(rows.every((r) => isSealed(r.email) && isSealed(r.name))).toBe(true);
+    expect(rows.filter((r) => r.status === "skipped").map((r) => r.skipReason)).toEqual([
+      "suppressed",
+      "suppressed",
+    ]);
+    // Attendees carry their workshop's index, never the one that links them to subscribers.
+    const attendee = rows.find((r) => r.registrationId)!;
+    const registration = (await db().query.registrations.findFirst({
+      where: eq(registrations.id, attendee.registrationId!),
+    }))!;
+    expect(attendee.emailIndex).toBe(registration.emailIndex);
+    const indexes = new Set(rows.map((r) => r.emailIndex));
+    expect(indexes.has(await subscriberIndex(a.attOnly))).toBe(false);
+    expect(indexes.has(await subscriberIndex(a.both))).toBe(true);
+  });
+
+  it("skips as erased the attendees whose workshop key is destroyed before their chunk runs", async () => {
+    const a = await audience();
+    await prepareOnly(a.ctx, a.queue);
+    await vault().destroy(workshopKeyName(a.w.id), new Date());
+    await drain(engine(a.queue), a.queue, new DevMailboxTransport(db()));
+    expect(await distributionRow(a.d.id)).toMatchObject({
+      status: "completed",
+      total: 5,
+      sent: 2,
+      skipped: 3,
+    });
+    expect((await mailOf(a.d.id)).map((m) => m.to).sort()).toEqual([a.both, a.subOnly].sort());
+    const skipped = await db()
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.distributionId, a.d.id), eq(deliveries.status, "skipped")));
+    expect(skipped.map((r) => r.skipReason).sort()).toEqual(["erased", "suppressed", "suppressed"]);
   });
 });
 
@@ -270,9 +378,7 @@ describe("unsubscribing", () => {
     await prepareOnly(ctx, queue);
     expect(queue.messages.map((m) => m.body.kind)).toEqual(["distribution-chunk"]);
 
-    const sub = (await db().query.subscribers.findFirst({
-      where: eq(subscribers.email, addresses[0]!),
-    }))!;
+    const sub = (await subscriberRowOf(addresses[0]!))!;
     const { unsubscribeToken } = await import("../src/subscribers/tokens");
     const token = await unsubscribeToken(env.TOKEN_SECRET, { kind: "subscriber", id: sub.id });
     // A GET shows a button and changes nothing.
@@ -319,8 +425,7 @@ describe("unsubscribing", () => {
 });
 
 describe("erasure during a distribution", () => {
-  const subscriberId = async (email: string) =>
-    (await db().query.subscribers.findFirst({ where: eq(subscribers.email, email) }))!.id;
+  const subscriberId = async (email: string) => (await subscriberRowOf(email))!.id;
   const erase = async (email: string) =>
     expect(
       (
@@ -442,17 +547,14 @@ describe("webhooks", () => {
       data: bounced.data,
     });
     expect(await suppression(bounced.email)).toMatchObject({ reason: "bounce" });
-    expect(
-      (await db().query.subscribers.findFirst({ where: eq(subscribers.email, bounced.email) }))!
-        .status,
-    ).toBe("bounced");
+    expect((await subscriberRowOf(bounced.email))!.status).toBe("bounced");
     expect(await distributionRow(distributionId)).toMatchObject({ bounced: 1 });
     // A later distribution to the same topic skips the address.
     const report = await publishedReport();
     const queue = new RecordingQueue();
     const ctx = engine(queue);
     const sub = (await db().query.subscribers.findFirst({
-      where: eq(subscribers.email, bounced.email),
+      where: eq(subscribers.emailIndex, await subscriberIndex(bounced.email)),
       with: { topics: { with: { topic: true } } },
     }))!;
     const d = await createDistribution(ctx, BUILT_IN_OWNER, report.id, {
@@ -492,10 +594,7 @@ describe("webhooks", () => {
     const again = await postWebhook(event, { id: "msg_fails_once" });
     expect(await again.json()).toEqual({ received: true, duplicate: false });
     expect(await distributionRow(distributionId)).toMatchObject({ bounced: 1 });
-    expect(
-      (await db().query.subscribers.findFirst({ where: eq(subscribers.email, bounced.email) }))!
-        .status,
-    ).toBe("bounced");
+    expect((await subscriberRowOf(bounced.email))!.status).toBe("bounced");
     expect(await suppressed(bounced.email)).toMatchObject({ reason: "bounce" });
     const third = await postWebhook(event, { id: "msg_fails_once" });
     expect(await third.json()).toEqual({ received: true, duplicate: true });

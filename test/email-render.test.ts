@@ -7,7 +7,7 @@ import jsQR from "jsqr";
 import { describe, expect, it } from "vitest";
 import { TEMPLATES, templateEmail } from "../emails";
 import { runBatch } from "../src/db/client";
-import { emails, registrations, subscribers } from "../src/db/schema";
+import { emails, subscribers } from "../src/db/schema";
 import { dictionary, LANGS, type NoticeKind } from "../src/i18n";
 import { renderMarkdown } from "../src/lib/markdown";
 import { qrMatrix } from "../src/lib/qr";
@@ -21,6 +21,7 @@ import {
   ADMIN,
   db,
   delivered,
+  emailsTo,
   eventually,
   form,
   json,
@@ -28,6 +29,7 @@ import {
   organiserWithRole,
   uniqueEmail,
 } from "./support/helpers";
+import { registrationOf } from "./support/vault";
 import { addPerson, createWorkshop } from "./support/workshops";
 
 /** Gmail clips a message past 102 KB of HTML; every email keeps well below that. */
@@ -36,7 +38,7 @@ const bytes = (s: string) => new TextEncoder().encode(s).length;
 
 const newestRow = (to: string, kind: string) =>
   db().query.emails.findFirst({
-    where: and(eq(emails.to, to), eq(emails.kind, kind)),
+    where: and(emailsTo(to), eq(emails.kind, kind)),
     orderBy: [desc(emails.createdAt)],
   });
 
@@ -94,9 +96,7 @@ describe("no request renders an email", () => {
     expect(slots).toContain("Quick Person");
     expect(row.props!.attachments?.map((a) => a.filename)).toEqual(["workshop.ics"]);
     // The links are minted on the request (stored hashed) and travel in the props.
-    const registration = (await db().query.registrations.findFirst({
-      where: eq(registrations.email, email),
-    }))!;
+    const registration = (await registrationOf(w.id, email))!;
     const links = slots.filter((s): s is string => typeof s === "string" && s.includes("/r/"));
     expect(await resolveToken(db(), "registration", links[0]!.split("/r/")[1]!)).toBe(
       registration.id,
@@ -120,9 +120,7 @@ describe("the check-in QR code", () => {
     const url = scan(matrix);
     expect(url).toMatch(/^http:\/\/localhost:8787\/admin\/check-in\/[A-Za-z0-9_-]{43}$/);
     expect(matrix).toEqual(qrMatrix(url!));
-    const registration = (await db().query.registrations.findFirst({
-      where: eq(registrations.email, email),
-    }))!;
+    const registration = (await registrationOf(w.id, email))!;
     expect(await resolveToken(db(), "checkin", url!.split("/check-in/")[1]!)).toBe(registration.id);
     expect(mail.text).not.toContain(url!);
     // One cell per run of modules, not per module.

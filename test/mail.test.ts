@@ -12,14 +12,18 @@ import { emails, mailboxMessages } from "../src/db/schema";
 import type { Env } from "../src/env";
 import worker from "../src/index";
 import { MINUTELY } from "../src/jobs/scheduled";
+import { isSealed } from "../src/lib/crypto";
 import { deliverEmail } from "../src/mail/consumer";
 import type { MailQueueMessage } from "../src/mail/messages";
 import { type EmailToSend, Mailer } from "../src/mail/outbox";
 import { calendarAttachment, renderContent } from "../src/mail/render";
 import { ResendTransport } from "../src/mail/resend";
 import { MAIL_MAX_ATTEMPTS } from "../src/mail/retry";
+import { placeOf } from "../src/vault/fields";
+import { workshopKeyName } from "../src/vault/keys";
 import { fakeResend } from "./support/fake-resend";
-import { ADMIN, call, db, eventually, simpleEmail, uniqueEmail } from "./support/helpers";
+import { ADMIN, call, db, emailsTo, eventually, simpleEmail, uniqueEmail } from "./support/helpers";
+import { vault } from "./support/vault";
 
 const STAMP = new Date("2027-05-01T08:00:00Z");
 
@@ -326,9 +330,9 @@ describe("Resend transport through the consumer", () => {
     const id = await outboxEmail();
     await fake.inject({ delayMs: 1500 });
     const transport = new ResendTransport("re_test", fake.baseUrl, 200);
-    const first = await deliverEmail(db(), transport, TEMPLATES, env.MAIL_FROM, id, 1);
+    const first = await deliverEmail(db(), vault(), transport, TEMPLATES, env.MAIL_FROM, id, 1);
     expect(first.action).toBe("retry");
-    const second = await deliverEmail(db(), transport, TEMPLATES, env.MAIL_FROM, id, 2);
+    const second = await deliverEmail(db(), vault(), transport, TEMPLATES, env.MAIL_FROM, id, 2);
     expect(second.action).toBe("ack");
     const state = await fake.state();
     expect(state.delivered).toHaveLength(1);
@@ -400,7 +404,7 @@ describe("the outbox once an email is final", () => {
     });
     const token = await tokenFromEmail(email, "workshop:verify");
     const row = await eventually(async () => {
-      const sent = await db().query.emails.findFirst({ where: eq(emails.to, email) });
+      const sent = await db().query.emails.findFirst({ where: emailsTo(email) });
       return sent?.status === "sent" && sent;
     });
     expect(row).toMatchObject({ ...forgotten, status: "sent", kind: "workshop:verify" });
@@ -408,6 +412,82 @@ describe("the outbox once an email is final", () => {
     expect(everything).not.toContain(token);
     expect(everything).not.toContain("Link Holder");
     expect((await call(`/r/${token}`)).status).toBe(200);
+  });
+});
+
+describe("the address of a final email about someone", () => {
+  /** An email about a person of a new workshop, whose data key exists. */
+  async function aboutSomeone() {
+    const keyName = workshopKeyName(`wsh_${Math.random().toString(36).slice(2, 10)}`);
+    const key = (await vault().keyToSeal(keyName))!;
+    const to = uniqueEmail("sealed");
+    const id = await outboxEmail({ to, keyName, toIndex: await key.index(to) });
+    return { id, to, keyName, key };
+  }
+
+  const opened = async (id: string, keyName: ReturnType<typeof workshopKeyName>) => {
+    const key = (await vault().key(keyName))!;
+    return key.open((await emailRow(id)).to, placeOf("emails", id, "to_address"));
+  };
+
+  it("stays plain while queued, and is sealed under their key once sent", async () => {
+    const fake = fakeResend();
+    const { id, to, keyName } = await aboutSomeone();
+    expect((await emailRow(id)).to).toBe(to);
+    await deliver([{ id: "m", emailId: id, attempts: 1 }], fake.env);
+    const row = await emailRow(id);
+    expect(row.status).toBe("sent");
+    expect(isSealed(row.to)).toBe(true);
+    expect(JSON.stringify(row)).not.toContain(to.split("@")[0]);
+    expect(await opened(id, keyName)).toBe(to);
+    // The provider got the plain address; the ciphertext opens only in its own row.
+    expect((await fake.state()).delivered.map((d) => d.to)).toEqual([to]);
+    const key = (await vault().key(keyName))!;
+    await expect(key.open(row.to, placeOf("emails", "eml_other", "to_address"))).rejects.toThrow();
+  });
+
+  it("is sealed when the email fails or is dead-lettered too", async () => {
+    const fake = fakeResend();
+    const refused = await aboutSomeone();
+    await fake.inject({ status: 422 });
+    await deliver([{ id: "m", emailId: refused.id, attempts: 1 }], fake.env);
+    expect((await emailRow(refused.id)).status).toBe("failed");
+    expect(await opened(refused.id, refused.keyName)).toBe(refused.to);
+    const lost = await aboutSomeone();
+    await deliver([{ id: "d", emailId: lost.id, attempts: 1 }], env, "workshops-mail-dlq");
+    expect((await emailRow(lost.id)).status).toBe("failed");
+    expect(await opened(lost.id, lost.keyName)).toBe(lost.to);
+  });
+
+  it("fails without sending when their key was destroyed before the consumer got to it", async () => {
+    const fake = fakeResend();
+    const { id, to, keyName } = await aboutSomeone();
+    await vault().destroy(keyName, new Date());
+    const result = await deliver([{ id: "m", emailId: id, attempts: 1 }], fake.env);
+    expect(result.explicitAcks).toEqual(["m"]);
+    expect((await fake.state()).calls).toHaveLength(0);
+    const row = await emailRow(id);
+    expect(row).toMatchObject({ status: "failed", subject: "", props: null });
+    expect(row.lastError).toMatch(/erased or purged/);
+    expect(JSON.stringify(row)).not.toContain(to.split("@")[0]);
+  });
+
+  it("waits, unsent, while DATA_KEY cannot open their key", async () => {
+    const fake = fakeResend();
+    const { id, to } = await aboutSomeone();
+    const wrong = { ...fake.env, DATA_KEY: btoa("another-master-key-0123456789abc") };
+    const result = await deliver([{ id: "m", emailId: id, attempts: 1 }], wrong);
+    expect(result.retryMessages.map((r) => r.msgId)).toEqual(["m"]);
+    expect((await fake.state()).calls).toHaveLength(0);
+    expect(await emailRow(id)).toMatchObject({ status: "queued", to });
+  });
+
+  it("keeps an organiser's email, which no data key covers, as it was", async () => {
+    const fake = fakeResend();
+    const to = uniqueEmail("organiser");
+    const id = await outboxEmail({ to });
+    await deliver([{ id: "m", emailId: id, attempts: 1 }], fake.env);
+    expect(await emailRow(id)).toMatchObject({ status: "sent", to, keyName: null });
   });
 });
 
@@ -481,9 +561,9 @@ describe("rendering in the consumer", () => {
     const transport = new ResendTransport("re_test", fake.baseUrl);
     // The provider took it; the consumer died before recording anything.
     await fake.inject({ sendThenStatus: 500 });
-    await deliverEmail(db(), transport, TEMPLATES, env.MAIL_FROM, id, 1);
+    await deliverEmail(db(), vault(), transport, TEMPLATES, env.MAIL_FROM, id, 1);
     await db().update(emails).set({ html: "", text: "", attachments: [] }).where(eq(emails.id, id));
-    const again = await deliverEmail(db(), transport, TEMPLATES, env.MAIL_FROM, id, 2);
+    const again = await deliverEmail(db(), vault(), transport, TEMPLATES, env.MAIL_FROM, id, 2);
     expect(again.action).toBe("ack");
     const state = await fake.state();
     expect(state.calls.map((c) => c.replay)).toEqual([false, true]);

@@ -3,7 +3,7 @@ import { createExecutionContext, createScheduledController } from "cloudflare:te
 // registrant's and an invitee's own export and erasure; the retention purge of a whole
 // workshop. Each ends by reading every table of D1 for what must be gone.
 import { env } from "cloudflare:workers";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import {
   auditLog,
@@ -17,6 +17,7 @@ import {
 } from "../src/db/schema";
 import worker from "../src/index";
 import { DAILY } from "../src/jobs/scheduled";
+import { openRegistration } from "../src/registrations/sealed";
 import { seedSubscribers, topic } from "./support/distribution";
 import {
   ADMIN,
@@ -34,6 +35,12 @@ import {
   uniqueEmail,
 } from "./support/helpers";
 import { postWebhook } from "./support/svix";
+import {
+  registrationOf as registrationByAddress,
+  subscriberIndex,
+  vault,
+  workshopIndex,
+} from "./support/vault";
 import { createWorkshop } from "./support/workshops";
 
 /** Every table's every text column, straight from D1: where a trace of a person would be. */
@@ -88,14 +95,15 @@ async function registered(
   return token;
 }
 
-const registrationOf = async (workshopId: string, id: string) =>
-  (await db().query.registrations.findFirst({
+/** A registration by id, opened as the Worker reads it (forgotten markers stay as they are). */
+const registrationOf = async (workshopId: string, id: string) => {
+  const row = (await db().query.registrations.findFirst({
     where: and(eq(registrations.workshopId, workshopId), eq(registrations.id, id)),
   }))!;
-const byEmail = async (workshopId: string, email: string) =>
-  db().query.registrations.findFirst({
-    where: and(eq(registrations.workshopId, workshopId), eq(registrations.email, email)),
-  });
+  return openRegistration(await vault().workshop(workshopId), row);
+};
+/** A registration by address: found by its index at the workshop, the address is sealed. */
+const byEmail = registrationByAddress;
 const workshopRow = async (id: string) =>
   (await db().query.workshops.findFirst({ where: eq(workshops.id, id) }))!;
 
@@ -289,6 +297,70 @@ describe("an owner's person search", () => {
     });
   });
 
+  it("finds a person at every workshop, however many queries their keys take", async () => {
+    // More workshops than one query's (workshop, index) pairs: copies of one, straight into D1.
+    const template = await createWorkshop({ registrationMode: "invitation" });
+    const columns = (
+      await env.DB.prepare("SELECT name FROM pragma_table_info('workshops')").all<{
+        name: string;
+      }>()
+    ).results.map((c) => c.name);
+    const copied = columns.map((c) => (c === "id" ? "?1" : c === "slug" ? "?2" : `"${c}"`));
+    const ids = Array.from({ length: 60 }, (_, i) => `${template.id}_copy${i}`);
+    for (const [i, id] of ids.entries())
+      await env.DB.prepare(
+        `INSERT INTO workshops (${columns.map((c) => `"${c}"`).join(", ")}) SELECT ${copied.join(", ")} FROM workshops WHERE id = ?3`,
+      )
+        .bind(id, `${template.slug}-copy${i}`, template.id)
+        .run();
+    const email = uniqueEmail("many");
+    for (const id of [template.id, ...ids])
+      await json(
+        `/api/v1/workshops/${id}/invitations`,
+        "POST",
+        { invitees: [{ email, name: "Many Places" }], send: false },
+        ADMIN,
+      );
+    const found = (await (
+      await call(`/api/v1/people?email=${encodeURIComponent(email)}`, { headers: ADMIN })
+    ).json()) as { invitations: { workshop: { id: string }; name: string }[] };
+    expect(found.invitations.map((i) => i.workshop.id).sort()).toEqual(
+      [template.id, ...ids].sort(),
+    );
+    expect(new Set(found.invitations.map((i) => i.name))).toEqual(new Set(["Many Places"]));
+  });
+
+  it("finds and erases stored emails by key and index once their address is sealed", async () => {
+    const w = await createWorkshop({ registrationMode: "invitation" });
+    const email = uniqueEmail("sealed-mail");
+    await json(
+      `/api/v1/workshops/${w.id}/invitations`,
+      "POST",
+      { invitees: [{ email, name: "Sealed Mail" }], send: true },
+      ADMIN,
+    );
+    await json("/api/v1/public/subscriptions", "POST", { email });
+    await allSent([email]);
+    const indexes = [await workshopIndex(w.id, email), await subscriberIndex(email)];
+    // What the queue consumer leaves of a sent email: the address sealed, the index kept.
+    await db()
+      .update(emails)
+      .set({ to: "v1:sealed-by-the-consumer" })
+      .where(inArray(emails.toIndex, indexes));
+    const path = `/api/v1/people?email=${encodeURIComponent(email)}`;
+    const found = (await (await call(path, { headers: ADMIN })).json()) as {
+      emails: { kind: string }[];
+    };
+    expect(found.emails.map((m) => m.kind).sort()).toEqual([
+      "subscriber:confirm",
+      "workshop:invitation",
+    ]);
+    expect(await (await json(path, "DELETE", {}, ADMIN)).json()).toMatchObject({
+      erased: { emails: 2, invitations: 1, subscriber: 1 },
+    });
+    expect(await db().select().from(emails).where(inArray(emails.toIndex, indexes))).toEqual([]);
+  });
+
   it("keeps a bounce as it was when an erased address was already suppressed", async () => {
     const email = uniqueEmail("bounced");
     await suppress(email, "bounce");
@@ -384,11 +456,11 @@ describe("a registrant's own data", () => {
       ADMIN,
     );
     expect(await message.json()).toEqual({ recipients: 0 });
-    // The link is dead, and only the other workshop's registration remains of the person.
+    // The link is dead, and only the other workshop's registration remains of the person,
+    // sealed under that workshop's key: no table holds any of it in the clear.
     expect((await call(`/r/${token}`)).status).toBe(404);
-    expect((await byEmail(other.id, email))!.status).toBe("confirmed");
-    const holding = await tablesHolding([email, name, affiliation]);
-    expect(holding).toEqual([`registrations: ${email}, ${name}, ${affiliation}`]);
+    expect((await byEmail(other.id, email))!).toMatchObject({ status: "confirmed", name });
+    expect(await tablesHolding([email, name, affiliation])).toEqual([]);
   });
 });
 

@@ -28,6 +28,7 @@ import { SUBSCRIBER_TRANSITIONS, type SubscriberStatus } from "../src/subscriber
 import { manageToken, unsubscribeToken } from "../src/subscribers/tokens";
 import { ADMIN, call, db, json, simpleEmail, tokenFromEmail, uniqueEmail } from "./support/helpers";
 import { postWebhook } from "./support/svix";
+import { invitationRowOf, subscriberRowOf, vault } from "./support/vault";
 import { createWorkshop } from "./support/workshops";
 
 /** Every (from, to) pair of a machine whose `to` some code moves to. */
@@ -83,9 +84,7 @@ describe("invitation status machine", () => {
       ADMIN,
     );
     expect(res.status).toBe(201);
-    const { id } = (await db().query.invitations.findFirst({
-      where: eq(invitations.email, email),
-    }))!;
+    const { id } = (await invitationRowOf(w.id, email))!;
     let token: string;
     if (send) token = await tokenFromEmail(email, "workshop:invitation", "i");
     else {
@@ -145,7 +144,15 @@ describe("email status machine", () => {
     (outcome: SendOutcome, n = 1) =>
     async (id: string) => {
       const transport = provider(outcome);
-      await deliverEmail(db(), transport, TEMPLATES, "Workshops <events@example.org>", id, n);
+      await deliverEmail(
+        db(),
+        vault(),
+        transport,
+        TEMPLATES,
+        "Workshops <events@example.org>",
+        id,
+        n,
+      );
       return transport.sends > 0;
     };
 
@@ -294,9 +301,7 @@ describe("subscriber status machine", () => {
   async function subscriberIn(status: SubscriberStatus): Promise<Known> {
     const email = uniqueEmail("sub");
     expect((await json("/api/v1/public/subscriptions", "POST", { email })).status).toBe(202);
-    const { id } = (await db().query.subscribers.findFirst({
-      where: eq(subscribers.email, email),
-    }))!;
+    const { id } = (await subscriberRowOf(email))!;
     const known = { id, email };
     const path = (to: SubscriberStatus) => paths.find((p) => p.to === to)!;
     if (status !== "pending") await path("active").run(known);

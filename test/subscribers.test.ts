@@ -28,11 +28,13 @@ import {
   suppression,
   uniqueEmail,
 } from "./support/helpers";
+import { subscriberIndex, subscriberRowOf, vault } from "./support/vault";
 
 const subscribe = (body: Record<string, unknown>) =>
   json("/api/v1/public/subscriptions", "POST", body);
-const row = (email: string) =>
-  db().query.subscribers.findFirst({ where: eq(subscribers.email, email) });
+const row = subscriberRowOf;
+/** Where a subscriber's rows are found: by the address index, the stored address is sealed. */
+const byAddress = async (email: string) => eq(subscribers.emailIndex, await subscriberIndex(email));
 
 async function manageToken(email: string, kind = "subscriber:confirm") {
   const mail = await latestEmail(email, kind);
@@ -61,9 +63,12 @@ describe("double opt-in", () => {
     expect(new Set(await Promise.all(answers.map((r) => r.text())))).toEqual(
       new Set(['{"status":"pending_confirmation"}']),
     );
-    expect(await db().select().from(subscribers).where(eq(subscribers.email, fresh))).toHaveLength(
-      1,
-    );
+    expect(
+      await db()
+        .select()
+        .from(subscribers)
+        .where(await byAddress(fresh)),
+    ).toHaveLength(1);
     expect((await row(fresh))!).toMatchObject({
       status: "pending",
       language: "ar",
@@ -118,7 +123,7 @@ describe("double opt-in", () => {
     expect(await row(suppressed)).toBeUndefined();
     expect(await latestEmail(suppressed)).toBeUndefined();
     const topicsOf = await db().query.subscribers.findFirst({
-      where: eq(subscribers.email, fresh),
+      where: await byAddress(fresh),
       with: { topics: true },
     });
     expect(topicsOf!.topics).toHaveLength(1);
@@ -129,9 +134,12 @@ describe("double opt-in", () => {
     await seedSubscribers([{ email }]);
     expect((await subscribe({ email })).status).toBe(202);
     expect((await latestEmail(email, "subscriber:exists"))?.subject).toBe("Your subscription");
-    expect(await db().select().from(subscribers).where(eq(subscribers.email, email))).toHaveLength(
-      1,
-    );
+    expect(
+      await db()
+        .select()
+        .from(subscribers)
+        .where(await byAddress(email)),
+    ).toHaveLength(1);
   });
 
   it("sends nothing to a suppressed address", async () => {
@@ -157,7 +165,7 @@ describe("double opt-in", () => {
     });
     expect(res.status).toBe(200);
     const after = (await db().query.subscribers.findFirst({
-      where: eq(subscribers.email, email),
+      where: await byAddress(email),
       with: { topics: true },
     }))!;
     expect(after.language).toBe("ar");
@@ -304,7 +312,7 @@ describe("erasure", () => {
       const text = JSON.stringify(rows);
       if (text.includes(email) || text.includes("Nadia Erase")) hits.push(name);
     }
-    // Not even the suppression list: it holds the address's SHA-256, not the address.
+    // Not even the suppression list: it holds the address's index, not the address.
     expect(hits).toEqual([]);
     expect(await suppression(email)).toMatchObject({ reason: "erased" });
     // And the address cannot come back through the form or an import.
@@ -317,12 +325,15 @@ describe("the suppression list", () => {
   const allSuppressions = async () =>
     (await env.DB.prepare("SELECT * FROM suppressions").all<Record<string, string>>()).results;
 
-  it("holds the SHA-256 of each normalised address, never the address", async () => {
+  it("holds the keyed index of each normalised address, never the address", async () => {
     const email = uniqueEmail("hashed");
     await suppress(email.toUpperCase(), "complaint");
     const rows = await allSuppressions();
     expect(JSON.stringify(rows)).not.toContain("@");
-    expect(rows.map((r) => r.email_hash)).toContain(await sha256Hex(email));
+    // The subscribers' index, so SQL can compare it with `subscribers.email_index`; not
+    // the unkeyed SHA-256, which anyone holding a list of addresses could recompute.
+    expect(rows.map((r) => r.email_hash)).toContain(await subscriberIndex(email));
+    expect(rows.map((r) => r.email_hash)).not.toContain(await sha256Hex(email));
     // Found whatever the case or spacing the address comes back with.
     expect(await suppression(` ${email.toUpperCase()} `)).toMatchObject({ reason: "complaint" });
     expect((await subscribe({ email })).status).toBe(202);
@@ -349,6 +360,7 @@ describe("the suppression list", () => {
     );
     const rows = await allSuppressions();
     expect(JSON.stringify(rows)).not.toContain("@");
+    expect(rows.map((r) => r.email_hash)).toContain(await subscriberIndex(legacy));
     expect(
       (await env.DB.prepare("SELECT count(*) AS n FROM suppressions_unhashed").first())!.n,
     ).toBe(0);
@@ -358,5 +370,97 @@ describe("the suppression list", () => {
     // And it does what a suppression does.
     expect((await subscribe({ email: legacy })).status).toBe(202);
     expect(await row(legacy)).toBeUndefined();
+  });
+
+  it("lists a bounce by the subscribers' index, and stops the subscriber it finds by it", async () => {
+    const { postWebhook } = await import("./support/svix");
+    const email = uniqueEmail("bounce");
+    await seedSubscribers([{ email }]);
+    const res = await postWebhook({ type: "email.bounced", data: { to: [email.toUpperCase()] } });
+    expect(res.status).toBe(200);
+    expect((await row(email))!.status).toBe("bounced");
+    expect((await allSuppressions()).map((r) => r.email_hash)).toContain(
+      await subscriberIndex(email),
+    );
+    expect(await suppression(email)).toMatchObject({ reason: "bounce" });
+  });
+
+  it("still recognises entries made before the vault, which hold the unkeyed SHA-256", async () => {
+    const [email, imported] = [uniqueEmail("old-hash"), uniqueEmail("old-hash-import")];
+    for (const address of [email, imported])
+      await env.DB.prepare(
+        "INSERT INTO suppressions (email_hash, reason, created_at) VALUES (?, 'complaint', ?)",
+      )
+        .bind(await sha256Hex(address), Date.now())
+        .run();
+    expect(await suppression(email.toUpperCase())).toMatchObject({ reason: "complaint" });
+    expect((await subscribe({ email })).status).toBe(202);
+    expect(await row(email)).toBeUndefined();
+    expect(await latestEmail(email)).toBeUndefined();
+    const res = await call("/api/v1/subscribers/import", {
+      method: "POST",
+      headers: { ...ADMIN, "Content-Type": "text/csv" },
+      body: `email,name\r\n${imported},Imported\r\n`,
+    });
+    expect(await res.json()).toMatchObject({ imported: 0, skipped: 1 });
+    expect(await row(imported)).toBeUndefined();
+  });
+});
+
+describe("sealed subscribers", () => {
+  it("store no address or name in the clear, and find each other by index", async () => {
+    const [formEmail, importEmail] = [uniqueEmail("sealed-form"), uniqueEmail("sealed-import")];
+    await subscribe({ email: formEmail, name: "Form Sealedname" });
+    await call("/api/v1/subscribers/import", {
+      method: "POST",
+      headers: { ...ADMIN, "Content-Type": "text/csv" },
+      body: `email,name\r\n${importEmail},Import Sealedname\r\n`,
+    });
+    const stored = (
+      await env.DB.prepare("SELECT * FROM subscribers").all<Record<string, unknown>>()
+    ).results;
+    const text = JSON.stringify(stored);
+    for (const plain of [formEmail, importEmail, "Form Sealedname", "Import Sealedname"])
+      expect(text).not.toContain(plain);
+    const formRow = (await row(formEmail))!;
+    expect(formRow.emailIndex).toBe(await subscriberIndex(formEmail.toUpperCase()));
+    // The confirmation email says it is about a subscriber, and whom, by index.
+    const prompts = await db().query.emails.findMany({
+      where: (m, { eq }) => eq(m.toIndex, formRow.emailIndex!),
+    });
+    expect(prompts).toMatchObject([{ kind: "subscriber:confirm", keyName: "subscribers" }]);
+    // The organisers' list and export open them again.
+    const list = (await (
+      await call("/api/v1/subscribers?limit=100", { headers: ADMIN })
+    ).json()) as {
+      data: { email: string; name: string | null }[];
+    };
+    expect(list.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ email: formEmail, name: "Form Sealedname" }),
+        expect.objectContaining({ email: importEmail, name: "Import Sealedname" }),
+      ]),
+    );
+  });
+
+  it("do not open a ciphertext copied to another row or column", async () => {
+    const { openSubscriber } = await import("../src/subscribers/sealed");
+    const [a, b] = [uniqueEmail("place-a"), uniqueEmail("place-b")];
+    await seedSubscribers([
+      { email: a, name: "Place A" },
+      { email: b, name: "Place B" },
+    ]);
+    const [rowA, rowB] = [(await row(a))!, (await row(b))!];
+    const key = await vault().subscribers();
+    expect((await openSubscriber(key, rowB)).email).toBe(b);
+    await expect(openSubscriber(key, { ...rowB, email: rowA.email })).rejects.toThrow();
+    await expect(openSubscriber(key, { ...rowB, name: rowB.email })).rejects.toThrow();
+    // Moved in D1 itself, the Worker refuses to show it rather than show A's address as B's.
+    await db().update(subscribers).set({ email: rowA.email }).where(eq(subscribers.id, rowB.id));
+    const { manageToken: signManageToken } = await import("../src/subscribers/tokens");
+    const res = await call(`/s/${await signManageToken(env.TOKEN_SECRET, rowB.id)}`);
+    expect(res.status).toBe(500);
+    expect(await res.text()).not.toContain(a);
+    await db().update(subscribers).set({ email: rowB.email }).where(eq(subscribers.id, rowB.id));
   });
 });

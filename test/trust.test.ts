@@ -29,6 +29,7 @@ import {
   tokenFromEmail,
   uniqueEmail,
 } from "./support/helpers";
+import { invitationRowOf } from "./support/vault";
 import { createWorkshop, inviteAndGetToken } from "./support/workshops";
 
 /** The Worker deployed somewhere public, with no Resend key: mail must be held. */
@@ -178,9 +179,7 @@ describe("answering an invitation", () => {
     });
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ status: "confirmed" });
-    const invitation = await db().query.invitations.findFirst({
-      where: and(eq(invitations.workshopId, w.id), eq(invitations.email, email)),
-    });
+    const invitation = await invitationRowOf(w.id, email);
     expect(invitation).toMatchObject({ status: "accepted", registrationId });
   });
 

@@ -17,6 +17,16 @@ export async function measure(name, options) {
     p99: r.latency.p99,
     requests: r.requests.total,
     bad,
+    // What the bad ones were: status codes other than 2xx, connection errors, timeouts.
+    why: bad
+      ? {
+          codes: Object.fromEntries(
+            Object.entries(r.statusCodeStats ?? {}).filter(([code]) => !code.startsWith("2")),
+          ),
+          errors: r.errors,
+          timeouts: r.timeouts,
+        }
+      : undefined,
   };
 }
 

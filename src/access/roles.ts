@@ -21,6 +21,11 @@ export const PERMISSIONS = {
    * workshop, deliveries, emails), export it, erase it everywhere: past any workshop's team.
    */
   "people.manage": ["owner"],
+  /**
+   * The data keys (src/vault/): destroy a workshop's key before its retention period ends,
+   * and re-wrap every key under a new DATA_KEY.
+   */
+  "vault.manage": ["owner"],
   "workshops.manage": ["owner", "organiser"],
   /** Attendee names, emails, affiliations: lists and exports. */
   "attendees.read": ["owner", "organiser"],

@@ -29,7 +29,7 @@ doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
   const db = c.var.services.db;
   const workshop = await getWorkshop(db, c.req.param("id") ?? "");
   const q = c.req.query("q")?.trim() || undefined;
-  const people = q ? await doorSearch(db, workshop.id, q, 60) : [];
+  const people = q ? await doorSearch(c.var.services, workshop.id, q, 60) : [];
   if (q)
     await audit(db, c.var.actor, {
       action: "attendees.view",
@@ -127,7 +127,7 @@ checkInPages.post("/registrations/:id", requires("checkin", { registration: "id"
   const body = (await c.req.parseBody()) as Record<string, string>;
   const backTo = body.back?.startsWith("/admin/") ? body.back : "/admin";
   return noticeOnError(c, backTo, async () => {
-    const result = await checkIn(c.var.services.db, c.var.actor, c.req.param("id"));
+    const result = await checkIn(c.var.services, c.var.actor, c.req.param("id"));
     const text = checkedInMessage(
       result.registration.name,
       result.alreadyCheckedIn,
@@ -143,7 +143,7 @@ async function tokenPage(
   token: string,
   notice?: { kind: "ok" | "error"; text: string },
 ) {
-  const registration = await findByCheckInToken(c.var.services.db, c.var.actor, token);
+  const registration = await findByCheckInToken(c.var.services, c.var.actor, token);
   if (!registration) {
     return c.html(
       <Page lang="en" title="Check-in" area="admin" actor={c.var.actor}>
@@ -182,7 +182,7 @@ checkInPages.post("/:token", requires("checkin"), async (c) => {
   const token = c.req.param("token");
   return onServiceError(
     async () => {
-      const result = await checkInByToken(c.var.services.db, c.var.actor, token);
+      const result = await checkInByToken(c.var.services, c.var.actor, token);
       return tokenPage(c, token, {
         kind: result.alreadyCheckedIn ? "error" : "ok",
         text: checkedInMessage(

@@ -16,7 +16,11 @@ export const messageAdminPages = new Hono<AppEnv>();
 /** The message section of a workshop's admin page. */
 /** The message form of a workshop's admin page, as the page composes it. */
 export const messageSection: Section<Workshop> = {
-  load: async (_c, workshop) => ({ rows: 0, view: <MessageSection workshopId={workshop.id} /> }),
+  // Nobody of an erased workshop can be reached: no form to write to them.
+  load: async (_c, workshop) => ({
+    rows: 0,
+    view: workshop.purgedAt ? null : <MessageSection workshopId={workshop.id} />,
+  }),
 };
 
 export function MessageSection({ workshopId }: { workshopId: string }) {

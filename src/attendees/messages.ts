@@ -9,7 +9,9 @@ import { dictionary, fill } from "../i18n";
 import { reachable } from "../lib/forgotten";
 import { cleanText } from "../lib/text";
 import { placeholder } from "../mail/render";
+import { openRecipients, RECIPIENT_COLUMNS } from "../registrations/sealed";
 import type { Services } from "../services";
+import { workshopKeyName } from "../vault/keys";
 import { getWorkshop } from "../workshops/service";
 
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
@@ -28,12 +30,8 @@ export async function messageParticipants(
 ): Promise<number> {
   const { db, mailer } = svc;
   const workshop = await getWorkshop(db, workshopId);
-  const people = await db
-    .select({
-      email: registrations.email,
-      name: registrations.name,
-      language: registrations.language,
-    })
+  const rows = await db
+    .select(RECIPIENT_COLUMNS)
     .from(registrations)
     .where(
       and(
@@ -43,6 +41,8 @@ export async function messageParticipants(
         reachable(registrations.email),
       ),
     );
+  const people = await openRecipients(await svc.vault.workshop(workshopId), rows);
+  const keyName = workshopKeyName(workshopId);
   const subject = cleanText(message.subject);
   const paragraphs = cleanText(message.body)
     .split(/\n\s*\n/)
@@ -53,6 +53,8 @@ export async function messageParticipants(
     const chunk = people.slice(i, i + PER_BATCH).map((p) =>
       mailer.outboxInsert({
         to: p.email,
+        keyName,
+        toIndex: p.emailIndex,
         subject,
         kind: "workshop:message",
         // The same props for everyone in one language: the consumer renders them once and

@@ -109,6 +109,23 @@ export const auditLog = sqliteTable(
   ],
 );
 
+// ---------------------------------------------------------------- data keys
+
+/**
+ * Data keys (src/vault/keys.ts): `workshop:<id>` seals everything personal about that
+ * workshop's people; `subscribers` seals subscribers' fields and keys the address index
+ * that subscribers and suppressions share. Each is stored only sealed under the master key
+ * (DATA_KEY), whose fingerprint is beside it. A destroyed key keeps its row with `wrapped`
+ * cleared, so it is never made again.
+ */
+export const dataKeys = sqliteTable("data_keys", {
+  name: text("name").primaryKey(),
+  wrapped: text("wrapped"),
+  masterFingerprint: text("master_fingerprint"),
+  destroyedAt: integer("destroyed_at", { mode: "timestamp_ms" }),
+  createdAt: createdAt(),
+});
+
 // ---------------------------------------------------------------- mail
 
 export interface StoredAttachment {
@@ -160,7 +177,12 @@ export const emails = sqliteTable(
   "emails",
   {
     id: text("id").primaryKey(),
+    // Plain while the email awaits sending; sealed under `keyName` once it is final.
     to: text("to_address").notNull(),
+    /** The data key of the person it is about (src/vault/keys.ts); null: an organiser's email. */
+    keyName: text("key_name"),
+    /** The recipient's address index under that key, so erasure finds the row once sealed. */
+    toIndex: text("to_index"),
     subject: text("subject").notNull(),
     // What to render, for an email the consumer renders (every email recorded since
     // templates moved to the consumer): the template's name (emails/index.ts) and what it is
@@ -189,6 +211,7 @@ export const emails = sqliteTable(
   (t) => [
     index("emails_status_next_attempt").on(t.status, t.nextAttemptAt),
     index("emails_provider").on(t.providerId),
+    index("emails_key").on(t.keyName),
   ],
 );
 
@@ -348,10 +371,14 @@ export const registrations = sqliteTable(
     workshopId: text("workshop_id")
       .notNull()
       .references(() => workshops.id, { onDelete: "cascade" }),
+    // Email, name, affiliation, answers (JSON) and notes are sealed under the workshop's data
+    // key (src/registrations/sealed.ts); a forgotten address is a marker (src/lib/forgotten.ts).
     email: text("email").notNull(),
+    /** The address's blind index under the workshop's key: one registration per address. */
+    emailIndex: text("email_index"),
     name: text("name").notNull(),
     affiliation: text("affiliation"),
-    answers: text("answers", { mode: "json" }).$type<Record<string, string | boolean>>().notNull(),
+    answers: text("answers").notNull(),
     language: text("language", { enum: ["en", "ar"] }).notNull(),
     receiveReport: integer("receive_report", { mode: "boolean" }).notNull().default(true),
     status: text("status", { enum: REGISTRATION_STATUSES }).notNull(),
@@ -375,7 +402,7 @@ export const registrations = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
   },
   (t) => [
-    uniqueIndex("registrations_workshop_email").on(t.workshopId, t.email),
+    uniqueIndex("registrations_workshop_email_index").on(t.workshopId, t.emailIndex),
     index("registrations_workshop_status_position").on(t.workshopId, t.status, t.waitlistPosition),
     index("registrations_seat_op").on(t.seatOp),
   ],
@@ -397,7 +424,10 @@ export const invitations = sqliteTable(
     workshopId: text("workshop_id")
       .notNull()
       .references(() => workshops.id, { onDelete: "cascade" }),
+    // Sealed under the workshop's data key, like a registration's.
     email: text("email").notNull(),
+    /** The address's blind index under the workshop's key: one invitation per address. */
+    emailIndex: text("email_index"),
     name: text("name"),
     affiliation: text("affiliation"),
     role: text("role", { enum: PARTICIPANT_ROLES }).notNull().default("participant"),
@@ -409,7 +439,7 @@ export const invitations = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("invitations_workshop_email").on(t.workshopId, t.email),
+    uniqueIndex("invitations_workshop_email_index").on(t.workshopId, t.emailIndex),
     index("invitations_status_sent").on(t.status, t.sentAt),
   ],
 );
@@ -453,7 +483,10 @@ export const subscribers = sqliteTable(
   "subscribers",
   {
     id: text("id").primaryKey(),
-    email: text("email").notNull().unique(),
+    // Email and name sealed under the subscribers' data key (src/subscribers/sealed.ts).
+    email: text("email").notNull(),
+    /** The address index under the subscribers' key, shared with suppressions: one row per address. */
+    emailIndex: text("email_index").unique(),
     name: text("name"),
     language: text("language", { enum: ["en", "ar"] }).notNull(),
     status: text("status", { enum: SUBSCRIBER_STATUSES }).notNull(),
@@ -489,8 +522,9 @@ export const SUPPRESSION_REASONS = ["bounce", "complaint", "manual", "erased"] a
 
 /**
  * Addresses no report may go to: bounces, complaints, manual blocks, erased people. Only the
- * SHA-256 of the normalised address is kept (src/subscribers/suppression.ts): enough to
- * recognise the address when it comes back, without holding it.
+ * address index under the subscribers' data key is kept (src/subscribers/suppression.ts):
+ * enough to recognise the address when it comes back, without holding it. Entries made
+ * before the vault hold the unkeyed SHA-256 and are still recognised.
  */
 export const suppressions = sqliteTable("suppressions", {
   emailHash: text("email_hash").primaryKey(),
@@ -651,7 +685,14 @@ export const deliveries = sqliteTable(
     distributionId: text("distribution_id")
       .notNull()
       .references(() => distributions.id, { onDelete: "cascade" }),
+    // Copied as sealed from the subscriber or registration it came from, and opened with that
+    // row's key and place (src/distributions/recipients.ts).
     email: text("email").notNull(),
+    /**
+     * Deduplicates the audience: a subscriber's address index (subscribers' key), or an
+     * attendee's under their workshop's key (checked against subscribers when collected).
+     */
+    emailIndex: text("email_index"),
     name: text("name"),
     language: text("language", { enum: ["en", "ar"] }).notNull(),
     subscriberId: text("subscriber_id"),
@@ -677,7 +718,7 @@ export const deliveries = sqliteTable(
     // a chunk's recipients and a webhook's recipient (from the email's tags); the unique
     // index deduplicates the audience by address.
     primaryKey({ columns: [t.distributionId, t.chunk, t.position] }),
-    uniqueIndex("deliveries_distribution_email").on(t.distributionId, t.email),
+    uniqueIndex("deliveries_distribution_email_index").on(t.distributionId, t.emailIndex),
   ],
 );
 

@@ -1,5 +1,6 @@
-// Sending one chunk: recheck its recipients and freeze the chunk, build the batch from the
-// stored renders, make one provider call, record the outcome on the chunk. State is kept per
+// Sending one chunk: open its recipients (each with their source's key, recipients.ts),
+// recheck them and freeze the chunk, build the batch from the stored renders, make one
+// provider call, record the outcome on the chunk. State is kept per
 // chunk (`distribution_chunks`); a recipient's row changes only for an exception (skipped).
 // A chunk message may arrive any number of times: the chunk's status, and the provider's
 // idempotency key for an answer that was lost, make every arrival after the first harmless.
@@ -15,7 +16,6 @@ import {
   reports,
   subscribers,
 } from "../db/schema";
-import { isForgotten } from "../lib/forgotten";
 import { recipientTags } from "../lib/recipient-tags";
 import { newId } from "../lib/tokens";
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "../mail/retry";
@@ -27,6 +27,7 @@ import { unsubscribeToken } from "../subscribers/tokens";
 import type { Distribution } from "./context";
 import { forgetIfMarked } from "./forget";
 import { completeIfDone, countChunkInto, countInto } from "./ledger";
+import { openRecipients, type Recipient } from "./recipients";
 import { moveChunks, moveDeliveries } from "./status";
 
 export type ChunkVerdict =
@@ -36,6 +37,8 @@ export type ChunkVerdict =
 
 type Delivery = typeof deliveries.$inferSelect;
 type Chunk = typeof distributionChunks.$inferSelect;
+/** A frozen recipient's row and, opened with its source's key, whom it goes to. */
+type Sending = { row: Delivery; to: Recipient }[];
 
 export function chunkIdempotencyKey(distributionId: string, chunk: number): string {
   return `distribution/${distributionId}/chunk/${chunk}`;
@@ -66,20 +69,30 @@ export async function sendChunk(
     if (c.status === "sending") await runBatch(db, forgetMarked(db, distributionId, chunk));
     return { action: "ack" };
   }
-  let sending: Delivery[] | null = null;
-  if (c.status === "pending") sending = await recheckAndFreeze(db, d, chunk);
+  let sending: Sending | null = null;
+  if (c.status === "pending") sending = await recheckAndFreeze(ctx, d, chunk);
   else if (c.status === "sending") {
     // A retry: the same recipients again, one attempt more (`sending` → `sending`).
     await moveChunks(db, "sending", thisChunk(distributionId, chunk), {
       attempts: sql`${distributionChunks.attempts} + 1`,
     });
-    sending = await frozen(db, distributionId, chunk);
+    sending = await openedFrozen(ctx, d, chunk);
+    // Everyone it froze was purged meanwhile (their key destroyed): nobody left to send to,
+    // and whether the lost attempt reached them is unknown, so the chunk counts as failed.
+    if (sending.length === 0)
+      return recordOutcome(db, distributionId, chunk, 0, ERASED_IN_FLIGHT, attempt);
   }
   if (!sending || sending.length === 0) return { action: "ack" };
   const emails = await buildBatch(ctx, d, chunk, sending);
   const outcome = await transport.sendBatch(emails, chunkIdempotencyKey(distributionId, chunk));
   return recordOutcome(db, distributionId, chunk, sending.length, outcome, attempt);
 }
+
+const ERASED_IN_FLIGHT: SendOutcome = {
+  ok: false,
+  retryable: false,
+  error: "every recipient was purged while the chunk was in flight",
+};
 
 function chunkRow(db: Db, distributionId: string, chunk: number): Promise<Chunk | undefined> {
   return db.query.distributionChunks.findFirst({
@@ -106,22 +119,41 @@ function frozen(db: Db, distributionId: string, chunk: number): Promise<Delivery
 }
 
 /**
+ * The frozen recipients, opened. A retry must send what the first attempt sent, but one
+ * whose key was destroyed since (a purge, or an owner destroying it early) cannot be opened
+ * and is left out rather than sent: erasure outranks the identical payload.
+ */
+async function openedFrozen(ctx: Services, d: Distribution, chunk: number): Promise<Sending> {
+  const rows = await frozen(ctx.db, d.id, chunk);
+  const opened = await openRecipients(ctx.vault, d, rows);
+  return rows.flatMap((row) => {
+    const to = opened.get(row.position);
+    return to ? [{ row, to }] : [];
+  });
+}
+
+/**
  * Skips the chunk's recipients who are no longer eligible, then freezes the chunk with the
  * rest (`sending`, one attempt more, its size). Returns the frozen recipients, in batch
  * order; null when another arrival moved the chunk first and it is no longer this one's to
  * send, or when nobody is left (the chunk is then `skipped`).
  */
 async function recheckAndFreeze(
-  db: Db,
+  ctx: Services,
   d: Distribution,
   chunk: number,
-): Promise<Delivery[] | null> {
+): Promise<Sending | null> {
+  const { db } = ctx;
   for (let tries = 0; tries < FREEZE_TRIES; tries++) {
     const rows = await frozen(db, d.id, chunk);
+    const opened = await openRecipients(ctx.vault, d, rows);
     // Until a chunk is first attempted, unsubscribes, suppressions and erasures still apply
     // to it; from then on its recipient set is frozen, so every retry sends the same payload.
-    const skip = await noLongerEligible(db, rows);
-    const sending = rows.filter((r) => !skip.has(r.position));
+    const skip = await noLongerEligible(ctx, rows, opened);
+    const sending = rows.flatMap((row) => {
+      const to = opened.get(row.position);
+      return to && !skip.has(row.position) ? [{ row, to }] : [];
+    });
     const op = newId("op");
     const byReason = new Map<string, number[]>();
     for (const [position, reason] of skip)
@@ -160,7 +192,7 @@ async function recheckAndFreeze(
     // Not frozen by this arrival: another one did it (send what it froze), or an erasure
     // flagged the chunk (clear the flag, read again).
     const now = await chunkRow(db, d.id, chunk);
-    if (now?.status === "sending") return frozen(db, d.id, chunk);
+    if (now?.status === "sending") return openedFrozen(ctx, d, chunk);
     if (now?.status !== "pending") return null;
     await db
       .update(distributionChunks)
@@ -178,11 +210,17 @@ async function recheckAndFreeze(
 
 /**
  * Which recipients became ineligible since the audience was collected, by position: erased
- * (their row no longer has an address), suppressed, unsubscribed, or opted out of the report.
+ * (their row no longer has an address, or their key was destroyed), suppressed,
+ * unsubscribed, or opted out of the report.
  */
-async function noLongerEligible(db: Db, rows: Delivery[]): Promise<Map<number, string>> {
+async function noLongerEligible(
+  ctx: Services,
+  rows: Delivery[],
+  opened: Map<number, Recipient | null>,
+): Promise<Map<number, string>> {
+  const { db } = ctx;
   const out = new Map<number, string>();
-  for (const p of rows) if (isForgotten(p.email)) out.set(p.position, "erased");
+  for (const p of rows) if (!opened.get(p.position)) out.set(p.position, "erased");
   const pending = rows.filter((p) => !out.has(p.position));
   if (pending.length === 0) return out;
   const subscriberIds = pending.map((p) => p.subscriberId).filter((x): x is string => Boolean(x));
@@ -208,21 +246,34 @@ async function noLongerEligible(db: Db, rows: Delivery[]): Promise<Map<number, s
           .where(inArray(registrations.id, ids)),
       ),
     ),
-    suppressedAmong(
-      db,
-      pending.map((p) => p.email),
-    ),
+    suppressedPositions(ctx, pending, opened),
   ]);
   const subStatus = new Map(subs.flat().map((s) => [s.id, s.status]));
   const regOptIn = new Map(regs.flat().map((r) => [r.id, r.receiveReport]));
   for (const p of pending) {
-    if (suppressed.has(p.email)) out.set(p.position, "suppressed");
+    if (suppressed.has(p.position)) out.set(p.position, "suppressed");
     else if (p.subscriberId && subStatus.get(p.subscriberId) !== "active")
       out.set(p.position, subStatus.get(p.subscriberId) ?? "erased");
     else if (p.registrationId && regOptIn.get(p.registrationId) === false)
       out.set(p.position, "opted_out");
   }
   return out;
+}
+
+/** The positions of recipients whose address is on the suppression list, under either key. */
+async function suppressedPositions(
+  ctx: Services,
+  rows: Delivery[],
+  opened: Map<number, Recipient | null>,
+): Promise<Set<number>> {
+  const listed = await suppressedAmong(
+    ctx.db,
+    await ctx.vault.subscribers(),
+    rows.map((p) => opened.get(p.position)!.email),
+  );
+  return new Set(
+    rows.filter((p) => listed.has(opened.get(p.position)!.email)).map((p) => p.position),
+  );
 }
 
 /**
@@ -259,12 +310,12 @@ async function buildBatch(
   ctx: Services,
   d: Distribution,
   chunk: number,
-  sending: Delivery[],
+  sending: Sending,
 ): Promise<OutgoingEmail[]> {
   const { renders: all, defaultLanguage } = await renders(ctx.db, d);
   const base = ctx.settings.appUrl;
   return Promise.all(
-    sending.map(async (r) => {
+    sending.map(async ({ row: r, to }) => {
       const render =
         all.find((x) => x.language === r.language) ??
         all.find((x) => x.language === defaultLanguage) ??
@@ -275,9 +326,9 @@ async function buildBatch(
       const unsubscribeUrl = `${base}/u/${await unsubscribeToken(ctx.settings.tokenSecret, subject)}`;
       return {
         from: ctx.settings.mailFrom,
-        to: r.email,
+        to: to.email,
         subject: render.subject,
-        ...personalise(render, r.name || r.email.split("@")[0]!, unsubscribeUrl),
+        ...personalise(render, to.name || to.email.split("@")[0]!, unsubscribeUrl),
         headers: {
           "List-Unsubscribe": `<${unsubscribeUrl}>`,
           "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

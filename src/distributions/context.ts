@@ -4,13 +4,16 @@
 //
 //   create (create.ts) → scheduled (or straight to sending): each language version
 //     rendered once;
-//   prepare (prepare.ts, a message per step): the audience is collected page by page with
-//     INSERT … SELECT (never loaded into the Worker), deduplicated by the unique
-//     (distribution, email) index and numbered into its chunk and position in the same
-//     statement; unsubscribed addresses are recorded as skipped (chunk -1); then totals
-//     and one row per chunk;
-//   chunk (chunk.ts): re-checks unsubscribes, suppressions and erasures (until the chunk
-//     is first attempted), freezes the chunk (`sending`), makes one provider batch call
+//   prepare (prepare.ts, a message per step): the audience is collected page by page,
+//     each row's sealed address and name copied as they are stored (recipients.ts),
+//     deduplicated by the unique (distribution, email_index) index and numbered into its
+//     chunk and position in the same statement; subscribers with INSERT … SELECT, attendees
+//     checked in the Worker against the subscribers collected first; unsubscribed and
+//     suppressed addresses are recorded as skipped (chunk -1); then totals and one row per
+//     chunk;
+//   chunk (chunk.ts): opens each recipient with their source's key, re-checks unsubscribes,
+//     suppressions and erasures (until the chunk is first attempted; a destroyed key is an
+//     erasure), freezes the chunk (`sending`), makes one provider batch call
 //     with a key stable per chunk, records the outcome on the chunk, and completes the
 //     distribution when everyone is sent, failed or skipped;
 //   sweeper (sweeper.ts, cron): starts due distributions and resumes any whose messages

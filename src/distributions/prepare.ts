@@ -1,12 +1,14 @@
 // Preparing a distribution: its audience into the ledger, each recipient numbered into its
 // chunk as it is collected (stage `audience`), then totals, one state row per chunk and one
 // message per chunk (`chunks` → `ready`).
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { runInBatch } from "../db/raw";
-import { distributions } from "../db/schema";
+import { deliveries, distributions } from "../db/schema";
 import { reachable } from "../lib/forgotten";
 import type { MailQueueMessage } from "../mail/messages";
 import type { Services } from "../services";
+import { isListed, listedValues, suppressionKeys } from "../subscribers/suppression";
+import { openFields } from "../vault/fields";
 import type { Distribution } from "./context";
 import { completeIfDone } from "./ledger";
 
@@ -48,89 +50,203 @@ function numbered() {
     CASE WHEN a.ok THEN (b.next + a.n - 1) % ${size} ELSE -(b.skipped + a.n) END`;
 }
 
-function notCollected(distributionId: string, email: SQL) {
-  return sql`AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.distribution_id = ${distributionId} AND x.email = ${email})`;
+/**
+ * Rows whose index this distribution holds already: a page run twice (two messages at
+ * once). Attendees who are also subscribers are left out before, in the Worker.
+ */
+function notCollected(distributionId: string, index: SQL) {
+  return sql`AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.distribution_id = ${distributionId} AND x.email_index = ${index})`;
+}
+
+type Cursor = NonNullable<Distribution["cursor"]>;
+
+/** The sources of a distribution's audience, in the order they are collected. */
+function sourcesOf(d: Distribution): Cursor["source"][] {
+  const sources: Cursor["source"][] = [];
+  if (d.audience.topics || !d.audience.attendeesOf) sources.push("topics");
+  if (d.audience.attendeesOf) sources.push("attendees");
+  return sources;
 }
 
 /**
  * Collects one page of the audience and moves the cursor past it: to the next source, or
- * to numbering, when a source is exhausted.
+ * to numbering, when a source is exhausted. Subscribers come first, so attendees can be
+ * checked against them.
  */
 async function collectPage(ctx: Services, d: Distribution): Promise<void> {
-  const { db } = ctx;
-  const audience = d.audience;
-  const sources: ("topics" | "attendees")[] = [];
-  if (audience.topics || !audience.attendeesOf) sources.push("topics");
-  if (audience.attendeesOf) sources.push("attendees");
+  const sources = sourcesOf(d);
   const cursor = d.cursor ?? { source: sources[0]!, after: "" };
-  const advance = (next: Distribution["cursor"] | null) =>
-    db
-      .update(distributions)
-      .set(
-        next
-          ? { cursor: next, progressAt: new Date() }
-          : { cursor: null, stage: "chunks", progressAt: new Date() },
-      )
-      .where(and(eq(distributions.id, d.id), eq(distributions.stage, "audience")));
-  const nextSource = () => {
-    const i = sources.indexOf(cursor.source);
-    return i + 1 < sources.length ? { source: sources[i + 1]!, after: "" } : null;
-  };
+  const i = sources.indexOf(cursor.source);
+  const nextSource = i + 1 < sources.length ? { source: sources[i + 1]!, after: "" } : null;
+  const page = { d, after: cursor.after, nextSource };
+  if (cursor.source === "topics") await collectSubscribers(ctx, page);
+  else await collectAttendees(ctx, page, sources.includes("topics"));
+}
 
-  if (cursor.source === "topics") {
-    // Pending (unconfirmed) subscribers are not in the audience; the other non-active ones
-    // are, as skipped, so `total` counts every address. Suppressed addresses are skipped
-    // when their chunk is checked: the list holds hashes, which SQL cannot compute.
-    const where = sql`s.status <> 'pending' AND s.id > ${cursor.after} ${topicFilter(audience.topics)}`;
-    const boundary = await db.get<{ id: string }>(
-      sql`SELECT s.id AS id FROM subscribers s WHERE ${where} ORDER BY s.id LIMIT 1 OFFSET ${AUDIENCE_PAGE - 1}`,
-    );
-    const upper = boundary ? sql`AND s.id <= ${boundary.id}` : sql``;
-    await db.batch([
-      runInBatch(
-        db,
-        sql`INSERT INTO deliveries (id, distribution_id, email, name, language, subscriber_id, status, skip_reason, chunk, position)
-            SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, a.email, a.name, a.language, a.id,
-              CASE WHEN a.ok THEN 'pending' ELSE 'skipped' END,
-              CASE WHEN a.ok THEN NULL ELSE a.status END,
-              ${numbered()}
-            FROM (SELECT s.id, s.email, s.name, s.language, s.status, s.status = 'active' AS ok,
-                    ROW_NUMBER() OVER (PARTITION BY s.status = 'active' ORDER BY s.id) AS n
-                  FROM subscribers s
-                  WHERE ${where} ${upper} ${notCollected(d.id, sql`s.email`)}) a, ${bases(d.id)}
-            WHERE true ORDER BY a.id
-            ON CONFLICT (distribution_id, email) DO NOTHING`,
-      ),
-      advance(boundary ? { source: "topics", after: boundary.id } : nextSource()),
-    ]);
-    return;
-  }
+interface Page {
+  d: Distribution;
+  /** The last source row collected so far. */
+  after: string;
+  /** Where the cursor goes once this source is exhausted; null: numbering. */
+  nextSource: Cursor | null;
+}
 
-  // Attendees of a workshop by status, who did not opt out of the report.
-  const of = audience.attendeesOf!;
-  const where = sql`r.workshop_id = ${of.workshopId} AND r.receive_report = 1 AND r.status IN (${sql.join(
-    of.statuses.map((s) => sql`${s}`),
-    sql`, `,
-  )}) AND r.id > ${cursor.after} AND ${reachable(sql`r.email`)}`;
+/** The statement that moves the cursor past a page, in the same batch as its insert. */
+function advance(ctx: Services, d: Distribution, next: Cursor | null) {
+  return ctx.db
+    .update(distributions)
+    .set(
+      next
+        ? { cursor: next, progressAt: new Date() }
+        : { cursor: null, stage: "chunks", progressAt: new Date() },
+    )
+    .where(and(eq(distributions.id, d.id), eq(distributions.stage, "audience")));
+}
+
+/**
+ * Subscribers of the topics, in SQL: each row's sealed address, name and address index are
+ * copied as they are. Pending (unconfirmed) subscribers are not in the audience; the other
+ * non-active ones are, as skipped, and so are suppressed ones (the list is keyed by the same
+ * index), so `total` counts every address. Suppressions from before the vault hold an
+ * unkeyed hash SQL cannot match: the chunk's check skips those.
+ */
+async function collectSubscribers(ctx: Services, { d, after, nextSource }: Page) {
+  const { db } = ctx;
+  const where = sql`s.status <> 'pending' AND s.id > ${after} ${topicFilter(d.audience.topics)}`;
   const boundary = await db.get<{ id: string }>(
-    sql`SELECT r.id AS id FROM registrations r WHERE ${where} ORDER BY r.id LIMIT 1 OFFSET ${AUDIENCE_PAGE - 1}`,
+    sql`SELECT s.id AS id FROM subscribers s WHERE ${where} ORDER BY s.id LIMIT 1 OFFSET ${AUDIENCE_PAGE - 1}`,
   );
-  const upper = boundary ? sql`AND r.id <= ${boundary.id}` : sql``;
+  const upper = boundary ? sql`AND s.id <= ${boundary.id}` : sql``;
   await db.batch([
     runInBatch(
       db,
-      sql`INSERT INTO deliveries (id, distribution_id, email, name, language, registration_id, status, skip_reason, chunk, position)
-          SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, a.email, a.name, a.language, a.id,
-            'pending', NULL, ${numbered()}
-          FROM (SELECT r.id, r.email, r.name, r.language, 1 AS ok,
-                  ROW_NUMBER() OVER (ORDER BY r.id) AS n
-                FROM registrations r
-                WHERE ${where} ${upper} ${notCollected(d.id, sql`r.email`)}) a, ${bases(d.id)}
+      sql`INSERT INTO deliveries (id, distribution_id, email, email_index, name, language, subscriber_id, status, skip_reason, chunk, position)
+          SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, a.email, a.email_index, a.name, a.language, a.id,
+            CASE WHEN a.ok THEN 'pending' ELSE 'skipped' END,
+            a.reason,
+            ${numbered()}
+          FROM (SELECT e.*, e.reason IS NULL AS ok,
+                  ROW_NUMBER() OVER (PARTITION BY e.reason IS NULL ORDER BY e.id) AS n
+                FROM (SELECT s.id, s.email, s.email_index, s.name, s.language,
+                        CASE WHEN s.status <> 'active' THEN s.status
+                          WHEN EXISTS (SELECT 1 FROM suppressions p WHERE p.email_hash = s.email_index) THEN 'suppressed'
+                        END AS reason
+                      FROM subscribers s
+                      WHERE ${where} ${upper} ${notCollected(d.id, sql`s.email_index`)}) e) a, ${bases(d.id)}
           WHERE true ORDER BY a.id
-          ON CONFLICT (distribution_id, email) DO NOTHING`,
+          ON CONFLICT (distribution_id, email_index) DO NOTHING`,
     ),
-    advance(boundary ? { source: "attendees", after: boundary.id } : nextSource()),
+    advance(ctx, d, boundary ? { source: "topics", after: boundary.id } : nextSource),
   ]);
+}
+
+/**
+ * Attendees of a workshop by status, who did not opt out of the report. Their addresses are
+ * sealed under the workshop's key, whose index means nothing among subscribers, so each page
+ * is read into the Worker and opened there: an attendee whose subscribers' index is already
+ * in this distribution (a subscriber collected before) is left out, and one on the
+ * suppression list is recorded as skipped. Then one statement copies the chosen rows as
+ * they are stored, numbered like subscribers.
+ */
+async function collectAttendees(ctx: Services, { d, after, nextSource }: Page, dedupe: boolean) {
+  const { db } = ctx;
+  const of = d.audience.attendeesOf!;
+  const where = sql`r.workshop_id = ${of.workshopId} AND r.receive_report = 1 AND r.status IN (${sql.join(
+    of.statuses.map((s) => sql`${s}`),
+    sql`, `,
+  )}) AND ${reachable(sql`r.email`)}`;
+  const rows = await db.all<{ id: string; email: string }>(
+    sql`SELECT r.id AS id, r.email AS email FROM registrations r WHERE ${where} AND r.id > ${after} ORDER BY r.id LIMIT ${AUDIENCE_PAGE}`,
+  );
+  const next =
+    rows.length === AUDIENCE_PAGE
+      ? { source: "attendees" as const, after: rows.at(-1)!.id }
+      : nextSource;
+  const chosen = await chooseAttendees(ctx, d, rows, dedupe);
+  if (Object.keys(chosen).length === 0) {
+    await advance(ctx, d, next);
+    return;
+  }
+  await db.batch([
+    runInBatch(
+      db,
+      sql`INSERT INTO deliveries (id, distribution_id, email, email_index, name, language, registration_id, status, skip_reason, chunk, position)
+          SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, a.email, a.email_index, a.name, a.language, a.id,
+            CASE WHEN a.ok THEN 'pending' ELSE 'skipped' END,
+            CASE WHEN a.ok THEN NULL ELSE 'suppressed' END,
+            ${numbered()}
+          FROM (SELECT r.id, r.email, r.email_index, r.name, r.language, j.value AS ok,
+                  ROW_NUMBER() OVER (PARTITION BY j.value ORDER BY r.id) AS n
+                FROM json_each(${JSON.stringify(chosen)}) j JOIN registrations r ON r.id = j.key
+                WHERE ${where} ${notCollected(d.id, sql`r.email_index`)}) a, ${bases(d.id)}
+          WHERE true ORDER BY a.id
+          ON CONFLICT (distribution_id, email_index) DO NOTHING`,
+    ),
+    advance(ctx, d, next),
+  ]);
+}
+
+/**
+ * Which of a page of attendees go into the audience: registration id → 1 to send, 0 to
+ * record as suppressed; left out, those already collected as subscribers and those whose
+ * workshop key is destroyed (purged: nobody to reach).
+ */
+async function chooseAttendees(
+  ctx: Services,
+  d: Distribution,
+  rows: { id: string; email: string }[],
+  dedupe: boolean,
+): Promise<Record<string, 0 | 1>> {
+  if (rows.length === 0) return {};
+  const [key, subscribersKey] = await Promise.all([
+    ctx.vault.workshop(d.audience.attendeesOf!.workshopId),
+    ctx.vault.subscribers(),
+  ]);
+  const opened = await Promise.all(
+    rows.map((row) => openFields(key, "registrations", row, { email: "" })),
+  );
+  const people = opened.filter((p) => p.email);
+  // The subscribers' index of each (and the legacy hash): the index also finds them among
+  // the subscribers collected already. Computed here, never stored for an attendee.
+  const keys = await Promise.all(people.map((p) => suppressionKeys(subscribersKey, p.email)));
+  const [collected, listed] = await Promise.all([
+    dedupe
+      ? collectedIndexes(
+          ctx,
+          d.id,
+          keys.map((k) => k.index),
+        )
+      : new Set<string>(),
+    listedValues(
+      ctx.db,
+      keys.flatMap((k) => [k.index, k.legacy]),
+    ),
+  ]);
+  const chosen: Record<string, 0 | 1> = {};
+  people.forEach((person, i) => {
+    const k = keys[i]!;
+    if (collected.has(k.index)) return;
+    chosen[person.id] = isListed(listed, k) ? 0 : 1;
+  });
+  return chosen;
+}
+
+/** Which of these address indexes this distribution has collected already. */
+async function collectedIndexes(ctx: Services, distributionId: string, indexes: string[]) {
+  const found = await Promise.all(
+    Array.from({ length: Math.ceil(indexes.length / 90) }, (_, i) =>
+      ctx.db
+        .select({ index: deliveries.emailIndex })
+        .from(deliveries)
+        .where(
+          and(
+            eq(deliveries.distributionId, distributionId),
+            inArray(deliveries.emailIndex, indexes.slice(i * 90, (i + 1) * 90)),
+          ),
+        ),
+    ),
+  );
+  return new Set(found.flat().map((row) => row.index));
 }
 
 /**

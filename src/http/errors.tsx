@@ -6,6 +6,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DEFAULT_LANG, dictionary } from "../i18n";
 import { AppError, type AppErrorKind, type FieldError } from "../lib/errors";
 import { Page } from "../ui/layout";
+import { VaultError } from "../vault/master";
 import type { AppContext, AppEnv } from "./context";
 import { problem, titleFor } from "./problem";
 
@@ -32,9 +33,16 @@ export function errorResponse(
   const lang = c.var.lang ?? DEFAULT_LANG;
   const t = dictionary(lang).ui;
   const title = status === 404 ? t.notFoundTitle : status >= 500 ? t.errorTitle : titleFor(status);
-  const text =
-    status === 404 ? t.notFoundText : status >= 500 ? t.errorText : (detail ?? t.errorText);
   const admin = c.req.path.startsWith("/admin");
+  // A 503's detail names a setting to fix (DATA_KEY): organisers read it, visitors do not.
+  const text =
+    status === 404
+      ? t.notFoundText
+      : status >= 500
+        ? status === 503 && admin && detail
+          ? detail
+          : t.errorText
+        : (detail ?? t.errorText);
   return c.html(
     <Page lang={lang} title={title} area={admin ? "admin" : "public"} actor={c.var.actor}>
       <h1>{title}</h1>
@@ -56,11 +64,18 @@ export function errorResponse(
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof AppError)
     return errorResponse(c, STATUS_OF[error.kind], error.message, error.errors);
+  if (error instanceof VaultError) {
+    // Never garbage: nothing personal is shown until DATA_KEY opens the data keys again.
+    // The route's pattern, not its path: a path may hold a private link's token.
+    console.error("vault refused", c.req.method, c.req.routePath, error.message);
+    // Which setting to fix is for organisers; anyone else learns only that it failed.
+    return errorResponse(c, 503, c.var.actor ? error.message : undefined);
+  }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
     return errorResponse(c, status, error.message || undefined);
   }
-  console.error("unhandled error", c.req.method, c.req.path, error);
+  console.error("unhandled error", c.req.method, c.req.routePath, error);
   return errorResponse(c, 500);
 };
 

@@ -62,6 +62,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   415: "Wrong content type",
   422: "Invalid fields",
   429: "Rate limited",
+  503: "DATA_KEY is missing, malformed or not the key the data keys were wrapped with",
 };
 
 export const bearerSecurity: Record<string, string[]>[] = [

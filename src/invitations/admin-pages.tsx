@@ -1,11 +1,13 @@
 // Organisers' invitation pages: the invitations section of a workshop's page, the import
 // behind its invite form, and sending or revoking one invitation.
+
 import { Hono } from "hono";
-import type { Db } from "../db/client";
 import type { AppEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
+import { isForgotten } from "../lib/forgotten";
+import type { Services } from "../services";
 import { DataTable } from "../ui/table";
 import type { Workshop } from "../workshops/types";
 import { inviteesFromCsv } from "./import";
@@ -17,24 +19,30 @@ export const workshopInvitationAdminPages = new Hono<AppEnv>();
 export const invitationAdminPages = new Hono<AppEnv>();
 
 /** Every invitation of a workshop, newest first. */
-export async function loadInvitationsSection(db: Db, workshopId: string) {
-  const invites = await listInvitations(db, workshopId);
+export async function loadInvitationsSection(svc: Services, workshopId: string) {
+  const invites = await listInvitations(svc, workshopId);
   return { workshopId, invites, rows: invites.length };
 }
 
 /** The invitations section of a workshop's admin page, as the page composes it. */
 export const invitationsSection: Section<Workshop> = {
   async load(c, workshop) {
-    const data = await loadInvitationsSection(c.var.services.db, workshop.id);
-    return { rows: data.rows, view: <InvitationsSection data={data} /> };
+    const data = await loadInvitationsSection(c.var.services, workshop.id);
+    return {
+      rows: data.rows,
+      view: <InvitationsSection data={data} erased={Boolean(workshop.purgedAt)} />,
+    };
   },
 };
 
 /** The invitations section of a workshop's admin page: status, send, revoke, invite people. */
 export function InvitationsSection({
   data,
+  erased = false,
 }: {
   data: Awaited<ReturnType<typeof loadInvitationsSection>>;
+  /** The workshop's data key is destroyed: nobody can be invited any more. */
+  erased?: boolean;
 }) {
   const { invites } = data;
   const base = `/admin/workshops/${data.workshopId}`;
@@ -48,7 +56,13 @@ export function InvitationsSection({
           {invites.map((i) => (
             <tr>
               <td>
-                <bdi>{i.name ?? ""}</bdi> <span class="mono">{i.email}</span>
+                {isForgotten(i.email) ? (
+                  <span class="muted">Erased</span>
+                ) : (
+                  <>
+                    <bdi>{i.name ?? ""}</bdi> <span class="mono">{i.email}</span>
+                  </>
+                )}
               </td>
               <td>{i.status}</td>
               <td>{i.remindersSent}</td>
@@ -72,6 +86,14 @@ export function InvitationsSection({
           ))}
         </DataTable>
       )}
+      {erased ? null : <InviteForm base={base} />}
+    </>
+  );
+}
+
+function InviteForm({ base }: { base: string }) {
+  return (
+    <>
       <h3>Invite people</h3>
       <form
         method="post"
@@ -152,7 +174,7 @@ for (const action of ["send", "revoke"] as const) {
         const i =
           action === "send"
             ? await resendInvitation(c.var.services, c.var.actor, c.req.param("id"))
-            : await revokeInvitation(c.var.services.db, c.var.actor, c.req.param("id"));
+            : await revokeInvitation(c.var.services, c.var.actor, c.req.param("id"));
         return redirectWithNotice(
           c,
           `/admin/workshops/${i.workshopId}#invitations`,

@@ -20,7 +20,7 @@ async function rsvpPage(
   notice?: { kind: "ok" | "error"; text: string },
   status: 200 | 404 | 409 | 422 = 200,
 ) {
-  const found = await findInvitationByToken(c.var.services.db, token);
+  const found = await findInvitationByToken(c.var.services, token);
   const q = c.req.query("lang");
   const lang: Lang = isLang(q) ? q : (found?.workshop.language ?? c.get("lang"));
   const t = dictionary(lang).ui;

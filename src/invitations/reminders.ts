@@ -4,9 +4,11 @@
 import { and, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { invitations, workshops } from "../db/schema";
+import type { Recipient } from "../registrations/notices";
 import { sendNotices } from "../registrations/send";
 import type { Services } from "../services";
-import { invitationMayMoveTo } from "./service";
+import { openInvitation } from "./sealed";
+import { invitationMayMoveTo, invitationRecipient } from "./service";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -31,7 +33,10 @@ export async function sendInvitationReminders(svc: Services, now: Date): Promise
         days !== undefined && i.sentAt !== null && i.sentAt.getTime() + days * DAY <= now.getTime()
       );
     });
-    const claimed = [];
+    // A destroyed key leaves nobody to remind.
+    const key = due.length > 0 ? await svc.vault.workshop(workshop.id) : null;
+    if (!key) continue;
+    const claimed: Recipient[] = [];
     for (const invitation of due) {
       const [won] = await db
         .update(invitations)
@@ -44,13 +49,7 @@ export async function sendInvitationReminders(svc: Services, now: Date): Promise
           ),
         )
         .returning({ id: invitations.id });
-      if (won)
-        claimed.push({
-          id: invitation.id,
-          email: invitation.email,
-          name: invitation.name ?? "",
-          language: workshop.language,
-        });
+      if (won) claimed.push(invitationRecipient(workshop, await openInvitation(key, invitation)));
     }
     sent += await sendNotices(db, mailer, appUrl, workshop, claimed, "invitation_reminder");
   }

@@ -110,10 +110,10 @@ workshopInvitationApi.openapi(
     },
   }),
   async (c) => {
-    const db = c.var.services.db;
+    const { db } = c.var.services;
     const { id } = c.req.valid("param");
     await getWorkshop(db, id);
-    const rows = await listInvitations(db, id);
+    const rows = await listInvitations(c.var.services, id);
     // Who was invited to a closed room is as sensitive as who registered.
     await audit(db, c.var.actor, {
       action: "invitations.view",
@@ -163,9 +163,7 @@ invitationApi.openapi(
   }),
   async (c) =>
     c.json(
-      invitationJson(
-        await revokeInvitation(c.var.services.db, c.var.actor, c.req.valid("param").id),
-      ),
+      invitationJson(await revokeInvitation(c.var.services, c.var.actor, c.req.valid("param").id)),
       200,
     ),
 );

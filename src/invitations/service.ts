@@ -3,7 +3,7 @@
 import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { auditInsert, auditInsertIf } from "../audit/service";
-import { type Db, runBatch } from "../db/client";
+import { runBatch } from "../db/client";
 import {
   type INVITATION_STATUSES,
   invitations,
@@ -12,6 +12,7 @@ import {
 } from "../db/schema";
 import type { Lang } from "../i18n";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
+import { isForgotten } from "../lib/forgotten";
 import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText, NAME_MAX, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
@@ -21,10 +22,12 @@ import { admit, validateAnswers } from "../registrations/service";
 import type { RegistrationStatus } from "../registrations/status";
 import { resolveToken } from "../registrations/tokens";
 import type { Services } from "../services";
+import type { DataKey } from "../vault/keys";
 import { getWorkshop } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
+import { type Invitation, openInvitation, sealInvitee } from "./sealed";
 
-export type Invitation = typeof invitations.$inferSelect;
+export type { Invitation };
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 /**
@@ -54,6 +57,36 @@ export interface Invitee {
 const INSERTS_PER_BATCH = 50;
 
 /**
+ * The key to seal a workshop's invitees under. Once it is destroyed (the workshop was purged,
+ * or its owner destroyed it early) nobody can be invited or written to there any more.
+ */
+async function sealingKey(svc: Services, workshopId: string): Promise<DataKey> {
+  const key = await svc.vault.workshopToSeal(workshopId);
+  if (!key)
+    throw conflict(
+      "This workshop's data key was destroyed: its people are erased, and nobody can be invited to it.",
+    );
+  return key;
+}
+
+/** An invitee's row, sealed under the workshop's key. */
+async function invitationRow(key: DataKey, workshopId: string, invitee: Invitee) {
+  const id = newId("inv");
+  const sealed = await sealInvitee(key, id, {
+    email: invitee.email,
+    name: invitee.name ? cleanText(invitee.name) : null,
+    affiliation: invitee.affiliation ? cleanText(invitee.affiliation) : null,
+  });
+  return {
+    id,
+    workshopId,
+    ...sealed,
+    role: invitee.role ?? "participant",
+    status: "pending" as const,
+  };
+}
+
+/**
  * Adds invitees; an address already invited is skipped. Validation happens before this
  * (all rows or none), so nothing is half-imported.
  */
@@ -67,24 +100,15 @@ export async function addInvitations(
   const { db } = svc;
   const workshop = await getWorkshop(db, workshopId);
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
-  const unique = [...new Map(invitees.map((i) => [normaliseEmail(i.email), i])).entries()];
+  const key = await sealingKey(svc, workshopId);
+  const unique = [...new Map(invitees.map((i) => [normaliseEmail(i.email), i])).values()];
   const created: string[] = [];
   for (let i = 0; i < unique.length; i += INSERTS_PER_BATCH) {
     const chunk = unique.slice(i, i + INSERTS_PER_BATCH);
-    const inserts = chunk.map(([email, invitee]) =>
-      db
-        .insert(invitations)
-        .values({
-          id: newId("inv"),
-          workshopId,
-          email,
-          name: invitee.name ? cleanText(invitee.name) : null,
-          affiliation: invitee.affiliation ? cleanText(invitee.affiliation) : null,
-          role: invitee.role ?? "participant",
-          status: "pending",
-        })
-        .onConflictDoNothing()
-        .returning({ id: invitations.id }),
+    const rows = await Promise.all(chunk.map((invitee) => invitationRow(key, workshopId, invitee)));
+    // An address invited already is skipped: the unique address index says so.
+    const inserts = rows.map((row) =>
+      db.insert(invitations).values(row).onConflictDoNothing().returning({ id: invitations.id }),
     );
     const results = await runBatch(db, inserts);
     created.push(...results.flatMap((rows) => rows.map((r) => r.id)));
@@ -99,10 +123,12 @@ export async function addInvitations(
   return { created: created.length, skipped: invitees.length - created.length };
 }
 
-function recipientOf(workshop: Workshop, invitation: Invitation): Recipient {
+/** Who an (opened) invitation's emails go to, with the index the outbox keeps beside it. */
+export function invitationRecipient(workshop: Workshop, invitation: Invitation): Recipient {
   return {
     id: invitation.id,
     email: invitation.email,
+    emailIndex: invitation.emailIndex,
     name: invitation.name ?? "",
     language: workshop.language,
   };
@@ -111,6 +137,7 @@ function recipientOf(workshop: Workshop, invitation: Invitation): Recipient {
 /** Sends (or re-sends) the RSVP email to pending or sent invitations. */
 async function sendInvitations(svc: Services, workshop: Workshop, ids: string[]): Promise<number> {
   const { db } = svc;
+  const key = await sealingKey(svc, workshop.id);
   const rows = await db.query.invitations.findMany({
     where: and(
       eq(invitations.workshopId, workshop.id),
@@ -118,13 +145,14 @@ async function sendInvitations(svc: Services, workshop: Workshop, ids: string[])
       invitationMayMoveTo("sent"),
     ),
   });
+  const opened = await Promise.all(rows.map((r) => openInvitation(key, r)));
   const now = new Date();
   await sendNotices(
     db,
     svc.mailer,
     svc.settings.appUrl,
     workshop,
-    rows.map((r) => recipientOf(workshop, r)),
+    opened.map((r) => invitationRecipient(workshop, r)),
     "invitation",
     {
       alongside: (r) => [
@@ -139,15 +167,16 @@ async function sendInvitations(svc: Services, workshop: Workshop, ids: string[])
   return rows.length;
 }
 
-async function getInvitation(db: Db, id: string): Promise<Invitation> {
-  const row = await db.query.invitations.findFirst({ where: eq(invitations.id, id) });
+/** An invitation, opened (what the API and pages show). */
+async function getInvitation(svc: Services, id: string): Promise<Invitation> {
+  const row = await svc.db.query.invitations.findFirst({ where: eq(invitations.id, id) });
   if (!row) throw notFound("No such invitation.");
-  return row;
+  return openInvitation(await svc.vault.workshop(row.workshopId), row);
 }
 
 export async function resendInvitation(svc: Services, actor: Actor, id: string) {
   const { db } = svc;
-  const invitation = await getInvitation(db, id);
+  const invitation = await getInvitation(svc, id);
   if (!canMove(INVITATION_TRANSITIONS, invitation.status, "sent"))
     throw conflict(`An invitation that is ${invitation.status} cannot be sent.`);
   const workshop = await getWorkshop(db, invitation.workshopId);
@@ -158,11 +187,12 @@ export async function resendInvitation(svc: Services, actor: Actor, id: string) 
     targetType: "invitation",
     targetId: id,
   });
-  return getInvitation(db, id);
+  return getInvitation(svc, id);
 }
 
-export async function revokeInvitation(db: Db, actor: Actor, id: string) {
-  const invitation = await getInvitation(db, id);
+export async function revokeInvitation(svc: Services, actor: Actor, id: string) {
+  const { db } = svc;
+  const invitation = await getInvitation(svc, id);
   if (invitation.status === "revoked") return invitation;
   const revocable = and(eq(invitations.id, id), invitationMayMoveTo("revoked"));
   const [, changed] = await runBatch(db, [
@@ -180,26 +210,38 @@ export async function revokeInvitation(db: Db, actor: Actor, id: string) {
   ]);
   if (changed.length === 0)
     throw conflict(`An invitation that is ${invitation.status} cannot be revoked.`);
-  return getInvitation(db, id);
+  return getInvitation(svc, id);
 }
 
-export function listInvitations(db: Db, workshopId: string) {
-  return db.query.invitations.findMany({
-    where: eq(invitations.workshopId, workshopId),
-    orderBy: [desc(invitations.createdAt)],
-  });
+/** A workshop's invitations, newest first, opened (erased ones read as erased). */
+export async function listInvitations(svc: Services, workshopId: string): Promise<Invitation[]> {
+  const [rows, key] = await Promise.all([
+    svc.db.query.invitations.findMany({
+      where: eq(invitations.workshopId, workshopId),
+      orderBy: [desc(invitations.createdAt)],
+    }),
+    svc.vault.workshop(workshopId),
+  ]);
+  return Promise.all(rows.map((r) => openInvitation(key, r)));
 }
 
-export async function findInvitationByToken(db: Db, token: string) {
+/**
+ * The invitation a link is for, opened, with its workshop. An invitation whose person is
+ * gone (erased, or its workshop's key destroyed) has no link any more.
+ */
+export async function findInvitationByToken(svc: Services, token: string) {
+  const { db } = svc;
   const id = await resolveToken(db, "invitation", token);
   if (!id) return null;
-  const invitation = await db.query.invitations.findFirst({
+  const found = await db.query.invitations.findFirst({
     where: eq(invitations.id, id),
     with: { workshop: true },
   });
-  if (!invitation) return null;
-  const { workshop, ...rest } = invitation;
-  return { invitation: rest, workshop };
+  if (!found) return null;
+  const { workshop, ...row } = found;
+  const invitation = await openInvitation(await svc.vault.workshop(workshop.id), row);
+  if (isForgotten(invitation.email)) return null;
+  return { invitation, workshop };
 }
 
 type RsvpOutcome = { status: RegistrationStatus | "declined" };
@@ -220,16 +262,20 @@ export async function respond(
   now = new Date(),
 ): Promise<RsvpOutcome> {
   const { db } = svc;
-  const found = await findInvitationByToken(db, token);
+  const found = await findInvitationByToken(svc, token);
   if (!found) throw notFound("This invitation link is not valid, or has expired.");
   const { invitation, workshop } = found;
-  const existing = () =>
-    db.query.registrations.findFirst({
-      where: and(
-        eq(registrations.workshopId, workshop.id),
-        eq(registrations.email, invitation.email),
-      ),
-    });
+  // The invitation and a registration of the same address share the workshop's index.
+  const existing = async () =>
+    invitation.emailIndex
+      ? db.query.registrations.findFirst({
+          where: and(
+            eq(registrations.workshopId, workshop.id),
+            eq(registrations.emailIndex, invitation.emailIndex),
+          ),
+          columns: { id: true, status: true },
+        })
+      : undefined;
 
   if (answer.name && cleanText(answer.name).length > NAME_MAX) {
     const message = `Use at most ${NAME_MAX} characters.`;

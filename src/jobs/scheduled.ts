@@ -11,6 +11,7 @@ import {
   purgeOldEmails,
   purgeOldMailboxAndWebhooks,
 } from "../people/retention";
+import { sealLegacyRows } from "../people/seal-legacy";
 import { sendEventReminders } from "../registrations/reminders";
 import { sendVenueReveals } from "../registrations/venue-reveal";
 import { purgeEndedEmbargoes } from "../reports/service";
@@ -41,8 +42,10 @@ export const SCHEDULE: Record<string, Job[]> = {
         mailRoute(svc.settings.mail) === "held" ? Promise.resolve() : sweepDistributions(svc, now),
     },
     // Suppressions from before the list was hashed: every minute, so none waits long.
-    { name: "hash-suppressions", run: ({ db }) => hashUnhashedSuppressions(db) },
+    { name: "hash-suppressions", run: ({ db, vault }) => hashUnhashedSuppressions(db, vault) },
     { name: "embargo-ends", run: (svc, now) => purgeEndedEmbargoes(svc, now) },
+    // Rows from before the vault: sealed a batch a minute until none is left.
+    { name: "seal-legacy-rows", run: (svc) => sealLegacyRows(svc) },
   ],
   [FREQUENT]: [
     {
@@ -58,7 +61,7 @@ export const SCHEDULE: Record<string, Job[]> = {
   ],
   [DAILY]: [
     { name: "purge-expired-credentials", run: ({ db }, now) => purgeExpiredCredentials(db, now) },
-    { name: "purge-personal-data", run: ({ db }, now) => purgeExpiredPersonalData(db, now) },
+    { name: "purge-personal-data", run: (svc, now) => purgeExpiredPersonalData(svc, now) },
     { name: "purge-old-emails", run: ({ db }, now) => purgeOldEmails(db, now) },
     {
       name: "purge-old-mailbox-and-webhooks",

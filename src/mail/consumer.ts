@@ -1,14 +1,18 @@
 // Delivery of outbox emails, called by the queue entry (src/queue.ts) for `email` messages:
 // render the email from its row, send it, record the outcome. A final row (sent or failed)
-// loses its body and props (BODY_FORGOTTEN) in the statement that makes it final. Safe
+// loses its body and props (BODY_FORGOTTEN) in the statement that makes it final, and its
+// address is sealed then under the data key of the person it is about (sealedRecipient). Safe
 // against redelivery: a row already `sent` is skipped, and a crash between the provider call
 // and the status update is covered by the idempotency key, which makes the provider (or the
 // dev mailbox) return the first result instead of sending again.
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { emails } from "../db/schema";
+import { isForgotten, PURGED } from "../lib/forgotten";
 import { canMove } from "../lib/state-machine";
-import { BODY_FORGOTTEN, EMAIL_TRANSITIONS, type EmailStatus, emailMayMoveTo } from "./outbox";
+import { placeOf } from "../vault/fields";
+import type { KeyName, Vault } from "../vault/keys";
+import { BODY_FORGOTTEN, EMAIL_TRANSITIONS, emailMayMoveTo, NO_ADDRESS } from "./outbox";
 import { type RenderedParts, renderContent, type TemplateRegistry } from "./render";
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "./retry";
 import type { MailTransport } from "./transport";
@@ -19,6 +23,44 @@ export type Verdict = { action: "ack" } | { action: "retry"; delaySeconds: numbe
 
 export function emailIdempotencyKey(emailId: string): string {
   return `email/${emailId}`;
+}
+
+type EmailRow = typeof emails.$inferSelect;
+
+/**
+ * The address a final row keeps: sealed under the data key of the person the email is
+ * about, bound to this row, so the delivery record outlives the purge of that key only as
+ * bytes nobody can open. A row about nobody's key (an organiser's email) keeps it as it is;
+ * a key destroyed meanwhile leaves only a marker.
+ */
+async function sealedRecipient(vault: Vault, email: Pick<EmailRow, "id" | "to" | "keyName">) {
+  if (!email.keyName || isForgotten(email.to)) return email.to;
+  const key = await vault.keyToSeal(email.keyName as KeyName);
+  if (!key) return `${PURGED}${email.id}`;
+  return key.seal(email.to, placeOf("emails", email.id, "to_address"));
+}
+
+/**
+ * The UPDATE that makes a row final (`sent` or `failed`), only from a status that may move
+ * there: its body goes and its address is sealed in the same statement.
+ */
+async function finalise(
+  db: Db,
+  vault: Vault,
+  email: Pick<EmailRow, "id" | "to" | "keyName">,
+  status: "sent" | "failed",
+  changes: Partial<EmailRow>,
+) {
+  await db
+    .update(emails)
+    .set({ ...BODY_FORGOTTEN, ...changes, to: await sealedRecipient(vault, email), status })
+    .where(and(eq(emails.id, email.id), emailMayMoveTo(status)));
+}
+
+/** Whether the person an email is about can no longer be reached: their key was destroyed. */
+async function recipientGone(vault: Vault, email: EmailRow): Promise<boolean> {
+  // keyToSeal makes a key never made yet: null means destroyed, never "not yet".
+  return Boolean(email.keyName) && !(await vault.keyToSeal(email.keyName as KeyName));
 }
 
 /**
@@ -49,6 +91,7 @@ async function partsOf(
  */
 export async function deliverEmail(
   db: Db,
+  vault: Vault,
   transport: MailTransport,
   templates: TemplateRegistry,
   from: string,
@@ -57,7 +100,15 @@ export async function deliverEmail(
 ): Promise<Verdict> {
   const email = await db.query.emails.findFirst({ where: eq(emails.id, emailId) });
   if (!email || !canMove(EMAIL_TRANSITIONS, email.status, "sent")) return { action: "ack" };
-  const may = (to: EmailStatus) => and(eq(emails.id, email.id), emailMayMoveTo(to));
+  if (await recipientGone(vault, email)) {
+    // Purged or erased early since the email was recorded: it never leaves, and the row
+    // keeps only a marker for an address.
+    await finalise(db, vault, email, "failed", {
+      attempts: attempt,
+      lastError: `${NO_ADDRESS} (their data key was destroyed)`,
+    });
+    return { action: "ack" };
+  }
 
   let rendered: Awaited<ReturnType<typeof partsOf>>;
   try {
@@ -66,7 +117,7 @@ export async function deliverEmail(
     // A template that throws: tried again like a provider failure (a fix may be deployed in
     // between), then recorded as failed with the reason. Nothing was sent.
     const reason = `rendering failed: ${error instanceof Error ? error.message : String(error)}`;
-    return retryLater(db, email.id, attempt, reason);
+    return retryLater(db, vault, email, attempt, reason);
   }
   const { parts, fresh } = rendered;
 
@@ -85,27 +136,19 @@ export async function deliverEmail(
   );
 
   if (outcome.ok) {
-    await db
-      .update(emails)
-      .set({
-        ...BODY_FORGOTTEN,
-        status: "sent",
-        sentAt: new Date(),
-        providerId: outcome.providerId,
-        attempts: attempt,
-        lastError: null,
-      })
-      .where(may("sent"));
+    await finalise(db, vault, email, "sent", {
+      sentAt: new Date(),
+      providerId: outcome.providerId,
+      attempts: attempt,
+      lastError: null,
+    });
     return { action: "ack" };
   }
   if (!outcome.retryable) {
-    await db
-      .update(emails)
-      .set({ ...BODY_FORGOTTEN, status: "failed", attempts: attempt, lastError: outcome.error })
-      .where(may("failed"));
+    await finalise(db, vault, email, "failed", { attempts: attempt, lastError: outcome.error });
     return { action: "ack" };
   }
-  return retryLater(db, email.id, attempt, outcome.error, {
+  return retryLater(db, vault, email, attempt, outcome.error, {
     retryAfterSeconds: outcome.retryAfterSeconds,
     // The provider may have sent it (a lost answer): the retry must send these very bytes.
     render: fresh ? parts : undefined,
@@ -115,19 +158,16 @@ export async function deliverEmail(
 /** A failed attempt worth repeating: backoff, or `failed` after the last attempt. */
 async function retryLater(
   db: Db,
-  emailId: string,
+  vault: Vault,
+  email: EmailRow,
   attempt: number,
   error: string,
   options: { retryAfterSeconds?: number; render?: RenderedParts } = {},
 ): Promise<Verdict> {
   const delaySeconds = retryDelaySeconds(attempt, options.retryAfterSeconds);
-  const may = (to: EmailStatus) => and(eq(emails.id, emailId), emailMayMoveTo(to));
   if (attempt >= MAIL_MAX_ATTEMPTS) {
     // Recorded here; retrying past max_retries hands the message to the dead-letter queue.
-    await db
-      .update(emails)
-      .set({ ...BODY_FORGOTTEN, status: "failed", attempts: attempt, lastError: error })
-      .where(may("failed"));
+    await finalise(db, vault, email, "failed", { attempts: attempt, lastError: error });
     return { action: "retry", delaySeconds };
   }
   await db
@@ -138,14 +178,16 @@ async function retryLater(
       nextAttemptAt: new Date(Date.now() + delaySeconds * 1000),
       ...(options.render ?? {}),
     })
-    .where(may("queued"));
+    .where(and(eq(emails.id, email.id), emailMayMoveTo("queued")));
   return { action: "retry", delaySeconds };
 }
 
 /** An email whose message reached the dead-letter queue: make sure its failure is on record. */
-export async function recordDeadLetter(db: Db, emailId: string): Promise<void> {
-  await db
-    .update(emails)
-    .set({ ...BODY_FORGOTTEN, status: "failed", lastError: "dead-lettered after the last retry" })
-    .where(and(eq(emails.id, emailId), emailMayMoveTo("failed")));
+export async function recordDeadLetter(db: Db, vault: Vault, emailId: string): Promise<void> {
+  const email = await db.query.emails.findFirst({
+    where: eq(emails.id, emailId),
+    columns: { id: true, to: true, keyName: true, status: true },
+  });
+  if (!email || !canMove(EMAIL_TRANSITIONS, email.status, "failed")) return;
+  await finalise(db, vault, email, "failed", { lastError: "dead-lettered after the last retry" });
 }

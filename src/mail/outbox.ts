@@ -9,6 +9,7 @@ import { isForgotten } from "../lib/forgotten";
 import { statusesFrom } from "../lib/state-machine";
 import { headerSafe } from "../lib/text";
 import { newId } from "../lib/tokens";
+import type { KeyName } from "../vault/keys";
 import type { MailQueueMessage } from "./messages";
 
 export type EmailStatus = (typeof emails.$inferSelect)["status"];
@@ -46,6 +47,13 @@ export const BODY_FORGOTTEN = {
 
 export interface EmailToSend {
   to: string;
+  /**
+   * The data key of the person the email is about (their workshop's, or the subscribers'):
+   * once final, the consumer seals the address under it. Omitted for organisers' emails.
+   */
+  keyName?: KeyName;
+  /** The recipient's address index under that key (from their row), for erasure to find. */
+  toIndex?: string | null;
   subject: string;
   /** What it is for: `sign-in`, `workshop:confirmed`, … */
   kind: string;
@@ -71,6 +79,8 @@ function outboxRow(email: EmailToSend) {
   const row = {
     id: newId("eml"),
     to: headerSafe(email.to),
+    keyName: email.keyName ?? null,
+    toIndex: email.toIndex ?? null,
     subject: headerSafe(email.subject),
     template: email.template,
     props: email.content as EmailContent | null,
@@ -88,7 +98,7 @@ function outboxRow(email: EmailToSend) {
   return { ...row, ...BODY_FORGOTTEN, status: "failed" as const, lastError: NO_ADDRESS };
 }
 
-const NO_ADDRESS = "no address: the recipient was erased or purged";
+export const NO_ADDRESS = "no address: the recipient was erased or purged";
 
 /** After this long without progress, a queued email's message is presumed lost. */
 export const STALL_AFTER_MS = 5 * 60 * 1000;
@@ -118,8 +128,8 @@ export class Mailer {
     const r = outboxRow(email);
     const query = runInBatch(
       this.db,
-      sql`INSERT INTO ${emails} (id, to_address, subject, template, props, html, text, headers, attachments, kind, status, last_error, next_attempt_at)
-          SELECT ${r.id}, ${r.to}, ${r.subject}, ${r.template}, ${r.props === null ? null : JSON.stringify(r.props)}, ${r.html}, ${r.text}, ${JSON.stringify(r.headers)},
+      sql`INSERT INTO ${emails} (id, to_address, key_name, to_index, subject, template, props, html, text, headers, attachments, kind, status, last_error, next_attempt_at)
+          SELECT ${r.id}, ${r.to}, ${r.keyName}, ${r.toIndex}, ${r.subject}, ${r.template}, ${r.props === null ? null : JSON.stringify(r.props)}, ${r.html}, ${r.text}, ${JSON.stringify(r.headers)},
             ${JSON.stringify(r.attachments)}, ${r.kind}, ${r.status}, ${r.lastError}, ${r.nextAttemptAt.getTime()}
           WHERE ${onlyIf}`,
     );

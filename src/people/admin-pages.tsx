@@ -206,7 +206,7 @@ peopleAdminPages.post("/", requires("people.manage"), async (c) => {
   const { body, parsed } = await lookup(c);
   if (!parsed.ok)
     return peoplePage(c, { email: String(body.email ?? ""), error: parsed.errors.email });
-  const person = await searchPerson(c.var.services.db, c.var.actor, parsed.data.email, "view");
+  const person = await searchPerson(c.var.services, c.var.actor, parsed.data.email, "view");
   return peoplePage(c, { email: person.email, person });
 });
 
@@ -214,7 +214,7 @@ peopleAdminPages.post("/export", requires("people.manage"), async (c) => {
   const { body, parsed } = await lookup(c);
   if (!parsed.ok)
     return peoplePage(c, { email: String(body.email ?? ""), error: parsed.errors.email });
-  const person = await searchPerson(c.var.services.db, c.var.actor, parsed.data.email, "export");
+  const person = await searchPerson(c.var.services, c.var.actor, parsed.data.email, "export");
   return c.body(JSON.stringify(person, null, 2), 200, {
     "Content-Type": "application/json; charset=utf-8",
     "Content-Disposition": 'attachment; filename="person.json"',
@@ -226,7 +226,7 @@ peopleAdminPages.post("/erase", requires("people.manage"), async (c) => {
   if (!parsed.ok)
     return peoplePage(c, { email: String(body.email ?? ""), error: parsed.errors.email });
   if (body.confirm !== "yes") {
-    const person = await searchPerson(c.var.services.db, c.var.actor, parsed.data.email, "view");
+    const person = await searchPerson(c.var.services, c.var.actor, parsed.data.email, "view");
     return peoplePage(c, {
       email: person.email,
       person,
@@ -244,7 +244,7 @@ peopleAdminPages.post("/erase", requires("people.manage"), async (c) => {
 subscriberErasureAdminPages.post("/:id/erase", requires("attendees.read"), async (c) => {
   // An id that is already gone ends where erasing it would: nothing of it is left.
   await onServiceError(
-    () => eraseSubscriber(c.var.services.db, c.var.actor, c.req.param("id")),
+    () => eraseSubscriber(c.var.services, c.var.actor, c.req.param("id")),
     () => undefined,
   );
   return c.redirect(

@@ -8,7 +8,7 @@
 // address (replaced by a marker, src/lib/forgotten.ts), the name, the affiliation, answers
 // and notes, and every link token to it. Stored emails and dev-mailbox messages to the
 // address go whole.
-import { and, inArray, type SQLWrapper } from "drizzle-orm";
+import { and, inArray, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../db/client";
 import {
   accessTokens,
@@ -47,9 +47,11 @@ export function forgetRegistrationsAndInvitations(
       .update(registrations)
       .set({
         email: forgottenAddress(marker, registrations.id),
+        // The blind index goes too: an erased person is not found by their address again.
+        emailIndex: null,
         name: "",
         affiliation: null,
-        answers: {},
+        answers: "{}",
         notes: null,
         updatedAt: now,
       })
@@ -61,15 +63,27 @@ export function forgetRegistrationsAndInvitations(
       .where(and(inInvitations, invitationMayMoveTo("revoked"))),
     db
       .update(invitations)
-      .set({ email: forgottenAddress(marker, invitations.id), name: null, affiliation: null })
+      .set({
+        email: forgottenAddress(marker, invitations.id),
+        emailIndex: null,
+        name: null,
+        affiliation: null,
+      })
       .where(inInvitations),
   ];
 }
 
-/** Deletes the stored emails and dev-mailbox messages to the addresses `addresses` selects. */
-export function forgetMailTo(db: Db, addresses: SQLWrapper | string[]) {
+/**
+ * Deletes the stored emails and dev-mailbox messages to the addresses `addresses` selects,
+ * and the stored emails each of `sealed` selects. An email awaiting sending holds its
+ * address in the clear; once final its address is sealed under `key_name`, and only its
+ * index there (`to_index`) finds it: `sealed` are those conditions (src/people/whereabouts.ts,
+ * `sentUnder`), one statement each.
+ */
+export function forgetMailTo(db: Db, addresses: SQLWrapper | string[], sealed: SQL[] = []) {
   return [
     db.delete(emails).where(inArray(emails.to, addresses)),
+    ...sealed.map((where) => db.delete(emails).where(where)),
     db.delete(mailboxMessages).where(inArray(mailboxMessages.to, addresses)),
   ];
 }

@@ -38,7 +38,7 @@ subscriberErasurePages.post("/:token/erase", throttlePublicPosts, async (c) => {
   const lang = c.get("lang");
   if (!id) return c.html(<InvalidLink lang={lang} />, 404);
   try {
-    await eraseSubscriber(c.var.services.db, null, id);
+    await eraseSubscriber(c.var.services, null, id);
   } catch (error) {
     if (!(error instanceof AppError && error.kind === "not_found")) throw error;
   }
@@ -64,9 +64,9 @@ function selfService(base: "/r" | "/i", find: typeof atWorkshopByRegistrationTok
   };
 
   pages.get("/:token/export.json", async (c) => {
-    const at = await find(c.var.services.db, c.req.param("token"));
+    const at = await find(c.var.services, c.req.param("token"));
     if (!at) return c.html(<InvalidLink lang={langOf(c, null)} />, 404);
-    const data = await exportAtWorkshop(c.var.services.db, at);
+    const data = await exportAtWorkshop(c.var.services, at);
     return c.body(JSON.stringify(data, null, 2), 200, {
       "Content-Type": "application/json; charset=utf-8",
       "Content-Disposition": `attachment; filename="my-data-${at.workshop.slug}.json"`,
@@ -75,7 +75,7 @@ function selfService(base: "/r" | "/i", find: typeof atWorkshopByRegistrationTok
 
   pages.get("/:token/erase", async (c) => {
     const token = c.req.param("token");
-    const at = await find(c.var.services.db, token);
+    const at = await find(c.var.services, token);
     const lang = langOf(c, at);
     if (!at) return c.html(<InvalidLink lang={lang} />, 404);
     const t = dictionary(lang).people;
@@ -104,7 +104,7 @@ function selfService(base: "/r" | "/i", find: typeof atWorkshopByRegistrationTok
 
   pages.post("/:token/erase", throttlePublicPosts, async (c) => {
     const token = c.req.param("token");
-    const at = await find(c.var.services.db, token);
+    const at = await find(c.var.services, token);
     const lang = langOf(c, at);
     if (!at) return c.html(<InvalidLink lang={lang} />, 404);
     const body = await c.req.parseBody();

@@ -22,7 +22,7 @@ subscriberErasureApi.openapi(
     responses: { 204: { description: "Erased" }, ...problemResponses(401, 403, 404) },
   }),
   async (c) => {
-    await eraseSubscriber(c.var.services.db, c.var.actor, c.req.valid("param").id);
+    await eraseSubscriber(c.var.services, c.var.actor, c.req.valid("param").id);
     return c.body(null, 204);
   },
 );
@@ -75,8 +75,10 @@ peopleApi.openapi(
     },
   }),
   async (c) => {
-    const { db } = c.var.services;
-    return c.json(await searchPerson(db, c.var.actor, c.req.valid("query").email, "view"), 200);
+    return c.json(
+      await searchPerson(c.var.services, c.var.actor, c.req.valid("query").email, "view"),
+      200,
+    );
   },
 );
 
@@ -95,8 +97,12 @@ peopleApi.openapi(
     },
   }),
   async (c) => {
-    const { db } = c.var.services;
-    const person = await searchPerson(db, c.var.actor, c.req.valid("query").email, "export");
+    const person = await searchPerson(
+      c.var.services,
+      c.var.actor,
+      c.req.valid("query").email,
+      "export",
+    );
     return c.json(person, 200, { "Content-Disposition": 'attachment; filename="person.json"' });
   },
 );

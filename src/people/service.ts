@@ -1,148 +1,49 @@
 // People: what the organisation holds about one person, wherever it is, and forgetting it.
 // An owner looks an address up and sees, exports or erases every record that holds it; a
-// subscriber, registrant or invitee does the same for what their own link is about. The
-// statements that forget are in forget.ts, shared with the retention purge.
-import { and, desc, eq } from "drizzle-orm";
+// subscriber, registrant or invitee does the same for what their own link is about. Where
+// an address is found (the tables hold its blind indexes) is in whereabouts.ts, the records
+// found and opened in records.ts; the statements that forget are in forget.ts, shared with
+// the retention purge.
+import { and, eq } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
-import { type Db, runBatch } from "../db/client";
+import { runBatch } from "../db/client";
 import {
   deliveries,
   deliveryStatus,
-  distributions,
-  emails,
   invitations,
-  mailboxMessages,
   registrations,
   subscribers,
   type workshops,
 } from "../db/schema";
 import { forgetDeliveries } from "../distributions/forget";
+import { openInvitation } from "../invitations/sealed";
 import { findInvitationByToken } from "../invitations/service";
 import { notFound } from "../lib/errors";
-import { ERASED } from "../lib/forgotten";
+import { ERASED, isForgotten } from "../lib/forgotten";
 import { normaliseEmail } from "../lib/text";
 import { releaseForErasure } from "../registrations/decisions";
+import { openRegistration } from "../registrations/sealed";
 import { findByToken } from "../registrations/service";
 import type { Services } from "../services";
-import { findSuppression, suppressInsert, suppressionHash } from "../subscribers/suppression";
+import { openSubscriber, subscriberIndex } from "../subscribers/sealed";
+import { suppressInsert } from "../subscribers/suppression";
+import { addressIndex } from "../vault/fields";
+import { SUBSCRIBERS_KEY, workshopKeyName } from "../vault/keys";
 import { forgetMailTo, forgetRegistrationsAndInvitations } from "./forget";
+import { locate, type Person, personJson } from "./records";
+import { sentToPerson, sentUnder } from "./whereabouts";
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
-const workshopRef = (w: typeof workshops.$inferSelect) => ({
-  id: w.id,
-  title: w.title,
-  startsAt: iso(w.startsAt),
-});
 
 // ---------------------------------------------------------------- an owner's person search
 
-/** Every record that holds `address`, as JSON: what the owner sees and what the export holds. */
-export async function findPerson(db: Db, address: string) {
-  const email = normaliseEmail(address);
-  const [subscriber, regs, invs, dels, mail, mailbox, suppression] = await Promise.all([
-    db.query.subscribers.findFirst({
-      where: eq(subscribers.email, email),
-      with: { topics: { with: { topic: true } } },
-    }),
-    db.query.registrations.findMany({
-      where: eq(registrations.email, email),
-      with: { workshop: true },
-      orderBy: [desc(registrations.createdAt)],
-    }),
-    db.query.invitations.findMany({
-      where: eq(invitations.email, email),
-      with: { workshop: true },
-      orderBy: [desc(invitations.createdAt)],
-    }),
-    db
-      .select({
-        id: deliveries.id,
-        distributionId: deliveries.distributionId,
-        reportId: distributions.reportId,
-        name: deliveries.name,
-        language: deliveries.language,
-        status: deliveryStatus,
-        skipReason: deliveries.skipReason,
-        outcome: deliveries.outcome,
-        via: deliveries.subscriberId,
-      })
-      .from(deliveries)
-      .innerJoin(distributions, eq(distributions.id, deliveries.distributionId))
-      .where(eq(deliveries.email, email)),
-    db.query.emails.findMany({
-      where: eq(emails.to, email),
-      columns: { html: false, text: false, attachments: false, headers: false },
-      orderBy: [desc(emails.createdAt)],
-    }),
-    db.query.mailboxMessages.findMany({
-      where: eq(mailboxMessages.to, email),
-      columns: { id: true, kind: true, subject: true, createdAt: true },
-      orderBy: [desc(mailboxMessages.createdAt)],
-    }),
-    findSuppression(db, email),
-  ]);
-  return {
-    email,
-    subscriber: subscriber
-      ? {
-          id: subscriber.id,
-          name: subscriber.name,
-          language: subscriber.language,
-          status: subscriber.status,
-          topics: subscriber.topics.map((t) => t.topic.slug),
-          consentSource: subscriber.consentSource,
-          consentAt: iso(subscriber.consentAt),
-          confirmedAt: iso(subscriber.confirmedAt),
-          unsubscribedAt: iso(subscriber.unsubscribedAt),
-          createdAt: iso(subscriber.createdAt),
-        }
-      : null,
-    registrations: regs.map((r) => ({
-      id: r.id,
-      workshop: workshopRef(r.workshop),
-      name: r.name,
-      affiliation: r.affiliation,
-      status: r.status,
-      role: r.role,
-      answers: r.answers,
-      notes: r.notes,
-      language: r.language,
-      receiveReport: r.receiveReport,
-      source: r.source,
-      checkedInAt: iso(r.checkedInAt),
-      createdAt: iso(r.createdAt),
-    })),
-    invitations: invs.map((i) => ({
-      id: i.id,
-      workshop: workshopRef(i.workshop),
-      name: i.name,
-      affiliation: i.affiliation,
-      role: i.role,
-      status: i.status,
-      sentAt: iso(i.sentAt),
-      respondedAt: iso(i.respondedAt),
-      createdAt: iso(i.createdAt),
-    })),
-    deliveries: dels.map(({ via, ...d }) => ({ ...d, as: via ? "subscriber" : "attendee" })),
-    emails: mail.map((m) => ({
-      id: m.id,
-      kind: m.kind,
-      subject: m.subject || null,
-      status: m.status,
-      attempts: m.attempts,
-      lastError: m.lastError,
-      createdAt: iso(m.createdAt),
-      sentAt: iso(m.sentAt),
-    })),
-    mailboxMessages: mailbox.map((m) => ({ ...m, createdAt: iso(m.createdAt) })),
-    suppression: suppression
-      ? { reason: suppression.reason, createdAt: iso(suppression.createdAt) }
-      : null,
-  };
-}
+export type { Person };
 
-export type Person = Awaited<ReturnType<typeof findPerson>>;
+/** Every record that holds `address`, as JSON: what the owner sees and what the export holds. */
+export async function findPerson(svc: Services, address: string) {
+  return personJson(await locate(svc, address));
+}
 
 /** How many records of each kind: what the audit log may say about a person, and no more. */
 export function counts(person: Person) {
@@ -159,13 +60,13 @@ export function counts(person: Person) {
 
 /** The person search, audited with counts only. */
 export async function searchPerson(
-  db: Db,
+  svc: Services,
   actor: Actor,
   address: string,
   action: "view" | "export",
 ) {
-  const person = await findPerson(db, address);
-  await auditInsert(db, actor, { action: `person.${action}`, detail: counts(person) });
+  const person = await findPerson(svc, address);
+  await auditInsert(svc.db, actor, { action: `person.${action}`, detail: counts(person) });
   return person;
 }
 
@@ -174,25 +75,29 @@ export async function searchPerson(
  * first (each through the seat engine, whoever is promoted is told); then one batch forgets
  * the registrations and invitations (rows and counts stay, the person goes), the report
  * deliveries, stored emails and dev-mailbox messages, and deletes the subscriber. What
- * stays is the suppression entry, hashed, so that nothing adds the address again. Running
- * it twice is harmless: the second run finds nothing left to forget.
+ * stays is the suppression entry (the address's index, not the address), so that nothing
+ * adds the address again. Running it twice is harmless: the second run finds nothing left
+ * to forget.
  */
 export async function erasePerson(svc: Services, actor: Actor, address: string, now = new Date()) {
   const { db } = svc;
-  const person = await findPerson(db, address);
-  for (const r of person.registrations) await releaseForErasure(svc, r.id, now);
+  const found = await locate(svc, address);
+  const { at } = found;
+  const person = personJson(found);
+  for (const r of found.registrations) await releaseForErasure(svc, r.id, now);
   await runBatch(db, [
-    ...forgetMailTo(db, [person.email]),
+    ...forgetMailTo(db, [at.email], sentToPerson(at)),
     ...forgetRegistrationsAndInvitations(
       db,
       ERASED,
-      person.registrations.map((r) => r.id),
-      person.invitations.map((i) => i.id),
+      found.registrations.map((r) => r.id),
+      found.invitations.map((i) => i.id),
       now,
     ),
-    ...forgetDeliveries(db, eq(deliveries.email, person.email)),
-    db.delete(subscribers).where(eq(subscribers.email, person.email)),
-    suppressInsert(db, await suppressionHash(person.email), "erased"),
+    // Attendee deliveries went with the registrations; these are the subscriber's.
+    ...forgetDeliveries(db, eq(deliveries.emailIndex, at.subscribers.index)),
+    db.delete(subscribers).where(eq(subscribers.emailIndex, at.subscribers.index)),
+    suppressInsert(db, at.subscribers.index, "erased"),
     auditInsert(db, actor, { action: "person.erase", detail: counts(person) }),
   ]);
   return counts(person);
@@ -203,15 +108,19 @@ export async function erasePerson(svc: Services, actor: Actor, address: string, 
 /**
  * Erasure of a subscriber. Everything about the subscription goes: the record, its topics,
  * the address and name in past deliveries (counts stay), stored emails to it. What stays is
- * the address on the suppression list (hashed), so no import or form can add it again.
+ * the address's index on the suppression list, so no import or form can add it again.
  */
-export async function eraseSubscriber(db: Db, actor: Actor | null, id: string): Promise<void> {
-  const subscriber = await db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });
-  if (!subscriber) throw notFound("No such subscriber.");
+export async function eraseSubscriber(svc: Services, actor: Actor | null, id: string) {
+  const { db } = svc;
+  const row = await db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });
+  if (!row) throw notFound("No such subscriber.");
+  const key = await svc.vault.subscribers();
+  const { email } = await openSubscriber(key, row);
+  const index = await subscriberIndex(key, email);
   await runBatch(db, [
-    suppressInsert(db, await suppressionHash(subscriber.email), "erased"),
+    suppressInsert(db, index, "erased"),
     ...forgetDeliveries(db, eq(deliveries.subscriberId, id)),
-    ...forgetMailTo(db, [subscriber.email]),
+    ...forgetMailTo(db, [normaliseEmail(email)], sentUnder([[SUBSCRIBERS_KEY, index]])),
     db.delete(subscribers).where(eq(subscribers.id, id)),
     auditInsert(db, actor, { action: "subscriber.erase", targetType: "subscriber", targetId: id }),
   ]);
@@ -226,43 +135,70 @@ export async function eraseSubscriber(db: Db, actor: Actor | null, id: string): 
  */
 export interface AtWorkshop {
   email: string;
+  /** The address's index under this workshop's key: how its rows and emails are found. */
+  emailIndex: string;
   workshop: typeof workshops.$inferSelect;
   registrationId: string | null;
   invitationId: string | null;
 }
 
-export async function atWorkshopByRegistrationToken(db: Db, token: string) {
-  const found = await findByToken(db, token);
+export async function atWorkshopByRegistrationToken(svc: Services, token: string) {
+  const found = await findByToken(svc, token);
   if (!found) return null;
-  return atWorkshop(db, found.workshop, found.registration.email);
+  return atWorkshop(svc, found.workshop, found.registration.email);
 }
 
-export async function atWorkshopByInvitationToken(db: Db, token: string) {
-  const found = await findInvitationByToken(db, token);
+export async function atWorkshopByInvitationToken(svc: Services, token: string) {
+  const found = await findInvitationByToken(svc, token);
   if (!found) return null;
-  return atWorkshop(db, found.workshop, found.invitation.email);
+  return atWorkshop(svc, found.workshop, found.invitation.email);
 }
 
+/** Null when there is nobody left to find: erased, or the workshop's key destroyed. */
 async function atWorkshop(
-  db: Db,
+  svc: Services,
   workshop: typeof workshops.$inferSelect,
   email: string,
-): Promise<AtWorkshop> {
+): Promise<AtWorkshop | null> {
+  const key = await svc.vault.workshop(workshop.id);
+  if (!key || isForgotten(email)) return null;
+  const emailIndex = await addressIndex(key, email);
   const [registration, invitation] = await Promise.all([
-    db.query.registrations.findFirst({
-      where: and(eq(registrations.workshopId, workshop.id), eq(registrations.email, email)),
+    svc.db.query.registrations.findFirst({
+      where: and(
+        eq(registrations.workshopId, workshop.id),
+        eq(registrations.emailIndex, emailIndex),
+      ),
       columns: { id: true },
     }),
-    db.query.invitations.findFirst({
-      where: and(eq(invitations.workshopId, workshop.id), eq(invitations.email, email)),
+    svc.db.query.invitations.findFirst({
+      where: and(eq(invitations.workshopId, workshop.id), eq(invitations.emailIndex, emailIndex)),
       columns: { id: true },
     }),
   ]);
   return {
-    email,
+    email: normaliseEmail(email),
+    emailIndex,
     workshop,
     registrationId: registration?.id ?? null,
     invitationId: invitation?.id ?? null,
+  };
+}
+
+/** The person's registration and invitation at the workshop, opened. */
+async function ownRecords(svc: Services, at: AtWorkshop) {
+  const key = await svc.vault.workshop(at.workshop.id);
+  const [registration, invitation] = await Promise.all([
+    at.registrationId
+      ? svc.db.query.registrations.findFirst({ where: eq(registrations.id, at.registrationId) })
+      : undefined,
+    at.invitationId
+      ? svc.db.query.invitations.findFirst({ where: eq(invitations.id, at.invitationId) })
+      : undefined,
+  ]);
+  return {
+    registration: registration && (await openRegistration(key, registration)),
+    invitation: invitation && (await openInvitation(key, invitation)),
   };
 }
 
@@ -271,20 +207,16 @@ async function atWorkshop(
  * invitation, and the report deliveries made to that registration. Logged like every
  * export of attendee data (the workshop and counts, nobody's address).
  */
-export async function exportAtWorkshop(db: Db, at: AtWorkshop) {
+export async function exportAtWorkshop(svc: Services, at: AtWorkshop) {
+  const { db } = svc;
   await auditInsert(db, null, {
     action: "person.export_self",
     targetType: "workshop",
     targetId: at.workshop.id,
     detail: { registration: at.registrationId ? 1 : 0, invitation: at.invitationId ? 1 : 0 },
   });
-  const [registration, invitation, sent] = await Promise.all([
-    at.registrationId
-      ? db.query.registrations.findFirst({ where: eq(registrations.id, at.registrationId) })
-      : undefined,
-    at.invitationId
-      ? db.query.invitations.findFirst({ where: eq(invitations.id, at.invitationId) })
-      : undefined,
+  const [{ registration, invitation }, sent] = await Promise.all([
+    ownRecords(svc, at),
     at.registrationId
       ? db
           .select({
@@ -334,15 +266,16 @@ export async function exportAtWorkshop(db: Db, at: AtWorkshop) {
 /**
  * The person erases themselves from one workshop: a seat or waitlist place is given up
  * (the next in line is promoted and told), then the registration and invitation are
- * forgotten with their links, report deliveries and the emails stored for the address.
- * Their subscription, if any, is theirs to erase from its own page.
+ * forgotten with their links, report deliveries and the emails stored for the address
+ * (awaiting sending, or sent about this workshop). Their subscription, if any, is theirs
+ * to erase from its own page.
  */
 export async function eraseAtWorkshop(svc: Services, at: AtWorkshop, now = new Date()) {
   const { db } = svc;
   if (at.registrationId) await releaseForErasure(svc, at.registrationId, now);
   const ids = (id: string | null) => (id ? [id] : []);
   await runBatch(db, [
-    ...forgetMailTo(db, [at.email]),
+    ...forgetMailTo(db, [at.email], sentUnder([[workshopKeyName(at.workshop.id), at.emailIndex]])),
     ...forgetRegistrationsAndInvitations(
       db,
       ERASED,

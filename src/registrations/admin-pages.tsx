@@ -1,17 +1,17 @@
 // Organisers' registration pages: the registrations section of a workshop's page (filter,
 // decisions, adding a person) and the posts behind it.
 import { Hono } from "hono";
-import type { Db } from "../db/client";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import type { AppEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
+import { isForgotten } from "../lib/forgotten";
 import { Field, parseForm, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
 import type { Workshop } from "../workshops/types";
 import { addRegistration, changeRegistration } from "./decisions";
-import { findRegistration, listRegistrations } from "./lists";
+import { findRegistration, listRegistrations, type Reader } from "./lists";
 import { AddRegistrationSchema, ChangeRegistrationSchema } from "./schemas";
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
 
@@ -28,6 +28,17 @@ function RegistrationRow({
   r: Awaited<ReturnType<typeof listRegistrations>>["data"][number];
 }) {
   const next = REGISTRATION_TRANSITIONS[r.status as RegistrationStatus];
+  // An erased person (their key destroyed, or erased on request) keeps a row for the counts,
+  // nothing to show and nothing to decide.
+  if (isForgotten(r.email))
+    return (
+      <tr>
+        <td class="muted">Erased</td>
+        <td />
+        <td>{r.status.replace("_", " ")}</td>
+        <td />
+      </tr>
+    );
   return (
     <tr>
       <td>
@@ -77,30 +88,33 @@ function RegistrationRow({
 
 /** A page of a workshop's registrations, filtered and searched as the workshop page's query asks. */
 export async function loadRegistrationsSection(
-  db: Db,
+  svc: Reader,
   workshopId: string,
   query: { status?: string; q?: string; cursor?: string },
 ) {
   const status = REGISTRATION_STATUSES.find((s) => s === query.status);
   const q = query.q || undefined;
-  const page = await listRegistrations(db, workshopId, {
+  const page = await listRegistrations(svc, workshopId, {
     status,
     q,
     limit: 50,
     cursor: query.cursor || undefined,
   });
-  return { workshopId, status, q, page, rows: page.data.length };
+  return { workshopId, status, q, page, rows: page.data.length, erased: false };
 }
 
 /** The registrations section of a workshop's admin page, as the page composes it. */
 export const registrationsSection: Section<Workshop> = {
   async load(c, workshop) {
-    const data = await loadRegistrationsSection(c.var.services.db, workshop.id, {
+    const data = await loadRegistrationsSection(c.var.services, workshop.id, {
       status: c.req.query("status"),
       q: c.req.query("q"),
       cursor: c.req.query("cursor"),
     });
-    return { rows: data.rows, view: <RegistrationsSection data={data} /> };
+    return {
+      rows: data.rows,
+      view: <RegistrationsSection data={{ ...data, erased: Boolean(workshop.purgedAt) }} />,
+    };
   },
 };
 
@@ -156,6 +170,14 @@ export function RegistrationsSection({
         </p>
       ) : null}
 
+      {data.erased ? null : <AddPersonForm base={base} />}
+    </>
+  );
+}
+
+function AddPersonForm({ base }: { base: string }) {
+  return (
+    <>
       <h3>Add a person</h3>
       <form method="post" action={`${base}/registrations`} class="stack">
         <Field name="name" label="Name" required dir="auto" />
@@ -209,7 +231,7 @@ registrationAdminPages.post(
     const body = await c.req.parseBody();
     // A refused change goes back to the registration's workshop, when there is one.
     const back = async () => {
-      const registration = await findRegistration(c.var.services.db, id);
+      const registration = await findRegistration(c.var.services, id);
       return registration ? `/admin/workshops/${registration.workshopId}` : "/admin/workshops";
     };
     // The form's "—" (empty) status means: leave the status as it is.

@@ -3,7 +3,7 @@ import { and, eq, type SQL, sql } from "drizzle-orm";
 import { type Actor, can } from "../access/roles";
 import { roleOn } from "../access/team";
 import { auditInsert, auditInsertIf } from "../audit/service";
-import { type Db, runBatch } from "../db/client";
+import { runBatch } from "../db/client";
 import { registrations } from "../db/schema";
 import type { Lang } from "../i18n";
 import { conflict, notFound } from "../lib/errors";
@@ -11,7 +11,8 @@ import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText } from "../lib/text";
 import type { Services } from "../services";
 import type { Workshop } from "../workshops/types";
-import { findRegistration, getRegistration } from "./lists";
+import { findRegistration, getRegistration, type Reader } from "./lists";
+import { openRegistration, sealColumn } from "./sealed";
 import { applyMove, type SeatResult, type Target } from "./seats";
 import {
   admit,
@@ -22,6 +23,7 @@ import {
   notifyPromoted,
   type ParticipantRole,
   type Registration,
+  sealingKey,
 } from "./service";
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
 import { resolveToken } from "./tokens";
@@ -31,7 +33,8 @@ import { resolveToken } from "./tokens";
  * invalid, expired, or for a workshop `actor` may not check people in at: door staff of one
  * workshop learn nothing from another workshop's codes.
  */
-export async function findByCheckInToken(db: Db, actor: Actor, token: string) {
+export async function findByCheckInToken(svc: Reader, actor: Actor, token: string) {
+  const { db } = svc;
   const id = await resolveToken(db, "checkin", token);
   if (!id) return undefined;
   const found = await db.query.registrations.findFirst({
@@ -40,7 +43,9 @@ export async function findByCheckInToken(db: Db, actor: Actor, token: string) {
   });
   if (!found) return undefined;
   const role = await roleOn(db, actor, found.workshopId);
-  return role && can(role, "checkin") ? found : undefined;
+  if (!role || !can(role, "checkin")) return undefined;
+  const { workshop, ...row } = found;
+  return { ...(await openRegistration(await svc.vault.workshop(workshop.id), row)), workshop };
 }
 
 /** An organiser's decision: approve, reject, waitlist, cancel, re-confirm; role and notes. */
@@ -52,9 +57,14 @@ export async function changeRegistration(
   now = new Date(),
 ): Promise<Registration> {
   const { db } = svc;
-  const current = await getRegistration(db, id);
+  const current = await getRegistration(svc, id);
   const workshop = await getWorkshopRow(db, current.workshopId);
   const hasDetails = change.role !== undefined || change.notes !== undefined;
+  // Notes are personal (what an organiser knows of someone): sealed like the rest.
+  const notes =
+    change.notes !== undefined && change.notes
+      ? await sealColumn(await sealingKey(svc, workshop), id, "notes", cleanText(change.notes))
+      : null;
   /** The role and notes change, only if `when` holds (the status move happened). */
   const details = (when?: SQL) =>
     hasDetails
@@ -63,9 +73,7 @@ export async function changeRegistration(
             .update(registrations)
             .set({
               ...(change.role ? { role: change.role } : {}),
-              ...(change.notes !== undefined
-                ? { notes: change.notes ? cleanText(change.notes) : null }
-                : {}),
+              ...(change.notes !== undefined ? { notes } : {}),
               updatedAt: now,
             })
             .where(and(eq(registrations.id, id), when)),
@@ -81,7 +89,7 @@ export async function changeRegistration(
           targetId: id,
         }),
       ]);
-    return getRegistration(db, id);
+    return getRegistration(svc, id);
   }
   const to = change.status;
   if (!canMove(REGISTRATION_TRANSITIONS, current.status, to))
@@ -115,7 +123,7 @@ export async function changeRegistration(
     ],
   );
   if (!result.moved) {
-    const latest = await getRegistration(db, id);
+    const latest = await getRegistration(svc, id);
     if (latest.status !== current.status)
       throw conflict(`The registration changed meanwhile; it is now ${latest.status}.`);
     throw conflict("No seat is left: raise the capacity or free a seat first.");
@@ -123,7 +131,7 @@ export async function changeRegistration(
   const kind = NOTICE_FOR[to];
   if (kind && to !== "attended") await notifyOne(svc, workshop, current, kind);
   await notifyPromoted(svc, workshop, result.promoted);
-  return getRegistration(db, id);
+  return getRegistration(svc, id);
 }
 
 interface CheckInResult {
@@ -133,12 +141,13 @@ interface CheckInResult {
 
 /** Confirmed → attended. A second check-in changes nothing and says so. */
 export async function checkIn(
-  db: Db,
+  svc: Reader,
   actor: Actor,
   id: string,
   now = new Date(),
 ): Promise<CheckInResult> {
-  const current = await getRegistration(db, id);
+  const { db } = svc;
+  const current = await getRegistration(svc, id);
   if (current.status === "attended") return { registration: current, alreadyCheckedIn: true };
   const result = await applyMove(
     db,
@@ -160,7 +169,7 @@ export async function checkIn(
       ),
     ],
   );
-  const latest = await getRegistration(db, id);
+  const latest = await getRegistration(svc, id);
   if (!result.moved) {
     if (latest.status === "attended") return { registration: latest, alreadyCheckedIn: true };
     throw conflict(
@@ -171,13 +180,13 @@ export async function checkIn(
 }
 
 export async function checkInByToken(
-  db: Db,
+  svc: Reader,
   actor: Actor,
   token: string,
 ): Promise<CheckInResult & { workshop: Workshop }> {
-  const found = await findByCheckInToken(db, actor, token);
+  const found = await findByCheckInToken(svc, actor, token);
   if (!found) throw notFound("This check-in code is not valid, or has expired.");
-  const result = await checkIn(db, actor, found.id);
+  const result = await checkIn(svc, actor, found.id);
   return { ...result, workshop: found.workshop };
 }
 
@@ -234,7 +243,7 @@ export async function releaseForErasure(
   now = new Date(),
 ): Promise<void> {
   const { db } = svc;
-  const registration = await findRegistration(db, registrationId);
+  const registration = await findRegistration(svc, registrationId);
   if (!registration) return;
   const result = await applyMove(db, registration.workshopId, {
     registrationId,

@@ -17,7 +17,7 @@ import { subscribe } from "../subscribers/service";
 import { type FormErrors, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { WorkshopPage } from "../workshops/pages";
-import { getPublishedBySlug } from "../workshops/service";
+import { getPublishedBySlugWithKey } from "../workshops/service";
 import { emailField, nameField } from "./schemas";
 import { register } from "./service";
 
@@ -33,10 +33,9 @@ const RegistrationFormSchema = z.object({
 });
 
 registrationFormPages.post("/", throttlePublicPosts, async (c) => {
-  const db = c.var.services.db;
   const lang = c.get("lang");
   const t = dictionary(lang).ui;
-  const workshop = await getPublishedBySlug(db, c.req.param("slug") ?? "");
+  const workshop = await getPublishedBySlugWithKey(c.var.services, c.req.param("slug") ?? "");
   const body = (await c.req.parseBody()) as Record<string, string>;
   const values = Object.fromEntries(
     Object.entries(body).filter(([, v]) => typeof v === "string"),

@@ -1,23 +1,29 @@
 // Registration reads (by id, lists, door search, JSON shape), apart so service.ts stays small.
-import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { type Keyset, paginate } from "../db/paginate";
+// Personal columns are sealed (sealed.ts): every read here opens them with the workshop's key,
+// and searches by name, address or affiliation run in the Worker over the opened rows.
+import { and, desc, eq, inArray } from "drizzle-orm";
+import { type Keyset, type Page, paginate } from "../db/paginate";
 import { registrations } from "../db/schema";
 import { notFound } from "../lib/errors";
-import { likeContaining } from "../lib/text";
+import { isForgotten, PURGED } from "../lib/forgotten";
+import type { Services } from "../services";
+import { openFields } from "../vault/fields";
+import { openRegistration, openRegistrations, type Registration } from "./sealed";
 import { type RegistrationStatus, SEAT_HOLDING } from "./status";
 
-type Registration = typeof registrations.$inferSelect;
+/** What a read needs: the database and the keys to open what it holds. */
+export type Reader = Pick<Services, "db" | "vault">;
 
-export async function getRegistration(db: Db, id: string): Promise<Registration> {
-  const registration = await db.query.registrations.findFirst({ where: eq(registrations.id, id) });
+export async function getRegistration(svc: Reader, id: string): Promise<Registration> {
+  const registration = await findRegistration(svc, id);
   if (!registration) throw notFound("No such registration.");
   return registration;
 }
 
 /** The registration with this id, or undefined: for callers to whom absence is no error. */
-export function findRegistration(db: Db, id: string): Promise<Registration | undefined> {
-  return db.query.registrations.findFirst({ where: eq(registrations.id, id) });
+export async function findRegistration(svc: Reader, id: string): Promise<Registration | undefined> {
+  const row = await svc.db.query.registrations.findFirst({ where: eq(registrations.id, id) });
+  return row && openRegistration(await svc.vault.workshop(row.workshopId), row);
 }
 
 export interface ListQuery {
@@ -33,26 +39,105 @@ const NEWEST_FIRST: Keyset = {
   direction: "desc",
 };
 
-/** Registrations of a workshop, newest first, filtered and searched, a page at a time. */
-export function listRegistrations(db: Db, workshopId: string, query: ListQuery) {
-  const term = query.q ? likeContaining(query.q) : undefined;
-  return paginate(db, NEWEST_FIRST, query, (after, window) =>
-    db.query.registrations.findMany({
-      where: and(
-        eq(registrations.workshopId, workshopId),
-        query.status ? eq(registrations.status, query.status) : undefined,
-        term
-          ? or(
-              sql`${registrations.name} LIKE ${term} ESCAPE '\\'`,
-              sql`${registrations.email} LIKE ${term} ESCAPE '\\'`,
-              sql`${registrations.affiliation} LIKE ${term} ESCAPE '\\'`,
-            )
-          : undefined,
-        after,
-      ),
-      ...window,
-    }),
+/**
+ * Folds what a search should not tell apart: case, and Arabic letter forms people type
+ * interchangeably (alef with hamza or madda, alef maqsura, teh marbuta, tatweel, harakat).
+ */
+export function searchable(text: string): string {
+  return text
+    .toLocaleLowerCase()
+    .normalize("NFKC")
+    .replace(/[\u064B-\u065F\u0670\u0640]/g, "")
+    .replace(/[\u0622\u0623\u0625\u0671]/g, "\u0627")
+    .replace(/\u0649/g, "\u064A")
+    .replace(/\u0629/g, "\u0647");
+}
+
+/** Whether any of the fields contains the term, as a search matches them. */
+export function matchesTerm(term: string, ...fields: (string | null)[]): boolean {
+  const needle = searchable(term.trim());
+  return fields.some((f) => f !== null && searchable(f).includes(needle));
+}
+
+/** The page of `rows` (already in list order) after the row `cursor`, as `paginate` pages. */
+function pageOf<Row extends { id: string }>(
+  rows: Row[],
+  limit: number,
+  cursor?: string,
+): Page<Row> {
+  const at = cursor ? rows.findIndex((r) => r.id === cursor) : -1;
+  // A cursor that no longer matches (the row changed meanwhile) ends the list, never loops.
+  if (cursor && at < 0) return { data: [], nextCursor: null };
+  const from = at + 1;
+  const data = rows.slice(from, from + limit);
+  return { data, nextCursor: rows.length > from + limit ? (data.at(-1)?.id ?? null) : null };
+}
+
+/**
+ * Registrations of a workshop, newest first, filtered and searched, a page at a time. A
+ * search opens every registration of the workshop (hundreds, not millions) and matches in
+ * the Worker: the database holds nothing a LIKE could match.
+ */
+export async function listRegistrations(
+  svc: Reader,
+  workshopId: string,
+  query: ListQuery,
+): Promise<Page<Registration>> {
+  const { db } = svc;
+  const where = and(
+    eq(registrations.workshopId, workshopId),
+    query.status ? eq(registrations.status, query.status) : undefined,
   );
+  const key = await svc.vault.workshop(workshopId);
+  const open = (rows: (typeof registrations.$inferSelect)[]) =>
+    Promise.all(rows.map((r) => openRegistration(key, r)));
+  if (query.q) {
+    // Only what a search matches is opened for every row; the page found is opened whole.
+    const rows = await db
+      .select({
+        id: registrations.id,
+        email: registrations.email,
+        name: registrations.name,
+        affiliation: registrations.affiliation,
+      })
+      .from(registrations)
+      .where(where)
+      .orderBy(desc(registrations.createdAt), desc(registrations.id));
+    const q = query.q;
+    const searched = await Promise.all(
+      rows.map((r) =>
+        openFields(key, "registrations", r, {
+          email: `${PURGED}${r.id}`,
+          name: "",
+          affiliation: null,
+        }),
+      ),
+    );
+    const found = searched.filter(
+      (r) => !isForgotten(r.email) && matchesTerm(q, r.name, r.email, r.affiliation),
+    );
+    const page = pageOf(found, query.limit, query.cursor);
+    const full = new Map(
+      (
+        await registrationsById(
+          svc,
+          page.data.map((r) => r.id),
+        )
+      ).map((r) => [r.id, r]),
+    );
+    return { data: page.data.map((r) => full.get(r.id)!), nextCursor: page.nextCursor };
+  }
+  const page = await paginate(db, NEWEST_FIRST, query, (after, window) =>
+    db.query.registrations.findMany({ where: and(where, after), ...window }),
+  );
+  return { data: await open(page.data), nextCursor: page.nextCursor };
+}
+
+/** Registrations by id, opened (each with its own workshop's key). */
+export async function registrationsById(svc: Reader, ids: string[]): Promise<Registration[]> {
+  if (ids.length === 0) return [];
+  const rows = await svc.db.query.registrations.findMany({ where: inArray(registrations.id, ids) });
+  return openRegistrations(svc.vault, rows);
 }
 
 /** What door staff may see of a person: never an address. */
@@ -66,13 +151,13 @@ export type DoorView = Pick<
  * Never by address: a search for `@ministry.example` must not tell who is coming.
  */
 export async function doorSearch(
-  db: Db,
+  svc: Reader,
   workshopId: string,
   q: string,
   limit: number,
 ): Promise<DoorView[]> {
-  const term = likeContaining(q);
-  return db
+  // Door staff never see an address: it is neither read nor opened here.
+  const rows = await svc.db
     .select({
       id: registrations.id,
       name: registrations.name,
@@ -83,17 +168,16 @@ export async function doorSearch(
     })
     .from(registrations)
     .where(
-      and(
-        eq(registrations.workshopId, workshopId),
-        inArray(registrations.status, SEAT_HOLDING),
-        or(
-          sql`${registrations.name} LIKE ${term} ESCAPE '\\'`,
-          sql`${registrations.affiliation} LIKE ${term} ESCAPE '\\'`,
-        ),
-      ),
-    )
-    .orderBy(asc(registrations.name))
-    .limit(limit);
+      and(eq(registrations.workshopId, workshopId), inArray(registrations.status, SEAT_HOLDING)),
+    );
+  const key = await svc.vault.workshop(workshopId);
+  const people = await Promise.all(
+    rows.map((r) => openFields(key, "registrations", r, { name: "", affiliation: null })),
+  );
+  return people
+    .filter((r) => r.name !== "" && matchesTerm(q, r.name, r.affiliation))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .slice(0, limit);
 }
 
 export function registrationJson(r: Registration) {

@@ -13,6 +13,7 @@ import { type CalendarEvent, calendarFile } from "../lib/ics";
 import { formatRange } from "../lib/time";
 import type { Mailer } from "../mail/outbox";
 import { calendarAttachment, placeholder } from "../mail/render";
+import { workshopKeyName } from "../vault/keys";
 import { locationText, type Workshop } from "../workshops/types";
 import { hasLocation, hiddenLocationNote, showsLocation, venueRevealAt } from "../workshops/venue";
 import { checkinTokenExpiry, mintToken, registrationTokenExpiry } from "./tokens";
@@ -21,6 +22,8 @@ export interface Recipient {
   /** Registration id, or invitation id for invitation notices. */
   id: string;
   email: string;
+  /** The address's index under the workshop's key, from the row: erasure finds the email by it. */
+  emailIndex?: string | null;
   name: string;
   language: Lang;
   /**
@@ -207,6 +210,9 @@ export async function buildNotice(
   const subject = fill(wording.subject, { name, title: workshop.title });
   const outbox = mailer.outboxInsert({
     to: recipient.email,
+    // Once sent, the address is sealed under the workshop's key (src/mail/consumer.ts).
+    keyName: workshopKeyName(workshop.id),
+    toIndex: recipient.emailIndex ?? null,
     subject,
     kind: `workshop:${kind}`,
     ...templateEmail("notice", {

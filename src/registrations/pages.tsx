@@ -43,7 +43,7 @@ async function registrationPage(
   notice?: { kind: "ok" | "error"; text: string },
   status: 200 | 409 = 200,
 ) {
-  const found = await findByToken(c.var.services.db, token);
+  const found = await findByToken(c.var.services, token);
   const queryLang = c.req.query("lang");
   if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
   const { registration, workshop } = found;
@@ -117,7 +117,7 @@ async function registrationPage(
 registrationPages.get("/:token", (c) => registrationPage(c, c.req.param("token")));
 
 registrationPages.get("/:token/calendar.ics", async (c) => {
-  const found = await findByToken(c.var.services.db, c.req.param("token"));
+  const found = await findByToken(c.var.services, c.req.param("token"));
   if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
   const { registration, workshop } = found;
   const ics = registrationCalendar(workshop, registration, c.var.services.settings.appUrl, {

@@ -7,7 +7,7 @@ import { apiRouter, json, problemResponses } from "../http/openapi";
 import { LANGS } from "../i18n";
 import { notFound } from "../lib/errors";
 import { subscribe } from "../subscribers/service";
-import { getPublishedBySlug } from "../workshops/service";
+import { getPublishedBySlugWithKey } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { locationText } from "../workshops/types";
 import { showsLocation, venueRevealAt } from "../workshops/venue";
@@ -95,7 +95,7 @@ publicRegistrationApi.openapi(
   async (c) => {
     const body = c.req.valid("json");
     await requireHuman(c, body[TURNSTILE_FIELD] ?? c.req.header(TURNSTILE_FIELD));
-    const workshop = await getPublishedBySlug(c.var.services.db, c.req.valid("param").slug);
+    const workshop = await getPublishedBySlugWithKey(c.var.services, c.req.valid("param").slug);
     const outcome = await register(c.var.services, workshop, body);
     if (body.subscribe)
       await subscribe(
@@ -128,7 +128,7 @@ participantApi.openapi(
     },
   }),
   async (c) => {
-    const found = await findByToken(c.var.services.db, c.req.valid("param").token);
+    const found = await findByToken(c.var.services, c.req.valid("param").token);
     if (!found) throw notFound("This link is not valid, or has expired.");
     const { registration, workshop } = found;
     const seated = SEAT_HOLDING.includes(registration.status);

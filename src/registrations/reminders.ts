@@ -4,6 +4,7 @@
 import { and, eq, gt, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { registrations, workshops } from "../db/schema";
 import type { Services } from "../services";
+import { openRecipients, RECIPIENT_COLUMNS } from "./sealed";
 import { sendNotices } from "./send";
 
 export async function sendEventReminders(svc: Services, now: Date): Promise<number> {
@@ -29,13 +30,9 @@ export async function sendEventReminders(svc: Services, now: Date): Promise<numb
           isNull(registrations.reminderSentAt),
         ),
       )
-      .returning({
-        id: registrations.id,
-        email: registrations.email,
-        name: registrations.name,
-        language: registrations.language,
-      });
-    sent += await sendNotices(db, mailer, appUrl, workshop, claimed, "reminder", { now });
+      .returning(RECIPIENT_COLUMNS);
+    const recipients = await openRecipients(await svc.vault.workshop(workshop.id), claimed);
+    sent += await sendNotices(db, mailer, appUrl, workshop, recipients, "reminder", { now });
   }
   return sent;
 }

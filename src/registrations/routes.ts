@@ -60,7 +60,7 @@ workshopRegistrationApi.openapi(
     const { id } = c.req.valid("param");
     await getWorkshop(db, id);
     const query = c.req.valid("query");
-    const page = await listRegistrations(db, id, query);
+    const page = await listRegistrations(c.var.services, id, query);
     await audit(db, c.var.actor, {
       action: "attendees.view",
       targetType: "workshop",
@@ -96,7 +96,7 @@ workshopRegistrationApi.openapi(
     const rows = [];
     // Purged workshops export nothing: their personal data is gone by design.
     for (let cursor: string | undefined, more = !workshop.purgedAt; more; ) {
-      const page = await listRegistrations(db, id, { status, limit: 100, cursor });
+      const page = await listRegistrations(c.var.services, id, { status, limit: 100, cursor });
       rows.push(...page.data);
       cursor = page.nextCursor ?? undefined;
       more = Boolean(page.nextCursor);
@@ -238,7 +238,7 @@ registrationApi.openapi(
     },
   }),
   async (c) => {
-    const result = await checkIn(c.var.services.db, c.var.actor, c.req.valid("param").id);
+    const result = await checkIn(c.var.services, c.var.actor, c.req.valid("param").id);
     return c.json(
       { registration: doorJson(result.registration), alreadyCheckedIn: result.alreadyCheckedIn },
       200,
@@ -268,7 +268,7 @@ checkInApi.openapi(
     },
   }),
   async (c) => {
-    const result = await checkInByToken(c.var.services.db, c.var.actor, c.req.valid("json").token);
+    const result = await checkInByToken(c.var.services, c.var.actor, c.req.valid("json").token);
     return c.json(
       { registration: doorJson(result.registration), alreadyCheckedIn: result.alreadyCheckedIn },
       200,
@@ -324,7 +324,7 @@ workshopRegistrationApi.openapi(
     const { id } = c.req.valid("param");
     await getWorkshop(db, id);
     const q = c.req.valid("query").q;
-    const data = (await doorSearch(db, id, q ?? "", 100)).map(doorJson);
+    const data = (await doorSearch(c.var.services, id, q ?? "", 100)).map(doorJson);
     await audit(db, c.var.actor, {
       action: "attendees.view",
       targetType: "workshop",

@@ -1,7 +1,7 @@
 // Registrations: the public flow (register, verify, cancel), admission, and notify helpers.
 // Every status change goes through the seat engine, one batch per change. Organiser
 // decisions, check-in and erasure live in decisions.ts; lists, door search, JSON in lists.ts.
-import { and, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "../db/schema";
 import type { Lang, NoticeKind } from "../i18n";
@@ -10,16 +10,19 @@ import { statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
+import { addressIndex } from "../vault/fields";
+import type { DataKey } from "../vault/keys";
 import { publicPathsOf, seatState } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
-import { getRegistration } from "./lists";
+import { getRegistration, registrationsById } from "./lists";
 import { buildNotice } from "./notices";
+import { openRegistration, type Registration, sealPerson } from "./sealed";
 import { applyMove, type SeatResult } from "./seats";
 import { sendNotices } from "./send";
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
 import { resolveToken } from "./tokens";
 
-export type Registration = typeof registrations.$inferSelect;
+export type { Registration };
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
 interface RegistrationInput {
@@ -73,7 +76,7 @@ export function validateAnswers(
 export async function notifyOne(
   svc: Services,
   workshop: Workshop,
-  registration: Pick<Registration, "id" | "email" | "name" | "language">,
+  registration: Pick<Registration, "id" | "email" | "emailIndex" | "name" | "language">,
   kind: NoticeKind,
 ) {
   const { db } = svc;
@@ -92,9 +95,7 @@ export async function notifyOne(
 export async function notifyPromoted(svc: Services, workshop: Workshop, promoted: string[]) {
   const { db } = svc;
   if (promoted.length === 0) return;
-  const people = await db.query.registrations.findMany({
-    where: inArray(registrations.id, promoted),
-  });
+  const people = await registrationsById(svc, promoted);
   await sendNotices(db, svc.mailer, svc.settings.appUrl, workshop, people, "promoted");
 }
 
@@ -154,17 +155,40 @@ export interface Admission {
   source: "public" | "organiser" | "invitation";
 }
 
-/** The insert of a new registration; does nothing when the address is already registered. */
-function registrationInsert(db: Db, id: string, workshop: Workshop, person: Admission) {
-  return db
+/**
+ * The workshop's key to seal a new person's data with. A workshop whose key was destroyed
+ * (purged, or erased early by an owner) takes nobody new: there is nothing to seal them with.
+ */
+export async function sealingKey(svc: Services, workshop: Workshop): Promise<DataKey> {
+  const key = await svc.vault.workshopToSeal(workshop.id);
+  if (!key) throw conflict("This workshop's personal data was erased; it takes no new people.");
+  return key;
+}
+
+/**
+ * The insert of a new registration, sealed under the workshop's key; does nothing when the
+ * address is already registered (the unique blind index of the address in the workshop).
+ */
+async function registrationInsert(
+  svc: Services,
+  key: DataKey,
+  id: string,
+  workshop: Workshop,
+  person: Admission,
+) {
+  const sealed = await sealPerson(key, id, {
+    email: person.email,
+    name: cleanText(person.name),
+    affiliation: person.affiliation ? cleanText(person.affiliation) : null,
+    answers: person.answers ?? {},
+  });
+  // Wrapped: a query builder is a thenable, and an async function would run it on return.
+  const query = svc.db
     .insert(registrations)
     .values({
       id,
       workshopId: workshop.id,
-      email: normaliseEmail(person.email),
-      name: cleanText(person.name),
-      affiliation: person.affiliation ? cleanText(person.affiliation) : null,
-      answers: person.answers ?? {},
+      ...sealed,
       language: person.language ?? workshop.language,
       receiveReport: person.receiveReport ?? true,
       role: person.role ?? "participant",
@@ -172,6 +196,7 @@ function registrationInsert(db: Db, id: string, workshop: Workshop, person: Admi
       source: person.source,
     })
     .onConflictDoNothing();
+  return { query };
 }
 
 /**
@@ -202,6 +227,13 @@ export async function admit(
   const { db } = svc;
   const id = newId("reg");
   const { now } = options;
+  const { query: insert } = await registrationInsert(
+    svc,
+    await sealingKey(svc, workshop),
+    id,
+    workshop,
+    person,
+  );
   const result = await moveSeats(
     svc,
     workshop,
@@ -213,7 +245,7 @@ export async function admit(
       set: options.verified ? sql`verified_at = ${now.getTime()}` : undefined,
       onlyIf: options.onlyIf,
     },
-    [registrationInsert(db, id, workshop, person)],
+    [insert],
     (admitted) => [
       ...(options.alongside?.(id, admitted) ?? []),
       // Refused by `onlyIf`: the row inserted for the attempt goes again, in the same batch.
@@ -223,7 +255,7 @@ export async function admit(
     ],
   );
   if (!result.moved) return null;
-  const created = await getRegistration(db, id);
+  const created = await getRegistration(svc, id);
   const kind = NOTICE_FOR[created.status];
   if (options.notify !== false && kind) await notifyOne(svc, workshop, created, kind);
   await notifyPromoted(svc, workshop, result.promoted);
@@ -260,18 +292,34 @@ export async function register(
   if (errors.length) throw invalid("Some answers are missing or invalid.", errors);
 
   const person: Admission = { ...input, answers: clean, source: "public" };
-  const email = normaliseEmail(input.email);
-  const existing = () =>
-    db.query.registrations.findFirst({
-      where: and(eq(registrations.workshopId, workshop.id), eq(registrations.email, email)),
+  const key = await sealingKey(svc, workshop);
+  const emailIndex = await addressIndex(key, input.email);
+  const existing = async () => {
+    const row = await db.query.registrations.findFirst({
+      where: and(
+        eq(registrations.workshopId, workshop.id),
+        eq(registrations.emailIndex, emailIndex),
+      ),
     });
+    return row && openRegistration(key, row);
+  };
 
   if (workshop.requireVerification) {
     const id = newId("reg");
-    const [inserted] = await registrationInsert(db, id, workshop, person).returning({
+    const { query } = await registrationInsert(svc, key, id, workshop, person);
+    const [inserted] = await query.returning({
       id: registrations.id,
+      emailIndex: registrations.emailIndex,
+      language: registrations.language,
     });
-    if (inserted) await notifyOne(svc, workshop, await getRegistration(db, id), "verify");
+    // The address and name are the ones just sealed: no need to read and open them again.
+    if (inserted)
+      await notifyOne(
+        svc,
+        workshop,
+        { ...inserted, email: normaliseEmail(input.email), name: cleanText(input.name) },
+        "verify",
+      );
     else {
       const known = await existing();
       if (known) await resendLink(svc, workshop, known, now);
@@ -302,9 +350,10 @@ export async function register(
 }
 
 export async function findByToken(
-  db: Db,
+  svc: Pick<Services, "db" | "vault">,
   token: string,
 ): Promise<{ registration: Registration; workshop: Workshop } | null> {
+  const { db } = svc;
   const id = await resolveToken(db, "registration", token);
   if (!id) return null;
   const registration = await db.query.registrations.findFirst({
@@ -313,11 +362,14 @@ export async function findByToken(
   });
   if (!registration) return null;
   const { workshop, ...rest } = registration;
-  return { registration: rest, workshop };
+  return {
+    registration: await openRegistration(await svc.vault.workshop(workshop.id), rest),
+    workshop,
+  };
 }
 
-async function byTokenOrThrow(db: Db, token: string) {
-  const found = await findByToken(db, token);
+async function byTokenOrThrow(svc: Pick<Services, "db" | "vault">, token: string) {
+  const found = await findByToken(svc, token);
   if (!found) throw notFound("This link is not valid, or has expired.");
   return found;
 }
@@ -329,7 +381,7 @@ export async function verify(
   now = new Date(),
 ): Promise<RegistrationStatus> {
   const { db } = svc;
-  const { registration, workshop } = await byTokenOrThrow(db, token);
+  const { registration, workshop } = await byTokenOrThrow(svc, token);
   if (registration.status !== "pending_verification") return registration.status;
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
   const result = await moveSeats(svc, workshop, {
@@ -358,7 +410,7 @@ export async function cancelByToken(
   now = new Date(),
 ): Promise<RegistrationStatus> {
   const { db } = svc;
-  const { registration, workshop } = await byTokenOrThrow(db, token);
+  const { registration, workshop } = await byTokenOrThrow(svc, token);
   if (registration.status === "cancelled") return "cancelled";
   const result = await moveSeats(svc, workshop, {
     registrationId: registration.id,

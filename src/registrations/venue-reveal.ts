@@ -6,6 +6,7 @@
 import { and, eq, gt, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import { registrations, workshops } from "../db/schema";
 import type { Services } from "../services";
+import { openRecipients, RECIPIENT_COLUMNS } from "./sealed";
 import { sendNotices } from "./send";
 
 export async function sendVenueReveals(svc: Services, now: Date): Promise<number> {
@@ -40,13 +41,9 @@ export async function sendVenueReveals(svc: Services, now: Date): Promise<number
           isNull(registrations.venueSentAt),
         ),
       )
-      .returning({
-        id: registrations.id,
-        email: registrations.email,
-        name: registrations.name,
-        language: registrations.language,
-      });
-    sent += await sendNotices(db, mailer, svc.settings.appUrl, workshop, claimed, "venue", {
+      .returning(RECIPIENT_COLUMNS);
+    const recipients = await openRecipients(await svc.vault.workshop(workshop.id), claimed);
+    sent += await sendNotices(db, mailer, svc.settings.appUrl, workshop, recipients, "venue", {
       now,
     });
   }

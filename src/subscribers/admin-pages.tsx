@@ -24,7 +24,7 @@ async function subscribersPage(c: Context<SignedInEnv>, result?: ImportResult, e
     | SubscriberStatus
     | undefined;
   const topic = c.req.query("topic") || undefined;
-  const page = await listSubscribers(db, {
+  const page = await listSubscribers(c.var.services, {
     status,
     topic,
     limit: 50,
@@ -202,7 +202,7 @@ subscriberAdminPages.post("/import", requires("attendees.read"), async (c) => {
   if (!parsed.header.includes("email"))
     return subscribersPage(c, undefined, "The first line must be a header with an email column.");
   const result = await importSubscribers(
-    c.var.services.db,
+    c.var.services,
     c.var.actor,
     parsed.rows,
     body.dryRun === "true",

@@ -2,13 +2,16 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
-import { type Db, runBatch } from "../db/client";
+import { runBatch } from "../db/client";
 import { subscribers, subscriberTopics } from "../db/schema";
 import { DEFAULT_LANG, isLang, LANGS, type Lang } from "../i18n";
 import type { FieldError } from "../lib/errors";
 import { statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
+import type { Services } from "../services";
+import type { DataKey } from "../vault/keys";
+import { sealSubscriber, subscriberIndex } from "./sealed";
 import { SUBSCRIBER_TRANSITIONS, type SubscriberStatus } from "./service";
 import { suppressedAmong } from "./suppression";
 import { listTopics } from "./topics";
@@ -37,28 +40,57 @@ export interface ImportResult {
 
 const IMPORT_BATCH = 25;
 
+interface Candidate {
+  email: string;
+  name: string | null;
+  language: Lang;
+  topicIds: string[];
+  row: number;
+}
+
+/** A valid row, with its address index: how the subscriber it names is found. */
+type Indexed = Candidate & { index: string };
+
+/** The inserts of a new, active subscriber (sealed) and its topics. */
+async function freshSubscriber(svc: Services, key: DataKey, c: Indexed, now: Date) {
+  const id = newId("sub");
+  const sealed = await sealSubscriber(key, id, c);
+  return [
+    svc.db
+      .insert(subscribers)
+      .values({
+        id,
+        ...sealed,
+        language: c.language,
+        status: "active",
+        consentSource: "import",
+        consentAt: now,
+        confirmedAt: now,
+      })
+      .onConflictDoNothing(),
+    ...c.topicIds.map((topicId) =>
+      svc.db.insert(subscriberTopics).values({ subscriberId: id, topicId }).onConflictDoNothing(),
+    ),
+  ];
+}
+
 /**
  * Organiser import: valid rows become active subscribers (the organiser vouches for consent,
  * recorded as source "import"); an unsubscribed, bounced, complained or suppressed address
  * is never reactivated; every invalid row is reported by number. A dry run writes nothing.
  */
 export async function importSubscribers(
-  db: Db,
+  svc: Services,
   actor: Actor,
   rows: ImportRow[],
   dryRun: boolean,
   now = new Date(),
 ): Promise<ImportResult> {
+  const { db } = svc;
   const errors: FieldError[] = [];
   const allTopics = await listTopics(db);
   const seen = new Set<string>();
-  const candidates: {
-    email: string;
-    name: string | null;
-    language: Lang;
-    topicIds: string[];
-    row: number;
-  }[] = [];
+  const candidates: Candidate[] = [];
   rows.forEach((row, i) => {
     const n = i + 1;
     const email = normaliseEmail(row.email ?? "");
@@ -84,60 +116,53 @@ export async function importSubscribers(
       row: n,
     });
   });
+  const key = candidates.length > 0 ? await svc.vault.subscribers() : null;
   let imported = 0;
-  for (let i = 0; i < candidates.length; i += IMPORT_BATCH) {
-    const chunk = candidates.slice(i, i + IMPORT_BATCH);
-    const emailsOf = chunk.map((c) => c.email);
+  for (let i = 0; key && i < candidates.length; i += IMPORT_BATCH) {
+    const chunk: Indexed[] = await Promise.all(
+      candidates
+        .slice(i, i + IMPORT_BATCH)
+        .map(async (c) => ({ ...c, index: await subscriberIndex(key, c.email) })),
+    );
+    // Known subscribers are found by address index: the stored addresses are sealed.
     const [known, blocked] = await Promise.all([
       db
-        .select({ email: subscribers.email, id: subscribers.id, status: subscribers.status })
+        .select({ index: subscribers.emailIndex, status: subscribers.status })
         .from(subscribers)
-        .where(inArray(subscribers.email, emailsOf)),
-      suppressedAmong(db, emailsOf),
+        .where(
+          inArray(
+            subscribers.emailIndex,
+            chunk.map((c) => c.index),
+          ),
+        ),
+      suppressedAmong(
+        db,
+        key,
+        chunk.map((c) => c.email),
+      ),
     ]);
-    const fresh = chunk.filter(
-      (c) => !blocked.has(c.email) && !known.some((k) => k.email === c.email),
-    );
-    const pending = chunk.filter(
-      (c) =>
-        !blocked.has(c.email) &&
-        known.some((k) => k.email === c.email && IMPORT_ACTIVATES.includes(k.status)),
-    );
+    const statusOf = new Map(known.map((k) => [k.index, k.status]));
+    const allowed = chunk.filter((c) => !blocked.has(c.email));
+    const fresh = allowed.filter((c) => !statusOf.has(c.index));
+    const pending = allowed.filter((c) => {
+      const status = statusOf.get(c.index);
+      return status !== undefined && IMPORT_ACTIVATES.includes(status);
+    });
     imported += fresh.length + pending.length;
     if (dryRun || fresh.length + pending.length === 0) continue;
-    const statements = [
-      ...fresh.flatMap((c) => {
-        const id = newId("sub");
-        return [
-          db
-            .insert(subscribers)
-            .values({
-              id,
-              email: c.email,
-              name: c.name,
-              language: c.language,
-              status: "active",
-              consentSource: "import",
-              consentAt: now,
-              confirmedAt: now,
-            })
-            .onConflictDoNothing(),
-          ...c.topicIds.map((topicId) =>
-            db.insert(subscriberTopics).values({ subscriberId: id, topicId }).onConflictDoNothing(),
-          ),
-        ];
-      }),
+    const inserts = await Promise.all(fresh.map((c) => freshSubscriber(svc, key, c, now)));
+    await runBatch(db, [
+      ...inserts.flat(),
       // A pending subscriber the organiser vouches for becomes active; nothing else changes.
       ...pending.map((c) =>
         db
           .update(subscribers)
           .set({ status: "active", consentSource: "import", consentAt: now, confirmedAt: now })
           .where(
-            and(eq(subscribers.email, c.email), inArray(subscribers.status, IMPORT_ACTIVATES)),
+            and(eq(subscribers.emailIndex, c.index), inArray(subscribers.status, IMPORT_ACTIVATES)),
           ),
       ),
-    ];
-    await runBatch(db, statements);
+    ]);
   }
   if (!dryRun)
     await auditInsert(db, actor, {

@@ -167,7 +167,7 @@ const STATUS_KEY = {
 } as const;
 
 async function subscriberPage(c: Context<AppEnv>, token: string, notice?: string) {
-  const subscriber = await subscriberByManageToken(c.var.services.db, c.env.TOKEN_SECRET, token);
+  const subscriber = await subscriberByManageToken(c.var.services, c.env.TOKEN_SECRET, token);
   const q = c.req.query("lang");
   if (!subscriber) return c.html(<Invalid lang={isLang(q) ? q : c.get("lang")} />, 404);
   const lang: Lang = isLang(q) ? q : subscriber.language;
@@ -298,7 +298,7 @@ subscriberPages.post("/:token/unsubscribe", throttlePublicPosts, async (c) => {
 subscriberPages.get("/:token/export.json", async (c) => {
   const id = await readManageToken(c.env.TOKEN_SECRET, c.req.param("token"));
   if (!id) return c.html(<Invalid lang={c.get("lang")} />, 404);
-  const data = await exportSubscriber(c.var.services.db, id);
+  const data = await exportSubscriber(c.var.services, id);
   return c.body(JSON.stringify(data, null, 2), 200, {
     "Content-Type": "application/json; charset=utf-8",
     "Content-Disposition": 'attachment; filename="my-subscription.json"',

@@ -117,7 +117,7 @@ subscriberApi.openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    const page = await listSubscribers(c.var.services.db, query);
+    const page = await listSubscribers(c.var.services, query);
     await audit(c.var.services.db, c.var.actor, {
       action: "subscribers.view",
       detail: { rows: page.data.length },
@@ -149,7 +149,11 @@ subscriberExportApi.openapi(
     const db = c.var.services.db;
     const rows = [];
     for (let cursor: string | undefined, more = true; more; ) {
-      const page = await listSubscribers(db, { ...c.req.valid("query"), limit: 100, cursor });
+      const page = await listSubscribers(c.var.services, {
+        ...c.req.valid("query"),
+        limit: 100,
+        cursor,
+      });
       rows.push(...page.data.map(subscriberJson));
       cursor = page.nextCursor ?? undefined;
       more = Boolean(page.nextCursor);
@@ -221,7 +225,7 @@ subscriberApi.openapi(
       );
     }
     const result = await importSubscribers(
-      c.var.services.db,
+      c.var.services,
       c.var.actor,
       parsed.rows,
       c.req.valid("query").dryRun === "true",

@@ -21,11 +21,13 @@ import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
-import { suppressedHash, suppressionHash } from "./suppression";
+import { SUBSCRIBERS_KEY } from "../vault/keys";
+import { openSubscriber, openSubscribers, type Subscriber, sealSubscriber } from "./sealed";
+import { suppressedSql, suppressionKeys } from "./suppression";
 import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
 import { topicIds } from "./topics";
 
-export type Subscriber = typeof subscribers.$inferSelect;
+export type { Subscriber };
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
 /**
@@ -48,14 +50,17 @@ const PROMPT_EVERY_MS = 10 * 60 * 1000;
 
 // ---------------------------------------------------------------- subscribing
 
-/** Who a prompt goes to. */
-type PromptFor = Pick<Subscriber, "id" | "email" | "language">;
+/** Who a prompt goes to: the address in the clear (it awaits sending), and its index. */
+type PromptFor = Pick<Subscriber, "id" | "email" | "emailIndex" | "language">;
 
 async function renderPrompt(ctx: Services, subscriber: PromptFor, kind: "confirm" | "exists") {
   const t = dictionary(subscriber.language).subscribers;
   const url = `${ctx.settings.appUrl}/s/${await manageToken(ctx.settings.tokenSecret, subscriber.id)}`;
   return {
     to: subscriber.email,
+    // Once sent, the address is sealed under the subscribers' key; erasure finds it by index.
+    keyName: SUBSCRIBERS_KEY,
+    toIndex: subscriber.emailIndex,
     subject: kind === "confirm" ? t.confirmSubject : t.existsSubject,
     kind: `subscriber:${kind}`,
     ...templateEmail("notice", {
@@ -105,18 +110,23 @@ export async function subscribe(
       unknown.map((slug) => ({ path: "topics", message: `No topic "${slug}".` })),
     );
   const email = normaliseEmail(input.email);
-  const notSuppressed = sql`NOT ${suppressedHash(await suppressionHash(email))}`;
+  const key = await ctx.vault.subscribers();
   const id = newId("sub");
+  const [keys, sealed] = await Promise.all([
+    suppressionKeys(key, email),
+    sealSubscriber(key, id, { email, name: input.name ? cleanText(input.name) : null }),
+  ]);
+  const notSuppressed = sql`NOT ${suppressedSql(keys)}`;
   const language = input.language ?? DEFAULT_LANG;
   type Prompted = Pick<Subscriber, "id" | "language" | "status">;
-  // A new address is inserted; a known one is claimed (its prompt is due). A just-inserted
-  // row is never due, so at most one of the two returns a row; for a suppressed address
-  // neither does.
+  // A new address is inserted; a known one (same address index) is claimed (its prompt is
+  // due). A just-inserted row is never due, so at most one of the two returns a row; for a
+  // suppressed address neither does.
   const [inserted, claimed] = await runBatch(db, [
     allInBatch<Prompted>(
       db,
-      sql`INSERT INTO ${subscribers} (id, email, name, language, status, consent_source, last_prompt_at)
-          SELECT ${id}, ${email}, ${input.name ? cleanText(input.name) : null}, ${language}, 'pending', ${source}, ${now.getTime()}
+      sql`INSERT INTO ${subscribers} (id, email, email_index, name, language, status, consent_source, last_prompt_at)
+          SELECT ${id}, ${sealed.email}, ${sealed.emailIndex}, ${sealed.name}, ${language}, 'pending', ${source}, ${now.getTime()}
           WHERE ${notSuppressed}
           ON CONFLICT DO NOTHING
           RETURNING id, language, status`,
@@ -126,7 +136,7 @@ export async function subscribe(
       .set({ lastPromptAt: now })
       .where(
         and(
-          eq(subscribers.email, email),
+          eq(subscribers.emailIndex, sealed.emailIndex),
           inArray(subscribers.status, PROMPTED),
           or(
             isNull(subscribers.lastPromptAt),
@@ -146,7 +156,12 @@ export async function subscribe(
   const prompt = ctx.mailer.outboxInsertIf(
     await renderPrompt(
       ctx,
-      { id: due?.id ?? id, email, language: due?.language ?? language },
+      {
+        id: due?.id ?? id,
+        email,
+        emailIndex: sealed.emailIndex,
+        language: due?.language ?? language,
+      },
       due?.status === "active" ? "exists" : "confirm",
     ),
     due ? sql`1` : sql`0`,
@@ -163,15 +178,21 @@ export async function subscribe(
   await ctx.mailer.enqueue([prompt.id]);
 }
 
-export async function subscriberByManageToken(db: Db, secret: string, token: string) {
+/** The stored (sealed) subscriber a manage link is for, with its topics. */
+async function subscriberRowByManageToken(db: Db, secret: string, token: string) {
   const id = await readManageToken(secret, token);
   if (!id) return null;
-  return (
-    db.query.subscribers.findFirst({
-      where: eq(subscribers.id, id),
-      with: { topics: { with: { topic: true } } },
-    }) ?? null
-  );
+  const row = await db.query.subscribers.findFirst({
+    where: eq(subscribers.id, id),
+    with: { topics: { with: { topic: true } } },
+  });
+  return row ?? null;
+}
+
+/** The subscriber a manage link is for, opened (what their own page shows). */
+export async function subscriberByManageToken(svc: Services, secret: string, token: string) {
+  const row = await subscriberRowByManageToken(svc.db, secret, token);
+  return row && openSubscriber(await svc.vault.subscribers(), row);
 }
 
 /** The POST behind the confirmation link: pending (or unsubscribed, re-opting in) → active. */
@@ -181,7 +202,7 @@ export async function confirmSubscription(
   token: string,
   now = new Date(),
 ): Promise<SubscriberStatus> {
-  const subscriber = await subscriberByManageToken(db, secret, token);
+  const subscriber = await subscriberRowByManageToken(db, secret, token);
   if (!subscriber) throw notFound("This link is not valid, or has expired.");
   if (subscriber.status === "active") return "active";
   if (!canMove(SUBSCRIBER_TRANSITIONS, subscriber.status, "active"))
@@ -236,12 +257,14 @@ export async function unsubscribeByToken(
   return true;
 }
 
-export async function exportSubscriber(db: Db, id: string) {
-  const subscriber = await db.query.subscribers.findFirst({
+export async function exportSubscriber(svc: Services, id: string) {
+  const { db } = svc;
+  const row = await db.query.subscribers.findFirst({
     where: eq(subscribers.id, id),
     with: { topics: { with: { topic: true } } },
   });
-  if (!subscriber) throw notFound("No such subscriber.");
+  if (!row) throw notFound("No such subscriber.");
+  const subscriber = await openSubscriber(await svc.vault.subscribers(), row);
   const sent = await db
     .select({
       distributionId: deliveries.distributionId,
@@ -269,25 +292,39 @@ export async function exportSubscriber(db: Db, id: string) {
 
 // ---------------------------------------------------------------- organisers
 
+/** One page of subscribers, opened. */
 export async function listSubscribers(
-  db: Db,
+  svc: Services,
   query: { status?: SubscriberStatus; topic?: string; limit: number; cursor?: string },
 ) {
+  const { db } = svc;
   const topic = query.topic
     ? await db.query.topics.findFirst({ where: eq(topics.slug, query.topic) })
     : undefined;
   if (query.topic && !topic) return { data: [], nextCursor: null };
+  const [page, key] = await Promise.all([
+    pageOfSubscribers(db, query, topic?.id),
+    svc.vault.subscribers(),
+  ]);
+  return { ...page, data: await openSubscribers(key, page.data) };
+}
+
+function pageOfSubscribers(
+  db: Db,
+  query: { status?: SubscriberStatus; limit: number; cursor?: string },
+  topicId: string | undefined,
+) {
   return paginate(db, { id: subscribers.id, direction: "asc" }, query, (after, window) =>
     db.query.subscribers.findMany({
       where: and(
         query.status ? eq(subscribers.status, query.status) : undefined,
-        topic
+        topicId
           ? inArray(
               subscribers.id,
               db
                 .select({ id: subscriberTopics.subscriberId })
                 .from(subscriberTopics)
-                .where(eq(subscriberTopics.topicId, topic.id)),
+                .where(eq(subscriberTopics.topicId, topicId)),
             )
           : undefined,
         after,

@@ -1,65 +1,94 @@
 // The suppression list: addresses no report may go to (bounces, complaints, manual blocks,
-// erased people). It holds only the SHA-256 of each normalised address, so the table never
-// lists who bounced, complained or asked to be forgotten; every lookup hashes the address
-// it is asked about. SQLite cannot hash, so no statement joins an address to this table:
-// callers hash first and pass the hashes in.
+// erased people). It holds no address. Each entry is the address's index under the
+// subscribers' data key, the same value as `subscribers.email_index`, so a statement can test
+// a subscriber against the list; entries made before the vault hold the unkeyed SHA-256 of
+// the address instead, and stay recognised: every lookup asks for both values, every new
+// entry is the keyed index. SQLite can compute neither, so no statement joins an address to
+// this table: callers compute the values first and pass them in.
 import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import { type Db, runBatch } from "../db/client";
 import { type SUPPRESSION_REASONS, suppressions, suppressionsUnhashed } from "../db/schema";
 import { normaliseEmail } from "../lib/text";
 import { sha256Hex } from "../lib/tokens";
+import type { DataKey, Vault } from "../vault/keys";
+import { subscriberIndex } from "./sealed";
 
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
-/** The key of an address on the list. */
-export function suppressionHash(email: string): Promise<string> {
-  return sha256Hex(normaliseEmail(email));
+/** The values an address may be listed under: what is written now, and what was before. */
+export interface SuppressionKeys {
+  /** The address index under the subscribers' key: every entry made now. */
+  index: string;
+  /** The unkeyed SHA-256 of the normalised address: entries made before the vault. */
+  legacy: string;
 }
 
-/** The entry of an address, if it is on the list. */
-export async function findSuppression(db: Db, email: string) {
-  return db.query.suppressions.findFirst({
-    where: eq(suppressions.emailHash, await suppressionHash(email)),
-  });
+export async function suppressionKeys(key: DataKey, email: string): Promise<SuppressionKeys> {
+  const [index, legacy] = await Promise.all([
+    subscriberIndex(key, email),
+    sha256Hex(normaliseEmail(email)),
+  ]);
+  return { index, legacy };
 }
 
-/** SQL: the address with this hash is on the list, for a statement that depends on it. */
-export function suppressedHash(hash: string): SQL {
-  return sql`EXISTS (SELECT 1 FROM ${suppressions} WHERE ${suppressions.emailHash} = ${hash})`;
+const listedUnder = (keys: SuppressionKeys) =>
+  inArray(suppressions.emailHash, [keys.index, keys.legacy]);
+
+/** The entry of the address with these keys, if it is on the list. */
+export function findSuppression(db: Db, keys: SuppressionKeys) {
+  return db.query.suppressions.findFirst({ where: listedUnder(keys) });
 }
 
-/** Hashes per lookup: far below D1's 100 bound parameters. */
+/** SQL: the address with these keys is on the list, for a statement that depends on it. */
+export function suppressedSql(keys: SuppressionKeys): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${suppressions} WHERE ${listedUnder(keys)})`;
+}
+
+/** Values per lookup: far below D1's 100 bound parameters. */
 const PER_LOOKUP = 50;
 
-/** Which of these addresses are on the list. */
-export async function suppressedAmong(db: Db, addresses: string[]): Promise<Set<string>> {
-  const byHash = new Map<string, string[]>();
-  for (const address of addresses) {
-    const hash = await suppressionHash(address);
-    byHash.set(hash, [...(byHash.get(hash) ?? []), address]);
-  }
-  const hashes = [...byHash.keys()];
+/** Which of these values (indexes or legacy hashes) are on the list. */
+export async function listedValues(db: Db, values: string[]): Promise<Set<string>> {
+  const unique = [...new Set(values)];
   const found = await Promise.all(
-    Array.from({ length: Math.ceil(hashes.length / PER_LOOKUP) }, (_, i) =>
+    Array.from({ length: Math.ceil(unique.length / PER_LOOKUP) }, (_, i) =>
       db
         .select({ hash: suppressions.emailHash })
         .from(suppressions)
-        .where(inArray(suppressions.emailHash, hashes.slice(i * PER_LOOKUP, (i + 1) * PER_LOOKUP))),
+        .where(inArray(suppressions.emailHash, unique.slice(i * PER_LOOKUP, (i + 1) * PER_LOOKUP))),
     ),
   );
-  return new Set(found.flat().flatMap((row) => byHash.get(row.hash) ?? []));
+  return new Set(found.flat().map((row) => row.hash));
+}
+
+/** Whether an address with these keys is among the listed values, under either value. */
+export const isListed = (listed: Set<string>, keys: SuppressionKeys) =>
+  listed.has(keys.index) || listed.has(keys.legacy);
+
+/** Which of these addresses are on the list (under either value). */
+export async function suppressedAmong(
+  db: Db,
+  key: DataKey,
+  addresses: string[],
+): Promise<Set<string>> {
+  const keys = await Promise.all(addresses.map((address) => suppressionKeys(key, address)));
+  const listed = await listedValues(
+    db,
+    keys.flatMap((k) => [k.index, k.legacy]),
+  );
+  return new Set(addresses.filter((_, i) => isListed(listed, keys[i]!)));
 }
 
 /**
- * The insert that puts the address with this hash on the list (nothing when it is there
- * already, whatever the reason), only while `onlyIf` holds when the batch reaches it.
- * Takes the hash, not the address: a query builder is a thenable, and an async helper
- * returning one would run it.
+ * The insert that puts the address with this index (`SuppressionKeys.index`) on the list
+ * (nothing when the index is there already, whatever the reason), only while `onlyIf` holds
+ * when the batch reaches it. Takes the index, not the address: a query builder is a
+ * thenable, and an async helper returning one would run it.
  */
-export function suppressInsert(db: Db, hash: string, reason: SuppressionReason, onlyIf = sql`1`) {
+export function suppressInsert(db: Db, index: string, reason: SuppressionReason, onlyIf = sql`1`) {
   return db
     .insert(suppressions)
-    .select(sql`SELECT ${hash}, ${reason}, ${Date.now()} WHERE ${onlyIf}`)
+    .select(sql`SELECT ${index}, ${reason}, ${Date.now()} WHERE ${onlyIf}`)
     .onConflictDoNothing();
 }
 
@@ -67,30 +96,29 @@ export function suppressInsert(db: Db, hash: string, reason: SuppressionReason, 
 const HASH_PAGE = 25;
 
 /**
- * Hashes the suppressions recorded before the list held only hashes (migration
- * 0008_hash_suppressions moved them to `suppressions_unhashed`), keeping reason and date,
- * and deletes them there. Run by the minutely cron; a no-op read of an empty table once done.
- * Two runs at once insert nothing twice (the hash is the key) and delete the same rows.
+ * Moves the suppressions recorded before the list held no addresses (migration
+ * 0008_hash_suppressions put them in `suppressions_unhashed`) onto the list as keyed
+ * indexes, keeping reason and date, and deletes them there. Run by the minutely cron; a
+ * no-op read of an empty table once done (the key is only loaded when there is work). Two
+ * runs at once insert nothing twice (the index is the key) and delete the same rows.
  */
-export async function hashUnhashedSuppressions(db: Db, pages = 20): Promise<number> {
+export async function hashUnhashedSuppressions(db: Db, vault: Vault, pages = 20): Promise<number> {
   let hashed = 0;
   for (let page = 0; page < pages; page++) {
     const rows = await db.select().from(suppressionsUnhashed).limit(HASH_PAGE);
     if (rows.length === 0) break;
-    const statements = await Promise.all(
-      rows.map(async (row) => [
+    const key = await vault.subscribers();
+    const indexes = await Promise.all(rows.map((row) => subscriberIndex(key, row.email)));
+    await runBatch(
+      db,
+      rows.flatMap((row, i) => [
         db
           .insert(suppressions)
-          .values({
-            emailHash: await suppressionHash(row.email),
-            reason: row.reason,
-            createdAt: row.createdAt,
-          })
+          .values({ emailHash: indexes[i]!, reason: row.reason, createdAt: row.createdAt })
           .onConflictDoNothing(),
         db.delete(suppressionsUnhashed).where(eq(suppressionsUnhashed.email, row.email)),
       ]),
     );
-    await runBatch(db, statements.flat());
     hashed += rows.length;
   }
   return hashed;

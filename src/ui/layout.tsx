@@ -35,6 +35,7 @@ const ADMIN_MENU: { href: string; label: string; permission?: Permission }[] = [
   { href: "/admin/reports", label: "Reports", permission: "workshops.manage" },
   { href: "/admin/subscribers", label: "Subscribers", permission: "attendees.read" },
   { href: "/admin/people", label: "People", permission: "people.manage" },
+  { href: "/admin/vault", label: "Data keys", permission: "vault.manage" },
   { href: "/admin/organisers", label: "Organisers", permission: "organisers.manage" },
   { href: "/admin/tokens", label: "API tokens" },
   { href: "/admin/mailbox", label: "Mailbox", permission: "mailbox.read" },

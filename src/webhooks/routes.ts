@@ -49,7 +49,7 @@ webhookApi.openapi(
         "The signature does not match, or the timestamp is more than 5 minutes off.",
       );
     }
-    const fresh = await processEvent(c.var.services.db, headers.id, event);
+    const fresh = await processEvent(c.var.services, headers.id, event);
     return c.json({ received: true, duplicate: !fresh }, 200);
   },
 );

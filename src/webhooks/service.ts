@@ -1,5 +1,7 @@
 // Resend webhook events: delivery outcomes for distributions, and suppression on bounce
-// or complaint. Each svix-id is processed once, whatever Resend redelivers.
+// or complaint. Each svix-id is processed once, whatever Resend redelivers. The event names
+// the recipient's address; subscribers and the suppression list hold only its index under
+// the subscribers' key, so that is what they are found and listed by.
 import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { runInBatch } from "../db/raw";
@@ -7,8 +9,10 @@ import { deliveries, subscribers, webhookEvents } from "../db/schema";
 import { recipientFromTags } from "../lib/recipient-tags";
 import { normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
+import { subscriberIndex } from "../subscribers/sealed";
 import { subscriberMayMoveTo } from "../subscribers/service";
-import { suppressInsert, suppressionHash } from "../subscribers/suppression";
+import { suppressInsert } from "../subscribers/suppression";
+import type { Vault } from "../vault/keys";
 
 export interface ResendEvent {
   type: string;
@@ -19,6 +23,12 @@ export interface ResendEvent {
     /** The tags the email was sent with: an object, or (older payloads) a list. */
     tags?: Record<string, string> | { name: string; value: string }[];
   };
+}
+
+/** What processing an event reads and writes: the database, and the subscribers' key. */
+interface Stores {
+  db: Db;
+  vault: Vault;
 }
 
 const OUTCOME_OF: Record<string, "delivered" | "bounced" | "complained"> = {
@@ -33,11 +43,16 @@ const OUTCOME_OF: Record<string, "delivered" | "bounced" | "complained"> = {
  * change is guarded by "not recorded yet" (they run before the record, in the same
  * transaction), so a redelivery of a processed event changes nothing. Returns false then.
  */
-export async function processEvent(db: Db, svixId: string, event: ResendEvent): Promise<boolean> {
+export async function processEvent(
+  svc: Stores,
+  svixId: string,
+  event: ResendEvent,
+): Promise<boolean> {
+  const { db } = svc;
   const unrecorded = sql`NOT EXISTS (SELECT 1 FROM ${webhookEvents} WHERE ${webhookEvents.id} = ${svixId})`;
   const [recorded] = (
     await runBatch(db, [
-      ...(await processing(db, event, unrecorded)),
+      ...(await processing(svc, event, unrecorded)),
       db
         .insert(webhookEvents)
         .values({ id: svixId, type: event.type })
@@ -49,7 +64,8 @@ export async function processEvent(db: Db, svixId: string, event: ResendEvent): 
 }
 
 /** What an event changes, each statement only while `unrecorded` holds. */
-async function processing(db: Db, event: ResendEvent, unrecorded: SQL): Promise<Statement[]> {
+async function processing(svc: Stores, event: ResendEvent, unrecorded: SQL): Promise<Statement[]> {
+  const { db } = svc;
   const outcome = OUTCOME_OF[event.type];
   if (!outcome) return [];
   const recipient = recipientFromTags(event.data.tags);
@@ -80,17 +96,29 @@ async function processing(db: Db, event: ResendEvent, unrecorded: SQL): Promise<
       ),
     );
   }
-  if (outcome !== "delivered" && to.length > 0) {
-    const reason = outcome === "bounced" ? "bounce" : "complaint";
-    statements.push(
-      ...(await Promise.all(to.map(suppressionHash))).map((hash) =>
-        suppressInsert(db, hash, reason, unrecorded),
-      ),
-      db
-        .update(subscribers)
-        .set({ status: outcome })
-        .where(and(inArray(subscribers.email, to), subscriberMayMoveTo(outcome), unrecorded)),
-    );
-  }
+  if (outcome !== "delivered" && to.length > 0)
+    statements.push(...(await blockAddresses(svc, to, outcome, unrecorded)));
   return statements;
+}
+
+/** A bounce or complaint: the addresses go on the suppression list, their subscribers stop. */
+async function blockAddresses(
+  svc: Stores,
+  to: string[],
+  outcome: "bounced" | "complained",
+  unrecorded: SQL,
+): Promise<Statement[]> {
+  const { db } = svc;
+  const key = await svc.vault.subscribers();
+  const indexes = await Promise.all(to.map((address) => subscriberIndex(key, address)));
+  const reason = outcome === "bounced" ? "bounce" : "complaint";
+  return [
+    ...indexes.map((index) => suppressInsert(db, index, reason, unrecorded)),
+    db
+      .update(subscribers)
+      .set({ status: outcome })
+      .where(
+        and(inArray(subscribers.emailIndex, indexes), subscriberMayMoveTo(outcome), unrecorded),
+      ),
+  ];
 }

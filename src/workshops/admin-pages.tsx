@@ -184,6 +184,13 @@ export function workshopPage(sections: Section<Workshop>[]) {
         </p>
         <h1 dir="auto">{workshop.title}</h1>
         <FlashNotice c={c} />
+        {workshop.purgedAt ? (
+          <p class="notice" role="status">
+            This workshop's personal data was erased on{" "}
+            {workshop.purgedAt.toISOString().slice(0, 10)}: its data key is destroyed, so its people
+            are shown as erased, and it takes nobody new.
+          </p>
+        ) : null}
         <p>
           <span class={`badge ${STATUS_BADGE[workshop.status]}`}>{workshop.status}</span> ·{" "}
           {formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, "en")} ·{" "}
@@ -206,7 +213,7 @@ export function workshopPage(sections: Section<Workshop>[]) {
           <a class="button secondary" href={`${base}/door`}>
             Door
           </a>
-          {can(actor.role, "attendees.read") ? (
+          {can(actor.role, "attendees.read") && !workshop.purgedAt ? (
             <a class="button secondary" href={`/api/v1/workshops/${workshop.id}/registrations.csv`}>
               Export CSV
             </a>

@@ -1,52 +1,58 @@
 // Workshop changes (update, publish, cancel) and their notices, apart so service.ts stays small.
-import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { auditInsert, auditInsertIf } from "../audit/service";
-import { type Db, runBatch } from "../db/client";
+import { runBatch } from "../db/client";
 import { invitations, registrations, workshops } from "../db/schema";
-import type { Lang } from "../i18n";
 import { conflict, invalid } from "../lib/errors";
+import { PURGED } from "../lib/forgotten";
 import type { Recipient } from "../registrations/notices";
+import { openRecipients, RECIPIENT_COLUMNS } from "../registrations/sealed";
 import { applyMove } from "../registrations/seats";
 import { sendNotices } from "../registrations/send";
 import { type RegistrationStatus, SEAT_HOLDING } from "../registrations/status";
 import type { Services } from "../services";
+import { openFields } from "../vault/fields";
+import type { DataKey } from "../vault/keys";
 import type { UpdateWorkshopInput } from "./schemas";
 import { checkVenueReveal, columnsFrom, getWorkshop, publicPathsOf } from "./service";
 import type { Workshop } from "./types";
 import { venueRevealAt } from "./venue";
 
-const ACTIVE_FOR_NOTICES = ["pending_approval", "confirmed", "waitlisted"] as const;
-
-function recipientsOf(
-  rows: { id: string; email: string; name: string; language: Lang; status: RegistrationStatus }[],
-): Recipient[] {
-  return rows.map((r) => ({
-    id: r.id,
-    email: r.email,
-    name: r.name,
-    language: r.language,
-    seated: SEAT_HOLDING.includes(r.status),
-  }));
+/** Opens invitees read for a notice (sealed like registrations, src/invitations/sealed.ts). */
+function openInvitees<R extends { id: string; email: string; name: string | null }>(
+  key: DataKey | null,
+  rows: R[],
+) {
+  return Promise.all(
+    rows.map((row) =>
+      openFields(key, "invitations", row, { email: `${PURGED}${row.id}`, name: null }),
+    ),
+  );
 }
 
-async function registrationsWithStatus(
-  db: Db,
+const ACTIVE_FOR_NOTICES = ["pending_approval", "confirmed", "waitlisted"] as const;
+
+/** The people of `where` as notice recipients, their address and name opened. */
+async function recipientsWhere(
+  svc: Services,
   workshopId: string,
-  statuses: readonly (typeof registrations.$inferSelect)["status"][],
-) {
-  return db
-    .select({
-      id: registrations.id,
-      email: registrations.email,
-      name: registrations.name,
-      language: registrations.language,
-      status: registrations.status,
-    })
+  where: SQL,
+): Promise<Recipient[]> {
+  const rows = await svc.db
+    .select({ ...RECIPIENT_COLUMNS, status: registrations.status })
     .from(registrations)
-    .where(
-      and(eq(registrations.workshopId, workshopId), inArray(registrations.status, [...statuses])),
-    );
+    .where(and(eq(registrations.workshopId, workshopId), where));
+  const opened = await openRecipients(await svc.vault.workshop(workshopId), rows);
+  return opened.map(({ status, ...r }) => ({ ...r, seated: SEAT_HOLDING.includes(status) }));
+}
+
+function registrationsWithStatus(
+  svc: Services,
+  workshopId: string,
+  statuses: readonly RegistrationStatus[],
+) {
+  return recipientsWhere(svc, workshopId, inArray(registrations.status, [...statuses]));
 }
 
 export async function updateWorkshop(
@@ -134,35 +140,12 @@ export async function updateWorkshop(
     );
   }
   if (result.promoted.length > 0) {
-    const promoted = await db
-      .select({
-        id: registrations.id,
-        email: registrations.email,
-        name: registrations.name,
-        language: registrations.language,
-        status: registrations.status,
-      })
-      .from(registrations)
-      .where(inArray(registrations.id, result.promoted));
-    await sendNotices(
-      db,
-      svc.mailer,
-      svc.settings.appUrl,
-      updated,
-      recipientsOf(promoted),
-      "promoted",
-    );
+    const promoted = await recipientsWhere(svc, id, inArray(registrations.id, result.promoted));
+    await sendNotices(db, svc.mailer, svc.settings.appUrl, updated, promoted, "promoted");
   }
   if (rescheduled && updated.status === "published") {
-    const people = await registrationsWithStatus(db, id, ACTIVE_FOR_NOTICES);
-    await sendNotices(
-      db,
-      svc.mailer,
-      svc.settings.appUrl,
-      updated,
-      recipientsOf(people),
-      "workshop_updated",
-    );
+    const people = await registrationsWithStatus(svc, id, ACTIVE_FOR_NOTICES);
+    await sendNotices(db, svc.mailer, svc.settings.appUrl, updated, people, "workshop_updated");
   }
   return updated;
 }
@@ -211,22 +194,23 @@ export async function cancelWorkshop(svc: Services, actor: Actor, id: string): P
   const workshop = await getWorkshop(db, id);
   if (changed.length === 0) return workshop;
   await svc.pages.purge(publicPathsOf(workshop));
-  const people = await registrationsWithStatus(db, id, [
+  const people = await registrationsWithStatus(svc, id, [
     "pending_verification",
     ...ACTIVE_FOR_NOTICES,
   ]);
-  await sendNotices(
-    db,
-    svc.mailer,
-    svc.settings.appUrl,
-    workshop,
-    recipientsOf(people),
-    "workshop_cancelled",
+  await sendNotices(db, svc.mailer, svc.settings.appUrl, workshop, people, "workshop_cancelled");
+  const invited = await openInvitees(
+    await svc.vault.workshop(id),
+    await db
+      .select({
+        id: invitations.id,
+        email: invitations.email,
+        emailIndex: invitations.emailIndex,
+        name: invitations.name,
+      })
+      .from(invitations)
+      .where(and(eq(invitations.workshopId, id), inArray(invitations.status, ["pending", "sent"]))),
   );
-  const invited = await db
-    .select({ id: invitations.id, email: invitations.email, name: invitations.name })
-    .from(invitations)
-    .where(and(eq(invitations.workshopId, id), inArray(invitations.status, ["pending", "sent"])));
   await sendNotices(
     db,
     svc.mailer,
@@ -235,6 +219,7 @@ export async function cancelWorkshop(svc: Services, actor: Actor, id: string): P
     invited.map((i) => ({
       id: i.id,
       email: i.email,
+      emailIndex: i.emailIndex,
       name: i.name ?? "",
       language: workshop.language,
     })),

@@ -1,6 +1,6 @@
 // Workshops: create, read and list; the public views of them (seat state, public paths).
 // Changing, publishing and cancelling a workshop live in changes.ts.
-import { and, asc, desc, eq, gt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { teamRoles, visibleTo } from "../access/team";
 import { auditInsert } from "../audit/service";
@@ -10,6 +10,8 @@ import { workshops } from "../db/schema";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
+import type { Services } from "../services";
+import { workshopKeyName } from "../vault/keys";
 import {
   type CreateWorkshopInput,
   REVEAL_NEEDS_PRIVATE,
@@ -191,6 +193,24 @@ export function publicPathsOf(workshop: Pick<Workshop, "slug">): string[] {
   return ["/", `/workshops/${workshop.slug}`];
 }
 
+/**
+ * A published workshop and its data key, read in one round trip: a registration seals the
+ * person under that key at once, and this is the hot path of a popular announcement.
+ */
+export async function getPublishedBySlugWithKey(
+  svc: Pick<Services, "db" | "vault">,
+  slug: string,
+): Promise<Workshop> {
+  const { db, vault } = svc;
+  const [workshop, keys] = await db.batch([
+    db.query.workshops.findFirst({ where: eq(workshops.slug, slug) }),
+    vault.workshopKeyRow(sql`(SELECT id FROM ${workshops} WHERE slug = ${slug})`),
+  ]);
+  if (!workshop || workshop.status === "draft") throw notFound("No such workshop.");
+  vault.adopt(workshopKeyName(workshop.id), keys[0]);
+  return workshop;
+}
+
 export async function getPublishedBySlug(db: Db, slug: string): Promise<Workshop> {
   const workshop = await db.query.workshops.findFirst({ where: eq(workshops.slug, slug) });
   if (!workshop || workshop.status === "draft") throw notFound("No such workshop.");
@@ -212,6 +232,8 @@ const fewPlaces = (capacity: number) => Math.max(3, Math.ceil(capacity / 10));
 
 export function seatState(workshop: Workshop, now = new Date()): SeatState {
   if (workshop.status === "cancelled") return { kind: "closed", reason: "cancelled" };
+  // Its data key is destroyed (purged, or early by an owner): nothing to seal a new person with.
+  if (workshop.purgedAt) return { kind: "closed", reason: "closed" };
   if (workshop.registrationMode === "invitation")
     return { kind: "closed", reason: "invitation_only" };
   if (workshop.registrationOpensAt && workshop.registrationOpensAt > now)

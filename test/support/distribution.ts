@@ -4,18 +4,28 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { runBatch } from "../../src/db/client";
-import { distributions, subscribers, subscriberTopics, topics } from "../../src/db/schema";
+import {
+  distributions,
+  registrations,
+  subscribers,
+  subscriberTopics,
+  topics,
+} from "../../src/db/schema";
 import { sendChunk } from "../../src/distributions/chunk";
 import { createDistribution } from "../../src/distributions/create";
 import { prepareStep } from "../../src/distributions/prepare";
 import type { Lang } from "../../src/i18n";
+import { normaliseEmail } from "../../src/lib/text";
 import { newId } from "../../src/lib/tokens";
 import type { MailQueueMessage } from "../../src/mail/messages";
 import { Mailer } from "../../src/mail/outbox";
 import type { MailTransport } from "../../src/mail/transport";
 import { BUILT_IN_OWNER } from "../../src/organisers/service";
+import { sealPerson } from "../../src/registrations/sealed";
 import { createServices, type Services } from "../../src/services";
+import { addressIndex, sealFields } from "../../src/vault/fields";
 import { ADMIN, db, json } from "./helpers";
+import { vault } from "./vault";
 
 export interface Queued {
   body: MailQueueMessage;
@@ -112,7 +122,11 @@ export async function topic(slug: string) {
   return (await db().query.topics.findFirst({ where: eq(topics.slug, slug) }))!;
 }
 
-/** Subscribers straight into D1 (fast), with a status, language and topics. */
+/**
+ * Subscribers straight into D1 (fast), with a status, language and topics, stored as the
+ * subscribers' service stores them: address and name sealed under the subscribers' key,
+ * with the address index.
+ */
 export async function seedSubscribers(
   specs: {
     email: string;
@@ -122,14 +136,26 @@ export async function seedSubscribers(
     name?: string;
   }[],
 ) {
-  const rows = specs.map((s) => ({
-    id: newId("sub"),
-    email: s.email,
-    name: s.name ?? s.email.split("@")[0]!,
-    language: s.language ?? "en",
-    status: s.status ?? "active",
-    consentSource: "import" as const,
-  }));
+  const key = await vault().subscribers();
+  const rows = await Promise.all(
+    specs.map(async (s) => {
+      const id = newId("sub");
+      const email = normaliseEmail(s.email);
+      const sealed = await sealFields(key, "subscribers", id, {
+        email,
+        name: s.name ?? email.split("@")[0]!,
+      });
+      return {
+        id,
+        email: sealed.email!,
+        emailIndex: await addressIndex(key, email),
+        name: sealed.name,
+        language: s.language ?? "en",
+        status: s.status ?? "active",
+        consentSource: "import" as const,
+      };
+    }),
+  );
   const links = specs.flatMap((s, i) =>
     (s.topicIds ?? []).map((topicId) => ({ subscriberId: rows[i]!.id, topicId })),
   );
@@ -139,6 +165,39 @@ export async function seedSubscribers(
     ...slices(links, 10).map((part) => db().insert(subscriberTopics).values(part)),
   ];
   for (const part of slices(statements, 50)) await runBatch(db(), part);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Attendees straight into D1, confirmed, as the registrations' service stores them: sealed
+ * under their workshop's key, with the address index. Returns their ids.
+ */
+export async function seedAttendees(
+  workshopId: string,
+  specs: { email: string; name: string; language?: Lang; receiveReport?: boolean }[],
+) {
+  const key = (await vault().workshopToSeal(workshopId))!;
+  const rows = await Promise.all(
+    specs.map(async (s) => {
+      const id = newId("reg");
+      const person = {
+        email: s.email,
+        name: s.name,
+        affiliation: `Works with ${s.name}`,
+        answers: {},
+      };
+      return {
+        id,
+        workshopId,
+        ...(await sealPerson(key, id, person)),
+        language: s.language ?? "en",
+        receiveReport: s.receiveReport ?? true,
+        status: "confirmed" as const,
+        source: "organiser" as const,
+      };
+    }),
+  );
+  for (const part of slices(rows, 5)) await db().insert(registrations).values(part);
   return rows.map((r) => r.id);
 }
 

@@ -1,6 +1,6 @@
 // Small helpers for tests that talk to the Worker as a client would.
 import { env, exports as workerExports } from "cloudflare:workers";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, or, sql } from "drizzle-orm";
 import { templateEmail } from "../../emails";
 import type { Role } from "../../src/access/roles";
 import { createDb } from "../../src/db/client";
@@ -130,32 +130,45 @@ export function simpleEmail(overrides: Partial<EmailToSend> = {}): EmailToSend {
 /**
  * An outbox email as it went out. Requests record only what to render; the real queue
  * consumer renders and delivers it to the dev mailbox (and the outbox row then keeps only
- * the delivery record), so this waits for that delivery and gives the row with what the
- * dev mailbox received: the bytes sent and the files. An email that failed instead is an
- * error with its reason.
+ * the delivery record, its address sealed when it is about someone with a data key), so
+ * this waits for that delivery and gives the row with what the dev mailbox received: the
+ * bytes sent and the files. An email that failed instead is an error with its reason.
  */
-export async function delivered(email: OutboxEmail) {
+export function delivered(email: OutboxEmail) {
+  return deliveredTo(email, email.to);
+}
+
+/** `delivered`, for a row read before it was sent: `to` is its plain address, since sealed. */
+export async function deliveredTo(email: OutboxEmail, to: string) {
   const message = await eventually(async () => {
     const row = await db().query.emails.findFirst({ where: eq(emails.id, email.id) });
     if (row?.status === "failed") throw new Error(`email ${email.id} failed: ${row.lastError}`);
+    // By the idempotency key: a row read after it was sent holds its address sealed.
     return db().query.mailboxMessages.findFirst({
-      where: and(
-        eq(mailboxMessages.idempotencyKey, emailIdempotencyKey(email.id)),
-        eq(mailboxMessages.to, email.to),
-      ),
+      where: eq(mailboxMessages.idempotencyKey, emailIdempotencyKey(email.id)),
     });
   });
   const { subject, html, text, headers, attachments } = message;
-  return { ...email, subject, html, text, headers, attachments };
+  return { ...email, to: message.to ?? to, subject, html, text, headers, attachments };
 }
+
+/**
+ * The outbox rows to an address: by its plaintext while queued, or, once final (when the
+ * address is sealed), by the dev mailbox's copy of what was sent.
+ */
+export const emailsTo = (to: string) =>
+  or(
+    eq(emails.to, to),
+    sql`EXISTS (SELECT 1 FROM ${mailboxMessages} m WHERE m.idempotency_key = 'email/' || ${emails.id} AND m.to_address = ${to})`,
+  );
 
 /** The newest outbox email to an address (optionally of one kind), as delivered. */
 export async function latestEmail(to: string, kind?: string) {
   const email = await db().query.emails.findFirst({
-    where: and(eq(emails.to, to), kind ? eq(emails.kind, kind) : undefined),
+    where: and(emailsTo(to), kind ? eq(emails.kind, kind) : undefined),
     orderBy: [desc(emails.createdAt)],
   });
-  return email ? delivered(email) : undefined;
+  return email ? deliveredTo(email, to) : undefined;
 }
 
 /** The token of the first `/{prefix}/{token}` link in the newest email of that kind. */
@@ -176,14 +189,16 @@ export async function suppress(
   email: string,
   reason: "bounce" | "complaint" | "manual" | "erased" = "manual",
 ) {
-  const { suppressInsert, suppressionHash } = await import("../../src/subscribers/suppression");
-  await suppressInsert(db(), await suppressionHash(email), reason);
+  const { suppressInsert } = await import("../../src/subscribers/suppression");
+  const { subscriberIndex } = await import("./vault");
+  await suppressInsert(db(), await subscriberIndex(email), reason);
 }
 
-/** The suppression entry of an address (the list holds its hash), if any. */
+/** The suppression entry of an address (the list holds its index, or its old hash), if any. */
 export async function suppression(email: string) {
-  const { findSuppression } = await import("../../src/subscribers/suppression");
-  return findSuppression(db(), email);
+  const { findSuppression, suppressionKeys } = await import("../../src/subscribers/suppression");
+  const { vault } = await import("./vault");
+  return findSuppression(db(), await suppressionKeys(await vault().subscribers(), email));
 }
 
 /** `tokenFromEmail` for many addresses at once: one wait for all their emails to go out. */

@@ -10,13 +10,17 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
 const WRANGLER = "node_modules/wrangler/bin/wrangler.js";
 
-/** Bundles a Worker; returns the path of its entry module (named after `main`). */
-function bundle(configPath, outdir, main) {
+/**
+ * Bundles a Worker; returns the path of its entry module (named after `main`). `root` is the
+ * checkout to build from: this one, or another version of the app to compare with.
+ */
+function bundle(configPath, outdir, main, root = ".") {
   const out = resolve(outdir);
   const result = spawnSync(
     process.execPath,
     [WRANGLER, "deploy", "--dry-run", "--config", configPath, "--outdir", out],
     {
+      cwd: root,
       encoding: "utf8",
       env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
     },
@@ -41,16 +45,18 @@ export const APP_BINDINGS = {
   // At least 32 characters each, or the Worker refuses to serve (src/env.ts).
   ADMIN_TOKEN: "bench-admin-token-0123456789abcdefghij",
   TOKEN_SECRET: "bench-token-secret-0123456789abcdefghij",
+  // base64 of 32 bytes: the master key of the vault (src/vault/).
+  DATA_KEY: "dGVzdC1kYXRhLWtleS0wMTIzNDU2Nzg5YWJjZGVmZ2g=",
   THROTTLE: "off",
 };
 
 /** SQL statements of every migration, in order. */
-function migrationStatements() {
-  return readdirSync("migrations")
+function migrationStatements(root = ".") {
+  return readdirSync(`${root}/migrations`)
     .filter((f) => f.endsWith(".sql"))
     .sort()
     .flatMap((f) =>
-      readFileSync(`migrations/${f}`, "utf8")
+      readFileSync(`${root}/migrations/${f}`, "utf8")
         .split("--> statement-breakpoint")
         .map((s) => s.trim())
         .filter(Boolean),
@@ -76,9 +82,12 @@ export async function startApp({
   port,
   d1Persist,
   inspectorPort,
+  // Another checkout of the app (bench/vault.mjs compares the version before the vault).
+  root = ".",
+  build = "app",
 } = {}) {
   port ??= await freePort();
-  const scriptPath = bundle("wrangler.toml", "bench/.build/app", "index.ts");
+  const scriptPath = bundle("wrangler.toml", `bench/.build/${build}`, "index.ts", root);
   const mf = new Miniflare({
     workers: [
       {
@@ -93,7 +102,7 @@ export async function startApp({
           ? { "workshops-mail": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 5 } }
           : {},
         bindings: { ...APP_BINDINGS, APP_URL: `http://127.0.0.1:${port}`, ...bindings },
-        ...assetsOf("wrangler.toml", "app"),
+        ...assetsOf(`${root}/wrangler.toml`, "app"),
         ...(outboundService ? { outboundService } : {}),
       },
     ],
@@ -104,7 +113,7 @@ export async function startApp({
   });
   const url = await mf.ready;
   const db = await mf.getD1Database("DB");
-  for (const statement of migrationStatements()) await db.prepare(statement).run();
+  for (const statement of migrationStatements(root)) await db.prepare(statement).run();
   return { mf, url: url.toString().replace(/\/$/, ""), db };
 }
 
