@@ -209,9 +209,11 @@ export const emails = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
+    // Every index is written again for each email recorded (D1 bills index writes as rows):
+    // the provider id is indexed only once there is one; the purge and erasure that look
+    // emails up by key (`key_name`, `to_index`) are rare enough to scan the 30 days kept.
     index("emails_status_next_attempt").on(t.status, t.nextAttemptAt),
-    index("emails_provider").on(t.providerId),
-    index("emails_key").on(t.keyName),
+    index("emails_provider").on(t.providerId).where(sql`${t.providerId} IS NOT NULL`),
   ],
 );
 
@@ -404,7 +406,8 @@ export const registrations = sqliteTable(
   (t) => [
     uniqueIndex("registrations_workshop_email_index").on(t.workshopId, t.emailIndex),
     index("registrations_workshop_status_position").on(t.workshopId, t.status, t.waitlistPosition),
-    index("registrations_seat_op").on(t.seatOp),
+    // Only rows a seat operation is changing are in it: a new registration writes no entry.
+    index("registrations_seat_op").on(t.seatOp).where(sql`${t.seatOp} IS NOT NULL`),
   ],
 );
 
