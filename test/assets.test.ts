@@ -3,7 +3,8 @@
 // headers, an hour of caching, and exact content types (nosniff makes browsers hold to them).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, ORIGIN } from "./support/helpers";
+import { ADMIN, call, json, ORIGIN } from "./support/helpers";
+import { createWorkshop } from "./support/workshops";
 
 const ASSETS = [
   { path: "/assets/app.css", type: "text/css; charset=utf-8", marker: "--text-scale" },
@@ -40,5 +41,57 @@ describe("static assets", () => {
 
   it("does not publish the headers file itself", async () => {
     expect((await asset("/_headers")).status).toBe(404);
+  });
+});
+
+describe("icons and link previews", () => {
+  it("serve a favicon and an icon, and every page points to them", async () => {
+    const ico = await asset("/favicon.ico");
+    expect(ico.status).toBe(200);
+    const bytes = new Uint8Array(await ico.arrayBuffer());
+    expect([...bytes.slice(0, 4)]).toEqual([0, 0, 1, 0]); // an ICO header
+    const png = await asset("/assets/icon.png");
+    expect(png.status).toBe(200);
+    expect(png.headers.get("content-type")).toBe("image/png");
+    for (const path of ["/", "/reports", "/admin/sign-in"]) {
+      const html = await (await call(path)).text();
+      expect(html, path).toContain('<link rel="icon" href="/favicon.ico"');
+    }
+  });
+
+  it("give a workshop and a report a description and Open Graph / Twitter card tags", async () => {
+    const w = await createWorkshop({
+      description: "A closed **discussion** of [water policy](https://example.org) in the region.",
+    });
+    const page = await (await call(`/workshops/${w.slug}`)).text();
+    expect(page).toContain(
+      '<meta name="description" content="A closed discussion of water policy in the region."',
+    );
+    expect(page).toContain('<meta property="og:title"');
+    expect(page).toContain(
+      `<meta property="og:url" content="http://localhost:8787/workshops/${w.slug}"`,
+    );
+    expect(page).toContain(
+      '<meta property="og:image" content="http://localhost:8787/assets/icon.png"',
+    );
+    expect(page).toContain('<meta name="twitter:card" content="summary"');
+
+    const created = await json(
+      "/api/v1/reports",
+      "POST",
+      {
+        defaultLanguage: "ar",
+        versions: [
+          { language: "ar", title: "تقرير المياه", summary: "ملخص قصير للنقاش.", body: "نص." },
+        ],
+      },
+      ADMIN,
+    );
+    const report = (await created.json()) as { id: string; slug: string };
+    await json(`/api/v1/reports/${report.id}/publish`, "POST", {}, ADMIN);
+    const article = await (await call(`/reports/${report.slug}`)).text();
+    expect(article).toContain('<meta name="description" content="ملخص قصير للنقاش."');
+    expect(article).toContain('<meta property="og:type" content="article"');
+    expect(article).toContain('<meta property="og:locale" content="ar_AR"');
   });
 });

@@ -31,3 +31,21 @@ export function escapeHtml(value: string): string {
 export function likeContaining(q: string): string {
   return `%${q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
 }
+
+/**
+ * A short plain-text summary of Markdown, for a meta description or a link preview: links
+ * keep their text, markup goes, whitespace collapses, cut at a word near `max` characters.
+ */
+export function plainSummary(markdown: string, max = 200): string {
+  const text = markdown
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, "")
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/<[^>]*>/g, "")
+    .replace(/[#*_>`~|]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}

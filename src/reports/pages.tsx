@@ -1,11 +1,13 @@
 // Public report pages: the archive, each report in each language (hreflang alternates,
 // a reader's text-size control), and the Atom feed. Embargoed reports stay hidden until
 // their embargo ends.
+
 import { Hono } from "hono";
 import { raw } from "hono/html";
 import type { AppEnv } from "../http/context";
 import { dictionary, dirOf, isLang, type Lang, languageOf, localeOf } from "../i18n";
 import { renderMarkdown } from "../lib/markdown";
+import { plainSummary } from "../lib/text";
 import { Page } from "../ui/layout";
 import { getPublicReport, listPublicReports, type ReportWithVersions, versionFor } from "./service";
 
@@ -161,6 +163,12 @@ reportPages.get("/:slug", async (c) => {
         href: `${base}${path}?lang=${v.language}`,
       }))}
       feeds={[{ title: dictionary(version.language).reports.feed, href: "/reports/feed.xml" }]}
+      share={{
+        url: `${base}${path}?lang=${version.language}`,
+        description: plainSummary(version.summary || version.body),
+        image: `${base}/assets/icon.png`,
+        type: "article",
+      }}
     >
       <ReportArticle report={report} lang={version.language} base={path} />
     </Page>,

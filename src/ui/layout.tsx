@@ -23,6 +23,40 @@ export interface PageProps {
   alternates?: { lang: Lang; href: string }[];
   /** Feeds to announce in the head. */
   feeds?: { title: string; href: string }[];
+  /**
+   * How the page looks when shared (a link preview): a meta description, Open Graph and
+   * Twitter card tags. Public pages worth sharing only: a workshop, a report.
+   */
+  share?: SharePreview;
+}
+
+export interface SharePreview {
+  /** Absolute URL of the page. */
+  url: string;
+  description: string;
+  /** Absolute URL of an image; the site's icon when there is nothing better. */
+  image: string;
+  type: "article" | "website";
+}
+
+/** The tags of a link preview (Open Graph, Twitter card) and the meta description. */
+function ShareTags({ title, share, lang }: { title: string; share: SharePreview; lang: Lang }) {
+  return (
+    <>
+      <meta name="description" content={share.description} />
+      <link rel="canonical" href={share.url} />
+      <meta property="og:type" content={share.type} />
+      <meta property="og:title" content={title} />
+      <meta property="og:description" content={share.description} />
+      <meta property="og:url" content={share.url} />
+      <meta property="og:image" content={share.image} />
+      <meta property="og:locale" content={lang === "ar" ? "ar_AR" : "en_GB"} />
+      <meta name="twitter:card" content="summary" />
+      <meta name="twitter:title" content={title} />
+      <meta name="twitter:description" content={share.description} />
+      <meta name="twitter:image" content={share.image} />
+    </>
+  );
 }
 
 /** The organisers' pages are in English whatever the language of the page around them. */
@@ -64,6 +98,7 @@ export function Page({
   externalScripts,
   alternates,
   feeds,
+  share,
 }: PageProps) {
   const t = dictionary(lang).ui;
   const siteName = area === "admin" ? "Workshops · Organisers" : t.siteName;
@@ -76,6 +111,10 @@ export function Page({
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="referrer" content="no-referrer" />
           <title>{`${title} · ${siteName}`}</title>
+          <link rel="icon" href="/favicon.ico" sizes="32x32" />
+          <link rel="icon" href="/assets/icon.png" type="image/png" sizes="512x512" />
+          <link rel="apple-touch-icon" href="/assets/icon.png" />
+          {share ? <ShareTags title={title} share={share} lang={lang} /> : null}
           <link rel="stylesheet" href="/assets/app.css" />
           <script src="/assets/app.js" defer />
           {alternates?.map((a) => (

@@ -6,6 +6,8 @@ import { TURNSTILE_SCRIPT, turnstileForPage } from "../http/abuse";
 import type { AppEnv } from "../http/context";
 import { dictionary, type Lang } from "../i18n";
 import { renderMarkdown } from "../lib/markdown";
+import { plainSummary } from "../lib/text";
+import { formatRange } from "../lib/time";
 import { type FormErrors, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { SeatBadge, WhenWhere } from "./components";
@@ -177,12 +179,15 @@ export function WorkshopPage({
   now,
   form,
   siteKey,
+  appUrl,
 }: {
   workshop: Workshop;
   lang: Lang;
   now: Date;
   form?: { errors: FormErrors; values: Record<string, string> };
   siteKey?: string;
+  /** The app's absolute base, for the link preview's URLs; none on a form's answer. */
+  appUrl?: string;
 }) {
   const t = dictionary(lang).ui;
   const state = seatState(workshop, now);
@@ -193,6 +198,19 @@ export function WorkshopPage({
       title={workshop.title}
       otherLangHref={(other) => `/workshops/${workshop.slug}?lang=${other}`}
       externalScripts={siteKey ? [TURNSTILE_SCRIPT] : undefined}
+      share={
+        appUrl
+          ? {
+              url: `${appUrl}/workshops/${workshop.slug}`,
+              // What and when; never where (a private venue) nor who.
+              description:
+                plainSummary(workshop.description) ||
+                formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, lang),
+              image: `${appUrl}/assets/icon.png`,
+              type: "website",
+            }
+          : undefined
+      }
     >
       <article>
         <h1 dir="auto">{workshop.title}</h1>
@@ -231,6 +249,7 @@ workshopPages.get("/:slug", async (c) => {
       lang={c.get("lang")}
       now={c.var.services.now()}
       siteKey={turnstileForPage(c)}
+      appUrl={c.var.services.settings.appUrl}
     />,
   );
 });
