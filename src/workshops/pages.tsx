@@ -11,6 +11,7 @@ import { formatRange } from "../lib/time";
 import { type FormErrors, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { SeatBadge, WhenWhere } from "./components";
+import { calendarFeed, jsonFeed, listedWorkshops } from "./feeds";
 import { getPublishedBySlug, seatState } from "./service";
 import type { Workshop } from "./types";
 
@@ -240,6 +241,30 @@ export function WorkshopPage({
     </Page>
   );
 }
+
+// Before "/:slug": the feeds of upcoming workshops (src/workshops/feeds.ts), cached and
+// purged like the pages, readable from other sites (a centre lists them on its own).
+const FEED_HEADERS = {
+  "Access-Control-Allow-Origin": "*",
+  "Cross-Origin-Resource-Policy": "cross-origin",
+};
+
+workshopPages.get("/calendar.ics", async (c) => {
+  const now = c.var.services.now();
+  const list = await listedWorkshops(c.var.services.reads, now);
+  const name = dictionary(c.get("lang")).ui.siteName;
+  return c.body(calendarFeed(list, c.var.services.settings.appUrl, now, name), 200, {
+    ...FEED_HEADERS,
+    "Content-Type": "text/calendar; charset=utf-8",
+    "Content-Disposition": 'inline; filename="workshops.ics"',
+  });
+});
+
+workshopPages.get("/feed.json", async (c) => {
+  const now = c.var.services.now();
+  const list = await listedWorkshops(c.var.services.reads, now);
+  return c.json(jsonFeed(list, c.var.services.settings.appUrl, now), 200, FEED_HEADERS);
+});
 
 workshopPages.get("/:slug", async (c) => {
   const workshop = await getPublishedBySlug(c.var.services.reads, c.req.param("slug"));

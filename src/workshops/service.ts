@@ -185,12 +185,15 @@ export function listUpcoming(db: Db, now: Date, limit = 20) {
   });
 }
 
+/** The feeds of upcoming workshops (src/workshops/feeds.ts): they show every listed one. */
+export const FEED_PATHS = ["/workshops/calendar.ics", "/workshops/feed.json"];
+
 /**
- * The public pages that show a workshop: its own page and the home page (its card and seat
- * badge). Purged whenever either could change (src/cache/pages.ts).
+ * The public pages that show a workshop: its own page, the home page (its card and seat
+ * badge) and the feeds. Purged whenever any could change (src/cache/pages.ts).
  */
 export function publicPathsOf(workshop: Pick<Workshop, "slug">): string[] {
-  return ["/", `/workshops/${workshop.slug}`];
+  return ["/", `/workshops/${workshop.slug}`, ...FEED_PATHS];
 }
 
 /**
