@@ -191,7 +191,14 @@ describe("CSV export", () => {
     await addPerson(w.id, { name: "Plain", affiliation: "@cmd\t|calc" });
     const res = await call(`/api/v1/workshops/${w.id}/registrations.csv`, { headers: ADMIN });
     expect(res.headers.get("content-type")).toContain("text/csv");
+    // Plain UTF-8 for scripts; with ?excel=true a byte-order mark, so Excel reads Arabic.
+    const excel = await call(`/api/v1/workshops/${w.id}/registrations.csv?excel=true`, {
+      headers: ADMIN,
+    });
+    const bytes = new Uint8Array(await excel.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = await res.text();
+    expect(text.charCodeAt(0)).not.toBe(0xfeff);
     const parsed = parseCsv(text);
     const names = parsed.rows.map((r) => r.name);
     expect(names).toEqual(

@@ -3,6 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../audit/service";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
+import { CsvQuery, csvDownload } from "../http/csv";
 import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { toCsv } from "../lib/csv";
@@ -81,7 +82,7 @@ workshopRegistrationApi.openapi(
     security: bearerSecurity,
     request: {
       params: IdParam,
-      query: z.object({ status: z.enum(REGISTRATION_STATUSES).optional() }),
+      query: CsvQuery.extend({ status: z.enum(REGISTRATION_STATUSES).optional() }),
     },
     responses: {
       200: { description: "CSV", content: { "text/csv": { schema: z.string() } } },
@@ -92,7 +93,7 @@ workshopRegistrationApi.openapi(
     const db = c.var.services.db;
     const { id } = c.req.valid("param");
     const workshop = await getWorkshop(db, id);
-    const { status } = c.req.valid("query");
+    const { status, excel } = c.req.valid("query");
     const rows = [];
     // Purged workshops export nothing: their personal data is gone by design.
     for (let cursor: string | undefined, more = !workshop.purgedAt; more; ) {
@@ -134,10 +135,7 @@ workshopRegistrationApi.openapi(
       targetId: id,
       detail: { rows: rows.length, format: "csv", status: status ?? null },
     });
-    return c.body(csv, 200, {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${workshop.slug}-registrations.csv"`,
-    });
+    return csvDownload(c, csv, `${workshop.slug}-registrations.csv`, excel);
   },
 );
 

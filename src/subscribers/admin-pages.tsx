@@ -88,7 +88,7 @@ async function subscribersPage(c: Context<SignedInEnv>, result?: ImportResult, e
           </button>
           <a
             class="button secondary"
-            href={`/api/v1/subscribers.csv?${new URLSearchParams({ ...(status ? { status } : {}), ...(topic ? { topic } : {}) })}`}
+            href={`/api/v1/subscribers.csv?${new URLSearchParams({ ...(status ? { status } : {}), ...(topic ? { topic } : {}), excel: "true" })}`}
           >
             Export CSV
           </a>

@@ -1,8 +1,10 @@
 // JSON API: topics, subscribers (organisers), and public subscription.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../audit/service";
 import { SUBSCRIBER_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
+import { CsvQuery, csvDownload } from "../http/csv";
 import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { LANGS } from "../i18n";
@@ -135,7 +137,7 @@ subscriberExportApi.openapi(
     summary: "All subscribers as CSV (formula-safe; logged in the audit log)",
     security: bearerSecurity,
     request: {
-      query: z.object({
+      query: CsvQuery.extend({
         status: z.enum(SUBSCRIBER_STATUSES).optional(),
         topic: z.string().optional(),
       }),
@@ -174,10 +176,7 @@ subscriberExportApi.openapi(
         s.createdAt,
       ]),
     );
-    return c.body(csv, 200, {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": 'attachment; filename="subscribers.csv"',
-    });
+    return csvDownload(c, csv, "subscribers.csv", c.req.valid("query").excel);
   },
 );
 

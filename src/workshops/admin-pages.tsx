@@ -41,7 +41,7 @@ workshopAdminPages.get("/", requires("workshops.manage"), async (c) => {
         <a class="button secondary" href="/api/v1/workshops/schedule.ics">
           Schedule (.ics)
         </a>
-        <a class="button secondary" href="/api/v1/workshops/schedule.csv">
+        <a class="button secondary" href="/api/v1/workshops/schedule.csv?excel=true">
           Schedule (CSV)
         </a>
       </p>
@@ -214,7 +214,10 @@ export function workshopPage(sections: Section<Workshop>[]) {
             Door
           </a>
           {can(actor.role, "attendees.read") && !workshop.purgedAt ? (
-            <a class="button secondary" href={`/api/v1/workshops/${workshop.id}/registrations.csv`}>
+            <a
+              class="button secondary"
+              href={`/api/v1/workshops/${workshop.id}/registrations.csv?excel=true`}
+            >
               Export CSV
             </a>
           ) : null}

@@ -1,5 +1,6 @@
 // JSON API for workshops (organisers), plus the schedule exports.
 import { createRoute, z } from "@hono/zod-openapi";
+import { CsvQuery, csvDownload } from "../http/csv";
 import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
 import { toCsv } from "../lib/csv";
@@ -61,6 +62,7 @@ workshopApi.openapi(
     tags: ["Workshops"],
     summary: "Every workshop as CSV",
     security: bearerSecurity,
+    request: { query: CsvQuery },
     responses: {
       200: { description: "text/csv", content: { "text/csv": { schema: z.string() } } },
       ...problemResponses(401, 403),
@@ -98,10 +100,7 @@ workshopApi.openapi(
         w.registrationMode,
       ]),
     );
-    return c.body(csv, 200, {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": 'attachment; filename="schedule.csv"',
-    });
+    return csvDownload(c, csv, "schedule.csv", c.req.valid("query").excel);
   },
 );
 
