@@ -27,6 +27,7 @@ import {
   latestEmail,
   ORIGIN,
   organiserWithRole,
+  ownerCookie,
   tokenFromEmail,
   uniqueEmail,
 } from "./support/helpers";
@@ -281,6 +282,41 @@ describe("who sees what", () => {
       expect(html).not.toContain(person.email);
       expect(html).not.toContain("Hidden Org");
     }
+  });
+
+  it("door: Arabic spellings match, times are on the workshop's clock, a counter shows n of N", async () => {
+    const w = await createWorkshop({ timezone: "Asia/Beirut" });
+    const ahmad = await addPerson(w.id, { name: "أَحمد الخطيب" });
+    await addPerson(w.id, { name: "Other Person" });
+    for (const spelling of ["أحمد", "احمد", "إحمد", "احـمد"]) {
+      const res = await call(
+        `/api/v1/workshops/${w.id}/check-in?q=${encodeURIComponent(spelling)}`,
+        { headers: ADMIN },
+      );
+      const found = (await res.json()) as { data: { id: string }[] };
+      expect(
+        found.data.map((p) => p.id),
+        spelling,
+      ).toEqual([ahmad.id]);
+    }
+    await json(`/api/v1/registrations/${ahmad.id}/check-in`, "POST", {}, ADMIN);
+    const owner = await ownerCookie();
+    const page = await (
+      await call(`/admin/workshops/${w.id}/door?q=${encodeURIComponent("احمد")}`, {
+        headers: { Cookie: owner },
+      })
+    ).text();
+    expect(page).toContain("1 of 2 checked in");
+    const row = (await db().query.registrations.findFirst({
+      where: eq(registrations.id, ahmad.id),
+    }))!;
+    const beirut = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Asia/Beirut",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(row.checkedInAt!);
+    expect(page).toContain(`Checked in ${beirut}`);
   });
 
   it("door staff search by name without emails; organisers see lists; nobody else does", async () => {

@@ -8,8 +8,9 @@ import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import { DEFAULT_LANG, dictionary, fill, isLang, type Lang } from "../i18n";
 import { onServiceError } from "../lib/errors";
+import { clockTime } from "../lib/time";
 import { checkIn, checkInByToken, findByCheckInToken } from "../registrations/decisions";
-import { doorSearch } from "../registrations/lists";
+import { countCheckedIn, doorSearch } from "../registrations/lists";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { getWorkshop } from "../workshops/service";
@@ -17,7 +18,8 @@ import { getWorkshop } from "../workshops/service";
 export const doorPages = new Hono<AppEnv>();
 export const checkInPages = new Hono<AppEnv>();
 
-const time = (d: Date | null) => (d ? d.toISOString().slice(11, 16) : "");
+/** Check-in times on the workshop's clock: the door is where the workshop is. */
+const time = (d: Date | null, timeZone: string) => (d ? clockTime(d, timeZone) : "");
 
 /** The language of the door page a check-in form came from (its `back` link). */
 function langOf(backTo: string): Lang {
@@ -29,7 +31,10 @@ doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
   const db = c.var.services.db;
   const workshop = await getWorkshop(db, c.req.param("id") ?? "");
   const q = c.req.query("q")?.trim() || undefined;
-  const people = q ? await doorSearch(c.var.services, workshop.id, q, 60) : [];
+  const [people, checkedIn] = await Promise.all([
+    q ? doorSearch(c.var.services, workshop.id, q, 60) : [],
+    countCheckedIn(c.var.services, workshop.id),
+  ]);
   if (q)
     await audit(db, c.var.actor, {
       action: "attendees.view",
@@ -48,7 +53,9 @@ doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
       {notice ? (
         <Notice kind={c.req.query("kind") === "error" ? "error" : "ok"}>{notice}</Notice>
       ) : null}
-      <p>{fill(t.seatsTaken, { n: workshop.confirmedCount })}</p>
+      <p>
+        <strong>{fill(t.checkedInCount, { n: checkedIn, total: workshop.confirmedCount })}</strong>
+      </p>
       <section aria-labelledby="scan-heading">
         <h2 id="scan-heading">{t.scanHeading}</h2>
         <p
@@ -88,7 +95,7 @@ doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
                 {p.status === "attended" ? (
                   <p>
                     <span class="badge ok">
-                      {fill(t.checkedInAt, { time: time(p.checkedInAt) })}
+                      {fill(t.checkedInAt, { time: time(p.checkedInAt, workshop.timezone) })}
                     </span>
                   </p>
                 ) : (
@@ -117,10 +124,11 @@ function checkedInMessage(
   name: string,
   already: boolean,
   at: Date | null,
+  timeZone: string,
   lang: Lang = DEFAULT_LANG,
 ) {
   const t = dictionary(lang).door;
-  return fill(already ? t.already : t.done, { name, time: time(at) });
+  return fill(already ? t.already : t.done, { name, time: time(at, timeZone) });
 }
 
 checkInPages.post("/registrations/:id", requires("checkin", { registration: "id" }), async (c) => {
@@ -128,10 +136,12 @@ checkInPages.post("/registrations/:id", requires("checkin", { registration: "id"
   const backTo = body.back?.startsWith("/admin/") ? body.back : "/admin";
   return noticeOnError(c, backTo, async () => {
     const result = await checkIn(c.var.services, c.var.actor, c.req.param("id"));
+    const workshop = await getWorkshop(c.var.services.db, result.registration.workshopId);
     const text = checkedInMessage(
       result.registration.name,
       result.alreadyCheckedIn,
       result.registration.checkedInAt,
+      workshop.timezone,
       langOf(backTo),
     );
     return redirectWithNotice(c, backTo, text, result.alreadyCheckedIn ? "error" : "ok");
@@ -189,6 +199,7 @@ checkInPages.post("/:token", requires("checkin"), async (c) => {
           result.registration.name,
           result.alreadyCheckedIn,
           result.registration.checkedInAt,
+          result.workshop.timezone,
         ),
       });
     },

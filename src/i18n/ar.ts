@@ -165,6 +165,7 @@ export const ar: Dictionary = {
   door: {
     door: "الدخول",
     seatsTaken: "عدد الأماكن المحجوزة: {n}.",
+    checkedInCount: "سُجّل حضور {n} من {total}",
     scanHeading: "مسح الرمز",
     unsupported: "لا يستطيع هذا المتصفح مسح الرموز: ابحث بالاسم بدلاً من ذلك.",
     denied: "الكاميرا غير متاحة: ابحث بالاسم بدلاً من ذلك.",

@@ -191,6 +191,7 @@ export const en = {
   door: {
     door: "Door",
     seatsTaken: "{n} seats taken.",
+    checkedInCount: "{n} of {total} checked in",
     scanHeading: "Scan a code",
     unsupported: "This browser cannot scan codes: search by name instead.",
     denied: "The camera is not available: search by name instead.",

@@ -101,3 +101,13 @@ export function utcToZonedLocal(instant: Date, timeZone: string): string {
   const shifted = new Date(instant.getTime() + zoneOffsetMs(instant.getTime(), timeZone));
   return shifted.toISOString().slice(0, 16);
 }
+
+/** The hour and minute of an instant on the clock of `timeZone` (24-hour, Latin digits). */
+export function clockTime(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(instant);
+}

@@ -1,7 +1,7 @@
 // Registration reads (by id, lists, door search, JSON shape), apart so service.ts stays small.
 // Personal columns are sealed (sealed.ts): every read here opens them with the workshop's key,
 // and searches by name, address or affiliation run in the Worker over the opened rows.
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, count, desc, eq, inArray } from "drizzle-orm";
 import { type Keyset, type Page, paginate } from "../db/paginate";
 import { registrations } from "../db/schema";
 import { notFound } from "../lib/errors";
@@ -196,4 +196,13 @@ export function registrationJson(r: Registration) {
     checkedInAt: r.checkedInAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
   };
+}
+
+/** How many of a workshop's people are checked in: the door's "n of N". */
+export async function countCheckedIn(svc: Reader, workshopId: string): Promise<number> {
+  const [row] = await svc.db
+    .select({ n: count() })
+    .from(registrations)
+    .where(and(eq(registrations.workshopId, workshopId), eq(registrations.status, "attended")));
+  return row?.n ?? 0;
 }
