@@ -39,6 +39,7 @@ export const ar: Dictionary = {
     invitationOnly: "بالدعوة فقط",
     register: "التسجيل",
     registerTitle: "سجّل في هذه الورشة",
+    reviewedNote: "يراجع المنظمون كل تسجيل، وستصلك رسالة منهم عند الموافقة على تسجيلك.",
     name: "الاسم الكامل",
     email: "البريد الإلكتروني",
     affiliation: "الجهة أو المؤسسة",

@@ -57,6 +57,8 @@ export const en = {
     invitationOnly: "By invitation only",
     register: "Register",
     registerTitle: "Register for this workshop",
+    reviewedNote:
+      "The organisers review every registration: you will hear from them once yours is approved.",
     name: "Full name",
     email: "Email",
     affiliation: "Organisation or affiliation",

@@ -99,7 +99,8 @@ function ReportForm({
         </fieldset>
       ))}
       <div>
-        <button type="submit">Save draft</button>
+        {/* A published report's edits go live when saved: not a draft any more. */}
+        <button type="submit">{report?.status === "published" ? "Save" : "Save draft"}</button>
       </div>
     </form>
   );

@@ -229,6 +229,7 @@ export function WorkshopPage({
       {open ? (
         <section aria-labelledby="register">
           <h2 id="register">{t.registerTitle}</h2>
+          {workshop.registrationMode === "approval" ? <p>{t.reviewedNote}</p> : null}
           <RegistrationForm
             workshop={workshop}
             lang={lang}

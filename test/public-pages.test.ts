@@ -1,4 +1,4 @@
-// The public calendar and JSON feed of upcoming workshops (src/workshops/feeds.ts).
+// Public pages and feeds: the calendar and JSON feed of upcoming workshops (src/workshops/feeds.ts), what a workshop page tells a registrant.
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
 import { ADMIN, call, json } from "./support/helpers";
@@ -56,5 +56,21 @@ describe("the feeds of upcoming workshops", () => {
     const w = await createWorkshop({ title: `Just published ${Math.random()}` }, false);
     await json(`/api/v1/workshops/${w.id}/publish`, "POST", {}, ADMIN);
     expect((await feed()).some((x) => (x.url as string).endsWith(w.slug))).toBe(true);
+  });
+});
+
+describe("an approval-mode workshop's page", () => {
+  it("says that registrations are reviewed, in English and Arabic", async () => {
+    const w = await createWorkshop({ registrationMode: "approval" });
+    expect(await (await call(`/workshops/${w.slug}`)).text()).toContain(
+      "The organisers review every registration",
+    );
+    expect(await (await call(`/workshops/${w.slug}?lang=ar`)).text()).toContain(
+      "يراجع المنظمون كل تسجيل",
+    );
+    const open = await createWorkshop();
+    expect(await (await call(`/workshops/${open.slug}`)).text()).not.toContain(
+      "The organisers review every registration",
+    );
   });
 });
