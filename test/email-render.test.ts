@@ -135,6 +135,10 @@ describe("email sizes", () => {
     expect(bytes(html), `${name}: ${bytes(html)} bytes of HTML`).toBeLessThanOrEqual(
       MAX_HTML_BYTES,
     );
+    // Every email lays out on a phone's width.
+    expect(html, name).toContain(
+      '<meta name="viewport" content="width=device-width, initial-scale=1"',
+    );
   };
 
   it("every notice kind, in every language, with and without QR code and calendar file", async () => {

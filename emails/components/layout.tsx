@@ -18,7 +18,10 @@ export function EmailLayout({ lang, preview, children, footer }: EmailLayoutProp
   const dir = dirOf(lang);
   return (
     <Html lang={lang} dir={dir}>
-      <Head />
+      <Head>
+        {/* Without it, phone mail apps lay the email out at desktop width and shrink it. */}
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+      </Head>
       <Preview>{preview}</Preview>
       <Body
         style={{ backgroundColor: "#f4f4f5", fontFamily: fontStack, margin: 0, padding: "24px 0" }}
