@@ -43,8 +43,8 @@ const HANDLERS: { [K in MailQueueMessage["kind"]]: Handler<K> } = {
     );
   },
   "distribution-prepare": async (svc, _transport, message) => {
-    await prepareStep(svc, message.body.distributionId);
-    message.ack();
+    // Retried when the report's email fails to render, like an outbox email's template.
+    settle(message, await prepareStep(svc, message.body.distributionId, message.attempts));
   },
   "distribution-chunk": async (svc, transport, message) => {
     // Held: the ledger keeps the chunk unsent, and the sweeper resumes it once mail may leave.

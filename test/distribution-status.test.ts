@@ -2,8 +2,8 @@
 // chunks' (where sending state lives) and a recipient's own (only the exception, skipped).
 // First through the guarded statement every status change goes through (every pair,
 // self-moves included), then through the engine's real entry points for each status they
-// can move a row to. Nothing moves a distribution to `scheduled` or `failed`, nor a chunk or
-// a recipient to `pending`, so those targets have only the first walk.
+// can move a row to. Nothing moves a distribution to `scheduled`, nor a chunk or a recipient
+// to `pending`, so those targets have only the first walk.
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -15,6 +15,7 @@ import {
   distributions,
 } from "../src/db/schema";
 import { sendChunk } from "../src/distributions/chunk";
+import { prepareStep } from "../src/distributions/prepare";
 import {
   CHUNK_TRANSITIONS,
   type ChunkStatus,
@@ -27,8 +28,10 @@ import {
   moveDistributions,
 } from "../src/distributions/status";
 import { sweepDistributions } from "../src/distributions/sweeper";
+import type { Lang } from "../src/i18n";
 import { canMove, type Transitions } from "../src/lib/state-machine";
 import { newId } from "../src/lib/tokens";
+import { MAIL_MAX_ATTEMPTS } from "../src/mail/retry";
 import type { MailTransport, OutgoingEmail, SendOutcome } from "../src/mail/transport";
 import { engine, publishedReport, RecordingQueue } from "./support/distribution";
 import { ADMIN, db, json, uniqueEmail } from "./support/helpers";
@@ -84,6 +87,26 @@ async function seed(
     .insert(distributionChunks)
     .values({ distributionId: id, chunk: 0, status: chunk, size: chunk === "pending" ? 0 : 1 });
   return { id, deliveryId };
+}
+
+/**
+ * A distribution straight into D1 in `status`, at the render stage, whose recorded content
+ * names a language the templates have no words for: rendering it throws.
+ */
+async function seedUnrenderable(status: DistributionStatus) {
+  const id = newId("dst");
+  await db()
+    .insert(distributions)
+    .values({
+      id,
+      reportId,
+      status,
+      audience: {},
+      stage: "render",
+      content: [{ language: "xx" as Lang, title: "T", summary: null, body: "B", webUrl: null }],
+      progressAt: new Date(),
+    });
+  return id;
 }
 
 const distributionOf = async (id: string) =>
@@ -167,6 +190,17 @@ describe("distribution status machine", () => {
         expect(res.status, await res.clone().text()).toBe(answer);
         expect((await distributionOf(id)).status).toBe(toCancelled ? "cancelled" : from);
         expect((await deliveryOf(deliveryId)).status).toBe(toCancelled ? "skipped" : "pending");
+      });
+
+      // Only a distribution being sent is prepared, so only it can fail on its render.
+      const toFailed = canMove(DISTRIBUTION_TRANSITIONS, from, "failed");
+      it(`a render that throws on the last attempt ${toFailed ? "fails" : "leaves"} a ${from} distribution`, async () => {
+        const id = await seedUnrenderable(from);
+        const verdict = await prepareStep(engine(new RecordingQueue()), id, MAIL_MAX_ATTEMPTS);
+        expect(verdict.action).toBe("ack");
+        const after = await distributionOf(id);
+        expect(after.status).toBe(toFailed ? "failed" : from);
+        expect(after.error).toEqual(toFailed ? expect.stringMatching(/^rendering failed: /) : null);
       });
 
       // The last chunk completes the distribution in the batch that records it; a cancelled

@@ -1,11 +1,15 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import {
   deliveries,
   distributionChunks,
+  distributionRenders,
+  distributions,
   emails,
   mailboxMessages,
+  type ReportVersionContent,
   registrations,
   subscribers,
   suppressions,
@@ -14,11 +18,16 @@ import {
 import { sendChunk } from "../src/distributions/chunk";
 import { createDistribution } from "../src/distributions/create";
 import { prepareStep } from "../src/distributions/prepare";
+import { renderStage } from "../src/distributions/renders";
 import { sweepDistributions } from "../src/distributions/sweeper";
+import type { Env } from "../src/env";
 import type { Lang } from "../src/i18n";
+import worker from "../src/index";
 import { isSealed } from "../src/lib/crypto";
 import { DevMailboxTransport } from "../src/mail/dev-mailbox";
+import type { MailQueueMessage } from "../src/mail/messages";
 import { ResendTransport } from "../src/mail/resend";
+import { MAIL_MAX_ATTEMPTS } from "../src/mail/retry";
 import { BUILT_IN_OWNER } from "../src/organisers/service";
 import type { Services } from "../src/services";
 import { workshopKeyName } from "../src/vault/keys";
@@ -366,7 +375,8 @@ describe("delivery through the provider", () => {
 async function prepareOnly(ctx: Services, queue: RecordingQueue) {
   while (queue.messages.some((m) => m.body.kind === "distribution-prepare")) {
     const m = queue.messages.shift()!;
-    if (m.body.kind === "distribution-prepare") await prepareStep(ctx, m.body.distributionId);
+    if (m.body.kind === "distribution-prepare")
+      await prepareStep(ctx, m.body.distributionId, m.attempts);
     else queue.messages.push(m);
   }
 }
@@ -609,7 +619,8 @@ describe("cancelling", () => {
     const { prepareStep } = await import("../src/distributions/prepare");
     const { sendChunk } = await import("../src/distributions/chunk");
     for (let m = queue.messages.shift(); m; m = queue.messages.shift()) {
-      if (m.body.kind === "distribution-prepare") await prepareStep(ctx, m.body.distributionId);
+      if (m.body.kind === "distribution-prepare")
+        await prepareStep(ctx, m.body.distributionId, m.attempts);
       else if (m.body.kind === "distribution-chunk" && m.body.chunk === 0)
         await sendChunk(ctx, new DevMailboxTransport(db()), distributionId, 0, 1);
     }
@@ -673,5 +684,191 @@ describe("emails stay out of the outbox table", () => {
         .from(emails)
         .where(and(eq(emails.kind, "report"))),
     ).toHaveLength(0);
+  });
+});
+
+describe("rendering in the queue consumer", () => {
+  const rendersOf = (distributionId: string) =>
+    db()
+      .select()
+      .from(distributionRenders)
+      .where(eq(distributionRenders.distributionId, distributionId))
+      .orderBy(asc(distributionRenders.language));
+
+  /** A recorded content the template throws on: a language it has no words for. */
+  const unrenderable = (content: ReportVersionContent[]) =>
+    content.map((v, i) => (i === 0 ? { ...v, language: "xx" as Lang } : v));
+
+  /** Runs the real queue handler on one prepare message, as the queue would deliver it. */
+  async function deliverPrepare(distributionId: string, attempts: number, workerEnv: Env) {
+    const batch = createMessageBatch<MailQueueMessage>("workshops-mail", [
+      {
+        id: "prepare",
+        timestamp: new Date(),
+        attempts,
+        body: { kind: "distribution-prepare", distributionId },
+      },
+    ]);
+    const delays: (number | undefined)[] = [];
+    const message = batch.messages[0]!;
+    const retry = message.retry.bind(message);
+    message.retry = (options) => {
+      delays.push(options?.delaySeconds);
+      retry(options);
+    };
+    const ctx = createExecutionContext();
+    await worker.queue(batch, workerEnv, ctx);
+    return { ...(await getQueueResult(batch, ctx)), delay: delays[0] };
+  }
+
+  it("records the content on the request, and the prepare step renders each language once", async () => {
+    const { queue, ctx, distributionId, addresses } = await setup(2);
+    // The request wrote the distribution and what to render, and queued the prepare step.
+    expect(await rendersOf(distributionId)).toEqual([]);
+    const made = await distributionRow(distributionId);
+    expect(made).toMatchObject({ status: "sending", stage: "render", error: null });
+    expect(made.content!.map((v) => [v.language, v.title]).sort()).toEqual([
+      ["ar", "خلاصات الورشة"],
+      ["en", "What the workshop concluded"],
+    ]);
+    expect(queue.messages.map((m) => m.body.kind)).toEqual(["distribution-prepare"]);
+
+    await prepareOnly(ctx, queue);
+    const renders = await rendersOf(distributionId);
+    expect(renders.map((r) => [r.language, r.subject])).toEqual([
+      ["ar", "خلاصات الورشة"],
+      ["en", "What the workshop concluded"],
+    ]);
+    expect(await distributionRow(distributionId)).toMatchObject({ stage: "ready", content: null });
+
+    await drain(ctx, queue, new DevMailboxTransport(db()));
+    expect(await distributionRow(distributionId)).toMatchObject({ status: "completed", sent: 2 });
+    const mail = await db()
+      .select()
+      .from(mailboxMessages)
+      .where(eq(mailboxMessages.idempotencyKey, `distribution/${distributionId}/chunk/0`));
+    expect(mail.map((m) => m.to).sort()).toEqual([...addresses].sort());
+  });
+
+  it("renders a scheduled one when it starts, from the report as it was when it was made", async () => {
+    const t = await topic(`later-${Date.now()}`);
+    const reader = uniqueEmail("later");
+    await seedSubscribers([{ email: reader, topicIds: [t.id] }]);
+    const report = await publishedReport();
+    const at = new Date(Date.now() + 3600_000);
+    const res = await json(
+      `/api/v1/reports/${report.id}/distributions`,
+      "POST",
+      { topics: [t.slug], scheduledAt: at.toISOString() },
+      ADMIN,
+    );
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    expect(await rendersOf(id)).toEqual([]);
+    // An edit after sending changes the public page, not the email on its way.
+    const edit = await json(
+      `/api/v1/reports/${report.id}`,
+      "PATCH",
+      { versions: [{ language: "en", title: "Edited afterwards", body: "Changed." }] },
+      ADMIN,
+    );
+    expect(edit.status).toBe(200);
+
+    const queue = new RecordingQueue();
+    const ctx = engine(queue);
+    await sweepDistributions(ctx, new Date(at.getTime() + 1000));
+    await drain(ctx, queue, new DevMailboxTransport(db()));
+    expect((await rendersOf(id)).map((r) => r.language)).toEqual(["ar", "en"]);
+    expect(await distributionRow(id)).toMatchObject({ status: "completed", sent: 1 });
+    const mail = (await db().query.mailboxMessages.findFirst({
+      where: eq(mailboxMessages.to, reader),
+    }))!;
+    expect(mail.subject).toBe("What the workshop concluded");
+    expect(mail.text).not.toContain("Changed.");
+  });
+
+  it("retries a template that throws, then fails the distribution with the reason, sending nothing", async () => {
+    const fake = fakeResend();
+    const { distributionId } = await setup(3);
+    const { content } = await distributionRow(distributionId);
+    await db()
+      .update(distributions)
+      .set({ content: unrenderable(content!) })
+      .where(eq(distributions.id, distributionId));
+
+    const delays: number[] = [];
+    for (let attempt = 1; attempt < MAIL_MAX_ATTEMPTS; attempt++) {
+      const result = await deliverPrepare(distributionId, attempt, fake.env);
+      expect(result.explicitAcks).toEqual([]);
+      expect(result.retryMessages.map((r) => r.msgId)).toEqual(["prepare"]);
+      delays.push(result.delay!);
+      const row = await distributionRow(distributionId);
+      expect(row).toMatchObject({ status: "sending", stage: "render" });
+      expect(row.error).toMatch(/^rendering failed: /);
+      // Not taken for lost by the sweeper before its retry is due.
+      expect(row.progressAt!.getTime()).toBeGreaterThan(Date.now());
+    }
+    expect(delays[0]!).toBeGreaterThanOrEqual(15);
+    for (let i = 1; i < delays.length; i++)
+      expect(delays[i]!).toBeGreaterThanOrEqual(delays[i - 1]!);
+
+    const last = await deliverPrepare(distributionId, MAIL_MAX_ATTEMPTS, fake.env);
+    expect(last.explicitAcks).toEqual(["prepare"]);
+    expect(last.retryMessages).toEqual([]);
+    const res = await call(`/api/v1/distributions/${distributionId}`, { headers: ADMIN });
+    const failed = (await res.json()) as Record<string, unknown>;
+    expect(failed).toMatchObject({ status: "failed", total: 0, sent: 0, preparing: false });
+    expect(failed.error).toMatch(/^rendering failed: /);
+    expect(failed.completedAt).not.toBeNull();
+
+    // Nothing rendered, collected or sent, and nothing resumes it.
+    expect(await rendersOf(distributionId)).toEqual([]);
+    expect(
+      await db().select().from(deliveries).where(eq(deliveries.distributionId, distributionId)),
+    ).toEqual([]);
+    const queue = new RecordingQueue();
+    await sweepDistributions(engine(queue), new Date(Date.now() + 60 * 60 * 1000));
+    expect(
+      queue.messages.filter(
+        (m) => "distributionId" in m.body && m.body.distributionId === distributionId,
+      ),
+    ).toEqual([]);
+    expect((await fake.state()).calls).toEqual([]);
+    expect(
+      (await json(`/api/v1/distributions/${distributionId}/cancel`, "POST", {}, ADMIN)).status,
+    ).toBe(409);
+  });
+
+  it("does not render again when a prepare message is delivered again", async () => {
+    const fake = fakeResend();
+    const { queue, ctx, distributionId, addresses } = await setup(150);
+    // The first delivery renders, then its Worker dies before collecting anyone or acking.
+    expect(await renderStage(ctx, await distributionRow(distributionId), 1)).toBeNull();
+    const rendered = await rendersOf(distributionId);
+    expect(rendered.map((r) => r.language)).toEqual(["ar", "en"]);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      stage: "audience",
+      content: null,
+    });
+    // Were a later delivery to render again, it would now throw and say so.
+    await db()
+      .update(distributions)
+      .set({
+        content: unrenderable([
+          { language: "en", title: "Again", summary: null, body: "Again.", webUrl: null },
+        ]),
+      })
+      .where(eq(distributions.id, distributionId));
+
+    // The same message again, and every message twice: the prepare step runs at the audience
+    // stage, then once more when the distribution is ready.
+    await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl), { deliverTwice: true });
+    expect(await rendersOf(distributionId)).toEqual(rendered);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      sent: 150,
+      error: null,
+    });
+    assertExactlyOnce((await fake.state()).delivered, addresses);
   });
 });

@@ -30,7 +30,7 @@ async function prepared(setup: Awaited<ReturnType<typeof distributionTo>>): Prom
   for (let batch = setup.queue.take(); batch.length > 0; batch = setup.queue.take()) {
     for (const m of batch) {
       if (m.body.kind === "distribution-prepare")
-        await prepareStep(setup.ctx, m.body.distributionId);
+        await prepareStep(setup.ctx, m.body.distributionId, m.attempts);
       else chunks.push(m);
     }
   }

@@ -83,7 +83,7 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
             bar.value = done;
           }
           if (d.status === "sending" || d.status === "scheduled") setTimeout(tick, 2000);
-          else set("status", d.status);
+          else set("status", d.error ? `${d.status}: ${d.error}` : d.status);
         },
         () => {
           setTimeout(tick, 5000);

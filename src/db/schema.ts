@@ -9,7 +9,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import { DEFAULT_LANG, LANGS } from "../i18n";
+import { DEFAULT_LANG, LANGS, type Lang } from "../i18n";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -586,6 +586,21 @@ export interface DistributionAudience {
   attendeesOf?: { workshopId: string; statuses: ("confirmed" | "attended")[] };
 }
 
+/**
+ * One language version of a report as a distribution records it when it is created: what the
+ * prepare step renders the email from (src/distributions/renders.ts), so the email is the
+ * report as the organiser sent it, whatever edits follow.
+ */
+export interface ReportVersionContent {
+  language: Lang;
+  title: string;
+  summary: string | null;
+  /** Markdown, turned into HTML when the email is rendered. */
+  body: string;
+  /** The public page, or null: the report was under embargo when the distribution was made. */
+  webUrl: string | null;
+}
+
 export const DISTRIBUTION_STATUSES = [
   "scheduled",
   "sending",
@@ -604,10 +619,21 @@ export const distributions = sqliteTable(
     status: text("status", { enum: DISTRIBUTION_STATUSES }).notNull(),
     audience: text("audience", { mode: "json" }).$type<DistributionAudience>().notNull(),
     scheduledAt: integer("scheduled_at", { mode: "timestamp_ms" }),
-    /** Preparation: "audience" (collecting), "chunks" (numbering), "ready". */
-    stage: text("stage", { enum: ["audience", "chunks", "ready"] })
+    /**
+     * Preparation: "render" (the email, once per language), "audience" (collecting),
+     * "chunks" (numbering), "ready". Created in "render"; the default is for distributions
+     * made before rendering moved to the queue consumer, which were rendered when created.
+     */
+    stage: text("stage", { enum: ["render", "audience", "chunks", "ready"] })
       .notNull()
       .default("audience"),
+    /**
+     * What the render stage renders, recorded by the request; cleared in the batch that
+     * stores the renders, so the row every chunk reads stays small.
+     */
+    content: text("content", { mode: "json" }).$type<ReportVersionContent[]>(),
+    /** Why the email could not be rendered: the last attempt's error, and a failed one's reason. */
+    error: text("error"),
     /** Where audience collection has got to, per source, so it resumes after a crash. */
     cursor: text("cursor", { mode: "json" }).$type<{
       source: "topics" | "attendees";

@@ -1,7 +1,7 @@
 // Sending one chunk: open its recipients (each with their source's key, recipients.ts),
-// recheck them and freeze the chunk, build the batch from the stored renders, make one
-// provider call, record the outcome on the chunk. State is kept per
-// chunk (`distribution_chunks`); a recipient's row changes only for an exception (skipped).
+// recheck them and freeze the chunk, build the batch from the stored renders (renders.ts),
+// make one provider call, record the outcome on the chunk. State is kept per chunk
+// (`distribution_chunks`); a recipient's row changes only for an exception (skipped).
 // A chunk message may arrive any number of times: the chunk's status, and the provider's
 // idempotency key for an answer that was lost, make every arrival after the first harmless.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
@@ -277,8 +277,9 @@ async function suppressedPositions(
 }
 
 /**
- * A distribution's renders and its report's default language do not change once it is
- * created: each isolate reads them once per distribution, not once per chunk.
+ * A distribution's renders and its report's default language do not change once its chunks
+ * exist (the render stage comes first): each isolate reads them once per distribution, not
+ * once per chunk.
  */
 const rendersOf = new Map<
   string,
@@ -297,7 +298,11 @@ function renders(db: Db, d: Distribution) {
       db.query.distributionRenders.findMany({
         where: eq(distributionRenders.distributionId, d.id),
       }),
-    ]).then(([report, renders]) => ({ renders, defaultLanguage: report!.defaultLanguage }));
+    ]).then(([report, renders]) => {
+      // Never kept empty: a chunk cannot be sent without them, and the message is retried.
+      if (renders.length === 0) throw new Error(`distribution ${d.id} has no stored renders`);
+      return { renders, defaultLanguage: report!.defaultLanguage };
+    });
     kept.catch(() => rendersOf.delete(d.id));
     if (rendersOf.size >= RENDERS_KEPT) rendersOf.delete(rendersOf.keys().next().value!);
     rendersOf.set(d.id, kept);
@@ -305,7 +310,7 @@ function renders(db: Db, d: Distribution) {
   return kept;
 }
 
-/** One email per frozen recipient, in their language, from the renders stored at creation. */
+/** One email per frozen recipient, in their language, from the distribution's stored renders. */
 async function buildBatch(
   ctx: Services,
   d: Distribution,

@@ -2,9 +2,11 @@
 // (`deliveries`, written once) and one per chunk (`distribution_chunks`, the send state);
 // queue messages only say "work on this step / this chunk":
 //
-//   create (create.ts) → scheduled (or straight to sending): each language version
-//     rendered once;
-//   prepare (prepare.ts, a message per step): the audience is collected page by page,
+//   create (create.ts) → scheduled (or straight to sending): each language version's
+//     content recorded, nothing rendered;
+//   prepare (prepare.ts, a message per step): each language version rendered once and
+//     stored (renders.ts; a template that keeps throwing fails the distribution, before
+//     anyone is collected), then the audience is collected page by page,
 //     each row's sealed address and name copied as they are stored (recipients.ts),
 //     deduplicated by the unique (distribution, email_index) index and numbered into its
 //     chunk and position in the same statement; subscribers with INSERT … SELECT, attendees

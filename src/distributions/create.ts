@@ -1,5 +1,7 @@
-// What organisers do to a distribution: create it, list, read and cancel it. The sending
-// itself happens in prepare.ts and chunk.ts; a test copy is src/reports/email.ts.
+// What organisers do to a distribution: create it, list, read and cancel it. Creating one
+// renders nothing: it records each language version's content for the prepare step to
+// render (renders.ts). The sending itself happens in prepare.ts and chunk.ts; a test copy is
+// src/reports/email.ts.
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { type Actor, can } from "../access/roles";
 import { roleOn } from "../access/team";
@@ -16,12 +18,11 @@ import {
 import { conflict, invalid, notFound } from "../lib/errors";
 import { canMove } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
-import { renderReport } from "../reports/email";
+import { reportContent } from "../reports/email";
 import { getReport } from "../reports/service";
 import type { Services } from "../services";
 import type { Distribution } from "./context";
 import { countInto } from "./ledger";
-import { renderRows } from "./renders";
 import { DISTRIBUTION_TRANSITIONS, moveChunks, moveDeliveries, moveDistributions } from "./status";
 
 export async function createDistribution(
@@ -64,12 +65,15 @@ export async function createDistribution(
   }
   const id = newId("dst");
   const startNow = !input.scheduledAt || input.scheduledAt <= now;
-  const renders = await renderReport(report, ctx.settings.appUrl, now);
   await db.batch([
     db.insert(distributions).values({
       id,
       reportId,
       status: startNow ? "sending" : "scheduled",
+      // Rendering waits for the queue consumer; the embargo is judged now, as the organiser
+      // sees it when sending.
+      stage: "render",
+      content: reportContent(report, ctx.settings.appUrl, now),
       audience: {
         ...(input.topics ? { topics: input.topics } : {}),
         ...(input.attendeesOf ? { attendeesOf: input.attendeesOf } : {}),
@@ -78,7 +82,6 @@ export async function createDistribution(
       startedAt: startNow ? now : null,
       progressAt: now,
     }),
-    ...renderRows(db, id, renders),
     auditInsert(db, actor, {
       action: "distribution.create",
       targetType: "distribution",
@@ -119,6 +122,8 @@ export function distributionJson(d: Distribution) {
     bounced: d.bounced,
     complained: d.complained,
     preparing: d.status === "sending" && d.stage !== "ready",
+    /** Why its email could not be rendered: while retried, and once failed. */
+    error: d.error,
     startedAt: d.startedAt?.toISOString() ?? null,
     completedAt: d.completedAt?.toISOString() ?? null,
   };

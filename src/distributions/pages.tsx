@@ -138,9 +138,17 @@ distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
       <h1>Distribution</h1>
       <FlashNotice c={c} />
       <p>
-        Status: <strong>{d.preparing ? "preparing the audience" : d.status}</strong>
+        Status: <strong>{d.preparing ? "preparing" : d.status}</strong>
         {d.scheduledAt ? ` · scheduled for ${d.scheduledAt}` : ""}
       </p>
+      {d.error ? (
+        <p role="alert">
+          {d.status === "failed"
+            ? "Nothing was sent: the report's email could not be rendered. "
+            : "The report's email could not be rendered yet; it will be tried again. "}
+          <code>{d.error}</code>
+        </p>
+      ) : null}
       <div data-progress={running ? `/api/v1/distributions/${d.id}` : undefined}>
         <label for="progress">
           <span data-count="done">{done}</span> of <span data-count="total">{d.total}</span> handled

@@ -1,16 +1,19 @@
-// Preparing a distribution: its audience into the ledger, each recipient numbered into its
-// chunk as it is collected (stage `audience`), then totals, one state row per chunk and one
-// message per chunk (`chunks` → `ready`).
+// Preparing a distribution: its email rendered once per language (stage `render`,
+// renders.ts), its audience into the ledger, each recipient numbered into its chunk as it is
+// collected (stage `audience`), then totals, one state row per chunk and one message per
+// chunk (`chunks` → `ready`). No chunk exists before the renders do.
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { runInBatch } from "../db/raw";
 import { deliveries, distributions } from "../db/schema";
 import { reachable } from "../lib/forgotten";
+import type { Verdict } from "../mail/consumer";
 import type { MailQueueMessage } from "../mail/messages";
 import type { Services } from "../services";
 import { isListed, listedValues, suppressionKeys } from "../subscribers/suppression";
 import { openFields } from "../vault/fields";
 import type { Distribution } from "./context";
 import { completeIfDone } from "./ledger";
+import { renderStage } from "./renders";
 
 /** Audience rows collected per prepare step. */
 export const AUDIENCE_PAGE = 500;
@@ -299,24 +302,38 @@ export async function enqueueChunks(
   }
 }
 
+const ACK: Verdict = { action: "ack" };
+
 /**
- * Prepares for a while (several pages), then enqueues a continuation unless the
- * distribution is ready. Every page is committed on its own, so a crash loses nothing:
- * the next message, or the sweeper, continues from the cursor in D1.
+ * Prepares for a while (the render, then several pages), then enqueues a continuation unless
+ * the distribution is ready. Every stage and page is committed on its own, so a crash loses
+ * nothing: the next message, or the sweeper, continues from the stage and cursor in D1.
+ * `attempt` counts this message's deliveries, the first being 1; the verdict says whether
+ * to ack it or retry it (a template that throws, renders.ts).
  */
-export async function prepareStep(ctx: Services, distributionId: string): Promise<void> {
+export async function prepareStep(
+  ctx: Services,
+  distributionId: string,
+  attempt: number,
+): Promise<Verdict> {
   const started = Date.now();
   for (let page = 0; page < PREPARE_MAX_PAGES && Date.now() - started < PREPARE_BUDGET_MS; page++) {
     const d = await ctx.db.query.distributions.findFirst({
       where: eq(distributions.id, distributionId),
     });
-    if (d?.status !== "sending" || d.stage === "ready") return;
+    if (d?.status !== "sending" || d.stage === "ready") return ACK;
+    if (d.stage === "render") {
+      const verdict = await renderStage(ctx, d, attempt);
+      if (verdict) return verdict;
+      continue;
+    }
     if (d.stage === "audience") {
       await collectPage(ctx, d);
       continue;
     }
     await finishPreparing(ctx, d);
-    return;
+    return ACK;
   }
   await ctx.queue.send({ kind: "distribution-prepare", distributionId });
+  return ACK;
 }

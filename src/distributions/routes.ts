@@ -19,6 +19,10 @@ const DistributionSchema = z
     sent: z.number(),
     failed: z.number(),
     skipped: z.number(),
+    error: z.string().nullable().openapi({
+      description:
+        "Why the report's email could not be rendered: the last error while it is retried, the reason once failed (nothing was sent)",
+    }),
   })
   .passthrough()
   .openapi("Distribution");

@@ -15,13 +15,13 @@ import { statusesFrom, type Transitions } from "../lib/state-machine";
 export type DistributionStatus = (typeof DISTRIBUTION_STATUSES)[number];
 
 /**
- * Nothing moves a distribution to `failed`: recipients whose chunk failed are counted in
- * `failed` and the distribution still completes. The status stays because the schema and
- * the API list it.
+ * A distribution is `failed` only when its email could not be rendered after the last retry
+ * (renders.ts): that happens before its audience is collected, so nobody was sent anything.
+ * Recipients whose chunk failed are counted in `failed` and the distribution still completes.
  */
 export const DISTRIBUTION_TRANSITIONS: Record<DistributionStatus, readonly DistributionStatus[]> = {
   scheduled: ["sending", "cancelled"],
-  sending: ["completed", "cancelled"],
+  sending: ["completed", "cancelled", "failed"],
   completed: [],
   cancelled: [],
   failed: [],

@@ -67,8 +67,9 @@ export function engine(queue: RecordingQueue): Services {
 }
 
 /**
- * Delivers queued messages until none is left, as the queue would. `deliverTwice` runs
- * every message twice (at-least-once delivery); `lose` drops messages it returns true for.
+ * Delivers queued messages until none is left, as the queue would: a step's verdict to retry
+ * puts its message back with one attempt more. `deliverTwice` runs every message twice
+ * (at-least-once delivery); `lose` drops messages it returns true for.
  */
 export async function drain(
   ctx: Services,
@@ -83,26 +84,22 @@ export async function drain(
       const runs = options.deliverTwice ? 2 : 1;
       for (let run = 0; run < runs; run++) {
         if (++steps > (options.maxSteps ?? 5000)) throw new Error("too many steps");
-        if (message.body.kind === "distribution-prepare") {
-          await prepareStep(ctx, message.body.distributionId);
-        } else if (message.body.kind === "distribution-chunk") {
-          const verdict = await sendChunk(
-            ctx,
-            transport,
-            message.body.distributionId,
-            message.body.chunk,
-            message.attempts + run,
-          );
-          if (verdict.action === "retry")
-            queue.later({
-              ...message,
-              attempts: message.attempts + 1,
-              delaySeconds: verdict.delaySeconds,
-            });
-          if (verdict.action === "requeue")
-            queue.later({ body: message.body, attempts: 1, delaySeconds: verdict.delaySeconds });
-          if (verdict.action !== "ack") break;
-        }
+        const { body } = message;
+        if (body.kind === "email") continue;
+        const attempt = message.attempts + run;
+        const verdict =
+          body.kind === "distribution-prepare"
+            ? await prepareStep(ctx, body.distributionId, attempt)
+            : await sendChunk(ctx, transport, body.distributionId, body.chunk, attempt);
+        if (verdict.action === "retry")
+          queue.later({
+            ...message,
+            attempts: message.attempts + 1,
+            delaySeconds: verdict.delaySeconds,
+          });
+        if (verdict.action === "requeue")
+          queue.later({ body, attempts: 1, delaySeconds: verdict.delaySeconds });
+        if (verdict.action !== "ack") break;
       }
     }
   }

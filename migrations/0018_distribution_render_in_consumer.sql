@@ -1,0 +1,2 @@
+ALTER TABLE `distributions` ADD `content` text;--> statement-breakpoint
+ALTER TABLE `distributions` ADD `error` text;
