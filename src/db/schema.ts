@@ -630,6 +630,15 @@ export const distributions = sqliteTable(
   (t) => [index("distributions_status_scheduled").on(t.status, t.scheduledAt)],
 );
 
+/**
+ * What a report email's footer says about the consent it relies on, in one language: why the
+ * recipient gets it, and the label of the link that withdraws exactly that consent.
+ */
+export interface ConsentWording {
+  why: string;
+  stop: string;
+}
+
 /** The rendered email of one language version, with placeholders for personalisation. */
 export const distributionRenders = sqliteTable(
   "distribution_renders",
@@ -641,6 +650,16 @@ export const distributionRenders = sqliteTable(
     subject: text("subject").notNull(),
     html: text("html").notNull(),
     text: text("text").notNull(),
+    /**
+     * The footer's wording per consent (a subscription, or registering for the workshop),
+     * fixed when the distribution is created like the render itself, so a retried chunk
+     * says the same even if a topic or the workshop is renamed meanwhile. Null for renders
+     * made before the footer named its consent (their footer is baked into the render).
+     */
+    consent: text("consent", { mode: "json" }).$type<{
+      subscriber: ConsentWording;
+      attendee: ConsentWording | null;
+    }>(),
   },
   (t) => [primaryKey({ columns: [t.distributionId, t.language] })],
 );

@@ -16,7 +16,7 @@ import {
 import { conflict, invalid, notFound } from "../lib/errors";
 import { canMove } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
-import { renderReport } from "../reports/email";
+import { consentWording, renderReport } from "../reports/email";
 import { getReport } from "../reports/service";
 import type { Services } from "../services";
 import type { Distribution } from "./context";
@@ -41,8 +41,10 @@ export async function createDistribution(
     throw conflict(
       "Publish the report before sending it (an embargo keeps the public page closed).",
     );
+  const known = input.topics?.length
+    ? await db.query.topics.findMany({ where: inArray(topics.slug, input.topics) })
+    : [];
   if (input.topics?.length) {
-    const known = await db.query.topics.findMany({ where: inArray(topics.slug, input.topics) });
     const unknown = input.topics.filter((s) => !known.some((t) => t.slug === s));
     if (unknown.length)
       throw invalid(
@@ -52,10 +54,13 @@ export async function createDistribution(
   }
   // A workshop's attendees are an audience only for its own organisers (and owners); for
   // anyone else it is as if the workshop did not exist.
-  const workshopRole = input.attendeesOf
-    ? (await db.query.workshops.findFirst({
+  const workshop = input.attendeesOf
+    ? await db.query.workshops.findFirst({
         where: eq(workshops.id, input.attendeesOf.workshopId),
-      })) && (await roleOn(db, actor, input.attendeesOf.workshopId))
+      })
+    : undefined;
+  const workshopRole = input.attendeesOf
+    ? workshop && (await roleOn(db, actor, input.attendeesOf.workshopId))
     : "owner";
   if (!workshopRole || !can(workshopRole, "attendees.read")) {
     throw invalid("No such workshop.", [
@@ -64,7 +69,15 @@ export async function createDistribution(
   }
   const id = newId("dst");
   const startNow = !input.scheduledAt || input.scheduledAt <= now;
-  const renders = await renderReport(report, ctx.settings.appUrl, now);
+  // Each render keeps the footer's wording for both consents: a recipient's copy names the
+  // one their delivery relies on (chunk.ts).
+  const renders = (await renderReport(report, ctx.settings.appUrl, now)).map((render) => ({
+    ...render,
+    consent: consentWording(render.language, {
+      topics: known,
+      workshopTitle: workshop?.title ?? null,
+    }),
+  }));
   await db.batch([
     db.insert(distributions).values({
       id,

@@ -24,7 +24,12 @@ import type { Services } from "../services";
 import { SUBSCRIBERS_KEY } from "../vault/keys";
 import { openSubscriber, openSubscribers, type Subscriber, sealSubscriber } from "./sealed";
 import { suppressedSql, suppressionKeys } from "./suppression";
-import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
+import {
+  manageToken,
+  readManageToken,
+  readUnsubscribeToken,
+  type UnsubscribeSubject,
+} from "./tokens";
 import { topicIds } from "./topics";
 
 export type { Subscriber };
@@ -232,17 +237,20 @@ export async function updatePreferences(
 }
 
 /**
- * One-click unsubscribe. A subscriber stops receiving reports; an attendee stops receiving
- * this workshop's report. Every later send, and every chunk not yet sent, checks this.
+ * One-click unsubscribe: withdraws exactly the consent the link names, never the other. A
+ * subscriber stops receiving reports as a subscriber (their registrations keep their own
+ * choice); an attendee stops receiving this workshop's reports (their subscription, if any,
+ * stays). Every later send, and every chunk not yet sent, checks this. Returns what was
+ * withdrawn, or null for a link that is not ours.
  */
 export async function unsubscribeByToken(
   db: Db,
   secret: string,
   token: string,
   now = new Date(),
-): Promise<boolean> {
+): Promise<UnsubscribeSubject | null> {
   const subject = await readUnsubscribeToken(secret, token);
-  if (!subject) return false;
+  if (!subject) return null;
   if (subject.kind === "subscriber") {
     await db
       .update(subscribers)
@@ -254,7 +262,7 @@ export async function unsubscribeByToken(
       .set({ receiveReport: false })
       .where(eq(registrations.id, subject.id));
   }
-  return true;
+  return subject;
 }
 
 export async function exportSubscriber(svc: Services, id: string) {

@@ -1,0 +1,1 @@
+ALTER TABLE `distribution_renders` ADD `consent` text;
