@@ -1,13 +1,18 @@
 /** @jsxImportSource react */
 // A report as an email. Rendered once per language with placeholders that distributions
-// replace per recipient (the greeting name and the unsubscribe link): never one render per
-// recipient. No tracking pixel, no rewritten links.
+// replace per recipient (the greeting name; the footer's consent, the one this email relies
+// on, and the link that withdraws it): never one render per recipient. No tracking pixel,
+// no rewritten links.
 import { Heading, Link, Text } from "@react-email/components";
 import { dictionary, fill, type Lang } from "../src/i18n";
 import { EmailLayout, styles } from "./components/layout";
 
 export const NAME_SLOT = "%%RECIPIENT_NAME%%";
 export const UNSUBSCRIBE_SLOT = "%%UNSUBSCRIBE_URL%%";
+/** Why this recipient gets the email: their subscription, or their registration. */
+export const CONSENT_SLOT = "%%CONSENT%%";
+/** The label of the link that withdraws that consent, and only it. */
+export const STOP_SLOT = "%%STOP_LABEL%%";
 
 export interface ReportEmailProps {
   lang: Lang;
@@ -26,7 +31,7 @@ export function ReportEmail({ lang, title, summary, bodyHtml, webUrl }: ReportEm
       preview={summary ?? title}
       footer={
         <Text style={{ color: "#71717a", fontSize: 12, lineHeight: "18px", margin: "8px 0 0" }}>
-          {t.reportWhy} <Link href={UNSUBSCRIBE_SLOT}>{t.reportUnsubscribe}</Link>
+          {CONSENT_SLOT} <Link href={UNSUBSCRIBE_SLOT}>{STOP_SLOT}</Link>
         </Text>
       }
     >

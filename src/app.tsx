@@ -65,6 +65,8 @@ import {
   subscriptionApi,
   topicApi,
 } from "./subscribers/routes";
+import { suppressionAdminPages } from "./subscribers/suppression-pages";
+import { suppressionApi } from "./subscribers/suppression-routes";
 import { webhookApi } from "./webhooks/routes";
 import { workshopAdminPages, workshopPage } from "./workshops/admin-pages";
 import { dashboardPages } from "./workshops/dashboard";
@@ -122,6 +124,7 @@ export function createApp() {
   api.route("/subscribers", subscriberApi);
   api.route("/subscribers", subscriberErasureApi);
   api.route("/subscribers.csv", subscriberExportApi);
+  api.route("/suppressions", suppressionApi);
   api.route("/people", peopleApi);
   api.route("/admin/vault", vaultApi);
   api.route("/public/subscriptions", subscriptionApi);
@@ -188,6 +191,7 @@ export function createApp() {
   app.route("/admin/subscribers", subscriberAdminPages);
   app.route("/admin/subscribers", subscriberErasureAdminPages);
   app.route("/admin/topics", topicAdminPages);
+  app.route("/admin/suppressions", suppressionAdminPages);
   app.route("/admin/people", peopleAdminPages);
   app.route("/admin/vault", vaultAdminPages);
   app.route("/admin/workshops", workshopAdminPages);

@@ -24,7 +24,11 @@ import { EMAIL_TRANSITIONS, type EmailStatus, Mailer } from "../src/mail/outbox"
 import { MAIL_MAX_ATTEMPTS } from "../src/mail/retry";
 import type { MailTransport, SendOutcome } from "../src/mail/transport";
 import { mintToken } from "../src/registrations/tokens";
-import { SUBSCRIBER_TRANSITIONS, type SubscriberStatus } from "../src/subscribers/service";
+import {
+  REACTIVATED_BY_OWNER,
+  SUBSCRIBER_TRANSITIONS,
+  type SubscriberStatus,
+} from "../src/subscribers/service";
 import { manageToken, unsubscribeToken } from "../src/subscribers/tokens";
 import { ADMIN, call, db, json, simpleEmail, tokenFromEmail, uniqueEmail } from "./support/helpers";
 import { postWebhook } from "./support/svix";
@@ -257,6 +261,32 @@ describe("subscriber status machine", () => {
         ).status,
       // Confirming an active subscription repeats its answer.
       answers: (legal, from) => (legal || from === "active" ? 200 : 409),
+      // A bounce or complaint is an owner's to reactivate, not the link holder's.
+      narrower: (from) => !REACTIVATED_BY_OWNER.includes(from),
+    },
+    {
+      name: "an owner's reactivation, after lifting the address's suppression",
+      to: "active",
+      run: async (s) => {
+        const found = (await (
+          await json("/api/v1/suppressions/lookup", "POST", { email: s.email }, ADMIN)
+        ).json()) as { entries: { id: string; liftable: boolean }[] };
+        for (const entry of found.entries.filter((e) => e.liftable))
+          expect(
+            (
+              await json(
+                `/api/v1/suppressions/${entry.id}/lift`,
+                "POST",
+                { reason: "The mailbox works again." },
+                ADMIN,
+              )
+            ).status,
+          ).toBe(200);
+        return (await json(`/api/v1/subscribers/${s.id}/reactivate`, "POST", {}, ADMIN)).status;
+      },
+      answers: (legal) => (legal ? 200 : 409),
+      // Pending and unsubscribed subscriptions are the subscriber's own to confirm.
+      narrower: (from) => REACTIVATED_BY_OWNER.includes(from),
     },
     {
       name: "an organiser's import",
@@ -270,8 +300,9 @@ describe("subscriber status machine", () => {
           })
         ).status,
       answers: () => 200,
-      // An organiser never overrides a subscriber's own unsubscribe.
-      narrower: (from) => from !== "unsubscribed",
+      // An organiser never overrides a subscriber's own unsubscribe, nor a bounce or a
+      // complaint (an owner reactivates those, once lifted).
+      narrower: (from) => from !== "unsubscribed" && !REACTIVATED_BY_OWNER.includes(from),
     },
     {
       name: "one-click unsubscribe",

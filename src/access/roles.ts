@@ -26,6 +26,13 @@ export const PERMISSIONS = {
    * and re-wrap every key under a new DATA_KEY.
    */
   "vault.manage": ["owner"],
+  /**
+   * The suppression list: see why and since when each address index is on it, look an
+   * address up, add one by hand, lift an entry with a reason; reactivate a bounced or
+   * complained subscriber once lifted. Lifting lets email reach an address again, and the
+   * sending reputation is the organisation's: owners only.
+   */
+  "suppressions.manage": ["owner"],
   "workshops.manage": ["owner", "organiser"],
   /** Attendee names, emails, affiliations: lists and exports. */
   "attendees.read": ["owner", "organiser"],

@@ -527,13 +527,62 @@ export const SUPPRESSION_REASONS = ["bounce", "complaint", "manual", "erased"] a
  * Addresses no report may go to: bounces, complaints, manual blocks, erased people. Only the
  * address index under the subscribers' data key is kept (src/subscribers/suppression.ts):
  * enough to recognise the address when it comes back, without holding it. Entries made
- * before the vault hold the unkeyed SHA-256 and are still recognised.
+ * before the vault hold the unkeyed SHA-256 and are still recognised. What made an entry is
+ * kept with it when known (entries from before these columns have none).
  */
-export const suppressions = sqliteTable("suppressions", {
-  emailHash: text("email_hash").primaryKey(),
-  reason: text("reason", { enum: SUPPRESSION_REASONS }).notNull(),
-  createdAt: createdAt(),
-});
+export const suppressions = sqliteTable(
+  "suppressions",
+  {
+    emailHash: text("email_hash").primaryKey(),
+    reason: text("reason", { enum: SUPPRESSION_REASONS }).notNull(),
+    createdAt: createdAt(),
+    /** The provider's webhook event (svix-id) that reported the bounce or complaint. */
+    eventId: text("event_id"),
+    /** The distribution whose email bounced or was complained about, when it was one. */
+    distributionId: text("distribution_id"),
+    /** An owner's note on an entry added by hand; cleared when the address is erased. */
+    note: text("note"),
+    /**
+     * When the person was erased. An erasure keeps an earlier bounce or complaint's reason
+     * but marks it, so that no owner lifts the one entry that keeps an erased person from
+     * being added again (src/subscribers/suppression-list.ts).
+     */
+    erasedAt: integer("erased_at", { mode: "timestamp_ms" }),
+  },
+  // The owners' list pages newest first; entries are written rarely, so the index is cheap.
+  (t) => [index("suppressions_created").on(t.createdAt, t.emailHash)],
+);
+
+/**
+ * Entries an owner took off the suppression list: what the entry was, when and by whom it
+ * was lifted, and why (`note`). The list itself keeps only what is listed now; this keeps
+ * the history an owner sees when looking an address up. The index stays, like every
+ * suppression's; the notes are cleared when the address is erased.
+ */
+export const suppressionLifts = sqliteTable(
+  "suppression_lifts",
+  {
+    id: text("id").primaryKey(),
+    emailHash: text("email_hash").notNull(),
+    reason: text("reason", { enum: SUPPRESSION_REASONS }).notNull(),
+    /** When the lifted entry was made. */
+    listedAt: integer("listed_at", { mode: "timestamp_ms" }).notNull(),
+    eventId: text("event_id"),
+    distributionId: text("distribution_id"),
+    /** The lifted entry's own note (a manual entry's). */
+    entryNote: text("entry_note"),
+    /** Why the owner lifted it. */
+    note: text("note"),
+    actorType: text("actor_type", {
+      enum: ["admin_token", "organiser", "api_token", "system"],
+    }).notNull(),
+    actorId: text("actor_id"),
+    liftedAt: integer("lifted_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [index("suppression_lifts_email_hash").on(t.emailHash, t.liftedAt)],
+);
 
 /**
  * Suppressions recorded before the list was hashed, moved here by a migration: the minutely
@@ -599,6 +648,11 @@ export interface ReportVersionContent {
   body: string;
   /** The public page, or null: the report was under embargo when the distribution was made. */
   webUrl: string | null;
+  /**
+   * The footer's wording for each consent the distribution may rely on, fixed when it is
+   * created (src/reports/email.ts, consentWording) and stored with the render.
+   */
+  consent?: { subscriber: ConsentWording; attendee: ConsentWording | null };
 }
 
 export const DISTRIBUTION_STATUSES = [
@@ -656,6 +710,15 @@ export const distributions = sqliteTable(
   (t) => [index("distributions_status_scheduled").on(t.status, t.scheduledAt)],
 );
 
+/**
+ * What a report email's footer says about the consent it relies on, in one language: why the
+ * recipient gets it, and the label of the link that withdraws exactly that consent.
+ */
+export interface ConsentWording {
+  why: string;
+  stop: string;
+}
+
 /** The rendered email of one language version, with placeholders for personalisation. */
 export const distributionRenders = sqliteTable(
   "distribution_renders",
@@ -667,6 +730,16 @@ export const distributionRenders = sqliteTable(
     subject: text("subject").notNull(),
     html: text("html").notNull(),
     text: text("text").notNull(),
+    /**
+     * The footer's wording per consent (a subscription, or registering for the workshop),
+     * fixed when the distribution is created like the render itself, so a retried chunk
+     * says the same even if a topic or the workshop is renamed meanwhile. Null for renders
+     * made before the footer named its consent (their footer is baked into the render).
+     */
+    consent: text("consent", { mode: "json" }).$type<{
+      subscriber: ConsentWording;
+      attendee: ConsentWording | null;
+    }>(),
   },
   (t) => [primaryKey({ columns: [t.distributionId, t.language] })],
 );

@@ -310,6 +310,12 @@ function renders(db: Db, d: Distribution) {
   return kept;
 }
 
+/**
+ * Renders stored before the footer named its consent have no consent slots (their footer
+ * is in the render), so there is nothing to fill.
+ */
+const NO_WORDING = { why: "", stop: "" };
+
 /** One email per frozen recipient, in their language, from the distribution's stored renders. */
 async function buildBatch(
   ctx: Services,
@@ -325,15 +331,25 @@ async function buildBatch(
         all.find((x) => x.language === r.language) ??
         all.find((x) => x.language === defaultLanguage) ??
         all[0]!;
+      // The consent this copy relies on is its delivery's source: the footer names it and
+      // the one-click link withdraws it, and nothing else (prepare.ts decides which source
+      // an address is sent under).
       const subject = r.subscriberId
         ? { kind: "subscriber" as const, id: r.subscriberId }
         : { kind: "registration" as const, id: r.registrationId ?? r.id };
       const unsubscribeUrl = `${base}/u/${await unsubscribeToken(ctx.settings.tokenSecret, subject)}`;
+      const consent =
+        (subject.kind === "subscriber" ? render.consent?.subscriber : render.consent?.attendee) ??
+        NO_WORDING;
       return {
         from: ctx.settings.mailFrom,
         to: to.email,
         subject: render.subject,
-        ...personalise(render, to.name || to.email.split("@")[0]!, unsubscribeUrl),
+        ...personalise(render, {
+          name: to.name || to.email.split("@")[0]!,
+          unsubscribeUrl,
+          consent,
+        }),
         headers: {
           "List-Unsubscribe": `<${unsubscribeUrl}>`,
           "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -18,7 +18,7 @@ import {
 import { conflict, invalid, notFound } from "../lib/errors";
 import { canMove } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
-import { reportContent } from "../reports/email";
+import { consentWording, reportContent } from "../reports/email";
 import { getReport } from "../reports/service";
 import type { Services } from "../services";
 import type { Distribution } from "./context";
@@ -42,8 +42,10 @@ export async function createDistribution(
     throw conflict(
       "Publish the report before sending it (an embargo keeps the public page closed).",
     );
+  const known = input.topics?.length
+    ? await db.query.topics.findMany({ where: inArray(topics.slug, input.topics) })
+    : [];
   if (input.topics?.length) {
-    const known = await db.query.topics.findMany({ where: inArray(topics.slug, input.topics) });
     const unknown = input.topics.filter((s) => !known.some((t) => t.slug === s));
     if (unknown.length)
       throw invalid(
@@ -53,10 +55,13 @@ export async function createDistribution(
   }
   // A workshop's attendees are an audience only for its own organisers (and owners); for
   // anyone else it is as if the workshop did not exist.
-  const workshopRole = input.attendeesOf
-    ? (await db.query.workshops.findFirst({
+  const workshop = input.attendeesOf
+    ? await db.query.workshops.findFirst({
         where: eq(workshops.id, input.attendeesOf.workshopId),
-      })) && (await roleOn(db, actor, input.attendeesOf.workshopId))
+      })
+    : undefined;
+  const workshopRole = input.attendeesOf
+    ? workshop && (await roleOn(db, actor, input.attendeesOf.workshopId))
     : "owner";
   if (!workshopRole || !can(workshopRole, "attendees.read")) {
     throw invalid("No such workshop.", [
@@ -73,7 +78,14 @@ export async function createDistribution(
       // Rendering waits for the queue consumer; the embargo is judged now, as the organiser
       // sees it when sending.
       stage: "render",
-      content: reportContent(report, ctx.settings.appUrl, now),
+      // Each version with its footer's wording for both consents (chunk.ts picks one).
+      content: reportContent(report, ctx.settings.appUrl, now).map((version) => ({
+        ...version,
+        consent: consentWording(version.language, {
+          topics: known,
+          workshopTitle: workshop?.title ?? null,
+        }),
+      })),
       audience: {
         ...(input.topics ? { topics: input.topics } : {}),
         ...(input.attendeesOf ? { attendeesOf: input.attendeesOf } : {}),

@@ -55,7 +55,7 @@ function numbered() {
 
 /**
  * Rows whose index this distribution holds already: a page run twice (two messages at
- * once). Attendees who are also subscribers are left out before, in the Worker.
+ * once). Attendees who are also subscribers sent to are left out before, in the Worker.
  */
 function notCollected(distributionId: string, index: SQL) {
   return sql`AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.distribution_id = ${distributionId} AND x.email_index = ${index})`;
@@ -146,10 +146,11 @@ async function collectSubscribers(ctx: Services, { d, after, nextSource }: Page)
 /**
  * Attendees of a workshop by status, who did not opt out of the report. Their addresses are
  * sealed under the workshop's key, whose index means nothing among subscribers, so each page
- * is read into the Worker and opened there: an attendee whose subscribers' index is already
- * in this distribution (a subscriber collected before) is left out, and one on the
- * suppression list is recorded as skipped. Then one statement copies the chosen rows as
- * they are stored, numbered like subscribers.
+ * is read into the Worker and opened there (chooseAttendees): an attendee already sent to as
+ * a subscriber is left out, and one on the suppression list is recorded as skipped. Then one
+ * statement copies the chosen rows as they are stored, numbered like subscribers, and a
+ * second removes the skipped subscriber rows they replace (their consent to the workshop's
+ * report stands on its own), so each address is counted once.
  */
 async function collectAttendees(ctx: Services, { d, after, nextSource }: Page, dedupe: boolean) {
   const { db } = ctx;
@@ -165,7 +166,7 @@ async function collectAttendees(ctx: Services, { d, after, nextSource }: Page, d
     rows.length === AUDIENCE_PAGE
       ? { source: "attendees" as const, after: rows.at(-1)!.id }
       : nextSource;
-  const chosen = await chooseAttendees(ctx, d, rows, dedupe);
+  const { chosen, replacing } = await chooseAttendees(ctx, d, rows, dedupe);
   if (Object.keys(chosen).length === 0) {
     await advance(ctx, d, next);
     return;
@@ -185,22 +186,52 @@ async function collectAttendees(ctx: Services, { d, after, nextSource }: Page, d
           WHERE true ORDER BY a.id
           ON CONFLICT (distribution_id, email_index) DO NOTHING`,
     ),
+    // Only once the attendee's row is there (the statement above may leave it out: a page
+    // run twice, a registration changed since it was read), so the address is never lost
+    // from the count. The subscribers' indexes are only compared here, never written.
+    ...(Object.keys(replacing).length > 0
+      ? [
+          runInBatch(
+            db,
+            sql`DELETE FROM deliveries
+                WHERE distribution_id = ${d.id} AND chunk = -1 AND status = 'skipped' AND subscriber_id IS NOT NULL
+                  AND email_index IN (SELECT j.key FROM json_each(${JSON.stringify(replacing)}) j
+                    WHERE EXISTS (SELECT 1 FROM registrations r JOIN deliveries x
+                      ON x.distribution_id = ${d.id} AND x.email_index = r.email_index AND x.registration_id = r.id
+                      WHERE r.id = j.value))`,
+          ),
+        ]
+      : []),
     advance(ctx, d, next),
   ]);
 }
 
+interface Chosen {
+  /** Registration id → 1 to send, 0 to record as suppressed. */
+  chosen: Record<string, 0 | 1>;
+  /**
+   * The subscribers' index of a skipped subscriber row → the registration sent instead:
+   * the same address, whose attendee consent holds though the subscription does not.
+   */
+  replacing: Record<string, string>;
+}
+
 /**
- * Which of a page of attendees go into the audience: registration id → 1 to send, 0 to
- * record as suppressed; left out, those already collected as subscribers and those whose
- * workshop key is destroyed (purged: nobody to reach).
+ * Which of a page of attendees go into the audience. Each consent counts on its own: an
+ * attendee is left out only when their address is already sent to as a subscriber (one
+ * email per address, relying on the subscription). A subscriber row skipped when collected
+ * (unsubscribed, bounced, complained) withdrew the subscription, not the workshop report,
+ * so the attendee is sent to in its place; but an address on the suppression list stays
+ * one skipped row, whichever source found it. Also left out: attendees whose workshop key
+ * is destroyed (purged: nobody to reach).
  */
 async function chooseAttendees(
   ctx: Services,
   d: Distribution,
   rows: { id: string; email: string }[],
   dedupe: boolean,
-): Promise<Record<string, 0 | 1>> {
-  if (rows.length === 0) return {};
+): Promise<Chosen> {
+  if (rows.length === 0) return { chosen: {}, replacing: {} };
   const [key, subscribersKey] = await Promise.all([
     ctx.vault.workshop(d.audience.attendeesOf!.workshopId),
     ctx.vault.subscribers(),
@@ -219,27 +250,40 @@ async function chooseAttendees(
           d.id,
           keys.map((k) => k.index),
         )
-      : new Set<string>(),
+      : new Map<string, Collected>(),
     listedValues(
       ctx.db,
       keys.flatMap((k) => [k.index, k.legacy]),
     ),
   ]);
-  const chosen: Record<string, 0 | 1> = {};
+  const out: Chosen = { chosen: {}, replacing: {} };
   people.forEach((person, i) => {
     const k = keys[i]!;
-    if (collected.has(k.index)) return;
-    chosen[person.id] = isListed(listed, k) ? 0 : 1;
+    const suppressed = isListed(listed, k);
+    const before = collected.get(k.index);
+    if (before === "pending") return;
+    if (before === "skipped") {
+      if (suppressed) return;
+      out.replacing[k.index] = person.id;
+    }
+    out.chosen[person.id] = suppressed ? 0 : 1;
   });
-  return chosen;
+  return out;
 }
 
-/** Which of these address indexes this distribution has collected already. */
-async function collectedIndexes(ctx: Services, distributionId: string, indexes: string[]) {
+/** A subscriber row already collected: to be sent (`pending`), or recorded as skipped. */
+type Collected = "pending" | "skipped";
+
+/** Which of these address indexes this distribution has collected already, and how. */
+async function collectedIndexes(
+  ctx: Services,
+  distributionId: string,
+  indexes: string[],
+): Promise<Map<string, Collected>> {
   const found = await Promise.all(
     Array.from({ length: Math.ceil(indexes.length / 90) }, (_, i) =>
       ctx.db
-        .select({ index: deliveries.emailIndex })
+        .select({ index: deliveries.emailIndex, status: deliveries.status })
         .from(deliveries)
         .where(
           and(
@@ -249,7 +293,7 @@ async function collectedIndexes(ctx: Services, distributionId: string, indexes: 
         ),
     ),
   );
-  return new Set(found.flat().map((row) => row.index));
+  return new Map(found.flat().map((row) => [row.index!, row.status]));
 }
 
 /**

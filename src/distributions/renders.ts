@@ -6,7 +6,6 @@
 import { and, eq } from "drizzle-orm";
 import { type Db, runBatch } from "../db/client";
 import { distributionRenders, distributions } from "../db/schema";
-import type { Lang } from "../i18n";
 import type { Verdict } from "../mail/consumer";
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "../mail/retry";
 import { renderReportContent } from "../reports/email";
@@ -17,7 +16,7 @@ import { moveDistributions } from "./status";
 export function renderRows(
   db: Db,
   distributionId: string,
-  renders: { language: Lang; subject: string; html: string; text: string }[],
+  renders: Omit<typeof distributionRenders.$inferInsert, "distributionId">[],
 ) {
   return renders.map((r) =>
     db
@@ -46,10 +45,16 @@ export async function renderStage(
 ): Promise<Verdict | null> {
   const { db } = ctx;
   const atRender = and(eq(distributions.id, d.id), eq(distributions.stage, "render"));
-  let renders: Awaited<ReturnType<typeof renderReportContent>>;
+  let renders: Omit<typeof distributionRenders.$inferInsert, "distributionId">[];
   try {
     if (!d.content?.length) throw new Error("nothing to render: no language version recorded");
-    renders = await renderReportContent(d.content);
+    const content = d.content;
+    // Each render keeps its footer's wording for both consents, recorded with the content: a
+    // recipient's copy names the one their delivery relies on (chunk.ts).
+    renders = (await renderReportContent(content)).map((render, i) => ({
+      ...render,
+      consent: content[i]!.consent ?? null,
+    }));
   } catch (error) {
     const reason = `rendering failed: ${error instanceof Error ? error.message : String(error)}`;
     if (attempt >= MAIL_MAX_ATTEMPTS) {

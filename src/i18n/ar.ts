@@ -140,8 +140,15 @@ export const ar: Dictionary = {
     confirmed: "شكراً لك: تم تأكيد اشتراكك.",
     unsubscribeButton: "إلغاء الاشتراك",
     unsubscribeTitle: "إلغاء الاشتراك",
-    unsubscribeText: "اضغط الزر لإيقاف تلقي تقاريرنا على هذا العنوان.",
-    unsubscribed: "تم إلغاء اشتراكك. لن تتلقى مزيداً من التقارير على هذا العنوان.",
+    unsubscribeText:
+      "اضغط الزر لإيقاف تلقي تقاريرنا بصفتك مشتركاً. أما تقارير ورشة سجّلت فيها فهي خيار منفصل، ولها رابطها الخاص في رسائلها.",
+    unsubscribed: "تم إلغاء اشتراكك. لن تتلقى مزيداً من التقارير بصفتك مشتركاً على هذا العنوان.",
+    stopWorkshopTitle: "إيقاف تقارير هذه الورشة",
+    stopWorkshopText:
+      "اضغط الزر لإيقاف تلقي التقارير عن الورشة التي سجّلت فيها. لا يتغير اشتراكك في تقاريرنا إن وُجد.",
+    stopWorkshopButton: "إيقاف هذه التقارير",
+    stoppedWorkshop:
+      "تم. لن تتلقى مزيداً من التقارير عن هذه الورشة. لا يتغير اشتراكك في تقاريرنا إن وُجد.",
     exportLink: "تنزيل بياناتي (JSON)",
     eraseButton: "حذف بياناتي",
     eraseText:
@@ -195,8 +202,11 @@ export const ar: Dictionary = {
     checkInCode: "أظهر هذا الرمز عند الدخول لتسجيل حضورك.",
     notYou: "إن لم تطلب ذلك، يمكنك تجاهل هذه الرسالة.",
     reportWeb: "اقرأه على الموقع",
-    reportUnsubscribe: "إلغاء الاشتراك",
-    reportWhy: "تصلك تقارير ورشاتنا لأنك مشترك أو حضرت الورشة.",
+    reportWhySubscribedTo: "تصلك هذه الرسالة لأنك اشتركت في تقاريرنا عن {topics}.",
+    reportWhySubscribed: "تصلك هذه الرسالة لأنك اشتركت في تقاريرنا.",
+    reportWhyRegistered: "تصلك هذه الرسالة لأنك سجّلت في «{workshop}».",
+    reportStopSubscription: "إلغاء الاشتراك في تقاريرنا",
+    reportStopWorkshop: "إيقاف تقارير هذه الورشة",
     reportGreeting: "عزيزنا {name},",
     messageGreeting: "مرحباً {name}",
   },

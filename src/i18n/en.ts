@@ -165,8 +165,17 @@ export const en = {
     confirmed: "Thank you: your subscription is confirmed.",
     unsubscribeButton: "Unsubscribe",
     unsubscribeTitle: "Unsubscribe",
-    unsubscribeText: "Press the button to stop receiving our reports at this address.",
-    unsubscribed: "You are unsubscribed. You will receive no more reports at this address.",
+    unsubscribeText:
+      "Press the button to stop receiving our reports as a subscriber. Reports about a workshop you registered for are a separate choice, with their own link in those emails.",
+    unsubscribed:
+      "You are unsubscribed. You will receive no more reports as a subscriber at this address.",
+    /** The one-click link of a report sent to a workshop's attendee: that workshop only. */
+    stopWorkshopTitle: "Stop reports about this workshop",
+    stopWorkshopText:
+      "Press the button to stop receiving reports about the workshop you registered for. Your subscription to our reports, if you have one, does not change.",
+    stopWorkshopButton: "Stop these reports",
+    stoppedWorkshop:
+      "Done. You will receive no more reports about this workshop. Your subscription to our reports, if you have one, does not change.",
     exportLink: "Download my data (JSON)",
     eraseButton: "Erase my data",
     eraseText:
@@ -223,8 +232,13 @@ export const en = {
     checkInCode: "Show this code at the door to check in.",
     notYou: "If you did not ask for this, you can ignore this email.",
     reportWeb: "Read it on the web",
-    reportUnsubscribe: "Unsubscribe",
-    reportWhy: "You receive our workshop reports because you subscribed or attended.",
+    /** The footer of a report names the one consent it relies on; {topics} is a list. */
+    reportWhySubscribedTo: "You receive this because you subscribed to our reports on {topics}.",
+    reportWhySubscribed: "You receive this because you subscribed to our reports.",
+    reportWhyRegistered: "You receive this because you registered for “{workshop}”.",
+    /** Each withdraws only the consent its footer names. */
+    reportStopSubscription: "Unsubscribe from our reports",
+    reportStopWorkshop: "Stop reports about this workshop",
     reportGreeting: "Dear {name},",
     messageGreeting: "Hello {name}",
   },

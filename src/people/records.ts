@@ -256,7 +256,12 @@ export function personJson(found: Found) {
     })),
     mailboxMessages: found.mailbox.map((m) => ({ ...m, createdAt: iso(m.createdAt) })),
     suppression: suppression
-      ? { reason: suppression.reason, createdAt: iso(suppression.createdAt) }
+      ? {
+          reason: suppression.reason,
+          createdAt: iso(suppression.createdAt),
+          // An owner's note on a manual entry may be about the person: it is theirs to see.
+          note: suppression.note,
+        }
       : null,
   };
 }

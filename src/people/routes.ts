@@ -44,7 +44,9 @@ const PersonSchema = z
     deliveries: Records,
     emails: Records,
     mailboxMessages: Records,
-    suppression: z.object({ reason: z.string(), createdAt: z.string().nullable() }).nullable(),
+    suppression: z
+      .object({ reason: z.string(), createdAt: z.string().nullable(), note: z.string().nullable() })
+      .nullable(),
   })
   .openapi("Person");
 const Counts = z

@@ -26,8 +26,12 @@ import { releaseForErasure } from "../registrations/decisions";
 import { openRegistration } from "../registrations/sealed";
 import { findByToken } from "../registrations/service";
 import type { Services } from "../services";
-import { openSubscriber, subscriberIndex } from "../subscribers/sealed";
-import { suppressInsert } from "../subscribers/suppression";
+import { openSubscriber } from "../subscribers/sealed";
+import {
+  forgetSuppressionNotes,
+  suppressInsert,
+  suppressionKeys,
+} from "../subscribers/suppression";
 import { addressIndex } from "../vault/fields";
 import { SUBSCRIBERS_KEY, workshopKeyName } from "../vault/keys";
 import { forgetMailTo, forgetRegistrationsAndInvitations } from "./forget";
@@ -98,6 +102,7 @@ export async function erasePerson(svc: Services, actor: Actor, address: string, 
     ...forgetDeliveries(db, eq(deliveries.emailIndex, at.subscribers.index)),
     db.delete(subscribers).where(eq(subscribers.emailIndex, at.subscribers.index)),
     suppressInsert(db, at.subscribers.index, "erased"),
+    ...forgetSuppressionNotes(db, at.subscribers),
     auditInsert(db, actor, { action: "person.erase", detail: counts(person) }),
   ]);
   return counts(person);
@@ -116,9 +121,11 @@ export async function eraseSubscriber(svc: Services, actor: Actor | null, id: st
   if (!row) throw notFound("No such subscriber.");
   const key = await svc.vault.subscribers();
   const { email } = await openSubscriber(key, row);
-  const index = await subscriberIndex(key, email);
+  const keys = await suppressionKeys(key, email);
+  const { index } = keys;
   await runBatch(db, [
     suppressInsert(db, index, "erased"),
+    ...forgetSuppressionNotes(db, keys),
     ...forgetDeliveries(db, eq(deliveries.subscriberId, id)),
     ...forgetMailTo(db, [normaliseEmail(email)], sentUnder([[SUBSCRIBERS_KEY, index]])),
     db.delete(subscribers).where(eq(subscribers.id, id)),

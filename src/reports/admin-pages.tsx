@@ -23,7 +23,7 @@ import { invalid, onServiceError } from "../lib/errors";
 import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { listWorkshopChoices } from "../workshops/service";
-import { personalise, renderReport, testSend } from "./email";
+import { consentWording, personalise, renderReport, testSend } from "./email";
 import { fromForm, utcFromForm } from "./form";
 import { ReportArticle } from "./pages";
 import { TestSendSchema } from "./schemas";
@@ -284,7 +284,12 @@ reportAdminPages.get("/:id/email", requires("workshops.manage"), async (c) => {
   const q = c.req.query("lang");
   const lang = versionFor(report, isLang(q) ? q : report.defaultLanguage).language;
   const render = (await renderReport(report, c.env.APP_URL)).find((r) => r.language === lang)!;
-  const { html } = personalise(render, "Leila", `${c.env.APP_URL}/u/preview`);
+  // As a subscriber of every report would get it; an attendee's footer names the workshop.
+  const { html } = personalise(render, {
+    name: "Leila",
+    unsubscribeUrl: `${c.env.APP_URL}/u/preview`,
+    consent: consentWording(lang, { topics: [], workshopTitle: null }).subscriber,
+  });
   c.header(
     "Content-Security-Policy",
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",

@@ -8,12 +8,14 @@
 import { createElement } from "react";
 import { templateEmail } from "../../emails";
 import ReportEmail, {
+  CONSENT_SLOT,
   NAME_SLOT,
   type ReportEmailProps,
+  STOP_SLOT,
   UNSUBSCRIBE_SLOT,
 } from "../../emails/report";
-import type { ReportVersionContent } from "../db/schema";
-import type { Lang } from "../i18n";
+import type { ConsentWording, ReportVersionContent } from "../db/schema";
+import { dictionary, fill, type Lang, localeOf } from "../i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { escapeHtml, headerSafe } from "../lib/text";
 import { renderEmail } from "../mail/render";
@@ -77,34 +79,81 @@ export function renderReport(report: ReportWithVersions, appUrl: string, now = n
   return renderReportContent(reportContent(report, appUrl, now));
 }
 
-/** One recipient's copy: their name and their unsubscribe link in both parts. */
+/**
+ * The footer's wording in one language for each consent a distribution may rely on: a
+ * subscription (to the distribution's topics, or to every report when it names none), and,
+ * when it goes to a workshop's attendees, having registered for that workshop. "Registered
+ * for", not "attended": the audience may include confirmed people who did not come.
+ */
+export function consentWording(
+  lang: Lang,
+  audience: { topics: { name: string; nameAr: string | null }[]; workshopTitle: string | null },
+): { subscriber: ConsentWording; attendee: ConsentWording | null } {
+  const t = dictionary(lang).emails;
+  const names = audience.topics.map((topic) =>
+    lang === "ar" && topic.nameAr ? topic.nameAr : topic.name,
+  );
+  // A subscriber follows at least one of the topics, not necessarily all: "or".
+  const topics = new Intl.ListFormat(localeOf(lang), { type: "disjunction" }).format(names);
+  return {
+    subscriber: {
+      why: names.length ? fill(t.reportWhySubscribedTo, { topics }) : t.reportWhySubscribed,
+      stop: t.reportStopSubscription,
+    },
+    attendee:
+      audience.workshopTitle === null
+        ? null
+        : {
+            why: fill(t.reportWhyRegistered, { workshop: audience.workshopTitle }),
+            stop: t.reportStopWorkshop,
+          },
+  };
+}
+
+/**
+ * One recipient's copy: their name, the consent it relies on and the link that withdraws
+ * it, in both parts.
+ */
 export function personalise(
   render: { html: string; text: string },
-  name: string,
-  unsubscribeUrl: string,
+  recipient: { name: string; unsubscribeUrl: string; consent: ConsentWording },
 ) {
+  const values: [string, string][] = [
+    [NAME_SLOT, recipient.name],
+    [UNSUBSCRIBE_SLOT, recipient.unsubscribeUrl],
+    [CONSENT_SLOT, recipient.consent.why],
+    [STOP_SLOT, recipient.consent.stop],
+  ];
+  // One pass per part, so a value (a name, a workshop's title) is never searched for slots.
+  const pattern = new RegExp(values.map(([slot]) => slot).join("|"), "g");
+  const html = new Map(values.map(([slot, value]) => [slot, escapeHtml(value)]));
+  const text = new Map(values);
   return {
-    html: render.html
-      .replaceAll(NAME_SLOT, escapeHtml(name))
-      .replaceAll(UNSUBSCRIBE_SLOT, escapeHtml(unsubscribeUrl)),
-    text: render.text.replaceAll(NAME_SLOT, name).replaceAll(UNSUBSCRIBE_SLOT, unsubscribeUrl),
+    html: render.html.replace(pattern, (slot) => html.get(slot)!),
+    text: render.text.replace(pattern, (slot) => text.get(slot)!),
   };
 }
 
 /**
  * One test copy of a report to an organiser, marked [Test]; it unsubscribes nobody. Recorded
- * like every outbox email, for the consumer to render: the name and link take the places of
- * the same placeholders a distribution fills.
+ * like every outbox email, for the consumer to render: the name, link and a subscriber's
+ * footer take the places of the same placeholders a distribution fills.
  */
 export async function testSend(ctx: Services, report: ReportWithVersions, to: string, lang: Lang) {
   const version = versionFor(report, lang);
   const url = `${ctx.settings.appUrl}/admin/reports/${report.id}`;
+  const { subscriber } = consentWording(version.language, { topics: [], workshopTitle: null });
   return ctx.mailer.send({
     to,
     subject: `[Test] ${headerSafe(version.title)}`,
     ...templateEmail("report", {
       props: reportProps(versionContent(report, version, ctx.settings.appUrl, new Date())),
-      slots: { [NAME_SLOT]: to.split("@")[0]!, [UNSUBSCRIBE_SLOT]: url },
+      slots: {
+        [NAME_SLOT]: to.split("@")[0]!,
+        [UNSUBSCRIBE_SLOT]: url,
+        [CONSENT_SLOT]: subscriber.why,
+        [STOP_SLOT]: subscriber.stop,
+      },
     }),
     kind: "report:test",
     headers: {

@@ -2,9 +2,11 @@
 // dry-run preview, and topics.
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { can } from "../access/roles";
 import { audit } from "../audit/service";
 import { SUBSCRIBER_STATUSES } from "../db/schema";
 import type { AppEnv, SignedInEnv } from "../http/context";
+import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import { parseCsv } from "../lib/csv";
 import { onServiceError } from "../lib/errors";
@@ -12,7 +14,12 @@ import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { type ImportResult, importSubscribers } from "./import";
 import { NewTopicSchema } from "./schemas";
-import { listSubscribers, type SubscriberStatus } from "./service";
+import {
+  listSubscribers,
+  REACTIVATED_BY_OWNER,
+  reactivateSubscriber,
+  type SubscriberStatus,
+} from "./service";
 import { createTopic, listTopics } from "./topics";
 
 export const subscriberAdminPages = new Hono<AppEnv>();
@@ -36,10 +43,14 @@ async function subscribersPage(c: Context<SignedInEnv>, result?: ImportResult, e
     detail: { rows: page.data.length, view: "admin" },
   });
   const notice = c.req.query("notice");
+  // Only owners reactivate a bounce or complaint, once its suppression is lifted.
+  const reactivates = can(c.var.actor.role, "suppressions.manage");
   return c.html(
     <Page lang="en" title="Subscribers" area="admin" actor={c.var.actor} path="/admin/subscribers">
       <h1>Subscribers</h1>
-      {notice ? <Notice kind="ok">{notice}</Notice> : null}
+      {notice ? (
+        <Notice kind={c.req.query("kind") === "error" ? "error" : "ok"}>{notice}</Notice>
+      ) : null}
       {error ? <Notice kind="error">{error}</Notice> : null}
       {result ? (
         <Notice kind={result.errors.length ? "error" : "ok"}>
@@ -122,6 +133,17 @@ async function subscribersPage(c: Context<SignedInEnv>, result?: ImportResult, e
                   <td>{s.status}</td>
                   <td>{s.topics.map((t) => t.topic.slug).join(", ")}</td>
                   <td>
+                    {reactivates && REACTIVATED_BY_OWNER.includes(s.status) ? (
+                      <form method="post" action={`/admin/subscribers/${s.id}/reactivate`}>
+                        <button
+                          type="submit"
+                          class="secondary"
+                          aria-label={`Reactivate ${s.email}`}
+                        >
+                          Reactivate
+                        </button>
+                      </form>
+                    ) : null}
                     <form method="post" action={`/admin/subscribers/${s.id}/erase`}>
                       <button type="submit" class="danger" aria-label={`Erase ${s.email}`}>
                         Erase
@@ -213,6 +235,16 @@ subscriberAdminPages.post("/import", requires("attendees.read"), async (c) => {
       ...parsed.errors.map((e) => ({ path: `rows.${e.row}`, message: e.message })),
       ...result.errors,
     ],
+  });
+});
+
+// From the list, or from an address looked up on the suppressions page (`from`): back there.
+subscriberAdminPages.post("/:id/reactivate", requires("suppressions.manage"), async (c) => {
+  const body = await c.req.parseBody();
+  const back = body.from === "suppressions" ? "/admin/suppressions" : "/admin/subscribers";
+  return noticeOnError(c, back, async () => {
+    await reactivateSubscriber(c.var.services, c.var.actor, c.req.param("id"));
+    return redirectWithNotice(c, back, "Reactivated: the subscriber receives reports again.");
   });
 });
 

@@ -12,16 +12,17 @@ import { newId } from "../lib/tokens";
 import type { Services } from "../services";
 import type { DataKey } from "../vault/keys";
 import { sealSubscriber, subscriberIndex } from "./sealed";
-import { SUBSCRIBER_TRANSITIONS, type SubscriberStatus } from "./service";
+import { REACTIVATED_BY_OWNER, SUBSCRIBER_TRANSITIONS, type SubscriberStatus } from "./service";
 import { suppressedAmong } from "./suppression";
 import { listTopics } from "./topics";
 
 /**
  * What an organiser's import may activate: what the table lets become active, except an
- * unsubscribe, which is the subscriber's own word and only they can take back.
+ * unsubscribe, which is the subscriber's own word and only they can take back, and a bounce
+ * or complaint, which only an owner reactivates once its suppression is lifted.
  */
 const IMPORT_ACTIVATES: SubscriberStatus[] = statusesFrom(SUBSCRIBER_TRANSITIONS, "active").filter(
-  (s) => s !== "unsubscribed",
+  (s) => s !== "unsubscribed" && !REACTIVATED_BY_OWNER.includes(s),
 );
 
 interface ImportRow {

@@ -24,7 +24,12 @@ import {
   unsubscribeByToken,
   updatePreferences,
 } from "./service";
-import { readManageToken, readUnsubscribeToken, unsubscribeToken } from "./tokens";
+import {
+  readManageToken,
+  readUnsubscribeToken,
+  type UnsubscribeSubject,
+  unsubscribeToken,
+} from "./tokens";
 import { listTopics, topicName } from "./topics";
 
 export const subscribePages = new Hono<AppEnv>();
@@ -305,22 +310,47 @@ subscriberPages.get("/:token/export.json", async (c) => {
   });
 });
 
-function UnsubscribePage({ lang, token, done }: { lang: Lang; token: string; done: boolean }) {
+/**
+ * The one-click link's page names the one consent it withdraws: a subscription, or the
+ * reports of the workshop a person registered for (not named: a forwarded link should not
+ * tell which workshop its holder attended).
+ */
+function UnsubscribePage({
+  lang,
+  token,
+  kind,
+  done,
+}: {
+  lang: Lang;
+  token: string;
+  kind: UnsubscribeSubject["kind"];
+  done: boolean;
+}) {
   const t = dictionary(lang).subscribers;
+  const words =
+    kind === "subscriber"
+      ? {
+          title: t.unsubscribeTitle,
+          text: t.unsubscribeText,
+          button: t.unsubscribeButton,
+          done: t.unsubscribed,
+        }
+      : {
+          title: t.stopWorkshopTitle,
+          text: t.stopWorkshopText,
+          button: t.stopWorkshopButton,
+          done: t.stoppedWorkshop,
+        };
   return (
-    <Page
-      lang={lang}
-      title={t.unsubscribeTitle}
-      otherLangHref={(other) => `/u/${token}?lang=${other}`}
-    >
-      <h1>{t.unsubscribeTitle}</h1>
+    <Page lang={lang} title={words.title} otherLangHref={(other) => `/u/${token}?lang=${other}`}>
+      <h1>{words.title}</h1>
       {done ? (
-        <Notice kind="ok">{t.unsubscribed}</Notice>
+        <Notice kind="ok">{words.done}</Notice>
       ) : (
         <form method="post" action={`/u/${token}?lang=${lang}`} class="stack">
-          <p>{t.unsubscribeText}</p>
+          <p>{words.text}</p>
           <div>
-            <button type="submit">{t.unsubscribeButton}</button>
+            <button type="submit">{words.button}</button>
           </div>
         </form>
       )}
@@ -330,16 +360,21 @@ function UnsubscribePage({ lang, token, done }: { lang: Lang; token: string; don
 
 unsubscribePages.get("/:token", async (c) => {
   const token = c.req.param("token");
-  if (!(await readUnsubscribeToken(c.env.TOKEN_SECRET, token)))
-    return c.html(<Invalid lang={c.get("lang")} />, 404);
-  return c.html(<UnsubscribePage lang={c.get("lang")} token={token} done={false} />);
+  const subject = await readUnsubscribeToken(c.env.TOKEN_SECRET, token);
+  if (!subject) return c.html(<Invalid lang={c.get("lang")} />, 404);
+  return c.html(
+    <UnsubscribePage lang={c.get("lang")} token={token} kind={subject.kind} done={false} />,
+  );
 });
 
 // One click (RFC 8058): mail providers POST `List-Unsubscribe=One-Click`, without cookies,
 // from another origin. The page's own button posts here too.
 unsubscribePages.post("/:token", throttlePublicPosts, async (c) => {
   const token = c.req.param("token");
-  const done = await unsubscribeByToken(c.var.services.db, c.env.TOKEN_SECRET, token);
-  if (!done) return c.html(<Invalid lang={c.get("lang")} />, 404);
-  return c.html(<UnsubscribePage lang={c.get("lang")} token={token} done />, 200);
+  const subject = await unsubscribeByToken(c.var.services.db, c.env.TOKEN_SECRET, token);
+  if (!subject) return c.html(<Invalid lang={c.get("lang")} />, 404);
+  return c.html(
+    <UnsubscribePage lang={c.get("lang")} token={token} kind={subject.kind} done />,
+    200,
+  );
 });

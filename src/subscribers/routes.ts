@@ -12,7 +12,13 @@ import { parseCsv, toCsv } from "../lib/csv";
 import { EMAIL_MAX, NAME_MAX } from "../lib/text";
 import { importSubscribers } from "./import";
 import { NewTopicSchema } from "./schemas";
-import { confirmSubscription, listSubscribers, subscribe, subscriberJson } from "./service";
+import {
+  confirmSubscription,
+  listSubscribers,
+  reactivateSubscriber,
+  subscribe,
+  subscriberJson,
+} from "./service";
 import { createTopic, listTopics } from "./topics";
 
 const Topic = z
@@ -177,6 +183,33 @@ subscriberExportApi.openapi(
       ]),
     );
     return csvDownload(c, csv, "subscribers.csv", c.req.valid("query").excel);
+  },
+);
+
+subscriberApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/reactivate",
+    middleware: [requires("suppressions.manage")] as const,
+    tags: ["Subscribers"],
+    summary:
+      "Reactivate a bounced or complained subscriber (owners; audited). 409 while the address is on the suppression list: lift its entry first (POST /api/v1/suppressions/{id}/lift). Pending and unsubscribed subscriptions are the subscriber's own to confirm",
+    security: bearerSecurity,
+    request: {
+      params: z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) }),
+    },
+    responses: {
+      200: {
+        description: "Active again",
+        ...json(z.object({ id: z.string(), status: z.literal("active") })),
+      },
+      ...problemResponses(401, 403, 404, 409),
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    await reactivateSubscriber(c.var.services, c.var.actor, id);
+    return c.json({ id, status: "active" as const }, 200);
   },
 );
 

@@ -3,6 +3,8 @@
 // organiser import: ./import; erasure: src/people.)
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { templateEmail } from "../../emails";
+import type { Actor } from "../access/roles";
+import { auditInsertIf } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import { paginate } from "../db/paginate";
 import { allInBatch } from "../db/raw";
@@ -17,14 +19,19 @@ import {
 } from "../db/schema";
 import { DEFAULT_LANG, dictionary, type Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
-import { canMove, statusesFrom } from "../lib/state-machine";
+import { statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
 import { SUBSCRIBERS_KEY } from "../vault/keys";
 import { openSubscriber, openSubscribers, type Subscriber, sealSubscriber } from "./sealed";
-import { suppressedSql, suppressionKeys } from "./suppression";
-import { manageToken, readManageToken, readUnsubscribeToken } from "./tokens";
+import { findSuppression, suppressedSql, suppressionKeys } from "./suppression";
+import {
+  manageToken,
+  readManageToken,
+  readUnsubscribeToken,
+  type UnsubscribeSubject,
+} from "./tokens";
 import { topicIds } from "./topics";
 
 export type { Subscriber };
@@ -32,19 +39,30 @@ export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
 /**
  * Subscriber status machine, as data; every status change below is guarded by it. An
- * address that bounced or complained is also suppressed, and nothing brings it back.
+ * address that bounced or complained is also suppressed; only an owner brings it back, once
+ * its suppression is lifted (`reactivateSubscriber`).
  */
 export const SUBSCRIBER_TRANSITIONS: Record<SubscriberStatus, readonly SubscriberStatus[]> = {
   pending: ["active", "unsubscribed", "bounced", "complained"],
   active: ["unsubscribed", "bounced", "complained"],
   unsubscribed: ["active"],
-  bounced: [],
-  complained: [],
+  bounced: ["active"],
+  complained: ["active"],
 };
 
 /** The statuses from which the table allows a move to `to`, as a WHERE condition. */
 export const subscriberMayMoveTo = (to: SubscriberStatus) =>
   inArray(subscribers.status, statusesFrom(SUBSCRIBER_TRANSITIONS, to));
+
+/**
+ * Who may make each move to `active`. The subscriber's own confirmation: a pending
+ * subscription, or an unsubscribe they take back. An owner's reactivation: a bounce or a
+ * complaint, and only once the address is off the suppression list, where an owner lifts it
+ * with a reason. Nobody else reactivates a bounce or complaint, not even the address's
+ * holder from an old manage link: the list is the owners' to manage.
+ */
+export const CONFIRMED_BY_SUBSCRIBER: SubscriberStatus[] = ["pending", "unsubscribed"];
+export const REACTIVATED_BY_OWNER: SubscriberStatus[] = ["bounced", "complained"];
 
 const PROMPT_EVERY_MS = 10 * 60 * 1000;
 
@@ -205,13 +223,63 @@ export async function confirmSubscription(
   const subscriber = await subscriberRowByManageToken(db, secret, token);
   if (!subscriber) throw notFound("This link is not valid, or has expired.");
   if (subscriber.status === "active") return "active";
-  if (!canMove(SUBSCRIBER_TRANSITIONS, subscriber.status, "active"))
+  if (!CONFIRMED_BY_SUBSCRIBER.includes(subscriber.status))
     throw conflict("This subscription is paused; the organisers can restore it.");
   await db
     .update(subscribers)
     .set({ status: "active", confirmedAt: now, consentAt: now, unsubscribedAt: null })
-    .where(and(eq(subscribers.id, subscriber.id), subscriberMayMoveTo("active")));
+    .where(
+      and(eq(subscribers.id, subscriber.id), inArray(subscribers.status, CONFIRMED_BY_SUBSCRIBER)),
+    );
   return "active";
+}
+
+/**
+ * An owner reactivates a subscription paused by a bounce or a complaint. The address must be
+ * off the suppression list first (an owner lifts its entry, with a reason, on the
+ * suppressions page): the update itself checks it, under both values an entry may have, so
+ * a bounce recorded meanwhile wins. Audited.
+ */
+export async function reactivateSubscriber(svc: Services, actor: Actor, id: string) {
+  const { db } = svc;
+  const row = await db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });
+  if (!row) throw notFound("No such subscriber.");
+  if (row.status === "active") throw conflict("This subscription is active already.");
+  if (!REACTIVATED_BY_OWNER.includes(row.status))
+    throw conflict(
+      `A ${row.status} subscription is the subscriber's own to confirm; only a bounced or complained one is reactivated by an owner.`,
+    );
+  const key = await svc.vault.subscribers();
+  const keys = await suppressionKeys(key, (await openSubscriber(key, row)).email);
+  const mayReactivate = and(
+    eq(subscribers.id, id),
+    inArray(subscribers.status, REACTIVATED_BY_OWNER),
+    sql`NOT ${suppressedSql(keys)}`,
+  );
+  const [, moved] = await runBatch(db, [
+    auditInsertIf(
+      db,
+      actor,
+      {
+        action: "subscriber.reactivate",
+        targetType: "subscriber",
+        targetId: id,
+        detail: { from: row.status },
+      },
+      sql`EXISTS (SELECT 1 FROM ${subscribers} WHERE ${mayReactivate})`,
+    ),
+    db
+      .update(subscribers)
+      .set({ status: "active", unsubscribedAt: null })
+      .where(mayReactivate)
+      .returning({ id: subscribers.id }),
+  ]);
+  if (moved.length > 0) return;
+  if (await findSuppression(db, keys))
+    throw conflict(
+      "This address is on the suppression list: lift its entry first (Suppressions), then reactivate.",
+    );
+  throw conflict("This subscription changed meanwhile; reload and try again.");
 }
 
 export async function updatePreferences(
@@ -232,17 +300,20 @@ export async function updatePreferences(
 }
 
 /**
- * One-click unsubscribe. A subscriber stops receiving reports; an attendee stops receiving
- * this workshop's report. Every later send, and every chunk not yet sent, checks this.
+ * One-click unsubscribe: withdraws exactly the consent the link names, never the other. A
+ * subscriber stops receiving reports as a subscriber (their registrations keep their own
+ * choice); an attendee stops receiving this workshop's reports (their subscription, if any,
+ * stays). Every later send, and every chunk not yet sent, checks this. Returns what was
+ * withdrawn, or null for a link that is not ours.
  */
 export async function unsubscribeByToken(
   db: Db,
   secret: string,
   token: string,
   now = new Date(),
-): Promise<boolean> {
+): Promise<UnsubscribeSubject | null> {
   const subject = await readUnsubscribeToken(secret, token);
-  if (!subject) return false;
+  if (!subject) return null;
   if (subject.kind === "subscriber") {
     await db
       .update(subscribers)
@@ -254,7 +325,7 @@ export async function unsubscribeByToken(
       .set({ receiveReport: false })
       .where(eq(registrations.id, subject.id));
   }
-  return true;
+  return subject;
 }
 
 export async function exportSubscriber(svc: Services, id: string) {

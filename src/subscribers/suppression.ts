@@ -5,9 +5,14 @@
 // the address instead, and stay recognised: every lookup asks for both values, every new
 // entry is the keyed index. SQLite can compute neither, so no statement joins an address to
 // this table: callers compute the values first and pass them in.
-import { eq, inArray, type SQL, sql } from "drizzle-orm";
+import { eq, inArray, isNotNull, or, type SQL, sql } from "drizzle-orm";
 import { type Db, runBatch } from "../db/client";
-import { type SUPPRESSION_REASONS, suppressions, suppressionsUnhashed } from "../db/schema";
+import {
+  type SUPPRESSION_REASONS,
+  suppressionLifts,
+  suppressions,
+  suppressionsUnhashed,
+} from "../db/schema";
 import { normaliseEmail } from "../lib/text";
 import { sha256Hex } from "../lib/tokens";
 import type { DataKey, Vault } from "../vault/keys";
@@ -79,17 +84,68 @@ export async function suppressedAmong(
   return new Set(addresses.filter((_, i) => isListed(listed, keys[i]!)));
 }
 
+/** What made an entry, when known: kept with it for the owners' list. */
+export interface SuppressionOrigin {
+  /** The provider's webhook event (svix-id) that reported a bounce or complaint. */
+  eventId?: string | null;
+  /** The distribution whose email it was. */
+  distributionId?: string | null;
+  /** An owner's note on an entry added by hand. */
+  note?: string | null;
+}
+
 /**
- * The insert that puts the address with this index (`SuppressionKeys.index`) on the list
- * (nothing when the index is there already, whatever the reason), only while `onlyIf` holds
- * when the batch reaches it. Takes the index, not the address: a query builder is a
- * thenable, and an async helper returning one would run it.
+ * The insert that puts the address with this index (`SuppressionKeys.index`) on the list,
+ * only while `onlyIf` holds when the batch reaches it. An address listed already keeps its
+ * entry, whatever the reason; an erasure still marks it erased (`erased_at`) and clears an
+ * owner's note, so the entry cannot be lifted and holds nothing typed about the person.
+ * Takes the index, not the address: a query builder is a thenable, and an async helper
+ * returning one would run it.
  */
-export function suppressInsert(db: Db, index: string, reason: SuppressionReason, onlyIf = sql`1`) {
-  return db
+export function suppressInsert(
+  db: Db,
+  index: string,
+  reason: SuppressionReason,
+  {
+    onlyIf = sql`1`,
+    eventId = null,
+    distributionId = null,
+    note = null,
+  }: SuppressionOrigin & {
+    onlyIf?: SQL;
+  } = {},
+) {
+  const now = Date.now();
+  const erasedAt = reason === "erased" ? now : null;
+  // drizzle lists every column of suppressions, in the schema's order: keep this in step.
+  const insert = db
     .insert(suppressions)
-    .select(sql`SELECT ${index}, ${reason}, ${Date.now()} WHERE ${onlyIf}`)
-    .onConflictDoNothing();
+    .select(
+      sql`SELECT ${index}, ${reason}, ${now}, ${eventId}, ${distributionId}, ${note}, ${erasedAt} WHERE ${onlyIf}`,
+    );
+  if (reason !== "erased") return insert.onConflictDoNothing();
+  return insert.onConflictDoUpdate({
+    target: suppressions.emailHash,
+    set: { erasedAt: sql`COALESCE(${suppressions.erasedAt}, ${now})`, note: null },
+  });
+}
+
+/** SQL: the entry records an erasure (its reason, or an erasure after a bounce or complaint). */
+export const erasedEntry = or(eq(suppressions.reason, "erased"), isNotNull(suppressions.erasedAt))!;
+
+/**
+ * The statements that forget what owners typed about an address (an entry's note, the
+ * notes of entries lifted before), for an erasure: dates, reasons and the index stay.
+ */
+export function forgetSuppressionNotes(db: Db, keys: SuppressionKeys) {
+  const values = [keys.index, keys.legacy];
+  return [
+    db.update(suppressions).set({ note: null }).where(inArray(suppressions.emailHash, values)),
+    db
+      .update(suppressionLifts)
+      .set({ note: null, entryNote: null })
+      .where(inArray(suppressionLifts.emailHash, values)),
+  ];
 }
 
 /** Rows hashed per batch (two statements each). */

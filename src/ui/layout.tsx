@@ -68,6 +68,7 @@ const ADMIN_MENU: { href: string; label: string; permission?: Permission }[] = [
   { href: "/admin/workshops", label: "Workshops", permission: "workshops.manage" },
   { href: "/admin/reports", label: "Reports", permission: "workshops.manage" },
   { href: "/admin/subscribers", label: "Subscribers", permission: "attendees.read" },
+  { href: "/admin/suppressions", label: "Suppressions", permission: "suppressions.manage" },
   { href: "/admin/people", label: "People", permission: "people.manage" },
   { href: "/admin/vault", label: "Data keys", permission: "vault.manage" },
   { href: "/admin/organisers", label: "Organisers", permission: "organisers.manage" },

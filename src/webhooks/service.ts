@@ -52,7 +52,7 @@ export async function processEvent(
   const unrecorded = sql`NOT EXISTS (SELECT 1 FROM ${webhookEvents} WHERE ${webhookEvents.id} = ${svixId})`;
   const [recorded] = (
     await runBatch(db, [
-      ...(await processing(svc, event, unrecorded)),
+      ...(await processing(svc, svixId, event, unrecorded)),
       db
         .insert(webhookEvents)
         .values({ id: svixId, type: event.type })
@@ -64,7 +64,12 @@ export async function processEvent(
 }
 
 /** What an event changes, each statement only while `unrecorded` holds. */
-async function processing(svc: Stores, event: ResendEvent, unrecorded: SQL): Promise<Statement[]> {
+async function processing(
+  svc: Stores,
+  svixId: string,
+  event: ResendEvent,
+  unrecorded: SQL,
+): Promise<Statement[]> {
   const { db } = svc;
   const outcome = OUTCOME_OF[event.type];
   if (!outcome) return [];
@@ -97,23 +102,32 @@ async function processing(svc: Stores, event: ResendEvent, unrecorded: SQL): Pro
     );
   }
   if (outcome !== "delivered" && to.length > 0)
-    statements.push(...(await blockAddresses(svc, to, outcome, unrecorded)));
+    statements.push(
+      ...(await blockAddresses(svc, to, outcome, unrecorded, {
+        eventId: svixId,
+        distributionId: recipient?.distributionId ?? null,
+      })),
+    );
   return statements;
 }
 
-/** A bounce or complaint: the addresses go on the suppression list, their subscribers stop. */
+/**
+ * A bounce or complaint: the addresses go on the suppression list, with the event that
+ * reported it (what an owner sees before lifting it), and their subscribers stop.
+ */
 async function blockAddresses(
   svc: Stores,
   to: string[],
   outcome: "bounced" | "complained",
   unrecorded: SQL,
+  origin: { eventId: string; distributionId: string | null },
 ): Promise<Statement[]> {
   const { db } = svc;
   const key = await svc.vault.subscribers();
   const indexes = await Promise.all(to.map((address) => subscriberIndex(key, address)));
   const reason = outcome === "bounced" ? "bounce" : "complaint";
   return [
-    ...indexes.map((index) => suppressInsert(db, index, reason, unrecorded)),
+    ...indexes.map((index) => suppressInsert(db, index, reason, { onlyIf: unrecorded, ...origin })),
     db
       .update(subscribers)
       .set({ status: outcome })
