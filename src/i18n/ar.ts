@@ -97,6 +97,7 @@ export const ar: Dictionary = {
     larger: "تكبير النص",
     also: "متوفر أيضاً بـ",
     feed: "موجز التقارير (Atom)",
+    pdf: "نزّل نسخة PDF",
   },
   reportForm: {
     legend: "النسخة العربية (اترك العنوان فارغاً إن لم توجد)",
@@ -195,6 +196,7 @@ export const ar: Dictionary = {
     checkInCode: "أظهر هذا الرمز عند الدخول لتسجيل حضورك.",
     notYou: "إن لم تطلب ذلك، يمكنك تجاهل هذه الرسالة.",
     reportWeb: "اقرأه على الموقع",
+    reportPdf: "نزّل نسخة PDF",
     reportUnsubscribe: "إلغاء الاشتراك",
     reportWhy: "تصلك تقارير ورشاتنا لأنك مشترك أو حضرت الورشة.",
     reportGreeting: "عزيزنا {name},",

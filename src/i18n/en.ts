@@ -120,6 +120,7 @@ export const en = {
     larger: "Larger text",
     also: "Also in",
     feed: "Reports feed (Atom)",
+    pdf: "Download the PDF edition",
   },
   /** The organisers' report form: each language version's fields are labelled in it. */
   reportForm: {
@@ -223,6 +224,7 @@ export const en = {
     checkInCode: "Show this code at the door to check in.",
     notYou: "If you did not ask for this, you can ignore this email.",
     reportWeb: "Read it on the web",
+    reportPdf: "Download the PDF edition",
     reportUnsubscribe: "Unsubscribe",
     reportWhy: "You receive our workshop reports because you subscribed or attended.",
     reportGreeting: "Dear {name},",
