@@ -4,7 +4,7 @@
 // on, and the link that withdraws it): never one render per recipient. No tracking pixel,
 // no rewritten links.
 import { Heading, Link, Text } from "@react-email/components";
-import { dictionary, fill, type Lang } from "../src/i18n";
+import { dictionary, fill, type Lang, languageOf } from "../src/i18n";
 import { EmailLayout, styles } from "./components/layout";
 
 export const NAME_SLOT = "%%RECIPIENT_NAME%%";
@@ -21,9 +21,14 @@ export interface ReportEmailProps {
   /** The report body, already rendered from Markdown with raw HTML escaped. */
   bodyHtml: string;
   webUrl?: string | null;
+  /**
+   * The PDF edition on the site, in this language or else the default's: a link, never an
+   * attachment (a batch send carries none, and a PDF in every copy would pass mail limits).
+   */
+  pdf?: { url: string; language: Lang } | null;
 }
 
-export function ReportEmail({ lang, title, summary, bodyHtml, webUrl }: ReportEmailProps) {
+export function ReportEmail({ lang, title, summary, bodyHtml, webUrl, pdf }: ReportEmailProps) {
   const t = dictionary(lang).emails;
   return (
     <EmailLayout
@@ -44,6 +49,12 @@ export function ReportEmail({ lang, title, summary, bodyHtml, webUrl }: ReportEm
         style={{ fontSize: 15, lineHeight: "24px", color: "#27272a" }}
         dangerouslySetInnerHTML={{ __html: bodyHtml }}
       />
+      {pdf ? (
+        <Text style={styles.small}>
+          <Link href={pdf.url}>{t.reportPdf}</Link>
+          {pdf.language === lang ? "" : ` (${languageOf(pdf.language).name})`}
+        </Text>
+      ) : null}
       {webUrl ? (
         <Text style={styles.small}>
           <Link href={webUrl}>{t.reportWeb}</Link>
@@ -60,6 +71,7 @@ ReportEmail.PreviewProps = {
   bodyHtml:
     "<p>The participants discussed <strong>three options</strong>.</p><ol><li>First</li><li>Second</li></ol>",
   webUrl: "http://localhost:8787/reports/example",
+  pdf: { url: "http://localhost:8787/reports/example/pdf/en", language: "en" },
 } satisfies ReportEmailProps;
 
 export default ReportEmail;

@@ -21,7 +21,13 @@ import { refuseWhenMisconfigured } from "./http/configuration";
 import type { AppEnv } from "./http/context";
 import { onError, onNotFound } from "./http/errors";
 import { healthz } from "./http/health";
-import { bodyLimits, requestContext, requireContentType, securityHeaders } from "./http/middleware";
+import {
+  type BodyAllowance,
+  bodyLimits,
+  requestContext,
+  requireContentType,
+  securityHeaders,
+} from "./http/middleware";
 import { pageCache } from "./http/page-cache";
 import {
   invitationAdminPages,
@@ -55,6 +61,9 @@ import { registrationPages } from "./registrations/pages";
 import { participantApi, publicRegistrationApi } from "./registrations/public-routes";
 import { checkInApi, registrationApi, workshopRegistrationApi } from "./registrations/routes";
 import { reportAdminPages, reportPage } from "./reports/admin-pages";
+import { reportFileAdminPages } from "./reports/file-pages";
+import { reportFileApi, UPLOAD_CONTENT_TYPES } from "./reports/file-routes";
+import { MAX_PDF_BYTES, UPLOAD_BODY_BYTES } from "./reports/files";
 import { reportPages } from "./reports/pages";
 import { reportApi } from "./reports/routes";
 import { subscriberAdminPages, topicAdminPages } from "./subscribers/admin-pages";
@@ -94,8 +103,22 @@ const OPENAPI_CONFIG = {
  */
 const SIGNED_OUT_API = ["/api/v1/public/*", "/api/v1/webhooks/*"];
 
+/** Where organisers upload a report's files: the API, and the form on the report's page. */
+const UPLOAD_PATH = /^\/(?:api\/v1|admin)\/reports\/[^/]+\/files$/;
+
+/** Uploads may be larger than other bodies (each kind's own limit is checked after). */
+function uploadAllowance(path: string): BodyAllowance | undefined {
+  return UPLOAD_PATH.test(path)
+    ? {
+        bytes: UPLOAD_BODY_BYTES,
+        describe: `the largest file allowed (${MAX_PDF_BYTES / 2 ** 20} MiB)`,
+      }
+    : undefined;
+}
+
 /** Content types each API path accepts for a body. */
 function acceptedBodyTypes(path: string): string[] {
+  if (UPLOAD_PATH.test(path)) return UPLOAD_CONTENT_TYPES;
   if (/^\/api\/v1\/workshops\/[^/]+\/invitations$/.test(path))
     return ["application/json", "text/csv"];
   if (path === "/api/v1/subscribers/import") return ["text/csv"];
@@ -130,6 +153,7 @@ export function createApp() {
   api.route("/public/subscriptions", subscriptionApi);
   api.route("/reports", reportApi);
   api.route("/reports/:id/distributions", reportDistributionApi);
+  api.route("/reports/:id/files", reportFileApi);
   api.route("/distributions", distributionApi);
   api.route("/webhooks", webhookApi);
   api.route("/audit", auditApi);
@@ -158,7 +182,7 @@ export function createApp() {
   // them (services.pages). `/reports/:slug` covers /reports/feed.xml.
   for (const path of ["/", "/workshops/:slug", "/reports", "/reports/:slug"])
     app.use(path, pageCache);
-  app.use("*", bodyLimits);
+  app.use("*", bodyLimits(uploadAllowance));
   app.use("/api/*", requireContentType(acceptedBodyTypes));
   // Cookie-authenticated form posts must come from our own pages.
   app.use("/admin/*", csrf());
@@ -186,6 +210,7 @@ export function createApp() {
   app.route("/reports", reportPages);
   app.route("/admin/reports", reportAdminPages);
   app.route("/admin/reports", reportPage([sendingSection]));
+  app.route("/admin/reports", reportFileAdminPages);
   app.route("/admin/reports/:id/distributions", reportDistributionAdminPages);
   app.route("/admin/distributions", distributionAdminPages);
   app.route("/admin/subscribers", subscriberAdminPages);

@@ -41,6 +41,8 @@ export interface Services {
   settings: Settings;
   /** The data keys that seal everything personal (src/vault/keys.ts). */
   vault: Vault;
+  /** R2: the bytes of reports' files (PDF editions, images), keyed by ids (src/reports/storage.ts). */
+  files: R2Bucket;
   /** The current time; one source so tests and cron can pin it. */
   now: () => Date;
 }
@@ -100,6 +102,7 @@ export function createServices(
       vault ??= new Vault(this.db, () => masterKeys(env.DATA_KEY, env.DATA_KEY_PREVIOUS));
       return vault;
     },
+    files: env.FILES,
     now: options.now ?? (() => new Date()),
   };
 }

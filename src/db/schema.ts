@@ -628,6 +628,34 @@ export const reportVersions = sqliteTable(
   (t) => [primaryKey({ columns: [t.reportId, t.language] })],
 );
 
+export const REPORT_FILE_KINDS = ["pdf", "image"] as const;
+
+/**
+ * A file of a report: a PDF edition (one per language) or an image for the body. The bytes
+ * are in R2 under `reports/<report_id>/<id>` (src/reports/storage.ts), never under the
+ * uploader's file name; `content_type` is what the first bytes say, never what was declared.
+ */
+export const reportFiles = sqliteTable(
+  "report_files",
+  {
+    id: text("id").primaryKey(),
+    reportId: text("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: REPORT_FILE_KINDS }).notNull(),
+    /** The edition's language, for a PDF; null for an image. */
+    language: text("language", { enum: LANGS }),
+    /** Shown to organisers and offered as the download's file name; cleaned on the way in. */
+    name: text("name").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    createdAt: createdAt(),
+  },
+  // One PDF per report and language. Images have no language, and NULLs never collide in a
+  // unique index, so they are not limited; the same index lists a report's files.
+  (t) => [uniqueIndex("report_files_report_language").on(t.reportId, t.language)],
+);
+
 // ---------------------------------------------------------------- distributions
 
 export interface DistributionAudience {
@@ -653,6 +681,16 @@ export interface ReportVersionContent {
    * created (src/reports/email.ts, consentWording) and stored with the render.
    */
   consent?: { subscriber: ConsentWording; attendee: ConsentWording | null };
+  /**
+   * The site's address, to make the body's site-relative addresses (its images) absolute.
+   * Absent from content recorded before reports had files.
+   */
+  baseUrl?: string;
+  /**
+   * The PDF edition the email links to (its language's, else the default's), or null: none,
+   * or under embargo. Absent from content recorded before reports had files.
+   */
+  pdf?: { url: string; language: Lang } | null;
 }
 
 export const DISTRIBUTION_STATUSES = [
@@ -871,11 +909,16 @@ export const subscriberTopicsRelations = relations(subscriberTopics, ({ one }) =
 
 export const reportsRelations = relations(reports, ({ many, one }) => ({
   versions: many(reportVersions),
+  files: many(reportFiles),
   workshop: one(workshops, { fields: [reports.workshopId], references: [workshops.id] }),
 }));
 
 export const reportVersionsRelations = relations(reportVersions, ({ one }) => ({
   report: one(reports, { fields: [reportVersions.reportId], references: [reports.id] }),
+}));
+
+export const reportFilesRelations = relations(reportFiles, ({ one }) => ({
+  report: one(reports, { fields: [reportFiles.reportId], references: [reports.id] }),
 }));
 
 export const distributionsRelations = relations(distributions, ({ one }) => ({

@@ -73,15 +73,33 @@ export const securityHeaders = secureHeaders({
   overwrite: false,
 });
 
-/** 1 MiB for JSON and forms, 20 MiB for CSV imports; a larger body gets 413. */
-export const bodyLimits: MiddlewareHandler<AppEnv> = (c, next) => {
-  const isCsv = (c.req.header("content-type") ?? "").toLowerCase().startsWith("text/csv");
-  return bodyLimit({
-    maxSize: isCsv ? MAX_CSV_BYTES : MAX_JSON_BYTES,
-    onError: (ctx) =>
-      errorResponse(ctx, 413, `The body is larger than ${isCsv ? "20 MiB" : "1 MiB"}.`),
-  })(c, next);
-};
+/** A larger limit for some paths (file uploads), with how to say it in the 413. */
+export interface BodyAllowance {
+  bytes: number;
+  describe: string;
+}
+
+/**
+ * 1 MiB for JSON and forms, 20 MiB for CSV imports, and what `allowance` gives a path
+ * (uploads); a larger body gets 413. Checked from Content-Length before reading, and
+ * while streaming without it.
+ */
+export function bodyLimits(
+  allowance: (path: string) => BodyAllowance | undefined,
+): MiddlewareHandler<AppEnv> {
+  return (c, next) => {
+    const isCsv = (c.req.header("content-type") ?? "").toLowerCase().startsWith("text/csv");
+    const { bytes, describe } =
+      allowance(c.req.path) ??
+      (isCsv
+        ? { bytes: MAX_CSV_BYTES, describe: "20 MiB" }
+        : { bytes: MAX_JSON_BYTES, describe: "1 MiB" });
+    return bodyLimit({
+      maxSize: bytes,
+      onError: (ctx) => errorResponse(ctx, 413, `The body is larger than ${describe}.`),
+    })(c, next);
+  };
+}
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 

@@ -97,6 +97,7 @@ export const ar: Dictionary = {
     larger: "تكبير النص",
     also: "متوفر أيضاً بـ",
     feed: "موجز التقارير (Atom)",
+    pdf: "نزّل نسخة PDF",
   },
   reportForm: {
     legend: "النسخة العربية (اترك العنوان فارغاً إن لم توجد)",
@@ -207,6 +208,7 @@ export const ar: Dictionary = {
     reportWhyRegistered: "تصلك هذه الرسالة لأنك سجّلت في «{workshop}».",
     reportStopSubscription: "إلغاء الاشتراك في تقاريرنا",
     reportStopWorkshop: "إيقاف تقارير هذه الورشة",
+    reportPdf: "نزّل نسخة PDF",
     reportGreeting: "عزيزنا {name},",
     messageGreeting: "مرحباً {name}",
   },

@@ -120,6 +120,7 @@ export const en = {
     larger: "Larger text",
     also: "Also in",
     feed: "Reports feed (Atom)",
+    pdf: "Download the PDF edition",
   },
   /** The organisers' report form: each language version's fields are labelled in it. */
   reportForm: {
@@ -239,6 +240,7 @@ export const en = {
     /** Each withdraws only the consent its footer names. */
     reportStopSubscription: "Unsubscribe from our reports",
     reportStopWorkshop: "Stop reports about this workshop",
+    reportPdf: "Download the PDF edition",
     reportGreeting: "Dear {name},",
     messageGreeting: "Hello {name}",
   },

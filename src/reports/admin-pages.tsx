@@ -24,13 +24,16 @@ import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { listWorkshopChoices } from "../workshops/service";
 import { consentWording, personalise, renderReport, testSend } from "./email";
+import { FilesSection, organiserFilePath, previewUrls } from "./file-pages";
 import { fromForm, utcFromForm } from "./form";
 import { ReportArticle } from "./pages";
 import { TestSendSchema } from "./schemas";
 import {
   createReport,
+  deleteReport,
   getReport,
   listReports,
+  pdfFor,
   publishReport,
   type ReportWithVersions,
   updateReport,
@@ -228,9 +231,27 @@ export function reportPage(sections: Section<ReportWithVersions>[]) {
             </button>
           </div>
         </form>
+        <FilesSection report={report} />
         {loaded.map((s) => s.view)}
         <h2>Edit</h2>
         <ReportForm action={base} report={report} workshopsList={await workshopOptions(c)} />
+        <h2 id="delete">Delete</h2>
+        <form method="post" action={`${base}/delete`} class="stack">
+          <p class="muted">
+            Deletes the report, its language versions, its files and the records of its past sends.
+            Its page, PDF and images stop answering, also to links in emails already sent. Not while
+            a send is scheduled or running: cancel it first.
+          </p>
+          <label class="check">
+            <input type="checkbox" name="confirm" value="yes" required /> Yes, delete this report,
+            its files and the records of its sends
+          </label>
+          <div>
+            <button type="submit" class="danger">
+              Delete the report
+            </button>
+          </div>
+        </form>
       </Page>,
     );
   });
@@ -243,6 +264,22 @@ reportAdminPages.post("/:id", requires("workshops.manage"), async (c) => {
   return noticeOnError(c, `/admin/reports/${id}`, async () => {
     await updateReport(c.var.services, c.var.actor, id, input);
     return redirectWithNotice(c, `/admin/reports/${id}`, "Saved.");
+  });
+});
+
+reportAdminPages.post("/:id/delete", requires("workshops.manage"), async (c) => {
+  const id = c.req.param("id");
+  const body = await c.req.parseBody();
+  if (body.confirm !== "yes")
+    return redirectWithNotice(
+      c,
+      `/admin/reports/${id}#delete`,
+      "Tick the box to confirm the deletion.",
+      "error",
+    );
+  return noticeOnError(c, `/admin/reports/${id}#delete`, async () => {
+    await deleteReport(c.var.services, c.var.actor, id);
+    return redirectWithNotice(c, "/admin/reports", "Report deleted.");
   });
 });
 
@@ -271,10 +308,17 @@ reportAdminPages.get("/:id/preview", requires("workshops.manage"), async (c) => 
   const report = await getReport(c.var.services.db, c.req.param("id"));
   const q = c.req.query("lang");
   const lang = versionFor(report, isLang(q) ? q : report.defaultLanguage).language;
+  const pdf = pdfFor(report, lang);
   return c.html(
     <Page lang={lang} title="Preview" area="admin" actor={c.var.actor}>
       <Notice>Preview of the {report.status} report, as its public page will show it.</Notice>
-      <ReportArticle report={report} lang={lang} base={`/admin/reports/${report.id}/preview`} />
+      <ReportArticle
+        report={report}
+        lang={lang}
+        base={`/admin/reports/${report.id}/preview`}
+        pdf={pdf ? { file: pdf, href: organiserFilePath(report.id, pdf.id) } : null}
+        resolveUrl={previewUrls(report.id)}
+      />
     </Page>,
   );
 });
@@ -292,7 +336,8 @@ reportAdminPages.get("/:id/email", requires("workshops.manage"), async (c) => {
   });
   c.header(
     "Content-Security-Policy",
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
+    // 'self': the report's images, once it is public (the email's addresses are the public ones).
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'; frame-ancestors 'self'",
   );
   return c.html(raw(html));
 });

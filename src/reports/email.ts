@@ -16,51 +16,63 @@ import ReportEmail, {
 } from "../../emails/report";
 import type { ConsentWording, ReportVersionContent } from "../db/schema";
 import { dictionary, fill, type Lang, localeOf } from "../i18n";
-import { renderMarkdown } from "../lib/markdown";
+import { renderMarkdown, underBase } from "../lib/markdown";
 import { escapeHtml, headerSafe } from "../lib/text";
 import { renderEmail } from "../mail/render";
 import type { Services } from "../services";
-import { type ReportWithVersions, versionFor } from "./service";
+import { pdfPath } from "./files";
+import { type FullReport, pdfFor, versionFor } from "./service";
 
 /**
- * One language version as it would be sent now: its text, and the link to the public page
- * unless the page is still under embargo. Nothing is rendered here.
+ * One language version as it would be sent now: its text, the link to the public page and
+ * to the PDF edition (this language's, else the default's). While an embargo lasts the site
+ * answers 404 for the report, its PDF and its images, so the email links to neither page
+ * nor PDF; its images show once the embargo is over. Nothing is rendered here.
  */
 function versionContent(
-  report: ReportWithVersions,
-  version: ReportWithVersions["versions"][number],
+  report: FullReport,
+  version: FullReport["versions"][number],
   appUrl: string,
   now: Date,
 ): ReportVersionContent {
+  const base = appUrl.replace(/\/$/, "");
   const embargoed = report.embargoUntil && report.embargoUntil > now;
+  const pdf = embargoed ? null : pdfFor(report, version.language);
   return {
     language: version.language,
     title: version.title,
     summary: version.summary,
     body: version.body,
-    webUrl: embargoed
-      ? null
-      : `${appUrl.replace(/\/$/, "")}/reports/${report.slug}?lang=${version.language}`,
+    webUrl: embargoed ? null : `${base}/reports/${report.slug}?lang=${version.language}`,
+    baseUrl: base,
+    pdf: pdf?.language
+      ? { url: `${base}${pdfPath(report.slug, pdf.language)}`, language: pdf.language }
+      : null,
   };
 }
 
 /** Every language version of the report, as a distribution records it to render later. */
 export function reportContent(
-  report: ReportWithVersions,
+  report: FullReport,
   appUrl: string,
   now = new Date(),
 ): ReportVersionContent[] {
   return report.versions.map((v) => versionContent(report, v, appUrl, now));
 }
 
-/** The report template's props for one recorded language version. */
+/**
+ * The report template's props for one recorded language version. Site addresses in the body
+ * (the report's images) are made absolute: a mail client has no page to resolve them against.
+ */
 function reportProps(content: ReportVersionContent): ReportEmailProps {
+  const { baseUrl } = content;
   return {
     lang: content.language,
     title: content.title,
     summary: content.summary,
-    bodyHtml: renderMarkdown(content.body),
+    bodyHtml: renderMarkdown(content.body, baseUrl ? { resolveUrl: underBase(baseUrl) } : {}),
     webUrl: content.webUrl,
+    pdf: content.pdf ?? null,
   };
 }
 
@@ -75,7 +87,7 @@ export async function renderReportContent(content: ReportVersionContent[]) {
 }
 
 /** The report as it is now, rendered: the admin pages' email preview. */
-export function renderReport(report: ReportWithVersions, appUrl: string, now = new Date()) {
+export function renderReport(report: FullReport, appUrl: string, now = new Date()) {
   return renderReportContent(reportContent(report, appUrl, now));
 }
 
@@ -139,7 +151,7 @@ export function personalise(
  * like every outbox email, for the consumer to render: the name, link and a subscriber's
  * footer take the places of the same placeholders a distribution fills.
  */
-export async function testSend(ctx: Services, report: ReportWithVersions, to: string, lang: Lang) {
+export async function testSend(ctx: Services, report: FullReport, to: string, lang: Lang) {
   const version = versionFor(report, lang);
   const url = `${ctx.settings.appUrl}/admin/reports/${report.id}`;
   const { subscriber } = consentWording(version.language, { topics: [], workshopTitle: null });

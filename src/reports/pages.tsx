@@ -6,10 +6,19 @@ import { Hono } from "hono";
 import { raw } from "hono/html";
 import type { AppEnv } from "../http/context";
 import { dictionary, dirOf, isLang, type Lang, languageOf, localeOf } from "../i18n";
-import { renderMarkdown } from "../lib/markdown";
+import { renderMarkdown, underBase } from "../lib/markdown";
 import { plainSummary } from "../lib/text";
 import { Page } from "../ui/layout";
-import { getPublicReport, listPublicReports, type ReportWithVersions, versionFor } from "./service";
+import { fileResponse } from "./file-response";
+import { filePath, openFile, pdfPath, publicFile, publicPdf } from "./files";
+import {
+  getPublicReport,
+  listPublicReports,
+  pdfFor,
+  type ReportFile,
+  type ReportWithVersions,
+  versionFor,
+} from "./service";
 
 export const reportPages = new Hono<AppEnv>();
 
@@ -79,7 +88,7 @@ reportPages.get("/feed.xml", async (c) => {
     <updated>${(report.updatedAt ?? report.publishedAt ?? report.createdAt).toISOString()}</updated>
     <published>${(report.publishedAt ?? report.createdAt).toISOString()}</published>
     ${v.summary ? `<summary>${xml(v.summary)}</summary>` : ""}
-    <content type="html">${xml(renderMarkdown(v.body))}</content>
+    <content type="html">${xml(renderMarkdown(v.body, { resolveUrl: underBase(base) }))}</content>
   </entry>`;
     }),
   );
@@ -97,18 +106,37 @@ ${entries.join("\n")}
   return c.body(feed, 200, { "Content-Type": "application/atom+xml; charset=utf-8" });
 });
 
+/** A file's size as readers of a language write it: "840 kB", "1.2 MB". */
+const sizeOf = (bytes: number, lang: Lang) =>
+  bytes < 1024 * 1024
+    ? new Intl.NumberFormat(localeOf(lang), { style: "unit", unit: "kilobyte" }).format(
+        Math.max(1, Math.round(bytes / 1024)),
+      )
+    : new Intl.NumberFormat(localeOf(lang), {
+        style: "unit",
+        unit: "megabyte",
+        maximumFractionDigits: 1,
+      }).format(bytes / (1024 * 1024));
+
 export function ReportArticle({
   report,
   lang,
   base,
+  pdf,
+  resolveUrl,
 }: {
   report: ReportWithVersions;
   lang: Lang;
   base: string;
+  /** The PDF edition to offer, and where to get it. */
+  pdf?: { file: ReportFile; href: string } | null;
+  /** Rewrites addresses in the body (the organisers' preview serves images of its own). */
+  resolveUrl?: (url: string) => string;
 }) {
   const version = versionFor(report, lang);
   const t = dictionary(version.language).reports;
   const others = report.versions.filter((v) => v.language !== version.language);
+  const pdfLanguage = pdf?.file.language;
   return (
     <article>
       <h1>{version.title}</h1>
@@ -139,7 +167,23 @@ export function ReportArticle({
         </button>
       </fieldset>
       {version.summary ? <p class="lead">{version.summary}</p> : null}
-      <div class="prose">{raw(renderMarkdown(version.body))}</div>
+      {pdf ? (
+        <p id="pdf">
+          <a href={pdf.href} download>
+            {t.pdf}
+          </a>{" "}
+          <span class="muted">
+            (PDF
+            {pdfLanguage && pdfLanguage !== version.language ? (
+              <>
+                , <span lang={pdfLanguage}>{languageOf(pdfLanguage).name}</span>
+              </>
+            ) : null}
+            , {sizeOf(pdf.file.size, version.language)})
+          </span>
+        </p>
+      ) : null}
+      <div class="prose">{raw(renderMarkdown(version.body, { resolveUrl }))}</div>
     </article>
   );
 }
@@ -150,6 +194,10 @@ reportPages.get("/:slug", async (c) => {
   const wanted: Lang = isLang(q) ? q : c.get("lang");
   const version = versionFor(report, wanted);
   const path = `/reports/${report.slug}`;
+  const pdfFile = pdfFor(report, version.language);
+  const pdf = pdfFile?.language
+    ? { file: pdfFile, href: pdfPath(report.slug, pdfFile.language) }
+    : null;
   const base = c.env.APP_URL.replace(/\/$/, "");
   return c.html(
     <Page
@@ -170,7 +218,28 @@ reportPages.get("/:slug", async (c) => {
         type: "article",
       }}
     >
-      <ReportArticle report={report} lang={version.language} base={path} />
+      <ReportArticle report={report} lang={version.language} base={path} pdf={pdf} />
     </Page>,
   );
+});
+
+// A file of a public report, served by the Worker from R2 (same origin, so the pages' CSP
+// stays 'self'). Until the report is public (a draft, an embargo not over) it is a 404,
+// like a file that does not exist. Asked for under an old slug, it moves to the new one.
+reportPages.get("/:slug/files/:id", async (c) => {
+  const found = await publicFile(c.var.services.reads, c.req.param("id"), new Date());
+  if (found.slug !== c.req.param("slug"))
+    return c.redirect(filePath(found.slug, found.file.id), 301);
+  const object = await openFile(c.var.services, found.file, c.req.raw.headers);
+  return fileResponse(found, object, "public");
+});
+
+// The PDF edition in a language, else the default language's: the address emails and the
+// page link to, which keeps working when an organiser uploads a corrected edition.
+reportPages.get("/:slug/pdf/:lang", async (c) => {
+  const lang = c.req.param("lang");
+  if (!isLang(lang)) return c.notFound();
+  const found = await publicPdf(c.var.services.reads, c.req.param("slug"), lang, new Date());
+  const object = await openFile(c.var.services, found.file, c.req.raw.headers);
+  return fileResponse(found, object, "public");
 });

@@ -8,6 +8,7 @@ import { testSend } from "./email";
 import { TestSendSchema } from "./schemas";
 import {
   createReport,
+  deleteReport,
   getReport,
   listReports,
   publishReport,
@@ -131,6 +132,27 @@ reportApi.openapi(
       ),
       200,
     ),
+);
+
+reportApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/{id}",
+    middleware: [requires("workshops.manage")] as const,
+    tags: ["Reports"],
+    summary:
+      "Delete a report with its versions, files (D1 and R2) and past distributions; refused (409) while one is scheduled or sending",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      204: { description: "Deleted" },
+      ...problemResponses(401, 403, 404, 409),
+    },
+  }),
+  async (c) => {
+    await deleteReport(c.var.services, c.var.actor, c.req.valid("param").id);
+    return c.body(null, 204);
+  },
 );
 
 reportApi.openapi(

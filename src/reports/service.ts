@@ -1,20 +1,24 @@
 // Reports: one version per language (title, summary, Markdown body), drafts, publishing
 // with an optional embargo on the public page.
-import { and, desc, eq, gt, isNull, lte, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
-import { auditInsert } from "../audit/service";
+import { auditInsert, auditInsertIf } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
-import { reports, reportVersions } from "../db/schema";
+import { distributions, reportFiles, reports, reportVersions } from "../db/schema";
 import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
 import { slugify } from "../workshops/service";
+import { removeReportObjects } from "./storage";
 
 export type Report = typeof reports.$inferSelect;
 type ReportVersion = typeof reportVersions.$inferSelect;
+export type ReportFile = typeof reportFiles.$inferSelect;
 export type ReportWithVersions = Report & { versions: ReportVersion[] };
+/** A report as its own pages and emails need it: with its files' metadata (src/reports/files.ts). */
+export type FullReport = ReportWithVersions & { files: ReportFile[] };
 
 interface VersionInput {
   language: Lang;
@@ -130,10 +134,10 @@ export async function updateReport(
   return updated;
 }
 
-export async function getReport(db: Db, id: string): Promise<ReportWithVersions> {
+export async function getReport(db: Db, id: string): Promise<FullReport> {
   const report = await db.query.reports.findFirst({
     where: eq(reports.id, id),
-    with: { versions: true },
+    with: { versions: true, files: { orderBy: [asc(reportFiles.createdAt)] } },
   });
   if (!report) throw notFound("No such report.");
   return report;
@@ -194,7 +198,8 @@ export function listReports(db: Db) {
   });
 }
 
-const isPublic = (now: Date) =>
+/** Whether the public may see a report, and so its files: published, any embargo over. */
+export const isPublic = (now: Date) =>
   and(
     eq(reports.status, "published"),
     or(isNull(reports.embargoUntil), lte(reports.embargoUntil, now)),
@@ -210,17 +215,76 @@ export function listPublicReports(db: Db, now: Date, limit = 50) {
   });
 }
 
-export async function getPublicReport(
-  db: Db,
-  slug: string,
-  now: Date,
-): Promise<ReportWithVersions> {
+export async function getPublicReport(db: Db, slug: string, now: Date): Promise<FullReport> {
   const report = await db.query.reports.findFirst({
     where: and(eq(reports.slug, slug), isPublic(now)),
-    with: { versions: true },
+    with: { versions: true, files: { orderBy: [asc(reportFiles.createdAt)] } },
   });
   if (!report) throw notFound("No such report.");
   return report;
+}
+
+/**
+ * The PDF edition to offer with a language version: the one in that language, else the
+ * default language's; null when neither has one.
+ */
+export function pdfFor(report: FullReport, lang: Lang): ReportFile | null {
+  const pdfs = report.files.filter((f) => f.kind === "pdf");
+  return (
+    pdfs.find((f) => f.language === lang) ??
+    pdfs.find((f) => f.language === report.defaultLanguage) ??
+    null
+  );
+}
+
+/** A distribution in these statuses may still send: its report stays until it ends. */
+const STILL_SENDING = ["scheduled", "sending"] as const;
+
+/**
+ * Deletes a report with everything that hangs off it: its versions, its distributions and
+ * their ledger (cascades in D1), and its files, in D1 and in R2. Refused while one of its
+ * distributions is scheduled or sending: its chunks would find nothing to send.
+ */
+export async function deleteReport(svc: Services, actor: Actor, id: string): Promise<void> {
+  const { db } = svc;
+  const report = await getReport(db, id);
+  const sending = await db
+    .select({ id: distributions.id })
+    .from(distributions)
+    .where(and(eq(distributions.reportId, id), inArray(distributions.status, STILL_SENDING)))
+    .limit(1);
+  const stillSending = conflict(
+    "This report has a distribution scheduled or sending: cancel it (or let it finish) first.",
+  );
+  if (sending.length > 0) throw stillSending;
+  // R2 before D1: when R2 fails, nothing is deleted yet and deleting again retries all of
+  // it; the other way round, the objects would outlive every row that could find them.
+  await removeReportObjects(svc.files, id);
+  const noneSending = sql`NOT EXISTS (SELECT 1 FROM ${distributions} WHERE ${distributions.reportId} = ${id} AND ${distributions.status} IN ('scheduled', 'sending'))`;
+  const [, deleted] = await runBatch(db, [
+    // Before the delete, so the entry can still read the report's workshop.
+    auditInsertIf(
+      db,
+      actor,
+      {
+        action: "report.delete",
+        targetType: "report",
+        targetId: id,
+        detail: { files: report.files.length },
+      },
+      sql`EXISTS (SELECT 1 FROM ${reports} WHERE ${reports.id} = ${id}) AND ${noneSending}`,
+    ),
+    db
+      .delete(reports)
+      .where(and(eq(reports.id, id), noneSending))
+      .returning({ id: reports.id }),
+  ]);
+  // A distribution created since the check above: the report stays (its files are gone).
+  if (deleted.length === 0) throw stillSending;
+  // An upload running alongside may have stored its object after the first sweep; its row,
+  // if written, went with the report, and one written later fails on the foreign key.
+  await removeReportObjects(svc.files, id);
+  if (report.status === "published") await svc.pages.purge(publicPathsOf(report));
 }
 
 /** The version in a language, falling back to the report's default language. */

@@ -1,12 +1,19 @@
-// End to end in headless Chromium: subscribe, confirm from the dev mailbox, receive a
-// report, unsubscribe from the link in it; axe-core on the subscribe, subscriber, report
-// (English and Arabic) and distribution-progress pages.
+// End to end in headless Chromium: subscribe, confirm from the dev mailbox, upload a
+// report's PDF edition and an image from its admin page, receive the report (linking to the
+// PDF), unsubscribe from the link in it; axe-core on the subscribe, subscriber, report admin,
+// report (English and Arabic) and distribution-progress pages.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { APP_BINDINGS } from "../support/local-worker.mjs";
 import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
 
 let stack;
+// A real 1×1 PNG (the browser must draw it) and a minimal PDF: the types are read from bytes.
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 const email = `reader.${Date.now()}@example.org`;
 
 before(async () => {
@@ -64,7 +71,71 @@ test("subscribe, confirm, receive a report, unsubscribe from it", async () => {
       ],
     }),
   });
+
+  // Signed in with the admin token: the report's files, uploaded from its page.
+  const admin = await stack.newPage();
+  await admin.goto(`${stack.app.url}/admin/sign-in`);
+  await admin.fill("#f-token", APP_BINDINGS.ADMIN_TOKEN);
+  await admin.click("text=Sign in with the token");
+  await admin.goto(`${stack.app.url}/admin/reports/${report.id}`);
+  const uploadForm = 'form[enctype="multipart/form-data"]';
+  await admin.selectOption("#f-kind", "pdf");
+  await admin.selectOption("#f-language", "en");
+  await admin.setInputFiles("#f-file", {
+    name: "Local councils.pdf",
+    mimeType: "application/pdf",
+    buffer: PDF,
+  });
+  await admin.click(`${uploadForm} button[type=submit]`);
+  assert.match(await admin.textContent(".notice"), /Uploaded Local councils\.pdf/);
+  await admin.selectOption("#f-kind", "image");
+  await admin.setInputFiles("#f-file", { name: "Chart.png", mimeType: "image/png", buffer: PNG });
+  await admin.click(`${uploadForm} button[type=submit]`);
+  assert.match(await admin.textContent(".notice"), /Uploaded Chart\.png/);
+  // A PNG sent as the PDF edition is refused, and the page says why.
+  await admin.selectOption("#f-kind", "pdf");
+  await admin.setInputFiles("#f-file", {
+    name: "fake.pdf",
+    mimeType: "application/pdf",
+    buffer: PNG,
+  });
+  await admin.click(`${uploadForm} button[type=submit]`);
+  assert.match(await admin.textContent(".notice"), /is a PNG image, not a PDF/);
+  assert.deepEqual(await axeProblems(admin), [], "axe on the report's admin page with files");
+  const snippet = await admin.inputValue('input[aria-label^="Markdown that shows"]');
+  assert.match(snippet, /^!\[Chart\]\(\/reports\/[^/]+\/files\/fil_[^)]+\)$/);
+  await api(stack.app, `/api/v1/reports/${report.id}`, {
+    method: "PATCH",
+    body: JSON.stringify({
+      versions: [
+        {
+          language: "en",
+          title: "Local councils and public services",
+          summary: "What participants recommended.",
+          body: `## Findings\n\nParticipants agreed on **three** steps.\n\n${snippet}`,
+        },
+        {
+          language: "ar",
+          title: "المجالس المحلية والخدمات العامة",
+          summary: "توصيات المشاركين.",
+          body: "## النتائج\n\nاتفق المشاركون على **ثلاث** خطوات.",
+        },
+      ],
+    }),
+  });
   await api(stack.app, `/api/v1/reports/${report.id}/publish`, { method: "POST" });
+  // The image is drawn from the Worker (same origin: the CSP allows it), the PDF offered.
+  await page.goto(`${stack.app.url}/reports/${report.slug}?lang=en`);
+  await page.waitForFunction(() => document.querySelector(".prose img")?.complete);
+  assert.equal(await page.evaluate(() => document.querySelector(".prose img").naturalWidth), 1);
+  const pdfHref = await page.getAttribute("#pdf a", "href");
+  assert.equal(pdfHref, `/reports/${report.slug}/pdf/en`);
+  const pdf = await fetch(`${stack.app.url}${pdfHref}`);
+  assert.equal(pdf.headers.get("content-type"), "application/pdf");
+  assert.match(
+    pdf.headers.get("content-disposition"),
+    /^attachment; filename="Local councils\.pdf"/,
+  );
   for (const lang of ["en", "ar"]) {
     await page.goto(`${stack.app.url}/reports/${report.slug}?lang=${lang}`);
     assert.equal(await page.getAttribute("html", "lang"), lang);
@@ -86,16 +157,16 @@ test("subscribe, confirm, receive a report, unsubscribe from it", async () => {
     body: JSON.stringify({ topics: ["governance"] }),
   });
 
-  // The progress page, signed in with the admin token.
-  const admin = await stack.newPage();
-  await admin.goto(`${stack.app.url}/admin/sign-in`);
-  await admin.fill("#f-token", APP_BINDINGS.ADMIN_TOKEN);
-  await admin.click("text=Sign in with the token");
+  // The progress page.
   await admin.goto(`${stack.app.url}/admin/distributions/${distribution.id}`);
   assert.match(await admin.textContent("h1"), /Distribution/);
   assert.deepEqual(await axeProblems(admin), [], "axe on the distribution progress page");
 
   const received = await waitForMail(stack.app, email, "Local councils and public services");
+  assert.ok(
+    received.text.includes(`${stack.app.url}/reports/${report.slug}/pdf/en`),
+    "the email links to the PDF edition on the site",
+  );
   assert.equal(received.headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click");
   const unsubscribe = received.text.match(/http:\/\/127\.0\.0\.1:\d+\/u\/[^\s\]]+/)?.[0];
   assert.ok(unsubscribe, "the report carries a visible unsubscribe link");

@@ -98,6 +98,8 @@ export async function startApp({
         compatibilityFlags: ["nodejs_compat"],
         d1Databases: { DB: "bench-db" },
         queueProducers: { MAIL_QUEUE: { queueName: "workshops-mail" } },
+        // Report files (wrangler.toml's FILES): an in-memory bucket, like the D1 above.
+        r2Buckets: { FILES: "workshops-files" },
         queueConsumers: queueConsumer
           ? { "workshops-mail": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 5 } }
           : {},
