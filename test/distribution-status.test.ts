@@ -15,6 +15,7 @@ import {
   distributions,
 } from "../src/db/schema";
 import { sendChunk } from "../src/distributions/chunk";
+import { resumeDistribution } from "../src/distributions/create";
 import { prepareStep } from "../src/distributions/prepare";
 import {
   CHUNK_TRANSITIONS,
@@ -33,8 +34,10 @@ import { canMove, type Transitions } from "../src/lib/state-machine";
 import { newId } from "../src/lib/tokens";
 import { MAIL_MAX_ATTEMPTS } from "../src/mail/retry";
 import type { MailTransport, OutgoingEmail, SendOutcome } from "../src/mail/transport";
+import { BUILT_IN_OWNER } from "../src/organisers/service";
 import { engine, publishedReport, RecordingQueue } from "./support/distribution";
 import { ADMIN, db, json, uniqueEmail } from "./support/helpers";
+import { postWebhook } from "./support/svix";
 
 const DELIVERY_STATUSES = Object.keys(DELIVERY_TRANSITIONS) as DeliveryStatus[];
 
@@ -168,7 +171,9 @@ describe("distribution status machine", () => {
 
   describe("through the engine", () => {
     for (const from of DISTRIBUTION_STATUSES) {
-      const toSending = canMove(DISTRIBUTION_TRANSITIONS, from, "sending");
+      // Two ways lead to sending: the sweeper starts what is scheduled, and only that; a
+      // resume restarts what paused, and only that.
+      const toSending = canMove(DISTRIBUTION_TRANSITIONS, from, "sending") && from === "scheduled";
       it(`the sweeper ${toSending ? "starts" : "leaves"} a due ${from} distribution`, async () => {
         const { id } = await seed(from);
         const queue = new RecordingQueue();
@@ -179,6 +184,47 @@ describe("distribution status machine", () => {
             (m) => m.body.kind === "distribution-prepare" && m.body.distributionId === id,
           ),
         ).toHaveLength(toSending ? 1 : 0);
+      });
+
+      const resumes = canMove(DISTRIBUTION_TRANSITIONS, from, "sending") && from !== "scheduled";
+      it(`resuming a ${from} distribution ${resumes ? "sends its pending chunk" : "answers 409"}`, async () => {
+        const { id } = await seed(from);
+        const queue = new RecordingQueue();
+        const ctx = engine(queue);
+        if (resumes) {
+          expect((await resumeDistribution(ctx, BUILT_IN_OWNER, id)).status).toBe("sending");
+          expect(queue.messages.map((m) => m.body)).toEqual([
+            { kind: "distribution-chunk", distributionId: id, chunk: 0 },
+          ]);
+        } else {
+          const res = await json(`/api/v1/distributions/${id}/resume`, "POST", {}, ADMIN);
+          expect(res.status, await res.clone().text()).toBe(409);
+          expect((await distributionOf(id)).status).toBe(from);
+        }
+      });
+
+      // Complaints over the threshold, reported by the webhook, pause only what is sending.
+      const toPaused = canMove(DISTRIBUTION_TRANSITIONS, from, "paused");
+      it(`a complaint over the threshold ${toPaused ? "pauses" : "leaves"} a ${from} distribution`, async () => {
+        const { id } = await seed(from);
+        await db()
+          .update(distributions)
+          .set({ delivered: 200, complained: 0 })
+          .where(eq(distributions.id, id));
+        const res = await postWebhook({
+          type: "email.complained",
+          data: {
+            to: [uniqueEmail("complains")],
+            tags: { distribution: id, chunk: "0", position: "0" },
+          },
+        });
+        expect(res.status).toBe(200);
+        const after = await distributionOf(id);
+        expect(after.complained).toBe(1);
+        expect(after.status).toBe(toPaused ? "paused" : from);
+        expect(after.pauseReason).toBe(
+          toPaused ? "complaints at 0.50 % of delivered (1 of 200), over 0.3 %" : null,
+        );
       });
 
       // Cancelling a cancelled distribution again is answered with it, unchanged.

@@ -16,7 +16,7 @@ import {
   webhookEvents,
 } from "../src/db/schema";
 import { sendChunk } from "../src/distributions/chunk";
-import { createDistribution } from "../src/distributions/create";
+import { createDistribution, resumeDistribution } from "../src/distributions/create";
 import { prepareStep } from "../src/distributions/prepare";
 import { renderStage } from "../src/distributions/renders";
 import { sweepDistributions } from "../src/distributions/sweeper";
@@ -36,6 +36,7 @@ import {
   drain,
   engine,
   publishedReport,
+  type Queued,
   RecordingQueue,
   seedAttendees,
   seedSubscribers,
@@ -870,5 +871,143 @@ describe("rendering in the queue consumer", () => {
       error: null,
     });
     assertExactlyOnce((await fake.state()).delivered, addresses);
+  });
+});
+
+describe("automatic pause", () => {
+  /**
+   * A distribution of `count` sent through the fake provider, chunks 0 to 2 only: the
+   * messages of the later chunks are held back, to arrive once it has paused. Earlier
+   * delivered events are stood for by the counter, set to `delivered`.
+   */
+  async function halfSent(count: number, delivered: number) {
+    const fake = fakeResend();
+    const transport = new ResendTransport("re_test", fake.baseUrl);
+    const sent = await setup(count);
+    const held: Queued[] = [];
+    await drain(sent.ctx, sent.queue, transport, {
+      lose: (m) => {
+        const later = m.body.kind === "distribution-chunk" && m.body.chunk >= 3;
+        if (later) held.push(m);
+        return later;
+      },
+    });
+    await db()
+      .update(distributions)
+      .set({ delivered })
+      .where(eq(distributions.id, sent.distributionId));
+    const events = (await fake.state()).delivered.map((d) => ({
+      data: { email_id: d.id, to: [d.to], tags: d.tags },
+    }));
+    expect(events).toHaveLength(300);
+    return { ...sent, fake, transport, held, events };
+  }
+
+  const post = async (type: string, event: { data: unknown }) =>
+    expect((await postWebhook({ type, data: event.data })).status).toBe(200);
+
+  it("pauses on complaints over 0.3 % once 200 are delivered, holds the rest, resumes once", async () => {
+    const { ctx, queue, distributionId, fake, transport, held, events, addresses } = await halfSent(
+      500,
+      198,
+    );
+    for (const e of events.slice(0, 5)) await post("email.complained", e);
+    // 5 of 198: far over the rate, but too few delivered to judge it.
+    await post("email.delivered", events[10]!);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "sending",
+      delivered: 199,
+      complained: 5,
+      pauseReason: null,
+    });
+    await post("email.delivered", events[11]!);
+    const paused = await json(`/api/v1/distributions/${distributionId}`, "GET", undefined, ADMIN);
+    expect(await paused.json()).toMatchObject({
+      status: "paused",
+      pauseReason: "complaints at 2.50 % of delivered (5 of 200), over 0.3 %",
+    });
+    const page = await call(`/admin/distributions/${distributionId}`, { headers: ADMIN });
+    const html = await page.text();
+    expect(html).toContain("complaints at 2.50 % of delivered (5 of 200), over 0.3 %");
+    expect(html).toContain(`/admin/distributions/${distributionId}/resume`);
+
+    // The held chunks arrive while paused: not sent, still to send.
+    queue.messages.push(...held);
+    await drain(ctx, queue, transport);
+    expect((await fake.state()).calls).toHaveLength(3);
+    const chunks = await db()
+      .select({ chunk: distributionChunks.chunk, status: distributionChunks.status })
+      .from(distributionChunks)
+      .where(eq(distributionChunks.distributionId, distributionId))
+      .orderBy(asc(distributionChunks.chunk));
+    expect(chunks.map((c) => c.status)).toEqual(["sent", "sent", "sent", "pending", "pending"]);
+    expect((await distributionRow(distributionId)).status).toBe("paused");
+
+    // The sweeper leaves it alone, however long it waits.
+    await sweepDistributions(ctx, new Date(Date.now() + 60 * 60 * 1000));
+    expect(queue.messages).toEqual([]);
+    expect((await distributionRow(distributionId)).status).toBe("paused");
+
+    // Resumed, with the held messages redelivered too and every message twice.
+    expect(await resumeDistribution(ctx, BUILT_IN_OWNER, distributionId)).toMatchObject({
+      status: "sending",
+    });
+    queue.messages.push(...held);
+    await drain(ctx, queue, transport, { deliverTwice: true });
+    assertExactlyOnce((await fake.state()).delivered, addresses);
+    expect((await fake.state()).delivered).toHaveLength(500);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      sent: 500,
+      pauseReason: "complaints at 2.50 % of delivered (5 of 200), over 0.3 %",
+    });
+    // It pauses by itself once: the same rates do not stop it again after a resume.
+    await post("email.complained", events[20]!);
+    expect((await distributionRow(distributionId)).status).toBe("completed");
+    const doc = (await (await call("/api/v1/openapi.json")).json()) as {
+      paths: Record<string, { post?: unknown }>;
+    };
+    expect(doc.paths["/api/v1/distributions/{id}/resume"]?.post).toBeDefined();
+    // Nothing left to resume.
+    const again = await json(`/api/v1/distributions/${distributionId}/resume`, "POST", {}, ADMIN);
+    expect(again.status).toBe(409);
+  });
+
+  it("pauses on bounces over 5 % of delivered, and is cancelled from paused", async () => {
+    const { ctx, queue, distributionId, fake, transport, held, events } = await halfSent(450, 200);
+    // Exactly 5 % is not over it.
+    for (const e of events.slice(0, 10)) await post("email.bounced", e);
+    expect((await distributionRow(distributionId)).status).toBe("sending");
+    await post("email.bounced", events[10]!);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "paused",
+      bounced: 11,
+      pauseReason: "bounces at 5.50 % of delivered (11 of 200), over 5 %",
+    });
+
+    const res = await json(`/api/v1/distributions/${distributionId}/cancel`, "POST", {}, ADMIN);
+    expect(await res.json()).toMatchObject({
+      status: "cancelled",
+      total: 450,
+      sent: 300,
+      skipped: 150,
+    });
+    queue.messages.push(...held);
+    await drain(ctx, queue, transport);
+    expect((await fake.state()).calls).toHaveLength(3);
+    const resumed = await json(`/api/v1/distributions/${distributionId}/resume`, "POST", {}, ADMIN);
+    expect(resumed.status).toBe(409);
+  });
+
+  it("never pauses below 200 delivered", async () => {
+    const { distributionId, events } = await halfSent(400, 150);
+    for (const e of events.slice(0, 40)) await post("email.bounced", e);
+    for (const e of events.slice(40, 45)) await post("email.complained", e);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "sending",
+      bounced: 40,
+      complained: 5,
+      pauseReason: null,
+    });
   });
 });

@@ -696,6 +696,7 @@ export interface ReportVersionContent {
 export const DISTRIBUTION_STATUSES = [
   "scheduled",
   "sending",
+  "paused",
   "completed",
   "cancelled",
   "failed",
@@ -726,6 +727,11 @@ export const distributions = sqliteTable(
     content: text("content", { mode: "json" }).$type<ReportVersionContent[]>(),
     /** Why the email could not be rendered: the last attempt's error, and a failed one's reason. */
     error: text("error"),
+    /**
+     * Why it paused by itself (complaints or bounces over their threshold, webhooks/service.ts),
+     * with the counts then. Kept after a resume: a distribution pauses by itself once.
+     */
+    pauseReason: text("pause_reason"),
     /** Where audience collection has got to, per source, so it resumes after a crash. */
     cursor: text("cursor", { mode: "json" }).$type<{
       source: "topics" | "attendees";

@@ -60,7 +60,12 @@ export async function sendChunk(
     chunkRow(db, distributionId, chunk),
   ]);
   // A cancelled distribution's chunk still runs, to forget whoever its last attempt froze.
-  if (!d || !c || (d.status !== "sending" && d.status !== "cancelled")) return { action: "ack" };
+  if (!d || !c || (d.status !== "sending" && d.status !== "cancelled" && d.status !== "paused"))
+    return { action: "ack" };
+  // Paused: a chunk not attempted yet is not sent, and its message is done with (the chunk
+  // stays `pending`; resuming enqueues every pending chunk again). One attempted already
+  // (frozen, being retried) is finished: its recipients may have it, and its set is fixed.
+  if (d.status === "paused" && c.status !== "sending") return { action: "ack" };
   if (d.status === "cancelled") {
     // Cancelling skipped every chunk not yet attempted, but one made after it (a race with
     // preparation) skips its recipients here. One in flight is never retried, so a mark to

@@ -22,7 +22,8 @@ import { consentWording, reportContent } from "../reports/email";
 import { getReport } from "../reports/service";
 import type { Services } from "../services";
 import type { Distribution } from "./context";
-import { countInto } from "./ledger";
+import { completeIfDone, countInto } from "./ledger";
+import { enqueueChunks } from "./prepare";
 import { DISTRIBUTION_TRANSITIONS, moveChunks, moveDeliveries, moveDistributions } from "./status";
 
 export async function createDistribution(
@@ -136,6 +137,8 @@ export function distributionJson(d: Distribution) {
     preparing: d.status === "sending" && d.stage !== "ready",
     /** Why its email could not be rendered: while retried, and once failed. */
     error: d.error,
+    /** Why it paused by itself; kept once resumed. */
+    pauseReason: d.pauseReason,
     startedAt: d.startedAt?.toISOString() ?? null,
     completedAt: d.completedAt?.toISOString() ?? null,
   };
@@ -170,6 +173,55 @@ export async function cancelDistribution(db: Db, actor: Actor, id: string) {
       targetId: id,
     }),
   ]);
+  return getDistribution(db, id);
+}
+
+/**
+ * Resumes a distribution that paused by itself: back to `sending`, and every chunk not
+ * attempted yet is enqueued again (their messages were done with while it was paused). A
+ * chunk is frozen before it is sent and sent under its idempotency key, so a message that
+ * arrives twice sends nobody a second copy. If nothing was left, it completes here.
+ */
+export async function resumeDistribution(ctx: Services, actor: Actor, id: string) {
+  const { db } = ctx;
+  const current = await getDistribution(db, id);
+  if (current.status !== "paused")
+    throw conflict(`A ${current.status} distribution cannot be resumed.`);
+  const [moved] = await db.batch([
+    moveDistributions(
+      db,
+      "sending",
+      and(eq(distributions.id, id), eq(distributions.status, "paused")),
+      {
+        progressAt: new Date(),
+      },
+    ).returning({ stage: distributions.stage }),
+    auditInsert(db, actor, {
+      action: "distribution.resume",
+      targetType: "distribution",
+      targetId: id,
+      detail: { reason: current.pauseReason },
+    }),
+  ]);
+  const resumed = moved[0];
+  // Cancelled or resumed by someone else in the meantime.
+  if (!resumed) return getDistribution(db, id);
+  if (resumed.stage !== "ready") {
+    await ctx.queue.send({ kind: "distribution-prepare", distributionId: id });
+    return getDistribution(db, id);
+  }
+  const waiting = await db
+    .select({ chunk: distributionChunks.chunk })
+    .from(distributionChunks)
+    .where(
+      and(eq(distributionChunks.distributionId, id), eq(distributionChunks.status, "pending")),
+    );
+  await enqueueChunks(
+    ctx.queue,
+    id,
+    waiting.map((w) => w.chunk),
+  );
+  if (waiting.length === 0) await completeIfDone(db, id);
   return getDistribution(db, id);
 }
 

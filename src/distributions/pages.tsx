@@ -18,6 +18,7 @@ import {
   distributionJson,
   getDistribution,
   listDistributions,
+  resumeDistribution,
 } from "./create";
 
 /** Mounted at /admin/reports/:id/distributions: sending that report. */
@@ -130,6 +131,7 @@ distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
   const d = distributionJson(await getDistribution(c.var.services.db, c.req.param("id")));
   const done = d.sent + d.failed + d.skipped;
   const running = d.status === "sending" || d.status === "scheduled";
+  const paused = d.status === "paused";
   return c.html(
     <Page lang="en" title="Distribution" area="admin" actor={c.var.actor} path="/admin/reports">
       <p>
@@ -147,6 +149,14 @@ distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
             ? "Nothing was sent: the report's email could not be rendered. "
             : "The report's email could not be rendered yet; it will be tried again. "}
           <code>{d.error}</code>
+        </p>
+      ) : null}
+      {d.pauseReason ? (
+        <p role={paused ? "alert" : undefined} data-pause-reason>
+          {paused
+            ? "Paused by itself, nothing more goes out until you resume or cancel: "
+            : "Resumed after pausing by itself: "}
+          <strong>{d.pauseReason}</strong>
         </p>
       ) : null}
       <div data-progress={running ? `/api/v1/distributions/${d.id}` : undefined}>
@@ -178,7 +188,12 @@ distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
         </table>
         <p class="muted" data-count="status" aria-live="polite" />
       </div>
-      {running ? (
+      {paused ? (
+        <form method="post" action={`/admin/distributions/${d.id}/resume`}>
+          <button type="submit">Resume sending</button>
+        </form>
+      ) : null}
+      {running || paused ? (
         <form method="post" action={`/admin/distributions/${d.id}/cancel`}>
           <button type="submit" class="danger">
             Cancel what has not gone out
@@ -194,5 +209,13 @@ distributionAdminPages.post("/:id/cancel", requires("workshops.manage"), async (
   return noticeOnError(c, `/admin/distributions/${id}`, async () => {
     await cancelDistribution(c.var.services.db, c.var.actor, id);
     return redirectWithNotice(c, `/admin/distributions/${id}`, "Cancelled.");
+  });
+});
+
+distributionAdminPages.post("/:id/resume", requires("workshops.manage"), async (c) => {
+  const id = c.req.param("id");
+  return noticeOnError(c, `/admin/distributions/${id}`, async () => {
+    await resumeDistribution(c.var.services, c.var.actor, id);
+    return redirectWithNotice(c, `/admin/distributions/${id}`, "Resumed.");
   });
 });

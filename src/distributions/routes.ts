@@ -8,13 +8,14 @@ import {
   createDistribution,
   distributionJson,
   getDistribution,
+  resumeDistribution,
 } from "./create";
 
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const DistributionSchema = z
   .object({
     id: z.string(),
-    status: z.enum(["scheduled", "sending", "completed", "cancelled", "failed"]),
+    status: z.enum(["scheduled", "sending", "paused", "completed", "cancelled", "failed"]),
     total: z.number(),
     sent: z.number(),
     failed: z.number(),
@@ -22,6 +23,10 @@ const DistributionSchema = z
     error: z.string().nullable().openapi({
       description:
         "Why the report's email could not be rendered: the last error while it is retried, the reason once failed (nothing was sent)",
+    }),
+    pauseReason: z.string().nullable().openapi({
+      description:
+        "Why it paused by itself: complaints over 0.3 % or bounces over 5 % of delivered, once 200 were delivered (kept after a resume; it pauses by itself once)",
     }),
   })
   .passthrough()
@@ -109,7 +114,7 @@ distributionApi.openapi(
     path: "/{id}/cancel",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
-    summary: "Cancel a scheduled or running distribution: whatever has not gone out stops",
+    summary: "Cancel a scheduled, running or paused distribution: whatever has not gone out stops",
     security: bearerSecurity,
     request: { params: IdParam },
     responses: {
@@ -121,6 +126,30 @@ distributionApi.openapi(
     c.json(
       distributionJson(
         await cancelDistribution(c.var.services.db, c.var.actor, c.req.valid("param").id),
+      ),
+      200,
+    ),
+);
+
+distributionApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/resume",
+    middleware: [requires("workshops.manage")] as const,
+    tags: ["Reports"],
+    summary:
+      "Resume a distribution that paused by itself: what has not gone out is sent, nobody twice",
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: {
+      200: { description: "Sending again", ...json(DistributionSchema) },
+      ...problemResponses(401, 403, 404, 409),
+    },
+  }),
+  async (c) =>
+    c.json(
+      distributionJson(
+        await resumeDistribution(c.var.services, c.var.actor, c.req.valid("param").id),
       ),
       200,
     ),

@@ -18,10 +18,15 @@ export type DistributionStatus = (typeof DISTRIBUTION_STATUSES)[number];
  * A distribution is `failed` only when its email could not be rendered after the last retry
  * (renders.ts): that happens before its audience is collected, so nobody was sent anything.
  * Recipients whose chunk failed are counted in `failed` and the distribution still completes.
+ * `paused`: complaints or bounces crossed their threshold (webhooks/service.ts); chunks not
+ * attempted yet wait, and the organiser resumes it (back to `sending`) or cancels it. Only
+ * the sweeper starts a scheduled one and only a resume restarts a paused one: each guards
+ * its UPDATE with the status it starts from too.
  */
 export const DISTRIBUTION_TRANSITIONS: Record<DistributionStatus, readonly DistributionStatus[]> = {
   scheduled: ["sending", "cancelled"],
-  sending: ["completed", "cancelled", "failed"],
+  sending: ["completed", "paused", "cancelled", "failed"],
+  paused: ["sending", "cancelled"],
   completed: [],
   cancelled: [],
   failed: [],

@@ -11,13 +11,20 @@ import { CHUNK_TRANSITIONS, moveDistributions } from "./status";
 /** A sending distribution idle this long is presumed to have lost its messages. */
 export const STALL_AFTER_MS = 2 * 60 * 1000;
 
-/** Starts due scheduled distributions and resumes stalled ones from the ledger. */
+/**
+ * Starts due scheduled distributions and resumes stalled ones from the ledger. A paused one
+ * is neither: it waits for its organiser.
+ */
 export async function sweepDistributions(ctx: Services, now = new Date()): Promise<void> {
   const { db } = ctx;
-  const due = await moveDistributions(db, "sending", lte(distributions.scheduledAt, now), {
-    startedAt: now,
-    progressAt: now,
-  }).returning({ id: distributions.id });
+  // Only a scheduled one: a paused distribution may also move to sending, but only when
+  // its organiser resumes it.
+  const due = await moveDistributions(
+    db,
+    "sending",
+    and(eq(distributions.status, "scheduled"), lte(distributions.scheduledAt, now)),
+    { startedAt: now, progressAt: now },
+  ).returning({ id: distributions.id });
   for (const d of due) await ctx.queue.send({ kind: "distribution-prepare", distributionId: d.id });
 
   const stalled = await db

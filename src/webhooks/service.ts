@@ -5,7 +5,7 @@
 import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { runInBatch } from "../db/raw";
-import { deliveries, subscribers, webhookEvents } from "../db/schema";
+import { deliveries, distributions, subscribers, webhookEvents } from "../db/schema";
 import { recipientFromTags } from "../lib/recipient-tags";
 import { normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
@@ -99,6 +99,7 @@ async function processing(
         sql`UPDATE distributions SET ${sql.raw(outcome)} = ${sql.raw(outcome)} + 1
             WHERE id = ${recipient.distributionId} AND EXISTS (SELECT 1 FROM deliveries WHERE ${row} AND op = ${op})`,
       ),
+      pauseIfOverThreshold(db, recipient.distributionId, unrecorded),
     );
   }
   if (outcome !== "delivered" && to.length > 0)
@@ -109,6 +110,44 @@ async function processing(
       })),
     );
   return statements;
+}
+
+/** Automatic pause: at least this many delivered before a rate is judged. */
+export const PAUSE_MIN_DELIVERED = 200;
+
+/**
+ * Pauses a sending distribution whose complaints exceed 0.3 % or bounces exceed 5 % of
+ * delivered, once at least PAUSE_MIN_DELIVERED were delivered. It runs in the batch that
+ * moved the counters, after them, so it reads what this event made of them whatever other
+ * events do at once. A distribution pauses by itself once: after the organiser resumed it
+ * (its reason is kept), the same rates do not stop it again.
+ */
+function pauseIfOverThreshold(db: Db, distributionId: string, unrecorded: SQL) {
+  const { delivered, bounced, complained } = distributions;
+  const complaints = sql`${complained} * 1000 > ${delivered} * 3`;
+  const bounces = sql`${bounced} * 20 > ${delivered}`;
+  // Webhooks sit below distributions and cannot use its status table (status.ts): `sending`
+  // is the one status that table lets move to `paused`, and the state-machine test walks
+  // every status through this statement to keep the two the same.
+  return db
+    .update(distributions)
+    .set({
+      status: "paused",
+      pauseReason: sql`CASE WHEN ${complaints}
+        THEN printf('complaints at %.2f %% of delivered (%d of %d), over 0.3 %%', ${complained} * 100.0 / ${delivered}, ${complained}, ${delivered})
+        ELSE printf('bounces at %.2f %% of delivered (%d of %d), over 5 %%', ${bounced} * 100.0 / ${delivered}, ${bounced}, ${delivered}) END`,
+      progressAt: new Date(),
+    })
+    .where(
+      and(
+        eq(distributions.id, distributionId),
+        eq(distributions.status, "sending"),
+        isNull(distributions.pauseReason),
+        sql`${delivered} >= ${PAUSE_MIN_DELIVERED}`,
+        or(complaints, bounces),
+        unrecorded,
+      ),
+    );
 }
 
 /**
