@@ -14,7 +14,7 @@ import {
   reportDistributionAdminPages,
   sendingSection,
 } from "./distributions/pages";
-import { distributionApi, reportDistributionApi } from "./distributions/routes";
+import { distributionApi, reportChecksApi, reportDistributionApi } from "./distributions/routes";
 import { homePages } from "./home/pages";
 import { ApiReference } from "./http/api-docs";
 import { refuseWhenMisconfigured } from "./http/configuration";
@@ -153,6 +153,7 @@ export function createApp() {
   api.route("/public/subscriptions", subscriptionApi);
   api.route("/reports", reportApi);
   api.route("/reports/:id/distributions", reportDistributionApi);
+  api.route("/reports/:id/checks", reportChecksApi);
   api.route("/reports/:id/files", reportFileApi);
   api.route("/distributions", distributionApi);
   api.route("/webhooks", webhookApi);

@@ -8,6 +8,7 @@ import { reportFiles } from "../src/db/schema";
 import { attachmentDisposition, sniffFileType } from "../src/lib/file-types";
 import { renderReport } from "../src/reports/email";
 import { getReport } from "../src/reports/service";
+import { seedSubscribers, topic } from "./support/distribution";
 import {
   ADMIN,
   call,
@@ -17,6 +18,7 @@ import {
   ORIGIN,
   organiserWithRole,
   ownerCookie,
+  uniqueEmail,
 } from "./support/helpers";
 
 const bytes = (...parts: (string | number[])[]) =>
@@ -363,10 +365,13 @@ describe("report files", () => {
     await uploaded(r.id, PDF, { kind: "pdf", language: "en" });
     await publish(r.id);
     expect(await objectsOf(r.id)).toHaveLength(2);
+    // An audience of nobody is refused before anything is scheduled (test/presend.test.ts).
+    const t = await topic(`files-${Date.now()}`);
+    await seedSubscribers([{ email: uniqueEmail("files"), topicIds: [t.id] }]);
     const scheduled = await json(
       `/api/v1/reports/${r.id}/distributions`,
       "POST",
-      { scheduledAt: new Date(Date.now() + 86_400_000).toISOString() },
+      { topics: [t.slug], scheduledAt: new Date(Date.now() + 86_400_000).toISOString() },
       ADMIN,
     );
     expect(scheduled.status).toBe(201);

@@ -614,6 +614,9 @@ export const reports = sqliteTable(
   (t) => [index("reports_status_published").on(t.status, t.publishedAt)],
 );
 
+export const REPORT_VERSION_STATES = ["draft", "ready"] as const;
+export type ReportVersionState = (typeof REPORT_VERSION_STATES)[number];
+
 export const reportVersions = sqliteTable(
   "report_versions",
   {
@@ -624,6 +627,11 @@ export const reportVersions = sqliteTable(
     title: text("title").notNull(),
     summary: text("summary"),
     body: text("body").notNull(),
+    /**
+     * Translation status: only `ready` versions are sent; a recipient whose language is a
+     * draft gets the fallback (docs/reports.md, "Translation status").
+     */
+    state: text("state", { enum: REPORT_VERSION_STATES }).notNull().default("ready"),
   },
   (t) => [primaryKey({ columns: [t.reportId, t.language] })],
 );

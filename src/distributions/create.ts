@@ -19,30 +19,29 @@ import { conflict, invalid, notFound } from "../lib/errors";
 import { canMove } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
 import { consentWording, reportContent } from "../reports/email";
-import { getReport } from "../reports/service";
+import { getReport, readyVersions } from "../reports/service";
 import type { Services } from "../services";
 import type { Distribution } from "./context";
 import { completeIfDone, countInto } from "./ledger";
 import { enqueueChunks } from "./prepare";
 import { DISTRIBUTION_TRANSITIONS, moveChunks, moveDeliveries, moveDistributions } from "./status";
 
-export async function createDistribution(
-  ctx: Services,
-  actor: Actor,
-  reportId: string,
-  input: {
-    topics?: string[];
-    attendeesOf?: DistributionAudience["attendeesOf"];
-    scheduledAt?: Date | null;
-  },
-  now = new Date(),
-) {
-  const { db } = ctx;
-  const report = await getReport(db, reportId);
-  if (report.status !== "published")
-    throw conflict(
-      "Publish the report before sending it (an embargo keeps the public page closed).",
-    );
+/** Who a send goes to, as the API and the send form give it. */
+export interface AudienceInput {
+  topics?: string[];
+  attendeesOf?: DistributionAudience["attendeesOf"];
+  scheduledAt?: Date | null;
+}
+
+export const NOT_PUBLISHED =
+  "Publish the report before sending it (an embargo keeps the public page closed).";
+
+/**
+ * The audience's topics and workshop, checked: unknown topics are refused, and a workshop's
+ * attendees are an audience only for its own organisers (and owners); for anyone else it is
+ * as if the workshop did not exist.
+ */
+export async function resolveAudience(db: Db, actor: Actor, input: AudienceInput) {
   const known = input.topics?.length
     ? await db.query.topics.findMany({ where: inArray(topics.slug, input.topics) })
     : [];
@@ -54,8 +53,6 @@ export async function createDistribution(
         unknown.map((s) => ({ path: "topics", message: `No topic "${s}".` })),
       );
   }
-  // A workshop's attendees are an audience only for its own organisers (and owners); for
-  // anyone else it is as if the workshop did not exist.
   const workshop = input.attendeesOf
     ? await db.query.workshops.findFirst({
         where: eq(workshops.id, input.attendeesOf.workshopId),
@@ -69,6 +66,28 @@ export async function createDistribution(
       { path: "attendeesOf.workshopId", message: "No such workshop." },
     ]);
   }
+  return { topics: known, workshop };
+}
+
+/**
+ * Records a distribution and starts it (or schedules it). The pre-send checks are not run
+ * here: the API and the send form go through `sendReport` (presend.ts), which runs them
+ * first. Only ready language versions are recorded; a recipient of a draft language gets
+ * the default language's (chunk.ts).
+ */
+export async function createDistribution(
+  ctx: Services,
+  actor: Actor,
+  reportId: string,
+  input: AudienceInput,
+  now = new Date(),
+) {
+  const { db } = ctx;
+  const report = await getReport(db, reportId);
+  if (report.status !== "published") throw conflict(NOT_PUBLISHED);
+  const ready = readyVersions(report);
+  if (ready.length === 0) throw conflict("No language version is ready to send.");
+  const { topics: known, workshop } = await resolveAudience(db, actor, input);
   const id = newId("dst");
   const startNow = !input.scheduledAt || input.scheduledAt <= now;
   await db.batch([
@@ -80,13 +99,15 @@ export async function createDistribution(
       // sees it when sending.
       stage: "render",
       // Each version with its footer's wording for both consents (chunk.ts picks one).
-      content: reportContent(report, ctx.settings.appUrl, now).map((version) => ({
-        ...version,
-        consent: consentWording(version.language, {
-          topics: known,
-          workshopTitle: workshop?.title ?? null,
+      content: reportContent({ ...report, versions: ready }, ctx.settings.appUrl, now).map(
+        (version) => ({
+          ...version,
+          consent: consentWording(version.language, {
+            topics: known,
+            workshopTitle: workshop?.title ?? null,
+          }),
         }),
-      })),
+      ),
       audience: {
         ...(input.topics ? { topics: input.topics } : {}),
         ...(input.attendeesOf ? { attendeesOf: input.attendeesOf } : {}),

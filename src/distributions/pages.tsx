@@ -14,12 +14,12 @@ import { Field } from "../ui/forms";
 import { Page } from "../ui/layout";
 import {
   cancelDistribution,
-  createDistribution,
   distributionJson,
   getDistribution,
   listDistributions,
   resumeDistribution,
 } from "./create";
+import { sendReport } from "./presend";
 
 /** Mounted at /admin/reports/:id/distributions: sending that report. */
 export const reportDistributionAdminPages = new Hono<AppEnv>();
@@ -80,6 +80,10 @@ function SendingSection({
               </fieldset>
             ) : null}
             <Field name="scheduledAt" label="Send at (UTC, optional)" type="datetime-local" />
+            <label class="check">
+              <input type="checkbox" name="confirm" value="yes" /> Send despite the pre-send checks'
+              warnings (a first try lists them here)
+            </label>
             <div>
               <button type="submit">Send report</button>
             </div>
@@ -115,7 +119,8 @@ reportDistributionAdminPages.post("/", requires("workshops.manage"), async (c) =
     .map(String)
     .filter((s): s is "confirmed" | "attended" => s === "confirmed" || s === "attended");
   return noticeOnError(c, `/admin/reports/${id}`, async () => {
-    const d = await createDistribution(c.var.services, c.var.actor, id, {
+    const d = await sendReport(c.var.services, c.var.actor, id, {
+      confirm: body.confirm === "yes",
       topics: topics.length ? topics : undefined,
       attendeesOf:
         report.workshopId && statuses.length

@@ -23,7 +23,8 @@ export const PREPARE_BUDGET_MS = 10_000;
 /** Pages per prepare message at most: keeps each invocation far below D1's query limit. */
 export const PREPARE_MAX_PAGES = 40;
 
-function topicFilter(slugs: string[] | undefined) {
+/** Subscribers (alias `s`) following one of the topics; every subscriber when none. */
+export function topicFilter(slugs: string[] | undefined) {
   if (!slugs?.length) return sql``;
   return sql`AND s.id IN (SELECT st.subscriber_id FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id WHERE t.slug IN (${sql.join(
     slugs.map((s) => sql`${s}`),

@@ -5,11 +5,11 @@ import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import {
   cancelDistribution,
-  createDistribution,
   distributionJson,
   getDistribution,
   resumeDistribution,
 } from "./create";
+import { presendChecks, sendReport } from "./presend";
 
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const DistributionSchema = z
@@ -32,6 +32,85 @@ const DistributionSchema = z
   .passthrough()
   .openapi("Distribution");
 
+/** Who a send goes to, and when: the body of a send, and of its checks. */
+const AudienceBody = z.object({
+  topics: z.array(z.string()).max(50).optional(),
+  attendeesOf: z
+    .object({
+      workshopId: z.string(),
+      statuses: z
+        .array(z.enum(["confirmed", "attended"]))
+        .min(1)
+        .default(["confirmed", "attended"]),
+    })
+    .optional(),
+  scheduledAt: z.iso.datetime({ offset: true }).optional(),
+});
+const ChecksBody = AudienceBody.strict().openapi("DistributionAudience");
+const SendBody = AudienceBody.extend({
+  confirm: z.boolean().optional().openapi({
+    description:
+      "Send despite the pre-send checks' warnings (POST /reports/{id}/checks); without it a send with warnings is refused (409)",
+  }),
+})
+  .strict()
+  .openapi("DistributionInput");
+
+const PerLanguage = z.object({ en: z.number().int(), ar: z.number().int() });
+const CheckSchema = z.object({ code: z.string(), message: z.string() });
+const ChecksSchema = z
+  .object({
+    counts: z.object({
+      total: z.number().int().openapi({
+        description:
+          "Recipients, approximately: an address both subscribed and registered counts twice, and suppressed attendees count (their addresses are sealed); never below the real number",
+      }),
+      byLanguage: PerLanguage.openapi({ description: "By the language each will be sent" }),
+      fallback: PerLanguage.openapi({
+        description:
+          "By the language asked for: recipients whose language version is missing or a draft, sent the fallback",
+      }),
+    }),
+    errors: z.array(CheckSchema).openapi({ description: "Each blocks the send (422)" }),
+    warnings: z
+      .array(CheckSchema)
+      .openapi({ description: "Each needs confirm: true in the send (else 409)" }),
+  })
+  .openapi("PresendChecks");
+
+/** Mounted at /api/v1/reports/:id/checks. */
+export const reportChecksApi = apiRouter();
+
+reportChecksApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    middleware: [requires("workshops.manage")] as const,
+    tags: ["Reports"],
+    summary:
+      "Before sending: recipients per language (and sent the fallback), and the checks that block a send (errors) or need confirm: true (warnings)",
+    security: bearerSecurity,
+    request: {
+      params: IdParam,
+      body: { required: true, content: { "application/json": { schema: ChecksBody } } },
+    },
+    responses: {
+      200: { description: "Counts and checks", ...json(ChecksSchema) },
+      ...problemResponses(400, 401, 403, 404, 415, 422),
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    return c.json(
+      await presendChecks(c.var.services, c.var.actor, c.req.valid("param").id, {
+        ...body,
+        scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : null,
+      }),
+      200,
+    );
+  },
+);
+
 /** Mounted at /api/v1/reports/:id/distributions. */
 export const reportDistributionApi = apiRouter();
 /** Mounted at /api/v1/distributions. */
@@ -44,7 +123,7 @@ reportDistributionApi.openapi(
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary:
-      "Send a published report: to subscribers of topics (all active subscribers when neither topics nor attendeesOf is given), the attendees of a workshop by status who did not opt out, or both; now or at scheduledAt",
+      "Send a published report: to subscribers of topics (all active subscribers when neither topics nor attendeesOf is given), the attendees of a workshop by status who did not opt out, or both; now or at scheduledAt. The pre-send checks run first: an error refuses it (422, listed in errors), warnings need confirm: true (else 409, listed)",
     security: bearerSecurity,
     request: {
       params: IdParam,
@@ -52,21 +131,7 @@ reportDistributionApi.openapi(
         required: true,
         content: {
           "application/json": {
-            schema: z
-              .object({
-                topics: z.array(z.string()).max(50).optional(),
-                attendeesOf: z
-                  .object({
-                    workshopId: z.string(),
-                    statuses: z
-                      .array(z.enum(["confirmed", "attended"]))
-                      .min(1)
-                      .default(["confirmed", "attended"]),
-                  })
-                  .optional(),
-                scheduledAt: z.iso.datetime({ offset: true }).optional(),
-              })
-              .strict(),
+            schema: SendBody,
           },
         },
       },
@@ -78,7 +143,7 @@ reportDistributionApi.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const d = await createDistribution(c.var.services, c.var.actor, c.req.valid("param").id, {
+    const d = await sendReport(c.var.services, c.var.actor, c.req.valid("param").id, {
       ...body,
       scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : null,
     });

@@ -104,6 +104,9 @@ export const ar: Dictionary = {
     title: "العنوان",
     summary: "الملخص",
     body: "النص (Markdown)",
+    state: "حالة الترجمة",
+    stateReady: "جاهزة: تُرسل إلى قرّاء هذه اللغة",
+    stateDraft: "مسودة: لا تُرسل، ويتلقّى قرّاؤها اللغة الافتراضية",
   },
   subscribers: {
     confirmSubject: "أكّد اشتراكك",

@@ -128,6 +128,9 @@ export const en = {
     title: "Title",
     summary: "Summary",
     body: "Body (Markdown)",
+    state: "Translation status",
+    stateReady: "Ready: sent to readers of this language",
+    stateDraft: "Draft: not sent; its readers get the default language",
   },
   /** Subscriber pages and the confirmation emails. */
   subscribers: {

@@ -26,7 +26,8 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = "Not found") => new AppError("not_found", what);
-export const conflict = (why: string) => new AppError("conflict", why);
+export const conflict = (why: string, errors?: FieldError[]) =>
+  new AppError("conflict", why, errors);
 export const invalid = (why: string, errors?: FieldError[]) => new AppError("invalid", why, errors);
 
 /**

@@ -94,6 +94,17 @@ function ReportForm({
             dir="auto"
           />
           <div>
+            <label for={`f-${lang}-state`}>{dictionary(lang).reportForm.state}</label>
+            <select id={`f-${lang}-state`} name={`${lang}.state`}>
+              <option value="ready" selected={(v(lang)?.state ?? "ready") === "ready"}>
+                {dictionary(lang).reportForm.stateReady}
+              </option>
+              <option value="draft" selected={v(lang)?.state === "draft"}>
+                {dictionary(lang).reportForm.stateDraft}
+              </option>
+            </select>
+          </div>
+          <div>
             <label for={`f-${lang}-body`}>{dictionary(lang).reportForm.body}</label>
             <textarea id={`f-${lang}-body`} name={`${lang}.body`} rows={12} dir="auto">
               {v(lang)?.body ?? ""}
@@ -202,7 +213,7 @@ export function reportPage(sections: Section<ReportWithVersions>[]) {
         <ul>
           {report.versions.map((v) => (
             <li>
-              {languageOf(v.language).englishName}:{" "}
+              {languageOf(v.language).englishName} ({v.state}):{" "}
               <a href={`${base}/preview?lang=${v.language}`}>web page</a> ·{" "}
               <a href={`${base}/email?lang=${v.language}`}>email</a>
             </li>

@@ -2,13 +2,17 @@
 import { DEFAULT_LANG, isLang, LANGS } from "../i18n";
 import type { ReportInput } from "./service";
 
-/** The editor's fields (`en.title`, `ar.body`, …): a version for each language with a title. */
+/**
+ * The editor's fields (`en.title`, `ar.body`, `ar.state`, …): a version for each language
+ * with a title. The state select always posts; a missing one (an old form) means ready.
+ */
 export function fromForm(body: Record<string, string>): ReportInput {
   const versions = LANGS.filter((lang) => body[`${lang}.title`]?.trim()).map((lang) => ({
     language: lang,
     title: body[`${lang}.title`]!,
     summary: body[`${lang}.summary`] || undefined,
     body: body[`${lang}.body`] ?? "",
+    state: body[`${lang}.state`] === "draft" ? ("draft" as const) : ("ready" as const),
   }));
   return {
     defaultLanguage: isLang(body.defaultLanguage) ? body.defaultLanguage : DEFAULT_LANG,

@@ -1,5 +1,6 @@
 // JSON API: reports (their distributions are in src/distributions/routes.ts).
 import { createRoute, z } from "@hono/zod-openapi";
+import { REPORT_VERSION_STATES } from "../db/schema";
 import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
 import { LANGS, type Lang } from "../i18n";
@@ -23,6 +24,10 @@ const Version = z
     title: z.string().trim().min(1).max(300),
     summary: z.string().trim().max(2000).optional(),
     body: z.string().max(200_000),
+    state: z.enum(REPORT_VERSION_STATES).optional().openapi({
+      description:
+        "Translation status: only ready versions are sent; recipients of a draft language get the default language's (if ready). Omitted: ready on create, unchanged on update",
+    }),
   })
   .strict();
 const ReportBody = z

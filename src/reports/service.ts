@@ -4,7 +4,13 @@ import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-o
 import type { Actor } from "../access/roles";
 import { auditInsert, auditInsertIf } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
-import { distributions, reportFiles, reports, reportVersions } from "../db/schema";
+import {
+  distributions,
+  type ReportVersionState,
+  reportFiles,
+  reports,
+  reportVersions,
+} from "../db/schema";
 import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { cleanText } from "../lib/text";
@@ -25,6 +31,12 @@ interface VersionInput {
   title: string;
   summary?: string;
   body: string;
+  /**
+   * Translation status. Omitted: a new report's version is `ready`; on an update a version
+   * keeps the state it had (a new language is `ready`), so resending the versions without
+   * the field never makes a draft sendable.
+   */
+  state?: ReportVersionState;
 }
 
 export interface ReportInput {
@@ -46,12 +58,13 @@ function checkVersions(defaultLanguage: Lang, versions: VersionInput[]) {
     ]);
 }
 
-const versionRow = (reportId: string, v: VersionInput) => ({
+const versionRow = (reportId: string, v: VersionInput, previous?: ReportVersionState) => ({
   reportId,
   language: v.language,
   title: cleanText(v.title),
   summary: v.summary ? cleanText(v.summary) : null,
   body: v.body.normalize("NFC"),
+  state: v.state ?? previous ?? "ready",
 });
 
 export async function createReport(
@@ -123,7 +136,13 @@ export async function updateReport(
     ...(input.versions
       ? [
           db.delete(reportVersions).where(eq(reportVersions.reportId, id)),
-          ...input.versions.map((v) => db.insert(reportVersions).values(versionRow(id, v))),
+          ...input.versions.map((v) =>
+            db
+              .insert(reportVersions)
+              .values(
+                versionRow(id, v, current.versions.find((x) => x.language === v.language)?.state),
+              ),
+          ),
         ]
       : []),
     auditInsert(db, actor, { action: "report.update", targetType: "report", targetId: id }),
@@ -287,6 +306,26 @@ export async function deleteReport(svc: Services, actor: Actor, id: string): Pro
   if (report.status === "published") await svc.pages.purge(publicPathsOf(report));
 }
 
+/** The versions that may be sent: those marked ready. */
+export const readyVersions = (report: ReportWithVersions): ReportVersion[] =>
+  report.versions.filter((v) => v.state === "ready");
+
+/**
+ * The language a recipient who chose `lang` is sent: theirs when its version is ready, else
+ * the default language's when ready, else the first ready one; null when none is ready.
+ * The same choice chunk.ts makes among a distribution's recorded (ready) versions.
+ */
+export function sentLanguage(report: ReportWithVersions, lang: Lang): Lang | null {
+  const ready = readyVersions(report);
+  return (
+    (
+      ready.find((v) => v.language === lang) ??
+      ready.find((v) => v.language === report.defaultLanguage) ??
+      ready[0]
+    )?.language ?? null
+  );
+}
+
 /** The version in a language, falling back to the report's default language. */
 export function versionFor(report: ReportWithVersions, lang: Lang): ReportVersion {
   return (
@@ -310,6 +349,7 @@ export function reportJson(r: ReportWithVersions) {
       title: v.title,
       summary: v.summary,
       body: v.body,
+      state: v.state,
     })),
   };
 }

@@ -154,7 +154,7 @@ test("subscribe, confirm, receive a report, unsubscribe from it", async () => {
 
   const distribution = await api(stack.app, `/api/v1/reports/${report.id}/distributions`, {
     method: "POST",
-    body: JSON.stringify({ topics: ["governance"] }),
+    body: JSON.stringify({ topics: ["governance"], confirm: true }),
   });
 
   // The progress page.

@@ -1,0 +1,1 @@
+ALTER TABLE `report_versions` ADD `state` text DEFAULT 'ready' NOT NULL;
