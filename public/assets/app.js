@@ -50,7 +50,9 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
   });
 })();
 
-// Live distribution progress: polls the API (session cookie) and updates counts in place.
+// Live distribution progress: polls the API (session cookie), updates the counts and the
+// stage in place, and reloads once it stops running, so the page (and its buttons) show the
+// state it ended in.
 (() => {
   const box = document.querySelector("[data-progress]");
   if (!box) return;
@@ -65,6 +67,10 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
       .then((r) => r.json())
       .then(
         (d) => {
+          if (d.status !== "sending" && d.status !== "scheduled") {
+            window.location.reload();
+            return;
+          }
           const done = d.sent + d.failed + d.skipped;
           for (const k of [
             "total",
@@ -82,8 +88,9 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
             bar.max = Math.max(d.total, 1);
             bar.value = done;
           }
-          if (d.status === "sending" || d.status === "scheduled") setTimeout(tick, 2000);
-          else set("status", d.error ? `${d.status}: ${d.error}` : d.status);
+          const state = document.querySelector("[data-state]");
+          if (state && d.state) state.textContent = d.state;
+          setTimeout(tick, 2000);
         },
         () => {
           setTimeout(tick, 5000);
@@ -91,4 +98,45 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
       );
   };
   setTimeout(tick, 2000);
+})();
+
+// The send form's audience picker: the count of the chosen audience, asked of the checks
+// API as boxes change. The review step shows the same numbers without this script.
+(() => {
+  const form = document.querySelector("form[data-audience-picker]");
+  if (!form) return;
+  const out = form.querySelector("[data-audience-count]");
+  const url = form.getAttribute("data-audience-picker");
+  const workshop = form.getAttribute("data-workshop");
+  let asked = 0;
+  const update = () => {
+    const data = new FormData(form);
+    const topics = data.getAll("topics").map(String);
+    const every = data.getAll("subscribers").includes("all");
+    const statuses = data.getAll("attendees").map(String);
+    const audience = {};
+    if (every) audience.topics = [];
+    else if (topics.length) audience.topics = topics;
+    if (workshop && statuses.length) audience.attendeesOf = { workshopId: workshop, statuses };
+    if (!audience.topics && !audience.attendeesOf) {
+      out.textContent = "No audience chosen yet.";
+      return;
+    }
+    const mine = ++asked;
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(audience),
+    })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((c) => {
+        if (mine !== asked || !c) return;
+        const both = audience.topics && audience.attendeesOf;
+        out.textContent = `${both ? "At most" : "About"} ${c.counts.total} ${c.counts.total === 1 ? "person" : "people"}${c.errors.length ? `, ${c.errors.length} problem(s) to fix` : ""}${c.warnings.length ? `, ${c.warnings.length} warning(s)` : ""}. The review step gives the details.`;
+      })
+      .catch(() => {});
+  };
+  form.addEventListener("change", update);
+  update();
 })();

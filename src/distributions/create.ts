@@ -141,6 +141,31 @@ export function listDistributions(db: Db, reportId: string): Promise<Distributio
   });
 }
 
+/**
+ * What a distribution is doing, in words, from its status and preparation stage: the
+ * progress page's headline and the API's `state`. Only a `sending` one is still being
+ * prepared; a finished one says so whatever stage it was left in.
+ */
+export function distributionState(d: Pick<Distribution, "status" | "stage">): string {
+  switch (d.status) {
+    case "scheduled":
+      return "Scheduled: nothing has gone out yet";
+    case "sending":
+      if (d.stage === "render") return "Preparing: rendering the email";
+      if (d.stage === "audience") return "Preparing: collecting the audience";
+      if (d.stage === "chunks") return "Preparing: dividing the audience into batches";
+      return "Sending";
+    case "paused":
+      return "Paused: nothing more goes out until it is resumed or cancelled";
+    case "completed":
+      return "Completed";
+    case "cancelled":
+      return "Cancelled: what had not gone out was stopped";
+    case "failed":
+      return "Failed: nothing was sent";
+  }
+}
+
 export function distributionJson(d: Distribution) {
   return {
     id: d.id,
@@ -156,6 +181,8 @@ export function distributionJson(d: Distribution) {
     bounced: d.bounced,
     complained: d.complained,
     preparing: d.status === "sending" && d.stage !== "ready",
+    /** The status and stage in words (distributionState). */
+    state: distributionState(d),
     /** Why its email could not be rendered: while retried, and once failed. */
     error: d.error,
     /** Why it paused by itself; kept once resumed. */

@@ -7,19 +7,22 @@ import type { AppEnv } from "../http/context";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
+import { LANGS, languageOf } from "../i18n";
 import { utcFromForm } from "../reports/form";
 import { getReport, type ReportWithVersions } from "../reports/service";
+import type { Services } from "../services";
 import { listTopics } from "../subscribers/topics";
 import { Field } from "../ui/forms";
 import { Page } from "../ui/layout";
 import {
+  type AudienceInput,
   cancelDistribution,
   distributionJson,
   getDistribution,
   listDistributions,
   resumeDistribution,
 } from "./create";
-import { sendReport } from "./presend";
+import { audiencePreview, presendChecks, sendReport } from "./presend";
 
 /** Mounted at /admin/reports/:id/distributions: sending that report. */
 export const reportDistributionAdminPages = new Hono<AppEnv>();
@@ -41,7 +44,7 @@ async function loadSendingSection(db: Db, reportId: string) {
   return { topics, sends };
 }
 
-/** The sending section of a report's admin page: the audience form, then the distributions. */
+/** The sending section of a report's admin page: the audience picker, then the distributions. */
 function SendingSection({
   report,
   data,
@@ -55,16 +58,26 @@ function SendingSection({
     <>
       {report.status === "published" ? (
         <>
-          <h2>Send</h2>
-          <form method="post" action={`${base}/distributions`} class="stack">
+          <h2 id="send">Send</h2>
+          <p>
+            Choose who receives the report; nothing is chosen for you. The next step shows how many
+            people that is and what the checks found, and asks you to confirm.
+          </p>
+          <form
+            method="get"
+            action={`${base}/distributions/review`}
+            class="stack"
+            data-audience-picker={`/api/v1/reports/${report.id}/checks`}
+            data-workshop={report.workshopId ?? undefined}
+          >
             <fieldset>
-              <legend>
-                Subscribers of these topics (none ticked: every active subscriber, unless attendees
-                only)
-              </legend>
+              <legend>Subscribers</legend>
+              <label class="check">
+                <input type="checkbox" name="subscribers" value="all" /> Every active subscriber
+              </label>
               {topics.map((t) => (
                 <label class="check">
-                  <input type="checkbox" name="topics" value={t.slug} /> {t.name}
+                  <input type="checkbox" name="topics" value={t.slug} /> Subscribers of {t.name}
                 </label>
               ))}
             </fieldset>
@@ -72,20 +85,17 @@ function SendingSection({
               <fieldset>
                 <legend>Attendees of the workshop who agreed to receive the report</legend>
                 <label class="check">
-                  <input type="checkbox" name="attendees" value="confirmed" checked /> confirmed
+                  <input type="checkbox" name="attendees" value="confirmed" /> confirmed
                 </label>
                 <label class="check">
-                  <input type="checkbox" name="attendees" value="attended" checked /> attended
+                  <input type="checkbox" name="attendees" value="attended" /> attended
                 </label>
               </fieldset>
             ) : null}
             <Field name="scheduledAt" label="Send at (UTC, optional)" type="datetime-local" />
-            <label class="check">
-              <input type="checkbox" name="confirm" value="yes" /> Send despite the pre-send checks'
-              warnings (a first try lists them here)
-            </label>
+            <p class="muted" data-audience-count aria-live="polite" />
             <div>
-              <button type="submit">Send report</button>
+              <button type="submit">Review the send</button>
             </div>
           </form>
         </>
@@ -109,32 +119,256 @@ function SendingSection({
   );
 }
 
+const STATUSES = ["confirmed", "attended"] as const;
+type AttendeeStatus = (typeof STATUSES)[number];
+
+/** The audience as the picker and the review page name it (query or form fields). */
+interface Picked {
+  everySubscriber: boolean;
+  topics: string[];
+  statuses: AttendeeStatus[];
+  scheduledAt: string;
+}
+
+const strings = (v: unknown) => ([] as unknown[]).concat(v ?? []).map(String);
+
+function picked(fields: Record<string, unknown>): Picked {
+  return {
+    everySubscriber: strings(fields.subscribers).includes("all"),
+    topics: [...new Set(strings(fields.topics).filter(Boolean))],
+    statuses: STATUSES.filter((s) => strings(fields.attendees).includes(s)),
+    scheduledAt: typeof fields.scheduledAt === "string" ? fields.scheduledAt : "",
+  };
+}
+
+/** The query string that names the same audience, for the review page and going back to it. */
+function pickedQuery(p: Picked) {
+  const q = new URLSearchParams();
+  if (p.everySubscriber) q.append("subscribers", "all");
+  for (const t of p.topics) q.append("topics", t);
+  for (const s of p.statuses) q.append("attendees", s);
+  if (p.scheduledAt) q.append("scheduledAt", p.scheduledAt);
+  return q.toString();
+}
+
+export const NO_AUDIENCE =
+  "Choose an audience: every subscriber, subscribers of some topics, or the workshop's attendees.";
+
+/**
+ * The audience the services take, or null when nothing was chosen. Every subscriber is
+ * `topics: []` (no topic filter, and subscribers are collected even with attendees); no
+ * topics and no "every subscriber" leaves subscribers out.
+ */
+function audienceOf(p: Picked, workshopId: string | null): AudienceInput | null {
+  const attendeesOf =
+    workshopId && p.statuses.length ? { workshopId, statuses: p.statuses } : undefined;
+  const topics = p.everySubscriber ? [] : p.topics.length ? p.topics : undefined;
+  if (!topics && !attendeesOf) return null;
+  return {
+    ...(topics ? { topics } : {}),
+    ...(attendeesOf ? { attendeesOf } : {}),
+    scheduledAt: utcFromForm(p.scheduledAt),
+  };
+}
+
+/** Each source counted alone (as audiencePreview counts it), for the review page. */
+async function countsPerSource(
+  svc: Services,
+  reportId: string,
+  audience: AudienceInput,
+  topicNames: Map<string, string>,
+) {
+  const rows: { label: string; n: number }[] = [];
+  const count = async (a: AudienceInput) => (await audiencePreview(svc, reportId, a)).total;
+  let subscribers: number | null = null;
+  if (audience.topics) {
+    if (audience.topics.length === 0) rows.push({ label: "Every active subscriber", n: 0 });
+    else
+      for (const slug of audience.topics)
+        rows.push({
+          label: `Subscribers of ${topicNames.get(slug) ?? slug}`,
+          n: await count({ topics: [slug] }),
+        });
+    subscribers = await count({ topics: audience.topics });
+    if (audience.topics.length === 0) rows[0]!.n = subscribers;
+  }
+  let attendees: number | null = null;
+  const of = audience.attendeesOf;
+  if (of) {
+    for (const status of of.statuses)
+      rows.push({
+        label: `Attendees of the workshop, ${status}`,
+        n: await count({ attendeesOf: { workshopId: of.workshopId, statuses: [status] } }),
+      });
+    attendees = await count({ attendeesOf: of });
+  }
+  return { rows, subscribers, attendees };
+}
+
+const people = (n: number) => `${n} ${n === 1 ? "person" : "people"}`;
+
+reportDistributionAdminPages.get("/review", requires("workshops.manage"), async (c) => {
+  const id = c.req.param("id") ?? "";
+  const svc = c.var.services;
+  const report = await getReport(svc.db, id);
+  const p = picked(c.req.queries() as Record<string, unknown>);
+  const audience = audienceOf(p, report.workshopId);
+  if (!audience) return redirectWithNotice(c, `/admin/reports/${id}#send`, NO_AUDIENCE, "error");
+  return noticeOnError(c, `/admin/reports/${id}#send`, async () => {
+    const checks = await presendChecks(svc, c.var.actor, id, audience);
+    const topicNames = new Map((await listTopics(svc.db)).map((t) => [t.slug, t.name]));
+    const sources = await countsPerSource(svc, id, audience, topicNames);
+    const { counts, errors, warnings } = checks;
+    const both = sources.subscribers !== null && sources.attendees !== null;
+    const title =
+      (report.versions.find((v) => v.language === report.defaultLanguage) ?? report.versions[0])
+        ?.title ?? "Report";
+    return c.html(
+      <Page
+        lang="en"
+        title="Review the send"
+        area="admin"
+        actor={c.var.actor}
+        path="/admin/reports"
+      >
+        <p>
+          <a href={`/admin/reports/${id}#send`}>← Change the audience</a>
+        </p>
+        <h1>Review the send</h1>
+        <FlashNotice c={c} />
+        <p>
+          <strong>{title}</strong>
+          {audience.scheduledAt
+            ? `, scheduled for ${audience.scheduledAt.toISOString().slice(0, 16).replace("T", " ")} UTC`
+            : ", sent now"}
+          .
+        </p>
+        <h2>Who receives it</h2>
+        <table data-review-sources>
+          <tbody>
+            {sources.rows.map((r) => (
+              <tr>
+                <th scope="row">{r.label}</th>
+                <td>{r.n}</td>
+              </tr>
+            ))}
+            <tr>
+              <th scope="row">Total</th>
+              <td data-review-total>{counts.total}</td>
+            </tr>
+          </tbody>
+        </table>
+        <p class="muted">
+          Unsubscribed and suppressed subscribers are left out, and so are attendees who declined
+          the report.{" "}
+          {sources.subscribers !== null
+            ? `Subscribers count once each, whatever their topics. `
+            : ""}
+          {both
+            ? "Someone who is both a subscriber and an attendee is counted twice here, and suppressed attendees are counted: the total is an upper bound. They get one email; the progress page shows the exact number once the audience is collected."
+            : sources.attendees !== null
+              ? "Attendees on the suppression list are counted here and skipped when sending: the progress page shows the exact number."
+              : "The progress page shows the exact number once the audience is collected."}
+        </p>
+        <h2>Languages</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Language</th>
+              <th scope="col">Sent in it</th>
+              <th scope="col">Asked for it but get another language</th>
+            </tr>
+          </thead>
+          <tbody>
+            {LANGS.map((l) => (
+              <tr>
+                <th scope="row">{languageOf(l).englishName}</th>
+                <td>{counts.byLanguage[l]}</td>
+                <td>{counts.fallback[l]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {errors.length ? (
+          <div role="alert" data-review-errors>
+            <h2>The send is blocked</h2>
+            <ul>
+              {errors.map((e) => (
+                <li data-code={e.code}>{e.message}</li>
+              ))}
+            </ul>
+            <p>Fix these, then review the send again.</p>
+          </div>
+        ) : null}
+        {warnings.length ? (
+          <div data-review-warnings>
+            <h2>Warnings</h2>
+            <ul>
+              {warnings.map((w) => (
+                <li data-code={w.code}>{w.message}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {errors.length ? null : (
+          <form method="post" action={`/admin/reports/${id}/distributions`} class="stack">
+            {p.everySubscriber ? <input type="hidden" name="subscribers" value="all" /> : null}
+            {p.topics.map((t) => (
+              <input type="hidden" name="topics" value={t} />
+            ))}
+            {audience.attendeesOf?.statuses.map((s) => (
+              <input type="hidden" name="attendees" value={s} />
+            ))}
+            {p.scheduledAt ? (
+              <input type="hidden" name="scheduledAt" value={p.scheduledAt} />
+            ) : null}
+            {warnings.length ? (
+              <label class="check">
+                <input type="checkbox" name="confirm" value="yes" required /> I have read the
+                warnings
+              </label>
+            ) : (
+              <input type="hidden" name="confirm" value="yes" />
+            )}
+            <div>
+              <button type="submit">
+                {audience.scheduledAt ? "Schedule the send to " : "Send to "}
+                {people(counts.total)}
+              </button>
+            </div>
+          </form>
+        )}
+      </Page>,
+    );
+  });
+});
+
 reportDistributionAdminPages.post("/", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id") ?? "";
   const body = await c.req.parseBody({ all: true });
   const report = await getReport(c.var.services.db, id);
-  const topics = ([] as unknown[]).concat(body.topics ?? []).map(String);
-  const statuses = ([] as unknown[])
-    .concat(body.attendees ?? [])
-    .map(String)
-    .filter((s): s is "confirmed" | "attended" => s === "confirmed" || s === "attended");
-  return noticeOnError(c, `/admin/reports/${id}`, async () => {
-    const d = await sendReport(c.var.services, c.var.actor, id, {
-      confirm: body.confirm === "yes",
-      topics: topics.length ? topics : undefined,
-      attendeesOf:
-        report.workshopId && statuses.length
-          ? { workshopId: report.workshopId, statuses }
-          : undefined,
-      scheduledAt: utcFromForm(body.scheduledAt),
-    });
-    return c.redirect(`/admin/distributions/${d.id}`, 303);
-  });
+  const p = picked(body);
+  const audience = audienceOf(p, report.workshopId);
+  if (!audience) return redirectWithNotice(c, `/admin/reports/${id}#send`, NO_AUDIENCE, "error");
+  // A refused send goes back to the review of the same audience, with the checks as they are now.
+  return noticeOnError(
+    c,
+    `/admin/reports/${id}/distributions/review?${pickedQuery(p)}`,
+    async () => {
+      const d = await sendReport(c.var.services, c.var.actor, id, {
+        ...audience,
+        confirm: body.confirm === "yes",
+      });
+      return c.redirect(`/admin/distributions/${d.id}`, 303);
+    },
+  );
 });
 
 distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
   const d = distributionJson(await getDistribution(c.var.services.db, c.req.param("id")));
   const done = d.sent + d.failed + d.skipped;
+  // Only what can still change offers to: a finished one (completed, cancelled, failed)
+  // offers nothing, and a paused one shows why with Resume and Cancel.
   const running = d.status === "sending" || d.status === "scheduled";
   const paused = d.status === "paused";
   return c.html(
@@ -145,8 +379,9 @@ distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
       <h1>Distribution</h1>
       <FlashNotice c={c} />
       <p>
-        Status: <strong>{d.preparing ? "preparing" : d.status}</strong>
+        Status: <strong data-state>{d.state}</strong>
         {d.scheduledAt ? ` · scheduled for ${d.scheduledAt}` : ""}
+        {d.completedAt ? ` · finished ${d.completedAt.slice(0, 16).replace("T", " ")} UTC` : ""}
       </p>
       {d.error ? (
         <p role="alert">
@@ -164,7 +399,10 @@ distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
           <strong>{d.pauseReason}</strong>
         </p>
       ) : null}
-      <div data-progress={running ? `/api/v1/distributions/${d.id}` : undefined}>
+      <div
+        data-progress={running ? `/api/v1/distributions/${d.id}` : undefined}
+        data-status={d.status}
+      >
         <label for="progress">
           <span data-count="done">{done}</span> of <span data-count="total">{d.total}</span> handled
         </label>
@@ -191,7 +429,6 @@ distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
             ))}
           </tbody>
         </table>
-        <p class="muted" data-count="status" aria-live="polite" />
       </div>
       {paused ? (
         <form method="post" action={`/admin/distributions/${d.id}/resume`}>

@@ -24,6 +24,10 @@ const DistributionSchema = z
       description:
         "Why the report's email could not be rendered: the last error while it is retried, the reason once failed (nothing was sent)",
     }),
+    state: z.string().openapi({
+      description:
+        "The status and preparation stage in words, as the progress page shows them (e.g. 'Preparing: collecting the audience', 'Completed')",
+    }),
     pauseReason: z.string().nullable().openapi({
       description:
         "Why it paused by itself: complaints over 0.3 % or bounces over 5 % of delivered, once 200 were delivered (kept after a resume; it pauses by itself once)",

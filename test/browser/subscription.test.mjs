@@ -152,13 +152,23 @@ test("subscribe, confirm, receive a report, unsubscribe from it", async () => {
     "1.1",
   );
 
-  const distribution = await api(stack.app, `/api/v1/reports/${report.id}/distributions`, {
-    method: "POST",
-    body: JSON.stringify({ topics: ["governance"], confirm: true }),
-  });
+  // Sent from the report's page: nothing is ticked, the review names the number of people.
+  await admin.goto(`${stack.app.url}/admin/reports/${report.id}`);
+  assert.equal(await admin.locator("form[data-audience-picker] input:checked").count(), 0);
+  await admin.check("form[data-audience-picker] input[name=topics][value=governance]");
+  await admin.waitForFunction(() =>
+    /1 person/.test(document.querySelector("[data-audience-count]")?.textContent ?? ""),
+  );
+  await admin.click("text=Review the send");
+  assert.match(await admin.textContent("h1"), /Review the send/);
+  assert.equal(await admin.textContent("[data-review-total]"), "1");
+  assert.deepEqual(await axeProblems(admin), [], "axe on the send review page");
+  if (await admin.locator("input[name=confirm][type=checkbox]").count())
+    await admin.check("input[name=confirm][type=checkbox]");
+  await admin.click("button:has-text('Send to 1 person')");
+  await admin.waitForURL(/\/admin\/distributions\/dst_/);
 
   // The progress page.
-  await admin.goto(`${stack.app.url}/admin/distributions/${distribution.id}`);
   assert.match(await admin.textContent("h1"), /Distribution/);
   assert.deepEqual(await axeProblems(admin), [], "axe on the distribution progress page");
 
@@ -189,4 +199,11 @@ test("subscribe, confirm, receive a report, unsubscribe from it", async () => {
     null,
     { timeout: 15_000 },
   );
+  // Once finished it says so, and offers no cancel.
+  await admin.waitForFunction(
+    () => document.querySelector("[data-state]")?.textContent === "Completed",
+    null,
+    { timeout: 15_000 },
+  );
+  assert.equal(await admin.locator("text=Cancel what has not gone out").count(), 0);
 });
