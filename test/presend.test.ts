@@ -195,6 +195,31 @@ describe("pre-send checks", () => {
     expect(result.errors).toEqual([]);
   });
 
+  it("warn about links in the body that do not answer, and not about those that do", async () => {
+    const r = await report([
+      {
+        ...EN,
+        body: [
+          "Read [the brief](https://links.test/ok) and <https://links.test/no-head>.",
+          "The old page https://links.test/missing, and [a slow one](https://links.test/slow).",
+        ].join("\n\n"),
+      },
+    ]);
+    const t = await audienceOf(1);
+    const started = Date.now();
+    const result = await checks(r.id, { topics: [t.slug] });
+    // Each link is asked at most for the timeout, all at once.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const broken = result.warnings.filter((w) => w.code === "link_broken").map((w) => w.message);
+    expect(broken).toHaveLength(2);
+    expect(broken.join(" ")).toContain("https://links.test/missing (English) answers 404");
+    expect(broken.join(" ")).toContain(
+      "https://links.test/slow (English) did not answer within 4 s",
+    );
+    expect(broken.join(" ")).not.toContain("/ok");
+    expect(broken.join(" ")).not.toContain("no-head");
+  });
+
   it("refuse a send with no sender address configured", async () => {
     const r = await report([EN]);
     const t = await audienceOf(1);

@@ -2,6 +2,7 @@
 // block it (errors) or need the organiser's confirmation (warnings). The API
 // (POST /reports/{id}/checks) and the send form show them; sendReport runs them again when
 // the send is asked for, so nothing goes out on a stale answer.
+
 import { desc, eq, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import type { Db } from "../db/client";
@@ -9,6 +10,7 @@ import { type DistributionAudience, distributions } from "../db/schema";
 import { LANGS, type Lang, languageOf } from "../i18n";
 import { AppError, conflict } from "../lib/errors";
 import { reachable } from "../lib/forgotten";
+import { brokenLinks, linksIn } from "../lib/links";
 import { renderReportContent, reportContent } from "../reports/email";
 import {
   type FullReport,
@@ -258,7 +260,26 @@ export async function presendChecks(
       });
   }
   if (ready.length > 0) await emailChecks(report, svc.settings.appUrl, now, errors, warnings);
+  warnings.push(...(await linkChecks(ready)));
   return { counts, errors, warnings };
+}
+
+/** At most this many links are asked, all at once: a check must not hold the page for long. */
+const LINKS_CHECKED = 20;
+
+/** A warning for each link of a ready version that does not answer. */
+async function linkChecks(ready: { language: Lang; body: string }[]): Promise<Check[]> {
+  const byUrl = new Map<string, Lang[]>();
+  for (const v of ready)
+    for (const url of linksIn(v.body)) byUrl.set(url, [...(byUrl.get(url) ?? []), v.language]);
+  const urls = [...byUrl.keys()].slice(0, LINKS_CHECKED);
+  return (await brokenLinks(urls)).map(({ url, problem }) => ({
+    code: "link_broken",
+    message: `The link ${url} (${byUrl
+      .get(url)!
+      .map((l) => languageOf(l).englishName)
+      .join(", ")}) ${problem}.`,
+  }));
 }
 
 const listed = (checks: Check[]) => checks.map((c) => ({ path: c.code, message: c.message }));

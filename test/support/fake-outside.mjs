@@ -15,6 +15,7 @@
 //
 // State is kept per namespace, the first path segment of the base URL
 // (`http://fake-resend.test/<ns>/emails`), so test files running at once do not collide.
+// Host links.test stands for the web a report links to (see its routes in `fetch`).
 // Control: POST /__control/<ns>/faults {faults?, randomFaults?, rateLimitPerSecond?}
 // · GET /__control/<ns>/state[?summary=1] · POST /__control/<ns>/reset.
 // `createFakeResend({ rateLimitPerSecond })` gives every namespace that limit from the start.
@@ -253,6 +254,15 @@ export function createFakeResend(options = {}) {
 
   async function fetch(request) {
     const url = new URL(request.url);
+    // Links in reports' bodies, for the pre-send link check: /ok answers, /missing is a
+    // 404, /slow never answers in time, /no-head refuses HEAD but answers GET.
+    if (url.hostname === "links.test") {
+      if (url.pathname === "/slow") await sleep(30_000);
+      if (url.pathname === "/no-head" && request.method === "HEAD")
+        return new Response(null, { status: 405 });
+      const ok = url.pathname === "/ok" || url.pathname === "/no-head";
+      return new Response(ok ? "ok" : "not here", { status: ok ? 200 : 404 });
+    }
     const parts = url.pathname.split("/").filter(Boolean);
     if (parts[0] === "__control" && parts[1]) {
       const state = ns(parts[1]);
