@@ -206,4 +206,16 @@ test("subscribe, confirm, receive a report, unsubscribe from it", async () => {
     { timeout: 15_000 },
   );
   assert.equal(await admin.locator("text=Cancel what has not gone out").count(), 0);
+
+  // A check that refuses: a topic nobody follows is an empty audience, named, with no way
+  // to send.
+  await api(stack.app, "/api/v1/topics", {
+    method: "POST",
+    body: JSON.stringify({ slug: "nobody-follows", name: "Nobody follows this" }),
+  });
+  await admin.goto(`${stack.app.url}/admin/reports/${report.id}`);
+  await admin.check("form[data-audience-picker] input[name=topics][value=nobody-follows]");
+  await admin.click("text=Review the send");
+  assert.match(await admin.textContent("main"), /Nobody is in this audience/);
+  assert.equal(await admin.locator("button:has-text('Send to')").count(), 0);
 });
