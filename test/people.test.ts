@@ -35,6 +35,7 @@ import {
   uniqueEmail,
 } from "./support/helpers";
 import { postWebhook } from "./support/svix";
+import { tablesHolding } from "./support/tables";
 import {
   registrationOf as registrationByAddress,
   subscriberIndex,
@@ -42,43 +43,6 @@ import {
   workshopIndex,
 } from "./support/vault";
 import { createWorkshop } from "./support/workshops";
-
-/** Every table's every text column, straight from D1: where a trace of a person would be. */
-async function textOfEveryTable(): Promise<Map<string, string>> {
-  const tables = (
-    await env.DB.prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations'",
-    ).all<{ name: string }>()
-  ).results;
-  const text = new Map<string, string>();
-  for (const { name } of tables) {
-    const columns = (
-      await env.DB.prepare(`SELECT name, type FROM pragma_table_info('${name}')`).all<{
-        name: string;
-        type: string;
-      }>()
-    ).results.filter((c) => c.type.toLowerCase() === "text");
-    if (columns.length === 0) continue;
-    const rows = (
-      await env.DB.prepare(
-        `SELECT ${columns.map((c) => `"${c.name}"`).join(", ")} FROM "${name}"`,
-      ).raw()
-    ).flat();
-    text.set(name, rows.map((v) => String(v ?? "")).join("\n"));
-  }
-  return text;
-}
-
-/** The tables in which any of `traces` still appears (case-insensitive). */
-async function tablesHolding(traces: string[]): Promise<string[]> {
-  const hits: string[] = [];
-  for (const [table, text] of await textOfEveryTable()) {
-    const lower = text.toLowerCase();
-    const found = traces.filter((t) => lower.includes(t.toLowerCase()));
-    if (found.length) hits.push(`${table}: ${found.join(", ")}`);
-  }
-  return hits;
-}
 
 const register = (slug: string, body: Record<string, unknown>) =>
   json(`/api/v1/public/workshops/${slug}/registrations`, "POST", body);
