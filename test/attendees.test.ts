@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import ICAL from "ical.js";
@@ -11,12 +11,12 @@ import {
   registrations,
   workshops,
 } from "../src/db/schema";
-import worker from "../src/index";
 import { DAILY, FREQUENT } from "../src/jobs/scheduled";
 import { parseCsv, toCsv } from "../src/lib/csv";
 import { REGISTRATION_TRANSITIONS } from "../src/registrations/status";
 import { workshopKeyName } from "../src/vault/keys";
 import { app } from "./support/app";
+import { runCron } from "./support/cron";
 import {
   ADMIN,
   call,
@@ -33,13 +33,6 @@ import {
 } from "./support/helpers";
 import { registrationOf } from "./support/vault";
 import { addPerson, createWorkshop } from "./support/workshops";
-
-const cron = (expression: string) =>
-  worker.scheduled(
-    createScheduledController({ cron: expression, scheduledTime: Date.now() }),
-    env,
-    createExecutionContext(),
-  );
 
 /** A registration in the given status, reached through the real API. */
 async function inStatus(status: (typeof REGISTRATION_STATUSES)[number]) {
@@ -424,8 +417,8 @@ describe("cron", () => {
     });
     const a = await addPerson(w.id);
     const b = await addPerson(w.id);
-    await Promise.all([cron(FREQUENT), cron(FREQUENT)]);
-    await cron(FREQUENT);
+    await Promise.all([runCron(FREQUENT), runCron(FREQUENT)]);
+    await runCron(FREQUENT);
     const reminders = await db().select().from(emails).where(eq(emails.kind, "workshop:reminder"));
     expect(reminders.map((r) => r.to).sort()).toEqual([a.email, b.email].sort());
   });
@@ -447,7 +440,7 @@ describe("cron", () => {
       { invitees: [{ email: uniqueEmail("gone"), name: "Invitee Gone" }] },
       ADMIN,
     );
-    await Promise.all([cron(DAILY), cron(DAILY)]);
+    await Promise.all([runCron(DAILY), runCron(DAILY)]);
     const rows = await db().select().from(registrations).where(eq(registrations.workshopId, w.id));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ name: "", affiliation: null, status: "confirmed" });

@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 // The data keys, as owners and the retention purge use them: the purge destroys a workshop's
 // key and leaves nothing readable; an owner destroys one early, confirmed twice; a master key
 // rotation re-wraps every key; a wrong DATA_KEY is refused, never served as garbage.
@@ -6,13 +6,13 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, dataKeys, emails, registrations, workshops } from "../src/db/schema";
-import worker from "../src/index";
 import { DAILY } from "../src/jobs/scheduled";
 import { Mailer } from "../src/mail/outbox";
 import { placeOf } from "../src/vault/fields";
 import { type KeyName, SUBSCRIBERS_KEY, Vault, workshopKeyName } from "../src/vault/keys";
 import { masterKeys } from "../src/vault/master";
 import { app } from "./support/app";
+import { runCron } from "./support/cron";
 import {
   drain,
   engine,
@@ -103,13 +103,6 @@ async function everyViewOf(workshopId: string, distributionId: string) {
   );
 }
 
-const cron = (expression: string, at = Date.now()) =>
-  worker.scheduled(
-    createScheduledController({ cron: expression, scheduledTime: at }),
-    env,
-    createExecutionContext(),
-  );
-
 describe("the retention purge", () => {
   it("destroys the workshop's key with its audit entry, and leaves nothing readable", async () => {
     const { w, people, distributionId, traces } = await workshopWithPeople();
@@ -121,7 +114,7 @@ describe("the retention purge", () => {
       .update(workshops)
       .set({ startsAt: new Date(ended - 3600_000), endsAt: new Date(ended) })
       .where(eq(workshops.id, w.id));
-    await cron(DAILY);
+    await runCron(DAILY);
 
     expect(await keyRow(workshopKeyName(w.id))).toMatchObject({
       wrapped: null,
@@ -155,7 +148,7 @@ describe("the retention purge", () => {
     ).json()) as { data: { email: string }[] };
     expect(list.data.map((r) => r.email.split(":")[0])).toEqual(["purged", "purged"]);
     // A second run finds nothing to do, and records nothing twice.
-    await cron(DAILY);
+    await runCron(DAILY);
     expect(
       await db()
         .select()
@@ -289,7 +282,7 @@ describe("an owner destroying a workshop's key early", () => {
       .update(workshops)
       .set({ endsAt: new Date(Date.now() - 400 * 86_400_000) })
       .where(eq(workshops.id, w.id));
-    await cron(DAILY);
+    await runCron(DAILY);
     expect(
       await db()
         .select()

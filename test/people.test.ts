@@ -1,4 +1,3 @@
-import { createExecutionContext, createScheduledController } from "cloudflare:test";
 // Finding and forgetting a person: an owner's person search, export and erasure; a
 // registrant's and an invitee's own export and erasure; the retention purge of a whole
 // workshop. Each ends by reading every table of D1 for what must be gone.
@@ -15,9 +14,9 @@ import {
   webhookEvents,
   workshops,
 } from "../src/db/schema";
-import worker from "../src/index";
 import { DAILY } from "../src/jobs/scheduled";
 import { openRegistration } from "../src/registrations/sealed";
+import { runCron } from "./support/cron";
 import { seedSubscribers, topic } from "./support/distribution";
 import {
   ADMIN,
@@ -466,13 +465,6 @@ describe("an invitee's own data", () => {
   });
 });
 
-const cron = (expression: string, at = Date.now()) =>
-  worker.scheduled(
-    createScheduledController({ cron: expression, scheduledTime: at }),
-    env,
-    createExecutionContext(),
-  );
-
 describe("the retention purge", () => {
   it("leaves nothing of a whole workshop's people in any table", async () => {
     const w = await createWorkshop({
@@ -558,7 +550,7 @@ describe("the retention purge", () => {
       .update(workshops)
       .set({ startsAt: new Date(ended - 3600_000), endsAt: new Date(ended) })
       .where(eq(workshops.id, w.id));
-    await cron(DAILY);
+    await runCron(DAILY);
 
     expect(await tablesHolding([...traces, "Secret reasons of Amira"])).toEqual([]);
     // Rows and counts stay.
@@ -605,7 +597,7 @@ describe("the retention purge", () => {
         .insert(webhookEvents)
         .values({ id: `evt_${id}`, type: "email.delivered", createdAt });
     }
-    await cron(DAILY, now);
+    await runCron(DAILY, now);
     const left = async () => ({
       mailbox: (await db().select().from(mailboxMessages)).map((m) => m.id),
       webhooks: (await db().select().from(webhookEvents)).map((e) => e.id),
