@@ -28,6 +28,7 @@ import {
   requireContentType,
   securityHeaders,
 } from "./http/middleware";
+import { bearerSecurity } from "./http/openapi";
 import { pageCache } from "./http/page-cache";
 import {
   invitationAdminPages,
@@ -94,6 +95,8 @@ const OPENAPI_CONFIG = {
       "Organiser endpoints take `Authorization: Bearer <token>` (ADMIN_TOKEN or an organiser API token) or a session cookie. A request authenticated by the cookie that is not GET, HEAD or OPTIONS must come from this site's own pages (`Sec-Fetch-Site: same-origin` or a matching `Origin`), or it gets 403: scripts use a bearer token. Public endpoints (`/api/v1/public/…`) and the webhook read no credentials and accept requests from anywhere; no CORS preflight is answered, so browsers on other sites cannot send them JSON (embed the HTML form at `/workshops/{slug}/register` instead). Errors are RFC 9457 problem JSON.",
   },
   servers: [{ url: "/" }],
+  // The default for every operation; public ones override it with `security: []`.
+  security: bearerSecurity,
 };
 
 /**
@@ -101,7 +104,7 @@ const OPENAPI_CONFIG = {
  * (webhooks). Their own rules protect them (signed or unguessable tokens, Svix signatures,
  * throttling, answers that reveal nothing); a session or bearer is not read there.
  */
-const SIGNED_OUT_API = ["/api/v1/public/*", "/api/v1/webhooks/*"];
+export const SIGNED_OUT_API = ["/api/v1/public/*", "/api/v1/webhooks/*"];
 
 /** Where organisers upload a report's files: the API, and the form on the report's page. */
 const UPLOAD_PATH = /^\/(?:api\/v1|admin)\/reports\/[^/]+\/files$/;

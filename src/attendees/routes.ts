@@ -11,6 +11,7 @@ messageApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "sendWorkshopMessage",
     middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Registrations"],
     summary: "Email every participant with the given statuses (default: confirmed)",

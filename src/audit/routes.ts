@@ -62,6 +62,7 @@ auditApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listAuditEvents",
     middleware: [requires("audit.read")] as const,
     tags: ["Audit log"],
     summary:

@@ -89,6 +89,7 @@ reportChecksApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "checkReportDistribution",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary:
@@ -124,6 +125,7 @@ reportDistributionApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "createDistribution",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary:
@@ -159,6 +161,7 @@ distributionApi.openapi(
   createRoute({
     method: "get",
     path: "/{id}",
+    operationId: "getDistribution",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary:
@@ -181,6 +184,7 @@ distributionApi.openapi(
   createRoute({
     method: "post",
     path: "/{id}/cancel",
+    operationId: "cancelDistribution",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "Cancel a scheduled, running or paused distribution: whatever has not gone out stops",
@@ -204,6 +208,7 @@ distributionApi.openapi(
   createRoute({
     method: "post",
     path: "/{id}/resume",
+    operationId: "resumeDistribution",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary:

@@ -15,6 +15,8 @@ interface Operation {
 
 type Document = {
   info: { title: string; version: string; description?: string };
+  /** The default of operations that declare none. */
+  security?: unknown[];
   paths?: Record<string, Record<string, Operation>>;
 };
 
@@ -52,7 +54,7 @@ export function ApiReference({ c, doc }: { c: Context<AppEnv>; doc: Document }) 
                   <code>{path}</code>
                 </h3>
                 {op.summary ? <p>{op.summary}</p> : null}
-                {op.security?.length ? (
+                {(op.security ?? doc.security)?.length ? (
                   <p class="muted">Needs an organiser's bearer token or session.</p>
                 ) : null}
                 {op.parameters?.length ? (

@@ -65,10 +65,21 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   503: "DATA_KEY is missing, malformed or not the key the data keys were wrapped with",
 };
 
+/**
+ * An organiser's credentials: a bearer token (ADMIN_TOKEN or an API token) or the session
+ * cookie (src/organisers/auth.ts). Also the document's default, so a route that declares
+ * nothing is described as needing them: forgetting `publicSecurity` errs on the safe side.
+ */
 export const bearerSecurity: Record<string, string[]>[] = [
   { bearerAuth: [] },
   { sessionCookie: [] },
 ];
+
+/**
+ * Routes for callers who never sign in (/api/v1/public/…, webhooks): no credentials are
+ * read there. Declared on each such route, since it overrides the document's default.
+ */
+export const publicSecurity: Record<string, string[]>[] = [];
 
 /** `?limit=&cursor=` of every list (limit 1–100, default 50). */
 export const ListQuery = z.object({

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../audit/service";
 import { throttlePublicPosts } from "../http/abuse";
 import { requires } from "../http/guard";
-import { apiRouter, bearerSecurity, json, problemResponses } from "../http/openapi";
+import { apiRouter, bearerSecurity, json, problemResponses, publicSecurity } from "../http/openapi";
 import { LANGS } from "../i18n";
 import { invalid } from "../lib/errors";
 import { NAME_MAX } from "../lib/text";
@@ -32,6 +32,7 @@ workshopInvitationApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "createInvitations",
     middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Invitations"],
     summary:
@@ -96,6 +97,7 @@ workshopInvitationApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listInvitations",
     middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Invitations"],
     summary: "Invitations of a workshop with their status (logged in the audit log)",
@@ -129,6 +131,7 @@ invitationApi.openapi(
   createRoute({
     method: "post",
     path: "/{id}/send",
+    operationId: "sendInvitation",
     middleware: [requires("workshops.manage", { invitation: "id" })] as const,
     tags: ["Invitations"],
     summary:
@@ -151,6 +154,7 @@ invitationApi.openapi(
   createRoute({
     method: "post",
     path: "/{id}/revoke",
+    operationId: "revokeInvitation",
     middleware: [requires("workshops.manage", { invitation: "id" })] as const,
     tags: ["Invitations"],
     summary: "Revoke: the RSVP link stops working",
@@ -182,6 +186,8 @@ rsvpApi.openapi(
   createRoute({
     method: "post",
     path: "/{token}",
+    operationId: "answerInvitation",
+    security: publicSecurity,
     middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
     summary:

@@ -27,6 +27,7 @@ mailApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listMailboxMessages",
     middleware: [requires("mailbox.read")] as const,
     tags: ["Development"],
     summary: "Emails the dev mailbox received, newest first (only without RESEND_API_KEY)",

@@ -65,6 +65,7 @@ meApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "getCurrentOrganiser",
     middleware: [requires("dashboard.view")] as const,
     tags: ["Organisers"],
     summary: "Who the credentials belong to",
@@ -84,6 +85,7 @@ organiserApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listOrganisers",
     middleware: [requires("organisers.manage")] as const,
     tags: ["Organisers"],
     summary: "List organiser accounts (owners only)",
@@ -111,6 +113,7 @@ organiserApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "createOrganiser",
     middleware: [requires("organisers.manage")] as const,
     tags: ["Organisers"],
     summary: "Add an organiser (owners only)",
@@ -146,6 +149,7 @@ organiserApi.openapi(
   createRoute({
     method: "patch",
     path: "/{id}",
+    operationId: "updateOrganiser",
     middleware: [requires("organisers.manage")] as const,
     tags: ["Organisers"],
     summary: "Change an organiser's role, name, or disable the account (owners only)",
@@ -187,6 +191,7 @@ tokenApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listApiTokens",
     middleware: [requires("tokens.own")] as const,
     tags: ["API tokens"],
     summary: "List API tokens: your own, or everybody's for owners",
@@ -228,6 +233,7 @@ tokenApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "createApiToken",
     middleware: [requires("tokens.own")] as const,
     tags: ["API tokens"],
     summary: "Create an API token; the secret is in this answer only",
@@ -272,6 +278,7 @@ tokenApi.openapi(
   createRoute({
     method: "delete",
     path: "/{id}",
+    operationId: "revokeApiToken",
     middleware: [requires("tokens.own")] as const,
     tags: ["API tokens"],
     summary: "Revoke an API token",

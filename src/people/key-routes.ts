@@ -31,6 +31,7 @@ workshopKeyApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "getWorkshopKey",
     middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Workshops"],
     summary:
@@ -53,6 +54,7 @@ workshopKeyApi.openapi(
   createRoute({
     method: "post",
     path: "/destroy",
+    operationId: "destroyWorkshopKey",
     middleware: [requires("vault.manage", { workshop: "id" })] as const,
     tags: ["Workshops"],
     summary:
@@ -114,6 +116,7 @@ vaultApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "getVaultStatus",
     middleware: [requires("vault.manage")] as const,
     tags: ["Data keys"],
     summary: "How many data keys each master key wraps (owners)",
@@ -130,6 +133,7 @@ vaultApi.openapi(
   createRoute({
     method: "post",
     path: "/rotate",
+    operationId: "rotateMasterKey",
     middleware: [requires("vault.manage")] as const,
     tags: ["Data keys"],
     summary: `One step of a master key rotation, with DATA_KEY set to the new key and DATA_KEY_PREVIOUS to the old one: re-wraps up to ${ROTATE_STEP} data keys under DATA_KEY. Call again until remaining is 0, then remove DATA_KEY_PREVIOUS (owners; audited)`,

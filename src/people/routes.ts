@@ -12,6 +12,7 @@ subscriberErasureApi.openapi(
   createRoute({
     method: "delete",
     path: "/{id}",
+    operationId: "eraseSubscriber",
     middleware: [requires("attendees.read")] as const,
     tags: ["Subscribers"],
     summary: "Erase a subscriber: only a suppression entry for the address remains",
@@ -65,6 +66,7 @@ peopleApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listPersonRecords",
     middleware: [requires("people.manage")] as const,
     tags: ["People"],
     summary:
@@ -88,6 +90,7 @@ peopleApi.openapi(
   createRoute({
     method: "get",
     path: "/export",
+    operationId: "exportPersonRecords",
     middleware: [requires("people.manage")] as const,
     tags: ["People"],
     summary: "The same records as a JSON download (owners; audited with counts only)",
@@ -113,6 +116,7 @@ peopleApi.openapi(
   createRoute({
     method: "delete",
     path: "/",
+    operationId: "erasePerson",
     middleware: [requires("people.manage")] as const,
     tags: ["People"],
     summary:

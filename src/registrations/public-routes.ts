@@ -3,7 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { REGISTRATION_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
-import { apiRouter, json, problemResponses } from "../http/openapi";
+import { apiRouter, json, problemResponses, publicSecurity } from "../http/openapi";
 import { LANGS } from "../i18n";
 import { notFound } from "../lib/errors";
 import { subscribe } from "../subscribers/service";
@@ -64,6 +64,8 @@ publicRegistrationApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "createRegistration",
+    security: publicSecurity,
     middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
     summary: "Register for a workshop",
@@ -112,6 +114,8 @@ participantApi.openapi(
   createRoute({
     method: "get",
     path: "/{token}",
+    operationId: "getRegistrationByToken",
+    security: publicSecurity,
     tags: ["Public"],
     summary: "A registration, by the token from its email",
     description:
@@ -150,6 +154,8 @@ participantApi.openapi(
   createRoute({
     method: "post",
     path: "/{token}/verify",
+    operationId: "verifyRegistration",
+    security: publicSecurity,
     middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
     summary:
@@ -170,6 +176,8 @@ participantApi.openapi(
   createRoute({
     method: "post",
     path: "/{token}/cancel",
+    operationId: "cancelRegistration",
+    security: publicSecurity,
     middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
     summary: "Cancel, or leave the waitlist; the seat passes to the first on the waitlist",

@@ -36,6 +36,7 @@ workshopRegistrationApi.openapi(
   createRoute({
     method: "get",
     path: "/registrations",
+    operationId: "listRegistrations",
     middleware: [requires("attendees.read", { workshop: "id" })] as const,
     tags: ["Registrations"],
     summary:
@@ -76,6 +77,7 @@ workshopRegistrationApi.openapi(
   createRoute({
     method: "get",
     path: "/registrations.csv",
+    operationId: "exportRegistrationsCsv",
     middleware: [requires("attendees.read", { workshop: "id" })] as const,
     tags: ["Registrations"],
     summary: "All registrations as CSV (RFC 4180, formula-safe; logged in the audit log)",
@@ -143,6 +145,7 @@ workshopRegistrationApi.openapi(
   createRoute({
     method: "post",
     path: "/registrations",
+    operationId: "addRegistration",
     middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Registrations"],
     summary:
@@ -182,6 +185,7 @@ registrationApi.openapi(
   createRoute({
     method: "patch",
     path: "/{id}",
+    operationId: "updateRegistration",
     middleware: [requires("workshops.manage", { registration: "id" })] as const,
     tags: ["Registrations"],
     summary:
@@ -225,6 +229,7 @@ registrationApi.openapi(
   createRoute({
     method: "post",
     path: "/{id}/check-in",
+    operationId: "checkInRegistration",
     middleware: [requires("checkin", { registration: "id" })] as const,
     tags: ["Check-in"],
     summary: "Check a confirmed participant in; a second check-in changes nothing and says so",
@@ -248,6 +253,7 @@ checkInApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "checkInByCode",
     middleware: [requires("checkin")] as const,
     tags: ["Check-in"],
     summary: "Check in by the code in the participant's QR",
@@ -297,6 +303,7 @@ workshopRegistrationApi.openapi(
   createRoute({
     method: "get",
     path: "/check-in",
+    operationId: "searchCheckIn",
     middleware: [requires("checkin", { workshop: "id" })] as const,
     tags: ["Check-in"],
     summary:

@@ -46,6 +46,7 @@ reportFileApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "uploadReportFile",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary:
@@ -103,6 +104,7 @@ reportFileApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listReportFiles",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "List a report's files, oldest first",
@@ -130,6 +132,7 @@ reportFileApi.openapi(
   createRoute({
     method: "delete",
     path: "/{fileId}",
+    operationId: "deleteReportFile",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "Delete a file of a report (from R2 and D1)",

@@ -54,6 +54,7 @@ reportApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "createReport",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "Create a report (draft) with one version per language; bodies are Markdown",
@@ -75,6 +76,7 @@ reportApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listReports",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "List reports",
@@ -95,6 +97,7 @@ reportApi.openapi(
   createRoute({
     method: "get",
     path: "/{id}",
+    operationId: "getReport",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "Read a report",
@@ -112,6 +115,7 @@ reportApi.openapi(
   createRoute({
     method: "patch",
     path: "/{id}",
+    operationId: "updateReport",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "Change a report (versions are replaced as a whole)",
@@ -143,6 +147,7 @@ reportApi.openapi(
   createRoute({
     method: "delete",
     path: "/{id}",
+    operationId: "deleteReport",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary:
@@ -164,6 +169,7 @@ reportApi.openapi(
   createRoute({
     method: "post",
     path: "/{id}/publish",
+    operationId: "publishReport",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary:
@@ -209,6 +215,7 @@ reportApi.openapi(
   createRoute({
     method: "post",
     path: "/{id}/test-send",
+    operationId: "sendReportTest",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Reports"],
     summary: "Send the report as recipients would get it to one address (default: yours)",

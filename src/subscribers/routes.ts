@@ -6,7 +6,14 @@ import { SUBSCRIBER_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
 import { CsvQuery, csvDownload } from "../http/csv";
 import { requires } from "../http/guard";
-import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
+import {
+  apiRouter,
+  bearerSecurity,
+  json,
+  ListQuery,
+  problemResponses,
+  publicSecurity,
+} from "../http/openapi";
 import { LANGS } from "../i18n";
 import { parseCsv, toCsv } from "../lib/csv";
 import { EMAIL_MAX, NAME_MAX } from "../lib/text";
@@ -45,6 +52,7 @@ topicApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "createTopic",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Subscribers"],
     summary: "Create a topic (English name, optional Arabic name)",
@@ -74,6 +82,7 @@ topicApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listTopics",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Subscribers"],
     summary: "List topics",
@@ -105,6 +114,7 @@ subscriberApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listSubscribers",
     middleware: [requires("attendees.read")] as const,
     tags: ["Subscribers"],
     summary: "Subscribers, filtered by status and topic (logged in the audit log)",
@@ -138,6 +148,7 @@ subscriberExportApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "exportSubscribersCsv",
     middleware: [requires("attendees.read")] as const,
     tags: ["Subscribers"],
     summary: "All subscribers as CSV (formula-safe; logged in the audit log)",
@@ -190,6 +201,7 @@ subscriberApi.openapi(
   createRoute({
     method: "post",
     path: "/{id}/reactivate",
+    operationId: "reactivateSubscriber",
     middleware: [requires("suppressions.manage")] as const,
     tags: ["Subscribers"],
     summary:
@@ -217,6 +229,7 @@ subscriberApi.openapi(
   createRoute({
     method: "post",
     path: "/import",
+    operationId: "importSubscribers",
     middleware: [requires("attendees.read")] as const,
     tags: ["Subscribers"],
     summary:
@@ -290,6 +303,8 @@ subscriptionApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "createSubscription",
+    security: publicSecurity,
     middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
     summary:
@@ -317,6 +332,8 @@ subscriptionApi.openapi(
   createRoute({
     method: "post",
     path: "/{token}/confirm",
+    operationId: "confirmSubscription",
+    security: publicSecurity,
     middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
     summary: "Confirm a subscription from the emailed link",

@@ -54,6 +54,7 @@ suppressionApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listSuppressions",
     middleware: [requires("suppressions.manage")] as const,
     tags: ["Suppressions"],
     summary:
@@ -88,6 +89,7 @@ suppressionApi.openapi(
   createRoute({
     method: "post",
     path: "/lookup",
+    operationId: "lookupSuppression",
     middleware: [requires("suppressions.manage")] as const,
     tags: ["Suppressions"],
     summary:
@@ -124,6 +126,7 @@ suppressionApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "createSuppression",
     middleware: [requires("suppressions.manage")] as const,
     tags: ["Suppressions"],
     summary:
@@ -154,6 +157,7 @@ suppressionApi.openapi(
   createRoute({
     method: "post",
     path: "/{id}/lift",
+    operationId: "liftSuppression",
     middleware: [requires("suppressions.manage")] as const,
     tags: ["Suppressions"],
     summary:

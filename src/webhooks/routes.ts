@@ -1,7 +1,7 @@
 // POST /api/v1/webhooks/resend: Svix-signed events, verified over the raw body.
 import { createRoute, z } from "@hono/zod-openapi";
 import { Resend } from "resend";
-import { apiRouter, problemResponses } from "../http/openapi";
+import { apiRouter, problemResponses, publicSecurity } from "../http/openapi";
 import { AppError, notFound } from "../lib/errors";
 import { processEvent, type ResendEvent } from "./service";
 
@@ -11,6 +11,8 @@ webhookApi.openapi(
   createRoute({
     method: "post",
     path: "/resend",
+    operationId: "receiveResendWebhook",
+    security: publicSecurity,
     tags: ["Webhooks"],
     summary:
       "Resend delivery events (svix-id, svix-timestamp, svix-signature; 5 minutes of clock tolerance). A redelivered event is processed once.",

@@ -22,6 +22,7 @@ workshopApi.openapi(
   createRoute({
     method: "get",
     path: "/schedule.ics",
+    operationId: "exportScheduleIcs",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Workshops"],
     summary: "Every workshop as a calendar (iCalendar)",
@@ -58,6 +59,7 @@ workshopApi.openapi(
   createRoute({
     method: "get",
     path: "/schedule.csv",
+    operationId: "exportScheduleCsv",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Workshops"],
     summary: "Every workshop as CSV",
@@ -108,6 +110,7 @@ workshopApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "createWorkshop",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Workshops"],
     summary: "Create a workshop (as a draft)",
@@ -131,6 +134,7 @@ workshopApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listWorkshops",
     middleware: [requires("workshops.manage")] as const,
     tags: ["Workshops"],
     summary: "List workshops, latest start first",
@@ -156,6 +160,7 @@ workshopApi.openapi(
   createRoute({
     method: "get",
     path: "/{id}",
+    operationId: "getWorkshop",
     middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Workshops"],
     summary: "Read a workshop",
@@ -174,6 +179,7 @@ workshopApi.openapi(
   createRoute({
     method: "patch",
     path: "/{id}",
+    operationId: "updateWorkshop",
     middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Workshops"],
     summary:
@@ -206,6 +212,7 @@ workshopApi.openapi(
   createRoute({
     method: "post",
     path: "/{id}/publish",
+    operationId: "publishWorkshop",
     middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Workshops"],
     summary: "Publish a draft",
@@ -227,6 +234,7 @@ workshopApi.openapi(
   createRoute({
     method: "post",
     path: "/{id}/cancel",
+    operationId: "cancelWorkshop",
     middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Workshops"],
     summary: "Cancel; everyone registered or invited is emailed (with a calendar cancellation)",

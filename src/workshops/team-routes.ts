@@ -26,6 +26,7 @@ teamApi.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listTeamMembers",
     middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Workshops"],
     summary: "The workshop's team: organisers and door staff who may act on it",
@@ -48,6 +49,7 @@ teamApi.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "addTeamMember",
     middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Workshops"],
     summary: "Add an organiser account to the team by address, or change their role in it",
@@ -79,6 +81,7 @@ teamApi.openapi(
   createRoute({
     method: "delete",
     path: "/{organiserId}",
+    operationId: "removeTeamMember",
     middleware: [requires("workshops.manage", { workshop: "id" })] as const,
     tags: ["Workshops"],
     summary: "Remove someone from the team",
