@@ -178,14 +178,15 @@ export function createApp() {
   const app = new Hono<AppEnv>();
   // Before every other middleware: a health check needs none of it (src/http/health.ts).
   app.get("/healthz", healthz);
+  // Public pages for anonymous visitors come from the edge cache, before any other
+  // middleware: a hit is the whole answer. What changes a page purges it (services.pages).
+  // `/reports/:slug` covers /reports/feed.xml.
+  for (const path of ["/", "/workshops/:slug", "/reports", "/reports/:slug"])
+    app.use(path, pageCache);
   app.use("*", requestContext);
   app.use("*", securityHeaders);
   // Short ADMIN_TOKEN or TOKEN_SECRET: every request, /healthz too, gets a 503 naming them.
   app.use("*", refuseWhenMisconfigured);
-  // Public pages for anonymous visitors come from the edge cache; what changes them purges
-  // them (services.pages). `/reports/:slug` covers /reports/feed.xml.
-  for (const path of ["/", "/workshops/:slug", "/reports", "/reports/:slug"])
-    app.use(path, pageCache);
   app.use("*", bodyLimits(uploadAllowance));
   app.use("/api/*", requireContentType(acceptedBodyTypes));
   // Cookie-authenticated form posts must come from our own pages.

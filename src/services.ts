@@ -62,7 +62,7 @@ export function settingsFrom(env: Env): Settings {
 }
 
 /** What a public page depends on besides its path and language: the Turnstile site key. */
-function pageVariant(env: Env): string {
+export function pageVariant(env: Env): string {
   return env.TURNSTILE_SITE_KEY && env.TURNSTILE_SECRET_KEY ? env.TURNSTILE_SITE_KEY : "";
 }
 
@@ -72,10 +72,10 @@ function pageVariant(env: Env): string {
  */
 export function createServices(
   env: Env,
-  options: { meter?: D1Meter; now?: () => Date } = {},
+  options: { meter?: D1Meter; now?: () => Date; pages?: PageCache } = {},
 ): Services {
   const settings = settingsFrom(env);
-  const pages = edgePageCache(settings.appUrl, pageVariant(env));
+  const pages = options.pages ?? edgePageCache(settings.appUrl, pageVariant(env));
   let db: Db | undefined;
   let reads: Db | undefined;
   let mailer: Mailer | undefined;

@@ -3,8 +3,13 @@
 import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
-import { edgePageCache, PAGE_TTL_SECONDS } from "../src/cache/pages";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  edgePageCache,
+  ISOLATE_TTL_SECONDS,
+  IsolatePages,
+  PAGE_TTL_SECONDS,
+} from "../src/cache/pages";
 import { reports } from "../src/db/schema";
 import type { Env } from "../src/env";
 import { MINUTELY, runScheduled } from "../src/jobs/scheduled";
@@ -34,6 +39,17 @@ async function view(path: string, headers: Record<string, string> = {}, method =
     headers: res.headers,
   } satisfies View;
 }
+
+const SECURITY_HEADERS = [
+  "content-security-policy",
+  "referrer-policy",
+  "x-frame-options",
+  "x-content-type-options",
+  "cross-origin-resource-policy",
+  "cross-origin-opener-policy",
+  "permissions-policy",
+  "strict-transport-security",
+];
 
 /** Views a page until it is in the cache, then returns the cached view. */
 async function warm(path: string, headers: Record<string, string> = {}) {
@@ -87,6 +103,9 @@ describe("a warm public page", () => {
       // The edge keeps the copy; browsers revalidate. Security headers are on every answer.
       expect(second.headers.get("cache-control")).toBe("no-cache");
       expect(second.headers.get("cache-tag")).toBeNull();
+      // A hit skips the app's middleware: the stored copy must carry what it added.
+      for (const name of SECURITY_HEADERS)
+        expect(second.headers.get(name), `${path}: ${name}`).toBe(first.headers.get(name));
       expect(second.headers.get("x-content-type-options")).toBe("nosniff");
       expect(second.headers.get("content-type")).toBe(first.headers.get("content-type"));
     }
@@ -330,6 +349,55 @@ describe("the page cache seam", () => {
     const after = edgePageCache("http://localhost:8787", "", () => cache);
     expect(await after.match("/", "en")).toBeUndefined();
     expect(after.readConstraint).toBe("first-primary");
+  });
+
+  it("serves the isolate's own copy without a subrequest, until a purge or its few seconds end", async () => {
+    const stored = await caches.open(`pages-${Math.random().toString(36).slice(2)}`);
+    let lookups = 0;
+    const counted = {
+      match: (...args: Parameters<Cache["match"]>) => {
+        lookups++;
+        return stored.match(...args);
+      },
+      put: stored.put.bind(stored),
+      delete: stored.delete.bind(stored),
+    } as Cache;
+    const memory = new IsolatePages();
+    const pages = edgePageCache("http://localhost:8787", "", () => counted, memory);
+    const page = () =>
+      new Response("the report", { headers: { "Content-Type": "text/html; charset=utf-8" } });
+    await pages.put("/reports/r", "en", page());
+    for (let i = 0; i < 3; i++)
+      expect(await (await pages.match("/reports/r", "en"))!.text()).toBe("the report");
+    expect(lookups).toBe(0);
+    // Another isolate (no copy in memory) asks the Cache API once, then holds the page too.
+    const other = edgePageCache("http://localhost:8787", "", () => counted, new IsolatePages());
+    expect(await (await other.match("/reports/r", "en"))!.text()).toBe("the report");
+    expect(await (await other.match("/reports/r", "en"))!.text()).toBe("the report");
+    expect(lookups).toBe(1);
+    // A purge empties this isolate's memory and the Cache API at once.
+    await pages.purge(["/reports/r"]);
+    expect(await pages.match("/reports/r", "en")).toBeUndefined();
+    // The copy another isolate holds lasts ISOLATE_TTL_SECONDS at most.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + ISOLATE_TTL_SECONDS * 1000 + 1);
+      expect(await other.match("/reports/r", "en")).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("holds a bounded number of pages in an isolate, dropping the oldest", () => {
+    const memory = new IsolatePages();
+    const until = Date.now() + 60_000;
+    const body = new ArrayBuffer(10);
+    for (let i = 0; i < 100; i++) memory.set(`k${i}`, { status: 200, headers: [], body, until });
+    expect(memory.get("k0", Date.now())).toBeUndefined();
+    expect(memory.get("k99", Date.now())).toBeDefined();
+    // A page too large to hold is simply not held.
+    memory.set("big", { status: 200, headers: [], body: new ArrayBuffer(4 * 2 ** 20), until });
+    expect(memory.get("big", Date.now())).toBeUndefined();
   });
 
   it("keeps pages rendered under another configuration apart (the Turnstile site key)", async () => {

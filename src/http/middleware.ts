@@ -5,7 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import type { D1Meter } from "../db/metering";
-import { pickLang } from "../i18n";
+import { type Lang, pickLang } from "../i18n";
 import { newId } from "../lib/tokens";
 import { createServices } from "../services";
 import type { AppEnv } from "./context";
@@ -14,15 +14,19 @@ import { errorResponse, isApiRequest } from "./errors";
 export const MAX_JSON_BYTES = 1024 * 1024;
 export const MAX_CSV_BYTES = 20 * 1024 * 1024;
 
+/** The language a page is rendered in: `?lang=`, then the `lang` cookie, then the browser's. */
+export function requestLang(c: Context<AppEnv>): Lang {
+  return pickLang(c.req.query("lang"), getCookie(c, "lang"), c.req.header("accept-language"));
+}
+
 /** The service context, language and request id on the context, for everything downstream. */
 export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const meter: D1Meter | null =
     c.env.D1_METRICS === "on" ? { queries: 0, rowsRead: 0, rowsWritten: 0 } : null;
-  c.set("services", createServices(c.env, { meter: meter ?? undefined }));
-  c.set(
-    "lang",
-    pickLang(c.req.query("lang"), getCookie(c, "lang"), c.req.header("accept-language")),
-  );
+  // The page cache, when it ran first, hands over its lookup (it knows whether a purge just
+  // happened, which decides where the page's reads go).
+  c.set("services", createServices(c.env, { meter: meter ?? undefined, pages: c.get("pages") }));
+  c.set("lang", requestLang(c));
   c.set("actor", null);
   c.set("requestId", newId("req"));
   await next();

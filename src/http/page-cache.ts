@@ -1,16 +1,27 @@
 // Public pages for anonymous visitors come from the edge cache (src/cache/pages.ts). It is
 // mounted on the public pages only (src/app.tsx): home, a workshop, the report archive, a
-// report, the feed. Anything that could make a page personal bypasses it. It runs after the
-// security headers (which every answer gets, cached or not) and the configuration check (a
-// misconfigured Worker serves nothing, not even a cached page).
+// report, the feed. Anything that could make a page personal bypasses it.
+//
+// It runs first, before the request context and the security headers: a hit is the whole
+// answer, and a page read thousands of times should cost one cache lookup, not the app's
+// middleware (issue 10). The stored copy was taken after that middleware ran, so it already
+// carries the security headers every answer gets. A misconfigured Worker serves nothing, not
+// even a cached page: the app's own refusal answers (src/http/configuration.tsx).
 import type { MiddlewareHandler } from "hono";
+import { edgePageCache } from "../cache/pages";
+import { configurationProblems } from "../env";
+import { pageVariant, settingsFrom } from "../services";
 import type { AppEnv } from "./context";
+import { requestLang } from "./middleware";
 
 /** Cookies that say nothing about who is asking: the chosen language. */
 const IMPERSONAL_COOKIES = new Set(["lang"]);
 
 /** Paths whose cache key can be purged by name: nothing encoded, nothing unusual. */
 const PLAIN_PATH = /^\/[A-Za-z0-9/._-]*$/;
+
+/** Headers that describe one request, never to be stored with a page (D1_METRICS=on). */
+const PER_REQUEST_HEADERS = ["X-D1-Queries", "X-D1-Rows-Read", "X-D1-Rows-Written"];
 
 /**
  * Whether this request may be answered from, and stored in, the cache: a GET or HEAD with
@@ -33,30 +44,35 @@ export function anonymousPageRequest(request: Request): boolean {
 
 /**
  * Serves a cached copy when there is one; otherwise renders (reading through the replica
- * session, `services.reads`) and stores a 200 answer. `X-Page-Cache` says which happened
- * (hit, miss, bypass); browsers are told to revalidate, so the edge copy is the only one.
+ * session, `services.reads`, which learns from this lookup whether a purge just happened)
+ * and stores a 200 answer. `X-Page-Cache` says which happened (hit, miss, bypass); browsers
+ * are told to revalidate, so the edge copy is the only one.
  */
 export const pageCache: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!anonymousPageRequest(c.req.raw)) {
+  if (!anonymousPageRequest(c.req.raw) || configurationProblems(c.env).length > 0) {
     await next();
     c.res.headers.set("X-Page-Cache", "bypass");
     return;
   }
-  const { pages } = c.var.services;
+  const pages = edgePageCache(settingsFrom(c.env).appUrl, pageVariant(c.env));
+  c.set("pages", pages);
   const path = new URL(c.req.url).pathname;
-  const lang = c.get("lang");
+  const lang = requestLang(c);
   const hit = await pages.match(path, lang);
   if (hit) {
     const response = new Response(hit.body, hit);
     response.headers.delete("Cache-Tag");
     response.headers.set("Cache-Control", "no-cache");
     response.headers.set("X-Page-Cache", "hit");
-    c.res = response;
-    return;
+    if (c.env.D1_METRICS === "on")
+      for (const name of PER_REQUEST_HEADERS) response.headers.set(name, "0");
+    return response;
   }
   await next();
   if (c.res.status === 200 && !c.res.headers.has("set-cookie")) {
-    await pages.put(path, lang, c.res.clone());
+    const stored = c.res.clone();
+    for (const name of PER_REQUEST_HEADERS) stored.headers.delete(name);
+    await pages.put(path, lang, stored);
   }
   c.res.headers.set("Cache-Control", "no-cache");
   c.res.headers.set("X-Page-Cache", "miss");
