@@ -95,12 +95,12 @@ describe("no request renders an email", () => {
     const slots = Object.values(row.props!.slots!);
     expect(slots).toContain("Quick Person");
     expect(row.props!.attachments?.map((a) => a.filename)).toEqual(["workshop.ics"]);
-    // The links are minted on the request (stored hashed) and travel in the props.
+    // The links are signed on the request (nothing stored) and travel in the props.
     const registration = (await registrationOf(w.id, email))!;
     const links = slots.filter((s): s is string => typeof s === "string" && s.includes("/r/"));
-    expect(await resolveToken(db(), "registration", links[0]!.split("/r/")[1]!)).toBe(
-      registration.id,
-    );
+    expect(
+      await resolveToken(db(), env.TOKEN_SECRET, "registration", links[0]!.split("/r/")[1]!),
+    ).toBe(registration.id);
 
     const sent = await delivered(row);
     expect(sent.text).toContain("Hello Quick Person");
@@ -118,10 +118,14 @@ describe("the check-in QR code", () => {
     expect(mail.html).not.toMatch(/<img|data:/);
     const matrix = qrFromHtml(mail.html);
     const url = scan(matrix);
-    expect(url).toMatch(/^http:\/\/localhost:8787\/admin\/check-in\/[A-Za-z0-9_-]{43}$/);
+    expect(url).toMatch(
+      /^http:\/\/localhost:8787\/admin\/check-in\/chk\.reg_[a-z2-7]{26}\.[0-9a-z]+\.[A-Za-z0-9_-]{27}$/,
+    );
     expect(matrix).toEqual(qrMatrix(url!));
     const registration = (await registrationOf(w.id, email))!;
-    expect(await resolveToken(db(), "checkin", url!.split("/check-in/")[1]!)).toBe(registration.id);
+    expect(
+      await resolveToken(db(), env.TOKEN_SECRET, "checkin", url!.split("/check-in/")[1]!),
+    ).toBe(registration.id);
     expect(mail.text).not.toContain(url!);
     // One cell per run of modules, not per module.
     expect((mail.html.match(/<td/g) ?? []).length).toBeLessThan(matrix.length ** 2 / 2);
@@ -167,7 +171,14 @@ describe("email sizes", () => {
           language,
           seated: true,
         };
-        const notice = await buildNotice(db(), mailer, env.APP_URL, workshop, recipient, kind);
+        const notice = await buildNotice(
+          db(),
+          mailer,
+          { appUrl: env.APP_URL, tokenSecret: env.TOKEN_SECRET },
+          workshop,
+          recipient,
+          kind,
+        );
         await runBatch(db(), notice.statements);
         const { html, attachments } = await renderRow(await newestRow(to, `workshop:${kind}`));
         check(`notice ${kind} (${language})`, html);

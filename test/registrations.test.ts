@@ -1,7 +1,9 @@
+import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { accessTokens, emails, registrations, workshops } from "../src/db/schema";
-import { sha256Hex } from "../src/lib/tokens";
+import { newSecret, sha256Hex } from "../src/lib/tokens";
+import { linkToken } from "../src/registrations/tokens";
 import {
   ADMIN,
   call,
@@ -159,19 +161,65 @@ describe("capacity under concurrency", () => {
 });
 
 describe("tokens", () => {
-  it("are 256-bit random, URL-safe and stored only as a hash", async () => {
+  it("are signed, URL-safe, and write nothing", async () => {
+    const workshop = await createWorkshop();
+    const before = await db().select().from(accessTokens);
+    const { token } = await registerAndGetToken(workshop.slug);
+    // purpose.subject.expiry.signature: 160 bits of HMAC-SHA-256 under TOKEN_SECRET.
+    expect(token).toMatch(/^reg\.reg_[a-z2-7]{26}\.[0-9a-z]+\.[A-Za-z0-9_-]{27}$/);
+    expect(await db().select().from(accessTokens)).toEqual(before);
+    expect(JSON.stringify(await db().select().from(registrations))).not.toContain(token);
+  });
+
+  it("refuse a changed signature, another purpose, another secret, and an expired link", async () => {
     const workshop = await createWorkshop();
     const { token } = await registerAndGetToken(workshop.slug);
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url
-    const stored = await db().query.accessTokens.findFirst({
-      where: eq(accessTokens.tokenHash, await sha256Hex(token)),
-    });
-    expect(stored?.purpose).toBe("registration");
-    const everything = JSON.stringify([
-      await db().select().from(accessTokens),
-      await db().select().from(registrations),
-    ]);
-    expect(everything).not.toContain(token);
+    const [purpose, subject, expiry, signature] = token.split(".") as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const flipped = `${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`;
+    const later = (Number.parseInt(expiry, 36) + 86_400).toString(36);
+    const refused = [
+      `${purpose}.${subject}.${expiry}.${flipped}`,
+      `chk.${subject}.${expiry}.${signature}`,
+      `${purpose}.${subject}.${later}.${signature}`,
+      await linkToken(
+        "another-secret-of-thirty-two-chars!",
+        "registration",
+        subject,
+        new Date(Date.now() + 86_400_000),
+      ),
+      await linkToken(env.TOKEN_SECRET, "registration", subject, new Date(Date.now() - 1000)),
+    ];
+    for (const bad of refused) {
+      expect((await call(`/r/${bad}`)).status, bad).toBe(404);
+      expect((await call(`/api/v1/public/registrations/${bad}`)).status, bad).toBe(404);
+    }
+    expect((await call(`/r/${token}`)).status).toBe(200);
+  });
+
+  it("made before signing (stored hashed) keep working until they expire", async () => {
+    const workshop = await createWorkshop();
+    const { token: signed } = await registerAndGetToken(workshop.slug);
+    const id = signed.split(".")[1]!;
+    const legacy = newSecret();
+    await db()
+      .insert(accessTokens)
+      .values({
+        tokenHash: await sha256Hex(legacy),
+        purpose: "registration",
+        subjectId: id,
+        expiresAt: new Date(Date.now() + 86_400_000),
+      });
+    expect((await call(`/api/v1/public/registrations/${legacy}`)).status).toBe(200);
+    await db()
+      .update(accessTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(accessTokens.subjectId, id));
+    expect((await call(`/api/v1/public/registrations/${legacy}`)).status).toBe(404);
   });
 
   it("GET on /r/… changes nothing", async () => {

@@ -23,7 +23,7 @@ import type { MailQueueMessage } from "../src/mail/messages";
 import { EMAIL_TRANSITIONS, type EmailStatus, Mailer } from "../src/mail/outbox";
 import { MAIL_MAX_ATTEMPTS } from "../src/mail/retry";
 import type { MailTransport, SendOutcome } from "../src/mail/transport";
-import { mintToken } from "../src/registrations/tokens";
+import { linkToken } from "../src/registrations/tokens";
 import {
   REACTIVATED_BY_OWNER,
   SUBSCRIBER_TRANSITIONS,
@@ -93,9 +93,12 @@ describe("invitation status machine", () => {
     if (send) token = await tokenFromEmail(email, "workshop:invitation", "i");
     else {
       // A pending invitation has no link yet; give it one, as sending would.
-      const minted = await mintToken(db(), "invitation", id, new Date(Date.now() + 86_400_000));
-      await minted.query;
-      token = minted.token;
+      token = await linkToken(
+        env.TOKEN_SECRET,
+        "invitation",
+        id,
+        new Date(Date.now() + 86_400_000),
+      );
     }
     const invited = { id, token, workshopId: w.id };
     if (status !== "pending" && status !== "sent") await moveTo[status](invited);

@@ -14,7 +14,6 @@ const DAY = 24 * 60 * 60 * 1000;
 
 export async function sendInvitationReminders(svc: Services, now: Date): Promise<number> {
   const { db, mailer } = svc;
-  const { appUrl } = svc.settings;
   const open = await db.query.workshops.findMany({
     where: and(
       eq(workshops.status, "published"),
@@ -51,7 +50,7 @@ export async function sendInvitationReminders(svc: Services, now: Date): Promise
         .returning({ id: invitations.id });
       if (won) claimed.push(invitationRecipient(workshop, await openInvitation(key, invitation)));
     }
-    sent += await sendNotices(db, mailer, appUrl, workshop, claimed, "invitation_reminder");
+    sent += await sendNotices(db, mailer, svc.settings, workshop, claimed, "invitation_reminder");
   }
   return sent;
 }

@@ -150,7 +150,7 @@ async function sendInvitations(svc: Services, workshop: Workshop, ids: string[])
   await sendNotices(
     db,
     svc.mailer,
-    svc.settings.appUrl,
+    svc.settings,
     workshop,
     opened.map((r) => invitationRecipient(workshop, r)),
     "invitation",
@@ -231,7 +231,7 @@ export async function listInvitations(svc: Services, workshopId: string): Promis
  */
 export async function findInvitationByToken(svc: Services, token: string) {
   const { db } = svc;
-  const id = await resolveToken(db, "invitation", token);
+  const id = await resolveToken(db, svc.settings.tokenSecret, "invitation", token);
   if (!id) return null;
   const found = await db.query.invitations.findFirst({
     where: eq(invitations.id, id),

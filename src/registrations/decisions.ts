@@ -7,6 +7,7 @@ import { runBatch } from "../db/client";
 import { registrations } from "../db/schema";
 import type { Lang } from "../i18n";
 import { conflict, notFound } from "../lib/errors";
+import { isForgotten } from "../lib/forgotten";
 import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText } from "../lib/text";
 import type { Services } from "../services";
@@ -33,9 +34,13 @@ import { resolveToken } from "./tokens";
  * invalid, expired, or for a workshop `actor` may not check people in at: door staff of one
  * workshop learn nothing from another workshop's codes.
  */
-export async function findByCheckInToken(svc: Reader, actor: Actor, token: string) {
+export async function findByCheckInToken(
+  svc: Reader & Pick<Services, "settings">,
+  actor: Actor,
+  token: string,
+) {
   const { db } = svc;
-  const id = await resolveToken(db, "checkin", token);
+  const id = await resolveToken(db, svc.settings.tokenSecret, "checkin", token);
   if (!id) return undefined;
   const found = await db.query.registrations.findFirst({
     where: eq(registrations.id, id),
@@ -45,7 +50,10 @@ export async function findByCheckInToken(svc: Reader, actor: Actor, token: strin
   const role = await roleOn(db, actor, found.workshopId);
   if (!role || !can(role, "checkin")) return undefined;
   const { workshop, ...row } = found;
-  return { ...(await openRegistration(await svc.vault.workshop(workshop.id), row)), workshop };
+  const opened = await openRegistration(await svc.vault.workshop(workshop.id), row);
+  // Erased or purged: the code names nobody any more.
+  if (isForgotten(opened.email)) return undefined;
+  return { ...opened, workshop };
 }
 
 /** An organiser's decision: approve, reject, waitlist, cancel, re-confirm; role and notes. */
@@ -180,7 +188,7 @@ export async function checkIn(
 }
 
 export async function checkInByToken(
-  svc: Reader,
+  svc: Reader & Pick<Services, "settings">,
   actor: Actor,
   token: string,
 ): Promise<CheckInResult & { workshop: Workshop }> {

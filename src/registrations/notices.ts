@@ -1,7 +1,7 @@
-// Builds the email for a notice: wording in the recipient's language, a freshly minted link
-// token (hashed in access_tokens), a check-in QR code and a calendar file where they belong.
-// Returns the statements to run in the caller's batch, so the email and its token are
-// written together with the change they announce. Nothing is rendered here: the outbox row
+// Builds the email for a notice: wording in the recipient's language, a signed link token
+// (src/registrations/tokens.ts), a check-in QR code and a calendar file where they belong.
+// Returns the statements to run in the caller's batch, so the email is written together
+// with the change it announces. Nothing is rendered here: the outbox row
 // says what to render (the notice template, its props, this recipient's name, links and
 // check-in code), and the queue consumer renders it.
 import { and, eq, isNull } from "drizzle-orm";
@@ -13,10 +13,11 @@ import { type CalendarEvent, calendarFile } from "../lib/ics";
 import { formatRange } from "../lib/time";
 import type { Mailer } from "../mail/outbox";
 import { calendarAttachment, placeholder } from "../mail/render";
+import type { Settings } from "../services";
 import { workshopKeyName } from "../vault/keys";
 import { locationText, type Workshop } from "../workshops/types";
 import { hasLocation, hiddenLocationNote, showsLocation, venueRevealAt } from "../workshops/venue";
-import { checkinTokenExpiry, mintToken, registrationTokenExpiry } from "./tokens";
+import { checkinTokenExpiry, linkToken, registrationTokenExpiry } from "./tokens";
 
 export interface Recipient {
   /** Registration id, or invitation id for invitation notices. */
@@ -113,10 +114,13 @@ interface BuiltNotice {
   statements: Statement[];
 }
 
+/** What a notice's links are made of: the site's address, and the key that signs them. */
+export type NoticeLinks = Pick<Settings, "appUrl" | "tokenSecret">;
+
 export async function buildNotice(
   db: Db,
   mailer: Mailer,
-  appUrl: string,
+  { appUrl, tokenSecret }: NoticeLinks,
   workshop: Workshop,
   recipient: Recipient,
   kind: NoticeKind,
@@ -143,28 +147,26 @@ export async function buildNotice(
           ),
         )
       : registrationTokenExpiry(workshop.endsAt, now);
-    const minted = await mintToken(
-      db,
+    const token = await linkToken(
+      tokenSecret,
       invitation ? "invitation" : "registration",
       recipient.id,
       expiry,
     );
-    statements.push(minted.query);
-    url = `${base}/${invitation ? "i" : "r"}/${minted.token}`;
+    url = `${base}/${invitation ? "i" : "r"}/${token}`;
     slots[LINK] = url;
   }
 
   let qr: { html: string; caption: string } | undefined;
   if (WITH_CHECKIN.includes(kind)) {
-    const checkin = await mintToken(
-      db,
+    const checkin = await linkToken(
+      tokenSecret,
       "checkin",
       recipient.id,
       checkinTokenExpiry(workshop.endsAt),
     );
-    statements.push(checkin.query);
     qr = { html: CHECKIN_QR, caption: labels.checkInCode };
-    slots[CHECKIN_QR] = { qr: `${base}/admin/check-in/${checkin.token}` };
+    slots[CHECKIN_QR] = { qr: `${base}/admin/check-in/${checkin}` };
   }
 
   const seated = holdsSeat(recipient, kind);

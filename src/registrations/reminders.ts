@@ -9,7 +9,6 @@ import { sendNotices } from "./send";
 
 export async function sendEventReminders(svc: Services, now: Date): Promise<number> {
   const { db, mailer } = svc;
-  const { appUrl } = svc.settings;
   const due = await db.query.workshops.findMany({
     where: and(
       eq(workshops.status, "published"),
@@ -32,7 +31,7 @@ export async function sendEventReminders(svc: Services, now: Date): Promise<numb
       )
       .returning(RECIPIENT_COLUMNS);
     const recipients = await openRecipients(await svc.vault.workshop(workshop.id), claimed);
-    sent += await sendNotices(db, mailer, appUrl, workshop, recipients, "reminder", { now });
+    sent += await sendNotices(db, mailer, svc.settings, workshop, recipients, "reminder", { now });
   }
   return sent;
 }

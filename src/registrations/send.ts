@@ -1,18 +1,18 @@
-// Sends one kind of notice to many recipients: emails and tokens written in batches, then
+// Sends one kind of notice to many recipients: emails written in batches, then
 // enqueued. Used for workshop-wide notices (cancellation, rescheduling, reminders, promotions).
 import { type Db, runBatch, type Statement } from "../db/client";
 import type { NoticeKind } from "../i18n";
 import type { Mailer } from "../mail/outbox";
 import type { Workshop } from "../workshops/types";
-import { buildNotice, type Recipient } from "./notices";
+import { buildNotice, type NoticeLinks, type Recipient } from "./notices";
 
-/** Statements per D1 batch: each notice is two to three; stay well inside the limits. */
+/** Statements per D1 batch: each notice is one or two; stay well inside the limits. */
 const NOTICES_PER_BATCH = 25;
 
 export async function sendNotices(
   db: Db,
   mailer: Mailer,
-  appUrl: string,
+  links: NoticeLinks,
   workshop: Workshop,
   recipients: Recipient[],
   kind: NoticeKind,
@@ -27,7 +27,7 @@ export async function sendNotices(
   for (let i = 0; i < recipients.length; i += NOTICES_PER_BATCH) {
     const chunk = recipients.slice(i, i + NOTICES_PER_BATCH);
     const built = await Promise.all(
-      chunk.map((r) => buildNotice(db, mailer, appUrl, workshop, r, kind, now)),
+      chunk.map((r) => buildNotice(db, mailer, links, workshop, r, kind, now)),
     );
     const statements = built.flatMap((b, j) => [...alongside(chunk[j]!), ...b.statements]);
     await runBatch(db, statements);

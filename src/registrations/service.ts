@@ -6,6 +6,7 @@ import { type Db, runBatch, type Statement } from "../db/client";
 import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "../db/schema";
 import type { Lang, NoticeKind } from "../i18n";
 import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
+import { isForgotten } from "../lib/forgotten";
 import { statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
@@ -80,14 +81,7 @@ export async function notifyOne(
   kind: NoticeKind,
 ) {
   const { db } = svc;
-  const notice = await buildNotice(
-    db,
-    svc.mailer,
-    svc.settings.appUrl,
-    workshop,
-    registration,
-    kind,
-  );
+  const notice = await buildNotice(db, svc.mailer, svc.settings, workshop, registration, kind);
   await runBatch(db, notice.statements);
   await svc.mailer.enqueue([notice.emailId]);
 }
@@ -96,7 +90,7 @@ export async function notifyPromoted(svc: Services, workshop: Workshop, promoted
   const { db } = svc;
   if (promoted.length === 0) return;
   const people = await registrationsById(svc, promoted);
-  await sendNotices(db, svc.mailer, svc.settings.appUrl, workshop, people, "promoted");
+  await sendNotices(db, svc.mailer, svc.settings, workshop, people, "promoted");
 }
 
 /**
@@ -349,12 +343,17 @@ export async function register(
   };
 }
 
+/**
+ * The registration (opened) and workshop a link names, or null when the link is not genuine,
+ * has expired, or names a person who is gone (erased, or the workshop's data purged): a
+ * signed link cannot be deleted, so it is refused here.
+ */
 export async function findByToken(
-  svc: Pick<Services, "db" | "vault">,
+  svc: Pick<Services, "db" | "vault" | "settings">,
   token: string,
 ): Promise<{ registration: Registration; workshop: Workshop } | null> {
   const { db } = svc;
-  const id = await resolveToken(db, "registration", token);
+  const id = await resolveToken(db, svc.settings.tokenSecret, "registration", token);
   if (!id) return null;
   const registration = await db.query.registrations.findFirst({
     where: eq(registrations.id, id),
@@ -362,13 +361,12 @@ export async function findByToken(
   });
   if (!registration) return null;
   const { workshop, ...rest } = registration;
-  return {
-    registration: await openRegistration(await svc.vault.workshop(workshop.id), rest),
-    workshop,
-  };
+  const opened = await openRegistration(await svc.vault.workshop(workshop.id), rest);
+  if (isForgotten(opened.email)) return null;
+  return { registration: opened, workshop };
 }
 
-async function byTokenOrThrow(svc: Pick<Services, "db" | "vault">, token: string) {
+async function byTokenOrThrow(svc: Pick<Services, "db" | "vault" | "settings">, token: string) {
   const found = await findByToken(svc, token);
   if (!found) throw notFound("This link is not valid, or has expired.");
   return found;

@@ -43,7 +43,7 @@ export async function sendVenueReveals(svc: Services, now: Date): Promise<number
       )
       .returning(RECIPIENT_COLUMNS);
     const recipients = await openRecipients(await svc.vault.workshop(workshop.id), claimed);
-    sent += await sendNotices(db, mailer, svc.settings.appUrl, workshop, recipients, "venue", {
+    sent += await sendNotices(db, mailer, svc.settings, workshop, recipients, "venue", {
       now,
     });
   }

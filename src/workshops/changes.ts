@@ -141,11 +141,11 @@ export async function updateWorkshop(
   }
   if (result.promoted.length > 0) {
     const promoted = await recipientsWhere(svc, id, inArray(registrations.id, result.promoted));
-    await sendNotices(db, svc.mailer, svc.settings.appUrl, updated, promoted, "promoted");
+    await sendNotices(db, svc.mailer, svc.settings, updated, promoted, "promoted");
   }
   if (rescheduled && updated.status === "published") {
     const people = await registrationsWithStatus(svc, id, ACTIVE_FOR_NOTICES);
-    await sendNotices(db, svc.mailer, svc.settings.appUrl, updated, people, "workshop_updated");
+    await sendNotices(db, svc.mailer, svc.settings, updated, people, "workshop_updated");
   }
   return updated;
 }
@@ -198,7 +198,7 @@ export async function cancelWorkshop(svc: Services, actor: Actor, id: string): P
     "pending_verification",
     ...ACTIVE_FOR_NOTICES,
   ]);
-  await sendNotices(db, svc.mailer, svc.settings.appUrl, workshop, people, "workshop_cancelled");
+  await sendNotices(db, svc.mailer, svc.settings, workshop, people, "workshop_cancelled");
   const invited = await openInvitees(
     await svc.vault.workshop(id),
     await db
@@ -214,7 +214,7 @@ export async function cancelWorkshop(svc: Services, actor: Actor, id: string): P
   await sendNotices(
     db,
     svc.mailer,
-    svc.settings.appUrl,
+    svc.settings,
     workshop,
     invited.map((i) => ({
       id: i.id,

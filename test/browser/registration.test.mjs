@@ -156,7 +156,10 @@ test("register through the form, confirm from the mailbox, check in at the door"
   // The check-in QR code, drawn by Chromium from the email's HTML and read back from the
   // screenshot's pixels as a phone would from a screen, is the check-in link.
   const checkinUrl = await scanQrCode(stack, confirmation.html);
-  assert.match(checkinUrl ?? "", /^http:\/\/127\.0\.0\.1:\d+\/admin\/check-in\/[A-Za-z0-9_-]{43}$/);
+  assert.match(
+    checkinUrl ?? "",
+    /^http:\/\/127\.0\.0\.1:\d+\/admin\/check-in\/chk\.reg_[a-z2-7]{26}\.[0-9a-z]+\.[A-Za-z0-9_-]{27}$/,
+  );
 
   await page.goto(`${link}?lang=ar`);
   assert.equal(await page.getAttribute("html", "dir"), "rtl");

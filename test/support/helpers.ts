@@ -179,7 +179,8 @@ export async function tokenFromEmail(
 ): Promise<string> {
   const email = await latestEmail(to, kind);
   if (!email) throw new Error(`no ${kind} email to ${to}`);
-  const match = email.text.match(new RegExp(`/${prefix}/([A-Za-z0-9_-]{20,})`));
+  // A signed token has dots inside (purpose.subject.expiry.signature), never at its end.
+  const match = email.text.match(new RegExp(`/${prefix}/([A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*)`));
   if (!match) throw new Error(`no /${prefix}/ link in the ${kind} email to ${to}`);
   return match[1]!;
 }
