@@ -927,7 +927,8 @@ describe("automatic pause", () => {
       pauseReason: "complaints at 2.50 % of delivered (5 of 200), over 0.3 %",
     });
     const page = await call(`/admin/distributions/${distributionId}`, { headers: ADMIN });
-    const html = await page.text();
+    // The page keeps each "%" on the line of its number (a no-break space).
+    const html = (await page.text()).replaceAll("\u00a0", " ");
     expect(html).toContain("complaints at 2.50 % of delivered (5 of 200), over 0.3 %");
     expect(html).toContain(`/admin/distributions/${distributionId}/resume`);
 

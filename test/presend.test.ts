@@ -15,7 +15,7 @@ import {
   seedSubscribers,
   topic,
 } from "./support/distribution";
-import { ADMIN, db, json, suppress, uniqueEmail } from "./support/helpers";
+import { ADMIN, call, db, json, suppress, uniqueEmail } from "./support/helpers";
 import { createWorkshop } from "./support/workshops";
 
 interface Checks {
@@ -145,6 +145,62 @@ describe("translation status", () => {
       where: eq(mailboxMessages.to, reader),
     });
     expect(mail!.subject).toBe(EN.title);
+  });
+});
+
+describe("the audience count", () => {
+  it("is exact: one per address, suppressed attendees out, each consent on its own", async () => {
+    const w = await createWorkshop();
+    const r = await report([EN, AR], { workshopId: w.id });
+    const t = await topic(`exact-${Math.random().toString(36).slice(2, 10)}`);
+    const both = uniqueEmail("both");
+    const unsubscribed = uniqueEmail("unsub");
+    const suppressed = uniqueEmail("listed");
+    const declined = uniqueEmail("declined");
+    await seedSubscribers([
+      { email: both, language: "en", topicIds: [t.id] },
+      { email: uniqueEmail("sub"), language: "en", topicIds: [t.id] },
+      // Left the newsletter, kept the workshop's report: counted as an attendee.
+      { email: unsubscribed, language: "ar", topicIds: [t.id], status: "unsubscribed" },
+    ]);
+    await seedAttendees(w.id, [
+      // Subscribed too (in another language): one email, in the subscription's language.
+      { email: both, name: "Both", language: "ar" },
+      { email: unsubscribed, name: "Unsubscribed", language: "ar" },
+      { email: suppressed, name: "Suppressed", language: "en" },
+      { email: declined, name: "Declined", language: "en", receiveReport: false },
+      { email: uniqueEmail("att"), name: "Attendee", language: "ar" },
+    ]);
+    await suppress(suppressed);
+    const audience = {
+      topics: [t.slug],
+      attendeesOf: { workshopId: w.id, statuses: ["confirmed" as const] },
+    };
+    // The estimate said 2 subscribers + 4 attendees = 6.
+    const expected = { total: 4, byLanguage: { en: 2, ar: 2 }, fallback: { en: 0, ar: 0 } };
+    expect((await checks(r.id, audience)).counts).toEqual(expected);
+    const queue = new RecordingQueue();
+    const ctx = engine(queue);
+    expect(await audiencePreview(ctx, r.id, audience)).toEqual(expected);
+    // Attendees alone: the suppressed one is out, the subscribed one in.
+    expect(await audiencePreview(ctx, r.id, { attendeesOf: audience.attendeesOf })).toMatchObject({
+      total: 3,
+      byLanguage: { en: 0, ar: 3 },
+    });
+    // The review page: each source alone, and the total.
+    const html = await (
+      await call(
+        `/admin/reports/${r.id}/distributions/review?topics=${t.slug}&attendees=confirmed`,
+        { headers: ADMIN },
+      )
+    ).text();
+    expect(html).toMatch(/Subscribers of Topic [^<]+<\/th><td>2<\/td>/);
+    expect(html).toMatch(/Attendees of the workshop, confirmed<\/th><td>3<\/td>/);
+    expect(html).toContain('<td data-review-total="true">4</td>');
+    // And the send itself reaches exactly that many.
+    const d = await createDistribution(ctx, BUILT_IN_OWNER, r.id, audience);
+    await drain(ctx, queue, new DevMailboxTransport(db()));
+    expect(await distributionRow(d.id)).toMatchObject({ status: "completed", sent: 4 });
   });
 });
 

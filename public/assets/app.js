@@ -68,7 +68,8 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
       .then(
         (d) => {
           if (d.status !== "sending" && d.status !== "scheduled") {
-            window.location.reload();
+            // Without the notice of the action that led here ("Resumed."): it is over.
+            window.location.replace(window.location.pathname);
             return;
           }
           const done = d.sent + d.failed + d.skipped;

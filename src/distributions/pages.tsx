@@ -10,7 +10,6 @@ import type { Section } from "../http/sections";
 import { LANGS, languageOf } from "../i18n";
 import { utcFromForm } from "../reports/form";
 import { getReport, type ReportWithVersions } from "../reports/service";
-import type { Services } from "../services";
 import { listTopics } from "../subscribers/topics";
 import { Field } from "../ui/forms";
 import { Page } from "../ui/layout";
@@ -22,7 +21,7 @@ import {
   listDistributions,
   resumeDistribution,
 } from "./create";
-import { audiencePreview, presendChecks, sendReport } from "./presend";
+import { type AudienceTally, reviewSend, sendReport, subscribersPerTopic } from "./presend";
 
 /** Mounted at /admin/reports/:id/distributions: sending that report. */
 export const reportDistributionAdminPages = new Hono<AppEnv>();
@@ -171,38 +170,38 @@ function audienceOf(p: Picked, workshopId: string | null): AudienceInput | null 
   };
 }
 
-/** Each source counted alone (as audiencePreview counts it), for the review page. */
+/**
+ * Each source counted alone, for the review page: from the tally the checks were made on,
+ * and one query for the topics' subscribers when more than one topic is chosen.
+ */
 async function countsPerSource(
-  svc: Services,
-  reportId: string,
+  db: Db,
   audience: AudienceInput,
+  tally: AudienceTally,
   topicNames: Map<string, string>,
 ) {
   const rows: { label: string; n: number }[] = [];
-  const count = async (a: AudienceInput) => (await audiencePreview(svc, reportId, a)).total;
-  let subscribers: number | null = null;
-  if (audience.topics) {
-    if (audience.topics.length === 0) rows.push({ label: "Every active subscriber", n: 0 });
-    else
-      for (const slug of audience.topics)
+  const topics = audience.topics;
+  if (topics && tally.subscribers !== null) {
+    if (topics.length === 0) rows.push({ label: "Every active subscriber", n: tally.subscribers });
+    else {
+      const perTopic =
+        topics.length === 1
+          ? new Map([[topics[0]!, tally.subscribers]])
+          : await subscribersPerTopic(db, topics);
+      for (const slug of topics)
         rows.push({
           label: `Subscribers of ${topicNames.get(slug) ?? slug}`,
-          n: await count({ topics: [slug] }),
+          n: perTopic.get(slug) ?? 0,
         });
-    subscribers = await count({ topics: audience.topics });
-    if (audience.topics.length === 0) rows[0]!.n = subscribers;
+    }
   }
-  let attendees: number | null = null;
-  const of = audience.attendeesOf;
-  if (of) {
-    for (const status of of.statuses)
-      rows.push({
-        label: `Attendees of the workshop, ${status}`,
-        n: await count({ attendeesOf: { workshopId: of.workshopId, statuses: [status] } }),
-      });
-    attendees = await count({ attendeesOf: of });
-  }
-  return { rows, subscribers, attendees };
+  for (const status of audience.attendeesOf?.statuses ?? [])
+    rows.push({
+      label: `Attendees of the workshop, ${status}`,
+      n: tally.attendeesByStatus[status] ?? 0,
+    });
+  return rows;
 }
 
 const people = (n: number) => `${n} ${n === 1 ? "person" : "people"}`;
@@ -215,11 +214,11 @@ reportDistributionAdminPages.get("/review", requires("workshops.manage"), async 
   const audience = audienceOf(p, report.workshopId);
   if (!audience) return redirectWithNotice(c, `/admin/reports/${id}#send`, NO_AUDIENCE, "error");
   return noticeOnError(c, `/admin/reports/${id}#send`, async () => {
-    const checks = await presendChecks(svc, c.var.actor, id, audience);
+    const { checks, tally } = await reviewSend(svc, c.var.actor, id, audience);
     const topicNames = new Map((await listTopics(svc.db)).map((t) => [t.slug, t.name]));
-    const sources = await countsPerSource(svc, id, audience, topicNames);
+    const sources = await countsPerSource(svc.db, audience, tally, topicNames);
     const { counts, errors, warnings } = checks;
-    const both = sources.subscribers !== null && sources.attendees !== null;
+    const both = tally.subscribers !== null && tally.attendees !== null;
     const title =
       (report.versions.find((v) => v.language === report.defaultLanguage) ?? report.versions[0])
         ?.title ?? "Report";
@@ -246,7 +245,7 @@ reportDistributionAdminPages.get("/review", requires("workshops.manage"), async 
         <h2>Who receives it</h2>
         <table data-review-sources>
           <tbody>
-            {sources.rows.map((r) => (
+            {sources.map((r) => (
               <tr>
                 <th scope="row">{r.label}</th>
                 <td>{r.n}</td>
@@ -261,14 +260,13 @@ reportDistributionAdminPages.get("/review", requires("workshops.manage"), async 
         <p class="muted">
           Unsubscribed and suppressed subscribers are left out, and so are attendees who declined
           the report.{" "}
-          {sources.subscribers !== null
-            ? `Subscribers count once each, whatever their topics. `
+          {tally.subscribers !== null
+            ? "Subscribers count once each in the total, whatever their topics. "
             : ""}
+          {tally.attendees !== null ? "Attendees on the suppression list are left out too. " : ""}
           {both
-            ? "Someone who is both a subscriber and an attendee is counted twice here, and suppressed attendees are counted: the total is an upper bound. They get one email; the progress page shows the exact number once the audience is collected."
-            : sources.attendees !== null
-              ? "Attendees on the suppression list are counted here and skipped when sending: the progress page shows the exact number."
-              : "The progress page shows the exact number once the audience is collected."}
+            ? "Someone who is both a subscriber and an attendee gets one email and counts once in the total; an attendee who unsubscribed from the newsletter still gets the workshop's report."
+            : ""}
         </p>
         <h2>Languages</h2>
         <table>
@@ -393,10 +391,10 @@ distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
       ) : null}
       {d.pauseReason ? (
         <p role={paused ? "alert" : undefined} data-pause-reason>
-          {paused
-            ? "Paused by itself, nothing more goes out until you resume or cancel: "
-            : "Resumed after pausing by itself: "}
-          <strong>{d.pauseReason}</strong>
+          {paused ? "It paused by itself: " : "Resumed after pausing by itself: "}
+          {/* "0.50 %" never breaks before its sign. */}
+          <strong>{d.pauseReason.replaceAll(" %", "\u00a0%")}</strong>.
+          {paused ? " Resume to send the rest, or cancel it." : ""}
         </p>
       ) : null}
       <div
@@ -430,17 +428,19 @@ distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
           </tbody>
         </table>
       </div>
-      {paused ? (
-        <form method="post" action={`/admin/distributions/${d.id}/resume`}>
-          <button type="submit">Resume sending</button>
-        </form>
-      ) : null}
       {running || paused ? (
-        <form method="post" action={`/admin/distributions/${d.id}/cancel`}>
-          <button type="submit" class="danger">
-            Cancel what has not gone out
-          </button>
-        </form>
+        <div class="row actions">
+          {paused ? (
+            <form method="post" action={`/admin/distributions/${d.id}/resume`}>
+              <button type="submit">Resume sending</button>
+            </form>
+          ) : null}
+          <form method="post" action={`/admin/distributions/${d.id}/cancel`}>
+            <button type="submit" class="danger">
+              Cancel what has not gone out
+            </button>
+          </form>
+        </div>
       ) : null}
     </Page>,
   );

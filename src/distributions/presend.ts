@@ -20,6 +20,8 @@ import {
   sentLanguage,
 } from "../reports/service";
 import type { Services } from "../services";
+import { isListed, suppressionKeys } from "../subscribers/suppression";
+import { openFields } from "../vault/fields";
 import { type AudienceInput, createDistribution, NOT_PUBLISHED, resolveAudience } from "./create";
 import { topicFilter } from "./prepare";
 
@@ -38,7 +40,7 @@ export interface Check {
 type PerLanguage = Record<Lang, number>;
 
 export interface AudienceCounts {
-  /** Recipients, approximately (see audiencePreview). */
+  /** Recipients, each address once (tallyAudience). */
   total: number;
   /** By the language each will be sent. */
   byLanguage: PerLanguage;
@@ -57,47 +59,120 @@ const zero = (): PerLanguage => Object.fromEntries(LANGS.map((l) => [l, 0])) as 
 /** The same sources prepare.ts collects: subscribers unless only attendees are named. */
 const hasSubscribers = (a: AudienceInput) => Boolean(a.topics || !a.attendeesOf);
 
+type Counted = { language: Lang; n: number };
+
+/** The audience counted as the prepare step collects it: each address once. */
+export interface AudienceTally {
+  /** Everyone, by the language they asked for. */
+  requested: PerLanguage;
+  /** Subscribers in the audience; null when subscribers are not part of it. */
+  subscribers: number | null;
+  /** Attendees not on the suppression list, also subscribed or not; null when not part of it. */
+  attendees: number | null;
+  /** The same attendees by their registration's status. */
+  attendeesByStatus: Record<string, number>;
+}
+
+const SUBSCRIBED = sql`s.status = 'active' AND NOT EXISTS (SELECT 1 FROM suppressions p WHERE p.email_hash = s.email_index)`;
+
 /**
- * The recipients by the language they asked for, counted in SQL. Subscribers: active, of the
- * topics, not suppressed (the list is keyed by the same index). Attendees: of the workshop
- * in the statuses, who did not decline the report and are not erased.
- *
- * Approximate, and never below the real count: an address that is both a subscriber and an
- * attendee is counted twice, and attendees on the suppression list are counted, because
- * their addresses are sealed under the workshop's key and only opening them (as the prepare
- * step does) could match them. A bounded error, in the direction that errs on the side of
- * warning.
+ * The recipients, exactly as the prepare step collects them. Subscribers, in SQL: active, of
+ * the topics, not suppressed (the list is keyed by the same index). Attendees: of the
+ * workshop in the statuses, who did not decline the report and are not erased, read into
+ * the Worker and opened, since their addresses are sealed under the workshop's key: one on
+ * the suppression list is left out, and one who is also a subscriber in the audience is
+ * counted once, as a subscriber. An attendee whose subscription is not active (unsubscribed,
+ * bounced, pending) is counted: their consent to the workshop's report stands on its own.
+ * Two queries, plus one for the attendees' addresses against the list and the subscribers.
+ * (An entry of the list from before the vault, an unkeyed hash, is matched for attendees
+ * only; for subscribers the chunk's check skips it, as when sending.)
  */
-async function requestedLanguages(db: Db, audience: AudienceInput): Promise<PerLanguage> {
-  const counts = zero();
-  const add = (rows: { language: Lang; n: number }[]) => {
-    for (const r of rows) if (r.language in counts) counts[r.language] += Number(r.n);
+export async function tallyAudience(
+  svc: Services,
+  audience: AudienceInput,
+): Promise<AudienceTally> {
+  const { db } = svc;
+  const requested = zero();
+  const add = (language: Lang, n: number) => {
+    if (language in requested) requested[language] += n;
   };
-  if (hasSubscribers(audience))
-    add(
-      await db.all<{ language: Lang; n: number }>(
-        sql`SELECT s.language AS language, count(*) AS n FROM subscribers s
-            WHERE s.status = 'active'
-              AND NOT EXISTS (SELECT 1 FROM suppressions p WHERE p.email_hash = s.email_index)
-              ${topicFilter(audience.topics)}
-            GROUP BY s.language`,
-      ),
+  let subscribers: number | null = null;
+  if (hasSubscribers(audience)) {
+    const rows = await db.all<Counted>(
+      sql`SELECT s.language AS language, count(*) AS n FROM subscribers s
+          WHERE ${SUBSCRIBED} ${topicFilter(audience.topics)}
+          GROUP BY s.language`,
     );
+    subscribers = 0;
+    for (const r of rows) {
+      add(r.language, Number(r.n));
+      subscribers += Number(r.n);
+    }
+  }
   const of = audience.attendeesOf;
-  if (of)
-    add(
-      await db.all<{ language: Lang; n: number }>(
-        sql`SELECT r.language AS language, count(*) AS n FROM registrations r
-            WHERE r.workshop_id = ${of.workshopId} AND r.receive_report = 1
-              AND r.status IN (${sql.join(
-                of.statuses.map((s) => sql`${s}`),
-                sql`, `,
-              )})
-              AND ${reachable(sql`r.email`)}
-            GROUP BY r.language`,
-      ),
-    );
-  return counts;
+  if (!of) return { requested, subscribers, attendees: null, attendeesByStatus: {} };
+  const rows = await db.all<{ id: string; email: string; language: Lang; status: string }>(
+    sql`SELECT r.id AS id, r.email AS email, r.language AS language, r.status AS status
+        FROM registrations r
+        WHERE r.workshop_id = ${of.workshopId} AND r.receive_report = 1
+          AND r.status IN (${sql.join(
+            of.statuses.map((s) => sql`${s}`),
+            sql`, `,
+          )})
+          AND ${reachable(sql`r.email`)}`,
+  );
+  const [key, subscribersKey] = await Promise.all([
+    svc.vault.workshop(of.workshopId),
+    svc.vault.subscribers(),
+  ]);
+  const opened = (
+    await Promise.all(rows.map((row) => openFields(key, "registrations", row, { email: "" })))
+  ).filter((p) => p.email);
+  const keys = await Promise.all(opened.map((p) => suppressionKeys(subscribersKey, p.email)));
+  const found =
+    keys.length === 0
+      ? []
+      : await db.all<{ v: string; listed: number; subscribed: number }>(
+          sql`SELECT v, listed, subscribed FROM (
+                SELECT j.value AS v,
+                  EXISTS (SELECT 1 FROM suppressions p WHERE p.email_hash = j.value) AS listed,
+                  ${
+                    subscribers === null
+                      ? sql`0`
+                      : sql`EXISTS (SELECT 1 FROM subscribers s WHERE s.email_index = j.value AND ${SUBSCRIBED} ${topicFilter(audience.topics)})`
+                  } AS subscribed
+                FROM json_each(${JSON.stringify([...new Set(keys.flatMap((k) => [k.index, k.legacy]))])}) j)
+              WHERE listed OR subscribed`,
+        );
+  const listed = new Set(found.filter((f) => f.listed).map((f) => f.v));
+  const subscribed = new Set(found.filter((f) => f.subscribed).map((f) => f.v));
+  const seen = new Set<string>();
+  const attendeesByStatus: Record<string, number> = {};
+  let attendees = 0;
+  opened.forEach((person, i) => {
+    const k = keys[i]!;
+    if (seen.has(k.index) || isListed(listed, k)) return;
+    seen.add(k.index);
+    attendees++;
+    attendeesByStatus[person.status] = (attendeesByStatus[person.status] ?? 0) + 1;
+    if (!subscribed.has(k.index)) add(person.language, 1);
+  });
+  return { requested, subscribers, attendees, attendeesByStatus };
+}
+
+/** Subscribers of each topic alone (active, not suppressed), in one query. */
+export async function subscribersPerTopic(db: Db, slugs: string[]): Promise<Map<string, number>> {
+  if (slugs.length === 0) return new Map();
+  const rows = await db.all<{ slug: string; n: number }>(
+    sql`SELECT t.slug AS slug, count(*) AS n
+        FROM topics t JOIN subscriber_topics st ON st.topic_id = t.id JOIN subscribers s ON s.id = st.subscriber_id
+        WHERE t.slug IN (${sql.join(
+          slugs.map((slug) => sql`${slug}`),
+          sql`, `,
+        )}) AND ${SUBSCRIBED}
+        GROUP BY t.slug`,
+  );
+  return new Map(slugs.map((slug) => [slug, Number(rows.find((r) => r.slug === slug)?.n ?? 0)]));
 }
 
 function countsFor(report: ReportWithVersions, requested: PerLanguage): AudienceCounts {
@@ -118,7 +193,7 @@ function countsFor(report: ReportWithVersions, requested: PerLanguage): Audience
 /**
  * Before sending: how many recipients get each language, and how many asked for a language
  * whose version is missing or a draft and get the fallback (the default language's when
- * ready, else the ready one). Counts are approximate (requestedLanguages).
+ * ready, else the ready one). Each address counted once (tallyAudience).
  */
 export async function audiencePreview(
   svc: Services,
@@ -126,7 +201,7 @@ export async function audiencePreview(
   audience: AudienceInput,
 ): Promise<AudienceCounts> {
   const report = await getReport(svc.db, reportId);
-  return countsFor(report, await requestedLanguages(svc.db, audience));
+  return countsFor(report, (await tallyAudience(svc, audience)).requested);
 }
 
 const audienceKey = (a: AudienceInput | DistributionAudience) =>
@@ -200,12 +275,24 @@ export async function presendChecks(
   audience: AudienceInput,
   now = svc.now(),
 ): Promise<PresendChecks> {
+  return (await reviewSend(svc, actor, reportId, audience, now)).checks;
+}
+
+/** The checks, and the audience's tally they were made on (the review page lists its sources). */
+export async function reviewSend(
+  svc: Services,
+  actor: Actor,
+  reportId: string,
+  audience: AudienceInput,
+  now = svc.now(),
+): Promise<{ checks: PresendChecks; tally: AudienceTally }> {
   const { db } = svc;
   const report = await getReport(db, reportId);
   await resolveAudience(db, actor, audience);
   const errors: Check[] = [];
   const warnings: Check[] = [];
-  const counts = countsFor(report, await requestedLanguages(db, audience));
+  const tally = await tallyAudience(svc, audience);
+  const counts = countsFor(report, tally.requested);
   const ready = readyVersions(report);
 
   if (report.status !== "published") errors.push({ code: "not_published", message: NOT_PUBLISHED });
@@ -256,12 +343,12 @@ export async function presendChecks(
     if (last !== null && counts.total > 2 * last && counts.total - last > GROWTH_MIN_EXTRA)
       warnings.push({
         code: "audience_grown",
-        message: `About ${counts.total} recipients, but the last send to this same audience reached ${last}: a wrong list?`,
+        message: `${counts.total} recipients, but the last send to this same audience reached ${last}: a wrong list?`,
       });
   }
   if (ready.length > 0) await emailChecks(report, svc.settings.appUrl, now, errors, warnings);
   warnings.push(...(await linkChecks(ready)));
-  return { counts, errors, warnings };
+  return { checks: { counts, errors, warnings }, tally };
 }
 
 /** At most this many links are asked, all at once: a check must not hold the page for long. */

@@ -67,7 +67,7 @@ const ChecksSchema = z
     counts: z.object({
       total: z.number().int().openapi({
         description:
-          "Recipients, approximately: an address both subscribed and registered counts twice, and suppressed attendees count (their addresses are sealed); never below the real number",
+          "Recipients, each address once: an address both subscribed and registered counts once, suppressed addresses not at all",
       }),
       byLanguage: PerLanguage.openapi({ description: "By the language each will be sent" }),
       fallback: PerLanguage.openapi({

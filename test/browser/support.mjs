@@ -8,8 +8,9 @@ const require = createRequire(import.meta.url);
 export const AXE_PATH = require.resolve("axe-core/axe.min.js");
 export const ADMIN = { Authorization: `Bearer ${APP_BINDINGS.ADMIN_TOKEN}` };
 
-export async function startStack() {
-  const app = await startApp();
+/** `appOptions` go to startApp: bindings (a fake Resend instead of the dev mailbox, say). */
+export async function startStack(appOptions = {}) {
+  const app = await startApp(appOptions);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
