@@ -1,9 +1,12 @@
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { accessTokens, emails, registrations, workshops } from "../src/db/schema";
+import type { Env } from "../src/env";
 import { newSecret, sha256Hex } from "../src/lib/tokens";
 import { linkToken } from "../src/registrations/tokens";
+import { app } from "./support/app";
 import {
   ADMIN,
   call,
@@ -250,5 +253,50 @@ describe("mass assignment", () => {
     expect(row.status).toBe("confirmed");
     expect(row.role).toBe("participant");
     expect(row.notes).toBeNull();
+  });
+});
+
+describe("what the public paths cost in D1 (rows are billed)", () => {
+  const metered = { ...env, D1_METRICS: "on" } as Env;
+
+  async function cost(path: string, body?: unknown) {
+    const res = await app.request(
+      path,
+      {
+        method: "POST",
+        headers: body ? { "Content-Type": "application/json" } : {},
+        body: body ? JSON.stringify(body) : undefined,
+      },
+      metered,
+      createExecutionContext(),
+    );
+    expect(res.status, path).toBeLessThan(300);
+    return {
+      queries: Number(res.headers.get("x-d1-queries")),
+      written: Number(res.headers.get("x-d1-rows-written")),
+    };
+  }
+
+  const registration = (slug: string, who: string) =>
+    cost(`/api/v1/public/workshops/${slug}/registrations`, { name: who, email: uniqueEmail(who) });
+
+  it("a registration writes six rows: itself and its email, each with its index entries", async () => {
+    const w = await createWorkshop();
+    await registration(w.slug, "first"); // makes the workshop's data key
+    expect(await registration(w.slug, "second")).toMatchObject({ written: 6 });
+  });
+
+  it("the seat decision and the confirmation", async () => {
+    const w = await createWorkshop();
+    await registration(w.slug, "first");
+    const { token } = await registerAndGetToken(w.slug);
+    const verify = await cost(`/api/v1/public/registrations/${token}/verify`);
+    const open = await createWorkshop({ requireVerification: false });
+    await registration(open.slug, "first");
+    const direct = await registration(open.slug, "direct");
+    // The registration's status and seat stamp, the workshop's counters, the email.
+    expect(verify.written).toBeLessThanOrEqual(6);
+    // The registration, its seat, the counters and the confirmation.
+    expect(direct.written).toBeLessThanOrEqual(9);
   });
 });

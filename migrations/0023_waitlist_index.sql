@@ -1,0 +1,2 @@
+DROP INDEX `registrations_workshop_status_position`;--> statement-breakpoint
+CREATE INDEX `registrations_waitlist` ON `registrations` (`workshop_id`,`waitlist_position`) WHERE "registrations"."status" = 'waitlisted';
