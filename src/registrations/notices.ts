@@ -4,14 +4,14 @@
 // with the change it announces. Nothing is rendered here: the outbox row
 // says what to render (the notice template, its props, this recipient's name, links and
 // check-in code), and the queue consumer renders it.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, type SQL } from "drizzle-orm";
 import { templateEmail } from "../../emails";
 import type { Db, Statement } from "../db/client";
 import { registrations, type SlotValue } from "../db/schema";
 import { dictionary, fill, type Lang, type NoticeKind } from "../i18n";
 import { type CalendarEvent, calendarFile } from "../lib/ics";
 import { formatRange } from "../lib/time";
-import type { Mailer } from "../mail/outbox";
+import type { EmailToSend, Mailer } from "../mail/outbox";
 import { calendarAttachment, placeholder } from "../mail/render";
 import type { Settings } from "../services";
 import { workshopKeyName } from "../vault/keys";
@@ -125,6 +125,8 @@ export async function buildNotice(
   recipient: Recipient,
   kind: NoticeKind,
   now = new Date(),
+  /** Write the email only if this holds when the batch reaches it (the person was just added). */
+  onlyIf?: SQL,
 ): Promise<BuiltNotice> {
   const base = appUrl.replace(/\/$/, "");
   const words = dictionary(recipient.language);
@@ -210,7 +212,7 @@ export async function buildNotice(
 
   const values = { name: NAME, title: workshop.title };
   const subject = fill(wording.subject, { name, title: workshop.title });
-  const outbox = mailer.outboxInsert({
+  const email: EmailToSend = {
     to: recipient.email,
     // Once sent, the address is sealed under the workshop's key (src/mail/consumer.ts).
     keyName: workshopKeyName(workshop.id),
@@ -231,7 +233,8 @@ export async function buildNotice(
       slots,
       attachments,
     }),
-  });
+  };
+  const outbox = onlyIf ? mailer.outboxInsertIf(email, onlyIf) : mailer.outboxInsert(email);
   statements.push(outbox.query);
   return { emailId: outbox.id, statements };
 }

@@ -299,21 +299,31 @@ export async function register(
   };
 
   if (workshop.requireVerification) {
+    // One write: the registration and, if it was new, the email asking to confirm it. The
+    // address and name are the ones being sealed: nothing to read back and open.
     const id = newId("reg");
     const { query } = await registrationInsert(svc, key, id, workshop, person);
-    const [inserted] = await query.returning({
-      id: registrations.id,
-      emailIndex: registrations.emailIndex,
-      language: registrations.language,
-    });
-    // The address and name are the ones just sealed: no need to read and open them again.
-    if (inserted)
-      await notifyOne(
-        svc,
-        workshop,
-        { ...inserted, email: normaliseEmail(input.email), name: cleanText(input.name) },
-        "verify",
-      );
+    const notice = await buildNotice(
+      db,
+      svc.mailer,
+      svc.settings,
+      workshop,
+      {
+        id,
+        email: normaliseEmail(input.email),
+        emailIndex,
+        name: cleanText(input.name),
+        language: person.language ?? workshop.language,
+      },
+      "verify",
+      now,
+      sql`EXISTS (SELECT 1 FROM ${registrations} WHERE ${registrations.id} = ${id})`,
+    );
+    const [inserted] = await runBatch(db, [
+      query.returning({ id: registrations.id }),
+      ...notice.statements,
+    ]);
+    if (inserted.length > 0) await svc.mailer.enqueue([notice.emailId]);
     else {
       const known = await existing();
       if (known) await resendLink(svc, workshop, known, now);
