@@ -5,6 +5,7 @@ import {
   ADMIN,
   call,
   form,
+  json,
   multipartForm,
   ORIGIN,
   ownerCookie,
@@ -156,4 +157,96 @@ it("the JSON API still reports rows by path", async () => {
   expect(res.status).toBe(422);
   const problem = (await res.json()) as { errors: { path: string }[] };
   expect(problem.errors[0]!.path).toBe("rows.1.email");
+});
+
+describe("the workshop form's time zone", () => {
+  const NEW = {
+    title: "Time zone test",
+    startsAt: "2027-05-03T10:00",
+    endsAt: "2027-05-03T16:00",
+    venueName: "Hall",
+    venueCity: "",
+    capacity: "20",
+    registrationMode: "open",
+    language: "en",
+    retentionDays: "365",
+  };
+
+  async function created(res: Response) {
+    expect(res.status, await res.clone().text()).toBe(303);
+    const id = res.headers.get("Location")!.match(/\/admin\/workshops\/([^?#/]+)/)![1]!;
+    const w = await call(`/api/v1/workshops/${id}`, { headers: ADMIN });
+    return (await w.json()) as { timezone: string; startsAt: string };
+  }
+
+  it("offers every IANA zone by its local name", async () => {
+    const res = await call("/admin/workshops/new", { headers: { Cookie: cookie } });
+    const html = await res.text();
+    expect(html).toMatch(/<input[^>]*name="timezone"[^>]*list="time-zones"/);
+    expect(html).toContain('<option value="Asia/Beirut" label="Beirut · Eastern European Time">');
+    expect(html).toContain('value="America/New_York"');
+  });
+
+  it('"Beirut" typed as the zone means Asia/Beirut', async () => {
+    const w = await created(await form("/admin/workshops", { ...NEW, timezone: "Beirut" }, cookie));
+    expect(w.timezone).toBe("Asia/Beirut");
+    // 10:00 in Beirut in May (UTC+3).
+    expect(Date.parse(w.startsAt)).toBe(Date.parse("2027-05-03T07:00:00Z"));
+  });
+
+  it("an empty zone is taken from the city", async () => {
+    const w = await created(
+      await form("/admin/workshops", { ...NEW, timezone: "", venueCity: "beirut" }, cookie),
+    );
+    expect(w.timezone).toBe("Asia/Beirut");
+  });
+
+  it("a zone in any case, or a city spelled the current way, is the zone", async () => {
+    expect(
+      (await created(await form("/admin/workshops", { ...NEW, timezone: "asia/beirut" }, cookie)))
+        .timezone,
+    ).toBe("Asia/Beirut");
+    expect(
+      (await created(await form("/admin/workshops", { ...NEW, timezone: "New York" }, cookie)))
+        .timezone,
+    ).toBe("America/New_York");
+    expect(
+      (await created(await form("/admin/workshops", { ...NEW, timezone: "Kolkata" }, cookie)))
+        .timezone,
+    ).toMatch(/^Asia\/(Kolkata|Calcutta)$/);
+  });
+
+  it("an unknown zone is a field error on the form, the rest kept, never a 500", async () => {
+    const res = await form(
+      "/admin/workshops",
+      { ...NEW, title: "Kept title", timezone: "Beirutt", venueCity: "Beirut" },
+      cookie,
+    );
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain("Choose a time zone from the list, e.g. Asia/Beirut.");
+    expect(html).toMatch(/<input[^>]*name="title"[^>]*value="Kept title"/);
+    expect(html).toMatch(/<input[^>]*name="timezone"[^>]*value="Beirutt"/);
+    expect(html).toMatch(/name="timezone"[^>]*aria-invalid="true"/);
+  });
+
+  it("the API answers a bad zone with problem JSON", async () => {
+    const res = await json(
+      "/api/v1/workshops",
+      "POST",
+      {
+        title: "API zone",
+        startsAt: "2027-05-03T10:00:00+03:00",
+        endsAt: "2027-05-03T16:00:00+03:00",
+        timezone: "Beirut",
+        capacity: 10,
+        registrationMode: "open",
+      },
+      ADMIN,
+    );
+    expect(res.status).toBe(422);
+    expect(res.headers.get("Content-Type")).toContain("application/problem+json");
+    const problem = (await res.json()) as { errors: { path: string }[] };
+    expect(problem.errors.map((e) => e.path)).toContain("timezone");
+  });
 });

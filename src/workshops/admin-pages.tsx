@@ -13,7 +13,7 @@ import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
 import { workshopFormPage } from "./admin-form";
 import { cancelWorkshop, publishWorkshop, updateWorkshop } from "./changes";
-import { type FormValues, fromForm, NEW_WORKSHOP_DEFAULTS, toForm } from "./form";
+import { formValues, fromForm, NEW_WORKSHOP_DEFAULTS, toForm } from "./form";
 import { createWorkshop, getWorkshop, listWorkshops } from "./service";
 import type { Workshop } from "./types";
 
@@ -88,7 +88,7 @@ workshopAdminPages.get("/new", requires("workshops.manage"), (c) =>
 );
 
 workshopAdminPages.post("/", requires("workshops.manage"), async (c) => {
-  const values = (await c.req.parseBody()) as FormValues;
+  const values = formValues(await c.req.parseBody());
   const parsed = fromForm(values);
   if (!parsed.ok) return workshopFormPage(c, { ...NEW_FORM, values, errors: parsed.errors }, 422);
   return onServiceError(
@@ -111,7 +111,7 @@ workshopAdminPages.get("/:id/edit", requires("workshops.manage", { workshop: "id
 
 workshopAdminPages.post("/:id", requires("workshops.manage", { workshop: "id" }), async (c) => {
   const id = c.req.param("id");
-  const values = (await c.req.parseBody()) as FormValues;
+  const values = formValues(await c.req.parseBody());
   const parsed = fromForm(values);
   const again = (errors: Record<string, string>, status: 409 | 422) =>
     workshopFormPage(c, { ...editForm(id), values, errors }, status);
