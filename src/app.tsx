@@ -24,6 +24,7 @@ import { healthz } from "./http/health";
 import {
   type BodyAllowance,
   bodyLimits,
+  readableForms,
   requestContext,
   requireContentType,
   securityHeaders,
@@ -184,6 +185,7 @@ export function createApp() {
   for (const path of ["/", "/workshops/:slug", "/reports", "/reports/:slug"])
     app.use(path, pageCache);
   app.use("*", bodyLimits(uploadAllowance));
+  app.use("*", readableForms);
   app.use("/api/*", requireContentType(acceptedBodyTypes));
   // Cookie-authenticated form posts must come from our own pages.
   app.use("/admin/*", csrf());

@@ -72,13 +72,6 @@ export function formTimeZone(values: FormValues): { zone: string | null; example
   };
 }
 
-/** A posted body as the form's strings: a file or repeated field where text belongs is empty. */
-export function formValues(body: Record<string, unknown>): FormValues {
-  return Object.fromEntries(
-    Object.entries(body).map(([name, value]) => [name, typeof value === "string" ? value : ""]),
-  );
-}
-
 export function fromForm(values: FormValues) {
   const errors: Record<string, string> = {};
   const resolved = formTimeZone(values);
