@@ -24,6 +24,7 @@ import { healthz } from "./http/health";
 import {
   type BodyAllowance,
   bodyLimits,
+  readableForms,
   requestContext,
   requireContentType,
   securityHeaders,
@@ -188,6 +189,7 @@ export function createApp() {
   // Short ADMIN_TOKEN or TOKEN_SECRET: every request, /healthz too, gets a 503 naming them.
   app.use("*", refuseWhenMisconfigured);
   app.use("*", bodyLimits(uploadAllowance));
+  app.use("*", readableForms);
   app.use("/api/*", requireContentType(acceptedBodyTypes));
   // Cookie-authenticated form posts must come from our own pages.
   app.use("/admin/*", csrf());

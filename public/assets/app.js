@@ -141,3 +141,28 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
   form.addEventListener("change", update);
   update();
 })();
+
+// A new workshop's form: a city that names a time zone (Beirut → Asia/Beirut, from the zone
+// list the field offers) fills in the zone, until the organiser types one themselves.
+(() => {
+  const zone = document.querySelector("input[data-zone-from]");
+  const city = zone && document.getElementById(zone.getAttribute("data-zone-from"));
+  if (!zone || !city || !zone.list) return;
+  let chosen = false;
+  zone.addEventListener("input", () => {
+    chosen = true;
+  });
+  const key = (text) =>
+    text
+      .normalize("NFD")
+      .replace(/\p{M}/gu, "")
+      .trim()
+      .replace(/[\s_-]+/g, "_")
+      .toLowerCase();
+  city.addEventListener("change", () => {
+    if (chosen) return;
+    const wanted = key(city.value);
+    const match = [...zone.list.options].find((o) => key(o.value.split("/").pop()) === wanted);
+    if (match) zone.value = match.value;
+  });
+})();

@@ -11,7 +11,7 @@ import { onServiceError } from "../lib/errors";
 import { clockTime } from "../lib/time";
 import { checkIn, checkInByToken, findByCheckInToken } from "../registrations/decisions";
 import { countCheckedIn, doorSearch } from "../registrations/lists";
-import { Notice } from "../ui/forms";
+import { Notice, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { getWorkshop } from "../workshops/service";
 
@@ -132,7 +132,7 @@ function checkedInMessage(
 }
 
 checkInPages.post("/registrations/:id", requires("checkin", { registration: "id" }), async (c) => {
-  const body = (await c.req.parseBody()) as Record<string, string>;
+  const body = textFields(await c.req.parseBody());
   const backTo = body.back?.startsWith("/admin/") ? body.back : "/admin";
   return noticeOnError(c, backTo, async () => {
     const result = await checkIn(c.var.services, c.var.actor, c.req.param("id"));

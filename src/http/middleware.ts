@@ -140,3 +140,22 @@ export function isSameOrigin(c: Context): boolean {
   if (c.req.header("sec-fetch-site") === "same-origin") return true;
   return c.req.header("origin") === new URL(c.req.url).origin;
 }
+
+const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
+
+/**
+ * A page's form post whose body cannot be read as a form (a multipart body without its
+ * boundary, a truncated upload) answers 400 here, once, instead of throwing in whichever
+ * handler reads it first. The parsed form stays cached on the request for that handler.
+ */
+export const readableForms: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (isApiRequest(c) || !BODY_METHODS.has(c.req.method)) return next();
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!FORM_TYPES.has(type)) return next();
+  try {
+    await c.req.parseBody();
+  } catch {
+    return errorResponse(c, 400, "The form could not be read. Reload the page and send it again.");
+  }
+  return next();
+};

@@ -1,14 +1,18 @@
 // Organisers' invitation pages: the invitations section of a workshop's page, the import
 // behind its invite form, and sending or revoking one invitation.
 
-import { Hono } from "hono";
-import type { AppEnv } from "../http/context";
+import { type Context, Hono } from "hono";
+import type { AppEnv, SignedInEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
+import { lineMessages } from "../lib/csv";
 import { isForgotten } from "../lib/forgotten";
 import type { Services } from "../services";
+import { CsvImportFields, csvFromForm } from "../ui/csv-import";
+import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
+import { getWorkshop } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { inviteesFromCsv } from "./import";
 import { addInvitations, listInvitations, resendInvitation, revokeInvitation } from "./service";
@@ -86,49 +90,87 @@ export function InvitationsSection({
           ))}
         </DataTable>
       )}
-      {erased ? null : <InviteForm base={base} />}
+      {erased ? null : (
+        <>
+          <h3>Invite people</h3>
+          <InviteForm base={base} />
+        </>
+      )}
     </>
   );
 }
 
-function InviteForm({ base }: { base: string }) {
+function InviteForm({
+  base,
+  pasted,
+  problems,
+  send = true,
+}: {
+  base: string;
+  pasted?: string;
+  problems?: string[];
+  send?: boolean;
+}) {
   return (
-    <>
-      <h3>Invite people</h3>
-      <form
-        method="post"
-        action={`${base}/invitations`}
-        class="stack"
-        enctype="multipart/form-data"
-      >
-        <div>
-          <label for="f-csv">Paste CSV</label>
-          <p class="hint" id="f-csv-hint">
+    <form method="post" action={`${base}/invitations`} class="stack" enctype="multipart/form-data">
+      <CsvImportFields
+        label="Paste CSV"
+        hint={
+          <>
             A header line, then one invitee per line: <code>email,name,affiliation,role</code> (only
             email is required). Invalid rows are reported and nothing is imported.
-          </p>
-          <textarea
-            id="f-csv"
-            name="csv"
-            rows={5}
-            aria-describedby="f-csv-hint"
-            placeholder="email,name,affiliation"
-          />
-        </div>
-        <div>
-          <label for="f-file">Or upload a CSV file</label>
-          <input id="f-file" name="file" type="file" accept=".csv,text/csv" />
-        </div>
-        <label class="check">
-          <input type="checkbox" name="send" value="true" checked /> Send the invitations now
-        </label>
-        <div>
-          <button type="submit">Add invitees</button>
-        </div>
-      </form>
-    </>
+          </>
+        }
+        placeholder="email,name,affiliation"
+        pasted={pasted}
+        problems={problems}
+        summary="Nothing was imported. Correct these lines and add the invitees again:"
+      />
+      <label class="check">
+        <input type="checkbox" name="send" value="true" checked={send} /> Send the invitations now
+      </label>
+      <div>
+        <button type="submit">Add invitees</button>
+      </div>
+    </form>
   );
 }
+
+/**
+ * The invite form on a page of its own: where a refused import answers, with the pasted list
+ * still in the box and each problem named by its line.
+ */
+async function invitePage(
+  c: Context<SignedInEnv>,
+  id: string,
+  state: { pasted?: string; problems?: string[]; send?: boolean } = {},
+  status: 200 | 422 = 200,
+) {
+  const workshop = await getWorkshop(c.var.services.db, id);
+  const base = `/admin/workshops/${workshop.id}`;
+  return c.html(
+    <Page lang="en" title="Invite people" area="admin" actor={c.var.actor} path="/admin/workshops">
+      <p>
+        <a href={`${base}#invitations`}>
+          ← <bdi>{workshop.title}</bdi>
+        </a>
+      </p>
+      <h1>Invite people</h1>
+      {workshop.purgedAt ? (
+        <p class="notice" role="status">
+          This workshop's personal data was erased: it takes nobody new.
+        </p>
+      ) : (
+        <InviteForm base={base} {...state} />
+      )}
+    </Page>,
+    status,
+  );
+}
+
+workshopInvitationAdminPages.get("/", requires("workshops.manage", { workshop: "id" }), (c) =>
+  invitePage(c, c.req.param("id") ?? ""),
+);
 
 workshopInvitationAdminPages.post(
   "/",
@@ -136,31 +178,30 @@ workshopInvitationAdminPages.post(
   async (c) => {
     const id = c.req.param("id") ?? "";
     const body = await c.req.parseBody();
-    const file = body.file instanceof File && body.file.size > 0 ? await body.file.text() : "";
-    const text = file || String(body.csv ?? "");
-    const { invitees, errors } = inviteesFromCsv(text);
+    const { text, pasted } = await csvFromForm(body);
+    const send = body.send === "true";
+    const { invitees, errors, lines } = text.trim()
+      ? inviteesFromCsv(text)
+      : { invitees: [], errors: [], lines: [] };
     if (errors.length || invitees.length === 0) {
-      const detail = errors.length
-        ? errors.map((e) => `${e.path}: ${e.message}`).join("; ")
-        : "No invitees found.";
-      return redirectWithNotice(
-        c,
-        `/admin/workshops/${id}#invitations`,
-        `Nothing imported. ${detail}`,
-        "error",
-      );
+      const problems = errors.length
+        ? lineMessages(errors, lines)
+        : ["No invitees found: paste a header line and one invitee per line, or choose a file."];
+      return invitePage(c, id, { pasted, problems, send }, 422);
     }
-    const counts = await addInvitations(
-      c.var.services,
-      c.var.actor,
-      id,
-      invitees,
-      body.send === "true",
-    );
-    return redirectWithNotice(
+    const back = `/admin/workshops/${id}#invitations`;
+    return noticeOnError(
       c,
-      `/admin/workshops/${id}#invitations`,
-      `${counts.created} invited, ${counts.skipped} already invited.`,
+      back,
+      async () => {
+        const counts = await addInvitations(c.var.services, c.var.actor, id, invitees, send);
+        return redirectWithNotice(
+          c,
+          back,
+          `${counts.created} invited, ${counts.skipped} already invited.`,
+        );
+      },
+      ["conflict", "invalid"],
     );
   },
 );

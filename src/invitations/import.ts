@@ -9,9 +9,17 @@ import type { Invitee } from "./service";
 export const InviteeSchema = z
   .object({
     email: z.email("Not a valid email address."),
-    name: z.string().trim().max(200).optional(),
-    affiliation: z.string().trim().max(200).optional(),
-    role: z.enum(PARTICIPANT_ROLES).optional(),
+    name: z.string().trim().max(200, "The name is longer than 200 characters.").optional(),
+    affiliation: z
+      .string()
+      .trim()
+      .max(200, "The affiliation is longer than 200 characters.")
+      .optional(),
+    role: z
+      .enum(PARTICIPANT_ROLES, {
+        message: `The role must be one of ${PARTICIPANT_ROLES.join(", ")}.`,
+      })
+      .optional(),
   })
   .strict()
   .openapi("Invitee");
@@ -39,18 +47,25 @@ export function validateInvitees(
   return { invitees, errors };
 }
 
-/** CSV: email (required), name, affiliation, role, with or without a header line. Rows are numbered from 1. */
-export function inviteesFromCsv(text: string): { invitees: Invitee[]; errors: FieldError[] } {
+/**
+ * CSV: email (required), name, affiliation, role, with or without a header line. Rows are
+ * numbered from 1; `lines` gives the line of the text each row starts on, for people.
+ */
+export function inviteesFromCsv(text: string): {
+  invitees: Invitee[];
+  errors: FieldError[];
+  lines: number[];
+} {
   // A pasted list without a header line ("amal@example.org,Amal Saleh,…") gets the
   // documented column order.
   const firstLine = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
-  if (firstLine.includes("@") && !/(^|,)\s*email\s*(,|$)/i.test(firstLine))
-    text = `email,name,affiliation,role\n${text}`;
-  const parsed = parseCsv(text);
+  const headerless = firstLine.includes("@") && !/(^|,)\s*email\s*(,|$)/i.test(firstLine);
+  const parsed = parseCsv(headerless ? `email,name,affiliation,role\n${text}` : text);
   if (!parsed.header.includes("email"))
     return {
       invitees: [],
       errors: [{ path: "csv", message: "The first line must be a header with an email column." }],
+      lines: [],
     };
   const rows = parsed.rows.map((r) =>
     Object.fromEntries(
@@ -66,5 +81,7 @@ export function inviteesFromCsv(text: string): { invitees: Invitee[]; errors: Fi
       ...parsed.errors.map((e) => ({ path: `rows.${e.row}`, message: e.message })),
       ...result.errors,
     ],
+    // The header added above is no line of the organiser's text.
+    lines: parsed.lines.map((n) => (headerless ? n - 1 : n)),
   };
 }

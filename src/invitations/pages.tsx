@@ -6,7 +6,7 @@ import type { AppEnv } from "../http/context";
 import { DEFAULT_LANG, dictionary, fill, isLang, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { NAME_MAX } from "../lib/text";
-import { Notice } from "../ui/forms";
+import { Notice, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { YourData } from "../ui/your-data";
 import { WhenWhere } from "../workshops/components";
@@ -93,7 +93,7 @@ invitationPages.get("/:token", (c) => rsvpPage(c, c.req.param("token")));
 
 invitationPages.post("/:token", throttlePublicPosts, async (c) => {
   const token = c.req.param("token");
-  const body = (await c.req.parseBody()) as Record<string, string>;
+  const body = textFields(await c.req.parseBody());
   const lang: Lang = isLang(body.language) ? body.language : DEFAULT_LANG;
   const t = dictionary(lang).ui;
   if (body.response !== "accept" && body.response !== "decline")

@@ -5,7 +5,7 @@ import { can, ROLES } from "../access/roles";
 import type { AppEnv, SignedInEnv } from "../http/context";
 import { requires } from "../http/guard";
 import { onServiceError } from "../lib/errors";
-import { Field, Notice, parseForm, SelectField } from "../ui/forms";
+import { Field, Notice, parseForm, SelectField, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
 import { createOrganiser, listOrganisers, updateOrganiser } from "./service";
@@ -115,7 +115,7 @@ async function organisersPage(
 organiserPages.get("/", requires("organisers.manage"), (c) => organisersPage(c));
 
 organiserPages.post("/", requires("organisers.manage"), async (c) => {
-  const body = (await c.req.parseBody()) as Record<string, string>;
+  const body = textFields(await c.req.parseBody());
   const parsed = parseForm(NewOrganiser, body);
   if (!parsed.ok) return organisersPage(c, { errors: parsed.errors, values: body }, 422);
   return onServiceError(
@@ -128,7 +128,7 @@ organiserPages.post("/", requires("organisers.manage"), async (c) => {
 });
 
 organiserPages.post("/:id", requires("organisers.manage"), async (c) => {
-  const body = (await c.req.parseBody()) as Record<string, string>;
+  const body = textFields(await c.req.parseBody());
   const parsed = parseForm(
     z.object({ role: z.enum(ROLES).optional(), disabled: z.enum(["true", "false"]).optional() }),
     body,

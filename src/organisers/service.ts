@@ -138,6 +138,8 @@ export async function updateOrganiser(
   if (change.role) set.role = change.role;
   if (change.name) set.name = cleanText(change.name);
   if (change.disabled !== undefined) set.disabledAt = change.disabled ? new Date() : null;
+  // A form that says nothing to change (no role, no switch) leaves the organiser as they are.
+  if (Object.keys(set).length === 0) return current;
   const audits = [];
   if (change.role && change.role !== current.role) {
     audits.push(

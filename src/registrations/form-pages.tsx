@@ -14,7 +14,7 @@ import { DEFAULT_LANG, dictionary, fill } from "../i18n";
 import { AppError } from "../lib/errors";
 import { NAME_MAX } from "../lib/text";
 import { subscribe } from "../subscribers/service";
-import { type FormErrors, Notice, parseForm } from "../ui/forms";
+import { type FormErrors, Notice, parseForm, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { WorkshopPage } from "../workshops/pages";
 import { getPublishedBySlugWithKey } from "../workshops/service";
@@ -36,7 +36,7 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
   const lang = c.get("lang");
   const t = dictionary(lang).ui;
   const workshop = await getPublishedBySlugWithKey(c.var.services, c.req.param("slug") ?? "");
-  const body = (await c.req.parseBody()) as Record<string, string>;
+  const body = textFields(await c.req.parseBody());
   const values = Object.fromEntries(
     Object.entries(body).filter(([, v]) => typeof v === "string"),
   ) as Record<string, string>;

@@ -20,7 +20,7 @@ import {
   languageOf,
 } from "../i18n";
 import { invalid, onServiceError } from "../lib/errors";
-import { Field, Notice, parseForm } from "../ui/forms";
+import { Field, Notice, parseForm, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { listWorkshopChoices } from "../workshops/service";
 import { consentWording, personalise, renderReport, testSend } from "./email";
@@ -162,7 +162,7 @@ reportAdminPages.get("/new", requires("workshops.manage"), async (c) =>
 );
 
 reportAdminPages.post("/", requires("workshops.manage"), async (c) => {
-  const input = fromForm((await c.req.parseBody()) as Record<string, string>);
+  const input = fromForm(textFields(await c.req.parseBody()));
   return onServiceError(
     async () => {
       if (input.versions.length === 0) throw invalid("Give at least one version a title.");
@@ -271,7 +271,7 @@ export function reportPage(sections: Section<ReportWithVersions>[]) {
 
 reportAdminPages.post("/:id", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
-  const input = fromForm((await c.req.parseBody()) as Record<string, string>);
+  const input = fromForm(textFields(await c.req.parseBody()));
   return noticeOnError(c, `/admin/reports/${id}`, async () => {
     await updateReport(c.var.services, c.var.actor, id, input);
     return redirectWithNotice(c, `/admin/reports/${id}`, "Saved.");

@@ -94,8 +94,7 @@ export async function createReport(
       ]);
       return getReport(db, id);
     } catch (error) {
-      if (String(error).includes("FOREIGN KEY"))
-        throw invalid("No such workshop.", [{ path: "workshopId", message: "No such workshop." }]);
+      throwIfNoSuchWorkshop(error);
       if (!String(error).includes("UNIQUE")) throw error;
       if (input.slug) throw conflict("Another report uses that slug.");
     }
@@ -111,6 +110,12 @@ export function publicPathsOf(report: Pick<Report, "slug">): string[] {
   return ["/", "/reports", "/reports/feed.xml", `/reports/${report.slug}`];
 }
 
+/** The report's workshop is a foreign key: one that does not exist is the caller's mistake. */
+function throwIfNoSuchWorkshop(error: unknown) {
+  if (String(error).includes("FOREIGN KEY"))
+    throw invalid("No such workshop.", [{ path: "workshopId", message: "No such workshop." }]);
+}
+
 export async function updateReport(
   svc: Services,
   actor: Actor,
@@ -123,30 +128,36 @@ export async function updateReport(
   const versions =
     input.versions ?? current.versions.map((v) => ({ ...v, summary: v.summary ?? undefined }));
   checkVersions(defaultLanguage, versions);
-  await runBatch(db, [
-    db
-      .update(reports)
-      .set({
-        defaultLanguage,
-        ...(input.slug ? { slug: input.slug } : {}),
-        ...(input.workshopId !== undefined ? { workshopId: input.workshopId } : {}),
-        updatedAt: new Date(),
-      })
-      .where(eq(reports.id, id)),
-    ...(input.versions
-      ? [
-          db.delete(reportVersions).where(eq(reportVersions.reportId, id)),
-          ...input.versions.map((v) =>
-            db
-              .insert(reportVersions)
-              .values(
-                versionRow(id, v, current.versions.find((x) => x.language === v.language)?.state),
-              ),
-          ),
-        ]
-      : []),
-    auditInsert(db, actor, { action: "report.update", targetType: "report", targetId: id }),
-  ]);
+  try {
+    await runBatch(db, [
+      db
+        .update(reports)
+        .set({
+          defaultLanguage,
+          ...(input.slug ? { slug: input.slug } : {}),
+          ...(input.workshopId !== undefined ? { workshopId: input.workshopId } : {}),
+          updatedAt: new Date(),
+        })
+        .where(eq(reports.id, id)),
+      ...(input.versions
+        ? [
+            db.delete(reportVersions).where(eq(reportVersions.reportId, id)),
+            ...input.versions.map((v) =>
+              db
+                .insert(reportVersions)
+                .values(
+                  versionRow(id, v, current.versions.find((x) => x.language === v.language)?.state),
+                ),
+            ),
+          ]
+        : []),
+      auditInsert(db, actor, { action: "report.update", targetType: "report", targetId: id }),
+    ]);
+  } catch (error) {
+    throwIfNoSuchWorkshop(error);
+    if (String(error).includes("UNIQUE")) throw conflict("Another report uses that slug.");
+    throw error;
+  }
   const updated = await getReport(db, id);
   if (current.status === "published")
     await svc.pages.purge([...publicPathsOf(current), ...publicPathsOf(updated)]);

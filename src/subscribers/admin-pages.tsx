@@ -8,8 +8,9 @@ import { SUBSCRIBER_STATUSES } from "../db/schema";
 import type { AppEnv, SignedInEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
-import { parseCsv } from "../lib/csv";
+import { lineMessages, parseCsv } from "../lib/csv";
 import { onServiceError } from "../lib/errors";
+import { CsvImportFields, csvFromForm } from "../ui/csv-import";
 import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { type ImportResult, importSubscribers } from "./import";
@@ -25,7 +26,16 @@ import { createTopic, listTopics } from "./topics";
 export const subscriberAdminPages = new Hono<AppEnv>();
 export const topicAdminPages = new Hono<AppEnv>();
 
-async function subscribersPage(c: Context<SignedInEnv>, result?: ImportResult, error?: string) {
+/** What the import form answers: the result, and the pasted text with its problems by line. */
+interface ImportAnswer {
+  result?: ImportResult;
+  pasted?: string;
+  problems?: string[];
+  dryRun?: boolean;
+}
+
+async function subscribersPage(c: Context<SignedInEnv>, answer: ImportAnswer = {}, error?: string) {
+  const { result, problems = [] } = answer;
   const db = c.var.services.db;
   const status = SUBSCRIBER_STATUSES.find((s) => s === c.req.query("status")) as
     | SubscriberStatus
@@ -59,15 +69,7 @@ async function subscribersPage(c: Context<SignedInEnv>, result?: ImportResult, e
             {result.imported} {result.dryRun ? "would be imported" : "imported"}, {result.skipped}{" "}
             skipped (already subscribed, unsubscribed or suppressed), {result.errors.length} errors.
           </p>
-          {result.errors.length ? (
-            <ul>
-              {result.errors.map((e) => (
-                <li>
-                  <code>{e.path}</code>: {e.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          {problems.length ? <p>The lines with errors are listed under the CSV box.</p> : null}
         </Notice>
       ) : null}
       <search>
@@ -172,22 +174,26 @@ async function subscribersPage(c: Context<SignedInEnv>, result?: ImportResult, e
         class="stack"
         enctype="multipart/form-data"
       >
-        <div>
-          <label for="f-csv">CSV</label>
-          <p class="hint" id="f-csv-hint">
-            Header <code>email,name,language,topics</code>; topics are slugs separated by{" "}
-            <code>;</code>. You confirm these people agreed to receive the reports. Unsubscribed or
-            suppressed addresses are never added back.
-          </p>
-          <textarea id="f-csv" name="csv" rows={5} aria-describedby="f-csv-hint" />
-        </div>
-        <div>
-          <label for="f-file">Or a CSV file</label>
-          <input id="f-file" name="file" type="file" accept=".csv,text/csv" />
-        </div>
+        <CsvImportFields
+          label="CSV"
+          hint={
+            <>
+              Header <code>email,name,language,topics</code>; topics are slugs separated by{" "}
+              <code>;</code>. You confirm these people agreed to receive the reports. Unsubscribed
+              or suppressed addresses are never added back.
+            </>
+          }
+          pasted={answer.pasted}
+          problems={problems}
+          summary={
+            result && result.imported > 0 && !result.dryRun
+              ? "The other rows were imported. Correct these lines and import them again:"
+              : "Correct these lines and import again:"
+          }
+        />
         <label class="check">
-          <input type="checkbox" name="dryRun" value="true" checked /> Dry run: show what would
-          happen, write nothing
+          <input type="checkbox" name="dryRun" value="true" checked={answer.dryRun ?? true} /> Dry
+          run: show what would happen, write nothing
         </label>
         <div>
           <button type="submit">Import</button>
@@ -211,7 +217,7 @@ async function subscribersPage(c: Context<SignedInEnv>, result?: ImportResult, e
         </div>
       </form>
     </Page>,
-    error ? 422 : 200,
+    error || problems.length ? 422 : 200,
   );
 }
 
@@ -219,22 +225,26 @@ subscriberAdminPages.get("/", requires("attendees.read"), (c) => subscribersPage
 
 subscriberAdminPages.post("/import", requires("attendees.read"), async (c) => {
   const body = await c.req.parseBody();
-  const file = body.file instanceof File && body.file.size > 0 ? await body.file.text() : "";
-  const parsed = parseCsv(file || String(body.csv ?? ""));
+  const { text, pasted } = await csvFromForm(body);
+  const dryRun = body.dryRun === "true";
+  const parsed = parseCsv(text);
   if (!parsed.header.includes("email"))
-    return subscribersPage(c, undefined, "The first line must be a header with an email column.");
-  const result = await importSubscribers(
-    c.var.services,
-    c.var.actor,
-    parsed.rows,
-    body.dryRun === "true",
-  );
+    return subscribersPage(c, {
+      pasted,
+      dryRun,
+      problems: ["The first line must be a header with an email column."],
+    });
+  const result = await importSubscribers(c.var.services, c.var.actor, parsed.rows, dryRun);
+  const errors = [
+    ...parsed.errors.map((e) => ({ path: `rows.${e.row}`, message: e.message })),
+    ...result.errors,
+  ];
   return subscribersPage(c, {
-    ...result,
-    errors: [
-      ...parsed.errors.map((e) => ({ path: `rows.${e.row}`, message: e.message })),
-      ...result.errors,
-    ],
+    result: { ...result, errors },
+    dryRun,
+    // A clean import empties the box; one with problems keeps the text to correct.
+    pasted: errors.length ? pasted : "",
+    problems: lineMessages(errors, parsed.lines),
   });
 });
 
@@ -258,14 +268,14 @@ topicAdminPages.post("/", requires("workshops.manage"), async (c) => {
   if (!parsed.ok)
     return subscribersPage(
       c,
-      undefined,
+      {},
       "A topic needs a slug (lowercase letters, digits, dashes) and a name.",
     );
   return onServiceError(
     async () => {
       await createTopic(c.var.services.db, c.var.actor, parsed.data);
-      return c.redirect("/admin/subscribers#topics", 303);
+      return redirectWithNotice(c, "/admin/subscribers#topics", "Topic added.");
     },
-    (error) => subscribersPage(c, undefined, error.message),
+    (error) => subscribersPage(c, {}, error.message),
   );
 });

@@ -19,6 +19,16 @@ export function parseForm<S extends z.ZodType>(
   return { ok: false, errors };
 }
 
+/**
+ * A posted body as text fields: a file or a repeated field where text belongs reads as empty,
+ * so a handler never calls a string method on what is not a string.
+ */
+export function textFields(body: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(body).map(([name, value]) => [name, typeof value === "string" ? value : ""]),
+  );
+}
+
 interface FieldProps {
   name: string;
   label: string;

@@ -3,15 +3,71 @@
 import type { Context } from "hono";
 import type { SignedInEnv } from "../http/context";
 import { LANGUAGES } from "../i18n";
+import { timeZoneChoices, timeZoneName } from "../lib/time-zones";
 import { Field, Notice, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
-import type { FormValues } from "./form";
+import { type FormValues, formTimeZone } from "./form";
 
 function Checkbox({ name, label, values }: { name: string; label: string; values: FormValues }) {
   return (
     <label class="check">
       <input type="checkbox" name={name} value="true" checked={values[name] === "true"} /> {label}
     </label>
+  );
+}
+
+/**
+ * The time zone: a text box with every IANA zone to search by city or name (a datalist, so
+ * any browser can type "Beirut" and pick "Asia/Beirut · Eastern European Time"). A city
+ * typed here is resolved by the form (./form.ts); public/assets/app.js fills the zone from
+ * the city field while the organiser has not chosen one.
+ */
+function TimeZoneField({
+  values,
+  error,
+  suggest,
+}: {
+  values: FormValues;
+  error?: string;
+  /** A new workshop: its city may fill in the zone. An existing one keeps its zone. */
+  suggest: boolean;
+}) {
+  const { zone } = formTimeZone(values);
+  const described = ["f-timezone-hint", error ? "f-timezone-error" : ""].filter(Boolean).join(" ");
+  return (
+    <div>
+      <label for="f-timezone">
+        Time zone<span aria-hidden="true"> *</span>
+      </label>
+      <p class="hint" id="f-timezone-hint">
+        Type a city or a zone and choose from the list, e.g. Asia/Beirut. Times below are in this
+        zone{zone ? <>: {timeZoneName(zone, "en")}</> : null}.
+      </p>
+      <input
+        id="f-timezone"
+        name="timezone"
+        type="text"
+        list="time-zones"
+        value={values.timezone ?? ""}
+        required
+        autocomplete="off"
+        spellcheck={false}
+        dir="ltr"
+        data-zone-from={suggest ? "f-venueCity" : undefined}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={described}
+      />
+      <datalist id="time-zones">
+        {timeZoneChoices("en").map((z) => (
+          <option value={z.value} label={z.label} />
+        ))}
+      </datalist>
+      {error ? (
+        <p class="field-error" id="f-timezone-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }
 
@@ -66,15 +122,16 @@ function WorkshopForm({
           {values.description ?? ""}
         </textarea>
       </div>
-      {f("timezone", "Time zone", {
-        hint: "IANA name, e.g. Europe/Istanbul. Times below are in this zone.",
-        required: true,
-      })}
-      {f("startsAt", "Starts", { type: "datetime-local", required: true })}
-      {f("endsAt", "Ends", { type: "datetime-local", required: true })}
       {f("venueName", "Venue")}
       {f("venueAddress", "Address")}
-      {f("venueCity", "City")}
+      {f("venueCity", "City", { hint: "A city with a time zone of its own fills in the zone." })}
+      <TimeZoneField
+        values={values}
+        error={errors.timezone}
+        suggest={action === "/admin/workshops"}
+      />
+      {f("startsAt", "Starts", { type: "datetime-local", required: true })}
+      {f("endsAt", "Ends", { type: "datetime-local", required: true })}
       {f("onlineUrl", "Online link", { type: "url" })}
       <Checkbox
         name="locationPrivate"

@@ -9,11 +9,12 @@ import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
 import { onServiceError } from "../lib/errors";
 import { formatRange } from "../lib/time";
+import { textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
 import { workshopFormPage } from "./admin-form";
 import { cancelWorkshop, publishWorkshop, updateWorkshop } from "./changes";
-import { type FormValues, fromForm, NEW_WORKSHOP_DEFAULTS, toForm } from "./form";
+import { fromForm, NEW_WORKSHOP_DEFAULTS, toForm } from "./form";
 import { createWorkshop, getWorkshop, listWorkshops } from "./service";
 import type { Workshop } from "./types";
 
@@ -88,7 +89,7 @@ workshopAdminPages.get("/new", requires("workshops.manage"), (c) =>
 );
 
 workshopAdminPages.post("/", requires("workshops.manage"), async (c) => {
-  const values = (await c.req.parseBody()) as FormValues;
+  const values = textFields(await c.req.parseBody());
   const parsed = fromForm(values);
   if (!parsed.ok) return workshopFormPage(c, { ...NEW_FORM, values, errors: parsed.errors }, 422);
   return onServiceError(
@@ -111,7 +112,7 @@ workshopAdminPages.get("/:id/edit", requires("workshops.manage", { workshop: "id
 
 workshopAdminPages.post("/:id", requires("workshops.manage", { workshop: "id" }), async (c) => {
   const id = c.req.param("id");
-  const values = (await c.req.parseBody()) as FormValues;
+  const values = textFields(await c.req.parseBody());
   const parsed = fromForm(values);
   const again = (errors: Record<string, string>, status: 409 | 422) =>
     workshopFormPage(c, { ...editForm(id), values, errors }, status);

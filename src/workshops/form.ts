@@ -4,6 +4,7 @@
 import type { WorkshopQuestion } from "../db/schema";
 import { DEFAULT_LANG } from "../i18n";
 import { utcToZonedLocal, zonedLocalToUtc } from "../lib/time";
+import { resolveTimeZone } from "../lib/time-zones";
 import { CreateWorkshopSchema } from "./schemas";
 import type { Workshop } from "./types";
 
@@ -58,9 +59,26 @@ const FIELD_OF: Record<string, string> = {
   "venue.city": "venueCity",
 };
 
+/**
+ * The time zone the form means: what was typed, as a zone or a city ("Beirut"), or, left
+ * empty, the zone of the venue's city. Null asks the organiser to choose from the list.
+ */
+export function formTimeZone(values: FormValues): { zone: string | null; example: string } {
+  const typed = values.timezone?.trim() ?? "";
+  const fromCity = resolveTimeZone(values.venueCity ?? "");
+  return {
+    zone: typed ? resolveTimeZone(typed) : fromCity,
+    example: fromCity ?? NEW_WORKSHOP_DEFAULTS.timezone!,
+  };
+}
+
 export function fromForm(values: FormValues) {
   const errors: Record<string, string> = {};
-  const zone = values.timezone || "UTC";
+  const resolved = formTimeZone(values);
+  if (!resolved.zone)
+    errors.timezone = `Choose a time zone from the list, e.g. ${resolved.example}.`;
+  // With no zone the form is refused anyway; UTC only lets the other fields be checked.
+  const zone = resolved.zone ?? "UTC";
   const instant = (name: string, required: boolean) => {
     const v = values[name]?.trim();
     if (!v) {

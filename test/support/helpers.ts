@@ -54,6 +54,25 @@ export function form(
   });
 }
 
+/** A same-origin multipart form post (the import forms, which also take a file). */
+export function multipartForm(
+  path: string,
+  fields: Record<string, string | File>,
+  cookie?: string,
+): Promise<Response> {
+  const body = new FormData();
+  for (const [name, value] of Object.entries(fields)) body.append(name, value);
+  return call(path, {
+    method: "POST",
+    headers: {
+      Origin: ORIGIN,
+      "Sec-Fetch-Site": "same-origin",
+      ...(cookie ? { Cookie: cookie } : {}),
+    },
+    body,
+  });
+}
+
 /** The `name=value` part of the session cookie a response set. */
 export function sessionCookieFrom(response: Response): string {
   const setCookie = response.headers
