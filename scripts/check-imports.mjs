@@ -27,7 +27,7 @@ export const ALLOWED = {
   env: ["mail", "vault"],
   services: ["cache", "db", "env", "mail", "vault"],
   ui: ["access", "i18n"],
-  http: ["access", "db", "env", "i18n", "lib", "services", "ui", "vault"],
+  http: ["access", "cache", "db", "env", "i18n", "lib", "services", "ui", "vault"],
   // the log every feature writes to, and its owners' API and page (which import no feature)
   audit: ["access", "db", "http", "lib", "ui"],
   // features, each above what it uses
