@@ -52,7 +52,7 @@ async function costs(app, workshop, existing) {
     if (reg.status !== 202) throw new Error(`registration answered ${reg.status}`);
     samples.register.push(cost(reg));
     const text = await deliveredText(app, email, "workshop:verify");
-    const token = text.match(/\/r\/([A-Za-z0-9_-]{43})/)[1];
+    const token = text.match(/\/r\/([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)/)[1];
     const verify = await fetch(`${app.url}/api/v1/public/registrations/${token}/verify`, {
       method: "POST",
     });

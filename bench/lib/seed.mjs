@@ -1,6 +1,17 @@
 // Seeding through the D1 binding Miniflare exposes: fast multi-row inserts straight into
 // the tables, keeping the workshop's counters consistent with what was inserted.
-import { createHash, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { APP_BINDINGS } from "../../test/support/local-worker.mjs";
+
+/**
+ * A registration link as the app signs it (src/lib/signed.ts, src/registrations/tokens.ts):
+ * `reg.<id>.<expiry, base-36 seconds>.<first 20 bytes of HMAC-SHA-256, base64url>`.
+ */
+export function registrationLink(id, expiresAtMs, secret = APP_BINDINGS.TOKEN_SECRET) {
+  const body = `reg.${id}.${Math.floor(expiresAtMs / 1000).toString(36)}`;
+  const mac = createHmac("sha256", secret).update(body).digest().subarray(0, 20);
+  return `${body}.${mac.toString("base64url")}`;
+}
 
 export async function seedRegistrations(db, workshopId, count, capacity) {
   const now = Date.now();
@@ -70,8 +81,8 @@ export async function seedSubscribers(db, count, prefix = "reader") {
 }
 
 /**
- * `count` registrations waiting for their verification, each with a registration link token
- * as a verification email would carry it: the tokens, for POST …/registrations/{token}/verify.
+ * `count` registrations waiting for their verification, each with the signed link a
+ * verification email would carry: the tokens, for POST …/registrations/{token}/verify.
  */
 export async function seedPendingRegistrations(db, workshopId, count) {
   const now = Date.now();
@@ -79,13 +90,10 @@ export async function seedPendingRegistrations(db, workshopId, count) {
   const statements = [];
   for (let i = 0; i < count; i += 10) {
     const regs = [];
-    const links = [];
     for (let j = i; j < Math.min(count, i + 10); j++) {
       const id = `reg_pending_${workshopId}_${j}`;
-      const token = randomBytes(32).toString("base64url");
-      tokens.push(token);
+      tokens.push(registrationLink(id, now + 60 * 86_400_000));
       regs.push([id, workshopId, `pending${j}.${workshopId}@bench.example`, `Pending ${j}`, now]);
-      links.push([createHash("sha256").update(token).digest("hex"), id, now + 60 * 86_400_000]);
     }
     statements.push(
       db
@@ -93,11 +101,6 @@ export async function seedPendingRegistrations(db, workshopId, count) {
           `INSERT INTO registrations (id, workshop_id, email, name, answers, language, status, source, created_at) VALUES ${regs.map(() => "(?, ?, ?, ?, '{}', 'en', 'pending_verification', 'public', ?)").join(", ")}`,
         )
         .bind(...regs.flat()),
-      db
-        .prepare(
-          `INSERT INTO access_tokens (token_hash, purpose, subject_id, expires_at) VALUES ${links.map(() => "(?, 'registration', ?, ?)").join(", ")}`,
-        )
-        .bind(...links.flat()),
     );
   }
   for (let i = 0; i < statements.length; i += 100) await db.batch(statements.slice(i, i + 100));
