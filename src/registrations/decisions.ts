@@ -235,7 +235,7 @@ export async function addRegistration(
     },
   );
   if (!created) throw conflict("That address is already registered for this workshop.");
-  return created;
+  return getRegistration(svc, created.id);
 }
 
 /**

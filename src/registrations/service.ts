@@ -15,7 +15,7 @@ import { addressIndex } from "../vault/fields";
 import type { DataKey } from "../vault/keys";
 import { publicPathsOf, seatState } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
-import { getRegistration, registrationsById } from "./lists";
+import { registrationsById } from "./lists";
 import { buildNotice } from "./notices";
 import { openRegistration, type Registration, sealPerson } from "./sealed";
 import { applyMove, type SeatResult } from "./seats";
@@ -177,6 +177,7 @@ async function registrationInsert(
     answers: person.answers ?? {},
   });
   // Wrapped: a query builder is a thenable, and an async function would run it on return.
+  const { emailIndex } = sealed;
   const query = svc.db
     .insert(registrations)
     .values({
@@ -190,7 +191,13 @@ async function registrationInsert(
       source: person.source,
     })
     .onConflictDoNothing();
-  return { query };
+  return { query, emailIndex };
+}
+
+/** Who was admitted, and to what. */
+export interface Admitted {
+  id: string;
+  status: RegistrationStatus;
 }
 
 /**
@@ -217,11 +224,11 @@ export async function admit(
     notify?: boolean;
     now: Date;
   },
-): Promise<Registration | null> {
+): Promise<Admitted | null> {
   const { db } = svc;
   const id = newId("reg");
   const { now } = options;
-  const { query: insert } = await registrationInsert(
+  const { query: insert, emailIndex } = await registrationInsert(
     svc,
     await sealingKey(svc, workshop),
     id,
@@ -249,11 +256,20 @@ export async function admit(
     ],
   );
   if (!result.moved) return null;
-  const created = await getRegistration(svc, id);
-  const kind = NOTICE_FOR[created.status];
-  if (options.notify !== false && kind) await notifyOne(svc, workshop, created, kind);
+  const { status } = result.moved;
+  const kind = NOTICE_FOR[status];
+  // Told from what was just sealed: reading the row back and opening it would cost a round
+  // trip on every registration.
+  const told = {
+    id,
+    email: normaliseEmail(person.email),
+    emailIndex,
+    name: cleanText(person.name),
+    language: person.language ?? workshop.language,
+  };
+  if (options.notify !== false && kind) await notifyOne(svc, workshop, told, kind);
   await notifyPromoted(svc, workshop, result.promoted);
-  return created;
+  return { id, status };
 }
 
 type RegisterOutcome = { verification: true } | { verification: false; status: RegistrationStatus };
