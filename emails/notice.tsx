@@ -2,7 +2,8 @@
 // One template for every workshop email (verification, confirmation, waitlist, invitation,
 // reminders, cancellation, organiser messages): the wording comes from the caller, so each
 // notice is a set of strings, not a template of its own.
-import { Button, Heading, Section, Text } from "@react-email/components";
+import { Button, Heading, Link, Section, Text } from "@react-email/components";
+import type { EmailBrand } from "../src/brand/brand";
 import type { Lang } from "../src/i18n";
 import { qrTable } from "../src/lib/qr";
 import { EmailLayout, styles } from "./components/layout";
@@ -21,6 +22,11 @@ export interface NoticeEmailProps {
    */
   qr?: { html: string; caption: string };
   footnote?: string;
+  brand?: EmailBrand;
+  /** Why the person gets it: their registration, or an invitation (the footer's one reason). */
+  reason?: string;
+  /** Where they manage what this email is about (their registration page). */
+  manage?: { label: string; url: string };
 }
 
 export function NoticeEmail({
@@ -32,9 +38,24 @@ export function NoticeEmail({
   details,
   qr,
   footnote,
+  brand,
+  reason,
+  manage,
 }: NoticeEmailProps) {
   return (
-    <EmailLayout lang={lang} preview={preview}>
+    <EmailLayout
+      lang={lang}
+      preview={preview}
+      brand={brand}
+      reason={reason}
+      footer={
+        manage ? (
+          <Text style={{ ...styles.small, fontSize: 12, margin: "8px 0 0" }}>
+            <Link href={manage.url}>{manage.label}</Link>
+          </Text>
+        ) : undefined
+      }
+    >
       <Heading style={styles.heading}>{heading}</Heading>
       {paragraphs.map((p) => (
         <Text key={p} style={styles.text}>

@@ -4,6 +4,7 @@
 // on, and the link that withdraws it): never one render per recipient. No tracking pixel,
 // no rewritten links.
 import { Heading, Link, Text } from "@react-email/components";
+import type { EmailBrand } from "../src/brand/brand";
 import { dictionary, fill, type Lang, languageOf } from "../src/i18n";
 import { EmailLayout, styles } from "./components/layout";
 
@@ -26,18 +27,29 @@ export interface ReportEmailProps {
    * attachment (a batch send carries none, and a PDF in every copy would pass mail limits).
    */
   pdf?: { url: string; language: Lang } | null;
+  brand?: EmailBrand;
 }
 
-export function ReportEmail({ lang, title, summary, bodyHtml, webUrl, pdf }: ReportEmailProps) {
+export function ReportEmail({
+  lang,
+  title,
+  summary,
+  bodyHtml,
+  webUrl,
+  pdf,
+  brand,
+}: ReportEmailProps) {
   const t = dictionary(lang).emails;
   return (
     <EmailLayout
       lang={lang}
       preview={summary ?? title}
-      footer={
-        <Text style={{ color: "#71717a", fontSize: 12, lineHeight: "18px", margin: "8px 0 0" }}>
+      brand={brand}
+      // The one reason: the consent this email relies on, and the link that withdraws it.
+      reason={
+        <>
           {CONSENT_SLOT} <Link href={UNSUBSCRIBE_SLOT}>{STOP_SLOT}</Link>
-        </Text>
+        </>
       }
     >
       <Text style={styles.text}>{fill(t.reportGreeting, { name: NAME_SLOT })}</Text>

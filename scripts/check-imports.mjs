@@ -19,14 +19,16 @@ export const ALLOWED = {
   i18n: [],
   lib: ["i18n"],
   access: ["db"],
-  db: ["i18n"],
+  db: ["brand", "i18n"],
   // the data keys that seal everything personal (src/vault/)
   vault: ["db", "lib"],
-  mail: ["db", "lib", "vault"],
+  // the organisation the platform speaks for: name, logo, postal address (src/brand/)
+  brand: ["i18n"],
+  mail: ["brand", "db", "i18n", "lib", "vault"],
   cache: ["i18n"],
   env: ["mail", "vault"],
-  services: ["cache", "db", "env", "mail", "vault"],
-  ui: ["access", "i18n"],
+  services: ["brand", "cache", "db", "env", "mail", "vault"],
+  ui: ["access", "brand", "i18n"],
   http: ["access", "cache", "db", "env", "i18n", "lib", "services", "ui", "vault"],
   // the log every feature writes to, and its owners' API and page (which import no feature)
   audit: ["access", "db", "http", "lib", "ui"],
@@ -39,7 +41,7 @@ export const ALLOWED = {
   registrations: ["access", "audit", "db", "http", "i18n", "lib", "mail", "services", "subscribers", "ui", "workshops", "vault"],
   invitations: ["access", "audit", "db", "http", "i18n", "lib", "registrations", "services", "ui", "workshops", "vault"],
   attendees: ["access", "audit", "db", "http", "i18n", "lib", "mail", "registrations", "services", "ui", "workshops", "vault"],
-  reports: ["access", "audit", "db", "http", "i18n", "lib", "mail", "services", "ui", "workshops", "vault"],
+  reports: ["access", "audit", "brand", "db", "http", "i18n", "lib", "mail", "services", "ui", "workshops", "vault"],
   distributions: ["access", "audit", "db", "http", "i18n", "lib", "mail", "reports", "services", "subscribers", "ui", "vault"],
   webhooks: ["db", "http", "lib", "subscribers", "vault"],
   // one module per cross-feature use case: finding and forgetting a person everywhere

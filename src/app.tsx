@@ -2,6 +2,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { except } from "hono/combine";
+import { contextStorage } from "hono/context-storage";
 import { csrf } from "hono/csrf";
 import { checkInPages, doorPages } from "./attendees/door-pages";
 import { messageAdminPages, messageSection } from "./attendees/message-pages";
@@ -184,6 +185,8 @@ export function createApp() {
   // `/reports/:slug` covers /reports/feed.xml.
   for (const path of ["/", "/workshops/:slug", "/reports", "/reports/:slug"])
     app.use(path, pageCache);
+  // Lets the page layout read the organisation without every page passing it down.
+  app.use("*", contextStorage());
   app.use("*", requestContext);
   app.use("*", securityHeaders);
   // Short ADMIN_TOKEN or TOKEN_SECRET: every request, /healthz too, gets a 503 naming them.

@@ -13,7 +13,11 @@ type OptionalSetting =
   | "TURNSTILE_SECRET_KEY"
   | "D1_METRICS"
   | "RESEND_RATE"
-  | "DATA_KEY_PREVIOUS";
+  | "DATA_KEY_PREVIOUS"
+  | "ORG_NAME"
+  | "ORG_NAME_AR"
+  | "ORG_LOGO_URL"
+  | "ORG_ADDRESS";
 
 export interface Env
   extends Omit<Cloudflare.Env, "MAIL_QUEUE" | OptionalSetting>,

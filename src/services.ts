@@ -1,6 +1,7 @@
 // One service context, built from the Worker's env in one place, for routes, the queue
 // consumer and cron alike. Features receive it (or only its `db`) as an argument: a service
 // never reads `env` or a Hono context, so every rule can run from any entry point.
+import { type Brand, brandFrom, senderOf } from "./brand/brand";
 import { edgePageCache, type PageCache } from "./cache/pages";
 import { createDb, type Db } from "./db/client";
 import { type D1Meter, meteredIfOn } from "./db/metering";
@@ -16,8 +17,10 @@ import { masterKeys } from "./vault/master";
 export interface Settings {
   /** Absolute base of every link the app writes (emails, feeds, calendar files). */
   appUrl: string;
-  /** Sender of every email. */
+  /** Sender of every email: the organisation's name with MAIL_FROM's address. */
   mailFrom: string;
+  /** The organisation: name, logo, postal address (src/brand/brand.ts). */
+  brand: Brand;
   /** Key of signed tokens (unsubscribe, subscriber pages). */
   tokenSecret: string;
   /** How mail leaves (src/mail/transports.ts), and how fast it may (RESEND_RATE). */
@@ -48,9 +51,11 @@ export interface Services {
 }
 
 export function settingsFrom(env: Env): Settings {
+  const appUrl = env.APP_URL.replace(/\/$/, "");
   return {
-    appUrl: env.APP_URL.replace(/\/$/, ""),
-    mailFrom: env.MAIL_FROM,
+    appUrl,
+    mailFrom: senderOf(env.MAIL_FROM, env.ORG_NAME),
+    brand: brandFrom(env, appUrl),
     tokenSecret: env.TOKEN_SECRET,
     mail: {
       resendApiKey: env.RESEND_API_KEY || undefined,
@@ -93,7 +98,7 @@ export function createServices(
     },
     pages,
     get mailer() {
-      mailer ??= new Mailer(this.db, env.MAIL_QUEUE);
+      mailer ??= new Mailer(this.db, env.MAIL_QUEUE, settings.brand);
       return mailer;
     },
     queue: env.MAIL_QUEUE,

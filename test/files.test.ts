@@ -347,7 +347,7 @@ describe("report files", () => {
       ADMIN,
     );
     await publish(r.id);
-    const renders = await renderReport(await getReport(db(), r.id), env.APP_URL);
+    const renders = await renderReport(await getReport(db(), r.id), { appUrl: env.APP_URL });
     const en = renders.find((x) => x.language === "en")!;
     expect(en.html).toContain(`href="http://localhost:8787/reports/${r.slug}/pdf/ar"`);
     expect(en.html).toContain("(العربية)");
@@ -355,7 +355,7 @@ describe("report files", () => {
     expect(en.text).toContain(`http://localhost:8787/reports/${r.slug}/pdf/ar`);
     // While an embargo lasts the site answers 404: the email links to neither page nor PDF.
     await publish(r.id, new Date(Date.now() + 3600_000));
-    const embargoed = await renderReport(await getReport(db(), r.id), env.APP_URL);
+    const embargoed = await renderReport(await getReport(db(), r.id), { appUrl: env.APP_URL });
     expect(embargoed.find((x) => x.language === "en")!.html).not.toContain("/pdf/");
   });
 

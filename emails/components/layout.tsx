@@ -1,20 +1,40 @@
 /** @jsxImportSource react */
-import { Body, Container, Head, Hr, Html, Preview, Section, Text } from "@react-email/components";
+import {
+  Body,
+  Container,
+  Head,
+  Hr,
+  Html,
+  Img,
+  Preview,
+  Section,
+  Text,
+} from "@react-email/components";
 import type { ReactNode } from "react";
+import type { EmailBrand } from "../../src/brand/brand";
 import { dictionary, dirOf, type Lang } from "../../src/i18n";
 
 export interface EmailLayoutProps {
   lang: Lang;
   preview: string;
   children: ReactNode;
-  /** Extra footer lines (an unsubscribe link, for instance). */
+  /** The organisation: its name or logo on top, its postal address at the foot. */
+  brand?: EmailBrand;
+  /**
+   * Why this person gets this email (their registration, an invitation, the newsletter's
+   * topics): the footer's one reason. Without it, a general line says so.
+   */
+  reason?: ReactNode;
+  /** Extra footer lines (a link to manage preferences, for instance). */
   footer?: ReactNode;
 }
+
+const footText = { color: "#71717a", fontSize: 12, lineHeight: "18px", margin: 0 } as const;
 
 const fontStack =
   "-apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Naskh Arabic', Tahoma, Arial, sans-serif";
 
-export function EmailLayout({ lang, preview, children, footer }: EmailLayoutProps) {
+export function EmailLayout({ lang, preview, children, brand, reason, footer }: EmailLayoutProps) {
   const dir = dirOf(lang);
   return (
     <Html lang={lang} dir={dir}>
@@ -36,13 +56,27 @@ export function EmailLayout({ lang, preview, children, footer }: EmailLayoutProp
           }}
           dir={dir}
         >
+          {brand ? (
+            <Section style={{ margin: "0 0 24px" }}>
+              {brand.logoUrl ? (
+                <Img src={brand.logoUrl} alt={brand.name} height={40} style={{ height: 40 }} />
+              ) : (
+                <Text style={{ ...footText, fontSize: 14, fontWeight: 600, color: "#3f3f46" }}>
+                  {brand.name}
+                </Text>
+              )}
+            </Section>
+          ) : null}
           {children}
           <Hr style={{ borderColor: "#e4e4e7", margin: "32px 0 16px" }} />
           <Section>
-            <Text style={{ color: "#71717a", fontSize: 12, lineHeight: "18px", margin: 0 }}>
-              {dictionary(lang).emails.footer}
-            </Text>
+            <Text style={footText}>{reason ?? dictionary(lang).emails.footer}</Text>
             {footer}
+            {brand ? (
+              <Text style={{ ...footText, margin: "8px 0 0", whiteSpace: "pre-line" }}>
+                {brand.address ? `${brand.name}\n${brand.address}` : brand.name}
+              </Text>
+            ) : null}
           </Section>
         </Container>
       </Body>

@@ -48,6 +48,8 @@ export async function messageParticipants(
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter(Boolean);
+  // The organiser's own greeting ("Dear colleagues,") is the only one: ours would be a second.
+  const greeted = opensWithGreeting(paragraphs[0] ?? "");
   const ids: string[] = [];
   for (let i = 0; i < people.length; i += PER_BATCH) {
     const chunk = people.slice(i, i + PER_BATCH).map((p) =>
@@ -64,13 +66,16 @@ export async function messageParticipants(
             lang: p.language,
             preview: subject,
             heading: workshop.title,
-            paragraphs: [GREETING, ...paragraphs],
+            paragraphs: greeted ? paragraphs : [GREETING, ...paragraphs],
+            reason: fill(dictionary(p.language).emails.reasonRegistered, { title: workshop.title }),
           },
-          slots: {
-            [GREETING]: fill(dictionary(p.language).emails.messageGreeting, {
-              name: p.name || p.email,
-            }),
-          },
+          slots: greeted
+            ? {}
+            : {
+                [GREETING]: fill(dictionary(p.language).emails.messageGreeting, {
+                  name: p.name || p.email,
+                }),
+              },
         }),
       }),
     );
@@ -91,3 +96,15 @@ export async function messageParticipants(
 }
 
 const GREETING = placeholder("GREETING");
+
+/**
+ * Words that open a greeting in English or Arabic: "Dear …", "Hello", "Hi", "Good morning",
+ * "Greetings", «مرحباً», «السلام عليكم», «عزيزي/عزيزتي/أعزائي», «تحية طيبة», «صباح/مساء الخير».
+ */
+const GREETING_START =
+  /^\s*(dear|hello|hi|hey|greetings|good (morning|afternoon|evening)|مرحب|أهلا|أهلاً|السلام عليكم|عزيز|أعزا|الأعزاء|تحية|تحيّة|صباح الخير|مساء الخير|حضرات|السيدات والسادة)/iu;
+
+/** Whether a message's first paragraph greets its readers already. */
+export function opensWithGreeting(paragraph: string): boolean {
+  return GREETING_START.test(paragraph);
+}

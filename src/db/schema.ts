@@ -1,5 +1,6 @@
 // Every table, in one place. Times are UTC instants stored as integer milliseconds
 // (drizzle's timestamp_ms mode gives Date objects). Secrets are stored only as SHA-256 hashes.
+
 import { relations, sql } from "drizzle-orm";
 import {
   index,
@@ -9,6 +10,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import type { EmailBrand } from "../brand/brand";
 import { DEFAULT_LANG, LANGS, type Lang } from "../i18n";
 
 const createdAt = () =>
@@ -683,6 +685,8 @@ export interface DistributionAudience {
  */
 export interface ReportVersionContent {
   language: Lang;
+  /** The organisation as the email shows it (absent in distributions made before branding). */
+  brand?: EmailBrand;
   title: string;
   summary: string | null;
   /** Markdown, turned into HTML when the email is rendered. */

@@ -99,15 +99,13 @@ export async function createDistribution(
       // sees it when sending.
       stage: "render",
       // Each version with its footer's wording for both consents (chunk.ts picks one).
-      content: reportContent({ ...report, versions: ready }, ctx.settings.appUrl, now).map(
-        (version) => ({
-          ...version,
-          consent: consentWording(version.language, {
-            topics: known,
-            workshopTitle: workshop?.title ?? null,
-          }),
+      content: reportContent({ ...report, versions: ready }, ctx.settings, now).map((version) => ({
+        ...version,
+        consent: consentWording(version.language, {
+          topics: known,
+          workshopTitle: workshop?.title ?? null,
         }),
-      ),
+      })),
       audience: {
         ...(input.topics ? { topics: input.topics } : {}),
         ...(input.attendeesOf ? { attendeesOf: input.attendeesOf } : {}),

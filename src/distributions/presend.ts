@@ -11,7 +11,7 @@ import { LANGS, type Lang, languageOf } from "../i18n";
 import { AppError, conflict } from "../lib/errors";
 import { reachable } from "../lib/forgotten";
 import { brokenLinks, linksIn } from "../lib/links";
-import { renderReportContent, reportContent } from "../reports/email";
+import { type ReportSite, renderReportContent, reportContent } from "../reports/email";
 import {
   type FullReport,
   getReport,
@@ -236,7 +236,7 @@ async function lastSendOf(db: Db, audience: AudienceInput): Promise<number | nul
  */
 async function emailChecks(
   report: FullReport,
-  appUrl: string,
+  site: ReportSite,
   now: Date,
   errors: Check[],
   warnings: Check[],
@@ -244,7 +244,7 @@ async function emailChecks(
   const ready = readyVersions(report);
   try {
     const renders = await renderReportContent(
-      reportContent({ ...report, versions: ready }, appUrl, now),
+      reportContent({ ...report, versions: ready }, site, now),
     );
     for (const r of renders) {
       // The placeholders become a name and a signed link of about the same length.
@@ -346,7 +346,7 @@ export async function reviewSend(
         message: `${counts.total} recipients, but the last send to this same audience reached ${last}: a wrong list?`,
       });
   }
-  if (ready.length > 0) await emailChecks(report, svc.settings.appUrl, now, errors, warnings);
+  if (ready.length > 0) await emailChecks(report, svc.settings, now, errors, warnings);
   warnings.push(...(await linkChecks(ready)));
   return { checks: { counts, errors, warnings }, tally };
 }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { Actor } from "../access/roles";
+import type { Brand } from "../brand/brand";
 import type { PageCache } from "../cache/pages";
 import type { Env } from "../env";
 import type { Lang } from "../i18n";
@@ -15,6 +16,8 @@ export interface AppEnv {
     /** Who is signed in, if anyone; routes guarded by `requires` see it non-null. */
     actor: Actor | null;
     requestId: string;
+    /** The organisation, for the page layout (src/brand/brand.ts, `currentBrand`). */
+    brand: Brand;
     /** The page cache's lookup, when it ran before the services were made (src/http/page-cache.ts). */
     pages?: PageCache;
   };

@@ -27,6 +27,7 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   // happened, which decides where the page's reads go).
   c.set("services", createServices(c.env, { meter: meter ?? undefined, pages: c.get("pages") }));
   c.set("lang", requestLang(c));
+  c.set("brand", c.var.services.settings.brand);
   c.set("actor", null);
   c.set("requestId", newId("req"));
   await next();

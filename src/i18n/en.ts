@@ -224,6 +224,12 @@ export const en = {
   /** Words every email shares, the sign-in and report emails, notice labels. */
   emails: {
     footer: "You received this email because of an action on the workshops site.",
+    /** The footer's one reason, per kind of email ({title}: the workshop). */
+    reasonRegistered: "You receive this email because you registered for “{title}”.",
+    reasonInvited: "You receive this email because the organisers of “{title}” invited you.",
+    reasonSignIn:
+      "You receive this email because someone asked to sign in to the organisers' area with this address.",
+    manageRegistration: "Manage your registration",
     signInSubject: "Your sign-in link",
     signInHeading: "Sign in",
     signInIntro: "Hello {name}, use the button below to sign in to the organisers' area.",

@@ -1,10 +1,13 @@
 // The outbox: an email is first a row in D1, then a queue message carrying its id.
 // A request never waits on the provider and never renders: it records which template to
 // render with what (src/mail/render.ts); the consumer renders and sends.
+
 import { and, count, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { type Brand, emailBrand } from "../brand/brand";
 import type { Db } from "../db/client";
 import { runInBatch } from "../db/raw";
 import { type EmailContent, emails, type StoredAttachment } from "../db/schema";
+import type { Lang } from "../i18n";
 import { isForgotten } from "../lib/forgotten";
 import { statusesFrom } from "../lib/state-machine";
 import { headerSafe } from "../lib/text";
@@ -107,14 +110,24 @@ export class Mailer {
   constructor(
     private readonly db: Db,
     private readonly queue: Queue<MailQueueMessage>,
+    /** The organisation every email shows (name or logo, postal address); none in some tests. */
+    private readonly brand?: Brand,
   ) {}
+
+  /** The email with the organisation in its props, in the email's language, unless set. */
+  private branded(email: EmailToSend): EmailToSend {
+    const props = email.content.props as { lang?: Lang; brand?: unknown } | null;
+    if (!this.brand || !props?.lang || props.brand) return email;
+    const brand = emailBrand(this.brand, props.lang);
+    return { ...email, content: { ...email.content, props: { ...props, brand } } };
+  }
 
   /**
    * The insert for one email, to run inside the caller's own batch (`runBatch`) so the email is
    * recorded atomically with whatever caused it. Call `enqueue` with the id afterwards.
    */
   outboxInsert(email: EmailToSend) {
-    const row = outboxRow(email);
+    const row = outboxRow(this.branded(email));
     return { id: row.id, query: this.db.insert(emails).values(row) };
   }
 
@@ -125,7 +138,7 @@ export class Mailer {
    * written is harmless: the consumer acks it.
    */
   outboxInsertIf(email: EmailToSend, onlyIf: SQL) {
-    const r = outboxRow(email);
+    const r = outboxRow(this.branded(email));
     const query = runInBatch(
       this.db,
       sql`INSERT INTO ${emails} (id, to_address, key_name, to_index, subject, template, props, html, text, headers, attachments, kind, status, last_error, next_attempt_at)

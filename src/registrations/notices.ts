@@ -229,6 +229,17 @@ export async function buildNotice(
         details,
         qr,
         footnote: kind === "verify" ? labels.notYou : undefined,
+        // One reason in the footer: this registration, or the invitation.
+        reason: fill(
+          INVITATION_KINDS.includes(kind) ? labels.reasonInvited : labels.reasonRegistered,
+          {
+            title: workshop.title,
+          },
+        ),
+        manage:
+          url && !INVITATION_KINDS.includes(kind)
+            ? { label: labels.manageRegistration, url: LINK }
+            : undefined,
       },
       slots,
       attachments,

@@ -338,7 +338,9 @@ reportAdminPages.get("/:id/email", requires("workshops.manage"), async (c) => {
   const report = await getReport(c.var.services.db, c.req.param("id"));
   const q = c.req.query("lang");
   const lang = versionFor(report, isLang(q) ? q : report.defaultLanguage).language;
-  const render = (await renderReport(report, c.env.APP_URL)).find((r) => r.language === lang)!;
+  const render = (await renderReport(report, c.var.services.settings)).find(
+    (r) => r.language === lang,
+  )!;
   // As a subscriber of every report would get it; an attendee's footer names the workshop.
   const { html } = personalise(render, {
     name: "Leila",

@@ -5,6 +5,7 @@
 // chunks stay byte-identical across retries; previews render the report as it is now. A
 // test send is an outbox email with the same props and placeholders, rendered by the queue
 // consumer.
+
 import { createElement } from "react";
 import { templateEmail } from "../../emails";
 import ReportEmail, {
@@ -14,6 +15,7 @@ import ReportEmail, {
   STOP_SLOT,
   UNSUBSCRIBE_SLOT,
 } from "../../emails/report";
+import { type Brand, emailBrand } from "../brand/brand";
 import type { ConsentWording, ReportVersionContent } from "../db/schema";
 import { dictionary, fill, type Lang, localeOf } from "../i18n";
 import { renderMarkdown, underBase } from "../lib/markdown";
@@ -29,10 +31,13 @@ import { type FullReport, pdfFor, versionFor } from "./service";
  * answers 404 for the report, its PDF and its images, so the email links to neither page
  * nor PDF; its images show once the embargo is over. Nothing is rendered here.
  */
+/** Where a report's email points, and whose it is. */
+export type ReportSite = { appUrl: string; brand?: Brand };
+
 function versionContent(
   report: FullReport,
   version: FullReport["versions"][number],
-  appUrl: string,
+  { appUrl, brand }: ReportSite,
   now: Date,
 ): ReportVersionContent {
   const base = appUrl.replace(/\/$/, "");
@@ -48,16 +53,17 @@ function versionContent(
     pdf: pdf?.language
       ? { url: `${base}${pdfPath(report.slug, pdf.language)}`, language: pdf.language }
       : null,
+    brand: brand ? emailBrand(brand, version.language) : undefined,
   };
 }
 
 /** Every language version of the report, as a distribution records it to render later. */
 export function reportContent(
   report: FullReport,
-  appUrl: string,
+  site: ReportSite,
   now = new Date(),
 ): ReportVersionContent[] {
-  return report.versions.map((v) => versionContent(report, v, appUrl, now));
+  return report.versions.map((v) => versionContent(report, v, site, now));
 }
 
 /**
@@ -73,6 +79,7 @@ function reportProps(content: ReportVersionContent): ReportEmailProps {
     bodyHtml: renderMarkdown(content.body, baseUrl ? { resolveUrl: underBase(baseUrl) } : {}),
     webUrl: content.webUrl,
     pdf: content.pdf ?? null,
+    brand: content.brand,
   };
 }
 
@@ -87,8 +94,8 @@ export async function renderReportContent(content: ReportVersionContent[]) {
 }
 
 /** The report as it is now, rendered: the admin pages' email preview. */
-export function renderReport(report: FullReport, appUrl: string, now = new Date()) {
-  return renderReportContent(reportContent(report, appUrl, now));
+export function renderReport(report: FullReport, site: ReportSite, now = new Date()) {
+  return renderReportContent(reportContent(report, site, now));
 }
 
 /**
@@ -159,7 +166,7 @@ export async function testSend(ctx: Services, report: FullReport, to: string, la
     to,
     subject: `[Test] ${headerSafe(version.title)}`,
     ...templateEmail("report", {
-      props: reportProps(versionContent(report, version, ctx.settings.appUrl, new Date())),
+      props: reportProps(versionContent(report, version, ctx.settings, new Date())),
       slots: {
         [NAME_SLOT]: to.split("@")[0]!,
         [UNSUBSCRIBE_SLOT]: url,

@@ -1,6 +1,7 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { type Actor, can, type Permission } from "../access/roles";
+import { currentBrand } from "../brand/brand";
 import { dictionary, dirOf, type Lang, languageOf, otherLangs } from "../i18n";
 
 export interface PageProps {
@@ -102,7 +103,9 @@ export function Page({
   share,
 }: PageProps) {
   const t = dictionary(lang).ui;
-  const siteName = area === "admin" ? "Workshops · Organisers" : t.siteName;
+  const brand = currentBrand();
+  const orgName = brand?.name[area === "admin" ? ADMIN_LANG : lang] ?? t.siteName;
+  const siteName = area === "admin" ? `${orgName} · Organisers` : orgName;
   return (
     <>
       {raw("<!DOCTYPE html>")}
@@ -135,6 +138,9 @@ export function Page({
           <header class="site">
             <div class="bar">
               <a class="brand" href={area === "admin" ? "/admin" : "/"}>
+                {brand?.logoOnPages && brand.logoUrl ? (
+                  <img src={brand.logoUrl} alt="" height={32} class="logo" />
+                ) : null}
                 {siteName}
               </a>
               <nav
@@ -178,7 +184,20 @@ export function Page({
           <main id="main" tabindex={-1}>
             {children}
           </main>
-          <footer class="site">{area === "admin" ? "Organisers' area" : t.footer}</footer>
+          <footer class="site">
+            <p>{area === "admin" ? "Organisers' area" : t.footer}</p>
+            {brand?.address ? (
+              <address>
+                {orgName}
+                {brand.address.split("\n").map((line) => (
+                  <>
+                    <br />
+                    {line}
+                  </>
+                ))}
+              </address>
+            ) : null}
+          </footer>
         </body>
       </html>
     </>

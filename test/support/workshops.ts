@@ -27,7 +27,7 @@ export async function createWorkshop(overrides: WorkshopOverrides = {}, publish 
     ADMIN,
   );
   expect(res.status, await res.clone().text()).toBe(201);
-  const workshop = (await res.json()) as { id: string; slug: string };
+  const workshop = (await res.json()) as { id: string; slug: string; title: string };
   if (publish)
     expect((await json(`/api/v1/workshops/${workshop.id}/publish`, "POST", {}, ADMIN)).status).toBe(
       200,
