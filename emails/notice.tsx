@@ -84,7 +84,7 @@ export function NoticeEmail({
           <div dangerouslySetInnerHTML={{ __html: qr.html }} />
         </Section>
       ) : null}
-      {action ? <Text style={styles.small}>{action.url}</Text> : null}
+      {action ? <Text style={styles.url}>{action.url}</Text> : null}
       {footnote ? <Text style={styles.small}>{footnote}</Text> : null}
     </EmailLayout>
   );

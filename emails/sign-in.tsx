@@ -21,7 +21,7 @@ export function SignInEmail({ lang, name, url, brand }: SignInEmailProps) {
         {t.signInButton}
       </Button>
       <Text style={styles.small}>{t.signInExpiry}</Text>
-      <Text style={styles.small}>{url}</Text>
+      <Text style={styles.url}>{url}</Text>
     </EmailLayout>
   );
 }

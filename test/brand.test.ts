@@ -73,7 +73,7 @@ describe("pages", () => {
     expect(en).toContain("Centre for Water Policy");
     expect(en).toContain(`<img src="${APP}/assets/icon.png"`);
     expect(en).toMatch(
-      /<address>Centre for Water Policy<br\/?>12 Hamra Street<br\/?>Beirut, Lebanon<\/address>/,
+      /<address>Centre for Water Policy<br\/?><bdi>12 Hamra Street<\/bdi><br\/?><bdi>Beirut, Lebanon<\/bdi><\/address>/,
     );
     const ar = await (await get("ar")).text();
     expect(ar).toContain("مركز سياسات المياه");

@@ -25,8 +25,16 @@ describe("time zones", () => {
     const start = new Date("2027-05-03T07:00:00Z");
     const end = new Date("2027-05-03T13:30:00Z");
     expect(formatRange(start, end, "Europe/Istanbul", "en")).toBe(
-      "Monday, 3 May 2027, 10:00 – 16:30 (Europe/Istanbul)",
+      "Monday, 3 May 2027, 10:00 – 16:30 (Istanbul time)",
     );
-    expect(formatRange(start, end, "Europe/Istanbul", "ar")).toContain("Europe/Istanbul");
+    const ar = formatRange(start, end, "Europe/Istanbul", "ar");
+    // Arabic punctuation, and the zone by its city's Arabic name.
+    expect(ar).toContain("، ");
+    expect(ar).not.toContain(", ");
+    expect(ar).toContain("(بتوقيت إسطنبول)");
+    expect(formatRange(start, end, "America/Argentina/Buenos_Aires", "en")).toContain(
+      "(Buenos Aires time)",
+    );
+    expect(formatRange(start, end, "UTC", "ar")).toContain("(UTC)");
   });
 });

@@ -73,8 +73,14 @@ export function EmailLayout({ lang, preview, children, brand, reason, footer }: 
             <Text style={footText}>{reason ?? dictionary(lang).emails.footer}</Text>
             {footer}
             {brand ? (
-              <Text style={{ ...footText, margin: "8px 0 0", whiteSpace: "pre-line" }}>
-                {brand.address ? `${brand.name}\n${brand.address}` : brand.name}
+              <Text style={{ ...footText, margin: "8px 0 0" }}>
+                {/* Each line isolated, so "12 Hamra Street" keeps its order in an Arabic email. */}
+                {[brand.name, ...(brand.address?.split("\n") ?? [])].map((line, i) => (
+                  <span key={`${i}:${line}`}>
+                    {i > 0 ? <br /> : null}
+                    <span dir="auto">{line}</span>
+                  </span>
+                ))}
               </Text>
             ) : null}
           </Section>
@@ -88,6 +94,16 @@ export const styles = {
   heading: { fontSize: 22, lineHeight: "30px", margin: "0 0 16px", color: "#18181b" },
   text: { fontSize: 15, lineHeight: "24px", color: "#27272a", margin: "0 0 16px" },
   small: { fontSize: 13, lineHeight: "20px", color: "#52525b", margin: "16px 0 0" },
+  // A link written out: a signed token has no place to break, and would widen the email
+  // past a phone's screen. Left to right, even in an Arabic email.
+  url: {
+    fontSize: 13,
+    lineHeight: "20px",
+    color: "#52525b",
+    margin: "16px 0 0",
+    wordBreak: "break-all",
+    direction: "ltr",
+  },
   button: {
     backgroundColor: "#1d4ed8",
     borderRadius: 6,

@@ -91,3 +91,49 @@ export function timeZoneChoices(lang: Lang): { value: string; label: string }[] 
   }
   return found;
 }
+
+/**
+ * Arabic names of the cities whose zones the centres using this most often meet in. Other
+ * zones are named by Intl («توقيت شرق أوروبا»), which cannot name a city.
+ */
+const CITY_AR: Record<string, string> = {
+  "Africa/Algiers": "الجزائر",
+  "Africa/Cairo": "القاهرة",
+  "Africa/Casablanca": "الدار البيضاء",
+  "Africa/Khartoum": "الخرطوم",
+  "Africa/Tripoli": "طرابلس",
+  "Africa/Tunis": "تونس",
+  "Asia/Aden": "عدن",
+  "Asia/Amman": "عمّان",
+  "Asia/Baghdad": "بغداد",
+  "Asia/Bahrain": "البحرين",
+  "Asia/Beirut": "بيروت",
+  "Asia/Damascus": "دمشق",
+  "Asia/Dubai": "دبي",
+  "Asia/Gaza": "غزة",
+  "Asia/Hebron": "الخليل",
+  "Asia/Jerusalem": "القدس",
+  "Asia/Kuwait": "الكويت",
+  "Asia/Muscat": "مسقط",
+  "Asia/Qatar": "الدوحة",
+  "Asia/Riyadh": "الرياض",
+  "Asia/Tehran": "طهران",
+  "Europe/Berlin": "برلين",
+  "Europe/Brussels": "بروكسل",
+  "Europe/Istanbul": "إسطنبول",
+  "Europe/London": "لندن",
+  "Europe/Paris": "باريس",
+  "Europe/Zurich": "زيورخ",
+  "America/New_York": "نيويورك",
+};
+
+/**
+ * A zone as people say it after a time: "Beirut time", «بتوقيت بيروت»; UTC as itself. The
+ * city comes from the zone's own name (in Arabic from CITY_AR, else Intl's generic name).
+ */
+export function localTimeName(zone: string, lang: Lang): string {
+  if (zone === "UTC" || zone === "Etc/UTC") return "UTC";
+  const city = zone.split("/").pop()!.replace(/_/g, " ");
+  if (lang === "ar") return CITY_AR[zone] ? `بتوقيت ${CITY_AR[zone]}` : timeZoneName(zone, lang);
+  return zone.includes("/") ? `${city} time` : timeZoneName(zone, lang);
+}

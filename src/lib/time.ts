@@ -1,5 +1,6 @@
 // Instants are stored in UTC; each workshop has an IANA time zone for display.
 import { type Lang, localeOf } from "../i18n";
+import { localTimeName } from "./time-zones";
 
 // Building an Intl.DateTimeFormat costs far more than using one: keep them per isolate.
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -23,7 +24,7 @@ export function isTimeZone(value: string): boolean {
   }
 }
 
-/** "Wednesday, 3 May 2023, 10:00 – 16:30 (Europe/Istanbul)" in the workshop's zone. */
+/** "Wednesday, 3 May 2023, 10:00 – 16:30 (Istanbul time)" in the workshop's zone. */
 export function formatRange(start: Date, end: Date, timeZone: string, lang: Lang): string {
   const day = formatter(localeOf(lang), {
     timeZone,
@@ -39,10 +40,12 @@ export function formatRange(start: Date, end: Date, timeZone: string, lang: Lang
     hour12: false,
   });
   const sameDay = day.format(start) === day.format(end);
+  // Arabic takes its own comma between the day and the hours.
+  const comma = lang === "ar" ? "، " : ", ";
   const range = sameDay
-    ? `${day.format(start)}, ${time.format(start)} – ${time.format(end)}`
+    ? `${day.format(start)}${comma}${time.format(start)} – ${time.format(end)}`
     : `${day.format(start)} ${time.format(start)} – ${day.format(end)} ${time.format(end)}`;
-  return `${range} (${timeZone})`;
+  return `${range} (${localTimeName(timeZone, lang)})`;
 }
 
 /** "Wednesday, 3 May 2023, 10:00 (Europe/Istanbul)": one instant in the workshop's zone. */

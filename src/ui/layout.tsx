@@ -189,10 +189,11 @@ export function Page({
             {brand?.address ? (
               <address>
                 {orgName}
+                {/* Each line isolated, so "12 Hamra Street" keeps its order on an Arabic page. */}
                 {brand.address.split("\n").map((line) => (
                   <>
                     <br />
-                    {line}
+                    <bdi>{line}</bdi>
                   </>
                 ))}
               </address>
