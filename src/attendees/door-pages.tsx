@@ -56,7 +56,7 @@ doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
       <p>
         <strong>{fill(t.checkedInCount, { n: checkedIn, total: workshop.confirmedCount })}</strong>
       </p>
-      <section aria-labelledby="scan-heading">
+      <section id="scan-section" aria-labelledby="scan-heading">
         <h2 id="scan-heading">{t.scanHeading}</h2>
         <p
           id="scan-status"

@@ -179,7 +179,7 @@ export const ar: Dictionary = {
     seatsTaken: "عدد الأماكن المحجوزة: {n}.",
     checkedInCount: "سُجّل حضور {n} من {total}",
     scanHeading: "مسح الرمز",
-    unsupported: "لا يستطيع هذا المتصفح مسح الرموز: ابحث بالاسم بدلاً من ذلك.",
+    unsupported: "المسح غير متاح على هذا الجهاز: ابحث بالاسم أدناه.",
     denied: "الكاميرا غير متاحة: ابحث بالاسم بدلاً من ذلك.",
     startCamera: "تشغيل الكاميرا",
     camera: "الكاميرا",
@@ -190,7 +190,7 @@ export const ar: Dictionary = {
     checkedInAt: "سُجّل حضوره {time}",
     checkIn: "تسجيل حضور",
     done: "تم تسجيل حضور {name}.",
-    already: "سبق تسجيل حضور {name} في الساعة {time} بتوقيت UTC.",
+    already: "سبق تسجيل حضور {name} في الساعة {time}.",
   },
   emails: {
     footer: "وصلتك هذه الرسالة بسبب إجراء على موقع ورشات العمل.",

@@ -208,7 +208,7 @@ export const en = {
     seatsTaken: "{n} seats taken.",
     checkedInCount: "{n} of {total} checked in",
     scanHeading: "Scan a code",
-    unsupported: "This browser cannot scan codes: search by name instead.",
+    unsupported: "Scanning isn't available on this device: search by name below.",
     denied: "The camera is not available: search by name instead.",
     startCamera: "Start the camera",
     camera: "Camera",
@@ -219,7 +219,7 @@ export const en = {
     checkedInAt: "Checked in {time}",
     checkIn: "Check in",
     done: "{name} is checked in.",
-    already: "{name} was already checked in at {time} UTC.",
+    already: "{name} was already checked in at {time}.",
   },
   /** Words every email shares, the sign-in and report emails, notice labels. */
   emails: {

@@ -11,7 +11,13 @@ import { onServiceError } from "../lib/errors";
 import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
-import { erasePerson, eraseSubscriber, type Person, searchPerson } from "./service";
+import {
+  erasePerson,
+  eraseSubscriber,
+  type Person,
+  searchPerson,
+  subscriberToErase,
+} from "./service";
 
 /** Mounted at /admin/people. */
 export const peopleAdminPages = new Hono<AppEnv>();
@@ -241,7 +247,59 @@ peopleAdminPages.post("/erase", requires("people.manage"), async (c) => {
   );
 });
 
+/**
+ * Erasing cannot be undone, so the subscribers' list links here rather than erasing from a
+ * row: this page names the address and asks for a ticked box.
+ */
+subscriberErasureAdminPages.get("/:id/erase", requires("attendees.read"), async (c) => {
+  const id = c.req.param("id");
+  const subscriber = await subscriberToErase(c.var.services, id);
+  const unconfirmed = c.req.query("unconfirmed") === "1";
+  return c.html(
+    <Page lang="en" title="Erase a subscriber" area="admin" actor={c.var.actor}>
+      <p>
+        <a href="/admin/subscribers">← Subscribers</a>
+      </p>
+      <h1>Erase a subscriber</h1>
+      {subscriber ? (
+        <form method="post" action={`/admin/subscribers/${id}/erase`} class="stack">
+          {unconfirmed ? <Notice kind="error">Tick the box to confirm the erasure.</Notice> : null}
+          <p>
+            <span class="mono">{subscriber.email}</span>
+            {subscriber.name ? (
+              <>
+                {" "}
+                · <bdi>{subscriber.name}</bdi>
+              </>
+            ) : null}{" "}
+            · {subscriber.status}
+          </p>
+          <p>
+            Deletes the subscription, its topics and its report deliveries. A hashed entry on the
+            suppression list stays, so the address is never emailed or added again.
+          </p>
+          <label class="check">
+            <input type="checkbox" name="confirm" value="yes" required /> I understand this cannot
+            be undone
+          </label>
+          <div>
+            <button type="submit" class="danger">
+              Erase this subscriber
+            </button>
+          </div>
+        </form>
+      ) : (
+        <p>This subscriber is already erased.</p>
+      )}
+    </Page>,
+    subscriber ? 200 : 404,
+  );
+});
+
 subscriberErasureAdminPages.post("/:id/erase", requires("attendees.read"), async (c) => {
+  const body = await c.req.parseBody();
+  if (body.confirm !== "yes")
+    return c.redirect(`/admin/subscribers/${c.req.param("id")}/erase?unconfirmed=1`, 303);
   // An id that is already gone ends where erasing it would: nothing of it is left.
   await onServiceError(
     () => eraseSubscriber(c.var.services, c.var.actor, c.req.param("id")),

@@ -115,6 +115,12 @@ export async function erasePerson(svc: Services, actor: Actor, address: string, 
  * the address and name in past deliveries (counts stay), stored emails to it. What stays is
  * the address's index on the suppression list, so no import or form can add it again.
  */
+/** One subscriber, opened, for the erasure confirmation page; null when there is none. */
+export async function subscriberToErase(svc: Services, id: string) {
+  const row = await svc.db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });
+  return row ? openSubscriber(await svc.vault.subscribers(), row) : null;
+}
+
 export async function eraseSubscriber(svc: Services, actor: Actor | null, id: string) {
   const { db } = svc;
   const row = await db.query.subscribers.findFirst({ where: eq(subscribers.id, id) });

@@ -78,6 +78,16 @@ function ReportForm({
           ))}
         </select>
       </div>
+      <Field
+        name="slug"
+        label="Address (slug)"
+        value={report?.slug ?? ""}
+        hint={
+          report
+            ? "Lowercase letters, digits and dashes. Changing it breaks links already shared."
+            : "Lowercase letters, digits and dashes; made from the title when empty."
+        }
+      />
       {LANGS.map((lang) => (
         <fieldset lang={lang} dir={dirOf(lang)}>
           <legend>{dictionary(lang).reportForm.legend}</legend>

@@ -17,6 +17,8 @@ export function fromForm(body: Record<string, string>): ReportInput {
   return {
     defaultLanguage: isLang(body.defaultLanguage) ? body.defaultLanguage : DEFAULT_LANG,
     workshopId: body.workshopId || undefined,
+    // Empty: made from the title for a new report, unchanged for an existing one.
+    slug: body.slug?.trim() || undefined,
     versions,
   };
 }

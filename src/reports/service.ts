@@ -1,6 +1,6 @@
 // Reports: one version per language (title, summary, Markdown body), drafts, publishing
 // with an optional embargo on the public page.
-import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, like, lte, or, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { auditInsert, auditInsertIf } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
@@ -13,10 +13,10 @@ import {
 } from "../db/schema";
 import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
+import { freeSlug, SLUG_MAX, SLUG_PATTERN, slugFamily, slugify } from "../lib/slugs";
 import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
-import { slugify } from "../workshops/service";
 import { removeReportObjects } from "./storage";
 
 export type Report = typeof reports.$inferSelect;
@@ -58,6 +58,14 @@ function checkVersions(defaultLanguage: Lang, versions: VersionInput[]) {
     ]);
 }
 
+/** Slugs typed into the form reach here unchecked (the API's schema checks its own). */
+function checkSlug(slug: string | undefined) {
+  if (slug !== undefined && (!SLUG_PATTERN.test(slug) || slug.length > SLUG_MAX)) {
+    const message = "Use lowercase letters, digits and single dashes, at most 80 characters.";
+    throw invalid(`The address (slug): ${message}`, [{ path: "slug", message }]);
+  }
+}
+
 const versionRow = (reportId: string, v: VersionInput, previous?: ReportVersionState) => ({
   reportId,
   language: v.language,
@@ -67,19 +75,29 @@ const versionRow = (reportId: string, v: VersionInput, previous?: ReportVersionS
   state: v.state ?? previous ?? "ready",
 });
 
+/** The slugs taken among `base` and base-2, base-3, …: a new title's slug takes the next. */
+async function takenSlugs(db: Db, base: string): Promise<string[]> {
+  const rows = await db
+    .select({ slug: reports.slug })
+    .from(reports)
+    .where(or(eq(reports.slug, base), like(reports.slug, slugFamily(base))));
+  return rows.map((r) => r.slug);
+}
+
 export async function createReport(
   db: Db,
   actor: Actor,
   input: ReportInput,
 ): Promise<ReportWithVersions> {
   checkVersions(input.defaultLanguage, input.versions);
+  checkSlug(input.slug);
   const id = newId("rep");
   const main = input.versions.find((v) => v.language === input.defaultLanguage)!;
   const base = input.slug ?? (slugify(main.title) || `report-${id.slice(-8)}`);
-  // A slug made from the title gets -2, -3… when taken; an explicit one must be free.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const slug =
-      attempt === 0 ? base : attempt < 4 ? `${base}-${attempt + 1}` : `${base}-${id.slice(-6)}`;
+  // A slug made from the title gets -2, -3… when taken; an explicit one must be free. Two
+  // creations racing for the same number: the loser looks again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const slug = input.slug ?? freeSlug(base, await takenSlugs(db, base));
     try {
       await runBatch(db, [
         db.insert(reports).values({
@@ -128,6 +146,7 @@ export async function updateReport(
   const versions =
     input.versions ?? current.versions.map((v) => ({ ...v, summary: v.summary ?? undefined }));
   checkVersions(defaultLanguage, versions);
+  checkSlug(input.slug);
   try {
     await runBatch(db, [
       db

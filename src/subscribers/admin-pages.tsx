@@ -146,11 +146,10 @@ async function subscribersPage(c: Context<SignedInEnv>, answer: ImportAnswer = {
                         </button>
                       </form>
                     ) : null}
-                    <form method="post" action={`/admin/subscribers/${s.id}/erase`}>
-                      <button type="submit" class="danger" aria-label={`Erase ${s.email}`}>
-                        Erase
-                      </button>
-                    </form>
+                    {/* Erasing asks first, on its own page: no destructive button per row. */}
+                    <a href={`/admin/subscribers/${s.id}/erase`} aria-label={`Erase ${s.email}…`}>
+                      Erase…
+                    </a>
                   </td>
                 </tr>
               ))}

@@ -9,7 +9,7 @@ import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
 import { onServiceError } from "../lib/errors";
 import { formatRange } from "../lib/time";
-import { textFields } from "../ui/forms";
+import { Notice, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
 import { workshopFormPage } from "./admin-form";
@@ -145,10 +145,55 @@ workshopAdminPages.post(
   },
 );
 
+/** Cancelling emails everyone and cannot be undone: the workshop page links here first. */
+workshopAdminPages.get(
+  "/:id/cancel",
+  requires("workshops.manage", { workshop: "id" }),
+  async (c) => {
+    const workshop = await getWorkshop(c.var.services.db, c.req.param("id"));
+    const base = `/admin/workshops/${workshop.id}`;
+    return c.html(
+      <Page lang="en" title="Cancel the workshop" area="admin" actor={c.var.actor}>
+        <p>
+          <a href={base}>← Back to the workshop</a>
+        </p>
+        <h1>
+          Cancel <span dir="auto">{workshop.title}</span>?
+        </h1>
+        {workshop.status === "cancelled" ? (
+          <p>This workshop is already cancelled.</p>
+        ) : (
+          <form method="post" action={`${base}/cancel`} class="stack">
+            {c.req.query("unconfirmed") === "1" ? (
+              <Notice kind="error">Tick the box to confirm the cancellation.</Notice>
+            ) : null}
+            <p>
+              Everyone registered or invited is emailed that the workshop is cancelled, its public
+              page says so, and registration closes. This cannot be undone.
+            </p>
+            <label class="check">
+              <input type="checkbox" name="confirm" value="yes" required /> Yes, cancel this
+              workshop and email everyone
+            </label>
+            <div>
+              <button type="submit" class="danger">
+                Cancel the workshop
+              </button>
+            </div>
+          </form>
+        )}
+      </Page>,
+    );
+  },
+);
+
 workshopAdminPages.post(
   "/:id/cancel",
   requires("workshops.manage", { workshop: "id" }),
   async (c) => {
+    const body = await c.req.parseBody();
+    if (body.confirm !== "yes")
+      return c.redirect(`/admin/workshops/${c.req.param("id")}/cancel?unconfirmed=1`, 303);
     await cancelWorkshop(c.var.services, c.var.actor, c.req.param("id"));
     return redirectWithNotice(
       c,
@@ -223,11 +268,9 @@ export function workshopPage(sections: Section<Workshop>[]) {
             </a>
           ) : null}
           {workshop.status !== "cancelled" ? (
-            <form method="post" action={`${base}/cancel`} class="inline">
-              <button type="submit" class="danger">
-                Cancel workshop
-              </button>
-            </form>
+            <a class="button secondary" href={`${base}/cancel`}>
+              Cancel workshop…
+            </a>
           ) : null}
         </div>
 

@@ -1,6 +1,6 @@
 // Workshops: create, read and list; the public views of them (seat state, public paths).
 // Changing, publishing and cancelling a workshop live in changes.ts.
-import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, like, or, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { teamRoles, visibleTo } from "../access/team";
 import { auditInsert } from "../audit/service";
@@ -8,6 +8,7 @@ import { type Db, runBatch } from "../db/client";
 import { type Keyset, paginate } from "../db/paginate";
 import { workshops } from "../db/schema";
 import { conflict, invalid, notFound } from "../lib/errors";
+import { freeSlug, slugFamily, slugify } from "../lib/slugs";
 import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
@@ -21,15 +22,16 @@ import { creatorMembership } from "./team";
 import type { Workshop } from "./types";
 import { venueRevealAt } from "./venue";
 
-export function slugify(title: string): string {
-  return title
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 60)
-    .replace(/-+$/, "");
+/** Kept here for callers that make workshop slugs; the rules live in lib/slugs.ts. */
+export { slugify } from "../lib/slugs";
+
+/** The slugs taken among `base` and base-2, base-3, …: a new title's slug takes the next. */
+async function takenSlugs(db: Db, base: string): Promise<string[]> {
+  const rows = await db
+    .select({ slug: workshops.slug })
+    .from(workshops)
+    .where(or(eq(workshops.slug, base), like(workshops.slug, slugFamily(base))));
+  return rows.map((r) => r.slug);
 }
 
 const optionalText = (value: string | undefined | null) => (value ? cleanText(value) : null);
@@ -86,9 +88,10 @@ export async function createWorkshop(
   checkVenueReveal({ locationPrivate: false, venueRevealHours: null, ...columnsFrom(input) });
   const id = newId("wks");
   const base = input.slug ?? (slugify(input.title) || `workshop-${id.slice(-6)}`);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const slug =
-      attempt === 0 ? base : attempt < 4 ? `${base}-${attempt + 1}` : `${base}-${id.slice(-6)}`;
+  // A slug made from the title gets -2, -3… when taken; an explicit one must be free. Two
+  // creations racing for the same number: the loser looks again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const slug = input.slug ?? freeSlug(base, await takenSlugs(db, base));
     try {
       const [rows] = await runBatch(db, [
         db

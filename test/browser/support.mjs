@@ -8,8 +8,11 @@ const require = createRequire(import.meta.url);
 export const AXE_PATH = require.resolve("axe-core/axe.min.js");
 export const ADMIN = { Authorization: `Bearer ${APP_BINDINGS.ADMIN_TOKEN}` };
 
-/** `appOptions` go to startApp: bindings (a fake Resend instead of the dev mailbox, say). */
-export async function startStack(appOptions = {}) {
+/**
+ * `appOptions` go to startApp: bindings (a fake Resend instead of the dev mailbox, say);
+ * `browserArgs` are extra Chromium switches (a fake camera, say).
+ */
+export async function startStack(appOptions = {}, { browserArgs = [] } = {}) {
   const app = await startApp(appOptions);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -21,6 +24,7 @@ export async function startStack(appOptions = {}) {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...browserArgs,
     ],
   });
   // bypassCSP lets the test inject axe-core; the app's own pages still send their strict CSP.
