@@ -85,13 +85,20 @@ export function ErrorSummary({
       </p>
       {fields.length > 0 ? (
         <ul>
-          {fields.map(([path, message]) => (
-            <li>
-              <a href={`#${fieldId(path, questions)}`}>
-                <bdi>{labelOf(path, questions, t)}</bdi>: {message}
-              </a>
-            </li>
-          ))}
+          {fields.map(([path, message]) => {
+            const label = labelOf(path, questions, t);
+            // A question that ends in its own mark ("Why?") needs no colon after it.
+            const separator = /[?!:؟]$/.test(label) ? " " : ": ";
+            return (
+              <li>
+                <a href={`#${fieldId(path, questions)}`}>
+                  <bdi>{label}</bdi>
+                  {separator}
+                  {message}
+                </a>
+              </li>
+            );
+          })}
         </ul>
       ) : null}
     </div>
@@ -136,7 +143,7 @@ export function QuestionFields({
                   aria-invalid={error ? "true" : undefined}
                   aria-describedby={described}
                 />{" "}
-                {q.label}
+                <bdi>{q.label}</bdi>
                 {q.required ? null : <span class="hint"> ({t.optional})</span>}
               </label>
               {errorText}
@@ -147,7 +154,7 @@ export function QuestionFields({
           return (
             <fieldset aria-describedby={described}>
               <legend>
-                {q.label} {q.required ? null : <span class="hint">({t.optional})</span>}
+                <bdi>{q.label}</bdi> {q.required ? null : <span class="hint">({t.optional})</span>}
               </legend>
               {(q.options ?? []).map((option, i) => (
                 <label class="check" for={`${id}-${i}`}>
@@ -158,7 +165,7 @@ export function QuestionFields({
                     value={option}
                     checked={values[name] === option}
                   />{" "}
-                  {option}
+                  <bdi>{option}</bdi>
                 </label>
               ))}
               {errorText}
@@ -168,7 +175,7 @@ export function QuestionFields({
         return (
           <div>
             <label for={id}>
-              {q.label} {q.required ? null : <span class="hint">({t.optional})</span>}
+              <bdi>{q.label}</bdi> {q.required ? null : <span class="hint">({t.optional})</span>}
             </label>
             <textarea
               id={id}
