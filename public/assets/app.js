@@ -166,3 +166,20 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
     if (match) zone.value = match.value;
   });
 })();
+
+// After a failed submit, the error summary takes the focus, so keyboard and screen-reader
+// users start from the list of what to fix; its links move the focus to their field.
+(() => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (!summary) return;
+  summary.focus();
+  summary.querySelectorAll('a[href^="#"]').forEach((a) => {
+    a.addEventListener("click", (event) => {
+      const field = document.getElementById(a.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      field.focus();
+      field.scrollIntoView({ block: "center" });
+    });
+  });
+})();

@@ -108,6 +108,35 @@ export const en = {
     tooLong: "Use at most {max} characters.",
     // Shown instead of the service's own message, which is in English.
     fieldInvalid: "This field is required or invalid.",
+    // The registration form's own wording for validateAnswers' errors.
+    answerRequired: "This question needs an answer.",
+    tickRequired: "This box must be ticked.",
+    pickOption: "Pick one of the options.",
+    // Cancelling asks first; a cancellation can be undone while a place is free.
+    cancelConfirmTitle: "Cancel your registration?",
+    leaveWaitlistConfirmTitle: "Leave the waitlist?",
+    cancelConfirmText:
+      "Your place goes to the next person on the waitlist, or to whoever registers next. Afterwards you can restore your registration from your registration page, while a place is free.",
+    cancelConfirmYes: "Yes, cancel my registration",
+    leaveWaitlistYes: "Yes, leave the waitlist",
+    cancelConfirmNo: "No, keep my registration",
+    cancelledNotice: "Your registration is cancelled.",
+    restoreHelp:
+      "Changed your mind? Restore your registration: you get a place if one is free, otherwise you join the end of the waitlist.",
+    restoreHelpNoWaitlist:
+      "Changed your mind? You can restore your registration while a place is free.",
+    restoreHelpApproval:
+      "Changed your mind? Restore your registration and it goes back to the organisers for review.",
+    restoreButton: "Restore my registration",
+    restoredConfirmed: "Your registration is restored: your place is confirmed.",
+    restoredWaitlisted:
+      "Your registration is restored. No place was free, so you are on the waitlist (position {n}).",
+    restoredPending: "Your registration is restored and awaits the organisers' approval.",
+    restoreNoPlace:
+      "No place is free any more and this workshop has no waitlist, so your registration stays cancelled.",
+    restoreTooLate:
+      "This registration can no longer be restored: the workshop has begun or was cancelled.",
+    manageRegistration: "Manage your registration",
   },
   /** Public report pages. */
   reports: {
@@ -272,6 +301,16 @@ export const en = {
         "Your registration is unchanged. Use the link below to see or manage it.",
       ],
       action: "See my registration",
+    },
+    // Sent instead of already_registered when the address's registration was cancelled.
+    restore_offer: {
+      subject: "Your cancelled registration: {title}",
+      heading: "Restore your registration?",
+      paragraphs: [
+        "Hello {name}, someone (probably you) tried to register this address again for “{title}”.",
+        "You cancelled your registration earlier. You can restore it from your registration page, which tells you whether a place is free.",
+      ],
+      action: "Restore my registration",
     },
     confirmed: {
       subject: "You are confirmed: {title}",

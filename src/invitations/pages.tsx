@@ -1,4 +1,6 @@
 // The RSVP page (/i/{token}): GET shows the invitation; only the form's POST answers it.
+// The form asks the workshop's questions as the public form does (registrations/form.tsx);
+// once accepted, the page shows the registration it made, as the participant's own page does.
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
@@ -6,7 +8,12 @@ import type { AppEnv } from "../http/context";
 import { DEFAULT_LANG, dictionary, fill, isLang, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { NAME_MAX } from "../lib/text";
-import { Notice, textFields } from "../ui/forms";
+import { answerErrors, answersFrom, ErrorSummary, QuestionFields } from "../registrations/form";
+import { registrationsById } from "../registrations/lists";
+import { RegistrationSummary } from "../registrations/pages";
+import { getWorkshopRow } from "../registrations/service";
+import { linkToken, registrationTokenExpiry } from "../registrations/tokens";
+import { type FormErrors, Notice, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { YourData } from "../ui/your-data";
 import { WhenWhere } from "../workshops/components";
@@ -14,11 +21,28 @@ import { findInvitationByToken, respond } from "./service";
 
 export const invitationPages = new Hono<AppEnv>();
 
+/** The registration an accepted invitation made (or joined), with a link token to it. */
+async function acceptedRegistration(c: Context<AppEnv>, registrationId: string | null) {
+  if (!registrationId) return null;
+  const svc = c.var.services;
+  const [registration] = await registrationsById(svc, [registrationId]);
+  if (!registration) return null;
+  const workshop = await getWorkshopRow(svc.db, registration.workshopId);
+  const token = await linkToken(
+    svc.settings.tokenSecret,
+    "registration",
+    registration.id,
+    registrationTokenExpiry(workshop.endsAt, svc.now()),
+  );
+  return { registration, token };
+}
+
 async function rsvpPage(
   c: Context<AppEnv>,
   token: string,
   notice?: { kind: "ok" | "error"; text: string },
   status: 200 | 404 | 409 | 422 = 200,
+  form?: { errors: FormErrors; values: Record<string, string> },
 ) {
   const found = await findInvitationByToken(c.var.services, token);
   const q = c.req.query("lang");
@@ -37,6 +61,14 @@ async function rsvpPage(
   const answerable =
     (invitation.status === "pending" || invitation.status === "sent") &&
     workshop.status !== "cancelled";
+  const accepted =
+    invitation.status === "accepted"
+      ? await acceptedRegistration(c, invitation.registrationId)
+      : null;
+  const now = c.var.services.now();
+  const errors = form?.errors ?? {};
+  const values = form?.values ?? {};
+  const nameError = errors.name;
   return c.html(
     <Page
       lang={lang}
@@ -49,9 +81,28 @@ async function rsvpPage(
       </p>
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       {workshop.status === "cancelled" ? <Notice kind="error">{t.workshopCancelled}</Notice> : null}
-      <WhenWhere workshop={workshop} lang={lang} now={c.var.services.now()} />
+      {accepted ? (
+        <section aria-labelledby="your-registration">
+          <h2 id="your-registration">{t.registrationTitle}</h2>
+          <RegistrationSummary
+            registration={accepted.registration}
+            workshop={workshop}
+            lang={lang}
+            token={accepted.token}
+            now={now}
+          />
+          <p>
+            <a href={`/r/${accepted.token}?lang=${lang}`}>{t.manageRegistration}</a>
+          </p>
+        </section>
+      ) : (
+        <WhenWhere workshop={workshop} lang={lang} now={now} />
+      )}
       {answerable ? (
-        <form method="post" action={`/i/${token}?lang=${lang}`} class="stack">
+        <form method="post" action={`/i/${token}?lang=${lang}`} class="stack" novalidate>
+          {Object.keys(errors).length > 0 ? (
+            <ErrorSummary errors={errors} questions={workshop.questions} lang={lang} />
+          ) : null}
           <p>{fill(t.invitationFor, { email: invitation.email })}</p>
           <input type="hidden" name="language" value={lang} />
           <div>
@@ -60,11 +111,24 @@ async function rsvpPage(
               id="f-name"
               name="name"
               type="text"
-              value={invitation.name ?? ""}
+              value={values.name ?? invitation.name ?? ""}
               autocomplete="name"
               dir="auto"
+              aria-invalid={nameError ? "true" : undefined}
+              aria-describedby={nameError ? "f-name-error" : undefined}
             />
+            {nameError ? (
+              <p class="field-error" id="f-name-error">
+                {nameError}
+              </p>
+            ) : null}
           </div>
+          <QuestionFields
+            questions={workshop.questions}
+            lang={lang}
+            errors={errors}
+            values={values}
+          />
           <div class="row">
             <button type="submit" name="response" value="accept">
               {t.accept}
@@ -74,7 +138,7 @@ async function rsvpPage(
             </button>
           </div>
         </form>
-      ) : !notice ? (
+      ) : !notice && !accepted ? (
         <p>
           {invitation.status === "accepted"
             ? t.invitationAccepted
@@ -98,10 +162,22 @@ invitationPages.post("/:token", throttlePublicPosts, async (c) => {
   const t = dictionary(lang).ui;
   if (body.response !== "accept" && body.response !== "decline")
     return rsvpPage(c, token, { kind: "error", text: t.fixErrors }, 422);
+  const answers = answersFrom(body);
+  if (body.response === "accept") {
+    // Every field in one round, as on the public form; the service checks again.
+    const found = await findInvitationByToken(c.var.services, token);
+    const errors: FormErrors = found ? answerErrors(found.workshop.questions, answers, lang) : {};
+    if ((body.name?.trim().length ?? 0) > NAME_MAX)
+      errors.name = fill(t.nameTooLong, { max: NAME_MAX });
+    if (Object.keys(errors).length > 0)
+      return rsvpPage(c, token, undefined, 422, { errors, values: body });
+  }
   try {
     const outcome = await respond(c.var.services, token, {
       response: body.response,
       name: body.name,
+      // Always given from the page, so its required questions are enforced.
+      answers,
       language: lang,
     });
     return rsvpPage(c, token, {

@@ -1,6 +1,7 @@
 // The public registration form's POST (/workshops/{slug}/register): the same registration
-// as the public API, answered with the workshop page again (errors next to their fields)
-// or a page that says what happens next.
+// as the public API, answered with the workshop page again (every field's error at once,
+// listed in a summary that takes the focus, and next to its field) or a page that says what
+// happens next.
 import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import {
@@ -18,6 +19,7 @@ import { type FormErrors, Notice, parseForm, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { WorkshopPage } from "../workshops/pages";
 import { getPublishedBySlugWithKey } from "../workshops/service";
+import { answerErrors, answersFrom } from "./form";
 import { emailField, nameField } from "./schemas";
 import { register } from "./service";
 
@@ -55,11 +57,10 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
     if (parsed.errors.email) errors.email = t.enterEmail;
     if (parsed.errors.affiliation) errors.affiliation = fill(t.tooLong, { max: AFFILIATION_MAX });
   }
-  const answers = Object.fromEntries(
-    Object.entries(values)
-      .filter(([k]) => k.startsWith("answers."))
-      .map(([k, v]) => [k.slice(8), v]),
-  );
+  // Every field in one round: the workshop's questions are checked with the name and
+  // address, so a person fixes everything at once, not a second list after the first.
+  const answers = answersFrom(values);
+  Object.assign(errors, answerErrors(workshop.questions, answers, lang));
   const explain = (status: 409 | 422 | 403) =>
     c.html(
       <WorkshopPage

@@ -1,5 +1,6 @@
-// The participant's own page (/r/{token}): status, details, confirm, cancel, calendar.
-// GET never changes anything (mail scanners open links); the buttons POST.
+// The participant's own page (/r/{token}): status, details, confirm, cancel (after a
+// confirmation step), restore a cancellation, calendar. GET never changes anything (mail
+// scanners open links); the buttons POST.
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
@@ -10,9 +11,17 @@ import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { YourData } from "../ui/your-data";
 import { WhenWhere } from "../workshops/components";
+import type { Workshop } from "../workshops/types";
 import { registrationCalendar } from "./notices";
-import { cancelByToken, findByToken, type Registration, verify } from "./service";
-import { SEAT_HOLDING } from "./status";
+import {
+  cancelByToken,
+  findByToken,
+  type Registration,
+  restorable,
+  restoreByToken,
+  verify,
+} from "./service";
+import { type RegistrationStatus, SEAT_HOLDING } from "./status";
 
 export const registrationPages = new Hono<AppEnv>();
 
@@ -37,6 +46,80 @@ function InvalidLink({ lang }: { lang: Lang }) {
   );
 }
 
+/** What a participant sees of their registration: name, status, when and where, calendar. */
+export function RegistrationSummary({
+  registration,
+  workshop,
+  lang,
+  token,
+  now,
+}: {
+  registration: Registration;
+  workshop: Workshop;
+  lang: Lang;
+  token: string;
+  now: Date;
+}) {
+  const t = dictionary(lang).ui;
+  return (
+    <>
+      <dl class="facts">
+        <dt>{t.name}</dt>
+        <dd>
+          <bdi>{registration.name}</bdi>
+        </dd>
+        <dt>{t.status}</dt>
+        <dd>
+          <strong>{statusText(t, registration)}</strong>
+        </dd>
+      </dl>
+      <WhenWhere workshop={workshop} lang={lang} seated={seated(registration)} now={now} />
+      {seated(registration) ? (
+        <p>
+          <a class="button secondary" href={`/r/${token}/calendar.ics`}>
+            {t.addToCalendar}
+          </a>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+const CANCELLABLE: readonly RegistrationStatus[] = [
+  "pending_verification",
+  "pending_approval",
+  "waitlisted",
+  "confirmed",
+];
+
+/** What restoring would do, said before the button: a seat or the waitlist, or review. */
+function restoreHelp(t: Dictionary["ui"], registration: Registration, workshop: Workshop) {
+  const approval =
+    workshop.registrationMode === "approval" &&
+    (registration.previousStatus === "pending_approval" ||
+      registration.previousStatus === "pending_verification");
+  if (approval) return t.restoreHelpApproval;
+  return workshop.waitlist ? t.restoreHelp : t.restoreHelpNoWaitlist;
+}
+
+/** The notice after a cancel or restore (the redirect's `done`), from the status now. */
+function doneNotice(t: Dictionary["ui"], done: string | undefined, registration: Registration) {
+  if (done === "cancelled" && registration.status === "cancelled")
+    return { kind: "ok" as const, text: t.cancelledNotice };
+  if (done !== "restored") return undefined;
+  const text = {
+    confirmed: t.restoredConfirmed,
+    waitlisted: fill(t.restoredWaitlisted, { n: registration.waitlistPosition ?? "" }),
+    pending_approval: t.restoredPending,
+  }[registration.status as string];
+  return text ? { kind: "ok" as const, text } : undefined;
+}
+
+const withLang = (path: string, lang: string | undefined, extra = "") => {
+  const query = [isLang(lang) ? `lang=${lang}` : "", extra].filter(Boolean).join("&");
+  return query ? `${path}?${query}` : path;
+};
+
 async function registrationPage(
   c: Context<AppEnv>,
   token: string,
@@ -49,12 +132,10 @@ async function registrationPage(
   const { registration, workshop } = found;
   const lang: Lang = isLang(queryLang) ? queryLang : registration.language;
   const t = dictionary(lang).ui;
-  const canCancel = [
-    "pending_verification",
-    "pending_approval",
-    "waitlisted",
-    "confirmed",
-  ].includes(registration.status);
+  const now = c.var.services.now();
+  const shown = notice ?? doneNotice(t, c.req.query("done"), registration);
+  const canCancel = CANCELLABLE.includes(registration.status) && workshop.status !== "cancelled";
+  const canRestore = registration.status === "cancelled" && restorable(workshop, now);
   return c.html(
     <Page
       lang={lang}
@@ -65,23 +146,14 @@ async function registrationPage(
       <p class="lead" dir="auto">
         <a href={`/workshops/${workshop.slug}?lang=${lang}`}>{workshop.title}</a>
       </p>
-      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      {shown ? <Notice kind={shown.kind}>{shown.text}</Notice> : null}
       {workshop.status === "cancelled" ? <Notice kind="error">{t.workshopCancelled}</Notice> : null}
-      <dl class="facts">
-        <dt>{t.name}</dt>
-        <dd>
-          <bdi>{registration.name}</bdi>
-        </dd>
-        <dt>{t.status}</dt>
-        <dd>
-          <strong>{statusText(t, registration)}</strong>
-        </dd>
-      </dl>
-      <WhenWhere
+      <RegistrationSummary
+        registration={registration}
         workshop={workshop}
         lang={lang}
-        seated={seated(registration)}
-        now={c.var.services.now()}
+        token={token}
+        now={now}
       />
       {registration.status === "pending_verification" && workshop.status !== "cancelled" ? (
         <form method="post" action={`/r/${token}/verify?lang=${lang}`} class="stack">
@@ -91,20 +163,22 @@ async function registrationPage(
           </div>
         </form>
       ) : null}
-      {seated(registration) ? (
-        <p>
-          <a class="button secondary" href={`/r/${token}/calendar.ics`}>
-            {t.addToCalendar}
-          </a>
-        </p>
-      ) : null}
-      {canCancel && workshop.status !== "cancelled" ? (
-        <form method="post" action={`/r/${token}/cancel?lang=${lang}`} class="stack">
+      {canCancel ? (
+        // A link to the confirmation step, not a POST: cancelling asks first.
+        <div class="stack">
           <p class="muted">{t.cancelHelp}</p>
           <div>
-            <button type="submit" class="danger">
+            <a class="button danger" href={`/r/${token}/cancel?lang=${lang}`}>
               {registration.status === "waitlisted" ? t.leaveWaitlist : t.cancelButton}
-            </button>
+            </a>
+          </div>
+        </div>
+      ) : null}
+      {canRestore ? (
+        <form method="post" action={`/r/${token}/restore?lang=${lang}`} class="stack">
+          <p>{restoreHelp(t, registration, workshop)}</p>
+          <div>
+            <button type="submit">{t.restoreButton}</button>
           </div>
         </form>
       ) : null}
@@ -115,6 +189,47 @@ async function registrationPage(
 }
 
 registrationPages.get("/:token", (c) => registrationPage(c, c.req.param("token")));
+
+/** The confirmation step before cancelling: GET shows it, only its button's POST cancels. */
+registrationPages.get("/:token/cancel", async (c) => {
+  const token = c.req.param("token");
+  const found = await findByToken(c.var.services, token);
+  if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
+  const { registration, workshop } = found;
+  const queryLang = c.req.query("lang");
+  const lang: Lang = isLang(queryLang) ? queryLang : registration.language;
+  if (!CANCELLABLE.includes(registration.status) || workshop.status === "cancelled")
+    return c.redirect(withLang(`/r/${token}`, lang), 303);
+  const t = dictionary(lang).ui;
+  const waitlisted = registration.status === "waitlisted";
+  const title = waitlisted ? t.leaveWaitlistConfirmTitle : t.cancelConfirmTitle;
+  return c.html(
+    <Page lang={lang} title={title} otherLangHref={(other) => `/r/${token}/cancel?lang=${other}`}>
+      <h1>{title}</h1>
+      <p class="lead" dir="auto">
+        {workshop.title}
+      </p>
+      <RegistrationSummary
+        registration={registration}
+        workshop={workshop}
+        lang={lang}
+        token={token}
+        now={c.var.services.now()}
+      />
+      <form method="post" action={`/r/${token}/cancel?lang=${lang}`} class="stack">
+        <p>{t.cancelConfirmText}</p>
+        <div class="row">
+          <button type="submit" class="danger">
+            {waitlisted ? t.leaveWaitlistYes : t.cancelConfirmYes}
+          </button>
+          <a class="button secondary" href={`/r/${token}?lang=${lang}`}>
+            {t.cancelConfirmNo}
+          </a>
+        </div>
+      </form>
+    </Page>,
+  );
+});
 
 registrationPages.get("/:token/calendar.ics", async (c) => {
   const found = await findByToken(c.var.services, c.req.param("token"));
@@ -131,12 +246,16 @@ registrationPages.get("/:token/calendar.ics", async (c) => {
   });
 });
 
-async function act(c: Context<AppEnv>, action: typeof verify) {
+async function act(
+  c: Context<AppEnv>,
+  action: (svc: AppEnv["Variables"]["services"], token: string) => Promise<unknown>,
+  done?: "cancelled" | "restored",
+) {
   const token = c.req.param("token")!;
   try {
     await action(c.var.services, token);
     return c.redirect(
-      `/r/${token}${c.req.query("lang") ? `?lang=${c.req.query("lang")}` : ""}`,
+      withLang(`/r/${token}`, c.req.query("lang"), done ? `done=${done}` : ""),
       303,
     );
   } catch (error) {
@@ -149,4 +268,30 @@ async function act(c: Context<AppEnv>, action: typeof verify) {
 }
 
 registrationPages.post("/:token/verify", throttlePublicPosts, (c) => act(c, verify));
-registrationPages.post("/:token/cancel", throttlePublicPosts, (c) => act(c, cancelByToken));
+registrationPages.post("/:token/cancel", throttlePublicPosts, (c) =>
+  act(c, cancelByToken, "cancelled"),
+);
+registrationPages.post("/:token/restore", throttlePublicPosts, async (c) => {
+  const lang = c.req.query("lang");
+  const t = dictionary(isLang(lang) ? lang : c.get("lang")).ui;
+  const token = c.req.param("token");
+  try {
+    await restoreByToken(c.var.services, token);
+    return c.redirect(withLang(`/r/${token}`, lang, "done=restored"), 303);
+  } catch (error) {
+    if (error instanceof AppError && error.kind === "not_found")
+      return c.html(<InvalidLink lang={c.get("lang")} />, 404);
+    if (error instanceof AppError && error.kind === "conflict") {
+      // The service's messages are in English: say the same in the page's language.
+      const found = await findByToken(c.var.services, token);
+      const late = found && !restorable(found.workshop, c.var.services.now());
+      return registrationPage(
+        c,
+        token,
+        { kind: "error", text: late ? t.restoreTooLate : t.restoreNoPlace },
+        409,
+      );
+    }
+    throw error;
+  }
+});

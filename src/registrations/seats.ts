@@ -30,7 +30,12 @@ const inList = (statuses: readonly string[]) =>
 export type Target =
   | { to: RegistrationStatus }
   /** Verification and invitation acceptance: approval first if asked, else seat or waitlist. */
-  | { seatOrWaitlist: true; approvalFirst: boolean };
+  | { seatOrWaitlist: true; approvalFirst: boolean }
+  /**
+   * A participant undoing their cancellation: approval first if asked, else a seat if free,
+   * else the end of the waitlist (the caller's `onlyIf` refuses it when there is none).
+   */
+  | { restore: true; approvalFirst: boolean };
 
 interface Move {
   registrationId: string;
@@ -48,6 +53,12 @@ const seatFree = (alias: string) =>
 
 function targetStatus(target: Target): SQL {
   if ("to" in target) return sql`${target.to}`;
+  if ("restore" in target)
+    return sql`(SELECT CASE
+      WHEN ${target.approvalFirst ? 1 : 0} = 1 THEN 'pending_approval'
+      WHEN ${seatFree("w")} THEN 'confirmed'
+      ELSE 'waitlisted' END
+    FROM workshops w WHERE w.id = registrations.workshop_id)`;
   return sql`(SELECT CASE
       WHEN ${target.approvalFirst ? 1 : 0} = 1 THEN 'pending_approval'
       WHEN ${seatFree("w")} THEN 'confirmed'
@@ -59,11 +70,16 @@ function targetStatus(target: Target): SQL {
 /** The statuses a target can end in: `targetStatus`'s CASE, as a list. */
 function endsIn(target: Target): RegistrationStatus[] {
   if ("to" in target) return [target.to];
+  if ("restore" in target)
+    return target.approvalFirst ? ["pending_approval"] : ["confirmed", "waitlisted"];
   return target.approvalFirst ? ["pending_approval"] : ["confirmed", "waitlisted", "rejected"];
 }
 
 function goesToWaitlist(target: Target): SQL {
   if ("to" in target) return sql`${target.to === "waitlisted" ? 1 : 0} = 1`;
+  if ("restore" in target)
+    return sql`(SELECT ${target.approvalFirst ? 0 : 1} = 1 AND NOT ${seatFree("w")}
+      FROM workshops w WHERE w.id = registrations.workshop_id)`;
   return sql`(SELECT ${target.approvalFirst ? 0 : 1} = 1 AND NOT ${seatFree("w")} AND w.waitlist = 1
     FROM workshops w WHERE w.id = registrations.workshop_id)`;
 }

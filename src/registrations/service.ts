@@ -111,7 +111,10 @@ export async function moveSeats(
   return result;
 }
 
-/** Emails an existing registrant their link, at most once every 10 minutes. */
+/**
+ * Emails an existing registrant their link, at most once every 10 minutes: where their
+ * registration is or, when they had cancelled it, how to restore it.
+ */
 async function resendLink(svc: Services, workshop: Workshop, existing: Registration, now: Date) {
   const { db } = svc;
   const [claimed] = await db
@@ -127,7 +130,15 @@ async function resendLink(svc: Services, workshop: Workshop, existing: Registrat
       ),
     )
     .returning({ id: registrations.id });
-  if (claimed) await notifyOne(svc, workshop, existing, "already_registered");
+  if (claimed)
+    await notifyOne(
+      svc,
+      workshop,
+      existing,
+      existing.status === "cancelled" && restorable(workshop, now)
+        ? "restore_offer"
+        : "already_registered",
+    );
 }
 
 export async function getWorkshopRow(db: Db, id: string): Promise<Workshop> {
@@ -454,4 +465,66 @@ export async function cancelByToken(
   await notifyOne(svc, workshop, registration, "cancelled");
   await notifyPromoted(svc, workshop, result.promoted);
   return "cancelled";
+}
+
+/**
+ * Whether a cancellation can still be undone: the workshop goes ahead and has not begun.
+ * Whether a place is free is decided by the seat engine at the moment of the restore.
+ */
+export function restorable(workshop: Workshop, now: Date): boolean {
+  return workshop.status !== "cancelled" && now < workshop.startsAt;
+}
+
+/**
+ * The participant undoes their cancellation: a seat if one is free at that moment, else the
+ * end of the waitlist (when the workshop keeps one), decided in the seat engine's one
+ * statement so that two restores for the last seat never both get it. Someone who left the
+ * approval queue (or never verified) of an approval-mode workshop goes back to the queue.
+ * Returns the registration's new status; a registration that is not cancelled is left as it
+ * is and its status returned.
+ */
+export async function restoreByToken(
+  svc: Services,
+  token: string,
+  now = new Date(),
+): Promise<{ status: RegistrationStatus; waitlistPosition: number | null }> {
+  const { db } = svc;
+  const { registration, workshop } = await byTokenOrThrow(svc, token);
+  const current = () =>
+    db.query.registrations.findFirst({
+      where: eq(registrations.id, registration.id),
+      columns: { status: true, waitlistPosition: true },
+    });
+  if (registration.status !== "cancelled")
+    return { status: registration.status, waitlistPosition: registration.waitlistPosition };
+  if (!restorable(workshop, now))
+    throw conflict(
+      "This registration can no longer be restored: the workshop has begun or was cancelled.",
+    );
+  const approvalFirst =
+    workshop.registrationMode === "approval" &&
+    (registration.previousStatus === "pending_approval" ||
+      registration.previousStatus === "pending_verification");
+  const result = await moveSeats(svc, workshop, {
+    registrationId: registration.id,
+    from: ["cancelled"],
+    target: { restore: true, approvalFirst },
+    now,
+    // Verified by the link in hand; a place on the waitlist is a new one, promotable again.
+    set: sql`promoted_at = NULL, verified_at = COALESCE(verified_at, ${now.getTime()})`,
+    // Without a waitlist, a full workshop keeps the registration cancelled.
+    onlyIf: approvalFirst
+      ? undefined
+      : sql`(SELECT w.waitlist = 1 OR w.capacity IS NULL OR w.confirmed_count < w.capacity
+          FROM workshops w WHERE w.id = registrations.workshop_id)`,
+  });
+  if (!result.moved) {
+    const latest = (await current())!;
+    // Another restore of the same registration won the race: report what it decided.
+    if (latest.status !== "cancelled") return latest;
+    throw conflict("No place is free any more, and this workshop has no waitlist.");
+  }
+  const kind = NOTICE_FOR[result.moved.status];
+  if (kind) await notifyOne(svc, workshop, registration, kind);
+  return (await current())!;
 }

@@ -11,8 +11,10 @@ export const REGISTRATION_TRANSITIONS: Record<RegistrationStatus, readonly Regis
   waitlisted: ["confirmed", "cancelled", "rejected"],
   confirmed: ["attended", "cancelled", "rejected"],
   attended: [],
-  // Organisers can re-confirm someone who cancelled or was rejected, seats permitting.
-  cancelled: ["confirmed"],
+  // Organisers can re-confirm someone who cancelled or was rejected, seats permitting. A
+  // participant can undo their own cancellation (restoreByToken): back to a seat if one is
+  // free, else the end of the waitlist, or to the approval queue they left.
+  cancelled: ["confirmed", "waitlisted", "pending_approval"],
   rejected: ["confirmed"],
 };
 

@@ -8,6 +8,7 @@ import { dictionary, type Lang } from "../i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { plainSummary } from "../lib/text";
 import { formatRange } from "../lib/time";
+import { ErrorSummary, QuestionFields } from "../registrations/form";
 import { type FormErrors, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { SeatBadge, WhenWhere } from "./components";
@@ -70,82 +71,14 @@ function RegistrationForm({
       class="stack"
       novalidate
     >
-      {hasErrors ? <Notice kind="error">{errors._form ?? t.fixErrors}</Notice> : null}
+      {hasErrors ? (
+        <ErrorSummary errors={errors} questions={workshop.questions} lang={lang} />
+      ) : null}
       <input type="hidden" name="language" value={lang} />
       {field("name", t.name, { required: true, autocomplete: "name" })}
       {field("email", t.email, { type: "email", required: true, autocomplete: "email" })}
       {field("affiliation", t.affiliation, { autocomplete: "organization" })}
-      {workshop.questions.map((q) => {
-        const name = `answers.${q.id}`;
-        const id = `f-q-${q.id}`;
-        const error = errors[name];
-        const described = error ? `${id}-error` : undefined;
-        const errorText = error ? (
-          <p class="field-error" id={`${id}-error`}>
-            {error}
-          </p>
-        ) : null;
-        if (q.type === "checkbox") {
-          return (
-            <div>
-              <label class="check">
-                <input
-                  type="checkbox"
-                  id={id}
-                  name={name}
-                  value="true"
-                  checked={values[name] === "true"}
-                  aria-invalid={error ? "true" : undefined}
-                  aria-describedby={described}
-                />{" "}
-                {q.label}
-                {q.required ? null : <span class="hint"> ({t.optional})</span>}
-              </label>
-              {errorText}
-            </div>
-          );
-        }
-        if (q.type === "choice") {
-          return (
-            <fieldset aria-describedby={described}>
-              <legend>
-                {q.label} {q.required ? null : <span class="hint">({t.optional})</span>}
-              </legend>
-              {(q.options ?? []).map((option, i) => (
-                <label class="check" for={`${id}-${i}`}>
-                  <input
-                    type="radio"
-                    id={`${id}-${i}`}
-                    name={name}
-                    value={option}
-                    checked={values[name] === option}
-                  />{" "}
-                  {option}
-                </label>
-              ))}
-              {errorText}
-            </fieldset>
-          );
-        }
-        return (
-          <div>
-            <label for={id}>
-              {q.label} {q.required ? null : <span class="hint">({t.optional})</span>}
-            </label>
-            <textarea
-              id={id}
-              name={name}
-              dir="auto"
-              rows={3}
-              aria-invalid={error ? "true" : undefined}
-              aria-describedby={described}
-            >
-              {values[name] ?? ""}
-            </textarea>
-            {errorText}
-          </div>
-        );
-      })}
+      <QuestionFields questions={workshop.questions} lang={lang} errors={errors} values={values} />
       <div>
         <label class="check">
           <input

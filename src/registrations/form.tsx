@@ -1,0 +1,196 @@
+// The pieces of the registration form that the public form (workshops/pages.tsx) and the
+// invitation page (invitations/pages.tsx) share, so both ask the workshop's questions alike:
+// the questions' fields, their errors in the reader's language, and the error summary that
+// lists every field error of a submit at once (app.js moves focus to it).
+import type { WorkshopQuestion } from "../db/schema";
+import { type Dictionary, dictionary, type Lang } from "../i18n";
+import type { FormErrors } from "../ui/forms";
+import { validateAnswers } from "./service";
+
+/** The id of the input a field's error points to (a choice: its first option). */
+export function fieldId(path: string, questions: readonly WorkshopQuestion[]): string {
+  if (!path.startsWith("answers.")) return `f-${path}`;
+  const id = path.slice("answers.".length);
+  const question = questions.find((q) => q.id === id);
+  return question?.type === "choice" ? `f-q-${id}-0` : `f-q-${id}`;
+}
+
+/** The posted `answers.{id}` fields, keyed by question id. */
+export function answersFrom(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([k]) => k.startsWith("answers."))
+      .map(([k, v]) => [k.slice("answers.".length), v]),
+  );
+}
+
+/**
+ * The answers' errors, worded in `lang` (validateAnswers speaks English), by field name. A
+ * required checkbox asks to be ticked, a choice to pick an option, any other an answer.
+ */
+export function answerErrors(
+  questions: WorkshopQuestion[],
+  answers: Record<string, unknown>,
+  lang: Lang,
+): FormErrors {
+  const t = dictionary(lang).ui;
+  const errors: FormErrors = {};
+  for (const e of validateAnswers(questions, answers).errors) {
+    const question = questions.find((q) => `answers.${q.id}` === e.path);
+    const empty = !answers[question?.id ?? ""];
+    errors[e.path] =
+      question?.type === "checkbox"
+        ? t.tickRequired
+        : question?.type === "choice" && !empty
+          ? t.pickOption
+          : t.answerRequired;
+  }
+  return errors;
+}
+
+/** The field labels the summary names its errors by. */
+function labelOf(path: string, questions: readonly WorkshopQuestion[], t: Dictionary["ui"]) {
+  if (path === "name") return t.name;
+  if (path === "email") return t.email;
+  if (path === "affiliation") return t.affiliation;
+  return questions.find((q) => `answers.${q.id}` === path)?.label ?? "";
+}
+
+/**
+ * Every error of the submit in one list, each a link to its field. Focusable (tabindex -1)
+ * and marked for app.js, which focuses it on load: a keyboard or screen reader user lands on
+ * what to fix. A form-wide error (`_form`) heads it.
+ */
+export function ErrorSummary({
+  errors,
+  questions,
+  lang,
+}: {
+  errors: FormErrors;
+  questions: readonly WorkshopQuestion[];
+  lang: Lang;
+}) {
+  const t = dictionary(lang).ui;
+  const fields = Object.entries(errors).filter(([path]) => path !== "_form");
+  return (
+    <div
+      class="notice error error-summary"
+      id="error-summary"
+      role="alert"
+      tabindex={-1}
+      data-error-summary=""
+    >
+      <p>
+        <strong>{errors._form ?? t.fixErrors}</strong>
+      </p>
+      {fields.length > 0 ? (
+        <ul>
+          {fields.map(([path, message]) => {
+            const label = labelOf(path, questions, t);
+            // A question that ends in its own mark ("Why?") needs no colon after it.
+            const separator = /[?!:؟]$/.test(label) ? " " : ": ";
+            return (
+              <li>
+                <a href={`#${fieldId(path, questions)}`}>
+                  <bdi>{label}</bdi>
+                  {separator}
+                  {message}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** The workshop's own questions, as fields named `answers.{id}`, with their errors. */
+export function QuestionFields({
+  questions,
+  lang,
+  errors = {},
+  values = {},
+}: {
+  questions: readonly WorkshopQuestion[];
+  lang: Lang;
+  errors?: FormErrors;
+  values?: Record<string, string>;
+}) {
+  const t = dictionary(lang).ui;
+  return (
+    <>
+      {questions.map((q) => {
+        const name = `answers.${q.id}`;
+        const id = `f-q-${q.id}`;
+        const error = errors[name];
+        const described = error ? `${id}-error` : undefined;
+        const errorText = error ? (
+          <p class="field-error" id={`${id}-error`}>
+            {error}
+          </p>
+        ) : null;
+        if (q.type === "checkbox") {
+          return (
+            <div>
+              <label class="check">
+                <input
+                  type="checkbox"
+                  id={id}
+                  name={name}
+                  value="true"
+                  checked={values[name] === "true"}
+                  aria-invalid={error ? "true" : undefined}
+                  aria-describedby={described}
+                />{" "}
+                <bdi>{q.label}</bdi>
+                {q.required ? null : <span class="hint"> ({t.optional})</span>}
+              </label>
+              {errorText}
+            </div>
+          );
+        }
+        if (q.type === "choice") {
+          return (
+            <fieldset aria-describedby={described}>
+              <legend>
+                <bdi>{q.label}</bdi> {q.required ? null : <span class="hint">({t.optional})</span>}
+              </legend>
+              {(q.options ?? []).map((option, i) => (
+                <label class="check" for={`${id}-${i}`}>
+                  <input
+                    type="radio"
+                    id={`${id}-${i}`}
+                    name={name}
+                    value={option}
+                    checked={values[name] === option}
+                  />{" "}
+                  <bdi>{option}</bdi>
+                </label>
+              ))}
+              {errorText}
+            </fieldset>
+          );
+        }
+        return (
+          <div>
+            <label for={id}>
+              <bdi>{q.label}</bdi> {q.required ? null : <span class="hint">({t.optional})</span>}
+            </label>
+            <textarea
+              id={id}
+              name={name}
+              dir="auto"
+              rows={3}
+              aria-invalid={error ? "true" : undefined}
+              aria-describedby={described}
+            >
+              {values[name] ?? ""}
+            </textarea>
+            {errorText}
+          </div>
+        );
+      })}
+    </>
+  );
+}
