@@ -29,7 +29,7 @@ export const ALLOWED = {
   env: ["mail", "vault"],
   services: ["brand", "cache", "db", "env", "mail", "vault"],
   ui: ["access", "brand", "i18n"],
-  http: ["access", "cache", "db", "env", "i18n", "lib", "services", "ui", "vault"],
+  http: ["access", "brand", "cache", "db", "env", "i18n", "lib", "services", "ui", "vault"],
   // the log every feature writes to, and its owners' API and page (which import no feature)
   audit: ["access", "db", "http", "lib", "ui"],
   // features, each above what it uses
