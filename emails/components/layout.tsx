@@ -75,9 +75,10 @@ export function EmailLayout({ lang, preview, children, brand, reason, footer }: 
             {brand ? (
               <Text style={{ ...footText, margin: "8px 0 0" }}>
                 {/* Each line isolated, so "12 Hamra Street" keeps its order in an Arabic email. */}
-                {[brand.name, ...(brand.address?.split("\n") ?? [])].map((line, i) => (
-                  <span key={`${i}:${line}`}>
-                    {i > 0 ? <br /> : null}
+                <span dir="auto">{brand.name}</span>
+                {brand.address?.split("\n").map((line) => (
+                  <span key={line}>
+                    <br />
                     <span dir="auto">{line}</span>
                   </span>
                 ))}
