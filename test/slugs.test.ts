@@ -110,3 +110,28 @@ describe("report slugs", () => {
     expect(await res.text()).toContain("lowercase letters, digits and single dashes");
   });
 });
+
+describe("slugs from long titles", () => {
+  it("number a long title's slug on collision (D1 refuses LIKE patterns over 50 bytes)", async () => {
+    const title = `${"Long ".repeat(20)}title`;
+    const first = await json(
+      "/api/v1/reports",
+      "POST",
+      { defaultLanguage: "en", versions: [{ language: "en", title, body: "x" }] },
+      ADMIN,
+    );
+    const second = await json(
+      "/api/v1/reports",
+      "POST",
+      { defaultLanguage: "en", versions: [{ language: "en", title, body: "x" }] },
+      ADMIN,
+    );
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const [a, b] = [
+      (await first.json()) as { slug: string },
+      (await second.json()) as { slug: string },
+    ];
+    expect(a.slug.length).toBeGreaterThan(50);
+    expect(b.slug).toBe(`${a.slug}-2`);
+  });
+});

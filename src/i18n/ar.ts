@@ -89,8 +89,8 @@ export const ar: Dictionary = {
     answerRequired: "يرجى الإجابة عن هذا السؤال.",
     tickRequired: "يجب تحديد هذا المربع.",
     pickOption: "يرجى اختيار أحد الخيارات.",
-    cancelConfirmTitle: "هل تريد إلغاء تسجيلك؟",
-    leaveWaitlistConfirmTitle: "هل تريد مغادرة قائمة الانتظار؟",
+    cancelConfirmTitle: "تأكيد إلغاء التسجيل",
+    leaveWaitlistConfirmTitle: "تأكيد مغادرة قائمة الانتظار",
     cancelConfirmText:
       "يذهب مكانك إلى التالي في قائمة الانتظار أو إلى من يسجّل بعدك. ويمكنك بعد ذلك استعادة تسجيلك من صفحة تسجيلك ما دام هناك مكان شاغر.",
     cancelConfirmYes: "نعم، ألغِ تسجيلي",
@@ -100,7 +100,7 @@ export const ar: Dictionary = {
     restoreHelp:
       "هل غيّرت رأيك؟ استعد تسجيلك: تحصل على مكان إن كان هناك مكان شاغر، وإلا تنضم إلى آخر قائمة الانتظار.",
     restoreHelpNoWaitlist: "هل غيّرت رأيك؟ يمكنك استعادة تسجيلك ما دام هناك مكان شاغر.",
-    restoreHelpApproval: "هل غيّرت رأيك؟ استعد تسجيلك فيعود إلى المنظمين لمراجعته.",
+    restoreHelpApproval: "هل غيّرت رأيك؟ يمكن استعادة تسجيلك فيعود إلى المنظمين لمراجعته.",
     restoreButton: "استعادة تسجيلي",
     restoredConfirmed: "استُعيد تسجيلك، ومكانك مؤكَّد.",
     restoredWaitlisted:
@@ -263,7 +263,7 @@ export const ar: Dictionary = {
     },
     restore_offer: {
       subject: "تسجيلك الملغى: {title}",
-      heading: "هل تريد استعادة تسجيلك؟",
+      heading: "استعادة تسجيلك ممكنة",
       paragraphs: [
         "مرحباً {name}، حاول أحدهم (على الأرجح أنت) تسجيل هذا العنوان مرة أخرى في «{title}».",
         "كنت قد ألغيت تسجيلك من قبل. يمكنك استعادته من صفحة تسجيلك، وهي تخبرك إن كان هناك مكان شاغر.",

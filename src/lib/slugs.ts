@@ -1,3 +1,6 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+
 // Slugs: the address part of a public page, made from a title. Arabic titles are
 // transliterated letter by letter (a small, readable table, not a scholarly system), so an
 // Arabic workshop gets /workshops/mwtmr-altaqa rather than a random string.
@@ -99,5 +102,11 @@ export function freeSlug(base: string, taken: Iterable<string>): string {
   return n === 1 ? base : `${base}-${n}`;
 }
 
-/** The SQL LIKE pattern for `base` and its numbered variants (slugs have no % or _). */
-export const slugFamily = (base: string) => `${base}-%`;
+/**
+ * `base` and its numbered variants, as SQL on a slug column: the range of strings that start
+ * with `base-` ("." follows "-" in ASCII). Not LIKE: D1 refuses LIKE patterns over 50 bytes,
+ * and slugs made from titles reach 60; a range also uses the column's unique index.
+ */
+export function slugFamily(column: AnySQLiteColumn, base: string): SQL {
+  return sql`(${column} = ${base} OR (${column} >= ${`${base}-`} AND ${column} < ${`${base}.`}))`;
+}

@@ -1,6 +1,6 @@
 // Reports: one version per language (title, summary, Markdown body), drafts, publishing
 // with an optional embargo on the public page.
-import { and, asc, desc, eq, gt, inArray, isNull, like, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { auditInsert, auditInsertIf } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
@@ -80,7 +80,7 @@ async function takenSlugs(db: Db, base: string): Promise<string[]> {
   const rows = await db
     .select({ slug: reports.slug })
     .from(reports)
-    .where(or(eq(reports.slug, base), like(reports.slug, slugFamily(base))));
+    .where(slugFamily(reports.slug, base));
   return rows.map((r) => r.slug);
 }
 

@@ -1,6 +1,6 @@
 // Workshops: create, read and list; the public views of them (seat state, public paths).
 // Changing, publishing and cancelling a workshop live in changes.ts.
-import { and, asc, desc, eq, gt, like, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { teamRoles, visibleTo } from "../access/team";
 import { auditInsert } from "../audit/service";
@@ -30,7 +30,7 @@ async function takenSlugs(db: Db, base: string): Promise<string[]> {
   const rows = await db
     .select({ slug: workshops.slug })
     .from(workshops)
-    .where(or(eq(workshops.slug, base), like(workshops.slug, slugFamily(base))));
+    .where(slugFamily(workshops.slug, base));
   return rows.map((r) => r.slug);
 }
 
