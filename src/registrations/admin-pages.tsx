@@ -138,9 +138,8 @@ function RegistrationRow({ r, questions }: { r: Row; questions: WorkshopQuestion
         <bdi>{r.name}</bdi>
         <Address email={r.email} />
       </td>
-      <td data-label="Affiliation">
-        <bdi>{r.affiliation ?? ""}</bdi>
-      </td>
+      {/* Empty when there is none: a phone's stacked card then leaves the label out too. */}
+      <td data-label="Affiliation">{r.affiliation ? <bdi>{r.affiliation}</bdi> : null}</td>
       {asks ? (
         <td data-label="Answers">
           <Answers questions={questions} answers={r.answers} />
