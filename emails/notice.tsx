@@ -20,6 +20,8 @@ export interface NoticeEmailProps {
    * consumer passes a placeholder here and puts each recipient's code in its place.
    */
   qr?: { html: string; caption: string };
+  /** "Questions? Write to …": the organiser contact, isolated (<bdi>) inside the sentence. */
+  contact?: { before: string; who: string; after: string };
   footnote?: string;
 }
 
@@ -31,6 +33,7 @@ export function NoticeEmail({
   action,
   details,
   qr,
+  contact,
   footnote,
 }: NoticeEmailProps) {
   return (
@@ -64,6 +67,13 @@ export function NoticeEmail({
         </Section>
       ) : null}
       {action ? <Text style={styles.small}>{action.url}</Text> : null}
+      {contact ? (
+        <Text style={styles.small}>
+          {contact.before}
+          <bdi>{contact.who}</bdi>
+          {contact.after}
+        </Text>
+      ) : null}
       {footnote ? <Text style={styles.small}>{footnote}</Text> : null}
     </EmailLayout>
   );
@@ -83,6 +93,7 @@ NoticeEmail.PreviewProps = {
     html: qrTable("http://localhost:8787/admin/check-in/preview"),
     caption: "أظهر هذا الرمز عند الدخول.",
   },
+  contact: { before: "للاستفسار، يُرجى الكتابة إلى ", who: "Amal <amal@example.org>", after: "." },
 } satisfies NoticeEmailProps;
 
 export default NoticeEmail;

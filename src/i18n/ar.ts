@@ -55,6 +55,7 @@ export const ar: Dictionary = {
     registeredTitle: "تم تسجيلك",
     registeredEmail:
       "أرسلنا رسالة إلى {email} فيها رابط تسجيلك، حيث يمكنك معرفة حالته وإضافته إلى تقويمك أو إلغاؤه.",
+    contactLine: "للاستفسار، يُرجى الكتابة إلى {contact}.",
     registrationTitle: "تسجيلك",
     status: "الحالة",
     statusPending_verification: "بانتظار تأكيدك",
@@ -203,6 +204,7 @@ export const ar: Dictionary = {
     when: "الموعد",
     where: "المكان",
     online: "عبر الإنترنت",
+    contactLine: "للاستفسار، يُرجى الكتابة إلى {contact}.",
     checkInCode: "أظهر هذا الرمز عند الدخول لتسجيل حضورك.",
     notYou: "إن لم تطلب ذلك، يمكنك تجاهل هذه الرسالة.",
     reportWeb: "اقرأه على الموقع",

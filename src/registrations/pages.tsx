@@ -10,6 +10,7 @@ import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { YourData } from "../ui/your-data";
 import { WhenWhere } from "../workshops/components";
+import { splitAround, type Workshop } from "../workshops/types";
 import { registrationCalendar } from "./notices";
 import { cancelByToken, findByToken, type Registration, verify } from "./service";
 import { SEAT_HOLDING } from "./status";
@@ -34,6 +35,22 @@ function InvalidLink({ lang }: { lang: Lang }) {
       <h1>{t.linkInvalidTitle}</h1>
       <p>{t.linkInvalid}</p>
     </Page>
+  );
+}
+
+/** "Questions? Write to …": the organiser contact, for registered participants only. */
+function Contact({ workshop, line }: { workshop: Workshop; line: string }) {
+  if (!workshop.contactEmail) return null;
+  const { before, after } = splitAround(line);
+  return (
+    <p class="contact">
+      {before}
+      <bdi>
+        {workshop.contactName ? <>{workshop.contactName} </> : null}
+        <a href={`mailto:${workshop.contactEmail}`}>{workshop.contactEmail}</a>
+      </bdi>
+      {after}
+    </p>
   );
 }
 
@@ -83,6 +100,7 @@ async function registrationPage(
         seated={seated(registration)}
         now={c.var.services.now()}
       />
+      <Contact workshop={workshop} line={t.contactLine} />
       {registration.status === "pending_verification" && workshop.status !== "cancelled" ? (
         <form method="post" action={`/r/${token}/verify?lang=${lang}`} class="stack">
           <p>{t.confirmHelp}</p>
