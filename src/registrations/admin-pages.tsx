@@ -293,6 +293,10 @@ export function RegistrationsSection({
               class="row bulk"
             >
               {status ? <input type="hidden" name="filter" value={status} /> : null}
+              {/* Shown by app.js: without a script it could not tick anything. */}
+              <label class="check all" hidden data-select-all>
+                <input type="checkbox" /> All shown
+              </label>
               <span class="hint">With the selected people:</span>
               {BULK_DECISIONS.map((to) => (
                 <button

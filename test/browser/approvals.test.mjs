@@ -106,8 +106,12 @@ test("an organiser approves two people at once from a phone", async () => {
   await shoot(admin, "registrations-before");
   await admin.setViewportSize(PHONE);
 
-  await admin.check(`input[aria-label="Select ${people[0].name}"]`);
-  await admin.check(`input[aria-label="Select ${people[1].name}"]`);
+  // "All shown" ticks every row; unticking one leaves it half-ticked.
+  await admin.check("[data-select-all] input");
+  for (const p of people)
+    assert.ok(await admin.isChecked(`input[aria-label="Select ${p.name}"]`), p.name);
+  await admin.uncheck(`input[aria-label="Select ${people[2].name}"]`);
+  assert.ok(await admin.$eval("[data-select-all] input", (box) => box.indeterminate));
   await admin.click("form#bulk button[value=confirmed]");
   await admin.waitForURL(/notice=/);
   assert.equal((await admin.textContent(".notice")).trim(), "2 approved.");
