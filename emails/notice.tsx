@@ -21,6 +21,8 @@ export interface NoticeEmailProps {
    * consumer passes a placeholder here and puts each recipient's code in its place.
    */
   qr?: { html: string; caption: string };
+  /** "Questions? Write to …": the organiser contact, isolated (<bdi>) inside the sentence. */
+  contact?: { before: string; who: string; after: string };
   footnote?: string;
   brand?: EmailBrand;
   /** Why the person gets it: their registration, or an invitation (the footer's one reason). */
@@ -37,6 +39,7 @@ export function NoticeEmail({
   action,
   details,
   qr,
+  contact,
   footnote,
   brand,
   reason,
@@ -85,6 +88,13 @@ export function NoticeEmail({
         </Section>
       ) : null}
       {action ? <Text style={styles.url}>{action.url}</Text> : null}
+      {contact ? (
+        <Text style={styles.small}>
+          {contact.before}
+          <bdi>{contact.who}</bdi>
+          {contact.after}
+        </Text>
+      ) : null}
       {footnote ? <Text style={styles.small}>{footnote}</Text> : null}
     </EmailLayout>
   );
@@ -104,6 +114,7 @@ NoticeEmail.PreviewProps = {
     html: qrTable("http://localhost:8787/admin/check-in/preview"),
     caption: "أظهر هذا الرمز عند الدخول.",
   },
+  contact: { before: "للاستفسار، يُرجى الكتابة إلى ", who: "Amal <amal@example.org>", after: "." },
 } satisfies NoticeEmailProps;
 
 export default NoticeEmail;

@@ -43,6 +43,7 @@ const EXPECTED = [
   /^\/admin\/workshops\/[^/]+\/publish$/,
   /^\/admin\/workshops\/[^/]+\/invitations$/,
   /^\/admin\/workshops\/[^/]+\/registrations$/,
+  /^\/admin\/workshops\/[^/]+\/registrations\/decisions$/,
   /^\/admin\/workshops\/[^/]+\/messages$/,
   /^\/admin\/workshops\/[^/]+\/team$/,
   /^\/admin\/registrations\/[^/]+$/,

@@ -183,3 +183,23 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
     });
   });
 })();
+
+// The registrations table's "All shown" box ticks or clears every row's checkbox (they
+// belong to the bulk form through form="bulk"), and follows the rows ticked by hand.
+(() => {
+  const label = document.querySelector("[data-select-all]");
+  const form = document.getElementById("bulk");
+  if (!label || !form) return;
+  const all = label.querySelector("input");
+  const rows = () => [...document.querySelectorAll('input[name="ids"][form="bulk"]')];
+  label.hidden = false;
+  all.addEventListener("change", () => {
+    for (const box of rows()) box.checked = all.checked;
+  });
+  document.addEventListener("change", (event) => {
+    if (event.target === all || event.target.getAttribute("form") !== "bulk") return;
+    const boxes = rows();
+    all.checked = boxes.every((b) => b.checked);
+    all.indeterminate = !all.checked && boxes.some((b) => b.checked);
+  });
+})();

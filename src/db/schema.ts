@@ -289,6 +289,12 @@ export const workshops = sqliteTable(
     venueRevealHours: integer("venue_reveal_hours"),
     /** When the reveal cron bumped calendarSequence for this reveal; null: not yet. */
     venueRevealedAt: integer("venue_revealed_at", { mode: "timestamp_ms" }),
+    /**
+     * Whom participants write to with questions: shown on their page and in their emails.
+     * The organiser's own work contact, not a participant's data: not sealed.
+     */
+    contactName: text("contact_name"),
+    contactEmail: text("contact_email"),
     /** null: unlimited. */
     capacity: integer("capacity"),
     waitlist: integer("waitlist", { mode: "boolean" }).notNull().default(true),

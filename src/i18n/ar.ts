@@ -55,6 +55,7 @@ export const ar: Dictionary = {
     registeredTitle: "تم تسجيلك",
     registeredEmail:
       "أرسلنا رسالة إلى {email} فيها رابط تسجيلك، حيث يمكنك معرفة حالته وإضافته إلى تقويمك أو إلغاؤه.",
+    contactLine: "للاستفسار، يُرجى الكتابة إلى {contact}.",
     registrationTitle: "تسجيلك",
     status: "الحالة",
     statusPending_verification: "بانتظار تأكيدك",
@@ -230,6 +231,7 @@ export const ar: Dictionary = {
     when: "الموعد",
     where: "المكان",
     online: "عبر الإنترنت",
+    contactLine: "للاستفسار، يُرجى الكتابة إلى {contact}.",
     checkInCode: "يُرجى إظهار هذا الرمز عند الدخول لتسجيل الحضور.",
     notYou: "إن لم يكن هذا الطلب منك، يمكن تجاهل هذه الرسالة.",
     reportWeb: "القراءة على الموقع",

@@ -75,6 +75,7 @@ export const en = {
     // Said alike to a new registrant and to an address already registered.
     registeredEmail:
       "We sent a message to {email} with the link to your registration, where you can see its status, add it to your calendar or cancel.",
+    contactLine: "Questions? Write to {contact}.",
     registrationTitle: "Your registration",
     status: "Status",
     statusPending_verification: "Waiting for your confirmation",
@@ -268,6 +269,7 @@ export const en = {
     when: "When",
     where: "Where",
     online: "Online",
+    contactLine: "Questions? Write to {contact}.",
     checkInCode: "Show this code at the door to check in.",
     notYou: "If you did not ask for this, you can ignore this email.",
     reportWeb: "Read it on the web",

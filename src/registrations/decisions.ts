@@ -12,7 +12,7 @@ import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText } from "../lib/text";
 import type { Services } from "../services";
 import type { Workshop } from "../workshops/types";
-import { findRegistration, getRegistration, type Reader } from "./lists";
+import { findRegistration, getRegistration, type Reader, registrationsById } from "./lists";
 import { openRegistration, sealColumn } from "./sealed";
 import { applyMove, type SeatResult, type Target } from "./seats";
 import {
@@ -56,16 +56,46 @@ export async function findByCheckInToken(
   return { ...opened, workshop };
 }
 
+type Change = { status?: RegistrationStatus; role?: ParticipantRole; notes?: string | null };
+
+/** Why a status change did not happen: the status machine, the seats, or a race. */
+export type RefusedReason = "not_allowed" | "no_seat" | "changed";
+
+type Attempt =
+  | { ok: true; registration: Registration }
+  | { ok: false; reason: RefusedReason; current: RegistrationStatus };
+
 /** An organiser's decision: approve, reject, waitlist, cancel, re-confirm; role and notes. */
 export async function changeRegistration(
   svc: Services,
   actor: Actor,
   id: string,
-  change: { status?: RegistrationStatus; role?: ParticipantRole; notes?: string | null },
+  change: Change,
   now = new Date(),
 ): Promise<Registration> {
-  const { db } = svc;
   const current = await getRegistration(svc, id);
+  const attempt = await attemptChange(svc, actor, current, change, now);
+  if (attempt.ok) return attempt.registration;
+  if (attempt.reason === "not_allowed")
+    throw conflict(`A registration cannot go from ${current.status} to ${change.status}.`);
+  if (attempt.reason === "changed")
+    throw conflict(`The registration changed meanwhile; it is now ${attempt.current}.`);
+  throw conflict("No seat is left: raise the capacity or free a seat first.");
+}
+
+/**
+ * The change, on a registration already read: a refusal is an answer, not an error, so a
+ * bulk decision can tell each person's outcome apart without parsing messages.
+ */
+async function attemptChange(
+  svc: Services,
+  actor: Actor,
+  current: Registration,
+  change: Change,
+  now: Date,
+): Promise<Attempt> {
+  const { db } = svc;
+  const id = current.id;
   const workshop = await getWorkshopRow(db, current.workshopId);
   const hasDetails = change.role !== undefined || change.notes !== undefined;
   // Notes are personal (what an organiser knows of someone): sealed like the rest.
@@ -97,11 +127,11 @@ export async function changeRegistration(
           targetId: id,
         }),
       ]);
-    return getRegistration(svc, id);
+    return { ok: true, registration: await getRegistration(svc, id) };
   }
   const to = change.status;
   if (!canMove(REGISTRATION_TRANSITIONS, current.status, to))
-    throw conflict(`A registration cannot go from ${current.status} to ${to}.`);
+    return { ok: false, reason: "not_allowed", current: current.status };
   const target: Target = { to };
   const result: SeatResult = await moveSeats(
     svc,
@@ -133,13 +163,59 @@ export async function changeRegistration(
   if (!result.moved) {
     const latest = await getRegistration(svc, id);
     if (latest.status !== current.status)
-      throw conflict(`The registration changed meanwhile; it is now ${latest.status}.`);
-    throw conflict("No seat is left: raise the capacity or free a seat first.");
+      return { ok: false, reason: "changed", current: latest.status };
+    return { ok: false, reason: "no_seat", current: current.status };
   }
   const kind = NOTICE_FOR[to];
   if (kind && to !== "attended") await notifyOne(svc, workshop, current, kind);
   await notifyPromoted(svc, workshop, result.promoted);
-  return getRegistration(svc, id);
+  return { ok: true, registration: await getRegistration(svc, id) };
+}
+
+/** The decisions an organiser takes on several people at once, from the registrations table. */
+export const BULK_DECISIONS = ["confirmed", "waitlisted", "rejected"] as const;
+export type BulkDecision = (typeof BULK_DECISIONS)[number];
+
+/** Each person's outcome of a bulk decision; refused ones say why. */
+export interface BulkOutcome {
+  done: string[];
+  refused: { id: string; reason: RefusedReason | "not_found" | "same"; status?: string }[];
+}
+
+/**
+ * One decision on several registrations of one workshop, each through the same change as a
+ * single click (seats taken atomically, audited, the person told). Oldest registration
+ * first: when seats run out part-way, those who asked first are the ones approved. An id
+ * of another workshop, or an erased person, is refused as not found: the workshop in the
+ * path is what the organiser's permission was checked against.
+ */
+export async function decideMany(
+  svc: Services,
+  actor: Actor,
+  workshopId: string,
+  ids: string[],
+  to: BulkDecision,
+  now = new Date(),
+): Promise<BulkOutcome> {
+  const found = (await registrationsById(svc, [...new Set(ids)])).filter(
+    (r) => r.workshopId === workshopId && !isForgotten(r.email),
+  );
+  const outcome: BulkOutcome = { done: [], refused: [] };
+  const known = new Set(found.map((r) => r.id));
+  for (const id of new Set(ids))
+    if (!known.has(id)) outcome.refused.push({ id, reason: "not_found" });
+  found.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+  // One at a time: each takes its seat in its own atomic statement, so capacity holds.
+  for (const r of found) {
+    if (r.status === to) {
+      outcome.refused.push({ id: r.id, reason: "same", status: r.status });
+      continue;
+    }
+    const attempt = await attemptChange(svc, actor, r, { status: to }, now);
+    if (attempt.ok) outcome.done.push(r.id);
+    else outcome.refused.push({ id: r.id, reason: attempt.reason, status: attempt.current });
+  }
+  return outcome;
 }
 
 interface CheckInResult {

@@ -1,7 +1,7 @@
 // Registration reads (by id, lists, door search, JSON shape), apart so service.ts stays small.
 // Personal columns are sealed (sealed.ts): every read here opens them with the workshop's key,
 // and searches by name, address or affiliation run in the Worker over the opened rows.
-import { and, count, desc, eq, inArray } from "drizzle-orm";
+import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { type Keyset, type Page, paginate } from "../db/paginate";
 import { registrations } from "../db/schema";
 import { notFound } from "../lib/errors";
@@ -205,4 +205,56 @@ export async function countCheckedIn(svc: Reader, workshopId: string): Promise<n
     .from(registrations)
     .where(and(eq(registrations.workshopId, workshopId), eq(registrations.status, "attended")));
   return row?.n ?? 0;
+}
+
+/** Where a workshop's people stand, as the organisers' dashboard shows it. */
+export interface StatusCounts {
+  awaitingApproval: number;
+  /** Holding a seat: confirmed, checked in or not. */
+  confirmed: number;
+  waitlisted: number;
+  checkedIn: number;
+}
+
+export const NO_COUNTS: StatusCounts = {
+  awaitingApproval: 0,
+  confirmed: 0,
+  waitlisted: 0,
+  checkedIn: 0,
+};
+
+/**
+ * The counts of several workshops in one grouped query (not one per workshop): the
+ * dashboard lists up to a page of workshops. Status alone says it (checked in is
+ * `attended`); nothing sealed is read. A workshop nobody registered for is absent.
+ */
+export async function countsByWorkshop(
+  db: Services["db"],
+  workshopIds: string[],
+): Promise<Map<string, StatusCounts>> {
+  if (workshopIds.length === 0) return new Map();
+  const is = (status: RegistrationStatus) =>
+    sql<number>`coalesce(sum(${registrations.status} = ${status}), 0)`;
+  const rows = await db
+    .select({
+      workshopId: registrations.workshopId,
+      awaitingApproval: is("pending_approval"),
+      confirmedOnly: is("confirmed"),
+      waitlisted: is("waitlisted"),
+      checkedIn: is("attended"),
+    })
+    .from(registrations)
+    .where(inArray(registrations.workshopId, workshopIds))
+    .groupBy(registrations.workshopId);
+  return new Map(
+    rows.map((r) => [
+      r.workshopId,
+      {
+        awaitingApproval: Number(r.awaitingApproval),
+        confirmed: Number(r.confirmedOnly) + Number(r.checkedIn),
+        waitlisted: Number(r.waitlisted),
+        checkedIn: Number(r.checkedIn),
+      },
+    ]),
+  );
 }

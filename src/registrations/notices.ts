@@ -15,7 +15,7 @@ import type { EmailToSend, Mailer } from "../mail/outbox";
 import { calendarAttachment, placeholder } from "../mail/render";
 import type { Settings } from "../services";
 import { workshopKeyName } from "../vault/keys";
-import { locationText, type Workshop } from "../workshops/types";
+import { contactText, locationText, splitAround, type Workshop } from "../workshops/types";
 import { hasLocation, hiddenLocationNote, showsLocation, venueRevealAt } from "../workshops/venue";
 import { checkinTokenExpiry, linkToken, registrationTokenExpiry } from "./tokens";
 
@@ -211,6 +211,7 @@ export async function buildNotice(
   }
 
   const values = { name: NAME, title: workshop.title };
+  const contact = contactText(workshop);
   const subject = fill(wording.subject, { name, title: workshop.title });
   const email: EmailToSend = {
     to: recipient.email,
@@ -228,6 +229,7 @@ export async function buildNotice(
         action: url && wording.action ? { label: wording.action, url: LINK } : undefined,
         details,
         qr,
+        contact: contact ? { ...splitAround(labels.contactLine), who: contact } : undefined,
         footnote: kind === "verify" ? labels.notYou : undefined,
         // One reason in the footer: this registration, or the invitation.
         reason: fill(

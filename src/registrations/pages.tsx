@@ -11,7 +11,7 @@ import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { YourData } from "../ui/your-data";
 import { WhenWhere } from "../workshops/components";
-import type { Workshop } from "../workshops/types";
+import { splitAround, type Workshop } from "../workshops/types";
 import { registrationCalendar } from "./notices";
 import {
   cancelByToken,
@@ -120,6 +120,22 @@ const withLang = (path: string, lang: string | undefined, extra = "") => {
   return query ? `${path}?${query}` : path;
 };
 
+/** "Questions? Write to …": the organiser contact, for registered participants only. */
+function Contact({ workshop, line }: { workshop: Workshop; line: string }) {
+  if (!workshop.contactEmail) return null;
+  const { before, after } = splitAround(line);
+  return (
+    <p class="contact">
+      {before}
+      <bdi>
+        {workshop.contactName ? <>{workshop.contactName} </> : null}
+        <a href={`mailto:${workshop.contactEmail}`}>{workshop.contactEmail}</a>
+      </bdi>
+      {after}
+    </p>
+  );
+}
+
 async function registrationPage(
   c: Context<AppEnv>,
   token: string,
@@ -155,6 +171,7 @@ async function registrationPage(
         token={token}
         now={now}
       />
+      <Contact workshop={workshop} line={t.contactLine} />
       {registration.status === "pending_verification" && workshop.status !== "cancelled" ? (
         <form method="post" action={`/r/${token}/verify?lang=${lang}`} class="stack">
           <p>{t.confirmHelp}</p>

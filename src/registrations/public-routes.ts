@@ -24,7 +24,8 @@ export const participantApi = apiRouter();
 
 /**
  * What a participant may see of the workshop: the place only when they may (a private venue
- * for seated people, from its reveal time), and when a private place will be revealed.
+ * for seated people, from its reveal time), when a private place will be revealed, and the
+ * organiser contact.
  */
 export function publicWorkshopJson(w: Workshop, showLocation: boolean) {
   const revealAt = venueRevealAt(w);
@@ -42,6 +43,8 @@ export function publicWorkshopJson(w: Workshop, showLocation: boolean) {
     location: showLocation ? locationText(w) : null,
     onlineUrl: showLocation ? w.onlineUrl : null,
     venueRevealAt: revealAt ? revealAt.toISOString() : null,
+    // Whom to write to with questions: a registered participant's to know, as on their page.
+    contact: w.contactEmail ? { name: w.contactName, email: w.contactEmail } : null,
   };
 }
 
@@ -119,7 +122,7 @@ participantApi.openapi(
     tags: ["Public"],
     summary: "A registration, by the token from its email",
     description:
-      "`workshop.venue`, `workshop.location` and `workshop.onlineUrl` are null when this participant may not see the place: a private venue shows only to confirmed and attended participants, and, when the workshop has a `venueRevealAt`, only from then on (before it, the place is emailed to them at that time).",
+      "`workshop.venue`, `workshop.location` and `workshop.onlineUrl` are null when this participant may not see the place: a private venue shows only to confirmed and attended participants, and, when the workshop has a `venueRevealAt`, only from then on (before it, the place is emailed to them at that time). `workshop.contact` (`{name, email}` or null) is whom to write to with questions.",
     request: { params: TokenParam },
     responses: {
       200: {

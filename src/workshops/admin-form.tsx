@@ -142,6 +142,13 @@ function WorkshopForm({
         type: "number",
         hint: "Private venues only. Until then confirmed participants read when it will be sent; then each gets one email with it. Empty: with their confirmation.",
       })}
+      {f("contactName", "Contact name", {
+        hint: "Whom participants write to with questions, e.g. the workshop's organiser.",
+      })}
+      {f("contactEmail", "Contact email", {
+        type: "email",
+        hint: 'Registered participants see it on their page and at the foot of their emails ("Questions? Write to …"); the public page does not show it.',
+      })}
       {f("capacity", "Capacity", { type: "number", hint: "Empty for unlimited." })}
       <SelectField
         name="registrationMode"

@@ -8,8 +8,10 @@ import { formatRange } from "../lib/time";
 import { countEmailsByStatus } from "../mail/outbox";
 import { type MailRoute, mailRoute } from "../mail/transports";
 import { countOrganisers } from "../organisers/service";
+import { countsByWorkshop, NO_COUNTS } from "../registrations/lists";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { DataTable } from "../ui/table";
 import { listUpcomingFor } from "./service";
 
 export const dashboardPages = new Hono<AppEnv>();
@@ -20,6 +22,10 @@ dashboardPages.get("/", requires("dashboard.view"), async (c) => {
   const mail = await countEmailsByStatus(db);
   const organiserCount = await countOrganisers(db);
   const upcoming = await listUpcomingFor(db, actor, c.var.services.now(), 10);
+  const counts = await countsByWorkshop(
+    db,
+    upcoming.map((u) => u.workshop.id),
+  );
   return c.html(
     <Page lang="en" title="Dashboard" area="admin" actor={actor} path="/admin">
       <h1>Dashboard</h1>
@@ -30,20 +36,59 @@ dashboardPages.get("/", requires("dashboard.view"), async (c) => {
       {upcoming.length === 0 ? (
         <p class="muted">No published workshops coming up.</p>
       ) : (
-        <ul>
-          {upcoming.map(({ workshop: w, role }) => (
-            <li>
-              <span dir="auto">{w.title}</span> ·{" "}
-              {formatRange(w.startsAt, w.endsAt, w.timezone, "en")} ·{" "}
-              {can(role, "workshops.manage") ? (
-                <>
-                  <a href={`/admin/workshops/${w.id}`}>Manage</a> ·{" "}
-                </>
-              ) : null}
-              <a href={`/admin/workshops/${w.id}/door`}>Door</a>
-            </li>
-          ))}
-        </ul>
+        <DataTable
+          stack
+          headers={[
+            "Workshop",
+            "When",
+            "Awaiting approval",
+            "Confirmed",
+            "Waitlisted",
+            "Checked in",
+            <span class="sr-only">Pages</span>,
+          ]}
+        >
+          {upcoming.map(({ workshop: w, role }) => {
+            const n = counts.get(w.id) ?? NO_COUNTS;
+            const manages = can(role, "workshops.manage");
+            const manage = `/admin/workshops/${w.id}`;
+            return (
+              <tr>
+                <td data-label="Workshop" class="who">
+                  <span dir="auto">{w.title}</span>
+                </td>
+                <td data-label="When">{formatRange(w.startsAt, w.endsAt, w.timezone, "en")}</td>
+                <td data-label="Awaiting approval" data-count="awaiting">
+                  {/* Straight to the people waiting for a decision: the organiser's next step. */}
+                  {manages && n.awaitingApproval > 0 ? (
+                    <a href={`${manage}?status=pending_approval#registrations`}>
+                      {n.awaitingApproval}
+                    </a>
+                  ) : (
+                    n.awaitingApproval
+                  )}
+                </td>
+                <td data-label="Confirmed" data-count="confirmed">
+                  {n.confirmed} / {w.capacity ?? "∞"}
+                </td>
+                <td data-label="Waitlisted" data-count="waitlisted">
+                  {n.waitlisted}
+                </td>
+                <td data-label="Checked in" data-count="checked-in">
+                  {n.checkedIn}
+                </td>
+                <td>
+                  {manages ? (
+                    <>
+                      <a href={manage}>Manage</a> ·{" "}
+                    </>
+                  ) : null}
+                  <a href={`${manage}/door`}>Door</a>
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       )}
       <ul class="cards">
         <li class="card">

@@ -57,6 +57,8 @@ const FIELD_OF: Record<string, string> = {
   "venue.name": "venueName",
   "venue.address": "venueAddress",
   "venue.city": "venueCity",
+  "contact.name": "contactName",
+  "contact.email": "contactEmail",
 };
 
 /**
@@ -107,6 +109,14 @@ export function fromForm(values: FormValues) {
         }
       : null,
     onlineUrl: values.onlineUrl?.trim() || null,
+    // A name alone reaches nobody: it asks for the address (the schema says so, on its field).
+    contact:
+      values.contactEmail?.trim() || values.contactName?.trim()
+        ? {
+            name: values.contactName?.trim() || undefined,
+            email: values.contactEmail?.trim() ?? "",
+          }
+        : null,
     locationPrivate: values.locationPrivate === "true",
     venueRevealHours: number("venueRevealHours") ?? null,
     capacity: values.capacity?.trim() ? Number(values.capacity) : null,
@@ -149,6 +159,8 @@ export function toForm(w: Workshop): FormValues {
     venueAddress: w.venueAddress ?? "",
     venueCity: w.venueCity ?? "",
     onlineUrl: w.onlineUrl ?? "",
+    contactName: w.contactName ?? "",
+    contactEmail: w.contactEmail ?? "",
     locationPrivate: String(w.locationPrivate),
     venueRevealHours: w.venueRevealHours?.toString() ?? "",
     capacity: w.capacity?.toString() ?? "",

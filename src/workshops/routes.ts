@@ -11,7 +11,16 @@ import { createWorkshop, getWorkshop, listSchedule, listWorkshops, workshopJson 
 import { locationText } from "./types";
 
 const WorkshopSchema = z
-  .object({ id: z.string(), slug: z.string(), status: z.enum(["draft", "published", "cancelled"]) })
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    status: z.enum(["draft", "published", "cancelled"]),
+    contact: z
+      .object({ name: z.string().nullable(), email: z.string() })
+      .nullable()
+      .optional()
+      .openapi({ description: "Whom registered participants write to with questions." }),
+  })
   .passthrough()
   .openapi("Workshop");
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });

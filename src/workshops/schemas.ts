@@ -44,6 +44,17 @@ const fields = {
     .max(500)
     .nullable()
     .optional(),
+  contact: z
+    .object({
+      name: text(200).optional(),
+      email: z.email("Enter the contact's email address.").max(254),
+    })
+    .nullable()
+    .optional()
+    .openapi({
+      description:
+        "Whom participants write to with questions (the organiser's contact): shown to registered participants on their page and in their emails, never on the public workshop page. null: none.",
+    }),
   locationPrivate: z.boolean().optional(),
   venueRevealHours: z
     .number()

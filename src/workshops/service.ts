@@ -52,6 +52,10 @@ export function columnsFrom(input: UpdateWorkshopInput) {
     set.venueCity = optionalText(input.venue?.city);
   }
   if (input.onlineUrl !== undefined) set.onlineUrl = input.onlineUrl ?? null;
+  if (input.contact !== undefined) {
+    set.contactName = optionalText(input.contact?.name);
+    set.contactEmail = input.contact?.email.toLowerCase() ?? null;
+  }
   if (input.locationPrivate !== undefined) set.locationPrivate = input.locationPrivate;
   if (input.venueRevealHours !== undefined) set.venueRevealHours = input.venueRevealHours;
   if (input.capacity !== undefined) set.capacity = input.capacity;
@@ -265,6 +269,7 @@ export function workshopJson(w: Workshop) {
     timezone: w.timezone,
     venue: w.venueName ? { name: w.venueName, address: w.venueAddress, city: w.venueCity } : null,
     onlineUrl: w.onlineUrl,
+    contact: w.contactEmail ? { name: w.contactName, email: w.contactEmail } : null,
     locationPrivate: w.locationPrivate,
     venueRevealHours: w.venueRevealHours,
     venueRevealAt: iso(venueRevealAt(w)),

@@ -14,3 +14,24 @@ export function locationText(
     .join(", ");
   return venue || null;
 }
+
+/** The organiser contact as one line ("Amal Haddad <amal@example.org>"), or null when none. */
+export function contactText(
+  workshop: Pick<Workshop, "contactName" | "contactEmail">,
+): string | null {
+  if (!workshop.contactEmail) return null;
+  return workshop.contactName
+    ? `${workshop.contactName} <${workshop.contactEmail}>`
+    : workshop.contactEmail;
+}
+
+/**
+ * A sentence with a `{contact}` slot split around it, so a page or email can isolate the
+ * contact (<bdi>): a Latin address inside an Arabic sentence keeps its own order.
+ */
+export function splitAround(sentence: string, slot = "{contact}") {
+  const at = sentence.indexOf(slot);
+  return at < 0
+    ? { before: sentence, after: "" }
+    : { before: sentence.slice(0, at), after: sentence.slice(at + slot.length) };
+}
