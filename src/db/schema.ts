@@ -266,6 +266,11 @@ export interface WorkshopQuestion {
   options?: string[];
 }
 
+/** A workshop's own email wording by language and email (src/workshops/email-texts.ts). */
+export type EmailTexts = Partial<
+  Record<Lang, Partial<Record<"confirmed" | "reminder" | "invitation", string>>>
+>;
+
 export const workshops = sqliteTable(
   "workshops",
   {
@@ -316,6 +321,11 @@ export const workshops = sqliteTable(
     invitationReminderDays: text("invitation_reminder_days", { mode: "json" })
       .$type<number[]>()
       .notNull(),
+    /**
+     * The organiser's own wording for the confirmation, reminder and invitation emails, per
+     * language (src/workshops/email-texts.ts); null: the default wording everywhere.
+     */
+    emailTexts: text("email_texts", { mode: "json" }).$type<EmailTexts>(),
     status: text("status", { enum: ["draft", "published", "cancelled"] }).notNull(),
     /** Seats taken (confirmed + attended), kept in step in the same batch as every seat change. */
     confirmedCount: integer("confirmed_count").notNull().default(0),

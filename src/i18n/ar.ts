@@ -217,6 +217,9 @@ export const ar: Dictionary = {
     already: "سبق تسجيل حضور {name} في الساعة {time}.",
   },
   emails: {
+    invitationWhere: "تُعقد الورشة في {city}.",
+    invitationAbout: "موضوع الورشة: {about}",
+    sampleName: "ليلى حداد",
     footer: "وصلتك هذه الرسالة بسبب إجراء على موقع ورشات العمل.",
     reasonRegistered: "تصلك هذه الرسالة لأنك سجّلت في «{title}».",
     reasonInvited: "تصلك هذه الرسالة لأن منظّمي «{title}» وجّهوا إليك دعوة.",
@@ -354,7 +357,7 @@ export const ar: Dictionary = {
       subject: "دعوة: {title}",
       heading: "دعوة إلى ورشة عمل",
       paragraphs: [
-        "مرحباً {name}، يسعدنا دعوتك إلى «{title}».",
+        "مرحباً {name}، يسرّنا أن ندعوك، باسم {inviter}، إلى «{title}».",
         "يُرجى إعلامنا بإمكانية حضورك. هذه الدعوة شخصية، فيُرجى عدم إعادة توجيهها.",
       ],
       action: "الرد على الدعوة",

@@ -253,6 +253,10 @@ export const en = {
   },
   /** Words every email shares, the sign-in and report emails, notice labels. */
   emails: {
+    invitationWhere: "It takes place in {city}.",
+    invitationAbout: "What it is about: {about}",
+    /** The name an organiser's preview of a workshop email greets. */
+    sampleName: "Leila Haddad",
     footer: "You received this email because of an action on the workshops site.",
     /** The footer's one reason, per kind of email ({title}: the workshop). */
     reasonRegistered: "You receive this email because you registered for “{title}”.",
@@ -284,7 +288,7 @@ export const en = {
     reportGreeting: "Dear {name},",
     messageGreeting: "Hello {name}",
   },
-  /** One wording per workshop email; {name} and {title} are the recipient and workshop. */
+  /** One wording per workshop email; {name} and {title} are the recipient and workshop, {inviter} who invites. */
   notices: notices({
     verify: {
       subject: "Confirm your registration: {title}",
@@ -396,7 +400,7 @@ export const en = {
       subject: "Invitation: {title}",
       heading: "You are invited",
       paragraphs: [
-        "Hello {name}, you are invited to “{title}”.",
+        "Hello {name}, {inviter} invites you to “{title}”.",
         "Please let us know whether you can attend. This invitation is personal: please do not forward it.",
       ],
       action: "Reply to the invitation",

@@ -10,11 +10,13 @@ import type { Db, Statement } from "../db/client";
 import { registrations, type SlotValue } from "../db/schema";
 import { dictionary, fill, type Lang, type NoticeKind } from "../i18n";
 import { type CalendarEvent, calendarFile } from "../lib/ics";
+import { plainSummary } from "../lib/text";
 import { formatRange } from "../lib/time";
 import type { EmailToSend, Mailer } from "../mail/outbox";
 import { calendarAttachment, placeholder } from "../mail/render";
 import type { Settings } from "../services";
 import { workshopKeyName } from "../vault/keys";
+import { customText, textParagraphs } from "../workshops/email-texts";
 import { contactText, locationText, splitAround, type Workshop } from "../workshops/types";
 import { hasLocation, hiddenLocationNote, showsLocation, venueRevealAt } from "../workshops/venue";
 import { checkinTokenExpiry, linkToken, registrationTokenExpiry } from "./tokens";
@@ -114,13 +116,85 @@ interface BuiltNotice {
   statements: Statement[];
 }
 
-/** What a notice's links are made of: the site's address, and the key that signs them. */
-export type NoticeLinks = Pick<Settings, "appUrl" | "tokenSecret">;
+/**
+ * What a notice is made of besides the workshop: the site's address, the key that signs its
+ * links, and the organisation (the invitation names it as the inviter).
+ */
+export type NoticeLinks = Pick<Settings, "appUrl" | "tokenSecret"> &
+  Partial<Pick<Settings, "brand">>;
+
+/** The invitation says what the workshop is about: its description's opening, this long. */
+const ABOUT_MAX = 300;
+
+/**
+ * The default invitation's own lines: who invites (the workshop's contact, else the
+ * organisation), where (the city, only where the venue may be shown) and what about.
+ */
+function invitationLines(
+  workshop: Workshop,
+  lang: Lang,
+  brand: NoticeLinks["brand"],
+  withLocation: boolean,
+) {
+  const labels = dictionary(lang).emails;
+  const inviter = workshop.contactName || brand?.name[lang] || dictionary(lang).ui.siteName;
+  const city = withLocation && workshop.venueCity ? workshop.venueCity : null;
+  const about = plainSummary(workshop.description.split(/\n\s*\n/)[0] ?? "", ABOUT_MAX);
+  return {
+    inviter,
+    extra: [
+      city ? fill(labels.invitationWhere, { city }) : null,
+      about ? fill(labels.invitationAbout, { about }) : null,
+    ].filter((p): p is string => p !== null),
+  };
+}
+
+/**
+ * The body's paragraphs: the organiser's own text for this email and language where there is
+ * one (src/workshops/email-texts.ts), else the default wording. The name stays a placeholder.
+ */
+function noticeParagraphs(
+  workshop: Workshop,
+  recipient: Recipient,
+  kind: NoticeKind,
+  brand: NoticeLinks["brand"],
+  place: { when: string; withLocation: boolean; seated: boolean; now: Date },
+): string[] {
+  const lang = recipient.language;
+  const custom = customText(workshop.emailTexts, lang, kind);
+  if (custom)
+    return textParagraphs(custom, {
+      name: NAME,
+      title: workshop.title,
+      date: place.when,
+      venue: venueWords(workshop, lang, place),
+    });
+  const wording = dictionary(lang).notices[kind];
+  if (kind !== "invitation")
+    return wording.paragraphs.map((p) => fill(p, { name: NAME, title: workshop.title }));
+  const { inviter, extra } = invitationLines(workshop, lang, brand, place.withLocation);
+  const [greeting, ...rest] = wording.paragraphs.map((p) =>
+    fill(p, { name: NAME, title: workshop.title, inviter }),
+  );
+  return [greeting!, ...extra, ...rest];
+}
+
+/** What {venue} says: the place where this recipient may see it, else when it will come. */
+function venueWords(
+  workshop: Workshop,
+  lang: Lang,
+  place: { withLocation: boolean; seated: boolean; now: Date },
+): string {
+  if (!hasLocation(workshop)) return "";
+  if (place.withLocation)
+    return [locationText(workshop), workshop.onlineUrl].filter(Boolean).join(" · ");
+  return hiddenLocationNote(workshop, place.seated, place.now, lang);
+}
 
 export async function buildNotice(
   db: Db,
   mailer: Mailer,
-  { appUrl, tokenSecret }: NoticeLinks,
+  links: NoticeLinks,
   workshop: Workshop,
   recipient: Recipient,
   kind: NoticeKind,
@@ -128,12 +202,55 @@ export async function buildNotice(
   /** Write the email only if this holds when the batch reaches it (the person was just added). */
   onlyIf?: SQL,
 ): Promise<BuiltNotice> {
+  const { email, revealsVenue } = await noticeEmail(links, workshop, recipient, kind, now);
+  const statements: Statement[] = [];
+  // A time-gated place, once it goes out in any email, counts as this participant's reveal:
+  // the reveal job (venue-reveal.ts) skips them.
+  if (revealsVenue)
+    statements.push(
+      db
+        .update(registrations)
+        .set({ venueSentAt: now })
+        .where(and(eq(registrations.id, recipient.id), isNull(registrations.venueSentAt))),
+    );
+  const outbox = onlyIf ? mailer.outboxInsertIf(email, onlyIf) : mailer.outboxInsert(email);
+  statements.push(outbox.query);
+  return { emailId: outbox.id, statements };
+}
+
+/**
+ * A notice as it would go to a sample person, without writing anything: the organisers'
+ * preview of a workshop's emails (its links lead nowhere: they sign an id no one holds).
+ */
+export async function previewNotice(
+  links: NoticeLinks,
+  workshop: Workshop,
+  kind: NoticeKind,
+  lang: Lang,
+  now = new Date(),
+): Promise<EmailToSend> {
+  const sample: Recipient = {
+    id: "preview",
+    email: "participant@example.org",
+    name: dictionary(lang).emails.sampleName,
+    language: lang,
+  };
+  return (await noticeEmail(links, workshop, sample, kind, now)).email;
+}
+
+/** The email of a notice, and whether it shows a time-gated place (it then counts as sent). */
+async function noticeEmail(
+  { appUrl, tokenSecret, brand }: NoticeLinks,
+  workshop: Workshop,
+  recipient: Recipient,
+  kind: NoticeKind,
+  now: Date,
+): Promise<{ email: EmailToSend; revealsVenue: boolean }> {
   const base = appUrl.replace(/\/$/, "");
   const words = dictionary(recipient.language);
   const labels = words.emails;
   const wording = words.notices[kind];
   const name = recipient.name || recipient.email;
-  const statements: BuiltNotice["statements"] = [];
   // This recipient's values for the placeholders in the props, which are then the same for
   // everyone told the same thing in the same language: the consumer renders them once.
   const slots: Record<string, SlotValue> = { [NAME]: name };
@@ -173,12 +290,13 @@ export async function buildNotice(
 
   const seated = holdsSeat(recipient, kind);
   const withLocation = showsLocation(workshop, seated, now);
-  const details = [
-    {
-      label: labels.when,
-      value: formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, recipient.language),
-    },
-  ];
+  const when = formatRange(
+    workshop.startsAt,
+    workshop.endsAt,
+    workshop.timezone,
+    recipient.language,
+  );
+  const details = [{ label: labels.when, value: when }];
   const where = locationText(workshop);
   if (withLocation && where) details.push({ label: labels.where, value: where });
   if (withLocation && workshop.onlineUrl)
@@ -188,15 +306,9 @@ export async function buildNotice(
       label: labels.where,
       value: hiddenLocationNote(workshop, true, now, recipient.language),
     });
-  // A time-gated place, once it goes out in any email, counts as this participant's reveal:
-  // the reveal job (venue-reveal.ts) skips them.
-  if (withLocation && seated && venueRevealAt(workshop) && hasLocation(workshop))
-    statements.push(
-      db
-        .update(registrations)
-        .set({ venueSentAt: now })
-        .where(and(eq(registrations.id, recipient.id), isNull(registrations.venueSentAt))),
-    );
+  const revealsVenue = Boolean(
+    withLocation && seated && venueRevealAt(workshop) && hasLocation(workshop),
+  );
 
   const attachments = [];
   if (WITH_CALENDAR.includes(kind) || WITH_CANCEL_CALENDAR.includes(kind)) {
@@ -210,7 +322,6 @@ export async function buildNotice(
     );
   }
 
-  const values = { name: NAME, title: workshop.title };
   const contact = contactText(workshop);
   const subject = fill(wording.subject, { name, title: workshop.title });
   const email: EmailToSend = {
@@ -225,7 +336,12 @@ export async function buildNotice(
         lang: recipient.language,
         preview: subject,
         heading: wording.heading,
-        paragraphs: wording.paragraphs.map((p) => fill(p, values)),
+        paragraphs: noticeParagraphs(workshop, recipient, kind, brand, {
+          when,
+          withLocation,
+          seated,
+          now,
+        }),
         action: url && wording.action ? { label: wording.action, url: LINK } : undefined,
         details,
         qr,
@@ -247,7 +363,5 @@ export async function buildNotice(
       attachments,
     }),
   };
-  const outbox = onlyIf ? mailer.outboxInsertIf(email, onlyIf) : mailer.outboxInsert(email);
-  statements.push(outbox.query);
-  return { emailId: outbox.id, statements };
+  return { email, revealsVenue };
 }

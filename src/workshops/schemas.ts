@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { LANGS } from "../i18n";
 import { isTimeZone } from "../lib/time";
+import { EmailTextsSchema } from "./email-texts";
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -84,6 +85,7 @@ const fields = {
     .nullable()
     .optional(),
   invitationReminderDays: z.array(z.number().int().min(1).max(60)).max(5).optional(),
+  emailTexts: EmailTextsSchema,
 };
 
 const ordered = <T extends { startsAt?: string; endsAt?: string }>(w: T) =>

@@ -13,6 +13,7 @@ import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
 import { workshopKeyName } from "../vault/keys";
+import { cleanEmailTexts } from "./email-texts";
 import {
   type CreateWorkshopInput,
   REVEAL_NEEDS_PRIVATE,
@@ -73,6 +74,7 @@ export function columnsFrom(input: UpdateWorkshopInput) {
   if (input.reminderHours !== undefined) set.reminderHours = input.reminderHours;
   if (input.invitationReminderDays !== undefined)
     set.invitationReminderDays = [...new Set(input.invitationReminderDays)].sort((a, b) => a - b);
+  if (input.emailTexts !== undefined) set.emailTexts = cleanEmailTexts(input.emailTexts);
   return set;
 }
 
@@ -284,6 +286,7 @@ export function workshopJson(w: Workshop) {
     retentionDays: w.retentionDays,
     reminderHours: w.reminderHours,
     invitationReminderDays: w.invitationReminderDays,
+    emailTexts: w.emailTexts ?? {},
     status: w.status,
     seats: {
       confirmed: w.confirmedCount,
