@@ -36,7 +36,7 @@ export const ALLOWED = {
   organisers: ["access", "audit", "db", "http", "i18n", "lib", "mail", "services", "ui", "vault"],
   // the one named cycle (README, "Dependencies"): a workshop change re-seats and notifies
   // its people through the registrations' seat engine and notices
-  workshops: ["access", "audit", "db", "http", "i18n", "lib", "mail", "organisers", "services", "ui", "registrations", "vault"],
+  workshops: ["access", "audit", "brand", "db", "http", "i18n", "lib", "mail", "organisers", "services", "ui", "registrations", "vault"],
   subscribers: ["access", "audit", "db", "http", "i18n", "lib", "mail", "services", "ui", "vault"],
   registrations: ["access", "audit", "db", "http", "i18n", "lib", "mail", "services", "subscribers", "ui", "workshops", "vault"],
   invitations: ["access", "audit", "db", "http", "i18n", "lib", "registrations", "services", "ui", "workshops", "vault"],

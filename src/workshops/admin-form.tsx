@@ -2,11 +2,112 @@
 // strings; ./form.ts maps them to and from the service's input.
 import type { Context } from "hono";
 import type { SignedInEnv } from "../http/context";
+import { cspWith } from "../http/middleware";
 import { LANGUAGES } from "../i18n";
 import { timeZoneChoices, timeZoneName } from "../lib/time-zones";
 import { Field, Notice, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
-import { type FormValues, formTimeZone } from "./form";
+import type { EmailPreview } from "./email-preview";
+import { CUSTOM_TEXT_KINDS, EMAIL_TEXT_MAX } from "./email-texts";
+import { emailTextField, type FormValues, formTimeZone } from "./form";
+
+const KIND_LABEL = { confirmed: "Confirmation", reminder: "Reminder", invitation: "Invitation" };
+
+/**
+ * The workshop's own email wording: a box per email and language, and a preview of one of
+ * them as it would go out, rendered from what is typed (the Preview button posts the form to
+ * `previewAction`, which answers this page again with the preview and nothing saved).
+ */
+function EmailTextsSection({
+  values,
+  errors,
+  previewAction,
+  preview,
+}: {
+  values: FormValues;
+  errors: Record<string, string>;
+  previewAction: string;
+  preview?: EmailPreview;
+}) {
+  return (
+    <fieldset class="stack" id="email-texts">
+      <legend>Email texts</legend>
+      <p class="hint">
+        Optional: your own words for the confirmation, reminder and invitation emails. Plain text;
+        leave a blank line between paragraphs. They replace the default paragraphs; the heading, the
+        time and place, the button and the QR code stay. Placeholders: <code>{"{name}"}</code> (the
+        recipient), <code>{"{date}"}</code>, <code>{"{venue}"}</code> (where the venue is private,
+        it says when it will be shared), <code>{"{title}"}</code>. Empty: the default wording.
+      </p>
+      {LANGUAGES.map((l) => (
+        <fieldset class="stack">
+          <legend>{l.englishName}</legend>
+          {CUSTOM_TEXT_KINDS.map((kind) => {
+            const name = emailTextField(l.code, kind);
+            const error = errors[name];
+            return (
+              <div>
+                <label for={`f-${name}`}>
+                  {KIND_LABEL[kind]} ({l.englishName})
+                </label>
+                <textarea
+                  id={`f-${name}`}
+                  name={name}
+                  rows={4}
+                  dir="auto"
+                  lang={l.code}
+                  maxlength={EMAIL_TEXT_MAX}
+                  aria-invalid={error ? "true" : undefined}
+                  aria-describedby={error ? `f-${name}-error` : undefined}
+                >
+                  {values[name] ?? ""}
+                </textarea>
+                {error ? (
+                  <p class="field-error" id={`f-${name}-error`}>
+                    {error}
+                  </p>
+                ) : null}
+              </div>
+            );
+          })}
+        </fieldset>
+      ))}
+      <div class="row">
+        <SelectField
+          name="previewKind"
+          label="Preview email"
+          value={values.previewKind}
+          options={CUSTOM_TEXT_KINDS.map((k) => ({ value: k, label: KIND_LABEL[k] }))}
+        />
+        <SelectField
+          name="previewLang"
+          label="Preview language"
+          value={values.previewLang}
+          options={LANGUAGES.map((l) => ({ value: l.code, label: l.englishName }))}
+        />
+      </div>
+      <div>
+        <button type="submit" class="secondary" formaction={`${previewAction}#email-preview`}>
+          Preview
+        </button>
+      </div>
+      {preview ? (
+        <section id="email-preview" class="stack" aria-labelledby="email-preview-heading">
+          <h2 id="email-preview-heading">
+            Preview: {KIND_LABEL[preview.kind]} (
+            {LANGUAGES.find((l) => l.code === preview.lang)?.englishName})
+          </h2>
+          <Notice>Not saved yet. The name is a sample; save the form to keep these texts.</Notice>
+          <p>
+            Subject: <span dir="auto">{preview.subject}</span>
+          </p>
+          {/* Sandboxed: the email's HTML runs nothing and reaches nothing of this page. */}
+          <iframe class="preview" title="Email preview" srcdoc={preview.html} sandbox="" />
+        </section>
+      ) : null}
+    </fieldset>
+  );
+}
 
 function Checkbox({ name, label, values }: { name: string; label: string; values: FormValues }) {
   return (
@@ -76,11 +177,13 @@ function WorkshopForm({
   values,
   errors = {},
   submit,
+  preview,
 }: {
   action: string;
   values: FormValues;
   errors?: Record<string, string>;
   submit: string;
+  preview?: EmailPreview;
 }) {
   const f = (
     name: string,
@@ -208,11 +311,24 @@ function WorkshopForm({
         hint: "For example: 3, 7",
       })}
       {f("retentionDays", "Keep personal data for (days after the end)", { type: "number" })}
+      <EmailTextsSection
+        values={values}
+        errors={errors}
+        previewAction={emailPreviewAction(action)}
+        preview={preview}
+      />
       <div>
         <button type="submit">{submit}</button>
       </div>
     </form>
   );
+}
+
+/** Where a workshop form's Preview button posts: beside where it saves. */
+export function emailPreviewAction(action: string): string {
+  return action === "/admin/workshops"
+    ? "/admin/workshops/email-preview"
+    : `${action}/email-preview`;
 }
 
 /** The create and edit pages: one form, a heading, the values and any errors. */
@@ -224,9 +340,13 @@ export function workshopFormPage(
     submit: string;
     values: FormValues;
     errors?: Record<string, string>;
+    preview?: EmailPreview;
   },
   status: 200 | 409 | 422 = 200,
 ) {
+  // The preview's email relies on inline styles, and an srcdoc frame lives under this page's
+  // policy: only a page that shows one allows them (still no scripts, no remote loads).
+  if (form.preview) c.header("Content-Security-Policy", cspWith({ styleSrc: ["'unsafe-inline'"] }));
   return c.html(
     <Page lang="en" title={form.heading} area="admin" actor={c.var.actor} path="/admin/workshops">
       <h1>{form.heading}</h1>
@@ -235,6 +355,7 @@ export function workshopFormPage(
         values={form.values}
         errors={form.errors}
         submit={form.submit}
+        preview={form.preview}
       />
     </Page>,
     status,

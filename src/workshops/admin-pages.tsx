@@ -1,12 +1,13 @@
 // Organisers' workshop pages: list, create, edit, publish, cancel, and each workshop's page,
 // which composes the sections other features hand it (src/http/sections.ts).
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { can } from "../access/roles";
 import { audit } from "../audit/service";
-import type { AppEnv } from "../http/context";
+import type { AppEnv, SignedInEnv } from "../http/context";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
+import { DEFAULT_LANG, isLang } from "../i18n";
 import { onServiceError } from "../lib/errors";
 import { formatRange } from "../lib/time";
 import { Notice, textFields } from "../ui/forms";
@@ -14,6 +15,8 @@ import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
 import { workshopFormPage } from "./admin-form";
 import { cancelWorkshop, publishWorkshop, updateWorkshop } from "./changes";
+import { renderEmailPreview } from "./email-preview";
+import { CUSTOM_TEXT_KINDS } from "./email-texts";
 import { fromForm, NEW_WORKSHOP_DEFAULTS, toForm } from "./form";
 import { createWorkshop, getWorkshop, listWorkshops } from "./service";
 import type { Workshop } from "./types";
@@ -86,6 +89,46 @@ const editForm = (id: string) => ({
 
 workshopAdminPages.get("/new", requires("workshops.manage"), (c) =>
   workshopFormPage(c, { ...NEW_FORM, values: NEW_WORKSHOP_DEFAULTS }),
+);
+
+/**
+ * The Preview button of the form: the form again, as typed, with the chosen email rendered
+ * from it. Nothing is saved; a value the form refuses shows its error instead.
+ */
+async function previewPage(
+  c: Context<SignedInEnv>,
+  form: { heading: string; action: string; submit: string },
+  saved: Workshop | null,
+) {
+  const values = textFields(await c.req.parseBody());
+  const parsed = fromForm(values);
+  if (!parsed.ok) return workshopFormPage(c, { ...form, values, errors: parsed.errors }, 422);
+  const kind = CUSTOM_TEXT_KINDS.find((k) => k === values.previewKind) ?? "confirmed";
+  const lang = isLang(values.previewLang)
+    ? values.previewLang
+    : (parsed.input.language ?? DEFAULT_LANG);
+  const preview = await renderEmailPreview(
+    c.var.services.settings,
+    parsed.input,
+    saved,
+    kind,
+    lang,
+  );
+  return workshopFormPage(c, { ...form, values, preview });
+}
+
+// Before "/:id": this path is not a workshop.
+workshopAdminPages.post("/email-preview", requires("workshops.manage"), (c) =>
+  previewPage(c, NEW_FORM, null),
+);
+
+workshopAdminPages.post(
+  "/:id/email-preview",
+  requires("workshops.manage", { workshop: "id" }),
+  async (c) => {
+    const saved = await getWorkshop(c.var.services.db, c.req.param("id"));
+    return previewPage(c, editForm(saved.id), saved);
+  },
 );
 
 workshopAdminPages.post("/", requires("workshops.manage"), async (c) => {

@@ -2,9 +2,10 @@
 // the workshop's zone and one question per line; the API and service speak instants and
 // objects. Validation is the API's own schema, its messages mapped back to form fields.
 import type { WorkshopQuestion } from "../db/schema";
-import { DEFAULT_LANG } from "../i18n";
+import { DEFAULT_LANG, LANGS } from "../i18n";
 import { utcToZonedLocal, zonedLocalToUtc } from "../lib/time";
 import { resolveTimeZone } from "../lib/time-zones";
+import { CUSTOM_TEXT_KINDS, type EmailTexts } from "./email-texts";
 import { CreateWorkshopSchema } from "./schemas";
 import type { Workshop } from "./types";
 
@@ -51,6 +52,36 @@ export function formatQuestions(questions: WorkshopQuestion[]): string {
         `${q.type}: ${q.label}${q.required ? " *" : ""}${q.options?.length ? ` = ${q.options.join(" | ")}` : ""}`,
     )
     .join("\n");
+}
+
+/** The form field of one email text: `emailText_en_confirmed`. */
+export const emailTextField = (lang: string, kind: string) => `emailText_${lang}_${kind}`;
+
+/** The email texts typed in the form; undefined when the form has none of their fields. */
+function emailTextsFrom(values: FormValues): EmailTexts | undefined {
+  if (!Object.keys(values).some((k) => k.startsWith("emailText_"))) return undefined;
+  const texts: EmailTexts = {};
+  for (const lang of LANGS)
+    for (const kind of CUSTOM_TEXT_KINDS) {
+      const text = values[emailTextField(lang, kind)];
+      if (text?.trim()) texts[lang] = { ...texts[lang], [kind]: text };
+    }
+  return texts;
+}
+
+function emailTextsTo(texts: EmailTexts | null): FormValues {
+  const values: FormValues = {};
+  for (const lang of LANGS)
+    for (const kind of CUSTOM_TEXT_KINDS)
+      values[emailTextField(lang, kind)] = texts?.[lang]?.[kind] ?? "";
+  return values;
+}
+
+/** The form field a schema issue belongs to. */
+function fieldOf(path: string[]): string {
+  const joined = path.join(".");
+  if (path[0] === "emailTexts" && path.length >= 3) return emailTextField(path[1]!, path[2]!);
+  return FIELD_OF[joined] ?? path[0] ?? "_form";
 }
 
 const FIELD_OF: Record<string, string> = {
@@ -133,13 +164,12 @@ export function fromForm(values: FormValues) {
       .split(/[,\s]+/)
       .filter(Boolean)
       .map(Number),
+    emailTexts: emailTextsFrom(values),
   };
   const parsed = CreateWorkshopSchema.safeParse(input);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const path = issue.path.map(String).join(".");
-      const field = FIELD_OF[path] ?? issue.path.map(String)[0] ?? "_form";
-      errors[field] ??= issue.message;
+      errors[fieldOf(issue.path.map(String))] ??= issue.message;
     }
   }
   return parsed.success && Object.keys(errors).length === 0
@@ -178,6 +208,7 @@ export function toForm(w: Workshop): FormValues {
     retentionDays: String(w.retentionDays),
     reminderHours: w.reminderHours?.toString() ?? "",
     invitationReminderDays: w.invitationReminderDays.join(", "),
+    ...emailTextsTo(w.emailTexts),
   };
 }
 
