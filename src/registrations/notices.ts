@@ -211,7 +211,7 @@ export async function buildNotice(
       db
         .update(registrations)
         .set({ venueSentAt: now })
-        .where(and(eq(registrations.id, recipient.id), isNull(registrations.venueSentAt))),
+        .where(and(eq(registrations.id, recipient.id), isNull(registrations.venueSentAt), onlyIf)),
     );
   const outbox = onlyIf ? mailer.outboxInsertIf(email, onlyIf) : mailer.outboxInsert(email);
   statements.push(outbox.query);

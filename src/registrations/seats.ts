@@ -46,6 +46,11 @@ interface Move {
   set?: SQL;
   /** A condition the move also needs, checked in the same statement (an invitation still open). */
   onlyIf?: SQL;
+  /**
+   * The move's name (stamped on the row as `seat_op`), when statements built before the
+   * batch must refer to it (`outcomeNotices` in service.ts); otherwise one is made.
+   */
+  op?: string;
 }
 
 const seatFree = (alias: string) =>
@@ -68,7 +73,7 @@ function targetStatus(target: Target): SQL {
 }
 
 /** The statuses a target can end in: `targetStatus`'s CASE, as a list. */
-function endsIn(target: Target): RegistrationStatus[] {
+export function endsIn(target: Target): RegistrationStatus[] {
   if ("to" in target) return [target.to];
   if ("restore" in target)
     return target.approvalFirst ? ["pending_approval"] : ["confirmed", "waitlisted"];
@@ -171,7 +176,7 @@ export async function applyMove(
   before: Statement[] = [],
   recorded: (moved: SQL) => Statement[] = () => [],
 ): Promise<SeatResult> {
-  const op = newId("op");
+  const op = move?.op ?? newId("op");
   const promoteOp = newId("op");
   // Promotion follows a freed seat (a cancel, a reject, a capacity change), not every
   // move: an organiser who waitlists someone while seats are free means it.

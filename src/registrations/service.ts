@@ -16,9 +16,9 @@ import type { DataKey } from "../vault/keys";
 import { publicPathsOf, seatState } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { registrationsById } from "./lists";
-import { buildNotice } from "./notices";
+import { buildNotice, type Recipient } from "./notices";
 import { openRegistration, type Registration, sealPerson } from "./sealed";
-import { applyMove, type SeatResult } from "./seats";
+import { applyMove, endsIn, type SeatResult, type Target } from "./seats";
 import { sendNotices } from "./send";
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
 import { resolveToken } from "./tokens";
@@ -72,6 +72,39 @@ export function validateAnswers(
     clean[q.id] = text;
   }
   return { clean, errors };
+}
+
+/**
+ * The email each end of a seat move would send (confirmed, waitlisted, …), built before the
+ * move and written in its batch, each only if the move ended there (the row carries the
+ * move's `op` and that status). A seat decision and its email are then one round trip, not
+ * two, on the busiest paths: a registration without verification, and a verification.
+ */
+async function outcomeNotices(
+  svc: Services,
+  workshop: Workshop,
+  person: Recipient,
+  move: { op: string; target: Target },
+  now: Date,
+) {
+  const built = await Promise.all(
+    endsIn(move.target).flatMap((status) => {
+      const kind = NOTICE_FOR[status];
+      if (!kind) return [];
+      const endedHere = sql`EXISTS (SELECT 1 FROM ${registrations} WHERE ${registrations.id} = ${person.id} AND ${registrations.seatOp} = ${move.op} AND ${registrations.status} = ${status})`;
+      return [
+        buildNotice(svc.db, svc.mailer, svc.settings, workshop, person, kind, now, endedHere).then(
+          (notice) => ({ status, notice }),
+        ),
+      ];
+    }),
+  );
+  return {
+    statements: built.flatMap((b) => b.notice.statements),
+    /** The email written for the status the move ended in, to enqueue. */
+    emailFor: (status: RegistrationStatus) =>
+      built.find((b) => b.status === status)?.notice.emailId,
+  };
 }
 
 export async function notifyOne(
@@ -246,30 +279,9 @@ export async function admit(
     workshop,
     person,
   );
-  const result = await moveSeats(
-    svc,
-    workshop,
-    {
-      registrationId: id,
-      from: ["pending_verification"],
-      target: { seatOrWaitlist: true, approvalFirst: options.approvalFirst },
-      now,
-      set: options.verified ? sql`verified_at = ${now.getTime()}` : undefined,
-      onlyIf: options.onlyIf,
-    },
-    [insert],
-    (admitted) => [
-      ...(options.alongside?.(id, admitted) ?? []),
-      // Refused by `onlyIf`: the row inserted for the attempt goes again, in the same batch.
-      ...(options.onlyIf
-        ? [db.delete(registrations).where(and(eq(registrations.id, id), sql`NOT ${admitted}`))]
-        : []),
-    ],
-  );
-  if (!result.moved) return null;
-  const { status } = result.moved;
-  const kind = NOTICE_FOR[status];
-  // Told from what was just sealed: reading the row back and opening it would cost a round
+  const op = newId("op");
+  const target: Target = { seatOrWaitlist: true, approvalFirst: options.approvalFirst };
+  // Told from what is being sealed: reading the row back and opening it would cost a round
   // trip on every registration.
   const told = {
     id,
@@ -278,7 +290,36 @@ export async function admit(
     name: cleanText(person.name),
     language: person.language ?? workshop.language,
   };
-  if (options.notify !== false && kind) await notifyOne(svc, workshop, told, kind);
+  const notices =
+    options.notify === false
+      ? null
+      : await outcomeNotices(svc, workshop, told, { op, target }, now);
+  const result = await moveSeats(
+    svc,
+    workshop,
+    {
+      registrationId: id,
+      from: ["pending_verification"],
+      target,
+      now,
+      set: options.verified ? sql`verified_at = ${now.getTime()}` : undefined,
+      onlyIf: options.onlyIf,
+      op,
+    },
+    [insert],
+    (admitted) => [
+      ...(options.alongside?.(id, admitted) ?? []),
+      // Refused by `onlyIf`: the row inserted for the attempt goes again, in the same batch.
+      ...(options.onlyIf
+        ? [db.delete(registrations).where(and(eq(registrations.id, id), sql`NOT ${admitted}`))]
+        : []),
+      ...(notices?.statements ?? []),
+    ],
+  );
+  if (!result.moved) return null;
+  const { status } = result.moved;
+  const emailId = notices?.emailFor(status);
+  if (emailId) await svc.mailer.enqueue([emailId]);
   await notifyPromoted(svc, workshop, result.promoted);
   return { id, status };
 }
@@ -419,21 +460,34 @@ export async function verify(
   const { registration, workshop } = await byTokenOrThrow(svc, token);
   if (registration.status !== "pending_verification") return registration.status;
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
-  const result = await moveSeats(svc, workshop, {
-    registrationId: registration.id,
-    from: ["pending_verification"],
-    target: { seatOrWaitlist: true, approvalFirst: workshop.registrationMode === "approval" },
-    now,
-    set: sql`verified_at = ${now.getTime()}`,
-  });
+  const op = newId("op");
+  const target: Target = {
+    seatOrWaitlist: true,
+    approvalFirst: workshop.registrationMode === "approval",
+  };
+  const notices = await outcomeNotices(svc, workshop, registration, { op, target }, now);
+  const result = await moveSeats(
+    svc,
+    workshop,
+    {
+      registrationId: registration.id,
+      from: ["pending_verification"],
+      target,
+      now,
+      set: sql`verified_at = ${now.getTime()}`,
+      op,
+    },
+    [],
+    () => notices.statements,
+  );
   if (!result.moved) {
     // Someone else's verify of the same registration won the race: report what it decided.
     return (await db.query.registrations.findFirst({
       where: eq(registrations.id, registration.id),
     }))!.status;
   }
-  const kind = NOTICE_FOR[result.moved.status];
-  if (kind) await notifyOne(svc, workshop, registration, kind);
+  const emailId = notices.emailFor(result.moved.status);
+  if (emailId) await svc.mailer.enqueue([emailId]);
   await notifyPromoted(svc, workshop, result.promoted);
   return result.moved.status;
 }
