@@ -151,7 +151,7 @@ for (const lang of ["en", "ar"]) {
       said,
       lang === "en"
         ? "Scanning isn't available on this device: search by name below."
-        : "المسح غير متاح على هذا الجهاز: ابحث بالاسم أدناه.",
+        : "المسح غير متاح على هذا الجهاز: يمكن البحث بالاسم أدناه.",
     );
     assert.ok(await page.isVisible("#door-q"), "the search is there");
     await page.screenshot({ path: `${SHOTS}/door-no-camera-${lang}-phone.png`, fullPage: true });
