@@ -14,7 +14,6 @@ import type { AppEnv } from "../http/context";
 import { DEFAULT_LANG, dictionary, fill } from "../i18n";
 import { AppError } from "../lib/errors";
 import { NAME_MAX } from "../lib/text";
-import { subscribe } from "../subscribers/service";
 import { type FormErrors, Notice, parseForm, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { WorkshopPage } from "../workshops/pages";
@@ -81,14 +80,8 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
       answers,
       language: lang,
       receiveReport: values.receiveReport === "true",
+      subscribe: values.subscribe === "true",
     });
-    if (values.subscribe === "true") {
-      await subscribe(
-        c.var.services,
-        { email: data.email, name: data.name, language: lang },
-        "registration",
-      );
-    }
     const title = outcome.verification ? t.checkEmailTitle : t.registeredTitle;
     return c.html(
       <Page lang={lang} title={title}>
