@@ -11,9 +11,9 @@ import { LANGS, languageOf } from "../i18n";
 import { formatInstant } from "../lib/time";
 import { zonedFromForm } from "../reports/form";
 import { getReport, type ReportWithVersions, reportTimeZone } from "../reports/service";
+import { ZonedTimeField } from "../reports/zoned-time";
 import { listTopics } from "../subscribers/topics";
 import { Page } from "../ui/layout";
-import { ZonedTimeField } from "../ui/zoned-time";
 import {
   type AudienceInput,
   cancelDistribution,

@@ -23,7 +23,6 @@ import { invalid, onServiceError } from "../lib/errors";
 import { formatInstant } from "../lib/time";
 import { Field, Notice, parseForm, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
-import { ZonedTimeField } from "../ui/zoned-time";
 import { listWorkshopChoices } from "../workshops/service";
 import { consentWording, personalise, renderReport, testSend } from "./email";
 import { FilesSection, organiserFilePath, previewUrls } from "./file-pages";
@@ -42,6 +41,7 @@ import {
   updateReport,
   versionFor,
 } from "./service";
+import { ZonedTimeField } from "./zoned-time";
 
 export const reportAdminPages = new Hono<AppEnv>();
 

@@ -32,7 +32,7 @@ export const utcFromForm = (value: unknown) =>
     : null;
 
 /**
- * A `datetime-local` field and its zone field (src/ui/zoned-time.tsx), read as the instant
+ * A `datetime-local` field and its zone field (src/reports/zoned-time.tsx), read as the instant
  * that wall-clock time is in that zone. An empty or malformed time is no time (the field is
  * optional); an empty zone is UTC; a zone that names nothing is an error to explain, never
  * a guess.

@@ -1,6 +1,6 @@
 // A date and time an organiser enters on their own clock (an embargo, a scheduled send): a
 // datetime-local box and, next to it, the time zone it is read in. The services take UTC
-// instants; ../reports/form.ts `zonedFromForm` reads the pair back.
+// instants; ./form.ts `zonedFromForm` reads the pair back.
 
 import { utcToZonedLocal } from "../lib/time";
 import { localTimeName, timeZoneChoices } from "../lib/time-zones";
