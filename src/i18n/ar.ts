@@ -70,7 +70,8 @@ export const ar: Dictionary = {
     cancelButton: "إلغاء التسجيل",
     leaveWaitlist: "مغادرة قائمة الانتظار",
     cancelHelp: "إن لم تستطع الحضور، فإلغاء التسجيل يتيح مكانك لغيرك.",
-    addToCalendar: "أضف إلى التقويم (.ics)",
+    // The extension isolated (left-to-right), so it does not read "(ics.)".
+    addToCalendar: "إضافة إلى التقويم (\u2066.ics\u2069)",
     linkInvalidTitle: "الرابط غير صالح",
     linkInvalid: "هذا الرابط غير صالح أو انتهت صلاحيته. استخدم أحدث رسالة أرسلناها إليك.",
     workshopCancelled: "أُلغيت هذه الورشة.",

@@ -73,6 +73,13 @@ export function fill(template: string, values: Record<string, string | number>):
   return template.replace(PLACEHOLDER, (_, key: string) => String(values[key] ?? ""));
 }
 
+/**
+ * An address, URL or file name set inside a sentence, isolated (U+2068 first-strong
+ * isolate … U+2069) so it keeps its own order in a sentence of the other direction:
+ * "(.ics)" in Arabic does not become "(ics.)", nor an address swap ends with the full stop.
+ */
+export const isolate = (text: string) => `\u2068${text}\u2069`;
+
 /** The names of a string's placeholders, in order. */
 export function placeholders(template: string): string[] {
   return Array.from(template.matchAll(PLACEHOLDER), (m) => m[1]!);

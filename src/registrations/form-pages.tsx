@@ -11,7 +11,7 @@ import {
   turnstileForPage,
 } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { DEFAULT_LANG, dictionary, fill } from "../i18n";
+import { DEFAULT_LANG, dictionary, fill, isolate } from "../i18n";
 import { AppError } from "../lib/errors";
 import { NAME_MAX } from "../lib/text";
 import { type FormErrors, Notice, parseForm, textFields } from "../ui/forms";
@@ -87,7 +87,9 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
       <Page lang={lang} title={title}>
         <h1>{title}</h1>
         <Notice kind="ok">
-          {fill(outcome.verification ? t.checkEmail : t.registeredEmail, { email: data.email })}
+          {fill(outcome.verification ? t.checkEmail : t.registeredEmail, {
+            email: isolate(data.email),
+          })}
         </Notice>
         <p>
           <a href={`/workshops/${workshop.slug}?lang=${lang}`}>{t.backToWorkshop}</a>

@@ -73,7 +73,8 @@ type PromptFor = Pick<Subscriber, "id" | "email" | "emailIndex" | "language">;
 
 async function renderPrompt(ctx: Services, subscriber: PromptFor, kind: "confirm" | "exists") {
   const t = dictionary(subscriber.language).subscribers;
-  const url = `${ctx.settings.appUrl}/s/${await manageToken(ctx.settings.tokenSecret, subscriber.id)}`;
+  // The page opens in the email's language (`?lang=` comes first when pages pick theirs).
+  const url = `${ctx.settings.appUrl}/s/${await manageToken(ctx.settings.tokenSecret, subscriber.id)}?lang=${subscriber.language}`;
   return {
     to: subscriber.email,
     // Once sent, the address is sealed under the subscribers' key; erasure finds it by index.
@@ -242,7 +243,8 @@ export async function subscribeWithRegistration(
   // gets a link.
   const awaiting = inserted[0] ?? known.find((row) => CONFIRMED_BY_SUBSCRIBER.includes(row.status));
   const token = await manageToken(ctx.settings.tokenSecret, awaiting?.id ?? id, now);
-  return awaiting ? `${ctx.settings.appUrl.replace(/\/$/, "")}/s/${token}` : null;
+  // In the registration email's language, which the page then opens in.
+  return awaiting ? `${ctx.settings.appUrl.replace(/\/$/, "")}/s/${token}?lang=${language}` : null;
 }
 
 /** The stored (sealed) subscriber a manage link is for, with its topics. */
