@@ -53,8 +53,30 @@ export function dirOf(lang: Lang): "rtl" | "ltr" {
   return BY_CODE[lang].dir;
 }
 
+/** How Arabic writes its digits: Latin (0-9) or Arabic-Indic (٠-٩); the ARABIC_DIGITS setting. */
+export const ARABIC_DIGITS = ["latn", "arab"] as const;
+export type ArabicDigits = (typeof ARABIC_DIGITS)[number];
+
+/** The setting as written, or Latin digits (the default) for anything else. */
+export const arabicDigitsFrom = (value: string | undefined): ArabicDigits =>
+  value?.trim().toLowerCase() === "arab" ? "arab" : "latn";
+
+// Module state, set from the setting whenever services are built (src/services.ts): every
+// formatter takes only a language, and the setting is the deployment's, the same for every
+// request an isolate serves, so it is a constant in practice, not per-request state.
+let arabicDigits: ArabicDigits = "latn";
+
+export function useArabicDigits(digits: ArabicDigits): void {
+  arabicDigits = digits;
+}
+
+/**
+ * The locale dates and numbers are formatted in. Arabic names its numbering system
+ * explicitly: ICU versions (and browsers) differ in their default for plain "ar".
+ */
 export function localeOf(lang: Lang): string {
-  return BY_CODE[lang].locale;
+  const { locale } = BY_CODE[lang];
+  return lang === "ar" ? `${locale}-u-nu-${arabicDigits}` : locale;
 }
 
 /** Every word the site and its emails say in this language. */
