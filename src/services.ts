@@ -6,7 +6,7 @@ import { edgePageCache, type PageCache } from "./cache/pages";
 import { createDb, type Db } from "./db/client";
 import { type D1Meter, meteredIfOn } from "./db/metering";
 import type { Env } from "./env";
-import { type ArabicDigits, arabicDigitsFrom, useArabicDigits } from "./i18n";
+import { type ArabicDigits, arabicDigitsFrom, setArabicDigits } from "./i18n";
 import type { MailQueueMessage } from "./mail/messages";
 import { Mailer } from "./mail/outbox";
 import { rateFrom } from "./mail/pacing";
@@ -91,7 +91,7 @@ export function createServices(
 ): Services {
   const settings = settingsFrom(env);
   // The formatters read it with the language alone (src/i18n/index.ts).
-  useArabicDigits(settings.arabicDigits);
+  setArabicDigits(settings.arabicDigits);
   const pages = options.pages ?? edgePageCache(settings.appUrl, pageVariant(env));
   let db: Db | undefined;
   let reads: Db | undefined;

@@ -4,7 +4,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Env } from "../src/env";
-import { arabicDigitsFrom, localeOf, useArabicDigits } from "../src/i18n";
+import { arabicDigitsFrom, localeOf, setArabicDigits } from "../src/i18n";
 import { formatRange } from "../src/lib/time";
 import { settingsFrom } from "../src/services";
 import { app } from "./support/app";
@@ -14,7 +14,7 @@ const start = new Date("2027-05-03T07:00:00Z");
 const end = new Date("2027-05-03T13:30:00Z");
 
 // The setting is module state set when services are built: put the default back.
-afterEach(() => useArabicDigits("latn"));
+afterEach(() => setArabicDigits("latn"));
 
 describe("ARABIC_DIGITS", () => {
   it("reads latn or arab, Latin digits for anything else", () => {
@@ -29,7 +29,7 @@ describe("ARABIC_DIGITS", () => {
   it("writes Arabic dates in Latin digits by default, in Arabic-Indic ones when set", () => {
     expect(localeOf("ar")).toBe("ar-u-nu-latn");
     expect(formatRange(start, end, "Asia/Beirut", "ar")).toContain("10:00");
-    useArabicDigits("arab");
+    setArabicDigits("arab");
     expect(localeOf("ar")).toBe("ar-u-nu-arab");
     const arab = formatRange(start, end, "Asia/Beirut", "ar");
     expect(arab).toContain("١٠:٠٠");

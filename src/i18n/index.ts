@@ -66,7 +66,7 @@ export const arabicDigitsFrom = (value: string | undefined): ArabicDigits =>
 // request an isolate serves, so it is a constant in practice, not per-request state.
 let arabicDigits: ArabicDigits = "latn";
 
-export function useArabicDigits(digits: ArabicDigits): void {
+export function setArabicDigits(digits: ArabicDigits): void {
   arabicDigits = digits;
 }
 
