@@ -23,6 +23,11 @@ export interface NoticeEmailProps {
   qr?: { html: string; caption: string };
   /** "Questions? Write to …": the organiser contact, isolated (<bdi>) inside the sentence. */
   contact?: { before: string; who: string; after: string };
+  /**
+   * A second step the email also asks for, below the main one: the newsletter confirmation
+   * of an "also subscribe", so one email carries both.
+   */
+  extra?: { text: string; label: string; url: string };
   footnote?: string;
   brand?: EmailBrand;
   /** Why the person gets it: their registration, or an invitation (the footer's one reason). */
@@ -40,6 +45,7 @@ export function NoticeEmail({
   details,
   qr,
   contact,
+  extra,
   footnote,
   brand,
   reason,
@@ -88,6 +94,13 @@ export function NoticeEmail({
         </Section>
       ) : null}
       {action ? <Text style={styles.url}>{action.url}</Text> : null}
+      {extra ? (
+        <Section style={{ margin: "24px 0 0" }}>
+          <Text style={styles.text}>{extra.text}</Text>
+          <Link href={extra.url}>{extra.label}</Link>
+          <Text style={styles.url}>{extra.url}</Text>
+        </Section>
+      ) : null}
       {contact ? (
         <Text style={styles.small}>
           {contact.before}

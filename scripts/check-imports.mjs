@@ -27,7 +27,7 @@ export const ALLOWED = {
   mail: ["brand", "db", "i18n", "lib", "vault"],
   cache: ["i18n"],
   env: ["mail", "vault"],
-  services: ["brand", "cache", "db", "env", "mail", "vault"],
+  services: ["brand", "cache", "db", "env", "i18n", "mail", "vault"],
   ui: ["access", "brand", "i18n"],
   http: ["access", "brand", "cache", "db", "env", "i18n", "lib", "services", "ui", "vault"],
   // the log every feature writes to, and its owners' API and page (which import no feature)

@@ -17,7 +17,8 @@ type OptionalSetting =
   | "ORG_NAME"
   | "ORG_NAME_AR"
   | "ORG_LOGO_URL"
-  | "ORG_ADDRESS";
+  | "ORG_ADDRESS"
+  | "ARABIC_DIGITS";
 
 export interface Env
   extends Omit<Cloudflare.Env, "MAIL_QUEUE" | OptionalSetting>,

@@ -6,6 +6,7 @@ import { edgePageCache, type PageCache } from "./cache/pages";
 import { createDb, type Db } from "./db/client";
 import { type D1Meter, meteredIfOn } from "./db/metering";
 import type { Env } from "./env";
+import { type ArabicDigits, arabicDigitsFrom, setArabicDigits } from "./i18n";
 import type { MailQueueMessage } from "./mail/messages";
 import { Mailer } from "./mail/outbox";
 import { rateFrom } from "./mail/pacing";
@@ -25,6 +26,8 @@ export interface Settings {
   tokenSecret: string;
   /** How mail leaves (src/mail/transports.ts), and how fast it may (RESEND_RATE). */
   mail: MailConfig;
+  /** Arabic dates and numbers in Latin or Arabic-Indic digits (ARABIC_DIGITS). */
+  arabicDigits: ArabicDigits;
 }
 
 export interface Services {
@@ -63,12 +66,19 @@ export function settingsFrom(env: Env): Settings {
       resendRate: rateFrom(env.RESEND_RATE),
       local: isLocalUrl(env.APP_URL),
     },
+    arabicDigits: arabicDigitsFrom(env.ARABIC_DIGITS),
   };
 }
 
-/** What a public page depends on besides its path and language: the Turnstile site key. */
+/**
+ * What a public page depends on besides its path and language: the Turnstile site key, and
+ * Arabic-Indic digits when set (the default adds nothing, so existing keys stay as they were).
+ */
 export function pageVariant(env: Env): string {
-  return env.TURNSTILE_SITE_KEY && env.TURNSTILE_SECRET_KEY ? env.TURNSTILE_SITE_KEY : "";
+  const turnstile =
+    env.TURNSTILE_SITE_KEY && env.TURNSTILE_SECRET_KEY ? env.TURNSTILE_SITE_KEY : "";
+  const digits = arabicDigitsFrom(env.ARABIC_DIGITS);
+  return digits === "latn" ? turnstile : `${turnstile}|nu=${digits}`;
 }
 
 /**
@@ -80,6 +90,8 @@ export function createServices(
   options: { meter?: D1Meter; now?: () => Date; pages?: PageCache } = {},
 ): Services {
   const settings = settingsFrom(env);
+  // The formatters read it with the language alone (src/i18n/index.ts).
+  setArabicDigits(settings.arabicDigits);
   const pages = options.pages ?? edgePageCache(settings.appUrl, pageVariant(env));
   let db: Db | undefined;
   let reads: Db | undefined;

@@ -34,7 +34,7 @@ const mailOf = (distributionId: string) =>
 /** The one-click link of an email, and what it withdraws. */
 async function linkOf(mail: Mail) {
   const url = mail.headers["List-Unsubscribe"]!.slice(1, -1);
-  const token = url.split("/u/")[1]!;
+  const token = new URL(url).pathname.split("/u/")[1]!;
   // The visible link is the same one.
   expect(mail.html).toContain(url);
   return { url, token, subject: await readUnsubscribeToken(env.TOKEN_SECRET, token) };

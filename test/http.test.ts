@@ -17,13 +17,13 @@ describe("health and pages", () => {
     const en = await call("/");
     expect(en.status).toBe(200);
     const html = await en.text();
-    expect(html).toMatch(/^<!DOCTYPE html><html lang="en" dir="ltr">/);
+    expect(html).toMatch(/^<!DOCTYPE html><html lang="en" dir="ltr"[ >]/);
     expect(en.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(en.headers.get("x-content-type-options")).toBe("nosniff");
     expect(en.headers.get("referrer-policy")).toBe("no-referrer");
 
     const ar = await call("/?lang=ar");
-    expect(await ar.text()).toContain('<html lang="ar" dir="rtl">');
+    expect(await ar.text()).toContain('<html lang="ar" dir="rtl"');
   });
 });
 

@@ -60,7 +60,7 @@ describe("reports", () => {
     expect(xml).toContain("<summary>Short &lt;summary&gt;</summary>");
     expect(xml).toContain('xml:lang="ar"');
     const ar = await (await call(`/reports/${r.slug}?lang=ar`)).text();
-    expect(ar).toContain('<html lang="ar" dir="rtl">');
+    expect(ar).toContain('<html lang="ar" dir="rtl"');
     expect(ar).toContain(
       `<link rel="alternate" hreflang="en" href="http://localhost:8787/reports/${r.slug}?lang=en"/>`,
     );

@@ -6,7 +6,10 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
   try {
     const start = new Date(el.getAttribute("data-start"));
     const end = new Date(el.getAttribute("data-end"));
-    const lang = document.documentElement.lang === "ar" ? "ar" : "en-GB";
+    // The page's own locale (its digits follow the ARABIC_DIGITS setting), else by language.
+    const lang =
+      document.documentElement.dataset.locale ||
+      (document.documentElement.lang === "ar" ? "ar" : "en-GB");
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!zone || zone === el.getAttribute("data-zone")) return;
     const day = new Intl.DateTimeFormat(lang, {

@@ -342,7 +342,9 @@ async function buildBatch(
       const subject = r.subscriberId
         ? { kind: "subscriber" as const, id: r.subscriberId }
         : { kind: "registration" as const, id: r.registrationId ?? r.id };
-      const unsubscribeUrl = `${base}/u/${await unsubscribeToken(ctx.settings.tokenSecret, subject)}`;
+      // In the email's language, so the page it opens speaks it too (`?lang=` comes first
+      // when pages pick theirs). The one-click POST goes to this same URL, query and all.
+      const unsubscribeUrl = `${base}/u/${await unsubscribeToken(ctx.settings.tokenSecret, subject)}?lang=${render.language}`;
       const consent =
         (subject.kind === "subscriber" ? render.consent?.subscriber : render.consent?.attendee) ??
         NO_WORDING;

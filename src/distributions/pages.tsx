@@ -8,10 +8,11 @@ import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
 import { LANGS, languageOf } from "../i18n";
-import { utcFromForm } from "../reports/form";
-import { getReport, type ReportWithVersions } from "../reports/service";
+import { formatInstant } from "../lib/time";
+import { zonedFromForm } from "../reports/form";
+import { getReport, type ReportWithVersions, reportTimeZone } from "../reports/service";
+import { ZonedTimeField } from "../reports/zoned-time";
 import { listTopics } from "../subscribers/topics";
-import { Field } from "../ui/forms";
 import { Page } from "../ui/layout";
 import {
   type AudienceInput,
@@ -31,16 +32,16 @@ export const distributionAdminPages = new Hono<AppEnv>();
 /** The sending section of a report's admin page, as the page composes it. */
 export const sendingSection: Section<ReportWithVersions> = {
   async load(c, report) {
-    const data = await loadSendingSection(c.var.services.db, report.id);
+    const data = await loadSendingSection(c.var.services.db, report);
     return { rows: 0, view: <SendingSection report={report} data={data} /> };
   },
 };
 
 /** The topics a report can go to, and the report's distributions, newest first. */
-async function loadSendingSection(db: Db, reportId: string) {
+async function loadSendingSection(db: Db, report: ReportWithVersions) {
   const topics = await listTopics(db);
-  const sends = await listDistributions(db, reportId);
-  return { topics, sends };
+  const sends = await listDistributions(db, report.id);
+  return { topics, sends, zone: await reportTimeZone(db, report) };
 }
 
 /** The sending section of a report's admin page: the audience picker, then the distributions. */
@@ -51,7 +52,7 @@ function SendingSection({
   report: ReportWithVersions;
   data: Awaited<ReturnType<typeof loadSendingSection>>;
 }) {
-  const { topics, sends } = data;
+  const { topics, sends, zone } = data;
   const base = `/admin/reports/${report.id}`;
   return (
     <>
@@ -91,7 +92,7 @@ function SendingSection({
                 </label>
               </fieldset>
             ) : null}
-            <Field name="scheduledAt" label="Send at (UTC, optional)" type="datetime-local" />
+            <ZonedTimeField name="scheduledAt" label="Send at" zone={zone} />
             <p class="muted" data-audience-count aria-live="polite" />
             <div>
               <button type="submit">Review the send</button>
@@ -127,6 +128,8 @@ interface Picked {
   topics: string[];
   statuses: AttendeeStatus[];
   scheduledAt: string;
+  /** The zone `scheduledAt` is on the clock of (empty: UTC). */
+  scheduledAtZone: string;
 }
 
 const strings = (v: unknown) => ([] as unknown[]).concat(v ?? []).map(String);
@@ -137,6 +140,7 @@ function picked(fields: Record<string, unknown>): Picked {
     topics: [...new Set(strings(fields.topics).filter(Boolean))],
     statuses: STATUSES.filter((s) => strings(fields.attendees).includes(s)),
     scheduledAt: typeof fields.scheduledAt === "string" ? fields.scheduledAt : "",
+    scheduledAtZone: typeof fields.scheduledAtZone === "string" ? fields.scheduledAtZone : "",
   };
 }
 
@@ -147,6 +151,7 @@ function pickedQuery(p: Picked) {
   for (const t of p.topics) q.append("topics", t);
   for (const s of p.statuses) q.append("attendees", s);
   if (p.scheduledAt) q.append("scheduledAt", p.scheduledAt);
+  if (p.scheduledAtZone) q.append("scheduledAtZone", p.scheduledAtZone);
   return q.toString();
 }
 
@@ -158,7 +163,11 @@ export const NO_AUDIENCE =
  * `topics: []` (no topic filter, and subscribers are collected even with attendees); no
  * topics and no "every subscriber" leaves subscribers out.
  */
-function audienceOf(p: Picked, workshopId: string | null): AudienceInput | null {
+function audienceOf(
+  p: Picked,
+  workshopId: string | null,
+  scheduledAt: Date | null,
+): AudienceInput | null {
   const attendeesOf =
     workshopId && p.statuses.length ? { workshopId, statuses: p.statuses } : undefined;
   const topics = p.everySubscriber ? [] : p.topics.length ? p.topics : undefined;
@@ -166,7 +175,7 @@ function audienceOf(p: Picked, workshopId: string | null): AudienceInput | null 
   return {
     ...(topics ? { topics } : {}),
     ...(attendeesOf ? { attendeesOf } : {}),
-    scheduledAt: utcFromForm(p.scheduledAt),
+    scheduledAt,
   };
 }
 
@@ -210,8 +219,14 @@ reportDistributionAdminPages.get("/review", requires("workshops.manage"), async 
   const id = c.req.param("id") ?? "";
   const svc = c.var.services;
   const report = await getReport(svc.db, id);
-  const p = picked(c.req.queries() as Record<string, unknown>);
-  const audience = audienceOf(p, report.workshopId);
+  const p = picked(
+    Object.fromEntries(
+      Object.entries(c.req.queries()).map(([k, v]) => [k, v.length > 1 ? v : v[0]]),
+    ),
+  );
+  const when = zonedFromForm(p.scheduledAt, p.scheduledAtZone);
+  if (!when.ok) return redirectWithNotice(c, `/admin/reports/${id}#send`, when.error, "error");
+  const audience = audienceOf(p, report.workshopId, when.instant);
   if (!audience) return redirectWithNotice(c, `/admin/reports/${id}#send`, NO_AUDIENCE, "error");
   return noticeOnError(c, `/admin/reports/${id}#send`, async () => {
     const { checks, tally } = await reviewSend(svc, c.var.actor, id, audience);
@@ -238,7 +253,7 @@ reportDistributionAdminPages.get("/review", requires("workshops.manage"), async 
         <p>
           <strong>{title}</strong>
           {audience.scheduledAt
-            ? `, scheduled for ${audience.scheduledAt.toISOString().slice(0, 16).replace("T", " ")} UTC`
+            ? `, scheduled for ${formatInstant(audience.scheduledAt, when.zone, "en")} (${audience.scheduledAt.toISOString().slice(0, 16).replace("T", " ")} UTC)`
             : ", sent now"}
           .
         </p>
@@ -318,7 +333,10 @@ reportDistributionAdminPages.get("/review", requires("workshops.manage"), async 
               <input type="hidden" name="attendees" value={s} />
             ))}
             {p.scheduledAt ? (
-              <input type="hidden" name="scheduledAt" value={p.scheduledAt} />
+              <>
+                <input type="hidden" name="scheduledAt" value={p.scheduledAt} />
+                <input type="hidden" name="scheduledAtZone" value={when.zone} />
+              </>
             ) : null}
             {warnings.length ? (
               <label class="check">
@@ -346,7 +364,9 @@ reportDistributionAdminPages.post("/", requires("workshops.manage"), async (c) =
   const body = await c.req.parseBody({ all: true });
   const report = await getReport(c.var.services.db, id);
   const p = picked(body);
-  const audience = audienceOf(p, report.workshopId);
+  const when = zonedFromForm(p.scheduledAt, p.scheduledAtZone);
+  if (!when.ok) return redirectWithNotice(c, `/admin/reports/${id}#send`, when.error, "error");
+  const audience = audienceOf(p, report.workshopId, when.instant);
   if (!audience) return redirectWithNotice(c, `/admin/reports/${id}#send`, NO_AUDIENCE, "error");
   // A refused send goes back to the review of the same audience, with the checks as they are now.
   return noticeOnError(

@@ -70,7 +70,8 @@ export const ar: Dictionary = {
     cancelButton: "إلغاء التسجيل",
     leaveWaitlist: "مغادرة قائمة الانتظار",
     cancelHelp: "إن لم تستطع الحضور، فإلغاء التسجيل يتيح مكانك لغيرك.",
-    addToCalendar: "أضف إلى التقويم (.ics)",
+    // The extension isolated (left-to-right), so it does not read "(ics.)".
+    addToCalendar: "إضافة إلى التقويم (\u2066.ics\u2069)",
     linkInvalidTitle: "الرابط غير صالح",
     linkInvalid: "هذا الرابط غير صالح أو انتهت صلاحيته. يُرجى استخدام أحدث رسالة أرسلناها إليك.",
     workshopCancelled: "أُلغيت هذه الورشة.",
@@ -237,6 +238,9 @@ export const ar: Dictionary = {
     contactLine: "للاستفسار، يُرجى الكتابة إلى {contact}.",
     checkInCode: "يُرجى إظهار هذا الرمز عند الدخول لتسجيل الحضور.",
     notYou: "إن لم يكن هذا الطلب منك، يمكن تجاهل هذه الرسالة.",
+    subscriptionText:
+      "وصلنا أيضاً طلب اشتراك في نشرتنا الإخبارية بهذا العنوان. لا يبدأ الاشتراك إلا بعد تأكيده، ولن نرسل أي شيء قبل ذلك.",
+    subscriptionAction: "تأكيد الاشتراك في النشرة الإخبارية",
     reportWeb: "القراءة على الموقع",
     reportWhySubscribedTo: "تصلك هذه الرسالة لأنك اشتركت في تقاريرنا عن {topics}.",
     reportWhySubscribed: "تصلك هذه الرسالة لأنك اشتركت في تقاريرنا.",

@@ -276,6 +276,10 @@ export const en = {
     contactLine: "Questions? Write to {contact}.",
     checkInCode: "Show this code at the door to check in.",
     notYou: "If you did not ask for this, you can ignore this email.",
+    /** An "also subscribe" on the registration form: its confirmation rides in this email. */
+    subscriptionText:
+      "You also asked for our newsletter. It starts only once you confirm it; until then we send you nothing.",
+    subscriptionAction: "Confirm your newsletter subscription",
     reportWeb: "Read it on the web",
     /** The footer of a report names the one consent it relies on; {topics} is a list. */
     reportWhySubscribedTo: "You receive this because you subscribed to our reports on {topics}.",

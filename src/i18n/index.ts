@@ -53,8 +53,30 @@ export function dirOf(lang: Lang): "rtl" | "ltr" {
   return BY_CODE[lang].dir;
 }
 
+/** How Arabic writes its digits: Latin (0-9) or Arabic-Indic (٠-٩); the ARABIC_DIGITS setting. */
+export const ARABIC_DIGITS = ["latn", "arab"] as const;
+export type ArabicDigits = (typeof ARABIC_DIGITS)[number];
+
+/** The setting as written, or Latin digits (the default) for anything else. */
+export const arabicDigitsFrom = (value: string | undefined): ArabicDigits =>
+  value?.trim().toLowerCase() === "arab" ? "arab" : "latn";
+
+// Module state, set from the setting whenever services are built (src/services.ts): every
+// formatter takes only a language, and the setting is the deployment's, the same for every
+// request an isolate serves, so it is a constant in practice, not per-request state.
+let arabicDigits: ArabicDigits = "latn";
+
+export function setArabicDigits(digits: ArabicDigits): void {
+  arabicDigits = digits;
+}
+
+/**
+ * The locale dates and numbers are formatted in. Arabic names its numbering system
+ * explicitly: ICU versions (and browsers) differ in their default for plain "ar".
+ */
 export function localeOf(lang: Lang): string {
-  return BY_CODE[lang].locale;
+  const { locale } = BY_CODE[lang];
+  return lang === "ar" ? `${locale}-u-nu-${arabicDigits}` : locale;
 }
 
 /** Every word the site and its emails say in this language. */
@@ -72,6 +94,13 @@ const PLACEHOLDER = /\{(\w+)\}/g;
 export function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(PLACEHOLDER, (_, key: string) => String(values[key] ?? ""));
 }
+
+/**
+ * An address, URL or file name set inside a sentence, isolated (U+2068 first-strong
+ * isolate … U+2069) so it keeps its own order in a sentence of the other direction:
+ * "(.ics)" in Arabic does not become "(ics.)", nor an address swap ends with the full stop.
+ */
+export const isolate = (text: string) => `\u2068${text}\u2069`;
 
 /** The names of a string's placeholders, in order. */
 export function placeholders(template: string): string[] {

@@ -5,7 +5,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { DEFAULT_LANG, dictionary, fill, isLang, type Lang } from "../i18n";
+import { DEFAULT_LANG, dictionary, fill, isLang, isolate, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { NAME_MAX } from "../lib/text";
 import { answerErrors, answersFrom, ErrorSummary, QuestionFields } from "../registrations/form";
@@ -103,7 +103,7 @@ async function rsvpPage(
           {Object.keys(errors).length > 0 ? (
             <ErrorSummary errors={errors} questions={workshop.questions} lang={lang} />
           ) : null}
-          <p>{fill(t.invitationFor, { email: invitation.email })}</p>
+          <p>{fill(t.invitationFor, { email: isolate(invitation.email) })}</p>
           <input type="hidden" name="language" value={lang} />
           <div>
             <label for="f-name">{t.name}</label>

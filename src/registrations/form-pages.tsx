@@ -11,10 +11,9 @@ import {
   turnstileForPage,
 } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { DEFAULT_LANG, dictionary, fill } from "../i18n";
+import { DEFAULT_LANG, dictionary, fill, isolate } from "../i18n";
 import { AppError } from "../lib/errors";
 import { NAME_MAX } from "../lib/text";
-import { subscribe } from "../subscribers/service";
 import { type FormErrors, Notice, parseForm, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { WorkshopPage } from "../workshops/pages";
@@ -81,20 +80,16 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
       answers,
       language: lang,
       receiveReport: values.receiveReport === "true",
+      subscribe: values.subscribe === "true",
     });
-    if (values.subscribe === "true") {
-      await subscribe(
-        c.var.services,
-        { email: data.email, name: data.name, language: lang },
-        "registration",
-      );
-    }
     const title = outcome.verification ? t.checkEmailTitle : t.registeredTitle;
     return c.html(
       <Page lang={lang} title={title}>
         <h1>{title}</h1>
         <Notice kind="ok">
-          {fill(outcome.verification ? t.checkEmail : t.registeredEmail, { email: data.email })}
+          {fill(outcome.verification ? t.checkEmail : t.registeredEmail, {
+            email: isolate(data.email),
+          })}
         </Notice>
         <p>
           <a href={`/workshops/${workshop.slug}?lang=${lang}`}>{t.backToWorkshop}</a>

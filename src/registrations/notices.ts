@@ -34,6 +34,11 @@ export interface Recipient {
    * (the time or place changed) shows the place to these alone.
    */
   seated?: boolean;
+  /**
+   * The confirm link of a newsletter subscription asked for with this registration: the
+   * email carries it as an extra step, so the person gets one email, not two.
+   */
+  subscriptionLink?: string | null;
 }
 
 /** Notices that only ever go to people who hold a seat. */
@@ -346,6 +351,13 @@ async function noticeEmail(
         details,
         qr,
         contact: contact ? { ...splitAround(labels.contactLine), who: contact } : undefined,
+        extra: recipient.subscriptionLink
+          ? {
+              text: labels.subscriptionText,
+              label: labels.subscriptionAction,
+              url: recipient.subscriptionLink,
+            }
+          : undefined,
         footnote: kind === "verify" ? labels.notYou : undefined,
         // One reason in the footer: this registration, or the invitation.
         reason: fill(

@@ -6,7 +6,6 @@ import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abus
 import { apiRouter, json, problemResponses, publicSecurity } from "../http/openapi";
 import { LANGS } from "../i18n";
 import { notFound } from "../lib/errors";
-import { subscribe } from "../subscribers/service";
 import { getPublishedBySlugWithKey } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { locationText } from "../workshops/types";
@@ -102,12 +101,6 @@ publicRegistrationApi.openapi(
     await requireHuman(c, body[TURNSTILE_FIELD] ?? c.req.header(TURNSTILE_FIELD));
     const workshop = await getPublishedBySlugWithKey(c.var.services, c.req.valid("param").slug);
     const outcome = await register(c.var.services, workshop, body);
-    if (body.subscribe)
-      await subscribe(
-        c.var.services,
-        { email: body.email, name: body.name, language: body.language ?? workshop.language },
-        "registration",
-      );
     if (outcome.verification) return c.json({ status: "pending_verification" as const }, 202);
     return c.json({ status: outcome.status }, 201);
   },

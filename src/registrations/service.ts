@@ -11,6 +11,7 @@ import { statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
+import { subscribeWithRegistration } from "../subscribers/service";
 import { addressIndex } from "../vault/fields";
 import type { DataKey } from "../vault/keys";
 import { publicPathsOf, seatState } from "../workshops/service";
@@ -33,6 +34,11 @@ interface RegistrationInput {
   answers?: Record<string, unknown>;
   language?: Lang;
   receiveReport?: boolean;
+  /**
+   * "Also subscribe to the newsletter": the subscription's confirm link rides in this
+   * registration's email (subscribeWithRegistration), so the person gets one email, not two.
+   */
+  subscribe?: boolean;
 }
 
 /** The notice a status change announces to the participant. */
@@ -110,7 +116,8 @@ async function outcomeNotices(
 export async function notifyOne(
   svc: Services,
   workshop: Workshop,
-  registration: Pick<Registration, "id" | "email" | "emailIndex" | "name" | "language">,
+  registration: Pick<Registration, "id" | "email" | "emailIndex" | "name" | "language"> &
+    Pick<Recipient, "subscriptionLink">,
   kind: NoticeKind,
 ) {
   const { db } = svc;
@@ -148,7 +155,13 @@ export async function moveSeats(
  * Emails an existing registrant their link, at most once every 10 minutes: where their
  * registration is or, when they had cancelled it, how to restore it.
  */
-async function resendLink(svc: Services, workshop: Workshop, existing: Registration, now: Date) {
+async function resendLink(
+  svc: Services,
+  workshop: Workshop,
+  existing: Registration,
+  now: Date,
+  subscriptionLink?: string | null,
+) {
   const { db } = svc;
   const [claimed] = await db
     .update(registrations)
@@ -167,7 +180,7 @@ async function resendLink(svc: Services, workshop: Workshop, existing: Registrat
     await notifyOne(
       svc,
       workshop,
-      existing,
+      { ...existing, subscriptionLink },
       existing.status === "cancelled" && restorable(workshop, now)
         ? "restore_offer"
         : "already_registered",
@@ -266,6 +279,8 @@ export async function admit(
      */
     alongside?: (registrationId: string, admitted: SQL) => Statement[];
     notify?: boolean;
+    /** A newsletter confirm link for the admission's email (see RegistrationInput). */
+    subscriptionLink?: string | null;
     now: Date;
   },
 ): Promise<Admitted | null> {
@@ -289,6 +304,7 @@ export async function admit(
     emailIndex,
     name: cleanText(person.name),
     language: person.language ?? workshop.language,
+    subscriptionLink: options.subscriptionLink,
   };
   const notices =
     options.notify === false
@@ -356,6 +372,15 @@ export async function register(
   const person: Admission = { ...input, answers: clean, source: "public" };
   const key = await sealingKey(svc, workshop);
   const emailIndex = await addressIndex(key, input.email);
+  // Asked for only once the registration is known to be taken in: a refused one leaves no
+  // subscription behind that was never offered for confirmation.
+  const subscriptionLink = input.subscribe
+    ? await subscribeWithRegistration(
+        svc,
+        { email: input.email, name: input.name, language: person.language ?? workshop.language },
+        now,
+      )
+    : null;
   const existing = async () => {
     const row = await db.query.registrations.findFirst({
       where: and(
@@ -382,6 +407,7 @@ export async function register(
         emailIndex,
         name: cleanText(input.name),
         language: person.language ?? workshop.language,
+        subscriptionLink,
       },
       "verify",
       now,
@@ -394,19 +420,20 @@ export async function register(
     if (inserted.length > 0) await svc.mailer.enqueue([notice.emailId]);
     else {
       const known = await existing();
-      if (known) await resendLink(svc, workshop, known, now);
+      if (known) await resendLink(svc, workshop, known, now, subscriptionLink);
     }
     return { verification: true };
   }
 
   const created = await admit(svc, workshop, person, {
     approvalFirst: workshop.registrationMode === "approval",
+    subscriptionLink,
     now,
   });
   if (created) return { verification: false, status: created.status };
   const known = await existing();
   if (!known) throw conflict("The registration could not be recorded; try again.");
-  await resendLink(svc, workshop, known, now);
+  await resendLink(svc, workshop, known, now, subscriptionLink);
   // Whoever typed the address may not be its owner: they hear what a new registrant would
   // have heard at this moment, never the registration's own status (which the owner reads
   // behind the link just emailed to them). Nothing changes for the registration.

@@ -20,12 +20,13 @@ import {
   languageOf,
 } from "../i18n";
 import { invalid, onServiceError } from "../lib/errors";
+import { formatInstant } from "../lib/time";
 import { Field, Notice, parseForm, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { listWorkshopChoices } from "../workshops/service";
 import { consentWording, personalise, renderReport, testSend } from "./email";
 import { FilesSection, organiserFilePath, previewUrls } from "./file-pages";
-import { fromForm, utcFromForm } from "./form";
+import { fromForm, zonedFromForm } from "./form";
 import { ReportArticle } from "./pages";
 import { TestSendSchema } from "./schemas";
 import {
@@ -36,9 +37,11 @@ import {
   pdfFor,
   publishReport,
   type ReportWithVersions,
+  reportTimeZone,
   updateReport,
   versionFor,
 } from "./service";
+import { ZonedTimeField } from "./zoned-time";
 
 export const reportAdminPages = new Hono<AppEnv>();
 
@@ -205,6 +208,7 @@ export function reportPage(sections: Section<ReportWithVersions>[]) {
     const report = await getReport(db, c.req.param("id"));
     const loaded = [];
     for (const section of sections) loaded.push(await section.load(c, report));
+    const zone = await reportTimeZone(db, report);
     const base = `/admin/reports/${report.id}`;
     return c.html(
       <Page lang="en" title="Report" area="admin" actor={c.var.actor} path="/admin/reports">
@@ -217,7 +221,9 @@ export function reportPage(sections: Section<ReportWithVersions>[]) {
           <span class={`badge ${report.status === "published" ? "ok" : "warn"}`}>
             {report.status}
           </span>
-          {report.embargoUntil ? ` · public page from ${report.embargoUntil.toISOString()}` : ""}
+          {report.embargoUntil
+            ? ` · public page from ${formatInstant(report.embargoUntil, zone, "en")} (${report.embargoUntil.toISOString().slice(0, 16).replace("T", " ")} UTC)`
+            : ""}
         </p>
         <h2>Preview</h2>
         <ul>
@@ -240,10 +246,11 @@ export function reportPage(sections: Section<ReportWithVersions>[]) {
         </form>
         <h2>Publish</h2>
         <form method="post" action={`${base}/publish`} class="stack">
-          <Field
+          <ZonedTimeField
             name="embargoUntil"
-            label="Embargo until (UTC, optional)"
-            type="datetime-local"
+            label="Embargo until"
+            zone={zone}
+            value={report.embargoUntil}
             hint="Attendees can receive the report now; the public page opens at this time."
           />
           <div>
@@ -307,7 +314,9 @@ reportAdminPages.post("/:id/delete", requires("workshops.manage"), async (c) => 
 reportAdminPages.post("/:id/publish", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id");
   const body = await c.req.parseBody();
-  await publishReport(c.var.services, c.var.actor, id, utcFromForm(body.embargoUntil));
+  const embargo = zonedFromForm(body.embargoUntil, body.embargoUntilZone);
+  if (!embargo.ok) return redirectWithNotice(c, `/admin/reports/${id}`, embargo.error, "error");
+  await publishReport(c.var.services, c.var.actor, id, embargo.instant);
   return redirectWithNotice(c, `/admin/reports/${id}`, "Published.");
 });
 

@@ -1,5 +1,7 @@
 // The report forms' values, mapped to the service's input.
 import { DEFAULT_LANG, isLang, LANGS } from "../i18n";
+import { zonedLocalToUtc } from "../lib/time";
+import { resolveTimeZone } from "../lib/time-zones";
 import type { ReportInput } from "./service";
 
 /**
@@ -28,3 +30,24 @@ export const utcFromForm = (value: unknown) =>
   typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)
     ? new Date(`${value}:00Z`)
     : null;
+
+/**
+ * A `datetime-local` field and its zone field (src/reports/zoned-time.tsx), read as the instant
+ * that wall-clock time is in that zone. An empty or malformed time is no time (the field is
+ * optional); an empty zone is UTC; a zone that names nothing is an error to explain, never
+ * a guess.
+ */
+export function zonedFromForm(
+  value: unknown,
+  zoneInput: unknown,
+): { ok: true; instant: Date | null; zone: string } | { ok: false; error: string } {
+  const typed = typeof zoneInput === "string" ? zoneInput.trim() : "";
+  const zone = !typed || /^(utc|etc\/utc|gmt)$/i.test(typed) ? "UTC" : resolveTimeZone(typed);
+  if (!zone)
+    return {
+      ok: false,
+      error: `"${typed.slice(0, 60)}" is not a time zone: type a city or a zone and choose from the list, e.g. Asia/Beirut.`,
+    };
+  const local = typeof value === "string" ? value : "";
+  return { ok: true, instant: zonedLocalToUtc(local, zone), zone };
+}

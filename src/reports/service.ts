@@ -10,6 +10,7 @@ import {
   reportFiles,
   reports,
   reportVersions,
+  workshops,
 } from "../db/schema";
 import type { Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
@@ -190,6 +191,19 @@ export async function getReport(db: Db, id: string): Promise<FullReport> {
   });
   if (!report) throw notFound("No such report.");
   return report;
+}
+
+/**
+ * The time zone an organiser enters a report's times in (its embargo, its sends): the
+ * linked workshop's, where the people it is about met; else UTC, shown as such.
+ */
+export async function reportTimeZone(db: Db, report: { workshopId: string | null }) {
+  if (!report.workshopId) return "UTC";
+  const workshop = await db.query.workshops.findFirst({
+    where: eq(workshops.id, report.workshopId),
+    columns: { timezone: true },
+  });
+  return workshop?.timezone ?? "UTC";
 }
 
 export async function publishReport(

@@ -11,7 +11,7 @@ import {
   turnstileForPage,
 } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { DEFAULT_LANG, dictionary, fill, isLang, LANGUAGES, type Lang } from "../i18n";
+import { DEFAULT_LANG, dictionary, fill, isLang, isolate, LANGUAGES, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { EMAIL_MAX, NAME_MAX } from "../lib/text";
 import { Notice } from "../ui/forms";
@@ -147,7 +147,7 @@ subscribePages.post("/", throttlePublicPosts, async (c) => {
   return c.html(
     <Page lang={lang} title={t.checkEmailTitle}>
       <h1>{t.checkEmailTitle}</h1>
-      <Notice kind="ok">{fill(t.checkEmail, { email })}</Notice>
+      <Notice kind="ok">{fill(t.checkEmail, { email: isolate(email) })}</Notice>
     </Page>,
     202,
   );

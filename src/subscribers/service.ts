@@ -73,7 +73,8 @@ type PromptFor = Pick<Subscriber, "id" | "email" | "emailIndex" | "language">;
 
 async function renderPrompt(ctx: Services, subscriber: PromptFor, kind: "confirm" | "exists") {
   const t = dictionary(subscriber.language).subscribers;
-  const url = `${ctx.settings.appUrl}/s/${await manageToken(ctx.settings.tokenSecret, subscriber.id)}`;
+  // The page opens in the email's language (`?lang=` comes first when pages pick theirs).
+  const url = `${ctx.settings.appUrl}/s/${await manageToken(ctx.settings.tokenSecret, subscriber.id)}?lang=${subscriber.language}`;
   return {
     to: subscriber.email,
     // Once sent, the address is sealed under the subscribers' key; erasure finds it by index.
@@ -194,6 +195,56 @@ export async function subscribe(
     ),
   ]);
   await ctx.mailer.enqueue([prompt.id]);
+}
+
+/**
+ * The "also subscribe" box of a registration form: one email, not two. The subscription is
+ * recorded (a new address as pending) without a prompt of its own; the returned confirm
+ * link goes into the registration's email instead, and the subscription is active only
+ * once that link is used (still double opt-in). Null when there is nothing to confirm: the
+ * address is already active, or bounced, complained or suppressed.
+ *
+ * Like `subscribe`, every address costs the same statements and the same signing; only
+ * the rows decide the outcome, and the caller's answer never shows it.
+ */
+export async function subscribeWithRegistration(
+  ctx: Services,
+  input: { email: string; name?: string; language?: Lang },
+  now = new Date(),
+): Promise<string | null> {
+  const { db } = ctx;
+  const email = normaliseEmail(input.email);
+  const key = await ctx.vault.subscribers();
+  const id = newId("sub");
+  const [keys, sealed] = await Promise.all([
+    suppressionKeys(key, email),
+    sealSubscriber(key, id, { email, name: input.name ? cleanText(input.name) : null }),
+  ]);
+  const notSuppressed = sql`NOT ${suppressedSql(keys)}`;
+  const language = input.language ?? DEFAULT_LANG;
+  // No prompt time: this sends no prompt of its own (the link goes with the registration's
+  // email), so a later subscribe form still sends one at once.
+  const [inserted, known] = await runBatch(db, [
+    allInBatch<{ id: string }>(
+      db,
+      sql`INSERT INTO ${subscribers} (id, email, email_index, name, language, status, consent_source, last_prompt_at)
+          SELECT ${id}, ${sealed.email}, ${sealed.emailIndex}, ${sealed.name}, ${language}, 'pending', 'registration', NULL
+          WHERE ${notSuppressed}
+          ON CONFLICT DO NOTHING
+          RETURNING id`,
+    ),
+    db
+      .select({ id: subscribers.id, status: subscribers.status })
+      .from(subscribers)
+      .where(and(eq(subscribers.emailIndex, sealed.emailIndex), notSuppressed)),
+  ]);
+  // A just-inserted row is read by the select too (same batch); either way, only a
+  // subscription the subscriber may confirm (pending, or unsubscribed and opting in again)
+  // gets a link.
+  const awaiting = inserted[0] ?? known.find((row) => CONFIRMED_BY_SUBSCRIBER.includes(row.status));
+  const token = await manageToken(ctx.settings.tokenSecret, awaiting?.id ?? id, now);
+  // In the registration email's language, which the page then opens in.
+  return awaiting ? `${ctx.settings.appUrl.replace(/\/$/, "")}/s/${token}?lang=${language}` : null;
 }
 
 /** The stored (sealed) subscriber a manage link is for, with its topics. */

@@ -2,7 +2,7 @@ import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { type Actor, can, type Permission } from "../access/roles";
 import { currentBrand } from "../brand/brand";
-import { dictionary, dirOf, type Lang, languageOf, otherLangs } from "../i18n";
+import { dictionary, dirOf, type Lang, languageOf, localeOf, otherLangs } from "../i18n";
 
 export interface PageProps {
   lang: Lang;
@@ -109,7 +109,7 @@ export function Page({
   return (
     <>
       {raw("<!DOCTYPE html>")}
-      <html lang={lang} dir={dirOf(lang)}>
+      <html lang={lang} dir={dirOf(lang)} data-locale={localeOf(lang)}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
