@@ -212,6 +212,9 @@ export function registrationJson(r: Registration) {
     role: r.role,
     notes: r.notes,
     answers: r.answers,
+    // For organisers only: this shape is the organisers' API, never a participant's view.
+    accessibility: r.accessibility,
+    dietary: r.dietary,
     language: r.language,
     receiveReport: r.receiveReport,
     waitlistPosition: r.status === "waitlisted" ? r.waitlistPosition : null,

@@ -16,6 +16,7 @@ import type { DataKey } from "../vault/keys";
 import { publicPathsOf, seatState } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { registrationsById } from "./lists";
+import { cleanNeeds } from "./needs";
 import { buildNotice } from "./notices";
 import { openRegistration, type Registration, sealPerson } from "./sealed";
 import { applyMove, type SeatResult } from "./seats";
@@ -33,6 +34,8 @@ interface RegistrationInput {
   answers?: Record<string, unknown>;
   language?: Lang;
   receiveReport?: boolean;
+  accessibility?: string;
+  dietary?: string;
 }
 
 /** The notice a status change announces to the participant. */
@@ -157,6 +160,9 @@ export interface Admission {
   language?: Lang;
   role?: ParticipantRole;
   receiveReport?: boolean;
+  /** Accessibility needs and dietary requirements (needs.ts). */
+  accessibility?: string | null;
+  dietary?: string | null;
   source: "public" | "organiser" | "invitation";
 }
 
@@ -186,6 +192,7 @@ async function registrationInsert(
     name: cleanText(person.name),
     affiliation: person.affiliation ? cleanText(person.affiliation) : null,
     answers: person.answers ?? {},
+    ...cleanNeeds(person),
   });
   // Wrapped: a query builder is a thenable, and an async function would run it on return.
   const { emailIndex } = sealed;
