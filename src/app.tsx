@@ -6,6 +6,7 @@ import { contextStorage } from "hono/context-storage";
 import { csrf } from "hono/csrf";
 import { checkInPages, doorPages } from "./attendees/door-pages";
 import { messageAdminPages, messageSection } from "./attendees/message-pages";
+import { printPages } from "./attendees/print-pages";
 import { messageApi } from "./attendees/routes";
 import { auditPages } from "./audit/pages";
 import { auditApi } from "./audit/routes";
@@ -248,6 +249,7 @@ export function createApp() {
   app.route("/admin/invitations", invitationAdminPages);
   app.route("/admin/workshops/:id/messages", messageAdminPages);
   app.route("/admin/workshops/:id/door", doorPages);
+  app.route("/admin/workshops/:id/print", printPages);
   app.route("/admin/check-in", checkInPages);
   app.route("/admin/mailbox", mailPages);
   app.route("/admin", sessionPages);

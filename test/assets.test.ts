@@ -10,6 +10,8 @@ const ASSETS = [
   { path: "/assets/app.css", type: "text/css; charset=utf-8", marker: "--text-scale" },
   { path: "/assets/app.js", type: "text/javascript; charset=utf-8", marker: "data-local-time" },
   { path: "/assets/door.js", type: "text/javascript; charset=utf-8", marker: "BarcodeDetector" },
+  { path: "/assets/print.js", type: "text/javascript; charset=utf-8", marker: "window.print()" },
+  { path: "/assets/print.css", type: "text/css; charset=utf-8", marker: "@media print" },
 ];
 
 const asset = (path: string) => env.ASSETS.fetch(new Request(new URL(path, ORIGIN)));

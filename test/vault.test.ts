@@ -39,6 +39,8 @@ async function fullRun() {
     email: uniqueEmail(`leila${unique}`),
     affiliation: `Ministry of Water ${unique}`,
     answer: `Needs step-free access ${unique}`,
+    accessibility: `Wheelchair user, needs a ramp ${unique}`,
+    dietary: `Halal, no nuts ${unique}`,
   };
   const invitee = {
     name: `Omar Haddad ${unique}`,
@@ -57,6 +59,8 @@ async function fullRun() {
       email: person.email,
       affiliation: person.affiliation,
       answers: { access: person.answer },
+      accessibility: person.accessibility,
+      dietary: person.dietary,
     }),
   );
   const token = await tokenFromEmail(person.email, "workshop:verify");
@@ -64,6 +68,10 @@ async function fullRun() {
   const registration = (await registrationOf(w.id, person.email))!;
   expect(registration).toMatchObject({ name: person.name, status: "confirmed" });
   expect(registration.answers).toEqual({ access: person.answer });
+  expect(registration).toMatchObject({
+    accessibility: person.accessibility,
+    dietary: person.dietary,
+  });
   await ok(json(`/api/v1/registrations/${registration.id}`, "PATCH", { notes: note }, ADMIN));
   await ok(json(`/api/v1/registrations/${registration.id}/check-in`, "POST", {}, ADMIN));
   // An invitation, accepted.
@@ -123,13 +131,15 @@ async function fullRun() {
 }
 
 describe("sealed at rest", () => {
-  it("after a full workshop run, no attendee's name, address, affiliation, answer or note is in D1 in plain text", async () => {
+  it("after a full workshop run, no attendee's name, address, affiliation, answer, need or note is in D1 in plain text", async () => {
     const { person, invitee, note } = await fullRun();
     const secrets = [
       person.name,
       person.email,
       person.affiliation,
       person.answer,
+      person.accessibility,
+      person.dietary,
       invitee.name,
       invitee.email,
       invitee.affiliation,

@@ -391,7 +391,7 @@ export const registrations = sqliteTable(
     workshopId: text("workshop_id")
       .notNull()
       .references(() => workshops.id, { onDelete: "cascade" }),
-    // Email, name, affiliation, answers (JSON) and notes are sealed under the workshop's data
+    // Email, name, affiliation, answers (JSON), notes and needs are sealed under the workshop's data
     // key (src/registrations/sealed.ts); a forgotten address is a marker (src/lib/forgotten.ts).
     email: text("email").notNull(),
     /** The address's blind index under the workshop's key: one registration per address. */
@@ -408,6 +408,12 @@ export const registrations = sqliteTable(
     seatOp: text("seat_op"),
     role: text("role", { enum: PARTICIPANT_ROLES }).notNull().default("participant"),
     notes: text("notes"),
+    /**
+     * What the person needs to take part (access, diet), sealed like their name: for the
+     * workshop's organisers only, out of exports unless asked for (docs/workshops.md).
+     */
+    accessibility: text("accessibility"),
+    dietary: text("dietary"),
     source: text("source", { enum: ["public", "invitation", "organiser"] }).notNull(),
     waitlistPosition: integer("waitlist_position"),
     verifiedAt: integer("verified_at", { mode: "timestamp_ms" }),

@@ -62,6 +62,11 @@ export const en = {
     name: "Full name",
     email: "Email",
     affiliation: "Organisation or affiliation",
+    needsHeading: "Anything we should arrange for you?",
+    needsHint:
+      "Only the organisers of this workshop see this. It is erased with the rest of your data for this workshop.",
+    accessibility: "Accessibility needs",
+    dietary: "Dietary requirements",
     optional: "optional",
     receiveReport: "Send me the workshop report when it is published",
     subscribe: "Also subscribe to the newsletter",

@@ -5,8 +5,8 @@
 // delivery in flight through the distributions' forget marks).
 //
 // A registration or invitation row stays, so counts by status stay right; what goes is the
-// address (replaced by a marker, src/lib/forgotten.ts), the name, the affiliation, answers
-// and notes, and every link token to it. Stored emails and dev-mailbox messages to the
+// address (replaced by a marker, src/lib/forgotten.ts), the name, the affiliation, answers,
+// notes and needs (accessibility, dietary), and every link token to it. Stored emails and dev-mailbox messages to the
 // address go whole.
 import { and, inArray, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../db/client";
@@ -53,6 +53,8 @@ export function forgetRegistrationsAndInvitations(
         affiliation: null,
         answers: "{}",
         notes: null,
+        accessibility: null,
+        dietary: null,
         updatedAt: now,
       })
       .where(inRegistrations),

@@ -2,7 +2,7 @@
 // destroyed (src/vault/keys.ts), in one statement: from then on nothing sealed under it
 // opens anywhere, including in backups and copies of the database taken before. In the same
 // batch, the personal data of its registrations and invitations is erased as well
-// (forget.ts): names, addresses, affiliations, answers and notes, their link tokens, the
+// (forget.ts): names, addresses, affiliations, answers, notes and needs, their link tokens, the
 // report deliveries made to them, the outbox emails about them and the dev-mailbox messages
 // to their addresses. Rows (and so counts by status) stay. An owner may destroy a
 // workshop's key early (keys.ts): the same purge, audited as theirs.

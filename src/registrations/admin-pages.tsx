@@ -20,6 +20,7 @@ import {
   decideMany,
 } from "./decisions";
 import { findRegistration, listRegistrations, type Reader } from "./lists";
+import { hasNeeds } from "./needs";
 import { AddRegistrationSchema, ChangeRegistrationSchema } from "./schemas";
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
 
@@ -103,7 +104,37 @@ function Answers({
   );
 }
 
-function RegistrationRow({ r, questions }: { r: Row; questions: WorkshopQuestion[] }) {
+/** What a person said they need: for this workshop's organisers, who alone see this page. */
+function NeedsCell({ r }: { r: Row }) {
+  if (!hasNeeds(r)) return <span class="muted">—</span>;
+  return (
+    <dl class="answers">
+      {r.accessibility ? (
+        <>
+          <dt>Accessibility</dt>
+          <dd dir="auto">{r.accessibility}</dd>
+        </>
+      ) : null}
+      {r.dietary ? (
+        <>
+          <dt>Dietary</dt>
+          <dd dir="auto">{r.dietary}</dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+function RegistrationRow({
+  r,
+  questions,
+  needs,
+}: {
+  r: Row;
+  questions: WorkshopQuestion[];
+  /** Whether the table has a Needs column (someone on this page told of a need). */
+  needs: boolean;
+}) {
   const status = r.status as RegistrationStatus;
   const next = REGISTRATION_TRANSITIONS[status];
   const asks = questions.length > 0;
@@ -118,6 +149,7 @@ function RegistrationRow({ r, questions }: { r: Row; questions: WorkshopQuestion
         </td>
         <td />
         {asks ? <td /> : null}
+        {needs ? <td /> : null}
         <td data-label="Status">{status.replace("_", " ")}</td>
         <td />
       </tr>
@@ -143,6 +175,11 @@ function RegistrationRow({ r, questions }: { r: Row; questions: WorkshopQuestion
       {asks ? (
         <td data-label="Answers">
           <Answers questions={questions} answers={r.answers} />
+        </td>
+      ) : null}
+      {needs ? (
+        <td data-label="Needs">
+          <NeedsCell r={r} />
         </td>
       ) : null}
       <td data-label="Status">
@@ -255,6 +292,7 @@ export function RegistrationsSection({
   const { status, q, page, questions } = data;
   const base = `/admin/workshops/${data.workshopId}`;
   const decidable = page.data.some((r) => !isForgotten(r.email));
+  const needs = page.data.some(hasNeeds);
   return (
     <>
       <h2 id="registrations">Registrations</h2>
@@ -317,12 +355,13 @@ export function RegistrationsSection({
               "Name",
               "Affiliation",
               ...(questions.length > 0 ? ["Answers"] : []),
+              ...(needs ? ["Needs"] : []),
               "Status",
               "Decide",
             ]}
           >
             {page.data.map((r) => (
-              <RegistrationRow r={r} questions={questions} />
+              <RegistrationRow r={r} questions={questions} needs={needs} />
             ))}
           </DataTable>
         </>

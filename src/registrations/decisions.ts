@@ -283,6 +283,8 @@ export async function addRegistration(
     name: string;
     email: string;
     affiliation?: string;
+    accessibility?: string;
+    dietary?: string;
     role?: ParticipantRole;
     language?: Lang;
     notify?: boolean;

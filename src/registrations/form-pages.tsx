@@ -19,6 +19,7 @@ import { Page } from "../ui/layout";
 import { WorkshopPage } from "../workshops/pages";
 import { getPublishedBySlugWithKey } from "../workshops/service";
 import { answerErrors, answersFrom } from "./form";
+import { NEEDS, NEEDS_MAX, needsFields } from "./needs";
 import { emailField, nameField } from "./schemas";
 import { register } from "./service";
 
@@ -31,6 +32,7 @@ const RegistrationFormSchema = z.object({
   name: nameField,
   email: emailField,
   affiliation: z.string().trim().max(AFFILIATION_MAX).optional(),
+  ...needsFields,
 });
 
 registrationFormPages.post("/", throttlePublicPosts, async (c) => {
@@ -45,6 +47,8 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
   const parsed = parseForm(RegistrationFormSchema, {
     ...values,
     affiliation: values.affiliation || undefined,
+    accessibility: values.accessibility || undefined,
+    dietary: values.dietary || undefined,
   });
   const errors: FormErrors = {};
   if (!parsed.ok) {
@@ -55,6 +59,8 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
         : t.enterName;
     if (parsed.errors.email) errors.email = t.enterEmail;
     if (parsed.errors.affiliation) errors.affiliation = fill(t.tooLong, { max: AFFILIATION_MAX });
+    for (const need of NEEDS)
+      if (parsed.errors[need]) errors[need] = fill(t.tooLong, { max: NEEDS_MAX });
   }
   // Every field in one round: the workshop's questions are checked with the name and
   // address, so a person fixes everything at once, not a second list after the first.

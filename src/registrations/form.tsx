@@ -5,6 +5,7 @@
 import type { WorkshopQuestion } from "../db/schema";
 import { type Dictionary, dictionary, type Lang } from "../i18n";
 import type { FormErrors } from "../ui/forms";
+import { NEEDS, NEEDS_MAX } from "./needs";
 import { validateAnswers } from "./service";
 
 /** The id of the input a field's error points to (a choice: its first option). */
@@ -53,6 +54,8 @@ function labelOf(path: string, questions: readonly WorkshopQuestion[], t: Dictio
   if (path === "name") return t.name;
   if (path === "email") return t.email;
   if (path === "affiliation") return t.affiliation;
+  if (path === "accessibility") return t.accessibility;
+  if (path === "dietary") return t.dietary;
   return questions.find((q) => `answers.${q.id}` === path)?.label ?? "";
 }
 
@@ -192,5 +195,56 @@ export function QuestionFields({
         );
       })}
     </>
+  );
+}
+
+/**
+ * Accessibility needs and dietary requirements: optional, and said to be for the organisers
+ * only, so a person knows who reads what they write (needs.ts).
+ */
+export function NeedsFields({
+  lang,
+  errors = {},
+  values = {},
+}: {
+  lang: Lang;
+  errors?: FormErrors;
+  values?: Record<string, string>;
+}) {
+  const t = dictionary(lang).ui;
+  return (
+    <fieldset>
+      <legend>{t.needsHeading}</legend>
+      <p class="hint" id="needs-hint">
+        {t.needsHint}
+      </p>
+      {NEEDS.map((name) => {
+        const id = `f-${name}`;
+        const error = errors[name];
+        return (
+          <div>
+            <label for={id}>
+              {t[name]} <span class="hint">({t.optional})</span>
+            </label>
+            <textarea
+              id={id}
+              name={name}
+              dir="auto"
+              rows={2}
+              maxlength={NEEDS_MAX}
+              aria-invalid={error ? "true" : undefined}
+              aria-describedby={error ? `needs-hint ${id}-error` : "needs-hint"}
+            >
+              {values[name] ?? ""}
+            </textarea>
+            {error ? (
+              <p class="field-error" id={`${id}-error`}>
+                {error}
+              </p>
+            ) : null}
+          </div>
+        );
+      })}
+    </fieldset>
   );
 }

@@ -147,16 +147,10 @@ export type DoorView = Pick<
 >;
 
 /**
- * Door search: confirmed and checked-in people whose name or affiliation matches, by name.
- * Never by address: a search for `@ministry.example` must not tell who is coming.
+ * The people holding a seat (confirmed or checked in), name and affiliation opened, the
+ * erased left out. Never an address: neither read nor opened here.
  */
-export async function doorSearch(
-  svc: Reader,
-  workshopId: string,
-  q: string,
-  limit: number,
-): Promise<DoorView[]> {
-  // Door staff never see an address: it is neither read nor opened here.
+async function seatHolders(svc: Reader, workshopId: string): Promise<DoorView[]> {
   const rows = await svc.db
     .select({
       id: registrations.id,
@@ -174,10 +168,38 @@ export async function doorSearch(
   const people = await Promise.all(
     rows.map((r) => openFields(key, "registrations", r, { name: "", affiliation: null })),
   );
-  return people
-    .filter((r) => r.name !== "" && matchesTerm(q, r.name, r.affiliation))
+  // An erased person (or a workshop whose key is destroyed) opens to an empty name.
+  return people.filter((r) => r.name !== "");
+}
+
+/**
+ * Door search: confirmed and checked-in people whose name or affiliation matches, by name.
+ * Never by address: a search for `@ministry.example` must not tell who is coming.
+ */
+export async function doorSearch(
+  svc: Reader,
+  workshopId: string,
+  q: string,
+  limit: number,
+): Promise<DoorView[]> {
+  return (await seatHolders(svc, workshopId))
+    .filter((r) => matchesTerm(q, r.name, r.affiliation))
     .sort((a, b) => a.name.localeCompare(b.name))
     .slice(0, limit);
+}
+
+/**
+ * Orders names as a reader expects in both scripts: Latin, then Arabic, each alphabetically,
+ * hamza forms of alef with plain alef and vowel marks ignored (the collator's base strength),
+ * "Nour 2" before "Nour 10".
+ */
+const BY_NAME = new Intl.Collator(["en", "ar"], { sensitivity: "base", numeric: true });
+
+/** Everyone holding a seat, sorted by name: the printed door list and the badges. */
+export async function attendeeList(svc: Reader, workshopId: string): Promise<DoorView[]> {
+  return (await seatHolders(svc, workshopId)).sort(
+    (a, b) => BY_NAME.compare(a.name, b.name) || a.id.localeCompare(b.id),
+  );
 }
 
 export function registrationJson(r: Registration) {
@@ -190,6 +212,9 @@ export function registrationJson(r: Registration) {
     role: r.role,
     notes: r.notes,
     answers: r.answers,
+    // For organisers only: this shape is the organisers' API, never a participant's view.
+    accessibility: r.accessibility,
+    dietary: r.dietary,
     language: r.language,
     receiveReport: r.receiveReport,
     waitlistPosition: r.status === "waitlisted" ? r.waitlistPosition : null,

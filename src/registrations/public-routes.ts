@@ -10,6 +10,7 @@ import { getPublishedBySlugWithKey } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { locationText } from "../workshops/types";
 import { showsLocation, venueRevealAt } from "../workshops/venue";
+import { needsFields } from "./needs";
 import { emailField, nameField } from "./schemas";
 import { cancelByToken, findByToken, register, verify } from "./service";
 import { SEAT_HOLDING } from "./status";
@@ -52,6 +53,7 @@ export const PublicRegistrationSchema = z
     name: nameField,
     email: emailField,
     affiliation: z.string().trim().max(200).optional(),
+    ...needsFields,
     answers: z.record(z.string(), z.union([z.string().max(2000), z.boolean()])).optional(),
     language: z.enum(LANGS).optional(),
     receiveReport: z.boolean().optional(),

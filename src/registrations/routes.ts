@@ -81,10 +81,18 @@ workshopRegistrationApi.openapi(
     middleware: [requires("attendees.read", { workshop: "id" })] as const,
     tags: ["Registrations"],
     summary: "All registrations as CSV (RFC 4180, formula-safe; logged in the audit log)",
+    description:
+      "Accessibility needs and dietary requirements are left out unless `needs=true` asks for them; such an export is audited as `attendees.export_needs`.",
     security: bearerSecurity,
     request: {
       params: IdParam,
-      query: CsvQuery.extend({ status: z.enum(REGISTRATION_STATUSES).optional() }),
+      query: CsvQuery.extend({
+        status: z.enum(REGISTRATION_STATUSES).optional(),
+        needs: z.enum(["true", "false"]).optional().openapi({
+          description:
+            "true: add the accessibility and dietary columns (sensitive: asked for each time, audited apart)",
+        }),
+      }),
     },
     responses: {
       200: { description: "CSV", content: { "text/csv": { schema: z.string() } } },
@@ -96,6 +104,7 @@ workshopRegistrationApi.openapi(
     const { id } = c.req.valid("param");
     const workshop = await getWorkshop(db, id);
     const { status, excel } = c.req.valid("query");
+    const withNeeds = c.req.valid("query").needs === "true";
     const rows = [];
     // Purged workshops export nothing: their personal data is gone by design.
     for (let cursor: string | undefined, more = !workshop.purgedAt; more; ) {
@@ -117,6 +126,7 @@ workshopRegistrationApi.openapi(
         "registered_at",
         "receive_report",
         ...questions.map((q) => q.label),
+        ...(withNeeds ? ["accessibility", "dietary"] : []),
       ],
       rows.map((r) => [
         r.id,
@@ -129,10 +139,13 @@ workshopRegistrationApi.openapi(
         r.createdAt.toISOString(),
         r.receiveReport,
         ...questions.map((q) => r.answers[q.id] as string | boolean | undefined),
+        ...(withNeeds ? [r.accessibility, r.dietary] : []),
       ]),
     );
+    // Needs (health, religion) exported are a different act from a list of names: their
+    // own action, so the audit log can be searched for who took them out.
     await audit(db, c.var.actor, {
-      action: "attendees.export",
+      action: withNeeds ? "attendees.export_needs" : "attendees.export",
       targetType: "workshop",
       targetId: id,
       detail: { rows: rows.length, format: "csv", status: status ?? null },

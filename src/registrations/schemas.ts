@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import { LANGS } from "../i18n";
 import { EMAIL_MAX, NAME_MAX } from "../lib/text";
+import { needsFields } from "./needs";
 
 export const nameField = z
   .string()
@@ -19,6 +20,7 @@ export const AddRegistrationSchema = z
     name: nameField,
     email: z.email(),
     affiliation: z.string().trim().max(200).optional(),
+    ...needsFields,
     role: z.enum(PARTICIPANT_ROLES).optional(),
     language: z.enum(LANGS).optional(),
     notify: z.boolean().optional(),

@@ -1,4 +1,4 @@
-// A registration's personal columns (email, name, affiliation, answers, notes) are stored
+// A registration's personal columns (email, name, affiliation, answers, notes, needs) are stored
 // sealed under its workshop's data key (src/vault/). Every read of a registration that shows
 // or uses them goes through `openRegistration(s)`; every write of them through `sealPerson`.
 import { registrations } from "../db/schema";
@@ -21,6 +21,8 @@ const erasedOf = (id: string) => ({
   affiliation: null,
   answers: "{}",
   notes: null,
+  accessibility: null,
+  dietary: null,
 });
 
 function parseAnswers(text: string): Answers {
@@ -56,6 +58,9 @@ export interface PersonFields {
   affiliation: string | null;
   answers: Answers;
   notes?: string | null;
+  /** Needs (src/registrations/needs.ts): left as they are when undefined. */
+  accessibility?: string | null;
+  dietary?: string | null;
 }
 
 /** The sealed columns of a registration, and its address index, ready to insert or set. */
@@ -67,6 +72,8 @@ export async function sealPerson(key: DataKey, id: string, person: PersonFields)
     affiliation: person.affiliation,
     answers: JSON.stringify(person.answers),
     notes: person.notes ?? null,
+    accessibility: person.accessibility ?? null,
+    dietary: person.dietary ?? null,
   });
   return {
     email: sealed.email!,
@@ -74,6 +81,8 @@ export async function sealPerson(key: DataKey, id: string, person: PersonFields)
     affiliation: sealed.affiliation,
     answers: sealed.answers!,
     ...(person.notes !== undefined ? { notes: sealed.notes } : {}),
+    ...(person.accessibility !== undefined ? { accessibility: sealed.accessibility } : {}),
+    ...(person.dietary !== undefined ? { dietary: sealed.dietary } : {}),
     emailIndex: await addressIndex(key, email),
   };
 }

@@ -17,6 +17,7 @@ import type { DataKey } from "../vault/keys";
 import { publicPathsOf, seatState } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { registrationsById } from "./lists";
+import { cleanNeeds } from "./needs";
 import { buildNotice, type Recipient } from "./notices";
 import { openRegistration, type Registration, sealPerson } from "./sealed";
 import { applyMove, endsIn, type SeatResult, type Target } from "./seats";
@@ -39,6 +40,8 @@ interface RegistrationInput {
    * registration's email (subscribeWithRegistration), so the person gets one email, not two.
    */
   subscribe?: boolean;
+  accessibility?: string;
+  dietary?: string;
 }
 
 /** The notice a status change announces to the participant. */
@@ -203,6 +206,9 @@ export interface Admission {
   language?: Lang;
   role?: ParticipantRole;
   receiveReport?: boolean;
+  /** Accessibility needs and dietary requirements (needs.ts). */
+  accessibility?: string | null;
+  dietary?: string | null;
   source: "public" | "organiser" | "invitation";
 }
 
@@ -232,6 +238,7 @@ async function registrationInsert(
     name: cleanText(person.name),
     affiliation: person.affiliation ? cleanText(person.affiliation) : null,
     answers: person.answers ?? {},
+    ...cleanNeeds(person),
   });
   // Wrapped: a query builder is a thenable, and an async function would run it on return.
   const { emailIndex } = sealed;

@@ -29,6 +29,8 @@ export interface PageProps {
    * Twitter card tags. Public pages worth sharing only: a workshop, a report.
    */
   share?: SharePreview;
+  /** Stylesheets of this site a page adds after app.css (the print pages' print.css). */
+  stylesheets?: string[];
 }
 
 export interface SharePreview {
@@ -101,6 +103,7 @@ export function Page({
   alternates,
   feeds,
   share,
+  stylesheets,
 }: PageProps) {
   const t = dictionary(lang).ui;
   const brand = currentBrand();
@@ -120,6 +123,9 @@ export function Page({
           <link rel="apple-touch-icon" href="/assets/icon.png" />
           {share ? <ShareTags title={title} share={share} lang={lang} /> : null}
           <link rel="stylesheet" href="/assets/app.css" />
+          {stylesheets?.map((href) => (
+            <link rel="stylesheet" href={href} />
+          ))}
           <script src="/assets/app.js" defer />
           {alternates?.map((a) => (
             <link rel="alternate" hreflang={a.lang} href={a.href} />

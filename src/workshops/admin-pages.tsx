@@ -310,6 +310,16 @@ export function workshopPage(sections: Section<Workshop>[]) {
               Export CSV
             </a>
           ) : null}
+          {can(actor.role, "attendees.read") && !workshop.purgedAt ? (
+            <>
+              <a class="button secondary" href={`${base}/print/list`}>
+                Print door list
+              </a>
+              <a class="button secondary" href={`${base}/print/badges`}>
+                Print badges
+              </a>
+            </>
+          ) : null}
           {workshop.status !== "cancelled" ? (
             <a class="button secondary" href={`${base}/cancel`}>
               Cancel workshop…

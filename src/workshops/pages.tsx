@@ -8,7 +8,7 @@ import { dictionary, type Lang } from "../i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { plainSummary } from "../lib/text";
 import { formatRange } from "../lib/time";
-import { ErrorSummary, QuestionFields } from "../registrations/form";
+import { ErrorSummary, NeedsFields, QuestionFields } from "../registrations/form";
 import { type FormErrors, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { SeatBadge, WhenWhere } from "./components";
@@ -78,6 +78,7 @@ function RegistrationForm({
       {field("name", t.name, { required: true, autocomplete: "name" })}
       {field("email", t.email, { type: "email", required: true, autocomplete: "email" })}
       {field("affiliation", t.affiliation, { autocomplete: "organization" })}
+      <NeedsFields lang={lang} errors={errors} values={values} />
       <QuestionFields questions={workshop.questions} lang={lang} errors={errors} values={values} />
       <div>
         <label class="check">

@@ -1,0 +1,2 @@
+ALTER TABLE `registrations` ADD `accessibility` text;--> statement-breakpoint
+ALTER TABLE `registrations` ADD `dietary` text;
