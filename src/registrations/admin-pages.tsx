@@ -8,6 +8,7 @@ import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
 import { isForgotten } from "../lib/forgotten";
 import { canMove } from "../lib/state-machine";
+import { formatInstant } from "../lib/time";
 import { Field, parseForm, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
 import type { Workshop } from "../workshops/types";
@@ -103,7 +104,34 @@ function Answers({
   );
 }
 
-function RegistrationRow({ r, questions }: { r: Row; questions: WorkshopQuestion[] }) {
+/** When the person acknowledged the confidentiality rule, and which wording (its hash). */
+function AcknowledgedCell({ r, zone }: { r: Row; zone: string }) {
+  return (
+    <td data-label="Acknowledged">
+      {r.acknowledgedAt ? (
+        <>
+          {formatInstant(r.acknowledgedAt, zone, "en")}{" "}
+          <span class="hint" title="Which wording: a short hash of the text acknowledged">
+            ({r.acknowledgedHash})
+          </span>
+        </>
+      ) : (
+        <span class="muted">No</span>
+      )}
+    </td>
+  );
+}
+
+function RegistrationRow({
+  r,
+  questions,
+  ackZone,
+}: {
+  r: Row;
+  questions: WorkshopQuestion[];
+  /** The workshop's zone when the table shows acknowledgements. */
+  ackZone: string | null;
+}) {
   const status = r.status as RegistrationStatus;
   const next = REGISTRATION_TRANSITIONS[status];
   const asks = questions.length > 0;
@@ -118,6 +146,7 @@ function RegistrationRow({ r, questions }: { r: Row; questions: WorkshopQuestion
         </td>
         <td />
         {asks ? <td /> : null}
+        {ackZone ? <td /> : null}
         <td data-label="Status">{status.replace("_", " ")}</td>
         <td />
       </tr>
@@ -145,6 +174,7 @@ function RegistrationRow({ r, questions }: { r: Row; questions: WorkshopQuestion
           <Answers questions={questions} answers={r.answers} />
         </td>
       ) : null}
+      {ackZone ? <AcknowledgedCell r={r} zone={ackZone} /> : null}
       <td data-label="Status">
         {status.replace("_", " ")}
         {status === "waitlisted" ? ` #${r.waitlistPosition}` : ""}
@@ -224,6 +254,8 @@ export async function loadRegistrationsSection(
     rows: page.data.length,
     erased: false,
     questions: [] as WorkshopQuestion[],
+    /** The workshop's time zone when it has a confidentiality rule: the Acknowledged column. */
+    acknowledgements: null as string | null,
   };
 }
 
@@ -239,7 +271,12 @@ export const registrationsSection: Section<Workshop> = {
       rows: data.rows,
       view: (
         <RegistrationsSection
-          data={{ ...data, erased: Boolean(workshop.purgedAt), questions: workshop.questions }}
+          data={{
+            ...data,
+            erased: Boolean(workshop.purgedAt),
+            questions: workshop.questions,
+            acknowledgements: workshop.confidentiality ? workshop.timezone : null,
+          }}
         />
       ),
     };
@@ -252,7 +289,7 @@ export function RegistrationsSection({
 }: {
   data: Awaited<ReturnType<typeof loadRegistrationsSection>>;
 }) {
-  const { status, q, page, questions } = data;
+  const { status, q, page, questions, acknowledgements } = data;
   const base = `/admin/workshops/${data.workshopId}`;
   const decidable = page.data.some((r) => !isForgotten(r.email));
   return (
@@ -317,12 +354,13 @@ export function RegistrationsSection({
               "Name",
               "Affiliation",
               ...(questions.length > 0 ? ["Answers"] : []),
+              ...(acknowledgements ? ["Acknowledged"] : []),
               "Status",
               "Decide",
             ]}
           >
             {page.data.map((r) => (
-              <RegistrationRow r={r} questions={questions} />
+              <RegistrationRow r={r} questions={questions} ackZone={acknowledgements} />
             ))}
           </DataTable>
         </>

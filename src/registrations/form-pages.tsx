@@ -19,7 +19,7 @@ import { type FormErrors, Notice, parseForm, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { WorkshopPage } from "../workshops/pages";
 import { getPublishedBySlugWithKey } from "../workshops/service";
-import { answerErrors, answersFrom } from "./form";
+import { acknowledgementErrors, answerErrors, answersFrom } from "./form";
 import { emailField, nameField } from "./schemas";
 import { register } from "./service";
 
@@ -61,6 +61,7 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
   // address, so a person fixes everything at once, not a second list after the first.
   const answers = answersFrom(values);
   Object.assign(errors, answerErrors(workshop.questions, answers, lang));
+  Object.assign(errors, acknowledgementErrors(workshop, values, lang));
   const explain = (status: 409 | 422 | 403) =>
     c.html(
       <WorkshopPage
@@ -81,6 +82,8 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
       answers,
       language: lang,
       receiveReport: values.receiveReport === "true",
+      acknowledged: values.acknowledged === "true",
+      listed: values.listed === "true",
     });
     if (values.subscribe === "true") {
       await subscribe(

@@ -116,6 +116,9 @@ workshopRegistrationApi.openapi(
         "checked_in_at",
         "registered_at",
         "receive_report",
+        "acknowledged_at",
+        "acknowledged_wording",
+        "listed",
         ...questions.map((q) => q.label),
       ],
       rows.map((r) => [
@@ -128,6 +131,9 @@ workshopRegistrationApi.openapi(
         r.checkedInAt?.toISOString(),
         r.createdAt.toISOString(),
         r.receiveReport,
+        r.acknowledgedAt?.toISOString(),
+        r.acknowledgedHash,
+        r.listed,
         ...questions.map((q) => r.answers[q.id] as string | boolean | undefined),
       ]),
     );

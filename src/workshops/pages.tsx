@@ -8,10 +8,16 @@ import { dictionary, type Lang } from "../i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { plainSummary } from "../lib/text";
 import { formatRange } from "../lib/time";
-import { ErrorSummary, QuestionFields } from "../registrations/form";
+import {
+  ConfidentialityFields,
+  ConfidentialityRule,
+  ErrorSummary,
+  QuestionFields,
+} from "../registrations/form";
 import { type FormErrors, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { SeatBadge, WhenWhere } from "./components";
+import { confidentialityWording } from "./confidentiality";
 import { calendarFeed, jsonFeed, listedWorkshops } from "./feeds";
 import { getPublishedBySlug, seatState } from "./service";
 import type { Workshop } from "./types";
@@ -79,6 +85,7 @@ function RegistrationForm({
       {field("email", t.email, { type: "email", required: true, autocomplete: "email" })}
       {field("affiliation", t.affiliation, { autocomplete: "organization" })}
       <QuestionFields questions={workshop.questions} lang={lang} errors={errors} values={values} />
+      <ConfidentialityFields workshop={workshop} lang={lang} errors={errors} values={values} />
       <div>
         <label class="check">
           <input
@@ -158,6 +165,13 @@ export function WorkshopPage({
         <div class="prose" dir="auto">
           {raw(renderMarkdown(workshop.description))}
         </div>
+        {confidentialityWording(workshop, lang) ? (
+          <section aria-labelledby="confidentiality">
+            <h2 id="confidentiality">{t.confidentialityTitle}</h2>
+            <p>{t.confidentialityApplies}</p>
+            <ConfidentialityRule workshop={workshop} lang={lang} />
+          </section>
+        ) : null}
       </article>
       {open ? (
         <section aria-labelledby="register">
