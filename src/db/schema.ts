@@ -271,6 +271,9 @@ export type EmailTexts = Partial<
   Record<Lang, Partial<Record<"confirmed" | "reminder" | "invitation", string>>>
 >;
 
+/** A workshop's confidentiality wording by language (src/workshops/confidentiality.ts). */
+export type Confidentiality = Partial<Record<Lang, string>>;
+
 export const workshops = sqliteTable(
   "workshops",
   {
@@ -326,6 +329,15 @@ export const workshops = sqliteTable(
      * language (src/workshops/email-texts.ts); null: the default wording everywhere.
      */
     emailTexts: text("email_texts", { mode: "json" }).$type<EmailTexts>(),
+    /**
+     * A rule the workshop asks registrants to accept (the Chatham House Rule, no recording),
+     * in the organiser's words per language; null: none. Shown on the public page.
+     */
+    confidentiality: text("confidentiality", { mode: "json" }).$type<Confidentiality>(),
+    /** Registration needs a ticked acknowledgement of `confidentiality`. */
+    confidentialityRequired: integer("confidentiality_required", { mode: "boolean" })
+      .notNull()
+      .default(false),
     status: text("status", { enum: ["draft", "published", "cancelled"] }).notNull(),
     /** Seats taken (confirmed + attended), kept in step in the same batch as every seat change. */
     confirmedCount: integer("confirmed_count").notNull().default(0),
@@ -424,6 +436,15 @@ export const registrations = sqliteTable(
     venueSentAt: integer("venue_sent_at", { mode: "timestamp_ms" }),
     /** Last time an "already registered" email went out: at most one per 10 minutes. */
     linkResentAt: integer("link_resent_at", { mode: "timestamp_ms" }),
+    /** When the person ticked the workshop's confidentiality acknowledgement, if they did. */
+    acknowledgedAt: integer("acknowledged_at", { mode: "timestamp_ms" }),
+    /** A short hash of the wording they acknowledged: which version of the rule they saw. */
+    acknowledgedHash: text("acknowledged_hash"),
+    /**
+     * Opted in to the participant list other confirmed participants see (name and
+     * affiliation only). Off unless the person ticks it; not personal data itself.
+     */
+    listed: integer("listed", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
   },

@@ -8,7 +8,14 @@ import type { AppEnv } from "../http/context";
 import { DEFAULT_LANG, dictionary, fill, isLang, isolate, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
 import { NAME_MAX } from "../lib/text";
-import { answerErrors, answersFrom, ErrorSummary, QuestionFields } from "../registrations/form";
+import {
+  acknowledgementErrors,
+  answerErrors,
+  answersFrom,
+  ConfidentialityFields,
+  ErrorSummary,
+  QuestionFields,
+} from "../registrations/form";
 import { registrationsById } from "../registrations/lists";
 import { RegistrationSummary } from "../registrations/pages";
 import { getWorkshopRow } from "../registrations/service";
@@ -129,6 +136,7 @@ async function rsvpPage(
             errors={errors}
             values={values}
           />
+          <ConfidentialityFields workshop={workshop} lang={lang} errors={errors} values={values} />
           <div class="row">
             <button type="submit" name="response" value="accept">
               {t.accept}
@@ -166,7 +174,12 @@ invitationPages.post("/:token", throttlePublicPosts, async (c) => {
   if (body.response === "accept") {
     // Every field in one round, as on the public form; the service checks again.
     const found = await findInvitationByToken(c.var.services, token);
-    const errors: FormErrors = found ? answerErrors(found.workshop.questions, answers, lang) : {};
+    const errors: FormErrors = found
+      ? {
+          ...answerErrors(found.workshop.questions, answers, lang),
+          ...acknowledgementErrors(found.workshop, body, lang),
+        }
+      : {};
     if ((body.name?.trim().length ?? 0) > NAME_MAX)
       errors.name = fill(t.nameTooLong, { max: NAME_MAX });
     if (Object.keys(errors).length > 0)
@@ -179,6 +192,8 @@ invitationPages.post("/:token", throttlePublicPosts, async (c) => {
       // Always given from the page, so its required questions are enforced.
       answers,
       language: lang,
+      acknowledged: body.acknowledged === "true",
+      listed: body.listed === "true",
     });
     return rsvpPage(c, token, {
       kind: "ok",

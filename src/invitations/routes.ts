@@ -178,6 +178,14 @@ export const RsvpSchema = z
     name: z.string().trim().max(NAME_MAX, `Use at most ${NAME_MAX} characters.`).optional(),
     answers: z.record(z.string(), z.union([z.string().max(2000), z.boolean()])).optional(),
     language: z.enum(LANGS).optional(),
+    acknowledged: z.boolean().optional().openapi({
+      description:
+        "`true` accepts the workshop's confidentiality rule; needed to accept when the workshop has `confidentialityRequired` (else 422 naming `acknowledged`).",
+    }),
+    listed: z.boolean().optional().openapi({
+      description:
+        "`true`: show the name and affiliation to the workshop's other confirmed participants. Default false.",
+    }),
   })
   .strip()
   .openapi("Rsvp");

@@ -18,7 +18,7 @@ import { cleanText, NAME_MAX, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Recipient } from "../registrations/notices";
 import { sendNotices } from "../registrations/send";
-import { admit, validateAnswers } from "../registrations/service";
+import { admit, checkAcknowledgement, validateAnswers } from "../registrations/service";
 import type { RegistrationStatus } from "../registrations/status";
 import { resolveToken } from "../registrations/tokens";
 import type { Services } from "../services";
@@ -258,6 +258,8 @@ export async function respond(
     name?: string;
     answers?: Record<string, unknown>;
     language?: Lang;
+    acknowledged?: boolean;
+    listed?: boolean;
   },
   now = new Date(),
 ): Promise<RsvpOutcome> {
@@ -297,9 +299,14 @@ export async function respond(
 
   // Invitees were chosen by the organisers: questions are asked of them, but an RSVP
   // without answers (the email's one-click accept) is not refused for it.
-  const { clean, errors } = validateAnswers(workshop.questions, answer.answers);
-  if (answer.answers && errors.length)
-    throw invalid("Some answers are missing or invalid.", errors as FieldError[]);
+  const checked = validateAnswers(workshop.questions, answer.answers);
+  const { clean } = checked;
+  const errors: FieldError[] = answer.answers ? [...checked.errors] : [];
+  // A confidentiality rule the workshop requires is accepted by every way in, one-click too.
+  const language = answer.language ?? workshop.language;
+  const ack = await checkAcknowledgement(workshop, language, answer.acknowledged, now);
+  if (ack.error) errors.push(ack.error);
+  if (errors.length) throw invalid("Some answers are missing or invalid.", errors);
   const name = cleanText(answer.name || invitation.name || "") || invitation.email;
   const accept = (registrationId: string, when?: SQL) =>
     db
@@ -314,7 +321,9 @@ export async function respond(
       name,
       affiliation: invitation.affiliation,
       answers: clean,
-      language: answer.language ?? workshop.language,
+      language,
+      acknowledgement: ack.acknowledgement,
+      listed: answer.listed === true,
       role: invitation.role,
       source: "invitation",
     },

@@ -8,6 +8,7 @@ import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
 import { isForgotten } from "../lib/forgotten";
 import { canMove } from "../lib/state-machine";
+import { formatInstant } from "../lib/time";
 import { Field, parseForm, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
 import type { Workshop } from "../workshops/types";
@@ -125,15 +126,36 @@ function NeedsCell({ r }: { r: Row }) {
   );
 }
 
+/** When the person acknowledged the confidentiality rule, and which wording (its hash). */
+function AcknowledgedCell({ r, zone }: { r: Row; zone: string }) {
+  return (
+    <td data-label="Acknowledged">
+      {r.acknowledgedAt ? (
+        <>
+          {formatInstant(r.acknowledgedAt, zone, "en")}{" "}
+          <span class="hint" title="Which wording: a short hash of the text acknowledged">
+            ({r.acknowledgedHash})
+          </span>
+        </>
+      ) : (
+        <span class="muted">No</span>
+      )}
+    </td>
+  );
+}
+
 function RegistrationRow({
   r,
   questions,
   needs,
+  ackZone,
 }: {
   r: Row;
   questions: WorkshopQuestion[];
   /** Whether the table has a Needs column (someone on this page told of a need). */
   needs: boolean;
+  /** The workshop's zone when the table shows acknowledgements. */
+  ackZone: string | null;
 }) {
   const status = r.status as RegistrationStatus;
   const next = REGISTRATION_TRANSITIONS[status];
@@ -150,6 +172,7 @@ function RegistrationRow({
         <td />
         {asks ? <td /> : null}
         {needs ? <td /> : null}
+        {ackZone ? <td /> : null}
         <td data-label="Status">{status.replace("_", " ")}</td>
         <td />
       </tr>
@@ -182,6 +205,7 @@ function RegistrationRow({
           <NeedsCell r={r} />
         </td>
       ) : null}
+      {ackZone ? <AcknowledgedCell r={r} zone={ackZone} /> : null}
       <td data-label="Status">
         {status.replace("_", " ")}
         {status === "waitlisted" ? ` #${r.waitlistPosition}` : ""}
@@ -261,6 +285,8 @@ export async function loadRegistrationsSection(
     rows: page.data.length,
     erased: false,
     questions: [] as WorkshopQuestion[],
+    /** The workshop's time zone when it has a confidentiality rule: the Acknowledged column. */
+    acknowledgements: null as string | null,
   };
 }
 
@@ -276,7 +302,12 @@ export const registrationsSection: Section<Workshop> = {
       rows: data.rows,
       view: (
         <RegistrationsSection
-          data={{ ...data, erased: Boolean(workshop.purgedAt), questions: workshop.questions }}
+          data={{
+            ...data,
+            erased: Boolean(workshop.purgedAt),
+            questions: workshop.questions,
+            acknowledgements: workshop.confidentiality ? workshop.timezone : null,
+          }}
         />
       ),
     };
@@ -289,7 +320,7 @@ export function RegistrationsSection({
 }: {
   data: Awaited<ReturnType<typeof loadRegistrationsSection>>;
 }) {
-  const { status, q, page, questions } = data;
+  const { status, q, page, questions, acknowledgements } = data;
   const base = `/admin/workshops/${data.workshopId}`;
   const decidable = page.data.some((r) => !isForgotten(r.email));
   const needs = page.data.some(hasNeeds);
@@ -356,12 +387,18 @@ export function RegistrationsSection({
               "Affiliation",
               ...(questions.length > 0 ? ["Answers"] : []),
               ...(needs ? ["Needs"] : []),
+              ...(acknowledgements ? ["Acknowledged"] : []),
               "Status",
               "Decide",
             ]}
           >
             {page.data.map((r) => (
-              <RegistrationRow r={r} questions={questions} needs={needs} />
+              <RegistrationRow
+                r={r}
+                questions={questions}
+                needs={needs}
+                ackZone={acknowledgements}
+              />
             ))}
           </DataTable>
         </>

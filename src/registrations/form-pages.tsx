@@ -18,7 +18,7 @@ import { type FormErrors, Notice, parseForm, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { WorkshopPage } from "../workshops/pages";
 import { getPublishedBySlugWithKey } from "../workshops/service";
-import { answerErrors, answersFrom } from "./form";
+import { acknowledgementErrors, answerErrors, answersFrom } from "./form";
 import { NEEDS, NEEDS_MAX, needsFields } from "./needs";
 import { emailField, nameField } from "./schemas";
 import { register } from "./service";
@@ -66,6 +66,7 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
   // address, so a person fixes everything at once, not a second list after the first.
   const answers = answersFrom(values);
   Object.assign(errors, answerErrors(workshop.questions, answers, lang));
+  Object.assign(errors, acknowledgementErrors(workshop, values, lang));
   const explain = (status: 409 | 422 | 403) =>
     c.html(
       <WorkshopPage
@@ -87,6 +88,8 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
       language: lang,
       receiveReport: values.receiveReport === "true",
       subscribe: values.subscribe === "true",
+      acknowledged: values.acknowledged === "true",
+      listed: values.listed === "true",
     });
     const title = outcome.verification ? t.checkEmailTitle : t.registeredTitle;
     return c.html(

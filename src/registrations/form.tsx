@@ -2,9 +2,10 @@
 // invitation page (invitations/pages.tsx) share, so both ask the workshop's questions alike:
 // the questions' fields, their errors in the reader's language, and the error summary that
 // lists every field error of a submit at once (app.js moves focus to it).
-import type { WorkshopQuestion } from "../db/schema";
+import type { Confidentiality, WorkshopQuestion } from "../db/schema";
 import { type Dictionary, dictionary, type Lang } from "../i18n";
 import type { FormErrors } from "../ui/forms";
+import { confidentialityWording, needsAcknowledgement } from "../workshops/confidentiality";
 import { NEEDS, NEEDS_MAX } from "./needs";
 import { validateAnswers } from "./service";
 
@@ -56,6 +57,7 @@ function labelOf(path: string, questions: readonly WorkshopQuestion[], t: Dictio
   if (path === "affiliation") return t.affiliation;
   if (path === "accessibility") return t.accessibility;
   if (path === "dietary") return t.dietary;
+  if (path === "acknowledged") return t.acknowledge;
   return questions.find((q) => `answers.${q.id}` === path)?.label ?? "";
 }
 
@@ -196,6 +198,89 @@ export function QuestionFields({
       })}
     </>
   );
+}
+
+/** The workshop's confidentiality rule, in the reader's language or else the other one. */
+export function ConfidentialityRule({
+  workshop,
+  lang,
+}: {
+  workshop: { confidentiality: Confidentiality | null };
+  lang: Lang;
+}) {
+  const wording = confidentialityWording(workshop, lang);
+  if (!wording) return null;
+  return (
+    <blockquote class="confidentiality" lang={wording.lang} dir="auto">
+      {wording.text.split(/\n\s*\n/).map((p) => (
+        <p>{p}</p>
+      ))}
+    </blockquote>
+  );
+}
+
+/**
+ * The rule and its acknowledgement box (`acknowledged`), required when the workshop says
+ * so, and the opt-in to the participant list (`listed`, unticked unless the person ticks it).
+ */
+export function ConfidentialityFields({
+  workshop,
+  lang,
+  errors = {},
+  values = {},
+}: {
+  workshop: { confidentiality: Confidentiality | null; confidentialityRequired: boolean };
+  lang: Lang;
+  errors?: FormErrors;
+  values?: Record<string, string>;
+}) {
+  const t = dictionary(lang).ui;
+  const wording = confidentialityWording(workshop, lang);
+  const error = errors.acknowledged;
+  return (
+    <>
+      {wording ? (
+        <fieldset aria-describedby={error ? "f-acknowledged-error" : undefined}>
+          <legend>{t.confidentialityTitle}</legend>
+          <ConfidentialityRule workshop={workshop} lang={lang} />
+          <label class="check">
+            <input
+              type="checkbox"
+              id="f-acknowledged"
+              name="acknowledged"
+              value="true"
+              checked={values.acknowledged === "true"}
+              required={workshop.confidentialityRequired}
+              aria-invalid={error ? "true" : undefined}
+              aria-describedby={error ? "f-acknowledged-error" : undefined}
+            />{" "}
+            {t.acknowledge}
+            {workshop.confidentialityRequired ? null : <span class="hint"> ({t.optional})</span>}
+          </label>
+          {error ? (
+            <p class="field-error" id="f-acknowledged-error">
+              {error}
+            </p>
+          ) : null}
+        </fieldset>
+      ) : null}
+      <label class="check">
+        <input type="checkbox" name="listed" value="true" checked={values.listed === "true"} />{" "}
+        {t.listedOptIn}
+      </label>
+    </>
+  );
+}
+
+/** The acknowledgement's error, worded in `lang`, when the workshop needs it and it is missing. */
+export function acknowledgementErrors(
+  workshop: { confidentiality: Confidentiality | null; confidentialityRequired: boolean },
+  values: Record<string, string>,
+  lang: Lang,
+): FormErrors {
+  return needsAcknowledgement(workshop, lang) && values.acknowledged !== "true"
+    ? { acknowledged: dictionary(lang).ui.tickRequired }
+    : {};
 }
 
 /**

@@ -13,6 +13,7 @@ import { YourData } from "../ui/your-data";
 import { WhenWhere } from "../workshops/components";
 import { splitAround, type Workshop } from "../workshops/types";
 import { registrationCalendar } from "./notices";
+import { type ListedPerson, participantList, setListed } from "./participant-list";
 import {
   cancelByToken,
   findByToken,
@@ -136,6 +137,61 @@ function Contact({ workshop, line }: { workshop: Workshop; line: string }) {
   );
 }
 
+/**
+ * The participant list (./participant-list.ts): the others who opted in, when this person may
+ * see them, and the button to join or leave it. Only on this token-bound page, never cached.
+ */
+function ParticipantList({
+  registration,
+  people,
+  token,
+  lang,
+}: {
+  registration: Registration;
+  people: ListedPerson[] | null;
+  token: string;
+  lang: Lang;
+}) {
+  const t = dictionary(lang).ui;
+  if (registration.status === "cancelled" || registration.status === "rejected") return null;
+  return (
+    <section aria-labelledby="participants" class="stack">
+      <h2 id="participants">{t.participantsTitle}</h2>
+      {people ? (
+        <>
+          <p class="muted">{t.participantsIntro}</p>
+          {people.length ? (
+            <ul class="participants">
+              {people.map((p) => (
+                <li>
+                  <bdi>{p.name}</bdi>
+                  {p.affiliation ? (
+                    <>
+                      {" · "}
+                      <bdi>{p.affiliation}</bdi>
+                    </>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>{t.participantsNone}</p>
+          )}
+        </>
+      ) : null}
+      <form method="post" action={`/r/${token}/listed?lang=${lang}`} class="stack">
+        <p>{registration.listed ? t.listedYes : t.listedNo}</p>
+        <input type="hidden" name="listed" value={registration.listed ? "false" : "true"} />
+        <div>
+          <button type="submit" class="secondary">
+            {registration.listed ? t.leaveList : t.joinList}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
 async function registrationPage(
   c: Context<AppEnv>,
   token: string,
@@ -152,6 +208,7 @@ async function registrationPage(
   const shown = notice ?? doneNotice(t, c.req.query("done"), registration);
   const canCancel = CANCELLABLE.includes(registration.status) && workshop.status !== "cancelled";
   const canRestore = registration.status === "cancelled" && restorable(workshop, now);
+  const people = await participantList(c.var.services, registration);
   return c.html(
     <Page
       lang={lang}
@@ -199,6 +256,7 @@ async function registrationPage(
           </div>
         </form>
       ) : null}
+      <ParticipantList registration={registration} people={people} token={token} lang={lang} />
       <YourData base={`/r/${token}`} lang={lang} />
     </Page>,
     status,
@@ -283,6 +341,21 @@ async function act(
     throw error;
   }
 }
+
+/** Joins or leaves the participant list: the person's own choice, at any time. */
+registrationPages.post("/:token/listed", throttlePublicPosts, async (c) => {
+  const token = c.req.param("token");
+  const found = await findByToken(c.var.services, token);
+  if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
+  const body = await c.req.parseBody();
+  await setListed(
+    c.var.services,
+    found.registration.id,
+    body.listed === "true",
+    c.var.services.now(),
+  );
+  return c.redirect(withLang(`/r/${token}`, c.req.query("lang")), 303);
+});
 
 registrationPages.post("/:token/verify", throttlePublicPosts, (c) => act(c, verify));
 registrationPages.post("/:token/cancel", throttlePublicPosts, (c) =>

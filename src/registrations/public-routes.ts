@@ -58,6 +58,14 @@ export const PublicRegistrationSchema = z
     language: z.enum(LANGS).optional(),
     receiveReport: z.boolean().optional(),
     subscribe: z.boolean().optional(),
+    acknowledged: z.boolean().optional().openapi({
+      description:
+        "`true`: the registrant accepts the workshop's confidentiality rule (its `confidentiality` wording). Required when the workshop has `confidentialityRequired`: without it, 422 with an error on `acknowledged`. Stored with its time and which wording.",
+    }),
+    listed: z.boolean().optional().openapi({
+      description:
+        "`true`: show this registrant's name and affiliation to the workshop's other confirmed participants (on their own pages, never publicly). Default false; changeable later on the participant's page.",
+    }),
     [TURNSTILE_FIELD]: z.string().max(4096).optional(),
   })
   // Unknown fields (status, role, …) are dropped, never applied: no mass assignment.

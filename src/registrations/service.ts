@@ -14,6 +14,7 @@ import type { Services } from "../services";
 import { subscribeWithRegistration } from "../subscribers/service";
 import { addressIndex } from "../vault/fields";
 import type { DataKey } from "../vault/keys";
+import { acknowledgement } from "../workshops/confidentiality";
 import { publicPathsOf, seatState } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { registrationsById } from "./lists";
@@ -42,6 +43,10 @@ interface RegistrationInput {
   subscribe?: boolean;
   accessibility?: string;
   dietary?: string;
+  /** Ticked the workshop's confidentiality acknowledgement. */
+  acknowledged?: boolean;
+  /** Opted in to the participant list. */
+  listed?: boolean;
 }
 
 /** The notice a status change announces to the participant. */
@@ -209,7 +214,39 @@ export interface Admission {
   /** Accessibility needs and dietary requirements (needs.ts). */
   accessibility?: string | null;
   dietary?: string | null;
+  /** Set when the person acknowledged the workshop's confidentiality rule. */
+  acknowledgement?: Acknowledged;
+  /** Opted in to the participant list (never without their tick). */
+  listed?: boolean;
   source: "public" | "organiser" | "invitation";
+}
+
+export interface Acknowledged {
+  at: Date;
+  /** Which wording: src/workshops/confidentiality.ts `wordingHash`. */
+  hash: string;
+}
+
+export const ACKNOWLEDGEMENT_MISSING: FieldError = {
+  path: "acknowledged",
+  message: "Tick the box to accept the workshop's confidentiality rule.",
+};
+
+/**
+ * The acknowledgement a registrant gives, checked against the workshop: undefined when they
+ * gave none the workshop needs not, a field error when it needs one they did not give.
+ */
+export async function checkAcknowledgement(
+  workshop: Workshop,
+  lang: Lang,
+  ticked: boolean | undefined,
+  now: Date,
+): Promise<{ acknowledgement?: Acknowledged; error?: FieldError }> {
+  const result = await acknowledgement(workshop, lang, ticked === true, now);
+  if (!result.ok) return { error: ACKNOWLEDGEMENT_MISSING };
+  return result.acknowledgedAt && result.acknowledgedHash
+    ? { acknowledgement: { at: result.acknowledgedAt, hash: result.acknowledgedHash } }
+    : {};
 }
 
 /**
@@ -250,6 +287,9 @@ async function registrationInsert(
       ...sealed,
       language: person.language ?? workshop.language,
       receiveReport: person.receiveReport ?? true,
+      acknowledgedAt: person.acknowledgement?.at ?? null,
+      acknowledgedHash: person.acknowledgement?.hash ?? null,
+      listed: person.listed === true,
       role: person.role ?? "participant",
       status: "pending_verification",
       source: person.source,
@@ -374,9 +414,23 @@ export async function register(
   }
   if (state.kind === "full") throw conflict("This workshop is full.");
   const { clean, errors } = validateAnswers(workshop.questions, input.answers);
+  // In the same round as the answers: one list of everything to fix.
+  const ack = await checkAcknowledgement(
+    workshop,
+    input.language ?? workshop.language,
+    input.acknowledged,
+    now,
+  );
+  if (ack.error) errors.push(ack.error);
   if (errors.length) throw invalid("Some answers are missing or invalid.", errors);
 
-  const person: Admission = { ...input, answers: clean, source: "public" };
+  const { acknowledged: _ticked, ...given } = input;
+  const person: Admission = {
+    ...given,
+    answers: clean,
+    acknowledgement: ack.acknowledgement,
+    source: "public",
+  };
   const key = await sealingKey(svc, workshop);
   const emailIndex = await addressIndex(key, input.email);
   // Asked for only once the registration is known to be taken in: a refused one leaves no

@@ -7,9 +7,10 @@ import { LANGUAGES } from "../i18n";
 import { timeZoneChoices, timeZoneName } from "../lib/time-zones";
 import { Field, Notice, SelectField } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { CONFIDENTIALITY_MAX } from "./confidentiality";
 import type { EmailPreview } from "./email-preview";
 import { CUSTOM_TEXT_KINDS, EMAIL_TEXT_MAX } from "./email-texts";
-import { emailTextField, type FormValues, formTimeZone } from "./form";
+import { confidentialityField, emailTextField, type FormValues, formTimeZone } from "./form";
 
 const KIND_LABEL = { confirmed: "Confirmation", reminder: "Reminder", invitation: "Invitation" };
 
@@ -105,6 +106,60 @@ function EmailTextsSection({
           <iframe class="preview" title="Email preview" srcdoc={preview.html} sandbox="" />
         </section>
       ) : null}
+    </fieldset>
+  );
+}
+
+/**
+ * The confidentiality rule: the organiser's wording per language, shown on the public page
+ * and at registration, and whether registering needs it acknowledged.
+ */
+function ConfidentialitySection({
+  values,
+  errors,
+}: {
+  values: FormValues;
+  errors: Record<string, string>;
+}) {
+  return (
+    <fieldset class="stack" id="confidentiality">
+      <legend>Confidentiality</legend>
+      <p class="hint">
+        Optional: a rule participants accept, for example the Chatham House Rule or no recording, in
+        your own words. It shows on the workshop's page and on the registration form, in the
+        reader's language or else the other one.
+      </p>
+      {LANGUAGES.map((l) => {
+        const name = confidentialityField(l.code);
+        const error = errors[name];
+        return (
+          <div>
+            <label for={`f-${name}`}>Confidentiality rule ({l.englishName})</label>
+            <textarea
+              id={`f-${name}`}
+              name={name}
+              rows={3}
+              dir="auto"
+              lang={l.code}
+              maxlength={CONFIDENTIALITY_MAX}
+              aria-invalid={error ? "true" : undefined}
+              aria-describedby={error ? `f-${name}-error` : undefined}
+            >
+              {values[name] ?? ""}
+            </textarea>
+            {error ? (
+              <p class="field-error" id={`f-${name}-error`}>
+                {error}
+              </p>
+            ) : null}
+          </div>
+        );
+      })}
+      <Checkbox
+        name="confidentialityRequired"
+        label="Registrants must tick that they accept it"
+        values={values}
+      />
     </fieldset>
   );
 }
@@ -311,6 +366,7 @@ function WorkshopForm({
         hint: "For example: 3, 7",
       })}
       {f("retentionDays", "Keep personal data for (days after the end)", { type: "number" })}
+      <ConfidentialitySection values={values} errors={errors} />
       <EmailTextsSection
         values={values}
         errors={errors}

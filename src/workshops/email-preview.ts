@@ -50,6 +50,8 @@ function newWorkshop(now: Date): Workshop {
     reminderHours: null,
     invitationReminderDays: [],
     emailTexts: null,
+    confidentiality: null,
+    confidentialityRequired: false,
     status: "draft",
     confirmedCount: 0,
     waitlistSeq: 0,

@@ -5,6 +5,7 @@ import type { WorkshopQuestion } from "../db/schema";
 import { DEFAULT_LANG, LANGS } from "../i18n";
 import { utcToZonedLocal, zonedLocalToUtc } from "../lib/time";
 import { resolveTimeZone } from "../lib/time-zones";
+import type { Confidentiality } from "./confidentiality";
 import { CUSTOM_TEXT_KINDS, type EmailTexts } from "./email-texts";
 import { CreateWorkshopSchema } from "./schemas";
 import type { Workshop } from "./types";
@@ -77,10 +78,25 @@ function emailTextsTo(texts: EmailTexts | null): FormValues {
   return values;
 }
 
+/** The form field of the confidentiality wording in one language: `confidentiality_ar`. */
+export const confidentialityField = (lang: string) => `confidentiality_${lang}`;
+
+/** The wording typed in the form; undefined when the form has none of its fields. */
+function confidentialityFrom(values: FormValues): Confidentiality | undefined {
+  if (!LANGS.some((l) => confidentialityField(l) in values)) return undefined;
+  const texts: Confidentiality = {};
+  for (const lang of LANGS) {
+    const text = values[confidentialityField(lang)];
+    if (text?.trim()) texts[lang] = text;
+  }
+  return texts;
+}
+
 /** The form field a schema issue belongs to. */
 function fieldOf(path: string[]): string {
   const joined = path.join(".");
   if (path[0] === "emailTexts" && path.length >= 3) return emailTextField(path[1]!, path[2]!);
+  if (path[0] === "confidentiality" && path.length >= 2) return confidentialityField(path[1]!);
   return FIELD_OF[joined] ?? path[0] ?? "_form";
 }
 
@@ -165,6 +181,8 @@ export function fromForm(values: FormValues) {
       .filter(Boolean)
       .map(Number),
     emailTexts: emailTextsFrom(values),
+    confidentiality: confidentialityFrom(values),
+    confidentialityRequired: values.confidentialityRequired === "true",
   };
   const parsed = CreateWorkshopSchema.safeParse(input);
   if (!parsed.success) {
@@ -209,6 +227,10 @@ export function toForm(w: Workshop): FormValues {
     reminderHours: w.reminderHours?.toString() ?? "",
     invitationReminderDays: w.invitationReminderDays.join(", "),
     ...emailTextsTo(w.emailTexts),
+    ...Object.fromEntries(
+      LANGS.map((l) => [confidentialityField(l), w.confidentiality?.[l] ?? ""]),
+    ),
+    confidentialityRequired: String(w.confidentialityRequired),
   };
 }
 

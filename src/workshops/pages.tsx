@@ -8,10 +8,17 @@ import { dictionary, type Lang } from "../i18n";
 import { renderMarkdown } from "../lib/markdown";
 import { plainSummary } from "../lib/text";
 import { formatRange } from "../lib/time";
-import { ErrorSummary, NeedsFields, QuestionFields } from "../registrations/form";
+import {
+  ConfidentialityFields,
+  ConfidentialityRule,
+  ErrorSummary,
+  NeedsFields,
+  QuestionFields,
+} from "../registrations/form";
 import { type FormErrors, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { SeatBadge, WhenWhere } from "./components";
+import { confidentialityWording } from "./confidentiality";
 import { calendarFeed, jsonFeed, listedWorkshops } from "./feeds";
 import { getPublishedBySlug, seatState } from "./service";
 import type { Workshop } from "./types";
@@ -80,6 +87,7 @@ function RegistrationForm({
       {field("affiliation", t.affiliation, { autocomplete: "organization" })}
       <NeedsFields lang={lang} errors={errors} values={values} />
       <QuestionFields questions={workshop.questions} lang={lang} errors={errors} values={values} />
+      <ConfidentialityFields workshop={workshop} lang={lang} errors={errors} values={values} />
       <div>
         <label class="check">
           <input
@@ -159,6 +167,13 @@ export function WorkshopPage({
         <div class="prose" dir="auto">
           {raw(renderMarkdown(workshop.description))}
         </div>
+        {confidentialityWording(workshop, lang) ? (
+          <section aria-labelledby="confidentiality">
+            <h2 id="confidentiality">{t.confidentialityTitle}</h2>
+            <p>{t.confidentialityApplies}</p>
+            <ConfidentialityRule workshop={workshop} lang={lang} />
+          </section>
+        ) : null}
       </article>
       {open ? (
         <section aria-labelledby="register">

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { LANGS } from "../i18n";
 import { isTimeZone } from "../lib/time";
+import { ConfidentialitySchema } from "./confidentiality";
 import { EmailTextsSchema } from "./email-texts";
 
 const text = (max: number) => z.string().trim().max(max);
@@ -86,6 +87,11 @@ const fields = {
     .optional(),
   invitationReminderDays: z.array(z.number().int().min(1).max(60)).max(5).optional(),
   emailTexts: EmailTextsSchema,
+  confidentiality: ConfidentialitySchema,
+  confidentialityRequired: z.boolean().optional().openapi({
+    description:
+      "Registering needs a ticked acknowledgement of `confidentiality` (page, API `acknowledged: true`, invitation). Has no effect without wording.",
+  }),
 };
 
 const ordered = <T extends { startsAt?: string; endsAt?: string }>(w: T) =>

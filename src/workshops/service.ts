@@ -13,6 +13,7 @@ import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
 import { workshopKeyName } from "../vault/keys";
+import { cleanConfidentiality } from "./confidentiality";
 import { cleanEmailTexts } from "./email-texts";
 import {
   type CreateWorkshopInput,
@@ -75,6 +76,10 @@ export function columnsFrom(input: UpdateWorkshopInput) {
   if (input.invitationReminderDays !== undefined)
     set.invitationReminderDays = [...new Set(input.invitationReminderDays)].sort((a, b) => a - b);
   if (input.emailTexts !== undefined) set.emailTexts = cleanEmailTexts(input.emailTexts);
+  if (input.confidentiality !== undefined)
+    set.confidentiality = cleanConfidentiality(input.confidentiality);
+  if (input.confidentialityRequired !== undefined)
+    set.confidentialityRequired = input.confidentialityRequired;
   return set;
 }
 
@@ -287,6 +292,8 @@ export function workshopJson(w: Workshop) {
     reminderHours: w.reminderHours,
     invitationReminderDays: w.invitationReminderDays,
     emailTexts: w.emailTexts ?? {},
+    confidentiality: w.confidentiality ?? {},
+    confidentialityRequired: w.confidentialityRequired,
     status: w.status,
     seats: {
       confirmed: w.confirmedCount,
