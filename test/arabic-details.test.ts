@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { mailboxMessages } from "../src/db/schema";
 import { DevMailboxTransport } from "../src/mail/dev-mailbox";
+import { locationText } from "../src/workshops/types";
 import { distributionTo, drain } from "./support/distribution";
 import {
   call,
@@ -92,5 +93,13 @@ describe("pages in the email's language", () => {
     });
     expect(res.status).toBe(200);
     expect((await subscriberRowOf(addresses[0]!))?.status).toBe("unsubscribed");
+  });
+});
+
+describe("places in Arabic", () => {
+  it("join a venue's parts with the Arabic comma", () => {
+    const venue = { venueName: "قاعة الاجتماعات", venueAddress: "شارع الحمرا", venueCity: "بيروت" };
+    expect(locationText(venue, "ar")).toBe("قاعة الاجتماعات، شارع الحمرا، بيروت");
+    expect(locationText(venue, "en")).toBe("قاعة الاجتماعات, شارع الحمرا, بيروت");
   });
 });

@@ -79,7 +79,9 @@ function registrationEvent(
   const page = `${base}/workshops/${workshop.slug}?lang=${registration.language}`;
   const shown = showsLocation(workshop, options.seated, options.now);
   const location = shown
-    ? [locationText(workshop), workshop.onlineUrl].filter(Boolean).join(" · ")
+    ? [locationText(workshop, registration.language), workshop.onlineUrl]
+        .filter(Boolean)
+        .join(" · ")
     : null;
   // A seat whose place is still to come says when it comes.
   const note =
@@ -192,7 +194,7 @@ function venueWords(
 ): string {
   if (!hasLocation(workshop)) return "";
   if (place.withLocation)
-    return [locationText(workshop), workshop.onlineUrl].filter(Boolean).join(" · ");
+    return [locationText(workshop, lang), workshop.onlineUrl].filter(Boolean).join(" · ");
   return hiddenLocationNote(workshop, place.seated, place.now, lang);
 }
 
@@ -302,7 +304,7 @@ async function noticeEmail(
     recipient.language,
   );
   const details = [{ label: labels.when, value: when }];
-  const where = locationText(workshop);
+  const where = locationText(workshop, recipient.language);
   if (withLocation && where) details.push({ label: labels.where, value: where });
   if (withLocation && workshop.onlineUrl)
     details.push({ label: labels.online, value: workshop.onlineUrl });

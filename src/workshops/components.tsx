@@ -57,7 +57,7 @@ export function WhenWhere({
   now: Date;
 }) {
   const t = dictionary(lang).ui;
-  const place = locationText(workshop);
+  const place = locationText(workshop, lang);
   return (
     <dl class="facts">
       <dt>{t.when}</dt>

@@ -2,16 +2,19 @@
 // module, so features that only need these (notices, registrations) do not import the
 // workshops service.
 import type { workshops } from "../db/schema";
+import type { Lang } from "../i18n";
 
 export type Workshop = typeof workshops.$inferSelect;
 
 /** The venue as one line ("Hall B, 12 Example Street, Istanbul"), or null when there is none. */
 export function locationText(
   workshop: Pick<Workshop, "venueName" | "venueAddress" | "venueCity">,
+  /** Arabic joins the parts with its own comma. */
+  lang?: Lang,
 ): string | null {
   const venue = [workshop.venueName, workshop.venueAddress, workshop.venueCity]
     .filter(Boolean)
-    .join(", ");
+    .join(lang === "ar" ? "، " : ", ");
   return venue || null;
 }
 
