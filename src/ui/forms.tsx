@@ -86,6 +86,52 @@ export function Field({
   );
 }
 
+/**
+ * A multi-line text box with its label and error, `dir="auto"` so a text in either script
+ * reads in its own direction while it is typed; `lang` when it is one language's version.
+ */
+export function TextAreaField({
+  name,
+  label,
+  value,
+  error,
+  rows = 4,
+  maxlength,
+  lang,
+}: {
+  name: string;
+  label: string;
+  value?: string;
+  error?: string;
+  rows?: number;
+  maxlength?: number;
+  lang?: string;
+}) {
+  const id = `f-${name}`;
+  return (
+    <div>
+      <label for={id}>{label}</label>
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        dir="auto"
+        lang={lang}
+        maxlength={maxlength}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      >
+        {value ?? ""}
+      </textarea>
+      {error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 export function SelectField({
   name,
   label,

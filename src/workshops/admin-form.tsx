@@ -5,7 +5,7 @@ import type { SignedInEnv } from "../http/context";
 import { cspWith } from "../http/middleware";
 import { LANGUAGES } from "../i18n";
 import { timeZoneChoices, timeZoneName } from "../lib/time-zones";
-import { Field, Notice, SelectField } from "../ui/forms";
+import { Field, Notice, SelectField, TextAreaField } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { CONFIDENTIALITY_MAX } from "./confidentiality";
 import type { EmailPreview } from "./email-preview";
@@ -47,28 +47,14 @@ function EmailTextsSection({
             const name = emailTextField(l.code, kind);
             const error = errors[name];
             return (
-              <div>
-                <label for={`f-${name}`}>
-                  {KIND_LABEL[kind]} ({l.englishName})
-                </label>
-                <textarea
-                  id={`f-${name}`}
-                  name={name}
-                  rows={4}
-                  dir="auto"
-                  lang={l.code}
-                  maxlength={EMAIL_TEXT_MAX}
-                  aria-invalid={error ? "true" : undefined}
-                  aria-describedby={error ? `f-${name}-error` : undefined}
-                >
-                  {values[name] ?? ""}
-                </textarea>
-                {error ? (
-                  <p class="field-error" id={`f-${name}-error`}>
-                    {error}
-                  </p>
-                ) : null}
-              </div>
+              <TextAreaField
+                name={name}
+                label={`${KIND_LABEL[kind]} (${l.englishName})`}
+                value={values[name]}
+                error={error}
+                maxlength={EMAIL_TEXT_MAX}
+                lang={l.code}
+              />
             );
           })}
         </fieldset>
@@ -133,26 +119,15 @@ function ConfidentialitySection({
         const name = confidentialityField(l.code);
         const error = errors[name];
         return (
-          <div>
-            <label for={`f-${name}`}>Confidentiality rule ({l.englishName})</label>
-            <textarea
-              id={`f-${name}`}
-              name={name}
-              rows={3}
-              dir="auto"
-              lang={l.code}
-              maxlength={CONFIDENTIALITY_MAX}
-              aria-invalid={error ? "true" : undefined}
-              aria-describedby={error ? `f-${name}-error` : undefined}
-            >
-              {values[name] ?? ""}
-            </textarea>
-            {error ? (
-              <p class="field-error" id={`f-${name}-error`}>
-                {error}
-              </p>
-            ) : null}
-          </div>
+          <TextAreaField
+            name={name}
+            label={`Confidentiality rule (${l.englishName})`}
+            value={values[name]}
+            error={error}
+            rows={3}
+            maxlength={CONFIDENTIALITY_MAX}
+            lang={l.code}
+          />
         );
       })}
       <Checkbox
