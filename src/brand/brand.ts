@@ -7,10 +7,11 @@ import { dictionary, LANGS, type Lang } from "../i18n";
 
 export interface Brand {
   name: Record<Lang, string>;
-  /** Absolute URL of the logo, for emails; null when none is set. */
+  /**
+   * Absolute URL of the logo, on this site only: pages load images from the site alone (the
+   * CSP), and a logo elsewhere would tell its host who opens each email and when.
+   */
   logoUrl: string | null;
-  /** Whether pages may show the logo: only from this site (the CSP's img-src is 'self'). */
-  logoOnPages: boolean;
   /** The postal address, lines kept; null when none is set. */
   address: string | null;
 }
@@ -53,8 +54,7 @@ export function brandFrom(env: BrandSettings, appUrl: string): Brand {
   const logo = logoOf(setting(env.ORG_LOGO_URL, 500), appUrl);
   return {
     name,
-    logoUrl: logo.url,
-    logoOnPages: logo.sameSite,
+    logoUrl: logo.sameSite ? logo.url : null,
     address: setting(env.ORG_ADDRESS, 300)?.replace(/\r\n?/g, "\n") ?? null,
   };
 }

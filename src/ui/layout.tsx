@@ -144,7 +144,7 @@ export function Page({
           <header class="site">
             <div class="bar">
               <a class="brand" href={area === "admin" ? "/admin" : "/"}>
-                {brand?.logoOnPages && brand.logoUrl ? (
+                {brand?.logoUrl ? (
                   <img src={brand.logoUrl} alt="" height={32} class="logo" />
                 ) : null}
                 {siteName}
