@@ -20,7 +20,7 @@ import { registrationsById } from "../registrations/lists";
 import { RegistrationSummary } from "../registrations/pages";
 import { getWorkshopRow } from "../registrations/service";
 import { linkToken, registrationTokenExpiry } from "../registrations/tokens";
-import { type FormErrors, Notice, textFields } from "../ui/forms";
+import { FieldError, type FormErrors, Notice, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { YourData } from "../ui/your-data";
 import { WhenWhere } from "../workshops/components";
@@ -124,11 +124,7 @@ async function rsvpPage(
               aria-invalid={nameError ? "true" : undefined}
               aria-describedby={nameError ? "f-name-error" : undefined}
             />
-            {nameError ? (
-              <p class="field-error" id="f-name-error">
-                {nameError}
-              </p>
-            ) : null}
+            <FieldError id="f-name" error={nameError} />
           </div>
           <QuestionFields
             questions={workshop.questions}

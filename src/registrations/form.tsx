@@ -4,7 +4,7 @@
 // lists every field error of a submit at once (app.js moves focus to it).
 import type { Confidentiality, WorkshopQuestion } from "../db/schema";
 import { type Dictionary, dictionary, type Lang } from "../i18n";
-import type { FormErrors } from "../ui/forms";
+import { FieldError, type FormErrors } from "../ui/forms";
 import { confidentialityWording, needsAcknowledgement } from "../workshops/confidentiality";
 import { NEEDS, NEEDS_MAX } from "./needs";
 import { validateAnswers } from "./service";
@@ -130,11 +130,7 @@ export function QuestionFields({
         const id = `f-q-${q.id}`;
         const error = errors[name];
         const described = error ? `${id}-error` : undefined;
-        const errorText = error ? (
-          <p class="field-error" id={`${id}-error`}>
-            {error}
-          </p>
-        ) : null;
+        const errorText = <FieldError id={id} error={error} />;
         if (q.type === "checkbox") {
           return (
             <div>
@@ -257,11 +253,7 @@ export function ConfidentialityFields({
             {t.acknowledge}
             {workshop.confidentialityRequired ? null : <span class="hint"> ({t.optional})</span>}
           </label>
-          {error ? (
-            <p class="field-error" id="f-acknowledged-error">
-              {error}
-            </p>
-          ) : null}
+          <FieldError id="f-acknowledged" error={error} />
         </fieldset>
       ) : null}
       <label class="check">
@@ -322,11 +314,7 @@ export function NeedsFields({
             >
               {values[name] ?? ""}
             </textarea>
-            {error ? (
-              <p class="field-error" id={`${id}-error`}>
-                {error}
-              </p>
-            ) : null}
+            <FieldError id={id} error={error} />
           </div>
         );
       })}

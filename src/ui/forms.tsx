@@ -41,6 +41,18 @@ interface FieldProps {
   dir?: "auto" | "ltr" | "rtl";
 }
 
+/**
+ * A field's error, named `<field id>-error` so the field's aria-describedby points at it;
+ * nothing when there is no error.
+ */
+export function FieldError({ id, error }: { id: string; error?: string }) {
+  return error ? (
+    <p class="field-error" id={`${id}-error`}>
+      {error}
+    </p>
+  ) : null;
+}
+
 export function Field({
   name,
   label,
@@ -77,11 +89,7 @@ export function Field({
         aria-invalid={error ? "true" : undefined}
         aria-describedby={described}
       />
-      {error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={id} error={error} />
     </div>
   );
 }
@@ -123,11 +131,7 @@ export function TextAreaField({
       >
         {value ?? ""}
       </textarea>
-      {error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={id} error={error} />
     </div>
   );
 }
@@ -161,11 +165,7 @@ export function SelectField({
           </option>
         ))}
       </select>
-      {error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={id} error={error} />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import type { SignedInEnv } from "../http/context";
 import { cspWith } from "../http/middleware";
 import { LANGUAGES } from "../i18n";
 import { timeZoneChoices, timeZoneName } from "../lib/time-zones";
-import { Field, Notice, SelectField, TextAreaField } from "../ui/forms";
+import { Field, FieldError, Notice, SelectField, TextAreaField } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { CONFIDENTIALITY_MAX } from "./confidentiality";
 import type { EmailPreview } from "./email-preview";
@@ -193,11 +193,7 @@ function TimeZoneField({
           <option value={z.value} label={z.label} />
         ))}
       </datalist>
-      {error ? (
-        <p class="field-error" id="f-timezone-error">
-          {error}
-        </p>
-      ) : null}
+      <FieldError id="f-timezone" error={error} />
     </div>
   );
 }

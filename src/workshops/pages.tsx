@@ -15,7 +15,7 @@ import {
   NeedsFields,
   QuestionFields,
 } from "../registrations/form";
-import { type FormErrors, Notice } from "../ui/forms";
+import { FieldError, type FormErrors, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { SeatBadge, WhenWhere } from "./components";
 import { confidentialityWording } from "./confidentiality";
@@ -62,11 +62,7 @@ function RegistrationForm({
           aria-invalid={error ? "true" : undefined}
           aria-describedby={error ? `${id}-error` : undefined}
         />
-        {error ? (
-          <p class="field-error" id={`${id}-error`}>
-            {error}
-          </p>
-        ) : null}
+        <FieldError id={id} error={error} />
       </div>
     );
   };
