@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { APP_BINDINGS } from "../support/local-worker.mjs";
-import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
+import { api, axeProblems, publishedWorkshop, startStack, waitForMail } from "./support.mjs";
 
 const SHOTS = process.env.SHOTS_DIR;
 const PHONE = { width: 390, height: 844 };
@@ -29,13 +29,10 @@ const people = [
 before(async () => {
   stack = await startStack();
   if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-  const start = new Date(Date.now() + 5 * 86_400_000);
-  workshop = await api(stack.app, "/api/v1/workshops", {
-    method: "POST",
-    body: JSON.stringify({
+  workshop = await publishedWorkshop(
+    stack.app,
+    {
       title: "Water sharing on the upper basin",
-      startsAt: start.toISOString(),
-      endsAt: new Date(start.getTime() + 5 * 3600_000).toISOString(),
       timezone: "Europe/Istanbul",
       venue: { name: "Meeting room 2", city: "Istanbul" },
       capacity: 10,
@@ -51,9 +48,9 @@ before(async () => {
           options: ["Customs", "Transport", "Markets"],
         },
       ],
-    }),
-  });
-  await api(stack.app, `/api/v1/workshops/${workshop.id}/publish`, { method: "POST" });
+    },
+    { daysAhead: 5, hours: 5 },
+  );
   for (const p of people) {
     const res = await fetch(
       `${stack.app.url}/api/v1/public/workshops/${workshop.slug}/registrations`,

@@ -3,7 +3,7 @@
 // the email a registration sends. SHOTS_DIR=/tmp/x keeps screenshots to look at.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
+import { axeProblems, publishedWorkshop, startStack, waitForMail } from "./support.mjs";
 
 const ORG = {
   ORG_NAME: "Centre for Water Policy",
@@ -18,19 +18,16 @@ let workshop;
 
 before(async () => {
   stack = await startStack({ bindings: ORG });
-  const start = new Date(Date.now() + 12 * 86_400_000);
-  workshop = await api(stack.app, "/api/v1/workshops", {
-    method: "POST",
-    body: JSON.stringify({
+  workshop = await publishedWorkshop(
+    stack.app,
+    {
       title: "Shared aquifers and local councils",
-      startsAt: start.toISOString(),
-      endsAt: new Date(start.getTime() + 4 * 3600_000).toISOString(),
       timezone: "Asia/Beirut",
       capacity: 12,
       registrationMode: "open",
-    }),
-  });
-  await api(stack.app, `/api/v1/workshops/${workshop.id}/publish`, { method: "POST" });
+    },
+    { daysAhead: 12, hours: 4 },
+  );
 });
 
 after(async () => {

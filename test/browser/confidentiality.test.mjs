@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
+import { api, axeProblems, publishedWorkshop, startStack, waitForMail } from "./support.mjs";
 
 const SHOTS = process.env.SHOTS_DIR;
 const PHONE = { width: 390, height: 844 };
@@ -24,22 +24,18 @@ let workshop;
 
 before(async () => {
   stack = await startStack();
-  const start = new Date(Date.now() + 9 * 86_400_000);
-  workshop = await api(stack.app, "/api/v1/workshops", {
-    method: "POST",
-    body: JSON.stringify({
+  workshop = await publishedWorkshop(
+    stack.app,
+    {
       title: "Returnees and property claims",
-      startsAt: start.toISOString(),
-      endsAt: new Date(start.getTime() + 4 * 3600_000).toISOString(),
       timezone: "Asia/Amman",
       capacity: 15,
-      registrationMode: "open",
       requireVerification: false,
       confidentiality: RULE,
       confidentialityRequired: true,
-    }),
-  });
-  await api(stack.app, `/api/v1/workshops/${workshop.id}/publish`, { method: "POST" });
+    },
+    { daysAhead: 9, hours: 4 },
+  );
   if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 });
 

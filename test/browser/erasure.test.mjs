@@ -4,26 +4,23 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { APP_BINDINGS } from "../support/local-worker.mjs";
-import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
+import { api, axeProblems, publishedWorkshop, startStack, waitForMail } from "./support.mjs";
 
 let stack;
 let workshop;
 
 before(async () => {
   stack = await startStack();
-  const start = new Date(Date.now() + 10 * 86_400_000);
-  workshop = await api(stack.app, "/api/v1/workshops", {
-    method: "POST",
-    body: JSON.stringify({
+  workshop = await publishedWorkshop(
+    stack.app,
+    {
       title: "Water rights along the upper river",
-      startsAt: start.toISOString(),
-      endsAt: new Date(start.getTime() + 5 * 3600_000).toISOString(),
       timezone: "Europe/Istanbul",
       capacity: 1,
       registrationMode: "open",
-    }),
-  });
-  await api(stack.app, `/api/v1/workshops/${workshop.id}/publish`, { method: "POST" });
+    },
+    { daysAhead: 10, hours: 5 },
+  );
 });
 
 after(async () => {

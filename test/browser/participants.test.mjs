@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
+import { api, axeProblems, publishedWorkshop, startStack, waitForMail } from "./support.mjs";
 
 const SHOTS = process.env.SHOTS_DIR;
 const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
@@ -15,22 +15,18 @@ let workshop;
 
 before(async () => {
   stack = await startStack();
-  const start = new Date(Date.now() + 10 * 86_400_000);
-  workshop = await api(stack.app, "/api/v1/workshops", {
-    method: "POST",
-    body: JSON.stringify({
+  workshop = await publishedWorkshop(
+    stack.app,
+    {
       title: "Water governance in the Levant",
-      startsAt: start.toISOString(),
-      endsAt: new Date(start.getTime() + 5 * 3600_000).toISOString(),
       timezone: "Asia/Beirut",
       venue: { name: "Meeting room 2", city: "Beirut" },
       capacity: 20,
-      registrationMode: "open",
       requireVerification: false,
       questions: [{ id: "why", label: "Why do you want to attend?", type: "text", required: true }],
-    }),
-  });
-  await api(stack.app, `/api/v1/workshops/${workshop.id}/publish`, { method: "POST" });
+    },
+    { daysAhead: 10, hours: 5 },
+  );
   if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 });
 

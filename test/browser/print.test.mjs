@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { APP_BINDINGS } from "../support/local-worker.mjs";
-import { api, startStack } from "./support.mjs";
+import { api, publishedWorkshop, startStack } from "./support.mjs";
 
 const PEOPLE = [
   { name: "ليلى حداد", affiliation: "جامعة دمشق" },
@@ -18,19 +18,16 @@ let workshop;
 
 before(async () => {
   stack = await startStack();
-  const start = new Date(Date.now() + 5 * 86_400_000);
-  workshop = await api(stack.app, "/api/v1/workshops", {
-    method: "POST",
-    body: JSON.stringify({
+  workshop = await publishedWorkshop(
+    stack.app,
+    {
       title: "Local councils and water",
-      startsAt: start.toISOString(),
-      endsAt: new Date(start.getTime() + 3 * 3600_000).toISOString(),
       timezone: "Asia/Beirut",
       capacity: 10,
       registrationMode: "open",
-    }),
-  });
-  await api(stack.app, `/api/v1/workshops/${workshop.id}/publish`, { method: "POST" });
+    },
+    { daysAhead: 5, hours: 3 },
+  );
   for (const [i, person] of PEOPLE.entries())
     await api(stack.app, `/api/v1/workshops/${workshop.id}/registrations`, {
       method: "POST",

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
 import { APP_BINDINGS } from "../support/local-worker.mjs";
-import { api, axeProblems, startStack, waitForMail } from "./support.mjs";
+import { api, axeProblems, publishedWorkshop, startStack, waitForMail } from "./support.mjs";
 
 const JSQR_PATH = createRequire(import.meta.url).resolve("jsqr/dist/jsQR.js");
 
@@ -26,19 +26,15 @@ const email = `browser.${Date.now()}@example.org`;
 
 before(async () => {
   stack = await startStack();
-  const start = new Date(Date.now() + 10 * 86_400_000);
-  workshop = await api(stack.app, "/api/v1/workshops", {
-    method: "POST",
-    body: JSON.stringify({
+  workshop = await publishedWorkshop(
+    stack.app,
+    {
       title: "Cross-border trade after the reopening",
       description:
         "A closed workshop on **trade routes**, customs and the people who depend on them.",
-      startsAt: start.toISOString(),
-      endsAt: new Date(start.getTime() + 5 * 3600_000).toISOString(),
       timezone: "Europe/Istanbul",
       venue: { name: "Meeting room 3", city: "Istanbul" },
       capacity: 20,
-      registrationMode: "open",
       questions: [
         {
           id: "focus",
@@ -48,9 +44,9 @@ before(async () => {
           options: ["Customs", "Transport", "Markets"],
         },
       ],
-    }),
-  });
-  await api(stack.app, `/api/v1/workshops/${workshop.id}/publish`, { method: "POST" });
+    },
+    { daysAhead: 10, hours: 5 },
+  );
 });
 
 after(async () => {

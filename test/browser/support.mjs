@@ -55,6 +55,25 @@ export async function api(app, path, init = {}) {
 }
 
 /** Waits for an email to arrive in the dev mailbox (the queue consumer delivers it). */
+/**
+ * A published workshop starting `daysAhead` days from now and lasting `hours`: `fields` as
+ * the API takes them (title, timezone, capacity, …), on top of open registration.
+ */
+export async function publishedWorkshop(app, fields, { daysAhead = 10, hours = 4 } = {}) {
+  const start = new Date(Date.now() + daysAhead * 86_400_000);
+  const workshop = await api(app, "/api/v1/workshops", {
+    method: "POST",
+    body: JSON.stringify({
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + hours * 3600_000).toISOString(),
+      registrationMode: "open",
+      ...fields,
+    }),
+  });
+  await api(app, `/api/v1/workshops/${workshop.id}/publish`, { method: "POST" });
+  return workshop;
+}
+
 export async function waitForMail(app, to, subjectPart, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
