@@ -274,6 +274,11 @@ export type EmailTexts = Partial<
 /** A workshop's confidentiality wording by language (src/workshops/confidentiality.ts). */
 export type Confidentiality = Partial<Record<Lang, string>>;
 
+/** How a workshop is attended; "hybrid" is both, with separate seats. */
+export const ATTENDANCE = ["in_person", "online", "hybrid"] as const;
+/** The pools of seats of a hybrid workshop. */
+export const ATTENDANCE_MODES = ["in_person", "online"] as const;
+
 export const workshops = sqliteTable(
   "workshops",
   {
@@ -303,8 +308,16 @@ export const workshops = sqliteTable(
      */
     contactName: text("contact_name"),
     contactEmail: text("contact_email"),
-    /** null: unlimited. */
+    /**
+     * How people take part. "hybrid" keeps two pools of seats: `capacity` for those who come in
+     * person and `onlineCapacity` for those online, each with its own waitlist
+     * (docs/workshops.md#hybrid-workshops-two-pools-of-seats).
+     */
+    attendance: text("attendance", { enum: ATTENDANCE }).notNull().default("in_person"),
+    /** null: unlimited. In a hybrid workshop, the in-person seats. */
     capacity: integer("capacity"),
+    /** A hybrid workshop's online seats; null: unlimited. Unused otherwise. */
+    onlineCapacity: integer("online_capacity"),
     waitlist: integer("waitlist", { mode: "boolean" }).notNull().default(true),
     registrationMode: text("registration_mode", {
       enum: ["open", "approval", "invitation"],
@@ -343,6 +356,9 @@ export const workshops = sqliteTable(
     confirmedCount: integer("confirmed_count").notNull().default(0),
     /** Last waitlist position handed out; positions come from here, never from timestamps. */
     waitlistSeq: integer("waitlist_seq").notNull().default(0),
+    /** The same two counters for a hybrid workshop's online seats and waitlist. */
+    onlineConfirmedCount: integer("online_confirmed_count").notNull().default(0),
+    onlineWaitlistSeq: integer("online_waitlist_seq").notNull().default(0),
     /** Bumped on every change that calendar files show (SEQUENCE in .ics). */
     calendarSequence: integer("calendar_sequence").notNull().default(0),
     purgedAt: integer("purged_at", { mode: "timestamp_ms" }),
@@ -418,6 +434,13 @@ export const registrations = sqliteTable(
     previousStatus: text("previous_status", { enum: REGISTRATION_STATUSES }),
     /** Marks the rows one seat operation changed, so the counter update can find them. */
     seatOp: text("seat_op"),
+    /**
+     * In a hybrid workshop, which pool of seats the person is in; null elsewhere (one pool),
+     * and counted as in person. `previousMode` is the mode before the last seat operation,
+     * so a move between pools adjusts both counters in its batch.
+     */
+    mode: text("mode", { enum: ATTENDANCE_MODES }),
+    previousMode: text("previous_mode", { enum: ATTENDANCE_MODES }),
     role: text("role", { enum: PARTICIPANT_ROLES }).notNull().default("participant"),
     notes: text("notes"),
     /**

@@ -14,6 +14,9 @@ import {
   answersFrom,
   ConfidentialityFields,
   ErrorSummary,
+  isMode,
+  ModeFields,
+  modeErrors,
   QuestionFields,
 } from "../registrations/form";
 import { registrationsById } from "../registrations/lists";
@@ -132,6 +135,7 @@ async function rsvpPage(
             errors={errors}
             values={values}
           />
+          <ModeFields workshop={workshop} lang={lang} now={now} errors={errors} values={values} />
           <ConfidentialityFields workshop={workshop} lang={lang} errors={errors} values={values} />
           <div class="row">
             <button type="submit" name="response" value="accept">
@@ -174,6 +178,7 @@ invitationPages.post("/:token", throttlePublicPosts, async (c) => {
       ? {
           ...answerErrors(found.workshop.questions, answers, lang),
           ...acknowledgementErrors(found.workshop, body, lang),
+          ...modeErrors(found.workshop, body, lang),
         }
       : {};
     if ((body.name?.trim().length ?? 0) > NAME_MAX)
@@ -190,6 +195,7 @@ invitationPages.post("/:token", throttlePublicPosts, async (c) => {
       language: lang,
       acknowledged: body.acknowledged === "true",
       listed: body.listed === "true",
+      mode: isMode(body.mode) ? body.mode : undefined,
     });
     return rsvpPage(c, token, {
       kind: "ok",

@@ -1,6 +1,7 @@
 // JSON API for invitations, and the public RSVP answer.
 import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../audit/service";
+import { ATTENDANCE_MODES } from "../db/schema";
 import { throttlePublicPosts } from "../http/abuse";
 import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, problemResponses, publicSecurity } from "../http/openapi";
@@ -185,6 +186,10 @@ export const RsvpSchema = z
     listed: z.boolean().optional().openapi({
       description:
         "`true`: show the name and affiliation to the workshop's other confirmed participants. Default false.",
+    }),
+    mode: z.enum(ATTENDANCE_MODES).optional().openapi({
+      description:
+        "A hybrid workshop only, and required there to accept: `in_person` or `online` (else 422 naming `mode`).",
     }),
   })
   .strip()

@@ -18,13 +18,13 @@ import { cleanText, NAME_MAX, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Recipient } from "../registrations/notices";
 import { sendNotices } from "../registrations/send";
-import { admit, checkAcknowledgement, validateAnswers } from "../registrations/service";
+import { admit, checkAcknowledgement, checkMode, validateAnswers } from "../registrations/service";
 import type { RegistrationStatus } from "../registrations/status";
 import { resolveToken } from "../registrations/tokens";
 import type { Services } from "../services";
 import type { DataKey } from "../vault/keys";
 import { getWorkshop } from "../workshops/service";
-import type { Workshop } from "../workshops/types";
+import type { AttendanceMode, Workshop } from "../workshops/types";
 import { type Invitation, openInvitation, sealInvitee } from "./sealed";
 
 export type { Invitation };
@@ -260,6 +260,8 @@ export async function respond(
     language?: Lang;
     acknowledged?: boolean;
     listed?: boolean;
+    /** A hybrid workshop's pool; required there to accept. */
+    mode?: AttendanceMode;
   },
   now = new Date(),
 ): Promise<RsvpOutcome> {
@@ -306,6 +308,8 @@ export async function respond(
   const language = answer.language ?? workshop.language;
   const ack = await checkAcknowledgement(workshop, language, answer.acknowledged, now);
   if (ack.error) errors.push(ack.error);
+  const chosen = checkMode(workshop, answer.mode, now);
+  if (chosen.error) errors.push(chosen.error);
   if (errors.length) throw invalid("Some answers are missing or invalid.", errors);
   const name = cleanText(answer.name || invitation.name || "") || invitation.email;
   const accept = (registrationId: string, when?: SQL) =>
@@ -324,6 +328,7 @@ export async function respond(
       language,
       acknowledgement: ack.acknowledgement,
       listed: answer.listed === true,
+      mode: chosen.mode,
       role: invitation.role,
       source: "invitation",
     },

@@ -1,7 +1,12 @@
 // Organisers' registration pages: the registrations section of a workshop's page (filter,
 // decisions, adding a person) and the posts behind it.
 import { Hono } from "hono";
-import { PARTICIPANT_ROLES, REGISTRATION_STATUSES, type WorkshopQuestion } from "../db/schema";
+import {
+  ATTENDANCE_MODES,
+  PARTICIPANT_ROLES,
+  REGISTRATION_STATUSES,
+  type WorkshopQuestion,
+} from "../db/schema";
 import type { AppEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
@@ -11,6 +16,7 @@ import { canMove } from "../lib/state-machine";
 import { formatInstant } from "../lib/time";
 import { Field, parseForm, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
+import { modeLabel } from "../workshops/components";
 import type { Workshop } from "../workshops/types";
 import {
   addRegistration,
@@ -149,8 +155,11 @@ function RegistrationRow({
   questions,
   needs,
   ackZone,
+  hybrid,
 }: {
   r: Row;
+  /** The workshop is hybrid: each row says, and can change, how the person takes part. */
+  hybrid: boolean;
   questions: WorkshopQuestion[];
   /** Whether the table has a Needs column (someone on this page told of a need). */
   needs: boolean;
@@ -209,6 +218,7 @@ function RegistrationRow({
       <td data-label="Status">
         {status.replace("_", " ")}
         {status === "waitlisted" ? ` #${r.waitlistPosition}` : ""}
+        {hybrid ? <span class="block muted">{modeLabel(r.mode ?? "in_person", "en")}</span> : null}
       </td>
       <td data-label="Decide">
         <div class="row decide">
@@ -237,6 +247,20 @@ function RegistrationRow({
                 <option value={s}>{s.replace("_", " ")}</option>
               ))}
             </select>
+            {hybrid && MODE_CHANGEABLE.includes(status) ? (
+              <>
+                <label class="hint" for={`mo-${r.id}`}>
+                  Takes part
+                </label>
+                <select id={`mo-${r.id}`} name="mode">
+                  {ATTENDANCE_MODES.map((mode) => (
+                    <option value={mode} selected={mode === (r.mode ?? "in_person")}>
+                      {modeLabel(mode, "en")}
+                    </option>
+                  ))}
+                </select>
+              </>
+            ) : null}
             <label class="hint" for={`ro-${r.id}`}>
               Role
             </label>
@@ -263,6 +287,14 @@ function RegistrationRow({
   );
 }
 
+/** Whose pool an organiser can change: anyone not cancelled, rejected or already in. */
+const MODE_CHANGEABLE: readonly RegistrationStatus[] = [
+  "pending_verification",
+  "pending_approval",
+  "confirmed",
+  "waitlisted",
+];
+
 /** A page of a workshop's registrations, filtered and searched as the workshop page's query asks. */
 export async function loadRegistrationsSection(
   svc: Reader,
@@ -287,6 +319,7 @@ export async function loadRegistrationsSection(
     questions: [] as WorkshopQuestion[],
     /** The workshop's time zone when it has a confidentiality rule: the Acknowledged column. */
     acknowledgements: null as string | null,
+    hybrid: false,
   };
 }
 
@@ -307,6 +340,7 @@ export const registrationsSection: Section<Workshop> = {
             erased: Boolean(workshop.purgedAt),
             questions: workshop.questions,
             acknowledgements: workshop.confidentiality ? workshop.timezone : null,
+            hybrid: workshop.attendance === "hybrid",
           }}
         />
       ),
@@ -398,6 +432,7 @@ export function RegistrationsSection({
                 questions={questions}
                 needs={needs}
                 ackZone={acknowledgements}
+                hybrid={data.hybrid}
               />
             ))}
           </DataTable>
@@ -413,12 +448,12 @@ export function RegistrationsSection({
         </p>
       ) : null}
 
-      {data.erased ? null : <AddPersonForm base={base} />}
+      {data.erased ? null : <AddPersonForm base={base} hybrid={data.hybrid} />}
     </>
   );
 }
 
-function AddPersonForm({ base }: { base: string }) {
+function AddPersonForm({ base, hybrid }: { base: string; hybrid: boolean }) {
   return (
     <>
       <h3>Add a person</h3>
@@ -432,6 +467,14 @@ function AddPersonForm({ base }: { base: string }) {
           value="participant"
           options={PARTICIPANT_ROLES.map((r) => ({ value: r, label: r }))}
         />
+        {hybrid ? (
+          <SelectField
+            name="mode"
+            label="Takes part"
+            value="in_person"
+            options={ATTENDANCE_MODES.map((m) => ({ value: m, label: modeLabel(m, "en") }))}
+          />
+        ) : null}
         <div>
           <button type="submit">Add (a seat if free, else the waitlist)</button>
         </div>
@@ -451,6 +494,7 @@ workshopRegistrationAdminPages.post(
       email: body.email,
       affiliation: body.affiliation || undefined,
       role: body.role || undefined,
+      mode: body.mode || undefined,
     });
     if (!parsed.ok)
       return redirectWithNotice(
@@ -482,6 +526,7 @@ registrationAdminPages.post(
       status: body.status || undefined,
       role: body.role || undefined,
       notes: body.notes,
+      mode: body.mode || undefined,
     });
     if (!parsed.ok)
       return redirectWithNotice(c, await back(), "That change is not valid.", "error");

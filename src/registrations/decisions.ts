@@ -6,17 +6,18 @@ import { auditInsert, auditInsertIf } from "../audit/service";
 import { runBatch } from "../db/client";
 import { registrations } from "../db/schema";
 import type { Lang } from "../i18n";
-import { conflict, notFound } from "../lib/errors";
+import { conflict, invalid, notFound } from "../lib/errors";
 import { isForgotten } from "../lib/forgotten";
 import { canMove, statusesFrom } from "../lib/state-machine";
 import { cleanText } from "../lib/text";
 import type { Services } from "../services";
-import type { Workshop } from "../workshops/types";
+import type { AttendanceMode, Workshop } from "../workshops/types";
 import { findRegistration, getRegistration, type Reader, registrationsById } from "./lists";
 import { openRegistration, sealColumn } from "./sealed";
 import { applyMove, type SeatResult, type Target } from "./seats";
 import {
   admit,
+  checkMode,
   getWorkshopRow,
   moveSeats,
   NOTICE_FOR,
@@ -56,7 +57,13 @@ export async function findByCheckInToken(
   return { ...opened, workshop };
 }
 
-type Change = { status?: RegistrationStatus; role?: ParticipantRole; notes?: string | null };
+type Change = {
+  status?: RegistrationStatus;
+  role?: ParticipantRole;
+  notes?: string | null;
+  /** A hybrid workshop's pool: the organiser assigns the person to the other one. */
+  mode?: AttendanceMode;
+};
 
 /** Why a status change did not happen: the status machine, the seats, or a race. */
 export type RefusedReason = "not_allowed" | "no_seat" | "changed";
@@ -73,7 +80,9 @@ export async function changeRegistration(
   change: Change,
   now = new Date(),
 ): Promise<Registration> {
-  const current = await getRegistration(svc, id);
+  let current = await getRegistration(svc, id);
+  if (change.mode && change.mode !== (current.mode ?? "in_person"))
+    current = await switchMode(svc, actor, current, change.mode, now);
   const attempt = await attemptChange(svc, actor, current, change, now);
   if (attempt.ok) return attempt.registration;
   if (attempt.reason === "not_allowed")
@@ -170,6 +179,65 @@ async function attemptChange(
   if (kind && to !== "attended") await notifyOne(svc, workshop, current, kind);
   await notifyPromoted(svc, workshop, result.promoted);
   return { ok: true, registration: await getRegistration(svc, id) };
+}
+
+/**
+ * An organiser moves someone of a hybrid workshop to its other pool, status unchanged: a
+ * seated person only into a free seat there (else 409), a waitlisted one to the end of that
+ * pool's waitlist. The seat left behind goes to the first in line, and the person is told
+ * where they now take part when that changes what they are sent (a seat).
+ */
+async function switchMode(
+  svc: Services,
+  actor: Actor,
+  current: Registration,
+  mode: AttendanceMode,
+  now: Date,
+): Promise<Registration> {
+  const { db } = svc;
+  const workshop = await getWorkshopRow(db, current.workshopId);
+  if (workshop.attendance !== "hybrid")
+    throw conflict("Only a hybrid workshop has people online and in person.");
+  if (
+    current.status === "cancelled" ||
+    current.status === "rejected" ||
+    current.status === "attended"
+  )
+    throw conflict(`A registration that is ${current.status} keeps its mode.`);
+  const result = await moveSeats(
+    svc,
+    workshop,
+    { registrationId: current.id, from: [current.status], target: { switchTo: mode }, now },
+    [],
+    (moved) => [
+      auditInsertIf(
+        db,
+        actor,
+        {
+          action: "registration.mode",
+          targetType: "registration",
+          targetId: current.id,
+          detail: { from: current.mode ?? "in_person", to: mode },
+        },
+        moved,
+      ),
+    ],
+  );
+  if (!result.moved) {
+    const latest = await getRegistration(svc, current.id);
+    if (latest.status !== current.status || latest.mode !== current.mode)
+      throw conflict(`The registration changed meanwhile; it is now ${latest.status}.`);
+    throw conflict(
+      mode === "online"
+        ? "No online seat is free: raise the online capacity or free a seat first."
+        : "No seat in the room is free: raise the capacity or free a seat first.",
+    );
+  }
+  const switched = await getRegistration(svc, current.id);
+  // A seat holder's place changed (the room or the link): a new confirmation says which.
+  if (switched.status === "confirmed") await notifyOne(svc, workshop, switched, "confirmed");
+  await notifyPromoted(svc, workshop, result.promoted);
+  return switched;
 }
 
 /** The decisions an organiser takes on several people at once, from the registrations table. */
@@ -287,6 +355,7 @@ export async function addRegistration(
     dietary?: string;
     role?: ParticipantRole;
     language?: Lang;
+    mode?: AttendanceMode;
     notify?: boolean;
   },
   now = new Date(),
@@ -294,10 +363,12 @@ export async function addRegistration(
   const { db } = svc;
   const workshop = await getWorkshopRow(db, workshopId);
   if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
+  const chosen = checkMode(workshop, input.mode, now);
+  if (chosen.error) throw invalid("Choose the person's mode.", [chosen.error]);
   const created = await admit(
     svc,
     workshop,
-    { ...input, source: "organiser" },
+    { ...input, mode: chosen.mode, source: "organiser" },
     {
       approvalFirst: false,
       alongside: (id, admitted) => [

@@ -18,7 +18,7 @@ import { type FormErrors, Notice, parseForm, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { WorkshopPage } from "../workshops/pages";
 import { getPublishedBySlugWithKey } from "../workshops/service";
-import { acknowledgementErrors, answerErrors, answersFrom } from "./form";
+import { acknowledgementErrors, answerErrors, answersFrom, isMode, modeErrors } from "./form";
 import { NEEDS, NEEDS_MAX, needsFields } from "./needs";
 import { emailField, nameField } from "./schemas";
 import { register } from "./service";
@@ -67,6 +67,7 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
   const answers = answersFrom(values);
   Object.assign(errors, answerErrors(workshop.questions, answers, lang));
   Object.assign(errors, acknowledgementErrors(workshop, values, lang));
+  Object.assign(errors, modeErrors(workshop, values, lang));
   const explain = (status: 409 | 422 | 403) =>
     c.html(
       <WorkshopPage
@@ -90,6 +91,7 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
       subscribe: values.subscribe === "true",
       acknowledged: values.acknowledged === "true",
       listed: values.listed === "true",
+      mode: isMode(values.mode) ? values.mode : undefined,
     });
     const title = outcome.verification ? t.checkEmailTitle : t.registeredTitle;
     return c.html(

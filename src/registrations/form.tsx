@@ -2,10 +2,13 @@
 // invitation page (invitations/pages.tsx) share, so both ask the workshop's questions alike:
 // the questions' fields, their errors in the reader's language, and the error summary that
 // lists every field error of a submit at once (app.js moves focus to it).
-import type { Confidentiality, WorkshopQuestion } from "../db/schema";
-import { type Dictionary, dictionary, type Lang } from "../i18n";
+import { ATTENDANCE_MODES, type Confidentiality, type WorkshopQuestion } from "../db/schema";
+import { type Dictionary, dictionary, fill, type Lang, localeOf } from "../i18n";
 import { FieldError, type FormErrors } from "../ui/forms";
+import { modeLabel } from "../workshops/components";
 import { confidentialityWording, needsAcknowledgement } from "../workshops/confidentiality";
+import { seatPool, seatState } from "../workshops/service";
+import type { AttendanceMode, Workshop } from "../workshops/types";
 import { NEEDS, NEEDS_MAX } from "./needs";
 import { validateAnswers } from "./service";
 
@@ -58,6 +61,7 @@ function labelOf(path: string, questions: readonly WorkshopQuestion[], t: Dictio
   if (path === "accessibility") return t.accessibility;
   if (path === "dietary") return t.dietary;
   if (path === "acknowledged") return t.acknowledge;
+  if (path === "mode") return t.modeLegend;
   return questions.find((q) => `answers.${q.id}` === path)?.label ?? "";
 }
 
@@ -263,6 +267,78 @@ export function ConfidentialityFields({
     </>
   );
 }
+
+/**
+ * A hybrid workshop's choice of pool (`mode`), each with what is left in it; a full pool that
+ * keeps no waitlist cannot be chosen. Nothing for other workshops.
+ */
+export function ModeFields({
+  workshop,
+  lang,
+  now,
+  errors = {},
+  values = {},
+}: {
+  workshop: Workshop;
+  lang: Lang;
+  now: Date;
+  errors?: FormErrors;
+  values?: Record<string, string>;
+}) {
+  if (workshop.attendance !== "hybrid") return null;
+  const t = dictionary(lang).ui;
+  const error = errors.mode;
+  return (
+    <fieldset aria-describedby={error ? "f-mode-error" : undefined}>
+      <legend>{t.modeLegend}</legend>
+      {ATTENDANCE_MODES.map((mode, i) => {
+        const state = seatState(workshop, now, mode);
+        const { capacity, taken } = seatPool(workshop, mode);
+        const note =
+          state.kind === "full"
+            ? t.modeFull
+            : state.kind === "waitlist_open"
+              ? t.modeWaitlist
+              : capacity === null
+                ? null
+                : fill(t.modePlacesLeft, {
+                    n: (capacity - taken).toLocaleString(localeOf(lang)),
+                  });
+        return (
+          <label class="check">
+            <input
+              type="radio"
+              name="mode"
+              value={mode}
+              id={i === 0 ? "f-mode" : undefined}
+              checked={values.mode === mode}
+              disabled={state.kind === "full"}
+              required
+              aria-invalid={error ? "true" : undefined}
+            />{" "}
+            {modeLabel(mode, lang)}
+            {note ? <span class="hint"> ({note})</span> : null}
+          </label>
+        );
+      })}
+      <FieldError id="f-mode" error={error} />
+    </fieldset>
+  );
+}
+
+/** The mode's error, worded in `lang`, when a hybrid workshop's registrant chose none. */
+export function modeErrors(
+  workshop: Pick<Workshop, "attendance">,
+  values: Record<string, string>,
+  lang: Lang,
+): FormErrors {
+  return workshop.attendance === "hybrid" && !isMode(values.mode)
+    ? { mode: dictionary(lang).ui.modeRequired }
+    : {};
+}
+
+export const isMode = (value: unknown): value is AttendanceMode =>
+  (ATTENDANCE_MODES as readonly unknown[]).includes(value);
 
 /** The acknowledgement's error, worded in `lang`, when the workshop needs it and it is missing. */
 export function acknowledgementErrors(

@@ -147,8 +147,9 @@ export type DoorView = Pick<
 >;
 
 /**
- * The people holding a seat (confirmed or checked in), name and affiliation opened, the
- * erased left out. Never an address: neither read nor opened here.
+ * The people holding a seat in the room (confirmed or checked in; a hybrid workshop's online
+ * participants do not come to the door), name and affiliation opened, the erased left out.
+ * Never an address: neither read nor opened here.
  */
 async function seatHolders(svc: Reader, workshopId: string): Promise<DoorView[]> {
   const rows = await svc.db
@@ -162,7 +163,11 @@ async function seatHolders(svc: Reader, workshopId: string): Promise<DoorView[]>
     })
     .from(registrations)
     .where(
-      and(eq(registrations.workshopId, workshopId), inArray(registrations.status, SEAT_HOLDING)),
+      and(
+        eq(registrations.workshopId, workshopId),
+        inArray(registrations.status, SEAT_HOLDING),
+        sql`${registrations.mode} IS NOT 'online'`,
+      ),
     );
   const key = await svc.vault.workshop(workshopId);
   const people = await Promise.all(
@@ -209,6 +214,7 @@ export function registrationJson(r: Registration) {
     email: r.email,
     affiliation: r.affiliation,
     status: r.status,
+    mode: r.mode,
     role: r.role,
     notes: r.notes,
     answers: r.answers,

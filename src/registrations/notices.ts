@@ -17,8 +17,20 @@ import { calendarAttachment, placeholder } from "../mail/render";
 import type { Settings } from "../services";
 import { workshopKeyName } from "../vault/keys";
 import { customText, textParagraphs } from "../workshops/email-texts";
-import { contactText, locationText, splitAround, type Workshop } from "../workshops/types";
-import { hasLocation, hiddenLocationNote, showsLocation, venueRevealAt } from "../workshops/venue";
+import {
+  type AttendanceMode,
+  contactText,
+  locationText,
+  splitAround,
+  type Workshop,
+} from "../workshops/types";
+import {
+  hasLocation,
+  hiddenLocationNote,
+  placeFor,
+  showsLocation,
+  venueRevealAt,
+} from "../workshops/venue";
 import { checkinTokenExpiry, linkToken, registrationTokenExpiry } from "./tokens";
 
 export interface Recipient {
@@ -34,6 +46,8 @@ export interface Recipient {
    * (the time or place changed) shows the place to these alone.
    */
   seated?: boolean;
+  /** Their pool in a hybrid workshop (null elsewhere): which place they are told. */
+  mode?: AttendanceMode | null;
   /**
    * The confirm link of a newsletter subscription asked for with this registration: the
    * email carries it as an extra step, so the person gets one email, not two.
@@ -104,11 +118,12 @@ function registrationEvent(
 /** A registration's calendar file (the participant's page serves it). */
 export function registrationCalendar(
   workshop: Workshop,
-  registration: { id: string; language: Lang },
+  registration: { id: string; language: Lang; mode: AttendanceMode | null },
   appUrl: string,
   options: { cancelled?: boolean; seated: boolean; now: Date },
 ) {
-  return calendarFile([registrationEvent(workshop, registration, appUrl, options)], {
+  const theirs = placeFor(workshop, { seated: options.seated, mode: registration.mode });
+  return calendarFile([registrationEvent(theirs, registration, appUrl, options)], {
     method: options.cancelled ? "cancel" : "publish",
   });
 }
@@ -248,11 +263,16 @@ export async function previewNotice(
 /** The email of a notice, and whether it shows a time-gated place (it then counts as sent). */
 async function noticeEmail(
   { appUrl, tokenSecret, brand }: NoticeLinks,
-  workshop: Workshop,
+  shared: Workshop,
   recipient: Recipient,
   kind: NoticeKind,
   now: Date,
 ): Promise<{ email: EmailToSend; revealsVenue: boolean }> {
+  // The place as this person may see it: their pool's, in a hybrid workshop.
+  const workshop = placeFor(shared, {
+    seated: holdsSeat(recipient, kind),
+    mode: recipient.mode ?? null,
+  });
   const base = appUrl.replace(/\/$/, "");
   const words = dictionary(recipient.language);
   const labels = words.emails;
@@ -304,6 +324,11 @@ async function noticeEmail(
     recipient.language,
   );
   const details = [{ label: labels.when, value: when }];
+  if (workshop.attendance === "hybrid" && recipient.mode)
+    details.push({
+      label: labels.takingPart,
+      value: recipient.mode === "online" ? words.ui.modeOnline : words.ui.modeInPerson,
+    });
   const where = locationText(workshop, recipient.language);
   if (withLocation && where) details.push({ label: labels.where, value: where });
   if (withLocation && workshop.onlineUrl)

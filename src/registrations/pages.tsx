@@ -74,7 +74,13 @@ export function RegistrationSummary({
           <strong>{statusText(t, registration)}</strong>
         </dd>
       </dl>
-      <WhenWhere workshop={workshop} lang={lang} seated={seated(registration)} now={now} />
+      <WhenWhere
+        workshop={workshop}
+        lang={lang}
+        seated={seated(registration)}
+        mode={registration.mode}
+        now={now}
+      />
       {seated(registration) ? (
         <p>
           <a class="button secondary" href={`/r/${token}/calendar.ics`}>

@@ -1,7 +1,7 @@
 // Public JSON API for registrations: register for a workshop, and a participant's own
 // registration by the token from its email (read, verify, cancel).
 import { createRoute, z } from "@hono/zod-openapi";
-import { REGISTRATION_STATUSES } from "../db/schema";
+import { ATTENDANCE_MODES, REGISTRATION_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
 import { apiRouter, json, problemResponses, publicSecurity } from "../http/openapi";
 import { LANGS } from "../i18n";
@@ -9,7 +9,7 @@ import { notFound } from "../lib/errors";
 import { getPublishedBySlugWithKey } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { locationText } from "../workshops/types";
-import { showsLocation, venueRevealAt } from "../workshops/venue";
+import { placeFor, showsLocation, venueRevealAt } from "../workshops/venue";
 import { needsFields } from "./needs";
 import { emailField, nameField } from "./schemas";
 import { cancelByToken, findByToken, register, verify } from "./service";
@@ -65,6 +65,10 @@ export const PublicRegistrationSchema = z
     listed: z.boolean().optional().openapi({
       description:
         "`true`: show this registrant's name and affiliation to the workshop's other confirmed participants (on their own pages, never publicly). Default false; changeable later on the participant's page.",
+    }),
+    mode: z.enum(ATTENDANCE_MODES).optional().openapi({
+      description:
+        "A hybrid workshop only (`attendance: hybrid`), and required there: `in_person` or `online`, each with its own seats and waitlist. Without it, 422 with an error on `mode`; a full pool without a waitlist answers 409. Ignored for other workshops.",
     }),
     [TURNSTILE_FIELD]: z.string().max(4096).optional(),
   })
@@ -125,7 +129,7 @@ participantApi.openapi(
     tags: ["Public"],
     summary: "A registration, by the token from its email",
     description:
-      "`workshop.venue`, `workshop.location` and `workshop.onlineUrl` are null when this participant may not see the place: a private venue shows only to confirmed and attended participants, and, when the workshop has a `venueRevealAt`, only from then on (before it, the place is emailed to them at that time). `workshop.contact` (`{name, email}` or null) is whom to write to with questions.",
+      "`workshop.venue`, `workshop.location` and `workshop.onlineUrl` are null when this participant may not see the place: in a hybrid workshop (`mode` says which pool the person is in) the online link only to confirmed online participants, a private venue only to confirmed in-person ones; otherwise a private venue shows only to confirmed and attended participants, and, when the workshop has a `venueRevealAt`, only from then on (before it, the place is emailed to them at that time). `workshop.contact` (`{name, email}` or null) is whom to write to with questions.",
     request: { params: TokenParam },
     responses: {
       200: {
@@ -142,14 +146,14 @@ participantApi.openapi(
     if (!found) throw notFound("This link is not valid, or has expired.");
     const { registration, workshop } = found;
     const seated = SEAT_HOLDING.includes(registration.status);
+    // A hybrid workshop's place as this person's pool sees it: the room or the link.
+    const theirs = placeFor(workshop, { seated, mode: registration.mode });
     return c.json(
       {
         status: registration.status,
         name: registration.name,
-        workshop: publicWorkshopJson(
-          workshop,
-          showsLocation(workshop, seated, c.var.services.now()),
-        ),
+        mode: registration.mode,
+        workshop: publicWorkshopJson(theirs, showsLocation(theirs, seated, c.var.services.now())),
       },
       200,
     );

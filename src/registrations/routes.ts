@@ -2,7 +2,7 @@
 // public registration flow is in ./public-routes.ts.
 import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../audit/service";
-import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
+import { ATTENDANCE_MODES, PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import { CsvQuery, csvDownload } from "../http/csv";
 import { requires } from "../http/guard";
 import { apiRouter, bearerSecurity, json, ListQuery, problemResponses } from "../http/openapi";
@@ -19,6 +19,9 @@ const RegistrationSchema = z
     email: z.string(),
     affiliation: z.string().nullable(),
     status: z.enum(REGISTRATION_STATUSES),
+    mode: z.enum(ATTENDANCE_MODES).nullable().openapi({
+      description: "A hybrid workshop's pool (`in_person`, `online`); null elsewhere.",
+    }),
     role: z.enum(PARTICIPANT_ROLES),
     checkedInAt: z.string().nullable(),
   })
@@ -114,6 +117,7 @@ workshopRegistrationApi.openapi(
       more = Boolean(page.nextCursor);
     }
     const questions = workshop.questions;
+    const hybrid = workshop.attendance === "hybrid";
     const csv = toCsv(
       [
         "id",
@@ -121,6 +125,7 @@ workshopRegistrationApi.openapi(
         "email",
         "affiliation",
         "status",
+        ...(hybrid ? ["mode"] : []),
         "role",
         "checked_in_at",
         "registered_at",
@@ -137,6 +142,7 @@ workshopRegistrationApi.openapi(
         r.email,
         r.affiliation,
         r.status,
+        ...(hybrid ? [r.mode ?? "in_person"] : []),
         r.role,
         r.checkedInAt?.toISOString(),
         r.createdAt.toISOString(),

@@ -1,6 +1,6 @@
 // Registration input that organisers send, shared by the JSON API and the admin forms.
 import { z } from "@hono/zod-openapi";
-import { PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
+import { ATTENDANCE_MODES, PARTICIPANT_ROLES, REGISTRATION_STATUSES } from "../db/schema";
 import { LANGS } from "../i18n";
 import { EMAIL_MAX, NAME_MAX } from "../lib/text";
 import { needsFields } from "./needs";
@@ -23,6 +23,9 @@ export const AddRegistrationSchema = z
     ...needsFields,
     role: z.enum(PARTICIPANT_ROLES).optional(),
     language: z.enum(LANGS).optional(),
+    mode: z.enum(ATTENDANCE_MODES).optional().openapi({
+      description: "A hybrid workshop's pool for the person; required there.",
+    }),
     notify: z.boolean().optional(),
   })
   .strict();
@@ -33,5 +36,9 @@ export const ChangeRegistrationSchema = z
     status: z.enum(REGISTRATION_STATUSES).optional(),
     role: z.enum(PARTICIPANT_ROLES).optional(),
     notes: z.string().max(5000).nullable().optional(),
+    mode: z.enum(ATTENDANCE_MODES).optional().openapi({
+      description:
+        "A hybrid workshop only: move the person to the other pool. A seat holder needs a free seat there (else 409); a waitlisted person goes to the end of that waitlist. The seat left behind goes to the first in line.",
+    }),
   })
   .strict();

@@ -101,6 +101,7 @@ export const RECIPIENT_COLUMNS = {
   emailIndex: registrations.emailIndex,
   name: registrations.name,
   language: registrations.language,
+  mode: registrations.mode,
 };
 
 /** Opens the address and name of rows read for notices, with their workshop's key. */

@@ -3,12 +3,18 @@
 //
 //   1. move:    change one registration's status, but only from a status the caller names
 //               and REGISTRATION_TRANSITIONS allows, and, when the new status holds a seat,
-//               only while workshops.confirmed_count < capacity;
-//               the row is stamped with this operation's id (seat_op) and its previous status;
-//   2. count:   adjust workshops.confirmed_count (and waitlist_seq) by what the rows stamped
-//               with this operation changed;
-//   3. promote: give free seats to the earliest waitlisted, by waitlist position, stamped
-//               with a second operation id, and count those.
+//               only while its pool has a free seat (confirmed_count < capacity);
+//               the row is stamped with this operation's id (seat_op), its previous status
+//               and its previous mode;
+//   2. count:   adjust the workshop's counters (seats and waitlist sequence, per pool) by
+//               what the rows stamped with this operation changed;
+//   3. promote: give free seats to the earliest waitlisted of each pool, by waitlist
+//               position, stamped with a second operation id, and count those.
+//
+// A hybrid workshop has two pools: in person (`capacity`, `confirmed_count`, `waitlist_seq`)
+// and online (the `online_` columns); a registration's `mode` says which it is in, and null
+// (every registration of a workshop that is not hybrid) is the in-person pool. Each pool keeps
+// every guarantee on its own.
 //
 // No read happens in one call and the write in another, so no interleaving of requests can
 // put more people in seats than there are seats, or promote anyone twice.
@@ -17,6 +23,7 @@ import { type Db, runBatch, type Statement } from "../db/client";
 import { allInBatch, runInBatch } from "../db/raw";
 import { canMove } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
+import type { AttendanceMode } from "../workshops/types";
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus, SEAT_HOLDING } from "./status";
 
 const seatList = sql.raw(SEAT_HOLDING.map((s) => `'${s}'`).join(", "));
@@ -35,7 +42,12 @@ export type Target =
    * A participant undoing their cancellation: approval first if asked, else a seat if free,
    * else the end of the waitlist (the caller's `onlyIf` refuses it when there is none).
    */
-  | { restore: true; approvalFirst: boolean };
+  | { restore: true; approvalFirst: boolean }
+  /**
+   * An organiser moving someone to the other pool of a hybrid workshop, status unchanged: a
+   * seat holder only into a free seat there, a waitlisted person to the end of that waitlist.
+   */
+  | { switchTo: AttendanceMode };
 
 interface Move {
   registrationId: string;
@@ -53,20 +65,32 @@ interface Move {
   op?: string;
 }
 
-const seatFree = (alias: string) =>
-  sql.raw(`(${alias}.capacity IS NULL OR ${alias}.confirmed_count < ${alias}.capacity)`);
+const ROW_MODE = sql.raw("registrations.mode");
+
+/** Whether workshop `w` has a free seat in the pool of `mode` (null: in person). */
+const seatFreeIn = (mode: SQL) => sql`(CASE WHEN ${mode} IS 'online'
+  THEN (w.online_capacity IS NULL OR w.online_confirmed_count < w.online_capacity)
+  ELSE (w.capacity IS NULL OR w.confirmed_count < w.capacity) END)`;
+
+/** Whether workshop `w` has a free seat in the pool of the registration being updated. */
+export const seatFree = seatFreeIn(ROW_MODE);
+
+/** The next waitlist position in the pool of `mode`. */
+const nextPositionIn = (mode: SQL) =>
+  sql`(CASE WHEN ${mode} IS 'online' THEN w.online_waitlist_seq ELSE w.waitlist_seq END) + 1`;
 
 function targetStatus(target: Target): SQL {
   if ("to" in target) return sql`${target.to}`;
+  if ("switchTo" in target) return sql.raw("status");
   if ("restore" in target)
     return sql`(SELECT CASE
       WHEN ${target.approvalFirst ? 1 : 0} = 1 THEN 'pending_approval'
-      WHEN ${seatFree("w")} THEN 'confirmed'
+      WHEN ${seatFree} THEN 'confirmed'
       ELSE 'waitlisted' END
     FROM workshops w WHERE w.id = registrations.workshop_id)`;
   return sql`(SELECT CASE
       WHEN ${target.approvalFirst ? 1 : 0} = 1 THEN 'pending_approval'
-      WHEN ${seatFree("w")} THEN 'confirmed'
+      WHEN ${seatFree} THEN 'confirmed'
       WHEN w.waitlist = 1 THEN 'waitlisted'
       ELSE 'rejected' END
     FROM workshops w WHERE w.id = registrations.workshop_id)`;
@@ -75,6 +99,7 @@ function targetStatus(target: Target): SQL {
 /** The statuses a target can end in: `targetStatus`'s CASE, as a list. */
 export function endsIn(target: Target): RegistrationStatus[] {
   if ("to" in target) return [target.to];
+  if ("switchTo" in target) return [];
   if ("restore" in target)
     return target.approvalFirst ? ["pending_approval"] : ["confirmed", "waitlisted"];
   return target.approvalFirst ? ["pending_approval"] : ["confirmed", "waitlisted", "rejected"];
@@ -82,10 +107,11 @@ export function endsIn(target: Target): RegistrationStatus[] {
 
 function goesToWaitlist(target: Target): SQL {
   if ("to" in target) return sql`${target.to === "waitlisted" ? 1 : 0} = 1`;
+  if ("switchTo" in target) return sql`status = 'waitlisted'`;
   if ("restore" in target)
-    return sql`(SELECT ${target.approvalFirst ? 0 : 1} = 1 AND NOT ${seatFree("w")}
+    return sql`(SELECT ${target.approvalFirst ? 0 : 1} = 1 AND NOT ${seatFree}
       FROM workshops w WHERE w.id = registrations.workshop_id)`;
-  return sql`(SELECT ${target.approvalFirst ? 0 : 1} = 1 AND NOT ${seatFree("w")} AND w.waitlist = 1
+  return sql`(SELECT ${target.approvalFirst ? 0 : 1} = 1 AND NOT ${seatFree} AND w.waitlist = 1
     FROM workshops w WHERE w.id = registrations.workshop_id)`;
 }
 
@@ -97,8 +123,13 @@ function moveStatement(db: Db, move: Move, op: string) {
   );
   const needsSeat =
     "to" in target && SEAT_HOLDING.includes(target.to)
-      ? sql`AND (status IN (${seatList}) OR (SELECT ${seatFree("w")} FROM workshops w WHERE w.id = registrations.workshop_id))`
-      : sql``;
+      ? sql`AND (status IN (${seatList}) OR (SELECT ${seatFree} FROM workshops w WHERE w.id = registrations.workshop_id))`
+      : "switchTo" in target
+        ? sql`AND mode IS NOT ${target.switchTo} AND (status NOT IN (${seatList})
+            OR (SELECT ${seatFreeIn(sql`${target.switchTo}`)} FROM workshops w WHERE w.id = registrations.workshop_id))`
+        : sql``;
+  // The pool a waitlisted person is numbered in: the one they move to, for a switch.
+  const pool = "switchTo" in target ? sql`${target.switchTo}` : ROW_MODE;
   return allInBatch<{
     id: string;
     status: RegistrationStatus;
@@ -109,11 +140,13 @@ function moveStatement(db: Db, move: Move, op: string) {
     sql`
     UPDATE registrations SET
       previous_status = status,
+      previous_mode = mode,
       status = ${targetStatus(target)},
       seat_op = ${op},
+      ${"switchTo" in target ? sql`mode = ${target.switchTo},` : sql``}
       updated_at = ${move.now.getTime()},
       waitlist_position = CASE WHEN ${goesToWaitlist(target)}
-        THEN (SELECT w.waitlist_seq + 1 FROM workshops w WHERE w.id = registrations.workshop_id)
+        THEN (SELECT ${nextPositionIn(pool)} FROM workshops w WHERE w.id = registrations.workshop_id)
         ELSE waitlist_position END
       ${move.set ? sql`, ${move.set}` : sql``}
     WHERE id = ${move.registrationId} AND status IN (${inList(from)}) ${needsSeat}
@@ -122,36 +155,57 @@ function moveStatement(db: Db, move: Move, op: string) {
   );
 }
 
-/** Brings the workshop's counters in line with what operation `op` changed. */
+/** Brings the workshop's counters in line with what operation `op` changed, pool by pool. */
 function countStatement(db: Db, workshopId: string, op: string) {
+  // A row counts in a pool through its mode (null is in person); a move between pools
+  // leaves one and enters the other.
+  const seats = (pool: SQL, previousPool: SQL) => sql`COALESCE((
+        SELECT SUM((CASE WHEN status IN (${seatList}) AND ${pool} THEN 1 ELSE 0 END)
+                 - (CASE WHEN previous_status IN (${seatList}) AND ${previousPool} THEN 1 ELSE 0 END))
+        FROM registrations WHERE seat_op = ${op}), 0)`;
+  const joined = (pool: SQL) => sql`COALESCE((
+        SELECT COUNT(*) FROM registrations
+        WHERE seat_op = ${op} AND status = 'waitlisted' AND ${pool}
+          AND (previous_status IS NOT 'waitlisted' OR previous_mode IS NOT mode)), 0)`;
+  const online = sql.raw("mode = 'online'");
+  const inPerson = sql.raw("mode IS NOT 'online'");
+  const wasOnline = sql.raw("previous_mode = 'online'");
+  const wasInPerson = sql.raw("previous_mode IS NOT 'online'");
   return runInBatch(
     db,
     sql`
     UPDATE workshops SET
-      confirmed_count = confirmed_count + COALESCE((
-        SELECT SUM((CASE WHEN status IN (${seatList}) THEN 1 ELSE 0 END)
-                 - (CASE WHEN previous_status IN (${seatList}) THEN 1 ELSE 0 END))
-        FROM registrations WHERE seat_op = ${op}), 0),
-      waitlist_seq = waitlist_seq + COALESCE((
-        SELECT COUNT(*) FROM registrations
-        WHERE seat_op = ${op} AND status = 'waitlisted' AND previous_status IS NOT 'waitlisted'), 0)
+      confirmed_count = confirmed_count + ${seats(inPerson, wasInPerson)},
+      online_confirmed_count = online_confirmed_count + ${seats(online, wasOnline)},
+      waitlist_seq = waitlist_seq + ${joined(inPerson)},
+      online_waitlist_seq = online_waitlist_seq + ${joined(online)}
     WHERE id = ${workshopId}`,
   );
 }
 
-/** Gives every free seat to the earliest waitlisted people, each at most once. */
+/** Gives every free seat to the earliest waitlisted people of each pool, each at most once. */
 function promoteStatement(db: Db, workshopId: string, op: string, now: Date) {
+  const firstInLine = (pool: string, free: string) => sql`
+      SELECT id FROM (
+        SELECT id FROM registrations
+        WHERE workshop_id = ${workshopId} AND status = 'waitlisted' AND promoted_at IS NULL
+          AND ${sql.raw(pool)}
+        ORDER BY waitlist_position
+        LIMIT (SELECT ${sql.raw(free)} FROM workshops WHERE id = ${workshopId}))`;
   return allInBatch<{ id: string }>(
     db,
     sql`
-    UPDATE registrations SET previous_status = status, status = 'confirmed', seat_op = ${op},
+    UPDATE registrations SET previous_status = status, previous_mode = mode,
+      status = 'confirmed', seat_op = ${op},
       promoted_at = ${now.getTime()}, updated_at = ${now.getTime()}
-    WHERE id IN (
-      SELECT id FROM registrations
-      WHERE workshop_id = ${workshopId} AND status = 'waitlisted' AND promoted_at IS NULL
-      ORDER BY waitlist_position
-      LIMIT (SELECT CASE WHEN capacity IS NULL THEN -1 ELSE MAX(0, capacity - confirmed_count) END
-             FROM workshops WHERE id = ${workshopId}))
+    WHERE id IN (${firstInLine(
+      "mode IS NOT 'online'",
+      "CASE WHEN capacity IS NULL THEN -1 ELSE MAX(0, capacity - confirmed_count) END",
+    )})
+       OR id IN (${firstInLine(
+         "mode = 'online'",
+         "CASE WHEN online_capacity IS NULL THEN -1 ELSE MAX(0, online_capacity - online_confirmed_count) END",
+       )})
     RETURNING id`,
   );
 }
@@ -182,6 +236,7 @@ export async function applyMove(
   // move: an organiser who waitlists someone while seats are free means it.
   const mayFreeSeat =
     !move ||
+    "switchTo" in move.target ||
     ("to" in move.target &&
       !SEAT_HOLDING.includes(move.target.to) &&
       move.from.some((s) => SEAT_HOLDING.includes(s)));

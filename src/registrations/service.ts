@@ -16,12 +16,12 @@ import { addressIndex } from "../vault/fields";
 import type { DataKey } from "../vault/keys";
 import { acknowledgement } from "../workshops/confidentiality";
 import { publicPathsOf, seatState } from "../workshops/service";
-import type { Workshop } from "../workshops/types";
+import type { AttendanceMode, Workshop } from "../workshops/types";
 import { registrationsById } from "./lists";
 import { cleanNeeds } from "./needs";
 import { buildNotice, type Recipient } from "./notices";
 import { openRegistration, type Registration, sealPerson } from "./sealed";
-import { applyMove, endsIn, type SeatResult, type Target } from "./seats";
+import { applyMove, endsIn, type SeatResult, seatFree, type Target } from "./seats";
 import { sendNotices } from "./send";
 import { REGISTRATION_TRANSITIONS, type RegistrationStatus } from "./status";
 import { resolveToken } from "./tokens";
@@ -47,6 +47,8 @@ interface RegistrationInput {
   acknowledged?: boolean;
   /** Opted in to the participant list. */
   listed?: boolean;
+  /** How they take part in a hybrid workshop (required there, ignored elsewhere). */
+  mode?: AttendanceMode;
 }
 
 /** The notice a status change announces to the participant. */
@@ -124,7 +126,7 @@ async function outcomeNotices(
 export async function notifyOne(
   svc: Services,
   workshop: Workshop,
-  registration: Pick<Registration, "id" | "email" | "emailIndex" | "name" | "language"> &
+  registration: Pick<Registration, "id" | "email" | "emailIndex" | "name" | "language" | "mode"> &
     Pick<Recipient, "subscriptionLink">,
   kind: NoticeKind,
 ) {
@@ -218,6 +220,8 @@ export interface Admission {
   acknowledgement?: Acknowledged;
   /** Opted in to the participant list (never without their tick). */
   listed?: boolean;
+  /** A hybrid workshop's pool (checked by `checkMode`); null elsewhere. */
+  mode?: AttendanceMode | null;
   source: "public" | "organiser" | "invitation";
 }
 
@@ -225,6 +229,32 @@ export interface Acknowledged {
   at: Date;
   /** Which wording: src/workshops/confidentiality.ts `wordingHash`. */
   hash: string;
+}
+
+export const MODE_MISSING: FieldError = {
+  path: "mode",
+  message: "Choose how you will take part: in person or online.",
+};
+
+/**
+ * The pool a registrant of a hybrid workshop chose, checked: a field error when they chose
+ * none, a conflict when that pool is full and keeps no waitlist. Elsewhere there is one pool,
+ * and any mode given is ignored (null).
+ */
+export function checkMode(
+  workshop: Workshop,
+  mode: AttendanceMode | undefined | null,
+  now: Date,
+): { mode: AttendanceMode | null; error?: FieldError } {
+  if (workshop.attendance !== "hybrid") return { mode: null };
+  if (!mode) return { mode: null, error: MODE_MISSING };
+  if (seatState(workshop, now, mode).kind === "full")
+    throw conflict(
+      mode === "online"
+        ? "The online places are taken: choose to come in person."
+        : "The places in the room are taken: choose to take part online.",
+    );
+  return { mode };
 }
 
 export const ACKNOWLEDGEMENT_MISSING: FieldError = {
@@ -290,6 +320,7 @@ async function registrationInsert(
       acknowledgedAt: person.acknowledgement?.at ?? null,
       acknowledgedHash: person.acknowledgement?.hash ?? null,
       listed: person.listed === true,
+      mode: workshop.attendance === "hybrid" ? (person.mode ?? null) : null,
       role: person.role ?? "participant",
       status: "pending_verification",
       source: person.source,
@@ -351,6 +382,7 @@ export async function admit(
     emailIndex,
     name: cleanText(person.name),
     language: person.language ?? workshop.language,
+    mode: workshop.attendance === "hybrid" ? (person.mode ?? null) : null,
     subscriptionLink: options.subscriptionLink,
   };
   const notices =
@@ -422,11 +454,14 @@ export async function register(
     now,
   );
   if (ack.error) errors.push(ack.error);
+  const chosen = checkMode(workshop, input.mode, now);
+  if (chosen.error) errors.push(chosen.error);
   if (errors.length) throw invalid("Some answers are missing or invalid.", errors);
 
   const { acknowledged: _ticked, ...given } = input;
   const person: Admission = {
     ...given,
+    mode: chosen.mode,
     answers: clean,
     acknowledgement: ack.acknowledgement,
     source: "public",
@@ -503,7 +538,7 @@ export async function register(
     status:
       workshop.registrationMode === "approval"
         ? "pending_approval"
-        : state.kind === "waitlist_open"
+        : seatState(workshop, now, person.mode ?? undefined).kind === "waitlist_open"
           ? "waitlisted"
           : "confirmed",
   };
@@ -657,7 +692,7 @@ export async function restoreByToken(
     // Without a waitlist, a full workshop keeps the registration cancelled.
     onlyIf: approvalFirst
       ? undefined
-      : sql`(SELECT w.waitlist = 1 OR w.capacity IS NULL OR w.confirmed_count < w.capacity
+      : sql`(SELECT w.waitlist = 1 OR ${seatFree}
           FROM workshops w WHERE w.id = registrations.workshop_id)`,
   });
   if (!result.moved) {

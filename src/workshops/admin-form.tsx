@@ -278,7 +278,25 @@ function WorkshopForm({
         type: "email",
         hint: 'Registered participants see it on their page and at the foot of their emails ("Questions? Write to …"); the public page does not show it.',
       })}
-      {f("capacity", "Capacity", { type: "number", hint: "Empty for unlimited." })}
+      <SelectField
+        name="attendance"
+        label="How people take part"
+        value={values.attendance}
+        error={errors.attendance}
+        options={[
+          { value: "in_person", label: "In person" },
+          { value: "online", label: "Online" },
+          { value: "hybrid", label: "Both: separate places and waitlists in person and online" },
+        ]}
+      />
+      {f("capacity", "Capacity", {
+        type: "number",
+        hint: "Empty for unlimited. For both: the places in the room.",
+      })}
+      {f("onlineCapacity", "Online places", {
+        type: "number",
+        hint: "Both only; empty for unlimited. The online link goes only to confirmed online participants, a private venue only to confirmed in-person ones.",
+      })}
       <SelectField
         name="registrationMode"
         label="Registration"

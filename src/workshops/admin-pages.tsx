@@ -18,7 +18,7 @@ import { cancelWorkshop, publishWorkshop, updateWorkshop } from "./changes";
 import { renderEmailPreview } from "./email-preview";
 import { CUSTOM_TEXT_KINDS } from "./email-texts";
 import { fromForm, NEW_WORKSHOP_DEFAULTS, toForm } from "./form";
-import { createWorkshop, getWorkshop, listWorkshops } from "./service";
+import { createWorkshop, getWorkshop, listWorkshops, seatCount } from "./service";
 import type { Workshop } from "./types";
 
 export const workshopAdminPages = new Hono<AppEnv>();
@@ -64,9 +64,7 @@ workshopAdminPages.get("/", requires("workshops.manage"), async (c) => {
               <td>
                 <span class={`badge ${STATUS_BADGE[w.status]}`}>{w.status}</span>
               </td>
-              <td>
-                {w.confirmedCount} / {w.capacity ?? "∞"}
-              </td>
+              <td>{seatCount(w)}</td>
             </tr>
           ))}
         </DataTable>
@@ -283,7 +281,7 @@ export function workshopPage(sections: Section<Workshop>[]) {
         <p>
           <span class={`badge ${STATUS_BADGE[workshop.status]}`}>{workshop.status}</span> ·{" "}
           {formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, "en")} ·{" "}
-          {workshop.confirmedCount} / {workshop.capacity ?? "∞"} seats · {workshop.registrationMode}
+          {seatCount(workshop)} seats · {workshop.registrationMode}
         </p>
         <div class="row">
           <a class="button secondary" href={`${base}/edit`}>

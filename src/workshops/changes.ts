@@ -55,6 +55,12 @@ function registrationsWithStatus(
   return recipientsWhere(svc, workshopId, inArray(registrations.status, [...statuses]));
 }
 
+/** Anyone still in a workshop's online pool (seated, waiting or being decided on). */
+const inOnlinePool = (workshopId: string) =>
+  sql`EXISTS (SELECT 1 FROM ${registrations} WHERE ${registrations.workshopId} = ${workshopId}
+    AND ${registrations.mode} = 'online' AND ${registrations.status} IN
+    ('pending_verification', 'pending_approval', 'confirmed', 'waitlisted', 'attended'))`;
+
 export async function updateWorkshop(
   svc: Services,
   actor: Actor,
@@ -87,6 +93,11 @@ export async function updateWorkshop(
     (set.onlineUrl !== undefined && set.onlineUrl !== current.onlineUrl);
 
   const capacity = set.capacity;
+  const onlineCapacity = set.onlineCapacity;
+  // A workshop stops being hybrid only when nobody is in its online pool: they would keep
+  // a mode that no longer means anything, counted nowhere.
+  const leavesHybrid =
+    current.attendance === "hybrid" && set.attendance !== undefined && set.attendance !== "hybrid";
   // The capacity may not drop below the seats already taken: checked in the same statement
   // that changes it, so a seat taken meanwhile cannot slip past.
   const update = db
@@ -103,6 +114,10 @@ export async function updateWorkshop(
         capacity === undefined || capacity === null
           ? undefined
           : sql`${workshops.confirmedCount} <= ${capacity}`,
+        onlineCapacity === undefined || onlineCapacity === null
+          ? undefined
+          : sql`${workshops.onlineConfirmedCount} <= ${onlineCapacity}`,
+        leavesHybrid ? sql`NOT ${inOnlinePool(id)}` : undefined,
       ),
     )
     .returning({ id: workshops.id });
@@ -125,6 +140,20 @@ export async function updateWorkshop(
               ),
           ]
         : []),
+      // Having stopped being hybrid, its people are all in its one pool, whoever restores later.
+      ...(leavesHybrid
+        ? [
+            db
+              .update(registrations)
+              .set({ mode: null })
+              .where(
+                and(
+                  eq(registrations.workshopId, id),
+                  sql`(SELECT ${workshops.attendance} FROM ${workshops} WHERE ${workshops.id} = ${id}) != 'hybrid'`,
+                ),
+              ),
+          ]
+        : []),
       auditInsert(db, actor, { action: "workshop.update", targetType: "workshop", targetId: id }),
     ]);
   } catch (error) {
@@ -137,6 +166,16 @@ export async function updateWorkshop(
   if (capacity !== undefined && capacity !== null && updated.capacity !== capacity) {
     throw conflict(
       `The capacity cannot be lower than the ${updated.confirmedCount} seats already confirmed.`,
+    );
+  }
+  if (onlineCapacity != null && updated.onlineCapacity !== onlineCapacity) {
+    throw conflict(
+      `The online capacity cannot be lower than the ${updated.onlineConfirmedCount} online seats already confirmed.`,
+    );
+  }
+  if (leavesHybrid && updated.attendance === "hybrid") {
+    throw conflict(
+      "People take part online in this workshop: move them to in person, or cancel them, before it stops being hybrid.",
     );
   }
   if (result.promoted.length > 0) {

@@ -2,9 +2,15 @@
 import { dictionary, fill, type Lang } from "../i18n";
 import { formatRange } from "../lib/time";
 import { type SeatState, seatState } from "./service";
-import type { Workshop } from "./types";
+import type { AttendanceMode, Workshop } from "./types";
 import { locationText } from "./types";
-import { hasLocation, hiddenLocationNote, showsLocation } from "./venue";
+import { hasLocation, hiddenLocationNote, placeFor, showsLocation } from "./venue";
+
+/** A pool's name in `lang`: "In person", "Online". */
+export function modeLabel(mode: AttendanceMode, lang: Lang): string {
+  const t = dictionary(lang).ui;
+  return mode === "online" ? t.modeOnline : t.modeInPerson;
+}
 
 export function seatLabel(
   state: SeatState,
@@ -46,17 +52,21 @@ export function seatLabel(
  * why not, and when it comes.
  */
 export function WhenWhere({
-  workshop,
+  workshop: shared,
   lang,
   seated = false,
+  mode = null,
   now,
 }: {
   workshop: Workshop;
   lang: Lang;
   seated?: boolean;
+  /** The viewer's pool in a hybrid workshop: which place (the room, the link) is theirs. */
+  mode?: AttendanceMode | null;
   now: Date;
 }) {
   const t = dictionary(lang).ui;
+  const workshop = placeFor(shared, { seated, mode });
   const place = locationText(workshop, lang);
   return (
     <dl class="facts">
@@ -75,6 +85,12 @@ export function WhenWhere({
           data-label={t.yourTime}
         />
       </dd>
+      {workshop.attendance === "hybrid" ? (
+        <>
+          <dt>{t.attendance}</dt>
+          <dd>{mode ? modeLabel(mode, lang) : t.attendanceHybrid}</dd>
+        </>
+      ) : null}
       {hasLocation(workshop) ? (
         <>
           <dt>{t.where}</dt>

@@ -12,7 +12,7 @@ import { countsByWorkshop, NO_COUNTS } from "../registrations/lists";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
-import { listUpcomingFor } from "./service";
+import { listUpcomingFor, totalCapacity } from "./service";
 
 export const dashboardPages = new Hono<AppEnv>();
 
@@ -69,7 +69,7 @@ dashboardPages.get("/", requires("dashboard.view"), async (c) => {
                   )}
                 </td>
                 <td data-label="Confirmed" data-count="confirmed">
-                  {n.confirmed} / {w.capacity ?? "∞"}
+                  {n.confirmed} / {totalCapacity(w) ?? "∞"}
                 </td>
                 <td data-label="Waitlisted" data-count="waitlisted">
                   {n.waitlisted}

@@ -12,6 +12,7 @@ import {
   ConfidentialityFields,
   ConfidentialityRule,
   ErrorSummary,
+  ModeFields,
   NeedsFields,
   QuestionFields,
 } from "../registrations/form";
@@ -28,12 +29,14 @@ export const workshopPages = new Hono<AppEnv>();
 function RegistrationForm({
   workshop,
   lang,
+  now,
   errors = {},
   values = {},
   siteKey,
 }: {
   workshop: Workshop;
   lang: Lang;
+  now: Date;
   errors?: FormErrors;
   values?: Record<string, string>;
   siteKey?: string;
@@ -81,6 +84,7 @@ function RegistrationForm({
       {field("name", t.name, { required: true, autocomplete: "name" })}
       {field("email", t.email, { type: "email", required: true, autocomplete: "email" })}
       {field("affiliation", t.affiliation, { autocomplete: "organization" })}
+      <ModeFields workshop={workshop} lang={lang} now={now} errors={errors} values={values} />
       <NeedsFields lang={lang} errors={errors} values={values} />
       <QuestionFields questions={workshop.questions} lang={lang} errors={errors} values={values} />
       <ConfidentialityFields workshop={workshop} lang={lang} errors={errors} values={values} />
@@ -178,6 +182,7 @@ export function WorkshopPage({
           <RegistrationForm
             workshop={workshop}
             lang={lang}
+            now={now}
             errors={form?.errors}
             values={form?.values}
             siteKey={siteKey}

@@ -1,5 +1,6 @@
 // Workshop input, shared by the JSON API and the admin forms.
 import { z } from "@hono/zod-openapi";
+import { ATTENDANCE } from "../db/schema";
 import { LANGS } from "../i18n";
 import { isTimeZone } from "../lib/time";
 import { ConfidentialitySchema } from "./confidentiality";
@@ -69,7 +70,14 @@ const fields = {
       description:
         "With a private venue (locationPrivate): how many hours before the start confirmed participants learn the venue and the online link. Until then their page, emails and calendar file say when it will be sent; at that time each of them gets one email with it and an updated calendar file. null (the default): with their confirmation.",
     }),
+  attendance: z.enum(ATTENDANCE).optional().openapi({
+    description:
+      "How people take part: `in_person`, `online`, or `hybrid` (both, each with its own seats and waitlist: `capacity` in person, `onlineCapacity` online). A hybrid workshop's registrants choose a `mode`; its online link goes only to confirmed online participants and its venue, when private, only to confirmed in-person ones. Default on creation: `online` when there is an online link and no venue, else `in_person`.",
+  }),
   capacity: z.number().int().min(1).max(100_000).nullable(),
+  onlineCapacity: z.number().int().min(1).max(100_000).nullable().optional().openapi({
+    description: "A hybrid workshop's online seats; null: unlimited. Ignored unless hybrid.",
+  }),
   registrationMode: z.enum(["open", "approval", "invitation"]),
   waitlist: z.boolean().optional(),
   requireVerification: z.boolean().optional(),

@@ -6,7 +6,7 @@ import { teamRoles, visibleTo } from "../access/team";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import { type Keyset, paginate } from "../db/paginate";
-import { workshops } from "../db/schema";
+import { ATTENDANCE_MODES, workshops } from "../db/schema";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { freeSlug, slugFamily, slugify } from "../lib/slugs";
 import { cleanText } from "../lib/text";
@@ -21,7 +21,7 @@ import {
   type UpdateWorkshopInput,
 } from "./schemas";
 import { creatorMembership } from "./team";
-import type { Workshop } from "./types";
+import type { AttendanceMode, Workshop } from "./types";
 import { venueRevealAt } from "./venue";
 
 /** Kept here for callers that make workshop slugs; the rules live in lib/slugs.ts. */
@@ -60,7 +60,9 @@ export function columnsFrom(input: UpdateWorkshopInput) {
   }
   if (input.locationPrivate !== undefined) set.locationPrivate = input.locationPrivate;
   if (input.venueRevealHours !== undefined) set.venueRevealHours = input.venueRevealHours;
+  if (input.attendance !== undefined) set.attendance = input.attendance;
   if (input.capacity !== undefined) set.capacity = input.capacity;
+  if (input.onlineCapacity !== undefined) set.onlineCapacity = input.onlineCapacity;
   if (input.registrationMode !== undefined) set.registrationMode = input.registrationMode;
   if (input.waitlist !== undefined) set.waitlist = input.waitlist;
   if (input.requireVerification !== undefined) set.requireVerification = input.requireVerification;
@@ -111,6 +113,8 @@ export async function createWorkshop(
             requireVerification: true,
             ...(columnsFrom(input) as Omit<typeof workshops.$inferInsert, "id" | "status">),
             questions: columnsFrom(input).questions ?? [],
+            attendance:
+              input.attendance ?? (!input.venue && input.onlineUrl ? "online" : "in_person"),
             invitationReminderDays: columnsFrom(input).invitationReminderDays ?? [],
             id,
             status: "draft",
@@ -247,7 +251,7 @@ export type SeatState =
 /** "Few places left" from here on: a tenth of the room, and never under three places. */
 const fewPlaces = (capacity: number) => Math.max(3, Math.ceil(capacity / 10));
 
-export function seatState(workshop: Workshop, now = new Date()): SeatState {
+export function seatState(workshop: Workshop, now = new Date(), mode?: AttendanceMode): SeatState {
   if (workshop.status === "cancelled") return { kind: "closed", reason: "cancelled" };
   // Its data key is destroyed (purged, or early by an owner): nothing to seal a new person with.
   if (workshop.purgedAt) return { kind: "closed", reason: "closed" };
@@ -257,11 +261,58 @@ export function seatState(workshop: Workshop, now = new Date()): SeatState {
     return { kind: "closed", reason: "not_yet_open" };
   const closes = workshop.registrationClosesAt ?? workshop.startsAt;
   if (closes <= now) return { kind: "closed", reason: "closed" };
-  if (workshop.capacity === null) return { kind: "places_left", few: false };
-  const left = workshop.capacity - workshop.confirmedCount;
-  if (left > 0) return { kind: "places_left", few: left <= fewPlaces(workshop.capacity) };
+  // A hybrid workshop without a chosen mode: places while either pool has some.
+  const pools = mode ? [seatPool(workshop, mode)] : seatPools(workshop).map((p) => p.seats);
+  const open = pools
+    .map(({ capacity, taken }) => (capacity === null ? Number.POSITIVE_INFINITY : capacity - taken))
+    .reduce((a, b) => Math.max(a, b), 0);
+  if (open > 0) {
+    const few = pools.every(
+      (p) => p.capacity !== null && p.capacity - p.taken <= fewPlaces(p.capacity),
+    );
+    return { kind: "places_left", few };
+  }
   return workshop.waitlist ? { kind: "waitlist_open" } : { kind: "full" };
 }
+
+/** One pool of seats: its capacity (null: unlimited) and the seats taken. */
+export interface SeatPool {
+  capacity: number | null;
+  taken: number;
+}
+
+/** The seats of `mode`; a workshop that is not hybrid has one pool, whatever the mode. */
+export function seatPool(workshop: Workshop, mode: AttendanceMode | null): SeatPool {
+  return workshop.attendance === "hybrid" && mode === "online"
+    ? { capacity: workshop.onlineCapacity, taken: workshop.onlineConfirmedCount }
+    : { capacity: workshop.capacity, taken: workshop.confirmedCount };
+}
+
+/** Seats taken of seats there are, for organisers: "12 / 40", or per pool when hybrid. */
+export function seatCount(workshop: Workshop): string {
+  const one = ({ capacity, taken }: SeatPool) => `${taken} / ${capacity ?? "∞"}`;
+  if (workshop.attendance !== "hybrid") return one(seatPool(workshop, null));
+  return `${one(seatPool(workshop, "in_person"))} in person · ${one(seatPool(workshop, "online"))} online`;
+}
+
+/** All the seats there are: both pools of a hybrid workshop; null when unlimited. */
+export function totalCapacity(workshop: Workshop): number | null {
+  const pools = seatPools(workshop).map((p) => p.seats.capacity);
+  return pools.some((c) => c === null) ? null : pools.reduce<number>((a, c) => a + (c ?? 0), 0);
+}
+
+/** The workshop's pools: one, or a hybrid workshop's two, each with its mode. */
+export function seatPools(workshop: Workshop): { mode: AttendanceMode | null; seats: SeatPool }[] {
+  return workshop.attendance === "hybrid"
+    ? ATTENDANCE_MODES.map((mode) => ({ mode, seats: seatPool(workshop, mode) }))
+    : [{ mode: null, seats: seatPool(workshop, null) }];
+}
+
+const seatsJson = ({ capacity, taken }: SeatPool) => ({
+  confirmed: taken,
+  capacity,
+  available: capacity === null ? null : Math.max(0, capacity - taken),
+});
 
 /** The API shape of a workshop (organisers). */
 export function workshopJson(w: Workshop) {
@@ -280,7 +331,9 @@ export function workshopJson(w: Workshop) {
     locationPrivate: w.locationPrivate,
     venueRevealHours: w.venueRevealHours,
     venueRevealAt: iso(venueRevealAt(w)),
+    attendance: w.attendance,
     capacity: w.capacity,
+    onlineCapacity: w.onlineCapacity,
     waitlist: w.waitlist,
     registrationMode: w.registrationMode,
     requireVerification: w.requireVerification,
@@ -295,11 +348,8 @@ export function workshopJson(w: Workshop) {
     confidentiality: w.confidentiality ?? {},
     confidentialityRequired: w.confidentialityRequired,
     status: w.status,
-    seats: {
-      confirmed: w.confirmedCount,
-      capacity: w.capacity,
-      available: w.capacity === null ? null : Math.max(0, w.capacity - w.confirmedCount),
-    },
+    seats: seatsJson(seatPool(w, "in_person")),
+    onlineSeats: w.attendance === "hybrid" ? seatsJson(seatPool(w, "online")) : null,
     createdAt: w.createdAt.toISOString(),
   };
 }

@@ -1,10 +1,13 @@
 // The workshop row as every feature sees it, and what can be read off it alone. Its own
 // module, so features that only need these (notices, registrations) do not import the
 // workshops service.
-import type { workshops } from "../db/schema";
+import type { ATTENDANCE_MODES, workshops } from "../db/schema";
 import type { Lang } from "../i18n";
 
 export type Workshop = typeof workshops.$inferSelect;
+
+/** A pool of seats of a hybrid workshop: how its registrant takes part. */
+export type AttendanceMode = (typeof ATTENDANCE_MODES)[number];
 
 /** The venue as one line ("Hall B, 12 Example Street, Istanbul"), or null when there is none. */
 export function locationText(

@@ -5,7 +5,7 @@
 // job emails it to each of them (registrations/venue-reveal.ts).
 import { dictionary, fill, type Lang } from "../i18n";
 import { formatInstant } from "../lib/time";
-import { locationText, type Workshop } from "./types";
+import { type AttendanceMode, locationText, type Workshop } from "./types";
 
 type VenueFields = Pick<
   Workshop,
@@ -18,6 +18,34 @@ type VenueFields = Pick<
   | "venueCity"
   | "onlineUrl"
 >;
+
+/** Who is looking at a workshop's place: whether they hold a seat, and in which pool. */
+export interface Viewer {
+  seated: boolean;
+  /** Their pool in a hybrid workshop; null for everyone else (and the public). */
+  mode: AttendanceMode | null;
+}
+
+/**
+ * The workshop as `viewer` may see its place, before the rules below apply. In a hybrid
+ * workshop the online link is only for its seated online participants (a link passed on is a
+ * seat taken without a place), and a private venue only for those who come in person: each is
+ * blanked for everyone else. Other workshops are returned as they are.
+ */
+export function placeFor<W extends VenueFields & Pick<Workshop, "attendance">>(
+  workshop: W,
+  viewer: Viewer,
+): W {
+  if (workshop.attendance !== "hybrid") return workshop;
+  const online = viewer.mode === "online";
+  const hideVenue = online && isLocationPrivate(workshop);
+  return {
+    ...workshop,
+    onlineUrl: viewer.seated && online ? workshop.onlineUrl : null,
+    venueName: hideVenue ? null : workshop.venueName,
+    venueAddress: hideVenue ? null : workshop.venueAddress,
+  };
+}
 
 /** When seated people learn the place; null when they learn it with their confirmation. */
 export function venueRevealAt(workshop: Pick<Workshop, "venueRevealHours" | "startsAt">) {
