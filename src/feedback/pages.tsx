@@ -5,7 +5,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
 import type { AppEnv } from "../http/context";
-import { dictionary, fill, isLang, type Lang } from "../i18n";
+import { dictionary, isLang, type Lang } from "../i18n";
 import { FieldError, type FormErrors, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { findSurveyLink, parseAnswers, type SurveyLink, submitAnswers, TEXT_MAX } from "./answers";
@@ -130,7 +130,15 @@ function SurveyPage(props: {
       <p class="lead" dir="auto">
         {link.workshop.title}
       </p>
-      <p>{fill(t.intro, { title: link.workshop.title })}</p>
+      <p>
+        {/* The title isolated, so an English title keeps its order in an Arabic sentence. */}
+        {t.intro.split("{title}").map((part, i) => (
+          <>
+            {i > 0 ? <bdi>{link.workshop.title}</bdi> : null}
+            {part}
+          </>
+        ))}
+      </p>
       {wrong.length ? (
         <div
           class="notice error error-summary"
