@@ -2,11 +2,13 @@
 // plain, JSON-safe props (they are stored in the outbox row), so rendering needs nothing but
 // the row. Adding a template: write it here, and record emails with its name.
 import type { EmailContent } from "../src/db/schema";
+import FeedbackEmail, { type FeedbackEmailProps } from "./feedback";
 import NoticeEmail, { type NoticeEmailProps } from "./notice";
 import ReportEmail, { type ReportEmailProps } from "./report";
 import SignInEmail, { type SignInEmailProps } from "./sign-in";
 
 export const TEMPLATES = {
+  feedback: FeedbackEmail,
   notice: NoticeEmail,
   report: ReportEmail,
   "sign-in": SignInEmail,
@@ -15,6 +17,7 @@ export const TEMPLATES = {
 export type TemplateName = keyof typeof TEMPLATES;
 
 interface PropsOf {
+  feedback: FeedbackEmailProps;
   notice: NoticeEmailProps;
   report: ReportEmailProps;
   "sign-in": SignInEmailProps;

@@ -44,12 +44,15 @@ export const ALLOWED = {
   reports: ["access", "audit", "brand", "db", "http", "i18n", "lib", "mail", "services", "ui", "workshops", "vault"],
   distributions: ["access", "audit", "db", "http", "i18n", "lib", "mail", "reports", "services", "subscribers", "ui", "vault"],
   webhooks: ["db", "http", "lib", "subscribers", "vault"],
+  // the survey after a workshop: reads its attendees (registrations) and emails them
+  feedback: ["access", "audit", "db", "http", "i18n", "lib", "mail", "registrations", "services", "subscribers", "ui", "vault", "workshops"],
   // one module per cross-feature use case: finding and forgetting a person everywhere
   people: [
     "access",
     "audit",
     "db",
     "distributions",
+    "feedback",
     "http",
     "i18n",
     "invitations",
@@ -64,9 +67,9 @@ export const ALLOWED = {
   mailbox: ["access", "audit", "db", "http", "lib", "mail", "ui"],
   home: ["http", "i18n", "reports", "ui", "workshops"],
   // entry points
-  app: ["attendees", "audit", "db", "distributions", "home", "http", "invitations", "mailbox", "organisers", "people", "registrations", "reports", "subscribers", "webhooks", "workshops"],
+  app: ["attendees", "audit", "db", "distributions", "feedback", "home", "http", "invitations", "mailbox", "organisers", "people", "registrations", "reports", "subscribers", "webhooks", "workshops"],
   queue: ["distributions", "env", "mail", "services"],
-  jobs: ["attendees", "distributions", "env", "invitations", "mail", "organisers", "people", "registrations", "reports", "services", "subscribers"],
+  jobs: ["attendees", "distributions", "env", "feedback", "invitations", "mail", "organisers", "people", "registrations", "reports", "services", "subscribers"],
   index: ["app", "env", "jobs", "mail", "queue"],
 };
 

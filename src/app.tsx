@@ -17,6 +17,9 @@ import {
   sendingSection,
 } from "./distributions/pages";
 import { distributionApi, reportChecksApi, reportDistributionApi } from "./distributions/routes";
+import { feedbackAdminPages, feedbackSection } from "./feedback/admin-pages";
+import { feedbackPages } from "./feedback/pages";
+import { feedbackApi } from "./feedback/routes";
 import { homePages } from "./home/pages";
 import { ApiReference } from "./http/api-docs";
 import { refuseWhenMisconfigured } from "./http/configuration";
@@ -136,6 +139,7 @@ export function createApp() {
   api.route("/workshops", workshopApi);
   api.route("/workshops/:id/members", teamApi);
   api.route("/workshops/:id/key", workshopKeyApi);
+  api.route("/workshops/:id/feedback", feedbackApi);
   api.route("/workshops/:id", workshopRegistrationApi);
   api.route("/registrations", registrationApi);
   api.route("/check-in", checkInApi);
@@ -218,6 +222,7 @@ export function createApp() {
   app.route("/s", subscriberPages);
   app.route("/s", subscriberErasurePages);
   app.route("/u", unsubscribePages);
+  app.route("/f", feedbackPages);
   app.route("/reports", reportPages);
   app.route("/admin/reports", reportAdminPages);
   app.route("/admin/reports", reportPage([sendingSection]));
@@ -237,12 +242,14 @@ export function createApp() {
       registrationsSection,
       invitationsSection,
       messageSection,
+      feedbackSection,
       teamSection,
       workshopKeySection,
     ]),
   );
   app.route("/admin/workshops/:id/team", teamPages);
   app.route("/admin/workshops/:id/key", workshopKeyPages);
+  app.route("/admin/workshops/:id/feedback", feedbackAdminPages);
   app.route("/admin/workshops/:id/registrations", workshopRegistrationAdminPages);
   app.route("/admin/registrations", registrationAdminPages);
   app.route("/admin/workshops/:id/invitations", workshopInvitationAdminPages);

@@ -46,6 +46,8 @@ const EXPECTED = [
   /^\/admin\/workshops\/[^/]+\/registrations\/decisions$/,
   /^\/admin\/workshops\/[^/]+\/messages$/,
   /^\/admin\/workshops\/[^/]+\/team$/,
+  /^\/admin\/workshops\/[^/]+\/feedback$/,
+  /^\/admin\/workshops\/[^/]+\/feedback\/enabled$/,
   /^\/admin\/registrations\/[^/]+$/,
   /^\/admin\/invitations\/[^/]+\/(send|revoke)$/,
   /^\/admin\/reports$/,

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { TEMPLATES, templateEmail } from "../emails";
 import { runBatch } from "../src/db/client";
 import { emails, subscribers } from "../src/db/schema";
+import { surveyEmail } from "../src/feedback/send";
 import { dictionary, LANGS, type NoticeKind } from "../src/i18n";
 import { renderMarkdown } from "../src/lib/markdown";
 import { qrMatrix } from "../src/lib/qr";
@@ -235,6 +236,26 @@ describe("email sizes", () => {
       "workshop:message",
       (await renderRow(await newestRow(person.email, "workshop:message"))).html,
     );
+  });
+
+  it("the feedback survey, in every language", async () => {
+    const created = await createWorkshop({
+      title:
+        "Regional security after the ceasefire: what neighbouring states, donors and civil society can do next",
+    });
+    const workshop = await getWorkshop(db(), created.id);
+    for (const language of LANGS) {
+      const email = surveyEmail(
+        workshop,
+        { email: uniqueEmail("size-feedback"), language },
+        `${env.APP_URL}/f/fbk.reg_${"a".repeat(26)}.${"b".repeat(8)}.${"c".repeat(27)}`,
+        { name: "Dr. Leyla Abdullah Al-Mansouri Karaoğlu" },
+      );
+      const { html, text } = await renderContent(TEMPLATES, email.template, email.content);
+      check(`feedback (${language})`, html);
+      expect(text).toContain("/f/fbk.");
+      expect(html).toContain(language === "ar" ? 'dir="rtl"' : 'dir="ltr"');
+    }
   });
 
   it("the report email, with a long body", async () => {

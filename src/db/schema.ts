@@ -484,6 +484,71 @@ export const registrations = sqliteTable(
   ],
 );
 
+// ---------------------------------------------------------------- feedback (src/feedback/)
+
+/** One question of a workshop's feedback survey: a 1–5 rating or free text, worded per language. */
+export interface FeedbackQuestion {
+  /** Stable within the survey (`q1`, `q2`…): answers are keyed by it. */
+  id: string;
+  type: "rating" | "text";
+  required: boolean;
+  label: Partial<Record<Lang, string>>;
+}
+
+/**
+ * A workshop's feedback survey, emailed once after its end to those who attended. The
+ * organiser's wording: not personal data, stored plain.
+ */
+export const feedbackSurveys = sqliteTable("feedback_surveys", {
+  workshopId: text("workshop_id")
+    .primaryKey()
+    .references(() => workshops.id, { onDelete: "cascade" }),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(false),
+  questions: text("questions", { mode: "json" }).$type<FeedbackQuestion[]>().notNull(),
+  createdAt: createdAt(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+});
+
+/**
+ * Who was sent the survey: each registration claimed here (one conditional insert) before
+ * its email is written, so a cron that fires twice sends nothing twice. `answered` is the
+ * only trace of an answer on the person's side: a flag, with no time and no link to it.
+ */
+export const feedbackRecipients = sqliteTable(
+  "feedback_recipients",
+  {
+    registrationId: text("registration_id")
+      .primaryKey()
+      .references(() => registrations.id, { onDelete: "cascade" }),
+    workshopId: text("workshop_id")
+      .notNull()
+      .references(() => workshops.id, { onDelete: "cascade" }),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }).notNull(),
+    answered: integer("answered", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [index("feedback_recipients_workshop").on(t.workshopId)],
+);
+
+/**
+ * The answers, anonymous: a random id, the workshop, the ratings (numbers, plain) and the
+ * free text (sealed under the workshop's key). No registration, no time: nothing links an
+ * answer to the person who gave it.
+ */
+export const feedbackAnswers = sqliteTable(
+  "feedback_answers",
+  {
+    id: text("id").primaryKey(),
+    workshopId: text("workshop_id")
+      .notNull()
+      .references(() => workshops.id, { onDelete: "cascade" }),
+    /** Question id → 1–5. */
+    ratings: text("ratings", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    /** JSON of question id → text, sealed; null when no text was written. */
+    comments: text("comments"),
+  },
+  (t) => [index("feedback_answers_workshop").on(t.workshopId)],
+);
+
 export const INVITATION_STATUSES = [
   "pending",
   "sent",

@@ -278,6 +278,39 @@ export const en = {
     done: "{name} is checked in.",
     already: "{name} was already checked in at {time}.",
   },
+  /** The feedback survey after a workshop: its email, the participant's page, the default questions. */
+  feedback: {
+    title: "Your feedback",
+    intro:
+      "A few questions about “{title}”. Your answers are anonymous: the organisers see only totals, once at least five people have answered, never who said what.",
+    ratingHint: "1 = poor, 5 = excellent",
+    ratingLow: "poor",
+    ratingHigh: "excellent",
+    optional: "(optional)",
+    submit: "Send my answers",
+    thanksTitle: "Thank you",
+    thanks: "Your answers are recorded. Thank you for taking the time.",
+    alreadyAnswered:
+      "You have already answered this survey. Answers cannot be changed: they are kept apart from your name, so nothing links them back to you.",
+    closedTitle: "This survey is closed",
+    closed: "The survey for this workshop no longer takes answers.",
+    errorSummary: "Some answers need attention:",
+    chooseRating: "Choose a number from 1 to 5.",
+    answerRequired: "This question needs an answer.",
+    tooLong: "Keep it under {max} characters.",
+    emailSubject: "Your feedback on {title}",
+    emailHeading: "How was the workshop?",
+    emailParagraphs: [
+      "Hello {name}, thank you for taking part in “{title}”.",
+      "Would you tell us how it went? It takes two minutes. Your answers are anonymous: the organisers see only totals, never who said what.",
+    ],
+    emailAction: "Answer the survey",
+    emailExpiry: "The link works for 30 days.",
+    emailReason: "You receive this email because you took part in “{title}”.",
+    defaultOverall: "Overall, how would you rate the workshop?",
+    defaultUseful: "How useful was it for your work?",
+    defaultComments: "Anything else you would like to tell the organisers?",
+  },
   /** Words every email shares, the sign-in and report emails, notice labels. */
   emails: {
     invitationWhere: "It takes place in {city}.",

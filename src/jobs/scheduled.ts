@@ -2,6 +2,7 @@
 // others. Every job is idempotent, because triggers can overlap or fire twice.
 import { sweepDistributions } from "../distributions/sweeper";
 import type { Env } from "../env";
+import { sendFeedbackRequests } from "../feedback/send";
 import { expireInvitations, sendInvitationReminders } from "../invitations/reminders";
 import { resumeStalledEmails } from "../mail/outbox";
 import { mailRoute } from "../mail/transports";
@@ -58,6 +59,7 @@ export const SCHEDULE: Record<string, Job[]> = {
       run: (svc, now) => sendInvitationReminders(svc, now),
     },
     { name: "expire-invitations", run: ({ db }, now) => expireInvitations(db, now) },
+    { name: "feedback-surveys", run: (svc, now) => sendFeedbackRequests(svc, now) },
   ],
   [DAILY]: [
     { name: "purge-expired-credentials", run: ({ db }, now) => purgeExpiredCredentials(db, now) },

@@ -4,7 +4,7 @@
 // batch, the personal data of its registrations and invitations is erased as well
 // (forget.ts): names, addresses, affiliations, answers, notes and needs, their link tokens, the
 // report deliveries made to them, the outbox emails about them and the dev-mailbox messages
-// to their addresses. Rows (and so counts by status) stay. An owner may destroy a
+// to their addresses, and the answers to the workshop's feedback survey. Rows (and so counts by status) stay. An owner may destroy a
 // workshop's key early (keys.ts): the same purge, audited as theirs.
 // What is only kept for a while, whoever it was for, goes by age: sent emails' delivery
 // records, dev-mailbox messages, processed webhook ids.
@@ -20,6 +20,7 @@ import {
   webhookEvents,
   workshops,
 } from "../db/schema";
+import { forgetFeedback } from "../feedback/results";
 import { isForgotten, PURGED } from "../lib/forgotten";
 import type { Services } from "../services";
 import { openFields } from "../vault/fields";
@@ -82,6 +83,8 @@ export async function purgeWorkshop(
     // Mail first: later statements change what finds it.
     ...forgetWorkshopMail(db, workshopId, addresses),
     ...forgetRegistrationsAndInvitations(db, PURGED, regIds, invIds, now),
+    // Anonymous, but their free text may still say who wrote it: the answers go too.
+    ...forgetFeedback(db, workshopId),
   ]);
 }
 

@@ -14,13 +14,17 @@ import { accessTokens } from "../db/schema";
 import { signToken, verifyToken } from "../lib/signed";
 import { sha256Hex } from "../lib/tokens";
 
-export type TokenPurpose = (typeof accessTokens.$inferSelect)["purpose"];
+/** Purposes that tokens stored before signing (access_tokens) may have. */
+type StoredPurpose = (typeof accessTokens.$inferSelect)["purpose"];
+/** `feedback`: the survey link after a workshop (src/feedback/), only ever signed. */
+export type TokenPurpose = StoredPurpose | "feedback";
 
 /** The purpose as signed into a token; other signed links use other names (`sub`, `u`). */
 const SIGNED_PURPOSE: Record<TokenPurpose, string> = {
   registration: "reg",
   checkin: "chk",
   invitation: "inv",
+  feedback: "fbk",
 };
 
 /** A link token for `subjectId` (a registration or an invitation), valid until `expiresAt`. */
@@ -47,6 +51,7 @@ export async function resolveToken(
 ): Promise<string | null> {
   if (!token || token.length > 200) return null;
   if (token.includes(".")) return verifyToken(secret, SIGNED_PURPOSE[purpose], token, now);
+  if (purpose === "feedback") return null;
   const row = await db.query.accessTokens.findFirst({
     where: and(
       eq(accessTokens.tokenHash, await sha256Hex(token)),
