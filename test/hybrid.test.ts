@@ -347,3 +347,27 @@ describe("each place only for its pool", () => {
     expect(admin).toContain("1 / 10 in person · 1 / 7 online");
   });
 });
+
+describe("feedback in a hybrid workshop", () => {
+  it("asks the confirmed online participants, who never pass the door, with the room's checked-in", async () => {
+    const { runCron } = await import("./support/cron");
+    const workshop = await hybrid();
+    const room = await addPerson(workshop.id, { name: "Room", mode: "in_person" });
+    const absent = await addPerson(workshop.id, { name: "Absent", mode: "in_person" });
+    const remote = await addPerson(workshop.id, { name: "Remote", mode: "online" });
+    expect(
+      (await json(`/api/v1/registrations/${room.id}`, "PATCH", { status: "attended" }, ADMIN))
+        .status,
+    ).toBe(200);
+    expect(
+      (await json(`/api/v1/workshops/${workshop.id}/feedback`, "PUT", { enabled: true }, ADMIN))
+        .status,
+    ).toBe(200);
+    const row = await workshopRow(workshop.id);
+    await runCron("*/5 * * * *", row.endsAt.getTime() + 3_600_000);
+    const asked = async (email: string) => Boolean(await latestEmail(email, "workshop:feedback"));
+    expect(await asked(room.email)).toBe(true);
+    expect(await asked(remote.email)).toBe(true);
+    expect(await asked(absent.email)).toBe(false);
+  });
+});

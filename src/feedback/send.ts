@@ -1,6 +1,7 @@
 // The survey goes out once, after the workshop's end (the 5-minute cron). Who gets it: the
 // people checked in (`attended`); when nobody at all was checked in, the workshop did not use
-// check-in, and its confirmed people are taken as its attendees. Cron triggers overlap and
+// check-in, and its confirmed people are taken as its attendees. A hybrid workshop's online
+// participants never pass the door: confirmed online counts as attended. Cron triggers overlap and
 // repeat, so each person is claimed by one conditional insert (feedback_recipients, whose key
 // is the registration) before their email is written: a cron that fires twice sends nothing
 // twice, and someone checked in late is picked up by the next run. An address on the
@@ -51,15 +52,19 @@ function dueWorkshops(db: Db, now: Date) {
 
 /**
  * Claims, in one statement, everyone of the workshop owed the survey and not yet sent it:
- * those checked in, or, when nobody was, those confirmed. Returns the claimed ids.
+ * those checked in, or, when nobody was, those confirmed; a hybrid workshop's confirmed online
+ * participants in any case. Returns the claimed ids.
  */
 async function claim(db: Db, workshopId: string, now: Date): Promise<string[]> {
   const rows = await db.all<{ registration_id: string }>(sql`
     INSERT INTO ${feedbackRecipients} (registration_id, workshop_id, sent_at, answered)
     SELECT r.id, r.workshop_id, ${now.getTime()}, 0 FROM ${registrations} r
     WHERE r.workshop_id = ${workshopId}
-      AND (r.status = 'attended' OR (r.status = 'confirmed' AND NOT EXISTS (
-        SELECT 1 FROM ${registrations} x WHERE x.workshop_id = ${workshopId} AND x.status = 'attended')))
+      AND (r.status = 'attended'
+        OR (r.status = 'confirmed' AND r.mode = 'online')
+        OR (r.status = 'confirmed' AND NOT EXISTS (
+          SELECT 1 FROM ${registrations} x WHERE x.workshop_id = ${workshopId}
+            AND x.status = 'attended' AND x.mode IS NOT 'online')))
     ON CONFLICT DO NOTHING
     RETURNING registration_id`);
   return rows.map((r) => r.registration_id);
