@@ -78,7 +78,9 @@ export async function loadAgenda(
   workshopId: string,
   names: "all" | "consented",
 ): Promise<AgendaSession[]> {
-  const [sessions, people] = await db.batch([
+  // Two queries, not one batch: D1's batch answers rows as objects by column name, and the
+  // join's `name` and `affiliation` appear in both tables.
+  const [sessions, people] = await Promise.all([
     db
       .select()
       .from(workshopSessions)
@@ -299,7 +301,7 @@ async function personRows(
   if (byHand && !key)
     throw conflict("This workshop's data key was destroyed: no name can be added to it.");
   return Promise.all(
-    people.map(async (p) => {
+    people.map(async (p, i) => {
       const id = newId("spk");
       const sealed = p.registrationId
         ? { name: null, affiliation: null }
@@ -316,6 +318,9 @@ async function personRows(
         ...sealed,
         publicConsent: p.publicConsent ?? false,
         consentAt: p.publicConsent ? now : null,
+        // People are listed in the order they were added: those added together, in the
+        // order given, a millisecond apart.
+        createdAt: new Date(now.getTime() + i),
       } satisfies typeof sessionPeople.$inferInsert;
     }),
   );
