@@ -85,6 +85,8 @@ import { suppressionAdminPages } from "./subscribers/suppression-pages";
 import { suppressionApi } from "./subscribers/suppression-routes";
 import { webhookApi } from "./webhooks/routes";
 import { workshopAdminPages, workshopPage } from "./workshops/admin-pages";
+import { agendaPages, agendaSection } from "./workshops/agenda-pages";
+import { agendaApi } from "./workshops/agenda-routes";
 import { dashboardPages } from "./workshops/dashboard";
 import { workshopPages } from "./workshops/pages";
 import { workshopApi } from "./workshops/routes";
@@ -138,6 +140,7 @@ export function createApp() {
   const api = new OpenAPIHono<AppEnv>().basePath("/api/v1");
   api.route("/workshops", workshopApi);
   api.route("/workshops/:id/members", teamApi);
+  api.route("/workshops/:id/sessions", agendaApi);
   api.route("/workshops/:id/key", workshopKeyApi);
   api.route("/workshops/:id/feedback", feedbackApi);
   api.route("/workshops/:id", workshopRegistrationApi);
@@ -243,11 +246,13 @@ export function createApp() {
       invitationsSection,
       messageSection,
       feedbackSection,
+      agendaSection,
       teamSection,
       workshopKeySection,
     ]),
   );
   app.route("/admin/workshops/:id/team", teamPages);
+  app.route("/admin/workshops/:id/sessions", agendaPages);
   app.route("/admin/workshops/:id/key", workshopKeyPages);
   app.route("/admin/workshops/:id/feedback", feedbackAdminPages);
   app.route("/admin/workshops/:id/registrations", workshopRegistrationAdminPages);

@@ -585,6 +585,77 @@ export const invitations = sqliteTable(
   ],
 );
 
+// ---------------------------------------------------------------- agenda
+
+/** A text in the organiser's words per language (`{ "en": "…", "ar": "…" }`). */
+export type LocalizedText = Partial<Record<Lang, string>>;
+
+/**
+ * A workshop's sessions (src/workshops/agenda.ts): times within the workshop's, a title and
+ * description per language, a room. The room follows the venue's privacy rule. Shown in
+ * order of start.
+ */
+export const workshopSessions = sqliteTable(
+  "workshop_sessions",
+  {
+    id: text("id").primaryKey(),
+    workshopId: text("workshop_id")
+      .notNull()
+      .references(() => workshops.id, { onDelete: "cascade" }),
+    startsAt: integer("starts_at", { mode: "timestamp_ms" }).notNull(),
+    endsAt: integer("ends_at", { mode: "timestamp_ms" }).notNull(),
+    title: text("title", { mode: "json" }).$type<LocalizedText>().notNull(),
+    description: text("description", { mode: "json" }).$type<LocalizedText>(),
+    /** Part of the place: shown only where the venue may be shown (src/workshops/venue.ts). */
+    room: text("room"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("workshop_sessions_workshop").on(t.workshopId, t.startsAt)],
+);
+
+export const SESSION_ROLES = ["speaker", "moderator"] as const;
+
+/**
+ * Who speaks at or moderates a session: one of the workshop's registrations, or a name
+ * (and affiliation) typed by the organiser, sealed under the workshop's data key like a
+ * registration's. A name is shown outside the organisers' pages only with the person's
+ * public consent; erasure of the registration and the workshop's purge delete the row.
+ */
+export const sessionPeople = sqliteTable(
+  "session_people",
+  {
+    id: text("id").primaryKey(),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => workshopSessions.id, { onDelete: "cascade" }),
+    /** The session's workshop, so the purge finds its people in one statement. */
+    workshopId: text("workshop_id")
+      .notNull()
+      .references(() => workshops.id, { onDelete: "cascade" }),
+    role: text("role", { enum: SESSION_ROLES }).notNull(),
+    /** A registration of the same workshop; null for a name entered by hand. */
+    registrationId: text("registration_id").references(() => registrations.id, {
+      onDelete: "cascade",
+    }),
+    /** Sealed (hand-entered only). */
+    name: text("name"),
+    affiliation: text("affiliation"),
+    /** The person agreed to their name (and affiliation) being shown publicly. */
+    publicConsent: integer("public_consent", { mode: "boolean" }).notNull().default(false),
+    /** When the organiser recorded that consent; null without it. */
+    consentAt: integer("consent_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("session_people_session").on(t.sessionId),
+    index("session_people_workshop").on(t.workshopId),
+    index("session_people_registration")
+      .on(t.registrationId)
+      .where(sql`${t.registrationId} IS NOT NULL`),
+  ],
+);
+
 /**
  * Every link token that grants access: registration pages, check-in codes, RSVP links.
  * 256-bit random, stored only as a SHA-256 hash, with an expiry. A new one is minted for

@@ -64,6 +64,13 @@ export const ar: Dictionary = {
     confidentialityApplies: "يوافق المشاركون في هذه الورشة على هذه القاعدة:",
     acknowledge: "أوافق على هذه القاعدة",
     listedOptIn: "أظهِروا اسمي وجهتي للمشاركين المؤكَّدين الآخرين في هذه الورشة",
+    agendaTitle: "البرنامج",
+    agendaRoom: "القاعة: {room}",
+    agendaSpeakers: "المتحدثون",
+    agendaModerators: "إدارة الجلسة",
+    agendaUnnamedSpeaker: "متحدث",
+    agendaUnnamedModerator: "مدير الجلسة",
+    agendaCalendarHeading: "البرنامج:",
     participantsTitle: "المشاركون الآخرون",
     participantsIntro:
       "المشاركون المؤكَّدون الذين اختاروا الظهور في القائمة. لا يرى هذه القائمة إلا المشاركون المؤكَّدون.",

@@ -84,6 +84,13 @@ export const en = {
     acknowledge: "I accept this rule",
     listedOptIn:
       "Show my name and affiliation to the other confirmed participants of this workshop",
+    agendaTitle: "Agenda",
+    agendaRoom: "Room: {room}",
+    agendaSpeakers: "Speakers",
+    agendaModerators: "Moderation",
+    agendaUnnamedSpeaker: "Speaker",
+    agendaUnnamedModerator: "Moderator",
+    agendaCalendarHeading: "Agenda:",
     participantsTitle: "Other participants",
     participantsIntro:
       "Confirmed participants who chose to be listed. Only confirmed participants see this list.",

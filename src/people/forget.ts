@@ -6,7 +6,8 @@
 //
 // A registration or invitation row stays, so counts by status stay right; what goes is the
 // address (replaced by a marker, src/lib/forgotten.ts), the name, the affiliation, answers,
-// notes and needs (accessibility, dietary), and every link token to it. Stored emails and dev-mailbox messages to the
+// notes and needs (accessibility, dietary), every link token to it, and the person's place
+// on the workshop's agenda as a speaker or moderator. Stored emails and dev-mailbox messages to the
 // address go whole.
 import { and, inArray, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../db/client";
@@ -17,6 +18,7 @@ import {
   invitations,
   mailboxMessages,
   registrations,
+  sessionPeople,
 } from "../db/schema";
 import { forgetDeliveries } from "../distributions/forget";
 import { invitationMayMoveTo } from "../invitations/service";
@@ -43,6 +45,8 @@ export function forgetRegistrationsAndInvitations(
     db.delete(accessTokens).where(inArray(accessTokens.subjectId, registrationIds)),
     db.delete(accessTokens).where(inArray(accessTokens.subjectId, invitationIds)),
     ...forgetDeliveries(db, inArray(deliveries.registrationId, registrationIds)),
+    // Off the agenda: a session without them, rather than a name that opens to nothing.
+    db.delete(sessionPeople).where(inArray(sessionPeople.registrationId, registrationIds)),
     db
       .update(registrations)
       .set({

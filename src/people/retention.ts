@@ -3,6 +3,7 @@
 // opens anywhere, including in backups and copies of the database taken before. In the same
 // batch, the personal data of its registrations and invitations is erased as well
 // (forget.ts): names, addresses, affiliations, answers, notes and needs, their link tokens, the
+// agenda's speakers and moderators,
 // report deliveries made to them, the outbox emails about them and the dev-mailbox messages
 // to their addresses, and the answers to the workshop's feedback survey. Rows (and so counts by status) stay. An owner may destroy a
 // workshop's key early (keys.ts): the same purge, audited as theirs.
@@ -17,6 +18,7 @@ import {
   invitations,
   mailboxMessages,
   registrations,
+  sessionPeople,
   webhookEvents,
   workshops,
 } from "../db/schema";
@@ -85,7 +87,16 @@ export async function purgeWorkshop(
     ...forgetRegistrationsAndInvitations(db, PURGED, regIds, invIds, now),
     // Anonymous, but their free text may still say who wrote it: the answers go too.
     ...forgetFeedback(db, workshopId),
+    // The agenda's speakers and moderators, hand-entered ones too: the sessions stay.
+    db.delete(sessionPeople).where(eq(sessionPeople.workshopId, workshopId)),
   ]);
+  // Its public page may show agreed names on the agenda: they are gone now.
+  const workshop = await db.query.workshops.findFirst({
+    where: eq(workshops.id, workshopId),
+    columns: { slug: true, status: true },
+  });
+  if (workshop && workshop.status !== "draft")
+    await svc.pages.purge([`/workshops/${workshop.slug}`]);
 }
 
 /** Addresses per statement: below D1's 100 bound parameters. */

@@ -34,6 +34,7 @@ import {
 } from "../subscribers/suppression";
 import { addressIndex } from "../vault/fields";
 import { SUBSCRIBERS_KEY, workshopKeyName } from "../vault/keys";
+import { agendaPagesOf } from "../workshops/agenda";
 import { forgetMailTo, forgetRegistrationsAndInvitations } from "./forget";
 import { locate, type Person, personJson } from "./records";
 import { sentToPerson, sentUnder } from "./whereabouts";
@@ -89,6 +90,10 @@ export async function erasePerson(svc: Services, actor: Actor, address: string, 
   const { at } = found;
   const person = personJson(found);
   for (const r of found.registrations) await releaseForErasure(svc, r.id, now);
+  const agendaPages = await agendaPagesOf(
+    db,
+    found.registrations.map((r) => r.id),
+  );
   await runBatch(db, [
     ...forgetMailTo(db, [at.email], sentToPerson(at)),
     ...forgetRegistrationsAndInvitations(
@@ -105,6 +110,7 @@ export async function erasePerson(svc: Services, actor: Actor, address: string, 
     ...forgetSuppressionNotes(db, at.subscribers),
     auditInsert(db, actor, { action: "person.erase", detail: counts(person) }),
   ]);
+  if (agendaPages.length) await svc.pages.purge(agendaPages);
   return counts(person);
 }
 
@@ -287,6 +293,7 @@ export async function eraseAtWorkshop(svc: Services, at: AtWorkshop, now = new D
   const { db } = svc;
   if (at.registrationId) await releaseForErasure(svc, at.registrationId, now);
   const ids = (id: string | null) => (id ? [id] : []);
+  const agendaPages = await agendaPagesOf(db, ids(at.registrationId));
   await runBatch(db, [
     ...forgetMailTo(db, [at.email], sentUnder([[workshopKeyName(at.workshop.id), at.emailIndex]])),
     ...forgetRegistrationsAndInvitations(
@@ -306,4 +313,5 @@ export async function eraseAtWorkshop(svc: Services, at: AtWorkshop, now = new D
       },
     }),
   ]);
+  if (agendaPages.length) await svc.pages.purge(agendaPages);
 }

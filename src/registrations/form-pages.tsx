@@ -16,6 +16,7 @@ import { AppError } from "../lib/errors";
 import { NAME_MAX } from "../lib/text";
 import { type FormErrors, Notice, parseForm, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { publicAgenda } from "../workshops/agenda";
 import { WorkshopPage } from "../workshops/pages";
 import { getPublishedBySlugWithKey } from "../workshops/service";
 import { acknowledgementErrors, answerErrors, answersFrom, isMode, modeErrors } from "./form";
@@ -68,12 +69,21 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
   Object.assign(errors, answerErrors(workshop.questions, answers, lang));
   Object.assign(errors, acknowledgementErrors(workshop, values, lang));
   Object.assign(errors, modeErrors(workshop, values, lang));
-  const explain = (status: 409 | 422 | 403) =>
+  const explain = async (status: 409 | 422 | 403) =>
     c.html(
       <WorkshopPage
         workshop={workshop}
         lang={lang}
         now={c.var.services.now()}
+        agenda={
+          await publicAgenda(
+            c.var.services,
+            c.var.services.db,
+            workshop,
+            lang,
+            c.var.services.now(),
+          )
+        }
         form={{ errors, values }}
         siteKey={turnstileForPage(c)}
       />,

@@ -87,7 +87,13 @@ function registrationEvent(
   workshop: Workshop,
   registration: { id: string; language: Lang },
   appUrl: string,
-  options: { cancelled?: boolean; seated: boolean; now: Date },
+  options: {
+    cancelled?: boolean;
+    seated: boolean;
+    now: Date;
+    /** The agenda as this person may see it, as text (src/workshops/agenda-view.tsx). */
+    agenda?: string;
+  },
 ): CalendarEvent {
   const base = appUrl.replace(/\/$/, "");
   const page = `${base}/workshops/${workshop.slug}?lang=${registration.language}`;
@@ -106,7 +112,7 @@ function registrationEvent(
     uid: `${registration.id}@${new URL(base).host}`,
     sequence: workshop.calendarSequence,
     title: workshop.title,
-    description: [note, page].filter(Boolean).join("\n\n"),
+    description: [note, options.agenda, page].filter(Boolean).join("\n\n"),
     start: workshop.startsAt,
     end: workshop.endsAt,
     location,
@@ -120,7 +126,7 @@ export function registrationCalendar(
   workshop: Workshop,
   registration: { id: string; language: Lang; mode: AttendanceMode | null },
   appUrl: string,
-  options: { cancelled?: boolean; seated: boolean; now: Date },
+  options: { cancelled?: boolean; seated: boolean; now: Date; agenda?: string },
 ) {
   const theirs = placeFor(workshop, { seated: options.seated, mode: registration.mode });
   return calendarFile([registrationEvent(theirs, registration, appUrl, options)], {

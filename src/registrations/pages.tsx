@@ -10,6 +10,8 @@ import { AppError } from "../lib/errors";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { YourData } from "../ui/your-data";
+import { participantAgenda } from "../workshops/agenda";
+import { Agenda, agendaText } from "../workshops/agenda-view";
 import { WhenWhere } from "../workshops/components";
 import { splitAround, type Workshop } from "../workshops/types";
 import { registrationCalendar } from "./notices";
@@ -215,6 +217,13 @@ async function registrationPage(
   const canCancel = CANCELLABLE.includes(registration.status) && workshop.status !== "cancelled";
   const canRestore = registration.status === "cancelled" && restorable(workshop, now);
   const people = await participantList(c.var.services, registration);
+  const agenda = await participantAgenda(
+    c.var.services,
+    workshop,
+    lang,
+    { seated: seated(registration), mode: registration.mode },
+    now,
+  );
   return c.html(
     <Page
       lang={lang}
@@ -235,6 +244,7 @@ async function registrationPage(
         now={now}
       />
       <Contact workshop={workshop} line={t.contactLine} />
+      <Agenda sessions={agenda} workshop={workshop} lang={lang} />
       {registration.status === "pending_verification" && workshop.status !== "cancelled" ? (
         <form method="post" action={`/r/${token}/verify?lang=${lang}`} class="stack">
           <p>{t.confirmHelp}</p>
@@ -316,10 +326,20 @@ registrationPages.get("/:token/calendar.ics", async (c) => {
   const found = await findByToken(c.var.services, c.req.param("token"));
   if (!found) return c.html(<InvalidLink lang={c.get("lang")} />, 404);
   const { registration, workshop } = found;
+  const now = c.var.services.now();
+  const lang = registration.language;
+  const agenda = await participantAgenda(
+    c.var.services,
+    workshop,
+    lang,
+    { seated: seated(registration), mode: registration.mode },
+    now,
+  );
   const ics = registrationCalendar(workshop, registration, c.var.services.settings.appUrl, {
     seated: seated(registration),
-    now: c.var.services.now(),
+    now,
     cancelled: workshop.status === "cancelled" || registration.status === "cancelled",
+    agenda: agendaText(agenda, workshop, lang),
   });
   return c.body(ics, 200, {
     "Content-Type": "text/calendar; charset=utf-8",

@@ -18,6 +18,8 @@ import {
 } from "../registrations/form";
 import { FieldError, type FormErrors, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { publicAgenda, type ShownSession } from "./agenda";
+import { Agenda } from "./agenda-view";
 import { SeatBadge, WhenWhere } from "./components";
 import { confidentialityWording } from "./confidentiality";
 import { calendarFeed, jsonFeed, listedWorkshops } from "./feeds";
@@ -123,10 +125,13 @@ export function WorkshopPage({
   form,
   siteKey,
   appUrl,
+  agenda = [],
 }: {
   workshop: Workshop;
   lang: Lang;
   now: Date;
+  /** The sessions as the public may see them (`publicAgenda`). */
+  agenda?: ShownSession[];
   form?: { errors: FormErrors; values: Record<string, string> };
   siteKey?: string;
   /** The app's absolute base, for the link preview's URLs; none on a form's answer. */
@@ -167,6 +172,7 @@ export function WorkshopPage({
         <div class="prose" dir="auto">
           {raw(renderMarkdown(workshop.description))}
         </div>
+        <Agenda sessions={agenda} workshop={workshop} lang={lang} />
         {confidentialityWording(workshop, lang) ? (
           <section aria-labelledby="confidentiality">
             <h2 id="confidentiality">{t.confidentialityTitle}</h2>
@@ -218,12 +224,15 @@ workshopPages.get("/feed.json", async (c) => {
 });
 
 workshopPages.get("/:slug", async (c) => {
-  const workshop = await getPublishedBySlug(c.var.services.reads, c.req.param("slug"));
+  const { reads, now } = c.var.services;
+  const workshop = await getPublishedBySlug(reads, c.req.param("slug"));
+  const lang = c.get("lang");
   return c.html(
     <WorkshopPage
       workshop={workshop}
-      lang={c.get("lang")}
-      now={c.var.services.now()}
+      lang={lang}
+      now={now()}
+      agenda={await publicAgenda(c.var.services, reads, workshop, lang, now())}
       siteKey={turnstileForPage(c)}
       appUrl={c.var.services.settings.appUrl}
     />,

@@ -47,6 +47,21 @@ export function placeFor<W extends VenueFields & Pick<Workshop, "attendance">>(
   };
 }
 
+/**
+ * Whether `viewer` sees the venue itself (its address, the agenda's rooms) at `now`: the
+ * usual rule, and in a hybrid workshop a private venue is not for its online participants.
+ */
+export function showsVenue(
+  workshop: VenueFields & Pick<Workshop, "attendance">,
+  viewer: Viewer,
+  now: Date,
+): boolean {
+  const hybridOnline = workshop.attendance === "hybrid" && viewer.mode === "online";
+  return (
+    showsLocation(workshop, viewer.seated, now) && !(hybridOnline && isLocationPrivate(workshop))
+  );
+}
+
 /** When seated people learn the place; null when they learn it with their confirmation. */
 export function venueRevealAt(workshop: Pick<Workshop, "venueRevealHours" | "startsAt">) {
   return workshop.venueRevealHours === null || workshop.venueRevealHours === undefined
