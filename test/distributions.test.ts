@@ -280,6 +280,38 @@ describe("delivery through the provider", () => {
     });
   });
 
+  it("enqueues each full chunk as its page commits, before the audience is complete", async () => {
+    const fake = fakeResend();
+    const { queue, ctx, distributionId, addresses } = await setup(1_150);
+    // What the distribution's stage was when each chunk was enqueued.
+    const stages: string[] = [];
+    const enqueued: number[] = [];
+    const sendBatch = queue.sendBatch.bind(queue);
+    queue.sendBatch = async (batch) => {
+      const list = [...batch];
+      const { stage } = await distributionRow(distributionId);
+      for (const m of list)
+        if (m.body.kind === "distribution-chunk") {
+          stages.push(stage);
+          enqueued.push(m.body.chunk);
+        }
+      await sendBatch(list);
+    };
+    await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl));
+    // Three pages of 500: the first two fill chunks 0–9 while collecting; the last one
+    // fills chunk 10 and leaves 50 for the last chunk, made when the audience is complete.
+    expect(enqueued).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(stages.slice(0, 10).every((s) => s === "audience")).toBe(true);
+    expect(stages.at(-1)).not.toBe("audience");
+    assertExactlyOnce((await fake.state()).delivered, addresses);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      total: 1_150,
+      sent: 1_150,
+      chunkCount: 12,
+    });
+  });
+
   it("produces no duplicate provider sends when every queue message is delivered twice", async () => {
     const fake = fakeResend();
     const { queue, ctx, distributionId, addresses } = await setup(180);

@@ -380,13 +380,14 @@ function skipCancelled(db: Db, distributionId: string, chunk: number) {
 
 /** Forgets the chunk's recipients erased while it was in flight (forget.ts), if any. */
 function forgetMarked(db: Db, distributionId: string, chunk: number) {
-  const flagged = sql`EXISTS (SELECT 1 FROM distribution_chunks WHERE distribution_id = ${distributionId} AND chunk = ${sql.raw(String(chunk))} AND forget = 1)`;
+  // Driven by the chunk's flag: the IN list is empty unless it is set, so a chunk nobody was
+  // erased from reads none of its recipient rows (a plain condition would scan all 100).
+  const flagged = sql`(distribution_id, chunk) IN (SELECT distribution_id, chunk FROM distribution_chunks WHERE distribution_id = ${distributionId} AND chunk = ${sql.raw(String(chunk))} AND forget = 1)`;
   return [
-    // The flag is a constant condition: without it, SQLite does not scan the chunk at all.
     db
       .update(deliveries)
       .set(forgetIfMarked)
-      .where(and(inChunk(distributionId, chunk), eq(deliveries.forget, true), flagged)),
+      .where(and(eq(deliveries.forget, true), flagged)),
     runInBatch(
       db,
       sql`UPDATE distribution_chunks SET forget = 0 WHERE distribution_id = ${distributionId} AND chunk = ${sql.raw(String(chunk))} AND forget = 1 AND status <> 'pending'`,

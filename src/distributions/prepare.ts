@@ -3,7 +3,7 @@
 // collected (stage `audience`), then totals, one state row per chunk and one message per
 // chunk (`chunks` → `ready`). No chunk exists before the renders do.
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
-import { runInBatch } from "../db/raw";
+import { allInBatch, runInBatch } from "../db/raw";
 import { deliveries, distributions } from "../db/schema";
 import { reachable } from "../lib/forgotten";
 import type { Verdict } from "../mail/consumer";
@@ -60,6 +60,37 @@ function numbered() {
  */
 function notCollected(distributionId: string, index: SQL) {
   return sql`AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.distribution_id = ${distributionId} AND x.email_index = ${index})`;
+}
+
+/**
+ * The state rows of the chunks this distribution has filled (a hundred recipients each,
+ * numbered densely, so a full chunk never changes again) and has no row for yet, returning
+ * their numbers: each is enqueued as soon as the page that filled it commits, instead of
+ * after the whole audience, so sending starts while the rest is collected. Created once
+ * (ON CONFLICT DO NOTHING): a page run twice enqueues nothing twice.
+ */
+function filledChunks(ctx: Services, distributionId: string) {
+  const size = sql.raw(String(CHUNK_SIZE));
+  return allInBatch<{ chunk: number }>(
+    ctx.db,
+    sql`WITH RECURSIVE
+          done(n) AS (SELECT COALESCE((SELECT (chunk * ${size} + position + 1) / ${size} FROM deliveries
+            WHERE distribution_id = ${distributionId} AND chunk >= 0 ORDER BY chunk DESC, position DESC LIMIT 1), 0)),
+          c(chunk) AS (
+            SELECT COALESCE((SELECT chunk + 1 FROM distribution_chunks WHERE distribution_id = ${distributionId}
+              ORDER BY chunk DESC LIMIT 1), 0)
+            UNION ALL SELECT chunk + 1 FROM c WHERE chunk + 1 < (SELECT n FROM done))
+        INSERT INTO distribution_chunks (distribution_id, chunk)
+          SELECT ${distributionId}, chunk FROM c WHERE chunk < (SELECT n FROM done)
+        ON CONFLICT DO NOTHING
+        RETURNING chunk`,
+  );
+}
+
+/** Enqueues what a committed page filled (filledChunks). */
+async function sendFilled(ctx: Services, distributionId: string, rows: unknown) {
+  const chunks = (rows as { chunk: number }[]).map((r) => r.chunk);
+  if (chunks.length > 0) await enqueueChunks(ctx.queue, distributionId, chunks);
 }
 
 type Cursor = NonNullable<Distribution["cursor"]>;
@@ -121,7 +152,7 @@ async function collectSubscribers(ctx: Services, { d, after, nextSource }: Page)
     sql`SELECT s.id AS id FROM subscribers s WHERE ${where} ORDER BY s.id LIMIT 1 OFFSET ${AUDIENCE_PAGE - 1}`,
   );
   const upper = boundary ? sql`AND s.id <= ${boundary.id}` : sql``;
-  await db.batch([
+  const [, filled] = await db.batch([
     runInBatch(
       db,
       sql`INSERT INTO deliveries (id, distribution_id, email, email_index, name, language, subscriber_id, status, skip_reason, chunk, position)
@@ -140,8 +171,10 @@ async function collectSubscribers(ctx: Services, { d, after, nextSource }: Page)
           WHERE true ORDER BY a.id
           ON CONFLICT (distribution_id, email_index) DO NOTHING`,
     ),
+    filledChunks(ctx, d.id),
     advance(ctx, d, boundary ? { source: "topics", after: boundary.id } : nextSource),
   ]);
+  await sendFilled(ctx, d.id, filled);
 }
 
 /**
@@ -172,7 +205,7 @@ async function collectAttendees(ctx: Services, { d, after, nextSource }: Page, d
     await advance(ctx, d, next);
     return;
   }
-  await db.batch([
+  const [, filled] = await db.batch([
     runInBatch(
       db,
       sql`INSERT INTO deliveries (id, distribution_id, email, email_index, name, language, registration_id, status, skip_reason, chunk, position)
@@ -187,6 +220,7 @@ async function collectAttendees(ctx: Services, { d, after, nextSource }: Page, d
           WHERE true ORDER BY a.id
           ON CONFLICT (distribution_id, email_index) DO NOTHING`,
     ),
+    filledChunks(ctx, d.id),
     // Only once the attendee's row is there (the statement above may leave it out: a page
     // run twice, a registration changed since it was read), so the address is never lost
     // from the count. The subscribers' indexes are only compared here, never written.
@@ -205,6 +239,7 @@ async function collectAttendees(ctx: Services, { d, after, nextSource }: Page, d
       : []),
     advance(ctx, d, next),
   ]);
+  await sendFilled(ctx, d.id, filled);
 }
 
 interface Chosen {
@@ -299,38 +334,34 @@ async function collectedIndexes(
 
 /**
  * Once the audience is complete: totals (the skipped are chunk -1, whose positions count
- * down from -1), one state row per chunk, then every chunk is enqueued.
+ * down from -1), a state row for each chunk not yet made (the last, partly filled one; the
+ * full ones were made and enqueued as their pages committed), and those are enqueued.
  */
 async function finishPreparing(ctx: Services, d: Distribution): Promise<void> {
   const { db } = ctx;
-  const [, , ready] = await db.batch([
+  const [, created] = await db.batch([
     runInBatch(
       db,
       sql`UPDATE distributions SET stage = 'ready', progress_at = ${Date.now()},
             chunk_count = COALESCE((SELECT chunk + 1 FROM deliveries WHERE distribution_id = ${d.id} AND chunk >= 0 ORDER BY chunk DESC LIMIT 1), 0),
-            (total, skipped) = (SELECT count(*), count(*) FILTER (WHERE status = 'skipped') FROM deliveries WHERE distribution_id = ${d.id})
+            -- Numbering is dense: those to send are the last numbered position + 1; the
+            -- skipped are chunk -1, counted through the key without reading the others.
+            (total, skipped) = (SELECT b.next + s.n, s.n FROM ${bases(d.id)},
+              (SELECT count(*) AS n FROM deliveries WHERE distribution_id = ${d.id} AND chunk = -1) s)
           WHERE id = ${d.id} AND stage = 'chunks'`,
     ),
-    runInBatch(
+    allInBatch<{ chunk: number }>(
       db,
       sql`WITH RECURSIVE n(chunk) AS (
             SELECT 0 WHERE (SELECT chunk_count FROM distributions WHERE id = ${d.id}) > 0
             UNION ALL SELECT chunk + 1 FROM n WHERE chunk + 1 < (SELECT chunk_count FROM distributions WHERE id = ${d.id}))
           INSERT INTO distribution_chunks (distribution_id, chunk) SELECT ${d.id}, chunk FROM n WHERE true
-          ON CONFLICT DO NOTHING`,
+          ON CONFLICT DO NOTHING
+          RETURNING chunk`,
     ),
-    db
-      .select({ chunkCount: distributions.chunkCount })
-      .from(distributions)
-      .where(eq(distributions.id, d.id)),
     completeIfDone(db, d.id),
   ]);
-  const chunkCount = (ready as { chunkCount: number }[])[0]?.chunkCount ?? 0;
-  await enqueueChunks(
-    ctx.queue,
-    d.id,
-    Array.from({ length: chunkCount }, (_, i) => i),
-  );
+  await sendFilled(ctx, d.id, created);
 }
 
 export async function enqueueChunks(
