@@ -168,7 +168,7 @@ async function collectSubscribers(ctx: Services, { d, after, nextSource }: Page)
                         END AS reason
                       FROM subscribers s
                       WHERE ${where} ${upper} ${notCollected(d.id, sql`s.email_index`)}) e) a, ${bases(d.id)}
-          WHERE true ORDER BY a.id
+          WHERE true
           ON CONFLICT (distribution_id, email_index) DO NOTHING`,
     ),
     filledChunks(ctx, d.id),
@@ -217,7 +217,7 @@ async function collectAttendees(ctx: Services, { d, after, nextSource }: Page, d
                   ROW_NUMBER() OVER (PARTITION BY j.value ORDER BY r.id) AS n
                 FROM json_each(${JSON.stringify(chosen)}) j JOIN registrations r ON r.id = j.key
                 WHERE ${where} ${notCollected(d.id, sql`r.email_index`)}) a, ${bases(d.id)}
-          WHERE true ORDER BY a.id
+          WHERE true
           ON CONFLICT (distribution_id, email_index) DO NOTHING`,
     ),
     filledChunks(ctx, d.id),
