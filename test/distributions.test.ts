@@ -416,6 +416,41 @@ async function prepareOnly(ctx: Services, queue: RecordingQueue) {
   }
 }
 
+describe("what a chunk rechecks before it sends", () => {
+  it("only what changed since collection, and entries from before the vault for everyone", async () => {
+    const fake = fakeResend();
+    const { queue, ctx, distributionId, addresses } = await setup(5);
+    await prepareOnly(ctx, queue);
+    const [unsubscribed, bounced, old] = addresses;
+    // After collection: one unsubscribes, one bounces elsewhere (a new entry of the list).
+    await db()
+      .update(subscribers)
+      .set({ status: "unsubscribed", unsubscribedAt: new Date() })
+      .where(eq(subscribers.id, (await subscriberRowOf(unsubscribed!))!.id));
+    await db()
+      .insert(suppressions)
+      .values({ emailHash: await subscriberIndex(bounced!), reason: "bounce" });
+    // An entry from before the vault (the unkeyed hash, older than the subscribers' key),
+    // which collection could not match in SQL.
+    const { sha256Hex } = await import("../src/lib/tokens");
+    await db()
+      .insert(suppressions)
+      .values({ emailHash: await sha256Hex(old!), reason: "complaint", createdAt: new Date(0) });
+    await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl));
+    const delivered = (await fake.state()).delivered.map((d) => d.to);
+    expect(delivered.sort()).toEqual(addresses.slice(3).sort());
+    const skipped = await db()
+      .select({ reason: deliveries.skipReason })
+      .from(deliveries)
+      .where(and(eq(deliveries.distributionId, distributionId), eq(deliveries.status, "skipped")));
+    expect(skipped.map((r) => r.reason).sort()).toEqual([
+      "suppressed",
+      "suppressed",
+      "unsubscribed",
+    ]);
+  });
+});
+
 describe("unsubscribing", () => {
   it("works with one cross-origin POST without cookies, and applies to chunks already queued", async () => {
     const { queue, ctx, distributionId, addresses } = await setup(3);

@@ -711,7 +711,14 @@ export const subscribers = sqliteTable(
     lastPromptAt: integer("last_prompt_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
   },
-  (t) => [index("subscribers_status").on(t.status, t.id)],
+  (t) => [
+    index("subscribers_status").on(t.status, t.id),
+    // Who unsubscribed since a distribution collected its audience: its chunks recheck only
+    // those (src/distributions/chunk.ts), not every recipient. Only unsubscribed rows are in it.
+    index("subscribers_unsubscribed")
+      .on(t.unsubscribedAt)
+      .where(sql`${t.unsubscribedAt} IS NOT NULL`),
+  ],
 );
 
 export const subscriberTopics = sqliteTable(

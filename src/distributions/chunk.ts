@@ -8,6 +8,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { type Db, runBatch } from "../db/client";
 import { runInBatch } from "../db/raw";
 import {
+  dataKeys,
   deliveries,
   distributionChunks,
   distributionRenders,
@@ -15,6 +16,7 @@ import {
   registrations,
   reports,
   subscribers,
+  suppressions,
 } from "../db/schema";
 import { recipientTags } from "../lib/recipient-tags";
 import { newId } from "../lib/tokens";
@@ -22,8 +24,9 @@ import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "../mail/retry";
 import type { MailTransport, OutgoingEmail, SendOutcome } from "../mail/transport";
 import { personalise } from "../reports/email";
 import type { Services } from "../services";
-import { suppressedAmong } from "../subscribers/suppression";
+import { isListed, listedValues, suppressionKeys } from "../subscribers/suppression";
 import { unsubscribeToken } from "../subscribers/tokens";
+import { SUBSCRIBERS_KEY } from "../vault/keys";
 import type { Distribution } from "./context";
 import { forgetIfMarked } from "./forget";
 import { completeIfDone, countChunkInto, countInto } from "./ledger";
@@ -154,7 +157,7 @@ async function recheckAndFreeze(
     const opened = await openRecipients(ctx.vault, d, rows);
     // Until a chunk is first attempted, unsubscribes, suppressions and erasures still apply
     // to it; from then on its recipient set is frozen, so every retry sends the same payload.
-    const skip = await noLongerEligible(ctx, rows, opened);
+    const skip = await noLongerEligible(ctx, d, rows, opened);
     const sending = rows.flatMap((row) => {
       const to = opened.get(row.position);
       return to && !skip.has(row.position) ? [{ row, to }] : [];
@@ -214,12 +217,24 @@ async function recheckAndFreeze(
 }
 
 /**
+ * Changes made this long before a distribution was created are in its audience already:
+ * collection reads statuses and the suppression list after creation. The margin covers the
+ * Worker's clock (which stamps unsubscribes) against D1's (which stamps the rest).
+ */
+const CHANGED_SINCE_MARGIN_MS = 10 * 60_000;
+
+/**
  * Which recipients became ineligible since the audience was collected, by position: erased
  * (their row no longer has an address, or their key was destroyed), suppressed,
- * unsubscribed, or opted out of the report.
+ * unsubscribed, or opted out of the report. Collection already left out whoever was
+ * ineligible then, so only what changed since is read: subscribers who unsubscribed and
+ * entries added to the suppression list after the distribution was created (each through
+ * its index), not every recipient's row; attendees' opt-outs, which carry no time, are read
+ * for the chunk's attendees alone.
  */
 async function noLongerEligible(
   ctx: Services,
+  d: Distribution,
   rows: Delivery[],
   opened: Map<number, Recipient | null>,
 ): Promise<Map<number, string>> {
@@ -228,6 +243,7 @@ async function noLongerEligible(
   for (const p of rows) if (!opened.get(p.position)) out.set(p.position, "erased");
   const pending = rows.filter((p) => !out.has(p.position));
   if (pending.length === 0) return out;
+  const since = d.createdAt.getTime() - CHANGED_SINCE_MARGIN_MS;
   const subscriberIds = pending.map((p) => p.subscriberId).filter((x): x is string => Boolean(x));
   const registrationIds = pending
     .map((p) => p.registrationId)
@@ -240,7 +256,17 @@ async function noLongerEligible(
         db
           .select({ id: subscribers.id, status: subscribers.status })
           .from(subscribers)
-          .where(inArray(subscribers.id, ids)),
+          .where(
+            and(
+              // Through the index of the unsubscribed (`+id` keeps SQLite off the key):
+              // rows read are those who unsubscribed since, not the chunk's hundred.
+              sql`${subscribers.unsubscribedAt} IS NOT NULL AND ${subscribers.unsubscribedAt} >= ${since}`,
+              sql`+${subscribers.id} IN (${sql.join(
+                ids.map((id) => sql`${id}`),
+                sql`, `,
+              )})`,
+            ),
+          ),
       ),
     ),
     Promise.all(
@@ -251,34 +277,64 @@ async function noLongerEligible(
           .where(inArray(registrations.id, ids)),
       ),
     ),
-    suppressedPositions(ctx, pending, opened),
+    suppressedPositions(ctx, since, pending, opened),
   ]);
   const subStatus = new Map(subs.flat().map((s) => [s.id, s.status]));
   const regOptIn = new Map(regs.flat().map((r) => [r.id, r.receiveReport]));
   for (const p of pending) {
+    const status = p.subscriberId ? subStatus.get(p.subscriberId) : undefined;
     if (suppressed.has(p.position)) out.set(p.position, "suppressed");
-    else if (p.subscriberId && subStatus.get(p.subscriberId) !== "active")
-      out.set(p.position, subStatus.get(p.subscriberId) ?? "erased");
+    else if (status && status !== "active") out.set(p.position, status);
     else if (p.registrationId && regOptIn.get(p.registrationId) === false)
       out.set(p.position, "opted_out");
   }
   return out;
 }
 
-/** The positions of recipients whose address is on the suppression list, under either key. */
+/**
+ * The positions of recipients whose address is on the suppression list, under either key.
+ * Entries older than `since` were matched when the audience was collected, except those made
+ * before the vault (an unkeyed hash SQL cannot compute): those are looked up per recipient,
+ * and only while any exist. The rest is the few entries added since, read through their
+ * time's index.
+ */
 async function suppressedPositions(
   ctx: Services,
+  since: number,
   rows: Delivery[],
   opened: Map<number, Recipient | null>,
 ): Promise<Set<number>> {
-  const listed = await suppressedAmong(
-    ctx.db,
-    await ctx.vault.subscribers(),
-    rows.map((p) => opened.get(p.position)!.email),
+  const key = await ctx.vault.subscribers();
+  const keys = await Promise.all(
+    rows.map((p) => suppressionKeys(key, opened.get(p.position)!.email)),
   );
-  return new Set(
-    rows.filter((p) => listed.has(opened.get(p.position)!.email)).map((p) => p.position),
+  const [recent, legacy] = await Promise.all([
+    ctx.db
+      .select({ hash: suppressions.emailHash })
+      .from(suppressions)
+      .where(sql`${suppressions.createdAt} >= ${since}`),
+    (await legacyEntriesExist(ctx.db))
+      ? listedValues(
+          ctx.db,
+          keys.map((k) => k.legacy),
+        )
+      : new Set<string>(),
+  ]);
+  const listed = new Set([...recent.map((r) => r.hash), ...legacy]);
+  return new Set(rows.filter((_, i) => isListed(listed, keys[i]!)).map((p) => p.position));
+}
+
+/**
+ * Whether the suppression list holds entries from before the vault (made before the
+ * subscribers' key was): one row at most, through the index of entries by time.
+ */
+async function legacyEntriesExist(db: Db): Promise<boolean> {
+  const found = await db.get<{ one: number }>(
+    sql`SELECT 1 AS one FROM ${suppressions} WHERE ${suppressions.createdAt} <
+      COALESCE((SELECT ${dataKeys.createdAt} FROM ${dataKeys} WHERE ${dataKeys.name} = ${SUBSCRIBERS_KEY}), 0)
+      LIMIT 1`,
   );
+  return Boolean(found);
 }
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX `subscribers_unsubscribed` ON `subscribers` (`unsubscribed_at`) WHERE "subscribers"."unsubscribed_at" IS NOT NULL;
