@@ -312,6 +312,26 @@ describe("delivery through the provider", () => {
     });
   });
 
+  it("collects nothing twice when its cursor did not move (a crash after a page committed)", async () => {
+    const fake = fakeResend();
+    const { queue, ctx, distributionId, addresses } = await setup(1_150);
+    await prepareOnly(ctx, queue);
+    // As if every page's cursor move had been lost: collection starts over.
+    await db()
+      .update(distributions)
+      .set({ cursor: null, stage: "audience" })
+      .where(eq(distributions.id, distributionId));
+    await queue.send({ kind: "distribution-prepare", distributionId });
+    await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl));
+    assertExactlyOnce((await fake.state()).delivered, addresses);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      total: 1_150,
+      sent: 1_150,
+      chunkCount: 12,
+    });
+  });
+
   it("produces no duplicate provider sends when every queue message is delivered twice", async () => {
     const fake = fakeResend();
     const { queue, ctx, distributionId, addresses } = await setup(180);

@@ -147,13 +147,14 @@ function advance(ctx: Services, d: Distribution, next: Cursor | null) {
  */
 async function collectSubscribers(ctx: Services, { d, after, nextSource }: Page) {
   const { db } = ctx;
-  const where = sql`s.status <> 'pending' AND s.id > ${after} ${topicFilter(d.audience.topics)}`;
-  const boundary = await db.get<{ id: string }>(
-    sql`SELECT s.id AS id FROM subscribers s WHERE ${where} ORDER BY s.id LIMIT 1 OFFSET ${AUDIENCE_PAGE - 1}`,
-  );
-  const upper = boundary ? sql`AND s.id <= ${boundary.id}` : sql``;
-  const [, filled] = await db.batch([
-    runInBatch(
+  const where = (from: string) =>
+    sql`s.status <> 'pending' AND s.id > ${from} ${topicFilter(d.audience.topics)} ${notCollected(d.id, sql`s.email_index`)}`;
+  // The next page is the next AUDIENCE_PAGE subscribers not collected yet, and where it
+  // ended is read off what the insert returns: the page costs no second read of its rows to
+  // find its end. A page run twice (a crash before the cursor moved, two messages at once)
+  // finds its rows collected and takes the next ones: collection stays idempotent.
+  const [inserted, filled] = await db.batch([
+    allInBatch<{ subscriber_id: string }>(
       db,
       sql`INSERT INTO deliveries (id, distribution_id, email, email_index, name, language, subscriber_id, status, skip_reason, chunk, position)
           SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, a.email, a.email_index, a.name, a.language, a.id,
@@ -161,19 +162,29 @@ async function collectSubscribers(ctx: Services, { d, after, nextSource }: Page)
             a.reason,
             ${numbered()}
           FROM (SELECT e.*, e.reason IS NULL AS ok,
-                  ROW_NUMBER() OVER (PARTITION BY e.reason IS NULL ORDER BY e.id) AS n
+                  CASE WHEN e.reason IS NULL
+                    THEN SUM(e.reason IS NULL) OVER (ORDER BY e.id ROWS UNBOUNDED PRECEDING)
+                    ELSE SUM(e.reason IS NOT NULL) OVER (ORDER BY e.id ROWS UNBOUNDED PRECEDING) END AS n
                 FROM (SELECT s.id, s.email, s.email_index, s.name, s.language,
                         CASE WHEN s.status <> 'active' THEN s.status
                           WHEN EXISTS (SELECT 1 FROM suppressions p WHERE p.email_hash = s.email_index) THEN 'suppressed'
                         END AS reason
                       FROM subscribers s
-                      WHERE ${where} ${upper} ${notCollected(d.id, sql`s.email_index`)}) e) a, ${bases(d.id)}
+                      WHERE ${where(after)} ORDER BY s.id LIMIT ${AUDIENCE_PAGE}) e) a, ${bases(d.id)}
           WHERE true
-          ON CONFLICT (distribution_id, email_index) DO NOTHING`,
+          ON CONFLICT (distribution_id, email_index) DO NOTHING
+          RETURNING subscriber_id`,
     ),
     filledChunks(ctx, d.id),
-    advance(ctx, d, boundary ? { source: "topics", after: boundary.id } : nextSource),
   ]);
+  const ids = (inserted as { subscriber_id: string }[]).map((r) => r.subscriber_id);
+  const last = ids.reduce((a, b) => (b > a ? b : a), after);
+  // A short page may be the last one, or one a concurrent run took rows from: one row
+  // read (none at the end) tells which.
+  const more =
+    ids.length >= AUDIENCE_PAGE ||
+    Boolean(await db.get(sql`SELECT 1 AS one FROM subscribers s WHERE ${where(last)} LIMIT 1`));
+  await advance(ctx, d, more ? { source: "topics", after: last } : nextSource);
   await sendFilled(ctx, d.id, filled);
 }
 
