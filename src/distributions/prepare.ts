@@ -178,7 +178,7 @@ async function collectSubscribers(ctx: Services, { d, after, nextSource }: Page)
     filledChunks(ctx, d.id),
   ]);
   const ids = (inserted as { subscriber_id: string }[]).map((r) => r.subscriber_id);
-  const last = ids.reduce((a, b) => (b > a ? b : a), after);
+  const last = [after, ...ids].sort().at(-1) ?? after;
   // A short page may be the last one, or one a concurrent run took rows from: one row
   // read (none at the end) tells which.
   const more =
