@@ -163,6 +163,19 @@ describe("a change shows on the next request", () => {
     expect((await view(`/workshops/${slug}`)).status).toBe(200);
   });
 
+  it("a seat taken while places stay open purges nothing: the pages show no count", async () => {
+    const w = await createWorkshop({ capacity: 40, requireVerification: false });
+    await warm(`/workshops/${w.slug}`);
+    const reg = await json(
+      `/api/v1/public/workshops/${w.slug}/registrations`,
+      "POST",
+      { name: "Seat Taker", email: uniqueEmail("open") },
+      {},
+    );
+    expect(reg.status).toBe(201);
+    expect((await view(`/workshops/${w.slug}`)).cache).toBe("hit");
+  });
+
   it("a seat taken or given back changes the workshop page and the home page", async () => {
     const w = await createWorkshop({ capacity: 1, waitlist: false, requireVerification: false });
     const form = `action="/workshops/${w.slug}/register`;

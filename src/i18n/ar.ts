@@ -30,7 +30,6 @@ export const ar: Dictionary = {
     modeInPerson: "حضوريًّا",
     modeOnline: "عبر الإنترنت",
     modeRequired: "يُرجى اختيار طريقة المشاركة: حضوريًّا أو عبر الإنترنت.",
-    modePlacesLeft: "الأماكن المتبقية: {n}",
     modeWaitlist: "قائمة الانتظار فقط",
     modeFull: "مكتمل",
     attendance: "طريقة المشاركة",

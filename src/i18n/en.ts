@@ -46,7 +46,6 @@ export const en = {
     modeInPerson: "In person",
     modeOnline: "Online",
     modeRequired: "Choose how you will take part: in person or online.",
-    modePlacesLeft: "{n} places left",
     modeWaitlist: "waitlist only",
     modeFull: "full",
     attendance: "Taking part",

@@ -3,11 +3,11 @@
 // the questions' fields, their errors in the reader's language, and the error summary that
 // lists every field error of a submit at once (app.js moves focus to it).
 import { ATTENDANCE_MODES, type Confidentiality, type WorkshopQuestion } from "../db/schema";
-import { type Dictionary, dictionary, fill, type Lang, localeOf } from "../i18n";
+import { type Dictionary, dictionary, type Lang } from "../i18n";
 import { FieldError, type FormErrors } from "../ui/forms";
 import { modeLabel } from "../workshops/components";
 import { confidentialityWording, needsAcknowledgement } from "../workshops/confidentiality";
-import { seatPool, seatState } from "../workshops/service";
+import { seatState } from "../workshops/service";
 import type { AttendanceMode, Workshop } from "../workshops/types";
 import { NEEDS, NEEDS_MAX } from "./needs";
 import { validateAnswers } from "./service";
@@ -292,18 +292,16 @@ export function ModeFields({
     <fieldset aria-describedby={error ? "f-mode-error" : undefined}>
       <legend>{t.modeLegend}</legend>
       {ATTENDANCE_MODES.map((mode, i) => {
+        // In words, never a count: the page is cached, and purged only when these change.
         const state = seatState(workshop, now, mode);
-        const { capacity, taken } = seatPool(workshop, mode);
         const note =
           state.kind === "full"
             ? t.modeFull
             : state.kind === "waitlist_open"
               ? t.modeWaitlist
-              : capacity === null
-                ? null
-                : fill(t.modePlacesLeft, {
-                    n: (capacity - taken).toLocaleString(localeOf(lang)),
-                  });
+              : state.kind === "places_left" && state.few
+                ? t.seatsFew
+                : null;
         return (
           <label class="check">
             <input

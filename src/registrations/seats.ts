@@ -20,7 +20,7 @@
 // put more people in seats than there are seats, or promote anyone twice.
 import { type SQL, sql } from "drizzle-orm";
 import { type Db, runBatch, type Statement } from "../db/client";
-import { allInBatch, runInBatch } from "../db/raw";
+import { allInBatch } from "../db/raw";
 import { canMove } from "../lib/state-machine";
 import { newId } from "../lib/tokens";
 import type { AttendanceMode } from "../workshops/types";
@@ -155,7 +155,16 @@ function moveStatement(db: Db, move: Move, op: string) {
   );
 }
 
-/** Brings the workshop's counters in line with what operation `op` changed, pool by pool. */
+/** The workshop's seats taken after a count, per pool. */
+export interface SeatsTaken {
+  confirmedCount: number;
+  onlineConfirmedCount: number;
+}
+
+/**
+ * Brings the workshop's counters in line with what operation `op` changed, pool by pool,
+ * and returns the seats taken then.
+ */
 function countStatement(db: Db, workshopId: string, op: string) {
   // A row counts in a pool through its mode (null is in person); a move between pools
   // leaves one and enters the other.
@@ -171,7 +180,7 @@ function countStatement(db: Db, workshopId: string, op: string) {
   const inPerson = sql.raw("mode IS NOT 'online'");
   const wasOnline = sql.raw("previous_mode = 'online'");
   const wasInPerson = sql.raw("previous_mode IS NOT 'online'");
-  return runInBatch(
+  return allInBatch<{ confirmed_count: number; online_confirmed_count: number }>(
     db,
     sql`
     UPDATE workshops SET
@@ -179,7 +188,8 @@ function countStatement(db: Db, workshopId: string, op: string) {
       online_confirmed_count = online_confirmed_count + ${seats(online, wasOnline)},
       waitlist_seq = waitlist_seq + ${joined(inPerson)},
       online_waitlist_seq = online_waitlist_seq + ${joined(online)}
-    WHERE id = ${workshopId}`,
+    WHERE id = ${workshopId}
+    RETURNING confirmed_count, online_confirmed_count`,
   );
 }
 
@@ -215,6 +225,8 @@ export interface SeatResult {
   moved: { id: string; status: RegistrationStatus; previousStatus: RegistrationStatus } | null;
   /** Waitlisted registrations that got a seat in the same transaction. */
   promoted: string[];
+  /** The seats taken once the transaction was done. */
+  taken: SeatsTaken | null;
 }
 
 /**
@@ -262,10 +274,21 @@ export async function applyMove(
     : [];
   const promotedRows = mayFreeSeat ? (results[offset + (move ? 2 : 0)] as { id: string }[]) : [];
   const moved = movedRows[0];
+  // The last count run: the promotion's when there was one, else the move's.
+  const counted = mayFreeSeat ? offset + (move ? 3 : 1) : move ? offset + 1 : -1;
+  const after = (
+    results[counted] as { confirmed_count: number; online_confirmed_count: number }[] | undefined
+  )?.[0];
   return {
     moved: moved
       ? { id: moved.id, status: moved.status, previousStatus: moved.previous_status }
       : null,
     promoted: promotedRows.map((r) => r.id),
+    taken: after
+      ? {
+          confirmedCount: after.confirmed_count,
+          onlineConfirmedCount: after.online_confirmed_count,
+        }
+      : null,
   };
 }

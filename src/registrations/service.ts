@@ -15,7 +15,7 @@ import { subscribeWithRegistration } from "../subscribers/service";
 import { addressIndex } from "../vault/fields";
 import type { DataKey } from "../vault/keys";
 import { acknowledgement } from "../workshops/confidentiality";
-import { publicPathsOf, seatState } from "../workshops/service";
+import { publicPathsOf, publicSeats, seatState } from "../workshops/service";
 import type { AttendanceMode, Workshop } from "../workshops/types";
 import { registrationsById } from "./lists";
 import { cleanNeeds } from "./needs";
@@ -144,9 +144,10 @@ export async function notifyPromoted(svc: Services, workshop: Workshop, promoted
 }
 
 /**
- * A seat move (src/registrations/seats.ts) for a workshop at hand. When anyone moved, the
- * workshop's public pages may show another seat state (places left, full, waitlist), so
- * they are purged from the page cache; purging is cheap, so it does not try to tell.
+ * A seat move (src/registrations/seats.ts) for a workshop at hand. When what the workshop's
+ * public pages say of its seats changed (places left, few, waitlist, full), they are purged
+ * from the page cache; a move that changes only a count leaves them (they show none), so a
+ * busy registration day does not purge on every seat.
  */
 export async function moveSeats(
   svc: Services,
@@ -156,8 +157,13 @@ export async function moveSeats(
   recorded?: Parameters<typeof applyMove>[4],
 ): Promise<SeatResult> {
   const result = await applyMove(svc.db, workshop.id, move, before, recorded);
-  if ((result.moved || result.promoted.length > 0) && workshop.status !== "draft")
-    await svc.pages.purge(publicPathsOf(workshop));
+  if ((result.moved || result.promoted.length > 0) && workshop.status !== "draft") {
+    const now = svc.now();
+    const changed =
+      !result.taken ||
+      publicSeats(workshop, now) !== publicSeats({ ...workshop, ...result.taken }, now);
+    if (changed) await svc.pages.purge(publicPathsOf(workshop));
+  }
   return result;
 }
 

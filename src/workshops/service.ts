@@ -275,6 +275,18 @@ export function seatState(workshop: Workshop, now = new Date(), mode?: Attendanc
   return workshop.waitlist ? { kind: "waitlist_open" } : { kind: "full" };
 }
 
+/**
+ * What the public pages say of a workshop's seats (open, few left, waitlist, full; per pool
+ * when hybrid), never a count: a seat change purges them only when this changes.
+ */
+export function publicSeats(workshop: Workshop, now: Date): string {
+  const modes = workshop.attendance === "hybrid" ? ATTENDANCE_MODES : [];
+  return JSON.stringify([
+    seatState(workshop, now),
+    ...modes.map((mode) => seatState(workshop, now, mode)),
+  ]);
+}
+
 /** One pool of seats: its capacity (null: unlimited) and the seats taken. */
 export interface SeatPool {
   capacity: number | null;
