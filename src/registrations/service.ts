@@ -13,7 +13,7 @@ import { newId } from "../lib/tokens";
 import type { Services } from "../services";
 import { subscribeWithRegistration } from "../subscribers/service";
 import { addressIndex } from "../vault/fields";
-import type { DataKey } from "../vault/keys";
+import { type DataKey, workshopKeyName } from "../vault/keys";
 import { acknowledgement } from "../workshops/confidentiality";
 import { publicPathsOf, publicSeats, seatState } from "../workshops/service";
 import type { AttendanceMode, Workshop } from "../workshops/types";
@@ -562,12 +562,20 @@ export async function findByToken(
   const { db } = svc;
   const id = await resolveToken(db, svc.settings.tokenSecret, "registration", token);
   if (!id) return null;
-  const registration = await db.query.registrations.findFirst({
-    where: eq(registrations.id, id),
-    with: { workshop: true },
-  });
+  // The registration, its workshop and the workshop's key in one round trip: a verification
+  // (the seat decision) is the busiest path after registering.
+  const [registration, keyRows] = await db.batch([
+    db.query.registrations.findFirst({
+      where: eq(registrations.id, id),
+      with: { workshop: true },
+    }),
+    svc.vault.workshopKeyRow(
+      sql`(SELECT ${registrations.workshopId} FROM ${registrations} WHERE ${registrations.id} = ${id})`,
+    ),
+  ]);
   if (!registration) return null;
   const { workshop, ...rest } = registration;
+  svc.vault.adopt(workshopKeyName(workshop.id), keyRows[0]);
   const opened = await openRegistration(await svc.vault.workshop(workshop.id), rest);
   if (isForgotten(opened.email)) return null;
   return { registration: opened, workshop };
