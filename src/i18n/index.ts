@@ -112,9 +112,16 @@ export function dictionary(lang: Lang): Dictionary {
   return BY_CODE[lang].dictionary;
 }
 
+/** An admin dictionary with the language it is in, for the formatters a page calls. */
+export type AdminWords = AdminDictionary & { lang: Lang };
+
+const ADMIN_BY_CODE = Object.fromEntries(
+  LANGUAGES.map((l) => [l.code, { ...l.admin, lang: l.code }]),
+) as Record<Lang, AdminWords>;
+
 /** Every word the organisers' pages say in this language (src/i18n/admin-en.ts). */
-export function adminDictionary(lang: Lang): AdminDictionary {
-  return BY_CODE[lang].admin;
+export function adminDictionary(lang: Lang): AdminWords {
+  return ADMIN_BY_CODE[lang];
 }
 
 /** A language's name as the organisers' pages in `inLang` write it ("Arabic", "العربية"). */
