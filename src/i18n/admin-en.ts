@@ -345,6 +345,39 @@ export const adminEn = {
     observer: "observer",
     staff: "staff",
   },
+  /** The page a check-in QR code opens. */
+  checkIn: {
+    title: "Check-in",
+    invalid: "This code is not valid, or has expired.",
+    status: "Status: {status}",
+    button: "Check in",
+    backToDoor: "Back to the door",
+  },
+  /** The printable door list and name badges. */
+  print: {
+    doorList: "Door list",
+    badges: "Badges",
+    backToWorkshop: "Back to the workshop",
+    print: "Print",
+    people: "{n} people",
+    nobody: "Nobody is confirmed yet.",
+    signedIn: "Signed in",
+    checkedIn: "checked in",
+    notYet: "not yet",
+    badgesHeading: "Badges · {title}",
+    badgesHint: "{n} badges, {perSheet} to an A4 sheet. Cut along the dashed lines.",
+  },
+  /** The message form on a workshop's page. */
+  messages: {
+    heading: "Message participants",
+    subject: "Subject",
+    message: "Message",
+    sendTo: "Send to",
+    send: "Send message",
+    invalid: "Write a subject and a message, and pick who receives it.",
+    queued: "Message queued for {n} people.",
+    queuedOne: "Message queued for 1 person.",
+  },
 };
 
 export type AdminDictionary = typeof adminEn;
