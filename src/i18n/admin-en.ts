@@ -378,6 +378,41 @@ export const adminEn = {
     queued: "Message queued for {n} people.",
     queuedOne: "Message queued for 1 person.",
   },
+  /** The paste-or-upload CSV box of import forms. */
+  csv: {
+    upload: "Or upload a CSV file",
+  },
+  /** A workshop's invitations section and the invite page. */
+  invitations: {
+    heading: "Invitations",
+    none: "No invitations yet.",
+    invitee: "Invitee",
+    reminders: "Reminders",
+    erased: "Erased",
+    send: "Send",
+    resend: "Resend",
+    revoke: "Revoke",
+    invitePeople: "Invite people",
+    pasteCsv: "Paste CSV",
+    csvHint:
+      "A header line, then one invitee per line: {columns} (only email is required). Invalid rows are reported and nothing is imported.",
+    nothingImported: "Nothing was imported. Correct these lines and add the invitees again:",
+    sendNow: "Send the invitations now",
+    add: "Add invitees",
+    erasedWorkshop: "This workshop's personal data was erased: it takes nobody new.",
+    noneFound: "No invitees found: paste a header line and one invitee per line, or choose a file.",
+    counts: "{created} invited, {skipped} already invited.",
+    sent: "Invitation sent.",
+    revoked: "Invitation revoked.",
+    status: {
+      pending: "pending",
+      sent: "sent",
+      accepted: "accepted",
+      declined: "declined",
+      revoked: "revoked",
+      expired: "expired",
+    },
+  },
 };
 
 export type AdminDictionary = typeof adminEn;
