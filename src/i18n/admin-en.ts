@@ -568,6 +568,52 @@ export const adminEn = {
       failed: "failed",
     },
   },
+  /** The subscribers page: list, import, topics. */
+  subscribers: {
+    title: "Subscribers",
+    dryRunPrefix: "Dry run — nothing was written. ",
+    importResult:
+      "{imported} imported, {skipped} skipped (already subscribed, unsubscribed or suppressed), {errors} errors.",
+    dryRunResult:
+      "{imported} would be imported, {skipped} skipped (already subscribed, unsubscribed or suppressed), {errors} errors.",
+    linesBelow: "The lines with errors are listed under the CSV box.",
+    all: "all",
+    topic: "Topic",
+    filter: "Filter",
+    exportCsv: "Export CSV",
+    none: "No subscribers match.",
+    topicsColumn: "Topics",
+    erase: "Erase",
+    eraseLink: "Erase…",
+    eraseLabel: "Erase {email}…",
+    reactivate: "Reactivate",
+    reactivateLabel: "Reactivate {email}",
+    importHeading: "Import",
+    csv: "CSV",
+    csvHint:
+      "Header {header}; topics are slugs separated by {separator}. You confirm these people agreed to receive the reports. Unsubscribed or suppressed addresses are never added back.",
+    someImported: "The other rows were imported. Correct these lines and import them again:",
+    correctLines: "Correct these lines and import again:",
+    dryRun: "Dry run: show what would happen, write nothing",
+    import: "Import",
+    topics: "Topics",
+    slug: "Slug",
+    slugHint: "Lowercase letters, digits and dashes.",
+    nameEnglish: "Name (English)",
+    nameArabic: "Name (Arabic)",
+    addTopic: "Add topic",
+    needsHeader: "The first line must be a header with an email column.",
+    reactivated: "Reactivated: the subscriber receives reports again.",
+    topicInvalid: "A topic needs a slug (lowercase letters, digits, dashes) and a name.",
+    topicAdded: "Topic added.",
+    status: {
+      pending: "pending",
+      active: "active",
+      unsubscribed: "unsubscribed",
+      bounced: "bounced",
+      complained: "complained",
+    },
+  },
 };
 
 export type AdminDictionary = typeof adminEn;
