@@ -614,6 +614,58 @@ export const adminEn = {
       complained: "complained",
     },
   },
+  /** The suppression list (owners). */
+  suppressions: {
+    title: "Suppressions",
+    lead: "Addresses no report or email goes to. The list keeps no address, only a keyed index of it: entries are shown by reason and date, and an address is found by typing it. Adding, lifting and looking up are recorded in the audit log, without the address.",
+    reasons: {
+      bounce: "Bounced",
+      complaint: "Complaint (marked as spam)",
+      manual: "Added by hand",
+      erased: "Erased (the person asked to be forgotten)",
+    },
+    notRecorded: "not recorded",
+    notLiftable: "Not liftable: the person was erased.",
+    notLiftableOn: "Not liftable: the person was erased on {date}.",
+    whyLift: "Why lift it?",
+    lift: "Lift",
+    reason: "Reason",
+    since: "Since",
+    from: "From",
+    note: "Note",
+    onList: "On the suppression list: no report or email is sent to it.",
+    notOnList: "Not on the suppression list.",
+    subscriberHas: "A subscriber has this address: {status}.",
+    liftToReactivate: " Lift the entry above to be able to reactivate it.",
+    reactivate: "Reactivate the subscriber",
+    liftedBefore: "Lifted before",
+    nothing: "Nothing.",
+    listed: "Listed",
+    lifted: "Lifted",
+    by: "By",
+    why: "Why",
+    lookUpHeading: "Look up an address",
+    emailAddress: "Email address",
+    lookUp: "Look up",
+    theList: "The list",
+    all: "all",
+    liftHint:
+      "Lifting lets email reach the address again; say why, it is kept with the entry's history. A bounced or complained subscriber stays paused until reactivated. Entries that record an erasure are never lifted: they keep someone who asked to be forgotten from being added again.",
+    noEntries: "No entries.",
+    addHeading: "Add an address by hand",
+    addHint:
+      "Only its index is stored. A subscriber with this address keeps their status and is skipped by every send.",
+    noteHint:
+      "Why it is added. Write why, not who: the note stays with the entry (it is cleared if the person is erased).",
+    add: "Add to the list",
+    added: "Added to the list ({date}).",
+    invalid: "Invalid.",
+    liftedStill:
+      "Lifted. A subscriber with this address is still {status}: reactivate them from Subscribers (filter by status) if they should receive reports again.",
+    liftedDone: "Lifted: email may reach this address again.",
+    validEmail: "Enter a valid email address.",
+    sayWhy: "Say why the entry is lifted.",
+  },
 };
 
 export type AdminDictionary = typeof adminEn;

@@ -42,6 +42,9 @@ export function formMessage(message: string, lang: Lang): string {
 export function issueMessage(issue: z.core.$ZodIssue, lang: Lang): string {
   if (lang === DEFAULT_LANG) return issue.message;
   const t = adminDictionary(lang).formErrors;
+  // A schema a page built with its own dictionary's words already speaks the language.
+  if (Object.values(adminDictionary(lang)).some((section) => ownWording(section, issue.message)))
+    return issue.message;
   const known = KNOWN[issue.message];
   if (known) return t[known];
   switch (issue.code) {
@@ -72,4 +75,13 @@ export function issueMessage(issue: z.core.$ZodIssue, lang: Lang): string {
 export function localiseErrors(errors: Record<string, string>, lang: Lang): Record<string, string> {
   if (lang === DEFAULT_LANG) return errors;
   return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, formMessage(v, lang)]));
+}
+
+/** Whether `message` is one of a dictionary section's strings. */
+function ownWording(section: unknown, message: string): boolean {
+  return (
+    typeof section === "object" &&
+    section !== null &&
+    Object.values(section).some((v) => v === message || ownWording(v, message))
+  );
 }
