@@ -715,6 +715,48 @@ export const adminEn = {
     alreadyErased: "This subscriber is already erased.",
     subscriberErased: "Erased; the address stays on the suppression list.",
   },
+  /** A workshop's data key, destroying it, and the owners' master key rotation. */
+  keys: {
+    heading: "Data key",
+    destroyedOn:
+      "Destroyed on {date}. Nothing about this workshop's people can be decrypted any more, in this database or in any backup or copy of it.",
+    willDestroy:
+      "Everything personal about this workshop's people is encrypted under its own key, which will be destroyed on {date}, {days} days after the workshop ends. From then on nothing of them can be decrypted, not even from a backup.",
+    destroyNow: "Destroy the key now…",
+    destroyTitle: "Destroy the data key",
+    backToWorkshop: "← The workshop",
+    destroyHeading: "Destroy this workshop's data key now",
+    destroyExplain:
+      "Its retention period would destroy it on {date}. Destroying it now does the same at once, and cannot be undone: the names, addresses, affiliations, answers and notes of everyone registered or invited can never be decrypted again, here or from any backup; their registrations and invitations stay only as counts; the report deliveries and stored emails about them are forgotten; nobody of them can be emailed any more.",
+    typeSlug: "Type this workshop's slug, {slug}, to go on",
+    goOn: "Go on",
+    understand:
+      "I understand that nothing about this workshop's people can be recovered afterwards",
+    destroy: "Destroy the key",
+    alreadyDestroyed: "The data key is destroyed already.",
+    destroyed:
+      "The data key is destroyed: nothing about this workshop's people can be decrypted any more.",
+    vaultTitle: "Data keys",
+    vaultIntro:
+      "Each workshop has its own data key, and subscribers share one; they are stored only encrypted under the master key, {name}.",
+    howMany: "How many",
+    underCurrent: "Sealed under the current {name}",
+    underOther: "Still sealed under another master key (a rotation to finish)",
+    destroyedKeys: "Destroyed (their workshops' people are erased for good)",
+    previousSet: "{name} is set.",
+    previousNotSet: "{name} is not set.",
+    removePrevious: " Nothing is left under it: remove it (step 3).",
+    unknown:
+      "{n} key(s) are sealed under a master key that neither DATA_KEY nor DATA_KEY_PREVIOUS holds: their people cannot be shown until that key is set as DATA_KEY_PREVIOUS.",
+    rotating: "Rotating DATA_KEY",
+    step1: "Set {previous} to the current key and {current} to a new one ({openssl}; {put} each).",
+    step2:
+      "Re-wrap the data keys, {n} per step, until none is left under another master key. The site keeps working meanwhile: a key not yet re-wrapped opens with the previous one.",
+    step3: "Remove {previous}.",
+    rewrap: "Re-wrap up to {n} keys under DATA_KEY",
+    nothingToRewrap: "Every live key is under the current DATA_KEY: nothing to re-wrap.",
+    rewrapped: "Re-wrapped {rewrapped} key(s); {remaining} left under another master key.",
+  },
 };
 
 export type AdminDictionary = typeof adminEn;
