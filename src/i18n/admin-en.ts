@@ -126,7 +126,7 @@ export const adminEn = {
       "Mail is held and nothing is being sent: RESEND_API_KEY is not set, and APP_URL is not a local address, so the dev mailbox is off. Set the key ({command}) and queued mail goes out within minutes.",
   },
   /** Roles, as the pages name them. */
-  roles: { owner: "owner", organiser: "organiser", door: "door staff" },
+  roles: { owner: "owner", organiser: "organiser", door: "door" },
   /** Statuses and modes, as badges and filters show them. */
   statuses: {
     workshop: { draft: "draft", published: "published", cancelled: "cancelled" },
@@ -756,6 +756,42 @@ export const adminEn = {
     rewrap: "Re-wrap up to {n} keys under DATA_KEY",
     nothingToRewrap: "Every live key is under the current DATA_KEY: nothing to re-wrap.",
     rewrapped: "Re-wrapped {rewrapped} key(s); {remaining} left under another master key.",
+  },
+  /** Organiser accounts (owners), API tokens, and one's own language. */
+  organisers: {
+    title: "Organisers",
+    change: "Change",
+    disabled: "disabled",
+    active: "active",
+    enable: "Enable",
+    disable: "Disable",
+    addHeading: "Add an organiser",
+    rolesHint:
+      "Owners manage organisers and tokens. Organisers run workshops. Door staff only check people in.",
+    add: "Add organiser",
+    changeInvalid: "That change is not valid.",
+    enterEmail: "Enter an email address.",
+    enterName: "Enter a name.",
+    pickRole: "Pick a role.",
+    tokensTitle: "API tokens",
+    tokenCreated: "Token “{name}” created. Copy it now: it will not be shown again.",
+    tokenHint: "Send a token as {header}. It acts with its owner's role.",
+    startsWith: "Starts with",
+    owner: "Owner",
+    lastUsed: "Last used",
+    action: "Action",
+    adminToken: "admin token",
+    never: "never",
+    revoked: "revoked",
+    revoke: "Revoke",
+    createHeading: "Create a token",
+    tokenNameHint: "What the token is for, e.g. “CRM sync”.",
+    create: "Create token",
+    nameToken: "Give the token a name.",
+    yourLanguage: "Your language",
+    yourLanguageHint:
+      "The language of your organisers' pages and of your sign-in emails. Each organiser chooses their own.",
+    saveLanguage: "Save language",
   },
 };
 
