@@ -793,6 +793,32 @@ export const adminEn = {
       "The language of your organisers' pages and of your sign-in emails. Each organiser chooses their own.",
     saveLanguage: "Save language",
   },
+  /** The audit log (owners). */
+  audit: {
+    title: "Audit log",
+    intro:
+      "Who did what, newest first. Entries hold identifiers and counts, never personal data. Times are UTC.",
+    who: "Who",
+    anyone: "anyone",
+    action: "Action",
+    workshop: "Workshop",
+    any: "any",
+    from: "From",
+    to: "To",
+    filter: "Filter",
+    noneMatch: "No entries match.",
+    none: "No entries yet.",
+    whenUtc: "When (UTC)",
+    target: "Target",
+    detail: "Detail",
+    pickDay: "Pick a day (YYYY-MM-DD).",
+    actionHint: "An action such as workshop.cancel, or a prefix such as registration.*",
+    kinds: {
+      admin_token: "Administrator (ADMIN_TOKEN), its sessions and tokens",
+      system: "System (cron, queue)",
+      public: "Participants and subscribers",
+    },
+  },
 };
 
 export type AdminDictionary = typeof adminEn;
