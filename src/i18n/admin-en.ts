@@ -819,6 +819,38 @@ export const adminEn = {
       public: "Participants and subscribers",
     },
   },
+  /** The dev mailbox (owners). */
+  mailbox: {
+    title: "Mailbox",
+    viaResend:
+      "Mail goes through Resend here, so there is no dev mailbox. Delivery status is in Resend's dashboard.",
+    heading: "Dev mailbox",
+    intro:
+      "Without RESEND_API_KEY, every email the app sends lands here instead of being delivered.",
+    recipient: "Recipient",
+    filter: "Filter",
+    none: "No email yet.",
+    to: "To",
+    subject: "Subject",
+    backToList: "← Mailbox",
+    from: "From",
+    sent: "Sent",
+    attachment: "Attachment",
+    html: "HTML",
+    rendered: "Rendered email",
+    plainText: "Plain text",
+  },
+  /** The API reference page (its operations' own words stay English, as the API's). */
+  apiDocs: {
+    title: "API reference",
+    version: "Version {version}. Machine-readable: {link}.",
+    sections: "Sections",
+    needsToken: "Needs an organiser's bearer token or session.",
+    parameters: "Parameters:",
+    required: ", required",
+    body: "Body: {type}",
+    answers: "Answers:",
+  },
 };
 
 export type AdminDictionary = typeof adminEn;
