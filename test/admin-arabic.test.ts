@@ -125,7 +125,7 @@ async function visibleText(html: string): Promise<string> {
   await new HTMLRewriter()
     .on(skip, {
       element(el) {
-        if (["input", "img", "br"].includes(el.tagName)) return;
+        if (["html", "input", "img", "br"].includes(el.tagName)) return;
         skipped += 1;
         el.onEndTag(() => {
           skipped -= 1;
