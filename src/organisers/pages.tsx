@@ -5,7 +5,7 @@ import { can, ROLES } from "../access/roles";
 import { adminLang, adminPage } from "../http/admin-lang";
 import type { AppContext, AppEnv, SignedInEnv } from "../http/context";
 import { requires } from "../http/guard";
-import { type AdminWords, adminDictionary, fill, LANGUAGES, languageNameIn } from "../i18n";
+import { type AdminWords, adminDictionary, LANGUAGES, languageNameIn } from "../i18n";
 import { onServiceError } from "../lib/errors";
 import { Field, Notice, parseForm, SelectField, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
