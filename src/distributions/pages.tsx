@@ -15,6 +15,7 @@ import {
   formatNumber,
   LANGS,
   languageNameIn,
+  ltrIn,
 } from "../i18n";
 import { formatInstant } from "../lib/time";
 import { zonedFromForm } from "../reports/form";
@@ -294,7 +295,7 @@ reportDistributionAdminPages.get("/review", requires("workshops.manage"), async 
           {audience.scheduledAt
             ? fill(t.scheduledFor, {
                 when: formatInstant(audience.scheduledAt, when.zone, lang),
-                utc: `\u2066${audience.scheduledAt.toISOString().slice(0, 16).replace("T", " ")}\u2069`,
+                utc: ltrIn(lang, audience.scheduledAt.toISOString().slice(0, 16).replace("T", " ")),
               })
             : t.sentNow}
           .
@@ -449,10 +450,10 @@ distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
       <FlashNotice c={c} />
       <p>
         <Fill text={t.status} values={{ state: <strong data-state>{state}</strong> }} />
-        {d.scheduledAt ? fill(t.scheduledAt, { when: `\u2066${d.scheduledAt}\u2069` }) : ""}
+        {d.scheduledAt ? fill(t.scheduledAt, { when: ltrIn(lang, d.scheduledAt) }) : ""}
         {d.completedAt
           ? fill(t.finished, {
-              when: `\u2066${d.completedAt.slice(0, 16).replace("T", " ")}\u2069`,
+              when: ltrIn(lang, d.completedAt.slice(0, 16).replace("T", " ")),
             })
           : ""}
       </p>

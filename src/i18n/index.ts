@@ -147,6 +147,13 @@ export function fill(template: string, values: Record<string, string | number>):
  */
 export const isolate = (text: string) => `\u2068${text}\u2069`;
 
+/**
+ * A left-to-right fragment (a code, a UTC time, a slug) filled into a sentence of `lang`:
+ * isolated (U+2066 … U+2069) in a right-to-left language, as it is elsewhere.
+ */
+export const ltrIn = (lang: Lang, text: string) =>
+  BY_CODE[lang].dir === "rtl" ? `\u2066${text}\u2069` : text;
+
 /** The names of a string's placeholders, in order. */
 export function placeholders(template: string): string[] {
   return Array.from(template.matchAll(PLACEHOLDER), (m) => m[1]!);

@@ -15,6 +15,7 @@ import {
   formatNumber,
   isLang,
   languageNameIn,
+  ltrIn,
 } from "../i18n";
 import { onServiceError } from "../lib/errors";
 import { Field, Notice, parseForm } from "../ui/forms";
@@ -49,7 +50,7 @@ function PersonRecords({ a, person }: { a: AdminWords; person: Person }) {
           {fill(t.subscriberLine, {
             status: (a.subscribers.status as Record<string, string>)[sub.status] ?? sub.status,
             language: isLang(sub.language) ? languageNameIn(sub.language, a.lang) : sub.language,
-            topics: sub.topics.length ? `\u2066${sub.topics.join(", ")}\u2069` : a.common.none,
+            topics: sub.topics.length ? ltrIn(a.lang, sub.topics.join(", ")) : a.common.none,
           })}
           <bdi>{sub.name ?? ""}</bdi>
         </p>
@@ -161,7 +162,7 @@ function PersonRecords({ a, person }: { a: AdminWords; person: Person }) {
               reason:
                 (a.suppressions.reasons as Record<string, string>)[person.suppression.reason] ??
                 person.suppression.reason,
-              since: `\u2066${person.suppression.createdAt}\u2069`,
+              since: ltrIn(a.lang, person.suppression.createdAt ?? ""),
             })
           : t.notOnList}
       </p>

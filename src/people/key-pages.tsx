@@ -11,7 +11,7 @@ import type { AppContext, AppEnv, SignedInEnv } from "../http/context";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
-import { type AdminWords, adminDictionary, fill, formatNumber, type Lang } from "../i18n";
+import { type AdminWords, adminDictionary, fill, formatNumber, type Lang, ltrIn } from "../i18n";
 import { type AppError, onServiceError } from "../lib/errors";
 import { formatInstant } from "../lib/time";
 import { Field, Notice } from "../ui/forms";
@@ -122,7 +122,7 @@ function stepOne(
       <form method="post" action={`${keyBase(w)}/confirm`} class="stack">
         <Field
           name="slug"
-          label={fill(words(c).keys.typeSlug, { slug: `\u2066${w.slug}\u2069` })}
+          label={fill(words(c).keys.typeSlug, { slug: ltrIn(adminLang(c), w.slug) })}
           error={error}
           required
           dir="ltr"

@@ -157,7 +157,7 @@ function AcknowledgedCell({ a, r, zone }: { a: AdminWords; r: Row; zone: string 
         <>
           {formatInstant(r.acknowledgedAt, zone, a.lang)}{" "}
           <span class="hint" title={t.wordingHash}>
-            (<bdi>{r.acknowledgedHash}</bdi>)
+            ({r.acknowledgedHash})
           </span>
         </>
       ) : (

@@ -22,6 +22,7 @@ import {
   LANGUAGES,
   type Lang,
   languageNameIn,
+  ltrIn,
 } from "../i18n";
 import { invalid, onServiceError } from "../lib/errors";
 import { formatInstant } from "../lib/time";
@@ -240,7 +241,7 @@ export function reportPage(sections: Section<ReportWithVersions>[]) {
           {report.embargoUntil
             ? fill(t.publicFrom, {
                 when: formatInstant(report.embargoUntil, zone, lang),
-                utc: `\u2066${report.embargoUntil.toISOString().slice(0, 16).replace("T", " ")}\u2069`,
+                utc: ltrIn(lang, report.embargoUntil.toISOString().slice(0, 16).replace("T", " ")),
               })
             : ""}
         </p>

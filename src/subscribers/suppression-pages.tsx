@@ -11,7 +11,7 @@ import { adminLang, adminPage } from "../http/admin-lang";
 import type { AppContext, AppEnv, SignedInEnv } from "../http/context";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
-import { type AdminWords, adminDictionary, fill, formatNumber } from "../i18n";
+import { type AdminWords, adminDictionary, fill, formatNumber, ltrIn } from "../i18n";
 import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
@@ -82,7 +82,7 @@ function LiftForm({ a, entry }: { a: AdminWords; entry: SuppressionEntry }) {
     return (
       <span class="hint">
         {entry.erasedAt && entry.reason !== "erased"
-          ? fill(t.notLiftableOn, { date: `\u2066${day(entry.erasedAt)}\u2069` })
+          ? fill(t.notLiftableOn, { date: ltrIn(a.lang, day(entry.erasedAt)) })
           : t.notLiftable}
       </span>
     );
@@ -335,7 +335,7 @@ suppressionAdminPages.post("/", requires("suppressions.manage"), async (c) => {
     return redirectWithNotice(
       c,
       BASE,
-      fill(words(c).suppressions.added, { date: `\u2066${entry.since.slice(0, 10)}\u2069` }),
+      fill(words(c).suppressions.added, { date: ltrIn(adminLang(c), entry.since.slice(0, 10)) }),
     );
   });
 });
