@@ -13,6 +13,7 @@ import {
   adminDictionary,
   fill,
   formatNumber,
+  isLang,
   LANGS,
   languageNameIn,
   ltrIn,
@@ -32,7 +33,13 @@ import {
   listDistributions,
   resumeDistribution,
 } from "./create";
-import { type AudienceTally, reviewSend, sendReport, subscribersPerTopic } from "./presend";
+import {
+  type AudienceTally,
+  type Check,
+  reviewSend,
+  sendReport,
+  subscribersPerTopic,
+} from "./presend";
 
 /** Mounted at /admin/reports/:id/distributions: sending that report. */
 export const reportDistributionAdminPages = new Hono<AppEnv>();
@@ -145,6 +152,33 @@ function SendingSection({
       ) : null}
     </>
   );
+}
+
+/**
+ * A pre-send check in the page's language: English pages show the service's own message
+ * (the API's), another language its wording by code, with the check's values.
+ */
+function checkText(a: AdminWords, check: Check): string {
+  const wording = (a.checks as Record<string, string>)[check.code];
+  if (a.lang === "en" || !wording) return check.message;
+  const v = check.values ?? {};
+  const language = (code: unknown) =>
+    isLang(code) ? languageNameIn(code, a.lang) : String(code ?? "");
+  const n = (x: unknown) => (typeof x === "number" ? formatNumber(x, a.lang) : String(x ?? ""));
+  return fill(wording, {
+    ...Object.fromEntries(Object.entries(v).map(([k, x]) => [k, n(x)])),
+    language: language(v.language),
+    to: language(v.to),
+    languages: String(v.languages ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map(language)
+      .join(a.common.listSeparator),
+    state: v.state === "draft" ? a.checks.draft : a.checks.missing,
+    url: ltrIn(a.lang, String(v.url ?? "")),
+    at: ltrIn(a.lang, String(v.at ?? "")),
+    error: ltrIn(a.lang, String(v.error ?? "")),
+  });
 }
 
 /** A topic by its name in the page's language (topics have an English and an Arabic name). */
@@ -344,7 +378,7 @@ reportDistributionAdminPages.get("/review", requires("workshops.manage"), async 
             <h2>{t.blocked}</h2>
             <ul>
               {errors.map((e) => (
-                <li data-code={e.code}>{e.message}</li>
+                <li data-code={e.code}>{checkText(a, e)}</li>
               ))}
             </ul>
             <p>{t.fixThen}</p>
@@ -355,7 +389,7 @@ reportDistributionAdminPages.get("/review", requires("workshops.manage"), async 
             <h2>{t.warnings}</h2>
             <ul>
               {warnings.map((w) => (
-                <li data-code={w.code}>{w.message}</li>
+                <li data-code={w.code}>{checkText(a, w)}</li>
               ))}
             </ul>
           </div>

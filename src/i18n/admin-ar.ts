@@ -814,4 +814,25 @@ export const adminAr: AdminDictionary = {
     body: "المتن: {type}",
     answers: "الإجابات:",
   },
+  checks: {
+    email_clipped:
+      "حجم رسالة النسخة {language}: {kb} كيلوبايت، ويقتطع \u2066Gmail\u2069 الرسائل التي تتجاوز 102 كيلوبايت ويخفي باقيها (ورابط إلغاء الاشتراك) خلف «عرض الرسالة بالكامل». يُستحسن تقصير المتن أو نقله إلى ملف \u2066PDF\u2069.",
+    render_failed: "تعذّر إنشاء الرسالة: {error}",
+    not_published: "التقرير غير منشور.",
+    sender_missing: "لم يُضبط عنوان المرسِل (\u2066MAIL_FROM\u2069): لا يمكن إرسال أي رسالة.",
+    no_version_ready:
+      "لا توجد نسخة لغوية جاهزة: يلزم تعليم نسخة واحدة على الأقل بأنها جاهزة قبل الإرسال.",
+    subject_empty: "النسخة {language} بلا عنوان (موضوع الرسالة).",
+    subject_long:
+      "عدد أحرف موضوع النسخة {language}: {length}، وتقتطع صناديق البريد ما يتجاوز نحو {max}.",
+    language_not_ready:
+      "مستلمون اختاروا {language} ونسختها {state}، فسيتلقون النسخة {to}. عددهم: {n}.",
+    draft: "مسودة",
+    missing: "غير موجودة",
+    scheduled_in_past: "الموعد المجدول ({at}) في الماضي.",
+    audience_empty: "لا أحد في هذا الجمهور.",
+    audience_grown:
+      "عدد المستلمين {total}، بينما بلغ آخر إرسال إلى الجمهور نفسه {last}: هل القائمة خاطئة؟",
+    link_broken: "الرابط {url} ({languages}) لا يستجيب: {problem}.",
+  },
 };

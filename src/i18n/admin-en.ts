@@ -851,6 +851,27 @@ export const adminEn = {
     body: "Body: {type}",
     answers: "Answers:",
   },
+  /** The pre-send checks on the review page, by code (the API says them in English). */
+  checks: {
+    email_clipped:
+      "The {language} email is {kb} KB: Gmail clips emails over 102 KB and hides the rest (and the unsubscribe link) behind “View entire message”. Shorten the body or move it to the PDF.",
+    render_failed: "The email could not be rendered: {error}",
+    not_published: "The report is not published.",
+    sender_missing: "No sender address is configured (MAIL_FROM): no email can be sent.",
+    no_version_ready: "No language version is ready: mark at least one ready before sending.",
+    subject_empty: "The {language} version has no title (subject).",
+    subject_long:
+      "The {language} subject is {length} characters: inboxes cut it off after about {max}.",
+    language_not_ready:
+      "{n} recipient(s) chose {language}, whose version is {state}: they will get the {to} version.",
+    draft: "a draft",
+    missing: "missing",
+    scheduled_in_past: "The scheduled time ({at}) is in the past.",
+    audience_empty: "Nobody is in this audience.",
+    audience_grown:
+      "{total} recipients, but the last send to this same audience reached {last}: a wrong list?",
+    link_broken: "The link {url} ({languages}) does not answer: {problem}.",
+  },
 };
 
 export type AdminDictionary = typeof adminEn;
