@@ -160,7 +160,11 @@ export function auditPages({ workshopChoices }: AuditPageOptions) {
                   {row.createdAt.toISOString().replace("T", " ").slice(0, 19)}
                 </td>
                 <td>
-                  <bdi>{actorLabel(row, names)}</bdi>
+                  <bdi>
+                    {view.lang !== "en" && row.actorType in t.actors
+                      ? t.actors[row.actorType as keyof typeof t.actors]
+                      : actorLabel(row, names)}
+                  </bdi>
                 </td>
                 <td class="mono" dir="ltr">
                   {row.action}

@@ -779,6 +779,11 @@ export const adminAr: AdminDictionary = {
     detail: "التفاصيل",
     pickDay: "يلزم اختيار يوم (\u2066YYYY-MM-DD\u2069).",
     actionHint: "إجراء مثل \u2066workshop.cancel\u2069، أو بادئة مثل \u2066registration.*\u2069",
+    actors: {
+      admin_token: "المشرف (\u2066ADMIN_TOKEN\u2069)",
+      system: "النظام (المهام المجدولة وقائمة الانتظار)",
+      public: "مشارك أو مشترك",
+    },
     kinds: {
       admin_token: "المشرف (\u2066ADMIN_TOKEN\u2069) وجلساته ورموزه",
       system: "النظام (المهام المجدولة وقائمة الانتظار)",

@@ -813,6 +813,11 @@ export const adminEn = {
     detail: "Detail",
     pickDay: "Pick a day (YYYY-MM-DD).",
     actionHint: "An action such as workshop.cancel, or a prefix such as registration.*",
+    actors: {
+      admin_token: "Administrator (ADMIN_TOKEN)",
+      system: "System (cron, queue)",
+      public: "A participant or subscriber",
+    },
     kinds: {
       admin_token: "Administrator (ADMIN_TOKEN), its sessions and tokens",
       system: "System (cron, queue)",
