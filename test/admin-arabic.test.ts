@@ -67,6 +67,18 @@ describe("the admin dictionaries", () => {
     expect(arabic.get("common.listSeparator")).toBe("، ");
   });
 
+  it("word only refusals the services really say", () => {
+    // The table matches the services' English messages exactly: one reworded there would
+    // silently show in English again.
+    const sources = Object.values(
+      import.meta.glob("../src/**/*.ts", { query: "?raw", import: "default", eager: true }),
+    ).join("\n");
+    const stale = Object.entries(adminEn.serviceErrors)
+      .filter(([, english]) => !sources.includes(JSON.stringify(english)))
+      .map(([key]) => key);
+    expect(stale).toEqual([]);
+  });
+
   it("use Arabic punctuation in Arabic", () => {
     const latinComma = [...arabic]
       .filter(([, text]) => /[\u0600-\u06ff], /.test(text))

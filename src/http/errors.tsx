@@ -6,6 +6,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { adminDictionary, DEFAULT_LANG, dictionary } from "../i18n";
 import { AppError, type AppErrorKind, type FieldError } from "../lib/errors";
 import { Page } from "../ui/layout";
+import { serviceMessage } from "../ui/service-messages";
 import { VaultError } from "../vault/master";
 import { adminLang, herePath } from "./admin-lang";
 import type { AppContext, AppEnv } from "./context";
@@ -53,7 +54,11 @@ export function errorResponse(
         ? status === 503 && admin && detail
           ? detail
           : t.errorText
-        : (detail ?? t.errorText);
+        : detail
+          ? admin
+            ? serviceMessage(detail, lang)
+            : detail
+          : t.errorText;
   return c.html(
     <Page
       lang={lang}

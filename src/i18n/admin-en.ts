@@ -877,6 +877,38 @@ export const adminEn = {
       "{total} recipients, but the last send to this same audience reached {last}: a wrong list?",
     link_broken: "The link {url} ({languages}) does not answer: {problem}.",
   },
+  /**
+   * Refusals from the services (also the API's English messages), as admin pages show them
+   * in another language: src/ui/service-messages.ts matches the English wording.
+   */
+  serviceErrors: {
+    noWorkshop: "No such workshop.",
+    workshopCancelled: "This workshop was cancelled.",
+    noReport: "No such report.",
+    noSubscriber: "No such subscriber.",
+    noFile: "No such file.",
+    noRegistration: "No such registration.",
+    noInvitation: "No such invitation.",
+    noDistribution: "No such distribution.",
+    noSuppression: "No such suppression entry.",
+    notOnTeam: "That person is not on this workshop's team.",
+    workshopSlugTaken: "Another workshop uses that slug.",
+    reportSlugTaken: "Another report uses that slug.",
+    noFreeSlug: "Could not find a free slug; give one explicitly.",
+    workshopFull: "This workshop is full.",
+    workshopErased: "This workshop's personal data was erased; it takes no new people.",
+    keyDestroyed: "This workshop's data key is destroyed already.",
+    fileEmpty: "The file is empty.",
+    defaultNeedsVersion: "The default language needs a version.",
+    oneVersionPerLanguage: "One version per language.",
+    pdfLanguage: "Say which language this PDF edition is in.",
+    imageNoLanguage: "Images have no language: one image serves every version.",
+    invalidInvitees: "Some invitees are invalid; nothing was imported.",
+    noOrganiserAccount: "No active organiser account uses that address.",
+    doorOnlyDoor: "A door account can only be door staff.",
+    bothConfirmations: "Both confirmations are needed.",
+    adminTokenNoAddress: "Give an address: the admin token has none.",
+  },
 };
 
 export type AdminDictionary = typeof adminEn;
