@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // The organisers' pages in Arabic (issue 12, item 13): every admin page answers an organiser
 // who chose Arabic with an Arabic, right-to-left page and no English left in its visible
 // text, and the admin dictionaries stay complete (the same keys and placeholders, every
