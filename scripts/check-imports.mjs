@@ -18,7 +18,8 @@ export const ALLOWED = {
   // infrastructure: imports no feature
   i18n: [],
   lib: ["i18n"],
-  access: ["db"],
+  // the actor carries the organiser's language for the admin pages
+  access: ["db", "i18n"],
   db: ["brand", "i18n"],
   // the data keys that seal everything personal (src/vault/)
   vault: ["db", "lib"],
@@ -31,7 +32,7 @@ export const ALLOWED = {
   ui: ["access", "brand", "i18n"],
   http: ["access", "brand", "cache", "db", "env", "i18n", "lib", "services", "ui", "vault"],
   // the log every feature writes to, and its owners' API and page (which import no feature)
-  audit: ["access", "db", "http", "lib", "ui"],
+  audit: ["access", "db", "http", "i18n", "lib", "ui"],
   // features, each above what it uses
   organisers: ["access", "audit", "db", "http", "i18n", "lib", "mail", "services", "ui", "vault"],
   // the one named cycle (README, "Dependencies"): a workshop change re-seats and notifies
@@ -64,7 +65,7 @@ export const ALLOWED = {
     "vault",
     "workshops",
   ],
-  mailbox: ["access", "audit", "db", "http", "lib", "mail", "ui"],
+  mailbox: ["access", "audit", "db", "http", "i18n", "lib", "mail", "ui"],
   home: ["http", "i18n", "reports", "ui", "workshops"],
   // entry points
   app: ["attendees", "audit", "db", "distributions", "feedback", "home", "http", "invitations", "mailbox", "organisers", "people", "registrations", "reports", "subscribers", "webhooks", "workshops"],

@@ -21,6 +21,7 @@ import { feedbackAdminPages, feedbackSection } from "./feedback/admin-pages";
 import { feedbackPages } from "./feedback/pages";
 import { feedbackApi } from "./feedback/routes";
 import { homePages } from "./home/pages";
+import { adminLanguage } from "./http/admin-lang";
 import { ApiReference } from "./http/api-docs";
 import { refuseWhenMisconfigured } from "./http/configuration";
 import type { AppEnv } from "./http/context";
@@ -205,6 +206,7 @@ export function createApp() {
   // Cookie-authenticated form posts must come from our own pages.
   app.use("/admin/*", csrf());
   app.use("/admin/*", authenticate);
+  app.use("/admin/*", adminLanguage);
   // The public API and the webhook are called by people and services that never sign in,
   // from anywhere: no session or bearer is read there. Everywhere else under /api, a
   // session cookie counts only on requests from our own pages.

@@ -60,9 +60,11 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
   const box = document.querySelector("[data-progress]");
   if (!box) return;
   const url = box.getAttribute("data-progress");
+  // The page's digits (Arabic-Indic when the deployment asks for them).
+  const number = new Intl.NumberFormat(document.documentElement.dataset.locale || undefined);
   const set = (key, value) => {
     box.querySelectorAll(`[data-count="${key}"]`).forEach((el) => {
-      el.textContent = String(value);
+      el.textContent = number.format(value);
     });
   };
   const tick = () => {
@@ -93,7 +95,9 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
             bar.value = done;
           }
           const state = document.querySelector("[data-state]");
-          if (state && d.state) state.textContent = d.state;
+          // The API's words are English: an English page takes them, another keeps its own.
+          if (state && d.state && document.documentElement.lang === "en")
+            state.textContent = d.state;
           setTimeout(tick, 2000);
         },
         () => {
@@ -112,6 +116,10 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
   const out = form.querySelector("[data-audience-count]");
   const url = form.getAttribute("data-audience-picker");
   const workshop = form.getAttribute("data-workshop");
+  const number = new Intl.NumberFormat(document.documentElement.dataset.locale || undefined);
+  // The page's own wording, in its language (data-text-* on the form), with {n} filled in.
+  const text = (name, fallback, n) =>
+    (form.getAttribute(`data-text-${name}`) || fallback).replace("{n}", n ?? "");
   let asked = 0;
   const update = () => {
     const data = new FormData(form);
@@ -123,7 +131,7 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
     else if (topics.length) audience.topics = topics;
     if (workshop && statuses.length) audience.attendeesOf = { workshopId: workshop, statuses };
     if (!audience.topics && !audience.attendeesOf) {
-      out.textContent = "No audience chosen yet.";
+      out.textContent = text("none", "No audience chosen yet.");
       return;
     }
     const mine = ++asked;
@@ -137,7 +145,14 @@ document.querySelectorAll("[data-local-time]").forEach((el) => {
       .then((c) => {
         if (mine !== asked || !c) return;
         const both = audience.topics && audience.attendeesOf;
-        out.textContent = `${both ? "At most" : "About"} ${c.counts.total} ${c.counts.total === 1 ? "person" : "people"}${c.errors.length ? `, ${c.errors.length} problem(s) to fix` : ""}${c.warnings.length ? `, ${c.warnings.length} warning(s)` : ""}. The review step gives the details.`;
+        const n = (k) => number.format(k);
+        out.textContent =
+          (c.counts.total === 1 && document.documentElement.lang === "en"
+            ? `${both ? "At most" : "About"} 1 person`
+            : text(both ? "at-most" : "about", "About {n} people", n(c.counts.total))) +
+          (c.errors.length ? text("problems", ", {n} problem(s) to fix", n(c.errors.length)) : "") +
+          (c.warnings.length ? text("warnings", ", {n} warning(s)", n(c.warnings.length)) : "") +
+          text("tail", ". The review step gives the details.");
       })
       .catch(() => {});
   };

@@ -1,4 +1,6 @@
 // Roles and what each may do, as data. Every permission check in the app reads this table.
+import type { Lang } from "../i18n";
+
 export const ROLES = ["owner", "organiser", "door"] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -57,6 +59,11 @@ export interface Actor {
   email: string | null;
   sessionId?: string;
   tokenId?: string;
+  /**
+   * The language of an organiser's admin pages, their own choice (organisers.language);
+   * absent for the built-in owner, whose choice is a cookie (src/http/admin-lang.ts).
+   */
+  language?: Lang;
   /**
    * For the built-in owner: the fingerprint of the ADMIN_TOKEN it was authenticated under
    * (src/organisers/service.ts). Sessions and API tokens it opens carry it, and stop working

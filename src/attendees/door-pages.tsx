@@ -3,16 +3,26 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { audit } from "../audit/service";
-import type { AppEnv, SignedInEnv } from "../http/context";
+import { adminLang, adminPage } from "../http/admin-lang";
+import type { AppContext, AppEnv, SignedInEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
-import { DEFAULT_LANG, dictionary, fill, isLang, type Lang } from "../i18n";
+import {
+  adminDictionary,
+  DEFAULT_LANG,
+  dictionary,
+  fill,
+  formatNumber,
+  isLang,
+  type Lang,
+} from "../i18n";
 import { onServiceError } from "../lib/errors";
 import { clockTime } from "../lib/time";
 import { checkIn, checkInByToken, findByCheckInToken } from "../registrations/decisions";
 import { countCheckedIn, doorSearch } from "../registrations/lists";
 import { Notice, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { Fill } from "../ui/words";
 import { getWorkshop } from "../workshops/service";
 
 export const doorPages = new Hono<AppEnv>();
@@ -25,6 +35,15 @@ const time = (d: Date | null, timeZone: string) => (d ? clockTime(d, timeZone) :
 function langOf(backTo: string): Lang {
   const lang = new URL(backTo, "https://door.invalid").searchParams.get("lang");
   return isLang(lang) ? lang : DEFAULT_LANG;
+}
+
+/**
+ * The door page speaks the organiser's language, or the one its `?lang=` names: a door desk
+ * is often a shared device, set up for the volunteer who staffs it.
+ */
+function doorLang(c: AppContext): Lang {
+  const asked = c.req.query("lang");
+  return isLang(asked) ? asked : adminLang(c);
 }
 
 doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
@@ -43,10 +62,10 @@ doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
       detail: { rows: people.length, view: "door" },
     });
   const notice = c.req.query("notice");
-  const lang = c.get("lang");
+  const lang = doorLang(c);
   const t = dictionary(lang).door;
   return c.html(
-    <Page lang={lang} title={`${t.door}: ${workshop.title}`} area="admin" actor={c.var.actor}>
+    <Page {...adminPage(c)} lang={lang} title={`${t.door}: ${workshop.title}`}>
       <h1>
         {t.door} · <span dir="auto">{workshop.title}</span>
       </h1>
@@ -54,7 +73,12 @@ doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
         <Notice kind={c.req.query("kind") === "error" ? "error" : "ok"}>{notice}</Notice>
       ) : null}
       <p>
-        <strong>{fill(t.checkedInCount, { n: checkedIn, total: workshop.confirmedCount })}</strong>
+        <strong>
+          {fill(t.checkedInCount, {
+            n: formatNumber(checkedIn, lang),
+            total: formatNumber(workshop.confirmedCount, lang),
+          })}
+        </strong>
       </p>
       <section id="scan-section" aria-labelledby="scan-heading">
         <h2 id="scan-heading">{t.scanHeading}</h2>
@@ -75,7 +99,14 @@ doorPages.get("/", requires("checkin", { workshop: "id" }), async (c) => {
         <search>
           <form method="get" class="row">
             <label for="door-q">{t.searchLabel}</label>
-            <input id="door-q" name="q" type="search" value={q ?? ""} autocomplete="off" />
+            <input
+              id="door-q"
+              name="q"
+              type="search"
+              value={q ?? ""}
+              autocomplete="off"
+              dir="auto"
+            />
             <button type="submit">{t.search}</button>
           </form>
         </search>
@@ -154,32 +185,37 @@ async function tokenPage(
   notice?: { kind: "ok" | "error"; text: string },
 ) {
   const registration = await findByCheckInToken(c.var.services, c.var.actor, token);
+  const a = adminDictionary(adminLang(c));
+  const t = a.checkIn;
   if (!registration) {
     return c.html(
-      <Page lang="en" title="Check-in" area="admin" actor={c.var.actor}>
-        <h1>Check-in</h1>
-        <Notice kind="error">This code is not valid, or has expired.</Notice>
+      <Page {...adminPage(c)} title={t.title}>
+        <h1>{t.title}</h1>
+        <Notice kind="error">{t.invalid}</Notice>
       </Page>,
       404,
     );
   }
   return c.html(
-    <Page lang="en" title="Check-in" area="admin" actor={c.var.actor}>
+    <Page {...adminPage(c)} title={t.title}>
       <h1>
         <bdi>{registration.name}</bdi>
       </h1>
       <p dir="auto">{registration.workshop.title}</p>
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       <p>
-        Status: <strong>{registration.status.replace("_", " ")}</strong>
+        <Fill
+          text={t.status}
+          values={{ status: <strong>{a.statuses.registration[registration.status]}</strong> }}
+        />
       </p>
       {registration.status === "confirmed" ? (
         <form method="post">
-          <button type="submit">Check in</button>
+          <button type="submit">{t.button}</button>
         </form>
       ) : null}
       <p>
-        <a href={`/admin/workshops/${registration.workshopId}/door`}>Back to the door</a>
+        <a href={`/admin/workshops/${registration.workshopId}/door`}>{t.backToDoor}</a>
       </p>
     </Page>,
   );
@@ -200,6 +236,7 @@ checkInPages.post("/:token", requires("checkin"), async (c) => {
           result.alreadyCheckedIn,
           result.registration.checkedInAt,
           result.workshop.timezone,
+          adminLang(c),
         ),
       });
     },

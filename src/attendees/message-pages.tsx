@@ -1,10 +1,12 @@
 // Organisers' message form: a workshop's page offers it; the post queues one email per
 // participant of the chosen statuses.
 import { Hono } from "hono";
+import { adminLang } from "../http/admin-lang";
 import type { AppEnv } from "../http/context";
 import { redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
+import { type AdminWords, adminDictionary, fill, formatNumber } from "../i18n";
 import { Field, parseForm } from "../ui/forms";
 import type { Workshop } from "../workshops/types";
 import { messageParticipants } from "./messages";
@@ -17,34 +19,37 @@ export const messageAdminPages = new Hono<AppEnv>();
 /** The message form of a workshop's admin page, as the page composes it. */
 export const messageSection: Section<Workshop> = {
   // Nobody of an erased workshop can be reached: no form to write to them.
-  load: async (_c, workshop) => ({
+  load: async (c, workshop) => ({
     rows: 0,
-    view: workshop.purgedAt ? null : <MessageSection workshopId={workshop.id} />,
+    view: workshop.purgedAt ? null : (
+      <MessageSection a={adminDictionary(adminLang(c))} workshopId={workshop.id} />
+    ),
   }),
 };
 
-export function MessageSection({ workshopId }: { workshopId: string }) {
+export function MessageSection({ a, workshopId }: { a: AdminWords; workshopId: string }) {
   const base = `/admin/workshops/${workshopId}`;
+  const t = a.messages;
   return (
     <>
-      <h2 id="message">Message participants</h2>
+      <h2 id="message">{t.heading}</h2>
       <form method="post" action={`${base}/messages`} class="stack">
-        <Field name="subject" label="Subject" required dir="auto" />
+        <Field name="subject" label={t.subject} required dir="auto" />
         <div>
-          <label for="f-body">Message</label>
+          <label for="f-body">{t.message}</label>
           <textarea id="f-body" name="body" rows={6} required dir="auto" />
         </div>
         <fieldset>
-          <legend>Send to</legend>
+          <legend>{t.sendTo}</legend>
           {(["confirmed", "waitlisted", "pending_approval", "attended"] as const).map((s) => (
             <label class="check">
               <input type="checkbox" name="statuses" value={s} checked={s === "confirmed"} />{" "}
-              {s.replace("_", " ")}
+              {a.statuses.registration[s]}
             </label>
           ))}
         </fieldset>
         <div>
-          <button type="submit">Send message</button>
+          <button type="submit">{t.send}</button>
         </div>
       </form>
     </>
@@ -64,13 +69,17 @@ messageAdminPages.post("/", requires("workshops.manage", { workshop: "id" }), as
     return redirectWithNotice(
       c,
       `/admin/workshops/${id}#message`,
-      "Write a subject and a message, and pick who receives it.",
+      adminDictionary(adminLang(c)).messages.invalid,
       "error",
     );
   const n = await messageParticipants(c.var.services, c.var.actor, id, parsed.data);
   return redirectWithNotice(
     c,
     `/admin/workshops/${id}`,
-    `Message queued for ${n} ${n === 1 ? "person" : "people"}.`,
+    n === 1
+      ? adminDictionary(adminLang(c)).messages.queuedOne
+      : fill(adminDictionary(adminLang(c)).messages.queued, {
+          n: formatNumber(n, adminLang(c)),
+        }),
   );
 });

@@ -5,11 +5,14 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { audit } from "../audit/service";
+import { adminPage } from "../http/admin-lang";
 import type { AppEnv, SignedInEnv } from "../http/context";
 import { requires } from "../http/guard";
+import { type AdminWords, adminDictionary, fill, formatNumber } from "../i18n";
 import { formatRange } from "../lib/time";
 import { attendeeList, type DoorView } from "../registrations/lists";
 import { Page } from "../ui/layout";
+import { Fill } from "../ui/words";
 import { getWorkshop } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 
@@ -49,25 +52,21 @@ function PrintPage({
   children: unknown;
 }) {
   const base = `/admin/workshops/${workshop.id}`;
-  const title = view === "list" ? "Door list" : "Badges";
+  const page = adminPage(c);
+  const t = adminDictionary(page.lang).print;
+  const title = view === "list" ? t.doorList : t.badges;
   return (
-    <Page
-      lang="en"
-      title={`${title}: ${workshop.title}`}
-      area="admin"
-      actor={c.var.actor}
-      stylesheets={["/assets/print.css"]}
-    >
+    <Page {...page} title={`${title}: ${workshop.title}`} stylesheets={["/assets/print.css"]}>
       <div class="screen-only row print-tools">
         <a class="button secondary" href={base}>
-          Back to the workshop
+          {t.backToWorkshop}
         </a>
         <a class="button secondary" href={`${base}/print/${view === "list" ? "badges" : "list"}`}>
-          {view === "list" ? "Badges" : "Door list"}
+          {view === "list" ? t.badges : t.doorList}
         </a>
         {/* Shown by print.js; without a script, the browser's own Print menu does the same. */}
         <button type="button" data-print hidden>
-          Print
+          {t.print}
         </button>
       </div>
       {children as never}
@@ -79,18 +78,29 @@ function PrintPage({
 /** A name as its own script reads it: an Arabic name right to left, inside any line. */
 const Name = ({ text }: { text: string }) => <bdi dir="auto">{text}</bdi>;
 
-function DoorList({ workshop, people }: { workshop: Workshop; people: DoorView[] }) {
+function DoorList({
+  a,
+  workshop,
+  people,
+}: {
+  a: AdminWords;
+  workshop: Workshop;
+  people: DoorView[];
+}) {
+  const t = a.print;
   return (
     <section class="door-list">
       <h1>
         <bdi dir="auto">{workshop.title}</bdi>
       </h1>
       <p class="muted">
-        {formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, "en")} · {people.length}{" "}
-        {people.length === 1 ? "person" : "people"}
+        {formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, a.lang)} ·{" "}
+        {a.lang === "en" && people.length === 1
+          ? "1 person"
+          : fill(t.people, { n: formatNumber(people.length, a.lang) })}
       </p>
       {people.length === 0 ? (
-        <p>Nobody is confirmed yet.</p>
+        <p>{t.nobody}</p>
       ) : (
         <table class="sign-in">
           <thead>
@@ -98,17 +108,17 @@ function DoorList({ workshop, people }: { workshop: Workshop; people: DoorView[]
               <th scope="col" class="number">
                 #
               </th>
-              <th scope="col">Name</th>
-              <th scope="col">Affiliation</th>
+              <th scope="col">{a.common.name}</th>
+              <th scope="col">{a.common.affiliation}</th>
               <th scope="col" class="tick">
-                Signed in
+                {t.signedIn}
               </th>
             </tr>
           </thead>
           <tbody>
             {people.map((p, i) => (
               <tr>
-                <td class="number">{i + 1}</td>
+                <td class="number">{formatNumber(i + 1, a.lang)}</td>
                 <td class="person">
                   <Name text={p.name} />
                 </td>
@@ -118,7 +128,7 @@ function DoorList({ workshop, people }: { workshop: Workshop; people: DoorView[]
                   <span
                     class={p.status === "attended" ? "box ticked" : "box"}
                     role="img"
-                    aria-label={p.status === "attended" ? "checked in" : "not yet"}
+                    aria-label={p.status === "attended" ? t.checkedIn : t.notYet}
                   >
                     {p.status === "attended" ? "✓" : ""}
                   </span>
@@ -139,21 +149,33 @@ export function sheets<T>(people: T[], size = BADGES_PER_SHEET): T[][] {
   return out;
 }
 
-function Badges({ workshop, people }: { workshop: Workshop; people: DoorView[] }) {
+function Badges({
+  a,
+  workshop,
+  people,
+}: {
+  a: AdminWords;
+  workshop: Workshop;
+  people: DoorView[];
+}) {
+  const t = a.print;
   if (people.length === 0)
     return (
       <>
-        <h1>Badges</h1>
-        <p>Nobody is confirmed yet.</p>
+        <h1>{t.badges}</h1>
+        <p>{t.nobody}</p>
       </>
     );
   return (
     <>
       <h1 class="screen-only">
-        Badges · <bdi dir="auto">{workshop.title}</bdi>
+        <Fill text={t.badgesHeading} values={{ title: <bdi dir="auto">{workshop.title}</bdi> }} />
       </h1>
       <p class="screen-only muted">
-        {people.length} badges, {BADGES_PER_SHEET} to an A4 sheet. Cut along the dashed lines.
+        {fill(t.badgesHint, {
+          n: formatNumber(people.length, a.lang),
+          perSheet: formatNumber(BADGES_PER_SHEET, a.lang),
+        })}
       </p>
       {sheets(people).map((sheet) => (
         <section class="sheet">
@@ -191,7 +213,7 @@ printPages.get("/list", guard, async (c) => {
   noStore(c);
   return c.html(
     <PrintPage c={c} workshop={workshop} view="list">
-      <DoorList workshop={workshop} people={people} />
+      <DoorList a={adminDictionary(adminPage(c).lang)} workshop={workshop} people={people} />
     </PrintPage>,
   );
 });
@@ -201,7 +223,7 @@ printPages.get("/badges", guard, async (c) => {
   noStore(c);
   return c.html(
     <PrintPage c={c} workshop={workshop} view="badges">
-      <Badges workshop={workshop} people={people} />
+      <Badges a={adminDictionary(adminPage(c).lang)} workshop={workshop} people={people} />
     </PrintPage>,
   );
 });

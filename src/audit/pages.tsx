@@ -5,8 +5,10 @@ import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import type { Actor } from "../access/roles";
 import type { Db } from "../db/client";
+import { adminPage } from "../http/admin-lang";
 import type { AppEnv } from "../http/context";
 import { requires } from "../http/guard";
+import { type AdminWords, adminDictionary } from "../i18n";
 import { Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
@@ -20,28 +22,22 @@ const optional = (max: number) =>
     .max(max)
     .optional()
     .transform((s) => s || undefined);
-const day = optional(10).refine(
-  (s) => s === undefined || (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s))),
-  "Pick a day (YYYY-MM-DD).",
-);
-
-const Filters = z.object({
-  actor: optional(100),
-  action: optional(100).refine(
-    (s) => s === undefined || /^[a-z_.]+\*?$/.test(s),
-    "An action such as workshop.cancel, or a prefix such as registration.*",
-  ),
-  workshop: optional(100),
-  from: day,
-  to: day,
-  cursor: optional(100),
-});
-
-const ACTOR_KIND_LABELS: Record<(typeof ACTOR_KINDS)[number], string> = {
-  admin_token: "Administrator (ADMIN_TOKEN), its sessions and tokens",
-  system: "System (cron, queue)",
-  public: "Participants and subscribers",
-};
+/** The filters, their messages in the page's language. */
+function filtersSchema(t: AdminWords["audit"]) {
+  const day = optional(10).refine(
+    (s) => s === undefined || (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s))),
+    t.pickDay,
+  );
+  return z.object({
+    actor: optional(100),
+    action: optional(100).refine((s) => s === undefined || /^[a-z_.]+\*?$/.test(s), t.actionHint),
+    workshop: optional(100),
+    from: day,
+    to: day,
+    cursor: optional(100),
+  });
+}
+type Filters = z.infer<ReturnType<typeof filtersSchema>>;
 
 export interface AuditPageOptions {
   /** The workshops an owner may pick in the filter: ids and titles. */
@@ -53,8 +49,11 @@ export function auditPages({ workshopChoices }: AuditPageOptions) {
 
   pages.get("/", requires("audit.read"), async (c) => {
     const db = c.var.services.db;
-    const parsed = parseForm(Filters, c.req.query());
-    const filters: Partial<z.infer<typeof Filters>> = parsed.ok ? parsed.data : {};
+    const view = adminPage(c);
+    const a = adminDictionary(view.lang);
+    const t = a.audit;
+    const parsed = parseForm(filtersSchema(t), c.req.query(), view.lang);
+    const filters: Partial<Filters> = parsed.ok ? parsed.data : {};
     const [people, workshops] = await Promise.all([
       actorChoices(db),
       workshopChoices(db, c.var.actor),
@@ -81,17 +80,14 @@ export function auditPages({ workshopChoices }: AuditPageOptions) {
     );
     const filtered = Object.keys(kept).length > 0;
     return c.html(
-      <Page lang="en" title="Audit log" area="admin" actor={c.var.actor} path="/admin/audit">
-        <h1>Audit log</h1>
-        <p class="muted">
-          Who did what, newest first. Entries hold identifiers and counts, never personal data.
-          Times are UTC.
-        </p>
+      <Page {...view} title={t.title} path="/admin/audit">
+        <h1>{t.title}</h1>
+        <p class="muted">{t.intro}</p>
         {parsed.ok ? null : (
           <Notice kind="error">
             {Object.entries(parsed.errors).map(([field, message]) => (
               <p>
-                {field}: {message}
+                <bdi>{field}</bdi>: {message}
               </p>
             ))}
           </Notice>
@@ -99,13 +95,13 @@ export function auditPages({ workshopChoices }: AuditPageOptions) {
         <search>
           <form method="get" action="/admin/audit" class="row">
             <label for="audit-actor" class="hint">
-              Who
+              {t.who}
             </label>
             <select id="audit-actor" name="actor">
-              <option value="">anyone</option>
+              <option value="">{t.anyone}</option>
               {ACTOR_KINDS.map((kind) => (
                 <option value={kind} selected={filters.actor === kind}>
-                  {ACTOR_KIND_LABELS[kind]}
+                  {t.kinds[kind]}
                 </option>
               ))}
               {people.map((p) => (
@@ -115,7 +111,7 @@ export function auditPages({ workshopChoices }: AuditPageOptions) {
               ))}
             </select>
             <label for="audit-action" class="hint">
-              Action
+              {t.action}
             </label>
             <input
               id="audit-action"
@@ -123,12 +119,13 @@ export function auditPages({ workshopChoices }: AuditPageOptions) {
               type="search"
               value={filters.action ?? ""}
               placeholder="registration.*"
+              dir="ltr"
             />
             <label for="audit-workshop" class="hint">
-              Workshop
+              {t.workshop}
             </label>
             <select id="audit-workshop" name="workshop">
-              <option value="">any</option>
+              <option value="">{t.any}</option>
               {filters.workshop && !titles.has(filters.workshop) ? (
                 <option value={filters.workshop} selected>
                   {filters.workshop}
@@ -141,30 +138,38 @@ export function auditPages({ workshopChoices }: AuditPageOptions) {
               ))}
             </select>
             <label for="audit-from" class="hint">
-              From
+              {t.from}
             </label>
             <input id="audit-from" name="from" type="date" value={filters.from ?? ""} />
             <label for="audit-to" class="hint">
-              To
+              {t.to}
             </label>
             <input id="audit-to" name="to" type="date" value={filters.to ?? ""} />
             <button type="submit" class="secondary">
-              Filter
+              {t.filter}
             </button>
           </form>
         </search>
         {page.data.length === 0 ? (
-          <p>{filtered ? "No entries match." : "No entries yet."}</p>
+          <p>{filtered ? t.noneMatch : t.none}</p>
         ) : (
-          <DataTable headers={["When (UTC)", "Who", "Action", "Target", "Workshop", "Detail"]}>
+          <DataTable headers={[t.whenUtc, t.who, t.action, t.target, t.workshop, t.detail]}>
             {page.data.map((row) => (
               <tr>
-                <td class="mono">{row.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-                <td>
-                  <bdi>{actorLabel(row, names)}</bdi>
+                <td class="mono" dir="ltr">
+                  {row.createdAt.toISOString().replace("T", " ").slice(0, 19)}
                 </td>
-                <td class="mono">{row.action}</td>
-                <td class="mono">
+                <td>
+                  <bdi>
+                    {view.lang !== "en" && row.actorType in t.actors
+                      ? t.actors[row.actorType as keyof typeof t.actors]
+                      : actorLabel(row, names)}
+                  </bdi>
+                </td>
+                <td class="mono" dir="ltr">
+                  {row.action}
+                </td>
+                <td class="mono" dir="ltr">
                   {row.targetType ? `${row.targetType} ${row.targetId ?? ""}` : ""}
                 </td>
                 <td>
@@ -174,7 +179,9 @@ export function auditPages({ workshopChoices }: AuditPageOptions) {
                     </a>
                   ) : null}
                 </td>
-                <td class="mono">{row.detail ? JSON.stringify(row.detail) : ""}</td>
+                <td class="mono" dir="ltr">
+                  {row.detail ? JSON.stringify(row.detail) : ""}
+                </td>
               </tr>
             ))}
           </DataTable>
@@ -182,7 +189,7 @@ export function auditPages({ workshopChoices }: AuditPageOptions) {
         {page.nextCursor ? (
           <p>
             <a href={`/admin/audit?${new URLSearchParams({ ...kept, cursor: page.nextCursor })}`}>
-              Older
+              {a.common.older}
             </a>
           </p>
         ) : null}

@@ -25,6 +25,8 @@ export const organisers = sqliteTable("organisers", {
   email: text("email").notNull().unique(),
   name: text("name").notNull(),
   role: text("role", { enum: ["owner", "organiser", "door"] }).notNull(),
+  /** The language of this organiser's admin pages and sign-in emails, their own choice. */
+  language: text("language", { enum: LANGS }).notNull().default(DEFAULT_LANG),
   disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
   lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
   createdAt: createdAt(),

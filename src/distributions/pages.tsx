@@ -3,17 +3,28 @@
 // and cancelling what has not gone out.
 import { Hono } from "hono";
 import type { Db } from "../db/client";
-import type { AppEnv } from "../http/context";
+import { adminLang, adminPage } from "../http/admin-lang";
+import type { AppContext, AppEnv } from "../http/context";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
-import { LANGS, languageOf } from "../i18n";
+import {
+  type AdminWords,
+  adminDictionary,
+  fill,
+  formatNumber,
+  isLang,
+  LANGS,
+  languageNameIn,
+  ltrIn,
+} from "../i18n";
 import { formatInstant } from "../lib/time";
 import { zonedFromForm } from "../reports/form";
 import { getReport, type ReportWithVersions, reportTimeZone } from "../reports/service";
 import { ZonedTimeField } from "../reports/zoned-time";
 import { listTopics } from "../subscribers/topics";
 import { Page } from "../ui/layout";
+import { Fill } from "../ui/words";
 import {
   type AudienceInput,
   cancelDistribution,
@@ -22,18 +33,26 @@ import {
   listDistributions,
   resumeDistribution,
 } from "./create";
-import { type AudienceTally, reviewSend, sendReport, subscribersPerTopic } from "./presend";
+import {
+  type AudienceTally,
+  type Check,
+  reviewSend,
+  sendReport,
+  subscribersPerTopic,
+} from "./presend";
 
 /** Mounted at /admin/reports/:id/distributions: sending that report. */
 export const reportDistributionAdminPages = new Hono<AppEnv>();
 /** Mounted at /admin/distributions: one distribution's progress, and cancelling it. */
 export const distributionAdminPages = new Hono<AppEnv>();
 
+const words = (c: AppContext) => adminDictionary(adminLang(c));
+
 /** The sending section of a report's admin page, as the page composes it. */
 export const sendingSection: Section<ReportWithVersions> = {
   async load(c, report) {
     const data = await loadSendingSection(c.var.services.db, report);
-    return { rows: 0, view: <SendingSection report={report} data={data} /> };
+    return { rows: 0, view: <SendingSection a={words(c)} report={report} data={data} /> };
   },
 };
 
@@ -46,70 +65,86 @@ async function loadSendingSection(db: Db, report: ReportWithVersions) {
 
 /** The sending section of a report's admin page: the audience picker, then the distributions. */
 function SendingSection({
+  a,
   report,
   data,
 }: {
+  a: AdminWords;
   report: ReportWithVersions;
   data: Awaited<ReturnType<typeof loadSendingSection>>;
 }) {
   const { topics, sends, zone } = data;
   const base = `/admin/reports/${report.id}`;
+  const t = a.distributions;
   return (
     <>
       {report.status === "published" ? (
         <>
-          <h2 id="send">Send</h2>
-          <p>
-            Choose who receives the report; nothing is chosen for you. The next step shows how many
-            people that is and what the checks found, and asks you to confirm.
-          </p>
+          <h2 id="send">{t.send}</h2>
+          <p>{t.sendIntro}</p>
           <form
             method="get"
             action={`${base}/distributions/review`}
             class="stack"
             data-audience-picker={`/api/v1/reports/${report.id}/checks`}
             data-workshop={report.workshopId ?? undefined}
+            data-text-none={t.countNone}
+            data-text-about={t.countAbout}
+            data-text-at-most={t.countAtMost}
+            data-text-problems={t.countProblems}
+            data-text-warnings={t.countWarnings}
+            data-text-tail={t.countTail}
           >
             <fieldset>
-              <legend>Subscribers</legend>
+              <legend>{t.subscribers}</legend>
               <label class="check">
-                <input type="checkbox" name="subscribers" value="all" /> Every active subscriber
+                <input type="checkbox" name="subscribers" value="all" /> {t.everySubscriber}
               </label>
-              {topics.map((t) => (
+              {topics.map((topic) => (
                 <label class="check">
-                  <input type="checkbox" name="topics" value={t.slug} /> Subscribers of {t.name}
+                  <input type="checkbox" name="topics" value={topic.slug} />{" "}
+                  <Fill
+                    text={t.subscribersOf}
+                    values={{ topic: <bdi>{topicName(topic, a)}</bdi> }}
+                  />
                 </label>
               ))}
             </fieldset>
             {report.workshopId ? (
               <fieldset>
-                <legend>Attendees of the workshop who agreed to receive the report</legend>
+                <legend>{t.attendeesLegend}</legend>
                 <label class="check">
-                  <input type="checkbox" name="attendees" value="confirmed" /> confirmed
+                  <input type="checkbox" name="attendees" value="confirmed" />{" "}
+                  {a.statuses.registration.confirmed}
                 </label>
                 <label class="check">
-                  <input type="checkbox" name="attendees" value="attended" /> attended
+                  <input type="checkbox" name="attendees" value="attended" />{" "}
+                  {a.statuses.registration.attended}
                 </label>
               </fieldset>
             ) : null}
-            <ZonedTimeField name="scheduledAt" label="Send at" zone={zone} />
+            <ZonedTimeField name="scheduledAt" label={t.sendAt} zone={zone} lang={a.lang} />
             <p class="muted" data-audience-count aria-live="polite" />
             <div>
-              <button type="submit">Review the send</button>
+              <button type="submit">{t.review}</button>
             </div>
           </form>
         </>
       ) : null}
       {sends.length ? (
         <>
-          <h2>Distributions</h2>
+          <h2>{t.distributions}</h2>
           <ul>
             {sends.map((d) => (
               <li>
                 <a href={`/admin/distributions/${d.id}`}>
-                  {d.createdAt.toISOString().slice(0, 16).replace("T", " ")}
+                  <bdi>{d.createdAt.toISOString().slice(0, 16).replace("T", " ")}</bdi>
                 </a>{" "}
-                · {d.status} · {d.sent}/{d.total} sent
+                · {t.statuses[d.status]} ·{" "}
+                {fill(t.sentOf, {
+                  sent: formatNumber(d.sent, a.lang),
+                  total: formatNumber(d.total, a.lang),
+                })}
               </li>
             ))}
           </ul>
@@ -117,6 +152,38 @@ function SendingSection({
       ) : null}
     </>
   );
+}
+
+/**
+ * A pre-send check in the page's language: English pages show the service's own message
+ * (the API's), another language its wording by code, with the check's values.
+ */
+function checkText(a: AdminWords, check: Check): string {
+  const wording = (a.checks as Record<string, string>)[check.code];
+  if (a.lang === "en" || !wording) return check.message;
+  const v = check.values ?? {};
+  const language = (code: unknown) =>
+    isLang(code) ? languageNameIn(code, a.lang) : String(code ?? "");
+  const n = (x: unknown) => (typeof x === "number" ? formatNumber(x, a.lang) : String(x ?? ""));
+  return fill(wording, {
+    ...Object.fromEntries(Object.entries(v).map(([k, x]) => [k, n(x)])),
+    language: language(v.language),
+    to: language(v.to),
+    languages: String(v.languages ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map(language)
+      .join(a.common.listSeparator),
+    state: v.state === "draft" ? a.checks.draft : a.checks.missing,
+    url: ltrIn(a.lang, String(v.url ?? "")),
+    at: ltrIn(a.lang, String(v.at ?? "")),
+    error: ltrIn(a.lang, String(v.error ?? "")),
+  });
+}
+
+/** A topic by its name in the page's language (topics have an English and an Arabic name). */
+function topicName(topic: { name: string; nameAr?: string | null }, a: AdminWords): string {
+  return a.lang === "ar" && topic.nameAr ? topic.nameAr : topic.name;
 }
 
 const STATUSES = ["confirmed", "attended"] as const;
@@ -188,11 +255,13 @@ async function countsPerSource(
   audience: AudienceInput,
   tally: AudienceTally,
   topicNames: Map<string, string>,
+  a: AdminWords,
 ) {
+  const t = a.distributions;
   const rows: { label: string; n: number }[] = [];
   const topics = audience.topics;
   if (topics && tally.subscribers !== null) {
-    if (topics.length === 0) rows.push({ label: "Every active subscriber", n: tally.subscribers });
+    if (topics.length === 0) rows.push({ label: t.everySubscriber, n: tally.subscribers });
     else {
       const perTopic =
         topics.length === 1
@@ -200,20 +269,18 @@ async function countsPerSource(
           : await subscribersPerTopic(db, topics);
       for (const slug of topics)
         rows.push({
-          label: `Subscribers of ${topicNames.get(slug) ?? slug}`,
+          label: fill(t.subscribersOf, { topic: topicNames.get(slug) ?? slug }),
           n: perTopic.get(slug) ?? 0,
         });
     }
   }
   for (const status of audience.attendeesOf?.statuses ?? [])
     rows.push({
-      label: `Attendees of the workshop, ${status}`,
+      label: fill(t.attendeesWith, { status: a.statuses.registration[status] }),
       n: tally.attendeesByStatus[status] ?? 0,
     });
   return rows;
 }
-
-const people = (n: number) => `${n} ${n === 1 ? "person" : "people"}`;
 
 reportDistributionAdminPages.get("/review", requires("workshops.manage"), async (c) => {
   const id = c.req.param("id") ?? "";
@@ -227,98 +294,102 @@ reportDistributionAdminPages.get("/review", requires("workshops.manage"), async 
   const when = zonedFromForm(p.scheduledAt, p.scheduledAtZone);
   if (!when.ok) return redirectWithNotice(c, `/admin/reports/${id}#send`, when.error, "error");
   const audience = audienceOf(p, report.workshopId, when.instant);
-  if (!audience) return redirectWithNotice(c, `/admin/reports/${id}#send`, NO_AUDIENCE, "error");
+  if (!audience)
+    return redirectWithNotice(
+      c,
+      `/admin/reports/${id}#send`,
+      words(c).distributions.noAudience,
+      "error",
+    );
   return noticeOnError(c, `/admin/reports/${id}#send`, async () => {
     const { checks, tally } = await reviewSend(svc, c.var.actor, id, audience);
-    const topicNames = new Map((await listTopics(svc.db)).map((t) => [t.slug, t.name]));
-    const sources = await countsPerSource(svc.db, audience, tally, topicNames);
+    const view = adminPage(c);
+    const { lang } = view;
+    const a = adminDictionary(lang);
+    const t = a.distributions;
+    const n$ = (n: number) => formatNumber(n, lang);
+    const topicNames = new Map(
+      (await listTopics(svc.db)).map((topic) => [topic.slug, topicName(topic, a)]),
+    );
+    const sources = await countsPerSource(svc.db, audience, tally, topicNames, a);
     const { counts, errors, warnings } = checks;
     const both = tally.subscribers !== null && tally.attendees !== null;
     const title =
       (report.versions.find((v) => v.language === report.defaultLanguage) ?? report.versions[0])
         ?.title ?? "Report";
     return c.html(
-      <Page
-        lang="en"
-        title="Review the send"
-        area="admin"
-        actor={c.var.actor}
-        path="/admin/reports"
-      >
+      <Page {...view} title={t.review} path="/admin/reports">
         <p>
-          <a href={`/admin/reports/${id}#send`}>← Change the audience</a>
+          <a href={`/admin/reports/${id}#send`}>{t.changeAudience}</a>
         </p>
-        <h1>Review the send</h1>
+        <h1>{t.review}</h1>
         <FlashNotice c={c} />
         <p>
-          <strong>{title}</strong>
+          <strong dir="auto">{title}</strong>
           {audience.scheduledAt
-            ? `, scheduled for ${formatInstant(audience.scheduledAt, when.zone, "en")} (${audience.scheduledAt.toISOString().slice(0, 16).replace("T", " ")} UTC)`
-            : ", sent now"}
+            ? fill(t.scheduledFor, {
+                when: formatInstant(audience.scheduledAt, when.zone, lang),
+                utc: ltrIn(lang, audience.scheduledAt.toISOString().slice(0, 16).replace("T", " ")),
+              })
+            : t.sentNow}
           .
         </p>
-        <h2>Who receives it</h2>
+        <h2>{t.whoReceives}</h2>
         <table data-review-sources>
           <tbody>
             {sources.map((r) => (
               <tr>
                 <th scope="row">{r.label}</th>
-                <td>{r.n}</td>
+                <td>{n$(r.n)}</td>
               </tr>
             ))}
             <tr>
-              <th scope="row">Total</th>
-              <td data-review-total>{counts.total}</td>
+              <th scope="row">{t.total}</th>
+              <td data-review-total>{n$(counts.total)}</td>
             </tr>
           </tbody>
         </table>
         <p class="muted">
-          Unsubscribed and suppressed subscribers are left out, and so are attendees who declined
-          the report.{" "}
-          {tally.subscribers !== null
-            ? "Subscribers count once each in the total, whatever their topics. "
-            : ""}
-          {tally.attendees !== null ? "Attendees on the suppression list are left out too. " : ""}
-          {both
-            ? "Someone who is both a subscriber and an attendee gets one email and counts once in the total; an attendee who unsubscribed from the newsletter still gets the workshop's report."
-            : ""}
+          {t.leftOut} {tally.subscribers !== null ? `${t.subscribersOnce} ` : ""}
+          {tally.attendees !== null ? `${t.suppressedAttendees} ` : ""}
+          {both ? t.both : ""}
         </p>
-        <h2>Languages</h2>
+        <h2>{t.languages}</h2>
         <table>
           <thead>
             <tr>
-              <th scope="col">Language</th>
-              <th scope="col">Sent in it</th>
-              <th scope="col">Asked for it but get another language</th>
+              <th scope="col">{t.language}</th>
+              <th scope="col">{t.sentInIt}</th>
+              <th scope="col">{t.fallback}</th>
             </tr>
           </thead>
           <tbody>
             {LANGS.map((l) => (
               <tr>
-                <th scope="row">{languageOf(l).englishName}</th>
-                <td>{counts.byLanguage[l]}</td>
-                <td>{counts.fallback[l]}</td>
+                <th scope="row">{languageNameIn(l, lang)}</th>
+                <td>{n$(counts.byLanguage[l])}</td>
+                <td>{n$(counts.fallback[l])}</td>
               </tr>
             ))}
           </tbody>
         </table>
         {errors.length ? (
           <div role="alert" data-review-errors>
-            <h2>The send is blocked</h2>
+            <h2>{t.blocked}</h2>
             <ul>
               {errors.map((e) => (
-                <li data-code={e.code}>{e.message}</li>
+                <li data-code={e.code}>{checkText(a, e)}</li>
               ))}
             </ul>
-            <p>Fix these, then review the send again.</p>
+            <p>{t.fixThen}</p>
           </div>
         ) : null}
         {warnings.length ? (
           <div data-review-warnings>
-            <h2>Warnings</h2>
+            <h2>{t.warnings}</h2>
             <ul>
               {warnings.map((w) => (
-                <li data-code={w.code}>{w.message}</li>
+                <li data-code={w.code}>{checkText(a, w)}</li>
               ))}
             </ul>
           </div>
@@ -340,16 +411,18 @@ reportDistributionAdminPages.get("/review", requires("workshops.manage"), async 
             ) : null}
             {warnings.length ? (
               <label class="check">
-                <input type="checkbox" name="confirm" value="yes" required /> I have read the
-                warnings
+                <input type="checkbox" name="confirm" value="yes" required /> {t.readWarnings}
               </label>
             ) : (
               <input type="hidden" name="confirm" value="yes" />
             )}
             <div>
               <button type="submit">
-                {audience.scheduledAt ? "Schedule the send to " : "Send to "}
-                {people(counts.total)}
+                {counts.total === 1
+                  ? audience.scheduledAt
+                    ? t.scheduleToOne
+                    : t.sendToOne
+                  : fill(audience.scheduledAt ? t.scheduleTo : t.sendTo, { n: n$(counts.total) })}
               </button>
             </div>
           </form>
@@ -367,7 +440,13 @@ reportDistributionAdminPages.post("/", requires("workshops.manage"), async (c) =
   const when = zonedFromForm(p.scheduledAt, p.scheduledAtZone);
   if (!when.ok) return redirectWithNotice(c, `/admin/reports/${id}#send`, when.error, "error");
   const audience = audienceOf(p, report.workshopId, when.instant);
-  if (!audience) return redirectWithNotice(c, `/admin/reports/${id}#send`, NO_AUDIENCE, "error");
+  if (!audience)
+    return redirectWithNotice(
+      c,
+      `/admin/reports/${id}#send`,
+      words(c).distributions.noAudience,
+      "error",
+    );
   // A refused send goes back to the review of the same audience, with the checks as they are now.
   return noticeOnError(
     c,
@@ -383,38 +462,50 @@ reportDistributionAdminPages.post("/", requires("workshops.manage"), async (c) =
 });
 
 distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
-  const d = distributionJson(await getDistribution(c.var.services.db, c.req.param("id")));
+  const row = await getDistribution(c.var.services.db, c.req.param("id"));
+  const d = distributionJson(row);
+  const view = adminPage(c);
+  const { lang } = view;
+  const t = adminDictionary(lang).distributions;
+  const n$ = (n: number) => formatNumber(n, lang);
+  const state =
+    row.status === "sending" && row.stage !== "ready" ? t.states[row.stage] : t.states[row.status];
   const done = d.sent + d.failed + d.skipped;
   // Only what can still change offers to: a finished one (completed, cancelled, failed)
   // offers nothing, and a paused one shows why with Resume and Cancel.
   const running = d.status === "sending" || d.status === "scheduled";
   const paused = d.status === "paused";
   return c.html(
-    <Page lang="en" title="Distribution" area="admin" actor={c.var.actor} path="/admin/reports">
+    <Page {...view} title={t.distribution} path="/admin/reports">
       <p>
-        <a href={`/admin/reports/${d.reportId}`}>← Report</a>
+        <a href={`/admin/reports/${d.reportId}`}>{t.backToReport}</a>
       </p>
-      <h1>Distribution</h1>
+      <h1>{t.distribution}</h1>
       <FlashNotice c={c} />
       <p>
-        Status: <strong data-state>{d.state}</strong>
-        {d.scheduledAt ? ` · scheduled for ${d.scheduledAt}` : ""}
-        {d.completedAt ? ` · finished ${d.completedAt.slice(0, 16).replace("T", " ")} UTC` : ""}
+        <Fill text={t.status} values={{ state: <strong data-state>{state}</strong> }} />
+        {d.scheduledAt ? fill(t.scheduledAt, { when: ltrIn(lang, d.scheduledAt) }) : ""}
+        {d.completedAt
+          ? fill(t.finished, {
+              when: ltrIn(lang, d.completedAt.slice(0, 16).replace("T", " ")),
+            })
+          : ""}
       </p>
       {d.error ? (
         <p role="alert">
-          {d.status === "failed"
-            ? "Nothing was sent: the report's email could not be rendered. "
-            : "The report's email could not be rendered yet; it will be tried again. "}
-          <code>{d.error}</code>
+          {d.status === "failed" ? t.renderFailed : t.renderRetry} <code dir="ltr">{d.error}</code>
         </p>
       ) : null}
       {d.pauseReason ? (
         <p role={paused ? "alert" : undefined} data-pause-reason>
-          {paused ? "It paused by itself: " : "Resumed after pausing by itself: "}
-          {/* "0.50 %" never breaks before its sign. */}
-          <strong>{d.pauseReason.replaceAll(" %", "\u00a0%")}</strong>.
-          {paused ? " Resume to send the rest, or cancel it." : ""}
+          <Fill
+            text={paused ? t.pausedItself : t.resumedAfter}
+            values={{
+              // "0.50 %" never breaks before its sign.
+              reason: <strong>{d.pauseReason.replaceAll(" %", "\u00a0%")}</strong>,
+            }}
+          />
+          {paused ? ` ${t.resumeOrCancel}` : ""}
         </p>
       ) : null}
       <div
@@ -422,27 +513,33 @@ distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
         data-status={d.status}
       >
         <label for="progress">
-          <span data-count="done">{done}</span> of <span data-count="total">{d.total}</span> handled
+          <Fill
+            text={t.handled}
+            values={{
+              done: <span data-count="done">{n$(done)}</span>,
+              total: <span data-count="total">{n$(d.total)}</span>,
+            }}
+          />
         </label>
         <progress id="progress" max={Math.max(d.total, 1)} value={done}>
-          {d.total ? Math.round((done / d.total) * 100) : 0} %
+          {n$(d.total ? Math.round((done / d.total) * 100) : 0)} %
         </progress>
         <table>
           <tbody>
             {(
               [
-                ["Total", d.total, "total"],
-                ["Sent", d.sent, "sent"],
-                ["Failed", d.failed, "failed"],
-                ["Skipped (unsubscribed or suppressed)", d.skipped, "skipped"],
-                ["Delivered", d.delivered, "delivered"],
-                ["Bounced", d.bounced, "bounced"],
-                ["Complained", d.complained, "complained"],
+                [t.total, d.total, "total"],
+                [t.sent, d.sent, "sent"],
+                [t.failed, d.failed, "failed"],
+                [t.skipped, d.skipped, "skipped"],
+                [t.delivered, d.delivered, "delivered"],
+                [t.bounced, d.bounced, "bounced"],
+                [t.complained, d.complained, "complained"],
               ] as const
             ).map(([label, n, key]) => (
               <tr>
                 <th scope="row">{label}</th>
-                <td data-count={key}>{n}</td>
+                <td data-count={key}>{n$(n)}</td>
               </tr>
             ))}
           </tbody>
@@ -452,12 +549,12 @@ distributionAdminPages.get("/:id", requires("workshops.manage"), async (c) => {
         <div class="row actions">
           {paused ? (
             <form method="post" action={`/admin/distributions/${d.id}/resume`}>
-              <button type="submit">Resume sending</button>
+              <button type="submit">{t.resume}</button>
             </form>
           ) : null}
           <form method="post" action={`/admin/distributions/${d.id}/cancel`}>
             <button type="submit" class="danger">
-              Cancel what has not gone out
+              {t.cancel}
             </button>
           </form>
         </div>
@@ -470,7 +567,7 @@ distributionAdminPages.post("/:id/cancel", requires("workshops.manage"), async (
   const id = c.req.param("id");
   return noticeOnError(c, `/admin/distributions/${id}`, async () => {
     await cancelDistribution(c.var.services.db, c.var.actor, id);
-    return redirectWithNotice(c, `/admin/distributions/${id}`, "Cancelled.");
+    return redirectWithNotice(c, `/admin/distributions/${id}`, words(c).distributions.cancelled);
   });
 });
 
@@ -478,6 +575,6 @@ distributionAdminPages.post("/:id/resume", requires("workshops.manage"), async (
   const id = c.req.param("id");
   return noticeOnError(c, `/admin/distributions/${id}`, async () => {
     await resumeDistribution(c.var.services, c.var.actor, id);
-    return redirectWithNotice(c, `/admin/distributions/${id}`, "Resumed.");
+    return redirectWithNotice(c, `/admin/distributions/${id}`, words(c).distributions.resumed);
   });
 });

@@ -34,7 +34,13 @@ export const GROWTH_MIN_EXTRA = 50;
 
 export interface Check {
   code: string;
+  /** In English, as the API answers it. */
   message: string;
+  /**
+   * The values in the message, for a page that says it in another language (the admin
+   * dictionary's `checks`, by code): numbers, language codes, an address. Not in the API.
+   */
+  values?: Record<string, string | number>;
 }
 
 type PerLanguage = Record<Lang, number>;
@@ -252,12 +258,14 @@ async function emailChecks(
       if (bytes > GMAIL_CLIP_BYTES)
         warnings.push({
           code: "email_clipped",
+          values: { language: r.language, kb: Math.ceil(bytes / 1024) },
           message: `The ${languageOf(r.language).englishName} email is ${Math.ceil(bytes / 1024)} KB: Gmail clips emails over 102 KB and hides the rest (and the unsubscribe link) behind "View entire message". Shorten the body or move it to the PDF.`,
         });
     }
   } catch (error) {
     errors.push({
       code: "render_failed",
+      values: { error: error instanceof Error ? error.message : String(error) },
       message: `The email could not be rendered: ${error instanceof Error ? error.message : String(error)}`,
     });
   }
@@ -312,11 +320,13 @@ export async function reviewSend(
     if (length === 0)
       errors.push({
         code: "subject_empty",
+        values: { language: v.language },
         message: `The ${name} version has no title (subject).`,
       });
     else if (length > SUBJECT_MAX)
       warnings.push({
         code: "subject_long",
+        values: { language: v.language, length, max: SUBJECT_MAX },
         message: `The ${name} subject is ${length} characters: inboxes cut it off after about ${SUBJECT_MAX}.`,
       });
   }
@@ -328,12 +338,14 @@ export async function reviewSend(
       const to = sentLanguage(report, lang)!;
       warnings.push({
         code: "language_not_ready",
+        values: { n, language: lang, state: state === "a draft" ? "draft" : "missing", to },
         message: `${n} recipient(s) chose ${languageOf(lang).englishName}, whose version is ${state}: they will get the ${languageOf(to).englishName} version.`,
       });
     }
   if (audience.scheduledAt && audience.scheduledAt.getTime() < now.getTime())
     errors.push({
       code: "scheduled_in_past",
+      values: { at: audience.scheduledAt.toISOString() },
       message: `The scheduled time (${audience.scheduledAt.toISOString()}) is in the past.`,
     });
   if (counts.total === 0)
@@ -343,6 +355,7 @@ export async function reviewSend(
     if (last !== null && counts.total > 2 * last && counts.total - last > GROWTH_MIN_EXTRA)
       warnings.push({
         code: "audience_grown",
+        values: { total: counts.total, last },
         message: `${counts.total} recipients, but the last send to this same audience reached ${last}: a wrong list?`,
       });
   }
@@ -362,6 +375,7 @@ async function linkChecks(ready: { language: Lang; body: string }[]): Promise<Ch
   const urls = [...byUrl.keys()].slice(0, LINKS_CHECKED);
   return (await brokenLinks(urls)).map(({ url, problem }) => ({
     code: "link_broken",
+    values: { url, languages: byUrl.get(url)!.join(","), problem },
     message: `The link ${url} (${byUrl
       .get(url)!
       .map((l) => languageOf(l).englishName)

@@ -106,11 +106,15 @@ reportChecksApi.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
+    const checks = await presendChecks(c.var.services, c.var.actor, c.req.valid("param").id, {
+      ...body,
+      scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : null,
+    });
+    // The API's checks are a code and an English message; `values` are for the pages.
+    const plain = (list: typeof checks.errors) =>
+      list.map(({ code, message }) => ({ code, message }));
     return c.json(
-      await presendChecks(c.var.services, c.var.actor, c.req.valid("param").id, {
-        ...body,
-        scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : null,
-      }),
+      { ...checks, errors: plain(checks.errors), warnings: plain(checks.warnings) },
       200,
     );
   },

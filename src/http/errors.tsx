@@ -3,10 +3,12 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { DEFAULT_LANG, dictionary } from "../i18n";
+import { adminDictionary, DEFAULT_LANG, dictionary } from "../i18n";
 import { AppError, type AppErrorKind, type FieldError } from "../lib/errors";
 import { Page } from "../ui/layout";
+import { serviceMessage } from "../ui/service-messages";
 import { VaultError } from "../vault/master";
+import { adminLang, herePath } from "./admin-lang";
 import type { AppContext, AppEnv } from "./context";
 import { problem, titleFor } from "./problem";
 
@@ -30,10 +32,20 @@ export function errorResponse(
   errors?: FieldError[],
 ): Response | Promise<Response> {
   if (isApiRequest(c)) return problem(c, status, detail, errors);
-  const lang = c.var.lang ?? DEFAULT_LANG;
-  const t = dictionary(lang).ui;
-  const title = status === 404 ? t.notFoundTitle : status >= 500 ? t.errorTitle : titleFor(status);
   const admin = c.req.path.startsWith("/admin");
+  const lang = admin ? adminLang(c) : (c.var.lang ?? DEFAULT_LANG);
+  const a = adminDictionary(lang);
+  const t = admin
+    ? { ...dictionary(lang).ui, notFoundText: a.errors.notFoundText, errorText: a.errors.errorText }
+    : dictionary(lang).ui;
+  const adminTitle = (a.errors as Record<string, string>)[`s${status}`] ?? a.errors.other;
+  const title = admin
+    ? adminTitle
+    : status === 404
+      ? t.notFoundTitle
+      : status >= 500
+        ? t.errorTitle
+        : titleFor(status);
   // A 503's detail names a setting to fix (DATA_KEY): organisers read it, visitors do not.
   const text =
     status === 404
@@ -42,18 +54,28 @@ export function errorResponse(
         ? status === 503 && admin && detail
           ? detail
           : t.errorText
-        : (detail ?? t.errorText);
+        : detail
+          ? admin
+            ? serviceMessage(detail, lang)
+            : detail
+          : t.errorText;
   return c.html(
-    <Page lang={lang} title={title} area={admin ? "admin" : "public"} actor={c.var.actor}>
+    <Page
+      lang={lang}
+      title={title}
+      area={admin ? "admin" : "public"}
+      actor={c.var.actor}
+      here={admin ? herePath(c) : undefined}
+    >
       <h1>{title}</h1>
       <p>{text}</p>
       {status === 401 && admin ? (
         <p>
-          <a href="/admin/sign-in">Sign in</a>
+          <a href="/admin/sign-in">{a.common.signIn}</a>
         </p>
       ) : (
         <p>
-          <a href={admin ? "/admin" : "/"}>{admin ? "Back to the dashboard" : t.backHome}</a>
+          <a href={admin ? "/admin" : "/"}>{admin ? a.common.backToDashboard : t.backHome}</a>
         </p>
       )}
     </Page>,

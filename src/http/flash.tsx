@@ -1,6 +1,8 @@
 import type { AppContext } from "../http/context";
 import { type AppError, type AppErrorKind, onServiceError } from "../lib/errors";
 import { Notice } from "../ui/forms";
+import { serviceMessage } from "../ui/service-messages";
+import { adminLang } from "./admin-lang";
 
 export function redirectWithNotice(
   c: AppContext,
@@ -32,7 +34,7 @@ export function noticeOnError(
       redirectWithNotice(
         c,
         typeof back === "string" ? back : await back(error),
-        error.message,
+        serviceMessage(error.message, adminLang(c)),
         "error",
       ),
     kinds,

@@ -3,21 +3,27 @@
 // switch, every word on a public page or in an email) reads from this list. Adding a
 // language (Turkish, say) means writing its dictionary, src/i18n/tr.ts, shaped by en.ts,
 // and adding its line here.
+
+import { adminAr } from "./admin-ar";
+import { type AdminDictionary, adminEn } from "./admin-en";
 import { ar } from "./ar";
 import { type Dictionary, en } from "./en";
 
+export type { AdminDictionary } from "./admin-en";
 export type { Dictionary, NoticeKind } from "./en";
 
 export interface Language {
   code: string;
   /** The language's name in itself, as a visitor looks for it in a language switch. */
   name: string;
-  /** Its name in English, for the organisers' pages (which are English). */
+  /** Its name in English (for code and logs; the organisers' pages name it in itself). */
   englishName: string;
   dir: "ltr" | "rtl";
   /** BCP 47 locale for dates and numbers. */
   locale: string;
   dictionary: Dictionary;
+  /** Every word of the organisers' pages, which each organiser reads in the language they choose. */
+  admin: AdminDictionary;
 }
 
 export const LANGUAGES = [
@@ -28,8 +34,17 @@ export const LANGUAGES = [
     dir: "ltr",
     locale: "en-GB",
     dictionary: en,
+    admin: adminEn,
   },
-  { code: "ar", name: "العربية", englishName: "Arabic", dir: "rtl", locale: "ar", dictionary: ar },
+  {
+    code: "ar",
+    name: "العربية",
+    englishName: "Arabic",
+    dir: "rtl",
+    locale: "ar",
+    dictionary: ar,
+    admin: adminAr,
+  },
 ] as const satisfies readonly Language[];
 
 export type Lang = (typeof LANGUAGES)[number]["code"];
@@ -79,9 +94,39 @@ export function localeOf(lang: Lang): string {
   return lang === "ar" ? `${locale}-u-nu-${arabicDigits}` : locale;
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** A count as this language writes it: "1,234", or "1٬234" with Arabic-Indic digits when set. */
+export function formatNumber(n: number, lang: Lang): string {
+  const locale = localeOf(lang);
+  let format = numberFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale);
+    numberFormats.set(locale, format);
+  }
+  return format.format(n);
+}
+
 /** Every word the site and its emails say in this language. */
 export function dictionary(lang: Lang): Dictionary {
   return BY_CODE[lang].dictionary;
+}
+
+/** An admin dictionary with the language it is in, for the formatters a page calls. */
+export type AdminWords = AdminDictionary & { lang: Lang };
+
+const ADMIN_BY_CODE = Object.fromEntries(
+  LANGUAGES.map((l) => [l.code, { ...l.admin, lang: l.code }]),
+) as Record<Lang, AdminWords>;
+
+/** Every word the organisers' pages say in this language (src/i18n/admin-en.ts). */
+export function adminDictionary(lang: Lang): AdminWords {
+  return ADMIN_BY_CODE[lang];
+}
+
+/** A language's name as the organisers' pages in `inLang` write it ("Arabic", "العربية"). */
+export function languageNameIn(lang: Lang, inLang: Lang): string {
+  return BY_CODE[inLang].admin.languageNames[lang];
 }
 
 const PLACEHOLDER = /\{(\w+)\}/g;
@@ -101,6 +146,13 @@ export function fill(template: string, values: Record<string, string | number>):
  * "(.ics)" in Arabic does not become "(ics.)", nor an address swap ends with the full stop.
  */
 export const isolate = (text: string) => `\u2068${text}\u2069`;
+
+/**
+ * A left-to-right fragment (a code, a UTC time, a slug) filled into a sentence of `lang`:
+ * isolated (U+2066 … U+2069) in a right-to-left language, as it is elsewhere.
+ */
+export const ltrIn = (lang: Lang, text: string) =>
+  BY_CODE[lang].dir === "rtl" ? `\u2066${text}\u2069` : text;
 
 /** The names of a string's placeholders, in order. */
 export function placeholders(template: string): string[] {

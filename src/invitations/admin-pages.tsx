@@ -2,16 +2,19 @@
 // behind its invite form, and sending or revoking one invitation.
 
 import { type Context, Hono } from "hono";
-import type { AppEnv, SignedInEnv } from "../http/context";
+import { adminLang, adminPage } from "../http/admin-lang";
+import type { AppContext, AppEnv, SignedInEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
+import { type AdminWords, adminDictionary, fill, formatNumber } from "../i18n";
 import { lineMessages } from "../lib/csv";
 import { isForgotten } from "../lib/forgotten";
 import type { Services } from "../services";
 import { CsvImportFields, csvFromForm } from "../ui/csv-import";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
+import { Fill } from "../ui/words";
 import { getWorkshop } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { inviteesFromCsv } from "./import";
@@ -21,6 +24,8 @@ import { addInvitations, listInvitations, resendInvitation, revokeInvitation } f
 export const workshopInvitationAdminPages = new Hono<AppEnv>();
 /** Mounted at /admin/invitations: sending or revoking one invitation. */
 export const invitationAdminPages = new Hono<AppEnv>();
+
+const words = (c: AppContext) => adminDictionary(adminLang(c));
 
 /** Every invitation of a workshop, newest first. */
 export async function loadInvitationsSection(svc: Services, workshopId: string) {
@@ -34,53 +39,59 @@ export const invitationsSection: Section<Workshop> = {
     const data = await loadInvitationsSection(c.var.services, workshop.id);
     return {
       rows: data.rows,
-      view: <InvitationsSection data={data} erased={Boolean(workshop.purgedAt)} />,
+      view: <InvitationsSection a={words(c)} data={data} erased={Boolean(workshop.purgedAt)} />,
     };
   },
 };
 
 /** The invitations section of a workshop's admin page: status, send, revoke, invite people. */
 export function InvitationsSection({
+  a,
   data,
   erased = false,
 }: {
+  a: AdminWords;
   data: Awaited<ReturnType<typeof loadInvitationsSection>>;
   /** The workshop's data key is destroyed: nobody can be invited any more. */
   erased?: boolean;
 }) {
   const { invites } = data;
   const base = `/admin/workshops/${data.workshopId}`;
+  const t = a.invitations;
   return (
     <>
-      <h2 id="invitations">Invitations</h2>
+      <h2 id="invitations">{t.heading}</h2>
       {invites.length === 0 ? (
-        <p>No invitations yet.</p>
+        <p>{t.none}</p>
       ) : (
-        <DataTable headers={["Invitee", "Status", "Reminders", "Actions"]}>
+        <DataTable headers={[t.invitee, a.common.status, t.reminders, a.common.actions]}>
           {invites.map((i) => (
             <tr>
               <td>
                 {isForgotten(i.email) ? (
-                  <span class="muted">Erased</span>
+                  <span class="muted">{t.erased}</span>
                 ) : (
                   <>
-                    <bdi>{i.name ?? ""}</bdi> <span class="mono">{i.email}</span>
+                    <bdi>{i.name ?? ""}</bdi>{" "}
+                    <span class="mono" dir="ltr">
+                      {i.email}
+                    </span>
                   </>
                 )}
               </td>
-              <td>{i.status}</td>
-              <td>{i.remindersSent}</td>
+              <td>{t.status[i.status as keyof typeof t.status] ?? i.status}</td>
+              <td>{formatNumber(i.remindersSent, a.lang)}</td>
               <td class="row">
                 {i.status === "pending" || i.status === "sent" ? (
                   <>
                     <form method="post" action={`/admin/invitations/${i.id}/send`} class="inline">
                       <button type="submit" class="secondary">
-                        {i.status === "pending" ? "Send" : "Resend"}
+                        {i.status === "pending" ? t.send : t.resend}
                       </button>
                     </form>
                     <form method="post" action={`/admin/invitations/${i.id}/revoke`} class="inline">
                       <button type="submit" class="danger">
-                        Revoke
+                        {t.revoke}
                       </button>
                     </form>
                   </>
@@ -92,8 +103,8 @@ export function InvitationsSection({
       )}
       {erased ? null : (
         <>
-          <h3>Invite people</h3>
-          <InviteForm base={base} />
+          <h3>{t.invitePeople}</h3>
+          <InviteForm a={a} base={base} />
         </>
       )}
     </>
@@ -101,36 +112,40 @@ export function InvitationsSection({
 }
 
 function InviteForm({
+  a,
   base,
   pasted,
   problems,
   send = true,
 }: {
+  a: AdminWords;
   base: string;
   pasted?: string;
   problems?: string[];
   send?: boolean;
 }) {
+  const t = a.invitations;
   return (
     <form method="post" action={`${base}/invitations`} class="stack" enctype="multipart/form-data">
       <CsvImportFields
-        label="Paste CSV"
+        label={t.pasteCsv}
         hint={
-          <>
-            A header line, then one invitee per line: <code>email,name,affiliation,role</code> (only
-            email is required). Invalid rows are reported and nothing is imported.
-          </>
+          <Fill
+            text={t.csvHint}
+            values={{ columns: <code dir="ltr">email,name,affiliation,role</code> }}
+          />
         }
         placeholder="email,name,affiliation"
         pasted={pasted}
         problems={problems}
-        summary="Nothing was imported. Correct these lines and add the invitees again:"
+        summary={t.nothingImported}
+        uploadLabel={a.csv.upload}
       />
       <label class="check">
-        <input type="checkbox" name="send" value="true" checked={send} /> Send the invitations now
+        <input type="checkbox" name="send" value="true" checked={send} /> {t.sendNow}
       </label>
       <div>
-        <button type="submit">Add invitees</button>
+        <button type="submit">{t.add}</button>
       </div>
     </form>
   );
@@ -148,20 +163,23 @@ async function invitePage(
 ) {
   const workshop = await getWorkshop(c.var.services.db, id);
   const base = `/admin/workshops/${workshop.id}`;
+  const view = adminPage(c);
+  const a = adminDictionary(view.lang);
+  const t = a.invitations;
   return c.html(
-    <Page lang="en" title="Invite people" area="admin" actor={c.var.actor} path="/admin/workshops">
+    <Page {...view} title={t.invitePeople} path="/admin/workshops">
       <p>
         <a href={`${base}#invitations`}>
-          ← <bdi>{workshop.title}</bdi>
+          {view.lang === "ar" ? "→" : "←"} <bdi>{workshop.title}</bdi>
         </a>
       </p>
-      <h1>Invite people</h1>
+      <h1>{t.invitePeople}</h1>
       {workshop.purgedAt ? (
         <p class="notice" role="status">
-          This workshop's personal data was erased: it takes nobody new.
+          {t.erasedWorkshop}
         </p>
       ) : (
-        <InviteForm base={base} {...state} />
+        <InviteForm a={a} base={base} {...state} />
       )}
     </Page>,
     status,
@@ -186,7 +204,7 @@ workshopInvitationAdminPages.post(
     if (errors.length || invitees.length === 0) {
       const problems = errors.length
         ? lineMessages(errors, lines)
-        : ["No invitees found: paste a header line and one invitee per line, or choose a file."];
+        : [words(c).invitations.noneFound];
       return invitePage(c, id, { pasted, problems, send }, 422);
     }
     const back = `/admin/workshops/${id}#invitations`;
@@ -198,7 +216,10 @@ workshopInvitationAdminPages.post(
         return redirectWithNotice(
           c,
           back,
-          `${counts.created} invited, ${counts.skipped} already invited.`,
+          fill(words(c).invitations.counts, {
+            created: formatNumber(counts.created, adminLang(c)),
+            skipped: formatNumber(counts.skipped, adminLang(c)),
+          }),
         );
       },
       ["conflict", "invalid"],
@@ -219,7 +240,7 @@ for (const action of ["send", "revoke"] as const) {
         return redirectWithNotice(
           c,
           `/admin/workshops/${i.workshopId}#invitations`,
-          action === "send" ? "Invitation sent." : "Invitation revoked.",
+          action === "send" ? words(c).invitations.sent : words(c).invitations.revoked,
         );
       }),
   );

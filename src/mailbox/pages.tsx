@@ -1,8 +1,10 @@
 // The dev mailbox in the admin area: list, one message (headers, text, rendered HTML).
 import { Hono } from "hono";
 import { audit } from "../audit/service";
+import { adminLang, adminPage } from "../http/admin-lang";
 import type { AppEnv } from "../http/context";
 import { requires } from "../http/guard";
+import { adminDictionary } from "../i18n";
 import { notFound } from "../lib/errors";
 import { mailRoute } from "../mail/transports";
 import { Notice } from "../ui/forms";
@@ -14,14 +16,14 @@ export const mailPages = new Hono<AppEnv>();
 
 mailPages.get("/", requires("mailbox.read"), async (c) => {
   const actor = c.var.actor;
+  const view = adminPage(c);
+  const a = adminDictionary(view.lang);
+  const t = a.mailbox;
   if (mailRoute(c.var.services.settings.mail) !== "dev-mailbox") {
     return c.html(
-      <Page lang="en" title="Mailbox" area="admin" actor={actor} path="/admin/mailbox">
-        <h1>Mailbox</h1>
-        <Notice>
-          Mail goes through Resend here, so there is no dev mailbox. Delivery status is in Resend's
-          dashboard.
-        </Notice>
+      <Page {...view} title={t.title} path="/admin/mailbox">
+        <h1>{t.title}</h1>
+        <Notice>{t.viaResend}</Notice>
       </Page>,
     );
   }
@@ -36,30 +38,30 @@ mailPages.get("/", requires("mailbox.read"), async (c) => {
     detail: { rows: page.data.length, filtered: Boolean(to) },
   });
   return c.html(
-    <Page lang="en" title="Mailbox" area="admin" actor={actor} path="/admin/mailbox">
-      <h1>Dev mailbox</h1>
-      <p class="muted">
-        Without RESEND_API_KEY, every email the app sends lands here instead of being delivered.
-      </p>
+    <Page {...view} title={t.title} path="/admin/mailbox">
+      <h1>{t.heading}</h1>
+      <p class="muted">{t.intro}</p>
       <search>
         <form method="get" class="row">
           <label for="mailbox-to" class="hint">
-            Recipient
+            {t.recipient}
           </label>
-          <input id="mailbox-to" type="search" name="to" value={to ?? ""} />
+          <input id="mailbox-to" type="search" name="to" value={to ?? ""} dir="ltr" />
           <button type="submit" class="secondary">
-            Filter
+            {t.filter}
           </button>
         </form>
       </search>
       {page.data.length === 0 ? (
-        <p>No email yet.</p>
+        <p>{t.none}</p>
       ) : (
-        <DataTable headers={["When", "To", "Subject"]}>
+        <DataTable headers={[a.common.when, t.to, t.subject]}>
           {page.data.map((m) => (
             <tr>
-              <td>{m.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-              <td class="mono">{m.to}</td>
+              <td dir="ltr">{m.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+              <td class="mono" dir="ltr">
+                {m.to}
+              </td>
               <td>
                 <a href={`/admin/mailbox/${m.id}`}>
                   <bdi>{m.subject}</bdi>
@@ -74,7 +76,7 @@ mailPages.get("/", requires("mailbox.read"), async (c) => {
           <a
             href={`/admin/mailbox?${new URLSearchParams({ ...(to ? { to } : {}), cursor: page.nextCursor })}`}
           >
-            Older
+            {a.common.older}
           </a>
         </p>
       ) : null}
@@ -90,10 +92,11 @@ mailPages.get("/:id", requires("mailbox.read"), async (c) => {
     targetType: "mailbox_message",
     targetId: message.id,
   });
+  const t = adminDictionary(adminLang(c)).mailbox;
   return c.html(
-    <Page lang="en" title={message.subject} area="admin" actor={c.var.actor} path="/admin/mailbox">
+    <Page {...adminPage(c)} title={message.subject} path="/admin/mailbox">
       <p>
-        <a href="/admin/mailbox">← Mailbox</a>
+        <a href="/admin/mailbox">{t.backToList}</a>
       </p>
       <h1>
         <bdi>{message.subject}</bdi>
@@ -101,41 +104,49 @@ mailPages.get("/:id", requires("mailbox.read"), async (c) => {
       <table>
         <tbody>
           <tr>
-            <th scope="row">From</th>
-            <td class="mono">{message.from}</td>
+            <th scope="row">{t.from}</th>
+            <td class="mono" dir="ltr">
+              {message.from}
+            </td>
           </tr>
           <tr>
-            <th scope="row">To</th>
-            <td class="mono">{message.to}</td>
+            <th scope="row">{t.to}</th>
+            <td class="mono" dir="ltr">
+              {message.to}
+            </td>
           </tr>
           <tr>
-            <th scope="row">Sent</th>
-            <td>{message.createdAt.toISOString()}</td>
+            <th scope="row">{t.sent}</th>
+            <td dir="ltr">{message.createdAt.toISOString()}</td>
           </tr>
           {Object.entries(message.headers).map(([name, value]) => (
             <tr>
-              <th scope="row">{name}</th>
-              <td class="mono">{value}</td>
+              <th scope="row" dir="ltr">
+                {name}
+              </th>
+              <td class="mono" dir="ltr">
+                {value}
+              </td>
             </tr>
           ))}
           {message.attachments.map((a) => (
             <tr>
-              <th scope="row">Attachment</th>
-              <td class="mono">
+              <th scope="row">{t.attachment}</th>
+              <td class="mono" dir="ltr">
                 {a.filename} ({a.contentType})
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <h2>HTML</h2>
+      <h2>{t.html}</h2>
       <iframe
         class="preview"
-        title="Rendered email"
+        title={t.rendered}
         src={`/admin/mailbox/${message.id}/html`}
         sandbox=""
       />
-      <h2>Plain text</h2>
+      <h2>{t.plainText}</h2>
       <pre class="text" dir="auto">
         {message.text}
       </pre>

@@ -12,7 +12,7 @@ import { resolveBearer } from "./tokens";
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** Secure cookies everywhere but plain-http localhost, where browsers would drop them. */
-function cookieIsSecure(c: Context): boolean {
+export function cookieIsSecure(c: Context): boolean {
   const url = new URL(c.req.url);
   return url.protocol === "https:" || !LOCAL_HOSTS.has(url.hostname);
 }

@@ -2,23 +2,29 @@
 import { z } from "@hono/zod-openapi";
 import { type Context, Hono } from "hono";
 import { can, ROLES } from "../access/roles";
-import type { AppEnv, SignedInEnv } from "../http/context";
+import { adminLang, adminPage } from "../http/admin-lang";
+import type { AppContext, AppEnv, SignedInEnv } from "../http/context";
 import { requires } from "../http/guard";
+import { type AdminWords, adminDictionary, LANGUAGES, languageNameIn } from "../i18n";
 import { onServiceError } from "../lib/errors";
 import { Field, Notice, parseForm, SelectField, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
+import { Fill } from "../ui/words";
 import { createOrganiser, listOrganisers, updateOrganiser } from "./service";
 import { createApiToken, listApiTokens, revokeApiToken } from "./tokens";
 
 export const organiserPages = new Hono<AppEnv>();
 export const tokenPages = new Hono<AppEnv>();
 
-const NewOrganiser = z.object({
-  email: z.email("Enter an email address."),
-  name: z.string().trim().min(1, "Enter a name.").max(200),
-  role: z.enum(ROLES, "Pick a role."),
-});
+const words = (c: AppContext) => adminDictionary(adminLang(c));
+
+const newOrganiser = (a: AdminWords) =>
+  z.object({
+    email: z.email(a.organisers.enterEmail),
+    name: z.string().trim().min(1, a.organisers.enterName).max(200),
+    role: z.enum(ROLES, a.organisers.pickRole),
+  });
 
 async function organisersPage(
   c: Context<SignedInEnv>,
@@ -26,40 +32,55 @@ async function organisersPage(
   status: 200 | 409 | 422 = 200,
 ) {
   const rows = await listOrganisers(c.var.services.db);
-  const roleOptions = ROLES.map((r) => ({ value: r, label: r }));
+  const view = adminPage(c);
+  const a = adminDictionary(view.lang);
+  const t = a.organisers;
+  const roleOptions = ROLES.map((r) => ({ value: r, label: a.roles[r] }));
   return c.html(
-    <Page lang="en" title="Organisers" area="admin" actor={c.var.actor} path="/admin/organisers">
-      <h1>Organisers</h1>
+    <Page {...view} title={t.title} path="/admin/organisers">
+      <h1>{t.title}</h1>
       {state.notice ? <Notice kind="error">{state.notice}</Notice> : null}
-      <DataTable headers={["Name", "Email", "Role", "Status", "Change"]}>
+      <DataTable
+        headers={[
+          a.common.name,
+          a.common.email,
+          a.common.role,
+          a.common.language,
+          a.common.status,
+          t.change,
+        ]}
+      >
         {rows.map((o) => (
           <tr>
             <td>
               <bdi>{o.name}</bdi>
             </td>
-            <td class="mono">{o.email}</td>
-            <td>{o.role}</td>
+            <td class="mono" dir="ltr">
+              {o.email}
+            </td>
+            <td>{a.roles[o.role]}</td>
+            <td>{languageNameIn(o.language, view.lang)}</td>
             <td>
               {o.disabledAt ? (
-                <span class="badge danger">disabled</span>
+                <span class="badge danger">{t.disabled}</span>
               ) : (
-                <span class="badge ok">active</span>
+                <span class="badge ok">{t.active}</span>
               )}
             </td>
             <td>
               <form method="post" action={`/admin/organisers/${o.id}`} class="row">
                 <label class="hint" for={`role-${o.id}`}>
-                  Role
+                  {a.common.role}
                 </label>
                 <select id={`role-${o.id}`} name="role">
                   {ROLES.map((r) => (
                     <option value={r} selected={r === o.role}>
-                      {r}
+                      {a.roles[r]}
                     </option>
                   ))}
                 </select>
                 <button type="submit" class="secondary">
-                  Save
+                  {a.common.save}
                 </button>
                 <button
                   type="submit"
@@ -67,18 +88,18 @@ async function organisersPage(
                   value={o.disabledAt ? "false" : "true"}
                   class="secondary"
                 >
-                  {o.disabledAt ? "Enable" : "Disable"}
+                  {o.disabledAt ? t.enable : t.disable}
                 </button>
               </form>
             </td>
           </tr>
         ))}
       </DataTable>
-      <h2>Add an organiser</h2>
+      <h2>{t.addHeading}</h2>
       <form method="post" action="/admin/organisers" class="stack">
         <Field
           name="name"
-          label="Name"
+          label={a.common.name}
           required
           value={state.values?.name}
           error={state.errors?.name}
@@ -86,25 +107,23 @@ async function organisersPage(
         />
         <Field
           name="email"
-          label="Email"
+          label={a.common.email}
           type="email"
           required
           value={state.values?.email}
           error={state.errors?.email}
+          dir="ltr"
         />
         <SelectField
           name="role"
-          label="Role"
+          label={a.common.role}
           options={roleOptions}
           value={state.values?.role ?? "organiser"}
           error={state.errors?.role}
         />
-        <p class="hint">
-          Owners manage organisers and tokens. Organisers run workshops. Door staff only check
-          people in.
-        </p>
+        <p class="hint">{t.rolesHint}</p>
         <div>
-          <button type="submit">Add organiser</button>
+          <button type="submit">{t.add}</button>
         </div>
       </form>
     </Page>,
@@ -116,7 +135,7 @@ organiserPages.get("/", requires("organisers.manage"), (c) => organisersPage(c))
 
 organiserPages.post("/", requires("organisers.manage"), async (c) => {
   const body = textFields(await c.req.parseBody());
-  const parsed = parseForm(NewOrganiser, body);
+  const parsed = parseForm(newOrganiser(words(c)), body, adminLang(c));
   if (!parsed.ok) return organisersPage(c, { errors: parsed.errors, values: body }, 422);
   return onServiceError(
     async () => {
@@ -133,7 +152,7 @@ organiserPages.post("/:id", requires("organisers.manage"), async (c) => {
     z.object({ role: z.enum(ROLES).optional(), disabled: z.enum(["true", "false"]).optional() }),
     body,
   );
-  if (!parsed.ok) return organisersPage(c, { notice: "That change is not valid." }, 422);
+  if (!parsed.ok) return organisersPage(c, { notice: words(c).organisers.changeInvalid }, 422);
   return onServiceError(
     async () => {
       await updateOrganiser(c.var.services.db, c.var.actor, c.req.param("id"), {
@@ -154,57 +173,70 @@ async function tokensPage(
   const actor = c.var.actor;
   const all = can(actor.role, "tokens.all");
   const rows = await listApiTokens(c.var.services.db, actor, all);
+  const view = adminPage(c);
+  const { lang } = view;
+  const a = adminDictionary(lang);
+  const t = a.organisers;
   return c.html(
-    <Page lang="en" title="API tokens" area="admin" actor={actor} path="/admin/tokens">
-      <h1>API tokens</h1>
+    <Page {...view} title={t.tokensTitle} path="/admin/tokens">
+      <h1>{t.tokensTitle}</h1>
       {created ? (
         <Notice kind="ok">
           <p>
-            Token “<bdi>{created.name}</bdi>” created. Copy it now: it will not be shown again.
+            <Fill text={t.tokenCreated} values={{ name: <bdi>{created.name}</bdi> }} />
           </p>
           <p>
-            <code>{created.token}</code>
+            <code dir="ltr">{created.token}</code>
           </p>
         </Notice>
       ) : null}
       <p class="muted">
-        Send a token as <code>Authorization: Bearer …</code>. It acts with its owner's role.
+        <Fill
+          text={t.tokenHint}
+          values={{ header: <code dir="ltr">Authorization: Bearer …</code> }}
+        />
       </p>
       <div class="table-wrap">
         <table>
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Starts with</th>
-              {all ? <th scope="col">Owner</th> : null}
-              <th scope="col">Last used</th>
-              <th scope="col">Status</th>
+              <th scope="col">{a.common.name}</th>
+              <th scope="col">{t.startsWith}</th>
+              {all ? <th scope="col">{t.owner}</th> : null}
+              <th scope="col">{t.lastUsed}</th>
+              <th scope="col">{a.common.status}</th>
               <th scope="col">
-                <span class="hint">Action</span>
+                <span class="hint">{t.action}</span>
               </th>
             </tr>
           </thead>
           <tbody>
-            {rows.map((t) => (
+            {rows.map((row) => (
               <tr>
                 <td>
-                  <bdi>{t.name}</bdi>
+                  <bdi>{row.name}</bdi>
                 </td>
-                <td class="mono">{t.hint}…</td>
-                {all ? <td class="mono">{t.organiser?.email ?? "admin token"}</td> : null}
-                <td>{t.lastUsedAt ? t.lastUsedAt.toISOString() : "never"}</td>
+                <td class="mono" dir="ltr">
+                  {row.hint}…
+                </td>
+                {all ? (
+                  <td class="mono" dir="ltr">
+                    {row.organiser?.email ?? t.adminToken}
+                  </td>
+                ) : null}
+                <td>{row.lastUsedAt ? <bdi>{row.lastUsedAt.toISOString()}</bdi> : t.never}</td>
                 <td>
-                  {t.revokedAt ? (
-                    <span class="badge danger">revoked</span>
+                  {row.revokedAt ? (
+                    <span class="badge danger">{t.revoked}</span>
                   ) : (
-                    <span class="badge ok">active</span>
+                    <span class="badge ok">{t.active}</span>
                   )}
                 </td>
                 <td>
-                  {t.revokedAt ? null : (
-                    <form method="post" action={`/admin/tokens/${t.id}/revoke`}>
+                  {row.revokedAt ? null : (
+                    <form method="post" action={`/admin/tokens/${row.id}/revoke`}>
                       <button type="submit" class="danger">
-                        Revoke
+                        {t.revoke}
                       </button>
                     </form>
                   )}
@@ -214,18 +246,34 @@ async function tokensPage(
           </tbody>
         </table>
       </div>
-      <h2>Create a token</h2>
+      <h2>{t.createHeading}</h2>
       <form method="post" action="/admin/tokens" class="stack">
         <Field
           name="name"
-          label="Name"
-          hint="What the token is for, e.g. “CRM sync”."
+          label={a.common.name}
+          hint={t.tokenNameHint}
           required
           error={error}
           dir="auto"
         />
         <div>
-          <button type="submit">Create token</button>
+          <button type="submit">{t.create}</button>
+        </div>
+      </form>
+      <h2 id="language">{t.yourLanguage}</h2>
+      <form method="post" action="/admin/language" class="stack">
+        <input type="hidden" name="back" value="/admin/tokens#language" />
+        <p class="hint">{t.yourLanguageHint}</p>
+        <SelectField
+          name="lang"
+          label={t.yourLanguage}
+          value={lang}
+          options={LANGUAGES.map((l) => ({ value: l.code, label: l.name }))}
+        />
+        <div>
+          <button type="submit" class="secondary">
+            {t.saveLanguage}
+          </button>
         </div>
       </form>
     </Page>,
@@ -237,8 +285,9 @@ tokenPages.get("/", requires("tokens.own"), (c) => tokensPage(c));
 
 tokenPages.post("/", requires("tokens.own"), async (c) => {
   const parsed = parseForm(
-    z.object({ name: z.string().trim().min(1, "Give the token a name.").max(100) }),
+    z.object({ name: z.string().trim().min(1, words(c).organisers.nameToken).max(100) }),
     await c.req.parseBody(),
+    adminLang(c),
   );
   if (!parsed.ok) return tokensPage(c, undefined, parsed.errors.name);
   const created = await createApiToken(c.var.services.db, c.var.actor, parsed.data.name);

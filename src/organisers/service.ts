@@ -6,6 +6,7 @@ import type { Actor, Role } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import { apiTokens, organisers, sessions } from "../db/schema";
+import type { Lang } from "../i18n";
 import { conflict, notFound } from "../lib/errors";
 import { secretFingerprint } from "../lib/signed";
 import { cleanText, normaliseEmail } from "../lib/text";
@@ -69,10 +70,23 @@ export function organiserActor(
   via: Actor["via"],
   extra: Partial<Actor> = {},
 ): Actor {
-  return { via, role: row.role, organiserId: row.id, name: row.name, email: row.email, ...extra };
+  return {
+    via,
+    role: row.role,
+    organiserId: row.id,
+    name: row.name,
+    email: row.email,
+    language: row.language,
+    ...extra,
+  };
 }
 
 // ---------------------------------------------------------------- accounts
+
+/** An organiser's own choice of language for their admin pages and sign-in emails. */
+export async function setOrganiserLanguage(db: Db, organiserId: string, language: Lang) {
+  await db.update(organisers).set({ language }).where(eq(organisers.id, organiserId));
+}
 
 export function listOrganisers(db: Db) {
   return db.query.organisers.findMany({ orderBy: [organisers.name] });

@@ -2,11 +2,15 @@
 // it) or with the admin token.
 import { z } from "@hono/zod-openapi";
 import { type Context, Hono } from "hono";
+import { setCookie } from "hono/cookie";
 import { SIGN_IN_RETRY_AFTER_SECONDS, signInAllowed } from "../http/abuse";
-import type { AppEnv } from "../http/context";
+import { ADMIN_LANG_COOKIE, adminLang, adminPage } from "../http/admin-lang";
+import type { AppContext, AppEnv } from "../http/context";
+import { adminDictionary, isLang } from "../i18n";
 import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
-import { clearSessionCookie, setSessionCookie } from "./auth";
+import { clearSessionCookie, cookieIsSecure, setSessionCookie } from "./auth";
+import { setOrganiserLanguage } from "./service";
 import {
   redeemSignInLink,
   requestSignInLink,
@@ -24,40 +28,46 @@ function safeNext(value: unknown): string {
     : "/admin";
 }
 
-function SignInForms({ next, error, sent }: { next: string; error?: string; sent?: boolean }) {
+const words = (c: AppContext) => adminDictionary(adminLang(c)).signIn;
+
+function SignInForms({
+  c,
+  next,
+  error,
+  sent,
+}: {
+  c: AppContext;
+  next: string;
+  error?: string;
+  sent?: boolean;
+}) {
+  const t = words(c);
   return (
     <>
-      <h1>Sign in</h1>
-      {sent ? (
-        <Notice kind="ok">
-          If an active organiser account uses that address, a sign-in link is on its way. It works
-          once, for 15 minutes.
-        </Notice>
-      ) : null}
+      <h1>{t.title}</h1>
+      {sent ? <Notice kind="ok">{t.sent}</Notice> : null}
       <form method="post" action="/admin/sign-in" class="stack">
         <input type="hidden" name="next" value={next} />
         <Field
           name="email"
-          label="Email"
+          label={t.emailLabel}
           type="email"
           autocomplete="email"
           required
           error={error}
         />
         <div>
-          <button type="submit">Email me a sign-in link</button>
+          <button type="submit">{t.sendLink}</button>
         </div>
       </form>
-      <h2>Or use the admin token</h2>
-      <p class="muted">
-        The owner-level ADMIN_TOKEN from the Worker's secrets (in development, from .dev.vars).
-      </p>
+      <h2>{t.tokenHeading}</h2>
+      <p class="muted">{t.tokenHint}</p>
       <form method="post" action="/admin/token-sign-in" class="stack">
         <input type="hidden" name="next" value={next} />
-        <Field name="token" label="Admin token" type="password" autocomplete="off" required />
+        <Field name="token" label={t.tokenLabel} type="password" autocomplete="off" required />
         <div>
           <button type="submit" class="secondary">
-            Sign in with the token
+            {t.tokenButton}
           </button>
         </div>
       </form>
@@ -67,8 +77,8 @@ function SignInForms({ next, error, sent }: { next: string; error?: string; sent
 
 sessionPages.get("/sign-in", (c) =>
   c.html(
-    <Page lang="en" title="Sign in" area="admin">
-      <SignInForms next={safeNext(c.req.query("next"))} sent={c.req.query("sent") === "1"} />
+    <Page {...adminPage(c)} title={words(c).title}>
+      <SignInForms c={c} next={safeNext(c.req.query("next"))} sent={c.req.query("sent") === "1"} />
     </Page>,
   ),
 );
@@ -80,12 +90,9 @@ sessionPages.get("/sign-in", (c) =>
 function tooManyAttempts(c: Context<AppEnv>, next: string) {
   c.header("Retry-After", String(SIGN_IN_RETRY_AFTER_SECONDS));
   return c.html(
-    <Page lang="en" title="Too many sign-in attempts" area="admin">
-      <Notice kind="error">
-        Too many sign-in attempts from your network or for this address. Wait a minute, then try
-        again.
-      </Notice>
-      <SignInForms next={next} />
+    <Page {...adminPage(c)} title={words(c).tooManyTitle}>
+      <Notice kind="error">{words(c).tooMany}</Notice>
+      <SignInForms c={c} next={next} />
     </Page>,
     429,
   );
@@ -93,14 +100,14 @@ function tooManyAttempts(c: Context<AppEnv>, next: string) {
 
 sessionPages.post("/sign-in", async (c) => {
   const body = await c.req.parseBody();
-  const parsed = parseForm(z.object({ email: z.email("Enter an email address.") }), body);
+  const parsed = parseForm(z.object({ email: z.email(words(c).emailInvalid) }), body);
   const next = safeNext(body.next);
   if (!(await signInAllowed(c, parsed.ok ? parsed.data.email : undefined)))
     return tooManyAttempts(c, next);
   if (!parsed.ok) {
     return c.html(
-      <Page lang="en" title="Sign in" area="admin">
-        <SignInForms next={next} error={parsed.errors.email} />
+      <Page {...adminPage(c)} title={words(c).title}>
+        <SignInForms c={c} next={next} error={parsed.errors.email} />
       </Page>,
       422,
     );
@@ -125,9 +132,9 @@ sessionPages.post("/token-sign-in", async (c) => {
   );
   if (!token) {
     return c.html(
-      <Page lang="en" title="Sign in" area="admin">
-        <Notice kind="error">That is not the admin token.</Notice>
-        <SignInForms next={safeNext(body.next)} />
+      <Page {...adminPage(c)} title={words(c).title}>
+        <Notice kind="error">{words(c).wrongToken}</Notice>
+        <SignInForms c={c} next={safeNext(body.next)} />
       </Page>,
       401,
     );
@@ -140,21 +147,22 @@ sessionPages.post("/token-sign-in", async (c) => {
 // scanners that open links cannot spend it.
 sessionPages.get("/sign-in/:token", async (c) => {
   const usable = await signInLinkIsUsable(c.var.services.db, c.req.param("token"));
+  const t = words(c);
   return c.html(
-    <Page lang="en" title="Sign in" area="admin">
-      <h1>Sign in</h1>
+    <Page {...adminPage(c)} title={t.title}>
+      <h1>{t.title}</h1>
       {usable ? (
         <form method="post" class="stack">
-          <p>Continue to the organisers' area.</p>
+          <p>{t.continue}</p>
           <div>
-            <button type="submit">Sign in</button>
+            <button type="submit">{t.button}</button>
           </div>
         </form>
       ) : (
         <>
-          <Notice kind="error">This sign-in link has expired or was already used.</Notice>
+          <Notice kind="error">{t.linkExpired}</Notice>
           <p>
-            <a href="/admin/sign-in">Ask for a new link</a>
+            <a href="/admin/sign-in">{t.askNewLink}</a>
           </p>
         </>
       )}
@@ -166,12 +174,13 @@ sessionPages.get("/sign-in/:token", async (c) => {
 sessionPages.post("/sign-in/:token", async (c) => {
   const result = await redeemSignInLink(c.var.services.db, c.req.param("token"));
   if (!result) {
+    const t = words(c);
     return c.html(
-      <Page lang="en" title="Sign in" area="admin">
-        <h1>Sign in</h1>
-        <Notice kind="error">This sign-in link has expired or was already used.</Notice>
+      <Page {...adminPage(c)} title={t.title}>
+        <h1>{t.title}</h1>
+        <Notice kind="error">{t.linkExpired}</Notice>
         <p>
-          <a href="/admin/sign-in">Ask for a new link</a>
+          <a href="/admin/sign-in">{t.askNewLink}</a>
         </p>
       </Page>,
       410,
@@ -186,4 +195,35 @@ sessionPages.post("/sign-out", async (c) => {
   if (actor) await signOut(c.var.services.db, actor);
   clearSessionCookie(c);
   return c.redirect("/admin/sign-in", 303);
+});
+
+/** Where the language switch may send back to: this site's admin pages and API reference. */
+function safeBack(value: unknown): string {
+  return typeof value === "string" &&
+    (value.startsWith("/admin") || value.startsWith("/api/v1/docs")) &&
+    !value.startsWith("//")
+    ? value
+    : "/admin";
+}
+
+const LANG_COOKIE_SECONDS = 365 * 24 * 60 * 60;
+
+// The admin language switch (a form in every admin page's header). A signed-in organiser's
+// choice is stored on their account, so it follows them to any browser; the cookie keeps
+// it for the sign-in pages and for the built-in owner, which has no account row.
+sessionPages.post("/language", async (c) => {
+  const body = await c.req.parseBody();
+  const back = safeBack(body.back);
+  const lang = body.lang;
+  if (!isLang(lang)) return c.redirect(back, 303);
+  const actor = c.var.actor;
+  if (actor?.organiserId) await setOrganiserLanguage(c.var.services.db, actor.organiserId, lang);
+  setCookie(c, ADMIN_LANG_COOKIE, lang, {
+    path: "/",
+    sameSite: "Lax",
+    httpOnly: true,
+    secure: cookieIsSecure(c),
+    maxAge: LANG_COOKIE_SECONDS,
+  });
+  return c.redirect(back, 303);
 });

@@ -6,7 +6,7 @@ import type { Actor } from "../access/roles";
 import { auditInsert } from "../audit/service";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { organisers, sessions, signInLinks } from "../db/schema";
-import { DEFAULT_LANG, dictionary } from "../i18n";
+import { dictionary } from "../i18n";
 import { normaliseEmail } from "../lib/text";
 import { newId, newSecret, secretsEqual, sha256Hex } from "../lib/tokens";
 import type { Services } from "../services";
@@ -36,7 +36,8 @@ export async function requestSignInLink(svc: Services, email: string): Promise<v
   if (!organiser) return;
   const token = newSecret();
   const url = `${appUrl.replace(/\/$/, "")}/admin/sign-in/${token}`;
-  const lang = DEFAULT_LANG;
+  // In the language the organiser chose for their pages.
+  const lang = organiser.language;
   const outbox = mailer.outboxInsert({
     to: organiser.email,
     subject: dictionary(lang).emails.signInSubject,

@@ -5,8 +5,18 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import type { AppEnv, SignedInEnv } from "../http/context";
+import { adminLang, adminPage } from "../http/admin-lang";
+import type { AppContext, AppEnv, SignedInEnv } from "../http/context";
 import { requires } from "../http/guard";
+import {
+  type AdminWords,
+  adminDictionary,
+  fill,
+  formatNumber,
+  isLang,
+  languageNameIn,
+  ltrIn,
+} from "../i18n";
 import { onServiceError } from "../lib/errors";
 import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
@@ -24,25 +34,34 @@ export const peopleAdminPages = new Hono<AppEnv>();
 /** Mounted at /admin/subscribers, beside the subscribers' own pages. */
 export const subscriberErasureAdminPages = new Hono<AppEnv>();
 
-const Lookup = z.object({ email: z.email("Enter a valid email address.") });
+const words = (c: AppContext) => adminDictionary(adminLang(c));
+const lookupSchema = (a: AdminWords) => z.object({ email: z.email(a.people.validEmail) });
 
-function PersonRecords({ person }: { person: Person }) {
-  const empty = (rows: unknown[], what: string) => (rows.length ? null : <p>No {what}.</p>);
+function PersonRecords({ a, person }: { a: AdminWords; person: Person }) {
+  const t = a.people;
+  const empty = (rows: unknown[], none: string) => (rows.length ? null : <p>{none}</p>);
+  const sub = person.subscriber;
+  const regStatus = (s: string) => (a.statuses.registration as Record<string, string>)[s] ?? s;
   return (
     <>
-      <h2>Subscriber</h2>
-      {person.subscriber ? (
+      <h2>{t.subscriber}</h2>
+      {sub ? (
         <p>
-          {person.subscriber.status} · {person.subscriber.language} · topics:{" "}
-          {person.subscriber.topics.join(", ") || "none"} ·{" "}
-          <bdi>{person.subscriber.name ?? ""}</bdi>
+          {fill(t.subscriberLine, {
+            status: (a.subscribers.status as Record<string, string>)[sub.status] ?? sub.status,
+            language: isLang(sub.language) ? languageNameIn(sub.language, a.lang) : sub.language,
+            topics: sub.topics.length ? ltrIn(a.lang, sub.topics.join(", ")) : a.common.none,
+          })}
+          <bdi>{sub.name ?? ""}</bdi>
         </p>
       ) : (
-        <p>No subscriber.</p>
+        <p>{t.noSubscriber}</p>
       )}
-      <h2>Registrations</h2>
-      {empty(person.registrations, "registrations") ?? (
-        <DataTable headers={["Workshop", "Name", "Affiliation", "Status", "Registered"]}>
+      <h2>{t.registrations}</h2>
+      {empty(person.registrations, t.noRegistrations) ?? (
+        <DataTable
+          headers={[t.workshop, a.common.name, a.common.affiliation, a.common.status, t.registered]}
+        >
           {person.registrations.map((r) => (
             <tr>
               <td>
@@ -56,15 +75,17 @@ function PersonRecords({ person }: { person: Person }) {
               <td>
                 <bdi>{r.affiliation ?? ""}</bdi>
               </td>
-              <td>{r.status}</td>
-              <td>{r.createdAt}</td>
+              <td>{regStatus(r.status)}</td>
+              <td>
+                <bdi>{r.createdAt}</bdi>
+              </td>
             </tr>
           ))}
         </DataTable>
       )}
-      <h2>Invitations</h2>
-      {empty(person.invitations, "invitations") ?? (
-        <DataTable headers={["Workshop", "Name", "Status", "Sent"]}>
+      <h2>{t.invitations}</h2>
+      {empty(person.invitations, t.noInvitations) ?? (
+        <DataTable headers={[t.workshop, a.common.name, a.common.status, t.sent]}>
           {person.invitations.map((i) => (
             <tr>
               <td>
@@ -75,22 +96,24 @@ function PersonRecords({ person }: { person: Person }) {
               <td>
                 <bdi>{i.name ?? ""}</bdi>
               </td>
-              <td>{i.status}</td>
-              <td>{i.sentAt ?? ""}</td>
+              <td>{(a.invitations.status as Record<string, string>)[i.status] ?? i.status}</td>
+              <td>
+                <bdi>{i.sentAt ?? ""}</bdi>
+              </td>
             </tr>
           ))}
         </DataTable>
       )}
-      <h2>Report deliveries</h2>
-      {empty(person.deliveries, "deliveries") ?? (
-        <DataTable headers={["Distribution", "As", "Status", "Outcome"]}>
+      <h2>{t.deliveries}</h2>
+      {empty(person.deliveries, t.noDeliveries) ?? (
+        <DataTable headers={[t.distribution, t.as, a.common.status, t.outcome]}>
           {person.deliveries.map((d) => (
             <tr>
               <td>
                 <a href={`/admin/distributions/${d.distributionId}`}>{d.distributionId}</a>
               </td>
-              <td>{d.as}</td>
-              <td>
+              <td dir="ltr">{d.as}</td>
+              <td dir="ltr">
                 {d.status}
                 {d.skipReason ? ` (${d.skipReason})` : ""}
               </td>
@@ -99,38 +122,49 @@ function PersonRecords({ person }: { person: Person }) {
           ))}
         </DataTable>
       )}
-      <h2>Stored emails</h2>
-      {empty(person.emails, "stored emails") ?? (
-        <DataTable headers={["Kind", "Status", "Created", "Sent"]}>
+      <h2>{t.storedEmails}</h2>
+      {empty(person.emails, t.noStoredEmails) ?? (
+        <DataTable headers={[t.kind, a.common.status, a.common.created, t.sent]}>
           {person.emails.map((m) => (
             <tr>
-              <td>{m.kind}</td>
-              <td>{m.status}</td>
-              <td>{m.createdAt}</td>
-              <td>{m.sentAt ?? ""}</td>
+              <td dir="ltr">{m.kind}</td>
+              <td dir="ltr">{m.status}</td>
+              <td>
+                <bdi>{m.createdAt}</bdi>
+              </td>
+              <td>
+                <bdi>{m.sentAt ?? ""}</bdi>
+              </td>
             </tr>
           ))}
         </DataTable>
       )}
-      <h2>Dev mailbox</h2>
-      {empty(person.mailboxMessages, "dev-mailbox messages") ?? (
-        <DataTable headers={["Kind", "Subject", "Received"]}>
+      <h2>{t.devMailbox}</h2>
+      {empty(person.mailboxMessages, t.noMailbox) ?? (
+        <DataTable headers={[t.kind, t.subject, t.received]}>
           {person.mailboxMessages.map((m) => (
             <tr>
-              <td>{m.kind}</td>
+              <td dir="ltr">{m.kind}</td>
               <td>
                 <bdi>{m.subject}</bdi>
               </td>
-              <td>{m.createdAt}</td>
+              <td>
+                <bdi>{m.createdAt}</bdi>
+              </td>
             </tr>
           ))}
         </DataTable>
       )}
-      <h2>Suppression</h2>
+      <h2>{t.suppression}</h2>
       <p>
         {person.suppression
-          ? `On the suppression list (${person.suppression.reason}, since ${person.suppression.createdAt}).`
-          : "Not on the suppression list."}
+          ? fill(t.onList, {
+              reason:
+                (a.suppressions.reasons as Record<string, string>)[person.suppression.reason] ??
+                person.suppression.reason,
+              since: ltrIn(a.lang, person.suppression.createdAt ?? ""),
+            })
+          : t.notOnList}
       </p>
     </>
   );
@@ -141,18 +175,18 @@ async function peoplePage(
   options: { email?: string; error?: string; notice?: string; person?: Person } = {},
 ) {
   const { email, error, notice, person } = options;
+  const view = adminPage(c);
+  const a = adminDictionary(view.lang);
+  const t = a.people;
   return c.html(
-    <Page lang="en" title="People" area="admin" actor={c.var.actor} path="/admin/people">
-      <h1>People</h1>
-      <p class="lead">
-        Everything held about one address, across every workshop: see it, export it, erase it.
-        Searches, exports and erasures are recorded in the audit log, without the address.
-      </p>
+    <Page {...view} title={t.title} path="/admin/people">
+      <h1>{t.title}</h1>
+      <p class="lead">{t.lead}</p>
       {notice ? <Notice kind="ok">{notice}</Notice> : null}
       <form method="post" action="/admin/people" class="stack">
         <Field
           name="email"
-          label="Email address"
+          label={t.emailAddress}
           type="email"
           value={email}
           error={error}
@@ -160,34 +194,28 @@ async function peoplePage(
           dir="ltr"
         />
         <div>
-          <button type="submit">Search</button>
+          <button type="submit">{t.search}</button>
         </div>
       </form>
       {person ? (
         <>
-          <PersonRecords person={person} />
-          <h2>Export or erase</h2>
+          <PersonRecords a={a} person={person} />
+          <h2>{t.exportOrErase}</h2>
           <form method="post" action="/admin/people/export">
             <input type="hidden" name="email" value={person.email} />
             <button type="submit" class="secondary">
-              Export as JSON
+              {t.exportJson}
             </button>
           </form>
           <form method="post" action="/admin/people/erase" class="stack">
             <input type="hidden" name="email" value={person.email} />
-            <p>
-              Erasing gives up this person's seats and waitlist places (the next in line moves up),
-              keeps their registrations and invitations only as counts, and deletes their
-              subscription, report deliveries and stored emails. Only a hashed entry on the
-              suppression list stays, so the address is never emailed or added again.
-            </p>
+            <p>{t.eraseExplain}</p>
             <label class="check">
-              <input type="checkbox" name="confirm" value="yes" required /> I understand this cannot
-              be undone
+              <input type="checkbox" name="confirm" value="yes" required /> {t.understand}
             </label>
             <div>
               <button type="submit" class="danger">
-                Erase everywhere
+                {t.eraseEverywhere}
               </button>
             </div>
           </form>
@@ -204,7 +232,11 @@ peopleAdminPages.get("/", requires("people.manage"), (c) =>
 
 async function lookup(c: Context<SignedInEnv>) {
   const body = await c.req.parseBody();
-  const parsed = parseForm(Lookup, { email: String(body.email ?? "").trim() });
+  const parsed = parseForm(
+    lookupSchema(words(c)),
+    { email: String(body.email ?? "").trim() },
+    adminLang(c),
+  );
   return { body, parsed };
 }
 
@@ -236,15 +268,20 @@ peopleAdminPages.post("/erase", requires("people.manage"), async (c) => {
     return peoplePage(c, {
       email: person.email,
       person,
-      error: "Tick the box to confirm the erasure.",
+      error: words(c).people.tickToErase,
     });
   }
   const erased = await erasePerson(c.var.services, c.var.actor, parsed.data.email);
-  const what = `${erased.registrations} registration(s), ${erased.invitations} invitation(s), ${erased.subscriber} subscriber, ${erased.deliveries} delivery record(s), ${erased.emails + erased.mailboxMessages} stored email(s)`;
-  return c.redirect(
-    `/admin/people?${new URLSearchParams({ notice: `Erased: ${what}. The address stays only as a hashed suppression entry.` })}`,
-    303,
-  );
+  const lang = adminLang(c);
+  const n = (k: number) => formatNumber(k, lang);
+  const notice = fill(words(c).people.erased, {
+    registrations: n(erased.registrations),
+    invitations: n(erased.invitations),
+    subscriber: n(erased.subscriber),
+    deliveries: n(erased.deliveries),
+    emails: n(erased.emails + erased.mailboxMessages),
+  });
+  return c.redirect(`/admin/people?${new URLSearchParams({ notice })}`, 303);
 });
 
 /**
@@ -255,41 +292,43 @@ subscriberErasureAdminPages.get("/:id/erase", requires("attendees.read"), async 
   const id = c.req.param("id");
   const subscriber = await subscriberToErase(c.var.services, id);
   const unconfirmed = c.req.query("unconfirmed") === "1";
+  const a = words(c);
+  const t = a.people;
   return c.html(
-    <Page lang="en" title="Erase a subscriber" area="admin" actor={c.var.actor}>
+    <Page {...adminPage(c)} title={t.eraseSubscriberTitle}>
       <p>
-        <a href="/admin/subscribers">← Subscribers</a>
+        <a href="/admin/subscribers">{t.backToSubscribers}</a>
       </p>
-      <h1>Erase a subscriber</h1>
+      <h1>{t.eraseSubscriberTitle}</h1>
       {subscriber ? (
         <form method="post" action={`/admin/subscribers/${id}/erase`} class="stack">
-          {unconfirmed ? <Notice kind="error">Tick the box to confirm the erasure.</Notice> : null}
+          {unconfirmed ? <Notice kind="error">{t.tickToErase}</Notice> : null}
           <p>
-            <span class="mono">{subscriber.email}</span>
+            <span class="mono" dir="ltr">
+              {subscriber.email}
+            </span>
             {subscriber.name ? (
               <>
                 {" "}
                 · <bdi>{subscriber.name}</bdi>
               </>
             ) : null}{" "}
-            · {subscriber.status}
+            ·{" "}
+            {(a.subscribers.status as Record<string, string>)[subscriber.status] ??
+              subscriber.status}
           </p>
-          <p>
-            Deletes the subscription, its topics and its report deliveries. A hashed entry on the
-            suppression list stays, so the address is never emailed or added again.
-          </p>
+          <p>{t.eraseSubscriberExplain}</p>
           <label class="check">
-            <input type="checkbox" name="confirm" value="yes" required /> I understand this cannot
-            be undone
+            <input type="checkbox" name="confirm" value="yes" required /> {t.understand}
           </label>
           <div>
             <button type="submit" class="danger">
-              Erase this subscriber
+              {t.eraseSubscriber}
             </button>
           </div>
         </form>
       ) : (
-        <p>This subscriber is already erased.</p>
+        <p>{t.alreadyErased}</p>
       )}
     </Page>,
     subscriber ? 200 : 404,
@@ -306,7 +345,7 @@ subscriberErasureAdminPages.post("/:id/erase", requires("attendees.read"), async
     () => undefined,
   );
   return c.redirect(
-    `/admin/subscribers?${new URLSearchParams({ notice: "Erased; the address stays on the suppression list." })}`,
+    `/admin/subscribers?${new URLSearchParams({ notice: words(c).people.subscriberErased })}`,
     303,
   );
 });

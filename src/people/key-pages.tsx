@@ -6,15 +6,18 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Child } from "hono/jsx";
 import { can } from "../access/roles";
-import type { AppEnv, SignedInEnv } from "../http/context";
+import { adminLang, adminPage } from "../http/admin-lang";
+import type { AppContext, AppEnv, SignedInEnv } from "../http/context";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
+import { type AdminWords, adminDictionary, fill, formatNumber, type Lang, ltrIn } from "../i18n";
 import { type AppError, onServiceError } from "../lib/errors";
 import { formatInstant } from "../lib/time";
 import { Field, Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
+import { Fill } from "../ui/words";
 import {
   confirmationErrors,
   destroyWorkshopKey,
@@ -26,39 +29,51 @@ import {
   workshopKeyState,
 } from "./keys";
 
-const when = (instant: Date, w: KeyedWorkshop) => formatInstant(instant, w.timezone, "en");
+const when = (instant: Date, w: KeyedWorkshop, lang: Lang) =>
+  formatInstant(instant, w.timezone, lang);
+const words = (c: AppContext) => adminDictionary(adminLang(c));
+const code = (text: string) => <code dir="ltr">{text}</code>;
 
 /** The data key section of a workshop's admin page, as the page composes it. */
 export const workshopKeySection: Section<KeyedWorkshop> = {
   async load(c, workshop) {
     const state = await workshopKeyState(c.var.services.db, workshop);
     const owner = can(c.var.actor.role, "vault.manage");
-    return { rows: 0, view: <KeySection workshop={workshop} state={state} owner={owner} /> };
+    return {
+      rows: 0,
+      view: <KeySection a={words(c)} workshop={workshop} state={state} owner={owner} />,
+    };
   },
 };
 
-function KeySection(props: { workshop: KeyedWorkshop; state: WorkshopKeyState; owner: boolean }) {
-  const { workshop: w, state } = props;
+function KeySection(props: {
+  a: AdminWords;
+  workshop: KeyedWorkshop;
+  state: WorkshopKeyState;
+  owner: boolean;
+}) {
+  const { workshop: w, state, a } = props;
+  const t = a.keys;
   return (
     <>
-      <h2 id="data-key">Data key</h2>
+      <h2 id="data-key">{t.heading}</h2>
       {state.destroyedAt ? (
-        <p>
-          Destroyed on {when(state.destroyedAt, w)}. Nothing about this workshop's people can be
-          decrypted any more, in this database or in any backup or copy of it.
-        </p>
+        <p>{fill(t.destroyedOn, { date: when(state.destroyedAt, w, a.lang) })}</p>
       ) : (
         <>
           <p>
-            Everything personal about this workshop's people is encrypted under its own key, which
-            will be destroyed on <strong>{when(state.destroysAt, w)}</strong>, {w.retentionDays}{" "}
-            days after the workshop ends. From then on nothing of them can be decrypted, not even
-            from a backup.
+            <Fill
+              text={t.willDestroy}
+              values={{
+                date: <strong>{when(state.destroysAt, w, a.lang)}</strong>,
+                days: formatNumber(w.retentionDays, a.lang),
+              }}
+            />
           </p>
           {props.owner ? (
             <p>
               <a class="button danger" href={`/admin/workshops/${w.id}/key`}>
-                Destroy the key now…
+                {t.destroyNow}
               </a>
             </p>
           ) : null}
@@ -80,26 +95,16 @@ function DestroyPage(props: {
   children: Child;
 }) {
   const { workshop: w, state } = props;
+  const view = adminPage(props.c);
+  const t = adminDictionary(view.lang).keys;
   return (
-    <Page
-      lang="en"
-      title="Destroy the data key"
-      area="admin"
-      actor={props.c.var.actor}
-      path="/admin/workshops"
-    >
+    <Page {...view} title={t.destroyTitle} path="/admin/workshops">
       <p>
-        <a href={`/admin/workshops/${w.id}`}>← The workshop</a>
+        <a href={`/admin/workshops/${w.id}`}>{t.backToWorkshop}</a>
       </p>
-      <h1>Destroy this workshop's data key now</h1>
+      <h1>{t.destroyHeading}</h1>
       <FlashNotice c={props.c} />
-      <p>
-        Its retention period would destroy it on {when(state.destroysAt, w)}. Destroying it now does
-        the same at once, and cannot be undone: the names, addresses, affiliations, answers and
-        notes of everyone registered or invited can never be decrypted again, here or from any
-        backup; their registrations and invitations stay only as counts; the report deliveries and
-        stored emails about them are forgotten; nobody of them can be emailed any more.
-      </p>
+      <p>{fill(t.destroyExplain, { date: when(state.destroysAt, w, view.lang) })}</p>
       {props.children}
     </Page>
   );
@@ -117,7 +122,7 @@ function stepOne(
       <form method="post" action={`${keyBase(w)}/confirm`} class="stack">
         <Field
           name="slug"
-          label={`Type this workshop's slug, ${w.slug}, to go on`}
+          label={fill(words(c).keys.typeSlug, { slug: ltrIn(adminLang(c), w.slug) })}
           error={error}
           required
           dir="ltr"
@@ -125,7 +130,7 @@ function stepOne(
         />
         <div>
           <button type="submit" class="danger">
-            Go on
+            {words(c).keys.goOn}
           </button>
         </div>
       </form>
@@ -147,12 +152,12 @@ function stepTwo(
         <input type="hidden" name="slug" value={w.slug} />
         {error ? <Notice kind="error">{error}</Notice> : null}
         <label class="check">
-          <input type="checkbox" name="irreversible" value="yes" required /> I understand that
-          nothing about this workshop's people can be recovered afterwards
+          <input type="checkbox" name="irreversible" value="yes" required />{" "}
+          {words(c).keys.understand}
         </label>
         <div>
           <button type="submit" class="danger">
-            Destroy the key
+            {words(c).keys.destroy}
           </button>
         </div>
       </form>
@@ -169,7 +174,7 @@ async function destroyable(c: Context<SignedInEnv>) {
 }
 
 const destroyedAlready = (c: Context<SignedInEnv>, w: KeyedWorkshop) =>
-  redirectWithNotice(c, `/admin/workshops/${w.id}#data-key`, "The data key is destroyed already.");
+  redirectWithNotice(c, `/admin/workshops/${w.id}#data-key`, words(c).keys.alreadyDestroyed);
 
 workshopKeyPages.get("/", requires("vault.manage", { workshop: "id" }), async (c) => {
   const { w, state } = await destroyable(c);
@@ -201,11 +206,7 @@ workshopKeyPages.post("/destroy", requires("vault.manage", { workshop: "id" }), 
     async () => {
       await destroyWorkshopKey(c.var.services, c.var.actor, w.id, confirm);
       // To the top of the page, where the notice and the erased banner are.
-      return redirectWithNotice(
-        c,
-        `/admin/workshops/${w.id}`,
-        "The data key is destroyed: nothing about this workshop's people can be decrypted any more.",
-      );
+      return redirectWithNotice(c, `/admin/workshops/${w.id}`, words(c).keys.destroyed);
     },
     again,
     ["invalid"],
@@ -217,64 +218,67 @@ export const vaultAdminPages = new Hono<AppEnv>();
 
 vaultAdminPages.get("/", requires("vault.manage"), async (c) => {
   const status = await c.var.services.vault.status();
+  const view = adminPage(c);
+  const { lang } = view;
+  const t = adminDictionary(lang).keys;
+  const n$ = (n: number) => formatNumber(n, lang);
   return c.html(
-    <Page lang="en" title="Data keys" area="admin" actor={c.var.actor} path="/admin/vault">
-      <h1>Data keys</h1>
+    <Page {...view} title={t.vaultTitle} path="/admin/vault">
+      <h1>{t.vaultTitle}</h1>
       <FlashNotice c={c} />
       <p>
-        Each workshop has its own data key, and subscribers share one; they are stored only
-        encrypted under the master key, <code>DATA_KEY</code>.
+        <Fill text={t.vaultIntro} values={{ name: code("DATA_KEY") }} />
       </p>
-      <DataTable headers={["Data keys", "How many"]}>
+      <DataTable headers={[t.vaultTitle, t.howMany]}>
         <tr>
           <td>
-            Sealed under the current <code>DATA_KEY</code>
+            <Fill text={t.underCurrent} values={{ name: code("DATA_KEY") }} />
           </td>
-          <td>{status.current}</td>
+          <td>{n$(status.current)}</td>
         </tr>
         <tr>
-          <td>Still sealed under another master key (a rotation to finish)</td>
-          <td>{status.other}</td>
+          <td>{t.underOther}</td>
+          <td>{n$(status.other)}</td>
         </tr>
         <tr>
-          <td>Destroyed (their workshops' people are erased for good)</td>
-          <td>{status.destroyed}</td>
+          <td>{t.destroyedKeys}</td>
+          <td>{n$(status.destroyed)}</td>
         </tr>
       </DataTable>
       <p>
-        <code>DATA_KEY_PREVIOUS</code> is {status.previousSet ? "set" : "not set"}.
-        {status.previousSet && status.other === 0
-          ? " Nothing is left under it: remove it (step 3)."
-          : ""}
+        <Fill
+          text={status.previousSet ? t.previousSet : t.previousNotSet}
+          values={{ name: code("DATA_KEY_PREVIOUS") }}
+        />
+        {status.previousSet && status.other === 0 ? t.removePrevious : ""}
       </p>
       {status.unknown > 0 ? (
-        <Notice kind="error">
-          {status.unknown} key(s) are sealed under a master key that neither DATA_KEY nor
-          DATA_KEY_PREVIOUS holds: their people cannot be shown until that key is set as
-          DATA_KEY_PREVIOUS.
-        </Notice>
+        <Notice kind="error">{fill(t.unknown, { n: n$(status.unknown) })}</Notice>
       ) : null}
-      <h2>Rotating DATA_KEY</h2>
+      <h2>{t.rotating}</h2>
       <ol>
         <li>
-          Set <code>DATA_KEY_PREVIOUS</code> to the current key and <code>DATA_KEY</code> to a new
-          one (<code>openssl rand -base64 32</code>; <code>wrangler secret put</code> each).
+          <Fill
+            text={t.step1}
+            values={{
+              previous: code("DATA_KEY_PREVIOUS"),
+              current: code("DATA_KEY"),
+              openssl: code("openssl rand -base64 32"),
+              put: code("wrangler secret put"),
+            }}
+          />
         </li>
+        <li>{fill(t.step2, { n: n$(ROTATE_STEP) })}</li>
         <li>
-          Re-wrap the data keys, {ROTATE_STEP} per step, until none is left under another master
-          key. The site keeps working meanwhile: a key not yet re-wrapped opens with the previous
-          one.
-        </li>
-        <li>
-          Remove <code>DATA_KEY_PREVIOUS</code>.
+          <Fill text={t.step3} values={{ previous: code("DATA_KEY_PREVIOUS") }} />
         </li>
       </ol>
       {status.other - status.unknown > 0 && status.previousSet ? (
         <form method="post" action="/admin/vault/rotate">
-          <button type="submit">Re-wrap up to {ROTATE_STEP} keys under DATA_KEY</button>
+          <button type="submit">{fill(t.rewrap, { n: n$(ROTATE_STEP) })}</button>
         </form>
       ) : (
-        <Notice kind="ok">Every live key is under the current DATA_KEY: nothing to re-wrap.</Notice>
+        <Notice kind="ok">{t.nothingToRewrap}</Notice>
       )}
     </Page>,
   );
@@ -286,7 +290,10 @@ vaultAdminPages.post("/rotate", requires("vault.manage"), async (c) =>
     return redirectWithNotice(
       c,
       "/admin/vault",
-      `Re-wrapped ${step.rewrapped} key(s); ${step.remaining} left under another master key.`,
+      fill(words(c).keys.rewrapped, {
+        rewrapped: formatNumber(step.rewrapped, adminLang(c)),
+        remaining: formatNumber(step.remaining, adminLang(c)),
+      }),
     );
   }),
 );

@@ -7,16 +7,25 @@ import {
   REGISTRATION_STATUSES,
   type WorkshopQuestion,
 } from "../db/schema";
-import type { AppEnv } from "../http/context";
+import { adminLang } from "../http/admin-lang";
+import type { AppContext, AppEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
+import {
+  type AdminDictionary,
+  type AdminWords,
+  adminDictionary,
+  DEFAULT_LANG,
+  fill,
+  formatNumber,
+  type Lang,
+} from "../i18n";
 import { isForgotten } from "../lib/forgotten";
 import { canMove } from "../lib/state-machine";
 import { formatInstant } from "../lib/time";
 import { Field, parseForm, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
-import { modeLabel } from "../workshops/components";
 import type { Workshop } from "../workshops/types";
 import {
   addRegistration,
@@ -36,16 +45,24 @@ export const workshopRegistrationAdminPages = new Hono<AppEnv>();
 /** Mounted at /admin/registrations: an organiser's decision on one registration. */
 export const registrationAdminPages = new Hono<AppEnv>();
 
-const STATUS_OPTIONS = REGISTRATION_STATUSES.map((s) => ({ value: s, label: s.replace("_", " ") }));
+const words = (c: AppContext) => adminDictionary(adminLang(c));
+
+/** A registration status as the page says it ("waitlisted", "على قائمة الانتظار"). */
+const statusLabel = (a: AdminWords, status: RegistrationStatus) => a.statuses.registration[status];
 
 type Row = Awaited<ReturnType<typeof listRegistrations>>["data"][number];
 
-/** The one-click decisions, by the status they move to: the button, and the notice's verb. */
-const DECISIONS: Record<BulkDecision, { button: string; done: string }> = {
-  confirmed: { button: "Approve", done: "approved" },
-  waitlisted: { button: "Waitlist", done: "waitlisted" },
-  rejected: { button: "Decline", done: "declined" },
-};
+/** The one-click decisions, by the status they move to: the button, the notice's verb, the notice. */
+function decisions(
+  a: AdminWords,
+): Record<BulkDecision, { button: string; done: string; notice: string }> {
+  const t = a.registrations;
+  return {
+    confirmed: { button: t.approve, done: t.approved, notice: t.doneApproved },
+    waitlisted: { button: t.waitlist, done: t.waitlisted, notice: t.doneWaitlisted },
+    rejected: { button: t.decline, done: t.declined, notice: t.doneDeclined },
+  };
+}
 
 /**
  * Who gets one-click decisions: people waiting for one (to verify, for approval, on the
@@ -69,7 +86,7 @@ function oneClickDecisions(status: RegistrationStatus): BulkDecision[] {
 function Address({ email }: { email: string }) {
   const at = email.lastIndexOf("@");
   return (
-    <span class="block muted address" title={email}>
+    <span class="block muted address" dir="ltr" title={email}>
       {at > 0 ? (
         <>
           {email.slice(0, at)}
@@ -85,9 +102,11 @@ function Address({ email }: { email: string }) {
 
 /** A person's answers to the workshop's questions, as the form asked them. */
 function Answers({
+  a: words,
   questions,
   answers,
 }: {
+  a: AdminWords;
   questions: WorkshopQuestion[];
   answers: Row["answers"];
 }) {
@@ -103,7 +122,9 @@ function Answers({
         return (
           <>
             <dt dir="auto">{q.label}</dt>
-            <dd dir="auto">{typeof a === "boolean" ? (a ? "Yes" : "No") : String(a)}</dd>
+            <dd dir="auto">
+              {typeof a === "boolean" ? (a ? words.common.yes : words.common.no) : String(a)}
+            </dd>
           </>
         );
       })}
@@ -112,19 +133,19 @@ function Answers({
 }
 
 /** What a person said they need: for this workshop's organisers, who alone see this page. */
-function NeedsCell({ r }: { r: Row }) {
+function NeedsCell({ r, t }: { r: Row; t: AdminDictionary["registrations"] }) {
   if (!hasNeeds(r)) return <span class="muted">—</span>;
   return (
     <dl class="answers">
       {r.accessibility ? (
         <>
-          <dt>Accessibility</dt>
+          <dt>{t.accessibility}</dt>
           <dd dir="auto">{r.accessibility}</dd>
         </>
       ) : null}
       {r.dietary ? (
         <>
-          <dt>Dietary</dt>
+          <dt>{t.dietary}</dt>
           <dd dir="auto">{r.dietary}</dd>
         </>
       ) : null}
@@ -133,30 +154,33 @@ function NeedsCell({ r }: { r: Row }) {
 }
 
 /** When the person acknowledged the confidentiality rule, and which wording (its hash). */
-function AcknowledgedCell({ r, zone }: { r: Row; zone: string }) {
+function AcknowledgedCell({ a, r, zone }: { a: AdminWords; r: Row; zone: string }) {
+  const t = a.registrations;
   return (
-    <td data-label="Acknowledged">
+    <td data-label={t.acknowledged}>
       {r.acknowledgedAt ? (
         <>
-          {formatInstant(r.acknowledgedAt, zone, "en")}{" "}
-          <span class="hint" title="Which wording: a short hash of the text acknowledged">
+          {formatInstant(r.acknowledgedAt, zone, a.lang)}{" "}
+          <span class="hint" title={t.wordingHash}>
             ({r.acknowledgedHash})
           </span>
         </>
       ) : (
-        <span class="muted">No</span>
+        <span class="muted">{a.common.no}</span>
       )}
     </td>
   );
 }
 
 function RegistrationRow({
+  a,
   r,
   questions,
   needs,
   ackZone,
   hybrid,
 }: {
+  a: AdminWords;
   r: Row;
   /** The workshop is hybrid: each row says, and can change, how the person takes part. */
   hybrid: boolean;
@@ -169,20 +193,22 @@ function RegistrationRow({
   const status = r.status as RegistrationStatus;
   const next = REGISTRATION_TRANSITIONS[status];
   const asks = questions.length > 0;
+  const t = a.registrations;
+  const DECISIONS = decisions(a);
   // An erased person (their key destroyed, or erased on request) keeps a row for the counts,
   // nothing to show and nothing to decide.
   if (isForgotten(r.email))
     return (
       <tr>
         <td />
-        <td class="muted" data-label="Name">
-          Erased
+        <td class="muted" data-label={a.common.name}>
+          {t.erased}
         </td>
         <td />
         {asks ? <td /> : null}
         {needs ? <td /> : null}
         {ackZone ? <td /> : null}
-        <td data-label="Status">{status.replace("_", " ")}</td>
+        <td data-label={a.common.status}>{statusLabel(a, status)}</td>
         <td />
       </tr>
     );
@@ -195,32 +221,36 @@ function RegistrationRow({
           value={r.id}
           form="bulk"
           id={`pick-${r.id}`}
-          aria-label={`Select ${r.name}`}
+          aria-label={fill(t.selectPerson, { name: r.name })}
         />
       </td>
-      <td data-label="Name" class="who">
+      <td data-label={a.common.name} class="who">
         <bdi>{r.name}</bdi>
         <Address email={r.email} />
       </td>
       {/* Empty when there is none: a phone's stacked card then leaves the label out too. */}
-      <td data-label="Affiliation">{r.affiliation ? <bdi>{r.affiliation}</bdi> : null}</td>
+      <td data-label={a.common.affiliation}>{r.affiliation ? <bdi>{r.affiliation}</bdi> : null}</td>
       {asks ? (
-        <td data-label="Answers">
-          <Answers questions={questions} answers={r.answers} />
+        <td data-label={t.answers}>
+          <Answers a={a} questions={questions} answers={r.answers} />
         </td>
       ) : null}
       {needs ? (
-        <td data-label="Needs">
-          <NeedsCell r={r} />
+        <td data-label={t.needs}>
+          <NeedsCell r={r} t={t} />
         </td>
       ) : null}
-      {ackZone ? <AcknowledgedCell r={r} zone={ackZone} /> : null}
-      <td data-label="Status">
-        {status.replace("_", " ")}
-        {status === "waitlisted" ? ` #${r.waitlistPosition}` : ""}
-        {hybrid ? <span class="block muted">{modeLabel(r.mode ?? "in_person", "en")}</span> : null}
+      {ackZone ? <AcknowledgedCell a={a} r={r} zone={ackZone} /> : null}
+      <td data-label={a.common.status}>
+        {statusLabel(a, status)}
+        {status === "waitlisted" && r.waitlistPosition !== null
+          ? ` #${formatNumber(r.waitlistPosition, a.lang)}`
+          : ""}
+        {hybrid ? (
+          <span class="block muted">{a.registrations.modes[r.mode ?? "in_person"]}</span>
+        ) : null}
       </td>
-      <td data-label="Decide">
+      <td data-label={t.decide}>
         <div class="row decide">
           {oneClickDecisions(status).map((to) => (
             <form method="post" action={`/admin/registrations/${r.id}`} class="inline">
@@ -228,7 +258,7 @@ function RegistrationRow({
               <button
                 type="submit"
                 class={to === "confirmed" ? "small" : "small secondary"}
-                aria-label={`${DECISIONS[to].button} ${r.name}`}
+                aria-label={fill(t.decisionFor, { decision: DECISIONS[to].button, name: r.name })}
               >
                 {DECISIONS[to].button}
               </button>
@@ -236,48 +266,48 @@ function RegistrationRow({
           ))}
         </div>
         <details class="more">
-          <summary>More</summary>
+          <summary>{a.common.more}</summary>
           <form method="post" action={`/admin/registrations/${r.id}`} class="stack">
             <label class="hint" for={`st-${r.id}`}>
-              Status
+              {a.common.status}
             </label>
             <select id={`st-${r.id}`} name="status">
               <option value="">—</option>
               {next.map((s) => (
-                <option value={s}>{s.replace("_", " ")}</option>
+                <option value={s}>{statusLabel(a, s)}</option>
               ))}
             </select>
             {hybrid && MODE_CHANGEABLE.includes(status) ? (
               <>
                 <label class="hint" for={`mo-${r.id}`}>
-                  Takes part
+                  {a.registrations.takesPart}
                 </label>
                 <select id={`mo-${r.id}`} name="mode">
                   {ATTENDANCE_MODES.map((mode) => (
                     <option value={mode} selected={mode === (r.mode ?? "in_person")}>
-                      {modeLabel(mode, "en")}
+                      {a.registrations.modes[mode]}
                     </option>
                   ))}
                 </select>
               </>
             ) : null}
             <label class="hint" for={`ro-${r.id}`}>
-              Role
+              {a.common.role}
             </label>
             <select id={`ro-${r.id}`} name="role">
               {PARTICIPANT_ROLES.map((role) => (
                 <option value={role} selected={role === r.role}>
-                  {role}
+                  {a.participantRoles[role]}
                 </option>
               ))}
             </select>
             <label class="hint" for={`no-${r.id}`}>
-              Notes
+              {a.common.notes}
             </label>
             <input id={`no-${r.id}`} name="notes" type="text" value={r.notes ?? ""} dir="auto" />
             <div>
               <button type="submit" class="secondary">
-                Save
+                {a.common.save}
               </button>
             </div>
           </form>
@@ -335,6 +365,7 @@ export const registrationsSection: Section<Workshop> = {
       rows: data.rows,
       view: (
         <RegistrationsSection
+          a={words(c)}
           data={{
             ...data,
             erased: Boolean(workshop.purgedAt),
@@ -350,41 +381,45 @@ export const registrationsSection: Section<Workshop> = {
 
 /** The registrations section of a workshop's admin page: filter, table, decisions, add a person. */
 export function RegistrationsSection({
+  a,
   data,
 }: {
+  a: AdminWords;
   data: Awaited<ReturnType<typeof loadRegistrationsSection>>;
 }) {
+  const t = a.registrations;
+  const DECISIONS = decisions(a);
   const { status, q, page, questions, acknowledgements } = data;
   const base = `/admin/workshops/${data.workshopId}`;
   const decidable = page.data.some((r) => !isForgotten(r.email));
   const needs = page.data.some(hasNeeds);
   return (
     <>
-      <h2 id="registrations">Registrations</h2>
+      <h2 id="registrations">{t.heading}</h2>
       <search>
         <form method="get" action={`${base}#registrations`} class="row">
           <label for="filter-status" class="hint">
-            Status
+            {a.common.status}
           </label>
           <select id="filter-status" name="status">
-            <option value="">all</option>
-            {STATUS_OPTIONS.map((o) => (
-              <option value={o.value} selected={o.value === status}>
-                {o.label}
+            <option value="">{t.all}</option>
+            {REGISTRATION_STATUSES.map((s) => (
+              <option value={s} selected={s === status}>
+                {statusLabel(a, s)}
               </option>
             ))}
           </select>
           <label for="filter-q" class="hint">
-            Name, email or affiliation
+            {t.search}
           </label>
-          <input id="filter-q" type="search" name="q" value={q ?? ""} />
+          <input id="filter-q" type="search" name="q" value={q ?? ""} dir="auto" />
           <button type="submit" class="secondary">
-            Filter
+            {t.filter}
           </button>
         </form>
       </search>
       {page.data.length === 0 ? (
-        <p>No registrations{status || q ? " match" : " yet"}.</p>
+        <p>{status || q ? t.noneMatch : t.none}</p>
       ) : (
         <>
           {decidable ? (
@@ -398,9 +433,9 @@ export function RegistrationsSection({
               {status ? <input type="hidden" name="filter" value={status} /> : null}
               {/* Shown by app.js: without a script it could not tick anything. */}
               <label class="check all" hidden data-select-all>
-                <input type="checkbox" /> All shown
+                <input type="checkbox" /> {t.allShown}
               </label>
-              <span class="hint">With the selected people:</span>
+              <span class="hint">{t.withSelected}</span>
               {BULK_DECISIONS.map((to) => (
                 <button
                   type="submit"
@@ -416,18 +451,19 @@ export function RegistrationsSection({
           <DataTable
             stack
             headers={[
-              <span class="sr-only">Select</span>,
-              "Name",
-              "Affiliation",
-              ...(questions.length > 0 ? ["Answers"] : []),
-              ...(needs ? ["Needs"] : []),
-              ...(acknowledgements ? ["Acknowledged"] : []),
-              "Status",
-              "Decide",
+              <span class="sr-only">{t.select}</span>,
+              a.common.name,
+              a.common.affiliation,
+              ...(questions.length > 0 ? [t.answers] : []),
+              ...(needs ? [t.needs] : []),
+              ...(acknowledgements ? [t.acknowledged] : []),
+              a.common.status,
+              t.decide,
             ]}
           >
             {page.data.map((r) => (
               <RegistrationRow
+                a={a}
                 r={r}
                 questions={questions}
                 needs={needs}
@@ -443,40 +479,40 @@ export function RegistrationsSection({
           <a
             href={`${base}?${new URLSearchParams({ ...(status ? { status } : {}), ...(q ? { q } : {}), cursor: page.nextCursor })}#registrations`}
           >
-            More
+            {a.common.more}
           </a>
         </p>
       ) : null}
 
-      {data.erased ? null : <AddPersonForm base={base} hybrid={data.hybrid} />}
+      {data.erased ? null : <AddPersonForm a={a} base={base} hybrid={data.hybrid} />}
     </>
   );
 }
 
-function AddPersonForm({ base, hybrid }: { base: string; hybrid: boolean }) {
+function AddPersonForm({ a, base, hybrid }: { a: AdminWords; base: string; hybrid: boolean }) {
   return (
     <>
-      <h3>Add a person</h3>
+      <h3>{a.registrations.addHeading}</h3>
       <form method="post" action={`${base}/registrations`} class="stack">
-        <Field name="name" label="Name" required dir="auto" />
-        <Field name="email" label="Email" type="email" required />
-        <Field name="affiliation" label="Affiliation" dir="auto" />
+        <Field name="name" label={a.common.name} required dir="auto" />
+        <Field name="email" label={a.common.email} type="email" required dir="ltr" />
+        <Field name="affiliation" label={a.common.affiliation} dir="auto" />
         <SelectField
           name="role"
-          label="Role"
+          label={a.common.role}
           value="participant"
-          options={PARTICIPANT_ROLES.map((r) => ({ value: r, label: r }))}
+          options={PARTICIPANT_ROLES.map((r) => ({ value: r, label: a.participantRoles[r] }))}
         />
         {hybrid ? (
           <SelectField
             name="mode"
-            label="Takes part"
+            label={a.registrations.takesPart}
             value="in_person"
-            options={ATTENDANCE_MODES.map((m) => ({ value: m, label: modeLabel(m, "en") }))}
+            options={ATTENDANCE_MODES.map((m) => ({ value: m, label: a.registrations.modes[m] }))}
           />
         ) : null}
         <div>
-          <button type="submit">Add (a seat if free, else the waitlist)</button>
+          <button type="submit">{a.registrations.addButton}</button>
         </div>
       </form>
     </>
@@ -500,12 +536,18 @@ workshopRegistrationAdminPages.post(
       return redirectWithNotice(
         c,
         `/admin/workshops/${id}`,
-        "Enter a name and a valid email address.",
+        words(c).registrations.addInvalid,
         "error",
       );
     return noticeOnError(c, `/admin/workshops/${id}`, async () => {
       const r = await addRegistration(c.var.services, c.var.actor, id, parsed.data);
-      return redirectWithNotice(c, `/admin/workshops/${id}`, `Added as ${r.status}.`);
+      const a = words(c);
+      const status = a.lang === DEFAULT_LANG ? r.status : statusLabel(a, r.status);
+      return redirectWithNotice(
+        c,
+        `/admin/workshops/${id}`,
+        fill(a.registrations.added, { status }),
+      );
     });
   },
 );
@@ -529,45 +571,55 @@ registrationAdminPages.post(
       mode: body.mode || undefined,
     });
     if (!parsed.ok)
-      return redirectWithNotice(c, await back(), "That change is not valid.", "error");
+      return redirectWithNotice(c, await back(), words(c).registrations.changeInvalid, "error");
     return noticeOnError(c, back, async () => {
       const r = await changeRegistration(c.var.services, c.var.actor, id, parsed.data);
       const to = BULK_DECISIONS.find((d) => d === parsed.data.status);
       // A one-click decision says which it was; anything else from the "More" form is saved.
-      const notice = to ? `${capitalise(DECISIONS[to].done)}.` : "Saved.";
+      const a = words(c);
+      const notice = to ? decisions(a)[to].notice : a.registrations.saved;
       return redirectWithNotice(c, `/admin/workshops/${r.workshopId}#registrations`, notice);
     });
   },
 );
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
 /** What the organiser is told of a refusal, in a few words. */
-function refusedBecause(refused: BulkOutcome["refused"][number]): string {
-  if (refused.reason === "no_seat") return "no seat left";
-  if (refused.reason === "not_found") return "not found";
-  if (refused.reason === "changed") return "changed meanwhile";
+function refusedBecause(a: AdminWords, refused: BulkOutcome["refused"][number]): string {
+  const t = a.registrations;
+  if (refused.reason === "no_seat") return t.noSeat;
+  if (refused.reason === "not_found") return t.notFound;
+  if (refused.reason === "changed") return t.changed;
   const status = refused.status as RegistrationStatus;
-  if (refused.reason === "same") return `already ${DECISIONS[status as BulkDecision].done}`;
-  if (status === "attended") return "already checked in";
-  if (status === "confirmed") return "already confirmed";
-  return status.replace("_", " ");
+  if (refused.reason === "same")
+    return fill(t.already, { status: decisions(a)[status as BulkDecision].done });
+  if (status === "attended") return t.alreadyCheckedIn;
+  if (status === "confirmed") return t.alreadyConfirmed;
+  return statusLabel(a, status);
 }
 
 /** "3 approved, 1 could not be (no seat left)." — counts, then the reasons by how many. */
-export function bulkNotice(outcome: BulkOutcome, to: BulkDecision): string {
-  const done = `${outcome.done.length} ${DECISIONS[to].done}`;
+export function bulkNotice(
+  outcome: BulkOutcome,
+  to: BulkDecision,
+  lang: Lang = DEFAULT_LANG,
+): string {
+  const a = adminDictionary(lang);
+  const t = a.registrations;
+  const n = (count: number) => formatNumber(count, lang);
+  const done = fill(t.bulkDone, { n: n(outcome.done.length), decision: decisions(a)[to].done });
   if (outcome.refused.length === 0) return `${done}.`;
   const reasons = new Map<string, number>();
   for (const r of outcome.refused) {
-    const why = refusedBecause(r);
+    const why = refusedBecause(a, r);
     reasons.set(why, (reasons.get(why) ?? 0) + 1);
   }
   const why =
     reasons.size === 1
-      ? [...reasons.keys()][0]
-      : [...reasons].map(([reason, n]) => `${n} ${reason}`).join(", ");
-  return `${done}, ${outcome.refused.length} could not be (${why}).`;
+      ? [...reasons.keys()][0]!
+      : [...reasons]
+          .map(([reason, count]) => fill(t.countReason, { n: n(count), reason }))
+          .join(a.common.listSeparator);
+  return fill(t.bulkRefused, { done, refused: n(outcome.refused.length), why });
 }
 
 /** At most a page of the table at once: each decision is a few statements (D1 counts them). */
@@ -585,16 +637,16 @@ workshopRegistrationAdminPages.post(
     const ids = [body.ids ?? []]
       .flat()
       .filter((v): v is string => typeof v === "string" && v !== "");
-    if (!to) return redirectWithNotice(c, back, "Choose approve, waitlist or decline.", "error");
-    if (ids.length === 0)
-      return redirectWithNotice(c, back, "Select the people first, then the decision.", "error");
+    const t = words(c).registrations;
+    if (!to) return redirectWithNotice(c, back, t.chooseDecision, "error");
+    if (ids.length === 0) return redirectWithNotice(c, back, t.selectFirst, "error");
     if (ids.length > BULK_LIMIT)
-      return redirectWithNotice(c, back, `Select at most ${BULK_LIMIT} people at once.`, "error");
+      return redirectWithNotice(c, back, fill(t.selectAtMost, { n: BULK_LIMIT }), "error");
     const outcome = await decideMany(c.var.services, c.var.actor, workshopId, ids, to);
     return redirectWithNotice(
       c,
       back,
-      bulkNotice(outcome, to),
+      bulkNotice(outcome, to, adminLang(c)),
       outcome.done.length === 0 ? "error" : "ok",
     );
   },

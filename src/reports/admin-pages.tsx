@@ -5,19 +5,24 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { raw } from "hono/html";
-import type { AppEnv, SignedInEnv } from "../http/context";
+import { adminLang, adminPage } from "../http/admin-lang";
+import type { AppContext, AppEnv, SignedInEnv } from "../http/context";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
 import {
+  type AdminWords,
+  adminDictionary,
   DEFAULT_LANG,
   dictionary,
   dirOf,
+  fill,
   isLang,
   LANGS,
   LANGUAGES,
   type Lang,
-  languageOf,
+  languageNameIn,
+  ltrIn,
 } from "../i18n";
 import { invalid, onServiceError } from "../lib/errors";
 import { formatInstant } from "../lib/time";
@@ -45,33 +50,38 @@ import { ZonedTimeField } from "./zoned-time";
 
 export const reportAdminPages = new Hono<AppEnv>();
 
+const words = (c: AppContext) => adminDictionary(adminLang(c));
+
 function ReportForm({
+  a,
   action,
   report,
   workshopsList,
   error,
 }: {
+  a: AdminWords;
   action: string;
   report?: ReportWithVersions;
   workshopsList: { id: string; title: string }[];
   error?: string;
 }) {
   const v = (lang: Lang) => report?.versions.find((x) => x.language === lang);
+  const t = a.reports;
   return (
     <form method="post" action={action} class="stack">
       {error ? <Notice kind="error">{error}</Notice> : null}
       <div>
-        <label for="f-defaultLanguage">Default language</label>
+        <label for="f-defaultLanguage">{t.defaultLanguage}</label>
         <select id="f-defaultLanguage" name="defaultLanguage">
           {LANGUAGES.map((l) => (
             <option value={l.code} selected={(report?.defaultLanguage ?? DEFAULT_LANG) === l.code}>
-              {l.englishName}
+              {languageNameIn(l.code, a.lang)}
             </option>
           ))}
         </select>
       </div>
       <div>
-        <label for="f-workshopId">Workshop</label>
+        <label for="f-workshopId">{t.workshop}</label>
         <select id="f-workshopId" name="workshopId">
           <option value="">—</option>
           {workshopsList.map((w) => (
@@ -83,13 +93,10 @@ function ReportForm({
       </div>
       <Field
         name="slug"
-        label="Address (slug)"
+        label={t.slug}
         value={report?.slug ?? ""}
-        hint={
-          report
-            ? "Lowercase letters, digits and dashes. Changing it breaks links already shared."
-            : "Lowercase letters, digits and dashes; made from the title when empty."
-        }
+        dir="ltr"
+        hint={report ? t.slugHintEdit : t.slugHintNew}
       />
       {LANGS.map((lang) => (
         <fieldset lang={lang} dir={dirOf(lang)}>
@@ -127,7 +134,7 @@ function ReportForm({
       ))}
       <div>
         {/* A published report's edits go live when saved: not a draft any more. */}
-        <button type="submit">{report?.status === "published" ? "Save" : "Save draft"}</button>
+        <button type="submit">{report?.status === "published" ? t.save : t.saveDraft}</button>
       </div>
     </form>
   );
@@ -138,17 +145,19 @@ const workshopOptions = (c: Context<SignedInEnv>) =>
 
 reportAdminPages.get("/", requires("workshops.manage"), async (c) => {
   const list = await listReports(c.var.services.db);
+  const view = adminPage(c);
+  const t = adminDictionary(view.lang).reports;
   return c.html(
-    <Page lang="en" title="Reports" area="admin" actor={c.var.actor} path="/admin/reports">
-      <h1>Reports</h1>
+    <Page {...view} title={t.title} path="/admin/reports">
+      <h1>{t.title}</h1>
       <FlashNotice c={c} />
       <p>
         <a class="button" href="/admin/reports/new">
-          New report
+          {t.newReport}
         </a>
       </p>
       {list.length === 0 ? (
-        <p>No reports yet.</p>
+        <p>{t.none}</p>
       ) : (
         <ul>
           {list.map((r) => (
@@ -156,7 +165,9 @@ reportAdminPages.get("/", requires("workshops.manage"), async (c) => {
               <a href={`/admin/reports/${r.id}`} dir="auto">
                 {versionFor(r, r.defaultLanguage).title}
               </a>{" "}
-              <span class={`badge ${r.status === "published" ? "ok" : "warn"}`}>{r.status}</span>
+              <span class={`badge ${r.status === "published" ? "ok" : "warn"}`}>
+                {t.status[r.status]}
+              </span>
             </li>
           ))}
         </ul>
@@ -165,28 +176,30 @@ reportAdminPages.get("/", requires("workshops.manage"), async (c) => {
   );
 });
 
-reportAdminPages.get("/new", requires("workshops.manage"), async (c) =>
-  c.html(
-    <Page lang="en" title="New report" area="admin" actor={c.var.actor} path="/admin/reports">
-      <h1>New report</h1>
-      <ReportForm action="/admin/reports" workshopsList={await workshopOptions(c)} />
+reportAdminPages.get("/new", requires("workshops.manage"), async (c) => {
+  const a = words(c);
+  return c.html(
+    <Page {...adminPage(c)} title={a.reports.newReport} path="/admin/reports">
+      <h1>{a.reports.newReport}</h1>
+      <ReportForm a={a} action="/admin/reports" workshopsList={await workshopOptions(c)} />
     </Page>,
-  ),
-);
+  );
+});
 
 reportAdminPages.post("/", requires("workshops.manage"), async (c) => {
   const input = fromForm(textFields(await c.req.parseBody()));
   return onServiceError(
     async () => {
-      if (input.versions.length === 0) throw invalid("Give at least one version a title.");
+      if (input.versions.length === 0) throw invalid(words(c).reports.needsTitle);
       const report = await createReport(c.var.services.db, c.var.actor, input);
-      return redirectWithNotice(c, `/admin/reports/${report.id}`, "Draft saved.");
+      return redirectWithNotice(c, `/admin/reports/${report.id}`, words(c).reports.draftSaved);
     },
     async (error) =>
       c.html(
-        <Page lang="en" title="New report" area="admin" actor={c.var.actor} path="/admin/reports">
-          <h1>New report</h1>
+        <Page {...adminPage(c)} title={words(c).reports.newReport} path="/admin/reports">
+          <h1>{words(c).reports.newReport}</h1>
           <ReportForm
+            a={words(c)}
             action="/admin/reports"
             workshopsList={await workshopOptions(c)}
             error={error.message}
@@ -210,73 +223,86 @@ export function reportPage(sections: Section<ReportWithVersions>[]) {
     for (const section of sections) loaded.push(await section.load(c, report));
     const zone = await reportTimeZone(db, report);
     const base = `/admin/reports/${report.id}`;
+    const view = adminPage(c);
+    const { lang } = view;
+    const a = adminDictionary(lang);
+    const t = a.reports;
     return c.html(
-      <Page lang="en" title="Report" area="admin" actor={c.var.actor} path="/admin/reports">
+      <Page {...view} title={t.report} path="/admin/reports">
         <p>
-          <a href="/admin/reports">← Reports</a>
+          <a href="/admin/reports">{t.backToList}</a>
         </p>
         <h1 dir="auto">{versionFor(report, report.defaultLanguage).title}</h1>
         <FlashNotice c={c} />
         <p>
           <span class={`badge ${report.status === "published" ? "ok" : "warn"}`}>
-            {report.status}
+            {t.status[report.status]}
           </span>
           {report.embargoUntil
-            ? ` · public page from ${formatInstant(report.embargoUntil, zone, "en")} (${report.embargoUntil.toISOString().slice(0, 16).replace("T", " ")} UTC)`
+            ? fill(t.publicFrom, {
+                when: formatInstant(report.embargoUntil, zone, lang),
+                utc: ltrIn(lang, report.embargoUntil.toISOString().slice(0, 16).replace("T", " ")),
+              })
             : ""}
         </p>
-        <h2>Preview</h2>
+        <h2>{t.preview}</h2>
         <ul>
           {report.versions.map((v) => (
             <li>
-              {languageOf(v.language).englishName} ({v.state}):{" "}
-              <a href={`${base}/preview?lang=${v.language}`}>web page</a> ·{" "}
-              <a href={`${base}/email?lang=${v.language}`}>email</a>
+              {fill(t.versionLine, {
+                language: languageNameIn(v.language, lang),
+                state: t.versionState[v.state],
+              })}{" "}
+              <a href={`${base}/preview?lang=${v.language}`}>{t.webPage}</a> ·{" "}
+              <a href={`${base}/email?lang=${v.language}`}>{t.email}</a>
             </li>
           ))}
         </ul>
         <form method="post" action={`${base}/test-send`} class="row">
           <label for="f-to" class="hint">
-            Send a test to
+            {t.sendTestTo}
           </label>
-          <input id="f-to" name="to" type="email" value={c.var.actor?.email ?? ""} required />
+          <input
+            id="f-to"
+            name="to"
+            type="email"
+            value={c.var.actor?.email ?? ""}
+            required
+            dir="ltr"
+          />
           <button type="submit" class="secondary">
-            Send test
+            {t.sendTest}
           </button>
         </form>
-        <h2>Publish</h2>
+        <h2>{t.publishHeading}</h2>
         <form method="post" action={`${base}/publish`} class="stack">
           <ZonedTimeField
             name="embargoUntil"
-            label="Embargo until"
+            label={t.embargoUntil}
             zone={zone}
             value={report.embargoUntil}
-            hint="Attendees can receive the report now; the public page opens at this time."
+            hint={t.embargoHint}
+            lang={lang}
           />
           <div>
             <button type="submit">
-              {report.status === "published" ? "Publish again (update embargo)" : "Publish"}
+              {report.status === "published" ? t.publishAgain : t.publish}
             </button>
           </div>
         </form>
-        <FilesSection report={report} />
+        <FilesSection report={report} a={a} />
         {loaded.map((s) => s.view)}
-        <h2>Edit</h2>
-        <ReportForm action={base} report={report} workshopsList={await workshopOptions(c)} />
-        <h2 id="delete">Delete</h2>
+        <h2>{t.editHeading}</h2>
+        <ReportForm a={a} action={base} report={report} workshopsList={await workshopOptions(c)} />
+        <h2 id="delete">{t.deleteHeading}</h2>
         <form method="post" action={`${base}/delete`} class="stack">
-          <p class="muted">
-            Deletes the report, its language versions, its files and the records of its past sends.
-            Its page, PDF and images stop answering, also to links in emails already sent. Not while
-            a send is scheduled or running: cancel it first.
-          </p>
+          <p class="muted">{t.deleteExplain}</p>
           <label class="check">
-            <input type="checkbox" name="confirm" value="yes" required /> Yes, delete this report,
-            its files and the records of its sends
+            <input type="checkbox" name="confirm" value="yes" required /> {t.deleteConfirm}
           </label>
           <div>
             <button type="submit" class="danger">
-              Delete the report
+              {t.deleteButton}
             </button>
           </div>
         </form>
@@ -291,7 +317,7 @@ reportAdminPages.post("/:id", requires("workshops.manage"), async (c) => {
   const input = fromForm(textFields(await c.req.parseBody()));
   return noticeOnError(c, `/admin/reports/${id}`, async () => {
     await updateReport(c.var.services, c.var.actor, id, input);
-    return redirectWithNotice(c, `/admin/reports/${id}`, "Saved.");
+    return redirectWithNotice(c, `/admin/reports/${id}`, words(c).reports.saved);
   });
 });
 
@@ -302,12 +328,12 @@ reportAdminPages.post("/:id/delete", requires("workshops.manage"), async (c) => 
     return redirectWithNotice(
       c,
       `/admin/reports/${id}#delete`,
-      "Tick the box to confirm the deletion.",
+      words(c).reports.tickToDelete,
       "error",
     );
   return noticeOnError(c, `/admin/reports/${id}#delete`, async () => {
     await deleteReport(c.var.services, c.var.actor, id);
-    return redirectWithNotice(c, "/admin/reports", "Report deleted.");
+    return redirectWithNotice(c, "/admin/reports", words(c).reports.deleted);
   });
 });
 
@@ -317,7 +343,7 @@ reportAdminPages.post("/:id/publish", requires("workshops.manage"), async (c) =>
   const embargo = zonedFromForm(body.embargoUntil, body.embargoUntilZone);
   if (!embargo.ok) return redirectWithNotice(c, `/admin/reports/${id}`, embargo.error, "error");
   await publishReport(c.var.services, c.var.actor, id, embargo.instant);
-  return redirectWithNotice(c, `/admin/reports/${id}`, "Published.");
+  return redirectWithNotice(c, `/admin/reports/${id}`, words(c).reports.published);
 });
 
 reportAdminPages.post("/:id/test-send", requires("workshops.manage"), async (c) => {
@@ -327,11 +353,11 @@ reportAdminPages.post("/:id/test-send", requires("workshops.manage"), async (c) 
     to: String((await c.req.parseBody()).to ?? "").trim(),
   });
   if (!parsed.ok)
-    return redirectWithNotice(c, `/admin/reports/${id}`, "Enter an address for the test.", "error");
+    return redirectWithNotice(c, `/admin/reports/${id}`, words(c).reports.testAddress, "error");
   const { to } = parsed.data;
   const report = await getReport(c.var.services.db, id);
   await testSend(c.var.services, report, to, report.defaultLanguage);
-  return redirectWithNotice(c, `/admin/reports/${id}`, `Test sent to ${to}.`);
+  return redirectWithNotice(c, `/admin/reports/${id}`, fill(words(c).reports.testSent, { to }));
 });
 
 reportAdminPages.get("/:id/preview", requires("workshops.manage"), async (c) => {
@@ -340,8 +366,15 @@ reportAdminPages.get("/:id/preview", requires("workshops.manage"), async (c) => 
   const lang = versionFor(report, isLang(q) ? q : report.defaultLanguage).language;
   const pdf = pdfFor(report, lang);
   return c.html(
-    <Page lang={lang} title="Preview" area="admin" actor={c.var.actor}>
-      <Notice>Preview of the {report.status} report, as its public page will show it.</Notice>
+    <Page {...adminPage(c)} lang={lang} title={words(c).reports.preview}>
+      {/* The page is the report's language version; the note is in the organiser's. */}
+      <div lang={adminLang(c)} dir={dirOf(adminLang(c))}>
+        <Notice>
+          {fill(words(c).reports.previewNotice, {
+            status: words(c).reports.status[report.status],
+          })}
+        </Notice>
+      </div>
       <ReportArticle
         report={report}
         lang={lang}

@@ -3,10 +3,19 @@
 // report's state, so previews of drafts and embargoed reports show their images.
 
 import { Hono } from "hono";
+import { adminLang } from "../http/admin-lang";
 import type { AppEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
-import { LANGUAGES, type Lang, languageOf } from "../i18n";
+import {
+  type AdminWords,
+  adminDictionary,
+  fill,
+  formatNumber,
+  LANGUAGES,
+  type Lang,
+  languageNameIn,
+} from "../i18n";
 import { invalid } from "../lib/errors";
 import { SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
@@ -48,30 +57,30 @@ export function imageMarkdown(slug: string, file: ReportFile): string {
   return `![${alt}](${filePath(slug, file.id)})`;
 }
 
-const kindLabel = (file: ReportFile) =>
+const kindLabel = (a: AdminWords, file: ReportFile) =>
   file.kind === "pdf" && file.language
-    ? `PDF edition (${languageOf(file.language as Lang).englishName})`
-    : "Image";
+    ? fill(a.reports.pdfEditionIn, { language: languageNameIn(file.language as Lang, a.lang) })
+    : a.reports.image;
 
 const sizeLabel = (bytes: number) =>
   bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
-export function FilesSection({ report }: { report: FullReport }) {
+export function FilesSection({ report, a }: { report: FullReport; a: AdminWords }) {
   const base = `/admin/reports/${report.id}/files`;
+  const t = a.reports;
   return (
     <>
-      <h2 id="files">Files</h2>
+      <h2 id="files">{t.files}</h2>
       <p class="muted">
-        A PDF edition per language (at most {MAX_PDF_BYTES / 2 ** 20} MiB; a new one replaces the
-        one in its language) and images for the body (PNG, JPEG, WebP or GIF, at most{" "}
-        {MAX_IMAGE_BYTES / 2 ** 20} MiB). What a file is, is read from its content, not its name.
-        The report's page offers the PDF in the reader's language (else the default language's), and
-        the email links to it; the public gets the files once the report is public.
+        {fill(t.filesHint, {
+          pdfMiB: formatNumber(MAX_PDF_BYTES / 2 ** 20, a.lang),
+          imageMiB: formatNumber(MAX_IMAGE_BYTES / 2 ** 20, a.lang),
+        })}
       </p>
       {report.files.length === 0 ? (
-        <p>No files yet.</p>
+        <p>{t.noFiles}</p>
       ) : (
-        <DataTable headers={["File", "Kind", "Size", "Use", ""]}>
+        <DataTable headers={[t.file, t.kind, t.size, t.use, ""]}>
           {report.files.map((f) => (
             <tr>
               <td>
@@ -79,26 +88,33 @@ export function FilesSection({ report }: { report: FullReport }) {
                   {f.name}
                 </a>
               </td>
-              <td>{kindLabel(f)}</td>
-              <td>{sizeLabel(f.size)}</td>
+              <td>{kindLabel(a, f)}</td>
+              <td dir="ltr">{sizeLabel(f.size)}</td>
               <td>
                 {f.kind === "image" ? (
                   <input
                     class="mono"
                     type="text"
                     readonly
+                    dir="ltr"
                     value={imageMarkdown(report.slug, f)}
-                    aria-label={`Markdown that shows ${f.name}: paste it into the body`}
+                    aria-label={fill(t.markdownFor, { name: f.name })}
                   />
                 ) : (
                   // The address the page and the email give, which a new edition keeps.
-                  <span class="mono">{pdfPath(report.slug, f.language as Lang)}</span>
+                  <span class="mono" dir="ltr">
+                    {pdfPath(report.slug, f.language as Lang)}
+                  </span>
                 )}
               </td>
               <td>
                 <form method="post" action={`${base}/${f.id}/delete`} class="inline">
-                  <button type="submit" class="danger" aria-label={`Delete ${f.name}`}>
-                    Delete
+                  <button
+                    type="submit"
+                    class="danger"
+                    aria-label={fill(t.deleteFile, { name: f.name })}
+                  >
+                    {a.common.delete}
                   </button>
                 </form>
               </td>
@@ -108,23 +124,26 @@ export function FilesSection({ report }: { report: FullReport }) {
       )}
       <form method="post" action={base} enctype="multipart/form-data" class="stack">
         <fieldset>
-          <legend>Upload a file</legend>
+          <legend>{t.uploadHeading}</legend>
           <SelectField
             name="kind"
-            label="Kind"
+            label={t.kind}
             options={[
-              { value: "pdf", label: "PDF edition" },
-              { value: "image", label: "Image for the body" },
+              { value: "pdf", label: t.pdfEdition },
+              { value: "image", label: t.imageForBody },
             ]}
           />
           <SelectField
             name="language"
-            label="Language (of a PDF edition)"
-            options={LANGUAGES.map((l) => ({ value: l.code, label: l.englishName }))}
+            label={t.pdfLanguage}
+            options={LANGUAGES.map((l) => ({
+              value: l.code,
+              label: languageNameIn(l.code, a.lang),
+            }))}
             value={report.defaultLanguage}
           />
           <div>
-            <label for="f-file">File</label>
+            <label for="f-file">{t.file}</label>
             <input
               id="f-file"
               name="file"
@@ -134,12 +153,12 @@ export function FilesSection({ report }: { report: FullReport }) {
             />
           </div>
           <div>
-            <label for="f-file-name">Name (optional; the file's own name by default)</label>
+            <label for="f-file-name">{t.fileName}</label>
             <input id="f-file-name" name="name" type="text" maxlength={200} dir="auto" />
           </div>
         </fieldset>
         <div>
-          <button type="submit">Upload</button>
+          <button type="submit">{t.upload}</button>
         </div>
       </form>
     </>
@@ -152,7 +171,8 @@ reportFileAdminPages.post("/:id/files", requires("workshops.manage"), async (c) 
   const body = await c.req.parseBody();
   return noticeOnError(c, back, async () => {
     const file = body.file;
-    if (!(file instanceof File) || file.size === 0) throw invalid("Choose a file to upload.");
+    const t = adminDictionary(adminLang(c)).reports;
+    if (!(file instanceof File) || file.size === 0) throw invalid(t.chooseFile);
     const kind = body.kind === "image" ? "image" : "pdf";
     const parsed = FileFields.safeParse({
       kind,
@@ -165,7 +185,7 @@ reportFileAdminPages.post("/:id/files", requires("workshops.manage"), async (c) 
       ...parsed.data,
       bytes: new Uint8Array(await file.arrayBuffer()),
     });
-    return redirectWithNotice(c, back, `Uploaded ${stored.name}.`);
+    return redirectWithNotice(c, back, fill(t.uploaded, { name: stored.name }));
   });
 });
 
@@ -174,7 +194,7 @@ reportFileAdminPages.post("/:id/files/:fileId/delete", requires("workshops.manag
   const back = `/admin/reports/${id}#files`;
   return noticeOnError(c, back, async () => {
     await deleteReportFile(c.var.services, c.var.actor, id, c.req.param("fileId"));
-    return redirectWithNotice(c, back, "File deleted.");
+    return redirectWithNotice(c, back, adminDictionary(adminLang(c)).reports.fileDeleted);
   });
 });
 

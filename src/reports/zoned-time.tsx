@@ -2,6 +2,7 @@
 // datetime-local box and, next to it, the time zone it is read in. The services take UTC
 // instants; ./form.ts `zonedFromForm` reads the pair back.
 
+import { adminDictionary, DEFAULT_LANG, fill, type Lang } from "../i18n";
 import { utcToZonedLocal } from "../lib/time";
 import { localTimeName, timeZoneChoices } from "../lib/time-zones";
 
@@ -11,7 +12,10 @@ export function ZonedTimeField({
   zone,
   value,
   hint,
+  lang = DEFAULT_LANG,
 }: {
+  /** The language of the page around it. */
+  lang?: Lang;
   name: string;
   /** What the time is ("Embargo until"): the label adds the zone it is read in. */
   label: string;
@@ -24,12 +28,11 @@ export function ZonedTimeField({
   const id = `f-${name}`;
   const zoneId = `${id}-zone`;
   const listId = `${id}-zones`;
+  const t = adminDictionary(lang).zonedTime;
   return (
     <div class="row">
       <div>
-        <label for={id}>
-          {label} ({localTimeName(zone, "en")}, optional)
-        </label>
+        <label for={id}>{fill(t.label, { label, zone: localTimeName(zone, lang) })}</label>
         {hint ? (
           <p class="hint" id={`${id}-hint`}>
             {hint}
@@ -44,7 +47,7 @@ export function ZonedTimeField({
         />
       </div>
       <div>
-        <label for={zoneId}>Time zone of this time</label>
+        <label for={zoneId}>{t.zone}</label>
         <input
           id={zoneId}
           name={`${name}Zone`}
@@ -57,7 +60,7 @@ export function ZonedTimeField({
         />
         <datalist id={listId}>
           <option value="UTC" label="UTC" />
-          {timeZoneChoices("en").map((z) => (
+          {timeZoneChoices(lang).map((z) => (
             <option value={z.value} label={z.label} />
           ))}
         </datalist>

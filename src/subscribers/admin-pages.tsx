@@ -5,14 +5,17 @@ import { Hono } from "hono";
 import { can } from "../access/roles";
 import { audit } from "../audit/service";
 import { SUBSCRIBER_STATUSES } from "../db/schema";
+import { adminLang, adminPage } from "../http/admin-lang";
 import type { AppEnv, SignedInEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
+import { adminDictionary, fill, formatNumber, languageNameIn } from "../i18n";
 import { lineMessages, parseCsv } from "../lib/csv";
 import { onServiceError } from "../lib/errors";
 import { CsvImportFields, csvFromForm } from "../ui/csv-import";
 import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { Fill } from "../ui/words";
 import { type ImportResult, importSubscribers } from "./import";
 import { NewTopicSchema } from "./schemas";
 import {
@@ -55,9 +58,16 @@ async function subscribersPage(c: Context<SignedInEnv>, answer: ImportAnswer = {
   const notice = c.req.query("notice");
   // Only owners reactivate a bounce or complaint, once its suppression is lifted.
   const reactivates = can(c.var.actor.role, "suppressions.manage");
+  const view = adminPage(c);
+  const { lang } = view;
+  const a = adminDictionary(lang);
+  const t = a.subscribers;
+  const n$ = (n: number) => formatNumber(n, lang);
+  const topicName = (x: { name: string; nameAr: string | null }) =>
+    lang === "ar" && x.nameAr ? x.nameAr : x.name;
   return c.html(
-    <Page lang="en" title="Subscribers" area="admin" actor={c.var.actor} path="/admin/subscribers">
-      <h1>Subscribers</h1>
+    <Page {...view} title={t.title} path="/admin/subscribers">
+      <h1>{t.title}</h1>
       {notice ? (
         <Notice kind={c.req.query("kind") === "error" ? "error" : "ok"}>{notice}</Notice>
       ) : null}
@@ -65,90 +75,98 @@ async function subscribersPage(c: Context<SignedInEnv>, answer: ImportAnswer = {
       {result ? (
         <Notice kind={result.errors.length ? "error" : "ok"}>
           <p>
-            {result.dryRun ? "Dry run — nothing was written. " : ""}
-            {result.imported} {result.dryRun ? "would be imported" : "imported"}, {result.skipped}{" "}
-            skipped (already subscribed, unsubscribed or suppressed), {result.errors.length} errors.
+            {result.dryRun ? t.dryRunPrefix : ""}
+            {fill(result.dryRun ? t.dryRunResult : t.importResult, {
+              imported: n$(result.imported),
+              skipped: n$(result.skipped),
+              errors: n$(result.errors.length),
+            })}
           </p>
-          {problems.length ? <p>The lines with errors are listed under the CSV box.</p> : null}
+          {problems.length ? <p>{t.linesBelow}</p> : null}
         </Notice>
       ) : null}
       <search>
         <form method="get" class="row">
           <label for="s-status" class="hint">
-            Status
+            {a.common.status}
           </label>
           <select id="s-status" name="status">
-            <option value="">all</option>
+            <option value="">{t.all}</option>
             {SUBSCRIBER_STATUSES.map((s) => (
               <option value={s} selected={s === status}>
-                {s}
+                {t.status[s]}
               </option>
             ))}
           </select>
           <label for="s-topic" class="hint">
-            Topic
+            {t.topic}
           </label>
           <select id="s-topic" name="topic">
-            <option value="">all</option>
-            {topics.map((t) => (
-              <option value={t.slug} selected={t.slug === topic}>
-                {t.name}
+            <option value="">{t.all}</option>
+            {topics.map((x) => (
+              <option value={x.slug} selected={x.slug === topic}>
+                {topicName(x)}
               </option>
             ))}
           </select>
           <button type="submit" class="secondary">
-            Filter
+            {t.filter}
           </button>
           <a
             class="button secondary"
             href={`/api/v1/subscribers.csv?${new URLSearchParams({ ...(status ? { status } : {}), ...(topic ? { topic } : {}), excel: "true" })}`}
           >
-            Export CSV
+            {t.exportCsv}
           </a>
         </form>
       </search>
       {page.data.length === 0 ? (
-        <p>No subscribers match.</p>
+        <p>{t.none}</p>
       ) : (
         <div class="table-wrap">
           <table>
             <thead>
               <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Name</th>
-                <th scope="col">Language</th>
-                <th scope="col">Status</th>
-                <th scope="col">Topics</th>
+                <th scope="col">{a.common.email}</th>
+                <th scope="col">{a.common.name}</th>
+                <th scope="col">{a.common.language}</th>
+                <th scope="col">{a.common.status}</th>
+                <th scope="col">{t.topicsColumn}</th>
                 <th scope="col">
-                  <span class="hint">Erase</span>
+                  <span class="hint">{t.erase}</span>
                 </th>
               </tr>
             </thead>
             <tbody>
               {page.data.map((s) => (
                 <tr>
-                  <td class="mono">{s.email}</td>
+                  <td class="mono" dir="ltr">
+                    {s.email}
+                  </td>
                   <td>
                     <bdi>{s.name ?? ""}</bdi>
                   </td>
-                  <td>{s.language}</td>
-                  <td>{s.status}</td>
-                  <td>{s.topics.map((t) => t.topic.slug).join(", ")}</td>
+                  <td>{languageNameIn(s.language, lang)}</td>
+                  <td>{t.status[s.status]}</td>
+                  <td dir="ltr">{s.topics.map((x) => x.topic.slug).join(", ")}</td>
                   <td>
                     {reactivates && REACTIVATED_BY_OWNER.includes(s.status) ? (
                       <form method="post" action={`/admin/subscribers/${s.id}/reactivate`}>
                         <button
                           type="submit"
                           class="secondary"
-                          aria-label={`Reactivate ${s.email}`}
+                          aria-label={fill(t.reactivateLabel, { email: s.email })}
                         >
-                          Reactivate
+                          {t.reactivate}
                         </button>
                       </form>
                     ) : null}
                     {/* Erasing asks first, on its own page: no destructive button per row. */}
-                    <a href={`/admin/subscribers/${s.id}/erase`} aria-label={`Erase ${s.email}…`}>
-                      Erase…
+                    <a
+                      href={`/admin/subscribers/${s.id}/erase`}
+                      aria-label={fill(t.eraseLabel, { email: s.email })}
+                    >
+                      {t.eraseLink}
                     </a>
                   </td>
                 </tr>
@@ -162,11 +180,11 @@ async function subscribersPage(c: Context<SignedInEnv>, answer: ImportAnswer = {
           <a
             href={`/admin/subscribers?${new URLSearchParams({ ...(status ? { status } : {}), ...(topic ? { topic } : {}), cursor: page.nextCursor })}`}
           >
-            More
+            {a.common.more}
           </a>
         </p>
       ) : null}
-      <h2>Import</h2>
+      <h2>{t.importHeading}</h2>
       <form
         method="post"
         action="/admin/subscribers/import"
@@ -174,45 +192,46 @@ async function subscribersPage(c: Context<SignedInEnv>, answer: ImportAnswer = {
         enctype="multipart/form-data"
       >
         <CsvImportFields
-          label="CSV"
+          label={t.csv}
+          uploadLabel={a.csv.upload}
           hint={
-            <>
-              Header <code>email,name,language,topics</code>; topics are slugs separated by{" "}
-              <code>;</code>. You confirm these people agreed to receive the reports. Unsubscribed
-              or suppressed addresses are never added back.
-            </>
+            <Fill
+              text={t.csvHint}
+              values={{
+                header: <code dir="ltr">email,name,language,topics</code>,
+                separator: <code dir="ltr">;</code>,
+              }}
+            />
           }
           pasted={answer.pasted}
           problems={problems}
           summary={
-            result && result.imported > 0 && !result.dryRun
-              ? "The other rows were imported. Correct these lines and import them again:"
-              : "Correct these lines and import again:"
+            result && result.imported > 0 && !result.dryRun ? t.someImported : t.correctLines
           }
         />
         <label class="check">
-          <input type="checkbox" name="dryRun" value="true" checked={answer.dryRun ?? true} /> Dry
-          run: show what would happen, write nothing
+          <input type="checkbox" name="dryRun" value="true" checked={answer.dryRun ?? true} />{" "}
+          {t.dryRun}
         </label>
         <div>
-          <button type="submit">Import</button>
+          <button type="submit">{t.import}</button>
         </div>
       </form>
-      <h2 id="topics">Topics</h2>
+      <h2 id="topics">{t.topics}</h2>
       <ul>
-        {topics.map((t) => (
+        {topics.map((x) => (
           <li>
-            <code>{t.slug}</code> — {t.name}
-            {t.nameAr ? <span lang="ar"> · {t.nameAr}</span> : null}
+            <code dir="ltr">{x.slug}</code> — <span lang="en">{x.name}</span>
+            {x.nameAr ? <span lang="ar"> · {x.nameAr}</span> : null}
           </li>
         ))}
       </ul>
       <form method="post" action="/admin/topics" class="stack">
-        <Field name="slug" label="Slug" required hint="Lowercase letters, digits and dashes." />
-        <Field name="name" label="Name (English)" required />
-        <Field name="nameAr" label="Name (Arabic)" dir="rtl" />
+        <Field name="slug" label={t.slug} required hint={t.slugHint} dir="ltr" />
+        <Field name="name" label={t.nameEnglish} required dir="ltr" />
+        <Field name="nameAr" label={t.nameArabic} dir="rtl" />
         <div>
-          <button type="submit">Add topic</button>
+          <button type="submit">{t.addTopic}</button>
         </div>
       </form>
     </Page>,
@@ -231,7 +250,7 @@ subscriberAdminPages.post("/import", requires("attendees.read"), async (c) => {
     return subscribersPage(c, {
       pasted,
       dryRun,
-      problems: ["The first line must be a header with an email column."],
+      problems: [adminDictionary(adminLang(c)).subscribers.needsHeader],
     });
   const result = await importSubscribers(c.var.services, c.var.actor, parsed.rows, dryRun);
   const errors = [
@@ -253,7 +272,7 @@ subscriberAdminPages.post("/:id/reactivate", requires("suppressions.manage"), as
   const back = body.from === "suppressions" ? "/admin/suppressions" : "/admin/subscribers";
   return noticeOnError(c, back, async () => {
     await reactivateSubscriber(c.var.services, c.var.actor, c.req.param("id"));
-    return redirectWithNotice(c, back, "Reactivated: the subscriber receives reports again.");
+    return redirectWithNotice(c, back, adminDictionary(adminLang(c)).subscribers.reactivated);
   });
 });
 
@@ -265,15 +284,15 @@ topicAdminPages.post("/", requires("workshops.manage"), async (c) => {
     nameAr: body.nameAr || undefined,
   });
   if (!parsed.ok)
-    return subscribersPage(
-      c,
-      {},
-      "A topic needs a slug (lowercase letters, digits, dashes) and a name.",
-    );
+    return subscribersPage(c, {}, adminDictionary(adminLang(c)).subscribers.topicInvalid);
   return onServiceError(
     async () => {
       await createTopic(c.var.services.db, c.var.actor, parsed.data);
-      return redirectWithNotice(c, "/admin/subscribers#topics", "Topic added.");
+      return redirectWithNotice(
+        c,
+        "/admin/subscribers#topics",
+        adminDictionary(adminLang(c)).subscribers.topicAdded,
+      );
     },
     (error) => subscribersPage(c, {}, error.message),
   );

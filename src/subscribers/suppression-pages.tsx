@@ -7,12 +7,15 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { SUPPRESSION_REASONS } from "../db/schema";
-import type { AppEnv, SignedInEnv } from "../http/context";
+import { adminLang, adminPage } from "../http/admin-lang";
+import type { AppContext, AppEnv, SignedInEnv } from "../http/context";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
+import { type AdminWords, adminDictionary, fill, formatNumber, ltrIn } from "../i18n";
 import { Field, Notice, parseForm } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
+import { Fill } from "../ui/words";
 import type { SuppressionReason } from "./suppression";
 import {
   addSuppression,
@@ -31,25 +34,36 @@ export const suppressionAdminPages = new Hono<AppEnv>();
 
 const BASE = "/admin/suppressions";
 
-const REASON_LABEL: Record<SuppressionReason, string> = {
-  bounce: "Bounced",
-  complaint: "Complaint (marked as spam)",
-  manual: "Added by hand",
-  erased: "Erased (the person asked to be forgotten)",
-};
+const words = (c: AppContext) => adminDictionary(adminLang(c));
 
-const Address = z.object({ email: z.email("Enter a valid email address.") });
-const Added = Address.extend({ note: z.string().max(SUPPRESSION_NOTE_MAX).optional() });
-const Lifted = z.object({
-  id: z.string().min(1),
-  reason: z.string().trim().min(3, "Say why the entry is lifted.").max(SUPPRESSION_NOTE_MAX),
-});
+const reasonLabel = (a: AdminWords, reason: SuppressionReason) => a.suppressions.reasons[reason];
+
+/** The forms' rules, their messages in the page's language. */
+function schemas(a: AdminWords) {
+  const t = a.suppressions;
+  const Address = z.object({ email: z.email(t.validEmail) });
+  return {
+    Address,
+    Added: Address.extend({ note: z.string().max(SUPPRESSION_NOTE_MAX).optional() }),
+    Lifted: z.object({
+      id: z.string().min(1),
+      reason: z.string().trim().min(3, t.sayWhy).max(SUPPRESSION_NOTE_MAX),
+    }),
+  };
+}
 
 const day = (iso: string) => iso.slice(0, 16).replace("T", " ");
 
 /** Where an entry came from, as far as it is known. */
-function Origin({ entry }: { entry: Pick<SuppressionEntry, "eventId" | "distributionId"> }) {
-  if (!entry.eventId && !entry.distributionId) return <span class="hint">not recorded</span>;
+function Origin({
+  a,
+  entry,
+}: {
+  a: AdminWords;
+  entry: Pick<SuppressionEntry, "eventId" | "distributionId">;
+}) {
+  if (!entry.eventId && !entry.distributionId)
+    return <span class="hint">{a.suppressions.notRecorded}</span>;
   return (
     <>
       {entry.distributionId ? (
@@ -62,44 +76,56 @@ function Origin({ entry }: { entry: Pick<SuppressionEntry, "eventId" | "distribu
 }
 
 /** The lift form of an entry, or why it has none. */
-function LiftForm({ entry }: { entry: SuppressionEntry }) {
+function LiftForm({ a, entry }: { a: AdminWords; entry: SuppressionEntry }) {
+  const t = a.suppressions;
   if (!entry.liftable)
     return (
       <span class="hint">
-        Not liftable: the person was erased
-        {entry.erasedAt && entry.reason !== "erased" ? ` on ${day(entry.erasedAt)}` : ""}.
+        {entry.erasedAt && entry.reason !== "erased"
+          ? fill(t.notLiftableOn, { date: ltrIn(a.lang, day(entry.erasedAt)) })
+          : t.notLiftable}
       </span>
     );
   const id = `lift-${entry.id.slice(0, 12)}`;
   return (
     <form method="post" action={`${BASE}/lift`} class="stack">
       <input type="hidden" name="id" value={entry.id} />
-      <label for={id}>Why lift it?</label>
-      <input id={id} name="reason" required minlength={3} maxlength={SUPPRESSION_NOTE_MAX} />
+      <label for={id}>{t.whyLift}</label>
+      <input
+        id={id}
+        name="reason"
+        required
+        minlength={3}
+        maxlength={SUPPRESSION_NOTE_MAX}
+        dir="auto"
+      />
       <div>
         <button type="submit" class="secondary">
-          Lift
+          {t.lift}
         </button>
       </div>
     </form>
   );
 }
 
-function Entries({ entries }: { entries: SuppressionEntry[] }) {
+function Entries({ a, entries }: { a: AdminWords; entries: SuppressionEntry[] }) {
+  const t = a.suppressions;
   return (
-    <DataTable headers={["Reason", "Since", "From", "Note", "Lift"]}>
+    <DataTable headers={[t.reason, t.since, t.from, t.note, t.lift]}>
       {entries.map((e) => (
         <tr>
-          <td>{REASON_LABEL[e.reason]}</td>
-          <td>{day(e.since)}</td>
+          <td>{reasonLabel(a, e.reason)}</td>
           <td>
-            <Origin entry={e} />
+            <bdi>{day(e.since)}</bdi>
+          </td>
+          <td>
+            <Origin a={a} entry={e} />
           </td>
           <td>
             <bdi>{e.note ?? ""}</bdi>
           </td>
           <td>
-            <LiftForm entry={e} />
+            <LiftForm a={a} entry={e} />
           </td>
         </tr>
       ))}
@@ -108,7 +134,16 @@ function Entries({ entries }: { entries: SuppressionEntry[] }) {
 }
 
 /** A lookup's answer: the address's entries, what was lifted before, its subscriber. */
-function LookupResult({ email, found }: { email: string; found: SuppressionLookup }) {
+function LookupResult({
+  a,
+  email,
+  found,
+}: {
+  a: AdminWords;
+  email: string;
+  found: SuppressionLookup;
+}) {
+  const t = a.suppressions;
   const paused =
     found.subscriber &&
     (found.subscriber.status === "bounced" || found.subscriber.status === "complained");
@@ -119,35 +154,50 @@ function LookupResult({ email, found }: { email: string; found: SuppressionLooku
       </h2>
       {found.suppressed ? (
         <>
-          <p>On the suppression list: no report or email is sent to it.</p>
-          <Entries entries={found.entries} />
+          <p>{t.onList}</p>
+          <Entries a={a} entries={found.entries} />
         </>
       ) : (
-        <p>Not on the suppression list.</p>
+        <p>{t.notOnList}</p>
       )}
       {found.subscriber ? (
         <p>
-          A subscriber has this address: <strong>{found.subscriber.status}</strong>.
-          {paused && found.suppressed ? " Lift the entry above to be able to reactivate it." : null}
+          <Fill
+            text={t.subscriberHas}
+            values={{
+              status: (
+                <strong>
+                  {a.subscribers.status[
+                    found.subscriber.status as keyof AdminWords["subscribers"]["status"]
+                  ] ?? found.subscriber.status}
+                </strong>
+              ),
+            }}
+          />
+          {paused && found.suppressed ? t.liftToReactivate : null}
         </p>
       ) : null}
       {paused && !found.suppressed ? (
         <form method="post" action={`/admin/subscribers/${found.subscriber!.id}/reactivate`}>
           <input type="hidden" name="from" value="suppressions" />
-          <button type="submit">Reactivate the subscriber</button>
+          <button type="submit">{t.reactivate}</button>
         </form>
       ) : null}
-      <h3>Lifted before</h3>
+      <h3>{t.liftedBefore}</h3>
       {found.lifts.length === 0 ? (
-        <p>Nothing.</p>
+        <p>{t.nothing}</p>
       ) : (
-        <DataTable headers={["Reason", "Listed", "Lifted", "By", "Why"]}>
+        <DataTable headers={[t.reason, t.listed, t.lifted, t.by, t.why]}>
           {found.lifts.map((l) => (
             <tr>
-              <td>{REASON_LABEL[l.reason]}</td>
-              <td>{day(l.listedAt)}</td>
-              <td>{day(l.liftedAt)}</td>
+              <td>{reasonLabel(a, l.reason)}</td>
               <td>
+                <bdi>{day(l.listedAt)}</bdi>
+              </td>
+              <td>
+                <bdi>{day(l.liftedAt)}</bdi>
+              </td>
+              <td dir="ltr">
                 {l.liftedBy.type}
                 {l.liftedBy.id ? ` ${l.liftedBy.id}` : ""}
               </td>
@@ -177,20 +227,19 @@ async function suppressionsPage(
   ]);
   const { lookup, add } = options;
   const failed = Boolean(lookup?.error || add);
+  const view = adminPage(c);
+  const a = adminDictionary(view.lang);
+  const t = a.suppressions;
   return c.html(
-    <Page lang="en" title="Suppressions" area="admin" actor={c.var.actor} path={BASE}>
-      <h1>Suppressions</h1>
-      <p class="lead">
-        Addresses no report or email goes to. The list keeps no address, only a keyed index of it:
-        entries are shown by reason and date, and an address is found by typing it. Adding, lifting
-        and looking up are recorded in the audit log, without the address.
-      </p>
+    <Page {...view} title={t.title} path={BASE}>
+      <h1>{t.title}</h1>
+      <p class="lead">{t.lead}</p>
       <FlashNotice c={c} />
-      <h2>Look up an address</h2>
+      <h2>{t.lookUpHeading}</h2>
       <form method="post" action={`${BASE}/lookup`} class="stack">
         <Field
           name="email"
-          label="Email address"
+          label={t.emailAddress}
           type="email"
           value={lookup?.email}
           error={lookup?.error}
@@ -198,65 +247,61 @@ async function suppressionsPage(
           dir="ltr"
         />
         <div>
-          <button type="submit">Look up</button>
+          <button type="submit">{t.lookUp}</button>
         </div>
       </form>
-      {lookup?.found ? <LookupResult email={lookup.email} found={lookup.found} /> : null}
-      <h2>The list</h2>
+      {lookup?.found ? <LookupResult a={a} email={lookup.email} found={lookup.found} /> : null}
+      <h2>{t.theList}</h2>
       <p>
         {SUPPRESSION_REASONS.map((r, i) => (
           <>
             {i > 0 ? " · " : null}
             <a href={`${BASE}?reason=${r}`} aria-current={r === reason ? "true" : undefined}>
-              {REASON_LABEL[r]}: {counts[r]}
+              {reasonLabel(a, r)}: {formatNumber(counts[r], view.lang)}
             </a>
           </>
         ))}
         {reason ? (
           <>
             {" · "}
-            <a href={BASE}>all</a>
+            <a href={BASE}>{t.all}</a>
           </>
         ) : null}
       </p>
-      <p class="hint">
-        Lifting lets email reach the address again; say why, it is kept with the entry's history. A
-        bounced or complained subscriber stays paused until reactivated. Entries that record an
-        erasure are never lifted: they keep someone who asked to be forgotten from being added
-        again.
-      </p>
-      {page.data.length === 0 ? <p>No entries.</p> : <Entries entries={page.data} />}
+      <p class="hint">{t.liftHint}</p>
+      {page.data.length === 0 ? <p>{t.noEntries}</p> : <Entries a={a} entries={page.data} />}
       {page.nextCursor ? (
         <p>
           <a
             href={`${BASE}?${new URLSearchParams({ ...(reason ? { reason } : {}), cursor: page.nextCursor })}`}
           >
-            More
+            {a.common.more}
           </a>
         </p>
       ) : null}
-      <h2>Add an address by hand</h2>
+      <h2>{t.addHeading}</h2>
       <form method="post" action={BASE} class="stack">
         {add?.errors._form ? <Notice kind="error">{add.errors._form}</Notice> : null}
         <Field
           name="email"
-          label="Email address"
+          label={t.emailAddress}
           type="email"
           value={add?.email}
           error={add?.errors.email}
           required
           dir="ltr"
-          hint="Only its index is stored. A subscriber with this address keeps their status and is skipped by every send."
+          hint={t.addHint}
         />
         <Field
           name="note"
-          label="Note"
+          label={t.note}
           value={add?.note}
           error={add?.errors.note}
-          hint="Why it is added. Write why, not who: the note stays with the entry (it is cleared if the person is erased)."
+          hint={t.noteHint}
+          dir="auto"
         />
         <div>
-          <button type="submit">Add to the list</button>
+          <button type="submit">{t.add}</button>
         </div>
       </form>
     </Page>,
@@ -269,7 +314,8 @@ suppressionAdminPages.get("/", requires("suppressions.manage"), (c) => suppressi
 suppressionAdminPages.post("/lookup", requires("suppressions.manage"), async (c) => {
   const body = await c.req.parseBody();
   const email = String(body.email ?? "").trim();
-  const parsed = parseForm(Address, { email });
+  const lang = adminLang(c);
+  const parsed = parseForm(schemas(words(c)).Address, { email }, lang);
   if (!parsed.ok) return suppressionsPage(c, { lookup: { email, error: parsed.errors.email } });
   const found = await lookUpAddress(c.var.services, c.var.actor, parsed.data.email);
   return suppressionsPage(c, { lookup: { email: parsed.data.email, found } });
@@ -278,19 +324,32 @@ suppressionAdminPages.post("/lookup", requires("suppressions.manage"), async (c)
 suppressionAdminPages.post("/", requires("suppressions.manage"), async (c) => {
   const body = await c.req.parseBody();
   const form = { email: String(body.email ?? "").trim(), note: String(body.note ?? "") };
-  const parsed = parseForm(Added, { email: form.email, note: form.note || undefined });
+  const parsed = parseForm(
+    schemas(words(c)).Added,
+    { email: form.email, note: form.note || undefined },
+    adminLang(c),
+  );
   if (!parsed.ok) return suppressionsPage(c, { add: { ...form, errors: parsed.errors } });
   return noticeOnError(c, BASE, async () => {
     const entry = await addSuppression(c.var.services, c.var.actor, parsed.data);
-    return redirectWithNotice(c, BASE, `Added to the list (${entry.since.slice(0, 10)}).`);
+    return redirectWithNotice(
+      c,
+      BASE,
+      fill(words(c).suppressions.added, { date: ltrIn(adminLang(c), entry.since.slice(0, 10)) }),
+    );
   });
 });
 
 suppressionAdminPages.post("/lift", requires("suppressions.manage"), async (c) => {
   const body = await c.req.parseBody();
-  const parsed = parseForm(Lifted, { id: body.id, reason: body.reason });
+  const t = words(c).suppressions;
+  const parsed = parseForm(
+    schemas(words(c)).Lifted,
+    { id: body.id, reason: body.reason },
+    adminLang(c),
+  );
   if (!parsed.ok)
-    return redirectWithNotice(c, BASE, Object.values(parsed.errors)[0] ?? "Invalid.", "error");
+    return redirectWithNotice(c, BASE, Object.values(parsed.errors)[0] ?? t.invalid, "error");
   return noticeOnError(c, BASE, async () => {
     await liftSuppression(c.var.services, c.var.actor, parsed.data.id, parsed.data.reason);
     const subscriber = await subscriberOfEntry(c.var.services.db, parsed.data.id);
@@ -299,8 +358,13 @@ suppressionAdminPages.post("/lift", requires("suppressions.manage"), async (c) =
       c,
       BASE,
       paused
-        ? `Lifted. A subscriber with this address is still ${subscriber.status}: reactivate them from Subscribers (filter by status) if they should receive reports again.`
-        : "Lifted: email may reach this address again.",
+        ? fill(t.liftedStill, {
+            status:
+              words(c).lang === "en"
+                ? subscriber.status
+                : words(c).subscribers.status[subscriber.status],
+          })
+        : t.liftedDone,
     );
   });
 });

@@ -34,7 +34,10 @@ export function CsvImportFields({
   problems = [],
   summary,
   placeholder,
+  uploadLabel = "Or upload a CSV file",
 }: {
+  /** The file input's label, in the page's language. */
+  uploadLabel?: string;
   label: string;
   hint: Child;
   pasted?: string;
@@ -75,7 +78,7 @@ export function CsvImportFields({
         ) : null}
       </div>
       <div>
-        <label for="f-file">Or upload a CSV file</label>
+        <label for="f-file">{uploadLabel}</label>
         <input id="f-file" name="file" type="file" accept=".csv,text/csv" />
       </div>
     </>

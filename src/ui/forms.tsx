@@ -2,19 +2,26 @@
 // HTML forms get the same rules as the API, explained in place.
 import type { z } from "@hono/zod-openapi";
 import type { Child } from "hono/jsx";
+import { DEFAULT_LANG, type Lang } from "../i18n";
+import { issueMessage } from "./form-errors";
 
 export type FormErrors = Record<string, string>;
 
+/**
+ * A posted form through an API schema. Errors are the schema's (English) messages, or in
+ * `lang` for an admin form shown in another language (./form-errors.ts).
+ */
 export function parseForm<S extends z.ZodType>(
   schema: S,
   body: Record<string, unknown>,
+  lang: Lang = DEFAULT_LANG,
 ): { ok: true; data: z.infer<S> } | { ok: false; errors: FormErrors } {
   const result = schema.safeParse(body);
   if (result.success) return { ok: true, data: result.data };
   const errors: FormErrors = {};
   for (const issue of result.error.issues) {
     const key = issue.path.map(String).join(".") || "_form";
-    errors[key] ??= issue.message;
+    errors[key] ??= issueMessage(issue, lang);
   }
   return { ok: false, errors };
 }

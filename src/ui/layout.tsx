@@ -2,7 +2,19 @@ import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { type Actor, can, type Permission } from "../access/roles";
 import { currentBrand } from "../brand/brand";
-import { dictionary, dirOf, type Lang, languageOf, localeOf, otherLangs } from "../i18n";
+import {
+  type AdminDictionary,
+  adminDictionary,
+  dictionary,
+  dirOf,
+  fill,
+  isolate,
+  LANGS,
+  type Lang,
+  languageOf,
+  localeOf,
+  otherLangs,
+} from "../i18n";
 
 export interface PageProps {
   lang: Lang;
@@ -13,6 +25,8 @@ export interface PageProps {
   actor?: Actor | null;
   /** The current path, to mark the current menu item. */
   path?: string;
+  /** Admin pages: this page's path and query, where the language switch comes back to. */
+  here?: string;
   /**
    * Path of this page in another language, for the language switch (public pages); undefined
    * where the page does not exist in that language.
@@ -62,24 +76,54 @@ function ShareTags({ title, share, lang }: { title: string; share: SharePreview;
   );
 }
 
-/** The organisers' pages are in English whatever the language of the page around them. */
-const ADMIN_LANG: Lang = "en";
-
 /** Each item shows to the roles with the permission its page requires (src/access/roles.ts). */
-const ADMIN_MENU: { href: string; label: string; permission?: Permission }[] = [
-  { href: "/admin", label: "Dashboard" },
-  { href: "/admin/workshops", label: "Workshops", permission: "workshops.manage" },
-  { href: "/admin/reports", label: "Reports", permission: "workshops.manage" },
-  { href: "/admin/subscribers", label: "Subscribers", permission: "attendees.read" },
-  { href: "/admin/suppressions", label: "Suppressions", permission: "suppressions.manage" },
-  { href: "/admin/people", label: "People", permission: "people.manage" },
-  { href: "/admin/vault", label: "Data keys", permission: "vault.manage" },
-  { href: "/admin/organisers", label: "Organisers", permission: "organisers.manage" },
-  { href: "/admin/tokens", label: "API tokens" },
-  { href: "/admin/mailbox", label: "Mailbox", permission: "mailbox.read" },
-  { href: "/admin/audit", label: "Audit log", permission: "audit.read" },
-  { href: "/api/v1/docs", label: "API reference" },
+const ADMIN_MENU: {
+  href: string;
+  label: keyof AdminDictionary["layout"];
+  permission?: Permission;
+}[] = [
+  { href: "/admin", label: "dashboard" },
+  { href: "/admin/workshops", label: "workshops", permission: "workshops.manage" },
+  { href: "/admin/reports", label: "reports", permission: "workshops.manage" },
+  { href: "/admin/subscribers", label: "subscribers", permission: "attendees.read" },
+  { href: "/admin/suppressions", label: "suppressions", permission: "suppressions.manage" },
+  { href: "/admin/people", label: "people", permission: "people.manage" },
+  { href: "/admin/vault", label: "dataKeys", permission: "vault.manage" },
+  { href: "/admin/organisers", label: "organiserAccounts", permission: "organisers.manage" },
+  { href: "/admin/tokens", label: "apiTokens" },
+  { href: "/admin/mailbox", label: "mailbox", permission: "mailbox.read" },
+  { href: "/admin/audit", label: "auditLog", permission: "audit.read" },
+  { href: "/api/v1/docs", label: "apiReference" },
 ];
+
+/**
+ * The organisers' language switch: a POST (a GET never changes anything), one button per
+ * other language, named in itself. It stores the choice on the organiser's account (or in a
+ * cookie before sign-in and for the built-in owner) and comes back to this page.
+ */
+function AdminLanguageSwitch({ lang, here }: { lang: Lang; here?: string }) {
+  if (LANGS.length < 2) return null;
+  return (
+    <li>
+      <form method="post" action="/admin/language" class="inline lang-switch">
+        <input type="hidden" name="back" value={here ?? "/admin"} />
+        {otherLangs(lang).map((other) => (
+          <button
+            type="submit"
+            name="lang"
+            value={other}
+            class="link"
+            lang={other}
+            dir={dirOf(other)}
+            title={adminDictionary(other).layout.languageSwitch}
+          >
+            {languageOf(other).name}
+          </button>
+        ))}
+      </form>
+    </li>
+  );
+}
 
 function MenuLink({ href, label, path }: { href: string; label: string; path?: string }) {
   return (
@@ -104,11 +148,13 @@ export function Page({
   feeds,
   share,
   stylesheets,
+  here,
 }: PageProps) {
   const t = dictionary(lang).ui;
+  const a = adminDictionary(lang).layout;
   const brand = currentBrand();
-  const orgName = brand?.name[area === "admin" ? ADMIN_LANG : lang] ?? t.siteName;
-  const siteName = area === "admin" ? `${orgName} · Organisers` : orgName;
+  const orgName = brand?.name[lang] ?? t.siteName;
+  const siteName = area === "admin" ? `${orgName} · ${a.organisers}` : orgName;
   return (
     <>
       {raw("<!DOCTYPE html>")}
@@ -149,15 +195,14 @@ export function Page({
                 ) : null}
                 {siteName}
               </a>
-              <nav
-                aria-label={area === "admin" ? "Organisers" : t.home}
-                lang={area === "admin" && lang !== ADMIN_LANG ? ADMIN_LANG : undefined}
-              >
+              <nav aria-label={area === "admin" ? a.organisers : t.home}>
                 <ul>
                   {area === "admin" && actor
                     ? ADMIN_MENU.filter(
                         (item) => !item.permission || can(actor.role, item.permission),
-                      ).map((item) => <MenuLink href={item.href} label={item.label} path={path} />)
+                      ).map((item) => (
+                        <MenuLink href={item.href} label={a[item.label]} path={path} />
+                      ))
                     : null}
                   {area === "public" ? (
                     <MenuLink href={`/?lang=${lang}`} label={t.home} path={path} />
@@ -174,11 +219,12 @@ export function Page({
                         ) : null;
                       })
                     : null}
+                  {area === "admin" ? <AdminLanguageSwitch lang={lang} here={here} /> : null}
                   {area === "admin" && actor ? (
                     <li>
                       <form method="post" action="/admin/sign-out" class="inline">
                         <button type="submit" class="link">
-                          Sign out ({actor.name})
+                          {fill(a.signOut, { name: isolate(actor.name) })}
                         </button>
                       </form>
                     </li>
@@ -191,7 +237,7 @@ export function Page({
             {children}
           </main>
           <footer class="site">
-            <p>{area === "admin" ? "Organisers' area" : t.footer}</p>
+            <p>{area === "admin" ? a.organisersArea : t.footer}</p>
             {brand?.address ? (
               <address>
                 {orgName}

@@ -1,18 +1,33 @@
 // The workshop form (create and edit) and the page around it. Values are the form's own
 // strings; ./form.ts maps them to and from the service's input.
 import type { Context } from "hono";
+import { adminPage } from "../http/admin-lang";
 import type { SignedInEnv } from "../http/context";
 import { cspWith } from "../http/middleware";
-import { LANGUAGES } from "../i18n";
+import {
+  type AdminDictionary,
+  adminDictionary,
+  fill,
+  LANGUAGES,
+  type Lang,
+  languageNameIn,
+} from "../i18n";
 import { timeZoneChoices, timeZoneName } from "../lib/time-zones";
 import { Field, FieldError, Notice, SelectField, TextAreaField } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { Fill } from "../ui/words";
 import { CONFIDENTIALITY_MAX } from "./confidentiality";
 import type { EmailPreview } from "./email-preview";
 import { CUSTOM_TEXT_KINDS, EMAIL_TEXT_MAX } from "./email-texts";
 import { confidentialityField, emailTextField, type FormValues, formTimeZone } from "./form";
 
-const KIND_LABEL = { confirmed: "Confirmation", reminder: "Reminder", invitation: "Invitation" };
+type Words = AdminDictionary["workshopForm"];
+
+const kindLabel = (t: Words) => ({
+  confirmed: t.kindConfirmed,
+  reminder: t.kindReminder,
+  invitation: t.kindInvitation,
+});
 
 /**
  * The workshop's own email wording: a box per email and language, and a preview of one of
@@ -24,32 +39,45 @@ function EmailTextsSection({
   errors,
   previewAction,
   preview,
+  t,
+  lang,
 }: {
+  t: Words;
+  lang: Lang;
   values: FormValues;
   errors: Record<string, string>;
   previewAction: string;
   preview?: EmailPreview;
 }) {
+  const KIND_LABEL = kindLabel(t);
+  const code = (name: string) => <code dir="ltr">{`{${name}}`}</code>;
   return (
     <fieldset class="stack" id="email-texts">
-      <legend>Email texts</legend>
+      <legend>{t.emailTexts}</legend>
       <p class="hint">
-        Optional: your own words for the confirmation, reminder and invitation emails. Plain text;
-        leave a blank line between paragraphs. They replace the default paragraphs; the heading, the
-        time and place, the button and the QR code stay. Placeholders: <code>{"{name}"}</code> (the
-        recipient), <code>{"{date}"}</code>, <code>{"{venue}"}</code> (where the venue is private,
-        it says when it will be shared), <code>{"{title}"}</code>. Empty: the default wording.
+        <Fill
+          text={t.emailTextsHint}
+          values={{
+            name: code("name"),
+            date: code("date"),
+            venue: code("venue"),
+            title: code("title"),
+          }}
+        />
       </p>
       {LANGUAGES.map((l) => (
         <fieldset class="stack">
-          <legend>{l.englishName}</legend>
+          <legend>{languageNameIn(l.code, lang)}</legend>
           {CUSTOM_TEXT_KINDS.map((kind) => {
             const name = emailTextField(l.code, kind);
             const error = errors[name];
             return (
               <TextAreaField
                 name={name}
-                label={`${KIND_LABEL[kind]} (${l.englishName})`}
+                label={fill(t.textIn, {
+                  kind: KIND_LABEL[kind],
+                  language: languageNameIn(l.code, lang),
+                })}
                 value={values[name]}
                 error={error}
                 maxlength={EMAIL_TEXT_MAX}
@@ -62,34 +90,39 @@ function EmailTextsSection({
       <div class="row">
         <SelectField
           name="previewKind"
-          label="Preview email"
+          label={t.previewEmail}
           value={values.previewKind}
           options={CUSTOM_TEXT_KINDS.map((k) => ({ value: k, label: KIND_LABEL[k] }))}
         />
         <SelectField
           name="previewLang"
-          label="Preview language"
+          label={t.previewLanguage}
           value={values.previewLang}
-          options={LANGUAGES.map((l) => ({ value: l.code, label: l.englishName }))}
+          options={LANGUAGES.map((l) => ({ value: l.code, label: languageNameIn(l.code, lang) }))}
         />
       </div>
       <div>
         <button type="submit" class="secondary" formaction={`${previewAction}#email-preview`}>
-          Preview
+          {t.preview}
         </button>
       </div>
       {preview ? (
         <section id="email-preview" class="stack" aria-labelledby="email-preview-heading">
           <h2 id="email-preview-heading">
-            Preview: {KIND_LABEL[preview.kind]} (
-            {LANGUAGES.find((l) => l.code === preview.lang)?.englishName})
+            {fill(t.previewHeading, {
+              kind: KIND_LABEL[preview.kind],
+              language: languageNameIn(preview.lang, lang),
+            })}
           </h2>
-          <Notice>Not saved yet. The name is a sample; save the form to keep these texts.</Notice>
+          <Notice>{t.previewNotSaved}</Notice>
           <p>
-            Subject: <span dir="auto">{preview.subject}</span>
+            <Fill
+              text={t.subject}
+              values={{ subject: <span dir="auto">{preview.subject}</span> }}
+            />
           </p>
           {/* Sandboxed: the email's HTML runs nothing and reaches nothing of this page. */}
-          <iframe class="preview" title="Email preview" srcdoc={preview.html} sandbox="" />
+          <iframe class="preview" title={t.previewFrame} srcdoc={preview.html} sandbox="" />
         </section>
       ) : null}
     </fieldset>
@@ -103,25 +136,25 @@ function EmailTextsSection({
 function ConfidentialitySection({
   values,
   errors,
+  t,
+  lang,
 }: {
+  t: Words;
+  lang: Lang;
   values: FormValues;
   errors: Record<string, string>;
 }) {
   return (
     <fieldset class="stack" id="confidentiality">
-      <legend>Confidentiality</legend>
-      <p class="hint">
-        Optional: a rule participants accept, for example the Chatham House Rule or no recording, in
-        your own words. It shows on the workshop's page and on the registration form, in the
-        reader's language or else the other one.
-      </p>
+      <legend>{t.confidentiality}</legend>
+      <p class="hint">{t.confidentialityHint}</p>
       {LANGUAGES.map((l) => {
         const name = confidentialityField(l.code);
         const error = errors[name];
         return (
           <TextAreaField
             name={name}
-            label={`Confidentiality rule (${l.englishName})`}
+            label={fill(t.confidentialityRule, { language: languageNameIn(l.code, lang) })}
             value={values[name]}
             error={error}
             rows={3}
@@ -130,11 +163,7 @@ function ConfidentialitySection({
           />
         );
       })}
-      <Checkbox
-        name="confidentialityRequired"
-        label="Registrants must tick that they accept it"
-        values={values}
-      />
+      <Checkbox name="confidentialityRequired" label={t.confidentialityRequired} values={values} />
     </fieldset>
   );
 }
@@ -157,7 +186,11 @@ function TimeZoneField({
   values,
   error,
   suggest,
+  t,
+  lang,
 }: {
+  t: Words;
+  lang: Lang;
   values: FormValues;
   error?: string;
   /** A new workshop: its city may fill in the zone. An existing one keeps its zone. */
@@ -168,11 +201,12 @@ function TimeZoneField({
   return (
     <div>
       <label for="f-timezone">
-        Time zone<span aria-hidden="true"> *</span>
+        {t.timeZone}
+        <span aria-hidden="true"> *</span>
       </label>
       <p class="hint" id="f-timezone-hint">
-        Type a city or a zone and choose from the list, e.g. Asia/Beirut. Times below are in this
-        zone{zone ? <>: {timeZoneName(zone, "en")}</> : null}.
+        {t.timeZoneHint}
+        {zone ? <>: {timeZoneName(zone, lang)}</> : null}.
       </p>
       <input
         id="f-timezone"
@@ -189,7 +223,7 @@ function TimeZoneField({
         aria-describedby={described}
       />
       <datalist id="time-zones">
-        {timeZoneChoices("en").map((z) => (
+        {timeZoneChoices(lang).map((z) => (
           <option value={z.value} label={z.label} />
         ))}
       </datalist>
@@ -204,7 +238,13 @@ function WorkshopForm({
   errors = {},
   submit,
   preview,
+  t,
+  summary,
+  lang,
 }: {
+  t: Words;
+  summary: string;
+  lang: Lang;
   action: string;
   values: FormValues;
   errors?: Record<string, string>;
@@ -229,17 +269,13 @@ function WorkshopForm({
   );
   return (
     <form method="post" action={action} class="stack">
-      {Object.keys(errors).length ? (
-        <Notice kind="error">{errors._form ?? "Please correct the fields marked below."}</Notice>
-      ) : null}
-      {f("title", "Title", { required: true })}
-      {f("slug", "Address (slug)", {
-        hint: "Lowercase letters, digits and dashes; made from the title when empty.",
-      })}
+      {Object.keys(errors).length ? <Notice kind="error">{errors._form ?? summary}</Notice> : null}
+      {f("title", t.title, { required: true })}
+      {f("slug", t.slug, { hint: t.slugHint })}
       <div>
-        <label for="f-description">Description</label>
+        <label for="f-description">{t.description}</label>
         <p class="hint" id="f-description-hint">
-          Markdown. Shown on the public page.
+          {t.descriptionHint}
         </p>
         <textarea
           id="f-description"
@@ -251,89 +287,69 @@ function WorkshopForm({
           {values.description ?? ""}
         </textarea>
       </div>
-      {f("venueName", "Venue")}
-      {f("venueAddress", "Address")}
-      {f("venueCity", "City", { hint: "A city with a time zone of its own fills in the zone." })}
+      {f("venueName", t.venue)}
+      {f("venueAddress", t.address)}
+      {f("venueCity", t.city, { hint: t.cityHint })}
       <TimeZoneField
+        t={t}
+        lang={lang}
         values={values}
         error={errors.timezone}
         suggest={action === "/admin/workshops"}
       />
-      {f("startsAt", "Starts", { type: "datetime-local", required: true })}
-      {f("endsAt", "Ends", { type: "datetime-local", required: true })}
-      {f("onlineUrl", "Online link", { type: "url" })}
-      <Checkbox
-        name="locationPrivate"
-        label="Show the venue and the online link only to confirmed participants"
-        values={values}
-      />
-      {f("venueRevealHours", "Reveal the venue … hours before the start", {
-        type: "number",
-        hint: "Private venues only. Until then confirmed participants read when it will be sent; then each gets one email with it. Empty: with their confirmation.",
-      })}
-      {f("contactName", "Contact name", {
-        hint: "Whom participants write to with questions, e.g. the workshop's organiser.",
-      })}
-      {f("contactEmail", "Contact email", {
-        type: "email",
-        hint: 'Registered participants see it on their page and at the foot of their emails ("Questions? Write to …"); the public page does not show it.',
-      })}
+      {f("startsAt", t.starts, { type: "datetime-local", required: true })}
+      {f("endsAt", t.ends, { type: "datetime-local", required: true })}
+      {f("onlineUrl", t.onlineUrl, { type: "url" })}
+      <Checkbox name="locationPrivate" label={t.locationPrivate} values={values} />
+      {f("venueRevealHours", t.venueRevealHours, { type: "number", hint: t.venueRevealHint })}
+      {f("contactName", t.contactName, { hint: t.contactNameHint })}
+      {f("contactEmail", t.contactEmail, { type: "email", hint: t.contactEmailHint })}
       <SelectField
         name="attendance"
-        label="How people take part"
+        label={t.attendance}
         value={values.attendance}
         error={errors.attendance}
         options={[
-          { value: "in_person", label: "In person" },
-          { value: "online", label: "Online" },
-          { value: "hybrid", label: "Both: separate places and waitlists in person and online" },
+          { value: "in_person", label: t.attendanceInPerson },
+          { value: "online", label: t.attendanceOnline },
+          { value: "hybrid", label: t.attendanceHybrid },
         ]}
       />
-      {f("capacity", "Capacity", {
-        type: "number",
-        hint: "Empty for unlimited. For both: the places in the room.",
-      })}
-      {f("onlineCapacity", "Online places", {
-        type: "number",
-        hint: "Both only; empty for unlimited. The online link goes only to confirmed online participants, a private venue only to confirmed in-person ones.",
-      })}
+      {f("capacity", t.capacity, { type: "number", hint: t.capacityHint })}
+      {f("onlineCapacity", t.onlineCapacity, { type: "number", hint: t.onlineCapacityHint })}
       <SelectField
         name="registrationMode"
-        label="Registration"
+        label={t.registration}
         value={values.registrationMode}
         error={errors.registrationMode}
         options={[
-          { value: "open", label: "Open: first come, first served" },
-          { value: "approval", label: "Approval: organisers decide" },
-          { value: "invitation", label: "Invitation only" },
+          { value: "open", label: t.modeOpen },
+          { value: "approval", label: t.modeApproval },
+          { value: "invitation", label: t.modeInvitation },
         ]}
       />
-      <Checkbox name="waitlist" label="Waitlist when full" values={values} />
-      <Checkbox
-        name="requireVerification"
-        label="Registrants confirm their email address"
-        values={values}
-      />
-      {f("registrationOpensAt", "Registration opens", {
-        type: "datetime-local",
-        hint: "Empty: now.",
-      })}
-      {f("registrationClosesAt", "Registration closes", {
-        type: "datetime-local",
-        hint: "Empty: at the start.",
-      })}
+      <Checkbox name="waitlist" label={t.waitlist} values={values} />
+      <Checkbox name="requireVerification" label={t.requireVerification} values={values} />
+      {f("registrationOpensAt", t.opensAt, { type: "datetime-local", hint: t.opensHint })}
+      {f("registrationClosesAt", t.closesAt, { type: "datetime-local", hint: t.closesHint })}
       <SelectField
         name="language"
-        label="Language"
+        label={t.language}
         value={values.language}
-        options={LANGUAGES.map((l) => ({ value: l.code, label: l.englishName }))}
+        options={LANGUAGES.map((l) => ({ value: l.code, label: languageNameIn(l.code, lang) }))}
       />
       <div>
-        <label for="f-questions">Questions</label>
+        <label for="f-questions">{t.questions}</label>
         <p class="hint" id="f-questions-hint">
-          One per line: <code>type: label</code>, <code>*</code> for required, <code>= a | b</code>{" "}
-          for choices. Types: text, choice, checkbox. Example:{" "}
-          <code>choice: Dietary needs * = None | Vegetarian</code>
+          <Fill
+            text={t.questionsHint}
+            values={{
+              syntax: <code dir="ltr">type: label</code>,
+              required: <code dir="ltr">*</code>,
+              choices: <code dir="ltr">= a | b</code>,
+              example: <code dir="auto">choice: Dietary needs * = None | Vegetarian</code>,
+            }}
+          />
         </p>
         <textarea
           id="f-questions"
@@ -347,16 +363,13 @@ function WorkshopForm({
         </textarea>
         {errors.questions ? <p class="field-error">{errors.questions}</p> : null}
       </div>
-      {f("reminderHours", "Reminder (hours before the start)", {
-        type: "number",
-        hint: "Empty: no reminder.",
-      })}
-      {f("invitationReminderDays", "Invitation reminders (days after sending)", {
-        hint: "For example: 3, 7",
-      })}
-      {f("retentionDays", "Keep personal data for (days after the end)", { type: "number" })}
-      <ConfidentialitySection values={values} errors={errors} />
+      {f("reminderHours", t.reminderHours, { type: "number", hint: t.reminderHint })}
+      {f("invitationReminderDays", t.invitationReminders, { hint: t.invitationRemindersHint })}
+      {f("retentionDays", t.retentionDays, { type: "number" })}
+      <ConfidentialitySection t={t} lang={lang} values={values} errors={errors} />
       <EmailTextsSection
+        t={t}
+        lang={lang}
         values={values}
         errors={errors}
         previewAction={emailPreviewAction(action)}
@@ -392,10 +405,15 @@ export function workshopFormPage(
   // The preview's email relies on inline styles, and an srcdoc frame lives under this page's
   // policy: only a page that shows one allows them (still no scripts, no remote loads).
   if (form.preview) c.header("Content-Security-Policy", cspWith({ styleSrc: ["'unsafe-inline'"] }));
+  const view = adminPage(c);
+  const words = adminDictionary(view.lang);
   return c.html(
-    <Page lang="en" title={form.heading} area="admin" actor={c.var.actor} path="/admin/workshops">
+    <Page {...view} title={form.heading} path="/admin/workshops">
       <h1>{form.heading}</h1>
       <WorkshopForm
+        t={words.workshopForm}
+        summary={words.formErrors.summary}
+        lang={view.lang}
         action={form.action}
         values={form.values}
         errors={form.errors}

@@ -3,16 +3,18 @@
 import { type Context, Hono } from "hono";
 import { can } from "../access/roles";
 import { audit } from "../audit/service";
-import type { AppEnv, SignedInEnv } from "../http/context";
+import { adminLang, adminPage } from "../http/admin-lang";
+import type { AppContext, AppEnv, SignedInEnv } from "../http/context";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
-import { DEFAULT_LANG, isLang } from "../i18n";
+import { adminDictionary, DEFAULT_LANG, fill, isLang } from "../i18n";
 import { onServiceError } from "../lib/errors";
 import { formatRange } from "../lib/time";
 import { Notice, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
+import { Fill } from "../ui/words";
 import { workshopFormPage } from "./admin-form";
 import { cancelWorkshop, publishWorkshop, updateWorkshop } from "./changes";
 import { renderEmailPreview } from "./email-preview";
@@ -22,6 +24,8 @@ import { createWorkshop, getWorkshop, listWorkshops, seatCount } from "./service
 import type { Workshop } from "./types";
 
 export const workshopAdminPages = new Hono<AppEnv>();
+
+const words = (c: AppContext) => adminDictionary(adminLang(c));
 
 const STATUS_BADGE: Record<string, string> = {
   published: "ok",
@@ -34,25 +38,29 @@ workshopAdminPages.get("/", requires("workshops.manage"), async (c) => {
     limit: 50,
     cursor: c.req.query("cursor") || undefined,
   });
+  const view = adminPage(c);
+  const { lang } = view;
+  const a = adminDictionary(lang);
+  const t = a.workshops;
   return c.html(
-    <Page lang="en" title="Workshops" area="admin" actor={c.var.actor} path="/admin/workshops">
-      <h1>Workshops</h1>
+    <Page {...view} title={t.title} path="/admin/workshops">
+      <h1>{t.title}</h1>
       <FlashNotice c={c} />
       <p class="row">
         <a class="button" href="/admin/workshops/new">
-          New workshop
+          {t.newWorkshop}
         </a>
         <a class="button secondary" href="/api/v1/workshops/schedule.ics">
-          Schedule (.ics)
+          {t.scheduleIcs}
         </a>
         <a class="button secondary" href="/api/v1/workshops/schedule.csv?excel=true">
-          Schedule (CSV)
+          {t.scheduleCsv}
         </a>
       </p>
       {page.data.length === 0 ? (
-        <p>No workshops yet.</p>
+        <p>{t.none}</p>
       ) : (
-        <DataTable headers={["Title", "When", "Status", "Seats"]}>
+        <DataTable headers={[a.common.title, a.common.when, a.common.status, t.seats]}>
           {page.data.map((w) => (
             <tr>
               <td>
@@ -60,33 +68,39 @@ workshopAdminPages.get("/", requires("workshops.manage"), async (c) => {
                   {w.title}
                 </a>
               </td>
-              <td>{formatRange(w.startsAt, w.endsAt, w.timezone, "en")}</td>
+              <td>{formatRange(w.startsAt, w.endsAt, w.timezone, lang)}</td>
               <td>
-                <span class={`badge ${STATUS_BADGE[w.status]}`}>{w.status}</span>
+                <span class={`badge ${STATUS_BADGE[w.status]}`}>
+                  {a.statuses.workshop[w.status]}
+                </span>
               </td>
-              <td>{seatCount(w)}</td>
+              <td>{seatCount(w, lang)}</td>
             </tr>
           ))}
         </DataTable>
       )}
       {page.nextCursor ? (
         <p>
-          <a href={`/admin/workshops?cursor=${page.nextCursor}`}>Older</a>
+          <a href={`/admin/workshops?cursor=${page.nextCursor}`}>{a.common.older}</a>
         </p>
       ) : null}
     </Page>,
   );
 });
 
-const NEW_FORM = { heading: "New workshop", action: "/admin/workshops", submit: "Create draft" };
-const editForm = (id: string) => ({
-  heading: "Edit workshop",
+const newForm = (c: AppContext) => ({
+  heading: words(c).workshopForm.newHeading,
+  action: "/admin/workshops",
+  submit: words(c).workshopForm.createDraft,
+});
+const editForm = (c: AppContext, id: string) => ({
+  heading: words(c).workshopForm.editHeading,
   action: `/admin/workshops/${id}`,
-  submit: "Save",
+  submit: words(c).common.save,
 });
 
 workshopAdminPages.get("/new", requires("workshops.manage"), (c) =>
-  workshopFormPage(c, { ...NEW_FORM, values: NEW_WORKSHOP_DEFAULTS }),
+  workshopFormPage(c, { ...newForm(c), values: NEW_WORKSHOP_DEFAULTS }),
 );
 
 /**
@@ -99,7 +113,7 @@ async function previewPage(
   saved: Workshop | null,
 ) {
   const values = textFields(await c.req.parseBody());
-  const parsed = fromForm(values);
+  const parsed = fromForm(values, adminLang(c));
   if (!parsed.ok) return workshopFormPage(c, { ...form, values, errors: parsed.errors }, 422);
   const kind = CUSTOM_TEXT_KINDS.find((k) => k === values.previewKind) ?? "confirmed";
   const lang = isLang(values.previewLang)
@@ -117,7 +131,7 @@ async function previewPage(
 
 // Before "/:id": this path is not a workshop.
 workshopAdminPages.post("/email-preview", requires("workshops.manage"), (c) =>
-  previewPage(c, NEW_FORM, null),
+  previewPage(c, newForm(c), null),
 );
 
 workshopAdminPages.post(
@@ -125,44 +139,44 @@ workshopAdminPages.post(
   requires("workshops.manage", { workshop: "id" }),
   async (c) => {
     const saved = await getWorkshop(c.var.services.db, c.req.param("id"));
-    return previewPage(c, editForm(saved.id), saved);
+    return previewPage(c, editForm(c, saved.id), saved);
   },
 );
 
 workshopAdminPages.post("/", requires("workshops.manage"), async (c) => {
   const values = textFields(await c.req.parseBody());
-  const parsed = fromForm(values);
-  if (!parsed.ok) return workshopFormPage(c, { ...NEW_FORM, values, errors: parsed.errors }, 422);
+  const parsed = fromForm(values, adminLang(c));
+  if (!parsed.ok) return workshopFormPage(c, { ...newForm(c), values, errors: parsed.errors }, 422);
   return onServiceError(
     async () => {
       const created = await createWorkshop(c.var.services.db, c.var.actor, parsed.input);
       return redirectWithNotice(
         c,
         `/admin/workshops/${created.id}`,
-        "Draft created. Publish it when it is ready.",
+        words(c).workshops.draftCreated,
       );
     },
-    (error) => workshopFormPage(c, { ...NEW_FORM, values, errors: { slug: error.message } }, 409),
+    (error) => workshopFormPage(c, { ...newForm(c), values, errors: { slug: error.message } }, 409),
   );
 });
 
 workshopAdminPages.get("/:id/edit", requires("workshops.manage", { workshop: "id" }), async (c) => {
   const workshop = await getWorkshop(c.var.services.db, c.req.param("id"));
-  return workshopFormPage(c, { ...editForm(workshop.id), values: toForm(workshop) });
+  return workshopFormPage(c, { ...editForm(c, workshop.id), values: toForm(workshop) });
 });
 
 workshopAdminPages.post("/:id", requires("workshops.manage", { workshop: "id" }), async (c) => {
   const id = c.req.param("id");
   const values = textFields(await c.req.parseBody());
-  const parsed = fromForm(values);
+  const parsed = fromForm(values, adminLang(c));
   const again = (errors: Record<string, string>, status: 409 | 422) =>
-    workshopFormPage(c, { ...editForm(id), values, errors }, status);
+    workshopFormPage(c, { ...editForm(c, id), values, errors }, status);
   if (!parsed.ok) return again(parsed.errors, 422);
   // No such workshop stays a 404 page; a refused change shows the form again.
   return onServiceError(
     async () => {
       await updateWorkshop(c.var.services, c.var.actor, id, parsed.input);
-      return redirectWithNotice(c, `/admin/workshops/${id}`, "Saved.");
+      return redirectWithNotice(c, `/admin/workshops/${id}`, words(c).workshops.saved);
     },
     (error) => again({ _form: error.message }, 409),
     ["invalid", "conflict"],
@@ -179,7 +193,7 @@ workshopAdminPages.post(
       back,
       async () => {
         await publishWorkshop(c.var.services, c.var.actor, c.req.param("id"));
-        return redirectWithNotice(c, back, "Published.");
+        return redirectWithNotice(c, back, words(c).workshops.published);
       },
       ["conflict"],
     );
@@ -193,32 +207,29 @@ workshopAdminPages.get(
   async (c) => {
     const workshop = await getWorkshop(c.var.services.db, c.req.param("id"));
     const base = `/admin/workshops/${workshop.id}`;
+    const t = words(c).workshops;
     return c.html(
-      <Page lang="en" title="Cancel the workshop" area="admin" actor={c.var.actor}>
+      <Page {...adminPage(c)} title={t.cancelTitle}>
         <p>
-          <a href={base}>← Back to the workshop</a>
+          <a href={base}>{t.backToWorkshop}</a>
         </p>
         <h1>
-          Cancel <span dir="auto">{workshop.title}</span>?
+          <Fill text={t.cancelHeading} values={{ title: <bdi>{workshop.title}</bdi> }} />
         </h1>
         {workshop.status === "cancelled" ? (
-          <p>This workshop is already cancelled.</p>
+          <p>{t.alreadyCancelled}</p>
         ) : (
           <form method="post" action={`${base}/cancel`} class="stack">
             {c.req.query("unconfirmed") === "1" ? (
-              <Notice kind="error">Tick the box to confirm the cancellation.</Notice>
+              <Notice kind="error">{t.tickToConfirm}</Notice>
             ) : null}
-            <p>
-              Everyone registered or invited is emailed that the workshop is cancelled, its public
-              page says so, and registration closes. This cannot be undone.
-            </p>
+            <p>{t.cancelExplain}</p>
             <label class="check">
-              <input type="checkbox" name="confirm" value="yes" required /> Yes, cancel this
-              workshop and email everyone
+              <input type="checkbox" name="confirm" value="yes" required /> {t.cancelConfirm}
             </label>
             <div>
               <button type="submit" class="danger">
-                Cancel the workshop
+                {t.cancelButton}
               </button>
             </div>
           </form>
@@ -239,7 +250,7 @@ workshopAdminPages.post(
     return redirectWithNotice(
       c,
       `/admin/workshops/${c.req.param("id")}`,
-      "Cancelled. Everyone registered or invited is being emailed.",
+      words(c).workshops.cancelled,
     );
   },
 );
@@ -264,63 +275,71 @@ export function workshopPage(sections: Section<Workshop>[]) {
       detail: { rows: loaded.reduce((n, s) => n + s.rows, 0), view: "admin" },
     });
     const base = `/admin/workshops/${workshop.id}`;
+    const view = adminPage(c);
+    const { lang } = view;
+    const a = adminDictionary(lang);
+    const t = a.workshops;
     return c.html(
-      <Page lang="en" title={workshop.title} area="admin" actor={actor} path="/admin/workshops">
+      <Page {...view} title={workshop.title} path="/admin/workshops">
         <p>
-          <a href="/admin/workshops">← Workshops</a>
+          <a href="/admin/workshops">{t.backToList}</a>
         </p>
         <h1 dir="auto">{workshop.title}</h1>
         <FlashNotice c={c} />
         {workshop.purgedAt ? (
           <p class="notice" role="status">
-            This workshop's personal data was erased on{" "}
-            {workshop.purgedAt.toISOString().slice(0, 10)}: its data key is destroyed, so its people
-            are shown as erased, and it takes nobody new.
+            <Fill
+              text={t.erasedOn}
+              values={{ date: <bdi>{workshop.purgedAt.toISOString().slice(0, 10)}</bdi> }}
+            />
           </p>
         ) : null}
         <p>
-          <span class={`badge ${STATUS_BADGE[workshop.status]}`}>{workshop.status}</span> ·{" "}
-          {formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, "en")} ·{" "}
-          {seatCount(workshop)} seats · {workshop.registrationMode}
+          <span class={`badge ${STATUS_BADGE[workshop.status]}`}>
+            {a.statuses.workshop[workshop.status]}
+          </span>{" "}
+          · {formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, lang)} ·{" "}
+          {fill(t.seatsOf, { seats: seatCount(workshop, lang) })} ·{" "}
+          {a.statuses.mode[workshop.registrationMode]}
         </p>
         <div class="row">
           <a class="button secondary" href={`${base}/edit`}>
-            Edit
+            {t.edit}
           </a>
           {workshop.status === "draft" ? (
             <form method="post" action={`${base}/publish`} class="inline">
-              <button type="submit">Publish</button>
+              <button type="submit">{t.publish}</button>
             </form>
           ) : null}
           {workshop.status === "published" ? (
             <a class="button secondary" href={`/workshops/${workshop.slug}`}>
-              Public page
+              {t.publicPage}
             </a>
           ) : null}
           <a class="button secondary" href={`${base}/door`}>
-            Door
+            {t.door}
           </a>
           {can(actor.role, "attendees.read") && !workshop.purgedAt ? (
             <a
               class="button secondary"
               href={`/api/v1/workshops/${workshop.id}/registrations.csv?excel=true`}
             >
-              Export CSV
+              {t.exportCsv}
             </a>
           ) : null}
           {can(actor.role, "attendees.read") && !workshop.purgedAt ? (
             <>
               <a class="button secondary" href={`${base}/print/list`}>
-                Print door list
+                {t.printList}
               </a>
               <a class="button secondary" href={`${base}/print/badges`}>
-                Print badges
+                {t.printBadges}
               </a>
             </>
           ) : null}
           {workshop.status !== "cancelled" ? (
             <a class="button secondary" href={`${base}/cancel`}>
-              Cancel workshop…
+              {t.cancelWorkshop}
             </a>
           ) : null}
         </div>

@@ -2,8 +2,10 @@
 // mail, and the way to the other admin areas.
 import { Hono } from "hono";
 import { can } from "../access/roles";
+import { adminPage } from "../http/admin-lang";
 import type { AppEnv } from "../http/context";
 import { requires } from "../http/guard";
+import { type AdminDictionary, adminDictionary, fill, formatNumber } from "../i18n";
 import { formatRange } from "../lib/time";
 import { countEmailsByStatus } from "../mail/outbox";
 import { type MailRoute, mailRoute } from "../mail/transports";
@@ -12,6 +14,7 @@ import { countsByWorkshop, NO_COUNTS } from "../registrations/lists";
 import { Notice } from "../ui/forms";
 import { Page } from "../ui/layout";
 import { DataTable } from "../ui/table";
+import { Fill } from "../ui/words";
 import { listUpcomingFor, totalCapacity } from "./service";
 
 export const dashboardPages = new Hono<AppEnv>();
@@ -26,26 +29,34 @@ dashboardPages.get("/", requires("dashboard.view"), async (c) => {
     db,
     upcoming.map((u) => u.workshop.id),
   );
+  const view = adminPage(c);
+  const { lang } = view;
+  const a = adminDictionary(lang);
+  const t = a.dashboard;
+  const n$ = (n: number) => formatNumber(n, lang);
   return c.html(
-    <Page lang="en" title="Dashboard" area="admin" actor={actor} path="/admin">
-      <h1>Dashboard</h1>
+    <Page {...view} title={t.title} path="/admin">
+      <h1>{t.title}</h1>
       <p>
-        Signed in as <bdi>{actor.name}</bdi> ({actor.role}).
+        <Fill
+          text={t.signedInAs}
+          values={{ name: <bdi>{actor.name}</bdi>, role: a.roles[actor.role] }}
+        />
       </p>
-      <h2>Upcoming workshops</h2>
+      <h2>{t.upcoming}</h2>
       {upcoming.length === 0 ? (
-        <p class="muted">No published workshops coming up.</p>
+        <p class="muted">{t.noUpcoming}</p>
       ) : (
         <DataTable
           stack
           headers={[
-            "Workshop",
-            "When",
-            "Awaiting approval",
-            "Confirmed",
-            "Waitlisted",
-            "Checked in",
-            <span class="sr-only">Pages</span>,
+            t.workshop,
+            a.common.when,
+            t.awaitingApproval,
+            t.confirmed,
+            t.waitlisted,
+            t.checkedIn,
+            <span class="sr-only">{t.pages}</span>,
           ]}
         >
           {upcoming.map(({ workshop: w, role }) => {
@@ -54,36 +65,38 @@ dashboardPages.get("/", requires("dashboard.view"), async (c) => {
             const manage = `/admin/workshops/${w.id}`;
             return (
               <tr>
-                <td data-label="Workshop" class="who">
+                <td data-label={t.workshop} class="who">
                   <span dir="auto">{w.title}</span>
                 </td>
-                <td data-label="When">{formatRange(w.startsAt, w.endsAt, w.timezone, "en")}</td>
-                <td data-label="Awaiting approval" data-count="awaiting">
+                <td data-label={a.common.when}>
+                  {formatRange(w.startsAt, w.endsAt, w.timezone, lang)}
+                </td>
+                <td data-label={t.awaitingApproval} data-count="awaiting">
                   {/* Straight to the people waiting for a decision: the organiser's next step. */}
                   {manages && n.awaitingApproval > 0 ? (
                     <a href={`${manage}?status=pending_approval#registrations`}>
-                      {n.awaitingApproval}
+                      {n$(n.awaitingApproval)}
                     </a>
                   ) : (
-                    n.awaitingApproval
+                    n$(n.awaitingApproval)
                   )}
                 </td>
-                <td data-label="Confirmed" data-count="confirmed">
-                  {n.confirmed} / {totalCapacity(w) ?? "∞"}
+                <td data-label={t.confirmed} data-count="confirmed">
+                  {n$(n.confirmed)} / {totalCapacity(w) === null ? "∞" : n$(totalCapacity(w)!)}
                 </td>
-                <td data-label="Waitlisted" data-count="waitlisted">
-                  {n.waitlisted}
+                <td data-label={t.waitlisted} data-count="waitlisted">
+                  {n$(n.waitlisted)}
                 </td>
-                <td data-label="Checked in" data-count="checked-in">
-                  {n.checkedIn}
+                <td data-label={t.checkedIn} data-count="checked-in">
+                  {n$(n.checkedIn)}
                 </td>
                 <td>
                   {manages ? (
                     <>
-                      <a href={manage}>Manage</a> ·{" "}
+                      <a href={manage}>{t.manage}</a> ·{" "}
                     </>
                   ) : null}
-                  <a href={`${manage}/door`}>Door</a>
+                  <a href={`${manage}/door`}>{t.door}</a>
                 </td>
               </tr>
             );
@@ -92,23 +105,27 @@ dashboardPages.get("/", requires("dashboard.view"), async (c) => {
       )}
       <ul class="cards">
         <li class="card">
-          <h3>Email</h3>
+          <h3>{t.email}</h3>
           <p>
-            {mail.queued} queued · {mail.sent} sent · {mail.failed} failed
+            {fill(t.mailCounts, {
+              queued: n$(mail.queued),
+              sent: n$(mail.sent),
+              failed: n$(mail.failed),
+            })}
           </p>
-          <MailRouteNote route={mailRoute(c.var.services.settings.mail)} />
+          <MailRouteNote t={t} route={mailRoute(c.var.services.settings.mail)} />
         </li>
         {can(actor.role, "organisers.manage") ? (
           <li class="card">
-            <h3>Organisers</h3>
-            <p>{organiserCount} accounts</p>
-            <a href="/admin/organisers">Manage organisers</a>
+            <h3>{t.organisers}</h3>
+            <p>{fill(t.accounts, { n: n$(organiserCount) })}</p>
+            <a href="/admin/organisers">{t.manageOrganisers}</a>
           </li>
         ) : null}
         <li class="card">
-          <h3>API</h3>
+          <h3>{t.api}</h3>
           <p>
-            <a href="/admin/tokens">API tokens</a> · <a href="/api/v1/docs">Reference</a>
+            <a href="/admin/tokens">{t.apiTokens}</a> · <a href="/api/v1/docs">{t.reference}</a>
           </p>
         </li>
       </ul>
@@ -116,15 +133,15 @@ dashboardPages.get("/", requires("dashboard.view"), async (c) => {
   );
 });
 
-function MailRouteNote({ route }: { route: MailRoute }) {
-  if (route === "resend") return <p class="muted">Mail goes through Resend.</p>;
-  if (route === "dev-mailbox")
-    return <p class="muted">Development: mail goes to the dev mailbox.</p>;
+function MailRouteNote({ t, route }: { t: AdminDictionary["dashboard"]; route: MailRoute }) {
+  if (route === "resend") return <p class="muted">{t.viaResend}</p>;
+  if (route === "dev-mailbox") return <p class="muted">{t.viaDevMailbox}</p>;
   return (
     <Notice kind="error">
-      Mail is held and nothing is being sent: RESEND_API_KEY is not set, and APP_URL is not a local
-      address, so the dev mailbox is off. Set the key (
-      <code>wrangler secret put RESEND_API_KEY</code>) and queued mail goes out within minutes.
+      <Fill
+        text={t.mailHeld}
+        values={{ command: <code dir="ltr">wrangler secret put RESEND_API_KEY</code> }}
+      />
     </Notice>
   );
 }

@@ -2,9 +2,10 @@
 // the workshop's zone and one question per line; the API and service speak instants and
 // objects. Validation is the API's own schema, its messages mapped back to form fields.
 import type { WorkshopQuestion } from "../db/schema";
-import { DEFAULT_LANG, LANGS } from "../i18n";
+import { DEFAULT_LANG, LANGS, type Lang } from "../i18n";
 import { utcToZonedLocal, zonedLocalToUtc } from "../lib/time";
 import { resolveTimeZone } from "../lib/time-zones";
+import { formMessage, issueMessage } from "../ui/form-errors";
 import type { Confidentiality } from "./confidentiality";
 import { CUSTOM_TEXT_KINDS, type EmailTexts } from "./email-texts";
 import { CreateWorkshopSchema } from "./schemas";
@@ -121,7 +122,7 @@ export function formTimeZone(values: FormValues): { zone: string | null; example
   };
 }
 
-export function fromForm(values: FormValues) {
+export function fromForm(values: FormValues, lang: Lang = DEFAULT_LANG) {
   const errors: Record<string, string> = {};
   const resolved = formTimeZone(values);
   if (!resolved.zone)
@@ -179,7 +180,7 @@ export function fromForm(values: FormValues) {
     retentionDays: number("retentionDays"),
     reminderHours: values.reminderHours?.trim() ? Number(values.reminderHours) : null,
     invitationReminderDays: (values.invitationReminderDays ?? "")
-      .split(/[,\s]+/)
+      .split(/[,،\s]+/)
       .filter(Boolean)
       .map(Number),
     emailTexts: emailTextsFrom(values),
@@ -187,9 +188,10 @@ export function fromForm(values: FormValues) {
     confidentialityRequired: values.confidentialityRequired === "true",
   };
   const parsed = CreateWorkshopSchema.safeParse(input);
+  for (const [name, message] of Object.entries(errors)) errors[name] = formMessage(message, lang);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      errors[fieldOf(issue.path.map(String))] ??= issue.message;
+      errors[fieldOf(issue.path.map(String))] ??= issueMessage(issue, lang);
     }
   }
   return parsed.success && Object.keys(errors).length === 0

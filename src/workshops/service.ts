@@ -7,6 +7,7 @@ import { auditInsert } from "../audit/service";
 import { type Db, runBatch } from "../db/client";
 import { type Keyset, paginate } from "../db/paginate";
 import { ATTENDANCE_MODES, workshops } from "../db/schema";
+import { adminDictionary, fill, formatNumber, type Lang } from "../i18n";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { freeSlug, slugFamily, slugify } from "../lib/slugs";
 import { cleanText } from "../lib/text";
@@ -300,11 +301,18 @@ export function seatPool(workshop: Workshop, mode: AttendanceMode | null): SeatP
     : { capacity: workshop.capacity, taken: workshop.confirmedCount };
 }
 
-/** Seats taken of seats there are, for organisers: "12 / 40", or per pool when hybrid. */
-export function seatCount(workshop: Workshop): string {
-  const one = ({ capacity, taken }: SeatPool) => `${taken} / ${capacity ?? "∞"}`;
+/**
+ * Seats taken of seats there are, for organisers, in `lang`'s digits: "12 / 40", or per
+ * pool when hybrid ("12 / 40 in person · 3 / 20 online").
+ */
+export function seatCount(workshop: Workshop, lang: Lang): string {
+  const one = ({ capacity, taken }: SeatPool) =>
+    `${formatNumber(taken, lang)} / ${capacity === null ? "∞" : formatNumber(capacity, lang)}`;
   if (workshop.attendance !== "hybrid") return one(seatPool(workshop, null));
-  return `${one(seatPool(workshop, "in_person"))} in person · ${one(seatPool(workshop, "online"))} online`;
+  return fill(adminDictionary(lang).workshops.seatsByMode, {
+    inPerson: one(seatPool(workshop, "in_person")),
+    online: one(seatPool(workshop, "online")),
+  });
 }
 
 /** All the seats there are: both pools of a hybrid workshop; null when unlimited. */

@@ -2,10 +2,12 @@
 // address, changing their role, removing them. Every change is audited by the service.
 import { Hono } from "hono";
 import { WORKSHOP_MEMBER_ROLES } from "../db/schema";
-import type { AppEnv } from "../http/context";
+import { adminLang } from "../http/admin-lang";
+import type { AppContext, AppEnv } from "../http/context";
 import { noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
+import { type AdminDictionary, adminDictionary, fill } from "../i18n";
 import { Field, SelectField } from "../ui/forms";
 import { DataTable } from "../ui/table";
 import { listMembers, type Member, removeMember, setMember } from "./team";
@@ -14,40 +16,57 @@ import type { Workshop } from "./types";
 /** Mounted at /admin/workshops/:id/team. */
 export const teamPages = new Hono<AppEnv>();
 
-const ROLE_LABEL = { organiser: "Organiser", door: "Door staff" } as const;
+const words = (c: AppContext) => adminDictionary(adminLang(c));
+const roleLabel = (t: AdminDictionary["team"]) => ({
+  organiser: t.roleOrganiser,
+  door: t.roleDoor,
+});
 
 /** The team section of a workshop's admin page, as the page composes it. */
 export const teamSection: Section<Workshop> = {
   async load(c, workshop) {
     const members = await listMembers(c.var.services.db, workshop.id);
-    return { rows: 0, view: <TeamSection workshopId={workshop.id} members={members} /> };
+    return {
+      rows: 0,
+      view: <TeamSection a={words(c)} workshopId={workshop.id} members={members} />,
+    };
   },
 };
 
-export function TeamSection({ workshopId, members }: { workshopId: string; members: Member[] }) {
+export function TeamSection({
+  a,
+  workshopId,
+  members,
+}: {
+  a: AdminDictionary;
+  workshopId: string;
+  members: Member[];
+}) {
   const base = `/admin/workshops/${workshopId}/team`;
+  const t = a.team;
+  const ROLE_LABEL = roleLabel(t);
   return (
     <>
-      <h2 id="team">Team</h2>
-      <p class="muted">
-        Only the people listed here (and owners) can see this workshop and its people. Door staff
-        see names and affiliations at the door, never addresses.
-      </p>
+      <h2 id="team">{t.heading}</h2>
+      <p class="muted">{t.explain}</p>
       {members.length === 0 ? (
-        <p>Nobody yet: only owners can see this workshop.</p>
+        <p>{t.nobody}</p>
       ) : (
-        <DataTable headers={["Name", "Role", ""]}>
+        <DataTable headers={[a.common.name, a.common.role, ""]}>
           {members.map((m) => (
             <tr>
               <td>
-                <bdi>{m.name}</bdi> <span class="mono">{m.email}</span>
-                {m.disabled ? " (disabled)" : ""}
+                <bdi>{m.name}</bdi>{" "}
+                <span class="mono" dir="ltr">
+                  {m.email}
+                </span>
+                {m.disabled ? t.disabled : ""}
               </td>
               <td>{ROLE_LABEL[m.role]}</td>
               <td>
                 <form method="post" action={`${base}/${m.organiserId}/remove`} class="inline">
                   <button type="submit" class="secondary">
-                    Remove
+                    {t.remove}
                   </button>
                 </form>
               </td>
@@ -56,14 +75,14 @@ export function TeamSection({ workshopId, members }: { workshopId: string; membe
         </DataTable>
       )}
       <form method="post" action={base} class="stack">
-        <Field name="email" label="Organiser account's email" type="email" required />
+        <Field name="email" label={t.emailLabel} type="email" required dir="ltr" />
         <SelectField
           name="role"
-          label="Role in this workshop"
+          label={t.roleLabel}
           options={WORKSHOP_MEMBER_ROLES.map((r) => ({ value: r, label: ROLE_LABEL[r] }))}
         />
         <div>
-          <button type="submit">Add to the team</button>
+          <button type="submit">{t.add}</button>
         </div>
       </form>
     </>
@@ -79,7 +98,12 @@ teamPages.post("/", requires("workshops.manage", { workshop: "id" }), async (c) 
       email: String(body.email ?? ""),
       role,
     });
-    return redirectWithNotice(c, back, `${member.name} is on the team as ${ROLE_LABEL[role]}.`);
+    const t = words(c).team;
+    return redirectWithNotice(
+      c,
+      back,
+      fill(t.added, { name: member.name, role: roleLabel(t)[role] }),
+    );
   });
 });
 
@@ -95,7 +119,7 @@ teamPages.post(
         c.req.param("id") ?? "",
         c.req.param("organiserId"),
       );
-      return redirectWithNotice(c, back, "Removed from the team.");
+      return redirectWithNotice(c, back, words(c).team.removed);
     });
   },
 );

@@ -1,0 +1,1 @@
+ALTER TABLE `organisers` ADD `language` text DEFAULT 'en' NOT NULL;
