@@ -4,15 +4,26 @@
 // by the service.
 import type { Context } from "hono";
 import { Hono } from "hono";
-import type { AppEnv, SignedInEnv } from "../http/context";
+import { adminLang, adminPage } from "../http/admin-lang";
+import type { AppContext, AppEnv, SignedInEnv } from "../http/context";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
 import type { Section } from "../http/sections";
-import { LANGS, type Lang, languageOf } from "../i18n";
+import {
+  type AdminWords,
+  adminDictionary,
+  fill,
+  formatNumber,
+  LANGS,
+  type Lang,
+  localeOf,
+} from "../i18n";
 import { onServiceError } from "../lib/errors";
 import { formatInstant } from "../lib/time";
+import { issueMessage } from "../ui/form-errors";
 import { FieldError, type FormErrors, Notice, textFields } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { serviceMessage } from "../ui/service-messages";
 import { DataTable } from "../ui/table";
 import { getWorkshop } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
@@ -32,6 +43,23 @@ import {
 export const feedbackAdminPages = new Hono<AppEnv>();
 
 const base = (workshopId: string) => `/admin/workshops/${workshopId}/feedback`;
+const words = (c: AppContext) => adminDictionary(adminLang(c));
+
+/** A sentence with a count: its singular wording for one, else its plural one. */
+const byCount = (n: number, one: string, many: string, lang: Lang) =>
+  fill(n === 1 ? one : many, { n: formatNumber(n, lang) });
+
+const averages = new Map<string, Intl.NumberFormat>();
+/** An average with two decimals, in the page's digits ("3.67", "٣٫٦٧"). */
+function formatAverage(n: number, lang: Lang): string {
+  const locale = localeOf(lang);
+  let format = averages.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    averages.set(locale, format);
+  }
+  return format.format(n);
+}
 
 /** The feedback section of a workshop's admin page, as the page composes it. */
 export const feedbackSection: Section<Workshop> = {
@@ -42,63 +70,71 @@ export const feedbackSection: Section<Workshop> = {
     ]);
     return {
       rows: 0,
-      view: <FeedbackSection workshop={workshop} survey={survey} results={results} />,
+      view: <FeedbackSection a={words(c)} workshop={workshop} survey={survey} results={results} />,
     };
   },
 };
 
-function FeedbackSection(props: { workshop: Workshop; survey: Survey; results: Results }) {
-  const { workshop: w, survey, results } = props;
+function FeedbackSection(props: {
+  a: AdminWords;
+  workshop: Workshop;
+  survey: Survey;
+  results: Results;
+}) {
+  const { a, workshop: w, survey, results } = props;
+  const t = a.feedback;
+  const questions = survey.questions.length;
+  const min = formatNumber(MIN_ANSWERS, a.lang);
   return (
     <>
-      <h2 id="feedback">Feedback survey</h2>
+      <h2 id="feedback">{t.heading}</h2>
       <p>
         {survey.enabled ? (
           <>
-            <strong>On.</strong> Emailed once, after the workshop ends (
-            {formatInstant(w.endsAt, w.timezone, "en")}), to the people checked in, or to the
-            confirmed ones if nobody was checked in.
+            <strong>{t.on}</strong>{" "}
+            {fill(t.onExplain, { end: formatInstant(w.endsAt, w.timezone, a.lang) })}
           </>
         ) : (
           <>
-            <strong>Off.</strong> Turned on, it is emailed once after the workshop ends to those who
-            attended: {survey.questions.length} question{survey.questions.length === 1 ? "" : "s"}
-            {survey.saved ? "" : " (the default survey)"}.
+            <strong>{t.off}</strong>{" "}
+            {fill(questions === 1 ? t.offExplainOne : t.offExplainMany, {
+              n: formatNumber(questions, a.lang),
+              default: survey.saved ? "" : t.defaultSurvey,
+            })}
           </>
         )}{" "}
-        {survey.sent > 0
-          ? `Sent to ${survey.sent} ${survey.sent === 1 ? "person" : "people"}.`
-          : ""}
+        {survey.sent > 0 ? byCount(survey.sent, t.sentOne, t.sentMany, a.lang) : ""}
       </p>
-      <p class="muted">
-        Answers are anonymous: you see totals once at least {MIN_ANSWERS} people have answered,
-        never who said what.
-      </p>
+      <p class="muted">{fill(t.anonymous, { min })}</p>
       {w.purgedAt ? null : (
         <form method="post" action={`${base(w.id)}/enabled`} class="row">
           <input type="hidden" name="enabled" value={survey.enabled ? "false" : "true"} />
           <button type="submit" class={survey.enabled ? "secondary" : undefined}>
-            {survey.enabled ? "Turn the survey off" : "Turn the survey on"}
+            {survey.enabled ? t.turnOff : t.turnOn}
           </button>
           <a class="button secondary" href={base(w.id)}>
-            {survey.sent > 0 ? "See the questions" : "Edit the questions"}
+            {survey.sent > 0 ? t.seeQuestions : t.editQuestions}
           </a>
         </form>
       )}
-      <ResultsView workshopId={w.id} results={results} />
+      <ResultsView a={a} workshopId={w.id} results={results} />
     </>
   );
 }
 
-function ResultsView({ workshopId, results }: { workshopId: string; results: Results }) {
+function ResultsView({
+  a,
+  workshopId,
+  results,
+}: {
+  a: AdminWords;
+  workshopId: string;
+  results: Results;
+}) {
+  const t = a.feedback;
+  const n = (value: number) => formatNumber(value, a.lang);
   if (!results.shown)
-    return (
-      <p>
-        {results.sent > 0
-          ? `No results yet: they appear once at least ${MIN_ANSWERS} people have answered.`
-          : ""}
-      </p>
-    );
+    return <p>{results.sent > 0 ? fill(t.noResults, { min: n(MIN_ANSWERS) }) : ""}</p>;
   const ratings = results.questions.filter(
     (q): q is Extract<QuestionResult, { distribution: unknown }> => "distribution" in q,
   );
@@ -107,22 +143,24 @@ function ResultsView({ workshopId, results }: { workshopId: string; results: Res
   );
   return (
     <div class="stack" id="feedback-results">
-      <h3>Results</h3>
+      <h3>{t.results}</h3>
       <p>
-        {results.answers} answers from {results.sent} people asked.{" "}
-        <a href={`/api/v1/workshops/${workshopId}/feedback/results.csv?excel=true`}>Export CSV</a>
+        {fill(t.answersFrom, { answers: n(results.answers), sent: n(results.sent) })}{" "}
+        <a href={`/api/v1/workshops/${workshopId}/feedback/results.csv?excel=true`}>
+          {t.exportCsv}
+        </a>
       </p>
       {ratings.length ? (
-        <DataTable headers={["Question", "Answers", "Average", "1", "2", "3", "4", "5"]}>
+        <DataTable headers={[t.question, t.answers, t.average, ...[1, 2, 3, 4, 5].map(n)]}>
           {ratings.map((r) => (
             <tr>
               <td>
-                <QuestionText question={r.question} />
+                <QuestionText question={r.question} lang={a.lang} />
               </td>
-              <td>{r.answered}</td>
-              <td>{r.average === null ? "–" : r.average.toFixed(2)}</td>
-              {r.distribution.map((n) => (
-                <td>{n}</td>
+              <td>{n(r.answered)}</td>
+              <td>{r.average === null ? "–" : formatAverage(r.average, a.lang)}</td>
+              {r.distribution.map((count) => (
+                <td>{n(count)}</td>
               ))}
             </tr>
           ))}
@@ -131,7 +169,7 @@ function ResultsView({ workshopId, results }: { workshopId: string; results: Res
       {texts.map((r) => (
         <section class="stack">
           <h4>
-            <QuestionText question={r.question} />
+            <QuestionText question={r.question} lang={a.lang} />
           </h4>
           {r.comments.length ? (
             <ul>
@@ -140,17 +178,17 @@ function ResultsView({ workshopId, results }: { workshopId: string; results: Res
               ))}
             </ul>
           ) : (
-            <p class="muted">No comments.</p>
+            <p class="muted">{t.noComments}</p>
           )}
-          <p class="muted">In a random order.</p>
+          <p class="muted">{t.randomOrder}</p>
         </section>
       ))}
     </div>
   );
 }
 
-function QuestionText({ question }: { question: FeedbackQuestion }) {
-  const { text, lang } = questionLabel(question, "en");
+function QuestionText({ question, lang: reader }: { question: FeedbackQuestion; lang: Lang }) {
+  const { text, lang } = questionLabel(question, reader);
   return (
     <bdi lang={lang} dir="auto">
       {text}
@@ -174,27 +212,24 @@ function EditorPage(props: {
   errors?: FormErrors;
 }) {
   const { c, workshop: w, survey, rows, errors = {} } = props;
+  const view = adminPage(c);
+  const a = adminDictionary(view.lang);
+  const t = a.feedback;
   const fixed = survey.sent > 0;
   const messages = Object.values(errors);
   return (
-    <Page
-      lang="en"
-      title="Feedback survey"
-      area="admin"
-      actor={c.var.actor}
-      path="/admin/workshops"
-    >
+    <Page {...view} title={t.heading} path="/admin/workshops">
       <p>
-        <a href={`/admin/workshops/${w.id}#feedback`}>← The workshop</a>
+        <a href={`/admin/workshops/${w.id}#feedback`}>{t.backToWorkshop}</a>
       </p>
-      <h1>Feedback survey</h1>
+      <h1>{t.heading}</h1>
       <p class="lead" dir="auto">
         {w.title}
       </p>
       <FlashNotice c={c} />
       {messages.length ? (
         <Notice kind="error">
-          <p>Some fields need attention:</p>
+          <p>{t.attention}</p>
           <ul>
             {messages.map((m) => (
               <li>{m}</li>
@@ -202,33 +237,22 @@ function EditorPage(props: {
           </ul>
         </Notice>
       ) : null}
-      <p>
-        The survey is emailed once, after the workshop ends, to the people checked in (or, when
-        nobody was checked in, to the confirmed ones), each with a personal link. Answers are
-        anonymous: you see totals once at least {MIN_ANSWERS} people have answered.
-      </p>
+      <p>{fill(t.editorExplain, { min: formatNumber(MIN_ANSWERS, a.lang) })}</p>
       <form method="post" action={base(w.id)} class="stack">
         <label class="check">
-          <input type="checkbox" name="enabled" value="true" checked={props.enabled} /> Send the
-          survey after the workshop
+          <input type="checkbox" name="enabled" value="true" checked={props.enabled} />{" "}
+          {t.sendAfter}
         </label>
         {fixed ? (
-          <Notice>
-            The survey went out to {survey.sent} {survey.sent === 1 ? "person" : "people"}: its
-            questions are fixed.
-          </Notice>
+          <Notice>{byCount(survey.sent, t.fixedOne, t.fixedMany, a.lang)}</Notice>
         ) : (
-          <p class="muted">
-            Up to {MAX_QUESTIONS} questions. Each is a rating from 1 to 5 or free text; word it in
-            English, Arabic or both (participants see their language, else the other one). Leave
-            both wordings empty to drop a question.
-          </p>
+          <p class="muted">{fill(t.editorHint, { max: formatNumber(MAX_QUESTIONS, a.lang) })}</p>
         )}
         {rows.map((row, i) => (
-          <QuestionFields row={row} index={i} errors={errors} disabled={fixed} />
+          <QuestionFields a={a} row={row} index={i} errors={errors} disabled={fixed} />
         ))}
         <div>
-          <button type="submit">Save the survey</button>
+          <button type="submit">{t.save}</button>
         </div>
       </form>
     </Page>
@@ -236,25 +260,27 @@ function EditorPage(props: {
 }
 
 function QuestionFields(props: {
+  a: AdminWords;
   row: QuestionRow;
   index: number;
   errors: FormErrors;
   disabled: boolean;
 }) {
-  const { row, index: i, errors, disabled } = props;
+  const { a, row, index: i, errors, disabled } = props;
+  const t = a.feedback;
   const name = (part: string) => `q${i}_${part}`;
   const labelError = errors[name("label")];
   return (
     <fieldset>
-      <legend>Question {i + 1}</legend>
+      <legend>{fill(t.questionN, { n: formatNumber(i + 1, a.lang) })}</legend>
       <div>
-        <label for={`f-${name("type")}`}>Kind</label>
+        <label for={`f-${name("type")}`}>{t.kind}</label>
         <select id={`f-${name("type")}`} name={name("type")} disabled={disabled}>
           <option value="rating" selected={row.type !== "text"}>
-            Rating, 1 to 5
+            {t.rating}
           </option>
           <option value="text" selected={row.type === "text"}>
-            Free text
+            {t.text}
           </option>
         </select>
       </div>
@@ -262,7 +288,7 @@ function QuestionFields(props: {
         const id = `f-${name(l)}`;
         return (
           <div>
-            <label for={id}>In {languageOf(l).englishName}</label>
+            <label for={id}>{fill(t.inLanguage, { language: a.languageNames[l] })}</label>
             <input
               id={id}
               name={name(l)}
@@ -286,7 +312,7 @@ function QuestionFields(props: {
           checked={row.required}
           disabled={disabled}
         />{" "}
-        Required
+        {t.required}
       </label>
     </fieldset>
   );
@@ -364,12 +390,17 @@ feedbackAdminPages.post("/", requires("workshops.manage", { workshop: "id" }), a
     );
   const parsed = SurveyInputSchema.safeParse(input);
   if (!parsed.success) {
+    const a = words(c);
     const errors: FormErrors = {};
     for (const issue of parsed.error.issues) {
       const [, k] = issue.path;
       const row = typeof k === "number" ? asked[k] : undefined;
       const key = row === undefined ? "_form" : `q${row}_label`;
-      errors[key] ??= row === undefined ? issue.message : `Question ${row + 1}: ${issue.message}`;
+      const message = issueMessage(issue, a.lang);
+      errors[key] ??=
+        row === undefined
+          ? message
+          : fill(a.feedback.questionError, { n: formatNumber(row + 1, a.lang), message });
     }
     return again(errors, 422);
   }
@@ -379,10 +410,14 @@ feedbackAdminPages.post("/", requires("workshops.manage", { workshop: "id" }), a
       return redirectWithNotice(
         c,
         `/admin/workshops/${workshop.id}#feedback`,
-        enabled ? "Survey saved: it goes out after the workshop ends." : "Survey saved (off).",
+        enabled ? words(c).feedback.saved : words(c).feedback.savedOff,
       );
     },
-    (error) => again({ _form: error.message }, error.kind === "conflict" ? 409 : 422),
+    (error) =>
+      again(
+        { _form: serviceMessage(error.message, adminLang(c)) },
+        error.kind === "conflict" ? 409 : 422,
+      ),
     ["invalid", "conflict"],
   );
 });
@@ -398,7 +433,7 @@ feedbackAdminPages.post("/enabled", requires("workshops.manage", { workshop: "id
     return redirectWithNotice(
       c,
       back,
-      enabled ? "The survey is on: it goes out after the workshop ends." : "The survey is off.",
+      enabled ? words(c).feedback.nowOn : words(c).feedback.nowOff,
     );
   });
 });

@@ -16,6 +16,13 @@ const KNOWN: Record<string, Key> = {
   "Enter the contact's email address.": "contactEmail",
   "Enter an email address.": "email",
   "Please correct the fields marked below.": "summary",
+  "Give the session a title in at least one language.": "sessionTitle",
+  "The session must end after it starts.": "sessionEndAfterStart",
+  "Choose a participant or type a name.": "sessionPerson",
+  "Choose a participant or type a name, not both.": "sessionPersonNotBoth",
+  "Choose one of this workshop's confirmed participants.": "sessionParticipant",
+  "Word the question in at least one language.": "questionWording",
+  "Ask at least one question.": "questionsMin",
 };
 
 /** A message already written in English by a form (not a schema), with its values. */
@@ -23,6 +30,7 @@ const PATTERNS: [RegExp, Key][] = [
   [/^Choose a time zone from the list, e\.g\. (?<example>.+)\.$/, "timeZone"],
   [/^Line (?<n>\d+) is not understood\.$/, "questionLine"],
   [/^Line (?<n>\d+): a choice needs options/, "questionChoices"],
+  [/^Ask at most (?<max>\d+) questions\.$/, "questionsMax"],
 ];
 
 /** An English form message in `lang`: its own wording when known, else left as it is. */

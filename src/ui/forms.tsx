@@ -152,7 +152,8 @@ export function SelectField({
 }: {
   name: string;
   label: string;
-  options: { value: string; label: string }[];
+  /** `dir: "auto"` for an option that is data (a name), in whichever script it is. */
+  options: { value: string; label: string; dir?: "auto" }[];
   value?: string;
   error?: string;
 }) {
@@ -167,7 +168,7 @@ export function SelectField({
         aria-describedby={error ? `${id}-error` : undefined}
       >
         {options.map((o) => (
-          <option value={o.value} selected={o.value === value}>
+          <option value={o.value} selected={o.value === value} dir={o.dir}>
             {o.label}
           </option>
         ))}

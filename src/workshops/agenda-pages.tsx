@@ -6,14 +6,23 @@
 import { type Context, Hono } from "hono";
 import { audit } from "../audit/service";
 import { SESSION_ROLES } from "../db/schema";
-import type { AppEnv, SignedInEnv } from "../http/context";
+import { adminLang, adminPage } from "../http/admin-lang";
+import type { AppContext, AppEnv, SignedInEnv } from "../http/context";
 import { FlashNotice, noticeOnError, redirectWithNotice } from "../http/flash";
 import { requires } from "../http/guard";
-import { zodIssuesToFieldErrors } from "../http/openapi";
 import type { Section } from "../http/sections";
-import { LANGUAGES } from "../i18n";
+import {
+  type AdminWords,
+  adminDictionary,
+  DEFAULT_LANG,
+  fill,
+  formatNumber,
+  LANGUAGES,
+  type Lang,
+} from "../i18n";
 import { type AppError, type FieldError, onServiceError } from "../lib/errors";
-import { formatRange, utcToZonedLocal, zonedLocalToUtc } from "../lib/time";
+import { formatInstant, formatRange, utcToZonedLocal, zonedLocalToUtc } from "../lib/time";
+import { formMessage, issueMessage } from "../ui/form-errors";
 import {
   Field,
   type FormErrors,
@@ -23,7 +32,9 @@ import {
   textFields,
 } from "../ui/forms";
 import { Page } from "../ui/layout";
+import { serviceMessage } from "../ui/service-messages";
 import { DataTable } from "../ui/table";
+import { Fill } from "../ui/words";
 import {
   type AgendaPerson,
   type AgendaSession,
@@ -51,16 +62,18 @@ import type { Workshop } from "./types";
 export const agendaPages = new Hono<AppEnv>();
 
 type Values = Record<string, string>;
-const ROLE_LABEL = { speaker: "Speaker", moderator: "Moderator" } as const;
 const manage = requires("workshops.manage", { workshop: "id" });
+const words = (c: AppContext) => adminDictionary(adminLang(c));
 
-const sessionTime = (s: { startsAt: Date; endsAt: Date }, w: Workshop) =>
-  formatRange(s.startsAt, s.endsAt, w.timezone, "en");
+const sessionTime = (s: { startsAt: Date; endsAt: Date }, w: Workshop, lang: Lang) =>
+  formatRange(s.startsAt, s.endsAt, w.timezone, lang);
 
-function PersonName({ person }: { person: AgendaPerson }) {
+function PersonName({ a, person }: { a: AdminWords; person: AgendaPerson }) {
+  const t = a.agenda;
+  const role = t.roles[person.role];
   return (
     <>
-      <bdi>{person.name || "(erased)"}</bdi>
+      <bdi>{person.name || a.common.erased}</bdi>
       {person.affiliation ? (
         <>
           {" · "}
@@ -68,13 +81,12 @@ function PersonName({ person }: { person: AgendaPerson }) {
         </>
       ) : null}{" "}
       <span class="muted">
-        ({ROLE_LABEL[person.role]}
-        {person.registrationId ? ", participant" : ""})
+        {person.registrationId ? fill(t.personRoleParticipant, { role }) : `(${role})`}
       </span>{" "}
       {person.publicConsent ? (
-        <span class="badge ok">public</span>
+        <span class="badge ok">{t.public}</span>
       ) : (
-        <span class="badge warn">not public</span>
+        <span class="badge warn">{t.notPublic}</span>
       )}
     </>
   );
@@ -87,36 +99,44 @@ export const agendaSection: Section<Workshop> = {
   async load(c, workshop) {
     const sessions = await loadAgenda(c.var.services.db, c.var.services.vault, workshop.id, "all");
     const named = sessions.reduce((n, s) => n + s.people.filter((p) => p.registrationId).length, 0);
-    return { rows: named, view: <AgendaSection workshop={workshop} sessions={sessions} /> };
+    return {
+      rows: named,
+      view: <AgendaSection a={words(c)} workshop={workshop} sessions={sessions} />,
+    };
   },
 };
 
-function AgendaSection({ workshop, sessions }: { workshop: Workshop; sessions: AgendaSession[] }) {
+function AgendaSection({
+  a,
+  workshop,
+  sessions,
+}: {
+  a: AdminWords;
+  workshop: Workshop;
+  sessions: AgendaSession[];
+}) {
+  const t = a.agenda;
   const base = `/admin/workshops/${workshop.id}/sessions`;
   return (
     <>
-      <h2 id="agenda">Agenda</h2>
-      <p class="muted">
-        Shown on the public page, on participants' pages and in their calendar files. A room shows
-        only where the venue does (a private venue: to confirmed participants). A speaker's or
-        moderator's name shows outside these pages only when marked public, with their consent;
-        otherwise they appear as “Speaker” or “Moderator”.
-      </p>
+      <h2 id="agenda">{t.heading}</h2>
+      <p class="muted">{t.explain}</p>
       {sessions.length === 0 ? (
-        <p>No sessions yet.</p>
+        <p>{t.none}</p>
       ) : (
-        <DataTable headers={["When", "Session", "Room", "Speakers and moderators", ""]}>
+        <DataTable headers={[a.common.when, t.session, t.room, t.people, ""]}>
           {sessions.map((s) => {
             const outside = s.startsAt < workshop.startsAt || s.endsAt > workshop.endsAt;
+            const title = localized(s.title, a.lang);
             return (
               <tr>
                 <td>
-                  {sessionTime(s, workshop)}
-                  {outside ? (
-                    <span class="badge danger">outside the workshop's times: edit it</span>
-                  ) : null}
+                  {sessionTime(s, workshop, a.lang)}
+                  {outside ? <span class="badge danger">{t.outside}</span> : null}
                 </td>
-                <td dir="auto">{localized(s.title, "en")?.text}</td>
+                <td dir="auto" lang={title && title.lang !== a.lang ? title.lang : undefined}>
+                  {title?.text}
+                </td>
                 <td dir="auto">{s.room ?? ""}</td>
                 <td>
                   {s.people.length === 0 ? (
@@ -125,14 +145,14 @@ function AgendaSection({ workshop, sessions }: { workshop: Workshop; sessions: A
                     <ul class="plain">
                       {s.people.map((p) => (
                         <li>
-                          <PersonName person={p} />
+                          <PersonName a={a} person={p} />
                         </li>
                       ))}
                     </ul>
                   )}
                 </td>
                 <td>
-                  <a href={`${base}/${s.id}`}>Edit</a>
+                  <a href={`${base}/${s.id}`}>{a.common.edit}</a>
                 </td>
               </tr>
             );
@@ -142,7 +162,7 @@ function AgendaSection({ workshop, sessions }: { workshop: Workshop; sessions: A
       {workshop.status !== "cancelled" ? (
         <p>
           <a class="button secondary" href={`${base}/new`}>
-            Add a session
+            {t.addSession}
           </a>
         </p>
       ) : null}
@@ -175,18 +195,32 @@ function fieldOf(path: string): string {
   return head || "_form";
 }
 
-function errorsOf(list: FieldError[]): FormErrors {
+/**
+ * A service's field error in `lang`: the session's times against the workshop's say the
+ * workshop's start or end on its clock in that language; the rest by their wording.
+ */
+function fieldMessage(e: FieldError, w: Workshop, lang: Lang): string {
+  if (lang === DEFAULT_LANG) return e.message;
+  const t = adminDictionary(lang).formErrors;
+  if (e.message.startsWith("The session must start within the workshop:"))
+    return fill(t.sessionStartWithin, { at: formatInstant(w.startsAt, w.timezone, lang) });
+  if (e.message.startsWith("The session must end by the workshop's end:"))
+    return fill(t.sessionEndBy, { at: formatInstant(w.endsAt, w.timezone, lang) });
+  return formMessage(e.message, lang);
+}
+
+function errorsOf(list: FieldError[], w: Workshop, lang: Lang): FormErrors {
   const errors: FormErrors = {};
-  for (const e of list) errors[fieldOf(e.path)] ??= e.message;
+  for (const e of list) errors[fieldOf(e.path)] ??= fieldMessage(e, w, lang);
   return errors;
 }
 
 /** The form as the API's input; a time that is not a time is the field's own error. */
-function sessionFromForm(values: Values, w: Workshop) {
+function sessionFromForm(values: Values, w: Workshop, lang: Lang) {
   const errors: FormErrors = {};
   const instant = (name: "startsAt" | "endsAt") => {
     const at = zonedLocalToUtc(values[name] ?? "", w.timezone);
-    if (!at) errors[name] = "Enter a date and time.";
+    if (!at) errors[name] = formMessage("Enter a date and time.", lang);
     return at?.toISOString() ?? "";
   };
   const perLang = (kind: "title" | "description") =>
@@ -201,8 +235,8 @@ function sessionFromForm(values: Values, w: Workshop) {
     endsAt,
   });
   if (!parsed.success)
-    for (const [k, v] of Object.entries(errorsOf(zodIssuesToFieldErrors(parsed.error.issues))))
-      errors[k] ??= v;
+    for (const issue of parsed.error.issues)
+      errors[fieldOf(issue.path.map(String).join("."))] ??= issueMessage(issue, lang);
   if (Object.keys(errors).length || !parsed.success) return { ok: false as const, errors };
   return { ok: true as const, input: parsed.data };
 }
@@ -224,10 +258,13 @@ async function sessionPage(
   status: 200 | 409 | 422 = 200,
 ) {
   const { workshop, session, values, errors = {} } = state;
+  const view = adminPage(c);
+  const a = adminDictionary(view.lang);
+  const t = a.agenda;
   const back = `/admin/workshops/${workshop.id}`;
   const base = `${back}/sessions`;
   const action = session ? `${base}/${session.id}` : base;
-  const heading = session ? "Edit session" : "New session";
+  const heading = session ? t.editHeading : t.newHeading;
   const participants = session ? await seatedParticipants(c.var.services, workshop.id) : [];
   if (session)
     await audit(c.var.services.db, c.var.actor, {
@@ -248,35 +285,40 @@ async function sessionPage(
     />
   );
   return c.html(
-    <Page lang="en" title={heading} area="admin" actor={c.var.actor} path="/admin/workshops">
+    <Page {...view} title={heading} path="/admin/workshops">
       <p>
-        <a href={`${back}#agenda`}>← Back to the workshop</a>
+        <a href={`${back}#agenda`}>{a.workshops.backToWorkshop}</a>
       </p>
       <h1>
         {heading}: <span dir="auto">{workshop.title}</span>
       </h1>
       <FlashNotice c={c} />
       <p class="muted">
-        The workshop runs {formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, "en")}
-        ; times are on its clock ({workshop.timezone}).
+        <Fill
+          text={t.runs}
+          values={{
+            when: formatRange(workshop.startsAt, workshop.endsAt, workshop.timezone, a.lang),
+            zone: <bdi dir="ltr">{workshop.timezone}</bdi>,
+          }}
+        />
       </p>
       {errors._form ? <Notice kind="error">{errors._form}</Notice> : null}
       <form method="post" action={action} class="stack" novalidate>
         {LANGUAGES.map((l) =>
           f(
             textField("title", l.code),
-            `Title (${l.englishName})`,
+            fill(t.titleIn, { language: a.languageNames[l.code] }),
             "text",
-            `At most ${SESSION_TITLE_MAX} characters.`,
+            fill(t.titleHint, { max: formatNumber(SESSION_TITLE_MAX, a.lang) }),
           ),
         )}
-        {f("startsAt", "Starts", "datetime-local")}
-        {f("endsAt", "Ends", "datetime-local")}
-        {f("room", "Room", "text", "Shown where the venue is shown (see the venue's privacy).")}
+        {f("startsAt", t.starts, "datetime-local")}
+        {f("endsAt", t.ends, "datetime-local")}
+        {f("room", t.room, "text", t.roomHint)}
         {LANGUAGES.map((l) => (
           <TextAreaField
             name={textField("description", l.code)}
-            label={`Description (${l.englishName}, optional)`}
+            label={fill(t.descriptionIn, { language: a.languageNames[l.code] })}
             value={values[textField("description", l.code)]}
             error={errors[textField("description", l.code)]}
             maxlength={SESSION_DESCRIPTION_MAX}
@@ -284,11 +326,12 @@ async function sessionPage(
           />
         ))}
         <div>
-          <button type="submit">{session ? "Save" : "Add the session"}</button>
+          <button type="submit">{session ? a.common.save : t.addTheSession}</button>
         </div>
       </form>
       {session ? (
         <SessionPeople
+          a={a}
           workshop={workshop}
           session={session}
           participants={participants}
@@ -298,14 +341,13 @@ async function sessionPage(
       ) : null}
       {session ? (
         <form method="post" action={`${base}/${session.id}/delete`} class="stack">
-          <h2>Delete the session</h2>
+          <h2>{t.deleteHeading}</h2>
           <label class="check">
-            <input type="checkbox" name="confirm" value="yes" required /> Yes, delete this session
-            and its speakers and moderators
+            <input type="checkbox" name="confirm" value="yes" required /> {t.deleteConfirm}
           </label>
           <div>
             <button type="submit" class="danger">
-              Delete the session
+              {t.deleteHeading}
             </button>
           </div>
         </form>
@@ -316,30 +358,33 @@ async function sessionPage(
 }
 
 function SessionPeople({
+  a,
   workshop,
   session,
   participants,
   values,
   errors,
 }: {
+  a: AdminWords;
   workshop: Workshop;
   session: AgendaSession;
   participants: { id: string; name: string; affiliation: string | null }[];
   values: Values;
   errors: FormErrors;
 }) {
+  const t = a.agenda;
   const base = `/admin/workshops/${workshop.id}/sessions/${session.id}/people`;
   return (
     <section aria-labelledby="people" class="stack">
-      <h2 id="people">Speakers and moderators</h2>
+      <h2 id="people">{t.people}</h2>
       {session.people.length === 0 ? (
-        <p>Nobody yet.</p>
+        <p>{t.nobody}</p>
       ) : (
-        <DataTable headers={["Person", "Public", ""]}>
+        <DataTable headers={[t.person, t.publicColumn, ""]}>
           {session.people.map((p) => (
             <tr>
               <td>
-                <PersonName person={p} />
+                <PersonName a={a} person={p} />
               </td>
               <td>
                 <form method="post" action={`${base}/${p.id}/consent`} class="inline">
@@ -349,14 +394,14 @@ function SessionPeople({
                     value={p.publicConsent ? "false" : "true"}
                   />
                   <button type="submit" class="secondary">
-                    {p.publicConsent ? "Withdraw public consent" : "They agreed: show publicly"}
+                    {p.publicConsent ? t.withdrawConsent : t.showPublicly}
                   </button>
                 </form>
               </td>
               <td>
                 <form method="post" action={`${base}/${p.id}/remove`} class="inline">
                   <button type="submit" class="secondary">
-                    Remove
+                    {t.remove}
                   </button>
                 </form>
               </td>
@@ -365,31 +410,32 @@ function SessionPeople({
         </DataTable>
       )}
       <form method="post" action={base} class="stack" novalidate>
-        <h3>Add a speaker or moderator</h3>
+        <h3>{t.addPersonHeading}</h3>
         {errors._form ? <Notice kind="error">{errors._form}</Notice> : null}
         <SelectField
           name="role"
-          label="Role"
+          label={a.common.role}
           value={values.role}
-          options={SESSION_ROLES.map((r) => ({ value: r, label: ROLE_LABEL[r] }))}
+          options={SESSION_ROLES.map((r) => ({ value: r, label: t.roles[r] }))}
         />
         <SelectField
           name="registrationId"
-          label="A confirmed participant"
+          label={t.participant}
           value={values.registrationId}
           error={errors.registrationId}
           options={[
-            { value: "", label: "— someone else: type the name below —" },
+            { value: "", label: t.someoneElse },
             ...participants.map((p) => ({
               value: p.id,
               label: p.affiliation ? `${p.name} · ${p.affiliation}` : p.name,
+              dir: "auto" as const,
             })),
           ]}
         />
-        <Field name="name" label="Or a name" value={values.name} error={errors.name} dir="auto" />
+        <Field name="name" label={t.orName} value={values.name} error={errors.name} dir="auto" />
         <Field
           name="affiliation"
-          label="Affiliation (for a typed name, optional)"
+          label={t.affiliationHint}
           value={values.affiliation}
           error={errors.affiliation}
           dir="auto"
@@ -401,10 +447,10 @@ function SessionPeople({
             value="true"
             checked={values.publicConsent === "true"}
           />{" "}
-          They agreed to their name and affiliation being shown publicly
+          {t.consent}
         </label>
         <div>
-          <button type="submit">Add</button>
+          <button type="submit">{t.add}</button>
         </div>
       </form>
     </section>
@@ -422,7 +468,7 @@ agendaPages.get("/new", manage, async (c) => {
 agendaPages.post("/", manage, async (c) => {
   const workshop = await getWorkshop(c.var.services.db, c.req.param("id") ?? "");
   const values = textFields(await c.req.parseBody());
-  const parsed = sessionFromForm(values, workshop);
+  const parsed = sessionFromForm(values, workshop, adminLang(c));
   const again = (errors: FormErrors, status: 409 | 422) =>
     sessionPage(c, { workshop, session: null, values, errors }, status);
   if (!parsed.ok) return again(parsed.errors, 422);
@@ -432,16 +478,21 @@ agendaPages.post("/", manage, async (c) => {
       return redirectWithNotice(
         c,
         `/admin/workshops/${workshop.id}/sessions/${session.id}`,
-        "Session added. Add its speakers and moderators below.",
+        words(c).agenda.added,
       );
     },
-    (error) => again(serviceErrors(error), error.kind === "invalid" ? 422 : 409),
+    (error) => again(serviceErrors(c, error, workshop), error.kind === "invalid" ? 422 : 409),
     ["invalid", "conflict"],
   );
 });
 
-const serviceErrors = (error: AppError): FormErrors =>
-  error.errors?.length ? errorsOf(error.errors) : { _form: error.message };
+/** A service's refusal as the form's errors, in the organiser's language. */
+function serviceErrors(c: AppContext, error: AppError, w: Workshop): FormErrors {
+  const lang = adminLang(c);
+  return error.errors?.length
+    ? errorsOf(error.errors, w, lang)
+    : { _form: serviceMessage(error.message, lang) };
+}
 
 async function loaded(c: Context<SignedInEnv>) {
   const workshop = await getWorkshop(c.var.services.db, c.req.param("id") ?? "");
@@ -457,7 +508,7 @@ agendaPages.get("/:sessionId", manage, async (c) => {
 agendaPages.post("/:sessionId", manage, async (c) => {
   const { workshop, session } = await loaded(c);
   const values = textFields(await c.req.parseBody());
-  const parsed = sessionFromForm(values, workshop);
+  const parsed = sessionFromForm(values, workshop, adminLang(c));
   const again = (errors: FormErrors, status: 409 | 422) =>
     sessionPage(c, { workshop, session, values, errors }, status);
   if (!parsed.ok) return again(parsed.errors, 422);
@@ -465,9 +516,9 @@ agendaPages.post("/:sessionId", manage, async (c) => {
   return onServiceError(
     async () => {
       await updateSession(c.var.services, c.var.actor, workshop.id, session.id, input);
-      return redirectWithNotice(c, `/admin/workshops/${workshop.id}#agenda`, "Session saved.");
+      return redirectWithNotice(c, `/admin/workshops/${workshop.id}#agenda`, words(c).agenda.saved);
     },
-    (error) => again(serviceErrors(error), error.kind === "invalid" ? 422 : 409),
+    (error) => again(serviceErrors(c, error, workshop), error.kind === "invalid" ? 422 : 409),
     ["invalid", "conflict"],
   );
 });
@@ -477,10 +528,10 @@ agendaPages.post("/:sessionId/delete", manage, async (c) => {
   const body = await c.req.parseBody();
   const here = `/admin/workshops/${workshop.id}/sessions/${session.id}`;
   if (body.confirm !== "yes")
-    return redirectWithNotice(c, here, "Tick the box to delete the session.", "error");
+    return redirectWithNotice(c, here, words(c).agenda.tickToDelete, "error");
   return noticeOnError(c, here, async () => {
     await deleteSession(c.var.services, c.var.actor, workshop.id, session.id);
-    return redirectWithNotice(c, `/admin/workshops/${workshop.id}#agenda`, "Session deleted.");
+    return redirectWithNotice(c, `/admin/workshops/${workshop.id}#agenda`, words(c).agenda.deleted);
   });
 });
 
@@ -506,17 +557,23 @@ agendaPages.post("/:sessionId/people", manage, async (c) => {
     affiliation: personValues.affiliation?.trim() || null,
     publicConsent: personValues.publicConsent === "true",
   });
-  if (!parsed.success) return again(errorsOf(zodIssuesToFieldErrors(parsed.error.issues)), 422);
+  if (!parsed.success) {
+    const lang = adminLang(c);
+    const errors: FormErrors = {};
+    for (const issue of parsed.error.issues)
+      errors[fieldOf(issue.path.map(String).join("."))] ??= issueMessage(issue, lang);
+    return again(errors, 422);
+  }
   return onServiceError(
     async () => {
       await addSessionPerson(c.var.services, c.var.actor, workshop.id, session.id, parsed.data);
       return redirectWithNotice(
         c,
         `/admin/workshops/${workshop.id}/sessions/${session.id}#people`,
-        "Added.",
+        words(c).agenda.personAdded,
       );
     },
-    (error) => again(serviceErrors(error), error.kind === "invalid" ? 422 : 409),
+    (error) => again(serviceErrors(c, error, workshop), error.kind === "invalid" ? 422 : 409),
     ["invalid", "conflict"],
   );
 });
@@ -538,7 +595,7 @@ agendaPages.post("/:sessionId/people/:personId/consent", manage, async (c) => {
     return redirectWithNotice(
       c,
       here,
-      consent ? "Their name now shows publicly." : "Their name no longer shows publicly.",
+      consent ? words(c).agenda.nowPublic : words(c).agenda.noLongerPublic,
     );
   });
 });
@@ -554,6 +611,6 @@ agendaPages.post("/:sessionId/people/:personId/remove", manage, async (c) => {
       session.id,
       c.req.param("personId"),
     );
-    return redirectWithNotice(c, here, "Removed from the session.");
+    return redirectWithNotice(c, here, words(c).agenda.removed);
   });
 });
