@@ -4,6 +4,7 @@
 // text, and the admin dictionaries stay complete (the same keys and placeholders, every
 // string translated).
 import { describe, expect, it } from "vitest";
+import { feedbackAnswers } from "../src/db/schema";
 import { createDistribution } from "../src/distributions/create";
 import { adminDictionary, placeholders } from "../src/i18n";
 import { adminEn } from "../src/i18n/admin-en";
@@ -212,6 +213,41 @@ describe("every admin page in Arabic", () => {
     const subscriberId = subscriberRes?.ok
       ? ((await subscriberRes.json()) as { data: { id: string }[] }).data[0]?.id
       : undefined;
+    // An agenda session with a speaker, and the feedback survey on, with enough answers for
+    // its results to show.
+    const { startsAt } = (await (
+      await json(`/api/v1/workshops/${workshop.id}`, "GET", undefined, ADMIN)
+    ).json()) as { startsAt: string };
+    const at = (hours: number) => new Date(Date.parse(startsAt) + hours * 3600_000).toISOString();
+    const sessionRes = await json(
+      `/api/v1/workshops/${workshop.id}/sessions`,
+      "POST",
+      {
+        title: { ar: "جلسة الافتتاح" },
+        room: "القاعة الكبرى",
+        startsAt: at(1),
+        endsAt: at(2),
+        people: [{ role: "speaker", name: "رانية خوري", affiliation: "معهد الأنهار" }],
+      },
+      ADMIN,
+    );
+    expect(sessionRes.status, await sessionRes.clone().text()).toBe(201);
+    const sessionId = ((await sessionRes.json()) as { id: string }).id;
+    expect(
+      (await json(`/api/v1/workshops/${workshop.id}/feedback`, "PUT", { enabled: true }, ADMIN))
+        .status,
+    ).toBe(200);
+    await db()
+      .insert(feedbackAnswers)
+      .values(
+        [4, 5, 3, 5, 4].map((mark) => ({
+          id: `fba_${crypto.randomUUID()}`,
+          workshopId: workshop.id,
+          ratings: { q1: mark, q2: mark },
+          comments: null,
+        })),
+      );
+
     const mailboxId = await eventually(async () => {
       const res = await call(`/api/v1/mailbox?to=${encodeURIComponent(invitee)}`, {
         headers: ADMIN,
@@ -234,6 +270,9 @@ describe("every admin page in Arabic", () => {
       `${w}/print/list`,
       `${w}/print/badges`,
       `${w}/key`,
+      `${w}/sessions/new`,
+      `${w}/sessions/${sessionId}`,
+      `${w}/feedback`,
       "/admin/reports",
       "/admin/reports/new",
       `/admin/reports/${report.id}`,
@@ -263,6 +302,41 @@ describe("every admin page in Arabic", () => {
       if (left.length) problems.push(`${path}: ${left.join(" | ")}`);
     }
     expect(problems).toEqual([]);
+    // The walk saw the agenda and the survey's results, not their empty states.
+    const workshopPage = await (await call(w, { headers: { Cookie: cookie } })).text();
+    expect(workshopPage).toContain('id="feedback-results"');
+    expect(workshopPage).toContain("رانية خوري");
+
+    // Refused forms of the agenda and the survey explain themselves in Arabic too.
+    const local = (hours: number) =>
+      new Date(Date.parse(startsAt) + (hours + 3) * 3600_000).toISOString().slice(0, 16);
+    const badSession = await form(
+      `${w}/sessions`,
+      { title_ar: "", startsAt: local(1), endsAt: local(9) },
+      cookie,
+    );
+    expect(badSession.status).toBe(422);
+    expect(await badSession.text()).toContain("يلزم عنوان للجلسة بلغة واحدة على الأقل.");
+    const lateSession = await form(
+      `${w}/sessions`,
+      { title_ar: "جلسة متأخرة", startsAt: local(1), endsAt: local(9) },
+      cookie,
+    );
+    expect(lateSession.status).toBe(422);
+    const lateText = await visibleText(await lateSession.text());
+    expect(lateText).toContain("يجب أن تنتهي الجلسة قبل نهاية ورشة العمل أو عندها: ");
+    expect(englishIn(lateText)).toEqual([]);
+    const noPerson = await form(`${w}/sessions/${sessionId}/people`, { role: "speaker" }, cookie);
+    expect(await noPerson.text()).toContain("يلزم اختيار أحد المشاركين أو كتابة اسم.");
+    const badSurvey = await form(
+      `${w}/feedback`,
+      { enabled: "true", q0_type: "rating", q0_ar: "س".repeat(400) },
+      cookie,
+    );
+    expect(badSurvey.status).toBe(422);
+    const badSurveyText = await visibleText(await badSurvey.text());
+    expect(badSurveyText).toContain("السؤال 1: الحد الأقصى 300 حرفًا.");
+    expect(englishIn(badSurveyText)).toEqual([]);
   }, 120_000);
 
   it("signs in in Arabic before anyone is known", async () => {
