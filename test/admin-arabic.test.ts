@@ -337,6 +337,17 @@ describe("every admin page in Arabic", () => {
     const badSurveyText = await visibleText(await badSurvey.text());
     expect(badSurveyText).toContain("السؤال 1: الحد الأقصى 300 حرفًا.");
     expect(englishIn(badSurveyText)).toEqual([]);
+
+    // A pasted list of invitees names the line of each problem, in Arabic.
+    const badList = await form(
+      `${w}/invitations`,
+      { csv: "email,name\nrania@example.org,رانية\nnot-an-address,سامي\n" },
+      cookie,
+    );
+    expect(badList.status).toBe(422);
+    const badListText = await visibleText(await badList.text());
+    expect(badListText).toContain("السطر 3: عنوان البريد الإلكتروني غير صالح.");
+    expect(englishIn(badListText)).toEqual([]);
   }, 120_000);
 
   it("signs in in Arabic before anyone is known", async () => {

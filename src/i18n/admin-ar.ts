@@ -378,6 +378,14 @@ export const adminAr: AdminDictionary = {
     queuedOne: "الرسالة في قائمة الإرسال إلى شخص واحد.",
   },
   csv: {
+    line: "السطر {n}: {message}",
+    email: "عنوان البريد الإلكتروني غير صالح.",
+    role: "يجب أن يكون الدور أحد هذه: {roles}.",
+    language: "اللغة المقبولة: {languages}.",
+    topics: "مواضيع غير معروفة: {topics}.",
+    tooMany: "الحد الأقصى في المرة الواحدة: {n}.",
+    header: "يجب أن يكون السطر الأول عناوين أعمدة، ومنها عمود للبريد الإلكتروني.",
+    invalid: "قيمة غير صالحة.",
     upload: "أو رفع ملف \u2066CSV\u2069",
   },
   invitations: {

@@ -401,6 +401,15 @@ export const adminEn = {
   /** The paste-or-upload CSV box of import forms. */
   csv: {
     upload: "Or upload a CSV file",
+    /** A pasted or uploaded list's problem, by line (English keeps the check's own words). */
+    line: "Line {n}: {message}",
+    email: "not a valid email address.",
+    role: "the role must be one of {roles}.",
+    language: "use {languages}.",
+    topics: "unknown topics: {topics}.",
+    tooMany: "At most {n} at once.",
+    header: "The first line must be a header with an email column.",
+    invalid: "a value is not valid.",
   },
   /** A workshop's invitations section and the invite page. */
   invitations: {

@@ -203,7 +203,7 @@ workshopInvitationAdminPages.post(
       : { invitees: [], errors: [], lines: [] };
     if (errors.length || invitees.length === 0) {
       const problems = errors.length
-        ? lineMessages(errors, lines)
+        ? lineMessages(errors, lines, adminLang(c))
         : [words(c).invitations.noneFound];
       return invitePage(c, id, { pasted, problems, send }, 422);
     }

@@ -1,6 +1,7 @@
 // CSV in and out (RFC 4180) through papaparse. Output is formula-safe: a cell that starts
 // with = + - @ tab or CR is prefixed with ' so spreadsheets show it instead of running it.
 import Papa from "papaparse";
+import { adminDictionary, DEFAULT_LANG, fill, formatNumber, type Lang } from "../i18n";
 import type { FieldError } from "./errors";
 
 /**
@@ -75,15 +76,51 @@ export function parseCsv(text: string): ParsedCsv {
   return { header, rows, lines, errors };
 }
 
+/** A check's English message, worded in the organiser's language when it is a known one. */
+function csvMessage(message: string, lang: Lang): string {
+  const t = adminDictionary(lang).csv;
+  if (
+    /^(not a valid email address|invalid email address|enter a valid email address)/i.test(message)
+  )
+    return t.email;
+  const known: [RegExp, (m: RegExpExecArray) => string][] = [
+    [/^The role must be one of (.+)\.$/, (m) => fill(t.role, { roles: m[1]! })],
+    [/^Use (.+)\.$/, (m) => fill(t.language, { languages: m[1]! })],
+    [/^Unknown topics: (.+)\.$/, (m) => fill(t.topics, { topics: m[1]! })],
+    [
+      /^At most (\d+) \w+ at once\.$/,
+      (m) => fill(t.tooMany, { n: formatNumber(Number(m[1]), lang) }),
+    ],
+    [/^The first line must be a header with an email column\.$/, () => t.header],
+  ];
+  for (const [pattern, word] of known) {
+    const m = pattern.exec(message);
+    if (m) return word(m);
+  }
+  return t.invalid;
+}
+
 /**
  * Row errors (`rows.3.email`, as the API reports them) as a person reads them: "Line 4: not
- * a valid email address.", by the line of the pasted text or file the row starts on.
+ * a valid email address.", by the line of the pasted text or file the row starts on, in the
+ * organiser's language (English keeps each check's own words).
  */
-export function lineMessages(errors: FieldError[], lines: number[]): string[] {
+export function lineMessages(
+  errors: FieldError[],
+  lines: number[],
+  lang: Lang = DEFAULT_LANG,
+): string[] {
+  const english = lang === DEFAULT_LANG;
   return errors.map((e) => {
     const row = e.path.match(/^rows\.(\d+)/)?.[1];
-    const message = e.message.replace(/^[A-Z](?=[a-z ])/, (m) => m.toLowerCase());
-    if (!row) return e.message;
-    return `Line ${lines[Number(row) - 1] ?? Number(row) + 1}: ${message}`;
+    if (!row) return english ? e.message : csvMessage(e.message, lang);
+    const message = english
+      ? e.message.replace(/^[A-Z](?=[a-z ])/, (m) => m.toLowerCase())
+      : csvMessage(e.message, lang);
+    const n = lines[Number(row) - 1] ?? Number(row) + 1;
+    return fill(adminDictionary(lang).csv.line, {
+      n: english ? n : formatNumber(n, lang),
+      message,
+    });
   });
 }

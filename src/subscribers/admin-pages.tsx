@@ -262,7 +262,7 @@ subscriberAdminPages.post("/import", requires("attendees.read"), async (c) => {
     dryRun,
     // A clean import empties the box; one with problems keeps the text to correct.
     pasted: errors.length ? pasted : "",
-    problems: lineMessages(errors, parsed.lines),
+    problems: lineMessages(errors, parsed.lines, adminLang(c)),
   });
 });
 

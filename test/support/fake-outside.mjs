@@ -242,6 +242,12 @@ export function createFakeResend(options = {}) {
       acceptedCalls: state.calls.filter((c) => c.status === 200 && !c.replay).length,
       rateLimited: state.calls.filter((c) => c.status === 429).length,
       firstCallAt: state.calls[0]?.at ?? null,
+      // Where a paced send lost time: the widest gaps between successive calls, in ms.
+      largestGapsMs: state.calls
+        .slice(1)
+        .map((c, i) => c.at - state.calls[i].at)
+        .sort((a, b) => b - a)
+        .slice(0, 10),
       lastCallAt: state.calls.at(-1)?.at ?? null,
       replays: state.calls.filter((c) => c.replay).length,
       delivered: state.delivered.length,
