@@ -124,6 +124,7 @@ async function run(n, { faults = false, rate = 0 } = {}) {
       n,
       rate,
       rateLimited: s.rateLimited,
+      gaps: s.largestGapsMs,
       span: s.firstCallAt === null ? 0 : (s.lastCallAt - s.firstCallAt) / 1000,
       faults: faults ? `${s.injected} injected` : "none",
       status: state.status,
@@ -197,4 +198,5 @@ if (throttled) {
   console.log(
     "\nWall time runs from the distribution's creation to its completion, so it includes collecting and numbering the audience before the first call; first → last call is the sending alone.",
   );
+  console.log(`Widest gaps between successive calls (ms): ${t.gaps.join(", ")}.`);
 }

@@ -87,11 +87,8 @@ function filledChunks(ctx: Services, distributionId: string) {
   );
 }
 
-/** Enqueues what a committed page filled (filledChunks). */
-async function sendFilled(ctx: Services, distributionId: string, rows: unknown) {
-  const chunks = (rows as { chunk: number }[]).map((r) => r.chunk);
-  if (chunks.length > 0) await enqueueChunks(ctx.queue, distributionId, chunks);
-}
+/** The chunks a committed page filled (filledChunks), to enqueue. */
+const filledBy = (rows: unknown) => (rows as { chunk: number }[]).map((r) => r.chunk);
 
 type Cursor = NonNullable<Distribution["cursor"]>;
 
@@ -108,14 +105,15 @@ function sourcesOf(d: Distribution): Cursor["source"][] {
  * to numbering, when a source is exhausted. Subscribers come first, so attendees can be
  * checked against them.
  */
-async function collectPage(ctx: Services, d: Distribution): Promise<void> {
+/** Collects one page; returns the chunks it filled, for the caller to enqueue. */
+async function collectPage(ctx: Services, d: Distribution): Promise<number[]> {
   const sources = sourcesOf(d);
   const cursor = d.cursor ?? { source: sources[0]!, after: "" };
   const i = sources.indexOf(cursor.source);
   const nextSource = i + 1 < sources.length ? { source: sources[i + 1]!, after: "" } : null;
   const page = { d, after: cursor.after, nextSource };
-  if (cursor.source === "topics") await collectSubscribers(ctx, page);
-  else await collectAttendees(ctx, page, sources.includes("topics"));
+  if (cursor.source === "topics") return collectSubscribers(ctx, page);
+  return collectAttendees(ctx, page, sources.includes("topics"));
 }
 
 interface Page {
@@ -145,7 +143,10 @@ function advance(ctx: Services, d: Distribution, next: Cursor | null) {
  * index), so `total` counts every address. Suppressions from before the vault hold an
  * unkeyed hash SQL cannot match: the chunk's check skips those.
  */
-async function collectSubscribers(ctx: Services, { d, after, nextSource }: Page) {
+async function collectSubscribers(
+  ctx: Services,
+  { d, after, nextSource }: Page,
+): Promise<number[]> {
   const { db } = ctx;
   const where = (from: string) =>
     sql`s.status <> 'pending' AND s.id > ${from} ${topicFilter(d.audience.topics)} ${notCollected(d.id, sql`s.email_index`)}`;
@@ -185,7 +186,7 @@ async function collectSubscribers(ctx: Services, { d, after, nextSource }: Page)
     ids.length >= AUDIENCE_PAGE ||
     Boolean(await db.get(sql`SELECT 1 AS one FROM subscribers s WHERE ${where(last)} LIMIT 1`));
   await advance(ctx, d, more ? { source: "topics", after: last } : nextSource);
-  await sendFilled(ctx, d.id, filled);
+  return filledBy(filled);
 }
 
 /**
@@ -197,7 +198,11 @@ async function collectSubscribers(ctx: Services, { d, after, nextSource }: Page)
  * second removes the skipped subscriber rows they replace (their consent to the workshop's
  * report stands on its own), so each address is counted once.
  */
-async function collectAttendees(ctx: Services, { d, after, nextSource }: Page, dedupe: boolean) {
+async function collectAttendees(
+  ctx: Services,
+  { d, after, nextSource }: Page,
+  dedupe: boolean,
+): Promise<number[]> {
   const { db } = ctx;
   const of = d.audience.attendeesOf!;
   const where = sql`r.workshop_id = ${of.workshopId} AND r.receive_report = 1 AND r.status IN (${sql.join(
@@ -214,7 +219,7 @@ async function collectAttendees(ctx: Services, { d, after, nextSource }: Page, d
   const { chosen, replacing } = await chooseAttendees(ctx, d, rows, dedupe);
   if (Object.keys(chosen).length === 0) {
     await advance(ctx, d, next);
-    return;
+    return [];
   }
   const [, filled] = await db.batch([
     runInBatch(
@@ -250,7 +255,7 @@ async function collectAttendees(ctx: Services, { d, after, nextSource }: Page, d
       : []),
     advance(ctx, d, next),
   ]);
-  await sendFilled(ctx, d.id, filled);
+  return filledBy(filled);
 }
 
 interface Chosen {
@@ -372,7 +377,7 @@ async function finishPreparing(ctx: Services, d: Distribution): Promise<void> {
     ),
     completeIfDone(db, d.id),
   ]);
-  await sendFilled(ctx, d.id, created);
+  await enqueueChunks(ctx.queue, d.id, filledBy(created));
 }
 
 export async function enqueueChunks(
@@ -415,7 +420,14 @@ export async function prepareStep(
       continue;
     }
     if (d.stage === "audience") {
-      await collectPage(ctx, d);
+      const filled = await collectPage(ctx, d);
+      const last = page + 1 >= PREPARE_MAX_PAGES || Date.now() - started >= PREPARE_BUDGET_MS;
+      // The step's last chunks go behind its continuation, not ahead of it: the next step
+      // then starts while they are still being sent, and the queue never runs dry between
+      // steps (an empty queue waits for its batch timeout before the next chunk arrives).
+      if (last) await ctx.queue.send({ kind: "distribution-prepare", distributionId });
+      await enqueueChunks(ctx.queue, distributionId, filled);
+      if (last) return ACK;
       continue;
     }
     await finishPreparing(ctx, d);
