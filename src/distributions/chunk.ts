@@ -304,22 +304,25 @@ async function suppressedPositions(
   rows: Delivery[],
   opened: Map<number, Recipient | null>,
 ): Promise<Set<number>> {
-  const key = await ctx.vault.subscribers();
-  const keys = await Promise.all(
-    rows.map((p) => suppressionKeys(key, opened.get(p.position)!.email)),
-  );
-  const [recent, legacy] = await Promise.all([
+  const [recent, legacyExist] = await Promise.all([
     ctx.db
       .select({ hash: suppressions.emailHash })
       .from(suppressions)
       .where(sql`${suppressions.createdAt} >= ${since}`),
-    (await legacyEntriesExist(ctx.db))
-      ? listedValues(
-          ctx.db,
-          keys.map((k) => k.legacy),
-        )
-      : new Set<string>(),
+    legacyEntriesExist(ctx.db),
   ]);
+  // Nothing added since and nothing from before the vault: no address to compute at all.
+  if (recent.length === 0 && !legacyExist) return new Set();
+  const key = await ctx.vault.subscribers();
+  const keys = await Promise.all(
+    rows.map((p) => suppressionKeys(key, opened.get(p.position)!.email)),
+  );
+  const legacy = legacyExist
+    ? await listedValues(
+        ctx.db,
+        keys.map((k) => k.legacy),
+      )
+    : new Set<string>();
   const listed = new Set([...recent.map((r) => r.hash), ...legacy]);
   return new Set(rows.filter((_, i) => isListed(listed, keys[i]!)).map((p) => p.position));
 }
