@@ -78,6 +78,17 @@ describe("capacity under concurrency", () => {
     expect(Math.min(...(positions as number[]))).toBe(1);
     expect(Math.max(...(positions as number[]))).toBe(190);
     expect((await workshopRow(workshop.id)).confirmedCount).toBe(10);
+    // Each is told once, where they ended: the email built before the move for its likely
+    // end, or, for those who lost the race for the last seats, one written after it.
+    const told = await Promise.all(
+      people.map(async (p, i) => {
+        const kinds = (await workshopEmailsTo(workshop.id, p.email))
+          .map((e) => e.kind)
+          .filter((k) => k !== "workshop:verify");
+        return [bodies[i]!.status, kinds] as const;
+      }),
+    );
+    for (const [status, kinds] of told) expect(kinds).toEqual([`workshop:${status}`]);
   });
 
   it("concurrent cancellations and promotions never exceed capacity nor promote anyone twice", async () => {

@@ -42,7 +42,9 @@ export function table(rows, baseline) {
     const ratio = base && base !== r ? `${((r.rps / base.rps) * 100).toFixed(0)} %` : "100 %";
     return `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p90} | ${r.p99} | ${base ? ratio : "—"} | ${r.bad} |`;
   });
-  return [head, ...lines].join("\n");
+  // What the bad answers were, under the table: a status code, or a connection error.
+  const notes = rows.filter((r) => r.why).map((r) => `- ${r.name}: ${JSON.stringify(r.why)}`);
+  return [head, ...lines, ...(notes.length ? ["", ...notes] : [])].join("\n");
 }
 
 export const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 200);

@@ -15,7 +15,7 @@ import { subscribeWithRegistration } from "../subscribers/service";
 import { addressIndex } from "../vault/fields";
 import { type DataKey, workshopKeyName } from "../vault/keys";
 import { acknowledgement } from "../workshops/confidentiality";
-import { publicPathsOf, publicSeats, seatState } from "../workshops/service";
+import { publicPathsOf, publicSeats, seatPool, seatState } from "../workshops/service";
 import type { AttendanceMode, Workshop } from "../workshops/types";
 import { registrationsById } from "./lists";
 import { cleanNeeds } from "./needs";
@@ -91,10 +91,33 @@ export function validateAnswers(
 }
 
 /**
- * The email each end of a seat move would send (confirmed, waitlisted, …), built before the
- * move and written in its batch, each only if the move ended there (the row carries the
- * move's `op` and that status). A seat decision and its email are then one round trip, not
- * two, on the busiest paths: a registration without verification, and a verification.
+ * Where a seat move will most likely end, from the workshop's seats as the caller read them:
+ * a seat while its pool has one, else the waitlist (or a refusal without one). Only a move
+ * racing others for the last seats ends elsewhere.
+ */
+function likelyEnd(
+  workshop: Workshop,
+  target: Target,
+  mode: AttendanceMode | null | undefined,
+): RegistrationStatus | undefined {
+  const ends = endsIn(target);
+  if (ends.length <= 1) return ends[0];
+  const { capacity, taken } = seatPool(workshop, mode ?? null);
+  const likely: RegistrationStatus =
+    capacity === null || taken < capacity
+      ? "confirmed"
+      : workshop.waitlist || "restore" in target
+        ? "waitlisted"
+        : "rejected";
+  return ends.includes(likely) ? likely : ends[0];
+}
+
+/**
+ * The email the likely end of a seat move sends (confirmed, waitlisted, …), built before the
+ * move and written in its batch only if the move ended there (the row carries the move's
+ * `op` and that status). A seat decision and its email are then one round trip, not two, on
+ * the busiest paths: a registration without verification, and a verification. A move that
+ * ended elsewhere (it lost a race for the last seat) gets its email afterwards: `tell`.
  */
 async function outcomeNotices(
   svc: Services,
@@ -103,31 +126,36 @@ async function outcomeNotices(
   move: { op: string; target: Target },
   now: Date,
 ) {
-  const built = await Promise.all(
-    endsIn(move.target).flatMap((status) => {
-      const kind = NOTICE_FOR[status];
-      if (!kind) return [];
-      const endedHere = sql`EXISTS (SELECT 1 FROM ${registrations} WHERE ${registrations.id} = ${person.id} AND ${registrations.seatOp} = ${move.op} AND ${registrations.status} = ${status})`;
-      return [
-        buildNotice(svc.db, svc.mailer, svc.settings, workshop, person, kind, now, endedHere).then(
-          (notice) => ({ status, notice }),
-        ),
-      ];
-    }),
-  );
+  const status = likelyEnd(workshop, move.target, person.mode);
+  const kind = status && NOTICE_FOR[status];
+  const built =
+    status && kind
+      ? await buildNotice(
+          svc.db,
+          svc.mailer,
+          svc.settings,
+          workshop,
+          person,
+          kind,
+          now,
+          sql`EXISTS (SELECT 1 FROM ${registrations} WHERE ${registrations.id} = ${person.id} AND ${registrations.seatOp} = ${move.op} AND ${registrations.status} = ${status})`,
+        )
+      : null;
   return {
-    statements: built.flatMap((b) => b.notice.statements),
-    /** The email written for the status the move ended in, to enqueue. */
-    emailFor: (status: RegistrationStatus) =>
-      built.find((b) => b.status === status)?.notice.emailId,
+    statements: built?.statements ?? [],
+    /** Tells the person where the move ended: the email written with it, or a new one. */
+    async tell(ended: RegistrationStatus) {
+      if (built && ended === status) return svc.mailer.enqueue([built.emailId]);
+      const other = NOTICE_FOR[ended];
+      if (other) await notifyOne(svc, workshop, person, other);
+    },
   };
 }
 
 export async function notifyOne(
   svc: Services,
   workshop: Workshop,
-  registration: Pick<Registration, "id" | "email" | "emailIndex" | "name" | "language" | "mode"> &
-    Pick<Recipient, "subscriptionLink">,
+  registration: Recipient,
   kind: NoticeKind,
 ) {
   const { db } = svc;
@@ -419,8 +447,7 @@ export async function admit(
   );
   if (!result.moved) return null;
   const { status } = result.moved;
-  const emailId = notices?.emailFor(status);
-  if (emailId) await svc.mailer.enqueue([emailId]);
+  await notices?.tell(status);
   await notifyPromoted(svc, workshop, result.promoted);
   return { id, status };
 }
@@ -623,8 +650,7 @@ export async function verify(
       where: eq(registrations.id, registration.id),
     }))!.status;
   }
-  const emailId = notices.emailFor(result.moved.status);
-  if (emailId) await svc.mailer.enqueue([emailId]);
+  await notices.tell(result.moved.status);
   await notifyPromoted(svc, workshop, result.promoted);
   return result.moved.status;
 }
