@@ -166,28 +166,30 @@ export interface SeatsTaken {
  * and returns the seats taken then.
  */
 function countStatement(db: Db, workshopId: string, op: string) {
-  // A row counts in a pool through its mode (null is in person); a move between pools
-  // leaves one and enters the other.
-  const seats = (pool: SQL, previousPool: SQL) => sql`COALESCE((
-        SELECT SUM((CASE WHEN status IN (${seatList}) AND ${pool} THEN 1 ELSE 0 END)
-                 - (CASE WHEN previous_status IN (${seatList}) AND ${previousPool} THEN 1 ELSE 0 END))
-        FROM registrations WHERE seat_op = ${op}), 0)`;
-  const joined = (pool: SQL) => sql`COALESCE((
-        SELECT COUNT(*) FROM registrations
-        WHERE seat_op = ${op} AND status = 'waitlisted' AND ${pool}
-          AND (previous_status IS NOT 'waitlisted' OR previous_mode IS NOT mode)), 0)`;
-  const online = sql.raw("mode = 'online'");
-  const inPerson = sql.raw("mode IS NOT 'online'");
-  const wasOnline = sql.raw("previous_mode = 'online'");
-  const wasInPerson = sql.raw("previous_mode IS NOT 'online'");
+  // One pass over the rows the operation stamped (usually one), all four counters at once.
+  // A row counts in a pool through its mode (null is in person); a move between pools leaves
+  // one and enters the other.
+  const seat = (status: string, pool: string) =>
+    sql.raw(
+      `(CASE WHEN ${status} IN (${SEAT_HOLDING.map((x) => `'${x}'`).join(", ")}) AND ${pool} THEN 1 ELSE 0 END)`,
+    );
+  const delta = (pool: string, previousPool: string) =>
+    sql`COALESCE(SUM(${seat("status", pool)} - ${seat("previous_status", previousPool)}), 0)`;
+  const joined = (pool: string) =>
+    sql.raw(`COALESCE(SUM(CASE WHEN status = 'waitlisted' AND ${pool}
+      AND (previous_status IS NOT 'waitlisted' OR previous_mode IS NOT mode) THEN 1 ELSE 0 END), 0)`);
+  const online = "mode = 'online'";
+  const inPerson = "mode IS NOT 'online'";
   return allInBatch<{ confirmed_count: number; online_confirmed_count: number }>(
     db,
     sql`
     UPDATE workshops SET
-      confirmed_count = confirmed_count + ${seats(inPerson, wasInPerson)},
-      online_confirmed_count = online_confirmed_count + ${seats(online, wasOnline)},
-      waitlist_seq = waitlist_seq + ${joined(inPerson)},
-      online_waitlist_seq = online_waitlist_seq + ${joined(online)}
+      (confirmed_count, online_confirmed_count, waitlist_seq, online_waitlist_seq) = (
+        SELECT workshops.confirmed_count + ${delta(inPerson, "previous_mode IS NOT 'online'")},
+          workshops.online_confirmed_count + ${delta(online, "previous_mode = 'online'")},
+          workshops.waitlist_seq + ${joined(inPerson)},
+          workshops.online_waitlist_seq + ${joined(online)}
+        FROM registrations WHERE seat_op = ${op})
     WHERE id = ${workshopId}
     RETURNING confirmed_count, online_confirmed_count`,
   );
