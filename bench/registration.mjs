@@ -99,7 +99,7 @@ try {
 const label = {
   register: "POST registration",
   verify: "POST verify (seat decision)",
-  page: "GET workshop page, after the seat change (purged: rendered)",
+  page: "GET workshop page, after the seat change (purged only when its wording changed)",
   warm: "GET workshop page, warm (page cache)",
 };
 console.log("\nD1 cost per request (average of 20)\n");
