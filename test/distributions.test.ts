@@ -312,6 +312,49 @@ describe("delivery through the provider", () => {
     });
   });
 
+  it("completes when chunks sent during collection skipped someone", async () => {
+    const fake = fakeResend();
+    const { queue, ctx, distributionId, addresses } = await setup(1_150);
+    const transport = new ResendTransport("re_test", fake.baseUrl);
+    // Chunk 0 is sent the moment the first page fills it, while the audience is still being
+    // collected, after its first recipient unsubscribed.
+    const sendBatch = queue.sendBatch.bind(queue);
+    let first = true;
+    queue.sendBatch = async (batch) => {
+      const list = [...batch];
+      const zero = list.find((m) => m.body.kind === "distribution-chunk" && m.body.chunk === 0);
+      if (zero && first) {
+        first = false;
+        expect((await distributionRow(distributionId)).stage).toBe("audience");
+        const [who] = await db()
+          .select({ id: deliveries.subscriberId })
+          .from(deliveries)
+          .where(
+            and(
+              eq(deliveries.distributionId, distributionId),
+              eq(deliveries.chunk, 0),
+              eq(deliveries.position, 0),
+            ),
+          );
+        await db()
+          .update(subscribers)
+          .set({ status: "unsubscribed", unsubscribedAt: new Date() })
+          .where(eq(subscribers.id, who!.id!));
+        await sendChunk(ctx, transport, distributionId, 0, 1);
+      }
+      await sendBatch(list.filter((m) => m !== zero));
+    };
+    await drain(ctx, queue, transport);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      total: 1_150,
+      sent: 1_149,
+      skipped: 1,
+    });
+    expect((await fake.state()).delivered).toHaveLength(1_149);
+    expect(addresses).toHaveLength(1_150);
+  });
+
   it("collects nothing twice when its cursor did not move (a crash after a page committed)", async () => {
     const fake = fakeResend();
     const { queue, ctx, distributionId, addresses } = await setup(1_150);

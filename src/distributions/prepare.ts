@@ -362,7 +362,8 @@ async function finishPreparing(ctx: Services, d: Distribution): Promise<void> {
             chunk_count = COALESCE((SELECT chunk + 1 FROM deliveries WHERE distribution_id = ${d.id} AND chunk >= 0 ORDER BY chunk DESC LIMIT 1), 0),
             -- Numbering is dense: those to send are the last numbered position + 1; the
             -- skipped are chunk -1, counted through the key without reading the others.
-            (total, skipped) = (SELECT b.next + s.n, s.n FROM ${bases(d.id)},
+            -- Chunks sent while the audience was collected have counted their own skips.
+            (total, skipped) = (SELECT b.next + s.n, distributions.skipped + s.n FROM ${bases(d.id)},
               (SELECT count(*) AS n FROM deliveries WHERE distribution_id = ${d.id} AND chunk = -1) s)
           WHERE id = ${d.id} AND stage = 'chunks'`,
     ),
