@@ -355,6 +355,37 @@ describe("delivery through the provider", () => {
     expect(addresses).toHaveLength(1_150);
   });
 
+  it("resumes chunks made before a pause that came during collection", async () => {
+    const fake = fakeResend();
+    const { queue, ctx, distributionId, addresses } = await setup(1_150);
+    // Paused as the first page's chunks are enqueued: their messages arrive while paused and
+    // are spent, collection stops, and resuming must send those chunks too.
+    const sendBatch = queue.sendBatch.bind(queue);
+    let paused = false;
+    queue.sendBatch = async (batch) => {
+      const list = [...batch];
+      if (!paused && list.some((m) => m.body.kind === "distribution-chunk")) {
+        paused = true;
+        await db()
+          .update(distributions)
+          .set({ status: "paused" })
+          .where(eq(distributions.id, distributionId));
+      }
+      await sendBatch(list);
+    };
+    const transport = new ResendTransport("re_test", fake.baseUrl);
+    await drain(ctx, queue, transport);
+    expect((await distributionRow(distributionId)).stage).toBe("audience");
+    expect((await fake.state()).delivered).toHaveLength(0);
+    await resumeDistribution(ctx, BUILT_IN_OWNER, distributionId);
+    await drain(ctx, queue, transport);
+    assertExactlyOnce((await fake.state()).delivered, addresses);
+    expect(await distributionRow(distributionId)).toMatchObject({
+      status: "completed",
+      sent: 1_150,
+    });
+  });
+
   it("collects nothing twice when its cursor did not move (a crash after a page committed)", async () => {
     const fake = fakeResend();
     const { queue, ctx, distributionId, addresses } = await setup(1_150);

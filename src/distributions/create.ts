@@ -252,10 +252,10 @@ export async function resumeDistribution(ctx: Services, actor: Actor, id: string
   const resumed = moved[0];
   // Cancelled or resumed by someone else in the meantime.
   if (!resumed) return getDistribution(db, id);
-  if (resumed.stage !== "ready") {
+  // Chunks made while the audience was collected may wait too (their messages were spent
+  // while paused): enqueued whatever the stage, with preparation's own message when due.
+  if (resumed.stage !== "ready")
     await ctx.queue.send({ kind: "distribution-prepare", distributionId: id });
-    return getDistribution(db, id);
-  }
   const waiting = await db
     .select({ chunk: distributionChunks.chunk })
     .from(distributionChunks)
@@ -267,7 +267,7 @@ export async function resumeDistribution(ctx: Services, actor: Actor, id: string
     id,
     waiting.map((w) => w.chunk),
   );
-  if (waiting.length === 0) await completeIfDone(db, id);
+  if (waiting.length === 0 && resumed.stage === "ready") await completeIfDone(db, id);
   return getDistribution(db, id);
 }
 

@@ -38,10 +38,10 @@ export async function sweepDistributions(ctx: Services, now = new Date()): Promi
     )
     .returning();
   for (const d of stalled) {
-    if (d.stage !== "ready") {
+    // Still preparing: preparation resumes, and any chunk it made already (sent while the
+    // audience is collected) whose message was lost is enqueued again below.
+    if (d.stage !== "ready")
       await ctx.queue.send({ kind: "distribution-prepare", distributionId: d.id });
-      continue;
-    }
     const open = await db
       .select({ chunk: distributionChunks.chunk })
       .from(distributionChunks)
@@ -56,6 +56,6 @@ export async function sweepDistributions(ctx: Services, now = new Date()): Promi
       d.id,
       open.map((o) => o.chunk),
     );
-    if (open.length === 0) await completeIfDone(db, d.id);
+    if (open.length === 0 && d.stage === "ready") await completeIfDone(db, d.id);
   }
 }
