@@ -250,6 +250,31 @@ describe("choosing and assigning a mode", () => {
     expect(rows.find((r) => r.id === roomWaiting.id)!.status).toBe("waitlisted");
   });
 
+  it("a waitlisted person moved into a free seat is told once; a move and a decision together are refused", async () => {
+    const workshop = await hybrid({ capacity: 1, onlineCapacity: 1 });
+    await addPerson(workshop.id, { mode: "in_person" });
+    const waiting = await addPerson(workshop.id, { mode: "in_person" });
+    expect(waiting.status).toBe("waitlisted");
+    const both = await json(
+      `/api/v1/registrations/${waiting.id}`,
+      "PATCH",
+      { mode: "online", status: "rejected" },
+      ADMIN,
+    );
+    expect(both.status).toBe(422);
+    expect((await rowsOf(workshop.id)).find((r) => r.id === waiting.id)!.mode).toBe("in_person");
+    const moved = await json(
+      `/api/v1/registrations/${waiting.id}`,
+      "PATCH",
+      { mode: "online" },
+      ADMIN,
+    );
+    expect(((await moved.json()) as { status: string }).status).toBe("confirmed");
+    const { workshopEmailsTo } = await import("./support/vault");
+    const kinds = (await workshopEmailsTo(workshop.id, waiting.email)).map((e) => e.kind).sort();
+    expect(kinds).toEqual(["workshop:promoted", "workshop:waitlisted"]);
+  });
+
   it("the online capacity cannot drop below its seats, and a hybrid workshop with online people stays hybrid", async () => {
     const workshop = await hybrid({ onlineCapacity: 3 });
     await addPerson(workshop.id, { mode: "online" });
@@ -270,6 +295,42 @@ describe("choosing and assigning a mode", () => {
     );
     expect(leave.status).toBe(409);
     expect((await workshopRow(workshop.id)).attendance).toBe("hybrid");
+  });
+
+  it("an online workshop with people registered does not become hybrid", async () => {
+    const online = await createWorkshop({ venue: null, onlineUrl: ONLINE_URL });
+    expect((await workshopRow(online.id)).attendance).toBe("online");
+    await addPerson(online.id);
+    const res = await json(
+      `/api/v1/workshops/${online.id}`,
+      "PATCH",
+      { attendance: "hybrid", onlineCapacity: 20 },
+      ADMIN,
+    );
+    expect(res.status).toBe(409);
+    expect((await workshopRow(online.id)).attendance).toBe("online");
+  });
+
+  it("a registration racing a workshop that stops being hybrid lands in its one pool", async () => {
+    const workshop = await hybrid({ capacity: 1, onlineCapacity: null });
+    expect(
+      (await json(`/api/v1/workshops/${workshop.id}`, "PATCH", { attendance: "in_person" }, ADMIN))
+        .status,
+    ).toBe(200);
+    const first = await addPerson(workshop.id);
+    const second = await addPerson(workshop.id);
+    expect([first.status, second.status]).toEqual(["confirmed", "waitlisted"]);
+    // As a registration that read the workshop while it was hybrid would be stored.
+    await db().update(registrations).set({ mode: "online" }).where(eq(registrations.id, second.id));
+    // A capacity change gives free seats away: there is none in the one pool, and an
+    // online-marked row does not find an (unlimited) online pool there.
+    expect(
+      (await json(`/api/v1/workshops/${workshop.id}`, "PATCH", { capacity: 1 }, ADMIN)).status,
+    ).toBe(200);
+    const rows = await rowsOf(workshop.id);
+    expect(rows.find((r) => r.id === second.id)!.status).toBe("waitlisted");
+    const row = await workshopRow(workshop.id);
+    expect([row.confirmedCount, row.onlineConfirmedCount]).toEqual([1, 0]);
   });
 });
 

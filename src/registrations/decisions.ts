@@ -81,8 +81,15 @@ export async function changeRegistration(
   now = new Date(),
 ): Promise<Registration> {
   let current = await getRegistration(svc, id);
-  if (change.mode && change.mode !== (current.mode ?? "in_person"))
+  if (change.mode && change.mode !== (current.mode ?? "in_person")) {
+    // One change, one outcome: a move between pools and a decision are two requests, so
+    // a refused decision never leaves the move done behind it.
+    if (change.status && change.status !== current.status)
+      throw invalid("Change the mode and the status one at a time.", [
+        { path: "mode", message: "Change the mode and the status one at a time." },
+      ]);
     current = await switchMode(svc, actor, current, change.mode, now);
+  }
   const attempt = await attemptChange(svc, actor, current, change, now);
   if (attempt.ok) return attempt.registration;
   if (attempt.reason === "not_allowed")
@@ -234,8 +241,10 @@ async function switchMode(
     );
   }
   const switched = await getRegistration(svc, current.id);
-  // A seat holder's place changed (the room or the link): a new confirmation says which.
-  if (switched.status === "confirmed") await notifyOne(svc, workshop, switched, "confirmed");
+  // A seat holder's place changed (the room or the link): a new confirmation says which. A
+  // waitlisted person who found a free seat there was promoted: that email says it.
+  if (switched.status === "confirmed" && !result.promoted.includes(switched.id))
+    await notifyOne(svc, workshop, switched, "confirmed");
   await notifyPromoted(svc, workshop, result.promoted);
   return switched;
 }

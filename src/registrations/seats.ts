@@ -12,7 +12,9 @@
 //               position, stamped with a second operation id, and count those.
 //
 // A hybrid workshop has two pools: in person (`capacity`, `confirmed_count`, `waitlist_seq`)
-// and online (the `online_` columns); a registration's `mode` says which it is in, and null
+// and online (the `online_` columns); a registration's `mode` says which it is in (online
+// counts only while the workshop is hybrid, so a registration racing a workshop that stops
+// being hybrid lands in its one pool), and null
 // (every registration of a workshop that is not hybrid) is the in-person pool. Each pool keeps
 // every guarantee on its own.
 //
@@ -68,7 +70,7 @@ interface Move {
 const ROW_MODE = sql.raw("registrations.mode");
 
 /** Whether workshop `w` has a free seat in the pool of `mode` (null: in person). */
-const seatFreeIn = (mode: SQL) => sql`(CASE WHEN ${mode} IS 'online'
+const seatFreeIn = (mode: SQL) => sql`(CASE WHEN ${mode} IS 'online' AND w.attendance = 'hybrid'
   THEN (w.online_capacity IS NULL OR w.online_confirmed_count < w.online_capacity)
   ELSE (w.capacity IS NULL OR w.confirmed_count < w.capacity) END)`;
 
@@ -77,7 +79,8 @@ export const seatFree = seatFreeIn(ROW_MODE);
 
 /** The next waitlist position in the pool of `mode`. */
 const nextPositionIn = (mode: SQL) =>
-  sql`(CASE WHEN ${mode} IS 'online' THEN w.online_waitlist_seq ELSE w.waitlist_seq END) + 1`;
+  sql`(CASE WHEN ${mode} IS 'online' AND w.attendance = 'hybrid'
+    THEN w.online_waitlist_seq ELSE w.waitlist_seq END) + 1`;
 
 function targetStatus(target: Target): SQL {
   if ("to" in target) return sql`${target.to}`;
@@ -178,15 +181,16 @@ function countStatement(db: Db, workshopId: string, op: string) {
   const joined = (pool: string) =>
     sql.raw(`COALESCE(SUM(CASE WHEN status = 'waitlisted' AND ${pool}
       AND (previous_status IS NOT 'waitlisted' OR previous_mode IS NOT mode) THEN 1 ELSE 0 END), 0)`);
-  const online = "mode = 'online'";
-  const inPerson = "mode IS NOT 'online'";
+  const hybrid = "workshops.attendance = 'hybrid'";
+  const online = `(mode IS 'online' AND ${hybrid})`;
+  const inPerson = `NOT ${online}`;
   return allInBatch<{ confirmed_count: number; online_confirmed_count: number }>(
     db,
     sql`
     UPDATE workshops SET
       (confirmed_count, online_confirmed_count, waitlist_seq, online_waitlist_seq) = (
-        SELECT workshops.confirmed_count + ${delta(inPerson, "previous_mode IS NOT 'online'")},
-          workshops.online_confirmed_count + ${delta(online, "previous_mode = 'online'")},
+        SELECT workshops.confirmed_count + ${delta(inPerson, `NOT (previous_mode IS 'online' AND ${hybrid})`)},
+          workshops.online_confirmed_count + ${delta(online, `(previous_mode IS 'online' AND ${hybrid})`)},
           workshops.waitlist_seq + ${joined(inPerson)},
           workshops.online_waitlist_seq + ${joined(online)}
         FROM registrations WHERE seat_op = ${op})
@@ -197,13 +201,14 @@ function countStatement(db: Db, workshopId: string, op: string) {
 
 /** Gives every free seat to the earliest waitlisted people of each pool, each at most once. */
 function promoteStatement(db: Db, workshopId: string, op: string, now: Date) {
-  const firstInLine = (pool: string, free: string) => sql`
+  const firstInLine = (pool: SQL, free: string) => sql`
       SELECT id FROM (
         SELECT id FROM registrations
         WHERE workshop_id = ${workshopId} AND status = 'waitlisted' AND promoted_at IS NULL
-          AND ${sql.raw(pool)}
+          AND ${pool}
         ORDER BY waitlist_position
         LIMIT (SELECT ${sql.raw(free)} FROM workshops WHERE id = ${workshopId}))`;
+  const online = sql`(mode IS 'online' AND (SELECT attendance FROM workshops WHERE id = ${workshopId}) = 'hybrid')`;
   return allInBatch<{ id: string }>(
     db,
     sql`
@@ -211,11 +216,11 @@ function promoteStatement(db: Db, workshopId: string, op: string, now: Date) {
       status = 'confirmed', seat_op = ${op},
       promoted_at = ${now.getTime()}, updated_at = ${now.getTime()}
     WHERE id IN (${firstInLine(
-      "mode IS NOT 'online'",
+      sql`NOT ${online}`,
       "CASE WHEN capacity IS NULL THEN -1 ELSE MAX(0, capacity - confirmed_count) END",
     )})
        OR id IN (${firstInLine(
-         "mode = 'online'",
+         online,
          "CASE WHEN online_capacity IS NULL THEN -1 ELSE MAX(0, online_capacity - online_confirmed_count) END",
        )})
     RETURNING id`,

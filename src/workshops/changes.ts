@@ -55,6 +55,12 @@ function registrationsWithStatus(
   return recipientsWhere(svc, workshopId, inArray(registrations.status, [...statuses]));
 }
 
+/** Anyone registered for a workshop (seated, waiting or being decided on). */
+const anyoneIn = (workshopId: string) =>
+  sql`EXISTS (SELECT 1 FROM ${registrations} WHERE ${registrations.workshopId} = ${workshopId}
+    AND ${registrations.status} IN
+    ('pending_verification', 'pending_approval', 'confirmed', 'waitlisted', 'attended'))`;
+
 /** Anyone still in a workshop's online pool (seated, waiting or being decided on). */
 const inOnlinePool = (workshopId: string) =>
   sql`EXISTS (SELECT 1 FROM ${registrations} WHERE ${registrations.workshopId} = ${workshopId}
@@ -98,6 +104,10 @@ export async function updateWorkshop(
   // a mode that no longer means anything, counted nowhere.
   const leavesHybrid =
     current.attendance === "hybrid" && set.attendance !== undefined && set.attendance !== "hybrid";
+  // An online workshop's people registered to take part online; made hybrid, they would
+  // count in the room's pool (and lose the link), so it becomes hybrid before anyone
+  // registers, or not at all.
+  const onlineToHybrid = current.attendance === "online" && set.attendance === "hybrid";
   // The capacity may not drop below the seats already taken: checked in the same statement
   // that changes it, so a seat taken meanwhile cannot slip past.
   const update = db
@@ -118,6 +128,7 @@ export async function updateWorkshop(
           ? undefined
           : sql`${workshops.onlineConfirmedCount} <= ${onlineCapacity}`,
         leavesHybrid ? sql`NOT ${inOnlinePool(id)}` : undefined,
+        onlineToHybrid ? sql`NOT ${anyoneIn(id)}` : undefined,
       ),
     )
     .returning({ id: workshops.id });
@@ -171,6 +182,11 @@ export async function updateWorkshop(
   if (onlineCapacity != null && updated.onlineCapacity !== onlineCapacity) {
     throw conflict(
       `The online capacity cannot be lower than the ${updated.onlineConfirmedCount} online seats already confirmed.`,
+    );
+  }
+  if (onlineToHybrid && updated.attendance !== "hybrid") {
+    throw conflict(
+      "People registered for this online workshop: it can become hybrid only before anyone registers. Create a hybrid workshop instead.",
     );
   }
   if (leavesHybrid && updated.attendance === "hybrid") {
