@@ -176,6 +176,43 @@ describe("a change shows on the next request", () => {
     expect((await view(`/workshops/${w.slug}`)).cache).toBe("hit");
   });
 
+  it("a seat change purges by the seats in its own transaction, not a stale read", async () => {
+    const { moveSeats } = await import("../src/registrations/service");
+    const { getWorkshop } = await import("../src/workshops/service");
+    const { registrations } = await import("../src/db/schema");
+    const w = await createWorkshop({ capacity: 2, waitlist: false, requireVerification: false });
+    const register = (name: string) =>
+      json(
+        `/api/v1/public/workshops/${w.slug}/registrations`,
+        "POST",
+        { name, email: uniqueEmail("stale") },
+        {},
+      );
+    expect((await register("First")).status).toBe(201);
+    // A request reads the workshop now (one seat left) and is slow...
+    const stale = await getWorkshop(db(), w.id);
+    // ...while another takes the last seat: the page says full, with no form.
+    expect((await register("Second")).status).toBe(201);
+    const form = `action="/workshops/${w.slug}/register`;
+    expect((await warm(`/workshops/${w.slug}`)).html).not.toContain(form);
+    // The slow request frees a seat. By its own read nothing changed (one left before and
+    // after); by its transaction the page went from full to open, so it is purged.
+    const [first] = await db()
+      .select({ id: registrations.id })
+      .from(registrations)
+      .where(eq(registrations.workshopId, w.id))
+      .limit(1);
+    await moveSeats(createServices(env), stale, {
+      registrationId: first!.id,
+      from: ["confirmed"],
+      target: { to: "cancelled" },
+      now: new Date(),
+    });
+    const after = await view(`/workshops/${w.slug}`);
+    expect(after.cache).toBe("miss");
+    expect(after.html).toContain(form);
+  });
+
   it("a seat taken or given back changes the workshop page and the home page", async () => {
     const w = await createWorkshop({ capacity: 1, waitlist: false, requireVerification: false });
     const form = `action="/workshops/${w.slug}/register`;

@@ -232,7 +232,8 @@ export interface SeatResult {
   moved: { id: string; status: RegistrationStatus; previousStatus: RegistrationStatus } | null;
   /** Waitlisted registrations that got a seat in the same transaction. */
   promoted: string[];
-  /** The seats taken once the transaction was done. */
+  /** The seats taken just before the move, and once the transaction was done. */
+  takenBefore: SeatsTaken | null;
   taken: SeatsTaken | null;
 }
 
@@ -259,8 +260,15 @@ export async function applyMove(
     ("to" in move.target &&
       !SEAT_HOLDING.includes(move.target.to) &&
       move.from.some((s) => SEAT_HOLDING.includes(s)));
+  // The seats taken just before the move, read in its transaction: what the public pages
+  // said (as of the last change), for the caller to tell whether they now say otherwise.
+  const taken = allInBatch<{ confirmed_count: number; online_confirmed_count: number }>(
+    db,
+    sql`SELECT confirmed_count, online_confirmed_count FROM workshops WHERE id = ${workshopId}`,
+  );
   const statements = [
     ...before,
+    taken,
     ...(move ? [moveStatement(db, move, op), countStatement(db, workshopId, op)] : []),
     ...(mayFreeSeat
       ? [
@@ -271,7 +279,16 @@ export async function applyMove(
     ...(move ? recorded(sql`EXISTS (SELECT 1 FROM registrations WHERE seat_op = ${op})`) : []),
   ];
   const results = await runBatch(db, statements);
-  const offset = before.length;
+  const seatsOf = (rows: unknown): SeatsTaken | null => {
+    const row = (
+      rows as { confirmed_count: number; online_confirmed_count: number }[] | undefined
+    )?.[0];
+    return row
+      ? { confirmedCount: row.confirmed_count, onlineConfirmedCount: row.online_confirmed_count }
+      : null;
+  };
+  const takenBefore = seatsOf(results[before.length]);
+  const offset = before.length + 1;
   const movedRows = move
     ? (results[offset] as {
         id: string;
@@ -283,19 +300,12 @@ export async function applyMove(
   const moved = movedRows[0];
   // The last count run: the promotion's when there was one, else the move's.
   const counted = mayFreeSeat ? offset + (move ? 3 : 1) : move ? offset + 1 : -1;
-  const after = (
-    results[counted] as { confirmed_count: number; online_confirmed_count: number }[] | undefined
-  )?.[0];
   return {
     moved: moved
       ? { id: moved.id, status: moved.status, previousStatus: moved.previous_status }
       : null,
     promoted: promotedRows.map((r) => r.id),
-    taken: after
-      ? {
-          confirmedCount: after.confirmed_count,
-          onlineConfirmedCount: after.online_confirmed_count,
-        }
-      : null,
+    takenBefore,
+    taken: counted >= 0 ? seatsOf(results[counted]) : takenBefore,
   };
 }

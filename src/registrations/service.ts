@@ -187,9 +187,12 @@ export async function moveSeats(
   const result = await applyMove(svc.db, workshop.id, move, before, recorded);
   if ((result.moved || result.promoted.length > 0) && workshop.status !== "draft") {
     const now = svc.now();
+    // Both from the move's own transaction: a workshop read earlier may be stale.
     const changed =
       !result.taken ||
-      publicSeats(workshop, now) !== publicSeats({ ...workshop, ...result.taken }, now);
+      !result.takenBefore ||
+      publicSeats({ ...workshop, ...result.takenBefore }, now) !==
+        publicSeats({ ...workshop, ...result.taken }, now);
     if (changed) await svc.pages.purge(publicPathsOf(workshop));
   }
   return result;
