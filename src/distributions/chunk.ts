@@ -294,9 +294,9 @@ async function noLongerEligible(
 /**
  * The positions of recipients whose address is on the suppression list, under either key.
  * Entries older than `since` were matched when the audience was collected, except those made
- * before the vault (an unkeyed hash SQL cannot compute): those are looked up per recipient,
- * and only while any exist. The rest is the few entries added since, read through their
- * time's index.
+ * before the vault (an unkeyed hash SQL cannot compute, or its hash made later with the old
+ * time): while any exist, each recipient is looked up under both keys. The rest is the few
+ * entries added since, read through their time's index.
  */
 async function suppressedPositions(
   ctx: Services,
@@ -317,10 +317,12 @@ async function suppressedPositions(
   const keys = await Promise.all(
     rows.map((p) => suppressionKeys(key, opened.get(p.position)!.email)),
   );
+  // Entries from before the vault, and those hashed from them since (which keep their old
+  // time, so "added since" misses them): every recipient is looked up under both keys.
   const legacy = legacyExist
     ? await listedValues(
         ctx.db,
-        keys.map((k) => k.legacy),
+        keys.flatMap((k) => [k.index, k.legacy]),
       )
     : new Set<string>();
   const listed = new Set([...recent.map((r) => r.hash), ...legacy]);
