@@ -1,5 +1,6 @@
 // Browser-test support: the app in Miniflare (dev mailbox, real queue consumer), Debian's
 // Chromium through playwright-core, and axe-core injected into pages.
+import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { APP_BINDINGS, startApp } from "../support/local-worker.mjs";
@@ -72,6 +73,18 @@ export async function publishedWorkshop(app, fields, { daysAhead = 10, hours = 4
   });
   await api(app, `/api/v1/workshops/${workshop.id}/publish`, { method: "POST" });
   return workshop;
+}
+
+/**
+ * The first signed link of a participant (`/r/…`, `/i/…`, `/f/…`) in an email's text;
+ * fails the test when the email has none.
+ */
+export function signedLink(text, prefix) {
+  const link = text.match(
+    new RegExp(`http://127\\.0\\.0\\.1:\\d+/${prefix}/[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*`),
+  )?.[0];
+  assert.ok(link, `the email carries a /${prefix}/ link`);
+  return link;
 }
 
 export async function waitForMail(app, to, subjectPart, timeoutMs = 15_000) {
