@@ -1,7 +1,9 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, count, eq, gte } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../src/db/client";
+import { meteredD1 } from "../src/db/metering";
 import {
   deliveries,
   distributionChunks,
@@ -18,6 +20,7 @@ import {
 import { sendChunk } from "../src/distributions/chunk";
 import { createDistribution, resumeDistribution } from "../src/distributions/create";
 import { prepareStep } from "../src/distributions/prepare";
+import { sendReport } from "../src/distributions/presend";
 import { renderStage } from "../src/distributions/renders";
 import { sweepDistributions } from "../src/distributions/sweeper";
 import type { Env } from "../src/env";
@@ -386,14 +389,15 @@ describe("delivery through the provider", () => {
     });
   });
 
-  it("collects nothing twice when its cursor did not move (a crash after a page committed)", async () => {
+  /** Sets a collected audience's cursor back, and runs the send: each of 1,150 once. */
+  async function collectAgainFrom(
+    { queue, ctx, distributionId, addresses }: Awaited<ReturnType<typeof setup>>,
+    cursor: (typeof distributions.$inferSelect)["cursor"],
+  ) {
     const fake = fakeResend();
-    const { queue, ctx, distributionId, addresses } = await setup(1_150);
-    await prepareOnly(ctx, queue);
-    // As if every page's cursor move had been lost: collection starts over.
     await db()
       .update(distributions)
-      .set({ cursor: null, stage: "audience" })
+      .set({ cursor, stage: "audience" })
       .where(eq(distributions.id, distributionId));
     await queue.send({ kind: "distribution-prepare", distributionId });
     await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl));
@@ -404,6 +408,49 @@ describe("delivery through the provider", () => {
       sent: 1_150,
       chunkCount: 12,
     });
+  }
+
+  it("collects nothing twice when its cursor did not move (a crash after a page committed)", async () => {
+    const sent = await setup(1_150);
+    await prepareOnly(sent.ctx, sent.queue);
+    // As if every page's cursor move had been lost: collection starts over.
+    await collectAgainFrom(sent, null);
+  });
+
+  it("resumes a collection whose cursor holds no numbering (one from before it did)", async () => {
+    const sent = await setup(1_150);
+    const { queue, ctx, distributionId } = sent;
+    await prepareOnly(ctx, queue);
+    // As it was mid-collection across a deploy: five chunks collected, the cursor after the
+    // last of them and without the numbering reached.
+    const last = (await db().query.deliveries.findFirst({
+      where: and(
+        eq(deliveries.distributionId, distributionId),
+        eq(deliveries.chunk, 4),
+        eq(deliveries.position, 99),
+      ),
+    }))!;
+    await db()
+      .delete(deliveries)
+      .where(and(eq(deliveries.distributionId, distributionId), gte(deliveries.chunk, 5)));
+    await db()
+      .delete(distributionChunks)
+      .where(
+        and(
+          eq(distributionChunks.distributionId, distributionId),
+          gte(distributionChunks.chunk, 5),
+        ),
+      );
+    queue.messages = queue.messages.filter(
+      (m) => m.body.kind !== "distribution-chunk" || m.body.chunk < 5,
+    );
+    await collectAgainFrom(sent, { source: "topics", after: last.subscriberId! });
+    const perChunk = await db()
+      .select({ chunk: deliveries.chunk, n: count() })
+      .from(deliveries)
+      .where(eq(deliveries.distributionId, distributionId))
+      .groupBy(deliveries.chunk);
+    expect(perChunk.map((c) => c.n)).toEqual([...Array(11).fill(100), 50]);
   });
 
   it("produces no duplicate provider sends when every queue message is delivered twice", async () => {
@@ -509,6 +556,41 @@ async function prepareOnly(ctx: Services, queue: RecordingQueue) {
     else queue.messages.push(m);
   }
 }
+
+describe("what a distribution costs in D1", () => {
+  it("reads at most 5 rows and writes at most 3 per recipient, from the checks to the last chunk", async () => {
+    const fake = fakeResend();
+    const addresses = Array.from({ length: 1_150 }, () => uniqueEmail("cost"));
+    await seedSubscribers([
+      ...addresses.map((email, i) => ({
+        email,
+        language: i % 3 ? ("en" as const) : ("ar" as const),
+      })),
+      { email: uniqueEmail("gone"), status: "unsubscribed" as const },
+    ]);
+    await suppress(addresses[7]!);
+    const report = await publishedReport();
+    const queue = new RecordingQueue();
+    const meter = { queries: 0, rowsRead: 0, rowsWritten: 0 };
+    const metered = createDb(meteredD1(env.DB, meter));
+    const ctx: Services = { ...engine(queue), db: metered };
+    // What the API's send does: the checks (the audience counted), then the distribution.
+    const d = await sendReport(ctx, BUILT_IN_OWNER, report.id, { confirm: true });
+    await drain(ctx, queue, new ResendTransport("re_test", fake.baseUrl));
+    // The audience is every subscriber of the database, those of earlier tests too.
+    const row = await distributionRow(d.id);
+    expect(row.status).toBe("completed");
+    expect(row.total).toBeGreaterThan(1_150);
+    const delivered = (await fake.state()).delivered;
+    assertExactlyOnce(
+      delivered,
+      addresses.filter((_, i) => i !== 7),
+    );
+    expect(delivered.some((m) => m.to === addresses[7])).toBe(false);
+    expect(meter.rowsRead / row.total).toBeLessThanOrEqual(5);
+    expect(meter.rowsWritten / row.total).toBeLessThanOrEqual(3);
+  });
+});
 
 describe("what a chunk rechecks before it sends", () => {
   it("only what changed since collection, and entries from before the vault for everyone", async () => {

@@ -715,6 +715,10 @@ export const subscribers = sqliteTable(
   },
   (t) => [
     index("subscribers_status").on(t.status, t.id),
+    // Counting a send's audience by language (src/distributions/presend.ts) from the index
+    // alone: one row read per subscriber, not the index and then the row. The index value
+    // is there for the suppression probe.
+    index("subscribers_status_language").on(t.status, t.language, t.emailIndex),
     // Who unsubscribed since a distribution collected its audience: its chunks recheck only
     // those (src/distributions/chunk.ts), not every recipient. Only unsubscribed rows are in it.
     index("subscribers_unsubscribed")
@@ -964,6 +968,9 @@ export const distributions = sqliteTable(
     cursor: text("cursor", { mode: "json" }).$type<{
       source: "topics" | "attendees";
       after: string;
+      /** Subscribers: eligible recipients numbered so far, and skipped ones (prepare.ts). */
+      next?: number;
+      skipped?: number;
     }>(),
     chunkCount: integer("chunk_count").notNull().default(0),
     total: integer("total").notNull().default(0),
@@ -1090,7 +1097,9 @@ export const deliveries = sqliteTable(
   (t) => [
     // Few indexes on purpose: each one is written again for every recipient. The key finds
     // a chunk's recipients and a webhook's recipient (from the email's tags); the unique
-    // index deduplicates the audience by address.
+    // index deduplicates the audience by address. The table is WITHOUT ROWID (migration
+    // 0034, which drizzle cannot express): the key is the table, one b-tree fewer to write
+    // per recipient. A migration that rebuilds this table must keep it so.
     primaryKey({ columns: [t.distributionId, t.chunk, t.position] }),
     uniqueIndex("deliveries_distribution_email_index").on(t.distributionId, t.emailIndex),
   ],

@@ -124,7 +124,10 @@ interface Page {
   nextSource: Cursor | null;
 }
 
-/** The statement that moves the cursor past a page, in the same batch as its insert. */
+/**
+ * The statement that moves the cursor on from where `d` left it (past a page, or to the next
+ * source), only if no other run has moved it meanwhile.
+ */
 function advance(ctx: Services, d: Distribution, next: Cursor | null) {
   return ctx.db
     .update(distributions)
@@ -133,8 +136,32 @@ function advance(ctx: Services, d: Distribution, next: Cursor | null) {
         ? { cursor: next, progressAt: new Date() }
         : { cursor: null, stage: "chunks", progressAt: new Date() },
     )
-    .where(and(eq(distributions.id, d.id), eq(distributions.stage, "audience")));
+    .where(
+      and(
+        eq(distributions.id, d.id),
+        eq(distributions.stage, "audience"),
+        sql`${distributions.cursor} IS ${cursorText(d)}`,
+      ),
+    );
 }
+
+/**
+ * How far numbering has got: eligible recipients numbered so far (the next number) and
+ * skipped ones. A subscriber page carries them in the cursor; the first page, and a cursor
+ * from before it did (a distribution collecting across a deploy), read them from the
+ * ledger's key (two index rows).
+ */
+async function numberedSoFar(ctx: Services, d: Distribution) {
+  const { next, skipped } = d.cursor ?? {};
+  if (typeof next === "number" && typeof skipped === "number") return { next, skipped };
+  const row = await ctx.db.get<{ next: number; skipped: number }>(
+    sql`SELECT b.next AS next, b.skipped AS skipped FROM ${bases(d.id)}`,
+  );
+  return { next: Number(row?.next ?? 0), skipped: Number(row?.skipped ?? 0) };
+}
+
+/** The cursor exactly as stored: a statement guarded by it acts only if no other page ran. */
+const cursorText = (d: Distribution) => (d.cursor ? JSON.stringify(d.cursor) : null);
 
 /**
  * Subscribers of the topics, in SQL: each row's sealed address, name and address index are
@@ -142,50 +169,86 @@ function advance(ctx: Services, d: Distribution, next: Cursor | null) {
  * non-active ones are, as skipped, and so are suppressed ones (the list is keyed by the same
  * index), so `total` counts every address. Suppressions from before the vault hold an
  * unkeyed hash SQL cannot match: the chunk's check skips those.
+ *
+ * D1 bills every row a statement steps through, so the page is shaped to step through each
+ * subscriber twice and nothing else: read once into two JSON arrays (to send, skipped), whose
+ * indexes number the rows as they are inserted, with no window function (which steps through
+ * its rows twice more). The insert reads nothing of `deliveries` (which would make SQLite
+ * stage every row in a temporary table first): the page runs only while the cursor is the
+ * one this step read, and the statement after it in the same batch moves the cursor past the
+ * page, with the numbering reached; a page run twice (two messages at once, a retry) finds
+ * the cursor moved and does nothing. A suppression probe costs a row only when it finds one.
  */
 async function collectSubscribers(
   ctx: Services,
   { d, after, nextSource }: Page,
 ): Promise<number[]> {
   const { db } = ctx;
+  const { next, skipped } = await numberedSoFar(ctx, d);
+  const current = cursorText(d);
+  const size = sql.raw(String(CHUNK_SIZE));
+  // D1 binds a JavaScript number as a REAL: numbering must stay integer arithmetic.
+  const first = sql`CAST(${next} AS INTEGER)`;
+  const firstSkipped = sql`CAST(${skipped} AS INTEGER)`;
   const where = (from: string) =>
-    sql`s.status <> 'pending' AND s.id > ${from} ${topicFilter(d.audience.topics)} ${notCollected(d.id, sql`s.email_index`)}`;
-  // The next page is the next AUDIENCE_PAGE subscribers not collected yet, and where it
-  // ended is read off what the insert returns: the page costs no second read of its rows to
-  // find its end. A page run twice (a crash before the cursor moved, two messages at once)
-  // finds its rows collected and takes the next ones: collection stays idempotent.
-  const [inserted, filled] = await db.batch([
-    allInBatch<{ subscriber_id: string }>(
+    sql`s.status <> 'pending' AND s.id > ${from} ${topicFilter(d.audience.topics)}`;
+  const [, filled, moved] = await db.batch([
+    runInBatch(
       db,
       sql`INSERT INTO deliveries (id, distribution_id, email, email_index, name, language, subscriber_id, status, skip_reason, chunk, position)
-          SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, a.email, a.email_index, a.name, a.language, a.id,
-            CASE WHEN a.ok THEN 'pending' ELSE 'skipped' END,
-            a.reason,
-            ${numbered()}
-          FROM (SELECT e.*, e.reason IS NULL AS ok,
-                  CASE WHEN e.reason IS NULL
-                    THEN SUM(e.reason IS NULL) OVER (ORDER BY e.id ROWS UNBOUNDED PRECEDING)
-                    ELSE SUM(e.reason IS NOT NULL) OVER (ORDER BY e.id ROWS UNBOUNDED PRECEDING) END AS n
-                FROM (SELECT s.id, s.email, s.email_index, s.name, s.language,
-                        CASE WHEN s.status <> 'active' THEN s.status
-                          WHEN EXISTS (SELECT 1 FROM suppressions p WHERE p.email_hash = s.email_index) THEN 'suppressed'
-                        END AS reason
-                      FROM subscribers s
-                      WHERE ${where(after)} ORDER BY s.id LIMIT ${AUDIENCE_PAGE}) e) a, ${bases(d.id)}
+          WITH page AS MATERIALIZED (
+            SELECT json_group_array(json_array(e.id, e.email, e.email_index, e.name, e.language)) FILTER (WHERE e.reason IS NULL) AS ok,
+              json_group_array(json_array(e.id, e.email, e.email_index, e.name, e.language, e.reason)) FILTER (WHERE e.reason IS NOT NULL) AS skipped
+            FROM (SELECT s.id, s.email, s.email_index, s.name, s.language,
+                    CASE WHEN s.status <> 'active' THEN s.status
+                      WHEN EXISTS (SELECT 1 FROM suppressions p WHERE p.email_hash = s.email_index) THEN 'suppressed'
+                    END AS reason
+                  FROM subscribers s
+                  WHERE ${where(after)}
+                    AND EXISTS (SELECT 1 FROM distributions g WHERE g.id = ${d.id} AND g.stage = 'audience' AND g.cursor IS ${current})
+                  ORDER BY s.id LIMIT ${AUDIENCE_PAGE}) e)
+          SELECT * FROM (
+            SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 0,
+              'pending', NULL, (${first} + j.key) / ${size}, (${first} + j.key) % ${size}
+            FROM page, json_each(page.ok) j
+            UNION ALL
+            SELECT 'dlv_' || lower(hex(randomblob(12))), ${d.id}, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 0,
+              'skipped', j.value ->> 5, -1, -(${firstSkipped} + j.key + 1)
+            FROM page, json_each(page.skipped) j)
           WHERE true
-          ON CONFLICT (distribution_id, email_index) DO NOTHING
-          RETURNING subscriber_id`,
+          ON CONFLICT (distribution_id, email_index) DO NOTHING`,
     ),
     filledChunks(ctx, d.id),
+    // The page's last subscriber is the last one numbered or the last one skipped (both
+    // are numbered in id order), each found through the ledger's key: two rows read.
+    allInBatch<{ cursor: string }>(
+      db,
+      sql`UPDATE distributions SET progress_at = ${Date.now()},
+            cursor = (SELECT json_object('source', 'topics',
+                'after', COALESCE((SELECT max(x) FROM (
+                  SELECT * FROM (SELECT subscriber_id AS x FROM deliveries
+                    WHERE distribution_id = ${d.id} AND chunk >= 0 ORDER BY chunk DESC, position DESC LIMIT 1)
+                  UNION ALL
+                  SELECT * FROM (SELECT subscriber_id AS x FROM deliveries
+                    WHERE distribution_id = ${d.id} AND chunk = -1 ORDER BY position LIMIT 1))), ${after}),
+                'next', b.next, 'skipped', b.skipped) FROM ${bases(d.id)})
+          WHERE id = ${d.id} AND stage = 'audience' AND cursor IS ${current}
+          RETURNING cursor`,
+    ),
   ]);
-  const ids = (inserted as { subscriber_id: string }[]).map((r) => r.subscriber_id);
-  const last = [after, ...ids].sort().at(-1) ?? after;
-  // A short page may be the last one, or one a concurrent run took rows from: one row
+  const [advanced] = moved as { cursor: string }[];
+  // Another run collected this page first: the caller reads the cursor it left.
+  if (!advanced) return [];
+  const now = JSON.parse(advanced.cursor) as Cursor;
+  const inserted = now.next! - next + (now.skipped! - skipped);
+  // A short page is the last one, unless rows were left out as collected already: one row
   // read (none at the end) tells which.
   const more =
-    ids.length >= AUDIENCE_PAGE ||
-    Boolean(await db.get(sql`SELECT 1 AS one FROM subscribers s WHERE ${where(last)} LIMIT 1`));
-  await advance(ctx, d, more ? { source: "topics", after: last } : nextSource);
+    inserted >= AUDIENCE_PAGE ||
+    Boolean(
+      await db.get(sql`SELECT 1 AS one FROM subscribers s WHERE ${where(now.after)} LIMIT 1`),
+    );
+  if (!more) await advance(ctx, { ...d, cursor: now }, nextSource);
   return filledBy(filled);
 }
 

@@ -1,0 +1,1 @@
+CREATE INDEX `subscribers_status_language` ON `subscribers` (`status`,`language`,`email_index`);
