@@ -39,7 +39,7 @@ const LONG_SECRETS = ["ADMIN_TOKEN", "TOKEN_SECRET"] as const;
  * A short ADMIN_TOKEN can be guessed (it is an owner); a short TOKEN_SECRET lets anyone
  * forge the signed links of subscribers and attendees.
  */
-export function configurationProblems(env: Env): string[] {
+export const configurationProblems = perEnv((env: Env): readonly string[] => {
   // Without a well-formed DATA_KEY nothing personal can be sealed or opened (src/vault/).
   const vault = masterKeyProblem(env.DATA_KEY, env.DATA_KEY_PREVIOUS);
   const secrets = LONG_SECRETS.flatMap((name) => {
@@ -50,4 +50,18 @@ export function configurationProblems(env: Env): string[] {
     ];
   });
   return vault ? [...secrets, vault] : secrets;
+});
+
+/**
+ * `derive(env)`, worked out once per env object. Every request of an isolate gets the same
+ * env, and what is derived from it (settings, configuration checks) was worked out again
+ * on every request, several times for some: part of the CPU of the busiest paths. A
+ * different env object (tests, a metered copy) gets its own.
+ */
+export function perEnv<T>(derive: (env: Env) => T): (env: Env) => T {
+  const derived = new WeakMap<Env, T>();
+  return (env) => {
+    if (!derived.has(env)) derived.set(env, derive(env));
+    return derived.get(env) as T;
+  };
 }

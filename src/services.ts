@@ -5,7 +5,7 @@ import { type Brand, brandFrom, senderOf } from "./brand/brand";
 import { edgePageCache, type PageCache } from "./cache/pages";
 import { createDb, type Db } from "./db/client";
 import { type D1Meter, meteredIfOn } from "./db/metering";
-import type { Env } from "./env";
+import { type Env, perEnv } from "./env";
 import { type ArabicDigits, arabicDigitsFrom, setArabicDigits } from "./i18n";
 import type { MailQueueMessage } from "./mail/messages";
 import { Mailer } from "./mail/outbox";
@@ -53,7 +53,7 @@ export interface Services {
   now: () => Date;
 }
 
-export function settingsFrom(env: Env): Settings {
+export const settingsFrom = perEnv((env: Env): Settings => {
   const appUrl = env.APP_URL.replace(/\/$/, "");
   return {
     appUrl,
@@ -68,18 +68,18 @@ export function settingsFrom(env: Env): Settings {
     },
     arabicDigits: arabicDigitsFrom(env.ARABIC_DIGITS),
   };
-}
+});
 
 /**
  * What a public page depends on besides its path and language: the Turnstile site key, and
  * Arabic-Indic digits when set (the default adds nothing, so existing keys stay as they were).
  */
-export function pageVariant(env: Env): string {
+export const pageVariant = perEnv((env: Env): string => {
   const turnstile =
     env.TURNSTILE_SITE_KEY && env.TURNSTILE_SECRET_KEY ? env.TURNSTILE_SITE_KEY : "";
   const digits = arabicDigitsFrom(env.ARABIC_DIGITS);
   return digits === "latn" ? turnstile : `${turnstile}|nu=${digits}`;
-}
+});
 
 /**
  * Built for every request, queue batch and cron run. The database handles are made on first
