@@ -41,6 +41,10 @@ try {
   });
   const report = await publishedReport(app);
   const tokens = await seedPendingRegistrations(app.db, full.id, LATENCY_REQUESTS + 20);
+  // Seats to spare: each verification there confirms a seat (its email with QR code and .ics).
+  const roomy = await createWorkshop(app, "Latency probe, seats to spare", { capacity: 10_000 });
+  await seedRegistrations(app.db, roomy.id, 1_000, 10_000);
+  const seatTokens = await seedPendingRegistrations(app.db, roomy.id, LATENCY_REQUESTS + 20);
 
   rows.push(await sequential("baseline: bare Hono hello", () => send(`${baseline.url}/`)));
   rows.push(
@@ -66,11 +70,10 @@ try {
       register(instant, 201),
     ),
   );
-  rows.push(
-    await sequential("app: POST verify (the seat decision)", (i) =>
-      send(`${app.url}/api/v1/public/registrations/${tokens[i]}/verify`, { method: "POST" }),
-    ),
-  );
+  const verify = (list) => (i) =>
+    send(`${app.url}/api/v1/public/registrations/${list[i]}/verify`, { method: "POST" });
+  rows.push(await sequential("app: POST verify, a waitlist place", verify(tokens)));
+  rows.push(await sequential("app: POST verify, a seat confirmed", verify(seatTokens)));
   for (const [name, path] of [
     ["home page", "/"],
     ["workshop page", `/workshops/${full.slug}`],

@@ -1,7 +1,8 @@
 // Benchmark: public registration. (1) D1 rows read and written per registration, per
 // verification and per public workshop page, with 10 and with 10,000 existing registrations
 // (the cost must not grow with them); (2) throughput and latency of registration and of the
-// confirm path (POST …/registrations/{token}/verify, the seat decision), each next to a bare
+// confirm path (POST …/registrations/{token}/verify, the seat decision: a waitlist place, and
+// a seat confirmed) and of a registration without verification, each next to a bare
 // Worker doing a registration's minimum (one D1 batch writing a registration row and an
 // outbox row, one queue send: bench/baseline/registration.ts), and the workshop page next to
 // a bare Hono "hello" Worker, all in the same run.
@@ -41,10 +42,10 @@ async function deliveredText(app, to, kind) {
 
 const average = (xs, key) => xs.reduce((sum, x) => sum + x[key], 0) / xs.length;
 
-async function costs(app, workshop, existing) {
+async function costs(app, workshop, existing, decision) {
   const samples = { register: [], verify: [], page: [], warm: [] };
   for (let i = 0; i < 20; i++) {
-    const email = `cost${i}.${existing}@bench.example`;
+    const email = `cost${i}.${existing}.${decision}@bench.example`;
     const reg = await fetch(`${app.url}/api/v1/public/workshops/${workshop.slug}/registrations`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -58,7 +59,7 @@ async function costs(app, workshop, existing) {
       method: "POST",
     });
     const { status } = await verify.json();
-    if (status !== "waitlisted") throw new Error(`verify gave ${status}`);
+    if (status !== decision) throw new Error(`verify gave ${status}, not ${decision}`);
     samples.verify.push(cost(verify));
     // The seat change purged the page: this view renders it, the next one is from the cache.
     for (const key of ["page", "warm"]) {
@@ -85,20 +86,26 @@ async function costs(app, workshop, existing) {
 const metered = await startApp({ queueConsumer: true, bindings: { D1_METRICS: "on" } });
 const rows = [];
 try {
-  for (const existing of [10, 10_000]) {
-    const workshop = await createWorkshop(metered, `Cost probe ${existing}`, {
-      capacity: CAPACITY,
+  // Full workshops (each verification a waitlist place), then one with seats to spare (each
+  // a seat confirmed, the email with its QR code and calendar file recorded).
+  for (const [existing, capacity, decision] of [
+    [10, CAPACITY, "waitlisted"],
+    [10_000, CAPACITY, "waitlisted"],
+    [10_000, 20_000, "confirmed"],
+  ]) {
+    const workshop = await createWorkshop(metered, `Cost probe ${existing} ${decision}`, {
+      capacity,
     });
-    await seedRegistrations(metered.db, workshop.id, existing, CAPACITY);
-    const c = await costs(metered, workshop, existing);
-    for (const [what, v] of Object.entries(c)) rows.push({ existing, what, ...v });
+    await seedRegistrations(metered.db, workshop.id, existing, capacity);
+    const c = await costs(metered, workshop, existing, decision);
+    for (const [what, v] of Object.entries(c)) rows.push({ existing, decision, what, ...v });
   }
 } finally {
   await metered.mf.dispose();
 }
 const label = {
   register: "POST registration",
-  verify: "POST verify (seat decision)",
+  verify: "POST verify (seat decision: {decision})",
   page: "GET workshop page, after the seat change (purged only when its wording changed)",
   warm: "GET workshop page, warm (page cache)",
 };
@@ -108,7 +115,7 @@ console.log(
 );
 for (const r of rows)
   console.log(
-    `| ${label[r.what]} | ${r.existing.toLocaleString("en")} | ${r.queries.toFixed(1)} | ${r.read.toFixed(1)} | ${r.written.toFixed(1)} |`,
+    `| ${label[r.what].replace("{decision}", r.decision === "confirmed" ? "a seat confirmed" : "a waitlist place")} | ${r.existing.toLocaleString("en")} | ${r.queries.toFixed(1)} | ${r.read.toFixed(1)} | ${r.written.toFixed(1)} |`,
   );
 
 // 2. Throughput and latency of registrations and confirmations, next to the bare Workers.
@@ -119,6 +126,17 @@ try {
   const workshop = await createWorkshop(app, "Throughput probe", { capacity: CAPACITY });
   await seedRegistrations(app.db, workshop.id, 10_000, CAPACITY);
   const tokens = await seedPendingRegistrations(app.db, workshop.id, VERIFY_TOKENS);
+  // Seats to spare for every verification of the run: each one confirms a seat.
+  const roomy = await createWorkshop(app, "Throughput probe, seats to spare", {
+    capacity: 10_000 + 2 * VERIFY_TOKENS,
+  });
+  await seedRegistrations(app.db, roomy.id, 10_000, 10_000 + 2 * VERIFY_TOKENS);
+  const seatTokens = await seedPendingRegistrations(app.db, roomy.id, VERIFY_TOKENS);
+  // Without verification: each registration takes its seat and records its confirmation.
+  const instant = await createWorkshop(app, "Throughput probe, no verification", {
+    capacity: null,
+    requireVerification: false,
+  });
   const newcomer = (prefix) => {
     let n = 0;
     const body = () => JSON.stringify({ name: "Load", email: `${prefix}${n++}@bench.example` });
@@ -150,20 +168,41 @@ try {
     },
   );
   results.push({ ...register, vs: least });
+  const instantRegister = await measure(
+    "app: POST registration, no verification (seat and confirmation recorded and enqueued)",
+    {
+      url: `${app.url}/api/v1/public/workshops/${instant.slug}/registrations`,
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      setupClient: newcomer("instant"),
+    },
+  );
+  results.push({ ...instantRegister, vs: least });
   let used = 0;
-  const verify = await measure("app: POST verify (the seat decision, its email enqueued)", {
+  const verifying = (list) => ({
     url: app.url,
     requests: [
       {
         method: "POST",
         setupRequest: (request) => ({
           ...request,
-          path: `/api/v1/public/registrations/${tokens[used++ % tokens.length]}/verify`,
+          path: `/api/v1/public/registrations/${list[used++ % list.length]}/verify`,
         }),
       },
     ],
   });
+  const verify = await measure(
+    "app: POST verify, a waitlist place (the seat decision, its email enqueued)",
+    verifying(tokens),
+  );
   results.push({ ...verify, vs: least });
+  const overused = used > tokens.length;
+  used = 0;
+  const seat = await measure(
+    "app: POST verify, a seat confirmed (the seat decision, its email enqueued)",
+    verifying(seatTokens),
+  );
+  results.push({ ...seat, vs: least });
   const page = await measure("app: GET workshop page, warm (page cache)", {
     url: `${app.url}/workshops/${workshop.slug}`,
   });
@@ -179,9 +218,9 @@ try {
   console.log(
     "\nPOST registration and POST verify are compared with the bare Worker doing a registration's minimum; that Worker and the page with the bare hello Worker.",
   );
-  if (used > tokens.length)
+  if (overused || used > seatTokens.length)
     console.log(
-      `\nWarning: ${used} verifications for ${tokens.length} pending registrations; the last ${used - tokens.length} only read a status (raise BENCH_VERIFY_TOKENS).`,
+      `\nWarning: more verifications than pending registrations; the last ones only read a status (raise BENCH_VERIFY_TOKENS).`,
     );
 } finally {
   await app.mf.dispose();
