@@ -235,6 +235,29 @@ describe("a distribution to sealed subscribers and attendees", () => {
     expect(indexes.has(await subscriberIndex(a.both))).toBe(true);
   });
 
+  it("moves on when its cursor is set back over a ledger whose last rows are attendees'", async () => {
+    const a = await audience();
+    await prepareOnly(a.ctx, a.queue);
+    // The last rows numbered and skipped are attendees' (no subscriber id), so they cannot
+    // say where a page of subscribers ends: collection must still move on, sending nothing
+    // twice. (No chunk has run: the skipped count is the one the totals will set again.)
+    await db()
+      .update(distributions)
+      .set({ cursor: null, stage: "audience", skipped: 0 })
+      .where(eq(distributions.id, a.d.id));
+    await a.queue.send({ kind: "distribution-prepare", distributionId: a.d.id });
+    await drain(a.ctx, a.queue, new DevMailboxTransport(db()));
+    expect(await distributionRow(a.d.id)).toMatchObject({
+      status: "completed",
+      total: 5,
+      sent: 3,
+      skipped: 2,
+    });
+    expect((await mailOf(a.d.id)).map((m) => m.to).sort()).toEqual(
+      [a.both, a.subOnly, a.attOnly].sort(),
+    );
+  });
+
   it("skips as erased the attendees whose workshop key is destroyed before their chunk runs", async () => {
     const a = await audience();
     await prepareOnly(a.ctx, a.queue);

@@ -224,9 +224,9 @@ export async function getPublishedBySlugWithKey(
   slug: string,
 ): Promise<Workshop> {
   const { db, vault } = svc;
-  // A plain select, not the relational query, which builds SQL that aggregates the row into
-  // JSON and parses it back: on the registration path (the busiest one) that showed as
-  // about 7 % of the request's CPU in `npm run bench:profile`.
+  // A plain select, not the relational query builder: on the registration path (the
+  // busiest one) building and mapping that showed as about 7 % of the request's CPU in
+  // `npm run bench:profile`.
   const [[workshop], keys] = await db.batch([
     db.select().from(workshops).where(eq(workshops.slug, slug)),
     vault.workshopKeyRow(sql`(SELECT id FROM ${workshops} WHERE slug = ${slug})`),
