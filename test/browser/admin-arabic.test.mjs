@@ -7,11 +7,9 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { APP_BINDINGS } from "../support/local-worker.mjs";
-import { api, axeProblems, publishedWorkshop, startStack } from "./support.mjs";
+import { api, axeProblems, DESKTOP, PHONE, publishedWorkshop, startStack } from "./support.mjs";
 
 const SHOTS = process.env.SHOTS_DIR;
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
 
 let stack;
 let workshop;

@@ -7,11 +7,10 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { APP_BINDINGS } from "../support/local-worker.mjs";
-import { api, axeProblems, publishedWorkshop, startStack } from "./support.mjs";
+import { api, axeProblems, publishedWorkshop, SIZES, startStack } from "./support.mjs";
 
 const SHOTS = process.env.SHOTS_DIR;
 const ZONE = "Asia/Amman";
-const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 const SPEAKER = "Rania Khoury";
 const HIDDEN = "Hidden Moderator";
 const TITLE = { en: "Water across borders", ar: "المياه عبر الحدود" };

@@ -3,7 +3,7 @@
 // the email a registration sends. SHOTS_DIR=/tmp/x keeps screenshots to look at.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { axeProblems, publishedWorkshop, startStack, waitForMail } from "./support.mjs";
+import { axeProblems, publishedWorkshop, SIZES, startStack, waitForMail } from "./support.mjs";
 
 const ORG = {
   ORG_NAME: "Centre for Water Policy",
@@ -11,7 +11,6 @@ const ORG = {
   ORG_LOGO_URL: "/assets/icon.png",
   ORG_ADDRESS: "12 Hamra Street\nBeirut, Lebanon",
 };
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
 let stack;
 let workshop;

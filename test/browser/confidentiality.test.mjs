@@ -9,6 +9,7 @@ import { after, before, test } from "node:test";
 import {
   api,
   axeProblems,
+  PHONE,
   publishedWorkshop,
   signedLink,
   startStack,
@@ -16,7 +17,6 @@ import {
 } from "./support.mjs";
 
 const SHOTS = process.env.SHOTS_DIR;
-const PHONE = { width: 390, height: 844 };
 const RULE = {
   en: "Chatham House Rule: what is said may be used, but not who said it. No recording.",
   ar: "قاعدة تشاتام هاوس: يجوز استخدام ما يُقال دون نسبته إلى قائله. ولا يُسمح بالتسجيل.",

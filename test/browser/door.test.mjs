@@ -9,10 +9,9 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { encode } from "uqr";
 import { APP_BINDINGS } from "../support/local-worker.mjs";
-import { api, startStack } from "./support.mjs";
+import { api, PHONE, startStack } from "./support.mjs";
 
 const SHOTS = process.env.SHOTS_DIR ?? "/tmp/shots-door";
-const PHONE = { width: 390, height: 844 };
 /** The scanned code points at a check-in link; a made-up token is enough to see it followed. */
 const SCANNED_PATH = "/admin/check-in/chk.scanned-by-jsqr";
 

@@ -10,6 +10,8 @@ import { APP_BINDINGS } from "../support/local-worker.mjs";
 import {
   api,
   axeProblems,
+  DESKTOP,
+  PHONE,
   publishedWorkshop,
   signedLink,
   startStack,
@@ -17,8 +19,6 @@ import {
 } from "./support.mjs";
 
 const SHOTS = process.env.SHOTS_DIR;
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 900 };
 const WORDS = {
   en: { subject: "Your feedback on", thanks: /Thank you/, error: "Choose a number from 1 to 5." },
   ar: { subject: "رأيك في", thanks: /شكراً لك/, error: "اختر رقماً من 1 إلى 5." },

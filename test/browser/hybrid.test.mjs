@@ -10,13 +10,13 @@ import {
   api,
   axeProblems,
   publishedWorkshop,
+  SIZES,
   signedLink,
   startStack,
   waitForMail,
 } from "./support.mjs";
 
 const SHOTS = process.env.SHOTS_DIR;
-const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 const ONLINE_URL = "https://meet.example.org/hybrid-room-42";
 const ADDRESS = "12 Example Street";
 const WORDS = {

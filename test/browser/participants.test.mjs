@@ -9,13 +9,13 @@ import {
   api,
   axeProblems,
   publishedWorkshop,
+  SIZES,
   signedLink,
   startStack,
   waitForMail,
 } from "./support.mjs";
 
 const SHOTS = process.env.SHOTS_DIR;
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
 let stack;
 let workshop;

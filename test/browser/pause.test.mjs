@@ -12,7 +12,7 @@ import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 import { createFakeResend } from "../support/fake-outside.mjs";
 import { APP_BINDINGS } from "../support/local-worker.mjs";
-import { api, axeProblems, startStack } from "./support.mjs";
+import { api, axeProblems, DESKTOP, SIZES, startStack } from "./support.mjs";
 
 const COUNT = 320; // batches of 100: chunks 0 to 2, and 20 in chunk 3
 const NS = "pause";
@@ -225,16 +225,13 @@ test("a send pauses by itself on complaints, says why, and resumes without sendi
     for (const lang of ["en", "ar"]) {
       await admin.setExtraHTTPHeaders({ "Accept-Language": lang });
       await admin.goto(`${url}?lang=${lang}`);
-      for (const [size, viewport] of [
-        ["desktop", { width: 1280, height: 900 }],
-        ["phone", { width: 390, height: 844 }],
-      ]) {
+      for (const [size, viewport] of Object.entries(SIZES)) {
         await admin.setViewportSize(viewport);
         await admin.screenshot({ path: `${SHOTS}/paused-${lang}-${size}.png`, fullPage: true });
       }
     }
     await admin.setExtraHTTPHeaders({});
-    await admin.setViewportSize({ width: 1280, height: 900 });
+    await admin.setViewportSize(DESKTOP);
     await admin.goto(url);
   }
 

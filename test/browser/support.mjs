@@ -9,6 +9,11 @@ const require = createRequire(import.meta.url);
 export const AXE_PATH = require.resolve("axe-core/axe.min.js");
 export const ADMIN = { Authorization: `Bearer ${APP_BINDINGS.ADMIN_TOKEN}` };
 
+/** The two screen sizes every page is tried at: a laptop, and a phone (iPhone 12–15). */
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+export const SIZES = { desktop: DESKTOP, phone: PHONE };
+
 /**
  * `appOptions` go to startApp: bindings (a fake Resend instead of the dev mailbox, say);
  * `browserArgs` are extra Chromium switches (a fake camera, say).
