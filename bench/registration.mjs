@@ -76,6 +76,7 @@ async function costs(app, workshop, existing, decision) {
         read: average(xs, "read"),
         written: average(xs, "written"),
         queries: average(xs, "queries"),
+        trips: average(xs, "trips"),
       },
     ]),
   );
@@ -111,11 +112,11 @@ const label = {
 };
 console.log("\nD1 cost per request (average of 20)\n");
 console.log(
-  "| request | existing registrations | queries | rows read | rows written |\n|---|---:|---:|---:|---:|",
+  "| request | existing registrations | D1 round trips | queries | rows read | rows written |\n|---|---:|---:|---:|---:|---:|",
 );
 for (const r of rows)
   console.log(
-    `| ${label[r.what].replace("{decision}", r.decision === "confirmed" ? "a seat confirmed" : "a waitlist place")} | ${r.existing.toLocaleString("en")} | ${r.queries.toFixed(1)} | ${r.read.toFixed(1)} | ${r.written.toFixed(1)} |`,
+    `| ${label[r.what].replace("{decision}", r.decision === "confirmed" ? "a seat confirmed" : "a waitlist place")} | ${r.existing.toLocaleString("en")} | ${r.trips.toFixed(1)} | ${r.queries.toFixed(1)} | ${r.read.toFixed(1)} | ${r.written.toFixed(1)} |`,
   );
 
 // 2. Throughput and latency of registrations and confirmations, next to the bare Workers.

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { and, asc, count, eq, gte } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
-import { meteredD1 } from "../src/db/metering";
+import { meteredD1, newMeter } from "../src/db/metering";
 import {
   deliveries,
   distributionChunks,
@@ -597,7 +597,7 @@ describe("what a distribution costs in D1", () => {
     await suppress(addresses[7]!);
     const report = await publishedReport();
     const queue = new RecordingQueue();
-    const meter = { queries: 0, rowsRead: 0, rowsWritten: 0 };
+    const meter = newMeter();
     const metered = createDb(meteredD1(env.DB, meter));
     const ctx: Services = { ...engine(queue), db: metered };
     // What the API's send does: the checks (the audience counted), then the distribution.

@@ -72,5 +72,6 @@ export function cost(res) {
     read: Number(res.headers.get("x-d1-rows-read")),
     written: Number(res.headers.get("x-d1-rows-written")),
     queries: Number(res.headers.get("x-d1-queries")),
+    trips: Number(res.headers.get("x-d1-round-trips")),
   };
 }

@@ -1,18 +1,28 @@
 // D1 cost metering for benchmarks and investigations (D1_METRICS=on, never in production).
 // D1 bills rows read and written; this wraps the binding so one request's statements add up
-// their `meta.rows_read` / `meta.rows_written`, reported in X-D1-* response headers.
+// their `meta.rows_read` / `meta.rows_written`, reported in X-D1-* response headers, with
+// the statements run and the round trips made (a batch is one, however many it holds).
 //
 // `raw()` results carry no meta in the D1 API, so the wrapper runs them as `all()` and turns
 // the row objects back into arrays in column order. That is exact for our queries (no
 // duplicate column names), which the benchmarks check by validating every answer.
 
 export interface D1Meter {
+  /** Calls to D1: each batch, and each statement run on its own. */
+  roundTrips: number;
+  /** Statements, inside batches or not. */
   queries: number;
   rowsRead: number;
   rowsWritten: number;
 }
 
+/** A statement run on its own: a round trip of its own. */
 function count(meter: D1Meter, meta: { rows_read?: number; rows_written?: number } | undefined) {
+  meter.roundTrips += 1;
+  countIn(meter, meta);
+}
+
+function countIn(meter: D1Meter, meta: { rows_read?: number; rows_written?: number } | undefined) {
   meter.queries += 1;
   meter.rowsRead += meta?.rows_read ?? 0;
   meter.rowsWritten += meta?.rows_written ?? 0;
@@ -52,8 +62,10 @@ function meteredStatement(statement: D1PreparedStatement, meter: D1Meter): D1Pre
   return wrapped as unknown as D1PreparedStatement;
 }
 
+export const newMeter = (): D1Meter => ({ roundTrips: 0, queries: 0, rowsRead: 0, rowsWritten: 0 });
+
 /** Totals across every request, queue batch and cron run of this isolate (benchmarks). */
-export const isolateMeter: D1Meter = { queries: 0, rowsRead: 0, rowsWritten: 0 };
+export const isolateMeter: D1Meter = newMeter();
 
 /** The DB binding, metered into the isolate totals (and a request's own meter) when on. */
 export function meteredIfOn(
@@ -61,10 +73,7 @@ export function meteredIfOn(
   meter?: D1Meter,
 ): D1Database {
   if (env.D1_METRICS !== "on") return env.DB;
-  return meteredD1(
-    meteredD1(env.DB, isolateMeter),
-    meter ?? { queries: 0, rowsRead: 0, rowsWritten: 0 },
-  );
+  return meteredD1(meteredD1(env.DB, isolateMeter), meter ?? newMeter());
 }
 
 export function meteredD1(d1: D1Database, meter: D1Meter): D1Database {
@@ -82,7 +91,8 @@ export function meteredD1(d1: D1Database, meter: D1Meter): D1Database {
             (s) => (s as unknown as { [INNER]?: D1PreparedStatement })[INNER] ?? s,
           );
           const results = await target.batch(inner);
-          for (const r of results) count(meter, r.meta);
+          meter.roundTrips += 1;
+          for (const r of results) countIn(meter, r.meta);
           return results;
         };
       }

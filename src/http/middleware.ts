@@ -4,7 +4,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
-import type { D1Meter } from "../db/metering";
+import { type D1Meter, newMeter } from "../db/metering";
 import { type Lang, pickLang } from "../i18n";
 import { newId } from "../lib/tokens";
 import { createServices } from "../services";
@@ -21,8 +21,7 @@ export function requestLang(c: Context<AppEnv>): Lang {
 
 /** The service context, language and request id on the context, for everything downstream. */
 export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const meter: D1Meter | null =
-    c.env.D1_METRICS === "on" ? { queries: 0, rowsRead: 0, rowsWritten: 0 } : null;
+  const meter: D1Meter | null = c.env.D1_METRICS === "on" ? newMeter() : null;
   // The page cache, when it ran first, hands over its lookup (it knows whether a purge just
   // happened, which decides where the page's reads go).
   c.set("services", createServices(c.env, { meter: meter ?? undefined, pages: c.get("pages") }));
@@ -32,6 +31,7 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("requestId", newId("req"));
   await next();
   if (meter) {
+    c.res.headers.set("X-D1-Round-Trips", String(meter.roundTrips));
     c.res.headers.set("X-D1-Queries", String(meter.queries));
     c.res.headers.set("X-D1-Rows-Read", String(meter.rowsRead));
     c.res.headers.set("X-D1-Rows-Written", String(meter.rowsWritten));

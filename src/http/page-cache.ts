@@ -21,7 +21,12 @@ const IMPERSONAL_COOKIES = new Set(["lang"]);
 const PLAIN_PATH = /^\/[A-Za-z0-9/._-]*$/;
 
 /** Headers that describe one request, never to be stored with a page (D1_METRICS=on). */
-const PER_REQUEST_HEADERS = ["X-D1-Queries", "X-D1-Rows-Read", "X-D1-Rows-Written"];
+const PER_REQUEST_HEADERS = [
+  "X-D1-Round-Trips",
+  "X-D1-Queries",
+  "X-D1-Rows-Read",
+  "X-D1-Rows-Written",
+];
 
 /**
  * Whether this request may be answered from, and stored in, the cache: a GET or HEAD with
