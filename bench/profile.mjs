@@ -5,6 +5,8 @@
 // to make cheaper, not a figure to record: the profiler itself slows the isolate.
 //   npm run bench:profile                  (BENCH_PROFILE=verify-seat by default)
 //   BENCH_PROFILE=verify-waitlist | register | register-instant | page npm run bench:profile
+//   BENCH_PROFILE_OUT=x.cpuprofile    also writes the profile (Chrome DevTools opens it)
+import { writeFile } from "node:fs/promises";
 import { freePort, startApp } from "../test/support/local-worker.mjs";
 import { createWorkshop } from "./lib/app.mjs";
 import { inspect } from "./lib/heap.mjs";
@@ -92,6 +94,8 @@ try {
   const result = await measure(`app: ${PATH}, profiled`, options);
   const { profile } = await inspector.send("Profiler.stop");
   inspector.close();
+  if (process.env.BENCH_PROFILE_OUT)
+    await writeFile(process.env.BENCH_PROFILE_OUT, JSON.stringify(profile));
   const { own, total } = summarise(profile);
   console.log(`\n${PATH}: ${result.rps} req/s while profiled (bundle bench/.build/app/index.js)\n`);
   console.log("| own time % | function | | with callees % | function |\n|---:|---|---|---:|---|");
