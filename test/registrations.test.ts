@@ -2,7 +2,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { accessTokens, emails, registrations, workshops } from "../src/db/schema";
+import { accessTokens, dataKeys, emails, registrations, workshops } from "../src/db/schema";
 import type { Env } from "../src/env";
 import { newSecret, sha256Hex } from "../src/lib/tokens";
 import { linkToken } from "../src/registrations/tokens";
@@ -310,5 +310,131 @@ describe("what the public paths cost in D1 (rows are billed)", () => {
     expect(verify.written).toBeLessThanOrEqual(6);
     // The registration, its seat, the counters and the confirmation.
     expect(direct.written).toBeLessThanOrEqual(9);
+  });
+});
+
+describe("the workshop a registration reads, held by the isolate for a moment", () => {
+  const metered = { ...env, D1_METRICS: "on" } as Env;
+
+  async function registerMetered(slug: string, body: Record<string, unknown>) {
+    const res = await app.request(
+      `/api/v1/public/workshops/${slug}/registrations`,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      },
+      metered,
+      createExecutionContext(),
+    );
+    return {
+      status: res.status,
+      body: (await res.json()) as { status?: string; detail?: string; errors?: unknown[] },
+      roundTrips: Number(res.headers.get("x-d1-round-trips")),
+    };
+  }
+  const someone = (who: string) => ({ name: who, email: uniqueEmail(who) });
+  const rowsFor = async (workshopId: string) =>
+    (await openedRegistrations(workshopId)).map((r) => r.email);
+
+  it("spares the read: one round trip once the workshop was read, seats taken or not", async () => {
+    for (const requireVerification of [true, false]) {
+      const w = await createWorkshop({ requireVerification, capacity: 50 });
+      const first = await registerMetered(w.slug, someone("first")); // makes the data key
+      const second = await registerMetered(w.slug, someone("second"));
+      const third = await registerMetered(w.slug, someone("third"));
+      expect([first.status, second.status, third.status]).toEqual(
+        requireVerification ? [202, 202, 202] : [201, 201, 201],
+      );
+      // The second reads the workshop with its key and writes; the third only writes, though
+      // the second took a seat (the counters are the batch's to read, not the copy's).
+      expect(second.roundTrips).toBe(2);
+      expect(third.roundTrips).toBe(1);
+      expect(await rowsFor(w.id)).toHaveLength(3);
+    }
+  });
+
+  it("obeys a change made since it was read, in the same moment", async () => {
+    const w = await createWorkshop({ requireVerification: false });
+    await registerMetered(w.slug, someone("first"));
+    await registerMetered(w.slug, someone("second")); // the copy now held, with its key
+    const closed = await json(
+      `/api/v1/workshops/${w.id}`,
+      "PATCH",
+      { registrationClosesAt: new Date(Date.now() - 60_000).toISOString() },
+      ADMIN,
+    );
+    expect(closed.status).toBe(200);
+    const late = someone("late");
+    const refused = await registerMetered(w.slug, late);
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toBe("Registration for this workshop is closed.");
+    expect(await rowsFor(w.id)).not.toContain(late.email);
+  });
+
+  it("asks what a changed workshop asks: a question added since it was read", async () => {
+    const w = await createWorkshop();
+    await registerMetered(w.slug, someone("first"));
+    await registerMetered(w.slug, someone("second"));
+    await json(
+      `/api/v1/workshops/${w.id}`,
+      "PATCH",
+      { questions: [{ id: "org", label: "Organisation", type: "text", required: true }] },
+      ADMIN,
+    );
+    const without = someone("without");
+    const answer = await registerMetered(w.slug, without);
+    expect(answer.status).toBe(422);
+    expect(JSON.stringify(answer.body.errors)).toContain("org");
+    expect(await rowsFor(w.id)).not.toContain(without.email);
+  });
+
+  it("answers 'full' where a fresh read would, though the copy counted a seat free", async () => {
+    for (const requireVerification of [false, true]) {
+      const w = await createWorkshop({ requireVerification, capacity: 1, waitlist: false });
+      const first = someone("first");
+      await registerMetered(w.slug, first); // makes the data key
+      await registerMetered(w.slug, someone("second")); // the copy now held: a seat free
+      if (requireVerification) {
+        const token = await tokenFromEmail(first.email, "workshop:verify");
+        await json(`/api/v1/public/registrations/${token}/verify`, "POST", {});
+      }
+      const late = someone("late");
+      const answer = await registerMetered(w.slug, late);
+      expect(answer.status).toBe(409);
+      expect(answer.body.detail).toBe("This workshop is full.");
+      expect(await rowsFor(w.id)).not.toContain(late.email);
+    }
+  });
+
+  it("seals nobody under a key destroyed since it was read", async () => {
+    const w = await createWorkshop({ requireVerification: false });
+    await registerMetered(w.slug, someone("first"));
+    await registerMetered(w.slug, someone("second"));
+    // Only the key, not the workshop row: the batch must check the key itself.
+    await db()
+      .update(dataKeys)
+      .set({ wrapped: null, masterFingerprint: null, destroyedAt: new Date() })
+      .where(eq(dataKeys.name, `workshop:${w.id}`));
+    const after = await registerMetered(w.slug, someone("after"));
+    expect(after.status).toBe(409);
+    expect(after.body.detail).toContain("personal data was erased");
+    const rows = await db()
+      .select({ id: registrations.id })
+      .from(registrations)
+      .where(eq(registrations.workshopId, w.id));
+    expect(rows).toHaveLength(2);
+  });
+
+  it("tells an address already registered what it told it before, from a fresh read", async () => {
+    const w = await createWorkshop();
+    const person = someone("again");
+    await registerMetered(w.slug, someone("first"));
+    expect((await registerMetered(w.slug, person)).status).toBe(202);
+    const again = await registerMetered(w.slug, person);
+    expect(again).toMatchObject({ status: 202, body: { status: "pending_verification" } });
+    // The copy, then the fresh read, the lookup of the registration and its link.
+    expect(again.roundTrips).toBeGreaterThan(2);
+    expect(await workshopEmailsTo(w.id, person.email)).toHaveLength(2);
   });
 });

@@ -6,13 +6,12 @@ import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abus
 import { apiRouter, json, problemResponses, publicSecurity } from "../http/openapi";
 import { LANGS } from "../i18n";
 import { notFound } from "../lib/errors";
-import { getPublishedBySlugWithKey } from "../workshops/service";
 import type { Workshop } from "../workshops/types";
 import { locationText } from "../workshops/types";
 import { placeFor, showsLocation, venueRevealAt } from "../workshops/venue";
 import { needsFields } from "./needs";
 import { emailField, nameField } from "./schemas";
-import { cancelByToken, findByToken, register, verify } from "./service";
+import { cancelByToken, findByToken, registerBySlug, verify } from "./service";
 import { SEAT_HOLDING } from "./status";
 
 const TokenParam = z.object({
@@ -113,8 +112,7 @@ publicRegistrationApi.openapi(
   async (c) => {
     const body = c.req.valid("json");
     await requireHuman(c, body[TURNSTILE_FIELD] ?? c.req.header(TURNSTILE_FIELD));
-    const workshop = await getPublishedBySlugWithKey(c.var.services, c.req.valid("param").slug);
-    const outcome = await register(c.var.services, workshop, body);
+    const outcome = await registerBySlug(c.var.services, c.req.valid("param").slug, body);
     if (outcome.verification) return c.json({ status: "pending_verification" as const }, 202);
     return c.json({ status: outcome.status }, 201);
   },

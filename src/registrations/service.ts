@@ -5,7 +5,7 @@ import { and, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "../db/schema";
 import type { Lang, NoticeKind } from "../i18n";
-import { conflict, type FieldError, invalid, notFound } from "../lib/errors";
+import { AppError, conflict, type FieldError, invalid, notFound } from "../lib/errors";
 import { isForgotten } from "../lib/forgotten";
 import { statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
@@ -15,6 +15,7 @@ import { subscribeWithRegistration } from "../subscribers/service";
 import { addressIndex } from "../vault/fields";
 import { type DataKey, workshopKeyName } from "../vault/keys";
 import { acknowledgement } from "../workshops/confidentiality";
+import { type HeldWorkshop, heldWorkshop, letGo, readWorkshop, stillTrue } from "../workshops/held";
 import { publicPathsOf, publicSeats, seatPool, seatState } from "../workshops/service";
 import type { AttendanceMode, Workshop } from "../workshops/types";
 import { registrationsById } from "./lists";
@@ -455,6 +456,9 @@ export async function admit(
   return { id, status };
 }
 
+/** A registration on a held copy of its workshop did not happen: decide it on a fresh read. */
+class DecideAfresh extends Error {}
+
 type RegisterOutcome = { verification: true } | { verification: false; status: RegistrationStatus };
 
 /**
@@ -470,6 +474,8 @@ export async function register(
   workshop: Workshop,
   input: RegistrationInput,
   now = new Date(),
+  /** The copy of the workshop this is decided on, when not a fresh read (registerBySlug). */
+  held?: HeldWorkshop,
 ): Promise<RegisterOutcome> {
   const { db } = svc;
   const state = seatState(workshop, now);
@@ -494,6 +500,8 @@ export async function register(
   if (chosen.error) errors.push(chosen.error);
   if (errors.length) throw invalid("Some answers are missing or invalid.", errors);
 
+  // Written only while the copy is still true: checked in the write batch.
+  const onlyIf = held ? stillTrue(held, chosen.mode) : undefined;
   const { acknowledged: _ticked, ...given } = input;
   const person: Admission = {
     ...given,
@@ -545,10 +553,22 @@ export async function register(
       now,
       sql`EXISTS (SELECT 1 FROM ${registrations} WHERE ${registrations.id} = ${id})`,
     );
-    const [inserted] = await runBatch(db, [
+    const [inserted, ...rest] = await runBatch(db, [
       query.returning({ id: registrations.id }),
+      // On a copy of the workshop no longer true, the row goes again before the email's
+      // condition reads it: nothing is written.
+      ...(onlyIf
+        ? [
+            db
+              .delete(registrations)
+              .where(and(eq(registrations.id, id), sql`NOT ${onlyIf}`))
+              .returning({ id: registrations.id }),
+          ]
+        : []),
       ...notice.statements,
     ]);
+    if (onlyIf && (inserted.length === 0 || (rest[0] as unknown[]).length > 0))
+      throw new DecideAfresh();
     if (inserted.length > 0) await svc.mailer.enqueue([notice.emailId]);
     else {
       const known = await existing();
@@ -560,9 +580,11 @@ export async function register(
   const created = await admit(svc, workshop, person, {
     approvalFirst: workshop.registrationMode === "approval",
     subscriptionLink,
+    onlyIf,
     now,
   });
   if (created) return { verification: false, status: created.status };
+  if (held) throw new DecideAfresh();
   const known = await existing();
   if (!known) throw conflict("The registration could not be recorded; try again.");
   await resendLink(svc, workshop, known, now, subscriptionLink);
@@ -578,6 +600,36 @@ export async function register(
           ? "waitlisted"
           : "confirmed",
   };
+}
+
+/**
+ * The public registration, by the workshop's slug. On a copy of the workshop the isolate
+ * read moments ago (../workshops/held.ts) the write is made only if the copy is still true,
+ * which spares a registration its read; anything else than a registration taken in on the
+ * copy (a refusal, an address already registered, a changed workshop) is decided again on a
+ * fresh read, exactly as without the copy, so nobody hears an answer from a stale one.
+ */
+export async function registerBySlug(
+  svc: Services,
+  slug: string,
+  input: RegistrationInput,
+  now = new Date(),
+): Promise<RegisterOutcome> {
+  const copy = heldWorkshop(svc, slug, now.getTime());
+  if (copy) {
+    try {
+      return await register(svc, copy.workshop, input, now, copy);
+    } catch (error) {
+      // Refusals and changed copies are decided again; a failure of D1 or the queue is not
+      // retried here (the batch may have committed), as without the copy.
+      if (!(error instanceof DecideAfresh || error instanceof AppError)) throw error;
+      letGo(slug);
+      svc.vault.forget(workshopKeyName(copy.workshop.id));
+    }
+  }
+  const fresh = await readWorkshop(svc, slug, now.getTime());
+  if (!fresh) throw notFound("No such workshop.");
+  return register(svc, fresh.workshop, input, now);
 }
 
 /**

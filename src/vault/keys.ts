@@ -181,6 +181,11 @@ export class Vault {
     );
   }
 
+  /** Drops what this request holds of a key, so the next use reads or adopts it again. */
+  forget(name: KeyName): void {
+    this.cache.delete(name);
+  }
+
   private async load(name: KeyName): Promise<DataKey | null> {
     const row = await this.db.query.dataKeys.findFirst({ where: eq(dataKeys.name, name) });
     if (!row?.wrapped) return null;

@@ -1,6 +1,6 @@
 // Workshops: create, read and list; the public views of them (seat state, public paths).
 // Changing, publishing and cancelling a workshop live in changes.ts.
-import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt } from "drizzle-orm";
 import type { Actor } from "../access/roles";
 import { teamRoles, visibleTo } from "../access/team";
 import { auditInsert } from "../audit/service";
@@ -13,9 +13,9 @@ import { freeSlug, slugFamily, slugify } from "../lib/slugs";
 import { cleanText } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
-import { workshopKeyName } from "../vault/keys";
 import { cleanConfidentiality } from "./confidentiality";
 import { cleanEmailTexts } from "./email-texts";
+import { readWorkshop } from "./held";
 import {
   type CreateWorkshopInput,
   REVEAL_NEEDS_PRIVATE,
@@ -223,17 +223,9 @@ export async function getPublishedBySlugWithKey(
   svc: Pick<Services, "db" | "vault">,
   slug: string,
 ): Promise<Workshop> {
-  const { db, vault } = svc;
-  // A plain select, not the relational query builder: on the registration path (the
-  // busiest one) building and mapping that showed as about 7 % of the request's CPU in
-  // `npm run bench:profile`.
-  const [[workshop], keys] = await db.batch([
-    db.select().from(workshops).where(eq(workshops.slug, slug)),
-    vault.workshopKeyRow(sql`(SELECT id FROM ${workshops} WHERE slug = ${slug})`),
-  ]);
-  if (!workshop || workshop.status === "draft") throw notFound("No such workshop.");
-  vault.adopt(workshopKeyName(workshop.id), keys[0]);
-  return workshop;
+  const read = await readWorkshop(svc, slug);
+  if (!read) throw notFound("No such workshop.");
+  return read.workshop;
 }
 
 export async function getPublishedBySlug(db: Db, slug: string): Promise<Workshop> {
