@@ -3,6 +3,7 @@
 // decisions, check-in and erasure live in decisions.ts; lists, door search, JSON in lists.ts.
 import { and, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { type Db, runBatch, type Statement } from "../db/client";
+import { compiled } from "../db/compiled";
 import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "../db/schema";
 import type { Lang, NoticeKind } from "../i18n";
 import { AppError, conflict, type FieldError, invalid, notFound } from "../lib/errors";
@@ -13,7 +14,7 @@ import { newId } from "../lib/tokens";
 import type { Services } from "../services";
 import { subscribeWithRegistration } from "../subscribers/service";
 import { addressIndex } from "../vault/fields";
-import { type DataKey, workshopKeyName } from "../vault/keys";
+import { type DataKey, workshopKeyName, workshopKeyRowQuery } from "../vault/keys";
 import { acknowledgement } from "../workshops/confidentiality";
 import { type HeldWorkshop, heldWorkshop, letGo, readWorkshop, stillTrue } from "../workshops/held";
 import { publicPathsOf, publicSeats, seatPool, seatState } from "../workshops/service";
@@ -632,6 +633,20 @@ export async function registerBySlug(
   return register(svc, fresh.workshop, input, now);
 }
 
+// Compiled once per isolate (../db/compiled.ts): building them was a tenth of a verification.
+const registrationWithWorkshop = compiled((db) =>
+  db.query.registrations.findFirst({
+    where: eq(registrations.id, sql.placeholder("id")),
+    with: { workshop: true },
+  }),
+);
+const keyOfRegistrationWorkshop = compiled((db) =>
+  workshopKeyRowQuery(
+    db,
+    sql`(SELECT ${registrations.workshopId} FROM ${registrations} WHERE ${registrations.id} = ${sql.placeholder("id")})`,
+  ),
+);
+
 /**
  * The registration (opened) and workshop a link names, or null when the link is not genuine,
  * has expired, or names a person who is gone (erased, or the workshop's data purged): a
@@ -647,13 +662,8 @@ export async function findByToken(
   // The registration, its workshop and the workshop's key in one round trip: a verification
   // (the seat decision) is the busiest path after registering.
   const [registration, keyRows] = await db.batch([
-    db.query.registrations.findFirst({
-      where: eq(registrations.id, id),
-      with: { workshop: true },
-    }),
-    svc.vault.workshopKeyRow(
-      sql`(SELECT ${registrations.workshopId} FROM ${registrations} WHERE ${registrations.id} = ${id})`,
-    ),
+    registrationWithWorkshop(db, { id }),
+    keyOfRegistrationWorkshop(db, { id }),
   ]);
   if (!registration) return null;
   const { workshop, ...rest } = registration;

@@ -22,6 +22,14 @@ import { type MasterKey, type MasterKeys, VaultError } from "./master";
 export type KeyName = `workshop:${string}` | "subscribers";
 
 export const workshopKeyName = (workshopId: string): KeyName => `workshop:${workshopId}`;
+
+/** The query for a workshop's key row, given SQL for the workshop's id (see Vault.adopt). */
+export function workshopKeyRowQuery(db: Db, workshopId: SQL) {
+  return db
+    .select()
+    .from(dataKeys)
+    .where(eq(dataKeys.name, sql`'workshop:' || ${workshopId}`));
+}
 export const SUBSCRIBERS_KEY: KeyName = "subscribers";
 
 /** What a data key does: seal and open values bound to a place, and blind-index them. */
@@ -163,10 +171,7 @@ export class Vault {
    * in one batch with the read that finds the workshop; hand its result to `adopt`.
    */
   workshopKeyRow(workshopId: SQL) {
-    return this.db
-      .select()
-      .from(dataKeys)
-      .where(eq(dataKeys.name, sql`'workshop:' || ${workshopId}`));
+    return workshopKeyRowQuery(this.db, workshopId);
   }
 
   /** Takes a key row read in the caller's batch, so `key(name)` needs no query of its own. */
