@@ -19,6 +19,7 @@ import {
 import {
   openedRegistrations,
   registrationOf,
+  subscriberRowOf,
   workshopEmailsTo,
   workshopIndex,
 } from "./support/vault";
@@ -370,6 +371,16 @@ describe("the workshop a registration reads, held by the isolate for a moment", 
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toBe("Registration for this workshop is closed.");
     expect(await rowsFor(w.id)).not.toContain(late.email);
+  });
+
+  it("leaves no subscription behind for a registration refused since the copy was read", async () => {
+    const w = await createWorkshop();
+    await registerMetered(w.slug, someone("first"));
+    await registerMetered(w.slug, someone("second"));
+    await json(`/api/v1/workshops/${w.id}`, "PATCH", { registrationMode: "invitation" }, ADMIN);
+    const keen = { ...someone("keen"), subscribe: true };
+    expect((await registerMetered(w.slug, keen)).status).toBe(409);
+    expect(await subscriberRowOf(keen.email)).toBeUndefined();
   });
 
   it("asks what a changed workshop asks: a question added since it was read", async () => {

@@ -616,7 +616,9 @@ export async function registerBySlug(
   input: RegistrationInput,
   now = new Date(),
 ): Promise<RegisterOutcome> {
-  const copy = heldWorkshop(svc, slug, now.getTime());
+  // Not with "also subscribe": the subscription is made before the write, and one made on a
+  // copy found changed would outlive the registration a fresh read then refuses.
+  const copy = input.subscribe ? null : heldWorkshop(svc, slug, now.getTime());
   if (copy) {
     try {
       return await register(svc, copy.workshop, input, now, copy);
