@@ -17,6 +17,7 @@ import type { Db } from "./client";
 interface PreparedForBatch {
   getQuery(): { sql: string; params: unknown[] };
   stmt: D1PreparedStatement;
+  executeMethod: "all" | "get" | "run";
   mapResult(result: unknown, isFromBatch?: boolean): unknown;
 }
 
@@ -41,8 +42,18 @@ export function compiled<Q extends { prepare(): unknown }>(build: (db: Db) => Q)
         getQuery: () => ({ sql, params: bound }),
         stmt,
         mapResult: (result: unknown, isFromBatch?: boolean) =>
-          prepared.mapResult(result, isFromBatch),
+          // A relational findFirst that finds nothing: drizzle's batch would hand its row
+          // mapper an undefined row (a TypeError), where run alone it answers undefined.
+          prepared.executeMethod === "get" && (result as D1Result).results.length === 0
+            ? undefined
+            : prepared.mapResult(result, isFromBatch),
       }),
+      // Typed as the query it was built from, but not one: awaiting it would quietly give
+      // the item itself.
+      // biome-ignore lint/suspicious/noThenProperty: refuses to be awaited, on purpose
+      then() {
+        throw new Error("A compiled statement runs in a batch (runBatch or db.batch).");
+      },
     };
     return item as unknown as Q;
   };
