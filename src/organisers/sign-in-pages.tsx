@@ -5,6 +5,7 @@ import { type Context, Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { SIGN_IN_RETRY_AFTER_SECONDS, signInAllowed } from "../http/abuse";
 import { ADMIN_LANG_COOKIE, adminLang, adminPage } from "../http/admin-lang";
+import { afterAnswer } from "../http/after-answer";
 import type { AppContext, AppEnv } from "../http/context";
 import { adminDictionary, isLang } from "../i18n";
 import { Field, Notice, parseForm } from "../ui/forms";
@@ -114,11 +115,10 @@ sessionPages.post("/sign-in", async (c) => {
   }
   // After the answer: looking the address up and writing the email take time only when it
   // has an account, and the answer must not say so by how long it took.
-  c.executionCtx.waitUntil(
-    requestSignInLink(c.var.services, parsed.data.email).catch((error) =>
-      console.error("sign-in link request failed", error),
-    ),
-  );
+  afterAnswer(
+    c,
+    "sign-in link request",
+  )(() => requestSignInLink(c.var.services, parsed.data.email));
   return c.redirect(`/admin/sign-in?sent=1&next=${encodeURIComponent(next)}`, 303);
 });
 

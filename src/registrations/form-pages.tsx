@@ -10,6 +10,7 @@ import {
   throttlePublicPosts,
   turnstileForPage,
 } from "../http/abuse";
+import { afterAnswer } from "../http/after-answer";
 import type { AppEnv } from "../http/context";
 import { DEFAULT_LANG, dictionary, fill, isolate } from "../i18n";
 import { AppError } from "../lib/errors";
@@ -93,16 +94,22 @@ registrationFormPages.post("/", throttlePublicPosts, async (c) => {
   try {
     await requireHuman(c, values[TURNSTILE_FIELD]);
     const data = parsed.ok ? parsed.data : { name: "", email: "" };
-    const outcome = await register(c.var.services, workshop, {
-      ...data,
-      answers,
-      language: lang,
-      receiveReport: values.receiveReport === "true",
-      subscribe: values.subscribe === "true",
-      acknowledged: values.acknowledged === "true",
-      listed: values.listed === "true",
-      mode: isMode(values.mode) ? values.mode : undefined,
-    });
+    const outcome = await register(
+      c.var.services,
+      workshop,
+      {
+        ...data,
+        answers,
+        language: lang,
+        receiveReport: values.receiveReport === "true",
+        subscribe: values.subscribe === "true",
+        acknowledged: values.acknowledged === "true",
+        listed: values.listed === "true",
+        mode: isMode(values.mode) ? values.mode : undefined,
+      },
+      c.var.services.now(),
+      { after: afterAnswer(c, "registration follow-up") },
+    );
     const title = outcome.verification ? t.checkEmailTitle : t.registeredTitle;
     return c.html(
       <Page lang={lang} title={title}>

@@ -3,6 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ATTENDANCE_MODES, REGISTRATION_STATUSES } from "../db/schema";
 import { requireHuman, TURNSTILE_FIELD, throttlePublicPosts } from "../http/abuse";
+import { afterAnswer } from "../http/after-answer";
 import { apiRouter, json, problemResponses, publicSecurity } from "../http/openapi";
 import { LANGS } from "../i18n";
 import { notFound } from "../lib/errors";
@@ -112,7 +113,9 @@ publicRegistrationApi.openapi(
   async (c) => {
     const body = c.req.valid("json");
     await requireHuman(c, body[TURNSTILE_FIELD] ?? c.req.header(TURNSTILE_FIELD));
-    const outcome = await registerBySlug(c.var.services, c.req.valid("param").slug, body);
+    const outcome = await registerBySlug(c.var.services, c.req.valid("param").slug, body, {
+      after: afterAnswer(c, "registration follow-up"),
+    });
     if (outcome.verification) return c.json({ status: "pending_verification" as const }, 202);
     return c.json({ status: outcome.status }, 201);
   },

@@ -4,6 +4,7 @@
 import { and, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { compiled } from "../db/compiled";
+import { allInBatch } from "../db/raw";
 import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "../db/schema";
 import type { Lang, NoticeKind } from "../i18n";
 import { AppError, conflict, type FieldError, invalid, notFound } from "../lib/errors";
@@ -457,6 +458,9 @@ export async function admit(
   return { id, status };
 }
 
+/** Runs work after the HTTP answer is sent (the Worker's `waitUntil`). */
+export type AfterAnswer = (work: () => Promise<void>) => void;
+
 /** A registration on a held copy of its workshop did not happen: decide it on a fresh read. */
 class DecideAfresh extends Error {}
 
@@ -475,31 +479,46 @@ export async function register(
   workshop: Workshop,
   input: RegistrationInput,
   now = new Date(),
-  /** The copy of the workshop this is decided on, when not a fresh read (registerBySlug). */
-  held?: HeldWorkshop,
+  options: {
+    /** The copy of the workshop this is decided on, when not a fresh read (registerBySlug). */
+    held?: HeldWorkshop;
+    /** Where the work for an address already registered runs: after the answer. */
+    after?: AfterAnswer;
+  } = {},
 ): Promise<RegisterOutcome> {
+  const { held } = options;
   const { db } = svc;
-  const state = seatState(workshop, now);
-  if (state.kind === "closed") {
-    throw conflict(
-      state.reason === "invitation_only"
-        ? "This workshop is by invitation only."
-        : "Registration for this workshop is closed.",
+  // Every refusal (closed, full, invalid answers, no key to seal with) is decided here,
+  // before anything is written; on a held copy it is decided again on a fresh read.
+  const check = async () => {
+    const state = seatState(workshop, now);
+    if (state.kind === "closed") {
+      throw conflict(
+        state.reason === "invitation_only"
+          ? "This workshop is by invitation only."
+          : "Registration for this workshop is closed.",
+      );
+    }
+    if (state.kind === "full") throw conflict("This workshop is full.");
+    const { clean, errors } = validateAnswers(workshop.questions, input.answers);
+    // In the same round as the answers: one list of everything to fix.
+    const ack = await checkAcknowledgement(
+      workshop,
+      input.language ?? workshop.language,
+      input.acknowledged,
+      now,
     );
-  }
-  if (state.kind === "full") throw conflict("This workshop is full.");
-  const { clean, errors } = validateAnswers(workshop.questions, input.answers);
-  // In the same round as the answers: one list of everything to fix.
-  const ack = await checkAcknowledgement(
-    workshop,
-    input.language ?? workshop.language,
-    input.acknowledged,
-    now,
-  );
-  if (ack.error) errors.push(ack.error);
-  const chosen = checkMode(workshop, input.mode, now);
-  if (chosen.error) errors.push(chosen.error);
-  if (errors.length) throw invalid("Some answers are missing or invalid.", errors);
+    if (ack.error) errors.push(ack.error);
+    const chosen = checkMode(workshop, input.mode, now);
+    if (chosen.error) errors.push(chosen.error);
+    if (errors.length) throw invalid("Some answers are missing or invalid.", errors);
+    return { clean, ack, chosen, key: await sealingKey(svc, workshop) };
+  };
+  const { clean, ack, chosen, key } = held
+    ? await check().catch((error) => {
+        throw error instanceof AppError ? new DecideAfresh() : error;
+      })
+    : await check();
 
   // Written only while the copy is still true: checked in the write batch.
   const onlyIf = held ? stillTrue(held, chosen.mode) : undefined;
@@ -511,7 +530,6 @@ export async function register(
     acknowledgement: ack.acknowledgement,
     source: "public",
   };
-  const key = await sealingKey(svc, workshop);
   const emailIndex = await addressIndex(key, input.email);
   // Asked for only once the registration is known to be taken in: a refused one leaves no
   // subscription behind that was never offered for confirmation.
@@ -531,6 +549,13 @@ export async function register(
     });
     return row && openRegistration(key, row);
   };
+  // An address already registered gets its link again; done after the answer when the
+  // caller can (`after`), so how long the answer took says nothing about the address.
+  const tellKnown = async () => {
+    const known = await existing();
+    if (known) await resendLink(svc, workshop, known, now, subscriptionLink);
+  };
+  const thenTellKnown = () => (options.after ? options.after(tellKnown) : tellKnown());
 
   if (workshop.requireVerification) {
     // One write: the registration and, if it was new, the email asking to confirm it. The
@@ -558,23 +583,19 @@ export async function register(
       query.returning({ id: registrations.id }),
       // On a copy of the workshop no longer true, the row goes again before the email's
       // condition reads it: nothing is written.
+      // Whether the copy held: an address already registered inserts nothing either way,
+      // and on a copy still true is answered from it, like a new one.
       ...(onlyIf
         ? [
-            db
-              .delete(registrations)
-              .where(and(eq(registrations.id, id), sql`NOT ${onlyIf}`))
-              .returning({ id: registrations.id }),
+            db.delete(registrations).where(and(eq(registrations.id, id), sql`NOT ${onlyIf}`)),
+            allInBatch<{ still: number }>(db, sql`SELECT ${onlyIf} AS still`),
           ]
         : []),
       ...notice.statements,
     ]);
-    if (onlyIf && (inserted.length === 0 || (rest[0] as unknown[]).length > 0))
-      throw new DecideAfresh();
+    if (onlyIf && !(rest[1] as { still: number }[])[0]?.still) throw new DecideAfresh();
     if (inserted.length > 0) await svc.mailer.enqueue([notice.emailId]);
-    else {
-      const known = await existing();
-      if (known) await resendLink(svc, workshop, known, now, subscriptionLink);
-    }
+    else await thenTellKnown();
     return { verification: true };
   }
 
@@ -585,10 +606,9 @@ export async function register(
     now,
   });
   if (created) return { verification: false, status: created.status };
+  // Nothing moved: the address is already registered or, on a copy, the copy was not true.
   if (held) throw new DecideAfresh();
-  const known = await existing();
-  if (!known) throw conflict("The registration could not be recorded; try again.");
-  await resendLink(svc, workshop, known, now, subscriptionLink);
+  await thenTellKnown();
   // Whoever typed the address may not be its owner: they hear what a new registrant would
   // have heard at this moment, never the registration's own status (which the owner reads
   // behind the link just emailed to them). Nothing changes for the registration.
@@ -614,25 +634,26 @@ export async function registerBySlug(
   svc: Services,
   slug: string,
   input: RegistrationInput,
-  now = new Date(),
+  { now = new Date(), after }: { now?: Date; after?: AfterAnswer } = {},
 ): Promise<RegisterOutcome> {
   // Not with "also subscribe": the subscription is made before the write, and one made on a
   // copy found changed would outlive the registration a fresh read then refuses.
   const copy = input.subscribe ? null : heldWorkshop(svc, slug, now.getTime());
   if (copy) {
     try {
-      return await register(svc, copy.workshop, input, now, copy);
+      return await register(svc, copy.workshop, input, now, { held: copy, after });
     } catch (error) {
-      // Refusals and changed copies are decided again; a failure of D1 or the queue is not
-      // retried here (the batch may have committed), as without the copy.
-      if (!(error instanceof DecideAfresh || error instanceof AppError)) throw error;
-      letGo(slug);
+      // Refusals and changed copies are decided again (`register` throws DecideAfresh only
+      // before anything is written, or when its batch wrote nothing); any other failure
+      // is not retried here, as without the copy.
+      if (!(error instanceof DecideAfresh)) throw error;
+      letGo(slug, copy);
       svc.vault.forget(workshopKeyName(copy.workshop.id));
     }
   }
   const fresh = await readWorkshop(svc, slug, now.getTime());
   if (!fresh) throw notFound("No such workshop.");
-  return register(svc, fresh.workshop, input, now);
+  return register(svc, fresh.workshop, input, now, { after });
 }
 
 // Compiled once per isolate (../db/compiled.ts): building them was a tenth of a verification.

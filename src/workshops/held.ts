@@ -4,10 +4,11 @@
 // can seal and write anything: read afresh, that is a D1 round trip of its own on every
 // registration, the busiest write, which under load cost about as much as the rest of the
 // request. So the last read of each workshop is held here, and a registration on a held copy
-// writes nothing unless the copy is still true: its write batch carries `unchanged(held)`,
+// writes nothing unless the copy is still true: its write batch carries `stillTrue(copy)`,
 // which holds only while the workshop's row (all but its seat counters, which the batch
-// reads for itself) and its key row are exactly as they were read, compared by SQLite's own
-// serialisation of them. Any other outcome than a registration taken in on a held copy (a
+// reads for itself) and its key's wrapped value are exactly as they were read, compared by
+// SQLite's own serialisation of them (a destroyed key has none), and, without a waitlist,
+// while the registrant's pool has a seat. Any other outcome than a registration taken in on a held copy (a
 // refusal, an address already registered, a copy found changed) is decided again on a
 // fresh read, exactly as without it (`registerBySlug` in ../registrations/service.ts).
 //
@@ -90,12 +91,16 @@ export async function readWorkshop(
   }
   const { fingerprint, ...workshop } = row;
   const copy: HeldWorkshop = deepFreeze({ workshop, keyRow: keys[0], fingerprint, readAt: now });
-  held.delete(slug);
-  // Not before its first registration made its key, nor once the key is destroyed: a copy
-  // without one would only be found changed.
-  if (copy.keyRow?.wrapped) {
-    held.set(slug, copy);
-    if (held.size > HOLD_MAX) held.delete(held.keys().next().value as string);
+  const before = held.get(slug);
+  // A read that finished after a later one leaves the later one held.
+  if (!before || before.readAt <= now) {
+    held.delete(slug);
+    // Not before its first registration made its key, nor once the key is destroyed: a
+    // copy without one would only be found changed.
+    if (copy.keyRow?.wrapped) {
+      held.set(slug, copy);
+      if (held.size > HOLD_MAX) held.delete(held.keys().next().value as string);
+    }
   }
   vault.adopt(workshopKeyName(workshop.id), copy.keyRow);
   return copy;
@@ -113,9 +118,9 @@ export function heldWorkshop(
   return copy;
 }
 
-/** Drops a held copy (found changed, or a request on it refused). */
-export function letGo(slug: string): void {
-  held.delete(slug);
+/** Drops a held copy found changed (not a newer one another request has read since). */
+export function letGo(slug: string, copy: HeldWorkshop): void {
+  if (held.get(slug) === copy) held.delete(slug);
 }
 
 /**
