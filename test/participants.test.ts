@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { registrations, workshops } from "../src/db/schema";
 import {
+  ADMIN,
   call,
   db,
   eventually,
@@ -127,6 +128,48 @@ describe("restoring a cancelled registration", () => {
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("No place is free any more");
     expect(await statusOf(w.id, p.email)).toBe("cancelled");
+  });
+
+  it("never undoes the organisers' cancellation, in any language, nor offers to", async () => {
+    const w = await createWorkshop(open);
+    const p = await registered(w.slug);
+    const { id } = (await registrationOf(w.id, p.email))!;
+    const cancel = await json(
+      `/api/v1/registrations/${id}`,
+      "PATCH",
+      { status: "cancelled" },
+      ADMIN,
+    );
+    expect(cancel.status).toBe(200);
+    expect(await (await call(`/r/${p.token}`)).text()).not.toContain("Restore my registration");
+    const refused = await restore(p.token);
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("The organisers cancelled this registration");
+    const inArabic = await restore(p.token, "ar");
+    expect(inArabic.status).toBe(409);
+    expect(await inArabic.text()).toContain("ألغى المنظمون هذا التسجيل");
+    expect(await statusOf(w.id, p.email)).toBe("cancelled");
+    expect(await seatsTaken(w.id)).toBe(0);
+    // Registering again with the address: "already registered", not the restore link.
+    await db().update(registrations).set({ linkResentAt: null }).where(eq(registrations.id, id));
+    const again = await json(`/api/v1/public/workshops/${w.slug}/registrations`, "POST", {
+      name: "Participant",
+      email: p.email,
+    });
+    expect(again.status).toBe(201);
+    await eventually(() => latestEmail(p.email, "workshop:already_registered"));
+    expect((await latestEmail(p.email))!.kind).toBe("workshop:already_registered");
+  });
+
+  it("still undoes the participant's own cancellation after the organisers re-confirmed them", async () => {
+    const w = await createWorkshop(open);
+    const p = await registered(w.slug);
+    const { id } = (await registrationOf(w.id, p.email))!;
+    await json(`/api/v1/registrations/${id}`, "PATCH", { status: "cancelled" }, ADMIN);
+    await json(`/api/v1/registrations/${id}`, "PATCH", { status: "confirmed" }, ADMIN);
+    await form(`/r/${p.token}/cancel`, {});
+    expect((await restore(p.token)).status).toBe(303);
+    expect(await statusOf(w.id, p.email)).toBe("confirmed");
   });
 
   it("two restores for the last seat: one wins, capacity holds", async () => {

@@ -434,6 +434,12 @@ export const registrations = sqliteTable(
     status: text("status", { enum: REGISTRATION_STATUSES }).notNull(),
     /** The status before the last change: lets one batch adjust the seat counter. */
     previousStatus: text("previous_status", { enum: REGISTRATION_STATUSES }),
+    /**
+     * Who cancelled, when the registration was last cancelled: only a participant's own
+     * cancellation can be undone by them (an organiser's decision stands). Null on rows
+     * cancelled before this was recorded (migration 0035 fills it from the audit log).
+     */
+    cancelledBy: text("cancelled_by", { enum: ["participant", "organiser"] }),
     /** Marks the rows one seat operation changed, so the counter update can find them. */
     seatOp: text("seat_op"),
     /**

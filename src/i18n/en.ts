@@ -168,6 +168,8 @@ export const en = {
     restoredPending: "Your registration is restored and awaits the organisers' approval.",
     restoreNoPlace:
       "No place is free any more and this workshop has no waitlist, so your registration stays cancelled.",
+    restoreOrganisers:
+      "The organisers cancelled this registration, so it cannot be restored here. Write to them if you think it is a mistake.",
     restoreTooLate:
       "This registration can no longer be restored: the workshop has begun or was cancelled.",
     manageRegistration: "Manage your registration",

@@ -157,7 +157,13 @@ async function attemptChange(
       from: [current.status],
       target,
       now,
-      set: to === "attended" ? sql`checked_in_at = ${now.getTime()}` : undefined,
+      set:
+        to === "attended"
+          ? sql`checked_in_at = ${now.getTime()}`
+          : // The organisers' decision: the participant cannot undo it (restoreByToken).
+            to === "cancelled"
+            ? sql`cancelled_by = 'organiser'`
+            : undefined,
     },
     [],
     // A refused move (no seat, or the status changed meanwhile) changes and records nothing.

@@ -21,6 +21,7 @@ import {
   findByToken,
   type Registration,
   restorable,
+  restorableBy,
   restoreByToken,
   verify,
 } from "./service";
@@ -215,7 +216,7 @@ async function registrationPage(
   const now = c.var.services.now();
   const shown = notice ?? doneNotice(t, c.req.query("done"), registration);
   const canCancel = CANCELLABLE.includes(registration.status) && workshop.status !== "cancelled";
-  const canRestore = registration.status === "cancelled" && restorable(workshop, now);
+  const canRestore = restorableBy(registration, workshop, now);
   const people = await participantList(c.var.services, registration);
   const agenda = await participantAgenda(
     c.var.services,
@@ -400,13 +401,13 @@ registrationPages.post("/:token/restore", throttlePublicPosts, async (c) => {
     if (error instanceof AppError && error.kind === "conflict") {
       // The service's messages are in English: say the same in the page's language.
       const found = await findByToken(c.var.services, token);
-      const late = found && !restorable(found.workshop, c.var.services.now());
-      return registrationPage(
-        c,
-        token,
-        { kind: "error", text: late ? t.restoreTooLate : t.restoreNoPlace },
-        409,
-      );
+      const why =
+        found?.registration.cancelledBy === "organiser"
+          ? t.restoreOrganisers
+          : found && !restorable(found.workshop, c.var.services.now())
+            ? t.restoreTooLate
+            : t.restoreNoPlace;
+      return registrationPage(c, token, { kind: "error", text: why }, 409);
     }
     throw error;
   }

@@ -231,9 +231,7 @@ async function resendLink(
       svc,
       workshop,
       { ...existing, subscriptionLink },
-      existing.status === "cancelled" && restorable(workshop, now)
-        ? "restore_offer"
-        : "already_registered",
+      restorableBy(existing, workshop, now) ? "restore_offer" : "already_registered",
     );
 }
 
@@ -757,6 +755,7 @@ export async function cancelByToken(
     from: statusesFrom(REGISTRATION_TRANSITIONS, "cancelled"),
     target: { to: "cancelled" },
     now,
+    set: sql`cancelled_by = 'participant'`,
   });
   if (!result.moved) {
     const current = (await db.query.registrations.findFirst({
@@ -781,6 +780,27 @@ export function restorable(workshop: Workshop, now: Date): boolean {
 }
 
 /**
+ * Whether this person may undo this cancellation themselves: their own, not the organisers'
+ * (someone an organiser took off a closed room's list does not put themselves back), while
+ * the workshop is still restorable.
+ */
+export function restorableBy(
+  registration: Pick<Registration, "status" | "cancelledBy">,
+  workshop: Workshop,
+  now: Date,
+): boolean {
+  return (
+    registration.status === "cancelled" &&
+    registration.cancelledBy !== "organiser" &&
+    restorable(workshop, now)
+  );
+}
+
+/** The refusal of a restore the organisers' cancellation stands against. */
+export const ORGANISERS_CANCELLED =
+  "The organisers cancelled this registration; write to them if you think it is a mistake.";
+
+/**
  * The participant undoes their cancellation: a seat if one is free at that moment, else the
  * end of the waitlist (when the workshop keeps one), decided in the seat engine's one
  * statement so that two restores for the last seat never both get it. Someone who left the
@@ -798,10 +818,11 @@ export async function restoreByToken(
   const current = () =>
     db.query.registrations.findFirst({
       where: eq(registrations.id, registration.id),
-      columns: { status: true, waitlistPosition: true },
+      columns: { status: true, waitlistPosition: true, cancelledBy: true },
     });
   if (registration.status !== "cancelled")
     return { status: registration.status, waitlistPosition: registration.waitlistPosition };
+  if (registration.cancelledBy === "organiser") throw conflict(ORGANISERS_CANCELLED);
   if (!restorable(workshop, now))
     throw conflict(
       "This registration can no longer be restored: the workshop has begun or was cancelled.",
@@ -817,16 +838,18 @@ export async function restoreByToken(
     now,
     // Verified by the link in hand; a place on the waitlist is a new one, promotable again.
     set: sql`promoted_at = NULL, verified_at = COALESCE(verified_at, ${now.getTime()})`,
-    // Without a waitlist, a full workshop keeps the registration cancelled.
+    // Never over the organisers' cancellation, even one made a moment ago; and without a
+    // waitlist, a full workshop keeps the registration cancelled.
     onlyIf: approvalFirst
-      ? undefined
-      : sql`(SELECT w.waitlist = 1 OR ${seatFree}
-          FROM workshops w WHERE w.id = registrations.workshop_id)`,
+      ? sql`registrations.cancelled_by IS NOT 'organiser'`
+      : sql`(registrations.cancelled_by IS NOT 'organiser' AND (SELECT w.waitlist = 1 OR ${seatFree}
+          FROM workshops w WHERE w.id = registrations.workshop_id))`,
   });
   if (!result.moved) {
     const latest = (await current())!;
     // Another restore of the same registration won the race: report what it decided.
     if (latest.status !== "cancelled") return latest;
+    if (latest.cancelledBy === "organiser") throw conflict(ORGANISERS_CANCELLED);
     throw conflict("No place is free any more, and this workshop has no waitlist.");
   }
   const kind = NOTICE_FOR[result.moved.status];
