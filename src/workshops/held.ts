@@ -32,7 +32,7 @@ export interface HeldWorkshop {
 
 /** How long a read is used for: long enough to spare most reads under load, short enough
  *  that a changed workshop costs only a few retried writes. */
-export const HOLD_MS = 10_000;
+const HOLD_MS = 10_000;
 /** Enough for every workshop open at once; the oldest goes first. */
 const HOLD_MAX = 200;
 
