@@ -61,6 +61,7 @@ const WORDS = {
     cancelled: /Your registration is cancelled\./,
     restore: "Restore my registration",
     restored: /Your registration is restored: your place is confirmed\./,
+    organisers: /The organisers cancelled this registration/,
   },
   ar: {
     summary: /يرجى تصحيح الحقول المشار إليها أدناه/,
@@ -71,6 +72,7 @@ const WORDS = {
     cancelled: /أُلغي تسجيلك\./,
     restore: "استعادة تسجيلي",
     restored: /استُعيد تسجيلك، ومكانك مؤكَّد\./,
+    organisers: /ألغى المنظمون هذا التسجيل/,
   },
 };
 
@@ -128,6 +130,41 @@ for (const lang of ["en", "ar"]) {
     await shoot(page, `restored-${lang}`);
     const afterwards = await api(stack.app, `/api/v1/workshops/${workshop.id}/registrations`);
     assert.equal(afterwards.data.find((r) => r.email === email).status, "confirmed");
+    await page.close();
+  });
+}
+
+for (const lang of ["en", "ar"]) {
+  const w = WORDS[lang];
+
+  test(`the organisers' cancellation is not undone from a page left open (${lang})`, async () => {
+    const email = `removed.${lang}.${Date.now()}@example.org`;
+    await api(stack.app, `/api/v1/public/workshops/${workshop.slug}/registrations`, {
+      method: "POST",
+      body: JSON.stringify({ name: "Sami Nasser", email, answers: { why: "Policy" } }),
+    });
+    const link = signedLink((await waitForMail(stack.app, email, workshop.title)).text, "r");
+    const page = await stack.newPage();
+    await page.setViewportSize(SIZES.desktop);
+    // The participant cancels; their page offers the restore and stays open.
+    await page.goto(`${link}/cancel?lang=${lang}`);
+    await page.click(`button:has-text("${w.yes}")`);
+    assert.ok(await page.isVisible(`button:has-text("${w.restore}")`), "restore offered");
+    // Meanwhile the organisers confirm them again, then take them off the list.
+    const list = await api(stack.app, `/api/v1/workshops/${workshop.id}/registrations`);
+    const { id } = list.data.find((r) => r.email === email);
+    for (const status of ["confirmed", "cancelled"])
+      await api(stack.app, `/api/v1/registrations/${id}`, {
+        method: "PATCH",
+        body: JSON.stringify({ status }),
+      });
+    await page.click(`button:has-text("${w.restore}")`);
+    assert.match(await page.textContent("main"), w.organisers);
+    assert.equal(await page.isVisible(`button:has-text("${w.restore}")`), false);
+    assert.deepEqual(await axeProblems(page), [], `axe on the refused restore (${lang})`);
+    await shoot(page, `restore-refused-${lang}`);
+    const afterwards = await api(stack.app, `/api/v1/workshops/${workshop.id}/registrations`);
+    assert.equal(afterwards.data.find((r) => r.email === email).status, "cancelled");
     await page.close();
   });
 }
