@@ -147,37 +147,29 @@ try {
       client.on("response", () => client.setBody(body()));
     };
   };
+  /** New people registering, one address each, at `url`. */
+  const posting = (url, prefix) => ({
+    url,
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    setupClient: newcomer(prefix),
+  });
   const results = [];
   const hello = await measure("baseline: bare Hono hello (GET)", { url: `${baseline.url}/` });
   results.push(hello);
   const least = await measure(
     "baseline: bare Worker, a registration's minimum (1 D1 batch of 2 rows, 1 queue send)",
-    {
-      url: `${minimum.url}/workshops/${minimum.workshopId}/registrations`,
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      setupClient: newcomer("minimum"),
-    },
+    posting(`${minimum.url}/workshops/${minimum.workshopId}/registrations`, "minimum"),
   );
   results.push({ ...least, vs: hello });
   const register = await measure(
     "app: POST registration (verification email recorded and enqueued)",
-    {
-      url: `${app.url}/api/v1/public/workshops/${workshop.slug}/registrations`,
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      setupClient: newcomer("load"),
-    },
+    posting(`${app.url}/api/v1/public/workshops/${workshop.slug}/registrations`, "load"),
   );
   results.push({ ...register, vs: least });
   const instantRegister = await measure(
     "app: POST registration, no verification (seat and confirmation recorded and enqueued)",
-    {
-      url: `${app.url}/api/v1/public/workshops/${instant.slug}/registrations`,
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      setupClient: newcomer("instant"),
-    },
+    posting(`${app.url}/api/v1/public/workshops/${instant.slug}/registrations`, "instant"),
   );
   results.push({ ...instantRegister, vs: least });
   let used = 0;
@@ -207,12 +199,10 @@ try {
   results.push({ ...seat, vs: least });
   // The minimum again, after the app's rows: on this machine the same Worker moves by up to
   // 15 % between runs, so each POST row is compared with the mean of the two.
-  const again = await measure("baseline: the registration's minimum again, after the app's rows", {
-    url: `${minimum.url}/workshops/${minimum.workshopId}/registrations`,
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    setupClient: newcomer("again"),
-  });
+  const again = await measure(
+    "baseline: the registration's minimum again, after the app's rows",
+    posting(`${minimum.url}/workshops/${minimum.workshopId}/registrations`, "again"),
+  );
   results.push({ ...again, vs: hello });
   const bothMinimums = { rps: (least.rps + again.rps) / 2 };
   for (const row of results) if (row.vs === least) row.vs = bothMinimums;

@@ -358,6 +358,11 @@ describe("the workshop a registration reads, held by the isolate for a moment", 
     return answer;
   }
   const someone = (who: string) => ({ name: who, email: uniqueEmail(who) });
+  /** Two registrations: the first makes the workshop's key, the second reads it and holds it. */
+  const holdCopyOf = async (slug: string) => {
+    await registerMetered(slug, someone("first"));
+    await registerMetered(slug, someone("second"));
+  };
   const rowsFor = async (workshopId: string) =>
     (await openedRegistrations(workshopId)).map((r) => r.email);
 
@@ -380,8 +385,7 @@ describe("the workshop a registration reads, held by the isolate for a moment", 
 
   it("obeys a change made since it was read, in the same moment", async () => {
     const w = await createWorkshop({ requireVerification: false });
-    await registerMetered(w.slug, someone("first"));
-    await registerMetered(w.slug, someone("second")); // the copy now held, with its key
+    await holdCopyOf(w.slug);
     const closed = await json(
       `/api/v1/workshops/${w.id}`,
       "PATCH",
@@ -400,8 +404,7 @@ describe("the workshop a registration reads, held by the isolate for a moment", 
 
   it("compares every column, not only the time of the last edit", async () => {
     const w = await createWorkshop({ requireVerification: false });
-    await registerMetered(w.slug, someone("first"));
-    await registerMetered(w.slug, someone("second"));
+    await holdCopyOf(w.slug);
     // As a job or a migration might: one column, `updated_at` untouched.
     await db()
       .update(workshops)
@@ -413,8 +416,7 @@ describe("the workshop a registration reads, held by the isolate for a moment", 
 
   it("leaves no subscription behind for a registration refused since the copy was read", async () => {
     const w = await createWorkshop();
-    await registerMetered(w.slug, someone("first"));
-    await registerMetered(w.slug, someone("second"));
+    await holdCopyOf(w.slug);
     await json(`/api/v1/workshops/${w.id}`, "PATCH", { registrationMode: "invitation" }, ADMIN);
     const keen = { ...someone("keen"), subscribe: true };
     expect((await registerMetered(w.slug, keen)).status).toBe(409);
@@ -423,8 +425,7 @@ describe("the workshop a registration reads, held by the isolate for a moment", 
 
   it("asks what a changed workshop asks: a question added since it was read", async () => {
     const w = await createWorkshop();
-    await registerMetered(w.slug, someone("first"));
-    await registerMetered(w.slug, someone("second"));
+    await holdCopyOf(w.slug);
     await json(
       `/api/v1/workshops/${w.id}`,
       "PATCH",
@@ -465,8 +466,7 @@ describe("the workshop a registration reads, held by the isolate for a moment", 
 
   it("seals nobody under a key destroyed since it was read", async () => {
     const w = await createWorkshop({ requireVerification: false });
-    await registerMetered(w.slug, someone("first"));
-    await registerMetered(w.slug, someone("second"));
+    await holdCopyOf(w.slug);
     // Only the key, not the workshop row: the batch must check the key itself.
     await db()
       .update(dataKeys)
@@ -487,8 +487,7 @@ describe("the workshop a registration reads, held by the isolate for a moment", 
   it("answers an address already registered as fast as a new one, and emails it after", async () => {
     const w = await createWorkshop();
     const person = someone("again");
-    await registerMetered(w.slug, someone("first"));
-    await registerMetered(w.slug, someone("second")); // the copy now held
+    await holdCopyOf(w.slug);
     const first = await registerMetered(w.slug, person);
     const again = await registerMetered(w.slug, person);
     expect(first).toEqual(again);
