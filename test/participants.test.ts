@@ -161,6 +161,22 @@ describe("restoring a cancelled registration", () => {
     expect((await latestEmail(p.email))!.kind).toBe("workshop:already_registered");
   });
 
+  it("makes the participant's own cancellation the organisers' when they cancel it too", async () => {
+    const w = await createWorkshop(open);
+    const p = await registered(w.slug);
+    const { id } = (await registrationOf(w.id, p.email))!;
+    await form(`/r/${p.token}/cancel`, {});
+    const cancel = await json(
+      `/api/v1/registrations/${id}`,
+      "PATCH",
+      { status: "cancelled" },
+      ADMIN,
+    );
+    expect(cancel.status).toBe(200);
+    expect((await restore(p.token)).status).toBe(409);
+    expect(await statusOf(w.id, p.email)).toBe("cancelled");
+  });
+
   it("still undoes the participant's own cancellation after the organisers re-confirmed them", async () => {
     const w = await createWorkshop(open);
     const p = await registered(w.slug);

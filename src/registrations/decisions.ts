@@ -133,6 +133,34 @@ async function attemptChange(
             .where(and(eq(registrations.id, id), when)),
         ]
       : [];
+  // The organisers cancel what the participant had cancelled themselves: it becomes their
+  // decision, which the participant cannot undo (restoreByToken).
+  if (
+    change.status === "cancelled" &&
+    current.status === "cancelled" &&
+    current.cancelledBy !== "organiser"
+  ) {
+    const stillCancelled = sql`EXISTS (SELECT 1 FROM ${registrations} WHERE ${registrations.id} = ${id} AND ${registrations.status} = 'cancelled')`;
+    await runBatch(db, [
+      db
+        .update(registrations)
+        .set({ cancelledBy: "organiser", updatedAt: now })
+        .where(and(eq(registrations.id, id), eq(registrations.status, "cancelled"))),
+      ...details(stillCancelled),
+      auditInsertIf(
+        db,
+        actor,
+        {
+          action: "registration.status",
+          targetType: "registration",
+          targetId: id,
+          detail: { from: "cancelled", to: "cancelled" },
+        },
+        stillCancelled,
+      ),
+    ]);
+    return { ok: true, registration: await getRegistration(svc, id) };
+  }
   if (!change.status || change.status === current.status) {
     if (hasDetails)
       await runBatch(db, [
@@ -422,6 +450,8 @@ export async function releaseForErasure(
     from: statusesFrom(REGISTRATION_TRANSITIONS, "cancelled"),
     target: { to: "cancelled" },
     now,
+    // Nobody restores a registration being erased, even in the moment before it goes.
+    set: sql`cancelled_by = 'organiser'`,
   });
   if (result.promoted.length > 0)
     await notifyPromoted(svc, await getWorkshopRow(db, registration.workshopId), result.promoted);

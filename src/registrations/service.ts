@@ -457,7 +457,7 @@ export async function admit(
 }
 
 /** Runs work after the HTTP answer is sent (the Worker's `waitUntil`). */
-export type AfterAnswer = (work: () => Promise<void>) => void;
+export type AfterAnswer = (work: () => Promise<void>) => undefined | Promise<void>;
 
 /** A registration on a held copy of its workshop did not happen: decide it on a fresh read. */
 class DecideAfresh extends Error {}
@@ -592,8 +592,12 @@ export async function register(
       ...notice.statements,
     ]);
     if (onlyIf && !(rest[1] as { still: number }[])[0]?.still) throw new DecideAfresh();
-    if (inserted.length > 0) await svc.mailer.enqueue([notice.emailId]);
-    else await thenTellKnown();
+    // A new address's email is enqueued after the answer too (its row is written; the cron
+    // resumes one whose enqueue is lost), so a known address is not answered sooner.
+    if (inserted.length > 0) {
+      const enqueue = () => svc.mailer.enqueue([notice.emailId]);
+      await (options.after ? options.after(enqueue) : enqueue());
+    } else await thenTellKnown();
     return { verification: true };
   }
 
