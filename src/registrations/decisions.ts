@@ -133,6 +133,19 @@ async function attemptChange(
             .where(and(eq(registrations.id, id), when)),
         ]
       : [];
+  /** The audit row of a status decision, written only if `when` holds (it took place). */
+  const statusAudit = (from: RegistrationStatus, to: RegistrationStatus, when: SQL) =>
+    auditInsertIf(
+      db,
+      actor,
+      {
+        action: "registration.status",
+        targetType: "registration",
+        targetId: id,
+        detail: { from, to },
+      },
+      when,
+    );
   // The organisers cancel what the participant had cancelled themselves: it becomes their
   // decision, which the participant cannot undo (restoreByToken).
   if (
@@ -147,17 +160,7 @@ async function attemptChange(
         .set({ cancelledBy: "organiser", updatedAt: now })
         .where(and(eq(registrations.id, id), eq(registrations.status, "cancelled"))),
       ...details(stillCancelled),
-      auditInsertIf(
-        db,
-        actor,
-        {
-          action: "registration.status",
-          targetType: "registration",
-          targetId: id,
-          detail: { from: "cancelled", to: "cancelled" },
-        },
-        stillCancelled,
-      ),
+      statusAudit("cancelled", "cancelled", stillCancelled),
     ]);
     return { ok: true, registration: await getRegistration(svc, id) };
   }
@@ -195,20 +198,7 @@ async function attemptChange(
     },
     [],
     // A refused move (no seat, or the status changed meanwhile) changes and records nothing.
-    (moved) => [
-      ...details(moved),
-      auditInsertIf(
-        db,
-        actor,
-        {
-          action: "registration.status",
-          targetType: "registration",
-          targetId: id,
-          detail: { from: current.status, to },
-        },
-        moved,
-      ),
-    ],
+    (moved) => [...details(moved), statusAudit(current.status, to, moved)],
   );
   if (!result.moved) {
     const latest = await getRegistration(svc, id);
