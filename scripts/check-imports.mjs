@@ -69,7 +69,7 @@ export const ALLOWED = {
   home: ["http", "i18n", "reports", "ui", "workshops"],
   // entry points
   app: ["attendees", "audit", "db", "distributions", "feedback", "home", "http", "invitations", "mailbox", "organisers", "people", "registrations", "reports", "subscribers", "webhooks", "workshops"],
-  queue: ["distributions", "env", "mail", "services"],
+  queue: ["distributions", "env", "mail", "registrations", "services"],
   jobs: ["attendees", "distributions", "env", "feedback", "invitations", "mail", "organisers", "people", "registrations", "reports", "services", "subscribers"],
   index: ["app", "env", "jobs", "mail", "queue"],
 };

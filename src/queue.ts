@@ -1,5 +1,6 @@
 // Queue entry: every message on the mail queue (and its dead-letter queue) is dispatched to
-// the feature that owns its kind; outbox emails are rendered with the templates of emails/.
+// the feature that owns its kind; outbox emails are rendered with the templates of emails/,
+// and those recorded by reference are first written by the feature they are about.
 // Each message is acked or retried on its own, so one bad message never holds back the rest
 // of the batch.
 import { TEMPLATES } from "../emails";
@@ -8,10 +9,17 @@ import { prepareStep } from "./distributions/prepare";
 import type { Env } from "./env";
 import { DEAD_LETTER_SUFFIX, deliverEmail, recordDeadLetter, type Verdict } from "./mail/consumer";
 import type { MailQueueMessage } from "./mail/messages";
+import { completeReference, type Resolvers } from "./mail/references";
 import { retryDelaySeconds } from "./mail/retry";
 import type { MailTransport } from "./mail/transport";
 import { transportFor } from "./mail/transports";
+import { decisionNoticeResolver, SEAT_DECISION } from "./registrations/decision-notice";
 import { createServices, type Services } from "./services";
+
+/** What writes the emails recorded by reference (src/mail/references.ts), by name. */
+export const resolversFor = (svc: Services): Resolvers => ({
+  [SEAT_DECISION]: decisionNoticeResolver(svc),
+});
 
 type Handler<K extends MailQueueMessage["kind"]> = (
   svc: Services,
@@ -39,6 +47,7 @@ const HANDLERS: { [K in MailQueueMessage["kind"]]: Handler<K> } = {
         svc.settings.mailFrom,
         message.body.emailId,
         message.attempts,
+        (email) => completeReference(svc.db, svc.mailer, resolversFor(svc), email),
       ),
     );
   },

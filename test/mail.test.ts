@@ -1,20 +1,13 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-} from "cloudflare:test";
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { TEMPLATES, templateEmail } from "../emails";
 import { emails, mailboxMessages } from "../src/db/schema";
-import type { Env } from "../src/env";
 import worker from "../src/index";
 import { MINUTELY } from "../src/jobs/scheduled";
 import { isSealed } from "../src/lib/crypto";
 import { deliverEmail } from "../src/mail/consumer";
-import type { MailQueueMessage } from "../src/mail/messages";
 import { type EmailToSend, Mailer } from "../src/mail/outbox";
 import { calendarAttachment, renderContent } from "../src/mail/render";
 import { ResendTransport } from "../src/mail/resend";
@@ -23,6 +16,7 @@ import { placeOf } from "../src/vault/fields";
 import { workshopKeyName } from "../src/vault/keys";
 import { fakeResend } from "./support/fake-resend";
 import { ADMIN, call, db, emailsTo, eventually, simpleEmail, uniqueEmail } from "./support/helpers";
+import { deliver } from "./support/queue";
 import { vault } from "./support/vault";
 
 const STAMP = new Date("2027-05-01T08:00:00Z");
@@ -71,42 +65,6 @@ async function outboxEmail(overrides: Partial<EmailToSend> = {}) {
 }
 
 const rendered = () => renderContent(TEMPLATES, CONTENT.template, CONTENT.content);
-
-/**
- * Runs the real queue handler on a batch, as the queue would deliver it. getQueueResult
- * does not report retry delays in this plugin version, so the delay each message is
- * retried with is read off its retry() call.
- */
-async function deliver(
-  messages: { id: string; emailId: string; attempts: number }[],
-  workerEnv: Env = env,
-  queue = "workshops-mail",
-) {
-  const batch = createMessageBatch<MailQueueMessage>(
-    queue,
-    messages.map((m) => ({
-      id: m.id,
-      timestamp: new Date(),
-      attempts: m.attempts,
-      body: { kind: "email", emailId: m.emailId },
-    })),
-  );
-  const delays = new Map<string, number | undefined>();
-  for (const message of batch.messages) {
-    const retry = message.retry.bind(message);
-    message.retry = (options) => {
-      delays.set(message.id, options?.delaySeconds);
-      retry(options);
-    };
-  }
-  const ctx = createExecutionContext();
-  await worker.queue(batch, workerEnv, ctx);
-  const result = await getQueueResult(batch, ctx);
-  return {
-    ...result,
-    retryMessages: result.retryMessages.map((r) => ({ ...r, delaySeconds: delays.get(r.msgId) })),
-  };
-}
 
 const emailRow = async (id: string) =>
   (await db().query.emails.findFirst({ where: eq(emails.id, id) }))!;

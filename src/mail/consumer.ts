@@ -13,6 +13,7 @@ import { canMove } from "../lib/state-machine";
 import { placeOf } from "../vault/fields";
 import type { KeyName, Vault } from "../vault/keys";
 import { BODY_FORGOTTEN, EMAIL_TRANSITIONS, emailMayMoveTo, NO_ADDRESS } from "./outbox";
+import { isReference } from "./references";
 import { type RenderedParts, renderContent, type TemplateRegistry } from "./render";
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from "./retry";
 import type { MailTransport } from "./transport";
@@ -97,9 +98,28 @@ export async function deliverEmail(
   from: string,
   emailId: string,
   attempt: number,
+  /** Makes a row written by reference whole (./references.ts). */
+  complete?: (email: EmailRow & { template: string }) => Promise<EmailRow | { none: string }>,
 ): Promise<Verdict> {
-  const email = await db.query.emails.findFirst({ where: eq(emails.id, emailId) });
+  let email = await db.query.emails.findFirst({ where: eq(emails.id, emailId) });
   if (!email || !canMove(EMAIL_TRANSITIONS, email.status, "sent")) return { action: "ack" };
+  if (isReference(email.template)) {
+    let completed: EmailRow | { none: string };
+    try {
+      if (!complete) throw new Error("written by reference, and nothing here completes it");
+      completed = await complete({ ...email, template: email.template });
+    } catch (error) {
+      // Like a template that throws: tried again, then recorded as failed with the reason.
+      const reason = `writing the email failed: ${error instanceof Error ? error.message : String(error)}`;
+      return retryLater(db, vault, email, attempt, reason);
+    }
+    if ("none" in completed) {
+      await finalise(db, vault, email, "failed", { attempts: attempt, lastError: completed.none });
+      return { action: "ack" };
+    }
+    email = completed;
+    if (!canMove(EMAIL_TRANSITIONS, email.status, "sent")) return { action: "ack" };
+  }
   if (await recipientGone(vault, email)) {
     // Purged or erased early since the email was recorded: it never leaves, and the row
     // keeps only a marker for an address.

@@ -2,7 +2,7 @@
 // A request never waits on the provider and never renders: it records which template to
 // render with what (src/mail/render.ts); the consumer renders and sends.
 
-import { and, count, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { and, count, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { type Brand, emailBrand } from "../brand/brand";
 import type { Db } from "../db/client";
 import { runInBatch } from "../db/raw";
@@ -147,6 +147,19 @@ export class Mailer {
           WHERE ${onlyIf}`,
     );
     return { id: r.id, query };
+  }
+
+  /**
+   * The UPDATE that makes a row written by reference (./references.ts) whole: everything the
+   * request would have written, only while the row is still that reference and queued.
+   */
+  completion(emailId: string, reference: string, email: EmailToSend) {
+    const { id: _, status, nextAttemptAt: __, ...row } = outboxRow(this.branded(email));
+    return this.db
+      .update(emails)
+      .set({ ...row, status })
+      .where(and(eq(emails.id, emailId), eq(emails.template, reference), emailMayMoveTo("queued")))
+      .returning();
   }
 
   /**

@@ -13,6 +13,7 @@ import { cleanText } from "../lib/text";
 import type { Services } from "../services";
 import type { AttendanceMode, Workshop } from "../workshops/types";
 import { findRegistration, getRegistration, type Reader, registrationsById } from "./lists";
+import { NOTICE_FOR } from "./notices";
 import { openRegistration, sealColumn } from "./sealed";
 import { applyMove, type SeatResult, type Target } from "./seats";
 import {
@@ -20,7 +21,6 @@ import {
   checkMode,
   getWorkshopRow,
   moveSeats,
-  NOTICE_FOR,
   notifyOne,
   notifyPromoted,
   type ParticipantRole,

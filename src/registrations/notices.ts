@@ -31,6 +31,7 @@ import {
   showsLocation,
   venueRevealAt,
 } from "../workshops/venue";
+import type { RegistrationStatus } from "./status";
 import { checkinTokenExpiry, linkToken, registrationTokenExpiry } from "./tokens";
 
 export interface Recipient {
@@ -54,6 +55,15 @@ export interface Recipient {
    */
   subscriptionLink?: string | null;
 }
+
+/** The notice a status change announces to the participant. */
+export const NOTICE_FOR: Partial<Record<RegistrationStatus, NoticeKind>> = {
+  confirmed: "confirmed",
+  waitlisted: "waitlisted",
+  pending_approval: "pending_approval",
+  rejected: "rejected",
+  cancelled: "cancelled",
+};
 
 /** Notices that only ever go to people who hold a seat. */
 const TO_SEATED: readonly NoticeKind[] = ["confirmed", "promoted", "reminder", "venue"];
@@ -219,6 +229,17 @@ function venueWords(
   return hiddenLocationNote(workshop, place.seated, place.now, lang);
 }
 
+/**
+ * A time-gated place, once it goes out in any email, counts as this participant's reveal:
+ * the reveal job (venue-reveal.ts) skips them.
+ */
+export function venueRevealed(db: Db, registrationId: string, now: Date, onlyIf?: SQL) {
+  return db
+    .update(registrations)
+    .set({ venueSentAt: now })
+    .where(and(eq(registrations.id, registrationId), isNull(registrations.venueSentAt), onlyIf));
+}
+
 export async function buildNotice(
   db: Db,
   mailer: Mailer,
@@ -232,15 +253,7 @@ export async function buildNotice(
 ): Promise<BuiltNotice> {
   const { email, revealsVenue } = await noticeEmail(links, workshop, recipient, kind, now);
   const statements: Statement[] = [];
-  // A time-gated place, once it goes out in any email, counts as this participant's reveal:
-  // the reveal job (venue-reveal.ts) skips them.
-  if (revealsVenue)
-    statements.push(
-      db
-        .update(registrations)
-        .set({ venueSentAt: now })
-        .where(and(eq(registrations.id, recipient.id), isNull(registrations.venueSentAt), onlyIf)),
-    );
+  if (revealsVenue) statements.push(venueRevealed(db, recipient.id, now, onlyIf));
   const outbox = onlyIf ? mailer.outboxInsertIf(email, onlyIf) : mailer.outboxInsert(email);
   statements.push(outbox.query);
   return { emailId: outbox.id, statements };
@@ -267,7 +280,7 @@ export async function previewNotice(
 }
 
 /** The email of a notice, and whether it shows a time-gated place (it then counts as sent). */
-async function noticeEmail(
+export async function noticeEmail(
   { appUrl, tokenSecret, brand }: NoticeLinks,
   shared: Workshop,
   recipient: Recipient,

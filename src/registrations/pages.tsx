@@ -1,9 +1,11 @@
 // The participant's own page (/r/{token}): status, details, confirm, cancel (after a
 // confirmation step), restore a cancellation, calendar. GET never changes anything (mail
 // scanners open links); the buttons POST.
+
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
+import { afterAnswer } from "../http/after-answer";
 import type { AppEnv } from "../http/context";
 import { type Dictionary, dictionary, fill, isLang, type Lang } from "../i18n";
 import { AppError } from "../lib/errors";
@@ -384,7 +386,9 @@ registrationPages.post("/:token/listed", throttlePublicPosts, async (c) => {
   return c.redirect(withLang(`/r/${token}`, c.req.query("lang")), 303);
 });
 
-registrationPages.post("/:token/verify", throttlePublicPosts, (c) => act(c, verify));
+registrationPages.post("/:token/verify", throttlePublicPosts, (c) =>
+  act(c, (svc, token) => verify(svc, token, { after: afterAnswer(c, "verification email") })),
+);
 registrationPages.post("/:token/cancel", throttlePublicPosts, (c) =>
   act(c, cancelByToken, "cancelled"),
 );

@@ -180,7 +180,13 @@ participantApi.openapi(
       ...problemResponses(404, 409, 429),
     },
   }),
-  async (c) => c.json({ status: await verify(c.var.services, c.req.valid("param").token) }, 200),
+  async (c) => {
+    const after = afterAnswer(c, "verification email");
+    return c.json(
+      { status: await verify(c.var.services, c.req.valid("param").token, { after }) },
+      200,
+    );
+  },
 );
 
 participantApi.openapi(

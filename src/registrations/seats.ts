@@ -21,6 +21,7 @@
 // No read happens in one call and the write in another, so no interleaving of requests can
 // put more people in seats than there are seats, or promote anyone twice.
 import { type SQL, sql } from "drizzle-orm";
+import type { BatchResponse } from "drizzle-orm/batch";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { allInBatch } from "../db/raw";
 import { canMove } from "../lib/state-machine";
@@ -35,11 +36,18 @@ const inList = (statuses: readonly string[]) =>
     sql`, `,
   );
 
+/**
+ * Whether a move goes to the approval queue first: known to the caller, or as the workshop
+ * asks (its registration mode, read in the move's own statement, for a caller that has not
+ * read the workshop: the verification, src/registrations/service.ts).
+ */
+export type ApprovalFirst = boolean | "as-the-workshop-asks";
+
 /** Where a move goes: a fixed status, or "a seat if free, else the waitlist". */
 export type Target =
   | { to: RegistrationStatus }
   /** Verification and invitation acceptance: approval first if asked, else seat or waitlist. */
-  | { seatOrWaitlist: true; approvalFirst: boolean }
+  | { seatOrWaitlist: true; approvalFirst: ApprovalFirst }
   /**
    * A participant undoing their cancellation: approval first if asked, else a seat if free,
    * else the end of the waitlist (the caller's `onlyIf` refuses it when there is none).
@@ -69,6 +77,12 @@ interface Move {
 
 const ROW_MODE = sql.raw("registrations.mode");
 
+/** SQL, with the workshop as `w`: whether the move goes to the approval queue first. */
+function approvalFirstIn(approvalFirst: ApprovalFirst): SQL {
+  if (approvalFirst === "as-the-workshop-asks") return sql`(w.registration_mode = 'approval')`;
+  return sql`(${approvalFirst ? 1 : 0} = 1)`;
+}
+
 /** Whether workshop `w` has a free seat in the pool of `mode` (null: in person). */
 const seatFreeIn = (mode: SQL) => sql`(CASE WHEN ${mode} IS 'online' AND w.attendance = 'hybrid'
   THEN (w.online_capacity IS NULL OR w.online_confirmed_count < w.online_capacity)
@@ -87,12 +101,12 @@ function targetStatus(target: Target): SQL {
   if ("switchTo" in target) return sql.raw("status");
   if ("restore" in target)
     return sql`(SELECT CASE
-      WHEN ${target.approvalFirst ? 1 : 0} = 1 THEN 'pending_approval'
+      WHEN ${approvalFirstIn(target.approvalFirst)} THEN 'pending_approval'
       WHEN ${seatFree} THEN 'confirmed'
       ELSE 'waitlisted' END
     FROM workshops w WHERE w.id = registrations.workshop_id)`;
   return sql`(SELECT CASE
-      WHEN ${target.approvalFirst ? 1 : 0} = 1 THEN 'pending_approval'
+      WHEN ${approvalFirstIn(target.approvalFirst)} THEN 'pending_approval'
       WHEN ${seatFree} THEN 'confirmed'
       WHEN w.waitlist = 1 THEN 'waitlisted'
       ELSE 'rejected' END
@@ -103,18 +117,24 @@ function targetStatus(target: Target): SQL {
 export function endsIn(target: Target): RegistrationStatus[] {
   if ("to" in target) return [target.to];
   if ("switchTo" in target) return [];
-  if ("restore" in target)
-    return target.approvalFirst ? ["pending_approval"] : ["confirmed", "waitlisted"];
-  return target.approvalFirst ? ["pending_approval"] : ["confirmed", "waitlisted", "rejected"];
+  const { approvalFirst } = target;
+  const queue: RegistrationStatus[] = approvalFirst ? ["pending_approval"] : [];
+  const seats: RegistrationStatus[] =
+    approvalFirst === true
+      ? []
+      : "restore" in target
+        ? ["confirmed", "waitlisted"]
+        : ["confirmed", "waitlisted", "rejected"];
+  return [...queue, ...seats];
 }
 
 function goesToWaitlist(target: Target): SQL {
   if ("to" in target) return sql`${target.to === "waitlisted" ? 1 : 0} = 1`;
   if ("switchTo" in target) return sql`status = 'waitlisted'`;
   if ("restore" in target)
-    return sql`(SELECT ${target.approvalFirst ? 0 : 1} = 1 AND NOT ${seatFree}
+    return sql`(SELECT NOT ${approvalFirstIn(target.approvalFirst)} AND NOT ${seatFree}
       FROM workshops w WHERE w.id = registrations.workshop_id)`;
-  return sql`(SELECT ${target.approvalFirst ? 0 : 1} = 1 AND NOT ${seatFree} AND w.waitlist = 1
+  return sql`(SELECT NOT ${approvalFirstIn(target.approvalFirst)} AND NOT ${seatFree} AND w.waitlist = 1
     FROM workshops w WHERE w.id = registrations.workshop_id)`;
 }
 
@@ -168,7 +188,7 @@ export interface SeatsTaken {
  * Brings the workshop's counters in line with what operation `op` changed, pool by pool,
  * and returns the seats taken then.
  */
-function countStatement(db: Db, workshopId: string, op: string) {
+function countStatement(db: Db, workshopId: WorkshopId, op: string) {
   // One pass over the rows the operation stamped (usually one), all four counters at once.
   // A row counts in a pool through its mode (null is in person); a move between pools leaves
   // one and enters the other.
@@ -200,7 +220,7 @@ function countStatement(db: Db, workshopId: string, op: string) {
 }
 
 /** Gives every free seat to the earliest waitlisted people of each pool, each at most once. */
-function promoteStatement(db: Db, workshopId: string, op: string, now: Date) {
+function promoteStatement(db: Db, workshopId: WorkshopId, op: string, now: Date) {
   const firstInLine = (pool: SQL, free: string) => sql`
       SELECT id FROM (
         SELECT id FROM registrations
@@ -227,7 +247,13 @@ function promoteStatement(db: Db, workshopId: string, op: string, now: Date) {
   );
 }
 
-export interface SeatResult {
+/**
+ * The workshop a move is in: its id, or SQL that finds it (the registration's, for a caller
+ * that has not read it).
+ */
+export type WorkshopId = string | SQL;
+
+export interface SeatResult<Before = readonly unknown[]> {
   /** The moved registration, or null when the move did not apply (wrong status, no seat). */
   moved: { id: string; status: RegistrationStatus; previousStatus: RegistrationStatus } | null;
   /** Waitlisted registrations that got a seat in the same transaction. */
@@ -235,6 +261,8 @@ export interface SeatResult {
   /** The seats taken just before the move, and once the transaction was done. */
   takenBefore: SeatsTaken | null;
   taken: SeatsTaken | null;
+  /** What the statements run before the move gave, in their order. */
+  before: Before;
 }
 
 /**
@@ -243,13 +271,13 @@ export interface SeatResult {
  * the same transaction, with a condition that holds only if the move happened: an audit row
  * written with it records a change that really took place.
  */
-export async function applyMove(
+export async function applyMove<const B extends readonly Statement[] = Statement[]>(
   db: Db,
-  workshopId: string,
+  workshopId: WorkshopId,
   move: Move | null,
-  before: Statement[] = [],
+  before: B = [] as unknown as B,
   recorded: (moved: SQL) => Statement[] = () => [],
-): Promise<SeatResult> {
+): Promise<SeatResult<BatchResponse<B>>> {
   const op = move?.op ?? newId("op");
   const promoteOp = newId("op");
   // Promotion follows a freed seat (a cancel, a reject, a capacity change), not every
@@ -307,5 +335,6 @@ export async function applyMove(
     promoted: promotedRows.map((r) => r.id),
     takenBefore,
     taken: counted >= 0 ? seatsOf(results[counted]) : takenBefore,
+    before: results.slice(0, before.length) as BatchResponse<B>,
   };
 }

@@ -3,26 +3,27 @@
 // decisions, check-in and erasure live in decisions.ts; lists, door search, JSON in lists.ts.
 import { and, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { type Db, runBatch, type Statement } from "../db/client";
-import { compiled } from "../db/compiled";
 import { allInBatch } from "../db/raw";
 import { type PARTICIPANT_ROLES, registrations, type WorkshopQuestion } from "../db/schema";
 import type { Lang, NoticeKind } from "../i18n";
 import { AppError, conflict, type FieldError, invalid, notFound } from "../lib/errors";
-import { isForgotten } from "../lib/forgotten";
+import { isForgotten, reachable } from "../lib/forgotten";
 import { statusesFrom } from "../lib/state-machine";
 import { cleanText, normaliseEmail } from "../lib/text";
 import { newId } from "../lib/tokens";
 import type { Services } from "../services";
 import { subscribeWithRegistration } from "../subscribers/service";
 import { addressIndex } from "../vault/fields";
-import { type DataKey, workshopKeyName, workshopKeyRowQuery } from "../vault/keys";
+import { type DataKey, workshopKeyName } from "../vault/keys";
 import { acknowledgement } from "../workshops/confidentiality";
 import { type HeldWorkshop, heldWorkshop, letGo, readWorkshop, stillTrue } from "../workshops/held";
 import { publicPathsOf, publicSeats, seatPool, seatState } from "../workshops/service";
 import type { AttendanceMode, Workshop } from "../workshops/types";
+import { decisionNoticeInsert } from "./decision-notice";
 import { registrationsById } from "./lists";
 import { cleanNeeds } from "./needs";
-import { buildNotice, type Recipient } from "./notices";
+import { buildNotice, NOTICE_FOR, type Recipient } from "./notices";
+import { findById, registrationReads } from "./read";
 import { openRegistration, type Registration, sealPerson } from "./sealed";
 import { applyMove, endsIn, type SeatResult, seatFree, type Target } from "./seats";
 import { sendNotices } from "./send";
@@ -53,15 +54,6 @@ interface RegistrationInput {
   /** How they take part in a hybrid workshop (required there, ignored elsewhere). */
   mode?: AttendanceMode;
 }
-
-/** The notice a status change announces to the participant. */
-export const NOTICE_FOR: Partial<Record<RegistrationStatus, NoticeKind>> = {
-  confirmed: "confirmed",
-  waitlisted: "waitlisted",
-  pending_approval: "pending_approval",
-  rejected: "rejected",
-  cancelled: "cancelled",
-};
 
 /** Checks answers against the workshop's questions; unknown answers are dropped. */
 export function validateAnswers(
@@ -188,17 +180,24 @@ export async function moveSeats(
   recorded?: Parameters<typeof applyMove>[4],
 ): Promise<SeatResult> {
   const result = await applyMove(svc.db, workshop.id, move, before, recorded);
-  if ((result.moved || result.promoted.length > 0) && workshop.status !== "draft") {
-    const now = svc.now();
-    // Both from the move's own transaction: a workshop read earlier may be stale.
-    const changed =
-      !result.taken ||
-      !result.takenBefore ||
-      publicSeats({ ...workshop, ...result.takenBefore }, now) !==
-        publicSeats({ ...workshop, ...result.taken }, now);
-    if (changed) await svc.pages.purge(publicPathsOf(workshop));
-  }
+  await purgeIfSeatsShowOtherwise(svc, workshop, result);
   return result;
+}
+
+/**
+ * Purges the workshop's public pages when what they say of its seats (places left, few,
+ * waitlist, full) changed with a move; one that changes only a count leaves them.
+ */
+async function purgeIfSeatsShowOtherwise(svc: Services, workshop: Workshop, result: SeatResult) {
+  if ((!result.moved && result.promoted.length === 0) || workshop.status === "draft") return;
+  const now = svc.now();
+  // Both from the move's own transaction: a workshop read earlier may be stale.
+  const changed =
+    !result.taken ||
+    !result.takenBefore ||
+    publicSeats({ ...workshop, ...result.takenBefore }, now) !==
+      publicSeats({ ...workshop, ...result.taken }, now);
+  if (changed) await svc.pages.purge(publicPathsOf(workshop));
 }
 
 /**
@@ -658,90 +657,78 @@ export async function registerBySlug(
   return register(svc, fresh.workshop, input, now, { after });
 }
 
-// Compiled once per isolate (../db/compiled.ts): building them was a tenth of a verification.
-const registrationWithWorkshop = compiled((db) =>
-  db.query.registrations.findFirst({
-    where: eq(registrations.id, sql.placeholder("id")),
-    with: { workshop: true },
-  }),
-);
-const keyOfRegistrationWorkshop = compiled((db) =>
-  workshopKeyRowQuery(
-    db,
-    sql`(SELECT ${registrations.workshopId} FROM ${registrations} WHERE ${registrations.id} = ${sql.placeholder("id")})`,
-  ),
-);
-
 /**
  * The registration (opened) and workshop a link names, or null when the link is not genuine,
- * has expired, or names a person who is gone (erased, or the workshop's data purged): a
- * signed link cannot be deleted, so it is refused here.
+ * has expired, or names a person who is gone (./read.ts).
  */
 export async function findByToken(
   svc: Pick<Services, "db" | "vault" | "settings">,
   token: string,
 ): Promise<{ registration: Registration; workshop: Workshop } | null> {
-  const { db } = svc;
-  const id = await resolveToken(db, svc.settings.tokenSecret, "registration", token);
-  if (!id) return null;
-  // The registration, its workshop and the workshop's key in one round trip: a verification
-  // (the seat decision) is the busiest path after registering.
-  const [registration, keyRows] = await db.batch([
-    registrationWithWorkshop(db, { id }),
-    keyOfRegistrationWorkshop(db, { id }),
-  ]);
-  if (!registration) return null;
-  const { workshop, ...rest } = registration;
-  svc.vault.adopt(workshopKeyName(workshop.id), keyRows[0]);
-  const opened = await openRegistration(await svc.vault.workshop(workshop.id), rest);
-  if (isForgotten(opened.email)) return null;
-  return { registration: opened, workshop };
+  const id = await resolveToken(svc.db, svc.settings.tokenSecret, "registration", token);
+  return id ? findById(svc, id) : null;
 }
 
 async function byTokenOrThrow(svc: Pick<Services, "db" | "vault" | "settings">, token: string) {
   const found = await findByToken(svc, token);
-  if (!found) throw notFound("This link is not valid, or has expired.");
+  if (!found) throw notFound(LINK_INVALID);
   return found;
 }
 
-/** The POST behind the verification link. Idempotent: a second verify returns the status. */
+/** What a link that is not genuine, has expired or names someone gone is told. */
+const LINK_INVALID = "This link is not valid, or has expired.";
+
+/**
+ * The move of a verification holds only while the person can still be written to (not
+ * erased, the workshop's key not destroyed) and the workshop goes ahead: checked in the
+ * move's own statement, since the verification has not read anything before its batch.
+ */
+const verifiable = sql`(${reachable(sql.raw("registrations.email"))}
+  AND (SELECT w.status != 'cancelled' FROM workshops w WHERE w.id = registrations.workshop_id)
+  AND EXISTS (SELECT 1 FROM data_keys k
+    WHERE k.name = 'workshop:' || registrations.workshop_id AND k.wrapped IS NOT NULL))`;
+
+/**
+ * The POST behind the verification link: the seat decision, in one batch and one D1 round
+ * trip. The batch reads the registration and its workshop, moves the seat (only from pending
+ * verification, approval first where the workshop asks for it, a seat if one is free, else
+ * the waitlist), and records the email by reference (./decision-notice.ts): the consumer
+ * writes it. The answer is the read's, for what did not move. Idempotent: a second verify
+ * returns the status.
+ */
 export async function verify(
   svc: Services,
   token: string,
-  now = new Date(),
+  { now = new Date(), after }: { now?: Date; after?: AfterAnswer } = {},
 ): Promise<RegistrationStatus> {
   const { db } = svc;
-  const { registration, workshop } = await byTokenOrThrow(svc, token);
-  if (registration.status !== "pending_verification") return registration.status;
-  if (workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
+  const id = await resolveToken(db, svc.settings.tokenSecret, "registration", token);
+  if (!id) throw notFound(LINK_INVALID);
   const op = newId("op");
-  const target: Target = {
-    seatOrWaitlist: true,
-    approvalFirst: workshop.registrationMode === "approval",
-  };
-  const notices = await outcomeNotices(svc, workshop, registration, { op, target }, now);
-  const result = await moveSeats(
-    svc,
-    workshop,
+  const notice = decisionNoticeInsert(db, { registrationId: id, op, now });
+  const result = await applyMove(
+    db,
+    sql`(SELECT ${registrations.workshopId} FROM ${registrations} WHERE ${registrations.id} = ${id})`,
     {
-      registrationId: registration.id,
+      registrationId: id,
       from: ["pending_verification"],
-      target,
+      target: { seatOrWaitlist: true, approvalFirst: "as-the-workshop-asks" },
       now,
       set: sql`verified_at = ${now.getTime()}`,
+      onlyIf: verifiable,
       op,
     },
-    [],
-    () => notices.statements,
+    registrationReads(db, id),
+    () => [notice.query],
   );
-  if (!result.moved) {
-    // Someone else's verify of the same registration won the race: report what it decided.
-    return (await db.query.registrations.findFirst({
-      where: eq(registrations.id, registration.id),
-    }))!.status;
-  }
-  await notices.tell(result.moved.status);
-  await notifyPromoted(svc, workshop, result.promoted);
+  // What the batch read before the move, the same snapshot the move saw.
+  const [row, keyRows] = result.before;
+  if (!row || isForgotten(row.email) || !keyRows[0]?.wrapped) throw notFound(LINK_INVALID);
+  if (row.status !== "pending_verification") return row.status;
+  if (row.workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
+  if (!result.moved) throw new Error(`verification of ${id} moved nothing`);
+  await (after ?? ((work) => work()))(() => svc.mailer.enqueue([notice.id]));
+  await purgeIfSeatsShowOtherwise(svc, row.workshop, result);
   return result.moved.status;
 }
 
