@@ -4,7 +4,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { and, eq, like, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { emails, mailboxMessages } from "../src/db/schema";
+import { emails, mailboxMessages, registrations } from "../src/db/schema";
 import type { Env } from "../src/env";
 import { emailIdempotencyKey } from "../src/mail/consumer";
 import { referenceInsert } from "../src/mail/references";
@@ -24,7 +24,7 @@ import {
   uniqueEmail,
 } from "./support/helpers";
 import { deliver } from "./support/queue";
-import { registrationOf, workshopEmailsTo } from "./support/vault";
+import { registrationOf, vault, workshopEmailsTo } from "./support/vault";
 import { createWorkshop } from "./support/workshops";
 
 const metered = { ...env, D1_METRICS: "on" } as Env;
@@ -171,6 +171,22 @@ describe("a verification", () => {
     expect((await registrationOf(w.id, p.email))!.status).toBe("pending_verification");
     const rows = await workshopEmailsTo(w.id, p.email);
     expect(rows.map((r) => r.kind)).not.toContain("workshop:confirmed");
+  });
+
+  it("of someone whose workshop's key was destroyed is a link to nobody: 404, nothing moved", async () => {
+    const w = await createWorkshop();
+    const p = await pending(w.slug, "Purged Early");
+    const row = (await registrationOf(w.id, p.email))!;
+    await vault().destroy(workshopKeyName(w.id), new Date());
+    expect(await verifyMetered(p.token)).toMatchObject({ status: 404, roundTrips: 1 });
+    const after = await db().query.registrations.findFirst({
+      where: eq(registrations.id, row.id),
+    });
+    expect(after).toMatchObject({ status: "pending_verification", verifiedAt: null });
+    const recorded = await db().query.emails.findMany({
+      where: eq(emails.keyName, workshopKeyName(w.id)),
+    });
+    expect(recorded.map((e) => e.kind)).toEqual(["workshop:verify"]);
   });
 });
 

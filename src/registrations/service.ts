@@ -680,13 +680,14 @@ const LINK_INVALID = "This link is not valid, or has expired.";
 
 /**
  * The move of a verification holds only while the person can still be written to (not
- * erased, the workshop's key not destroyed) and the workshop goes ahead: checked in the
- * move's own statement, since the verification has not read anything before its batch.
+ * erased, the workshop's key not destroyed: its row a tombstone) and the workshop goes
+ * ahead: checked in the move's own statement, since the verification has not read anything
+ * before its batch.
  */
 const verifiable = sql`(${reachable(sql.raw("registrations.email"))}
   AND (SELECT w.status != 'cancelled' FROM workshops w WHERE w.id = registrations.workshop_id)
-  AND EXISTS (SELECT 1 FROM data_keys k
-    WHERE k.name = 'workshop:' || registrations.workshop_id AND k.wrapped IS NOT NULL))`;
+  AND NOT EXISTS (SELECT 1 FROM data_keys k
+    WHERE k.name = 'workshop:' || registrations.workshop_id AND k.wrapped IS NULL))`;
 
 /**
  * The POST behind the verification link: the seat decision, in one batch and one D1 round
@@ -723,7 +724,10 @@ export async function verify(
   );
   // What the batch read before the move, the same snapshot the move saw.
   const [row, keyRows] = result.before;
-  if (!row || isForgotten(row.email) || !keyRows[0]?.wrapped) throw notFound(LINK_INVALID);
+  // Gone: erased or purged (a marker for an address), or the workshop's key destroyed (a
+  // tombstone: no wrapped value). No key row at all is a key never made: nothing is sealed.
+  const key = keyRows[0];
+  if (!row || isForgotten(row.email) || (key && !key.wrapped)) throw notFound(LINK_INVALID);
   if (row.status !== "pending_verification") return row.status;
   if (row.workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
   if (!result.moved) throw new Error(`verification of ${id} moved nothing`);
