@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { emails, mailboxMessages, registrations } from "../src/db/schema";
 import type { Env } from "../src/env";
 import { emailIdempotencyKey } from "../src/mail/consumer";
-import { referenceInsert } from "../src/mail/references";
+import { Mailer } from "../src/mail/outbox";
+import { completeReference, referenceInsert } from "../src/mail/references";
 import { MAIL_MAX_ATTEMPTS } from "../src/mail/retry";
 import { verify } from "../src/registrations/service";
 import { createServices } from "../src/services";
@@ -20,6 +21,7 @@ import {
   delivered,
   eventually,
   json,
+  simpleEmail,
   tokenFromEmail,
   uniqueEmail,
 } from "./support/helpers";
@@ -173,6 +175,23 @@ describe("a verification", () => {
     expect(rows.map((r) => r.kind)).not.toContain("workshop:confirmed");
   });
 
+  it("of a full workshop without a waitlist is rejected, and told so", async () => {
+    const w = await createWorkshop({ capacity: 1, waitlist: false });
+    await pending(w.slug, "First");
+    const seated = await pending(w.slug, "Seated");
+    const late = await pending(w.slug, "Late Comer");
+    expect((await verifyMetered(seated.token)).body.status).toBe("confirmed");
+    expect(await verifyMetered(late.token)).toMatchObject({
+      body: { status: "rejected" },
+      roundTrips: 1,
+    });
+    const told = await delivered(
+      (await workshopEmailsTo(w.id, late.email)).find((e) => e.kind === "workshop:rejected")!,
+    );
+    expect(told.to).toBe(late.email);
+    expect(told.text).not.toContain("Show this code at the door");
+  });
+
   it("of someone whose workshop's key was destroyed is a link to nobody: 404, nothing moved", async () => {
     const w = await createWorkshop();
     const p = await pending(w.slug, "Purged Early");
@@ -228,6 +247,22 @@ describe("an email recorded by reference", () => {
     );
   });
 
+  it("is not written when the workshop was cancelled before the consumer got to it", async () => {
+    const { w, p, reference } = await confirmedUnsent("Too Late");
+    expect((await json(`/api/v1/workshops/${w.id}/cancel`, "POST", {}, ADMIN)).status).toBe(200);
+    await deliver([{ id: "m", emailId: reference.id, attempts: 1 }]);
+    expect(await db().query.emails.findFirst({ where: eq(emails.id, reference.id) })).toMatchObject(
+      {
+        status: "failed",
+        lastError: "not sent: the workshop was cancelled before its email was written",
+      },
+    );
+    expect(await sentCopies(reference.id)).toHaveLength(0);
+    // Only the cancellation reaches them, with its calendar file cancelling the event.
+    const told = await workshopEmailsTo(w.id, p.email);
+    expect(told.map((r) => r.kind)).toContain("workshop:workshop_cancelled");
+  });
+
   it("goes with the person erased before it was written", async () => {
     const { p, reference } = await confirmedUnsent("Erased");
     const erased = await json(
@@ -256,6 +291,37 @@ describe("an email recorded by reference", () => {
     const sent = await sentCopies(reference.id);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.to).toBe(p.email);
+  });
+
+  it("is not stored when what it is about changed after the resolver read it: tried again", async () => {
+    const { id, query } = referenceInsert(db(), {
+      resolver: "test",
+      source: sql`FROM (SELECT 1)`,
+      keyName: sql`NULL`,
+      toIndex: sql`NULL`,
+      kind: sql`'test:reference'`,
+      props: sql`json_object()`,
+      now: new Date(),
+    });
+    await query;
+    const row = (await db().query.emails.findFirst({ where: eq(emails.id, id) }))!;
+    const mailer = new Mailer(db(), env.MAIL_QUEUE);
+    const writing = (holds: boolean) =>
+      completeReference(
+        db(),
+        mailer,
+        { test: async () => ({ email: simpleEmail(), onlyIf: holds ? sql`1` : sql`0` }) },
+        { ...row, template: row.template! },
+      );
+    await expect(writing(false)).rejects.toThrow("changed while it was being written");
+    expect(await db().query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
+      template: "ref:test",
+      to: "",
+    });
+    const written = await writing(true);
+    expect(written).toMatchObject({ id, template: "notice", status: "queued" });
+    // A second delivery's writing finds it written and takes it as it is.
+    expect(await writing(true)).toMatchObject({ id, to: (written as { to: string }).to });
   });
 
   it("that cannot be written is retried, then recorded as failed with the reason, sending nothing", async () => {

@@ -5,7 +5,7 @@
 // against redelivery: a row already `sent` is skipped, and a crash between the provider call
 // and the status update is covered by the idempotency key, which makes the provider (or the
 // dev mailbox) return the first result instead of sending again.
-import { and, eq } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { emails } from "../db/schema";
 import { isForgotten, PURGED } from "../lib/forgotten";
@@ -51,11 +51,13 @@ async function finalise(
   email: Pick<EmailRow, "id" | "to" | "keyName">,
   status: "sent" | "failed",
   changes: Partial<EmailRow>,
+  /** A further condition: a reference only while no other delivery has written it. */
+  onlyWhile?: SQL,
 ) {
   await db
     .update(emails)
     .set({ ...BODY_FORGOTTEN, ...changes, to: await sealedRecipient(vault, email), status })
-    .where(and(eq(emails.id, email.id), emailMayMoveTo(status)));
+    .where(and(eq(emails.id, email.id), emailMayMoveTo(status), onlyWhile));
 }
 
 /** Whether the person an email is about can no longer be reached: their key was destroyed. */
@@ -104,6 +106,9 @@ export async function deliverEmail(
   let email = await db.query.emails.findFirst({ where: eq(emails.id, emailId) });
   if (!email || !canMove(EMAIL_TRANSITIONS, email.status, "sent")) return { action: "ack" };
   if (isReference(email.template)) {
+    // Another delivery of the same message may write the row meanwhile: what this one
+    // records of its own outcome holds only while the row is still the reference.
+    const stillReference = eq(emails.template, email.template);
     let completed: EmailRow | { none: string };
     try {
       if (!complete) throw new Error("written by reference, and nothing here completes it");
@@ -111,10 +116,17 @@ export async function deliverEmail(
     } catch (error) {
       // Like a template that throws: tried again, then recorded as failed with the reason.
       const reason = `writing the email failed: ${error instanceof Error ? error.message : String(error)}`;
-      return retryLater(db, vault, email, attempt, reason);
+      return retryLater(db, vault, email, attempt, reason, { onlyWhile: stillReference });
     }
     if ("none" in completed) {
-      await finalise(db, vault, email, "failed", { attempts: attempt, lastError: completed.none });
+      await finalise(
+        db,
+        vault,
+        email,
+        "failed",
+        { attempts: attempt, lastError: completed.none },
+        stillReference,
+      );
       return { action: "ack" };
     }
     email = completed;
@@ -182,12 +194,19 @@ async function retryLater(
   email: EmailRow,
   attempt: number,
   error: string,
-  options: { retryAfterSeconds?: number; render?: RenderedParts } = {},
+  options: { retryAfterSeconds?: number; render?: RenderedParts; onlyWhile?: SQL } = {},
 ): Promise<Verdict> {
   const delaySeconds = retryDelaySeconds(attempt, options.retryAfterSeconds);
   if (attempt >= MAIL_MAX_ATTEMPTS) {
     // Recorded here; retrying past max_retries hands the message to the dead-letter queue.
-    await finalise(db, vault, email, "failed", { attempts: attempt, lastError: error });
+    await finalise(
+      db,
+      vault,
+      email,
+      "failed",
+      { attempts: attempt, lastError: error },
+      options.onlyWhile,
+    );
     return { action: "retry", delaySeconds };
   }
   await db
@@ -198,7 +217,7 @@ async function retryLater(
       nextAttemptAt: new Date(Date.now() + delaySeconds * 1000),
       ...(options.render ?? {}),
     })
-    .where(and(eq(emails.id, email.id), emailMayMoveTo("queued")));
+    .where(and(eq(emails.id, email.id), emailMayMoveTo("queued"), options.onlyWhile));
   return { action: "retry", delaySeconds };
 }
 

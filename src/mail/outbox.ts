@@ -151,14 +151,22 @@ export class Mailer {
 
   /**
    * The UPDATE that makes a row written by reference (./references.ts) whole: everything the
-   * request would have written, only while the row is still that reference and queued.
+   * request would have written, only while the row is still that reference and queued, and
+   * `onlyIf` (the resolver's condition) holds.
    */
-  completion(emailId: string, reference: string, email: EmailToSend) {
+  completion(emailId: string, reference: string, email: EmailToSend, onlyIf: SQL) {
     const { id: _, status, nextAttemptAt: __, ...row } = outboxRow(this.branded(email));
     return this.db
       .update(emails)
       .set({ ...row, status })
-      .where(and(eq(emails.id, emailId), eq(emails.template, reference), emailMayMoveTo("queued")))
+      .where(
+        and(
+          eq(emails.id, emailId),
+          eq(emails.template, reference),
+          emailMayMoveTo("queued"),
+          onlyIf,
+        ),
+      )
       .returning();
   }
 

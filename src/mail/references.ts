@@ -25,7 +25,19 @@ export const isReference = (template: string | null): template is string =>
  * What a resolver makes of a reference: the email, with statements to run in the same batch
  * as it is stored (a venue counted as revealed), or why there is no email to send.
  */
-export type Completion = { email: EmailToSend; alongside?: Statement[] } | { none: string };
+export type Completion =
+  | {
+      email: EmailToSend;
+      /**
+       * What must still hold when the email is stored (the person still where the email
+       * says they are), checked in the storing statement: the resolver read it a round trip
+       * earlier. Where it no longer holds, nothing is stored and the attempt is tried again.
+       */
+      onlyIf: SQL;
+      /** Statements to run with the storing, under the same condition. */
+      alongside?: (onlyIf: SQL) => Statement[];
+    }
+  | { none: string };
 export type Resolver = (props: unknown) => Promise<Completion>;
 export type Resolvers = Readonly<Record<string, Resolver>>;
 
@@ -39,6 +51,11 @@ export function referenceInsert(
   spec: {
     resolver: string;
     source: SQL;
+    /**
+     * The address, where one is at hand in the clear (a row of a workshop whose key was
+     * never made): erasure finds a queued row by it. Empty otherwise, until written.
+     */
+    to?: SQL;
     /** The data key of the person it is about, and their address index under it. */
     keyName: SQL;
     toIndex: SQL;
@@ -53,7 +70,7 @@ export function referenceInsert(
   const query = runInBatch(
     db,
     sql`INSERT INTO ${emails} (id, to_address, key_name, to_index, subject, template, props, html, text, headers, attachments, kind, status, last_error, next_attempt_at)
-      SELECT ${id}, '', ${spec.keyName}, ${spec.toIndex}, '', ${REFERENCE + spec.resolver},
+      SELECT ${id}, ${spec.to ?? sql`''`}, ${spec.keyName}, ${spec.toIndex}, '', ${REFERENCE + spec.resolver},
         json_object('props', json(${spec.props})), '', '', '{}', '[]', ${spec.kind}, 'queued', NULL, ${spec.now.getTime()}
       ${spec.source}`,
   );
@@ -65,7 +82,8 @@ type EmailRow = typeof emails.$inferSelect;
 /**
  * Makes a reference whole: the row as it is to be sent, or why nothing is to be sent. A row
  * another delivery of the same message completed meanwhile is read back as that one stored it.
- * A resolver that throws is the caller's to retry, like a template that fails to render.
+ * A resolver that throws, or whose condition no longer held when its email was to be stored,
+ * is the caller's to retry, like a template that fails to render.
  */
 export async function completeReference(
   db: Db,
@@ -78,10 +96,16 @@ export async function completeReference(
   if (!resolve) throw new Error(`no resolver for "${name}"`);
   const completion = await resolve((email.props as { props: unknown } | null)?.props);
   if ("none" in completion) return completion;
+  const { onlyIf } = completion;
   const results = await runBatch(db, [
-    ...(completion.alongside ?? []),
-    mailer.completion(email.id, email.template, completion.email),
+    ...(completion.alongside?.(onlyIf) ?? []),
+    mailer.completion(email.id, email.template, completion.email, onlyIf),
   ]);
   const stored = (results.at(-1) as EmailRow[])[0];
-  return stored ?? (await db.query.emails.findFirst({ where: eq(emails.id, email.id) }))!;
+  if (stored) return stored;
+  const now = await db.query.emails.findFirst({ where: eq(emails.id, email.id) });
+  if (!now) return { none: "the email was deleted before it was written (an erasure)" };
+  if (now.template === email.template && now.status === "queued")
+    throw new Error("what it is about changed while it was being written");
+  return now;
 }

@@ -41,6 +41,9 @@ export function decisionNoticeInsert(
     resolver: SEAT_DECISION,
     source: sql`FROM registrations r WHERE r.id = ${move.registrationId} AND r.seat_op = ${move.op}
       AND r.status IN (${inAnnounced})`,
+    // A row of a workshop whose key was never made has its address in the clear and no
+    // index: the outbox row holds it, as any queued email does, so erasure finds it by it.
+    to: sql`CASE WHEN r.email_index IS NULL THEN r.email ELSE '' END`,
     keyName: sql`'workshop:' || r.workshop_id`,
     toIndex: sql`r.email_index`,
     kind: kindOf(sql.raw("r.status")),
@@ -51,9 +54,11 @@ export function decisionNoticeInsert(
 
 /**
  * Writes a seat decision's email. None when the person is gone (erased, purged: nobody to
- * write to), or when the registration has moved on since (cancelled by the organisers a
- * moment later, say): that change sends its own email, and a confirmation written now would
- * hand the place and the check-in code to someone who no longer holds a seat.
+ * write to), when the registration has moved on since (cancelled by the organisers a
+ * moment later, say), or when the workshop was cancelled since: those changes send their own
+ * email, and a confirmation written now would hand the place, the check-in code and a
+ * calendar event to someone who no longer has them. The same holds when the email is stored,
+ * checked in the storing statement; the place counts as revealed only if it is.
  */
 export function decisionNoticeResolver(
   svc: Pick<Services, "db" | "vault" | "settings" | "now">,
@@ -67,6 +72,8 @@ export function decisionNoticeResolver(
       return {
         none: `not sent: the registration became ${registration.status} before its email was written`,
       };
+    if (workshop.status === "cancelled")
+      return { none: "not sent: the workshop was cancelled before its email was written" };
     const now = svc.now();
     const { email, revealsVenue } = await noticeEmail(
       svc.settings,
@@ -75,6 +82,11 @@ export function decisionNoticeResolver(
       NOTICE_FOR[status]!,
       now,
     );
-    return { email, alongside: revealsVenue ? [venueRevealed(svc.db, id, now)] : [] };
+    return {
+      email,
+      onlyIf: sql`EXISTS (SELECT 1 FROM registrations r JOIN workshops w ON w.id = r.workshop_id
+        WHERE r.id = ${id} AND r.status = ${status} AND w.status != 'cancelled')`,
+      alongside: (onlyIf) => (revealsVenue ? [venueRevealed(svc.db, id, now, onlyIf)] : []),
+    };
   };
 }

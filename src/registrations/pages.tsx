@@ -1,7 +1,6 @@
 // The participant's own page (/r/{token}): status, details, confirm, cancel (after a
 // confirmation step), restore a cancellation, calendar. GET never changes anything (mail
 // scanners open links); the buttons POST.
-
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { throttlePublicPosts } from "../http/abuse";
@@ -387,7 +386,7 @@ registrationPages.post("/:token/listed", throttlePublicPosts, async (c) => {
 });
 
 registrationPages.post("/:token/verify", throttlePublicPosts, (c) =>
-  act(c, (svc, token) => verify(svc, token, { after: afterAnswer(c, "verification email") })),
+  act(c, (svc, token) => verify(svc, token, { after: afterAnswer(c, "seat decision email") })),
 );
 registrationPages.post("/:token/cancel", throttlePublicPosts, (c) =>
   act(c, cancelByToken, "cancelled"),

@@ -170,7 +170,7 @@ participantApi.openapi(
     middleware: [throttlePublicPosts] as const,
     tags: ["Public"],
     summary:
-      "Confirm the email address: the registration becomes confirmed, waitlisted or pending_approval",
+      "Confirm the email address: the registration becomes confirmed, waitlisted, pending_approval, or rejected (full, no waitlist)",
     request: { params: TokenParam },
     responses: {
       200: {
@@ -181,7 +181,7 @@ participantApi.openapi(
     },
   }),
   async (c) => {
-    const after = afterAnswer(c, "verification email");
+    const after = afterAnswer(c, "seat decision email");
     return c.json(
       { status: await verify(c.var.services, c.req.valid("param").token, { after }) },
       200,

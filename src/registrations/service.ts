@@ -110,9 +110,11 @@ function likelyEnd(
 /**
  * The email the likely end of a seat move sends (confirmed, waitlisted, …), built before the
  * move and written in its batch only if the move ended there (the row carries the move's
- * `op` and that status). A seat decision and its email are then one round trip, not two, on
- * the busiest paths: a registration without verification, and a verification. A move that
- * ended elsewhere (it lost a race for the last seat) gets its email afterwards: `tell`.
+ * `op` and that status). A seat decision and its email are then one round trip, not two, for
+ * a registration without verification and an invitation's acceptance (the verification,
+ * which has not read the person, records its email by reference: ./decision-notice.ts). A
+ * move that ended elsewhere (it lost a race for the last seat) gets its email afterwards:
+ * `tell`.
  */
 async function outcomeNotices(
   svc: Services,
@@ -730,6 +732,8 @@ export async function verify(
   if (!row || isForgotten(row.email) || (key && !key.wrapped)) throw notFound(LINK_INVALID);
   if (row.status !== "pending_verification") return row.status;
   if (row.workshop.status === "cancelled") throw conflict("This workshop was cancelled.");
+  // The read and the move saw one snapshot: a pending registration of a workshop that goes
+  // ahead always moves somewhere (a seat, the waitlist, the approval queue or rejected).
   if (!result.moved) throw new Error(`verification of ${id} moved nothing`);
   await (after ?? ((work) => work()))(() => svc.mailer.enqueue([notice.id]));
   await purgeIfSeatsShowOtherwise(svc, row.workshop, result);
