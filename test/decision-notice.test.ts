@@ -113,6 +113,26 @@ describe("a verification", () => {
     expect(waitlisted.attachments).toHaveLength(0);
   });
 
+  it("writes the email in the language the person registered in", async () => {
+    const w = await createWorkshop();
+    await pending(w.slug, "First");
+    const email = uniqueEmail("arabic");
+    const res = await json(`/api/v1/public/workshops/${w.slug}/registrations`, "POST", {
+      name: "سلمى",
+      email,
+      language: "ar",
+    });
+    expect(res.status).toBe(202);
+    const token = await tokenFromEmail(email, "workshop:verify");
+    expect((await verifyMetered(token)).body.status).toBe("confirmed");
+    const confirmation = await delivered(
+      (await workshopEmailsTo(w.id, email)).find((e) => e.kind === "workshop:confirmed")!,
+    );
+    expect(confirmation.html).toContain('dir="rtl"');
+    expect(confirmation.text).toContain("سلمى");
+    expect(confirmation.subject).toMatch(/[\u0600-\u06FF]/);
+  });
+
   it("tells each of many racing for one seat where they really ended", async () => {
     const w = await createWorkshop({ capacity: 1 });
     await pending(w.slug, "First");
