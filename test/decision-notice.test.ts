@@ -230,6 +230,21 @@ describe("a verification", () => {
 });
 
 describe("an email recorded by reference", () => {
+  /** A reference about nothing, for the resolver of that name: the consumer's side alone. */
+  async function aReference(resolver: string) {
+    const { id, query } = referenceInsert(db(), {
+      resolver,
+      source: sql`FROM (SELECT 1)`,
+      keyName: sql`NULL`,
+      toIndex: sql`NULL`,
+      kind: sql`'test:reference'`,
+      props: sql`json_object('about', 'nothing')`,
+      now: new Date(),
+    });
+    await query;
+    return id;
+  }
+
   /** A seat confirmed, its email recorded by reference and not enqueued: the test delivers it. */
   async function confirmedUnsent(name: string) {
     const w = await createWorkshop();
@@ -314,16 +329,7 @@ describe("an email recorded by reference", () => {
   });
 
   it("is not stored when what it is about changed after the resolver read it: tried again", async () => {
-    const { id, query } = referenceInsert(db(), {
-      resolver: "test",
-      source: sql`FROM (SELECT 1)`,
-      keyName: sql`NULL`,
-      toIndex: sql`NULL`,
-      kind: sql`'test:reference'`,
-      props: sql`json_object()`,
-      now: new Date(),
-    });
-    await query;
+    const id = await aReference("test");
     const row = (await db().query.emails.findFirst({ where: eq(emails.id, id) }))!;
     const mailer = new Mailer(db(), env.MAIL_QUEUE);
     const writing = (holds: boolean) =>
@@ -345,16 +351,7 @@ describe("an email recorded by reference", () => {
   });
 
   it("that cannot be written is retried, then recorded as failed with the reason, sending nothing", async () => {
-    const { id, query } = referenceInsert(db(), {
-      resolver: "no-such-resolver",
-      source: sql`FROM (SELECT 1)`,
-      keyName: sql`NULL`,
-      toIndex: sql`NULL`,
-      kind: sql`'test:reference'`,
-      props: sql`json_object('about', 'nothing')`,
-      now: new Date(),
-    });
-    await query;
+    const id = await aReference("no-such-resolver");
     for (let attempt = 1; attempt < MAIL_MAX_ATTEMPTS; attempt++) {
       const result = await deliver([{ id: "m", emailId: id, attempts: attempt }]);
       expect(result.retryMessages).toHaveLength(1);
