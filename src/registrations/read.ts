@@ -37,7 +37,7 @@ type Read = BatchResponse<ReturnType<typeof registrationReads>>;
  * names a person who is gone (erased, or the workshop's data purged): a signed link cannot
  * be deleted, so it is refused.
  */
-export async function openRead(
+async function openRead(
   svc: Pick<Services, "vault">,
   [found, keyRows]: Read,
 ): Promise<{ registration: Registration; workshop: Workshop } | null> {
