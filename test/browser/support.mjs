@@ -60,7 +60,6 @@ export async function api(app, path, init = {}) {
   return text ? JSON.parse(text) : null;
 }
 
-/** Waits for an email to arrive in the dev mailbox (the queue consumer delivers it). */
 /**
  * A published workshop starting `daysAhead` days from now and lasting `hours`: `fields` as
  * the API takes them (title, timezone, capacity, …), on top of open registration.
@@ -92,6 +91,7 @@ export function signedLink(text, prefix) {
   return link;
 }
 
+/** Waits for an email to arrive in the dev mailbox (the queue consumer delivers it). */
 export async function waitForMail(app, to, subjectPart, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
